@@ -1,0 +1,26 @@
+import { fifo } from "./fifo.ts";
+import type { DispatchPolicy } from "./policy.ts";
+import { strictPriority } from "./strict-priority.ts";
+import { weightedWait } from "./weighted-wait.ts";
+
+export type { DispatchContext, DispatchPolicy } from "./policy.ts";
+
+/** Every shipped policy by the name a branch or counter is configured with. */
+export const POLICIES = Object.freeze({
+  fifo,
+  "strict-priority": strictPriority,
+  "weighted-wait": weightedWait,
+} satisfies Record<string, DispatchPolicy>);
+
+export type PolicyName = keyof typeof POLICIES;
+export const POLICY_NAMES = Object.keys(POLICIES) as PolicyName[];
+export const DEFAULT_POLICY: PolicyName = "fifo";
+
+export function isPolicyName(name: string): name is PolicyName {
+  return Object.hasOwn(POLICIES, name);
+}
+
+/** The counter's own policy when it has one, else the branch's. */
+export function resolvePolicy(branchPolicy: PolicyName, counterPolicy: PolicyName | null): DispatchPolicy {
+  return POLICIES[counterPolicy ?? branchPolicy];
+}

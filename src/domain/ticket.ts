@@ -1,0 +1,129 @@
+import type { BranchId, CounterId, EpochMs, ServiceId, TicketId } from "./ids.ts";
+
+export const TicketStatus = Object.freeze({
+  waiting: "waiting",
+  called: "called",
+  serving: "serving",
+  done: "done",
+  noShow: "no_show",
+  cancelled: "cancelled",
+  redirected: "redirected",
+  parked: "parked",
+} as const);
+export type TicketStatus = (typeof TicketStatus)[keyof typeof TicketStatus];
+export const TICKET_STATUSES: readonly TicketStatus[] = Object.values(TicketStatus);
+
+/** Statuses from which a ticket never moves again. */
+export const FINAL_STATUSES: ReadonlySet<TicketStatus> = new Set(["done", "no_show", "cancelled", "redirected"]);
+
+export const PriorityClass = Object.freeze({
+  normal: "normal",
+  vip1: "vip1",
+  vip2: "vip2",
+  vip3: "vip3",
+  elderly: "elderly",
+  disabled: "disabled",
+  pregnant: "pregnant",
+  appointment: "appointment",
+} as const);
+export type PriorityClass = (typeof PriorityClass)[keyof typeof PriorityClass];
+export const PRIORITY_CLASSES: readonly PriorityClass[] = Object.values(PriorityClass);
+
+/** Care classes get precedence for reasons of decency, not of value. */
+export const CARE_CLASSES: ReadonlySet<PriorityClass> = new Set(["elderly", "disabled", "pregnant"]);
+
+/**
+ * Rank used by strict-priority (lower is served first) and weight used by weighted-wait.
+ * VIP tiers: vip3 is the highest tier. Care classes sit with the middle VIP tier so that an elderly
+ * customer never waits behind a low-tier VIP.
+ */
+export const PRIORITY_RANK: Readonly<Record<PriorityClass, number>> = Object.freeze({
+  appointment: 0,
+  vip3: 1,
+  elderly: 2,
+  disabled: 2,
+  pregnant: 2,
+  vip2: 2,
+  vip1: 3,
+  normal: 4,
+});
+export const PRIORITY_WEIGHT: Readonly<Record<PriorityClass, number>> = Object.freeze({
+  appointment: 3,
+  vip3: 3,
+  elderly: 2,
+  disabled: 2,
+  pregnant: 2,
+  vip2: 2,
+  vip1: 1.5,
+  normal: 1,
+});
+
+export const TicketAction = Object.freeze({
+  call: "call",
+  recall: "recall",
+  start: "start",
+  complete: "complete",
+  noShow: "no-show",
+  transfer: "transfer",
+  park: "park",
+  resume: "resume",
+  cancel: "cancel",
+  redirect: "redirect",
+} as const);
+export type TicketAction = (typeof TicketAction)[keyof typeof TicketAction];
+
+/**
+ * The state machine in one table: which statuses each action accepts and where it leads.
+ * `transfer` puts the ticket back in line (waiting) under another business type or counter.
+ * `resume` returns a parked ticket to the line (the teller calls it again when ready).
+ */
+const TRANSITIONS: Readonly<Record<TicketAction, { readonly from: readonly TicketStatus[]; readonly to: TicketStatus }>> =
+  Object.freeze({
+    call: { from: ["waiting"], to: "called" },
+    recall: { from: ["called"], to: "called" },
+    start: { from: ["called"], to: "serving" },
+    complete: { from: ["serving"], to: "done" },
+    "no-show": { from: ["called"], to: "no_show" },
+    transfer: { from: ["waiting", "called", "serving", "parked"], to: "waiting" },
+    park: { from: ["called", "serving"], to: "parked" },
+    resume: { from: ["parked"], to: "waiting" },
+    cancel: { from: ["waiting", "called", "parked"], to: "cancelled" },
+    redirect: { from: ["waiting", "called"], to: "redirected" },
+  });
+
+export type TransitionCheck =
+  | { readonly ok: true; readonly to: TicketStatus }
+  | { readonly ok: false; readonly reason: string };
+
+/** Whether `action` may be applied to a ticket in `status`, and the status it leads to. */
+export function checkTransition(status: TicketStatus, action: TicketAction): TransitionCheck {
+  const rule = TRANSITIONS[action];
+  if (rule.from.includes(status)) return { ok: true, to: rule.to };
+  return { ok: false, reason: `cannot ${action} a ticket that is ${status} (allowed from: ${rule.from.join(", ")})` };
+}
+
+export type Rating = "satisfied" | "neutral" | "dissatisfied";
+export const RATINGS: readonly Rating[] = ["satisfied", "neutral", "dissatisfied"];
+
+/** What dispatch and estimates need to know about a ticket that waits. */
+export interface WaitingTicket {
+  readonly id: TicketId;
+  readonly branchId: BranchId;
+  readonly serviceId: ServiceId;
+  readonly priority: PriorityClass;
+  /** When the customer took the ticket: the customer's wait is measured from here. */
+  readonly issuedAt: EpochMs;
+  /**
+   * Position key in the line. Equals issuedAt normally; a transfer "last in line" sets it to the
+   * transfer time, "first in line" to just before the earliest ticket waiting for that type.
+   */
+  readonly queuedAt: EpochMs;
+  readonly appointmentAt: EpochMs | null;
+  /** Sent to one counter by the lobby manager or a transfer: only that counter may call it. */
+  readonly targetCounterId: CounterId | null;
+}
+
+/** Ticket number shown to customers: prefix and a zero-padded daily sequence (A001 … A999, A1000). */
+export function formatTicketNumber(prefix: string, seq: number): string {
+  return `${prefix}${String(seq).padStart(3, "0")}`;
+}
