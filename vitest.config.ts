@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "test/**/*.test.ts", "web/src/**/*.test.ts"],
+    globalSetup: ["test/setup/global-postgres.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: run files in parallel but not so many that timing-sensitive tests starve.
+    maxWorkers: 2,
+    minWorkers: 1,
+  },
+});
