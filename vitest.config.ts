@@ -8,6 +8,5 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: run files in parallel but not so many that timing-sensitive tests starve.
     maxWorkers: 2,
-    minWorkers: 1,
   },
 });

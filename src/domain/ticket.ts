@@ -69,6 +69,8 @@ export const TicketAction = Object.freeze({
   resume: "resume",
   cancel: "cancel",
   redirect: "redirect",
+  prioritize: "prioritize",
+  rate: "rate",
 } as const);
 export type TicketAction = (typeof TicketAction)[keyof typeof TicketAction];
 
@@ -89,6 +91,8 @@ const TRANSITIONS: Readonly<Record<TicketAction, { readonly from: readonly Ticke
     resume: { from: ["parked"], to: "waiting" },
     cancel: { from: ["waiting", "called", "parked"], to: "cancelled" },
     redirect: { from: ["waiting", "called"], to: "redirected" },
+    prioritize: { from: ["waiting"], to: "waiting" },
+    rate: { from: ["done"], to: "done" },
   });
 
 export type TransitionCheck =

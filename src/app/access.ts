@@ -1,0 +1,36 @@
+import type { BranchId } from "../domain/ids.ts";
+import type { Actor, DeviceKind, Role, StaffActor } from "./actor.ts";
+import { forbidden } from "./errors.ts";
+
+/** Roles that may act in a branch they belong to; admin may act in every branch. */
+export function canActInBranch(actor: Actor, branchId: BranchId, roles: readonly Role[], devices: readonly DeviceKind[] = []): boolean {
+  if (actor.type === "device") return actor.branchId === branchId && devices.includes(actor.kind);
+  if (actor.roles.includes("admin") && roles.includes("admin")) return true;
+  return actor.branchIds.includes(branchId) && actor.roles.some((r) => roles.includes(r));
+}
+
+/** Throws 403 unless the actor holds one of `roles` in `branchId` (or is one of the device kinds there). */
+export function requireBranchAccess(
+  actor: Actor,
+  branchId: BranchId,
+  roles: readonly Role[],
+  devices: readonly DeviceKind[] = [],
+): void {
+  if (!canActInBranch(actor, branchId, roles, devices)) throw forbidden();
+}
+
+export function requireStaff(actor: Actor): StaffActor {
+  if (actor.type !== "user") throw forbidden("This action is for staff accounts only.");
+  return actor;
+}
+
+export function requireRole(actor: Actor, roles: readonly Role[]): StaffActor {
+  const staff = requireStaff(actor);
+  if (!staff.roles.some((r) => roles.includes(r))) throw forbidden();
+  return staff;
+}
+
+/** Everyone who works in a branch and may read its live queue; auditors read the audit trail only. */
+export const BRANCH_READERS: readonly Role[] = ["admin", "branch_manager", "lobby_manager", "teller", "back_office"];
+export const TRIAGE_ROLES: readonly Role[] = ["admin", "branch_manager", "lobby_manager"];
+export const CONFIG_ROLES: readonly Role[] = ["admin", "branch_manager"];

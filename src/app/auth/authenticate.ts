@@ -1,0 +1,76 @@
+import type { BranchId, CounterId, DeviceId, UserId } from "../../domain/ids.ts";
+import type { DeviceActor, DeviceKind, StaffActor } from "../actor.ts";
+import type { AppContext } from "../context.ts";
+import { loadStaff } from "./login.ts";
+import { secretHash } from "./passwords.ts";
+
+/**
+ * Credentials are looked up on every request, through a cache a few seconds long: a kiosk issuing
+ * tickets all day should not cost a query per tap, and a revoked token or a closed session stops
+ * working within that time on every instance.
+ */
+const CACHE_MS = 3000;
+const cache = new Map<string, { until: number; actor: StaffActor | DeviceActor | null }>();
+
+function cached(key: string, now: number) {
+  const hit = cache.get(key);
+  if (hit && hit.until > now) return hit;
+  if (hit) cache.delete(key);
+  return undefined;
+}
+
+function remember(key: string, now: number, actor: StaffActor | DeviceActor | null): void {
+  if (cache.size > 10_000) cache.clear();
+  cache.set(key, { until: now + CACHE_MS, actor });
+}
+
+/** Forgets cached credentials, after a logout or a revocation on this instance. */
+export function forgetCredential(secret: string): void {
+  cache.delete(`s:${secretHash(secret)}`);
+  cache.delete(`d:${secretHash(secret)}`);
+}
+
+export function forgetAllCredentials(): void {
+  cache.clear();
+}
+
+export async function authenticateSession(ctx: AppContext, token: string, ip: string): Promise<StaffActor | null> {
+  const now = ctx.clock();
+  const key = `s:${secretHash(token)}`;
+  const hit = cached(key, now);
+  if (hit) return hit.actor ? { ...(hit.actor as StaffActor), ip } : null;
+  const session = await ctx.store.db
+    .selectFrom("sessions")
+    .select(["user_id", "expires_at"])
+    .where("id", "=", secretHash(token))
+    .executeTakeFirst();
+  const actor = session && Number(session.expires_at) > now ? ((await loadStaff(ctx, session.user_id as UserId, ip)) ?? null) : null;
+  remember(key, now, actor);
+  return actor;
+}
+
+export async function authenticateDevice(ctx: AppContext, token: string, ip: string): Promise<DeviceActor | null> {
+  const now = ctx.clock();
+  const key = `d:${secretHash(token)}`;
+  const hit = cached(key, now);
+  if (hit) return hit.actor ? { ...(hit.actor as DeviceActor), ip } : null;
+  const row = await ctx.store.db
+    .selectFrom("devices")
+    .selectAll()
+    .where("token_hash", "=", secretHash(token))
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  const actor: DeviceActor | null = row
+    ? {
+        type: "device",
+        id: row.id as DeviceId,
+        kind: row.kind as DeviceKind,
+        name: row.name,
+        branchId: row.branch_id as BranchId,
+        counterId: row.counter_id as CounterId | null,
+        ip,
+      }
+    : null;
+  remember(key, now, actor);
+  return actor;
+}

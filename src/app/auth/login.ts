@@ -1,0 +1,115 @@
+import type { BranchId, UserId } from "../../domain/ids.ts";
+import { insertAudit } from "../../store/audit.ts";
+import type { Role, StaffActor } from "../actor.ts";
+import type { AppContext } from "../context.ts";
+import { AppError, unauthorized } from "../errors.ts";
+import { decoyHash, newSecret, secretHash, verifyPassword } from "./passwords.ts";
+
+/** Failures allowed before each further one locks the account for a doubling delay (capped). */
+const FREE_FAILURES = 3;
+const MAX_LOCK_SECONDS = 300;
+
+/** Failed attempts for unknown usernames, per address: a guesser is slowed down without a user row to lock. */
+const unknownUserFailures = new Map<string, { count: number; until: number }>();
+
+export interface LoginResult {
+  readonly user: StaffActor;
+  readonly sessionToken: string;
+  readonly expiresAt: number;
+}
+
+function tooMany(retryAfterSeconds: number): AppError {
+  return new AppError(429, "too_many_requests", "Too many failed sign-ins; wait and try again.", {
+    retryAfterSeconds,
+  });
+}
+
+/**
+ * Checks the password and opens a session. Every attempt is audited; a failure counts against the
+ * account and, past a few, locks it for a delay that doubles each time. The password is never logged.
+ */
+export async function login(ctx: AppContext, input: { username: string; password: string; ip: string }): Promise<LoginResult> {
+  const now = ctx.clock();
+  const ipLock = unknownUserFailures.get(input.ip);
+  if (ipLock && ipLock.until > now) throw tooMany(Math.ceil((ipLock.until - now) / 1000));
+  const user = await ctx.store.db.selectFrom("users").selectAll().where("username", "=", input.username).executeTakeFirst();
+  if (user && Number(user.locked_until) > now) throw tooMany(Math.ceil((Number(user.locked_until) - now) / 1000));
+
+  const ok = user ? user.active === 1 && (await verifyPassword(input.password, user.password_hash)) : await verifyPassword(input.password, await decoyHash()).then(() => false);
+  const auditBase = { at: now, actorType: "user", actorName: input.username, entityType: "user", branchId: null, ip: input.ip };
+
+  if (!ok) {
+    if (!user) {
+      const entry = unknownUserFailures.get(input.ip) ?? { count: 0, until: 0 };
+      entry.count++;
+      if (entry.count > FREE_FAILURES) entry.until = now + lockSeconds(entry.count) * 1000;
+      unknownUserFailures.set(input.ip, entry);
+    }
+    await ctx.store.write(async (tx) => {
+      if (user) {
+        const failures = user.failed_logins + 1;
+        const lockedUntil = failures > FREE_FAILURES ? now + lockSeconds(failures) * 1000 : 0;
+        await tx.updateTable("users").set({ failed_logins: failures, locked_until: lockedUntil }).where("id", "=", user.id).execute();
+      }
+      await insertAudit(tx, { ...auditBase, actorId: user?.id ?? null, action: "auth.login_failed", entityId: user?.id ?? null });
+    });
+    throw unauthorized("Wrong username or password.");
+  }
+  if (!user) throw unauthorized("Wrong username or password.");
+
+  unknownUserFailures.delete(input.ip);
+  const token = newSecret("dts");
+  const expiresAt = now + ctx.settings.sessionTtlMs;
+  await ctx.store.write(async (tx) => {
+    await tx.updateTable("users").set({ failed_logins: 0, locked_until: 0 }).where("id", "=", user.id).execute();
+    await tx
+      .insertInto("sessions")
+      .values({ id: secretHash(token), user_id: user.id, created_at: now, expires_at: expiresAt, ip: input.ip })
+      .execute();
+    await insertAudit(tx, { ...auditBase, actorId: user.id, action: "auth.login", entityId: user.id });
+  });
+  const staff = await loadStaff(ctx, user.id as UserId, input.ip);
+  if (!staff) throw unauthorized();
+  return { user: staff, sessionToken: token, expiresAt };
+}
+
+function lockSeconds(failures: number): number {
+  return Math.min(MAX_LOCK_SECONDS, 2 ** (failures - FREE_FAILURES - 1));
+}
+
+export async function loadStaff(ctx: AppContext, userId: UserId, ip: string): Promise<StaffActor | undefined> {
+  const user = await ctx.store.db
+    .selectFrom("users")
+    .select(["id", "username", "display_name", "roles", "active"])
+    .where("id", "=", userId)
+    .executeTakeFirst();
+  if (!user || user.active !== 1) return undefined;
+  const memberships = await ctx.store.db.selectFrom("memberships").select("branch_id").where("user_id", "=", userId).execute();
+  return {
+    type: "user",
+    id: user.id as UserId,
+    username: user.username,
+    displayName: user.display_name,
+    roles: JSON.parse(user.roles) as Role[],
+    branchIds: memberships.map((m) => m.branch_id as BranchId),
+    ip,
+  };
+}
+
+export async function logout(ctx: AppContext, actor: StaffActor, sessionToken: string): Promise<void> {
+  const now = ctx.clock();
+  await ctx.store.write(async (tx) => {
+    await tx.deleteFrom("sessions").where("id", "=", secretHash(sessionToken)).execute();
+    await insertAudit(tx, {
+      at: now,
+      actorType: "user",
+      actorId: actor.id,
+      actorName: actor.username,
+      action: "auth.logout",
+      entityType: "user",
+      entityId: actor.id,
+      branchId: null,
+      ip: actor.ip,
+    });
+  });
+}

@@ -1,0 +1,22 @@
+import type { EpochMs } from "../domain/ids.ts";
+import type { EventBus } from "../realtime/event-bus.ts";
+import type { Fanout } from "../realtime/fanout.ts";
+import type { Store } from "../store/store.ts";
+
+/** The ports every use case receives: storage, one clock, one event bus, ids. */
+export interface AppContext {
+  readonly store: Store;
+  readonly clock: () => EpochMs;
+  readonly bus: EventBus;
+  readonly fanout: Fanout;
+  readonly newId: () => string;
+  /** Calls allowed before a ticket can be marked no-show, when the branch sets none. */
+  readonly settings: AppSettings;
+}
+
+export interface AppSettings {
+  /** Session lifetime in milliseconds. */
+  readonly sessionTtlMs: number;
+}
+
+export const DEFAULT_SETTINGS: AppSettings = { sessionTtlMs: 12 * 60 * 60 * 1000 };

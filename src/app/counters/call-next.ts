@@ -1,0 +1,110 @@
+import { type DispatchContext, isPolicyName, type PolicyName, resolvePolicy } from "../../domain/dispatch/index.ts";
+import type { WaitingTicket } from "../../domain/ticket.ts";
+import { findBranch, listServices } from "../../store/branches.ts";
+import { assignCurrentTicket, type Counter } from "../../store/counters.ts";
+import type { AfterCommit, Tx } from "../../store/store.ts";
+import { claimWaitingTicket, findTicket, listWaitingTickets, recordTransition, toWaitingTicket } from "../../store/tickets.ts";
+import type { Actor, StaffActor } from "../actor.ts";
+import type { AppContext } from "../context.ts";
+import { conflict, notFound } from "../errors.ts";
+import { audit, emitEvent } from "../record.ts";
+import { eventTicket, type TicketView, ticketView } from "../views.ts";
+import { loadCounter, requireSignedInTeller } from "./counter-access.ts";
+
+const policyName = (name: string | null): PolicyName | null => (name !== null && isPolicyName(name) ? name : null);
+
+/** A counter can take a ticket only while open and free. */
+function requireReadyCounter(counter: Counter): void {
+  if (counter.state !== "open") throw conflict(`Counter ${counter.number} is ${counter.state}; open it to call tickets.`);
+  if (counter.currentTicketId !== null) {
+    throw conflict(`Counter ${counter.number} still has a ticket; complete, park or transfer it first.`, {
+      currentTicketId: counter.currentTicketId,
+    });
+  }
+}
+
+/**
+ * The teller asks for the next customer: the branch's (or the counter's own) dispatch policy chooses
+ * among the waiting tickets, and the choice is claimed with a conditional update. If another counter
+ * claimed that ticket first (PostgreSQL, another instance), the policy is asked again without it, so
+ * a ticket is never called twice and a counter never gets "nothing" while something it serves waits.
+ */
+export function callNext(ctx: AppContext, actor: Actor, counterId: string): Promise<TicketView | null> {
+  return ctx.store.write(async (tx, afterCommit) => {
+    const now = ctx.clock();
+    const counter = await loadCounter(tx, counterId);
+    const teller = requireSignedInTeller(actor, counter);
+    requireReadyCounter(counter);
+    const branch = await findBranch(tx, counter.branchId);
+    if (!branch) throw notFound("Branch", counter.branchId);
+    const services = await listServices(tx, branch.id);
+    const policy = resolvePolicy(policyName(branch.dispatchPolicy) ?? "fifo", policyName(counter.dispatchPolicy));
+    const context: DispatchContext = {
+      now,
+      targetWaitMinutes: branch.targetWaitMinutes,
+      alarmWaitMinutes: branch.alarmWaitMinutes,
+      expectedMinutes: new Map(services.map((s) => [s.id, s.expectedMinutes])),
+    };
+    let candidates: WaitingTicket[] = (await listWaitingTickets(tx, branch.id)).map(toWaitingTicket);
+    for (;;) {
+      const choice = policy(candidates, counter, context);
+      if (!choice) return null;
+      if (await claimWaitingTicket(tx, choice.id, counter.id, teller.id, now)) {
+        return finishCall(ctx, tx, afterCommit, teller, counter, choice.id, now, "call-next");
+      }
+      candidates = candidates.filter((t) => t.id !== choice.id);
+    }
+  });
+}
+
+/** The teller calls one particular waiting ticket of the branch (a customer the lobby manager points out). */
+export function callTicket(ctx: AppContext, actor: Actor, counterId: string, ticketId: string): Promise<TicketView> {
+  return ctx.store.write(async (tx, afterCommit) => {
+    const now = ctx.clock();
+    const counter = await loadCounter(tx, counterId);
+    const teller = requireSignedInTeller(actor, counter);
+    requireReadyCounter(counter);
+    const ticket = await findTicket(tx, ticketId);
+    if (!ticket || ticket.branchId !== counter.branchId) throw notFound("Ticket", ticketId);
+    if (ticket.targetCounterId !== null && ticket.targetCounterId !== counter.id) {
+      throw conflict(`Ticket ${ticket.number} is reserved for another counter.`);
+    }
+    if (!(await claimWaitingTicket(tx, ticket.id, counter.id, teller.id, now))) {
+      throw conflict(`Ticket ${ticket.number} is ${ticket.status}, not waiting.`, { status: ticket.status });
+    }
+    return finishCall(ctx, tx, afterCommit, teller, counter, ticket.id, now, "call");
+  });
+}
+
+async function finishCall(
+  ctx: AppContext,
+  tx: Tx,
+  afterCommit: AfterCommit,
+  teller: StaffActor,
+  counter: Counter,
+  ticketId: string,
+  now: number,
+  how: "call-next" | "call",
+): Promise<TicketView> {
+  if (!(await assignCurrentTicket(tx, counter.id, ticketId))) {
+    // Another request gave this counter a ticket meanwhile: refuse; the whole transaction rolls back.
+    throw conflict(`Counter ${counter.number} was given another ticket at the same moment.`);
+  }
+  const ticket = await findTicket(tx, ticketId);
+  if (!ticket) throw notFound("Ticket", ticketId);
+  await recordTransition(tx, {
+    ticketId,
+    branchId: counter.branchId,
+    action: "call",
+    from: "waiting",
+    to: "called",
+    at: now,
+    actorType: "user",
+    actorId: teller.id,
+    data: { counterId: counter.id, how },
+  });
+  await audit(tx, teller, now, `ticket.${how}`, { type: "ticket", id: ticketId, branchId: counter.branchId }, { counterId: counter.id });
+  await emitEvent(ctx, tx, afterCommit, counter.branchId, "ticket.called", now, { ticket: eventTicket(ticket, counter.number) });
+  return ticketView(ticket, counter.number);
+}
+

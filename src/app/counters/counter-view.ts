@@ -1,0 +1,45 @@
+import type { Kysely } from "kysely";
+import type { Counter } from "../../store/counters.ts";
+import type { Database } from "../../store/schema.ts";
+import { findTicket } from "../../store/tickets.ts";
+import { type TicketView, ticketView } from "../views.ts";
+
+export interface CounterView {
+  readonly id: string;
+  readonly branchId: string;
+  readonly number: number;
+  readonly name: string;
+  readonly kind: string;
+  readonly state: string;
+  readonly skills: ReadonlyArray<{ serviceId: string; weight: number }>;
+  readonly dispatchPolicy: string | null;
+  readonly pauseReason: string | null;
+  readonly signedInUser: { id: string; displayName: string; staffNo: string } | null;
+  readonly currentTicket: TicketView | null;
+  readonly lastTicket: TicketView | null;
+}
+
+/** A counter as the consoles see it: the teller's name is staff information, never shown on public screens. */
+export async function counterView(db: Kysely<Database>, c: Counter): Promise<CounterView> {
+  const [user, current, last] = await Promise.all([
+    c.signedInUserId
+      ? db.selectFrom("users").select(["id", "display_name", "staff_no"]).where("id", "=", c.signedInUserId).executeTakeFirst()
+      : undefined,
+    c.currentTicketId ? findTicket(db, c.currentTicketId) : undefined,
+    c.lastTicketId ? findTicket(db, c.lastTicketId) : undefined,
+  ]);
+  return {
+    id: c.id,
+    branchId: c.branchId,
+    number: c.number,
+    name: c.name,
+    kind: c.kind,
+    state: c.state,
+    skills: c.skills,
+    dispatchPolicy: c.dispatchPolicy,
+    pauseReason: c.pauseReason,
+    signedInUser: user ? { id: user.id, displayName: user.display_name, staffNo: user.staff_no } : null,
+    currentTicket: current ? ticketView(current, c.number) : null,
+    lastTicket: last ? ticketView(last, c.number) : null,
+  };
+}

@@ -1,0 +1,53 @@
+import type { CounterState } from "../../domain/counter.ts";
+import type { BranchId } from "../../domain/ids.ts";
+import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
+import type { Actor } from "../actor.ts";
+import type { AppContext } from "../context.ts";
+import { conflict, forbidden } from "../errors.ts";
+import { audit, emitEvent } from "../record.ts";
+import { eventCounter } from "../views.ts";
+import { loadCounter } from "./counter-access.ts";
+import { type CounterView, counterView } from "./counter-view.ts";
+
+const EVENT = { open: "counter.opened", paused: "counter.paused", closed: "counter.closed" } as const;
+
+/**
+ * Opens, pauses (a break) or closes a counter. The lobby manager and above may do it for any counter of
+ * the branch; the teller signed in there may pause and reopen their own. A counter serving a customer
+ * cannot be closed, and a paused one keeps its current customer.
+ */
+export function setCounterState(
+  ctx: AppContext,
+  actor: Actor,
+  counterId: string,
+  state: CounterState,
+  reason?: string,
+): Promise<CounterView> {
+  return ctx.store.write(async (tx, afterCommit) => {
+    const now = ctx.clock();
+    const counter = await loadCounter(tx, counterId);
+    requireBranchAccess(actor, counter.branchId as BranchId, [...TRIAGE_ROLES, "teller"]);
+    if (actor.type !== "user") throw forbidden();
+    const manager = actor.roles.some((r) => TRIAGE_ROLES.includes(r));
+    if (!manager && (counter.signedInUserId !== actor.id || state === "closed")) {
+      throw forbidden("A teller may pause and reopen only the counter they are signed in at.");
+    }
+    if (state === "closed" && counter.currentTicketId !== null) {
+      throw conflict(`Counter ${counter.number} still has a ticket; it cannot close now.`);
+    }
+    await tx
+      .updateTable("counters")
+      .set({
+        state,
+        pause_reason: state === "paused" ? (reason ?? null) : null,
+        // Closing ends the teller's session at the counter.
+        ...(state === "closed" ? { signed_in_user_id: null } : {}),
+      })
+      .where("id", "=", counter.id)
+      .execute();
+    const updated = await loadCounter(tx, counter.id);
+    await audit(tx, actor, now, `counter.${state}`, { type: "counter", id: counter.id, branchId: counter.branchId }, reason ? { reason } : undefined);
+    await emitEvent(ctx, tx, afterCommit, counter.branchId, EVENT[state], now, { counter: eventCounter(updated) });
+    return counterView(tx, updated);
+  });
+}

@@ -1,0 +1,60 @@
+import type { BranchId } from "../../domain/ids.ts";
+import { requireBranchAccess } from "../access.ts";
+import type { Actor } from "../actor.ts";
+import type { AppContext } from "../context.ts";
+import { conflict, forbidden } from "../errors.ts";
+import { audit, emitEvent } from "../record.ts";
+import { eventCounter } from "../views.ts";
+import { loadCounter } from "./counter-access.ts";
+import { type CounterView, counterView } from "./counter-view.ts";
+
+/** A teller takes a counter: one teller per counter, one counter per teller. Signing in opens a closed counter. */
+export function signIn(ctx: AppContext, actor: Actor, counterId: string): Promise<CounterView> {
+  return ctx.store.write(async (tx, afterCommit) => {
+    const now = ctx.clock();
+    const counter = await loadCounter(tx, counterId);
+    requireBranchAccess(actor, counter.branchId as BranchId, ["teller"]);
+    if (actor.type !== "user") throw forbidden();
+    if (counter.signedInUserId === actor.id) return counterView(tx, counter);
+    if (counter.signedInUserId !== null) throw conflict(`Counter ${counter.number} is taken by another teller.`);
+    const elsewhere = await tx
+      .selectFrom("counters")
+      .select("number")
+      .where("signed_in_user_id", "=", actor.id)
+      .executeTakeFirst();
+    if (elsewhere) throw conflict(`You are signed in at counter ${elsewhere.number}; sign out there first.`);
+    const taken = await tx
+      .updateTable("counters")
+      .set({ signed_in_user_id: actor.id, state: counter.state === "closed" ? "open" : counter.state })
+      .where("id", "=", counter.id)
+      .where("signed_in_user_id", "is", null)
+      .executeTakeFirst();
+    if (taken.numUpdatedRows !== 1n) throw conflict(`Counter ${counter.number} was just taken by another teller.`);
+    const updated = await loadCounter(tx, counter.id);
+    await audit(tx, actor, now, "counter.sign_in", { type: "counter", id: counter.id, branchId: counter.branchId });
+    const type = counter.state === "closed" ? "counter.opened" : "counter.updated";
+    await emitEvent(ctx, tx, afterCommit, counter.branchId, type, now, { counter: eventCounter(updated) });
+    return counterView(tx, updated);
+  });
+}
+
+/** The teller leaves; a counter still holding a called or serving ticket cannot be left. */
+export function signOut(ctx: AppContext, actor: Actor, counterId: string): Promise<CounterView> {
+  return ctx.store.write(async (tx, afterCommit) => {
+    const now = ctx.clock();
+    const counter = await loadCounter(tx, counterId);
+    requireBranchAccess(actor, counter.branchId as BranchId, ["admin", "branch_manager", "lobby_manager", "teller"]);
+    if (actor.type !== "user") throw forbidden();
+    const isManager = actor.roles.some((r) => r === "admin" || r === "branch_manager" || r === "lobby_manager");
+    if (counter.signedInUserId !== actor.id && !isManager) throw forbidden("You are not signed in at this counter.");
+    if (counter.signedInUserId === null) return counterView(tx, counter);
+    if (counter.currentTicketId !== null) {
+      throw conflict(`Counter ${counter.number} still has a ticket; complete, park or transfer it first.`);
+    }
+    await tx.updateTable("counters").set({ signed_in_user_id: null }).where("id", "=", counter.id).execute();
+    const updated = await loadCounter(tx, counter.id);
+    await audit(tx, actor, now, "counter.sign_out", { type: "counter", id: counter.id, branchId: counter.branchId });
+    await emitEvent(ctx, tx, afterCommit, counter.branchId, "counter.updated", now, { counter: eventCounter(updated) });
+    return counterView(tx, updated);
+  });
+}

@@ -1,0 +1,95 @@
+import type { BranchId } from "../../domain/ids.ts";
+import { checkTransition, type TicketAction } from "../../domain/ticket.ts";
+import type { BranchEventType } from "../../realtime/branch-event.ts";
+import { type Branch, findBranch } from "../../store/branches.ts";
+import { findCounter, releaseCurrentTicket } from "../../store/counters.ts";
+import type { Tx } from "../../store/store.ts";
+import { findTicket, recordTransition, type Ticket, type TicketPatch, toTicket, updateTicketFrom } from "../../store/tickets.ts";
+import { BRANCH_READERS, requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
+import type { Actor } from "../actor.ts";
+import type { AppContext } from "../context.ts";
+import { conflict, forbidden, notFound } from "../errors.ts";
+import { audit, emitEvent } from "../record.ts";
+import { eventTicket, type TicketView, ticketView } from "../views.ts";
+
+export interface ActionEnv {
+  readonly tx: Tx;
+  readonly now: number;
+  readonly branch: Branch;
+}
+
+export interface ActionSpec {
+  readonly action: TicketAction;
+  readonly event: BranchEventType;
+  /** Extra changes of this action, beyond the status; may throw to refuse (nothing is written then). */
+  readonly change?: (ticket: Ticket, env: ActionEnv) => TicketPatch | Promise<TicketPatch>;
+  /** Recorded with the transition and the audit line. */
+  readonly details?: unknown;
+  /** Replaces the usual check (lobby manager, or the teller at the ticket's counter). */
+  readonly authorize?: (tx: Tx, actor: Actor, ticket: Ticket) => Promise<void>;
+}
+
+/**
+ * Whether the actor may act on this ticket: the lobby manager (and above) of its branch, or the teller
+ * signed in at the counter that holds it. Everyone else in the branch may only look.
+ */
+export async function requireTicketActor(tx: Tx, actor: Actor, ticket: Ticket): Promise<void> {
+  requireBranchAccess(actor, ticket.branchId as BranchId, BRANCH_READERS);
+  if (actor.type !== "user") throw forbidden();
+  if (actor.roles.some((r) => TRIAGE_ROLES.includes(r))) return;
+  if (actor.roles.includes("teller") && ticket.counterId) {
+    const counter = await findCounter(tx, ticket.counterId);
+    if (counter?.signedInUserId === actor.id) return;
+  }
+  throw forbidden("Only the teller at this ticket's counter or the lobby manager may do this.");
+}
+
+/**
+ * The shape every ticket action shares: load, authorise, check the state machine, apply the change
+ * only if nobody changed the ticket meanwhile, free the counter when the ticket leaves it, then record
+ * the transition, the audit line and the branch event — all in one transaction.
+ */
+export async function applyTicketAction(
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: string,
+  spec: ActionSpec,
+): Promise<TicketView> {
+  return ctx.store.write(async (tx, afterCommit) => {
+    const now = ctx.clock();
+    const ticket = await findTicket(tx, ticketId);
+    if (!ticket) throw notFound("Ticket", ticketId);
+    await (spec.authorize ?? requireTicketActor)(tx, actor, ticket);
+    const check = checkTransition(ticket.status, spec.action);
+    if (!check.ok) throw conflict(`Ticket ${ticket.number}: ${check.reason}.`, { status: ticket.status });
+    const branch = await findBranch(tx, ticket.branchId);
+    if (!branch) throw notFound("Branch", ticket.branchId);
+    const patch: TicketPatch = { ...(await spec.change?.(ticket, { tx, now, branch })), status: check.to, updated_at: now };
+    if (!(await updateTicketFrom(tx, ticket.id, ticket.status, patch))) {
+      throw conflict(`Ticket ${ticket.number} was changed by someone else; reload and try again.`);
+    }
+    const stillAtCounter = check.to === "called" || check.to === "serving";
+    if (ticket.counterId && !stillAtCounter) await releaseCurrentTicket(tx, ticket.counterId, ticket.id);
+    const row = await tx.selectFrom("tickets").selectAll().where("id", "=", ticket.id).executeTakeFirstOrThrow();
+    const updated = toTicket(row);
+    const counter = updated.counterId ? await findCounter(tx, updated.counterId) : undefined;
+    const counterNumber = counter?.number ?? null;
+    await recordTransition(tx, {
+      ticketId: ticket.id,
+      branchId: ticket.branchId,
+      action: spec.action,
+      from: ticket.status,
+      to: check.to,
+      at: now,
+      actorType: actor.type,
+      actorId: actor.id,
+      data: spec.details,
+    });
+    if (actor.type === "user") {
+      const entity = { type: "ticket", id: ticket.id, branchId: ticket.branchId };
+      await audit(tx, actor, now, `ticket.${spec.action}`, entity, spec.details);
+    }
+    await emitEvent(ctx, tx, afterCommit, ticket.branchId, spec.event, now, { ticket: eventTicket(updated, counterNumber) });
+    return ticketView(updated, counterNumber);
+  });
+}

@@ -1,0 +1,126 @@
+import type { BranchId, TicketId } from "../../domain/ids.ts";
+import { localDay } from "../../domain/local-day.ts";
+import { formatTicketNumber, type PriorityClass } from "../../domain/ticket.ts";
+import { findBranch, listServices } from "../../store/branches.ts";
+import {
+  findTicketByIdempotencyKey,
+  insertTicket,
+  nextQueueSeq,
+  recordTransition,
+  type Ticket,
+  toTicket,
+  toWaitingTicket,
+} from "../../store/tickets.ts";
+import type { Tx } from "../../store/store.ts";
+import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
+import type { Actor } from "../actor.ts";
+import type { AppContext } from "../context.ts";
+import { conflict, invalid, notFound } from "../errors.ts";
+import { audit, emitEvent } from "../record.ts";
+import { eventTicket, type TicketView, ticketView } from "../views.ts";
+import { ticketStanding } from "./standing.ts";
+
+export interface IssueTicketInput {
+  readonly branchId: string;
+  readonly serviceId: string;
+  readonly priority?: PriorityClass;
+  readonly appointmentAt?: number;
+  readonly idempotencyKey?: string;
+}
+
+export interface IssuedTicket {
+  readonly ticket: TicketView & { position: number };
+  /** True when the idempotency key had already issued this ticket. */
+  readonly replayed: boolean;
+}
+
+/** A kiosk or the lobby manager takes a ticket for a business type; the answer says where it stands. */
+export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTicketInput): Promise<IssuedTicket> {
+  requireBranchAccess(actor, input.branchId as BranchId, TRIAGE_ROLES, ["kiosk"]);
+  return ctx.store.write(async (tx, afterCommit) => {
+    const now = ctx.clock();
+    if (input.idempotencyKey !== undefined) {
+      const earlier = await findTicketByIdempotencyKey(tx, input.branchId, input.idempotencyKey);
+      if (earlier) {
+        if (earlier.serviceId !== input.serviceId || earlier.priority !== (input.priority ?? "normal")) {
+          throw conflict("This Idempotency-Key was already used for a different ticket request.");
+        }
+        return { ticket: await replayView(tx, earlier), replayed: true };
+      }
+    }
+    const branch = await findBranch(tx, input.branchId);
+    if (!branch) throw notFound("Branch", input.branchId);
+    const services = await listServices(tx, branch.id);
+    const service = services.find((s) => s.id === input.serviceId);
+    if (!service) throw notFound("Business type", input.serviceId);
+    if (!service.active) throw invalid(`Business type ${service.code} is not offered at the moment.`);
+    const priority = input.priority ?? (input.appointmentAt === undefined ? "normal" : "appointment");
+
+    const day = localDay(now, branch.timezone);
+    const seq = await nextQueueSeq(tx, branch.id, service.prefix, day);
+    const id = ctx.newId() as TicketId;
+    const estimate = await ticketStanding(tx, {
+      id,
+      branchId: branch.id,
+      serviceId: service.id,
+      priority,
+      issuedAt: now,
+      queuedAt: now,
+      appointmentAt: input.appointmentAt ?? null,
+      targetCounterId: null,
+    });
+    const row = {
+      id,
+      branch_id: branch.id,
+      service_id: service.id,
+      day,
+      seq,
+      number: formatTicketNumber(service.prefix, seq),
+      priority,
+      status: "waiting",
+      channel: actor.type === "device" ? "kiosk" : "staff",
+      counter_id: null,
+      target_counter_id: null,
+      issued_at: now,
+      queued_at: now,
+      called_at: null,
+      started_at: null,
+      completed_at: null,
+      recall_count: 0,
+      appointment_at: input.appointmentAt ?? null,
+      outcome: null,
+      notes: null,
+      redirect_reason: null,
+      rating: null,
+      rating_comment: null,
+      served_by: null,
+      estimated_wait_minutes: estimate.minutes,
+      idempotency_key: input.idempotencyKey ?? null,
+      updated_at: now,
+    };
+    await insertTicket(tx, row);
+    await recordTransition(tx, {
+      ticketId: id,
+      branchId: branch.id,
+      action: "issue",
+      from: null,
+      to: "waiting",
+      at: now,
+      actorType: actor.type,
+      actorId: actor.id,
+    });
+    if (actor.type === "user") {
+      await audit(tx, actor, now, "ticket.issue", { type: "ticket", id, branchId: branch.id }, { serviceId: service.id, priority });
+    }
+    const ticket = toTicket(row);
+    await emitEvent(ctx, tx, afterCommit, branch.id, "ticket.issued", now, { ticket: eventTicket(ticket, null) });
+    return { ticket: { ...ticketView(ticket, null), position: estimate.position }, replayed: false };
+  });
+}
+
+/** A replayed ticket reports where it stands now, not where it stood when first issued. */
+async function replayView(tx: Tx, t: Ticket): Promise<TicketView & { position: number }> {
+  if (t.status !== "waiting") return { ...ticketView(t, null), position: 0 };
+  const standing = await ticketStanding(tx, toWaitingTicket(t));
+  return { ...ticketView(t, null, { estimatedWaitMinutes: standing.minutes }), position: standing.position };
+}

@@ -1,0 +1,76 @@
+import type { Actor } from "../actor.ts";
+import type { AppContext } from "../context.ts";
+import { conflict } from "../errors.ts";
+import type { TicketView } from "../views.ts";
+import { applyTicketAction } from "./apply-action.ts";
+
+/** Re-announces a called ticket on the display; counts towards the no-show threshold. */
+export function recallTicket(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketView> {
+  return applyTicketAction(ctx, actor, ticketId, {
+    action: "recall",
+    event: "ticket.recalled",
+    change: (t, { now }) => ({ recall_count: t.recallCount + 1, called_at: now }),
+  });
+}
+
+/** The customer has arrived at the counter: service begins. */
+export function startService(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketView> {
+  return applyTicketAction(ctx, actor, ticketId, {
+    action: "start",
+    event: "ticket.started",
+    change: (_t, { now }) => ({ started_at: now }),
+  });
+}
+
+export interface CompleteInput {
+  readonly outcome?: string;
+  readonly notes?: string;
+}
+
+export function completeService(ctx: AppContext, actor: Actor, ticketId: string, input: CompleteInput): Promise<TicketView> {
+  return applyTicketAction(ctx, actor, ticketId, {
+    action: "complete",
+    event: "ticket.completed",
+    details: input.outcome === undefined ? undefined : { outcome: input.outcome },
+    change: (t, { now }) => ({
+      completed_at: now,
+      outcome: input.outcome ?? "served",
+      notes: input.notes ?? t.notes,
+    }),
+  });
+}
+
+/** After the branch's number of recalls, a customer who did not come is marked no-show. */
+export function markNoShow(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketView> {
+  return applyTicketAction(ctx, actor, ticketId, {
+    action: "no-show",
+    event: "ticket.no_show",
+    change: (t, { now, branch }) => {
+      if (t.recallCount < branch.maxRecalls) {
+        throw conflict(
+          `Ticket ${t.number} has been recalled ${t.recallCount} of ${branch.maxRecalls} times; recall it before marking a no-show.`,
+          { recallCount: t.recallCount, maxRecalls: branch.maxRecalls },
+        );
+      }
+      return { completed_at: now };
+    },
+  });
+}
+
+/** Sets a called or serving ticket aside (the customer fetches a document); it leaves the counter free. */
+export function parkTicket(ctx: AppContext, actor: Actor, ticketId: string, input: { reason?: string }): Promise<TicketView> {
+  return applyTicketAction(ctx, actor, ticketId, {
+    action: "park",
+    event: "ticket.parked",
+    details: input.reason === undefined ? undefined : { reason: input.reason },
+  });
+}
+
+/** A parked ticket goes back to the front of the line of the counter that parked it. */
+export function resumeTicket(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketView> {
+  return applyTicketAction(ctx, actor, ticketId, {
+    action: "resume",
+    event: "ticket.resumed",
+    change: (t) => ({ target_counter_id: t.counterId, counter_id: null }),
+  });
+}

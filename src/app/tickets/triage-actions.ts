@@ -1,0 +1,101 @@
+import type { PriorityClass } from "../../domain/ticket.ts";
+import { findService } from "../../store/branches.ts";
+import { findCounter } from "../../store/counters.ts";
+import { listWaitingTickets } from "../../store/tickets.ts";
+import type { Actor } from "../actor.ts";
+import type { AppContext } from "../context.ts";
+import { conflict, invalid, notFound } from "../errors.ts";
+import type { TicketView } from "../views.ts";
+import { applyTicketAction } from "./apply-action.ts";
+
+export interface TransferInput {
+  readonly serviceId?: string;
+  readonly counterId?: string;
+  readonly position: "first" | "last";
+}
+
+/**
+ * Sends a ticket to another business type and/or a specific counter, at the front or the back of that
+ * line. "First" places it just before the earliest ticket now waiting there, so it keeps its class.
+ */
+export function transferTicket(ctx: AppContext, actor: Actor, ticketId: string, input: TransferInput): Promise<TicketView> {
+  if (input.serviceId === undefined && input.counterId === undefined) {
+    return Promise.reject(invalid("Give serviceId, counterId or both: where should the ticket go?"));
+  }
+  return applyTicketAction(ctx, actor, ticketId, {
+    action: "transfer",
+    event: "ticket.transferred",
+    details: input,
+    change: async (t, { tx, now }) => {
+      const serviceId = input.serviceId ?? t.serviceId;
+      if (input.serviceId !== undefined) {
+        const service = await findService(tx, input.serviceId);
+        if (!service || service.branchId !== t.branchId) throw notFound("Business type", input.serviceId);
+        if (!service.active) throw invalid(`Business type ${service.code} is not offered at the moment.`);
+      }
+      if (input.counterId !== undefined) {
+        const counter = await findCounter(tx, input.counterId);
+        if (!counter || counter.branchId !== t.branchId) throw notFound("Counter", input.counterId);
+        if (counter.state === "closed") throw conflict(`Counter ${counter.number} is closed.`);
+      }
+      let queuedAt = now;
+      if (input.position === "first") {
+        const line = (await listWaitingTickets(tx, t.branchId)).filter((w) =>
+          input.counterId !== undefined ? w.targetCounterId === input.counterId : w.serviceId === serviceId,
+        );
+        const earliest = Math.min(now, ...line.map((w) => w.queuedAt));
+        queuedAt = earliest - 1;
+      }
+      return {
+        service_id: serviceId,
+        target_counter_id: input.counterId ?? null,
+        counter_id: null,
+        queued_at: queuedAt,
+        called_at: null,
+        started_at: null,
+        recall_count: 0,
+      };
+    },
+  });
+}
+
+export function cancelTicket(ctx: AppContext, actor: Actor, ticketId: string, input: { reason?: string }): Promise<TicketView> {
+  return applyTicketAction(ctx, actor, ticketId, {
+    action: "cancel",
+    event: "ticket.cancelled",
+    details: input.reason === undefined ? undefined : { reason: input.reason },
+    change: (_t, { now }) => ({ completed_at: now, outcome: "cancelled", notes: input.reason ?? null }),
+  });
+}
+
+export type RedirectTarget = "self_service" | "vtm" | "other";
+
+/** The lobby manager sends simple business to a self-service machine or smart teller, with the reason. */
+export function redirectTicket(
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: string,
+  input: { reason: string; target: RedirectTarget },
+): Promise<TicketView> {
+  return applyTicketAction(ctx, actor, ticketId, {
+    action: "redirect",
+    event: "ticket.redirected",
+    details: input,
+    change: (_t, { now }) => ({ completed_at: now, outcome: `redirected:${input.target}`, redirect_reason: input.reason }),
+  });
+}
+
+/** The lobby manager changes a waiting ticket's priority class (an elderly customer, a VIP recognised). */
+export function changePriority(
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: string,
+  input: { priority: PriorityClass },
+): Promise<TicketView> {
+  return applyTicketAction(ctx, actor, ticketId, {
+    action: "prioritize",
+    event: "ticket.updated",
+    details: input,
+    change: () => ({ priority: input.priority }),
+  });
+}

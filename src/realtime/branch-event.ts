@@ -1,0 +1,52 @@
+import type { CounterState } from "../domain/counter.ts";
+import type { PriorityClass, TicketStatus } from "../domain/ticket.ts";
+
+export const BRANCH_EVENT_TYPES = [
+  "ticket.issued",
+  "ticket.called",
+  "ticket.recalled",
+  "ticket.started",
+  "ticket.completed",
+  "ticket.no_show",
+  "ticket.transferred",
+  "ticket.parked",
+  "ticket.resumed",
+  "ticket.cancelled",
+  "ticket.redirected",
+  "ticket.rated",
+  "ticket.updated",
+  "counter.opened",
+  "counter.paused",
+  "counter.closed",
+  "counter.updated",
+] as const;
+export type BranchEventType = (typeof BRANCH_EVENT_TYPES)[number];
+
+/** What an event tells about a ticket: enough for displays, never a name or a phone number. */
+export interface EventTicket {
+  readonly id: string;
+  readonly number: string;
+  readonly serviceId: string;
+  readonly status: TicketStatus;
+  readonly priority: PriorityClass;
+  readonly counterId: string | null;
+  readonly counterNumber: number | null;
+  readonly recallCount: number;
+}
+
+export interface EventCounter {
+  readonly id: string;
+  readonly number: number;
+  readonly state: CounterState;
+}
+
+export interface BranchEvent {
+  /** Increasing per branch: the SSE id a client resumes from. */
+  readonly seq: number;
+  readonly type: BranchEventType;
+  /** ISO 8601 time. */
+  readonly at: string;
+  readonly branchId: string;
+  readonly ticket?: EventTicket;
+  readonly counter?: EventCounter;
+}

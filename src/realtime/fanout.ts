@@ -1,0 +1,74 @@
+import { sql } from "kysely";
+import type pg from "pg";
+import type { Tx } from "../store/store.ts";
+import type { BranchEvent } from "./branch-event.ts";
+import type { EventBus } from "./event-bus.ts";
+
+/** Carries events to the other app instances. Single-instance SQLite needs none of it. */
+export interface Fanout {
+  /** Called inside the writing transaction: delivery happens if and when it commits. */
+  inTransaction(tx: Tx, event: BranchEvent): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const noFanout: Fanout = {
+  async inTransaction() {},
+  async close() {},
+};
+
+export const NOTIFY_CHANNEL = "datang_events";
+
+interface Notice {
+  readonly origin: string;
+  readonly event: BranchEvent;
+}
+
+/**
+ * PostgreSQL LISTEN/NOTIFY. NOTIFY inside the transaction is delivered only on commit and in commit
+ * order, so other instances never see an event whose change rolled back. This instance publishes its own
+ * events locally after commit, so it ignores the notices that carry its own origin.
+ */
+export async function createPgFanout(pool: pg.Pool, bus: EventBus, origin: string): Promise<Fanout> {
+  let client: pg.PoolClient | undefined;
+  let closed = false;
+
+  const onNotification = (msg: pg.Notification): void => {
+    if (msg.channel !== NOTIFY_CHANNEL || !msg.payload) return;
+    try {
+      const notice = JSON.parse(msg.payload) as Notice;
+      if (notice.origin !== origin) bus.publish(notice.event);
+    } catch {
+      // A malformed notice from elsewhere is not ours to crash on.
+    }
+  };
+
+  const connect = async (): Promise<void> => {
+    const c = await pool.connect();
+    c.on("notification", onNotification);
+    c.on("error", () => {
+      // Lost the listening connection: reconnect after a pause. Clients resume from the events table.
+      c.release(true);
+      if (client === c) client = undefined;
+      if (!closed) setTimeout(() => void connect().catch(() => {}), 1000);
+    });
+    await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    client = c;
+  };
+  await connect();
+
+  return {
+    async inTransaction(tx, event) {
+      const payload = JSON.stringify({ origin, event } satisfies Notice);
+      await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, ${payload})`.execute(tx);
+    },
+    async close() {
+      closed = true;
+      if (client) {
+        client.removeListener("notification", onNotification);
+        await client.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => {});
+        client.release();
+        client = undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import type { Kysely } from "kysely";
+import type { BranchId, ServiceId } from "../domain/ids.ts";
+import { parseJson } from "./json.ts";
+import type { BranchTable, Database, ServiceTable } from "./schema.ts";
+
+export interface OpeningHours {
+  /** Weekday 0 (Sunday) … 6 → [open "HH:MM", close "HH:MM"], or null when closed that day. */
+  readonly [weekday: string]: readonly [string, string] | null;
+}
+
+export interface Branch {
+  readonly id: BranchId;
+  readonly code: string;
+  readonly nameZh: string;
+  readonly nameEn: string;
+  readonly timezone: string;
+  readonly openingHours: OpeningHours;
+  readonly targetWaitMinutes: number;
+  readonly alarmWaitMinutes: number;
+  readonly maxRecalls: number;
+  readonly dispatchPolicy: string;
+}
+
+export interface Service {
+  readonly id: ServiceId;
+  readonly branchId: BranchId;
+  readonly code: string;
+  readonly nameZh: string;
+  readonly nameEn: string;
+  readonly descriptionZh: string;
+  readonly descriptionEn: string;
+  readonly category: string;
+  readonly expectedMinutes: number;
+  readonly prefix: string;
+  readonly needsReview: boolean;
+  readonly requiredDocuments: readonly string[];
+  readonly sortOrder: number;
+  readonly active: boolean;
+}
+
+export function toBranch(row: BranchTable): Branch {
+  return {
+    id: row.id as BranchId,
+    code: row.code,
+    nameZh: row.name_zh,
+    nameEn: row.name_en,
+    timezone: row.timezone,
+    openingHours: parseJson<OpeningHours>(row.opening_hours, {}),
+    targetWaitMinutes: row.target_wait_minutes,
+    alarmWaitMinutes: row.alarm_wait_minutes,
+    maxRecalls: row.max_recalls,
+    dispatchPolicy: row.dispatch_policy,
+  };
+}
+
+export function toService(row: ServiceTable): Service {
+  return {
+    id: row.id as ServiceId,
+    branchId: row.branch_id as BranchId,
+    code: row.code,
+    nameZh: row.name_zh,
+    nameEn: row.name_en,
+    descriptionZh: row.description_zh,
+    descriptionEn: row.description_en,
+    category: row.category,
+    expectedMinutes: row.expected_minutes,
+    prefix: row.prefix,
+    needsReview: row.needs_review === 1,
+    requiredDocuments: parseJson<string[]>(row.required_documents, []),
+    sortOrder: row.sort_order,
+    active: row.active === 1,
+  };
+}
+
+export async function findBranch(db: Kysely<Database>, id: string): Promise<Branch | undefined> {
+  const row = await db.selectFrom("branches").selectAll().where("id", "=", id).executeTakeFirst();
+  return row && toBranch(row);
+}
+
+export async function listBranches(db: Kysely<Database>, ids?: readonly string[]): Promise<Branch[]> {
+  let q = db.selectFrom("branches").selectAll().orderBy("code");
+  if (ids) {
+    if (ids.length === 0) return [];
+    q = q.where("id", "in", ids);
+  }
+  return (await q.execute()).map(toBranch);
+}
+
+export async function listServices(db: Kysely<Database>, branchId: string): Promise<Service[]> {
+  const rows = await db
+    .selectFrom("services")
+    .selectAll()
+    .where("branch_id", "=", branchId)
+    .orderBy("sort_order")
+    .orderBy("code")
+    .execute();
+  return rows.map(toService);
+}
+
+export async function findService(db: Kysely<Database>, id: string): Promise<Service | undefined> {
+  const row = await db.selectFrom("services").selectAll().where("id", "=", id).executeTakeFirst();
+  return row && toService(row);
+}
+
+/**
+ * Hands out the branch's next event number. In PostgreSQL the row stays locked until commit, so events
+ * of one branch commit in the order of their numbers and a client resuming from id N never misses an
+ * event numbered below N that committed later. Use cases call this last, to hold the lock briefly.
+ */
+export async function nextEventSeq(db: Kysely<Database>, branchId: string): Promise<number> {
+  const row = await db
+    .updateTable("branches")
+    .set((eb) => ({ event_seq: eb("event_seq", "+", 1) }))
+    .where("id", "=", branchId)
+    .returning("event_seq")
+    .executeTakeFirstOrThrow();
+  return Number(row.event_seq);
+}

@@ -1,0 +1,22 @@
+import type { Kysely, Migration, MigrationProvider } from "kysely";
+import type { DialectName } from "../dialect-name.ts";
+import * as initial from "./001-initial.ts";
+
+interface DialectMigration {
+  up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
+}
+
+/** Migrations are listed in code (not read from a folder) so that they work the same from tsx, a bundle or tests. */
+const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
+  "001-initial": initial,
+};
+
+export function migrationProvider(dialect: DialectName): MigrationProvider {
+  return {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, m] of Object.entries(MIGRATIONS)) out[name] = { up: (db) => m.up(db, dialect) };
+      return out;
+    },
+  };
+}

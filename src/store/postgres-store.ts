@@ -1,0 +1,48 @@
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema.ts";
+import type { Store, WriteFn } from "./store.ts";
+
+// bigint columns hold epoch milliseconds and sequence numbers, all far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+
+/** SQLSTATEs after which the whole transaction may simply be run again. */
+const RETRYABLE = new Set(["40001", "40P01"]);
+const MAX_ATTEMPTS = 5;
+
+export function createPgPool(url: string, max = 10): pg.Pool {
+  return new pg.Pool({ connectionString: url, max, application_name: "datang" });
+}
+
+/**
+ * PostgreSQL groups concurrent commits by itself (one WAL flush for the transactions committing together),
+ * so each write is simply its own READ COMMITTED transaction. Deadlocks and serialization failures, which
+ * can happen when instances touch the same rows in another order, are retried from the start.
+ */
+export function createPostgresStore(url: string): Store & { readonly pool: pg.Pool } {
+  const pool = createPgPool(url);
+  // An idle client that loses its connection must not crash the process.
+  pool.on("error", () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    dialect: "postgres",
+    db,
+    pool,
+    async write<T>(fn: WriteFn<T>): Promise<T> {
+      for (let attempt = 1; ; attempt++) {
+        const after: Array<() => void> = [];
+        try {
+          const value = await db.transaction().execute((tx) => fn(tx, (cb) => after.push(cb)));
+          for (const cb of after) cb();
+          return value;
+        } catch (error) {
+          const code = (error as { code?: unknown }).code;
+          if (attempt >= MAX_ATTEMPTS || typeof code !== "string" || !RETRYABLE.has(code)) throw error;
+        }
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

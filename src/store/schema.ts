@@ -1,0 +1,179 @@
+/**
+ * Table shapes as Kysely sees them. Times are epoch milliseconds (bigint in PostgreSQL, integer in SQLite);
+ * JSON values are stored as text in both databases so that both behave identically.
+ */
+import type { Generated } from "kysely";
+
+export interface BranchTable {
+  id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  timezone: string;
+  opening_hours: string;
+  target_wait_minutes: number;
+  alarm_wait_minutes: number;
+  max_recalls: number;
+  dispatch_policy: string;
+  /** Last event sequence number handed out in this branch; the event stream's ids. */
+  event_seq: number;
+  created_at: number;
+}
+
+export interface ServiceTable {
+  id: string;
+  branch_id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  description_zh: string;
+  description_en: string;
+  category: string;
+  expected_minutes: number;
+  prefix: string;
+  needs_review: number;
+  required_documents: string;
+  sort_order: number;
+  active: number;
+  created_at: number;
+}
+
+export interface CounterTable {
+  id: string;
+  branch_id: string;
+  number: number;
+  name: string;
+  kind: string;
+  state: string;
+  skills: string;
+  dispatch_policy: string | null;
+  signed_in_user_id: string | null;
+  current_ticket_id: string | null;
+  last_ticket_id: string | null;
+  pause_reason: string | null;
+  created_at: number;
+}
+
+export interface UserTable {
+  id: string;
+  username: string;
+  display_name: string;
+  staff_no: string;
+  password_hash: string;
+  roles: string;
+  active: number;
+  failed_logins: number;
+  locked_until: number;
+  created_at: number;
+}
+
+export interface MembershipTable {
+  user_id: string;
+  branch_id: string;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  ip: string;
+}
+
+export interface DeviceTable {
+  id: string;
+  branch_id: string;
+  kind: string;
+  name: string;
+  counter_id: string | null;
+  token_hash: string;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+export interface TicketTable {
+  id: string;
+  branch_id: string;
+  service_id: string;
+  day: string;
+  seq: number;
+  number: string;
+  priority: string;
+  status: string;
+  channel: string;
+  counter_id: string | null;
+  target_counter_id: string | null;
+  issued_at: number;
+  queued_at: number;
+  called_at: number | null;
+  started_at: number | null;
+  completed_at: number | null;
+  recall_count: number;
+  appointment_at: number | null;
+  outcome: string | null;
+  notes: string | null;
+  redirect_reason: string | null;
+  rating: string | null;
+  rating_comment: string | null;
+  served_by: string | null;
+  estimated_wait_minutes: number;
+  idempotency_key: string | null;
+  updated_at: number;
+}
+
+export interface TicketTransitionTable {
+  id: Generated<number>;
+  ticket_id: string;
+  branch_id: string;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  at: number;
+  actor_type: string;
+  actor_id: string | null;
+  data: string | null;
+}
+
+export interface QueueDayTable {
+  branch_id: string;
+  prefix: string;
+  day: string;
+  last_seq: number;
+}
+
+export interface EventTable {
+  branch_id: string;
+  seq: number;
+  type: string;
+  at: number;
+  payload: string;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  at: number;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  branch_id: string | null;
+  ip: string | null;
+  details: string | null;
+}
+
+export interface Database {
+  branches: BranchTable;
+  services: ServiceTable;
+  counters: CounterTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  sessions: SessionTable;
+  devices: DeviceTable;
+  tickets: TicketTable;
+  ticket_transitions: TicketTransitionTable;
+  queue_days: QueueDayTable;
+  events: EventTable;
+  audit_log: AuditTable;
+}

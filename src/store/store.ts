@@ -1,0 +1,22 @@
+import type { Kysely, Transaction } from "kysely";
+import type { DialectName } from "./dialect-name.ts";
+import type { Database } from "./schema.ts";
+
+export type Tx = Transaction<Database>;
+
+/** Work to do once the transaction is durably committed (publishing events, for one). */
+export type AfterCommit = (callback: () => void) => void;
+
+export type WriteFn<T> = (tx: Tx, afterCommit: AfterCommit) => Promise<T>;
+
+/**
+ * The database port of every use case. `write` resolves only after its transaction is durable;
+ * a write that throws changes nothing (its own savepoint or transaction is rolled back).
+ */
+export interface Store {
+  readonly dialect: DialectName;
+  /** For reads. Writes go through `write`. */
+  readonly db: Kysely<Database>;
+  write<T>(fn: WriteFn<T>): Promise<T>;
+  close(): Promise<void>;
+}
