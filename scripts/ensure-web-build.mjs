@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `npm start` runs this first: build web/dist only when it is missing or older than the web sources,
+// so a fresh checkout serves the app without a separate build step and a warm one starts instantly.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const built = join(root, "web/dist/index.html");
+const sources = [
+  join(root, "web/src"),
+  join(root, "web/public"),
+  join(root, "web/index.html"),
+  join(root, "web/vite.config.ts"),
+];
+
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let latest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) latest = Math.max(latest, newest(join(path, entry)));
+  return latest;
+}
+
+const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
+const sourcesAt = Math.max(...sources.map(newest));
+if (builtAt >= sourcesAt) process.exit(0);
+console.log(builtAt === 0 ? "web/dist missing: building the web app…" : "web sources changed: rebuilding the web app…");
+const result = spawnSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], {
+  cwd: root,
+  stdio: "inherit",
+  shell: process.platform === "win32",
+});
+process.exit(result.status ?? 1);

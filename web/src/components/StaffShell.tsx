@@ -1,0 +1,134 @@
+import { Button, ConfigProvider, Layout, Result, Space, Spin, Typography } from "antd";
+import enUSModule from "antd/es/locale/en_US.js";
+import type { Locale } from "antd/es/locale/index.js";
+import zhCNModule from "antd/es/locale/zh_CN.js";
+import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
+import type { Role, User } from "../api/types.ts";
+import { toggleLanguage } from "../i18n/index.ts";
+import { userName } from "../lib/format.ts";
+import { fetchMe, hasRole, logout, rolesOf } from "../lib/session.ts";
+
+// antd ships no package exports, so TypeScript (NodeNext) sees these as CommonJS modules while Vite hands
+// us the ES default export; accept both shapes.
+const localeOf = (m: Locale | { readonly default: Locale }): Locale => ("default" in m ? m.default : m);
+const enUS = localeOf(enUSModule);
+const zhCN = localeOf(zhCNModule);
+
+const UserContext = createContext<User | null>(null);
+
+export function useStaffUser(): User {
+  const user = useContext(UserContext);
+  if (user === null) throw new Error("useStaffUser outside StaffShell");
+  return user;
+}
+
+/** Ant Design theme and locale for the staff consoles, following the i18next language. */
+export function StaffTheme({ children }: { readonly children: ReactNode }) {
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider
+      locale={i18n.language === "en" ? enUS : zhCN}
+      theme={{ token: { colorPrimary: "#b71c1c", borderRadius: 6 } }}
+    >
+      {children}
+    </ConfigProvider>
+  );
+}
+
+type AuthState =
+  | { readonly kind: "loading" }
+  | { readonly kind: "anonymous" }
+  | { readonly kind: "ready"; readonly user: User }
+  | { readonly kind: "error"; readonly message: string };
+
+/** Header, language switch and role check shared by the counter, lobby and admin consoles. */
+export function StaffShell({
+  title,
+  roles,
+  children,
+  extra,
+}: {
+  readonly title: string;
+  readonly roles: readonly Role[];
+  readonly children: ReactNode;
+  readonly extra?: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const [auth, setAuth] = useState<AuthState>({ kind: "loading" });
+  useEffect(() => {
+    fetchMe().then(
+      (me) => setAuth(me?.user ? { kind: "ready", user: me.user } : { kind: "anonymous" }),
+      (error: unknown) => setAuth({ kind: "error", message: error instanceof Error ? error.message : String(error) }),
+    );
+  }, []);
+
+  useEffect(() => {
+    if (auth.kind === "anonymous") {
+      const next = encodeURIComponent(window.location.pathname + window.location.search);
+      window.location.replace(`/login?next=${next}`);
+    }
+  }, [auth.kind]);
+
+  let body: ReactNode;
+  if (auth.kind === "loading" || auth.kind === "anonymous") {
+    body = <Spin style={{ display: "block", margin: "20vh auto" }} />;
+  } else if (auth.kind === "error") {
+    body = <Result status="error" title={t("common.error", { message: auth.message })} />;
+  } else if (!hasRole(auth.user, ...roles)) {
+    body = (
+      <Result
+        status="403"
+        title={t("common.notAllowed")}
+        subTitle={t("common.notAllowedHint")}
+        data-testid="forbidden"
+        extra={
+          <Space>
+            <Link to="/">
+              <Button>{t("common.home")}</Button>
+            </Link>
+            <Button type="primary" onClick={() => void logout()}>
+              {t("common.loginAgain")}
+            </Button>
+          </Space>
+        }
+      />
+    );
+  } else {
+    body = <UserContext.Provider value={auth.user}>{children}</UserContext.Provider>;
+  }
+
+  return (
+    <StaffTheme>
+      <Layout style={{ minHeight: "100vh" }}>
+        <Layout.Header className="staff-header">
+          <Link to="/" className="staff-brand">
+            {t("app.name")}
+          </Link>
+          <Typography.Text className="staff-title">{title}</Typography.Text>
+          <div className="staff-header-right">
+            {extra}
+            {auth.kind === "ready" ? (
+              <span className="staff-user">
+                {userName(auth.user)} ·{" "}
+                {rolesOf(auth.user)
+                  .map((r) => t(`role.${r}`))
+                  .join("/")}
+              </span>
+            ) : null}
+            <Button size="small" onClick={toggleLanguage} data-testid="lang-switch">
+              {t("app.language")}
+            </Button>
+            {auth.kind === "ready" ? (
+              <Button size="small" onClick={() => void logout()}>
+                {t("common.logout")}
+              </Button>
+            ) : null}
+          </div>
+        </Layout.Header>
+        <Layout.Content className="staff-content">{body}</Layout.Content>
+      </Layout>
+    </StaffTheme>
+  );
+}

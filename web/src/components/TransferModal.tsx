@@ -1,0 +1,93 @@
+import { Modal, Radio, Select, Space, Typography } from "antd";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { Counter, Service, Ticket } from "../api/types.ts";
+import { serviceLabel } from "../lib/format.ts";
+
+export interface TransferBody {
+  readonly serviceId?: string;
+  readonly counterId?: string;
+  readonly position: "first" | "last";
+}
+
+/** Shared with the lobby console: move a ticket to another business type or counter. */
+export function TransferModal({
+  open,
+  initialMode = "service",
+  ticket,
+  services,
+  counters,
+  onClose,
+  onSubmit,
+}: {
+  readonly open: boolean;
+  readonly initialMode?: "service" | "counter";
+  readonly ticket: Ticket;
+  readonly services: readonly Service[];
+  readonly counters: readonly Counter[];
+  readonly onClose: () => void;
+  readonly onSubmit: (body: TransferBody) => Promise<void>;
+}) {
+  const { t } = useTranslation();
+  const [mode, setMode] = useState<"service" | "counter">(initialMode);
+  const [target, setTarget] = useState<string | undefined>(undefined);
+  const [position, setPosition] = useState<"first" | "last">("first");
+  useEffect(() => {
+    if (open) {
+      setTarget(undefined);
+      setMode(initialMode);
+    }
+  }, [open, initialMode]);
+  return (
+    <Modal
+      open={open}
+      title={`${t("counter.transferTo")} · ${ticket.number}`}
+      onCancel={onClose}
+      okButtonProps={{ disabled: target === undefined, id: "transfer-ok" }}
+      onOk={() =>
+        target === undefined
+          ? undefined
+          : void onSubmit(mode === "service" ? { serviceId: target, position } : { counterId: target, position })
+      }
+      destroyOnHidden
+    >
+      <Space direction="vertical" style={{ width: "100%" }}>
+        <Radio.Group
+          value={mode}
+          onChange={(e) => {
+            setMode(e.target.value as "service" | "counter");
+            setTarget(undefined);
+          }}
+          options={[
+            { value: "service", label: t("counter.transferService") },
+            { value: "counter", label: t("counter.transferCounter") },
+          ]}
+        />
+        <Select
+          style={{ width: "100%" }}
+          value={target}
+          onChange={setTarget}
+          data-testid="transfer-target"
+          options={
+            mode === "service"
+              ? services
+                  .filter((s) => s.id !== ticket.serviceId)
+                  .map((s) => ({ value: s.id, label: `${s.prefix} ${serviceLabel(s)}` }))
+              : counters.map((c) => ({ value: c.id, label: t("common.counterN", { n: c.number }) }))
+          }
+        />
+        <Space>
+          <Typography.Text>{t("counter.position")}</Typography.Text>
+          <Radio.Group
+            value={position}
+            onChange={(e) => setPosition(e.target.value as "first" | "last")}
+            options={[
+              { value: "first", label: t("counter.first") },
+              { value: "last", label: t("counter.last") },
+            ]}
+          />
+        </Space>
+      </Space>
+    </Modal>
+  );
+}

@@ -1,0 +1,38 @@
+import i18next from "i18next";
+import { initReactI18next } from "react-i18next";
+import en from "./en.ts";
+import zhCN from "./zh-CN.ts";
+
+export type Language = "zh-CN" | "en";
+const STORAGE_KEY = "datang.lang";
+
+function initialLanguage(): Language {
+  // `?lang=en` lets a paired device (a TV, a kiosk) be pinned to a language by its URL.
+  const fromUrl = new URLSearchParams(window.location.search).get("lang");
+  if (fromUrl === "en" || fromUrl === "zh-CN") return fromUrl;
+  return window.localStorage.getItem(STORAGE_KEY) === "en" ? "en" : "zh-CN";
+}
+
+void i18next.use(initReactI18next).init({
+  resources: { "zh-CN": { translation: zhCN }, en: { translation: en } },
+  lng: initialLanguage(),
+  fallbackLng: "zh-CN",
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+document.documentElement.lang = i18next.language;
+i18next.on("languageChanged", (lng) => {
+  document.documentElement.lang = lng;
+  window.localStorage.setItem(STORAGE_KEY, lng);
+});
+
+export function toggleLanguage(): void {
+  void i18next.changeLanguage(i18next.language === "en" ? "zh-CN" : "en");
+}
+
+export function isEnglish(): boolean {
+  return i18next.language === "en";
+}
+
+export default i18next;

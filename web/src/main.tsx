@@ -1,0 +1,46 @@
+import { lazy, StrictMode, Suspense } from "react";
+import { createRoot } from "react-dom/client";
+import { BrowserRouter, Route, Routes } from "react-router-dom";
+import "./i18n/index.ts";
+import "./styles/base.css";
+
+// Every page is its own chunk: the kiosk, display, rating pad and live ticket never load Ant Design or ECharts.
+const Home = lazy(() => import("./pages/Home.tsx"));
+const Login = lazy(() => import("./pages/Login.tsx"));
+const Kiosk = lazy(() => import("./pages/Kiosk.tsx"));
+const Display = lazy(() => import("./pages/Display.tsx"));
+const Counter = lazy(() => import("./pages/Counter.tsx"));
+const Rate = lazy(() => import("./pages/Rate.tsx"));
+const Lobby = lazy(() => import("./pages/Lobby.tsx"));
+const Admin = lazy(() => import("./pages/Admin.tsx"));
+const LiveTicket = lazy(() => import("./pages/LiveTicket.tsx"));
+
+function App() {
+  return (
+    <BrowserRouter>
+      <Suspense fallback={<div className="page-loading" />}>
+        <Routes>
+          <Route path="/" element={<Home />} />
+          <Route path="/login" element={<Login />} />
+          <Route path="/kiosk" element={<Kiosk />} />
+          <Route path="/display" element={<Display />} />
+          <Route path="/counter" element={<Counter />} />
+          <Route path="/rate" element={<Rate />} />
+          <Route path="/lobby" element={<Lobby />} />
+          <Route path="/admin" element={<Admin />} />
+          <Route path="/t/:ticketId" element={<LiveTicket />} />
+          <Route path="*" element={<Home />} />
+        </Routes>
+      </Suspense>
+    </BrowserRouter>
+  );
+}
+
+const root = document.getElementById("root");
+if (root !== null) {
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,737 @@
+import {
+  Alert,
+  App as AntApp,
+  Button,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Popconfirm,
+  Select,
+  Space,
+  Switch,
+  Tabs,
+  Tag,
+  Typography,
+} from "antd";
+import QRCode from "qrcode";
+import { useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, unwrapList, unwrapOne } from "../api/client.ts";
+import {
+  type Branch,
+  type Counter,
+  type Device,
+  type DeviceKind,
+  DISPATCH_POLICIES,
+  ROLES,
+  type Role,
+  type Service,
+  type Skill,
+  type User,
+} from "../api/types.ts";
+import { EntityTab } from "../components/EntityTab.tsx";
+import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
+import { useBranches } from "../lib/branch.ts";
+import { localName, serviceLabel } from "../lib/format.ts";
+import { rolesOf } from "../lib/session.ts";
+import "../styles/staff.css";
+
+const COUNTER_KINDS = ["teller", "vip", "wealth", "self_service_helper"] as const;
+const DEVICE_KINDS: readonly DeviceKind[] = ["kiosk", "display", "rating_pad"];
+const DEVICE_PAGE: Record<DeviceKind, string> = { kiosk: "/kiosk", display: "/display", rating_pad: "/rate" };
+const required = (message: string) => [{ required: true, message }];
+
+interface BranchForm {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  timezone: string;
+  targetWaitMinutes: number;
+  alarmWaitMinutes: number;
+  maxRecalls: number;
+  dispatchPolicy: string;
+}
+interface ServiceForm {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  prefix: string;
+  expectedMinutes: number;
+  category: string;
+  descriptionZh: string;
+  descriptionEn: string;
+  documents: string;
+  active: boolean;
+}
+interface CounterForm {
+  number: number;
+  name: string;
+  kind: string;
+  skills: Skill[];
+  dispatchPolicy: string | null;
+}
+interface UserForm {
+  username: string;
+  displayName: string;
+  staffNo: string;
+  roles: Role[];
+  branchIds: string[];
+  password?: string;
+  active: boolean;
+}
+interface DeviceForm {
+  kind: DeviceKind;
+  name: string;
+  counterId?: string;
+}
+
+function BranchesTab({ branches, reload }: { readonly branches: readonly Branch[]; readonly reload: () => void }) {
+  const { t } = useTranslation();
+  const user = useStaffUser();
+  const policyOptions = DISPATCH_POLICIES.map((p) => ({ value: p, label: t(`admin.policy.${p}`) }));
+  return (
+    <EntityTab<Branch, BranchForm>
+      testId="branches"
+      rows={branches}
+      canCreate={rolesOf(user).includes("admin")}
+      fieldNames={[
+        "code",
+        "nameZh",
+        "nameEn",
+        "timezone",
+        "targetWaitMinutes",
+        "alarmWaitMinutes",
+        "maxRecalls",
+        "dispatchPolicy",
+      ]}
+      columns={[
+        { title: t("admin.code"), dataIndex: "code", key: "code" },
+        { title: t("admin.name"), key: "name", render: (_, b) => localName(b) },
+        { title: t("admin.targetWait"), dataIndex: "targetWaitMinutes", key: "tw" },
+        { title: t("admin.alarmWait"), dataIndex: "alarmWaitMinutes", key: "aw" },
+        { title: t("admin.dispatchPolicy"), key: "dp", render: (_, b) => t(`admin.policy.${b.dispatchPolicy}`) },
+      ]}
+      toForm={(b) =>
+        b === null
+          ? {
+              timezone: "Asia/Shanghai",
+              targetWaitMinutes: 15,
+              alarmWaitMinutes: 30,
+              maxRecalls: 3,
+              dispatchPolicy: "smart",
+            }
+          : {
+              code: b.code,
+              nameZh: b.nameZh,
+              nameEn: b.nameEn,
+              timezone: b.timezone ?? "Asia/Shanghai",
+              targetWaitMinutes: b.targetWaitMinutes,
+              alarmWaitMinutes: b.alarmWaitMinutes,
+              maxRecalls: b.maxRecalls ?? 3,
+              dispatchPolicy: b.dispatchPolicy,
+            }
+      }
+      save={async (values, editing) => {
+        if (editing === null) await api.post("/api/branches", values);
+        else await api.patch(`/api/branches/${editing.id}`, values);
+        reload();
+      }}
+      fields={(form) => (
+        <>
+          <Form.Item name="code" label={t("admin.code")} rules={required(t("common.required"))}>
+            <Input maxLength={32} />
+          </Form.Item>
+          <Space.Compact block>
+            <Form.Item name="nameZh" label={t("admin.name")} rules={required(t("common.required"))} style={{ flex: 1 }}>
+              <Input maxLength={100} />
+            </Form.Item>
+            <Form.Item
+              name="nameEn"
+              label={t("admin.nameEn")}
+              rules={required(t("common.required"))}
+              style={{ flex: 1 }}
+            >
+              <Input maxLength={100} />
+            </Form.Item>
+          </Space.Compact>
+          <Form.Item name="timezone" label={t("admin.timezone")} rules={required(t("common.required"))}>
+            <Input />
+          </Form.Item>
+          <Space wrap>
+            <Form.Item name="targetWaitMinutes" label={t("admin.targetWait")} rules={required(t("common.required"))}>
+              <InputNumber min={1} max={240} data-testid="target-wait" />
+            </Form.Item>
+            <Form.Item
+              name="alarmWaitMinutes"
+              label={t("admin.alarmWait")}
+              dependencies={["targetWaitMinutes"]}
+              rules={[
+                ...required(t("common.required")),
+                {
+                  validator: async (_, value: number) => {
+                    if (value <= Number(form.getFieldValue("targetWaitMinutes")))
+                      throw new Error(`> ${t("admin.targetWait")}`);
+                  },
+                },
+              ]}
+            >
+              <InputNumber min={1} max={480} />
+            </Form.Item>
+            <Form.Item name="maxRecalls" label="Max recalls" rules={required(t("common.required"))}>
+              <InputNumber min={0} max={10} />
+            </Form.Item>
+          </Space>
+          <Form.Item name="dispatchPolicy" label={t("admin.dispatchPolicy")} rules={required(t("common.required"))}>
+            <Select options={policyOptions} />
+          </Form.Item>
+        </>
+      )}
+    />
+  );
+}
+
+function ServicesTab({
+  branchId,
+  services,
+  reload,
+}: {
+  readonly branchId: string;
+  readonly services: readonly Service[];
+  readonly reload: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <EntityTab<Service, ServiceForm>
+      testId="services"
+      rows={services}
+      fieldNames={[
+        "code",
+        "nameZh",
+        "nameEn",
+        "prefix",
+        "expectedMinutes",
+        "category",
+        "descriptionZh",
+        "descriptionEn",
+        "active",
+      ]}
+      columns={[
+        { title: t("admin.prefix"), dataIndex: "prefix", key: "prefix", render: (p: string) => <Tag>{p}</Tag> },
+        { title: t("admin.name"), key: "name", render: (_, s) => serviceLabel(s) },
+        { title: t("admin.expectedMinutes"), dataIndex: "expectedMinutes", key: "em" },
+        { title: t("admin.documents"), key: "docs", render: (_, s) => (s.requiredDocuments ?? []).join("、") },
+        {
+          title: t("admin.active"),
+          key: "active",
+          render: (_, s) => (s.active === false ? t("common.no") : t("common.yes")),
+        },
+      ]}
+      toForm={(s) =>
+        s === null
+          ? {
+              expectedMinutes: 5,
+              category: "simple",
+              active: true,
+              documents: "",
+              descriptionZh: "",
+              descriptionEn: "",
+            }
+          : {
+              code: s.code ?? "",
+              nameZh: s.nameZh,
+              nameEn: s.nameEn,
+              prefix: s.prefix,
+              expectedMinutes: s.expectedMinutes,
+              category: s.category ?? "",
+              descriptionZh: s.descriptionZh ?? "",
+              descriptionEn: s.descriptionEn ?? "",
+              documents: (s.requiredDocuments ?? []).join("\n"),
+              active: s.active !== false,
+            }
+      }
+      save={async ({ documents, ...values }, editing) => {
+        const body = {
+          ...values,
+          requiredDocuments: documents
+            .split("\n")
+            .map((d) => d.trim())
+            .filter((d) => d.length > 0),
+        };
+        if (editing === null) await api.post(`/api/branches/${branchId}/services`, body);
+        else await api.patch(`/api/services/${editing.id}`, body);
+        reload();
+      }}
+      fields={() => (
+        <>
+          <Space wrap>
+            <Form.Item name="code" label={t("admin.code")} rules={required(t("common.required"))}>
+              <Input maxLength={32} />
+            </Form.Item>
+            <Form.Item
+              name="prefix"
+              label={t("admin.prefix")}
+              rules={[...required(t("common.required")), { pattern: /^[A-Z]{1,2}$/, message: "A–Z" }]}
+            >
+              <Input maxLength={2} style={{ width: 80 }} data-testid="service-prefix" />
+            </Form.Item>
+            <Form.Item name="expectedMinutes" label={t("admin.expectedMinutes")} rules={required(t("common.required"))}>
+              <InputNumber min={1} max={240} data-testid="service-minutes" />
+            </Form.Item>
+            <Form.Item name="category" label={t("admin.category")} rules={required(t("common.required"))}>
+              <Input maxLength={32} />
+            </Form.Item>
+          </Space>
+          <Form.Item name="nameZh" label={t("admin.name")} rules={required(t("common.required"))}>
+            <Input maxLength={100} data-testid="service-name" />
+          </Form.Item>
+          <Form.Item name="nameEn" label={t("admin.nameEn")} rules={required(t("common.required"))}>
+            <Input maxLength={100} />
+          </Form.Item>
+          <Form.Item name="descriptionZh" label={t("admin.description")}>
+            <Input maxLength={200} />
+          </Form.Item>
+          <Form.Item name="descriptionEn" label={t("admin.descriptionEn")}>
+            <Input maxLength={200} />
+          </Form.Item>
+          <Form.Item name="documents" label={t("admin.documents")}>
+            <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} />
+          </Form.Item>
+          <Form.Item name="active" label={t("admin.active")} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+        </>
+      )}
+    />
+  );
+}
+
+function CountersTab({
+  branchId,
+  counters,
+  services,
+  reload,
+}: {
+  readonly branchId: string;
+  readonly counters: readonly Counter[];
+  readonly services: readonly Service[];
+  readonly reload: () => void;
+}) {
+  const { t } = useTranslation();
+  const serviceById = new Map(services.map((s) => [s.id, s]));
+  return (
+    <EntityTab<Counter, CounterForm>
+      testId="counters"
+      rows={[...counters].sort((a, b) => Number(a.number) - Number(b.number))}
+      fieldNames={["number", "name", "kind", "skills", "dispatchPolicy"]}
+      columns={[
+        { title: t("admin.number"), dataIndex: "number", key: "n" },
+        { title: t("admin.name"), dataIndex: "name", key: "name" },
+        { title: t("admin.kind"), key: "kind", render: (_, c) => t(`admin.counterKind.${c.kind ?? "teller"}`) },
+        {
+          title: t("admin.skills"),
+          key: "skills",
+          render: (_, c) => (
+            <Space size={2} wrap>
+              {(c.skills ?? []).map((s) => (
+                <Tag key={s.serviceId}>
+                  {serviceById.get(s.serviceId)?.prefix ?? "?"}×{s.weight}
+                </Tag>
+              ))}
+            </Space>
+          ),
+        },
+        {
+          title: t("admin.dispatchPolicy"),
+          key: "dp",
+          render: (_, c) => (c.dispatchPolicy ? t(`admin.policy.${c.dispatchPolicy}`) : t("admin.inheritPolicy")),
+        },
+      ]}
+      toForm={(c) =>
+        c === null
+          ? {
+              kind: "teller",
+              skills: services.map((s) => ({ serviceId: s.id, weight: 1 })),
+              dispatchPolicy: null,
+              name: "",
+            }
+          : {
+              number: Number(c.number),
+              name: c.name ?? "",
+              kind: c.kind ?? "teller",
+              skills: [...(c.skills ?? [])],
+              dispatchPolicy: c.dispatchPolicy ?? null,
+            }
+      }
+      save={async (values, editing) => {
+        if (editing === null) await api.post(`/api/branches/${branchId}/counters`, values);
+        else await api.patch(`/api/counters/${editing.id}`, values);
+        reload();
+      }}
+      fields={() => (
+        <>
+          <Space wrap>
+            <Form.Item name="number" label={t("admin.number")} rules={required(t("common.required"))}>
+              <InputNumber min={1} max={999} />
+            </Form.Item>
+            <Form.Item name="name" label={t("admin.name")}>
+              <Input maxLength={50} />
+            </Form.Item>
+            <Form.Item name="kind" label={t("admin.kind")} rules={required(t("common.required"))}>
+              <Select
+                style={{ width: 160 }}
+                options={COUNTER_KINDS.map((k) => ({ value: k, label: t(`admin.counterKind.${k}`) }))}
+              />
+            </Form.Item>
+          </Space>
+          <Form.Item name="dispatchPolicy" label={t("admin.dispatchPolicy")}>
+            <Select
+              options={[
+                { value: null, label: t("admin.inheritPolicy") },
+                ...DISPATCH_POLICIES.map((p) => ({ value: p, label: t(`admin.policy.${p}`) })),
+              ]}
+            />
+          </Form.Item>
+          <Typography.Text strong>{t("admin.skills")}</Typography.Text>
+          <Form.List name="skills">
+            {(items, { add, remove }) => (
+              <>
+                {items.map((item) => (
+                  <Space key={item.key} align="baseline" style={{ display: "flex" }}>
+                    <Form.Item name={[item.name, "serviceId"]} rules={required(t("common.required"))}>
+                      <Select
+                        style={{ width: 240 }}
+                        options={services.map((s) => ({ value: s.id, label: `${s.prefix} ${serviceLabel(s)}` }))}
+                      />
+                    </Form.Item>
+                    <Form.Item name={[item.name, "weight"]} rules={required(t("common.required"))}>
+                      <InputNumber min={0} max={10} step={0.5} addonBefore={t("admin.weight")} />
+                    </Form.Item>
+                    <Button onClick={() => remove(item.name)}>−</Button>
+                  </Space>
+                ))}
+                <Button onClick={() => add({ weight: 1 })}>+ {t("admin.addSkill")}</Button>
+              </>
+            )}
+          </Form.List>
+        </>
+      )}
+    />
+  );
+}
+
+function StaffTab({ branches, branchId }: { readonly branches: readonly Branch[]; readonly branchId: string }) {
+  const { t } = useTranslation();
+  const [users, setUsers] = useState<readonly User[]>([]);
+  const load = useCallback(() => {
+    api
+      .get<unknown>("/api/users")
+      .then((v) => setUsers(unwrapList<User>(v, "users")))
+      .catch(() => setUsers([]));
+  }, []);
+  useEffect(load, [load]);
+  return (
+    <EntityTab<User, UserForm>
+      testId="users"
+      rows={users}
+      fieldNames={["username", "displayName", "staffNo", "roles", "branchIds", "password", "active"]}
+      columns={[
+        { title: t("admin.username"), dataIndex: "username", key: "u" },
+        { title: t("admin.displayName"), dataIndex: "displayName", key: "d" },
+        { title: t("admin.staffNumber"), key: "s", render: (_, u) => String(u.staffNo ?? u.staffNumber ?? "") },
+        {
+          title: t("admin.role"),
+          key: "r",
+          render: (_, u) => (u.roles ?? []).map((r) => <Tag key={r}>{t(`role.${r}`)}</Tag>),
+        },
+        {
+          title: t("admin.active"),
+          key: "a",
+          render: (_, u) => (u.active === false ? t("common.no") : t("common.yes")),
+        },
+      ]}
+      toForm={(u) =>
+        u === null
+          ? { roles: ["teller"], branchIds: [branchId], active: true }
+          : {
+              username: u.username,
+              displayName: u.displayName ?? "",
+              staffNo: String(u.staffNo ?? u.staffNumber ?? ""),
+              roles: [...(u.roles ?? [])],
+              branchIds: [...(u.branchIds ?? [])],
+              active: u.active !== false,
+            }
+      }
+      save={async (values, editing) => {
+        if (editing === null) await api.post("/api/users", values);
+        else {
+          const { password, username: _username, ...rest } = values;
+          await api.patch(`/api/users/${editing.id}`, password ? { ...rest, password } : rest);
+        }
+        load();
+      }}
+      fields={(_form, editing) => (
+        <>
+          <Space wrap>
+            <Form.Item name="username" label={t("admin.username")} rules={required(t("common.required"))}>
+              <Input disabled={editing !== null} maxLength={64} autoComplete="off" />
+            </Form.Item>
+            <Form.Item name="displayName" label={t("admin.displayName")} rules={required(t("common.required"))}>
+              <Input maxLength={64} />
+            </Form.Item>
+            <Form.Item name="staffNo" label={t("admin.staffNumber")}>
+              <Input maxLength={32} />
+            </Form.Item>
+          </Space>
+          <Form.Item name="roles" label={t("admin.role")} rules={required(t("common.required"))}>
+            <Select mode="multiple" options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+          </Form.Item>
+          <Form.Item name="branchIds" label={t("admin.branch")}>
+            <Select mode="multiple" options={branches.map((b) => ({ value: b.id, label: localName(b) }))} />
+          </Form.Item>
+          <Form.Item
+            name="password"
+            label={t("admin.password")}
+            rules={
+              editing === null
+                ? [...required(t("common.required")), { min: 8, message: "≥ 8" }]
+                : [{ min: 8, message: "≥ 8" }]
+            }
+          >
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+          <Form.Item name="active" label={t("admin.active")} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+        </>
+      )}
+    />
+  );
+}
+
+function DevicesTab({ branchId, counters }: { readonly branchId: string; readonly counters: readonly Counter[] }) {
+  const { t } = useTranslation();
+  const [devices, setDevices] = useState<readonly Device[]>([]);
+  const [pairing, setPairing] = useState<{ link: string; qr: string; device: Device } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [form] = Form.useForm<DeviceForm>();
+  const [creating, setCreating] = useState(false);
+  const kind = Form.useWatch("kind", form);
+  const load = useCallback(() => {
+    api
+      .get<unknown>(`/api/branches/${branchId}/devices`)
+      .then((v) => setDevices(unwrapList<Device>(v, "devices")))
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, [branchId]);
+  useEffect(load, [load]);
+
+  const create = async (): Promise<void> => {
+    let values: DeviceForm;
+    try {
+      values = await form.validateFields();
+    } catch {
+      return;
+    }
+    setError(null);
+    try {
+      const answer = await api.post<Record<string, unknown>>(`/api/branches/${branchId}/devices`, values);
+      const device = unwrapOne<Device>(answer, "device");
+      const token = String(answer.token ?? (device as { token?: unknown }).token ?? "");
+      const link = `${window.location.origin}${DEVICE_PAGE[device.kind]}?pair=${encodeURIComponent(token)}`;
+      setPairing({ link, qr: await QRCode.toDataURL(link, { margin: 1, width: 220 }), device });
+      setCreating(false);
+      load();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  return (
+    <>
+      <Button
+        type="primary"
+        style={{ marginBottom: 12 }}
+        onClick={() => {
+          form.resetFields();
+          form.setFieldsValue({ kind: "kiosk", name: "" });
+          setCreating(true);
+        }}
+        data-testid="devices-create"
+      >
+        {t("admin.createDevice")}
+      </Button>
+      {error !== null ? <Alert type="error" title={error} showIcon closable onClose={() => setError(null)} /> : null}
+      <EntityTab<Device, DeviceForm>
+        testId="devices"
+        canCreate={false}
+        rows={devices}
+        fieldNames={["name"]}
+        columns={[
+          { title: t("admin.name"), dataIndex: "name", key: "n" },
+          { title: t("admin.deviceKind"), key: "k", render: (_, d) => t(`admin.${d.kind}`) },
+          {
+            title: t("admin.counter"),
+            key: "c",
+            render: (_, d) => {
+              const c = counters.find((x) => x.id === d.counterId);
+              return c ? t("common.counterN", { n: c.number }) : "—";
+            },
+          },
+          {
+            title: t("admin.state"),
+            key: "s",
+            render: (_, d) =>
+              d.revokedAt ? <Tag color="red">{t("admin.revoked")}</Tag> : <Tag color="green">{t("admin.active")}</Tag>,
+          },
+        ]}
+        toForm={(d) => ({ name: d?.name ?? "" })}
+        save={async (values, editing) => {
+          if (editing !== null) await api.patch(`/api/devices/${editing.id}`, { name: values.name });
+          load();
+        }}
+        fields={() => (
+          <Form.Item name="name" label={t("admin.name")} rules={required(t("common.required"))}>
+            <Input maxLength={64} />
+          </Form.Item>
+        )}
+        extraActions={(d) =>
+          d.revokedAt ? null : (
+            <Popconfirm
+              title={t("admin.revokeConfirm")}
+              onConfirm={() =>
+                void api
+                  .post(`/api/devices/${d.id}/revoke`)
+                  .then(load)
+                  .catch((e: unknown) => setError(String(e)))
+              }
+            >
+              <Button size="small" danger data-testid={`revoke-${d.id}`}>
+                {t("admin.revoke")}
+              </Button>
+            </Popconfirm>
+          )
+        }
+      />
+      <Modal
+        open={creating}
+        title={t("admin.createDevice")}
+        onCancel={() => setCreating(false)}
+        onOk={() => void create()}
+        okButtonProps={{ id: "device-save" }}
+        forceRender
+      >
+        <Form form={form} layout="vertical">
+          <Form.Item name="kind" label={t("admin.deviceKind")} rules={required(t("common.required"))}>
+            <Select options={DEVICE_KINDS.map((k) => ({ value: k, label: t(`admin.${k}`) }))} />
+          </Form.Item>
+          <Form.Item name="name" label={t("admin.name")} rules={required(t("common.required"))}>
+            <Input maxLength={64} data-testid="device-name" />
+          </Form.Item>
+          {kind === "rating_pad" ? (
+            <Form.Item name="counterId" label={t("admin.counter")} rules={required(t("common.required"))}>
+              <Select options={counters.map((c) => ({ value: c.id, label: t("common.counterN", { n: c.number }) }))} />
+            </Form.Item>
+          ) : null}
+        </Form>
+      </Modal>
+      <Modal open={pairing !== null} title={t("admin.pairingLink")} onCancel={() => setPairing(null)} footer={null}>
+        {pairing ? (
+          <Space direction="vertical" align="center" style={{ width: "100%" }}>
+            <Typography.Text type="secondary">{t("admin.pairingHint")}</Typography.Text>
+            <img src={pairing.qr} alt={t("admin.pairingLink")} width={220} height={220} />
+            <Typography.Paragraph
+              copyable={{ text: pairing.link }}
+              style={{ wordBreak: "break-all" }}
+              data-testid="pairing-link"
+            >
+              {pairing.link}
+            </Typography.Paragraph>
+          </Space>
+        ) : null}
+      </Modal>
+    </>
+  );
+}
+
+function AdminConsole() {
+  const { t } = useTranslation();
+  const user = useStaffUser();
+  const { branches, branchId, setBranchId } = useBranches(user);
+  const [version, setVersion] = useState(0);
+  const [allBranches, setAllBranches] = useState<readonly Branch[]>([]);
+  const [services, setServices] = useState<readonly Service[]>([]);
+  const [counters, setCounters] = useState<readonly Counter[]>([]);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  useEffect(() => {
+    void version;
+    api
+      .get<unknown>("/api/branches")
+      .then((v) => setAllBranches(unwrapList<Branch>(v, "branches")))
+      .catch(() => undefined);
+    if (branchId === null) return;
+    api
+      .get<unknown>(`/api/branches/${branchId}/services`)
+      .then((v) => setServices(unwrapList<Service>(v, "services")))
+      .catch(() => undefined);
+    api
+      .get<unknown>(`/api/branches/${branchId}/counters`)
+      .then((v) => setCounters(unwrapList<Counter>(v, "counters")))
+      .catch(() => undefined);
+  }, [branchId, version]);
+  const shownBranches = allBranches.length > 0 ? allBranches : branches;
+  if (branchId === null) return null;
+  return (
+    <div className="admin-page">
+      <Space style={{ marginBottom: 12 }}>
+        <Typography.Text>{t("admin.branch")}</Typography.Text>
+        <Select
+          value={branchId}
+          onChange={setBranchId}
+          style={{ minWidth: 200 }}
+          options={shownBranches.map((b) => ({ value: b.id, label: localName(b) }))}
+        />
+      </Space>
+      <Tabs
+        destroyOnHidden
+        items={[
+          {
+            key: "branches",
+            label: t("admin.branches"),
+            children: <BranchesTab branches={shownBranches} reload={reload} />,
+          },
+          {
+            key: "services",
+            label: t("admin.services"),
+            children: <ServicesTab branchId={branchId} services={services} reload={reload} />,
+          },
+          {
+            key: "counters",
+            label: t("admin.counters"),
+            children: <CountersTab branchId={branchId} counters={counters} services={services} reload={reload} />,
+          },
+          {
+            key: "staff",
+            label: t("admin.staff"),
+            children: <StaffTab branches={shownBranches} branchId={branchId} />,
+          },
+          {
+            key: "devices",
+            label: t("admin.devices"),
+            children: <DevicesTab branchId={branchId} counters={counters} />,
+          },
+        ]}
+      />
+    </div>
+  );
+}
+
+export default function Admin() {
+  const { t } = useTranslation();
+  return (
+    <StaffShell title={t("admin.title")} roles={["admin", "branch_manager"]}>
+      <AntApp>
+        <AdminConsole />
+      </AntApp>
+    </StaffShell>
+  );
+}

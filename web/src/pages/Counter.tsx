@@ -1,0 +1,477 @@
+import {
+  Alert,
+  App as AntApp,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  Descriptions,
+  Empty,
+  Input,
+  Modal,
+  Radio,
+  Row,
+  Select,
+  Space,
+  Statistic,
+  Tag,
+  Typography,
+} from "antd";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError, api, unwrapList, unwrapOne } from "../api/client.ts";
+import type { BranchEvent, Counter, QueueSnapshot, Service, Ticket } from "../api/types.ts";
+import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
+import { TransferModal } from "../components/TransferModal.tsx";
+import { useBranches } from "../lib/branch.ts";
+import { useEventStream } from "../lib/events.ts";
+import { clockDuration, serviceLabel } from "../lib/format.ts";
+import { useDebounced, useNow } from "../lib/hooks.ts";
+import "../styles/staff.css";
+
+const COUNTER_KEY = "datang.counter";
+const parkedKey = (counterId: string): string => `datang.parked.${counterId}`;
+
+type ActionKey = "callNext" | "recall" | "start" | "complete" | "noShow" | "transfer" | "park" | "pause";
+/** Single keys, ignored while typing in a field, so a teller can work without the mouse. */
+const SHORTCUTS: Record<string, ActionKey> = {
+  n: "callNext",
+  r: "recall",
+  s: "start",
+  c: "complete",
+  x: "noShow",
+  t: "transfer",
+  p: "park",
+  b: "pause",
+};
+const KEY_OF: Record<ActionKey, string> = Object.fromEntries(
+  Object.entries(SHORTCUTS).map(([k, v]) => [v, k.toUpperCase()]),
+) as Record<ActionKey, string>;
+
+interface ParkedEntry {
+  readonly id: string;
+  readonly number: string;
+}
+
+function Workstation() {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const user = useStaffUser();
+  const { branches, branchId, setBranchId } = useBranches(user);
+  const [counters, setCounters] = useState<readonly Counter[]>([]);
+  const [counterId, setCounterId] = useState<string | null>(() => window.localStorage.getItem(COUNTER_KEY));
+  const [counter, setCounter] = useState<Counter | null>(null);
+  const [services, setServices] = useState<readonly Service[]>([]);
+  const [queue, setQueue] = useState<QueueSnapshot | null>(null);
+  const [notes, setNotes] = useState("");
+  const [outcome, setOutcome] = useState("completed");
+  const [checked, setChecked] = useState<readonly string[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [transferOpen, setTransferOpen] = useState(false);
+  const [parked, setParked] = useState<readonly ParkedEntry[]>([]);
+  const now = useNow(1000);
+
+  const loadCounters = useCallback(async () => {
+    if (branchId === null) return;
+    const [c, s, q] = await Promise.all([
+      api.get<unknown>(`/api/branches/${branchId}/counters`),
+      api.get<unknown>(`/api/branches/${branchId}/services`),
+      api.get<QueueSnapshot>(`/api/branches/${branchId}/queue`),
+    ]);
+    setCounters(unwrapList<Counter>(c, "counters"));
+    setServices(unwrapList<Service>(s, "services"));
+    setQueue(q);
+  }, [branchId]);
+
+  const loadCounter = useCallback(async () => {
+    if (counterId === null) return;
+    try {
+      setCounter(unwrapOne<Counter>(await api.get<unknown>(`/api/counters/${counterId}`), "counter"));
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) {
+        setCounterId(null);
+        setCounter(null);
+      }
+    }
+  }, [counterId]);
+
+  const refresh = useCallback(() => {
+    void loadCounters().catch(() => undefined);
+    void loadCounter();
+  }, [loadCounters, loadCounter]);
+  const refreshSoon = useDebounced(refresh, 250);
+  const stream = useEventStream<BranchEvent>(
+    branchId === null ? null : `/api/branches/${branchId}/events`,
+    refreshSoon,
+  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reconnecting must refetch what was missed.
+  useEffect(refresh, [refresh, stream.connections]);
+
+  useEffect(() => {
+    if (counterId === null) return;
+    window.localStorage.setItem(COUNTER_KEY, counterId);
+    try {
+      setParked(JSON.parse(window.localStorage.getItem(parkedKey(counterId)) ?? "[]") as ParkedEntry[]);
+    } catch {
+      setParked([]);
+    }
+  }, [counterId]);
+  const saveParked = useCallback(
+    (list: readonly ParkedEntry[]): void => {
+      setParked(list);
+      if (counterId !== null) window.localStorage.setItem(parkedKey(counterId), JSON.stringify(list));
+    },
+    [counterId],
+  );
+
+  const current: Ticket | null = counter?.currentTicket ?? null;
+  const service = services.find((s) => s.id === current?.serviceId);
+  const signedIn = counter !== null && (counter.signedInUserId === user.id || counter.tellerId === user.id);
+  // A new ticket starts with a clean checklist and notes.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the ticket changes.
+  useEffect(() => {
+    setChecked([]);
+    setNotes(current?.notes ?? "");
+    setOutcome("completed");
+  }, [current?.id]);
+
+  const run = useCallback(
+    async (work: () => Promise<unknown>): Promise<boolean> => {
+      setBusy(true);
+      setError(null);
+      try {
+        await work();
+        return true;
+      } catch (e) {
+        setError(e instanceof ApiError ? `${e.message} (${e.code})` : String(e));
+        return false;
+      } finally {
+        setBusy(false);
+        refresh();
+      }
+    },
+    [refresh],
+  );
+
+  const act = useCallback(
+    (action: ActionKey): void => {
+      if (busy || counterId === null || !signedIn) return;
+      const id = current?.id;
+      switch (action) {
+        case "callNext":
+          if (current !== null && current.status !== "done") return;
+          void run(async () => {
+            const answer = await api.post<unknown>(`/api/counters/${counterId}/call-next`);
+            if (answer === undefined) void message.info(t("counter.nobodyWaiting"));
+          });
+          return;
+        case "pause":
+          void run(() => api.post(`/api/counters/${counterId}/${counter?.state === "paused" ? "open" : "pause"}`, {}));
+          return;
+        case "transfer":
+          if (id !== undefined) setTransferOpen(true);
+          return;
+        case "park":
+          if (id === undefined || current === null) return;
+          void run(async () => {
+            await api.post(`/api/tickets/${id}/park`);
+            saveParked([...parked.filter((p) => p.id !== id), { id, number: current.number }]);
+          });
+          return;
+        case "complete":
+          if (id === undefined) return;
+          void run(() => api.post(`/api/tickets/${id}/complete`, { outcome, notes: notes.trim() || undefined }));
+          return;
+        default: {
+          if (id === undefined) return;
+          const path = { recall: "recall", start: "start", noShow: "no-show" }[action];
+          void run(() => api.post(`/api/tickets/${id}/${path}`));
+        }
+      }
+    },
+    [busy, counterId, signedIn, current, counter?.state, run, message, t, outcome, notes, parked, saveParked],
+  );
+
+  const resume = (entry: ParkedEntry): void => {
+    if (counterId === null) return;
+    void run(async () => {
+      await api.post(`/api/tickets/${entry.id}/resume`);
+      saveParked(parked.filter((p) => p.id !== entry.id));
+      // Resuming puts the ticket back in line; the teller who parked it takes it straight back.
+      if (current === null || current.status === "done") {
+        await api.post(`/api/counters/${counterId}/call`, { ticketId: entry.id });
+      }
+    });
+  };
+
+  const actRef = useRef(act);
+  actRef.current = act;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      const target = event.target as HTMLElement | null;
+      if (target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
+      if (event.ctrlKey || event.metaKey || event.altKey || document.querySelector(".ant-modal-wrap")) return;
+      const action = SHORTCUTS[event.key.toLowerCase()];
+      if (action !== undefined) {
+        event.preventDefault();
+        actRef.current(action);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  const skills = useMemo(
+    () => (counter?.skills ?? []).filter((s) => s.weight > 0).map((s) => s.serviceId),
+    [counter?.skills],
+  );
+  const waitingForMe = (queue?.services ?? []).filter((s) => skills.includes(s.serviceId));
+
+  if (branchId === null) return <Empty />;
+
+  const chooser = (
+    <Space wrap>
+      {branches.length > 1 ? (
+        <Select
+          value={branchId}
+          style={{ minWidth: 160 }}
+          onChange={setBranchId}
+          options={branches.map((b) => ({ value: b.id, label: b.nameZh }))}
+        />
+      ) : null}
+      <Select
+        placeholder={t("counter.chooseCounter")}
+        value={counterId ?? undefined}
+        style={{ minWidth: 200 }}
+        onChange={(v: string) => setCounterId(v)}
+        data-testid="counter-select"
+        options={[...counters]
+          .sort((a, b) => Number(a.number) - Number(b.number))
+          .map((c) => ({ value: c.id, label: `${t("common.counterN", { n: c.number })} ${c.name ?? ""}` }))}
+      />
+      {counter !== null && !signedIn ? (
+        <Button
+          type="primary"
+          onClick={() => void run(() => api.post(`/api/counters/${counter.id}/sign-in`))}
+          data-testid="sign-in"
+        >
+          {t("counter.signIn")}
+        </Button>
+      ) : null}
+      {counter !== null && signedIn ? (
+        <Button onClick={() => void run(() => api.post(`/api/counters/${counter.id}/sign-out`))} data-testid="sign-out">
+          {t("counter.signOut")}
+        </Button>
+      ) : null}
+      {counter !== null ? (
+        <Tag
+          color={counter.state === "open" ? "green" : counter.state === "paused" ? "orange" : "default"}
+          data-testid="counter-state"
+        >
+          {t(`counterState.${counter.state}`)}
+        </Tag>
+      ) : null}
+    </Space>
+  );
+
+  const actionButton = (action: ActionKey, enabled: boolean, primary = false, danger = false) => (
+    <Button
+      key={action}
+      type={primary ? "primary" : "default"}
+      danger={danger}
+      size="large"
+      disabled={!enabled || busy || !signedIn}
+      onClick={() => act(action)}
+      data-testid={`act-${action}`}
+    >
+      {action === "pause" && counter?.state === "paused" ? t("counter.open") : t(`counter.${action}`)}
+      <span className="kbd">{KEY_OF[action]}</span>
+    </Button>
+  );
+  const status = current?.status;
+  const active = current !== null && status !== "done";
+
+  return (
+    <div className="counter-page">
+      <Card size="small" className="counter-bar">
+        {chooser}
+      </Card>
+      {error !== null ? (
+        <Alert
+          type="error"
+          title={error}
+          closable
+          onClose={() => setError(null)}
+          showIcon
+          data-testid="counter-error"
+        />
+      ) : null}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={16}>
+          <Card title={t("counter.current")} data-testid="current-card">
+            {active && current !== null ? (
+              <>
+                <div className="current-head">
+                  <span className="current-number" data-testid="current-number">
+                    {current.number}
+                  </span>
+                  <Space direction="vertical" size={2}>
+                    <Typography.Text strong>{serviceLabel(service)}</Typography.Text>
+                    <Space size={4} wrap>
+                      <Tag color={status === "serving" ? "blue" : "gold"}>{t(`status.${current.status}`)}</Tag>
+                      {current.priority !== "normal" ? (
+                        <Tag color="magenta">{t(`priority.${current.priority}`)}</Tag>
+                      ) : null}
+                      {current.recallCount ? <Tag>{t("counter.recalls", { count: current.recallCount })}</Tag> : null}
+                    </Space>
+                  </Space>
+                </div>
+                <Row gutter={16} className="current-timers">
+                  <Col span={12}>
+                    <Statistic
+                      title={t("counter.waitTime")}
+                      value={clockDuration(
+                        current.queuedAt ?? current.issuedAt,
+                        Date.parse(current.calledAt ?? "") || now,
+                      )}
+                    />
+                  </Col>
+                  <Col span={12}>
+                    <Statistic
+                      title={t("counter.serviceTime")}
+                      value={current.startedAt ? clockDuration(current.startedAt, now) : "—"}
+                      data-testid="service-timer"
+                    />
+                  </Col>
+                </Row>
+                <Descriptions size="small" column={1} title={t("counter.documents")} className="documents">
+                  <Descriptions.Item label="">
+                    {(service?.requiredDocuments ?? []).length === 0 ? (
+                      t("counter.noDocuments")
+                    ) : (
+                      <Checkbox.Group
+                        value={[...checked]}
+                        onChange={(v) => setChecked(v as string[])}
+                        options={(service?.requiredDocuments ?? []).map((d) => ({ label: d, value: d }))}
+                        className="doc-list"
+                      />
+                    )}
+                  </Descriptions.Item>
+                </Descriptions>
+                <Typography.Text strong>{t("counter.notes")}</Typography.Text>
+                <Input.TextArea
+                  value={notes}
+                  onChange={(e) => setNotes(e.target.value)}
+                  placeholder={t("counter.notesPlaceholder")}
+                  autoSize={{ minRows: 2, maxRows: 5 }}
+                  maxLength={2000}
+                  data-testid="notes"
+                />
+                <Space style={{ marginTop: 8 }}>
+                  <Typography.Text>{t("counter.outcome")}</Typography.Text>
+                  <Radio.Group
+                    value={outcome}
+                    onChange={(e) => setOutcome(String(e.target.value))}
+                    options={[
+                      { value: "completed", label: t("counter.outcomeDone") },
+                      { value: "referred", label: t("counter.outcomeReferred") },
+                      { value: "incomplete", label: t("counter.outcomeIncomplete") },
+                    ]}
+                  />
+                </Space>
+              </>
+            ) : (
+              <Empty description={counter?.state === "paused" ? t("counter.paused") : t("counter.noCurrent")} />
+            )}
+            <div className="action-row">
+              {actionButton("callNext", !active && counter?.state === "open", true)}
+              {actionButton("recall", status === "called")}
+              {actionButton("start", status === "called", true)}
+              {actionButton("complete", status === "serving", true)}
+              {actionButton("noShow", status === "called", false, true)}
+              {actionButton("transfer", active)}
+              {actionButton("park", status === "serving" || status === "called")}
+              {actionButton("pause", counter !== null && counter.state !== "closed")}
+            </div>
+            <Typography.Text type="secondary" className="shortcut-hint">
+              {t("counter.shortcuts")}:{" "}
+              {Object.entries(SHORTCUTS)
+                .map(([k, a]) => `${k.toUpperCase()} ${t(`counter.${a}`)}`)
+                .join(" · ")}
+            </Typography.Text>
+          </Card>
+        </Col>
+        <Col xs={24} lg={8}>
+          <Card
+            title={t("counter.waitingForSkills")}
+            size="small"
+            extra={<Badge status={stream.online ? "success" : "error"} />}
+          >
+            {waitingForMe.length === 0 ? (
+              <Typography.Text type="secondary">{t("counter.nobodyWaiting")}</Typography.Text>
+            ) : (
+              <ul className="skill-waiting">
+                {waitingForMe.map((s) => {
+                  const svc = services.find((x) => x.id === s.serviceId);
+                  return (
+                    <li key={s.serviceId} data-testid={`skill-waiting-${svc?.prefix ?? s.serviceId}`}>
+                      <span>
+                        <Tag>{svc?.prefix}</Tag>
+                        {serviceLabel(svc)}
+                      </span>
+                      <strong>{t("common.people", { count: s.waiting })}</strong>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </Card>
+          <Card title={t("counter.parked")} size="small" style={{ marginTop: 16 }}>
+            {parked.length === 0 ? (
+              <Typography.Text type="secondary">{t("common.none")}</Typography.Text>
+            ) : (
+              <Space wrap>
+                {parked.map((p) => (
+                  <Button
+                    key={p.id}
+                    onClick={() => resume(p)}
+                    disabled={busy || !signedIn}
+                    data-testid={`resume-${p.number}`}
+                  >
+                    {t("counter.resume")} {p.number}
+                  </Button>
+                ))}
+              </Space>
+            )}
+          </Card>
+        </Col>
+      </Row>
+      {current !== null ? (
+        <TransferModal
+          open={transferOpen}
+          ticket={current}
+          services={services}
+          counters={counters.filter((c) => c.id !== counterId)}
+          onClose={() => setTransferOpen(false)}
+          onSubmit={async (body) => {
+            const ok = await run(() => api.post(`/api/tickets/${current.id}/transfer`, body));
+            if (ok) setTransferOpen(false);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+export default function CounterPage() {
+  const { t } = useTranslation();
+  return (
+    <StaffShell title={t("counter.title")} roles={["teller"]}>
+      <AntApp>
+        <Workstation />
+      </AntApp>
+    </StaffShell>
+  );
+}

@@ -1,0 +1,218 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, unwrapList } from "../api/client.ts";
+import type { BranchEvent, Device, QueueSnapshot, Service } from "../api/types.ts";
+import { DeviceGate } from "../components/DeviceGate.tsx";
+import { LangSwitch } from "../components/LangSwitch.tsx";
+import i18n from "../i18n/index.ts";
+import { useEventStream } from "../lib/events.ts";
+import { serviceLabel } from "../lib/format.ts";
+import { useDebounced, useNow } from "../lib/hooks.ts";
+import { announce, audioUnlocked, unlockAudio } from "../lib/speech.ts";
+import "../styles/screens.css";
+
+interface Call {
+  readonly key: string;
+  readonly number: string;
+  readonly counter: string;
+  readonly at: string;
+}
+
+/** Calls older than this when they arrive (replayed after an outage) are shown but not spoken. */
+const STALE_CALL_MS = 90_000;
+const RECENT_LIMIT = 8;
+
+function callSentences(number: string, counter: string): { zh: string; en: string } {
+  return {
+    zh: i18n.t("display.announceZh", { number, counter, lng: "zh-CN" }),
+    en: i18n.t("display.announceEn", { number, counter, lng: "en" }),
+  };
+}
+
+function DisplayScreen({ device }: { readonly device: Device }) {
+  const { t, i18n: i18nInstance } = useTranslation();
+  const branchId = device.branchId;
+  const now = useNow(1000);
+  const [queue, setQueue] = useState<QueueSnapshot | null>(null);
+  const [services, setServices] = useState<readonly Service[]>([]);
+  const [latest, setLatest] = useState<Call | null>(null);
+  const [recent, setRecent] = useState<readonly Call[]>([]);
+  const [soundOn, setSoundOn] = useState(audioUnlocked());
+  const spoken = useRef(new Set<number>());
+
+  const loadQueue = useCallback(async () => {
+    try {
+      const snapshot = await api.get<QueueSnapshot>(`/api/branches/${branchId}/queue`);
+      setQueue(snapshot);
+      // Recent calls from the server win after a reconnect: they include whatever happened while offline.
+      const calls = (snapshot.recentCalls ?? []).map(
+        (c): Call => ({
+          key: `${c.ticketId ?? c.id ?? c.number}-${c.calledAt ?? c.at ?? ""}`,
+          number: c.number,
+          counter: String(c.counterNumber ?? ""),
+          at: c.calledAt ?? c.at ?? snapshot.at,
+        }),
+      );
+      if (calls.length > 0) {
+        setRecent(calls.slice(0, RECENT_LIMIT));
+        setLatest((current) => current ?? calls[0] ?? null);
+      }
+    } catch {
+      // Keep showing the last snapshot; the offline mark tells staff something is wrong.
+    }
+  }, [branchId]);
+  const reloadSoon = useDebounced(() => void loadQueue(), 300);
+
+  useEffect(() => {
+    api
+      .get<unknown>(`/api/branches/${branchId}/services`)
+      .then((v) => setServices(unwrapList<Service>(v, "services")))
+      .catch(() => undefined);
+  }, [branchId]);
+
+  const onEvent = useCallback(
+    (event: BranchEvent) => {
+      if ((event.type === "ticket.called" || event.type === "ticket.recalled") && event.ticket) {
+        const number = event.ticket.number;
+        const counter = String(event.ticket.counterNumber ?? event.counter?.number ?? "");
+        const call: Call = { key: `${event.ticket.id}-${event.seq}`, number, counter, at: event.at };
+        setLatest(call);
+        setRecent((list) => [call, ...list.filter((c) => c.number !== number)].slice(0, RECENT_LIMIT));
+        const fresh = Date.now() - Date.parse(event.at) < STALE_CALL_MS;
+        if (fresh && !spoken.current.has(event.seq)) {
+          spoken.current.add(event.seq);
+          announce({ text: callSentences(number, counter).zh, lang: "zh-CN" });
+        }
+      }
+      reloadSoon();
+    },
+    [reloadSoon],
+  );
+  const stream = useEventStream<BranchEvent>(`/api/branches/${branchId}/events`, onEvent, reloadSoon);
+  useEffect(() => {
+    void loadQueue();
+  }, [loadQueue]);
+  // A slow poll as a safety net while offline or if the stream silently stalls.
+  useEffect(() => {
+    const id = setInterval(() => void loadQueue(), 30_000);
+    return () => clearInterval(id);
+  }, [loadQueue]);
+
+  const serviceById = new Map(services.map((s) => [s.id, s]));
+  const counters = [...(queue?.counters ?? [])].sort((a, b) => Number(a.number) - Number(b.number));
+  const locale = i18nInstance.language === "en" ? "en-GB" : "zh-CN";
+  const latestSentences = latest ? callSentences(latest.number, latest.counter) : null;
+
+  return (
+    <div className="display" data-testid="display">
+      <header className="display-top">
+        <div className="display-brand">
+          {t("app.name")} · {t("display.title")}
+        </div>
+        <div className="display-clock" data-testid="clock">
+          <span className="display-date">
+            {new Date(now).toLocaleDateString(locale, { month: "long", day: "numeric", weekday: "short" })}
+          </span>
+          <span className="display-time">
+            {new Date(now).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit" })}
+          </span>
+        </div>
+        <div className="display-top-right">
+          <span
+            className={`conn-dot ${stream.online ? "online" : "offline"}`}
+            data-testid="conn"
+            data-online={stream.online ? "1" : "0"}
+            title={stream.online ? t("common.online") : t("common.offline")}
+          >
+            {stream.online ? "" : t("common.offline")}
+          </span>
+          <LangSwitch className="subtle" />
+        </div>
+      </header>
+      <main className="display-main">
+        <section className="display-calling" aria-live="polite">
+          <div className="display-calling-label">{t("display.nowCalling")}</div>
+          {latest ? (
+            <div className="display-calling-body" key={latest.key} data-testid="latest-call">
+              <span className="display-calling-number">{latest.number}</span>
+              <span className="display-calling-arrow">→</span>
+              <span className="display-calling-counter">{t("common.counterN", { n: latest.counter })}</span>
+            </div>
+          ) : (
+            <div className="display-calling-body idle">{t("display.idle")}</div>
+          )}
+          {latestSentences ? (
+            <div className="display-sentences">
+              <div className="zh">{latestSentences.zh}</div>
+              <div className="en">{latestSentences.en}</div>
+            </div>
+          ) : null}
+          <div className="display-counters">
+            {counters.map((counter) => {
+              const current = counter.currentTicket?.number ?? null;
+              return (
+                <div
+                  key={counter.id}
+                  className={`display-counter ${counter.state}`}
+                  data-testid={`display-counter-${counter.number}`}
+                >
+                  <div className="display-counter-no">{t("common.counterN", { n: counter.number })}</div>
+                  <div className="display-counter-ticket">
+                    {current ?? (counter.state === "open" ? t("display.idle") : t(`display.${counter.state}`))}
+                  </div>
+                </div>
+              );
+            })}
+          </div>
+        </section>
+        <aside className="display-side">
+          <section>
+            <h2>{t("display.recent")}</h2>
+            <ol className="display-recent" data-testid="recent-calls">
+              {recent.map((call) => (
+                <li key={call.key}>
+                  <span className="num">{call.number}</span>
+                  <span className="ctr">{t("common.counterN", { n: call.counter })}</span>
+                </li>
+              ))}
+            </ol>
+          </section>
+          <section>
+            <h2>{t("display.waiting")}</h2>
+            <ul className="display-waiting">
+              {(queue?.services ?? []).map((s) => {
+                const service = serviceById.get(s.serviceId);
+                return (
+                  <li
+                    key={s.serviceId}
+                    data-testid={`waiting-${service?.prefix ?? s.serviceId}`}
+                    data-count={s.waiting}
+                  >
+                    <span className="svc">
+                      <b>{service?.prefix}</b> {serviceLabel(service)}
+                    </span>
+                    <span className="cnt">{t("display.waitingCount", { count: s.waiting })}</span>
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        </aside>
+      </main>
+      {soundOn ? null : (
+        <button
+          type="button"
+          className="sound-unlock"
+          onClick={() => void unlockAudio().then(setSoundOn)}
+          data-testid="enable-sound"
+        >
+          {t("display.enableSound")}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export default function Display() {
+  return <DeviceGate kind="display">{(device) => <DisplayScreen device={device} />}</DeviceGate>;
+}

@@ -1,0 +1,228 @@
+import QRCode from "qrcode";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, unwrapList, unwrapOne } from "../api/client.ts";
+import type { Device, Priority, QueueSnapshot, Service, Ticket } from "../api/types.ts";
+import { DeviceGate } from "../components/DeviceGate.tsx";
+import { LangSwitch } from "../components/LangSwitch.tsx";
+import { ServiceIcon } from "../components/ServiceIcon.tsx";
+import { serviceDescription, serviceLabel, timeOfDay } from "../lib/format.ts";
+import { peopleAhead } from "../lib/ticket.ts";
+import "../styles/screens.css";
+
+const CARE_OPTIONS: readonly Priority[] = ["elderly", "disabled", "pregnant"];
+const RETURN_AFTER_S = 30;
+const LARGE_KEY = "datang.kiosk.large";
+
+function newKey(): string {
+  return crypto.randomUUID();
+}
+
+function KioskScreen({ device }: { readonly device: Device }) {
+  const { t } = useTranslation();
+  const [services, setServices] = useState<readonly Service[]>([]);
+  const [waiting, setWaiting] = useState<ReadonlyMap<string, number>>(new Map());
+  const [care, setCare] = useState<Priority | null>(null);
+  const [large, setLarge] = useState(() => window.localStorage.getItem(LARGE_KEY) === "1");
+  const [ticket, setTicket] = useState<Ticket | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // One key per ticket the customer means to take: a double tap (or a retry after a lost answer) re-sends
+  // the same key, so the server hands back the same ticket instead of issuing a second one.
+  const intentKey = useRef(newKey());
+  const inFlight = useRef(false);
+
+  const branchId = device.branchId;
+  const loadQueue = useCallback(async () => {
+    try {
+      const queue = await api.get<QueueSnapshot>(`/api/branches/${branchId}/queue`);
+      setWaiting(new Map(queue.services.map((s) => [s.serviceId, s.waiting])));
+    } catch {
+      // Waiting counts are a courtesy on the kiosk; taking a ticket must keep working without them.
+    }
+  }, [branchId]);
+
+  useEffect(() => {
+    api
+      .get<unknown>(`/api/branches/${branchId}/services`)
+      .then((v) => setServices(unwrapList<Service>(v, "services").filter((s) => s.active !== false)))
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    void loadQueue();
+    const id = setInterval(() => void loadQueue(), 15_000);
+    return () => clearInterval(id);
+  }, [branchId, loadQueue]);
+
+  useEffect(() => {
+    window.localStorage.setItem(LARGE_KEY, large ? "1" : "0");
+  }, [large]);
+
+  const take = async (service: Service): Promise<void> => {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    setBusy(true);
+    setError(null);
+    try {
+      const body = care === null ? { serviceId: service.id } : { serviceId: service.id, priority: care };
+      const answer = await api.post<unknown>(`/api/branches/${branchId}/tickets`, body, {
+        headers: { "Idempotency-Key": intentKey.current },
+      });
+      setTicket(unwrapOne<Ticket>(answer, "ticket"));
+    } catch {
+      setError(t("kiosk.failed"));
+    } finally {
+      inFlight.current = false;
+      setBusy(false);
+    }
+  };
+
+  const reset = useCallback(() => {
+    intentKey.current = newKey();
+    setTicket(null);
+    setCare(null);
+    void loadQueue();
+  }, [loadQueue]);
+
+  return (
+    <div className={`kiosk ${large ? "large" : ""}`} data-testid="kiosk">
+      <header className="kiosk-top no-print">
+        <div className="kiosk-brand">{t("app.name")}</div>
+        <div className="kiosk-top-right">
+          <button
+            type="button"
+            className={`toggle ${large ? "on" : ""}`}
+            onClick={() => setLarge((v) => !v)}
+            data-testid="large-mode"
+          >
+            {large ? t("kiosk.normalMode") : t("kiosk.largeMode")}
+          </button>
+          <LangSwitch />
+        </div>
+      </header>
+      {ticket === null ? (
+        <main className="kiosk-main">
+          <h1>{t("kiosk.welcome")}</h1>
+          <p className="kiosk-sub">{t("kiosk.welcomeSub")}</p>
+          <section className="care-bar" aria-label={t("kiosk.care")}>
+            <span className="care-title">{t("kiosk.care")}</span>
+            <span className="care-hint">{t("kiosk.careHint")}</span>
+            <div className="care-options">
+              {CARE_OPTIONS.map((option) => (
+                <button
+                  type="button"
+                  key={option}
+                  className={`care-option ${care === option ? "on" : ""}`}
+                  aria-pressed={care === option}
+                  onClick={() => setCare(care === option ? null : option)}
+                  data-testid={`care-${option}`}
+                >
+                  {t(`priority.${option}`)}
+                </button>
+              ))}
+            </div>
+          </section>
+          {error !== null ? (
+            <div className="kiosk-error" role="alert">
+              {error}
+            </div>
+          ) : null}
+          {services.length === 0 && error === null ? <p className="kiosk-sub">{t("kiosk.noServices")}</p> : null}
+          <div className="service-grid">
+            {services.map((service) => (
+              <button
+                type="button"
+                key={service.id}
+                className="service-button"
+                disabled={busy}
+                onClick={() => void take(service)}
+                data-testid={`service-${service.prefix}`}
+              >
+                <ServiceIcon service={service} />
+                <span className="service-name">{serviceLabel(service)}</span>
+                <span className="service-desc">{serviceDescription(service)}</span>
+                <span className="service-meta">
+                  <span className="service-prefix">{service.prefix}</span>
+                  {service.expectedMinutes ? t("kiosk.expected", { count: service.expectedMinutes }) : null}
+                  {" · "}
+                  {t("kiosk.waitingNow", { count: waiting.get(service.id) ?? 0 })}
+                </span>
+              </button>
+            ))}
+          </div>
+          {busy ? <div className="kiosk-busy">{t("kiosk.issuing")}</div> : null}
+        </main>
+      ) : (
+        <TicketView ticket={ticket} service={services.find((s) => s.id === ticket.serviceId)} onDone={reset} />
+      )}
+    </div>
+  );
+}
+
+function TicketView({
+  ticket,
+  service,
+  onDone,
+}: {
+  readonly ticket: Ticket;
+  readonly service: Service | undefined;
+  readonly onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  const [qr, setQr] = useState<string | null>(null);
+  const [seconds, setSeconds] = useState(RETURN_AFTER_S);
+  const link = `${window.location.origin}/t/${ticket.id}`;
+
+  useEffect(() => {
+    QRCode.toDataURL(link, { margin: 1, width: 240, errorCorrectionLevel: "M" }).then(setQr, () => setQr(null));
+  }, [link]);
+  useEffect(() => {
+    const id = setInterval(() => setSeconds((s) => s - 1), 1000);
+    return () => clearInterval(id);
+  }, []);
+  useEffect(() => {
+    if (seconds <= 0) onDone();
+  }, [seconds, onDone]);
+
+  const ahead = peopleAhead(ticket);
+  return (
+    <main className="kiosk-ticket" data-testid="kiosk-ticket">
+      <div className="ticket-card print-area">
+        <div className="ticket-label">{t("kiosk.yourNumber")}</div>
+        <div className="ticket-number" data-testid="ticket-number">
+          {ticket.number}
+        </div>
+        <div className="ticket-service">{serviceLabel(service)}</div>
+        {ticket.priority !== "normal" ? <div className="ticket-care">{t(`priority.${ticket.priority}`)}</div> : null}
+        <div className="ticket-facts">
+          <div>
+            <span>{t("kiosk.ahead")}</span>
+            <strong data-testid="ticket-ahead">{t("kiosk.aheadCount", { count: ahead })}</strong>
+          </div>
+          <div>
+            <span>{t("kiosk.estimated")}</span>
+            <strong>{t("common.minutes", { count: Math.round(ticket.estimatedWaitMinutes ?? 0) })}</strong>
+          </div>
+        </div>
+        {qr !== null ? (
+          <img className="ticket-qr" src={qr} alt={link} data-testid="ticket-qr" data-link={link} />
+        ) : null}
+        <div className="ticket-scan">{t("kiosk.scanToFollow")}</div>
+        <div className="ticket-small">
+          {t("kiosk.issuedAt")} {timeOfDay(ticket.issuedAt)} · {t("kiosk.keepTicket")}
+        </div>
+      </div>
+      <div className="ticket-actions no-print">
+        <button type="button" className="big-button secondary" onClick={() => window.print()} data-testid="print">
+          {t("kiosk.print")}
+        </button>
+        <button type="button" className="big-button" onClick={onDone} data-testid="ticket-done">
+          {t("kiosk.done")}
+        </button>
+      </div>
+      <p className="kiosk-sub no-print">{t("kiosk.autoReturn", { seconds: Math.max(0, seconds) })}</p>
+    </main>
+  );
+}
+
+export default function Kiosk() {
+  return <DeviceGate kind="kiosk">{(device) => <KioskScreen device={device} />}</DeviceGate>;
+}

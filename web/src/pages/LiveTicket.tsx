@@ -1,0 +1,140 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useParams } from "react-router-dom";
+import { ApiError, api, unwrapOne } from "../api/client.ts";
+import type { PublicTicket } from "../api/types.ts";
+import { LangSwitch } from "../components/LangSwitch.tsx";
+import { isEnglish } from "../i18n/index.ts";
+import { useEventStream } from "../lib/events.ts";
+import { chime, unlockAudio } from "../lib/speech.ts";
+import { peopleAhead } from "../lib/ticket.ts";
+import "../styles/screens.css";
+
+type Load =
+  | { readonly kind: "loading" }
+  | { readonly kind: "missing" }
+  | { readonly kind: "ready"; readonly ticket: PublicTicket };
+
+const VIBRATION = [400, 150, 400, 150, 800];
+
+/** The customer's phone: no login, the unguessable ticket id is the key. */
+export default function LiveTicket() {
+  const { t } = useTranslation();
+  const { ticketId = "" } = useParams();
+  const [state, setState] = useState<Load>({ kind: "loading" });
+  const [alertsOn, setAlertsOn] = useState(false);
+  const lastCalledKey = useRef<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const answer = await api.get<unknown>(`/api/public/tickets/${encodeURIComponent(ticketId)}`);
+      setState({ kind: "ready", ticket: unwrapOne<PublicTicket>(answer, "ticket") });
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 404 || error.status === 400)) setState({ kind: "missing" });
+    }
+  }, [ticketId]);
+
+  const onEvent = useCallback((data: PublicTicket & { readonly seq?: number }) => {
+    const ticket = unwrapOne<PublicTicket>(data, "ticket");
+    if (typeof ticket?.number === "string") setState({ kind: "ready", ticket });
+  }, []);
+  const reload = useCallback(() => void load(), [load]);
+  const stream = useEventStream(`/api/public/tickets/${encodeURIComponent(ticketId)}/events`, onEvent, reload);
+  useEffect(reload, [reload]);
+
+  const ticket = state.kind === "ready" ? state.ticket : null;
+  const called = ticket?.status === "called";
+  const calledKey = called
+    ? `${ticket?.counterNumber}-${String(ticket?.recallCount ?? "")}-${ticket?.calledAt ?? ""}`
+    : null;
+
+  // Alert once per call (and again on a recall): vibrate and chime loudly.
+  useEffect(() => {
+    if (calledKey === null || calledKey === lastCalledKey.current) return;
+    lastCalledKey.current = calledKey;
+    if ("vibrate" in navigator) navigator.vibrate(VIBRATION);
+    void chime(true);
+  }, [calledKey]);
+
+  useEffect(() => {
+    document.title = ticket ? `${ticket.number} · ${t("live.title")}` : t("live.title");
+  }, [ticket, t]);
+
+  if (state.kind === "loading") return <div className="page-loading">{t("app.loading")}</div>;
+  if (state.kind === "missing" || ticket === null) {
+    return (
+      <div className="live">
+        <LangSwitch className="corner" />
+        <div className="live-card">
+          <p className="live-status">{t("live.notFound")}</p>
+        </div>
+      </div>
+    );
+  }
+
+  const serviceName = isEnglish() && ticket.serviceNameEn ? ticket.serviceNameEn : ticket.serviceName;
+  let body: React.ReactNode;
+  switch (ticket.status) {
+    case "called":
+      body = (
+        <div className="live-turn" role="alert" data-testid="your-turn">
+          <div className="live-turn-title">{t("live.yourTurn")}</div>
+          <div className="live-turn-counter">{t("live.goTo", { n: ticket.counterNumber ?? "" })}</div>
+        </div>
+      );
+      break;
+    case "waiting":
+      body = (
+        <div className="live-wait" data-testid="live-waiting">
+          <div className="live-ahead">{t("live.ahead", { count: peopleAhead(ticket) })}</div>
+          <div className="live-estimate">
+            {t("live.estimated", { count: Math.round(Number(ticket.estimatedWaitMinutes ?? 0)) })}
+          </div>
+        </div>
+      );
+      break;
+    case "serving":
+      body = <p className="live-status">{t("live.serving")}</p>;
+      break;
+    case "done":
+      body = <p className="live-status">{t("live.finished")}</p>;
+      break;
+    case "cancelled":
+      body = <p className="live-status">{t("live.cancelled")}</p>;
+      break;
+    case "redirected":
+      body = <p className="live-status">{t("live.redirected")}</p>;
+      break;
+    case "parked":
+      body = <p className="live-status">{t("live.parked")}</p>;
+      break;
+    default:
+      body = <p className="live-status">{t("live.noShow")}</p>;
+  }
+
+  return (
+    <div className={`live ${called ? "called" : ""}`} data-testid="live" data-status={ticket.status}>
+      <LangSwitch className="corner" />
+      <div className="live-card">
+        <div className="live-title">
+          {t("live.title")}
+          {ticket.branchName ? ` · ${ticket.branchName}` : ""}
+        </div>
+        <div className="live-label">{t("live.yourNumber")}</div>
+        <div className="live-number" data-testid="live-number">
+          {ticket.number}
+        </div>
+        {serviceName ? <div className="live-service">{serviceName}</div> : null}
+        {body}
+        <div className={`live-conn ${stream.online ? "online" : "offline"}`}>
+          {stream.online ? t("live.updating") : t("common.offline")}
+        </div>
+        {alertsOn ? null : (
+          <button type="button" className="big-button secondary" onClick={() => void unlockAudio().then(setAlertsOn)}>
+            {t("live.enableAlert")}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,503 @@
+import {
+  Alert,
+  App as AntApp,
+  Badge,
+  Button,
+  Card,
+  Col,
+  Form,
+  Input,
+  Modal,
+  Row,
+  Select,
+  Space,
+  Statistic,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+} from "antd";
+import { useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError, api, unwrapList } from "../api/client.ts";
+import {
+  type Branch,
+  type BranchEvent,
+  type Counter,
+  PRIORITIES,
+  type Priority,
+  type QueueSnapshot,
+  type Service,
+  type Ticket,
+  type TodayStats,
+} from "../api/types.ts";
+import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
+import { TransferModal } from "../components/TransferModal.tsx";
+import { useBranches } from "../lib/branch.ts";
+import { useEventStream } from "../lib/events.ts";
+import { localName, minutesSince, serviceLabel, timeOfDay, userName } from "../lib/format.ts";
+import { useDebounced, useNow } from "../lib/hooks.ts";
+import "../styles/staff.css";
+
+type Triage =
+  | { readonly kind: "priority" | "redirect" | "cancel"; readonly ticket: Ticket }
+  | { readonly kind: "transfer-service" | "transfer-counter"; readonly ticket: Ticket };
+
+interface TriageForm {
+  readonly priority?: Priority;
+  readonly reason?: string;
+  readonly target?: "self_service" | "vtm" | "other";
+}
+
+function waitColour(minutes: number, branch: Branch | undefined): string | undefined {
+  const target = branch?.targetWaitMinutes ?? 15;
+  const alarm = branch?.alarmWaitMinutes ?? 30;
+  if (minutes >= alarm) return "red";
+  if (minutes >= target) return "orange";
+  return undefined;
+}
+
+function percent(share: number | null | undefined): string {
+  return share === null || share === undefined ? "—" : `${Math.round(share * 100)}%`;
+}
+
+function satisfaction(stats: TodayStats | null): string {
+  const r = stats?.ratings;
+  if (!r) return "—";
+  const satisfied = Number(r.satisfied ?? 0);
+  const total = satisfied + Number(r.neutral ?? 0) + Number(r.dissatisfied ?? 0);
+  return total === 0 ? "—" : `${Math.round((satisfied / total) * 100)}%`;
+}
+
+function Console() {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const user = useStaffUser();
+  const { branches, branchId, setBranchId } = useBranches(user);
+  const branch = branches.find((b) => b.id === branchId);
+  const [queue, setQueue] = useState<QueueSnapshot | null>(null);
+  const [services, setServices] = useState<readonly Service[]>([]);
+  const [counters, setCounters] = useState<readonly Counter[]>([]);
+  const [stats, setStats] = useState<TodayStats | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [triage, setTriage] = useState<Triage | null>(null);
+  const [issueService, setIssueService] = useState<string | undefined>(undefined);
+  const [form] = Form.useForm<TriageForm>();
+  const now = useNow(15_000);
+
+  const load = useCallback(async () => {
+    if (branchId === null) return;
+    try {
+      const [q, s, c, st] = await Promise.all([
+        api.get<QueueSnapshot>(`/api/branches/${branchId}/queue`),
+        api.get<unknown>(`/api/branches/${branchId}/services`),
+        api.get<unknown>(`/api/branches/${branchId}/counters`),
+        api.get<TodayStats>(`/api/branches/${branchId}/stats/today`).catch(() => null),
+      ]);
+      setQueue(q);
+      setServices(unwrapList<Service>(s, "services"));
+      setCounters(unwrapList<Counter>(c, "counters"));
+      setStats(st);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }, [branchId]);
+  const loadSoon = useDebounced(() => void load(), 300);
+  const stream = useEventStream<BranchEvent>(
+    branchId === null ? null : `/api/branches/${branchId}/events`,
+    loadSoon,
+    loadSoon,
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const run = async (work: () => Promise<unknown>): Promise<boolean> => {
+    setError(null);
+    try {
+      await work();
+      void message.success(t("lobby.done"));
+      return true;
+    } catch (e) {
+      setError(e instanceof ApiError ? `${e.message} (${e.code})` : String(e));
+      return false;
+    } finally {
+      void load();
+    }
+  };
+
+  const openTriage = (next: Triage): void => {
+    form.resetFields();
+    if (next.kind === "priority") form.setFieldsValue({ priority: next.ticket.priority });
+    if (next.kind === "redirect") form.setFieldsValue({ target: "self_service" });
+    setTriage(next);
+  };
+
+  const submitTriage = async (): Promise<void> => {
+    if (triage === null) return;
+    const values = await form.validateFields();
+    const id = triage.ticket.id;
+    let ok = false;
+    if (triage.kind === "priority")
+      ok = await run(() => api.post(`/api/tickets/${id}/priority`, { priority: values.priority }));
+    if (triage.kind === "redirect")
+      ok = await run(() => api.post(`/api/tickets/${id}/redirect`, { reason: values.reason, target: values.target }));
+    if (triage.kind === "cancel")
+      ok = await run(() => api.post(`/api/tickets/${id}/cancel`, { reason: values.reason }));
+    if (ok) setTriage(null);
+  };
+
+  const serviceById = new Map(services.map((s) => [s.id, s]));
+  const sortedCounters = [...counters].sort((a, b) => Number(a.number) - Number(b.number));
+
+  if (branchId === null) return null;
+  return (
+    <div className="lobby-page">
+      <Space className="lobby-toolbar" wrap>
+        {branches.length > 1 ? (
+          <Select
+            value={branchId}
+            onChange={setBranchId}
+            style={{ minWidth: 180 }}
+            options={branches.map((b) => ({ value: b.id, label: localName(b) }))}
+          />
+        ) : (
+          <Typography.Title level={4} style={{ margin: 0 }}>
+            {localName(branch)}
+          </Typography.Title>
+        )}
+        <Typography.Text type="secondary">
+          {t("lobby.target", { target: branch?.targetWaitMinutes ?? 15, alarm: branch?.alarmWaitMinutes ?? 30 })}
+        </Typography.Text>
+        <Badge
+          status={stream.online ? "success" : "error"}
+          text={stream.online ? t("common.online") : t("common.offline")}
+        />
+        <Select
+          placeholder={t("lobby.issueTicket")}
+          value={issueService}
+          onChange={setIssueService}
+          style={{ minWidth: 180 }}
+          options={services.map((s) => ({ value: s.id, label: `${s.prefix} ${serviceLabel(s)}` }))}
+        />
+        <Button
+          disabled={issueService === undefined}
+          onClick={() =>
+            void run(() =>
+              api.post(
+                `/api/branches/${branchId}/tickets`,
+                { serviceId: issueService },
+                { headers: { "Idempotency-Key": crypto.randomUUID() } },
+              ),
+            ).then(() => setIssueService(undefined))
+          }
+        >
+          {t("lobby.issueTicket")}
+        </Button>
+      </Space>
+      {error !== null ? (
+        <Alert type="error" title={error} showIcon closable onClose={() => setError(null)} data-testid="lobby-error" />
+      ) : null}
+
+      <Card title={t("lobby.today")} size="small" className="lobby-stats" data-testid="stats">
+        <Row gutter={[16, 8]}>
+          <Col xs={12} md={6} lg={3}>
+            <Statistic title={t("lobby.issued")} value={stats?.issued ?? "—"} data-testid="stat-issued" />
+          </Col>
+          <Col xs={12} md={6} lg={3}>
+            <Statistic title={t("lobby.served")} value={stats?.served ?? "—"} data-testid="stat-served" />
+          </Col>
+          <Col xs={12} md={6} lg={3}>
+            <Statistic title={t("lobby.waiting")} value={stats?.waiting ?? "—"} data-testid="stat-waiting" />
+          </Col>
+          <Col xs={12} md={6} lg={3}>
+            <Statistic title={t("lobby.noShow")} value={stats?.noShow ?? "—"} />
+          </Col>
+          <Col xs={12} md={6} lg={4}>
+            <Statistic
+              title={t("lobby.avgWait")}
+              value={stats?.averageWaitMinutes === null || stats === null ? "—" : stats.averageWaitMinutes.toFixed(1)}
+              suffix={
+                stats?.averageWaitMinutes === null || stats === null
+                  ? undefined
+                  : t("common.minutes", { count: "" }).trim()
+              }
+            />
+          </Col>
+          <Col xs={12} md={6} lg={4}>
+            <Statistic title={t("lobby.withinTarget")} value={percent(stats?.withinTargetShare)} />
+          </Col>
+          <Col xs={12} md={6} lg={4}>
+            <Statistic title={t("lobby.satisfaction")} value={satisfaction(stats)} data-testid="stat-satisfaction" />
+          </Col>
+        </Row>
+      </Card>
+
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={9}>
+          <Card title={t("lobby.queues")} size="small">
+            <Table
+              size="small"
+              pagination={false}
+              rowKey="serviceId"
+              dataSource={[...(queue?.services ?? [])]}
+              columns={[
+                {
+                  title: t("lobby.service"),
+                  key: "svc",
+                  render: (_, row) => {
+                    const svc = serviceById.get(row.serviceId);
+                    return (
+                      <span>
+                        <Tag>{svc?.prefix}</Tag>
+                        {serviceLabel(svc)}
+                      </span>
+                    );
+                  },
+                },
+                { title: t("lobby.waiting"), dataIndex: "waiting", key: "waiting", align: "right" },
+                {
+                  title: t("lobby.longest"),
+                  key: "longest",
+                  align: "right",
+                  render: (_, row) => (
+                    <Tag color={waitColour(row.longestWaitMinutes, branch)}>
+                      {t("common.minutesShort", { count: Math.round(row.longestWaitMinutes) })}
+                    </Tag>
+                  ),
+                },
+                {
+                  title: t("lobby.estimated"),
+                  key: "est",
+                  align: "right",
+                  render: (_, row) => t("common.minutesShort", { count: Math.round(row.estimatedWaitMinutes) }),
+                },
+              ]}
+            />
+          </Card>
+          <Card title={t("lobby.counters")} size="small" style={{ marginTop: 16 }}>
+            <Table
+              size="small"
+              pagination={false}
+              rowKey="id"
+              dataSource={sortedCounters}
+              columns={[
+                { title: "#", dataIndex: "number", key: "n", width: 44 },
+                {
+                  title: t("lobby.status"),
+                  key: "state",
+                  render: (_, c) => (
+                    <Tag
+                      color={c.state === "open" ? "green" : c.state === "paused" ? "orange" : "default"}
+                      data-testid={`counter-state-${c.number}`}
+                    >
+                      {t(`counterState.${c.state}`)}
+                    </Tag>
+                  ),
+                },
+                {
+                  title: t("lobby.teller"),
+                  key: "teller",
+                  render: (_, c) => userName(c.teller ?? undefined) || c.tellerName || "—",
+                },
+                { title: t("lobby.currentTicket"), key: "cur", render: (_, c) => c.currentTicket?.number ?? "—" },
+                {
+                  title: t("common.actions"),
+                  key: "act",
+                  render: (_, c) => (
+                    <Space size={4} wrap>
+                      {(["open", "pause", "close"] as const)
+                        .filter((a) =>
+                          a === "open" ? c.state !== "open" : a === "pause" ? c.state === "open" : c.state !== "closed",
+                        )
+                        .map((a) => (
+                          <Button
+                            key={a}
+                            size="small"
+                            danger={a === "close"}
+                            onClick={() => void run(() => api.post(`/api/counters/${c.id}/${a}`, {}))}
+                            data-testid={`counter-${a}-${c.number}`}
+                          >
+                            {t(`lobby.${a}`)}
+                          </Button>
+                        ))}
+                    </Space>
+                  ),
+                },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={15}>
+          <Card title={t("lobby.waitingTickets")} size="small">
+            <Table<Ticket>
+              size="small"
+              rowKey="id"
+              pagination={{ pageSize: 15, hideOnSinglePage: true }}
+              locale={{ emptyText: t("lobby.noWaiting") }}
+              dataSource={[...(queue?.waiting ?? [])]}
+              onRow={(row) => ({ "data-testid": `waiting-row-${row.number}` }) as React.HTMLAttributes<HTMLElement>}
+              columns={[
+                {
+                  title: t("lobby.ticket"),
+                  dataIndex: "number",
+                  key: "number",
+                  render: (n: string) => <strong>{n}</strong>,
+                },
+                {
+                  title: t("lobby.service"),
+                  key: "svc",
+                  render: (_, row) => serviceLabel(serviceById.get(row.serviceId)),
+                },
+                {
+                  title: t("lobby.priority"),
+                  key: "prio",
+                  render: (_, row) =>
+                    row.priority === "normal" ? (
+                      t("priority.normal")
+                    ) : (
+                      <Tag color="magenta">{t(`priority.${row.priority}`)}</Tag>
+                    ),
+                },
+                {
+                  title: t("lobby.waitedFor"),
+                  key: "wait",
+                  render: (_, row) => {
+                    const minutes = minutesSince(row.queuedAt ?? row.issuedAt, now);
+                    return (
+                      <Tooltip title={`${t("lobby.issuedAt")} ${timeOfDay(row.issuedAt)}`}>
+                        <Tag color={waitColour(minutes, branch)} data-testid={`wait-${row.number}`}>
+                          {t("common.minutesShort", { count: minutes })}
+                        </Tag>
+                      </Tooltip>
+                    );
+                  },
+                },
+                {
+                  title: t("common.actions"),
+                  key: "actions",
+                  render: (_, row) => (
+                    <Space size={4} wrap>
+                      <Button
+                        size="small"
+                        onClick={() => openTriage({ kind: "transfer-service", ticket: row })}
+                        data-testid={`triage-service-${row.number}`}
+                      >
+                        {t("lobby.changeService")}
+                      </Button>
+                      <Button
+                        size="small"
+                        onClick={() => openTriage({ kind: "priority", ticket: row })}
+                        data-testid={`triage-priority-${row.number}`}
+                      >
+                        {t("lobby.changePriority")}
+                      </Button>
+                      <Button
+                        size="small"
+                        onClick={() => openTriage({ kind: "transfer-counter", ticket: row })}
+                        data-testid={`triage-counter-${row.number}`}
+                      >
+                        {t("lobby.sendToCounter")}
+                      </Button>
+                      <Button
+                        size="small"
+                        onClick={() => openTriage({ kind: "redirect", ticket: row })}
+                        data-testid={`triage-redirect-${row.number}`}
+                      >
+                        {t("lobby.redirect")}
+                      </Button>
+                      <Button
+                        size="small"
+                        danger
+                        onClick={() => openTriage({ kind: "cancel", ticket: row })}
+                        data-testid={`triage-cancel-${row.number}`}
+                      >
+                        {t("lobby.cancelTicket")}
+                      </Button>
+                    </Space>
+                  ),
+                },
+              ]}
+            />
+          </Card>
+        </Col>
+      </Row>
+
+      <Modal
+        open={triage !== null && (triage.kind === "priority" || triage.kind === "redirect" || triage.kind === "cancel")}
+        title={
+          triage
+            ? `${t(`lobby.${triage.kind === "priority" ? "changePriority" : triage.kind === "redirect" ? "redirect" : "cancelTicket"}`)} · ${triage.ticket.number}`
+            : ""
+        }
+        onCancel={() => setTriage(null)}
+        onOk={() => void submitTriage()}
+        okButtonProps={{ id: "triage-ok" }}
+        forceRender
+      >
+        <Form form={form} layout="vertical">
+          {triage?.kind === "priority" ? (
+            <Form.Item
+              name="priority"
+              label={t("lobby.priority")}
+              rules={[{ required: true, message: t("common.required") }]}
+            >
+              <Select
+                options={PRIORITIES.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
+                data-testid="priority-select"
+              />
+            </Form.Item>
+          ) : null}
+          {triage?.kind === "redirect" ? (
+            <Form.Item
+              name="target"
+              label={t("lobby.redirectTarget")}
+              rules={[{ required: true, message: t("common.required") }]}
+            >
+              <Select
+                options={[
+                  { value: "self_service", label: t("lobby.selfService") },
+                  { value: "vtm", label: t("lobby.vtm") },
+                  { value: "other", label: t("lobby.other") },
+                ]}
+              />
+            </Form.Item>
+          ) : null}
+          {triage?.kind === "redirect" || triage?.kind === "cancel" ? (
+            <Form.Item
+              name="reason"
+              label={t("common.reason")}
+              rules={[{ required: true, whitespace: true, message: t("common.required") }]}
+            >
+              <Input.TextArea autoSize={{ minRows: 2 }} maxLength={500} data-testid="triage-reason" />
+            </Form.Item>
+          ) : null}
+        </Form>
+      </Modal>
+      {triage !== null && (triage.kind === "transfer-service" || triage.kind === "transfer-counter") ? (
+        <TransferModal
+          open
+          initialMode={triage.kind === "transfer-service" ? "service" : "counter"}
+          ticket={triage.ticket}
+          services={services}
+          counters={sortedCounters.filter((c) => c.state !== "closed")}
+          onClose={() => setTriage(null)}
+          onSubmit={async (body) => {
+            if (await run(() => api.post(`/api/tickets/${triage.ticket.id}/transfer`, body))) setTriage(null);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+export default function Lobby() {
+  const { t } = useTranslation();
+  return (
+    <StaffShell title={t("lobby.title")} roles={["lobby_manager", "branch_manager", "back_office"]}>
+      <AntApp>
+        <Console />
+      </AntApp>
+    </StaffShell>
+  );
+}
