@@ -205,8 +205,7 @@ export function predictWaits(input: PredictInput): Map<TicketId, number | null> 
   let steps = 50 * remaining.length + 500;
   while (realLeft.size > 0 && steps-- > 0) {
     let ci = -1;
-    for (let i = 0; i < freeAt.length; i++)
-      if (alive[i] && (ci < 0 || (freeAt[i] ?? 0) < (freeAt[ci] ?? 0))) ci = i;
+    for (let i = 0; i < freeAt.length; i++) if (alive[i] && (ci < 0 || (freeAt[i] ?? 0) < (freeAt[ci] ?? 0))) ci = i;
     if (ci < 0) break;
     const counter = input.openCounters[ci] as PredictorCounter;
     const t = freeAt[ci] as number;

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { DEFAULT_POLICY, isPolicyName, POLICY_NAMES, type PolicyName } from "../domain/dispatch/index.ts";
 import { erlangPlan } from "../domain/erlang.ts";
-import { planDay } from "./planner.ts";
 import { formatComparison, formatReport } from "./format.ts";
+import { planDay } from "./planner.ts";
 import { parseScenario, type Scenario, ScenarioError } from "./scenario.ts";
 import { simulate } from "./simulate.ts";
 
@@ -61,7 +61,8 @@ function targetFlag(flags: Flags, fallback: string): { share: number; minutes: n
   const raw = flags.values.get("target") ?? fallback;
   const m = /^(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(raw);
   const share = m ? Number(m[1]) / 100 : Number.NaN;
-  if (!m || !(share > 0 && share < 1)) throw new UsageError(`--target must be like 80/10 (80% within 10 min), got "${raw}"`);
+  if (!m || !(share > 0 && share < 1))
+    throw new UsageError(`--target must be like 80/10 (80% within 10 min), got "${raw}"`);
   return { share, minutes: Number(m[2]) };
 }
 
@@ -120,9 +121,11 @@ export async function runSimulateCommand(argv: readonly string[]): Promise<numbe
 
 export async function runPlanCommand(argv: readonly string[]): Promise<number> {
   try {
-    const flags = parseFlags(argv, ["arrivals-per-hour", "aht-min", "counters", "target", "scenario", "policy", "seed"], [
-      "json",
-    ]);
+    const flags = parseFlags(
+      argv,
+      ["arrivals-per-hour", "aht-min", "counters", "target", "scenario", "policy", "seed"],
+      ["json"],
+    );
     if (flags.positional.length > 0) throw new UsageError(`unexpected argument "${flags.positional[0]}"`);
     const json = flags.switches.has("json");
     const scenarioPath = flags.values.get("scenario");
@@ -137,7 +140,9 @@ export async function runPlanCommand(argv: readonly string[]): Promise<number> {
       });
       if (json) console.log(JSON.stringify(plan));
       else {
-        console.log(`day plan for ${plan.scenario} (${plan.policy}, target ${target.share * 100}% within ${target.minutes} min)`);
+        console.log(
+          `day plan for ${plan.scenario} (${plan.policy}, target ${target.share * 100}% within ${target.minutes} min)`,
+        );
         console.log("hour  arrivals  AHT   load  erlang  confirmed  sim-within  sim-mean");
         for (const h of plan.hours)
           console.log(

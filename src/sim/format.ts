@@ -5,7 +5,19 @@ const min = (x: number): string => x.toFixed(1);
 
 /** One line per policy: the table `simulate --compare` prints. */
 export function formatComparison(reports: readonly SimulationReport[]): string {
-  const header = ["policy", "customers", "mean", "p50", "p90", "p95", "max", "within", ">alarm", "walk", "pred.med.err"];
+  const header = [
+    "policy",
+    "customers",
+    "mean",
+    "p50",
+    "p90",
+    "p95",
+    "max",
+    "within",
+    ">alarm",
+    "walk",
+    "pred.med.err",
+  ];
   const rows = reports.map((r) => [
     r.policy,
     String(r.customers),
@@ -24,7 +36,9 @@ export function formatComparison(reports: readonly SimulationReport[]): string {
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ")).join("\n");
+  return rows
+    .map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  "))
+    .join("\n");
 }
 
 /** The human-readable report of one run; `--json` prints the object itself. */
@@ -47,14 +61,29 @@ export function formatReport(r: SimulationReport): string {
   const group = (title: string, groups: Readonly<Record<string, SimulationReport["byService"][string]>>) => {
     const rows: string[][] = [[title, "customers", "mean", "p90", "max", "within", "walk"]];
     for (const [k, g] of Object.entries(groups))
-      rows.push([k, String(g.customers), min(g.meanWaitMinutes), min(g.p90WaitMinutes), min(g.maxWaitMinutes), pct(g.withinTargetShare), String(g.walkAways)]);
+      rows.push([
+        k,
+        String(g.customers),
+        min(g.meanWaitMinutes),
+        min(g.p90WaitMinutes),
+        min(g.maxWaitMinutes),
+        pct(g.withinTargetShare),
+        String(g.walkAways),
+      ]);
     out.push("", table(rows));
   };
   group("service", r.byService);
   group("class", r.byClass);
   const hours: string[][] = [["hour", "arrivals", "counters", "mean", "p90", "within"]];
   for (const h of r.byHour)
-    hours.push([`${String(h.hour).padStart(2, "0")}:00`, String(h.customers), String(h.openCounters), min(h.meanWaitMinutes), min(h.p90WaitMinutes), pct(h.withinTargetShare)]);
+    hours.push([
+      `${String(h.hour).padStart(2, "0")}:00`,
+      String(h.customers),
+      String(h.openCounters),
+      min(h.meanWaitMinutes),
+      min(h.p90WaitMinutes),
+      pct(h.withinTargetShare),
+    ]);
   out.push("", table(hours));
   out.push("", table([["counter", "utilisation"], ...Object.entries(r.utilization).map(([id, u]) => [id, pct(u)])]));
   return out.join("\n");

@@ -53,7 +53,8 @@ export function hourlyDemand(scenario: Scenario): { arrivals: number[]; ahtMinut
     const aht = total > 0 ? scenario.services.reduce((s, x) => s + x.share * x.expectedMinutes, 0) / total : 0;
     scenario.arrivals.perHour.forEach((rate, h) => {
       // Arrivals only come while the doors are open.
-      const open = Math.max(0, Math.min((h + 1) * 60, scenario.closeMinute) - Math.max(h * 60, scenario.openMinute)) / 60;
+      const open =
+        Math.max(0, Math.min((h + 1) * 60, scenario.closeMinute) - Math.max(h * 60, scenario.openMinute)) / 60;
       arrivals[h] = (arrivals[h] ?? 0) + rate * open;
       work[h] = (work[h] ?? 0) + rate * open * aht;
     });
@@ -89,7 +90,13 @@ export function withCountersPerHour(scenario: Scenario, perHour: readonly number
   for (let i = 0; i < most; i++) {
     const base = scenario.counters[i];
     pool.push(
-      base ?? { id: `extra-${i + 1 - scenario.counters.length}` as CounterId, kind: "teller", skills: flexSkills, intervals: [], speed: 1 },
+      base ?? {
+        id: `extra-${i + 1 - scenario.counters.length}` as CounterId,
+        kind: "teller",
+        skills: flexSkills,
+        intervals: [],
+        speed: 1,
+      },
     );
   }
   const counters = pool.map((c, i): ScenarioCounter => {
@@ -111,7 +118,13 @@ export function withExtraCounters(scenario: Scenario, count: number, fromMinute:
   const skills: Skill[] = scenario.services.map((s) => ({ serviceId: s.id, weight: 1 }));
   const extra: ScenarioCounter[] = [];
   for (let i = 1; i <= count; i++)
-    extra.push({ id: `extra-${i}` as CounterId, kind: "teller", skills, intervals: [[fromMinute, toMinute]], speed: 1 });
+    extra.push({
+      id: `extra-${i}` as CounterId,
+      kind: "teller",
+      skills,
+      intervals: [[fromMinute, toMinute]],
+      speed: 1,
+    });
   return { ...scenario, counters: [...scenario.counters, ...extra] };
 }
 

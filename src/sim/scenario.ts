@@ -154,7 +154,10 @@ class Reader {
       case "fixed":
         return { dist: "fixed", minutes: this.num(o.minutes, `${path}.minutes`, { min: 0 }) ?? 0 };
       case "exponential":
-        return { dist: "exponential", meanMinutes: this.num(o.meanMinutes, `${path}.meanMinutes`, { positive: true }) ?? 1 };
+        return {
+          dist: "exponential",
+          meanMinutes: this.num(o.meanMinutes, `${path}.meanMinutes`, { positive: true }) ?? 1,
+        };
       case "lognormal":
         return {
           dist: "lognormal",
@@ -214,7 +217,8 @@ export function parseScenario(raw: Json, loadText: (relativePath: string) => str
     if (serviceIds.has(id)) r.fail(`${p}.id`, `duplicate service id "${id}"`);
     serviceIds.add(id);
     const serviceTime = r.distribution(s.serviceTime, `${p}.serviceTime`) ?? { dist: "fixed", minutes: 1 };
-    const mean = serviceTime.dist === "empirical" && serviceTime.minutes.length === 0 ? 1 : distributionMeanOf(serviceTime);
+    const mean =
+      serviceTime.dist === "empirical" && serviceTime.minutes.length === 0 ? 1 : distributionMeanOf(serviceTime);
     services.push({
       id: id as ServiceId,
       name: typeof s.name === "string" ? s.name : id,
@@ -227,7 +231,8 @@ export function parseScenario(raw: Json, loadText: (relativePath: string) => str
   if (services.length === 0) r.fail("services", "must list at least one business type");
   const knownService = (v: Json, path: string): ServiceId | undefined => {
     const id = r.str(v, path);
-    if (id !== undefined && !serviceIds.has(id)) r.fail(path, `unknown service "${id}" (known: ${[...serviceIds].join(", ")})`);
+    if (id !== undefined && !serviceIds.has(id))
+      r.fail(path, `unknown service "${id}" (known: ${[...serviceIds].join(", ")})`);
     return id as ServiceId | undefined;
   };
 
@@ -288,7 +293,8 @@ export function parseScenario(raw: Json, loadText: (relativePath: string) => str
     };
     const spans = (v: Json, path: string): [number, number][] =>
       (r.arr(v, path) ?? []).map((h, j) => span(h, `${path}[${j}]`)).filter((x) => x !== undefined);
-    const hoursList: [number, number][] = c.hours === undefined ? [[openMinute, closeMinute]] : spans(c.hours, `${p}.hours`);
+    const hoursList: [number, number][] =
+      c.hours === undefined ? [[openMinute, closeMinute]] : spans(c.hours, `${p}.hours`);
     const breaks = c.breaks === undefined ? [] : spans(c.breaks, `${p}.breaks`);
     const intervals = cutBreaks(hoursList, breaks);
     const speed = r.num(c.speed ?? 1, `${p}.speed`, { positive: true }) ?? 1;
@@ -359,10 +365,12 @@ function parseArrivals(
         const serviceId = knownService(c.service, `${p}.service`) ?? ("" as ServiceId);
         const priority = c.class === undefined ? "normal" : (r.priority(c.class, `${p}.class`) ?? "normal");
         const count = r.num(c.count ?? 1, `${p}.count`, { min: 1 }) ?? 1;
-        const appointmentMinute = c.appointment === undefined ? null : (r.time(c.appointment, `${p}.appointment`) ?? null);
+        const appointmentMinute =
+          c.appointment === undefined ? null : (r.time(c.appointment, `${p}.appointment`) ?? null);
         const serviceMinutes =
           c.serviceMinutes === undefined ? null : (r.num(c.serviceMinutes, `${p}.serviceMinutes`, { min: 0 }) ?? null);
-        for (let k = 0; k < count; k++) customers.push({ minute, serviceId, priority, appointmentMinute, serviceMinutes });
+        for (let k = 0; k < count; k++)
+          customers.push({ minute, serviceId, priority, appointmentMinute, serviceMinutes });
       });
       return { kind: "trace", customers };
     }

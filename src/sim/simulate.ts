@@ -196,7 +196,8 @@ export function runDay(
           break;
         }
       }
-      if (predict) (outcomes[arrival.index] as CustomerOutcome).predictedMinutes = called ? 0 : predictFor(arrival, now);
+      if (predict)
+        (outcomes[arrival.index] as CustomerOutcome).predictedMinutes = called ? 0 : predictFor(arrival, now);
       continue;
     }
     const e = heap.pop();
@@ -230,7 +231,13 @@ export function runDay(
         endMs = Math.max(endMs, now);
         if (!customer.noShow) {
           c.served++;
-          learner.add({ serviceId: customer.ticket.serviceId, counterId: c.dc.id, minutes: (now - c.startMs) / MINUTE_MS });
+          // Only the predictor uses learned times; dispatch uses the configured ones, as production does.
+          if (predict)
+            learner.add({
+              serviceId: customer.ticket.serviceId,
+              counterId: c.dc.id,
+              minutes: (now - c.startMs) / MINUTE_MS,
+            });
         }
         if (c.closing) goOff(c, now);
         else if (!callNext(e.ref, now)) {

@@ -40,7 +40,11 @@ export const SMART_DEFAULTS: SmartParameters = Object.freeze({
  * call within the grace of their slot (or of their check-in, when late), and turns critical at the slot:
  * the promise was the slot. A walk-in is owed a call before the alarm.
  */
-function deadlines(t: WaitingTicket, context: DispatchContext, p: SmartParameters): { due: number; criticalAt: number } {
+function deadlines(
+  t: WaitingTicket,
+  context: DispatchContext,
+  p: SmartParameters,
+): { due: number; criticalAt: number } {
   if (t.appointmentAt !== null) {
     const slot = Math.max(t.appointmentAt, t.issuedAt);
     return { due: slot + p.appointmentGraceMinutes * MINUTE_MS, criticalAt: slot };
