@@ -3,7 +3,12 @@ import type { Actor, DeviceKind, Role, StaffActor } from "./actor.ts";
 import { forbidden } from "./errors.ts";
 
 /** Roles that may act in a branch they belong to; admin may act in every branch. */
-export function canActInBranch(actor: Actor, branchId: BranchId, roles: readonly Role[], devices: readonly DeviceKind[] = []): boolean {
+export function canActInBranch(
+  actor: Actor,
+  branchId: BranchId,
+  roles: readonly Role[],
+  devices: readonly DeviceKind[] = [],
+): boolean {
   if (actor.type === "device") return actor.branchId === branchId && devices.includes(actor.kind);
   if (actor.roles.includes("admin") && roles.includes("admin")) return true;
   return actor.branchIds.includes(branchId) && actor.roles.some((r) => roles.includes(r));

@@ -33,7 +33,11 @@ export interface TicketView {
   readonly position?: number;
 }
 
-export function ticketView(t: Ticket, counterNumber: number | null, extra?: { position?: number; estimatedWaitMinutes?: number }): TicketView {
+export function ticketView(
+  t: Ticket,
+  counterNumber: number | null,
+  extra?: { position?: number; estimatedWaitMinutes?: number },
+): TicketView {
   return {
     id: t.id,
     branchId: t.branchId,

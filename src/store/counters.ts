@@ -38,7 +38,12 @@ export async function findCounter(db: Kysely<Database>, id: string): Promise<Cou
 }
 
 export async function listCounters(db: Kysely<Database>, branchId: string): Promise<Counter[]> {
-  const rows = await db.selectFrom("counters").selectAll().where("branch_id", "=", branchId).orderBy("number").execute();
+  const rows = await db
+    .selectFrom("counters")
+    .selectAll()
+    .where("branch_id", "=", branchId)
+    .orderBy("number")
+    .execute();
   return rows.map(toCounter);
 }
 

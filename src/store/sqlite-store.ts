@@ -54,13 +54,15 @@ export function createSqliteStore(path: string): Store {
       for (const job of batch) job.reject(commitError);
       return;
     }
-    batch.forEach((job, i) => {
+    for (const [i, job] of batch.entries()) {
       const outcome = outcomes[i];
-      if (!outcome) return job.reject(new Error("write lost its outcome"));
-      if (!outcome.ok) return job.reject(outcome.error);
-      for (const cb of outcome.after) cb();
-      job.resolve(outcome.value);
-    });
+      if (!outcome) job.reject(new Error("write lost its outcome"));
+      else if (!outcome.ok) job.reject(outcome.error);
+      else {
+        for (const cb of outcome.after) cb();
+        job.resolve(outcome.value);
+      }
+    }
   }
 
   async function drain(): Promise<void> {

@@ -122,7 +122,12 @@ export async function listTicketsOfDay(db: Kysely<Database>, branchId: string, d
  * concurrent issuers on any instance get distinct numbers; a transaction that rolls back gives its
  * number back, so committed numbers have no gaps.
  */
-export async function nextQueueSeq(db: Kysely<Database>, branchId: string, prefix: string, day: string): Promise<number> {
+export async function nextQueueSeq(
+  db: Kysely<Database>,
+  branchId: string,
+  prefix: string,
+  day: string,
+): Promise<number> {
   const row = await db
     .insertInto("queue_days")
     .values({ branch_id: branchId, prefix, day, last_seq: 1 })
@@ -153,7 +158,14 @@ export async function claimWaitingTicket(
 ): Promise<boolean> {
   const result = await db
     .updateTable("tickets")
-    .set({ status: "called", counter_id: counterId, served_by: servedBy, called_at: now, updated_at: now, recall_count: 0 })
+    .set({
+      status: "called",
+      counter_id: counterId,
+      served_by: servedBy,
+      called_at: now,
+      updated_at: now,
+      recall_count: 0,
+    })
     .where("id", "=", ticketId)
     .where("status", "=", "waiting")
     .executeTakeFirst();

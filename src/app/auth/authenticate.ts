@@ -44,7 +44,10 @@ export async function authenticateSession(ctx: AppContext, token: string, ip: st
     .select(["user_id", "expires_at"])
     .where("id", "=", secretHash(token))
     .executeTakeFirst();
-  const actor = session && Number(session.expires_at) > now ? ((await loadStaff(ctx, session.user_id as UserId, ip)) ?? null) : null;
+  const actor =
+    session && Number(session.expires_at) > now
+      ? ((await loadStaff(ctx, session.user_id as UserId, ip)) ?? null)
+      : null;
   remember(key, now, actor);
   return actor;
 }

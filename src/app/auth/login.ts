@@ -28,15 +28,31 @@ function tooMany(retryAfterSeconds: number): AppError {
  * Checks the password and opens a session. Every attempt is audited; a failure counts against the
  * account and, past a few, locks it for a delay that doubles each time. The password is never logged.
  */
-export async function login(ctx: AppContext, input: { username: string; password: string; ip: string }): Promise<LoginResult> {
+export async function login(
+  ctx: AppContext,
+  input: { username: string; password: string; ip: string },
+): Promise<LoginResult> {
   const now = ctx.clock();
   const ipLock = unknownUserFailures.get(input.ip);
   if (ipLock && ipLock.until > now) throw tooMany(Math.ceil((ipLock.until - now) / 1000));
-  const user = await ctx.store.db.selectFrom("users").selectAll().where("username", "=", input.username).executeTakeFirst();
+  const user = await ctx.store.db
+    .selectFrom("users")
+    .selectAll()
+    .where("username", "=", input.username)
+    .executeTakeFirst();
   if (user && Number(user.locked_until) > now) throw tooMany(Math.ceil((Number(user.locked_until) - now) / 1000));
 
-  const ok = user ? user.active === 1 && (await verifyPassword(input.password, user.password_hash)) : await verifyPassword(input.password, await decoyHash()).then(() => false);
-  const auditBase = { at: now, actorType: "user", actorName: input.username, entityType: "user", branchId: null, ip: input.ip };
+  const ok = user
+    ? user.active === 1 && (await verifyPassword(input.password, user.password_hash))
+    : await verifyPassword(input.password, await decoyHash()).then(() => false);
+  const auditBase = {
+    at: now,
+    actorType: "user",
+    actorName: input.username,
+    entityType: "user",
+    branchId: null,
+    ip: input.ip,
+  };
 
   if (!ok) {
     if (!user) {
@@ -49,9 +65,18 @@ export async function login(ctx: AppContext, input: { username: string; password
       if (user) {
         const failures = user.failed_logins + 1;
         const lockedUntil = failures > FREE_FAILURES ? now + lockSeconds(failures) * 1000 : 0;
-        await tx.updateTable("users").set({ failed_logins: failures, locked_until: lockedUntil }).where("id", "=", user.id).execute();
+        await tx
+          .updateTable("users")
+          .set({ failed_logins: failures, locked_until: lockedUntil })
+          .where("id", "=", user.id)
+          .execute();
       }
-      await insertAudit(tx, { ...auditBase, actorId: user?.id ?? null, action: "auth.login_failed", entityId: user?.id ?? null });
+      await insertAudit(tx, {
+        ...auditBase,
+        actorId: user?.id ?? null,
+        action: "auth.login_failed",
+        entityId: user?.id ?? null,
+      });
     });
     throw unauthorized("Wrong username or password.");
   }
@@ -83,8 +108,12 @@ export async function loadStaff(ctx: AppContext, userId: UserId, ip: string): Pr
     .select(["id", "username", "display_name", "roles", "active"])
     .where("id", "=", userId)
     .executeTakeFirst();
-  if (!user || user.active !== 1) return undefined;
-  const memberships = await ctx.store.db.selectFrom("memberships").select("branch_id").where("user_id", "=", userId).execute();
+  if (user?.active !== 1) return undefined;
+  const memberships = await ctx.store.db
+    .selectFrom("memberships")
+    .select("branch_id")
+    .where("user_id", "=", userId)
+    .execute();
   return {
     type: "user",
     id: user.id as UserId,

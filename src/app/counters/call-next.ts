@@ -3,7 +3,13 @@ import type { WaitingTicket } from "../../domain/ticket.ts";
 import { findBranch, listServices } from "../../store/branches.ts";
 import { assignCurrentTicket, type Counter } from "../../store/counters.ts";
 import type { AfterCommit, Tx } from "../../store/store.ts";
-import { claimWaitingTicket, findTicket, listWaitingTickets, recordTransition, toWaitingTicket } from "../../store/tickets.ts";
+import {
+  claimWaitingTicket,
+  findTicket,
+  listWaitingTickets,
+  recordTransition,
+  toWaitingTicket,
+} from "../../store/tickets.ts";
 import type { Actor, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, notFound } from "../errors.ts";
@@ -15,7 +21,8 @@ const policyName = (name: string | null): PolicyName | null => (name !== null &&
 
 /** A counter can take a ticket only while open and free. */
 function requireReadyCounter(counter: Counter): void {
-  if (counter.state !== "open") throw conflict(`Counter ${counter.number} is ${counter.state}; open it to call tickets.`);
+  if (counter.state !== "open")
+    throw conflict(`Counter ${counter.number} is ${counter.state}; open it to call tickets.`);
   if (counter.currentTicketId !== null) {
     throw conflict(`Counter ${counter.number} still has a ticket; complete, park or transfer it first.`, {
       currentTicketId: counter.currentTicketId,
@@ -103,8 +110,16 @@ async function finishCall(
     actorId: teller.id,
     data: { counterId: counter.id, how },
   });
-  await audit(tx, teller, now, `ticket.${how}`, { type: "ticket", id: ticketId, branchId: counter.branchId }, { counterId: counter.id });
-  await emitEvent(ctx, tx, afterCommit, counter.branchId, "ticket.called", now, { ticket: eventTicket(ticket, counter.number) });
+  await audit(
+    tx,
+    teller,
+    now,
+    `ticket.${how}`,
+    { type: "ticket", id: ticketId, branchId: counter.branchId },
+    { counterId: counter.id },
+  );
+  await emitEvent(ctx, tx, afterCommit, counter.branchId, "ticket.called", now, {
+    ticket: eventTicket(ticket, counter.number),
+  });
   return ticketView(ticket, counter.number);
 }
-

@@ -1,11 +1,12 @@
+import type { Kysely } from "kysely";
 import type { BranchId } from "../../domain/ids.ts";
 import { type Counter, findCounter } from "../../store/counters.ts";
-import type { Tx } from "../../store/store.ts";
+import type { Database } from "../../store/schema.ts";
 import { requireBranchAccess } from "../access.ts";
 import type { Actor, Role, StaffActor } from "../actor.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
 
-export async function loadCounter(tx: Tx, counterId: string): Promise<Counter> {
+export async function loadCounter(tx: Kysely<Database>, counterId: string): Promise<Counter> {
   const counter = await findCounter(tx, counterId);
   if (!counter) throw notFound("Counter", counterId);
   return counter;
@@ -13,7 +14,12 @@ export async function loadCounter(tx: Tx, counterId: string): Promise<Counter> {
 
 /** The teller signed in at the counter, and nobody else, serves from it. */
 export function requireSignedInTeller(actor: Actor, counter: Counter): StaffActor {
-  requireBranchAccess(actor, counter.branchId as BranchId, ["admin", "branch_manager", "lobby_manager", "teller"] satisfies Role[]);
+  requireBranchAccess(actor, counter.branchId as BranchId, [
+    "admin",
+    "branch_manager",
+    "lobby_manager",
+    "teller",
+  ] satisfies Role[]);
   if (actor.type !== "user") throw forbidden();
   if (counter.signedInUserId !== actor.id) {
     throw counter.signedInUserId === null

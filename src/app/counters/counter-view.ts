@@ -23,7 +23,11 @@ export interface CounterView {
 export async function counterView(db: Kysely<Database>, c: Counter): Promise<CounterView> {
   const [user, current, last] = await Promise.all([
     c.signedInUserId
-      ? db.selectFrom("users").select(["id", "display_name", "staff_no"]).where("id", "=", c.signedInUserId).executeTakeFirst()
+      ? db
+          .selectFrom("users")
+          .select(["id", "display_name", "staff_no"])
+          .where("id", "=", c.signedInUserId)
+          .executeTakeFirst()
       : undefined,
     c.currentTicketId ? findTicket(db, c.currentTicketId) : undefined,
     c.lastTicketId ? findTicket(db, c.lastTicketId) : undefined,

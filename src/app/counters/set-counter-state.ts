@@ -46,7 +46,14 @@ export function setCounterState(
       .where("id", "=", counter.id)
       .execute();
     const updated = await loadCounter(tx, counter.id);
-    await audit(tx, actor, now, `counter.${state}`, { type: "counter", id: counter.id, branchId: counter.branchId }, reason ? { reason } : undefined);
+    await audit(
+      tx,
+      actor,
+      now,
+      `counter.${state}`,
+      { type: "counter", id: counter.id, branchId: counter.branchId },
+      reason ? { reason } : undefined,
+    );
     await emitEvent(ctx, tx, afterCommit, counter.branchId, EVENT[state], now, { counter: eventCounter(updated) });
     return counterView(tx, updated);
   });

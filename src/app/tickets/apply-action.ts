@@ -4,7 +4,14 @@ import type { BranchEventType } from "../../realtime/branch-event.ts";
 import { type Branch, findBranch } from "../../store/branches.ts";
 import { findCounter, releaseCurrentTicket } from "../../store/counters.ts";
 import type { Tx } from "../../store/store.ts";
-import { findTicket, recordTransition, type Ticket, type TicketPatch, toTicket, updateTicketFrom } from "../../store/tickets.ts";
+import {
+  findTicket,
+  recordTransition,
+  type Ticket,
+  type TicketPatch,
+  toTicket,
+  updateTicketFrom,
+} from "../../store/tickets.ts";
 import { BRANCH_READERS, requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
@@ -64,7 +71,11 @@ export async function applyTicketAction(
     if (!check.ok) throw conflict(`Ticket ${ticket.number}: ${check.reason}.`, { status: ticket.status });
     const branch = await findBranch(tx, ticket.branchId);
     if (!branch) throw notFound("Branch", ticket.branchId);
-    const patch: TicketPatch = { ...(await spec.change?.(ticket, { tx, now, branch })), status: check.to, updated_at: now };
+    const patch: TicketPatch = {
+      ...(await spec.change?.(ticket, { tx, now, branch })),
+      status: check.to,
+      updated_at: now,
+    };
     if (!(await updateTicketFrom(tx, ticket.id, ticket.status, patch))) {
       throw conflict(`Ticket ${ticket.number} was changed by someone else; reload and try again.`);
     }
@@ -89,7 +100,9 @@ export async function applyTicketAction(
       const entity = { type: "ticket", id: ticket.id, branchId: ticket.branchId };
       await audit(tx, actor, now, `ticket.${spec.action}`, entity, spec.details);
     }
-    await emitEvent(ctx, tx, afterCommit, ticket.branchId, spec.event, now, { ticket: eventTicket(updated, counterNumber) });
+    await emitEvent(ctx, tx, afterCommit, ticket.branchId, spec.event, now, {
+      ticket: eventTicket(updated, counterNumber),
+    });
     return ticketView(updated, counterNumber);
   });
 }

@@ -2,6 +2,7 @@ import type { BranchId, TicketId } from "../../domain/ids.ts";
 import { localDay } from "../../domain/local-day.ts";
 import { formatTicketNumber, type PriorityClass } from "../../domain/ticket.ts";
 import { findBranch, listServices } from "../../store/branches.ts";
+import type { Tx } from "../../store/store.ts";
 import {
   findTicketByIdempotencyKey,
   insertTicket,
@@ -11,7 +12,6 @@ import {
   toTicket,
   toWaitingTicket,
 } from "../../store/tickets.ts";
-import type { Tx } from "../../store/store.ts";
 import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
@@ -110,7 +110,14 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
       actorId: actor.id,
     });
     if (actor.type === "user") {
-      await audit(tx, actor, now, "ticket.issue", { type: "ticket", id, branchId: branch.id }, { serviceId: service.id, priority });
+      await audit(
+        tx,
+        actor,
+        now,
+        "ticket.issue",
+        { type: "ticket", id, branchId: branch.id },
+        { serviceId: service.id, priority },
+      );
     }
     const ticket = toTicket(row);
     await emitEvent(ctx, tx, afterCommit, branch.id, "ticket.issued", now, { ticket: eventTicket(ticket, null) });

@@ -27,7 +27,12 @@ export interface CompleteInput {
   readonly notes?: string;
 }
 
-export function completeService(ctx: AppContext, actor: Actor, ticketId: string, input: CompleteInput): Promise<TicketView> {
+export function completeService(
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: string,
+  input: CompleteInput,
+): Promise<TicketView> {
   return applyTicketAction(ctx, actor, ticketId, {
     action: "complete",
     event: "ticket.completed",
@@ -58,7 +63,12 @@ export function markNoShow(ctx: AppContext, actor: Actor, ticketId: string): Pro
 }
 
 /** Sets a called or serving ticket aside (the customer fetches a document); it leaves the counter free. */
-export function parkTicket(ctx: AppContext, actor: Actor, ticketId: string, input: { reason?: string }): Promise<TicketView> {
+export function parkTicket(
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: string,
+  input: { reason?: string },
+): Promise<TicketView> {
   return applyTicketAction(ctx, actor, ticketId, {
     action: "park",
     event: "ticket.parked",

@@ -18,7 +18,12 @@ export interface TransferInput {
  * Sends a ticket to another business type and/or a specific counter, at the front or the back of that
  * line. "First" places it just before the earliest ticket now waiting there, so it keeps its class.
  */
-export function transferTicket(ctx: AppContext, actor: Actor, ticketId: string, input: TransferInput): Promise<TicketView> {
+export function transferTicket(
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: string,
+  input: TransferInput,
+): Promise<TicketView> {
   if (input.serviceId === undefined && input.counterId === undefined) {
     return Promise.reject(invalid("Give serviceId, counterId or both: where should the ticket go?"));
   }
@@ -59,7 +64,12 @@ export function transferTicket(ctx: AppContext, actor: Actor, ticketId: string, 
   });
 }
 
-export function cancelTicket(ctx: AppContext, actor: Actor, ticketId: string, input: { reason?: string }): Promise<TicketView> {
+export function cancelTicket(
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: string,
+  input: { reason?: string },
+): Promise<TicketView> {
   return applyTicketAction(ctx, actor, ticketId, {
     action: "cancel",
     event: "ticket.cancelled",
@@ -81,7 +91,11 @@ export function redirectTicket(
     action: "redirect",
     event: "ticket.redirected",
     details: input,
-    change: (_t, { now }) => ({ completed_at: now, outcome: `redirected:${input.target}`, redirect_reason: input.reason }),
+    change: (_t, { now }) => ({
+      completed_at: now,
+      outcome: `redirected:${input.target}`,
+      redirect_reason: input.reason,
+    }),
   });
 }
 

@@ -1,0 +1,175 @@
+import type { Kysely } from "kysely";
+import type { BranchId } from "../../domain/ids.ts";
+import type { Database } from "../../store/schema.ts";
+import type { Tx } from "../../store/store.ts";
+import { requireRole } from "../access.ts";
+import type { Actor, Role, StaffActor } from "../actor.ts";
+import { forgetAllCredentials } from "../auth/authenticate.ts";
+import { hashPassword } from "../auth/passwords.ts";
+import type { AppContext } from "../context.ts";
+import { conflict, forbidden, invalid, notFound } from "../errors.ts";
+import { audit } from "../record.ts";
+
+export interface UserView {
+  readonly id: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly staffNo: string;
+  readonly roles: readonly Role[];
+  readonly branchIds: readonly string[];
+  readonly active: boolean;
+}
+
+export interface UserInput {
+  readonly username: string;
+  readonly displayName: string;
+  readonly staffNo?: string;
+  readonly password: string;
+  readonly roles: readonly Role[];
+  readonly branchIds: readonly string[];
+  readonly active?: boolean;
+}
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+/**
+ * An admin manages everyone. A branch manager manages the staff of their own branches, and may not hand
+ * out roles above their own (admin, auditor) nor place anyone in a branch they do not run.
+ */
+function requireManageable(manager: StaffActor, roles: readonly Role[], branchIds: readonly string[]): void {
+  if (manager.roles.includes("admin")) return;
+  if (roles.some((r) => r === "admin" || r === "auditor"))
+    throw forbidden("Only an admin grants the admin or auditor role.");
+  if (branchIds.some((b) => !manager.branchIds.includes(b as BranchId))) {
+    throw forbidden("You may only manage staff of your own branches.");
+  }
+}
+
+async function loadUserView(tx: Kysely<Database>, id: string): Promise<UserView> {
+  const u = await tx.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!u) throw notFound("User", id);
+  const m = await tx.selectFrom("memberships").select("branch_id").where("user_id", "=", id).execute();
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.display_name,
+    staffNo: u.staff_no,
+    roles: JSON.parse(u.roles) as Role[],
+    branchIds: m.map((r) => r.branch_id),
+    active: u.active === 1,
+  };
+}
+
+async function requireBranchesExist(tx: Tx, branchIds: readonly string[]): Promise<void> {
+  if (branchIds.length === 0) return;
+  const found = await tx.selectFrom("branches").select("id").where("id", "in", branchIds).execute();
+  if (found.length !== new Set(branchIds).size) throw invalid("Some branch ids do not exist.", { branchIds });
+}
+
+export async function listUsers(ctx: AppContext, actor: Actor): Promise<UserView[]> {
+  const manager = requireRole(actor, ["admin", "branch_manager"]);
+  const db = ctx.store.db;
+  let q = db.selectFrom("users").select("id").orderBy("username");
+  if (!manager.roles.includes("admin")) {
+    if (manager.branchIds.length === 0) return [];
+    q = q.where("id", "in", db.selectFrom("memberships").select("user_id").where("branch_id", "in", manager.branchIds));
+  }
+  const ids = await q.execute();
+  return Promise.all(ids.map((r) => loadUserView(db, r.id)));
+}
+
+export async function createUser(ctx: AppContext, actor: Actor, input: UserInput): Promise<UserView> {
+  const manager = requireRole(actor, ["admin", "branch_manager"]);
+  requireManageable(manager, input.roles, input.branchIds);
+  if (input.password.length < MIN_PASSWORD_LENGTH)
+    throw invalid(`Passwords have at least ${MIN_PASSWORD_LENGTH} characters.`);
+  const passwordHash = await hashPassword(input.password);
+  return ctx.store.write(async (tx) => {
+    const now = ctx.clock();
+    if (await tx.selectFrom("users").select("id").where("username", "=", input.username).executeTakeFirst()) {
+      throw conflict(`Username ${input.username} is taken.`);
+    }
+    await requireBranchesExist(tx, input.branchIds);
+    const id = ctx.newId();
+    await tx
+      .insertInto("users")
+      .values({
+        id,
+        username: input.username,
+        display_name: input.displayName,
+        staff_no: input.staffNo ?? "",
+        password_hash: passwordHash,
+        roles: JSON.stringify([...new Set(input.roles)]),
+        active: input.active === false ? 0 : 1,
+        failed_logins: 0,
+        locked_until: 0,
+        created_at: now,
+      })
+      .execute();
+    for (const b of new Set(input.branchIds))
+      await tx.insertInto("memberships").values({ user_id: id, branch_id: b }).execute();
+    const { password: _secret, ...details } = input;
+    await audit(tx, manager, now, "user.create", { type: "user", id, branchId: input.branchIds[0] ?? null }, details);
+    return loadUserView(tx, id);
+  });
+}
+
+export async function updateUser(
+  ctx: AppContext,
+  actor: Actor,
+  userId: string,
+  patch: Partial<UserInput>,
+): Promise<UserView> {
+  const manager = requireRole(actor, ["admin", "branch_manager"]);
+  if (patch.password !== undefined && patch.password.length < MIN_PASSWORD_LENGTH) {
+    throw invalid(`Passwords have at least ${MIN_PASSWORD_LENGTH} characters.`);
+  }
+  const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
+  const result = await ctx.store.write(async (tx) => {
+    const now = ctx.clock();
+    const current = await loadUserView(tx, userId);
+    requireManageable(manager, current.roles, current.branchIds);
+    requireManageable(manager, patch.roles ?? [], patch.branchIds ?? []);
+    if (patch.username !== undefined && patch.username !== current.username) {
+      if (await tx.selectFrom("users").select("id").where("username", "=", patch.username).executeTakeFirst()) {
+        throw conflict(`Username ${patch.username} is taken.`);
+      }
+    }
+    if (patch.branchIds) await requireBranchesExist(tx, patch.branchIds);
+    await tx
+      .updateTable("users")
+      .set({
+        ...(patch.username !== undefined && { username: patch.username }),
+        ...(patch.displayName !== undefined && { display_name: patch.displayName }),
+        ...(patch.staffNo !== undefined && { staff_no: patch.staffNo }),
+        ...(patch.roles !== undefined && { roles: JSON.stringify([...new Set(patch.roles)]) }),
+        ...(patch.active !== undefined && { active: patch.active ? 1 : 0 }),
+        ...(passwordHash !== undefined && { password_hash: passwordHash, failed_logins: 0, locked_until: 0 }),
+      })
+      .where("id", "=", userId)
+      .execute();
+    if (patch.branchIds) {
+      await tx.deleteFrom("memberships").where("user_id", "=", userId).execute();
+      for (const b of new Set(patch.branchIds))
+        await tx.insertInto("memberships").values({ user_id: userId, branch_id: b }).execute();
+    }
+    // A deactivated user or a changed password ends the user's sessions.
+    if (patch.active === false || passwordHash !== undefined)
+      await tx.deleteFrom("sessions").where("user_id", "=", userId).execute();
+    const { password: _secret, ...details } = patch;
+    await audit(
+      tx,
+      manager,
+      now,
+      "user.update",
+      { type: "user", id: userId, branchId: current.branchIds[0] ?? null },
+      {
+        ...details,
+        ...(passwordHash ? { passwordChanged: true } : {}),
+      },
+    );
+    return loadUserView(tx, userId);
+  });
+  forgetAllCredentials();
+  return result;
+}

@@ -1,0 +1,128 @@
+import type { BranchId } from "../../domain/ids.ts";
+import { MINUTE_MS } from "../../domain/ids.ts";
+import { localDay } from "../../domain/local-day.ts";
+import { estimateWait } from "../../domain/wait-estimate.ts";
+import { findBranch, listServices } from "../../store/branches.ts";
+import { listCounters } from "../../store/counters.ts";
+import { listWaitingTickets, toTicket, toWaitingTicket } from "../../store/tickets.ts";
+import { BRANCH_READERS, requireBranchAccess } from "../access.ts";
+import type { Actor } from "../actor.ts";
+import type { AppContext } from "../context.ts";
+import { type CounterView, counterView } from "../counters/counter-view.ts";
+import { notFound } from "../errors.ts";
+import { type TicketView, ticketView } from "../views.ts";
+
+export interface QueueSnapshot {
+  readonly branchId: string;
+  readonly at: string;
+  readonly targetWaitMinutes: number;
+  readonly alarmWaitMinutes: number;
+  readonly services: ReadonlyArray<{
+    serviceId: string;
+    code: string;
+    prefix: string;
+    waiting: number;
+    longestWaitMinutes: number;
+    estimatedWaitMinutes: number;
+  }>;
+  readonly counters: readonly CounterView[];
+  readonly waiting: ReadonlyArray<TicketView & { waitedMinutes: number; position: number }>;
+  readonly recentCalls: ReadonlyArray<{
+    ticketId: string;
+    number: string;
+    serviceId: string;
+    counterId: string;
+    counterNumber: number;
+    calledAt: string;
+    status: string;
+  }>;
+}
+
+/**
+ * The branch now: every waiting ticket with its wait and estimate, per-queue counts, counters and the
+ * latest calls. Staff see counters with teller names; a display device gets the same shape, and its
+ * page shows only numbers.
+ */
+export async function queueSnapshot(ctx: AppContext, actor: Actor, branchId: string): Promise<QueueSnapshot> {
+  requireBranchAccess(actor, branchId as BranchId, BRANCH_READERS, ["display", "kiosk"]);
+  const db = ctx.store.db;
+  const branch = await findBranch(db, branchId);
+  if (!branch) throw notFound("Branch", branchId);
+  const now = ctx.clock();
+  const [services, counters, waitingTickets, called] = await Promise.all([
+    listServices(db, branch.id),
+    listCounters(db, branch.id),
+    listWaitingTickets(db, branch.id),
+    db
+      .selectFrom("tickets")
+      .selectAll()
+      .where("branch_id", "=", branch.id)
+      .where("day", "=", localDay(now, branch.timezone))
+      .where("called_at", "is not", null)
+      .where("counter_id", "is not", null)
+      .orderBy("called_at", "desc")
+      .limit(10)
+      .execute(),
+  ]);
+  const expected = new Map(services.map((s) => [s.id, s.expectedMinutes]));
+  const open = counters.filter((c) => c.state === "open");
+  const waiting = waitingTickets.map(toWaitingTicket);
+  const byNumber = new Map(counters.map((c) => [c.id as string, c.number]));
+  const estimates = new Map(
+    waiting.map((w) => [
+      w.id as string,
+      estimateWait({ waiting, ticket: w, openCounters: open, expectedMinutes: expected }),
+    ]),
+  );
+  const waitingViews = waitingTickets.map((t) => {
+    const e = estimates.get(t.id);
+    return {
+      ...ticketView(t, null, { estimatedWaitMinutes: e?.minutes ?? 0, position: e?.position ?? 0 }),
+      position: e?.position ?? 0,
+      waitedMinutes: Math.floor((now - t.issuedAt) / MINUTE_MS),
+    };
+  });
+  return {
+    branchId: branch.id,
+    at: new Date(now).toISOString(),
+    targetWaitMinutes: branch.targetWaitMinutes,
+    alarmWaitMinutes: branch.alarmWaitMinutes,
+    services: services.map((s) => {
+      const mine = waitingViews.filter((w) => w.serviceId === s.id);
+      const newcomer = {
+        id: "" as never,
+        branchId: branch.id,
+        serviceId: s.id,
+        priority: "normal" as const,
+        issuedAt: now,
+        queuedAt: now,
+        appointmentAt: null,
+        targetCounterId: null,
+      };
+      return {
+        serviceId: s.id,
+        code: s.code,
+        prefix: s.prefix,
+        waiting: mine.length,
+        longestWaitMinutes: mine.reduce((m, w) => Math.max(m, w.waitedMinutes), 0),
+        estimatedWaitMinutes: estimateWait({
+          waiting: [...waiting, newcomer],
+          ticket: newcomer,
+          openCounters: open,
+          expectedMinutes: expected,
+        }).minutes,
+      };
+    }),
+    counters: await Promise.all(counters.map((c) => counterView(db, c))),
+    waiting: waitingViews,
+    recentCalls: called.map(toTicket).map((t) => ({
+      ticketId: t.id,
+      number: t.number,
+      serviceId: t.serviceId,
+      counterId: t.counterId as string,
+      counterNumber: byNumber.get(t.counterId as string) ?? 0,
+      calledAt: new Date(t.calledAt as number).toISOString(),
+      status: t.status,
+    })),
+  };
+}

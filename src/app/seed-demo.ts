@@ -1,0 +1,232 @@
+import type { CounterKind } from "../domain/counter.ts";
+import type { DeviceKind, Role } from "./actor.ts";
+import { hashPassword, newSecret, secretHash } from "./auth/passwords.ts";
+import { BRANCH_DEFAULTS } from "./config/branches.ts";
+import type { AppContext } from "./context.ts";
+
+export interface DemoLogins {
+  readonly branchId: string;
+  readonly password: string;
+  readonly usernames: readonly string[];
+  readonly devices: ReadonlyArray<{ kind: DeviceKind; name: string; token: string }>;
+}
+
+/** Six business types A–F with the documents' service times: simple 1–6 min, complex 10–20 min. */
+const SERVICES = [
+  {
+    code: "CASH",
+    prefix: "A",
+    category: "cash",
+    minutes: 4,
+    zh: "现金存取",
+    en: "Cash deposit & withdrawal",
+    dzh: "存款、取款、零钞兑换",
+    den: "Deposits, withdrawals, change",
+    docs: ["身份证 / ID card", "银行卡或存折 / Card or passbook"],
+  },
+  {
+    code: "TRANSFER",
+    prefix: "B",
+    category: "payment",
+    minutes: 6,
+    zh: "转账汇款",
+    en: "Transfers & remittance",
+    dzh: "转账、汇款、缴费",
+    den: "Transfers, remittance, bill payment",
+    docs: ["身份证 / ID card", "银行卡 / Bank card", "收款人信息 / Payee details"],
+    review: true,
+  },
+  {
+    code: "ACCOUNT",
+    prefix: "C",
+    category: "account",
+    minutes: 15,
+    zh: "开户销户",
+    en: "Open or close an account",
+    dzh: "开户、销户、电子银行签约",
+    den: "Accounts, e-banking sign-up",
+    docs: ["身份证原件 / Original ID card", "手机号 / Mobile phone number"],
+  },
+  {
+    code: "CARD",
+    prefix: "D",
+    category: "non_cash",
+    minutes: 12,
+    zh: "挂失冻结",
+    en: "Card loss & freezing",
+    dzh: "挂失、解挂、冻结、补卡",
+    den: "Report loss, unfreeze, replace a card",
+    docs: ["身份证原件 / Original ID card"],
+  },
+  {
+    code: "WEALTH",
+    prefix: "E",
+    category: "wealth",
+    minutes: 20,
+    zh: "理财保险",
+    en: "Wealth & insurance",
+    dzh: "基金、理财、保险",
+    den: "Funds, wealth products, insurance",
+    docs: ["身份证 / ID card", "风险评估问卷 / Risk questionnaire"],
+  },
+  {
+    code: "CORP",
+    prefix: "F",
+    category: "corporate",
+    minutes: 18,
+    zh: "对公业务",
+    en: "Corporate banking",
+    dzh: "企业开户、对公结算",
+    den: "Business accounts and settlement",
+    docs: ["营业执照 / Business licence", "法人身份证 / Legal representative ID", "公章 / Company seal"],
+  },
+] as const;
+
+/** Counter number → kind and skills (business code → weight; higher is preferred). */
+const COUNTERS: ReadonlyArray<{ number: number; kind: CounterKind; skills: Record<string, number> }> = [
+  { number: 1, kind: "teller", skills: { CASH: 3, TRANSFER: 2 } },
+  { number: 2, kind: "teller", skills: { CASH: 3, TRANSFER: 2 } },
+  { number: 3, kind: "teller", skills: { TRANSFER: 3, CASH: 2 } },
+  { number: 4, kind: "teller", skills: { ACCOUNT: 3, CARD: 3, CASH: 1 } },
+  { number: 5, kind: "teller", skills: { CARD: 3, ACCOUNT: 2, TRANSFER: 1 } },
+  { number: 6, kind: "vip", skills: { CASH: 1, TRANSFER: 1, ACCOUNT: 1, CARD: 1, WEALTH: 2 } },
+  { number: 7, kind: "wealth", skills: { WEALTH: 3 } },
+  { number: 8, kind: "teller", skills: { CORP: 3, TRANSFER: 1 } },
+];
+
+const USERS: ReadonlyArray<{ username: string; name: string; roles: Role[] }> = [
+  { username: "admin", name: "系统管理员", roles: ["admin"] },
+  { username: "manager", name: "王经理", roles: ["branch_manager"] },
+  { username: "lobby", name: "李大堂", roles: ["lobby_manager"] },
+  ...Array.from({ length: 8 }, (_, i) => ({
+    username: `teller${i + 1}`,
+    name: `柜员${i + 1}`,
+    roles: ["teller"] as Role[],
+  })),
+  { username: "reviewer", name: "赵复核", roles: ["back_office"] },
+  { username: "auditor", name: "钱审计", roles: ["auditor"] },
+];
+
+export async function isEmpty(ctx: AppContext): Promise<boolean> {
+  const row = await ctx.store.db.selectFrom("branches").select("id").limit(1).executeTakeFirst();
+  return row === undefined;
+}
+
+/** The demo branch: business types A–F, eight counters, the staff of a branch, a kiosk, a display and a rating pad. */
+export async function seedDemo(ctx: AppContext, password: string): Promise<DemoLogins> {
+  const now = ctx.clock();
+  const passwordHash = await hashPassword(password);
+  const branchId = ctx.newId();
+  const devices: Array<{ kind: DeviceKind; name: string; token: string }> = [];
+  await ctx.store.write(async (tx) => {
+    await tx
+      .insertInto("branches")
+      .values({
+        id: branchId,
+        code: "SH001",
+        name_zh: "上海南京西路支行",
+        name_en: "Shanghai Nanjing West Road Branch",
+        timezone: BRANCH_DEFAULTS.timezone,
+        opening_hours: JSON.stringify(BRANCH_DEFAULTS.openingHours),
+        target_wait_minutes: BRANCH_DEFAULTS.targetWaitMinutes,
+        alarm_wait_minutes: BRANCH_DEFAULTS.alarmWaitMinutes,
+        max_recalls: BRANCH_DEFAULTS.maxRecalls,
+        dispatch_policy: "fifo",
+        event_seq: 0,
+        created_at: now,
+      })
+      .execute();
+    const serviceIds = new Map<string, string>();
+    for (const [i, s] of SERVICES.entries()) {
+      const id = ctx.newId();
+      serviceIds.set(s.code, id);
+      await tx
+        .insertInto("services")
+        .values({
+          id,
+          branch_id: branchId,
+          code: s.code,
+          name_zh: s.zh,
+          name_en: s.en,
+          description_zh: s.dzh,
+          description_en: s.den,
+          category: s.category,
+          expected_minutes: s.minutes,
+          prefix: s.prefix,
+          needs_review: "review" in s && s.review ? 1 : 0,
+          required_documents: JSON.stringify(s.docs),
+          sort_order: i,
+          active: 1,
+          created_at: now,
+        })
+        .execute();
+    }
+    const counterIds = new Map<number, string>();
+    for (const c of COUNTERS) {
+      const id = ctx.newId();
+      counterIds.set(c.number, id);
+      const skills = Object.entries(c.skills).map(([code, weight]) => ({ serviceId: serviceIds.get(code), weight }));
+      await tx
+        .insertInto("counters")
+        .values({
+          id,
+          branch_id: branchId,
+          number: c.number,
+          name: `${c.number}号窗口`,
+          kind: c.kind,
+          state: "closed",
+          skills: JSON.stringify(skills),
+          dispatch_policy: null,
+          signed_in_user_id: null,
+          current_ticket_id: null,
+          last_ticket_id: null,
+          pause_reason: null,
+          created_at: now,
+        })
+        .execute();
+    }
+    for (const [i, u] of USERS.entries()) {
+      const id = ctx.newId();
+      await tx
+        .insertInto("users")
+        .values({
+          id,
+          username: u.username,
+          display_name: u.name,
+          staff_no: String(1001 + i),
+          password_hash: passwordHash,
+          roles: JSON.stringify(u.roles),
+          active: 1,
+          failed_logins: 0,
+          locked_until: 0,
+          created_at: now,
+        })
+        .execute();
+      if (!u.roles.includes("admin"))
+        await tx.insertInto("memberships").values({ user_id: id, branch_id: branchId }).execute();
+    }
+    const deviceSpecs: Array<{ kind: DeviceKind; name: string; counterId: string | null }> = [
+      { kind: "kiosk", name: "大堂取号机 Lobby kiosk", counterId: null },
+      { kind: "display", name: "大堂叫号屏 Lobby display", counterId: null },
+      { kind: "rating_pad", name: "1号窗口评价器 Counter 1 rating pad", counterId: counterIds.get(1) ?? null },
+    ];
+    for (const d of deviceSpecs) {
+      const token = newSecret("dtd");
+      devices.push({ kind: d.kind, name: d.name, token });
+      await tx
+        .insertInto("devices")
+        .values({
+          id: ctx.newId(),
+          branch_id: branchId,
+          kind: d.kind,
+          name: d.name,
+          counter_id: d.counterId,
+          token_hash: secretHash(token),
+          revoked_at: null,
+          created_at: now,
+        })
+        .execute();
+    }
+  });
+  return { branchId, password, usernames: USERS.map((u) => u.username), devices };
+}

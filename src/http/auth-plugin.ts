@@ -1,0 +1,44 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Actor } from "../app/actor.ts";
+import { authenticateDevice, authenticateSession } from "../app/auth/authenticate.ts";
+import type { AppContext } from "../app/context.ts";
+import { unauthorized } from "../app/errors.ts";
+
+export const SESSION_COOKIE = "datang_session";
+export const DEVICE_COOKIE = "datang_device";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Who is calling; resolved before the handler, null only on public routes. */
+    actor: Actor | null;
+  }
+  interface FastifyContextConfig {
+    /** Public routes need no credentials (health, login, the customer's live ticket). */
+    public?: boolean;
+  }
+}
+
+function bearer(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  return h?.startsWith("Bearer ") ? h.slice(7).trim() : undefined;
+}
+
+/** Resolves the caller from the session cookie, a device bearer token or the device cookie; 401 when a non-public route has none. */
+export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
+  app.decorateRequest("actor", null);
+  app.addHook("preHandler", async (req) => {
+    const session = req.cookies[SESSION_COOKIE];
+    const deviceToken = bearer(req) ?? req.cookies[DEVICE_COOKIE];
+    let actor: Actor | null = null;
+    if (session) actor = await authenticateSession(ctx, session, req.ip);
+    if (!actor && deviceToken) actor = await authenticateDevice(ctx, deviceToken, req.ip);
+    req.actor = actor;
+    if (!actor && !req.routeOptions.config.public) throw unauthorized();
+  });
+}
+
+/** The actor of a non-public route (the preHandler guarantees one). */
+export function actorOf(req: FastifyRequest): Actor {
+  if (!req.actor) throw unauthorized();
+  return req.actor;
+}

@@ -1,0 +1,114 @@
+import { type Static, Type } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import { createDevice, listDevices, revokeDevice } from "../../app/config/devices.ts";
+import { createUser, listUsers, type UserInput, updateUser } from "../../app/config/users.ts";
+import type { AppContext } from "../../app/context.ts";
+import { auditTrail } from "../../app/queries/audit-trail.ts";
+import { actorOf } from "../auth-plugin.ts";
+import { BranchParams, DeviceKindSchema, errors, Id, RoleSchema, ShortText } from "../schemas.ts";
+
+const UserBody = Type.Object(
+  {
+    username: Type.String({ minLength: 2, maxLength: 64, pattern: "^[A-Za-z0-9_.-]+$" }),
+    displayName: ShortText,
+    staffNo: Type.Optional(Type.String({ maxLength: 32 })),
+    password: Type.String({ minLength: 8, maxLength: 200 }),
+    roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 6 }),
+    branchIds: Type.Array(Id, { maxItems: 100 }),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+const UserParams = Type.Object({ userId: Id });
+const DeviceBody = Type.Object(
+  { kind: DeviceKindSchema, name: ShortText, counterId: Type.Optional(Id) },
+  { additionalProperties: false },
+);
+const DeviceParams = Type.Object({ deviceId: Id });
+const AuditQuery = Type.Object({
+  branchId: Type.Optional(Id),
+  before: Type.Optional(Type.Integer({ minimum: 1 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
+
+export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get(
+    "/api/users",
+    { schema: { tags: ["users"], summary: "Staff the caller manages", response: errors(401, 403) } },
+    (req) => listUsers(ctx, actorOf(req)),
+  );
+  app.post<{ Body: UserInput }>(
+    "/api/users",
+    {
+      schema: {
+        tags: ["users"],
+        summary: "Create a staff account",
+        body: UserBody,
+        response: errors(400, 401, 403, 409),
+      },
+    },
+    async (req, reply) => reply.status(201).send(await createUser(ctx, actorOf(req), req.body)),
+  );
+  app.patch<{ Params: Static<typeof UserParams>; Body: Partial<UserInput> }>(
+    "/api/users/:userId",
+    {
+      schema: {
+        tags: ["users"],
+        summary: "Change a staff account (roles, branches, password, active)",
+        params: UserParams,
+        body: Type.Partial(UserBody),
+        response: errors(400, 401, 403, 404, 409),
+      },
+    },
+    (req) => updateUser(ctx, actorOf(req), req.params.userId, req.body),
+  );
+
+  app.get<{ Params: Static<typeof BranchParams> }>(
+    "/api/branches/:branchId/devices",
+    { schema: { tags: ["devices"], summary: "Devices of a branch", params: BranchParams, response: errors(401, 403) } },
+    (req) => listDevices(ctx, actorOf(req), req.params.branchId),
+  );
+  app.post<{ Params: Static<typeof BranchParams>; Body: Static<typeof DeviceBody> }>(
+    "/api/branches/:branchId/devices",
+    {
+      schema: {
+        tags: ["devices"],
+        summary: "Create a device; its token is shown only in this answer",
+        params: BranchParams,
+        body: DeviceBody,
+        response: errors(400, 401, 403, 404),
+      },
+    },
+    async (req, reply) => reply.status(201).send(await createDevice(ctx, actorOf(req), req.params.branchId, req.body)),
+  );
+  app.post<{ Params: Static<typeof DeviceParams> }>(
+    "/api/devices/:deviceId/revoke",
+    {
+      schema: {
+        tags: ["devices"],
+        summary: "Revoke a device's token",
+        params: DeviceParams,
+        response: errors(401, 403, 404),
+      },
+    },
+    (req) => revokeDevice(ctx, actorOf(req), req.params.deviceId),
+  );
+
+  app.get<{ Querystring: Static<typeof AuditQuery> }>(
+    "/api/audit",
+    {
+      schema: {
+        tags: ["audit"],
+        summary: "The audit trail, newest first (auditor, admin)",
+        querystring: AuditQuery,
+        response: errors(400, 401, 403),
+      },
+    },
+    (req) =>
+      auditTrail(ctx, actorOf(req), {
+        branchId: req.query.branchId,
+        beforeId: req.query.before,
+        limit: req.query.limit,
+      }),
+  );
+}

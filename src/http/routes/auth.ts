@@ -1,0 +1,74 @@
+import { type Static, Type } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import { authenticateDevice, forgetCredential } from "../../app/auth/authenticate.ts";
+import { login, logout } from "../../app/auth/login.ts";
+import type { AppContext } from "../../app/context.ts";
+import { unauthorized } from "../../app/errors.ts";
+import { actorOf, DEVICE_COOKIE, SESSION_COOKIE } from "../auth-plugin.ts";
+import { errors } from "../schemas.ts";
+
+const LoginBody = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+const PairBody = Type.Object(
+  { token: Type.String({ minLength: 10, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+export function authRoutes(app: FastifyInstance, ctx: AppContext, secureCookies: boolean): void {
+  const tags = ["auth"];
+  const cookie = { httpOnly: true, sameSite: "lax" as const, secure: secureCookies, path: "/" };
+
+  app.post<{ Body: Static<typeof LoginBody> }>(
+    "/api/auth/login",
+    {
+      config: { public: true },
+      schema: { tags, summary: "Sign in; sets the session cookie", body: LoginBody, response: errors(400, 401, 429) },
+    },
+    async (req, reply) => {
+      const result = await login(ctx, { ...req.body, ip: req.ip });
+      reply.setCookie(SESSION_COOKIE, result.sessionToken, { ...cookie, expires: new Date(result.expiresAt) });
+      const { ip: _ip, ...user } = result.user;
+      return { user };
+    },
+  );
+  app.post("/api/auth/logout", { schema: { tags, summary: "Sign out", response: errors(401) } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const token = req.cookies[SESSION_COOKIE];
+    if (actor.type === "user" && token) {
+      await logout(ctx, actor, token);
+      forgetCredential(token);
+    }
+    reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    return reply.status(204).send();
+  });
+  app.get(
+    "/api/auth/me",
+    { schema: { tags, summary: "Who is signed in (staff) or paired (device)", response: errors(401) } },
+    (req) => {
+      const { ip: _ip, ...rest } = actorOf(req);
+      return rest.type === "user" ? { user: rest } : { device: rest };
+    },
+  );
+  app.post<{ Body: Static<typeof PairBody> }>(
+    "/api/devices/pair",
+    {
+      config: { public: true },
+      schema: {
+        tags: ["devices"],
+        summary: "Pair this browser as a device: the token becomes an httpOnly cookie",
+        body: PairBody,
+        response: errors(400, 401),
+      },
+    },
+    async (req, reply) => {
+      const device = await authenticateDevice(ctx, req.body.token, req.ip);
+      if (!device) throw unauthorized("This pairing token is unknown or revoked.");
+      // A device cookie lasts a year: a kiosk stays paired until the token is revoked.
+      reply.setCookie(DEVICE_COOKIE, req.body.token, { ...cookie, maxAge: 365 * 24 * 3600 });
+      const { ip: _ip, ...rest } = device;
+      return { device: rest };
+    },
+  );
+}

@@ -1,0 +1,232 @@
+import { type Static, Type } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import { BRANCH_READERS, requireBranchAccess } from "../../app/access.ts";
+import { type BranchInput, createBranch, updateBranch, visibleBranches } from "../../app/config/branches.ts";
+import { type CounterInput, createCounter } from "../../app/config/counters.ts";
+import { createService, type ServiceInput, updateService } from "../../app/config/services.ts";
+import type { AppContext } from "../../app/context.ts";
+import { counterView } from "../../app/counters/counter-view.ts";
+import { notFound } from "../../app/errors.ts";
+import { queueSnapshot } from "../../app/queries/queue.ts";
+import { todayStats } from "../../app/queries/today-stats.ts";
+import { issueTicket } from "../../app/tickets/issue-ticket.ts";
+import type { BranchId } from "../../domain/ids.ts";
+import { findBranch, listServices } from "../../store/branches.ts";
+import { listCounters } from "../../store/counters.ts";
+import { actorOf } from "../auth-plugin.ts";
+import {
+  BranchParams,
+  CategorySchema,
+  errors,
+  Id,
+  PolicySchema,
+  Priority,
+  ShortText,
+  TicketSchema,
+} from "../schemas.ts";
+import { CounterBody } from "./counters.ts";
+
+const HHMM = Type.String({ pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$" });
+const BranchBody = Type.Object(
+  {
+    code: Type.String({ minLength: 1, maxLength: 32, pattern: "^[A-Za-z0-9_-]+$" }),
+    nameZh: ShortText,
+    nameEn: ShortText,
+    timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    openingHours: Type.Optional(
+      Type.Record(Type.String({ pattern: "^[0-6]$" }), Type.Union([Type.Tuple([HHMM, HHMM]), Type.Null()])),
+    ),
+    targetWaitMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 240 })),
+    alarmWaitMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 480 })),
+    maxRecalls: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+    dispatchPolicy: Type.Optional(PolicySchema),
+  },
+  { additionalProperties: false },
+);
+const ServiceBody = Type.Object(
+  {
+    code: Type.String({ minLength: 1, maxLength: 32 }),
+    nameZh: ShortText,
+    nameEn: ShortText,
+    descriptionZh: Type.Optional(Type.String({ maxLength: 500 })),
+    descriptionEn: Type.Optional(Type.String({ maxLength: 500 })),
+    category: CategorySchema,
+    expectedMinutes: Type.Integer({ minimum: 1, maximum: 240 }),
+    prefix: Type.String({ pattern: "^[A-Z]{1,3}$" }),
+    needsReview: Type.Optional(Type.Boolean()),
+    requiredDocuments: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 })),
+    sortOrder: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+const IssueBody = Type.Object(
+  {
+    serviceId: Id,
+    priority: Type.Optional(Priority),
+    appointmentAt: Type.Optional(Type.String({ format: "date-time" })),
+  },
+  { additionalProperties: false },
+);
+const IdempotencyHeaders = Type.Object({
+  "idempotency-key": Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+});
+const ServiceParams = Type.Object({ serviceId: Id });
+
+export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const tags = ["branches"];
+  app.get("/api/branches", { schema: { tags, summary: "Branches the caller may see", response: errors(401) } }, (req) =>
+    visibleBranches(ctx, actorOf(req)),
+  );
+  app.post<{ Body: BranchInput }>(
+    "/api/branches",
+    { schema: { tags, summary: "Create a branch (admin)", body: BranchBody, response: errors(400, 401, 403, 409) } },
+    async (req, reply) => reply.status(201).send(await createBranch(ctx, actorOf(req), req.body)),
+  );
+  app.patch<{ Params: Static<typeof BranchParams>; Body: Partial<BranchInput> }>(
+    "/api/branches/:branchId",
+    {
+      schema: {
+        tags,
+        summary: "Change a branch's names, hours, targets or dispatch policy",
+        params: BranchParams,
+        body: Type.Partial(BranchBody),
+        response: errors(400, 401, 403, 404, 409),
+      },
+    },
+    (req) => updateBranch(ctx, actorOf(req), req.params.branchId, req.body),
+  );
+
+  app.get<{ Params: Static<typeof BranchParams> }>(
+    "/api/branches/:branchId/services",
+    {
+      schema: {
+        tags: ["services"],
+        summary: "Business types of a branch",
+        params: BranchParams,
+        response: errors(401, 403, 404),
+      },
+    },
+    async (req) => {
+      requireBranchAccess(actorOf(req), req.params.branchId as BranchId, BRANCH_READERS, [
+        "kiosk",
+        "display",
+        "rating_pad",
+      ]);
+      if (!(await findBranch(ctx.store.db, req.params.branchId))) throw notFound("Branch", req.params.branchId);
+      return listServices(ctx.store.db, req.params.branchId);
+    },
+  );
+  app.post<{ Params: Static<typeof BranchParams>; Body: ServiceInput }>(
+    "/api/branches/:branchId/services",
+    {
+      schema: {
+        tags: ["services"],
+        summary: "Add a business type",
+        params: BranchParams,
+        body: ServiceBody,
+        response: errors(400, 401, 403, 404, 409),
+      },
+    },
+    async (req, reply) => reply.status(201).send(await createService(ctx, actorOf(req), req.params.branchId, req.body)),
+  );
+  app.patch<{ Params: Static<typeof ServiceParams>; Body: Partial<ServiceInput> }>(
+    "/api/services/:serviceId",
+    {
+      schema: {
+        tags: ["services"],
+        summary: "Change a business type",
+        params: ServiceParams,
+        body: Type.Partial(ServiceBody),
+        response: errors(400, 401, 403, 404, 409),
+      },
+    },
+    (req) => updateService(ctx, actorOf(req), req.params.serviceId, req.body),
+  );
+
+  app.get<{ Params: Static<typeof BranchParams> }>(
+    "/api/branches/:branchId/counters",
+    {
+      schema: {
+        tags: ["counters"],
+        summary: "Counters with state, skills, teller and current ticket",
+        params: BranchParams,
+        response: errors(401, 403, 404),
+      },
+    },
+    async (req) => {
+      requireBranchAccess(actorOf(req), req.params.branchId as BranchId, BRANCH_READERS, ["kiosk", "display"]);
+      if (!(await findBranch(ctx.store.db, req.params.branchId))) throw notFound("Branch", req.params.branchId);
+      const counters = await listCounters(ctx.store.db, req.params.branchId);
+      return Promise.all(counters.map((c) => counterView(ctx.store.db, c)));
+    },
+  );
+  app.post<{ Params: Static<typeof BranchParams>; Body: CounterInput }>(
+    "/api/branches/:branchId/counters",
+    {
+      schema: {
+        tags: ["counters"],
+        summary: "Add a counter",
+        params: BranchParams,
+        body: CounterBody,
+        response: errors(400, 401, 403, 404, 409),
+      },
+    },
+    async (req, reply) => reply.status(201).send(await createCounter(ctx, actorOf(req), req.params.branchId, req.body)),
+  );
+
+  app.get<{ Params: Static<typeof BranchParams> }>(
+    "/api/branches/:branchId/queue",
+    {
+      schema: {
+        tags: ["queue"],
+        summary: "Waiting tickets, per-queue counts, counters and recent calls now",
+        params: BranchParams,
+        response: errors(401, 403, 404),
+      },
+    },
+    (req) => queueSnapshot(ctx, actorOf(req), req.params.branchId),
+  );
+  app.get<{ Params: Static<typeof BranchParams> }>(
+    "/api/branches/:branchId/stats/today",
+    {
+      schema: {
+        tags: ["queue"],
+        summary: "Today's figures: issued, served, waits, service level, ratings",
+        params: BranchParams,
+        response: errors(401, 403, 404),
+      },
+    },
+    (req) => todayStats(ctx, actorOf(req), req.params.branchId),
+  );
+
+  app.post<{
+    Params: Static<typeof BranchParams>;
+    Body: Static<typeof IssueBody>;
+    Headers: Static<typeof IdempotencyHeaders>;
+  }>(
+    "/api/branches/:branchId/tickets",
+    {
+      schema: {
+        tags: ["tickets"],
+        summary: "Take a ticket; the same Idempotency-Key always returns the same ticket",
+        params: BranchParams,
+        headers: IdempotencyHeaders,
+        body: IssueBody,
+        response: { 201: TicketSchema, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      const appointmentAt = req.body.appointmentAt === undefined ? undefined : Date.parse(req.body.appointmentAt);
+      const { ticket, replayed } = await issueTicket(ctx, actorOf(req), {
+        branchId: req.params.branchId,
+        serviceId: req.body.serviceId,
+        priority: req.body.priority,
+        appointmentAt,
+        idempotencyKey: req.headers["idempotency-key"],
+      });
+      if (replayed) reply.header("idempotent-replayed", "true");
+      return reply.status(201).send(ticket);
+    },
+  );
+}

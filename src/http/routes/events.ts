@@ -1,0 +1,96 @@
+import { type Static, Type } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import { BRANCH_READERS, requireBranchAccess } from "../../app/access.ts";
+import type { AppContext } from "../../app/context.ts";
+import { notFound } from "../../app/errors.ts";
+import { publicTicket } from "../../app/queries/tickets.ts";
+import type { BranchId } from "../../domain/ids.ts";
+import { type SseHub, sseHeaders } from "../../realtime/sse.ts";
+import { findBranch } from "../../store/branches.ts";
+import { listEventsAfter } from "../../store/events.ts";
+import { actorOf } from "../auth-plugin.ts";
+import { BranchParams, errors, TicketParams } from "../schemas.ts";
+
+/** A reconnecting client gets at most this many missed events; older ones it reloads through the queue snapshot. */
+const MAX_REPLAY = 1000;
+const EventsQuery = Type.Object({ lastEventId: Type.Optional(Type.Integer({ minimum: 0 })) });
+const EventsHeaders = Type.Object({ "last-event-id": Type.Optional(Type.String({ pattern: "^[0-9]{1,15}$" })) });
+
+export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub): void {
+  app.get<{
+    Params: Static<typeof BranchParams>;
+    Querystring: Static<typeof EventsQuery>;
+    Headers: Static<typeof EventsHeaders>;
+  }>(
+    "/api/branches/:branchId/events",
+    {
+      schema: {
+        tags: ["events"],
+        summary: "Server-Sent Events of the branch; resume with Last-Event-ID",
+        params: BranchParams,
+        querystring: EventsQuery,
+        headers: EventsHeaders,
+        response: errors(400, 401, 403, 404),
+      },
+    },
+    async (req, reply) => {
+      requireBranchAccess(actorOf(req), req.params.branchId as BranchId, BRANCH_READERS, [
+        "display",
+        "kiosk",
+        "rating_pad",
+      ]);
+      if (!(await findBranch(ctx.store.db, req.params.branchId))) throw notFound("Branch", req.params.branchId);
+      const header = req.headers["last-event-id"];
+      const lastSeq = header !== undefined ? Number(header) : (req.query.lastEventId ?? Number.MAX_SAFE_INTEGER);
+      reply.hijack();
+      sseHeaders(reply.raw);
+      // Without a Last-Event-ID a client starts from now: it loads the current state from /queue.
+      const since = lastSeq === Number.MAX_SAFE_INTEGER ? null : lastSeq;
+      await hub.attach(req.params.branchId, reply.raw, since ?? 0, (after) =>
+        since === null ? Promise.resolve([]) : listEventsAfter(ctx.store.db, req.params.branchId, after, MAX_REPLAY),
+      );
+    },
+  );
+
+  /** The customer's phone: the ticket's public view again whenever something changes in its branch (batched over 300 ms). */
+  app.get<{ Params: Static<typeof TicketParams> }>(
+    "/api/public/tickets/:ticketId/events",
+    {
+      config: { public: true },
+      schema: {
+        tags: ["public"],
+        summary: "Live updates of one ticket's public view",
+        params: TicketParams,
+        response: errors(400, 404),
+      },
+    },
+    async (req, reply) => {
+      const first = await publicTicket(ctx, req.params.ticketId);
+      reply.hijack();
+      const res = reply.raw;
+      sseHeaders(res);
+      let last = JSON.stringify(first);
+      res.write(`data: ${last}\n\n`);
+      let timer: NodeJS.Timeout | undefined;
+      const refresh = () => {
+        timer = undefined;
+        publicTicket(ctx, req.params.ticketId)
+          .then((view) => {
+            const text = JSON.stringify(view);
+            if (text !== last && !res.writableEnded) res.write(`data: ${text}\n\n`);
+            last = text;
+          })
+          .catch(() => {});
+      };
+      const unsubscribe = ctx.bus.subscribe(first.branchId, () => {
+        timer ??= setTimeout(refresh, 300);
+      });
+      const ping = setInterval(() => res.write(": ping\n\n"), 20_000);
+      res.on("close", () => {
+        unsubscribe();
+        clearInterval(ping);
+        if (timer) clearTimeout(timer);
+      });
+    },
+  );
+}

@@ -1,0 +1,118 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import fastifyCookie from "@fastify/cookie";
+import fastifyStatic from "@fastify/static";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import { type AppContext, DEFAULT_SETTINGS } from "../app/context.ts";
+import { EventBus } from "../realtime/event-bus.ts";
+import { createPgFanout, type Fanout, noFanout } from "../realtime/fanout.ts";
+import { SseHub } from "../realtime/sse.ts";
+import type { Store } from "../store/store.ts";
+import { registerAuth } from "./auth-plugin.ts";
+import { registerErrorHandling } from "./errors.ts";
+import { adminRoutes } from "./routes/admin.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { branchRoutes } from "./routes/branches.ts";
+import { counterRoutes } from "./routes/counters.ts";
+import { eventRoutes } from "./routes/events.ts";
+import { publicRoutes } from "./routes/public.ts";
+import { ticketRoutes } from "./routes/tickets.ts";
+import { ErrorSchema } from "./schemas.ts";
+
+export interface ServerOptions {
+  readonly store: Store;
+  readonly clock?: () => number;
+  readonly logger?: boolean;
+  /** Folder of the built web app; served with a fallback to index.html for the app's own routes. */
+  readonly webRoot?: string;
+  readonly secureCookies?: boolean;
+}
+
+export interface Server {
+  readonly app: FastifyInstance;
+  readonly ctx: AppContext;
+  readonly hub: SseHub;
+  close(): Promise<void>;
+}
+
+/** Request bodies above this are refused with 413: nothing Datang accepts is anywhere near it. */
+const BODY_LIMIT = 64 * 1024;
+
+export async function buildServer(options: ServerOptions): Promise<Server> {
+  const bus = new EventBus();
+  const instanceId = randomUUID();
+  const fanout: Fanout =
+    options.store.dialect === "postgres" && "pool" in options.store
+      ? await createPgFanout((options.store as Store & { pool: import("pg").Pool }).pool, bus, instanceId)
+      : noFanout;
+  const ctx: AppContext = {
+    store: options.store,
+    clock: options.clock ?? Date.now,
+    bus,
+    fanout,
+    newId: randomUUID,
+    settings: DEFAULT_SETTINGS,
+  };
+  const hub = new SseHub(bus);
+  const app = Fastify({
+    logger: options.logger ? { level: "info", redact: ["req.headers.authorization", "req.headers.cookie"] } : false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true } },
+  });
+  app.addSchema(ErrorSchema);
+  registerErrorHandling(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: "Datang API",
+        version: "0.1.0",
+        description: "Customer flow for bank branches: tickets, counters, dispatch, live events.",
+      },
+      components: {
+        securitySchemes: {
+          session: { type: "apiKey", in: "cookie", name: "datang_session" },
+          device: { type: "http", scheme: "bearer" },
+        },
+      },
+      security: [{ session: [] }, { device: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+  registerAuth(app, ctx);
+
+  publicRoutes(app, ctx);
+  authRoutes(app, ctx, options.secureCookies ?? false);
+  branchRoutes(app, ctx);
+  counterRoutes(app, ctx);
+  ticketRoutes(app, ctx);
+  adminRoutes(app, ctx);
+  eventRoutes(app, ctx, hub);
+  app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
+
+  const webRoot = options.webRoot ? resolve(options.webRoot) : undefined;
+  const hasWeb = webRoot !== undefined && existsSync(join(webRoot, "index.html"));
+  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, prefix: "/", wildcard: false, index: ["index.html"] });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split("?")[0] ?? "";
+    if (hasWeb && req.method === "GET" && !path.startsWith("/api/") && !path.includes(".")) {
+      return reply.type("text/html; charset=utf-8").sendFile("index.html");
+    }
+    return reply.status(404).send({ error: "not_found", message: `No route ${req.method} ${path}.` });
+  });
+
+  return {
+    app,
+    ctx,
+    hub,
+    async close() {
+      hub.close();
+      await app.close();
+      await fanout.close();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import type { ServerResponse } from "node:http";
+import type { BranchEvent } from "./branch-event.ts";
+import type { EventBus } from "./event-bus.ts";
+
+const HEARTBEAT_MS = 20_000;
+
+export function sseHeaders(res: ServerResponse): void {
+  res.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache, no-transform",
+    connection: "keep-alive",
+    // Tells nginx-like proxies not to buffer the stream.
+    "x-accel-buffering": "no",
+  });
+  // Ask the browser to reconnect after 2 s when the stream breaks.
+  res.write("retry: 2000\n\n");
+}
+
+export function formatSse(event: BranchEvent): string {
+  return `id: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/**
+ * Streams one branch's events to many clients: each event is serialised once per branch and the same
+ * string written to every socket, so 2,000 displays and phones cost 2,000 writes, not 2,000 stringifies.
+ */
+export class SseHub {
+  readonly #bus: EventBus;
+  readonly #branches = new Map<string, { clients: Set<ServerResponse>; unsubscribe: () => void }>();
+  readonly #heartbeat: NodeJS.Timeout;
+
+  constructor(bus: EventBus) {
+    this.#bus = bus;
+    this.#heartbeat = setInterval(() => {
+      for (const { clients } of this.#branches.values()) for (const res of clients) res.write(": ping\n\n");
+    }, HEARTBEAT_MS);
+    this.#heartbeat.unref();
+  }
+
+  /**
+   * Adds a client. Live events are buffered while `replay` reads what the client missed, then flushed
+   * without duplicates, so nothing falls in the gap between the replay query and the subscription.
+   */
+  async attach(
+    branchId: string,
+    res: ServerResponse,
+    lastSeq: number,
+    replay: (afterSeq: number) => Promise<BranchEvent[]>,
+  ): Promise<void> {
+    let entry = this.#branches.get(branchId);
+    if (!entry) {
+      const clients = new Set<ServerResponse>();
+      const unsubscribe = this.#bus.subscribe(branchId, (event) => {
+        const text = formatSse(event);
+        for (const client of clients) {
+          const pending = (client as ServerResponse & { datangBuffer?: BranchEvent[] }).datangBuffer;
+          if (pending) pending.push(event);
+          else client.write(text);
+        }
+      });
+      entry = { clients, unsubscribe };
+      this.#branches.set(branchId, entry);
+    }
+    const client = res as ServerResponse & { datangBuffer?: BranchEvent[] };
+    client.datangBuffer = [];
+    entry.clients.add(res);
+    res.on("close", () => this.#detach(branchId, res));
+    let sent = lastSeq;
+    try {
+      for (const event of await replay(lastSeq)) {
+        res.write(formatSse(event));
+        sent = event.seq;
+      }
+    } finally {
+      const pending = client.datangBuffer ?? [];
+      client.datangBuffer = undefined;
+      for (const event of pending) if (event.seq > sent) res.write(formatSse(event));
+    }
+  }
+
+  #detach(branchId: string, res: ServerResponse): void {
+    const entry = this.#branches.get(branchId);
+    if (!entry) return;
+    entry.clients.delete(res);
+    if (entry.clients.size === 0) {
+      entry.unsubscribe();
+      this.#branches.delete(branchId);
+    }
+  }
+
+  clientCount(branchId: string): number {
+    return this.#branches.get(branchId)?.clients.size ?? 0;
+  }
+
+  close(): void {
+    clearInterval(this.#heartbeat);
+    for (const { clients, unsubscribe } of this.#branches.values()) {
+      unsubscribe();
+      for (const res of clients) res.end();
+    }
+    this.#branches.clear();
+  }
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { type AppContext, DEFAULT_SETTINGS } from "./app/context.ts";
+import { isEmpty, seedDemo } from "./app/seed-demo.ts";
+import { buildServer } from "./http/server.ts";
+import { EventBus } from "./realtime/event-bus.ts";
+import { noFanout } from "./realtime/fanout.ts";
+import { DEFAULT_SQLITE_PATH, isPostgresUrl, migrateToLatest, openStore } from "./store/connect.ts";
+import type { Store } from "./store/store.ts";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+function storeContext(store: Store): AppContext {
+  return {
+    store,
+    clock: Date.now,
+    bus: new EventBus(),
+    fanout: noFanout,
+    newId: () => crypto.randomUUID(),
+    settings: DEFAULT_SETTINGS,
+  };
+}
+
+function demoPassword(): string {
+  return process.env.DATANG_DEMO_PASSWORD || randomBytes(6).toString("base64url");
+}
+
+async function seed(ctx: AppContext, location: string): Promise<void> {
+  const logins = await seedDemo(ctx, demoPassword());
+  const lines = [
+    "Demo branch created: 上海南京西路支行 / Shanghai Nanjing West Road Branch (SH001)",
+    `Staff logins (password for all: ${logins.password}):`,
+    `  ${logins.usernames.join(", ")}`,
+    "Device pairing tokens (shown once; create more in /admin):",
+    ...logins.devices.map((d) => `  ${d.kind.padEnd(10)} ${d.token}   (${d.name})`),
+  ];
+  console.log(lines.join("\n"));
+  if (!isPostgresUrl(location) && location !== ":memory:") {
+    // Kept beside the demo database so the logins can be found again; the file is readable by its owner only.
+    const file = join(dirname(location), "demo-logins.txt");
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    console.log(`(also written to ${file})`);
+  }
+}
+
+export async function runServerCommand(
+  command: "serve" | "migrate" | "seed",
+  argv: readonly string[],
+): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      db: { type: "string" },
+      demo: { type: "boolean", default: false },
+      quiet: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  const location = values.db ?? process.env.DATABASE_URL ?? DEFAULT_SQLITE_PATH;
+  const store = openStore(location);
+  const applied = await migrateToLatest(store);
+  if (applied.length && !values.quiet) console.log(`Migrated: ${applied.join(", ")}`);
+  if (command === "migrate") {
+    await store.close();
+    return 0;
+  }
+  if (command === "seed") {
+    const ctx = storeContext(store);
+    if (!values.demo) {
+      console.error("usage: datang seed --demo [--db PATH|postgres://URL]");
+      await store.close();
+      return 2;
+    }
+    if (!(await isEmpty(ctx))) console.log("The database already has branches; the demo branch was not added.");
+    else await seed(ctx, location);
+    await store.close();
+    return 0;
+  }
+
+  const port = Number(values.port ?? process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`Not a port: ${values.port ?? process.env.PORT}`);
+    return 2;
+  }
+  const server = await buildServer({
+    store,
+    logger: process.env.DATANG_LOG === "1",
+    webRoot: join(ROOT, "web/dist"),
+    secureCookies: process.env.DATANG_SECURE_COOKIES === "1",
+  });
+  if (values.demo && (await isEmpty(server.ctx))) await seed(server.ctx, location);
+  const host = values.host ?? process.env.HOST ?? "0.0.0.0";
+  await server.app.listen({ port, host });
+  const address = server.app.server.address();
+  const actualPort = typeof address === "object" && address ? address.port : port;
+  console.log(
+    `Datang is serving on http://localhost:${actualPort}/  (API docs: http://localhost:${actualPort}/api/docs)`,
+  );
+  console.log(`Database: ${isPostgresUrl(location) ? "PostgreSQL" : location}`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+  return 0;
+}
