@@ -27,6 +27,7 @@ export type Rating = "satisfied" | "neutral" | "dissatisfied";
 export type Role = "admin" | "branch_manager" | "lobby_manager" | "teller" | "back_office" | "auditor";
 export const ROLES: readonly Role[] = ["admin", "branch_manager", "lobby_manager", "teller", "back_office", "auditor"];
 export type DeviceKind = "kiosk" | "display" | "rating_pad";
+export const SERVICE_CATEGORIES = ["cash", "non_cash", "account", "wealth", "corporate", "payment", "other"] as const;
 export type DispatchPolicy = string;
 export const DISPATCH_POLICIES: readonly DispatchPolicy[] = ["smart", "fifo", "strict-priority", "weighted-wait"];
 
@@ -89,19 +90,11 @@ export interface Counter {
   readonly state: CounterState;
   readonly skills?: readonly Skill[];
   readonly dispatchPolicy?: DispatchPolicy | null;
-  readonly signedInUserId?: string | null;
   readonly pauseReason?: string | null;
-  readonly tellerId?: string | null;
-  readonly tellerName?: string | null;
-  readonly teller?: {
-    readonly id: string;
-    readonly displayName?: string;
-    readonly name?: string;
-    readonly staffNumber?: string;
-  } | null;
+  /** Staff information: shown on consoles and the counter's own rating pad, never on public screens. */
+  readonly signedInUser?: { readonly id: string; readonly displayName: string; readonly staffNo: string } | null;
   readonly currentTicket?: Ticket | null;
   readonly lastTicket?: Ticket | null;
-  readonly [extra: string]: unknown;
 }
 
 export interface Branch {
@@ -142,6 +135,7 @@ export interface Device {
 
 export interface QueueService {
   readonly serviceId: string;
+  readonly prefix?: string;
   readonly waiting: number;
   readonly longestWaitMinutes: number;
   readonly estimatedWaitMinutes: number;
@@ -161,9 +155,11 @@ export interface RecentCall {
 export interface QueueSnapshot {
   readonly branchId: string;
   readonly at: string;
+  readonly targetWaitMinutes?: number;
+  readonly alarmWaitMinutes?: number;
   readonly services: readonly QueueService[];
   readonly counters: readonly Counter[];
-  readonly waiting: readonly Ticket[];
+  readonly waiting: readonly (Ticket & { readonly waitedMinutes?: number })[];
   readonly recentCalls: readonly RecentCall[];
 }
 
@@ -174,7 +170,9 @@ export interface TodayStats {
   readonly noShow: number;
   readonly averageWaitMinutes: number | null;
   readonly withinTargetShare: number | null;
-  readonly ratings?: Partial<Record<Rating, number>> & { readonly count?: number; readonly average?: number | null };
+  readonly ratings?: Partial<Record<Rating, number>>;
+  /** Share of ratings that are "satisfied"; null without ratings. */
+  readonly satisfaction?: number | null;
 }
 
 /** The ticket as the event stream shows it: no personal data. */
@@ -203,9 +201,11 @@ export interface PublicTicket {
   readonly number: string;
   readonly status: TicketStatus;
   readonly serviceId?: string;
-  readonly serviceName?: string;
-  readonly serviceNameEn?: string | null;
-  readonly branchName?: string;
+  readonly serviceNameZh?: string;
+  readonly serviceNameEn?: string;
+  readonly branchNameZh?: string;
+  readonly branchNameEn?: string;
+  readonly recallCount?: number;
   readonly position?: number | null;
   readonly estimatedWaitMinutes?: number | null;
   readonly counterNumber?: number | string | null;

@@ -19,7 +19,10 @@ function fieldIssues(details: unknown): FieldIssue[] {
   for (const item of list) {
     if (item === null || typeof item !== "object") continue;
     const record = item as Record<string, unknown>;
-    const path = record.field ?? record.path ?? record.instancePath ?? record.property;
+    const params = record.params as { missingProperty?: unknown } | undefined;
+    // AJV names a missing property in params, with an empty instancePath.
+    const missing = typeof params?.missingProperty === "string" ? params.missingProperty : undefined;
+    const path = missing ?? record.field ?? record.path ?? record.instancePath ?? record.property;
     const text = record.message;
     if (typeof path !== "string" || typeof text !== "string") continue;
     const field =

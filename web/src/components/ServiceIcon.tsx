@@ -10,7 +10,18 @@ const PATHS = {
   other: "M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18 M12 8v5 M12 16v.5",
 } as const;
 
+const BY_CATEGORY: Readonly<Record<string, keyof typeof PATHS>> = {
+  cash: "cash",
+  non_cash: "card",
+  account: "account",
+  wealth: "wealth",
+  corporate: "account",
+  payment: "card",
+};
+
 function pick(service: Service): keyof typeof PATHS {
+  const byCategory = BY_CATEGORY[service.category ?? ""];
+  if (byCategory !== undefined) return byCategory;
   const text = `${String(service.category ?? "")} ${service.nameZh} ${service.nameEn}`.toLowerCase();
   if (/cash|现金|存|取|deposit|withdraw/.test(text)) return "cash";
   if (/card|卡/.test(text)) return "card";

@@ -278,6 +278,15 @@ const en: Dictionary = {
       "strict-priority": "Strict priority",
       "weighted-wait": "Weighted wait",
     },
+    categories: {
+      cash: "Cash",
+      non_cash: "Non-cash",
+      account: "Accounts",
+      wealth: "Wealth",
+      corporate: "Corporate",
+      payment: "Payments",
+      other: "Other",
+    },
     state: "State",
   },
   live: {

@@ -270,6 +270,15 @@ const zhCN = {
     saved: "已保存",
     counterKind: { teller: "普通柜台", vip: "贵宾", wealth: "理财", self_service_helper: "自助引导" },
     policy: { smart: "智能调度", fifo: "先到先服务", "strict-priority": "严格优先级", "weighted-wait": "加权等候" },
+    categories: {
+      cash: "现金",
+      non_cash: "非现金",
+      account: "账户",
+      wealth: "理财",
+      corporate: "对公",
+      payment: "支付结算",
+      other: "其他",
+    },
     state: "状态",
   },
   live: {

@@ -26,6 +26,7 @@ import {
   DISPATCH_POLICIES,
   ROLES,
   type Role,
+  SERVICE_CATEGORIES,
   type Service,
   type Skill,
   type User,
@@ -231,7 +232,7 @@ function ServicesTab({
         s === null
           ? {
               expectedMinutes: 5,
-              category: "simple",
+              category: "cash",
               active: true,
               documents: "",
               descriptionZh: "",
@@ -279,7 +280,10 @@ function ServicesTab({
               <InputNumber min={1} max={240} data-testid="service-minutes" />
             </Form.Item>
             <Form.Item name="category" label={t("admin.category")} rules={required(t("common.required"))}>
-              <Input maxLength={32} />
+              <Select
+                style={{ width: 140 }}
+                options={SERVICE_CATEGORIES.map((c) => ({ value: c, label: t(`admin.categories.${c}`) }))}
+              />
             </Form.Item>
           </Space>
           <Form.Item name="nameZh" label={t("admin.name")} rules={required(t("common.required"))}>

@@ -9,7 +9,6 @@ import {
   Descriptions,
   Empty,
   Input,
-  Modal,
   Radio,
   Row,
   Select,
@@ -128,7 +127,7 @@ function Workstation() {
 
   const current: Ticket | null = counter?.currentTicket ?? null;
   const service = services.find((s) => s.id === current?.serviceId);
-  const signedIn = counter !== null && (counter.signedInUserId === user.id || counter.tellerId === user.id);
+  const signedIn = counter?.signedInUser?.id === user.id;
   // A new ticket starts with a clean checklist and notes.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the ticket changes.
   useEffect(() => {

@@ -72,7 +72,8 @@ export default function LiveTicket() {
     );
   }
 
-  const serviceName = isEnglish() && ticket.serviceNameEn ? ticket.serviceNameEn : ticket.serviceName;
+  const serviceName = isEnglish() && ticket.serviceNameEn ? ticket.serviceNameEn : ticket.serviceNameZh;
+  const branchName = isEnglish() && ticket.branchNameEn ? ticket.branchNameEn : ticket.branchNameZh;
   let body: React.ReactNode;
   switch (ticket.status) {
     case "called":
@@ -118,7 +119,7 @@ export default function LiveTicket() {
       <div className="live-card">
         <div className="live-title">
           {t("live.title")}
-          {ticket.branchName ? ` · ${ticket.branchName}` : ""}
+          {branchName ? ` · ${branchName}` : ""}
         </div>
         <div className="live-label">{t("live.yourNumber")}</div>
         <div className="live-number" data-testid="live-number">

@@ -35,7 +35,7 @@ import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import { TransferModal } from "../components/TransferModal.tsx";
 import { useBranches } from "../lib/branch.ts";
 import { useEventStream } from "../lib/events.ts";
-import { localName, minutesSince, serviceLabel, timeOfDay, userName } from "../lib/format.ts";
+import { localName, minutesSince, serviceLabel, timeOfDay } from "../lib/format.ts";
 import { useDebounced, useNow } from "../lib/hooks.ts";
 import "../styles/staff.css";
 
@@ -66,7 +66,7 @@ function satisfaction(stats: TodayStats | null): string {
   if (!r) return "—";
   const satisfied = Number(r.satisfied ?? 0);
   const total = satisfied + Number(r.neutral ?? 0) + Number(r.dissatisfied ?? 0);
-  return total === 0 ? "—" : `${Math.round((satisfied / total) * 100)}%`;
+  return total === 0 ? "—" : `${percent(stats?.satisfaction ?? satisfied / total)} (${total})`;
 }
 
 function Console() {
@@ -298,7 +298,7 @@ function Console() {
                 {
                   title: t("lobby.teller"),
                   key: "teller",
-                  render: (_, c) => userName(c.teller ?? undefined) || c.tellerName || "—",
+                  render: (_, c) => c.signedInUser?.displayName ?? "—",
                 },
                 { title: t("lobby.currentTicket"), key: "cur", render: (_, c) => c.currentTicket?.number ?? "—" },
                 {
@@ -330,7 +330,7 @@ function Console() {
         </Col>
         <Col xs={24} xl={15}>
           <Card title={t("lobby.waitingTickets")} size="small">
-            <Table<Ticket>
+            <Table<QueueSnapshot["waiting"][number]>
               size="small"
               rowKey="id"
               pagination={{ pageSize: 15, hideOnSinglePage: true }}
@@ -363,7 +363,7 @@ function Console() {
                   title: t("lobby.waitedFor"),
                   key: "wait",
                   render: (_, row) => {
-                    const minutes = minutesSince(row.queuedAt ?? row.issuedAt, now);
+                    const minutes = row.waitedMinutes ?? minutesSince(row.issuedAt, now);
                     return (
                       <Tooltip title={`${t("lobby.issuedAt")} ${timeOfDay(row.issuedAt)}`}>
                         <Tag color={waitColour(minutes, branch)} data-testid={`wait-${row.number}`}>

@@ -17,10 +17,7 @@ const FACES: readonly { readonly rating: Rating; readonly face: string }[] = [
 ];
 
 function tellerOf(counter: Counter): { name: string; staffNumber: string | null } {
-  const name = counter.teller?.displayName ?? counter.teller?.name ?? counter.tellerName ?? "";
-  const staffNumber =
-    counter.teller?.staffNumber ?? (typeof counter.tellerStaffNumber === "string" ? counter.tellerStaffNumber : null);
-  return { name, staffNumber };
+  return { name: counter.signedInUser?.displayName ?? "", staffNumber: counter.signedInUser?.staffNo || null };
 }
 
 function RatePad({ device }: { readonly device: Device }) {
