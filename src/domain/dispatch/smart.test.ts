@@ -61,13 +61,13 @@ describe("smart", () => {
   });
 
   it("serves a critical walk-in before a fresh VIP (the alarm outranks class)", () => {
-    const old = ticket("complex", -20);
+    const old = ticket("complex", -22);
     const vip = ticket("simple", -1, { priority: "vip3" });
     expect(smart([vip, old], counter("c", { simple: 1, complex: 1 }), context(0, expected))).toBe(old);
   });
 
   it("among critical tickets, calls the earliest deadline (appointment grace versus the alarm)", () => {
-    const walkIn = ticket("simple", -20); // due at minute 10
+    const walkIn = ticket("simple", -22); // due at minute 8
     const appt = ticket("complex", -2, { appointmentMinute: -1 }); // slot passed, due at minute 4
     expect(smart([walkIn, appt], counter("c", { simple: 1, complex: 1 }), context(0, expected))).toBe(appt);
   });
