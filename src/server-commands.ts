@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type AppContext, DEFAULT_SETTINGS } from "./app/context.ts";
+import { newTimeOrderedId } from "./app/ids.ts";
 import { isEmpty, seedDemo } from "./app/seed-demo.ts";
 import { buildServer } from "./http/server.ts";
 import { EventBus } from "./realtime/event-bus.ts";
@@ -19,7 +20,7 @@ function storeContext(store: Store): AppContext {
     clock: Date.now,
     bus: new EventBus(),
     fanout: noFanout,
-    newId: () => crypto.randomUUID(),
+    newId: () => newTimeOrderedId(),
     settings: DEFAULT_SETTINGS,
   };
 }

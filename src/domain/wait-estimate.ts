@@ -1,4 +1,5 @@
 import { type DispatchCounter, skillWeight } from "./counter.ts";
+import { byLinePosition } from "./dispatch/eligibility.ts";
 import type { ServiceId } from "./ids.ts";
 import { PRIORITY_RANK, type WaitingTicket } from "./ticket.ts";
 
@@ -22,7 +23,7 @@ export interface WaitEstimate {
 /** Whether `other` is ahead of `ticket` in its line: a higher class, or the same class and earlier. */
 function isAhead(other: WaitingTicket, ticket: WaitingTicket): boolean {
   const rank = PRIORITY_RANK[other.priority] - PRIORITY_RANK[ticket.priority];
-  return rank < 0 || (rank === 0 && other.queuedAt < ticket.queuedAt);
+  return rank < 0 || (rank === 0 && byLinePosition(other, ticket) < 0);
 }
 
 /**

@@ -7,6 +7,7 @@ import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type AppContext, DEFAULT_SETTINGS } from "../app/context.ts";
+import { newTimeOrderedId } from "../app/ids.ts";
 import { EventBus } from "../realtime/event-bus.ts";
 import { createPgFanout, type Fanout, noFanout } from "../realtime/fanout.ts";
 import { SseHub } from "../realtime/sse.ts";
@@ -53,7 +54,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     clock: options.clock ?? Date.now,
     bus,
     fanout,
-    newId: randomUUID,
+    newId: () => newTimeOrderedId(),
     settings: DEFAULT_SETTINGS,
   };
   const hub = new SseHub(bus);

@@ -45,12 +45,16 @@ export async function login(
   const ok = user
     ? user.active === 1 && (await verifyPassword(input.password, user.password_hash))
     : await verifyPassword(input.password, await decoyHash()).then(() => false);
+  // Sign-ins are filed under the user's (first) branch so that the branch's auditor sees them.
+  const membership = user
+    ? await ctx.store.db.selectFrom("memberships").select("branch_id").where("user_id", "=", user.id).executeTakeFirst()
+    : undefined;
   const auditBase = {
     at: now,
     actorType: "user",
     actorName: input.username,
     entityType: "user",
-    branchId: null,
+    branchId: membership?.branch_id ?? null,
     ip: input.ip,
   };
 

@@ -1,0 +1,203 @@
+/**
+ * Browser-test harness: a real `datang serve --demo` in a child process on a free port with a temp SQLite
+ * database, Debian's Chromium through playwright-core, and screenshots under test-output/screenshots.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import { createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+
+export const ROOT = new URL("../../", import.meta.url).pathname;
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const SHOTS = join(ROOT, "test-output/screenshots");
+export const PASSWORD = "demo123";
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export function ensureWebBuild(): void {
+  const result = spawnSync(process.execPath, [join(ROOT, "scripts/ensure-web-build.mjs")], { cwd: ROOT, stdio: "inherit" });
+  if (result.status !== 0) throw new Error("web build failed");
+}
+
+export interface DeviceTokens {
+  readonly kiosk: string;
+  readonly display: string;
+  readonly rating_pad: string;
+}
+
+export interface RunningServer {
+  readonly port: number;
+  readonly dbPath: string;
+  readonly tokens: DeviceTokens;
+  stop(): Promise<void>;
+}
+
+/** Starts the server and waits until it says it is serving; device tokens are read from its demo output. */
+export async function startServer(port: number, dbPath: string, previous?: DeviceTokens): Promise<RunningServer> {
+  const child: ChildProcess = spawn(
+    join(ROOT, "node_modules/.bin/tsx"),
+    ["src/cli.ts", "serve", "--demo", "--port", String(port), "--db", dbPath],
+    { cwd: ROOT, env: { ...process.env, DATANG_DEMO_PASSWORD: PASSWORD, NODE_ENV: "test" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const deadline = Date.now() + 45_000;
+  while (!/serving on/i.test(output)) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`server did not start in time:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const token = (kind: string): string => new RegExp(`^\\s*${kind}\\s+(\\S+)`, "m").exec(output)?.[1] ?? "";
+  const tokens: DeviceTokens = previous ?? { kiosk: token("kiosk"), display: token("display"), rating_pad: token("rating_pad") };
+  return {
+    port,
+    dbPath,
+    tokens,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+        child.once("exit", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+const MIME: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".json": "application/json",
+};
+
+/**
+ * The server is meant to serve web/dist itself. Where it does not (yet), this stand-in serves the built app
+ * and forwards /api (event streams included) to the server, so the pages are still tested against the real API.
+ */
+export async function webOrigin(apiPort: number): Promise<{ origin: string; close: () => Promise<void>; proxied: boolean }> {
+  const direct = `http://127.0.0.1:${apiPort}`;
+  const probe = await fetch(`${direct}/kiosk`).catch(() => null);
+  if (probe?.ok && (probe.headers.get("content-type") ?? "").includes("text/html")) {
+    return { origin: direct, close: async () => undefined, proxied: false };
+  }
+  const dist = join(ROOT, "web/dist");
+  const server: Server = createServer((req, res) => {
+    const url = req.url ?? "/";
+    if (url.startsWith("/api/")) {
+      const upstream = httpRequest(
+        { host: "127.0.0.1", port: apiPort, path: url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on("error", () => {
+        if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
+        res.end('{"error":"bad_gateway","message":"server unreachable"}');
+      });
+      req.pipe(upstream);
+      return;
+    }
+    const path = normalize(decodeURIComponent(url.split("?")[0] ?? "/")).replace(/^(\.\.[/\\])+/, "");
+    let file = join(dist, path);
+    if (!file.startsWith(dist) || !existsSync(file) || path === "/") file = join(dist, "index.html");
+    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" });
+    res.end(readFileSync(file));
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    proxied: true,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  // playwright gives every launch a fresh temporary profile (its own --user-data-dir), removed on close.
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--lang=zh-CN"],
+    timeout: 30_000,
+  });
+}
+
+/** Records what the page asks speech synthesis to say, and ends each utterance at once so the queue moves. */
+export const SPEECH_STUB = `
+  window.__spoken = [];
+  const synth = window.speechSynthesis;
+  if (synth) {
+    synth.speak = (utterance) => {
+      window.__spoken.push({ text: utterance.text, lang: utterance.lang });
+      setTimeout(() => utterance.onend && utterance.onend(new Event("end")), 50);
+    };
+  }
+`;
+
+export async function newContext(browser: Browser, viewport: { width: number; height: number }): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  context.setDefaultTimeout(10_000);
+  await context.addInitScript(SPEECH_STUB);
+  return context;
+}
+
+export async function setLanguage(page: Page, lang: "zh-CN" | "en"): Promise<void> {
+  await page.evaluate((l) => window.localStorage.setItem("datang.lang", l), lang);
+  await page.reload();
+}
+
+export async function shoot(page: Page, name: string): Promise<string> {
+  mkdirSync(SHOTS, { recursive: true });
+  const lang = await page.evaluate(() => document.documentElement.lang);
+  const file = join(SHOTS, `${name}-${lang === "en" ? "en" : "zh"}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+export async function login(page: Page, origin: string, username: string, next: string): Promise<void> {
+  await page.goto(`${origin}/login?next=${encodeURIComponent(next)}`);
+  await page.getByTestId("login-username").fill(username);
+  await page.getByTestId("login-password").fill(PASSWORD);
+  await page.getByTestId("login-submit").click();
+  await page.waitForURL(`${origin}${next}`);
+}
+
+export function tempDb(): { dir: string; path: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "datang-e2e-"));
+  return { dir, path: join(dir, "e2e.db"), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}

@@ -1,0 +1,109 @@
+import type { LightMyRequestResponse } from "fastify";
+import type { DemoLogins } from "../../src/app/seed-demo.ts";
+import { seedDemo } from "../../src/app/seed-demo.ts";
+import { buildServer, type Server } from "../../src/http/server.ts";
+import { migrateToLatest, openStore } from "../../src/store/connect.ts";
+import { type DbKind, freshDatabase } from "./databases.ts";
+
+export const TEST_PASSWORD = "test-password-1";
+
+/** 09:30 in Shanghai on a Monday: the branch is open. */
+export const START = Date.parse("2026-11-23T01:30:00Z");
+
+export interface TestServer {
+  readonly server: Server;
+  readonly demo: DemoLogins;
+  readonly location: string;
+  readonly branchId: string;
+  /** The server's clock: tests move time instead of waiting. */
+  readonly clock: { now: number; advance(ms: number): void };
+  /** Session cookie header of a demo user. */
+  login(username: string): Promise<string>;
+  request(opts: {
+    method: string;
+    url: string;
+    cookie?: string;
+    token?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+  }): Promise<LightMyRequestResponse>;
+  deviceToken(kind: "kiosk" | "display" | "rating_pad"): string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(kind: DbKind, existing?: string): Promise<TestServer> {
+  const db = existing ? { location: existing, drop: async () => {} } : await freshDatabase(kind);
+  const store = openStore(db.location);
+  await migrateToLatest(store);
+  const clock = {
+    now: START,
+    advance(ms: number) {
+      this.now += ms;
+    },
+  };
+  const server = await buildServer({ store, clock: () => clock.now });
+  const demo = await seedDemo(server.ctx, TEST_PASSWORD);
+  const cookies = new Map<string, string>();
+  const t: TestServer = {
+    server,
+    demo,
+    location: db.location,
+    branchId: demo.branchId,
+    clock,
+    async login(username) {
+      const hit = cookies.get(username);
+      if (hit) return hit;
+      const res = await server.app.inject({
+        method: "POST",
+        url: "/api/auth/login",
+        payload: { username, password: TEST_PASSWORD },
+      });
+      if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
+      const set = res.cookies.find((c) => c.name === "datang_session");
+      if (!set) throw new Error("no session cookie");
+      const cookie = `datang_session=${set.value}`;
+      cookies.set(username, cookie);
+      return cookie;
+    },
+    request({ method, url, cookie, token, body, headers }) {
+      return server.app.inject({
+        method: method as "GET",
+        url,
+        headers: {
+          ...(cookie ? { cookie } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
+    },
+    deviceToken(kindName) {
+      const d = demo.devices.find((x) => x.kind === kindName);
+      if (!d) throw new Error(`no demo ${kindName}`);
+      return d.token;
+    },
+    async close() {
+      await server.close();
+      await store.close();
+      await db.drop();
+    },
+  };
+  return t;
+}
+
+/** Ids of the demo branch's business types by code, and counters by number. */
+export async function demoIds(
+  t: TestServer,
+): Promise<{ services: Map<string, string>; counters: Map<number, string> }> {
+  const cookie = await t.login("manager");
+  const services = (
+    await t.request({ method: "GET", url: `/api/branches/${t.branchId}/services`, cookie })
+  ).json() as Array<{ id: string; code: string }>;
+  const counters = (
+    await t.request({ method: "GET", url: `/api/branches/${t.branchId}/counters`, cookie })
+  ).json() as Array<{ id: string; number: number }>;
+  return {
+    services: new Map(services.map((s) => [s.code, s.id])),
+    counters: new Map(counters.map((c) => [c.number, c.id])),
+  };
+}
