@@ -26,14 +26,17 @@ function bearer(req: FastifyRequest): string | undefined {
 /** Resolves the caller from the session cookie, a device bearer token or the device cookie; 401 when a non-public route has none. */
 export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest("actor", null);
-  app.addHook("preHandler", async (req) => {
+  // onRequest, before the body is parsed or validated: a caller without credentials learns nothing but 401.
+  app.addHook("onRequest", async (req) => {
     const session = req.cookies[SESSION_COOKIE];
     const deviceToken = bearer(req) ?? req.cookies[DEVICE_COOKIE];
     let actor: Actor | null = null;
     if (session) actor = await authenticateSession(ctx, session, req.ip);
     if (!actor && deviceToken) actor = await authenticateDevice(ctx, deviceToken, req.ip);
     req.actor = actor;
-    if (!actor && !req.routeOptions.config.public) throw unauthorized();
+    // Only API routes are guarded: the web app's files are public, and an unknown path answers 404.
+    const guarded = req.routeOptions.url?.startsWith("/api/") && !req.routeOptions.config.public;
+    if (!actor && guarded) throw unauthorized();
   });
 }
 

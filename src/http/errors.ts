@@ -38,6 +38,13 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
       body: { error: "conflict", message: "This conflicts with a record saved at the same moment; try again." },
     };
   }
+  // PostgreSQL class 22 "data exception": a value the database cannot store (a NUL byte in text, say).
+  if (typeof e.code === "string" && /^22[0-9A-Z]{3}$/.test(e.code)) {
+    return {
+      status: 400,
+      body: { error: "invalid_request", message: "A value in the request cannot be stored as given." },
+    };
+  }
   if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
     return { status: e.statusCode, body: { error: "invalid_request", message: e.message } };
   }

@@ -6,7 +6,10 @@ import { POLICY_NAMES } from "../domain/dispatch/index.ts";
 import { PRIORITY_CLASSES, RATINGS, TICKET_STATUSES } from "../domain/ticket.ts";
 
 /** Schemas declared once: Fastify validates with them and the OpenAPI document is generated from them. */
-export const Id = Type.String({ minLength: 1, maxLength: 64 });
+/** Ids are opaque; control characters (a NUL byte) can never be part of one. */
+export const Id = Type.String({ minLength: 1, maxLength: 64, pattern: "^[^\\u0000-\\u001f]+$" });
+/** Query-string numbers arrive as text: types are never coerced, so they are parsed where used. */
+export const DigitsQuery = Type.String({ pattern: "^[0-9]{1,15}$" });
 export const ShortText = Type.String({ minLength: 1, maxLength: 100 });
 export const LongText = Type.String({ maxLength: 2000 });
 const literalUnion = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));

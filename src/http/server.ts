@@ -62,7 +62,8 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     logger: options.logger ? { level: "info", redact: ["req.headers.authorization", "req.headers.cookie"] } : false,
     bodyLimit: BODY_LIMIT,
     trustProxy: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true } },
+    // No type coercion: {"serviceId": 42} is a wrong type and gets a 400, not a lookup of "42".
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   });
   app.addSchema(ErrorSchema);
   registerErrorHandling(app);

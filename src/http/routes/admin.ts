@@ -5,7 +5,7 @@ import { createUser, listUsers, type UserInput, updateUser } from "../../app/con
 import type { AppContext } from "../../app/context.ts";
 import { auditTrail } from "../../app/queries/audit-trail.ts";
 import { actorOf } from "../auth-plugin.ts";
-import { BranchParams, DeviceKindSchema, errors, Id, RoleSchema, ShortText } from "../schemas.ts";
+import { BranchParams, DeviceKindSchema, DigitsQuery, errors, Id, RoleSchema, ShortText } from "../schemas.ts";
 
 const UserBody = Type.Object(
   {
@@ -27,8 +27,8 @@ const DeviceBody = Type.Object(
 const DeviceParams = Type.Object({ deviceId: Id });
 const AuditQuery = Type.Object({
   branchId: Type.Optional(Id),
-  before: Type.Optional(Type.Integer({ minimum: 1 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  before: Type.Optional(DigitsQuery),
+  limit: Type.Optional(DigitsQuery),
 });
 
 export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -107,8 +107,8 @@ export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
     (req) =>
       auditTrail(ctx, actorOf(req), {
         branchId: req.query.branchId,
-        beforeId: req.query.before,
-        limit: req.query.limit,
+        beforeId: req.query.before === undefined ? undefined : Number(req.query.before),
+        limit: req.query.limit === undefined ? undefined : Math.max(1, Number(req.query.limit)),
       }),
   );
 }

@@ -9,11 +9,11 @@ import { type SseHub, sseHeaders } from "../../realtime/sse.ts";
 import { findBranch } from "../../store/branches.ts";
 import { listEventsAfter } from "../../store/events.ts";
 import { actorOf } from "../auth-plugin.ts";
-import { BranchParams, errors, TicketParams } from "../schemas.ts";
+import { BranchParams, DigitsQuery, errors, TicketParams } from "../schemas.ts";
 
 /** A reconnecting client gets at most this many missed events; older ones it reloads through the queue snapshot. */
 const MAX_REPLAY = 1000;
-const EventsQuery = Type.Object({ lastEventId: Type.Optional(Type.Integer({ minimum: 0 })) });
+const EventsQuery = Type.Object({ lastEventId: Type.Optional(DigitsQuery) });
 const EventsHeaders = Type.Object({ "last-event-id": Type.Optional(Type.String({ pattern: "^[0-9]{1,15}$" })) });
 
 export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub): void {
@@ -41,7 +41,12 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub):
       ]);
       if (!(await findBranch(ctx.store.db, req.params.branchId))) throw notFound("Branch", req.params.branchId);
       const header = req.headers["last-event-id"];
-      const lastSeq = header !== undefined ? Number(header) : (req.query.lastEventId ?? Number.MAX_SAFE_INTEGER);
+      const lastSeq =
+        header !== undefined
+          ? Number(header)
+          : req.query.lastEventId !== undefined
+            ? Number(req.query.lastEventId)
+            : Number.MAX_SAFE_INTEGER;
       reply.hijack();
       sseHeaders(reply.raw);
       // Without a Last-Event-ID a client starts from now: it loads the current state from /queue.

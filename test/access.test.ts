@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DB_KINDS } from "./support/databases.ts";
+import { startTestServer, type TestServer } from "./support/harness.ts";
+
+/** Routes anyone may call: they carry no branch data or check credentials themselves. */
+const PUBLIC = new Set([
+  "GET /api/health",
+  "POST /api/auth/login",
+  "POST /api/devices/pair",
+  "GET /api/public/tickets/{ticketId}",
+  "GET /api/public/tickets/{ticketId}/events",
+]);
+/** Routes about the caller themselves, open to every signed-in account. */
+const SELF = new Set(["POST /api/auth/logout", "GET /api/auth/me", "GET /api/branches", "POST /api/plan/erlang"]);
+
+/** A body each route accepts, so that 403 is about who asks, not what they send. */
+function bodyFor(route: string, ids: Record<string, string>): unknown {
+  const bodies: Record<string, unknown> = {
+    "POST /api/branches": { code: "X1", nameZh: "测试", nameEn: "Test" },
+    "POST /api/branches/{branchId}/services": {
+      code: "T",
+      nameZh: "测",
+      nameEn: "T",
+      category: "cash",
+      expectedMinutes: 3,
+      prefix: "T",
+    },
+    "POST /api/branches/{branchId}/counters": { number: 99, kind: "teller", skills: [] },
+    "POST /api/branches/{branchId}/tickets": { serviceId: ids.serviceId },
+    "POST /api/branches/{branchId}/devices": { kind: "kiosk", name: "k" },
+    "POST /api/branches/{branchId}/simulate": {},
+    "POST /api/users": {
+      username: "zz",
+      displayName: "z",
+      password: "longenough",
+      roles: ["teller"],
+      branchIds: [ids.branchId],
+    },
+    "POST /api/counters/{counterId}/call": { ticketId: ids.ticketId },
+    "POST /api/tickets/{ticketId}/transfer": { serviceId: ids.serviceId, position: "last" },
+    "POST /api/tickets/{ticketId}/redirect": { reason: "x", target: "self_service" },
+    "POST /api/tickets/{ticketId}/priority": { priority: "vip1" },
+    "POST /api/tickets/{ticketId}/rating": { rating: "satisfied" },
+  };
+  return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
+}
+
+describe.each(DB_KINDS)("access control on %s", (kind) => {
+  let t: TestServer;
+  let routes: string[];
+  const other: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+    const doc = (await t.request({ method: "GET", url: "/api/openapi.json" })).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    // A second branch with a business type, a counter, a ticket, a device and a teller of its own.
+    const admin = await t.login("admin");
+    const post = async (url: string, body: unknown) => {
+      const res = await t.request({ method: "POST", url, cookie: admin, body });
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(201);
+      return res.json();
+    };
+    other.branchId = (await post("/api/branches", { code: "BJ001", nameZh: "北京分行", nameEn: "Beijing" })).id;
+    other.serviceId = (
+      await post(`/api/branches/${other.branchId}/services`, {
+        code: "CASH",
+        nameZh: "现金",
+        nameEn: "Cash",
+        category: "cash",
+        expectedMinutes: 4,
+        prefix: "A",
+      })
+    ).id;
+    other.counterId = (
+      await post(`/api/branches/${other.branchId}/counters`, {
+        number: 1,
+        kind: "teller",
+        skills: [{ serviceId: other.serviceId, weight: 1 }],
+      })
+    ).id;
+    other.ticketId = (await post(`/api/branches/${other.branchId}/tickets`, { serviceId: other.serviceId })).id;
+    other.deviceId = (await post(`/api/branches/${other.branchId}/devices`, { kind: "kiosk", name: "k" })).device.id;
+    other.userId = (
+      await post("/api/users", {
+        username: "bjteller",
+        displayName: "北京柜员",
+        password: "longenough",
+        roles: ["teller"],
+        branchIds: [other.branchId],
+      })
+    ).id;
+  });
+  afterAll(() => t?.close());
+
+  const url = (route: string) =>
+    route.split(" ")[1]?.replace(/\{(\w+)\}/g, (_m, name: string) => other[name] ?? "unknown") as string;
+
+  it("lists the routes the issue names in the OpenAPI document", () => {
+    for (const r of [
+      "POST /api/branches/{branchId}/tickets",
+      "POST /api/counters/{counterId}/call-next",
+      "GET /api/branches/{branchId}/events",
+      "POST /api/tickets/{ticketId}/rating",
+    ]) {
+      expect(routes).toContain(r);
+    }
+    expect(routes.length).toBeGreaterThan(35);
+  });
+
+  it("answers 401 on every non-public route without credentials", async () => {
+    for (const route of routes.filter((r) => !PUBLIC.has(r))) {
+      const res = await t.request({
+        method: route.split(" ")[0] as string,
+        url: url(route),
+        body: bodyFor(route, other),
+      });
+      expect(res.statusCode, route).toBe(401);
+      expect(res.json(), route).toMatchObject({ error: "unauthorized", message: expect.any(String) });
+    }
+  });
+
+  it("answers 403 when a teller of one branch touches another branch", async () => {
+    const teller = await t.login("teller1");
+    for (const route of routes.filter((r) => !PUBLIC.has(r) && !SELF.has(r))) {
+      const res = await t.request({
+        method: route.split(" ")[0] as string,
+        url: url(route),
+        cookie: teller,
+        body: bodyFor(route, other),
+      });
+      expect(res.statusCode, `${route}: ${res.body}`).toBe(403);
+      expect(res.json().error).toBe("forbidden");
+    }
+  });
+
+  it("lets an auditor read the audit trail and nothing else", async () => {
+    const auditor = await t.login("auditor");
+    expect((await t.request({ method: "GET", url: "/api/audit", cookie: auditor })).statusCode).toBe(200);
+    const own: Record<string, string> = { ...other, branchId: t.branchId };
+    for (const route of routes.filter((r) => !PUBLIC.has(r) && !SELF.has(r) && r !== "GET /api/audit")) {
+      const u = (route.split(" ")[1] as string).replace(/\{(\w+)\}/g, (_m, name: string) => own[name] ?? "unknown");
+      const res = await t.request({
+        method: route.split(" ")[0] as string,
+        url: u,
+        cookie: auditor,
+        body: bodyFor(route, own),
+      });
+      expect([403, 404], `${route}: ${res.statusCode} ${res.body}`).toContain(res.statusCode);
+    }
+  });
+
+  it("stops a revoked device token at once on this instance", async () => {
+    const manager = await t.login("manager");
+    const created = (
+      await t.request({
+        method: "POST",
+        url: `/api/branches/${t.branchId}/devices`,
+        cookie: manager,
+        body: { kind: "display", name: "TV" },
+      })
+    ).json();
+    const queue = () => t.request({ method: "GET", url: `/api/branches/${t.branchId}/queue`, token: created.token });
+    expect((await queue()).statusCode).toBe(200);
+    expect(
+      (await t.request({ method: "POST", url: `/api/devices/${created.device.id}/revoke`, cookie: manager }))
+        .statusCode,
+    ).toBe(200);
+    expect((await queue()).statusCode).toBe(401);
+  });
+
+  it("slows down repeated failed logins and never stores the password in the audit trail", async () => {
+    const attempt = (password: string) =>
+      t.request({ method: "POST", url: "/api/auth/login", body: { username: "teller2", password } });
+    for (let i = 0; i < 4; i++) expect((await attempt(`wrong-${i}`)).statusCode).toBe(401);
+    const locked = await attempt("wrong-again");
+    expect(locked.statusCode).toBe(429);
+    expect(Number(locked.headers["retry-after"])).toBeGreaterThan(0);
+    t.clock.advance(60_000);
+    expect((await attempt("test-password-1")).statusCode).toBe(200);
+    const rows = await t.server.ctx.store.db.selectFrom("audit_log").select("details").execute();
+    expect(rows.some((r) => r.details?.includes("wrong-") || r.details?.includes("test-password"))).toBe(false);
+  });
+});
