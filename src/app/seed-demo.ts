@@ -1,4 +1,5 @@
 import type { CounterKind } from "../domain/counter.ts";
+import { DEFAULT_POLICY } from "../domain/dispatch/index.ts";
 import type { DeviceKind, Role } from "./actor.ts";
 import { hashPassword, newSecret, secretHash } from "./auth/passwords.ts";
 import { BRANCH_DEFAULTS } from "./config/branches.ts";
@@ -131,7 +132,7 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<DemoL
         target_wait_minutes: BRANCH_DEFAULTS.targetWaitMinutes,
         alarm_wait_minutes: BRANCH_DEFAULTS.alarmWaitMinutes,
         max_recalls: BRANCH_DEFAULTS.maxRecalls,
-        dispatch_policy: "fifo",
+        dispatch_policy: DEFAULT_POLICY,
         event_seq: 0,
         created_at: now,
       })

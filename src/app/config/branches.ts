@@ -1,4 +1,4 @@
-import { isPolicyName } from "../../domain/dispatch/index.ts";
+import { DEFAULT_POLICY, isPolicyName } from "../../domain/dispatch/index.ts";
 import type { BranchId } from "../../domain/ids.ts";
 import { isValidTimeZone } from "../../domain/local-day.ts";
 import { type Branch, findBranch, listBranches, type OpeningHours } from "../../store/branches.ts";
@@ -74,7 +74,7 @@ export async function createBranch(ctx: AppContext, actor: Actor, input: BranchI
         target_wait_minutes: input.targetWaitMinutes ?? BRANCH_DEFAULTS.targetWaitMinutes,
         alarm_wait_minutes: input.alarmWaitMinutes ?? BRANCH_DEFAULTS.alarmWaitMinutes,
         max_recalls: input.maxRecalls ?? BRANCH_DEFAULTS.maxRecalls,
-        dispatch_policy: input.dispatchPolicy ?? "fifo",
+        dispatch_policy: input.dispatchPolicy ?? DEFAULT_POLICY,
         event_seq: 0,
         created_at: now,
       })

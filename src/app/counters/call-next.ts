@@ -1,4 +1,10 @@
-import { type DispatchContext, isPolicyName, type PolicyName, resolvePolicy } from "../../domain/dispatch/index.ts";
+import {
+  DEFAULT_POLICY,
+  type DispatchContext,
+  isPolicyName,
+  type PolicyName,
+  resolvePolicy,
+} from "../../domain/dispatch/index.ts";
 import type { WaitingTicket } from "../../domain/ticket.ts";
 import { findBranch, listServices } from "../../store/branches.ts";
 import { assignCurrentTicket, type Counter } from "../../store/counters.ts";
@@ -45,7 +51,10 @@ export function callNext(ctx: AppContext, actor: Actor, counterId: string): Prom
     const branch = await findBranch(tx, counter.branchId);
     if (!branch) throw notFound("Branch", counter.branchId);
     const services = await listServices(tx, branch.id);
-    const policy = resolvePolicy(policyName(branch.dispatchPolicy) ?? "fifo", policyName(counter.dispatchPolicy));
+    const policy = resolvePolicy(
+      policyName(branch.dispatchPolicy) ?? DEFAULT_POLICY,
+      policyName(counter.dispatchPolicy),
+    );
     const context: DispatchContext = {
       now,
       targetWaitMinutes: branch.targetWaitMinutes,

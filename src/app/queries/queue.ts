@@ -1,15 +1,14 @@
-import type { BranchId } from "../../domain/ids.ts";
+import type { BranchId, TicketId } from "../../domain/ids.ts";
 import { MINUTE_MS } from "../../domain/ids.ts";
 import { localDay } from "../../domain/local-day.ts";
-import { estimateWait } from "../../domain/wait-estimate.ts";
-import { findBranch, listServices } from "../../store/branches.ts";
-import { listCounters } from "../../store/counters.ts";
-import { listWaitingTickets, toTicket, toWaitingTicket } from "../../store/tickets.ts";
+import type { WaitingTicket } from "../../domain/ticket.ts";
+import { toTicket, toWaitingTicket } from "../../store/tickets.ts";
 import { BRANCH_READERS, requireBranchAccess } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { type CounterView, counterView } from "../counters/counter-view.ts";
 import { notFound } from "../errors.ts";
+import { loadBranchNow, predictBranch, standingOf } from "../tickets/standing.ts";
 import { type TicketView, ticketView } from "../views.ts";
 
 export interface QueueSnapshot {
@@ -46,34 +45,28 @@ export interface QueueSnapshot {
 export async function queueSnapshot(ctx: AppContext, actor: Actor, branchId: string): Promise<QueueSnapshot> {
   requireBranchAccess(actor, branchId as BranchId, BRANCH_READERS, ["display", "kiosk"]);
   const db = ctx.store.db;
-  const branch = await findBranch(db, branchId);
-  if (!branch) throw notFound("Branch", branchId);
   const now = ctx.clock();
-  const [services, counters, waitingTickets, called] = await Promise.all([
-    listServices(db, branch.id),
-    listCounters(db, branch.id),
-    listWaitingTickets(db, branch.id),
+  const [loaded, called] = await Promise.all([
+    loadBranchNow(db, branchId, now),
     db
       .selectFrom("tickets")
       .selectAll()
-      .where("branch_id", "=", branch.id)
-      .where("day", "=", localDay(now, branch.timezone))
+      .where("branch_id", "=", branchId)
       .where("called_at", "is not", null)
       .where("counter_id", "is not", null)
       .orderBy("called_at", "desc")
       .limit(10)
       .execute(),
   ]);
-  const expected = new Map(services.map((s) => [s.id, s.expectedMinutes]));
-  const open = counters.filter((c) => c.state === "open");
+  if (!loaded) throw notFound("Branch", branchId);
+  const { state } = loaded;
+  const { branch, services, counters } = state;
+  const today = localDay(now, branch.timezone);
+  const waitingTickets = state.waiting;
   const waiting = waitingTickets.map(toWaitingTicket);
   const byNumber = new Map(counters.map((c) => [c.id as string, c.number]));
-  const estimates = new Map(
-    waiting.map((w) => [
-      w.id as string,
-      estimateWait({ waiting, ticket: w, openCounters: open, expectedMinutes: expected }),
-    ]),
-  );
+  const predicted = predictBranch(state, waiting, now);
+  const estimates = new Map(waiting.map((w) => [w.id as string, standingOf(state, waiting, w, predicted)]));
   const waitingViews = waitingTickets.map((t) => {
     const e = estimates.get(t.id);
     return {
@@ -89,40 +82,41 @@ export async function queueSnapshot(ctx: AppContext, actor: Actor, branchId: str
     alarmWaitMinutes: branch.alarmWaitMinutes,
     services: services.map((s) => {
       const mine = waitingViews.filter((w) => w.serviceId === s.id);
-      const newcomer = {
-        id: "" as never,
+      const newcomer: WaitingTicket = {
+        id: `~new-${s.id}` as TicketId,
         branchId: branch.id,
         serviceId: s.id,
-        priority: "normal" as const,
+        priority: "normal",
         issuedAt: now,
         queuedAt: now,
         appointmentAt: null,
         targetCounterId: null,
       };
+      const line = [...waiting, newcomer];
+      const forNewcomer = predictBranch(state, line, now, newcomer.id);
       return {
         serviceId: s.id,
         code: s.code,
         prefix: s.prefix,
         waiting: mine.length,
         longestWaitMinutes: mine.reduce((m, w) => Math.max(m, w.waitedMinutes), 0),
-        estimatedWaitMinutes: estimateWait({
-          waiting: [...waiting, newcomer],
-          ticket: newcomer,
-          openCounters: open,
-          expectedMinutes: expected,
-        }).minutes,
+        estimatedWaitMinutes: standingOf(state, line, newcomer, forNewcomer).minutes,
       };
     }),
     counters: await Promise.all(counters.map((c) => counterView(db, c))),
     waiting: waitingViews,
-    recentCalls: called.map(toTicket).map((t) => ({
-      ticketId: t.id,
-      number: t.number,
-      serviceId: t.serviceId,
-      counterId: t.counterId as string,
-      counterNumber: byNumber.get(t.counterId as string) ?? 0,
-      calledAt: new Date(t.calledAt as number).toISOString(),
-      status: t.status,
-    })),
+    // The ten latest calls of any day, kept if today's: today's calls are all later than earlier days'.
+    recentCalls: called
+      .map(toTicket)
+      .filter((t) => t.day === today)
+      .map((t) => ({
+        ticketId: t.id,
+        number: t.number,
+        serviceId: t.serviceId,
+        counterId: t.counterId as string,
+        counterNumber: byNumber.get(t.counterId as string) ?? 0,
+        calledAt: new Date(t.calledAt as number).toISOString(),
+        status: t.status,
+      })),
   };
 }

@@ -15,7 +15,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, ticketId: string)
   requireBranchAccess(actor, t.branchId as BranchId, BRANCH_READERS);
   const counter = t.counterId ? await findCounter(ctx.store.db, t.counterId) : undefined;
   if (t.status !== "waiting") return ticketView(t, counter?.number ?? null);
-  const standing = await ticketStanding(ctx.store.db, toWaitingTicket(t));
+  const standing = await ticketStanding(ctx.store.db, toWaitingTicket(t), ctx.clock());
   return ticketView(t, null, { position: standing.position, estimatedWaitMinutes: standing.minutes });
 }
 
@@ -47,7 +47,8 @@ export async function publicTicket(ctx: AppContext, ticketId: string): Promise<P
     findService(db, t.serviceId),
     t.counterId ? findCounter(db, t.counterId) : undefined,
   ]);
-  const standing = t.status === "waiting" ? await ticketStanding(db, toWaitingTicket(t)) : { position: 0, minutes: 0 };
+  const standing =
+    t.status === "waiting" ? await ticketStanding(db, toWaitingTicket(t), ctx.clock()) : { position: 0, minutes: 0 };
   const showCounter = t.status === "called" || t.status === "serving";
   return {
     id: t.id,
