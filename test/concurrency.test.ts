@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildServer, type Server } from "../src/http/server.ts";
+import { openStore } from "../src/store/connect.ts";
+import type { Store } from "../src/store/store.ts";
+import { DB_KINDS } from "./support/databases.ts";
+import { demoIds, startTestServer, type TestServer } from "./support/harness.ts";
+
+const TICKETS = 1000;
+
+describe.each(DB_KINDS)("concurrent dispatch on %s", (kind) => {
+  let t: TestServer;
+  let second: { server: Server; store: Store } | undefined;
+  let ids: Awaited<ReturnType<typeof demoIds>>;
+
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+    ids = await demoIds(t);
+    if (kind === "postgres") {
+      // A second app instance on the same database: counters 5–8 call through it.
+      const store = openStore(t.location);
+      second = { server: await buildServer({ store, clock: () => t.clock.now }), store };
+    }
+  });
+  afterAll(async () => {
+    if (second) {
+      await second.server.close();
+      await second.store.close();
+    }
+    await t?.close();
+  });
+
+  it(`drains ${TICKETS} tickets with 8 counters calling in parallel, each ticket called exactly once`, async () => {
+    const kiosk = t.deviceToken("kiosk");
+    const codes = ["CASH", "TRANSFER", "WEALTH", "CASH", "TRANSFER"];
+    for (let i = 0; i < TICKETS; i += 50) {
+      const batch = Array.from({ length: Math.min(50, TICKETS - i) }, (_, j) =>
+        t.request({ method: "POST", url: `/api/branches/${t.branchId}/tickets`, token: kiosk, body: { serviceId: ids.services.get(codes[(i + j) % codes.length] as string) } }),
+      );
+      for (const res of await Promise.all(batch)) expect(res.statusCode).toBe(201);
+    }
+
+    const called: string[] = [];
+    const counters = Array.from({ length: 8 }, (_, i) => i + 1);
+    await Promise.all(
+      counters.map(async (n) => {
+        const app = second && n > 4 ? second.server.app : t.server.app;
+        const cookie = await t.login(`teller${n}`);
+        const post = (url: string) => app.inject({ method: "POST", url, headers: { cookie }, payload: {} });
+        expect((await post(`/api/counters/${ids.counters.get(n)}/sign-in`)).statusCode).toBe(200);
+        for (;;) {
+          const res = await post(`/api/counters/${ids.counters.get(n)}/call-next`);
+          if (res.statusCode === 204) return;
+          expect(res.statusCode, res.body).toBe(200);
+          const ticket = res.json().ticket as { id: string; counterNumber: number };
+          expect(ticket.counterNumber).toBe(n);
+          called.push(ticket.id);
+          expect((await post(`/api/tickets/${ticket.id}/start`)).statusCode).toBe(200);
+          expect((await post(`/api/tickets/${ticket.id}/complete`)).statusCode).toBe(200);
+        }
+      }),
+    );
+
+    expect(called).toHaveLength(TICKETS);
+    expect(new Set(called).size).toBe(TICKETS);
+    const db = t.server.ctx.store.db;
+    const calls = await db.selectFrom("ticket_transitions").select(["ticket_id"]).where("action", "=", "call").execute();
+    expect(calls).toHaveLength(TICKETS);
+    expect(new Set(calls.map((c) => c.ticket_id)).size).toBe(TICKETS);
+    const notDone = await db.selectFrom("tickets").select("id").where("status", "!=", "done").execute();
+    expect(notDone).toHaveLength(0);
+  });
+
+  it("gives one counter one ticket when its teller double-clicks call-next", async () => {
+    const kiosk = t.deviceToken("kiosk");
+    for (let i = 0; i < 3; i++) {
+      await t.request({ method: "POST", url: `/api/branches/${t.branchId}/tickets`, token: kiosk, body: { serviceId: ids.services.get("CASH") } });
+    }
+    const cookie = await t.login("teller1");
+    const call = (app: Server["app"]) => app.inject({ method: "POST", url: `/api/counters/${ids.counters.get(1)}/call-next`, headers: { cookie } });
+    const results = await Promise.all([call(t.server.app), call((second ?? t).server.app)]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const waiting = await t.server.ctx.store.db.selectFrom("tickets").select("id").where("status", "=", "waiting").execute();
+    expect(waiting).toHaveLength(2);
+  });
+});
