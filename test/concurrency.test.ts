@@ -34,7 +34,12 @@ describe.each(DB_KINDS)("concurrent dispatch on %s", (kind) => {
     const codes = ["CASH", "TRANSFER", "WEALTH", "CASH", "TRANSFER"];
     for (let i = 0; i < TICKETS; i += 50) {
       const batch = Array.from({ length: Math.min(50, TICKETS - i) }, (_, j) =>
-        t.request({ method: "POST", url: `/api/branches/${t.branchId}/tickets`, token: kiosk, body: { serviceId: ids.services.get(codes[(i + j) % codes.length] as string) } }),
+        t.request({
+          method: "POST",
+          url: `/api/branches/${t.branchId}/tickets`,
+          token: kiosk,
+          body: { serviceId: ids.services.get(codes[(i + j) % codes.length] as string) },
+        }),
       );
       for (const res of await Promise.all(batch)) expect(res.statusCode).toBe(201);
     }
@@ -63,7 +68,11 @@ describe.each(DB_KINDS)("concurrent dispatch on %s", (kind) => {
     expect(called).toHaveLength(TICKETS);
     expect(new Set(called).size).toBe(TICKETS);
     const db = t.server.ctx.store.db;
-    const calls = await db.selectFrom("ticket_transitions").select(["ticket_id"]).where("action", "=", "call").execute();
+    const calls = await db
+      .selectFrom("ticket_transitions")
+      .select(["ticket_id"])
+      .where("action", "=", "call")
+      .execute();
     expect(calls).toHaveLength(TICKETS);
     expect(new Set(calls.map((c) => c.ticket_id)).size).toBe(TICKETS);
     const notDone = await db.selectFrom("tickets").select("id").where("status", "!=", "done").execute();
@@ -73,13 +82,23 @@ describe.each(DB_KINDS)("concurrent dispatch on %s", (kind) => {
   it("gives one counter one ticket when its teller double-clicks call-next", async () => {
     const kiosk = t.deviceToken("kiosk");
     for (let i = 0; i < 3; i++) {
-      await t.request({ method: "POST", url: `/api/branches/${t.branchId}/tickets`, token: kiosk, body: { serviceId: ids.services.get("CASH") } });
+      await t.request({
+        method: "POST",
+        url: `/api/branches/${t.branchId}/tickets`,
+        token: kiosk,
+        body: { serviceId: ids.services.get("CASH") },
+      });
     }
     const cookie = await t.login("teller1");
-    const call = (app: Server["app"]) => app.inject({ method: "POST", url: `/api/counters/${ids.counters.get(1)}/call-next`, headers: { cookie } });
+    const call = (app: Server["app"]) =>
+      app.inject({ method: "POST", url: `/api/counters/${ids.counters.get(1)}/call-next`, headers: { cookie } });
     const results = await Promise.all([call(t.server.app), call((second ?? t).server.app)]);
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
-    const waiting = await t.server.ctx.store.db.selectFrom("tickets").select("id").where("status", "=", "waiting").execute();
+    const waiting = await t.server.ctx.store.db
+      .selectFrom("tickets")
+      .select("id")
+      .where("status", "=", "waiting")
+      .execute();
     expect(waiting).toHaveLength(2);
   });
 });
