@@ -79,21 +79,22 @@ export type TicketAction = (typeof TicketAction)[keyof typeof TicketAction];
  * `transfer` puts the ticket back in line (waiting) under another business type or counter.
  * `resume` returns a parked ticket to the line (the teller calls it again when ready).
  */
-const TRANSITIONS: Readonly<Record<TicketAction, { readonly from: readonly TicketStatus[]; readonly to: TicketStatus }>> =
-  Object.freeze({
-    call: { from: ["waiting"], to: "called" },
-    recall: { from: ["called"], to: "called" },
-    start: { from: ["called"], to: "serving" },
-    complete: { from: ["serving"], to: "done" },
-    "no-show": { from: ["called"], to: "no_show" },
-    transfer: { from: ["waiting", "called", "serving", "parked"], to: "waiting" },
-    park: { from: ["called", "serving"], to: "parked" },
-    resume: { from: ["parked"], to: "waiting" },
-    cancel: { from: ["waiting", "called", "parked"], to: "cancelled" },
-    redirect: { from: ["waiting", "called"], to: "redirected" },
-    prioritize: { from: ["waiting"], to: "waiting" },
-    rate: { from: ["done"], to: "done" },
-  });
+const TRANSITIONS: Readonly<
+  Record<TicketAction, { readonly from: readonly TicketStatus[]; readonly to: TicketStatus }>
+> = Object.freeze({
+  call: { from: ["waiting"], to: "called" },
+  recall: { from: ["called"], to: "called" },
+  start: { from: ["called"], to: "serving" },
+  complete: { from: ["serving"], to: "done" },
+  "no-show": { from: ["called"], to: "no_show" },
+  transfer: { from: ["waiting", "called", "serving", "parked"], to: "waiting" },
+  park: { from: ["called", "serving"], to: "parked" },
+  resume: { from: ["parked"], to: "waiting" },
+  cancel: { from: ["waiting", "called", "parked"], to: "cancelled" },
+  redirect: { from: ["waiting", "called"], to: "redirected" },
+  prioritize: { from: ["waiting"], to: "waiting" },
+  rate: { from: ["done"], to: "done" },
+});
 
 export type TransitionCheck =
   | { readonly ok: true; readonly to: TicketStatus }

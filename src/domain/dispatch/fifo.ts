@@ -6,6 +6,7 @@ export const fifo: DispatchPolicy = (waiting, counter) => {
   const eligible = eligibleTickets(waiting, counter);
   return pickBest(
     eligible,
-    (a, b) => Number(b.targetCounterId === counter.id) - Number(a.targetCounterId === counter.id) || byLinePosition(a, b),
+    (a, b) =>
+      Number(b.targetCounterId === counter.id) - Number(a.targetCounterId === counter.id) || byLinePosition(a, b),
   );
 };
