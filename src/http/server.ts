@@ -19,6 +19,7 @@ import { authRoutes } from "./routes/auth.ts";
 import { branchRoutes } from "./routes/branches.ts";
 import { counterRoutes } from "./routes/counters.ts";
 import { eventRoutes } from "./routes/events.ts";
+import { planningRoutes } from "./routes/planning.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { ticketRoutes } from "./routes/tickets.ts";
 import { ErrorSchema } from "./schemas.ts";
@@ -94,6 +95,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   ticketRoutes(app, ctx);
   adminRoutes(app, ctx);
   eventRoutes(app, ctx, hub);
+  planningRoutes(app, ctx);
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
   const webRoot = options.webRoot ? resolve(options.webRoot) : undefined;
