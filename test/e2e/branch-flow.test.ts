@@ -154,7 +154,9 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
     await expect.poll(() => counter.getByTestId("current-number").textContent()).toBe(ticketNumber);
 
     const sentence = `请${ticketNumber}号到1号窗口办理`;
-    await expect.poll(async () => (await display.getByTestId("latest-call").textContent()) ?? "").toContain(ticketNumber);
+    await expect
+      .poll(async () => (await display.getByTestId("latest-call").textContent()) ?? "")
+      .toContain(ticketNumber);
     await expect.poll(async () => (await spoken(display)).map((s) => s.text)).toContain(sentence);
     expect((await spoken(display)).find((s) => s.text === sentence)?.lang).toBe("zh-CN");
     await expect.poll(() => waitingCount("A")).toBe(0);
@@ -172,6 +174,10 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
     await shootBoth(rate, "rate-serving");
     await counter.getByTestId("notes").fill("客户咨询理财产品 / asked about wealth products");
     await shootBoth(counter, "counter");
+    // The screenshots reloaded the page: wait until the workstation knows its ticket again.
+    await expect.poll(() => counter.getByTestId("act-complete").isEnabled()).toBe(true);
+    await counter.getByTestId("notes").fill("客户咨询理财产品 / asked about wealth products");
+    await counter.locator("body").click({ position: { x: 5, y: 300 } });
     await counter.keyboard.press("c");
     await expect.poll(() => counter.getByTestId("act-callNext").isEnabled()).toBe(true);
 
@@ -182,7 +188,9 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
     await shoot(rate, "rate-thanks");
 
     await expect.poll(() => lobby.getByTestId("stat-served").textContent(), { timeout: 10_000 }).toContain("1");
-    await expect.poll(() => lobby.getByTestId("stat-satisfaction").textContent(), { timeout: 10_000 }).toContain("100%");
+    await expect
+      .poll(() => lobby.getByTestId("stat-satisfaction").textContent(), { timeout: 10_000 })
+      .toContain("100%");
     await expect.poll(() => lobby.getByTestId("stat-issued").textContent()).toContain("1");
   });
 
@@ -198,6 +206,7 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
     const [p, s, c, r, x] = numbers as [string, string, string, string, string];
     await lobby.getByTestId(`waiting-row-${x}`).waitFor();
     await shootBoth(lobby, "lobby");
+    await lobby.getByTestId(`waiting-row-${x}`).waitFor();
 
     await lobby.getByTestId(`triage-priority-${p}`).click();
     await chooseOption(lobby, "priority-select", "老年人");
@@ -209,6 +218,8 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
     await lobby.locator("#transfer-ok").click();
     await expect.poll(() => lobby.getByTestId(`waiting-row-${s}`).textContent()).toContain("转账");
 
+    await lobby.getByTestId("counter-open-2").click();
+    await expect.poll(() => lobby.getByTestId("counter-state-2").textContent()).toContain("开放");
     await lobby.getByTestId(`triage-counter-${c}`).click();
     await chooseOption(lobby, "transfer-target", "2号窗口");
     await lobby.locator("#transfer-ok").click();
@@ -255,9 +266,15 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
     await admin.locator("#nameEn").fill("Duplicate");
     await admin.locator("#services-save").click();
     await expect
-      .poll(async () => (await admin.locator(".ant-modal .ant-form-item-explain-error, [data-testid=form-error]").allTextContents()).join(" "))
+      .poll(async () =>
+        (
+          await admin.locator(".ant-modal .ant-form-item-explain-error, [data-testid=form-error]").allTextContents()
+        ).join(" "),
+      )
       .toMatch(/\S/);
     await shoot(admin, "admin-error");
+    await admin.keyboard.press("Escape");
+    await admin.locator(".ant-modal-wrap").first().waitFor({ state: "hidden" });
 
     await admin.getByRole("tab", { name: "设备" }).click();
     await admin.getByTestId("devices-create").click();
@@ -287,9 +304,13 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
     await counter.getByTestId("act-callNext").waitFor();
     await expect.poll(() => counter.getByTestId("act-callNext").isEnabled()).toBe(true);
     await counter.getByTestId("act-callNext").click();
-    await expect.poll(async () => (await counter.getByTestId("current-number").textContent()) ?? "").toMatch(/^[A-Z]\d{3}$/);
+    await expect
+      .poll(async () => (await counter.getByTestId("current-number").textContent()) ?? "")
+      .toMatch(/^[A-Z]\d{3}$/);
     const called = (await counter.getByTestId("current-number").textContent()) ?? "";
-    await expect.poll(async () => (await display.getByTestId("latest-call").textContent()) ?? "", { timeout: 15_000 }).toContain(called);
+    await expect
+      .poll(async () => (await display.getByTestId("latest-call").textContent()) ?? "", { timeout: 15_000 })
+      .toContain(called);
     await expect.poll(async () => (await spoken(display)).length).toBeGreaterThan(before);
   });
 });

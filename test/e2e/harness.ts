@@ -26,13 +26,18 @@ export async function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
 
 export function ensureWebBuild(): void {
-  const result = spawnSync(process.execPath, [join(ROOT, "scripts/ensure-web-build.mjs")], { cwd: ROOT, stdio: "inherit" });
+  const result = spawnSync(process.execPath, [join(ROOT, "scripts/ensure-web-build.mjs")], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
   if (result.status !== 0) throw new Error("web build failed");
 }
 
@@ -54,7 +59,11 @@ export async function startServer(port: number, dbPath: string, previous?: Devic
   const child: ChildProcess = spawn(
     join(ROOT, "node_modules/.bin/tsx"),
     ["src/cli.ts", "serve", "--demo", "--port", String(port), "--db", dbPath],
-    { cwd: ROOT, env: { ...process.env, DATANG_DEMO_PASSWORD: PASSWORD, NODE_ENV: "test" }, stdio: ["ignore", "pipe", "pipe"] },
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATANG_DEMO_PASSWORD: PASSWORD, NODE_ENV: "test" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
@@ -73,7 +82,11 @@ export async function startServer(port: number, dbPath: string, previous?: Devic
     await new Promise((r) => setTimeout(r, 100));
   }
   const token = (kind: string): string => new RegExp(`^\\s*${kind}\\s+(\\S+)`, "m").exec(output)?.[1] ?? "";
-  const tokens: DeviceTokens = previous ?? { kiosk: token("kiosk"), display: token("display"), rating_pad: token("rating_pad") };
+  const tokens: DeviceTokens = previous ?? {
+    kiosk: token("kiosk"),
+    display: token("display"),
+    rating_pad: token("rating_pad"),
+  };
   return {
     port,
     dbPath,
@@ -104,7 +117,9 @@ const MIME: Record<string, string> = {
  * The server is meant to serve web/dist itself. Where it does not (yet), this stand-in serves the built app
  * and forwards /api (event streams included) to the server, so the pages are still tested against the real API.
  */
-export async function webOrigin(apiPort: number): Promise<{ origin: string; close: () => Promise<void>; proxied: boolean }> {
+export async function webOrigin(
+  apiPort: number,
+): Promise<{ origin: string; close: () => Promise<void>; proxied: boolean }> {
   const direct = `http://127.0.0.1:${apiPort}`;
   const probe = await fetch(`${direct}/kiosk`).catch(() => null);
   if (probe?.ok && (probe.headers.get("content-type") ?? "").includes("text/html")) {
@@ -169,7 +184,10 @@ export const SPEECH_STUB = `
   }
 `;
 
-export async function newContext(browser: Browser, viewport: { width: number; height: number }): Promise<BrowserContext> {
+export async function newContext(
+  browser: Browser,
+  viewport: { width: number; height: number },
+): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
   context.setDefaultTimeout(10_000);
   await context.addInitScript(SPEECH_STUB);

@@ -70,6 +70,7 @@ export function EntityTab<R extends { readonly id: string }, F extends object>({
   extraActions,
   testId,
   canCreate = true,
+  canEdit = true,
   loading,
 }: {
   readonly rows: readonly R[];
@@ -81,6 +82,7 @@ export function EntityTab<R extends { readonly id: string }, F extends object>({
   readonly extraActions?: (row: R) => ReactNode;
   readonly testId: string;
   readonly canCreate?: boolean;
+  readonly canEdit?: boolean;
   readonly loading?: boolean;
 }) {
   const { t } = useTranslation();
@@ -135,9 +137,11 @@ export function EntityTab<R extends { readonly id: string }, F extends object>({
             key: "actions",
             render: (_, row) => (
               <Space size={4}>
-                <Button size="small" onClick={() => open(row)} data-testid={`${testId}-edit-${row.id}`}>
-                  {t("common.edit")}
-                </Button>
+                {canEdit ? (
+                  <Button size="small" onClick={() => open(row)} data-testid={`${testId}-edit-${row.id}`}>
+                    {t("common.edit")}
+                  </Button>
+                ) : null}
                 {extraActions?.(row)}
               </Space>
             ),

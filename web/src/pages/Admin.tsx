@@ -569,7 +569,7 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
         testId="devices"
         canCreate={false}
         rows={devices}
-        fieldNames={["name"]}
+        fieldNames={[]}
         columns={[
           { title: t("admin.name"), dataIndex: "name", key: "n" },
           { title: t("admin.deviceKind"), key: "k", render: (_, d) => t(`admin.${d.kind}`) },
@@ -588,16 +588,11 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
               d.revokedAt ? <Tag color="red">{t("admin.revoked")}</Tag> : <Tag color="green">{t("admin.active")}</Tag>,
           },
         ]}
-        toForm={(d) => ({ name: d?.name ?? "" })}
-        save={async (values, editing) => {
-          if (editing !== null) await api.patch(`/api/devices/${editing.id}`, { name: values.name });
-          load();
-        }}
-        fields={() => (
-          <Form.Item name="name" label={t("admin.name")} rules={required(t("common.required"))}>
-            <Input maxLength={64} />
-          </Form.Item>
-        )}
+        // The API has no device edit: a device is created, paired and revoked.
+        canEdit={false}
+        toForm={() => ({})}
+        save={async () => undefined}
+        fields={() => null}
         extraActions={(d) =>
           d.revokedAt ? null : (
             <Popconfirm

@@ -248,7 +248,10 @@ function Workstation() {
         data-testid="counter-select"
         options={[...counters]
           .sort((a, b) => Number(a.number) - Number(b.number))
-          .map((c) => ({ value: c.id, label: `${t("common.counterN", { n: c.number })} ${c.name ?? ""}` }))}
+          .map((c) => {
+            const label = t("common.counterN", { n: c.number });
+            return { value: c.id, label: c.name && c.name !== label ? `${label} · ${c.name}` : label };
+          })}
       />
       {counter !== null && !signedIn ? (
         <Button
