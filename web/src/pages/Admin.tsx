@@ -272,9 +272,9 @@ function ServicesTab({
             <Form.Item
               name="prefix"
               label={t("admin.prefix")}
-              rules={[...required(t("common.required")), { pattern: /^[A-Z]{1,2}$/, message: "A–Z" }]}
+              rules={[...required(t("common.required")), { pattern: /^[A-Z]{1,3}$/, message: "A–Z" }]}
             >
-              <Input maxLength={2} style={{ width: 80 }} data-testid="service-prefix" />
+              <Input maxLength={3} style={{ width: 80 }} data-testid="service-prefix" />
             </Form.Item>
             <Form.Item name="expectedMinutes" label={t("admin.expectedMinutes")} rules={required(t("common.required"))}>
               <InputNumber min={1} max={240} data-testid="service-minutes" />
