@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  assertServesWeb,
   chromiumAvailable,
   ensureWebBuild,
   freePort,
@@ -11,7 +12,6 @@ import {
   shoot,
   startServer,
   tempDb,
-  webOrigin,
 } from "./harness.ts";
 
 const TV = { width: 1920, height: 1080 };
@@ -49,7 +49,6 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
   const db = tempDb();
   let server: RunningServer;
   let origin = "";
-  let closeOrigin: () => Promise<void> = async () => undefined;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   let display: Page;
@@ -72,17 +71,13 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
   beforeAll(async () => {
     ensureWebBuild();
     server = await startServer(await freePort(), db.path);
-    const web = await webOrigin(server.port);
-    origin = web.origin;
-    closeOrigin = web.close;
-    if (web.proxied) console.warn("the server does not serve web/dist yet; testing through the harness's static proxy");
+    origin = await assertServesWeb(server.port);
     browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
-    await closeOrigin();
     await server?.stop();
     db.cleanup();
   });

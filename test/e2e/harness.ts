@@ -3,11 +3,10 @@
  * database, Debian's Chromium through playwright-core, and screenshots under test-output/screenshots.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
-import { extname, join, normalize } from "node:path";
+import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
@@ -104,62 +103,15 @@ export async function startServer(port: number, dbPath: string, previous?: Devic
   };
 }
 
-const MIME: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript",
-  ".css": "text/css",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".json": "application/json",
-};
-
-/**
- * The server is meant to serve web/dist itself. Where it does not (yet), this stand-in serves the built app
- * and forwards /api (event streams included) to the server, so the pages are still tested against the real API.
- */
-export async function webOrigin(
-  apiPort: number,
-): Promise<{ origin: string; close: () => Promise<void>; proxied: boolean }> {
-  const direct = `http://127.0.0.1:${apiPort}`;
-  const probe = await fetch(`${direct}/kiosk`).catch(() => null);
-  if (probe?.ok && (probe.headers.get("content-type") ?? "").includes("text/html")) {
-    return { origin: direct, close: async () => undefined, proxied: false };
+/** The server serves the built app itself (web/dist, SPA fallback); fail early and clearly if it does not. */
+export async function assertServesWeb(port: number): Promise<string> {
+  const origin = `http://127.0.0.1:${port}`;
+  const answer = await fetch(`${origin}/kiosk`);
+  const type = answer.headers.get("content-type") ?? "";
+  if (!answer.ok || !type.includes("text/html")) {
+    throw new Error(`the server does not serve web/dist at /kiosk (got ${answer.status} ${type})`);
   }
-  const dist = join(ROOT, "web/dist");
-  const server: Server = createServer((req, res) => {
-    const url = req.url ?? "/";
-    if (url.startsWith("/api/")) {
-      const upstream = httpRequest(
-        { host: "127.0.0.1", port: apiPort, path: url, method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on("error", () => {
-        if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
-        res.end('{"error":"bad_gateway","message":"server unreachable"}');
-      });
-      req.pipe(upstream);
-      return;
-    }
-    const path = normalize(decodeURIComponent(url.split("?")[0] ?? "/")).replace(/^(\.\.[/\\])+/, "");
-    let file = join(dist, path);
-    if (!file.startsWith(dist) || !existsSync(file) || path === "/") file = join(dist, "index.html");
-    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" });
-    res.end(readFileSync(file));
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    proxied: true,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return origin;
 }
 
 export async function launchBrowser(): Promise<Browser> {
