@@ -1,0 +1,201 @@
+/**
+ * `npm run bench`: the server benchmark of issue 2. Prints ONE JSON line on stdout (progress on stderr):
+ * a bare Fastify route as the ceiling, issue-ticket and a mixed teller load on SQLite and PostgreSQL
+ * (64 connections, autocannon, real server processes on 127.0.0.1), and SSE fan-out to 2,000 clients
+ * with the server's RSS. Every child process and the throwaway PostgreSQL cluster are stopped at the end,
+ * also on error.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os, { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Datang, prepareSeats, startDatang } from "./lib/datang.ts";
+import { bareLoad, CONNECTIONS, DURATION_S, issueLoad, type LoadFigures, mixedLoad } from "./lib/load.ts";
+import { type PgCluster, startPostgres } from "./lib/postgres.ts";
+import { CHILD_NOFILE, log, onExit, openFileLimits, startNode, stopAll } from "./lib/procs.ts";
+import { type SseFigures, sseFanout } from "./lib/sse.ts";
+import { round } from "./lib/stats.ts";
+
+const SSE_CLIENTS = Number(process.env.BENCH_SSE_CLIENTS ?? 2000);
+const SSE_ROUNDS = 20;
+const TARGET_RATIO = 0.5;
+const TARGET_SSE_P99_MS = 250;
+const TARGET_RSS_MB = 300;
+/** The whole run is bounded: a hang anywhere ends it (and its children) instead of waiting forever. */
+const OVERALL_TIMEOUT_MS = 6 * 60_000;
+
+interface Bare {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+type Load = Bare & { ratio: number; errors: number; firstSecond: number; lastSecond: number };
+interface DbFigures {
+  issue: Load;
+  mixed: Load;
+}
+
+/**
+ * This process holds the SSE client sockets; servers raise their own limit (see procs.ts). Node already
+ * lifts its soft limit to the hard one at start-up, so when that is still too low we re-run ourselves
+ * under a shell that raises the hard limit (possible as root), once.
+ */
+function ensureDescriptors(): boolean {
+  const need = SSE_CLIENTS + 1024;
+  const { soft, hard } = openFileLimits();
+  log(`open-file limit of the bench: soft ${soft}, hard ${hard}; needs ~${need}; servers get ${CHILD_NOFILE}`);
+  if (soft >= need) return true;
+  if (process.env.DATANG_BENCH_REEXEC === "1") throw new Error(`cannot raise the open-file limit to ${need}`);
+  log(`raising it with ulimit -n ${CHILD_NOFILE} and re-running`);
+  const result = spawnSync(
+    "sh",
+    [
+      "-c",
+      `ulimit -n ${CHILD_NOFILE} && exec "$0" "$@"`,
+      process.execPath,
+      ...process.execArgv,
+      ...process.argv.slice(1),
+    ],
+    { stdio: "inherit", env: { ...process.env, DATANG_BENCH_REEXEC: "1" } },
+  );
+  process.exitCode = result.status ?? 1;
+  return false;
+}
+
+function load(f: LoadFigures, bare: Bare): Load {
+  return {
+    rps: f.rps,
+    p50: f.p50,
+    p99: f.p99,
+    ratio: round(f.rps / bare.rps, 3),
+    errors: f.errors,
+    firstSecond: f.firstSecond,
+    lastSecond: f.lastSecond,
+  };
+}
+
+async function measureDb(kind: string, location: () => Promise<string>, bare: Bare): Promise<DbFigures> {
+  // A fresh server and database per load: the issue load leaves tens of thousands of waiting tickets
+  // behind, which is not the state a branch's tellers work in.
+  let server: Datang = await startDatang(await location());
+  let issue: LoadFigures;
+  try {
+    issue = await issueLoad(server);
+  } finally {
+    await server.stop();
+  }
+  server = await startDatang(await location());
+  try {
+    const seats = await prepareSeats(server, CONNECTIONS);
+    const mixed = await mixedLoad(server, seats);
+    log(`${kind}: done`);
+    return { issue: load(issue, bare), mixed: load(mixed, bare) };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measureBare(): Promise<Bare> {
+  const server = await startNode(join(import.meta.dirname, "lib/bare-server.ts"), ["0"], /listening \d+/);
+  try {
+    const port = /listening (\d+)/.exec(server.output())?.[1];
+    const f = await bareLoad(`http://127.0.0.1:${port}`);
+    return { rps: f.rps, p50: f.p50, p99: f.p99 };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  if (!ensureDescriptors()) return;
+  const startedAt = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), "datang-bench-"));
+  onExit(() => rmSync(dir, { recursive: true, force: true }));
+  let pg: PgCluster | undefined;
+  try {
+    // The ceiling is measured before and after the database loads and averaged: on a shared machine the
+    // load of other processes changes during the run, and the ratio should not hinge on one moment.
+    const bareFirst = await measureBare();
+    const loadAverage = [os.loadavg()[0] ?? 0];
+
+    let n = 0;
+    const sqlite = await measureDb("SQLite", async () => join(dir, `sqlite-${++n}`, "datang.db"), bareFirst);
+
+    pg = await startPostgres();
+    let postgres: DbFigures | { skipped: string };
+    if (pg) {
+      const cluster = pg;
+      let m = 0;
+      postgres = await measureDb("PostgreSQL", () => cluster.createDatabase(`datang_bench_${++m}`), bareFirst);
+    } else {
+      log("PostgreSQL: no server binaries and no BENCH_DATABASE_URL, skipped");
+      postgres = { skipped: "no PostgreSQL server binaries and no BENCH_DATABASE_URL" };
+    }
+
+    const bareLast = await measureBare();
+    loadAverage.push(os.loadavg()[0] ?? 0);
+    const bare = {
+      rps: round((bareFirst.rps + bareLast.rps) / 2, 0),
+      p50: Math.max(bareFirst.p50, bareLast.p50),
+      p99: Math.max(bareFirst.p99, bareLast.p99),
+      runs: [bareFirst.rps, bareLast.rps],
+    };
+    for (const figures of [sqlite, ...("issue" in postgres ? [postgres] : [])]) {
+      for (const l of [figures.issue, figures.mixed]) l.ratio = round(l.rps / bare.rps, 3);
+    }
+
+    // Fan-out on the durable default (SQLite); delivery is in-process on either database.
+    const sseServer = await startDatang(join(dir, "sqlite-sse", "datang.db"));
+    let sse: SseFigures;
+    try {
+      sse = await sseFanout(sseServer, SSE_CLIENTS, SSE_ROUNDS);
+    } finally {
+      await sseServer.stop();
+    }
+
+    const pgMet = "issue" in postgres ? postgres : undefined;
+    const targets = {
+      ratio: TARGET_RATIO,
+      sqliteIssue: sqlite.issue.ratio >= TARGET_RATIO,
+      sqliteMixed: sqlite.mixed.ratio >= TARGET_RATIO,
+      postgresIssue: pgMet ? pgMet.issue.ratio >= TARGET_RATIO : null,
+      postgresMixed: pgMet ? pgMet.mixed.ratio >= TARGET_RATIO : null,
+      sseP99Ms: TARGET_SSE_P99_MS,
+      sseP99: sse.p99Ms < TARGET_SSE_P99_MS && sse.missed === 0 && sse.clients === SSE_CLIENTS,
+      rssMb: TARGET_RSS_MB,
+      rss: sse.rssMb < TARGET_RSS_MB,
+      noErrors:
+        sqlite.issue.errors === 0 &&
+        sqlite.mixed.errors === 0 &&
+        (pgMet ? pgMet.issue.errors === 0 && pgMet.mixed.errors === 0 : true),
+    };
+    const line = {
+      connections: CONNECTIONS,
+      durationS: DURATION_S,
+      bare,
+      sqlite,
+      postgres,
+      sse,
+      targets,
+      cpus: os.cpus().length,
+      loadAverage1m: loadAverage.map((x) => round(x, 1)),
+      wallS: Math.round((Date.now() - startedAt) / 1000),
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  } finally {
+    await stopAll();
+    pg?.stop();
+  }
+}
+
+const watchdog = setTimeout(() => {
+  log(`bench exceeded ${OVERALL_TIMEOUT_MS / 1000} s; stopping`);
+  process.exit(1);
+}, OVERALL_TIMEOUT_MS);
+watchdog.unref();
+
+main().catch((error: unknown) => {
+  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+  void stopAll().then(() => process.exit(1));
+});
