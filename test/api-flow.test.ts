@@ -120,6 +120,26 @@ describe.each(DB_KINDS)("ticket lifecycle over HTTP on %s", (kind) => {
     expect(stats).toMatchObject({ served: 1, averageWaitMinutes: 5, withinTargetShare: 1, ratings: { satisfied: 1 } });
   });
 
+  it("shows devices numbers and states only: no teller notes, and the teller's name only on the rating pad", async () => {
+    const display = t.deviceToken("display");
+    const counters = (
+      await t.request({ method: "GET", url: `/api/branches/${t.branchId}/counters`, token: display })
+    ).json();
+    const one = counters.find((x: { number: number }) => x.number === 1);
+    expect(one.signedInUser).toBeNull();
+    expect(one.lastTicket).toMatchObject({ number: "A001", notes: null });
+    const queue = (await t.request({ method: "GET", url: `/api/branches/${t.branchId}/queue`, token: display })).json();
+    expect(JSON.stringify(queue)).not.toContain("5,000");
+    expect(JSON.stringify(queue)).not.toContain("柜员");
+    const pad = (
+      await t.request({ method: "GET", url: `/api/counters/${c(1)}`, token: t.deviceToken("rating_pad") })
+    ).json();
+    expect(pad.signedInUser).toMatchObject({ displayName: "柜员1" });
+    expect(pad.lastTicket.notes).toBeNull();
+    const staff = (await t.request({ method: "GET", url: `/api/counters/${c(1)}`, cookie: lobby })).json();
+    expect(staff.lastTicket.notes).toBe("存款 5,000 元 😀");
+  });
+
   it("dispatches only within a counter's skills and answers 204 when nothing waits for it", async () => {
     expect(
       (await t.request({ method: "POST", url: `/api/counters/${c(4)}/sign-in`, cookie: teller4 })).statusCode,

@@ -9,6 +9,7 @@ import { counterView } from "../../app/counters/counter-view.ts";
 import { notFound } from "../../app/errors.ts";
 import { queueSnapshot } from "../../app/queries/queue.ts";
 import { todayStats } from "../../app/queries/today-stats.ts";
+import { counterForViewer, snapshotForViewer } from "../../app/redact.ts";
 import { issueTicket } from "../../app/tickets/issue-ticket.ts";
 import type { BranchId } from "../../domain/ids.ts";
 import { findBranch, listServices } from "../../store/branches.ts";
@@ -158,7 +159,8 @@ export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
       requireBranchAccess(actorOf(req), req.params.branchId as BranchId, BRANCH_READERS, ["kiosk", "display"]);
       if (!(await findBranch(ctx.store.db, req.params.branchId))) throw notFound("Branch", req.params.branchId);
       const counters = await listCounters(ctx.store.db, req.params.branchId);
-      return Promise.all(counters.map((c) => counterView(ctx.store.db, c)));
+      const actor = actorOf(req);
+      return Promise.all(counters.map(async (c) => counterForViewer(actor, await counterView(ctx.store.db, c))));
     },
   );
   app.post<{ Params: Static<typeof BranchParams>; Body: CounterInput }>(
@@ -185,7 +187,10 @@ export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: errors(401, 403, 404),
       },
     },
-    (req) => queueSnapshot(ctx, actorOf(req), req.params.branchId),
+    async (req) => {
+      const actor = actorOf(req);
+      return snapshotForViewer(actor, await queueSnapshot(ctx, actor, req.params.branchId));
+    },
   );
   app.get<{ Params: Static<typeof BranchParams> }>(
     "/api/branches/:branchId/stats/today",

@@ -9,6 +9,7 @@ import { counterView } from "../../app/counters/counter-view.ts";
 import { setCounterState } from "../../app/counters/set-counter-state.ts";
 import { signIn, signOut } from "../../app/counters/sign-in.ts";
 import { forbidden } from "../../app/errors.ts";
+import { counterForViewer } from "../../app/redact.ts";
 import { actorOf } from "../auth-plugin.ts";
 import {
   CounterKindSchema,
@@ -56,7 +57,7 @@ export function counterRoutes(app: FastifyInstance, ctx: AppContext): void {
       const counter = await loadCounter(ctx.store.db, req.params.counterId);
       requireBranchAccess(actor, counter.branchId, BRANCH_READERS, ["display", "rating_pad"]);
       if (actor.type === "device" && actor.kind === "rating_pad" && actor.counterId !== counter.id) throw forbidden();
-      return counterView(ctx.store.db, counter);
+      return counterForViewer(actor, await counterView(ctx.store.db, counter));
     },
   );
   app.patch<{ Params: Static<typeof CounterParams>; Body: Partial<CounterInput> }>(
