@@ -45,7 +45,7 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
         if (earlier.serviceId !== input.serviceId || earlier.priority !== (input.priority ?? "normal")) {
           throw conflict("This Idempotency-Key was already used for a different ticket request.");
         }
-        return { ticket: await replayView(tx, earlier), replayed: true };
+        return { ticket: await replayView(tx, earlier, now), replayed: true };
       }
     }
     const branch = await findBranch(tx, input.branchId);
@@ -59,16 +59,20 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
     const day = localDay(now, branch.timezone);
     const seq = await nextQueueSeq(tx, branch.id, service.prefix, day);
     const id = ctx.newId() as TicketId;
-    const estimate = await ticketStanding(tx, {
-      id,
-      branchId: branch.id,
-      serviceId: service.id,
-      priority,
-      issuedAt: now,
-      queuedAt: now,
-      appointmentAt: input.appointmentAt ?? null,
-      targetCounterId: null,
-    });
+    const estimate = await ticketStanding(
+      tx,
+      {
+        id,
+        branchId: branch.id,
+        serviceId: service.id,
+        priority,
+        issuedAt: now,
+        queuedAt: now,
+        appointmentAt: input.appointmentAt ?? null,
+        targetCounterId: null,
+      },
+      now,
+    );
     const row = {
       id,
       branch_id: branch.id,
@@ -126,8 +130,8 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
 }
 
 /** A replayed ticket reports where it stands now, not where it stood when first issued. */
-async function replayView(tx: Tx, t: Ticket): Promise<TicketView & { position: number }> {
+async function replayView(tx: Tx, t: Ticket, now: number): Promise<TicketView & { position: number }> {
   if (t.status !== "waiting") return { ...ticketView(t, null), position: 0 };
-  const standing = await ticketStanding(tx, toWaitingTicket(t));
+  const standing = await ticketStanding(tx, toWaitingTicket(t), now);
   return { ...ticketView(t, null, { estimatedWaitMinutes: standing.minutes }), position: standing.position };
 }

@@ -48,7 +48,7 @@ function listLiveTickets(db: Kysely<Database>, branchId: string): Promise<Ticket
 export async function loadBranchNow(
   db: Kysely<Database>,
   branchId: string,
-  now: EpochMs | ((live: readonly Ticket[]) => EpochMs),
+  now: EpochMs,
 ): Promise<{ state: BranchNow; now: EpochMs } | undefined> {
   const [branch, services, counters, live] = await Promise.all([
     findBranch(db, branchId),
@@ -57,7 +57,7 @@ export async function loadBranchNow(
     listLiveTickets(db, branchId),
   ]);
   if (!branch) return undefined;
-  const at = typeof now === "function" ? now(live) : now;
+  const at = now;
   const learned = await learnedForBranch(db, {
     branchId: branch.id,
     timeZone: branch.timezone,
@@ -163,11 +163,10 @@ export function standingOf(
 
 /**
  * Where a waiting ticket stands now. `ticket` may be one not yet stored (at issue time); only its own call is
- * predicted, so issuing stays cheap. Without `now` (a caller with no clock), the latest moment the branch's
- * live tickets show is used: at issue that is the new ticket's own time.
+ * predicted, so issuing stays cheap.
  */
-export async function ticketStanding(db: Kysely<Database>, ticket: WaitingTicket, now?: EpochMs): Promise<Standing> {
-  const loaded = await loadBranchNow(db, ticket.branchId, (live) => now ?? latestMoment(ticket, live));
+export async function ticketStanding(db: Kysely<Database>, ticket: WaitingTicket, now: EpochMs): Promise<Standing> {
+  const loaded = await loadBranchNow(db, ticket.branchId, now);
   if (!loaded) return { position: 0, minutes: 0 };
   const { state } = loaded;
   const waiting: WaitingTicket[] = [];
@@ -175,10 +174,4 @@ export async function ticketStanding(db: Kysely<Database>, ticket: WaitingTicket
   waiting.push(ticket);
   const predicted = predictBranch(state, waiting, loaded.now, ticket.id);
   return standingOf(state, waiting, ticket, predicted);
-}
-
-function latestMoment(ticket: WaitingTicket, live: readonly Ticket[]): EpochMs {
-  let at = ticket.queuedAt;
-  for (const t of live) at = Math.max(at, t.queuedAt, t.calledAt ?? 0, t.startedAt ?? 0);
-  return at;
 }
