@@ -5,20 +5,24 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type AppContext, DEFAULT_SETTINGS } from "./app/context.ts";
 import { newTimeOrderedId } from "./app/ids.ts";
+import { LineCache } from "./app/line-cache.ts";
 import { isEmpty, seedDemo } from "./app/seed-demo.ts";
 import { buildServer } from "./http/server.ts";
 import { EventBus } from "./realtime/event-bus.ts";
 import { noFanout } from "./realtime/fanout.ts";
 import { DEFAULT_SQLITE_PATH, isPostgresUrl, migrateToLatest, openStore } from "./store/connect.ts";
+import { readLiveLine } from "./store/live-tickets.ts";
 import type { Store } from "./store/store.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 function storeContext(store: Store): AppContext {
+  const bus = new EventBus();
   return {
     store,
+    lines: new LineCache(bus, (branchId) => readLiveLine(store.db, branchId)),
     clock: Date.now,
-    bus: new EventBus(),
+    bus,
     fanout: noFanout,
     newId: () => newTimeOrderedId(),
     settings: DEFAULT_SETTINGS,

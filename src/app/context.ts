@@ -2,6 +2,7 @@ import type { EpochMs } from "../domain/ids.ts";
 import type { EventBus } from "../realtime/event-bus.ts";
 import type { Fanout } from "../realtime/fanout.ts";
 import type { Store } from "../store/store.ts";
+import type { LineCache } from "./line-cache.ts";
 
 /** The ports every use case receives: storage, one clock, one event bus, ids. */
 export interface AppContext {
@@ -10,6 +11,8 @@ export interface AppContext {
   readonly bus: EventBus;
   readonly fanout: Fanout;
   readonly newId: () => string;
+  /** Every branch's live line in memory, kept current by events. */
+  readonly lines: LineCache;
   /** Calls allowed before a ticket can be marked no-show, when the branch sets none. */
   readonly settings: AppSettings;
 }

@@ -77,6 +77,12 @@ export function eventTicket(t: Ticket, counterNumber: number | null): EventTicke
     counterId: t.counterId,
     counterNumber,
     recallCount: t.recallCount,
+    targetCounterId: t.targetCounterId,
+    issuedAt: new Date(t.issuedAt).toISOString(),
+    queuedAt: new Date(t.queuedAt).toISOString(),
+    calledAt: iso(t.calledAt),
+    startedAt: iso(t.startedAt),
+    appointmentAt: iso(t.appointmentAt),
   };
 }
 

@@ -8,9 +8,11 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type AppContext, DEFAULT_SETTINGS } from "../app/context.ts";
 import { newTimeOrderedId } from "../app/ids.ts";
+import { LineCache } from "../app/line-cache.ts";
 import { EventBus } from "../realtime/event-bus.ts";
 import { createPgFanout, type Fanout, noFanout } from "../realtime/fanout.ts";
 import { SseHub } from "../realtime/sse.ts";
+import { readLiveLine } from "../store/live-tickets.ts";
 import type { Store } from "../store/store.ts";
 import { registerAuth } from "./auth-plugin.ts";
 import { registerErrorHandling } from "./errors.ts";
@@ -56,6 +58,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     bus,
     fanout,
     newId: () => newTimeOrderedId(),
+    lines: new LineCache(bus, (branchId) => readLiveLine(options.store.db, branchId)),
     settings: DEFAULT_SETTINGS,
   };
   const hub = new SseHub(bus);
@@ -115,6 +118,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     hub,
     async close() {
       hub.close();
+      ctx.lines.close();
       await app.close();
       await fanout.close();
     },

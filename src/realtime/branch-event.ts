@@ -32,6 +32,13 @@ export interface EventTicket {
   readonly counterId: string | null;
   readonly counterNumber: number | null;
   readonly recallCount: number;
+  /** Line facts (ISO times), so that every instance can keep the branch's line in memory from events alone. */
+  readonly targetCounterId: string | null;
+  readonly issuedAt: string;
+  readonly queuedAt: string;
+  readonly calledAt: string | null;
+  readonly startedAt: string | null;
+  readonly appointmentAt: string | null;
 }
 
 export interface EventCounter {

@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   assertServesWeb,
+  chooseOption,
   chromiumAvailable,
   ensureWebBuild,
   freePort,
@@ -10,6 +11,7 @@ import {
   newContext,
   type RunningServer,
   shoot,
+  shootBoth,
   startServer,
   tempDb,
 } from "./harness.ts";
@@ -27,22 +29,6 @@ interface Spoken {
 
 async function spoken(page: Page): Promise<Spoken[]> {
   return page.evaluate(() => (window as unknown as { __spoken: Spoken[] }).__spoken);
-}
-
-async function chooseOption(page: Page, testId: string, text: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: text }).first().click();
-}
-
-/** Both languages of one page through its own switch (no reload, so its state stays); ends in Chinese. */
-async function shootBoth(page: Page, name: string): Promise<void> {
-  await shoot(page, name);
-  await page.getByTestId("lang-switch").first().click();
-  await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe("en");
-  await page.waitForTimeout(200);
-  await shoot(page, name);
-  await page.getByTestId("lang-switch").first().click();
-  await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe("zh-CN");
 }
 
 describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {

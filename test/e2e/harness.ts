@@ -8,6 +8,7 @@ import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -151,12 +152,30 @@ export async function setLanguage(page: Page, lang: "zh-CN" | "en"): Promise<voi
   await page.reload();
 }
 
-export async function shoot(page: Page, name: string): Promise<string> {
+export async function shoot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(SHOTS, { recursive: true });
   const lang = await page.evaluate(() => document.documentElement.lang);
   const file = join(SHOTS, `${name}-${lang === "en" ? "en" : "zh"}.png`);
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, fullPage: options.fullPage ?? false });
   return file;
+}
+
+/** Both languages of one page through its own switch (no reload, so its state stays); ends in Chinese. */
+export async function shootBoth(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  const lang = () => page.evaluate(() => document.documentElement.lang);
+  await shoot(page, name, options);
+  await page.getByTestId("lang-switch").first().click();
+  await expect.poll(lang).toBe("en");
+  await page.waitForTimeout(200);
+  await shoot(page, name, options);
+  await page.getByTestId("lang-switch").first().click();
+  await expect.poll(lang).toBe("zh-CN");
+}
+
+/** Picks an Ant Design Select option by its text. */
+export async function chooseOption(page: Page, testId: string, text: string): Promise<void> {
+  await page.getByTestId(testId).click();
+  await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: text }).first().click();
 }
 
 export async function login(page: Page, origin: string, username: string, next: string): Promise<void> {

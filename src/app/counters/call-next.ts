@@ -8,14 +8,9 @@ import {
 import type { WaitingTicket } from "../../domain/ticket.ts";
 import { findBranch, listServices } from "../../store/branches.ts";
 import { assignCurrentTicket, type Counter } from "../../store/counters.ts";
+import { listWaitingForDispatch } from "../../store/live-tickets.ts";
 import type { AfterCommit, Tx } from "../../store/store.ts";
-import {
-  claimWaitingTicket,
-  findTicket,
-  listWaitingTickets,
-  recordTransition,
-  toWaitingTicket,
-} from "../../store/tickets.ts";
+import { claimWaitingTicket, findTicket, recordTransition } from "../../store/tickets.ts";
 import type { Actor, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, notFound } from "../errors.ts";
@@ -61,7 +56,7 @@ export function callNext(ctx: AppContext, actor: Actor, counterId: string): Prom
       alarmWaitMinutes: branch.alarmWaitMinutes,
       expectedMinutes: new Map(services.map((s) => [s.id, s.expectedMinutes])),
     };
-    let candidates: WaitingTicket[] = (await listWaitingTickets(tx, branch.id)).map(toWaitingTicket);
+    let candidates: WaitingTicket[] = await listWaitingForDispatch(tx, branch.id);
     for (;;) {
       const choice = policy(candidates, counter, context);
       if (!choice) return null;

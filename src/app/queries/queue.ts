@@ -2,7 +2,7 @@ import type { BranchId, TicketId } from "../../domain/ids.ts";
 import { MINUTE_MS } from "../../domain/ids.ts";
 import { localDay } from "../../domain/local-day.ts";
 import type { WaitingTicket } from "../../domain/ticket.ts";
-import { toTicket, toWaitingTicket } from "../../store/tickets.ts";
+import { listWaitingTickets, toTicket } from "../../store/tickets.ts";
 import { BRANCH_READERS, requireBranchAccess } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
@@ -46,8 +46,9 @@ export async function queueSnapshot(ctx: AppContext, actor: Actor, branchId: str
   requireBranchAccess(actor, branchId as BranchId, BRANCH_READERS, ["display", "kiosk"]);
   const db = ctx.store.db;
   const now = ctx.clock();
-  const [loaded, called] = await Promise.all([
+  const [state, waitingTickets, called] = await Promise.all([
     loadBranchNow(db, branchId, now),
+    listWaitingTickets(db, branchId),
     db
       .selectFrom("tickets")
       .selectAll()
@@ -58,12 +59,10 @@ export async function queueSnapshot(ctx: AppContext, actor: Actor, branchId: str
       .limit(10)
       .execute(),
   ]);
-  if (!loaded) throw notFound("Branch", branchId);
-  const { state } = loaded;
+  if (!state) throw notFound("Branch", branchId);
   const { branch, services, counters } = state;
   const today = localDay(now, branch.timezone);
-  const waitingTickets = state.waiting;
-  const waiting = waitingTickets.map(toWaitingTicket);
+  const waiting = state.waiting;
   const byNumber = new Map(counters.map((c) => [c.id as string, c.number]));
   const predicted = predictBranch(state, waiting, now);
   const estimates = new Map(waiting.map((w) => [w.id as string, standingOf(state, waiting, w, predicted)]));

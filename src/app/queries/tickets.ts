@@ -15,7 +15,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, ticketId: string)
   requireBranchAccess(actor, t.branchId as BranchId, BRANCH_READERS);
   const counter = t.counterId ? await findCounter(ctx.store.db, t.counterId) : undefined;
   if (t.status !== "waiting") return ticketView(t, counter?.number ?? null);
-  const standing = await ticketStanding(ctx.store.db, toWaitingTicket(t), ctx.clock());
+  const standing = await ticketStanding(ctx.store.db, ctx.lines, toWaitingTicket(t), ctx.clock());
   return ticketView(t, null, { position: standing.position, estimatedWaitMinutes: standing.minutes });
 }
 
@@ -48,7 +48,9 @@ export async function publicTicket(ctx: AppContext, ticketId: string): Promise<P
     t.counterId ? findCounter(db, t.counterId) : undefined,
   ]);
   const standing =
-    t.status === "waiting" ? await ticketStanding(db, toWaitingTicket(t), ctx.clock()) : { position: 0, minutes: 0 };
+    t.status === "waiting"
+      ? await ticketStanding(db, ctx.lines, toWaitingTicket(t), ctx.clock())
+      : { position: 0, minutes: 0 };
   const showCounter = t.status === "called" || t.status === "serving";
   return {
     id: t.id,

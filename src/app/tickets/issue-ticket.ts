@@ -1,8 +1,7 @@
-import type { BranchId, TicketId } from "../../domain/ids.ts";
+import type { BranchId, ServiceId, TicketId } from "../../domain/ids.ts";
 import { localDay } from "../../domain/local-day.ts";
-import { formatTicketNumber, type PriorityClass } from "../../domain/ticket.ts";
-import { findBranch, listServices } from "../../store/branches.ts";
-import type { Tx } from "../../store/store.ts";
+import { formatTicketNumber, type PriorityClass, type WaitingTicket } from "../../domain/ticket.ts";
+import { findBranch, findService } from "../../store/branches.ts";
 import {
   findTicketByIdempotencyKey,
   insertTicket,
@@ -37,44 +36,40 @@ export interface IssuedTicket {
 /** A kiosk or the lobby manager takes a ticket for a business type; the answer says where it stands. */
 export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTicketInput): Promise<IssuedTicket> {
   requireBranchAccess(actor, input.branchId as BranchId, TRIAGE_ROLES, ["kiosk"]);
-  return ctx.store.write(async (tx, afterCommit) => {
-    const now = ctx.clock();
+  const now = ctx.clock();
+  const priority = input.priority ?? (input.appointmentAt === undefined ? "normal" : "appointment");
+  const candidate: WaitingTicket = {
+    id: ctx.newId() as TicketId,
+    branchId: input.branchId as BranchId,
+    serviceId: input.serviceId as ServiceId,
+    priority,
+    issuedAt: now,
+    queuedAt: now,
+    appointmentAt: input.appointmentAt ?? null,
+    targetCounterId: null,
+  };
+  // Estimated before the write, from the in-memory line: inside the single SQLite writer only writes remain.
+  const estimate = await ticketStanding(ctx.store.db, ctx.lines, candidate, now);
+  const outcome = await ctx.store.write(async (tx, afterCommit) => {
     if (input.idempotencyKey !== undefined) {
       const earlier = await findTicketByIdempotencyKey(tx, input.branchId, input.idempotencyKey);
       if (earlier) {
-        if (earlier.serviceId !== input.serviceId || earlier.priority !== (input.priority ?? "normal")) {
+        if (earlier.serviceId !== input.serviceId || earlier.priority !== priority) {
           throw conflict("This Idempotency-Key was already used for a different ticket request.");
         }
-        return { ticket: await replayView(tx, earlier, now), replayed: true };
+        return { replayed: true as const, ticket: earlier };
       }
     }
     const branch = await findBranch(tx, input.branchId);
     if (!branch) throw notFound("Branch", input.branchId);
-    const services = await listServices(tx, branch.id);
-    const service = services.find((s) => s.id === input.serviceId);
-    if (!service) throw notFound("Business type", input.serviceId);
+    const service = await findService(tx, input.serviceId);
+    if (!service || service.branchId !== branch.id) throw notFound("Business type", input.serviceId);
     if (!service.active) throw invalid(`Business type ${service.code} is not offered at the moment.`);
-    const priority = input.priority ?? (input.appointmentAt === undefined ? "normal" : "appointment");
 
     const day = localDay(now, branch.timezone);
     const seq = await nextQueueSeq(tx, branch.id, service.prefix, day);
-    const id = ctx.newId() as TicketId;
-    const estimate = await ticketStanding(
-      tx,
-      {
-        id,
-        branchId: branch.id,
-        serviceId: service.id,
-        priority,
-        issuedAt: now,
-        queuedAt: now,
-        appointmentAt: input.appointmentAt ?? null,
-        targetCounterId: null,
-      },
-      now,
-    );
     const row = {
-      id,
+      id: candidate.id,
       branch_id: branch.id,
       service_id: service.id,
       day,
@@ -91,7 +86,7 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
       started_at: null,
       completed_at: null,
       recall_count: 0,
-      appointment_at: input.appointmentAt ?? null,
+      appointment_at: candidate.appointmentAt,
       outcome: null,
       notes: null,
       redirect_reason: null,
@@ -104,7 +99,7 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
     };
     await insertTicket(tx, row);
     await recordTransition(tx, {
-      ticketId: id,
+      ticketId: row.id,
       branchId: branch.id,
       action: "issue",
       from: null,
@@ -114,24 +109,20 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
       actorId: actor.id,
     });
     if (actor.type === "user") {
-      await audit(
-        tx,
-        actor,
-        now,
-        "ticket.issue",
-        { type: "ticket", id, branchId: branch.id },
-        { serviceId: service.id, priority },
-      );
+      const entity = { type: "ticket", id: row.id, branchId: branch.id };
+      await audit(tx, actor, now, "ticket.issue", entity, { serviceId: service.id, priority });
     }
     const ticket = toTicket(row);
     await emitEvent(ctx, tx, afterCommit, branch.id, "ticket.issued", now, { ticket: eventTicket(ticket, null) });
-    return { ticket: { ...ticketView(ticket, null), position: estimate.position }, replayed: false };
+    return { replayed: false as const, ticket };
   });
+  if (outcome.replayed) return { ticket: await replayView(ctx, outcome.ticket, now), replayed: true };
+  return { ticket: { ...ticketView(outcome.ticket, null), position: estimate.position }, replayed: false };
 }
 
 /** A replayed ticket reports where it stands now, not where it stood when first issued. */
-async function replayView(tx: Tx, t: Ticket, now: number): Promise<TicketView & { position: number }> {
+async function replayView(ctx: AppContext, t: Ticket, now: number): Promise<TicketView & { position: number }> {
   if (t.status !== "waiting") return { ...ticketView(t, null), position: 0 };
-  const standing = await ticketStanding(tx, toWaitingTicket(t), now);
+  const standing = await ticketStanding(ctx.store.db, ctx.lines, toWaitingTicket(t), now);
   return { ...ticketView(t, null, { estimatedWaitMinutes: standing.minutes }), position: standing.position };
 }

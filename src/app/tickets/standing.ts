@@ -7,8 +7,9 @@ import { type PredictorCounter, predictWaits } from "../../domain/predictor.ts";
 import { PRIORITY_RANK, type WaitingTicket } from "../../domain/ticket.ts";
 import { type Branch, findBranch, listServices, type Service } from "../../store/branches.ts";
 import { type Counter, listCounters } from "../../store/counters.ts";
+import { type InServiceTicket, readLiveLine } from "../../store/live-tickets.ts";
 import type { Database } from "../../store/schema.ts";
-import { type Ticket, toTicket, toWaitingTicket } from "../../store/tickets.ts";
+import type { LineCache } from "../line-cache.ts";
 import { type LearnedBranch, learnedForBranch, localHour } from "../service-times.ts";
 
 /** Where a waiting ticket stands: people of its business type ahead of it, and the predicted minutes to its call. */
@@ -23,58 +24,45 @@ export interface BranchNow {
   readonly services: readonly Service[];
   readonly counters: readonly Counter[];
   /** Waiting tickets in line order. */
-  readonly waiting: readonly Ticket[];
+  readonly waiting: readonly WaitingTicket[];
   /** Tickets called or being served: how long the busy counters are still taken. */
-  readonly inService: readonly Ticket[];
+  readonly inService: readonly InServiceTicket[];
   readonly learned: LearnedBranch;
 }
 
-/**
- * Live tickets of a branch (waiting, called, serving) in line order: one indexed read (branch_id, status) gives
- * both the line and what the busy counters are doing.
- */
-function listLiveTickets(db: Kysely<Database>, branchId: string): Promise<Ticket[]> {
-  return db
-    .selectFrom("tickets")
-    .selectAll()
-    .where("branch_id", "=", branchId)
-    .where("status", "in", ["waiting", "called", "serving"])
-    .orderBy("queued_at")
-    .execute()
-    .then((rows) => rows.map(toTicket));
-}
+/** Branch configuration and learned times: everything of BranchNow but the line. */
+export type BranchSetup = Omit<BranchNow, "waiting" | "inService">;
 
-/** Loads the branch as the predictor needs it; undefined when the branch does not exist. */
-export async function loadBranchNow(
+/** Loads a branch's configuration and learned service times; undefined when the branch does not exist. */
+export async function loadBranchSetup(
   db: Kysely<Database>,
   branchId: string,
   now: EpochMs,
-): Promise<{ state: BranchNow; now: EpochMs } | undefined> {
-  const [branch, services, counters, live] = await Promise.all([
+): Promise<BranchSetup | undefined> {
+  const [branch, services, counters] = await Promise.all([
     findBranch(db, branchId),
     listServices(db, branchId),
     listCounters(db, branchId),
-    listLiveTickets(db, branchId),
   ]);
   if (!branch) return undefined;
-  const at = now;
   const learned = await learnedForBranch(db, {
     branchId: branch.id,
     timeZone: branch.timezone,
     expectedMinutes: new Map(services.map((s) => [s.id, s.expectedMinutes])),
-    now: at,
+    now,
   });
-  return {
-    now: at,
-    state: {
-      branch,
-      services,
-      counters,
-      waiting: live.filter((t) => t.status === "waiting"),
-      inService: live.filter((t) => t.status !== "waiting"),
-      learned,
-    },
-  };
+  return { branch, services, counters, learned };
+}
+
+/** Loads the branch as the predictor needs it, the line read from the database; undefined for an unknown branch. */
+export async function loadBranchNow(
+  db: Kysely<Database>,
+  branchId: string,
+  now: EpochMs,
+): Promise<BranchNow | undefined> {
+  const [setup, line] = await Promise.all([loadBranchSetup(db, branchId, now), readLiveLine(db, branchId)]);
+  if (!setup || !line) return undefined;
+  return { ...setup, waiting: line.waiting, inService: line.inService };
 }
 
 const policyOf = (name: string | null): PolicyName | null => (name !== null && isPolicyName(name) ? name : null);
@@ -103,10 +91,11 @@ export function predictBranch(
   const { times, arrivalsByHour } = state.learned;
   const minutesFor = (counter: Counter, serviceId: ServiceId): number =>
     times.byCounter.get(counter.id)?.get(serviceId) ?? times.byService.get(serviceId) ?? 5;
-  const current = new Map(state.inService.map((t) => [t.id as string, t]));
+  const busyAt = new Map(state.inService.map((t) => [t.counterId as string | null, t]));
   const open = state.counters.filter((c) => c.state === "open");
+  if (waiting.length > MAX_REPLAYED_LINE) return fluidWaits(state, waiting, open, onlyTicket);
   const openCounters: PredictorCounter[] = open.map((c) => {
-    const busy = c.currentTicketId === null ? undefined : current.get(c.currentTicketId);
+    const busy = busyAt.get(c.id);
     if (!busy) return c;
     const expected = minutesFor(c, busy.serviceId);
     const elapsed = (now - (busy.startedAt ?? busy.calledAt ?? now)) / MINUTE_MS;
@@ -163,15 +152,65 @@ export function standingOf(
 
 /**
  * Where a waiting ticket stands now. `ticket` may be one not yet stored (at issue time); only its own call is
- * predicted, so issuing stays cheap.
+ * predicted, so issuing stays cheap. The line comes from the in-memory line cache, the setup from the database.
  */
-export async function ticketStanding(db: Kysely<Database>, ticket: WaitingTicket, now: EpochMs): Promise<Standing> {
-  const loaded = await loadBranchNow(db, ticket.branchId, now);
-  if (!loaded) return { position: 0, minutes: 0 };
-  const { state } = loaded;
-  const waiting: WaitingTicket[] = [];
-  for (const t of state.waiting) if (t.id !== ticket.id) waiting.push(toWaitingTicket(t));
+export async function ticketStanding(
+  db: Kysely<Database>,
+  lines: LineCache,
+  ticket: WaitingTicket,
+  now: EpochMs,
+): Promise<Standing> {
+  const [setup, line] = await Promise.all([loadBranchSetup(db, ticket.branchId, now), lines.line(ticket.branchId)]);
+  if (!setup || !line) return { position: 0, minutes: 0 };
+  const state: BranchNow = { ...setup, waiting: line.waiting, inService: line.inService };
+  const waiting = line.waiting.filter((t) => t.id !== ticket.id);
   waiting.push(ticket);
-  const predicted = predictBranch(state, waiting, loaded.now, ticket.id);
+  const predicted = predictBranch(state, waiting, now, ticket.id);
   return standingOf(state, waiting, ticket, predicted);
+}
+
+/**
+ * Past this many waiting tickets the forward replay (quadratic in the line) gives way to a fluid estimate:
+ * a line that long is an incident, and its estimate needs to be cheap more than exact.
+ */
+export const MAX_REPLAYED_LINE = 300;
+
+/**
+ * The fluid estimate: the expected work ahead of each ticket (higher classes, then earlier arrivals) in the
+ * business types its counters also serve, shared by the open counters that serve its type. One pass in line
+ * order with a running total per type.
+ */
+function fluidWaits(
+  state: BranchNow,
+  waiting: readonly WaitingTicket[],
+  open: readonly Counter[],
+  onlyTicket?: TicketId,
+): Map<TicketId, number | null> {
+  const minutes = (serviceId: ServiceId) => state.learned.times.byService.get(serviceId) ?? 5;
+  const servers = new Map<ServiceId, Counter[]>();
+  for (const s of state.services)
+    servers.set(
+      s.id,
+      open.filter((c) => c.skills.some((k) => k.serviceId === s.id && k.weight > 0)),
+    );
+  const ordered = [...waiting].sort(
+    (a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || byLinePosition(a, b),
+  );
+  const workAhead = new Map<ServiceId, number>();
+  const result = new Map<TicketId, number | null>();
+  for (const t of ordered) {
+    const mine = servers.get(t.serviceId) ?? [];
+    if (mine.length === 0) result.set(t.id, null);
+    else {
+      let work = 0;
+      for (const [serviceId, total] of workAhead) {
+        const shared = mine.filter((c) => c.skills.some((k) => k.serviceId === serviceId && k.weight > 0)).length;
+        work += (total * shared) / mine.length;
+      }
+      result.set(t.id, work / mine.length);
+    }
+    if (t.id === onlyTicket) break;
+    workAhead.set(t.serviceId, (workAhead.get(t.serviceId) ?? 0) + minutes(t.serviceId));
+  }
+  return result;
 }

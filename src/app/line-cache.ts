@@ -1,0 +1,139 @@
+import type { CounterId, ServiceId, TicketId } from "../domain/ids.ts";
+import type { WaitingTicket } from "../domain/ticket.ts";
+import type { BranchEvent, EventTicket } from "../realtime/branch-event.ts";
+import type { EventBus } from "../realtime/event-bus.ts";
+import type { InServiceTicket, LiveLine } from "../store/live-tickets.ts";
+
+/** A line older than this is read again from the database, whatever the events said: cheap insurance. */
+const MAX_AGE_MS = 60_000;
+
+interface CachedLine {
+  readonly waiting: Map<string, WaitingTicket>;
+  readonly inService: Map<string, InServiceTicket>;
+  seq: number;
+  readonly loadedAt: number;
+  stale: boolean;
+  unsubscribe: () => void;
+}
+
+const ms = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
+
+/**
+ * Every branch's live line (waiting tickets, tickets at counters) in memory, kept current by the branch's own
+ * events, which every instance receives in commit order. Reading the line from the database on each ticket
+ * would cost a scan of the whole line inside the single SQLite writer; here a ticket's estimate costs nothing
+ * but the prediction itself. A gap in event numbers (an event missed or out of order across instances)
+ * marks the line stale, and the next read loads it again.
+ */
+export class LineCache {
+  readonly #lines = new Map<string, CachedLine>();
+  readonly #loading = new Map<string, Promise<CachedLine | undefined>>();
+  readonly #bus: EventBus;
+  readonly #load: (branchId: string) => Promise<LiveLine | undefined>;
+  readonly #wallClock: () => number;
+
+  constructor(
+    bus: EventBus,
+    load: (branchId: string) => Promise<LiveLine | undefined>,
+    wallClock: () => number = Date.now,
+  ) {
+    this.#bus = bus;
+    this.#load = load;
+    this.#wallClock = wallClock;
+  }
+
+  /** The branch's line now, in line order; undefined for an unknown branch. */
+  async line(branchId: string): Promise<{ waiting: WaitingTicket[]; inService: InServiceTicket[] } | undefined> {
+    let cached = this.#lines.get(branchId);
+    if (!cached || cached.stale || this.#wallClock() - cached.loadedAt > MAX_AGE_MS)
+      cached = await this.#reload(branchId);
+    if (!cached) return undefined;
+    const waiting = [...cached.waiting.values()].sort(
+      (a, b) => a.queuedAt - b.queuedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    return { waiting, inService: [...cached.inService.values()] };
+  }
+
+  #reload(branchId: string): Promise<CachedLine | undefined> {
+    const pending = this.#loading.get(branchId);
+    if (pending) return pending;
+    const loading = this.#doReload(branchId).finally(() => this.#loading.delete(branchId));
+    this.#loading.set(branchId, loading);
+    return loading;
+  }
+
+  async #doReload(branchId: string): Promise<CachedLine | undefined> {
+    // Subscribe before reading, buffering, so that no event falls between the read and the subscription.
+    const buffered: BranchEvent[] = [];
+    let target: CachedLine | undefined;
+    const unsubscribe = this.#bus.subscribe(branchId, (event) => {
+      if (target) this.#apply(target, event);
+      else buffered.push(event);
+    });
+    let live: LiveLine | undefined;
+    try {
+      live = await this.#load(branchId);
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    this.#lines.get(branchId)?.unsubscribe();
+    if (!live) {
+      unsubscribe();
+      this.#lines.delete(branchId);
+      return undefined;
+    }
+    const line: CachedLine = {
+      waiting: new Map(live.waiting.map((t) => [t.id as string, t])),
+      inService: new Map(live.inService.map((t) => [t.id as string, t])),
+      seq: live.seq,
+      loadedAt: this.#wallClock(),
+      stale: false,
+      unsubscribe,
+    };
+    target = line;
+    for (const event of buffered) this.#apply(line, event);
+    this.#lines.set(branchId, line);
+    return line;
+  }
+
+  #apply(line: CachedLine, event: BranchEvent): void {
+    if (event.seq <= line.seq) return;
+    if (event.seq !== line.seq + 1) {
+      line.stale = true;
+      return;
+    }
+    line.seq = event.seq;
+    if (event.ticket) this.#applyTicket(line, event.ticket, event.branchId);
+  }
+
+  #applyTicket(line: CachedLine, t: EventTicket, branchId: string): void {
+    line.waiting.delete(t.id);
+    line.inService.delete(t.id);
+    if (t.status === "waiting") {
+      line.waiting.set(t.id, {
+        id: t.id as TicketId,
+        branchId: branchId as WaitingTicket["branchId"],
+        serviceId: t.serviceId as ServiceId,
+        priority: t.priority,
+        issuedAt: Date.parse(t.issuedAt),
+        queuedAt: Date.parse(t.queuedAt),
+        appointmentAt: ms(t.appointmentAt),
+        targetCounterId: t.targetCounterId as CounterId | null,
+      });
+    } else if (t.status === "called" || t.status === "serving") {
+      line.inService.set(t.id, {
+        id: t.id as TicketId,
+        serviceId: t.serviceId as ServiceId,
+        counterId: t.counterId as CounterId | null,
+        calledAt: ms(t.calledAt),
+        startedAt: ms(t.startedAt),
+      });
+    }
+  }
+
+  close(): void {
+    for (const line of this.#lines.values()) line.unsubscribe();
+    this.#lines.clear();
+  }
+}
