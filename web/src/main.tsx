@@ -13,6 +13,7 @@ const Counter = lazy(() => import("./pages/Counter.tsx"));
 const Rate = lazy(() => import("./pages/Rate.tsx"));
 const Lobby = lazy(() => import("./pages/Lobby.tsx"));
 const Admin = lazy(() => import("./pages/Admin.tsx"));
+const Planning = lazy(() => import("./pages/Planning.tsx"));
 const LiveTicket = lazy(() => import("./pages/LiveTicket.tsx"));
 
 function App() {
@@ -28,6 +29,7 @@ function App() {
           <Route path="/rate" element={<Rate />} />
           <Route path="/lobby" element={<Lobby />} />
           <Route path="/admin" element={<Admin />} />
+          <Route path="/planning" element={<Planning />} />
           <Route path="/t/:ticketId" element={<LiveTicket />} />
           <Route path="*" element={<Home />} />
         </Routes>

@@ -8,7 +8,7 @@ import { fetchMe, logout, rolesOf } from "../lib/session.ts";
 
 interface PageLink {
   readonly path: string;
-  readonly key: "kiosk" | "display" | "counter" | "rate" | "lobby" | "admin";
+  readonly key: "kiosk" | "display" | "counter" | "rate" | "lobby" | "admin" | "planning";
   readonly roles: readonly Role[];
 }
 
@@ -16,6 +16,7 @@ const STAFF_PAGES: readonly PageLink[] = [
   { path: "/counter", key: "counter", roles: ["teller", "admin"] },
   { path: "/lobby", key: "lobby", roles: ["lobby_manager", "branch_manager", "admin", "back_office"] },
   { path: "/admin", key: "admin", roles: ["admin", "branch_manager"] },
+  { path: "/planning", key: "planning", roles: ["branch_manager", "admin", "lobby_manager"] },
 ];
 const DEVICE_PAGES: readonly PageLink[] = [
   { path: "/kiosk", key: "kiosk", roles: [] },

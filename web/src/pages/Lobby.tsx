@@ -19,6 +19,7 @@ import {
 } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
 import { ApiError, api, unwrapList } from "../api/client.ts";
 import {
   type Branch,
@@ -37,6 +38,7 @@ import { useBranches } from "../lib/branch.ts";
 import { useEventStream } from "../lib/events.ts";
 import { localName, minutesSince, serviceLabel, timeOfDay } from "../lib/format.ts";
 import { useDebounced, useNow } from "../lib/hooks.ts";
+import { hasRole } from "../lib/session.ts";
 import "../styles/staff.css";
 
 type Triage =
@@ -194,6 +196,11 @@ function Console() {
         >
           {t("lobby.issueTicket")}
         </Button>
+        {hasRole(user, "branch_manager", "lobby_manager") ? (
+          <Link to="/planning" data-testid="lobby-planning">
+            <Button>{t("lobby.planning")}</Button>
+          </Link>
+        ) : null}
       </Space>
       {error !== null ? (
         <Alert type="error" title={error} showIcon closable onClose={() => setError(null)} data-testid="lobby-error" />
