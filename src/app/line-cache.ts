@@ -1,5 +1,5 @@
 import type { CounterId, ServiceId, TicketId } from "../domain/ids.ts";
-import type { WaitingTicket } from "../domain/ticket.ts";
+import type { PriorityClass, WaitingTicket } from "../domain/ticket.ts";
 import type { BranchEvent, EventTicket } from "../realtime/branch-event.ts";
 import type { EventBus } from "../realtime/event-bus.ts";
 import type { InServiceTicket, LiveLine } from "../store/live-tickets.ts";
@@ -9,6 +9,8 @@ const MAX_AGE_MS = 60_000;
 
 interface CachedLine {
   readonly waiting: Map<string, WaitingTicket>;
+  /** Waiting tickets per business type and class: a newcomer's standing without walking the line. */
+  readonly counts: Map<ServiceId, Map<PriorityClass, number>>;
   readonly inService: Map<string, InServiceTicket>;
   seq: number;
   readonly loadedAt: number;
@@ -54,6 +56,15 @@ export class LineCache {
     return { waiting, inService: [...cached.inService.values()] };
   }
 
+  /** How many wait, per business type and class, and who is at the counters: enough for a newcomer's estimate. */
+  async summary(branchId: string): Promise<LineSummary | undefined> {
+    let cached = this.#lines.get(branchId);
+    if (!cached || cached.stale || this.#wallClock() - cached.loadedAt > MAX_AGE_MS)
+      cached = await this.#reload(branchId);
+    if (!cached) return undefined;
+    return { waitingCount: cached.waiting.size, counts: cached.counts, inService: [...cached.inService.values()] };
+  }
+
   #reload(branchId: string): Promise<CachedLine | undefined> {
     const pending = this.#loading.get(branchId);
     if (pending) return pending;
@@ -84,13 +95,15 @@ export class LineCache {
       return undefined;
     }
     const line: CachedLine = {
-      waiting: new Map(live.waiting.map((t) => [t.id as string, t])),
+      waiting: new Map(),
+      counts: new Map(),
       inService: new Map(live.inService.map((t) => [t.id as string, t])),
       seq: live.seq,
       loadedAt: this.#wallClock(),
       stale: false,
       unsubscribe,
     };
+    for (const t of live.waiting) addWaiting(line, t);
     target = line;
     for (const event of buffered) this.#apply(line, event);
     this.#lines.set(branchId, line);
@@ -108,10 +121,10 @@ export class LineCache {
   }
 
   #applyTicket(line: CachedLine, t: EventTicket, branchId: string): void {
-    line.waiting.delete(t.id);
+    removeWaiting(line, t.id);
     line.inService.delete(t.id);
     if (t.status === "waiting") {
-      line.waiting.set(t.id, {
+      addWaiting(line, {
         id: t.id as TicketId,
         branchId: branchId as WaitingTicket["branchId"],
         serviceId: t.serviceId as ServiceId,
@@ -136,4 +149,30 @@ export class LineCache {
     for (const line of this.#lines.values()) line.unsubscribe();
     this.#lines.clear();
   }
+}
+
+export interface LineSummary {
+  readonly waitingCount: number;
+  readonly counts: ReadonlyMap<ServiceId, ReadonlyMap<PriorityClass, number>>;
+  readonly inService: readonly InServiceTicket[];
+}
+
+function addWaiting(line: CachedLine, t: WaitingTicket): void {
+  line.waiting.set(t.id, t);
+  let byClass = line.counts.get(t.serviceId);
+  if (!byClass) {
+    byClass = new Map();
+    line.counts.set(t.serviceId, byClass);
+  }
+  byClass.set(t.priority, (byClass.get(t.priority) ?? 0) + 1);
+}
+
+function removeWaiting(line: CachedLine, id: string): void {
+  const t = line.waiting.get(id);
+  if (!t) return;
+  line.waiting.delete(id);
+  const byClass = line.counts.get(t.serviceId);
+  const n = (byClass?.get(t.priority) ?? 0) - 1;
+  if (byClass && n > 0) byClass.set(t.priority, n);
+  else byClass?.delete(t.priority);
 }

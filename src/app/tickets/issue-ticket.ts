@@ -17,7 +17,7 @@ import type { AppContext } from "../context.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
 import { audit, emitEvent } from "../record.ts";
 import { eventTicket, type TicketView, ticketView } from "../views.ts";
-import { ticketStanding } from "./standing.ts";
+import { newcomerStanding, ticketStanding } from "./standing.ts";
 
 export interface IssueTicketInput {
   readonly branchId: string;
@@ -49,7 +49,7 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
     targetCounterId: null,
   };
   // Estimated before the write, from the in-memory line: inside the single SQLite writer only writes remain.
-  const estimate = await ticketStanding(ctx.store.db, ctx.lines, candidate, now);
+  const estimate = await newcomerStanding(ctx.store.db, ctx.lines, candidate, now);
   const outcome = await ctx.store.write(async (tx, afterCommit) => {
     if (input.idempotencyKey !== undefined) {
       const earlier = await findTicketByIdempotencyKey(tx, input.branchId, input.idempotencyKey);

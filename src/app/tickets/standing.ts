@@ -151,8 +151,8 @@ export function standingOf(
 }
 
 /**
- * Where a waiting ticket stands now. `ticket` may be one not yet stored (at issue time); only its own call is
- * predicted, so issuing stays cheap. The line comes from the in-memory line cache, the setup from the database.
+ * Where a waiting ticket stands now: its position and predicted minutes, the line taken from the in-memory
+ * line cache and the setup from the database.
  */
 export async function ticketStanding(
   db: Kysely<Database>,
@@ -167,6 +167,42 @@ export async function ticketStanding(
   waiting.push(ticket);
   const predicted = predictBranch(state, waiting, now, ticket.id);
   return standingOf(state, waiting, ticket, predicted);
+}
+
+/**
+ * The standing of a ticket about to be issued: the newest of its class, so everyone of its class or a higher
+ * one is ahead. On a short line the prediction replays the line; on a long one the per-type counts of the
+ * line cache give the fluid estimate without walking the line, so issuing costs the same at any length.
+ */
+export async function newcomerStanding(
+  db: Kysely<Database>,
+  lines: LineCache,
+  ticket: WaitingTicket,
+  now: EpochMs,
+): Promise<Standing> {
+  const summary = await lines.summary(ticket.branchId);
+  if (!summary || summary.waitingCount < MAX_REPLAYED_LINE) return ticketStanding(db, lines, ticket, now);
+  const setup = await loadBranchSetup(db, ticket.branchId, now);
+  if (!setup) return { position: 0, minutes: 0 };
+  const myRank = PRIORITY_RANK[ticket.priority];
+  const aheadOf = (serviceId: ServiceId): number => {
+    let n = 0;
+    for (const [priority, count] of summary.counts.get(serviceId) ?? [])
+      if (PRIORITY_RANK[priority] <= myRank) n += count;
+    return n;
+  };
+  const position = aheadOf(ticket.serviceId);
+  const open = setup.counters.filter((c) => c.state === "open");
+  const serves = (c: Counter, serviceId: ServiceId) => c.skills.some((k) => k.serviceId === serviceId && k.weight > 0);
+  const mine = open.filter((c) => serves(c, ticket.serviceId));
+  const minutes = (serviceId: ServiceId) => setup.learned.times.byService.get(serviceId) ?? 5;
+  if (mine.length === 0) return { position, minutes: Math.round(position * minutes(ticket.serviceId)) };
+  let work = 0;
+  for (const serviceId of summary.counts.keys()) {
+    const shared = mine.filter((c) => serves(c, serviceId)).length / mine.length;
+    work += shared * aheadOf(serviceId) * minutes(serviceId);
+  }
+  return { position, minutes: Math.round(work / mine.length) };
 }
 
 /**
