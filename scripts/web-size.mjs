@@ -19,6 +19,7 @@ const BUDGETS = {
   counter: 400,
   lobby: 400,
   admin: 400,
+  planning: 400,
 };
 const PAGES = {
   home: "src/pages/Home.tsx",
@@ -30,6 +31,7 @@ const PAGES = {
   lobby: "src/pages/Lobby.tsx",
   admin: "src/pages/Admin.tsx",
   live: "src/pages/LiveTicket.tsx",
+  planning: "src/pages/Planning.tsx",
 };
 
 const gzipCache = new Map();
