@@ -141,9 +141,10 @@ function KioskScreen({ device }: { readonly device: Device }) {
                 <span className="service-desc">{serviceDescription(service)}</span>
                 <span className="service-meta">
                   <span className="service-prefix">{service.prefix}</span>
-                  {service.expectedMinutes ? t("kiosk.expected", { count: service.expectedMinutes }) : null}
-                  {" · "}
-                  {t("kiosk.waitingNow", { count: waiting.get(service.id) ?? 0 })}
+                  {service.expectedMinutes ? (
+                    <span className="nowrap">{t("kiosk.expected", { count: service.expectedMinutes })} · </span>
+                  ) : null}
+                  <span className="nowrap">{t("kiosk.waitingNow", { count: waiting.get(service.id) ?? 0 })}</span>
                 </span>
               </button>
             ))}
