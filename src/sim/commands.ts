@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { DEFAULT_POLICY, isPolicyName, POLICY_NAMES, type PolicyName } from "../domain/dispatch/index.ts";
 import { erlangPlan } from "../domain/erlang.ts";
@@ -10,7 +10,9 @@ import { simulate } from "./simulate.ts";
 /** A usage problem: printed with the usage line, exit code 2. */
 class UsageError extends Error {}
 
-const SIMULATE_USAGE = `usage: datang simulate <scenario.json> [--policy ${POLICY_NAMES.join("|")}] [--seed N] [--compare] [--json] [--no-predictor]`;
+const SIMULATE_USAGE = `usage: datang simulate <scenario.json> [--policy ${POLICY_NAMES.join("|")}] [--seed N] [--compare] [--json] [--no-predictor]
+       datang simulate --db PATH|postgres://URL --branch CODE --day YYYY-MM-DD [--policy P] [--compare] [--json] [--no-predictor]
+         (replays a real branch-day from the database; DATABASE_URL works in place of --db)`;
 const PLAN_USAGE = `usage: datang plan --arrivals-per-hour N --aht-min M [--counters C] [--target 80/10] [--json]
        datang plan --scenario <scenario.json> [--policy P] [--seed N] [--target 80/15] [--json]`;
 
@@ -98,8 +100,12 @@ function report(e: unknown, usage: string): number {
 
 export async function runSimulateCommand(argv: readonly string[]): Promise<number> {
   try {
-    const flags = parseFlags(argv, ["policy", "seed"], ["compare", "json", "no-predictor"]);
+    const flags = parseFlags(argv, ["policy", "seed", "db", "branch", "day"], ["compare", "json", "no-predictor"]);
     const [path, ...extra] = flags.positional;
+    if (flags.values.has("branch") || flags.values.has("day") || flags.values.has("db")) {
+      if (path !== undefined) throw new UsageError("give a scenario file or --branch and --day, not both");
+      return await runReplay(flags);
+    }
     if (path === undefined) throw new UsageError("a scenario file is required");
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     const seed = numberFlag(flags, "seed", 1);
@@ -116,6 +122,57 @@ export async function runSimulateCommand(argv: readonly string[]): Promise<numbe
     return 0;
   } catch (e) {
     return report(e, SIMULATE_USAGE);
+  }
+}
+
+/**
+ * `datang simulate --db … --branch SH001 --day 2026-11-23`: the real day's customers through the simulator, next to
+ * what happened. The database modules load only here, so a scenario file never opens one.
+ */
+async function runReplay(flags: Flags): Promise<number> {
+  const branch = flags.values.get("branch");
+  const day = flags.values.get("day");
+  if (branch === undefined || day === undefined) throw new UsageError("a replay needs both --branch and --day");
+  const location = flags.values.get("db") ?? process.env.DATABASE_URL;
+  if (!location) throw new UsageError("a replay needs --db PATH|postgres://URL (or DATABASE_URL)");
+  const { isCalendarDate, loadReplayDay, simulateReplay } = await import("../app/planning/replay-day.ts");
+  const { AppError } = await import("../app/errors.ts");
+  if (!isCalendarDate(day)) throw new UsageError(`--day must be a calendar date YYYY-MM-DD (got "${day}")`);
+  const { isPostgresUrl, openStore } = await import("../store/connect.ts");
+  if (!isPostgresUrl(location) && !existsSync(location)) throw new UsageError(`no database at ${location}`);
+  const compare = flags.switches.has("compare");
+  if (compare && flags.values.has("policy")) throw new UsageError("--compare runs every policy; drop --policy");
+  const policy = policyFlag(flags);
+  const seed = numberFlag(flags, "seed", 1);
+  const predictor = !flags.switches.has("no-predictor");
+  const store = openStore(location);
+  try {
+    const replay = await loadReplayDay(store.db, branch, day);
+    const a = replay.actual;
+    const json = flags.switches.has("json");
+    if (!json)
+      console.log(
+        `${replay.branchCode} on ${replay.date}, as it happened: ${a.tickets} tickets (${a.served} served, ${a.noShows} no-shows, ${a.cancelled} cancelled, ${a.redirected} redirected, ${a.unfinished} unfinished); wait mean ${a.meanWaitMinutes.toFixed(1)} min, p90 ${a.p90WaitMinutes.toFixed(1)}, max ${a.maxWaitMinutes.toFixed(1)}, ${(a.withinTargetShare * 100).toFixed(0)}% within target\n`,
+      );
+    if (compare) {
+      const reports = POLICY_NAMES.map((p) => ({
+        ...simulateReplay(replay, { policy: p, seed, predictor }),
+        actual: a,
+      }));
+      console.log(json ? JSON.stringify(reports) : formatComparison(reports));
+    } else {
+      const result = simulateReplay(replay, { policy, seed, predictor });
+      console.log(json ? JSON.stringify({ ...result, actual: a }) : formatReport(result));
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof AppError) {
+      console.error(`error: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    await store.close();
   }
 }
 

@@ -10,6 +10,7 @@ import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { planningScenario } from "./branch-scenario.ts";
+import { replayDayOf, simulateReplay } from "./replay-day.ts";
 import type { ShippedScenarioName } from "./shipped-scenarios.ts";
 
 /**
@@ -31,12 +32,18 @@ export interface WhatIfInput {
   /** The shipped scenario to use when the branch has too little history. */
   readonly scenario?: ShippedScenarioName;
   readonly date?: string;
+  /**
+   * Start from this real day of the branch ("YYYY-MM-DD") instead of today's plan: its customers at their issue
+   * times with their real service minutes, and the counters that served them (`replay-day.ts`).
+   */
+  readonly replayDay?: string;
 }
 
 export interface WhatIfResult {
   readonly branchId: string;
   readonly date: string;
-  readonly source: "history" | "scenario";
+  /** history: recent same weekdays; scenario: a shipped scenario; replay: the real day `replayDay`. */
+  readonly source: "history" | "scenario" | "replay";
   readonly scenario: string;
   readonly seed: number;
   /** Today's plan: the baseline day with the branch's counters and policy. */
@@ -81,6 +88,30 @@ export async function simulateWhatIf(
   requireBranchAccess(actor, branchId as BranchId, CONFIG_ROLES);
   const branch = await findBranch(ctx.store.db, branchId);
   if (!branch) throw notFound("Branch", branchId);
+  const branchPolicy = isPolicyName(branch.dispatchPolicy) ? branch.dispatchPolicy : DEFAULT_POLICY;
+  const seed = input.seed ?? 1;
+  if (input.replayDay !== undefined) {
+    if (input.date !== undefined && input.date !== input.replayDay)
+      throw invalid("Give replayDay or date, not both: a replay is of the day it names.");
+    const replay = await replayDayOf(ctx.store.db, branch, input.replayDay, "id");
+    const customers = replay.pins.length;
+    if (customers > MAX_SIMULATED_CUSTOMERS)
+      throw invalid(`This day had ${customers} customers; the simulator takes at most ${MAX_SIMULATED_CUSTOMERS}.`);
+    const predictor = customers <= MAX_PREDICTED_CUSTOMERS;
+    return {
+      branchId: branch.id,
+      date: replay.date,
+      source: "replay",
+      scenario: replay.scenario.name,
+      seed,
+      baseline: simulateReplay(replay, { policy: branchPolicy, seed, predictor }),
+      whatIf: simulateReplay(
+        replay,
+        { policy: input.policy ?? branchPolicy, seed, predictor },
+        changed(replay.scenario, input),
+      ),
+    };
+  }
   const day = await planningScenario(ctx.store.db, branch, ctx.clock(), input);
   const whatIfScenario = changed(day.scenario, input);
   const expected = hourlyDemand(day.scenario).arrivals.reduce((s, a) => s + a, 0);
@@ -90,8 +121,6 @@ export async function simulateWhatIf(
     );
   }
   const predictor = expected <= MAX_PREDICTED_CUSTOMERS;
-  const seed = input.seed ?? 1;
-  const branchPolicy = isPolicyName(branch.dispatchPolicy) ? branch.dispatchPolicy : DEFAULT_POLICY;
   return {
     branchId: branch.id,
     date: day.date,

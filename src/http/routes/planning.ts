@@ -51,6 +51,8 @@ const SimulateBody = Type.Object(
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
     scenario: Type.Optional(ScenarioName),
     date: Type.Optional(DateSchema),
+    /** Start from this real day of the branch instead of today's plan. */
+    replayDay: Type.Optional(DateSchema),
   },
   { additionalProperties: false },
 );
@@ -88,7 +90,8 @@ export function planningRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags,
-        summary: "Simulate today's plan and a what-if (counters per hour, extra counters, policy) side by side",
+        summary:
+          "Simulate today's plan (or a real day, replayDay) and a what-if (counters per hour, extra counters, policy) side by side",
         params: BranchParams,
         body: SimulateBody,
         response: errors(400, 401, 403, 404),
