@@ -6,8 +6,11 @@ import type { Store, WriteFn } from "./store.ts";
 // bigint columns hold epoch milliseconds and sequence numbers, all far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
-/** SQLSTATEs after which the whole transaction may simply be run again. */
-const RETRYABLE = new Set(["40001", "40P01"]);
+/**
+ * SQLSTATEs after which a write may simply run again: a deadlock victim, a serialization failure, or a
+ * unique key another instance committed first (the rerun sees it and answers as the use case decides).
+ */
+const RETRYABLE = new Set(["40001", "40P01", "23505"]);
 const MAX_ATTEMPTS = 5;
 
 export function createPgPool(url: string, max = 10): pg.Pool {
@@ -16,8 +19,10 @@ export function createPgPool(url: string, max = 10): pg.Pool {
 
 /**
  * PostgreSQL groups concurrent commits by itself (one WAL flush for the transactions committing together),
- * so each write is simply its own READ COMMITTED transaction. Deadlocks and serialization failures, which
- * can happen when instances touch the same rows in another order, are retried from the start.
+ * so each write is its own READ COMMITTED transaction. Writes are not batched into shared transactions here
+ * as they are in SQLite: across instances, two batches each holding a branch's locks deadlock, and a deadlock
+ * victim inside a batch cannot release the locks of the batch's earlier writes. A write that loses a race (a
+ * deadlock, a unique key another instance committed first) is simply run again from the start.
  */
 export function createPostgresStore(url: string): Store & { readonly pool: pg.Pool } {
   const pool = createPgPool(url);

@@ -1,0 +1,104 @@
+import { type Kysely, sql } from "kysely";
+import type { Database } from "./schema.ts";
+import type { Tx, WriteFn } from "./store.ts";
+
+interface PendingWrite {
+  readonly fn: WriteFn<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown; after: Array<() => void> } | { ok: false; error: unknown };
+
+export interface BatchingOptions {
+  /** Upper bound on writes that share one commit, so that one batch cannot hold its locks for long. */
+  readonly maxBatch?: number;
+  /** Whether a write that failed this way may run again inside the same batch (a deadlock victim, say). */
+  readonly retryable?: (error: unknown) => boolean;
+  readonly maxAttempts?: number;
+}
+
+/**
+ * Group commit. A durable commit waits for the disk, and that wait is the cost of every write; so writes
+ * that arrive together share one commit. Requests queue up while a batch runs; the next batch takes them
+ * all into one transaction, each inside its own savepoint so that a write that fails rolls back alone, and
+ * every caller is answered only after that single COMMIT. Nothing is acknowledged before it is durable, and
+ * callbacks registered with afterCommit (publishing events) run only for writes that committed.
+ */
+export function createBatchingWriter(db: Kysely<Database>, options: BatchingOptions = {}) {
+  const maxBatch = options.maxBatch ?? 512;
+  const maxAttempts = options.maxAttempts ?? 5;
+  let queue: PendingWrite[] = [];
+  let running = false;
+  let scheduled = false;
+
+  async function runJob(tx: Tx, job: PendingWrite): Promise<Outcome> {
+    for (let attempt = 1; ; attempt++) {
+      const after: Array<() => void> = [];
+      await sql`SAVEPOINT w`.execute(tx);
+      try {
+        const value = await job.fn(tx, (cb) => after.push(cb));
+        await sql`RELEASE SAVEPOINT w`.execute(tx);
+        return { ok: true, value, after };
+      } catch (error) {
+        await sql`ROLLBACK TO SAVEPOINT w`.execute(tx);
+        await sql`RELEASE SAVEPOINT w`.execute(tx);
+        if (attempt >= maxAttempts || !options.retryable?.(error)) return { ok: false, error };
+      }
+    }
+  }
+
+  async function runBatch(batch: readonly PendingWrite[]): Promise<void> {
+    const outcomes: Outcome[] = [];
+    try {
+      await db.transaction().execute(async (tx) => {
+        for (const job of batch) outcomes.push(await runJob(tx, job));
+      });
+    } catch (commitError) {
+      // The commit itself failed (disk full, lost connection): nothing of the batch is durable.
+      for (const job of batch) job.reject(commitError);
+      return;
+    }
+    for (const [i, job] of batch.entries()) {
+      const outcome = outcomes[i];
+      if (!outcome) job.reject(new Error("write lost its outcome"));
+      else if (!outcome.ok) job.reject(outcome.error);
+      else {
+        for (const cb of outcome.after) cb();
+        job.resolve(outcome.value);
+      }
+    }
+  }
+
+  async function drain(): Promise<void> {
+    running = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
+        queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch);
+        await runBatch(batch);
+        // Let the event loop read the requests that arrived during the commit, so they join the next batch.
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  return {
+    write<T>(fn: WriteFn<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+        if (running || scheduled) return;
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          void drain();
+        });
+      });
+    },
+    async idle(): Promise<void> {
+      while (running || scheduled || queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+    },
+  };
+}
