@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { bootstrapAdmin } from "./app/bootstrap-admin.ts";
 import { type AppContext, DEFAULT_SETTINGS } from "./app/context.ts";
 import { newTimeOrderedId } from "./app/ids.ts";
 import { LineCache } from "./app/line-cache.ts";
@@ -101,6 +102,14 @@ export async function runServerCommand(
     secureCookies: process.env.DATANG_SECURE_COOKIES === "1",
   });
   if (values.demo && (await isEmpty(server.ctx))) await seed(server.ctx, location);
+  const adminPassword = process.env.DATANG_ADMIN_PASSWORD;
+  if (adminPassword) {
+    if (await bootstrapAdmin(server.ctx, adminPassword)) console.log("Created the first administrator: admin");
+  } else if (!(await hasStaff(server.ctx))) {
+    console.log(
+      "No staff accounts yet: set DATANG_ADMIN_PASSWORD and restart to create the first administrator (or use --demo).",
+    );
+  }
   const host = values.host ?? process.env.HOST ?? "0.0.0.0";
   await server.app.listen({ port, host });
   const address = server.app.server.address();
@@ -121,4 +130,8 @@ export async function runServerCommand(
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
   return 0;
+}
+
+async function hasStaff(ctx: AppContext): Promise<boolean> {
+  return (await ctx.store.db.selectFrom("users").select("id").limit(1).executeTakeFirst()) !== undefined;
 }

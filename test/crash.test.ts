@@ -81,6 +81,34 @@ describe.each(DB_KINDS)("crash safety on %s", (kind) => {
   });
 });
 
+describe("a production start", () => {
+  it("creates the first administrator from DATANG_ADMIN_PASSWORD, and only on an empty database", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "datang-admin-"));
+    const db = join(dir, "datang.db");
+    const port = await freePort();
+    const env = { DATANG_ADMIN_PASSWORD: "first-admin-pass" };
+    const first = await startChildServer(db, port, env, { demo: false });
+    try {
+      expect(first.output()).toContain("Created the first administrator: admin");
+      const login = await fetch(`${first.url}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "admin", password: "first-admin-pass" }),
+      });
+      expect(login.status).toBe(200);
+    } finally {
+      await first.stop();
+    }
+    const again = await startChildServer(db, port, { DATANG_ADMIN_PASSWORD: "another-password" }, { demo: false });
+    try {
+      expect(again.output()).not.toContain("Created the first administrator");
+    } finally {
+      await again.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 // The README promises that a fresh checkout's first start creates ./data/datang.db; the same command is exercised here on a temp path.
 describe("first start", () => {
   it("creates, migrates and seeds an empty database and prints the logins", async () => {

@@ -1,20 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 
 const ROOT = join(import.meta.dirname, "../..");
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from "./free-port.ts";
 
 export interface ChildServer {
   readonly process: ChildProcess;
@@ -30,10 +19,12 @@ export async function startChildServer(
   db: string,
   port: number,
   env: Record<string, string> = {},
+  options: { demo?: boolean } = {},
 ): Promise<ChildServer> {
+  const demo = options.demo === false ? [] : ["--demo"];
   const child = spawn(
     process.execPath,
-    [join(ROOT, "bin/datang.js"), "serve", "--demo", "--db", db, "--port", String(port), "--host", "127.0.0.1"],
+    [join(ROOT, "bin/datang.js"), "serve", ...demo, "--db", db, "--port", String(port), "--host", "127.0.0.1"],
     {
       cwd: ROOT,
       env: { ...process.env, DATANG_DEMO_PASSWORD: "test-password-1", ...env },
