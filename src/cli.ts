@@ -7,6 +7,7 @@ const USAGE = `usage: datang <command> [options]
   migrate [--db …]                                        create or upgrade the database schema
   seed --demo [--db …]                                    add the demo branch to an empty database
   simulate <scenario.json> [--policy P] [--seed N] [--compare] [--json]
+  simulate --db … --branch CODE --day YYYY-MM-DD [--policy P] [--compare] [--json]   replay a real branch-day
   plan --arrivals-per-hour N --aht-min M [--counters C] [--target 80/10] [--json]`;
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -278,7 +278,8 @@ export interface SimulationReport extends WaitFigures {
 export interface WhatIfResult {
   readonly branchId: string;
   readonly date: string;
-  readonly source: "history" | "scenario";
+  /** "replay": both runs start from a real day of the branch (`replayDay`). */
+  readonly source: "history" | "scenario" | "replay";
   readonly scenario: string;
   readonly seed: number;
   readonly baseline: SimulationReport;
