@@ -1,4 +1,16 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
+
+/** Random bytes drawn 4 KiB at a time: one system call per 256 ids instead of one per id. */
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+function randomInto(target: Buffer): void {
+  if (poolOffset + target.length > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  pool.copy(target, 0, poolOffset, poolOffset + target.length);
+  poolOffset += target.length;
+}
 
 let lastMs = -1;
 let counter = 0;
@@ -11,7 +23,8 @@ let counter = 0;
 export function newTimeOrderedId(now: number = Date.now()): string {
   if (now > lastMs) {
     lastMs = now;
-    counter = randomBytes(1)[0] ?? 0;
+    // Start each millisecond at a random point below 256, leaving room to count up to 4,095.
+    counter = pool[poolOffset] ?? 0;
   } else {
     counter++;
     if (counter > 0xfff) {
@@ -20,7 +33,8 @@ export function newTimeOrderedId(now: number = Date.now()): string {
       counter = 0;
     }
   }
-  const bytes = randomBytes(16);
+  const bytes = Buffer.allocUnsafe(16);
+  randomInto(bytes);
   const ms = lastMs;
   bytes[0] = Math.floor(ms / 2 ** 40) & 0xff;
   bytes[1] = Math.floor(ms / 2 ** 32) & 0xff;

@@ -6,6 +6,11 @@ import type { InServiceTicket, LiveLine } from "../store/live-tickets.ts";
 
 /** A line older than this is read again from the database, whatever the events said: cheap insurance. */
 const MAX_AGE_MS = 60_000;
+/**
+ * A branch's setup (configuration, learned times) is reused this long for estimates; a counter or branch event
+ * drops it at once, so an opened counter or a changed policy counts immediately, on every instance.
+ */
+const SETUP_TTL_MS = 1_000;
 
 interface CachedLine {
   readonly waiting: Map<string, WaitingTicket>;
@@ -33,6 +38,7 @@ export class LineCache {
   readonly #bus: EventBus;
   readonly #load: (branchId: string) => Promise<LiveLine | undefined>;
   readonly #wallClock: () => number;
+  readonly #setups = new Map<string, { value: Promise<unknown>; at: number }>();
 
   constructor(
     bus: EventBus,
@@ -54,6 +60,20 @@ export class LineCache {
       (a, b) => a.queuedAt - b.queuedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     );
     return { waiting, inService: [...cached.inService.values()] };
+  }
+
+  /**
+   * The branch's setup for estimates, loaded by `load` at most once a second per branch and dropped when its
+   * counters or settings change. Estimates only: a use case that decides something reads the database itself.
+   */
+  setup<T>(branchId: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.#setups.get(branchId);
+    const now = this.#wallClock();
+    if (hit && now - hit.at < SETUP_TTL_MS) return hit.value as Promise<T>;
+    const value = load();
+    this.#setups.set(branchId, { value, at: now });
+    value.catch(() => this.#setups.delete(branchId));
+    return value;
   }
 
   /** How many wait, per business type and class, and who is at the counters: enough for a newcomer's estimate. */
@@ -117,6 +137,8 @@ export class LineCache {
       return;
     }
     line.seq = event.seq;
+    // Anything but a ticket event (a counter, the branch's settings, its business types) changes the setup.
+    if (!event.ticket) this.#setups.delete(event.branchId);
     if (event.ticket) this.#applyTicket(line, event.ticket, event.branchId);
   }
 
@@ -148,6 +170,7 @@ export class LineCache {
   close(): void {
     for (const line of this.#lines.values()) line.unsubscribe();
     this.#lines.clear();
+    this.#setups.clear();
   }
 }
 

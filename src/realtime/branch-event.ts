@@ -19,6 +19,7 @@ export const BRANCH_EVENT_TYPES = [
   "counter.paused",
   "counter.closed",
   "counter.updated",
+  "branch.updated",
 ] as const;
 export type BranchEventType = (typeof BRANCH_EVENT_TYPES)[number];
 

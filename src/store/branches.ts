@@ -116,3 +116,19 @@ export async function nextEventSeq(db: Kysely<Database>, branchId: string): Prom
     .executeTakeFirstOrThrow();
   return Number(row.event_seq);
 }
+
+/** A business type with its branch's time zone, in one read: all that issuing a ticket needs to know. */
+export async function findServiceForIssue(
+  db: Kysely<Database>,
+  branchId: string,
+  serviceId: string,
+): Promise<{ timezone: string; prefix: string; code: string; active: boolean } | undefined> {
+  const row = await db
+    .selectFrom("services")
+    .innerJoin("branches", "branches.id", "services.branch_id")
+    .select(["branches.timezone", "services.prefix", "services.code", "services.active"])
+    .where("services.id", "=", serviceId)
+    .where("services.branch_id", "=", branchId)
+    .executeTakeFirst();
+  return row && { timezone: row.timezone, prefix: row.prefix, code: row.code, active: row.active === 1 };
+}

@@ -6,7 +6,7 @@ import { CONFIG_ROLES, requireBranchAccess, requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
-import { audit } from "../record.ts";
+import { audit, emitEvent } from "../record.ts";
 
 export interface BranchInput {
   readonly code: string;
@@ -92,7 +92,7 @@ export async function updateBranch(
   branchId: string,
   patch: Partial<BranchInput>,
 ): Promise<Branch> {
-  return ctx.store.write(async (tx) => {
+  return ctx.store.write(async (tx, afterCommit) => {
     const now = ctx.clock();
     const branch = await findBranch(tx, branchId);
     if (!branch) throw notFound("Branch", branchId);
@@ -118,6 +118,7 @@ export async function updateBranch(
       .where("id", "=", branch.id)
       .execute();
     await audit(tx, actor, now, "branch.update", { type: "branch", id: branch.id, branchId: branch.id }, patch);
+    await emitEvent(ctx, tx, afterCommit, branch.id, "branch.updated", now, {});
     const updated = await findBranch(tx, branch.id);
     if (!updated) throw notFound("Branch", branch.id);
     return updated;

@@ -46,7 +46,7 @@ export function createCounter(
   branchId: string,
   input: CounterInput,
 ): Promise<CounterView> {
-  return ctx.store.write(async (tx) => {
+  return ctx.store.write(async (tx, afterCommit) => {
     const now = ctx.clock();
     const branch = await findBranch(tx, branchId);
     if (!branch) throw notFound("Branch", branchId);
@@ -73,7 +73,9 @@ export function createCounter(
       })
       .execute();
     await audit(tx, actor, now, "counter.create", { type: "counter", id, branchId: branch.id }, input);
-    return counterView(tx, await loadCounter(tx, id));
+    const created = await loadCounter(tx, id);
+    await emitEvent(ctx, tx, afterCommit, branch.id, "counter.updated", now, { counter: eventCounter(created) });
+    return counterView(tx, created);
   });
 }
 

@@ -5,7 +5,7 @@ import { CONFIG_ROLES, requireBranchAccess } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, notFound } from "../errors.ts";
-import { audit } from "../record.ts";
+import { audit, emitEvent } from "../record.ts";
 
 export const SERVICE_CATEGORIES = ["cash", "non_cash", "account", "wealth", "corporate", "payment", "other"] as const;
 
@@ -32,7 +32,7 @@ async function requireUnique(tx: Tx, branchId: string, field: "code" | "prefix",
 }
 
 export function createService(ctx: AppContext, actor: Actor, branchId: string, input: ServiceInput): Promise<Service> {
-  return ctx.store.write(async (tx) => {
+  return ctx.store.write(async (tx, afterCommit) => {
     const now = ctx.clock();
     const branch = await findBranch(tx, branchId);
     if (!branch) throw notFound("Branch", branchId);
@@ -61,6 +61,7 @@ export function createService(ctx: AppContext, actor: Actor, branchId: string, i
       })
       .execute();
     await audit(tx, actor, now, "service.create", { type: "service", id, branchId: branch.id }, input);
+    await emitEvent(ctx, tx, afterCommit, branch.id, "branch.updated", now, {});
     const created = await findService(tx, id);
     if (!created) throw notFound("Business type", id);
     return created;
@@ -73,7 +74,7 @@ export function updateService(
   serviceId: string,
   patch: Partial<ServiceInput>,
 ): Promise<Service> {
-  return ctx.store.write(async (tx) => {
+  return ctx.store.write(async (tx, afterCommit) => {
     const now = ctx.clock();
     const service = await findService(tx, serviceId);
     if (!service) throw notFound("Business type", serviceId);
@@ -106,6 +107,7 @@ export function updateService(
       { type: "service", id: service.id, branchId: service.branchId },
       patch,
     );
+    await emitEvent(ctx, tx, afterCommit, service.branchId, "branch.updated", now, {});
     const updated = await findService(tx, service.id);
     if (!updated) throw notFound("Business type", service.id);
     return updated;

@@ -1,7 +1,7 @@
 import type { BranchId, ServiceId, TicketId } from "../../domain/ids.ts";
 import { localDay } from "../../domain/local-day.ts";
 import { formatTicketNumber, type PriorityClass, type WaitingTicket } from "../../domain/ticket.ts";
-import { findBranch, findService } from "../../store/branches.ts";
+import { findBranch, findServiceForIssue } from "../../store/branches.ts";
 import {
   findTicketByIdempotencyKey,
   insertTicket,
@@ -60,18 +60,18 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
         return { replayed: true as const, ticket: earlier };
       }
     }
-    const branch = await findBranch(tx, input.branchId);
-    if (!branch) throw notFound("Branch", input.branchId);
-    const service = await findService(tx, input.serviceId);
-    if (!service || service.branchId !== branch.id) throw notFound("Business type", input.serviceId);
+    const service = await findServiceForIssue(tx, input.branchId, input.serviceId);
+    if (!service) {
+      if (!(await findBranch(tx, input.branchId))) throw notFound("Branch", input.branchId);
+      throw notFound("Business type", input.serviceId);
+    }
     if (!service.active) throw invalid(`Business type ${service.code} is not offered at the moment.`);
-
-    const day = localDay(now, branch.timezone);
-    const seq = await nextQueueSeq(tx, branch.id, service.prefix, day);
+    const day = localDay(now, service.timezone);
+    const seq = await nextQueueSeq(tx, input.branchId, service.prefix, day);
     const row = {
       id: candidate.id,
-      branch_id: branch.id,
-      service_id: service.id,
+      branch_id: input.branchId,
+      service_id: input.serviceId,
       day,
       seq,
       number: formatTicketNumber(service.prefix, seq),
@@ -100,7 +100,7 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
     await insertTicket(tx, row);
     await recordTransition(tx, {
       ticketId: row.id,
-      branchId: branch.id,
+      branchId: input.branchId,
       action: "issue",
       from: null,
       to: "waiting",
@@ -109,11 +109,11 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
       actorId: actor.id,
     });
     if (actor.type === "user") {
-      const entity = { type: "ticket", id: row.id, branchId: branch.id };
-      await audit(tx, actor, now, "ticket.issue", entity, { serviceId: service.id, priority });
+      const entity = { type: "ticket", id: row.id, branchId: input.branchId };
+      await audit(tx, actor, now, "ticket.issue", entity, { serviceId: input.serviceId, priority });
     }
     const ticket = toTicket(row);
-    await emitEvent(ctx, tx, afterCommit, branch.id, "ticket.issued", now, { ticket: eventTicket(ticket, null) });
+    await emitEvent(ctx, tx, afterCommit, input.branchId, "ticket.issued", now, { ticket: eventTicket(ticket, null) });
     return { replayed: false as const, ticket };
   });
   if (outcome.replayed) return { ticket: await replayView(ctx, outcome.ticket, now), replayed: true };

@@ -54,6 +54,10 @@ export async function loadBranchSetup(
   return { branch, services, counters, learned };
 }
 
+function cachedSetup(db: Kysely<Database>, lines: LineCache, branchId: string, now: EpochMs) {
+  return lines.setup(branchId, () => loadBranchSetup(db, branchId, now));
+}
+
 /** Loads the branch as the predictor needs it, the line read from the database; undefined for an unknown branch. */
 export async function loadBranchNow(
   db: Kysely<Database>,
@@ -160,7 +164,7 @@ export async function ticketStanding(
   ticket: WaitingTicket,
   now: EpochMs,
 ): Promise<Standing> {
-  const [setup, line] = await Promise.all([loadBranchSetup(db, ticket.branchId, now), lines.line(ticket.branchId)]);
+  const [setup, line] = await Promise.all([cachedSetup(db, lines, ticket.branchId, now), lines.line(ticket.branchId)]);
   if (!setup || !line) return { position: 0, minutes: 0 };
   const state: BranchNow = { ...setup, waiting: line.waiting, inService: line.inService };
   const waiting = line.waiting.filter((t) => t.id !== ticket.id);
@@ -182,7 +186,7 @@ export async function newcomerStanding(
 ): Promise<Standing> {
   const summary = await lines.summary(ticket.branchId);
   if (!summary || summary.waitingCount < MAX_REPLAYED_LINE) return ticketStanding(db, lines, ticket, now);
-  const setup = await loadBranchSetup(db, ticket.branchId, now);
+  const setup = await cachedSetup(db, lines, ticket.branchId, now);
   if (!setup) return { position: 0, minutes: 0 };
   const myRank = PRIORITY_RANK[ticket.priority];
   const aheadOf = (serviceId: ServiceId): number => {
