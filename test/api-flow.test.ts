@@ -217,6 +217,8 @@ describe.each(DB_KINDS)("ticket lifecycle over HTTP on %s", (kind) => {
       body: { reason: "取身份证" },
     });
     expect(parked.json().status).toBe("parked");
+    const atCounter = (await t.request({ method: "GET", url: `/api/counters/${c(4)}`, cookie: teller4 })).json();
+    expect(atCounter.parkedTickets.map((p: { id: string }) => p.id)).toEqual([mine.id]);
     const resumed = await t.request({ method: "POST", url: `/api/tickets/${mine.id}/resume`, cookie: teller4 });
     expect(resumed.json()).toMatchObject({ status: "waiting", targetCounterId: c(4) });
     const again = (await t.request({ method: "POST", url: `/api/counters/${c(4)}/call-next`, cookie: teller4 })).json();

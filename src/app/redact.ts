@@ -21,6 +21,7 @@ export function counterForViewer(actor: Actor, view: CounterView): CounterView {
     pauseReason: null,
     currentTicket: redactTicket(view.currentTicket),
     lastTicket: redactTicket(view.lastTicket),
+    parkedTickets: view.parkedTickets.map((t) => redactTicket(t)),
   };
 }
 

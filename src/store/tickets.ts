@@ -117,6 +117,18 @@ export async function listTicketsOfDay(db: Kysely<Database>, branchId: string, d
   return rows.map(toTicket);
 }
 
+/** Tickets a counter parked and nobody resumed yet, oldest first. */
+export async function listParkedAt(db: Kysely<Database>, counterId: string): Promise<Ticket[]> {
+  const rows = await db
+    .selectFrom("tickets")
+    .selectAll()
+    .where("counter_id", "=", counterId)
+    .where("status", "=", "parked")
+    .orderBy("updated_at")
+    .execute();
+  return rows.map(toTicket);
+}
+
 /**
  * The queue's next number for a branch-local day. The upsert takes the row lock in PostgreSQL, so
  * concurrent issuers on any instance get distinct numbers; a transaction that rolls back gives its

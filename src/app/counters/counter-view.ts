@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Counter } from "../../store/counters.ts";
 import type { Database } from "../../store/schema.ts";
-import { findTicket } from "../../store/tickets.ts";
+import { findTicket, listParkedAt } from "../../store/tickets.ts";
 import { type TicketView, ticketView } from "../views.ts";
 
 export interface CounterView {
@@ -17,11 +17,13 @@ export interface CounterView {
   readonly signedInUser: { id: string; displayName: string; staffNo: string } | null;
   readonly currentTicket: TicketView | null;
   readonly lastTicket: TicketView | null;
+  /** Tickets this counter set aside (the customer fetches a document), to resume when they return. */
+  readonly parkedTickets: readonly TicketView[];
 }
 
 /** A counter as the consoles see it: the teller's name is staff information, never shown on public screens. */
 export async function counterView(db: Kysely<Database>, c: Counter): Promise<CounterView> {
-  const [user, current, last] = await Promise.all([
+  const [user, current, last, parked] = await Promise.all([
     c.signedInUserId
       ? db
           .selectFrom("users")
@@ -31,6 +33,7 @@ export async function counterView(db: Kysely<Database>, c: Counter): Promise<Cou
       : undefined,
     c.currentTicketId ? findTicket(db, c.currentTicketId) : undefined,
     c.lastTicketId ? findTicket(db, c.lastTicketId) : undefined,
+    listParkedAt(db, c.id),
   ]);
   return {
     id: c.id,
@@ -45,5 +48,6 @@ export async function counterView(db: Kysely<Database>, c: Counter): Promise<Cou
     signedInUser: user ? { id: user.id, displayName: user.display_name, staffNo: user.staff_no } : null,
     currentTicket: current ? ticketView(current, c.number) : null,
     lastTicket: last ? ticketView(last, c.number) : null,
+    parkedTickets: parked.map((t) => ticketView(t, c.number)),
   };
 }
