@@ -22,7 +22,7 @@ import { eventTicket, type TicketView, ticketView } from "../views.ts";
 export interface ActionEnv {
   readonly tx: Tx;
   readonly now: number;
-  readonly branch: Branch;
+  readonly branch: () => Promise<Branch>;
 }
 
 export interface ActionSpec {
@@ -64,13 +64,18 @@ export async function applyTicketAction(
 ): Promise<TicketView> {
   return ctx.store.write(async (tx, afterCommit) => {
     const now = ctx.clock();
-    const ticket = await findTicket(tx, ticketId);
-    if (!ticket) throw notFound("Ticket", ticketId);
+    const stored = await tx.selectFrom("tickets").selectAll().where("id", "=", ticketId).executeTakeFirst();
+    if (!stored) throw notFound("Ticket", ticketId);
+    const ticket = toTicket(stored);
     await (spec.authorize ?? requireTicketActor)(tx, actor, ticket);
     const check = checkTransition(ticket.status, spec.action);
     if (!check.ok) throw conflict(`Ticket ${ticket.number}: ${check.reason}.`, { status: ticket.status });
-    const branch = await findBranch(tx, ticket.branchId);
-    if (!branch) throw notFound("Branch", ticket.branchId);
+    // Only some actions need the branch's settings (no-show: the number of recalls): read it when asked.
+    const branch = async (): Promise<Branch> => {
+      const found = await findBranch(tx, ticket.branchId);
+      if (!found) throw notFound("Branch", ticket.branchId);
+      return found;
+    };
     const patch: TicketPatch = {
       ...(await spec.change?.(ticket, { tx, now, branch })),
       status: check.to,
@@ -81,8 +86,7 @@ export async function applyTicketAction(
     }
     const stillAtCounter = check.to === "called" || check.to === "serving";
     if (ticket.counterId && !stillAtCounter) await releaseCurrentTicket(tx, ticket.counterId, ticket.id);
-    const row = await tx.selectFrom("tickets").selectAll().where("id", "=", ticket.id).executeTakeFirstOrThrow();
-    const updated = toTicket(row);
+    const updated = toTicket({ ...stored, ...patch });
     const counter = updated.counterId ? await findCounter(tx, updated.counterId) : undefined;
     const counterNumber = counter?.number ?? null;
     await recordTransition(tx, {

@@ -50,11 +50,12 @@ export function markNoShow(ctx: AppContext, actor: Actor, ticketId: string): Pro
   return applyTicketAction(ctx, actor, ticketId, {
     action: "no-show",
     event: "ticket.no_show",
-    change: (t, { now, branch }) => {
-      if (t.recallCount < branch.maxRecalls) {
+    change: async (t, { now, branch }) => {
+      const { maxRecalls } = await branch();
+      if (t.recallCount < maxRecalls) {
         throw conflict(
-          `Ticket ${t.number} has been recalled ${t.recallCount} of ${branch.maxRecalls} times; recall it before marking a no-show.`,
-          { recallCount: t.recallCount, maxRecalls: branch.maxRecalls },
+          `Ticket ${t.number} has been recalled ${t.recallCount} of ${maxRecalls} times; recall it before marking a no-show.`,
+          { recallCount: t.recallCount, maxRecalls: maxRecalls },
         );
       }
       return { completed_at: now };
