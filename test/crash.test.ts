@@ -123,6 +123,9 @@ describe("first start", () => {
       expect([...server.tokens.keys()].sort()).toEqual(["display", "kiosk", "rating_pad"]);
       expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
       expect((await fetch(`${server.url}/api/openapi.json`)).status).toBe(200);
+      const docs = await fetch(`${server.url}/api/docs/`);
+      expect(docs.status).toBe(200);
+      expect(await docs.text()).toContain("swagger");
     } finally {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,8 @@ import { unauthorized } from "../app/errors.ts";
 
 export const SESSION_COOKIE = "datang_session";
 export const DEVICE_COOKIE = "datang_device";
+/** The API docs page (and its assets) is public, like the OpenAPI document it shows. */
+export const DOCS_PREFIX = "/api/docs";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -35,7 +37,8 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     if (!actor && deviceToken) actor = await authenticateDevice(ctx, deviceToken, req.ip);
     req.actor = actor;
     // Only API routes are guarded: the web app's files are public, and an unknown path answers 404.
-    const guarded = req.routeOptions.url?.startsWith("/api/") && !req.routeOptions.config.public;
+    const url = req.routeOptions.url;
+    const guarded = url?.startsWith("/api/") && !url.startsWith(DOCS_PREFIX) && !req.routeOptions.config.public;
     if (!actor && guarded) throw unauthorized();
   });
 }

@@ -14,7 +14,7 @@ import { createPgFanout, type Fanout, noFanout } from "../realtime/fanout.ts";
 import { SseHub } from "../realtime/sse.ts";
 import { readLiveLine } from "../store/live-tickets.ts";
 import type { Store } from "../store/store.ts";
-import { registerAuth } from "./auth-plugin.ts";
+import { DOCS_PREFIX, registerAuth } from "./auth-plugin.ts";
 import { registerErrorHandling } from "./errors.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -88,7 +88,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       security: [{ session: [] }, { device: [] }],
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+  await app.register(fastifySwaggerUi, { routePrefix: DOCS_PREFIX });
   registerAuth(app, ctx);
 
   publicRoutes(app, ctx);
