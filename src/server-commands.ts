@@ -8,6 +8,7 @@ import { type AppContext, DEFAULT_SETTINGS } from "./app/context.ts";
 import { newTimeOrderedId } from "./app/ids.ts";
 import { LineCache } from "./app/line-cache.ts";
 import { isEmpty, seedDemo } from "./app/seed-demo.ts";
+import { closePastDays } from "./app/tickets/close-past-days.ts";
 import { buildServer } from "./http/server.ts";
 import { EventBus } from "./realtime/event-bus.ts";
 import { noFanout } from "./realtime/fanout.ts";
@@ -110,6 +111,11 @@ export async function runServerCommand(
       "No staff accounts yet: set DATANG_ADMIN_PASSWORD and restart to create the first administrator (or use --demo).",
     );
   }
+  // Yesterday's unfinished tickets are closed at start and then every ten minutes.
+  const housekeeping = () =>
+    void closePastDays(server.ctx).catch((error) => console.error("closing past days failed", error));
+  housekeeping();
+  setInterval(housekeeping, 10 * 60_000).unref();
   const host = values.host ?? process.env.HOST ?? "0.0.0.0";
   await server.app.listen({ port, host });
   const address = server.app.server.address();
