@@ -79,6 +79,34 @@ describe.each(DB_KINDS)("concurrent dispatch on %s", (kind) => {
     expect(notDone).toHaveLength(0);
   });
 
+  it("numbers tickets uniquely and without gaps when kiosks issue at once (on two instances with PostgreSQL)", async () => {
+    const kiosk = t.deviceToken("kiosk");
+    const apps = second ? [t.server.app, second.server.app] : [t.server.app];
+    const before = new Set(
+      (await t.server.ctx.store.db.selectFrom("tickets").select("number").execute()).map((r) => r.number),
+    );
+    const responses = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        (apps[i % apps.length] as Server["app"]).inject({
+          method: "POST",
+          url: `/api/branches/${t.branchId}/tickets`,
+          headers: { authorization: `Bearer ${kiosk}` },
+          payload: { serviceId: ids.services.get(i % 2 ? "CARD" : "CORP") },
+        }),
+      ),
+    );
+    for (const res of responses) expect(res.statusCode, res.body).toBe(201);
+    const numbers = responses.map((r) => r.json().number as string);
+    expect(new Set(numbers).size).toBe(300);
+    for (const prefix of ["D", "F"]) {
+      const seqs = numbers
+        .filter((n) => n.startsWith(prefix) && !before.has(n))
+        .map((n) => Number(n.slice(1)))
+        .sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+    }
+  });
+
   it("gives one counter one ticket when its teller double-clicks call-next", async () => {
     const kiosk = t.deviceToken("kiosk");
     for (let i = 0; i < 3; i++) {
