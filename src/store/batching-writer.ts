@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { CompiledQuery, type Kysely } from "kysely";
 import type { Database } from "./schema.ts";
 import type { Tx, WriteFn } from "./store.ts";
 
@@ -7,6 +7,11 @@ interface PendingWrite {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
+
+// Compiled once: these run around every write.
+const SAVEPOINT = CompiledQuery.raw("SAVEPOINT w");
+const RELEASE = CompiledQuery.raw("RELEASE SAVEPOINT w");
+const ROLLBACK_TO = CompiledQuery.raw("ROLLBACK TO SAVEPOINT w");
 
 type Outcome = { ok: true; value: unknown; after: Array<() => void> } | { ok: false; error: unknown };
 
@@ -35,14 +40,14 @@ export function createBatchingWriter(db: Kysely<Database>, options: BatchingOpti
   async function runJob(tx: Tx, job: PendingWrite): Promise<Outcome> {
     for (let attempt = 1; ; attempt++) {
       const after: Array<() => void> = [];
-      await sql`SAVEPOINT w`.execute(tx);
+      await tx.executeQuery(SAVEPOINT);
       try {
         const value = await job.fn(tx, (cb) => after.push(cb));
-        await sql`RELEASE SAVEPOINT w`.execute(tx);
+        await tx.executeQuery(RELEASE);
         return { ok: true, value, after };
       } catch (error) {
-        await sql`ROLLBACK TO SAVEPOINT w`.execute(tx);
-        await sql`RELEASE SAVEPOINT w`.execute(tx);
+        await tx.executeQuery(ROLLBACK_TO);
+        await tx.executeQuery(RELEASE);
         if (attempt >= maxAttempts || !options.retryable?.(error)) return { ok: false, error };
       }
     }

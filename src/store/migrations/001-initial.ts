@@ -146,7 +146,7 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .execute();
   // The dispatch read: waiting tickets of one branch.
   await db.schema.createIndex("tickets_branch_status").on("tickets").columns(["branch_id", "status"]).execute();
-  await db.schema.createIndex("tickets_branch_day").on("tickets").columns(["branch_id", "day"]).execute();
+  // Reads by (branch_id, day) use the unique index on (branch_id, day, number): no index of their own.
 
   await db.schema
     .createTable("ticket_transitions")
