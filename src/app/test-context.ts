@@ -1,0 +1,199 @@
+/**
+ * Test support for the use-case tests beside each use case: an AppContext on a fresh SQLite file with the
+ * demo branch seeded, a clock the test moves, and actors built from the seeded rows. Never imported by
+ * production code.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BranchId, CounterId, DeviceId, UserId } from "../domain/ids.ts";
+import type { TicketStatus } from "../domain/ticket.ts";
+import { EventBus } from "../realtime/event-bus.ts";
+import { noFanout } from "../realtime/fanout.ts";
+import { migrateToLatest, openStore } from "../store/connect.ts";
+import { readLiveLine } from "../store/live-tickets.ts";
+import type { DeviceActor, DeviceKind, StaffActor } from "./actor.ts";
+import { loadStaff } from "./auth/login.ts";
+import { type AppContext, DEFAULT_SETTINGS } from "./context.ts";
+import { callTicket } from "./counters/call-next.ts";
+import { signIn } from "./counters/sign-in.ts";
+import { newTimeOrderedId } from "./ids.ts";
+import { LineCache } from "./line-cache.ts";
+import { seedDemo } from "./seed-demo.ts";
+import { issueTicket } from "./tickets/issue-ticket.ts";
+import { completeService, markNoShow, parkTicket, recallTicket, startService } from "./tickets/serve-actions.ts";
+import { cancelTicket, redirectTicket } from "./tickets/triage-actions.ts";
+
+export const TEST_PASSWORD = "test-password-1";
+
+/** 09:30 in Shanghai on a Monday: the branch is open. */
+export const START = Date.parse("2026-11-23T01:30:00Z");
+
+export interface TestClock {
+  now: number;
+  advance(ms: number): void;
+}
+
+export interface TestContext {
+  readonly ctx: AppContext;
+  readonly clock: TestClock;
+  /** The SQLite file: a second connection on it sees only committed data. */
+  readonly dbPath: string;
+  readonly branchId: string;
+  /** Business type id by code (CASH, TRANSFER, ACCOUNT, CARD, WEALTH, CORP). */
+  service(code: string): string;
+  /** Counter id by number (1–8). */
+  counter(number: number): string;
+  /** A demo user as a signed-in staff actor (admin, manager, lobby, teller1…teller8, reviewer, auditor). */
+  staff(username: string, ip?: string): Promise<StaffActor>;
+  /** The demo branch's device of this kind (the rating pad belongs to counter 1). */
+  device(kind: DeviceKind): Promise<DeviceActor>;
+  close(): Promise<void>;
+}
+
+/** A device row as the actor the authentication layer would make of it. */
+export async function deviceActor(ctx: AppContext, deviceId: string, ip = "10.0.0.9"): Promise<DeviceActor> {
+  const row = await ctx.store.db.selectFrom("devices").selectAll().where("id", "=", deviceId).executeTakeFirstOrThrow();
+  return {
+    type: "device",
+    id: row.id as DeviceId,
+    kind: row.kind as DeviceKind,
+    name: row.name,
+    branchId: row.branch_id as BranchId,
+    counterId: row.counter_id as CounterId | null,
+    ip,
+  };
+}
+
+export async function makeTestContext(): Promise<TestContext> {
+  const dir = mkdtempSync(join(tmpdir(), "datang-app-"));
+  const dbPath = join(dir, "datang.db");
+  const store = openStore(dbPath);
+  await migrateToLatest(store);
+  const clock: TestClock = {
+    now: START,
+    advance(ms) {
+      this.now += ms;
+    },
+  };
+  const bus = new EventBus();
+  const ctx: AppContext = {
+    store,
+    clock: () => clock.now,
+    bus,
+    fanout: noFanout,
+    newId: () => newTimeOrderedId(),
+    lines: new LineCache(bus, (branchId) => readLiveLine(store.db, branchId)),
+    settings: DEFAULT_SETTINGS,
+  };
+  const demo = await seedDemo(ctx, TEST_PASSWORD);
+  const services = new Map(
+    (await store.db.selectFrom("services").select(["id", "code"]).execute()).map((s) => [s.code, s.id]),
+  );
+  const counters = new Map(
+    (await store.db.selectFrom("counters").select(["id", "number"]).execute()).map((c) => [c.number, c.id]),
+  );
+  const must = <K, V>(map: Map<K, V>, key: K): V => {
+    const value = map.get(key);
+    if (value === undefined) throw new Error(`no demo entry ${String(key)}`);
+    return value;
+  };
+  return {
+    ctx,
+    clock,
+    dbPath,
+    branchId: demo.branchId,
+    service: (code) => must(services, code),
+    counter: (number) => must(counters, number),
+    async staff(username, ip = "10.0.0.1") {
+      const row = await store.db
+        .selectFrom("users")
+        .select("id")
+        .where("username", "=", username)
+        .executeTakeFirstOrThrow();
+      const actor = await loadStaff(ctx, row.id as UserId, ip);
+      if (!actor) throw new Error(`demo user ${username} is inactive`);
+      return actor;
+    },
+    async device(kind) {
+      const row = await store.db
+        .selectFrom("devices")
+        .select("id")
+        .where("branch_id", "=", demo.branchId)
+        .where("kind", "=", kind)
+        .executeTakeFirstOrThrow();
+      return deviceActor(ctx, row.id);
+    },
+    async close() {
+      ctx.lines.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One ticket in each status, through the use cases: teller1 works at counter 1, teller2 at counter 2. */
+export async function ticketsInEveryStatus(t: TestContext): Promise<Record<TicketStatus, string>> {
+  const { ctx } = t;
+  const kiosk = await t.device("kiosk");
+  const lobby = await t.staff("lobby");
+  const teller1 = await t.staff("teller1");
+  const teller2 = await t.staff("teller2");
+  const issue = async () =>
+    (await issueTicket(ctx, kiosk, { branchId: t.branchId, serviceId: t.service("CASH") })).ticket.id;
+  await signIn(ctx, teller1, t.counter(1));
+  await signIn(ctx, teller2, t.counter(2));
+  const call = (teller: StaffActor, counter: number, id: string) => callTicket(ctx, teller, t.counter(counter), id);
+
+  const done = await issue();
+  await call(teller1, 1, done);
+  await startService(ctx, teller1, done);
+  await completeService(ctx, teller1, done, {});
+
+  const noShow = await issue();
+  await call(teller1, 1, noShow);
+  for (let i = 0; i < 3; i++) await recallTicket(ctx, teller1, noShow);
+  await markNoShow(ctx, teller1, noShow);
+
+  const parked = await issue();
+  await call(teller1, 1, parked);
+  await parkTicket(ctx, teller1, parked, {});
+
+  const cancelled = await issue();
+  await cancelTicket(ctx, lobby, cancelled, {});
+  const redirected = await issue();
+  await redirectTicket(ctx, lobby, redirected, { reason: "simple deposit", target: "self_service" });
+
+  const called = await issue();
+  await call(teller1, 1, called);
+  const serving = await issue();
+  await call(teller2, 2, serving);
+  await startService(ctx, teller2, serving);
+
+  const waiting = await issue();
+  return { waiting, called, serving, done, no_show: noShow, parked, cancelled, redirected };
+}
+
+/** What a refused action must leave untouched: the ticket row, its transitions, the branch events, the counters. */
+export async function writtenState(t: TestContext, ticketId: string) {
+  const db = t.ctx.store.db;
+  const count = (table: "ticket_transitions" | "events" | "audit_log") =>
+    db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as("n"))
+      .executeTakeFirstOrThrow()
+      .then((r) => Number(r.n));
+  return {
+    ticket: await db.selectFrom("tickets").selectAll().where("id", "=", ticketId).executeTakeFirstOrThrow(),
+    transitions: await db
+      .selectFrom("ticket_transitions")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .where("ticket_id", "=", ticketId)
+      .executeTakeFirstOrThrow()
+      .then((r) => Number(r.n)),
+    allTransitions: await count("ticket_transitions"),
+    events: await count("events"),
+    audit: await count("audit_log"),
+    counters: await db.selectFrom("counters").selectAll().orderBy("number").execute(),
+  };
+}

@@ -1,0 +1,148 @@
+import SQLite from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { BranchEvent } from "../../realtime/branch-event.ts";
+import { createBranch } from "../config/branches.ts";
+import { createDevice } from "../config/devices.ts";
+import { signIn } from "../counters/sign-in.ts";
+import { AppError } from "../errors.ts";
+import { deviceActor, makeTestContext, type TestContext } from "../test-context.ts";
+import { issueTicket } from "./issue-ticket.ts";
+
+describe("issueTicket", () => {
+  let t: TestContext;
+  beforeEach(async () => {
+    t = await makeTestContext();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  const issue = async (code: string, extra: { idempotencyKey?: string; priority?: "normal" | "vip1" } = {}) =>
+    issueTicket(t.ctx, await t.device("kiosk"), { branchId: t.branchId, serviceId: t.service(code), ...extra });
+
+  const ticketCount = async () =>
+    Number(
+      (
+        await t.ctx.store.db
+          .selectFrom("tickets")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it("numbers tickets per prefix within the branch-local day and starts again after local midnight", async () => {
+    expect((await issue("CASH")).ticket).toMatchObject({ number: "A001", day: "2026-11-23", status: "waiting" });
+    expect((await issue("CASH")).ticket.number).toBe("A002");
+    expect((await issue("TRANSFER")).ticket.number).toBe("B001");
+    // 23:59:59 in Shanghai is still the same day…
+    t.clock.now = Date.parse("2026-11-23T15:59:59Z");
+    expect((await issue("CASH")).ticket).toMatchObject({ number: "A003", day: "2026-11-23" });
+    // …and one second later, midnight in Shanghai (16:00 UTC), the numbers restart.
+    t.clock.advance(1000);
+    expect((await issue("CASH")).ticket).toMatchObject({ number: "A001", day: "2026-11-24" });
+    expect((await issue("TRANSFER")).ticket.number).toBe("B001");
+  });
+
+  it("answers the same ticket for the same idempotency key, marked replayed, without a second row", async () => {
+    const first = await issue("TRANSFER", { idempotencyKey: "tap-1" });
+    const again = await issue("TRANSFER", { idempotencyKey: "tap-1" });
+    expect(first.replayed).toBe(false);
+    expect(again.replayed).toBe(true);
+    expect(again.ticket.id).toBe(first.ticket.id);
+    expect(again.ticket.number).toBe("B001");
+    expect(await ticketCount()).toBe(1);
+    // A different key is a different ticket.
+    expect((await issue("TRANSFER", { idempotencyKey: "tap-2" })).ticket.number).toBe("B002");
+  });
+
+  it("refuses a reused idempotency key with a different body (409) and writes nothing", async () => {
+    await issue("TRANSFER", { idempotencyKey: "tap-1" });
+    await expect(issue("CASH", { idempotencyKey: "tap-1" })).rejects.toMatchObject({ status: 409, code: "conflict" });
+    await expect(issue("TRANSFER", { idempotencyKey: "tap-1", priority: "vip1" })).rejects.toBeInstanceOf(AppError);
+    expect(await ticketCount()).toBe(1);
+  });
+
+  it("refuses a business type that is not offered (400) and uses no number", async () => {
+    await t.ctx.store.db.updateTable("services").set({ active: 0 }).where("id", "=", t.service("CARD")).execute();
+    await expect(issue("CARD")).rejects.toMatchObject({ status: 400, code: "invalid_request" });
+    expect(await ticketCount()).toBe(0);
+    await t.ctx.store.db.updateTable("services").set({ active: 1 }).where("id", "=", t.service("CARD")).execute();
+    expect((await issue("CARD")).ticket.number).toBe("D001");
+  });
+
+  it("refuses a kiosk of another branch (403)", async () => {
+    const admin = await t.staff("admin");
+    const other = await createBranch(t.ctx, admin, { code: "BJ001", nameZh: "北京支行", nameEn: "Beijing Branch" });
+    const { device } = await createDevice(t.ctx, admin, other.id, { kind: "kiosk", name: "Beijing kiosk" });
+    const foreignKiosk = await deviceActor(t.ctx, device.id);
+    await expect(
+      issueTicket(t.ctx, foreignKiosk, { branchId: t.branchId, serviceId: t.service("CASH") }),
+    ).rejects.toMatchObject({ status: 403, code: "forbidden" });
+    expect(await ticketCount()).toBe(0);
+  });
+
+  it("refuses the display and the rating pad, which may not issue tickets (403)", async () => {
+    for (const kind of ["display", "rating_pad"] as const) {
+      await expect(
+        issueTicket(t.ctx, await t.device(kind), { branchId: t.branchId, serviceId: t.service("CASH") }),
+      ).rejects.toMatchObject({ status: 403 });
+    }
+  });
+
+  it("publishes ticket.issued on the bus only once the ticket is committed, in event order", async () => {
+    // A second connection sees only committed rows: what it sees when the event arrives is what is durable.
+    const reader = new SQLite(t.dbPath, { readonly: true });
+    const seen: Array<{ event: BranchEvent; committedRows: number }> = [];
+    const unsubscribe = t.ctx.bus.subscribe(t.branchId, (event) => {
+      const id = event.ticket?.id ?? "";
+      const row = reader.prepare("SELECT count(*) AS n FROM tickets WHERE id = ?").get(id) as { n: number };
+      seen.push({ event, committedRows: row.n });
+    });
+    try {
+      const a = await issue("CASH");
+      const b = await issue("TRANSFER");
+      await expect(
+        issue("CORP", { idempotencyKey: "k" }).then(() => issue("CASH", { idempotencyKey: "k" })),
+      ).rejects.toBeInstanceOf(AppError);
+      expect(seen.map((s) => [s.event.type, s.event.seq, s.event.ticket?.number, s.committedRows])).toEqual([
+        ["ticket.issued", 1, "A001", 1],
+        ["ticket.issued", 2, "B001", 1],
+        ["ticket.issued", 3, "F001", 1],
+      ]);
+      expect(seen[0]?.event.ticket?.id).toBe(a.ticket.id);
+      expect(seen[1]?.event.ticket?.id).toBe(b.ticket.id);
+      // The refused request published nothing and took no event number.
+      const stored = await t.ctx.store.db.selectFrom("events").select(["seq", "type"]).orderBy("seq").execute();
+      expect(stored).toEqual([
+        { seq: 1, type: "ticket.issued" },
+        { seq: 2, type: "ticket.issued" },
+        { seq: 3, type: "ticket.issued" },
+      ]);
+    } finally {
+      unsubscribe();
+      reader.close();
+    }
+  });
+
+  it("tells the position among the same business type and estimates with the counters that are open", async () => {
+    const a1 = await issue("CASH");
+    const a2 = await issue("CASH");
+    expect(a1.ticket).toMatchObject({ position: 0, estimatedWaitMinutes: 0 });
+    // No counter open: the estimate assumes one counter, one 4-minute cash customer ahead.
+    expect(a2.ticket).toMatchObject({ position: 1, estimatedWaitMinutes: 4 });
+    const a3closed = await issue("CASH");
+    expect(a3closed.ticket).toMatchObject({ position: 2, estimatedWaitMinutes: 8 });
+    // Counters 1 and 2 (cash) open: A001 and A002 are called at once, A004 waits for one of them (A003 is next).
+    await signIn(t.ctx, await t.staff("teller1"), t.counter(1));
+    await signIn(t.ctx, await t.staff("teller2"), t.counter(2));
+    const a4 = await issue("CASH");
+    expect(a4.ticket.position).toBe(3);
+    expect(a4.ticket.estimatedWaitMinutes).toBe(4);
+    const stored = await t.ctx.store.db
+      .selectFrom("tickets")
+      .select("estimated_wait_minutes")
+      .where("id", "=", a4.ticket.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.estimated_wait_minutes).toBe(4);
+  });
+});

@@ -1,0 +1,182 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { TicketStatus } from "../../domain/ticket.ts";
+import type { Actor } from "../actor.ts";
+import type { AppContext } from "../context.ts";
+import { callNext, callTicket } from "../counters/call-next.ts";
+import { signIn } from "../counters/sign-in.ts";
+import { makeTestContext, type TestContext, ticketsInEveryStatus, writtenState } from "../test-context.ts";
+import type { TicketView } from "../views.ts";
+import { issueTicket } from "./issue-ticket.ts";
+import { completeService, markNoShow, parkTicket, recallTicket, resumeTicket, startService } from "./serve-actions.ts";
+
+type ServeAction = (ctx: AppContext, actor: Actor, ticketId: string) => Promise<TicketView>;
+
+/** Each serve action and the only statuses it accepts. */
+const SERVE_ACTIONS: ReadonlyArray<{ name: string; run: ServeAction; from: readonly TicketStatus[] }> = [
+  { name: "recall", run: recallTicket, from: ["called"] },
+  { name: "start", run: startService, from: ["called"] },
+  { name: "complete", run: (ctx, a, id) => completeService(ctx, a, id, {}), from: ["serving"] },
+  { name: "no-show", run: markNoShow, from: ["called"] },
+  { name: "park", run: (ctx, a, id) => parkTicket(ctx, a, id, {}), from: ["called", "serving"] },
+  { name: "resume", run: resumeTicket, from: ["parked"] },
+];
+const STATUSES: readonly TicketStatus[] = [
+  "waiting",
+  "called",
+  "serving",
+  "done",
+  "no_show",
+  "parked",
+  "cancelled",
+  "redirected",
+];
+const ILLEGAL = SERVE_ACTIONS.flatMap((a) =>
+  STATUSES.filter((s) => !a.from.includes(s)).map((status) => ({ action: a.name, run: a.run, status })),
+);
+
+describe("serve actions refuse what the state machine forbids", () => {
+  let t: TestContext;
+  let tickets: Record<TicketStatus, string>;
+  beforeAll(async () => {
+    t = await makeTestContext();
+    tickets = await ticketsInEveryStatus(t);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("has built one ticket in each status", async () => {
+    for (const status of STATUSES) {
+      const row = await t.ctx.store.db
+        .selectFrom("tickets")
+        .select("status")
+        .where("id", "=", tickets[status])
+        .executeTakeFirstOrThrow();
+      expect(row.status).toBe(status);
+    }
+  });
+
+  it.each(ILLEGAL)("$action on a $status ticket: 409 with the status, nothing written", async ({ run, status }) => {
+    const lobby = await t.staff("lobby");
+    const before = await writtenState(t, tickets[status]);
+    await expect(run(t.ctx, lobby, tickets[status])).rejects.toMatchObject({
+      status: 409,
+      code: "conflict",
+      details: { status },
+    });
+    expect(await writtenState(t, tickets[status])).toEqual(before);
+  });
+});
+
+describe("serving a ticket", () => {
+  let t: TestContext;
+  beforeEach(async () => {
+    t = await makeTestContext();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  const issueCash = async () =>
+    (await issueTicket(t.ctx, await t.device("kiosk"), { branchId: t.branchId, serviceId: t.service("CASH") })).ticket;
+  const row = (id: string) =>
+    t.ctx.store.db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+  const counterRow = (n: number) =>
+    t.ctx.store.db.selectFrom("counters").selectAll().where("id", "=", t.counter(n)).executeTakeFirstOrThrow();
+
+  it("recall, start and complete move the ticket and free the counter, each recorded as a transition", async () => {
+    const teller1 = await t.staff("teller1");
+    await signIn(t.ctx, teller1, t.counter(1));
+    const ticket = await issueCash();
+    await callTicket(t.ctx, teller1, t.counter(1), ticket.id);
+    t.clock.advance(60_000);
+    const recalled = await recallTicket(t.ctx, teller1, ticket.id);
+    expect(recalled).toMatchObject({ status: "called", recallCount: 1, calledAt: new Date(t.clock.now).toISOString() });
+    t.clock.advance(30_000);
+    expect(await startService(t.ctx, teller1, ticket.id)).toMatchObject({ status: "serving", counterNumber: 1 });
+    t.clock.advance(4 * 60_000);
+    const done = await completeService(t.ctx, teller1, ticket.id, { outcome: "deposit", notes: "ok" });
+    expect(done).toMatchObject({ status: "done", outcome: "deposit", notes: "ok" });
+    expect(await counterRow(1)).toMatchObject({ current_ticket_id: null, last_ticket_id: ticket.id });
+    const steps = await t.ctx.store.db
+      .selectFrom("ticket_transitions")
+      .select(["action", "from_status", "to_status"])
+      .where("ticket_id", "=", ticket.id)
+      .orderBy("id")
+      .execute();
+    expect(steps.map((s) => `${s.action}:${s.from_status}->${s.to_status}`)).toEqual([
+      "issue:null->waiting",
+      "call:waiting->called",
+      "recall:called->called",
+      "start:called->serving",
+      "complete:serving->done",
+    ]);
+  });
+
+  it("lets only the teller at the ticket's counter act on it (403 for a teller elsewhere)", async () => {
+    const teller1 = await t.staff("teller1");
+    const teller2 = await t.staff("teller2");
+    await signIn(t.ctx, teller1, t.counter(1));
+    await signIn(t.ctx, teller2, t.counter(2));
+    const ticket = await issueCash();
+    await callTicket(t.ctx, teller1, t.counter(1), ticket.id);
+    await expect(startService(t.ctx, teller2, ticket.id)).rejects.toMatchObject({ status: 403 });
+    expect((await row(ticket.id)).status).toBe("called");
+  });
+
+  it("marks a no-show only after the branch's number of recalls, and frees the counter", async () => {
+    const teller1 = await t.staff("teller1");
+    await signIn(t.ctx, teller1, t.counter(1));
+    const ticket = await issueCash();
+    await callTicket(t.ctx, teller1, t.counter(1), ticket.id);
+    await recallTicket(t.ctx, teller1, ticket.id);
+    await recallTicket(t.ctx, teller1, ticket.id);
+    const before = await writtenState(t, ticket.id);
+    await expect(markNoShow(t.ctx, teller1, ticket.id)).rejects.toMatchObject({
+      status: 409,
+      details: { recallCount: 2, maxRecalls: 3 },
+    });
+    expect(await writtenState(t, ticket.id)).toEqual(before);
+    await recallTicket(t.ctx, teller1, ticket.id);
+    expect(await markNoShow(t.ctx, teller1, ticket.id)).toMatchObject({ status: "no_show", recallCount: 3 });
+    expect((await counterRow(1)).current_ticket_id).toBeNull();
+  });
+
+  it("follows the branch's own no-show threshold", async () => {
+    await t.ctx.store.db.updateTable("branches").set({ max_recalls: 1 }).where("id", "=", t.branchId).execute();
+    const teller1 = await t.staff("teller1");
+    await signIn(t.ctx, teller1, t.counter(1));
+    const ticket = await issueCash();
+    await callTicket(t.ctx, teller1, t.counter(1), ticket.id);
+    await expect(markNoShow(t.ctx, teller1, ticket.id)).rejects.toMatchObject({
+      details: { recallCount: 0, maxRecalls: 1 },
+    });
+    await recallTicket(t.ctx, teller1, ticket.id);
+    expect((await markNoShow(t.ctx, teller1, ticket.id)).status).toBe("no_show");
+  });
+
+  it("parks a ticket to free the counter, and resumes it into the line of that same counter only", async () => {
+    const teller1 = await t.staff("teller1");
+    const teller2 = await t.staff("teller2");
+    await signIn(t.ctx, teller1, t.counter(1));
+    await signIn(t.ctx, teller2, t.counter(2));
+    const ticket = await issueCash();
+    await callTicket(t.ctx, teller1, t.counter(1), ticket.id);
+    await startService(t.ctx, teller1, ticket.id);
+
+    const parked = await parkTicket(t.ctx, teller1, ticket.id, { reason: "fetching ID card" });
+    expect(parked.status).toBe("parked");
+    expect((await counterRow(1)).current_ticket_id).toBeNull();
+    // While it is parked, the counter serves others.
+    const other = await issueCash();
+    expect((await callNext(t.ctx, teller1, t.counter(1)))?.id).toBe(other.id);
+    await startService(t.ctx, teller1, other.id);
+    await completeService(t.ctx, teller1, other.id, {});
+
+    const resumed = await resumeTicket(t.ctx, teller1, ticket.id);
+    expect(resumed).toMatchObject({ status: "waiting", targetCounterId: t.counter(1), counterId: null });
+    // Counter 2 serves cash too, but the resumed ticket belongs to counter 1.
+    expect(await callNext(t.ctx, teller2, t.counter(2))).toBeNull();
+    expect(await callNext(t.ctx, teller1, t.counter(1))).toMatchObject({ id: ticket.id, counterNumber: 1 });
+  });
+});
