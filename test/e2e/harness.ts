@@ -2,8 +2,8 @@
  * Browser-test harness: a real `datang serve --demo` in a child process on a free port with a temp SQLite
  * database, Debian's Chromium through playwright-core, and screenshots under test-output/screenshots.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
@@ -159,10 +159,29 @@ export async function shootBoth(page: Page, name: string, options: { fullPage?: 
   await expect.poll(lang).toBe("zh-CN");
 }
 
-/** Picks an Ant Design Select option by its text. */
+/**
+ * Picks an Ant Design Select option by its text, and returns once the choice shows and the dropdown is closed.
+ * On a busy machine a re-render (the consoles refresh on every branch event) can leave the dropdown open
+ * over the dialog's buttons; then it is toggled shut with a click on the select, never Escape (that would
+ * close the dialog too).
+ */
 export async function chooseOption(page: Page, testId: string, text: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: text }).first().click();
+  const select = page.getByTestId(testId);
+  const dropdown = page.locator(".ant-select-dropdown:visible");
+  await select.click();
+  await dropdown.locator(".ant-select-item-option").filter({ hasText: text }).first().click();
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const chosen = ((await select.textContent()) ?? "").includes(text);
+    const open = (await dropdown.count()) > 0;
+    if (chosen && !open) return;
+    await page.waitForTimeout(100);
+    if (!open) continue;
+    if (chosen && attempt >= 5) await select.click();
+    else if (!chosen && attempt >= 5) {
+      await dropdown.locator(".ant-select-item-option").filter({ hasText: text }).first().click();
+    }
+  }
+  throw new Error(`could not choose "${text}" in ${testId}`);
 }
 
 export async function login(page: Page, origin: string, username: string, next: string): Promise<void> {
@@ -176,4 +195,81 @@ export async function login(page: Page, origin: string, username: string, next: 
 export function tempDb(): { dir: string; path: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), "datang-e2e-"));
   return { dir, path: join(dir, "e2e.db"), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface ApiAnswer<T = unknown> {
+  readonly status: number;
+  readonly body: T;
+}
+
+/** One API request from inside the page, so it carries that page's session or device cookie. */
+export async function apiCall<T = unknown>(
+  page: Page,
+  method: "GET" | "POST" | "PATCH",
+  path: string,
+  body?: unknown,
+): Promise<ApiAnswer<T>> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const answer = await fetch(path, {
+        method,
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await answer.text();
+      return { status: answer.status, body: text ? JSON.parse(text) : undefined };
+    },
+    { method, path, body },
+  ) as Promise<ApiAnswer<T>>;
+}
+
+/** `{things: [...]}` or a bare array, whichever the route answers. */
+export function listOf<T>(body: unknown, key: string): T[] {
+  if (Array.isArray(body)) return body as T[];
+  const inner = (body as Record<string, unknown> | undefined)?.[key];
+  return Array.isArray(inner) ? (inner as T[]) : [];
+}
+
+/** `{thing: {...}}` or the bare object. */
+export function oneOf<T>(body: unknown, key: string): T {
+  const inner = (body as Record<string, unknown> | undefined)?.[key];
+  return (inner ?? body) as T;
+}
+
+/** A single-key shortcut as a teller types it: nothing focused (shortcuts are ignored inside fields). */
+export async function shortcut(page: Page, key: string): Promise<void> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press(key);
+}
+
+export function pdftoppmAvailable(): boolean {
+  return spawnSync("pdftoppm", ["-v"], { stdio: "ignore" }).error === undefined;
+}
+
+/**
+ * The page as a printer gets it: a screenshot under print media (at the roll's width), and a PDF of the given
+ * paper size rasterised with `pdftoppm -png -r 150` (poppler-utils). Returns the files and the PDF's page count.
+ */
+export async function printPage(
+  page: Page,
+  name: string,
+  paper: { width: string; height: string; cssWidth: number; cssHeight: number },
+): Promise<{ screenshot: string; pdf: string; png: string; pages: number }> {
+  mkdirSync(SHOTS, { recursive: true });
+  const viewport = page.viewportSize();
+  await page.emulateMedia({ media: "print" });
+  await page.setViewportSize({ width: paper.cssWidth, height: paper.cssHeight });
+  const screenshot = join(SHOTS, `${name}-media.png`);
+  await page.screenshot({ path: screenshot, fullPage: true });
+  const pdf = join(SHOTS, `${name}.pdf`);
+  await page.pdf({ path: pdf, width: paper.width, height: paper.height, printBackground: true });
+  await page.emulateMedia({ media: "screen" });
+  if (viewport !== null) await page.setViewportSize(viewport);
+  const stem = join(SHOTS, `${name}-pdf`);
+  execFileSync("pdftoppm", ["-png", "-r", "150", "-singlefile", pdf, stem]);
+  const png = `${stem}.png`;
+  if (!existsSync(png)) renameSync(`${stem}-1.png`, png);
+  const info = execFileSync("pdfinfo", [pdf]).toString();
+  const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1] ?? 0);
+  return { screenshot, pdf, png, pages };
 }

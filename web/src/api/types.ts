@@ -95,6 +95,8 @@ export interface Counter {
   readonly signedInUser?: { readonly id: string; readonly displayName: string; readonly staffNo: string } | null;
   readonly currentTicket?: Ticket | null;
   readonly lastTicket?: Ticket | null;
+  /** `GET /api/counters/:id` only: tickets this counter parked and nobody resumed yet, oldest first. */
+  readonly parkedTickets?: readonly Ticket[];
 }
 
 export interface Branch {

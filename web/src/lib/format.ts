@@ -35,6 +35,18 @@ export function timeOfDay(iso: string | null | undefined): string {
   return new Date(iso).toLocaleTimeString(isEnglish() ? "en-GB" : "zh-CN", { hour: "2-digit", minute: "2-digit" });
 }
 
+/** Date and time of day, e.g. on a printed ticket: 2026/11/22 09:05. */
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return "";
+  return new Date(iso).toLocaleString(isEnglish() ? "en-GB" : "zh-CN", {
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+}
+
 export function userName(user: { displayName?: string; name?: string; username?: string } | null | undefined): string {
   return user?.displayName ?? user?.name ?? user?.username ?? "";
 }

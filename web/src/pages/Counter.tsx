@@ -30,7 +30,6 @@ import { useDebounced, useNow } from "../lib/hooks.ts";
 import "../styles/staff.css";
 
 const COUNTER_KEY = "datang.counter";
-const parkedKey = (counterId: string): string => `datang.parked.${counterId}`;
 
 type ActionKey = "callNext" | "recall" | "start" | "complete" | "noShow" | "transfer" | "park" | "pause";
 /** Single keys, ignored while typing in a field, so a teller can work without the mouse. */
@@ -48,11 +47,6 @@ const KEY_OF: Record<ActionKey, string> = Object.fromEntries(
   Object.entries(SHORTCUTS).map(([k, v]) => [v, k.toUpperCase()]),
 ) as Record<ActionKey, string>;
 
-interface ParkedEntry {
-  readonly id: string;
-  readonly number: string;
-}
-
 function Workstation() {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
@@ -69,7 +63,6 @@ function Workstation() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [transferOpen, setTransferOpen] = useState(false);
-  const [parked, setParked] = useState<readonly ParkedEntry[]>([]);
   const now = useNow(1000);
 
   const loadCounters = useCallback(async () => {
@@ -111,21 +104,16 @@ function Workstation() {
   useEffect(() => {
     if (counterId === null) return;
     window.localStorage.setItem(COUNTER_KEY, counterId);
-    try {
-      setParked(JSON.parse(window.localStorage.getItem(parkedKey(counterId)) ?? "[]") as ParkedEntry[]);
-    } catch {
-      setParked([]);
+    // Parked tickets used to live in this browser's storage; the server keeps them now (parkedTickets).
+    for (let i = window.localStorage.length - 1; i >= 0; i--) {
+      const key = window.localStorage.key(i);
+      if (key?.startsWith("datang.parked.")) window.localStorage.removeItem(key);
     }
   }, [counterId]);
-  const saveParked = useCallback(
-    (list: readonly ParkedEntry[]): void => {
-      setParked(list);
-      if (counterId !== null) window.localStorage.setItem(parkedKey(counterId), JSON.stringify(list));
-    },
-    [counterId],
-  );
 
   const current: Ticket | null = counter?.currentTicket ?? null;
+  // The server's list of tickets this counter parked and nobody resumed, refreshed with the rest of the page.
+  const parked: readonly Ticket[] = counter?.id === counterId ? (counter?.parkedTickets ?? []) : [];
   const service = services.find((s) => s.id === current?.serviceId);
   const signedIn = counter?.signedInUser?.id === user.id;
   // A new ticket starts with a clean checklist and notes.
@@ -174,10 +162,7 @@ function Workstation() {
           return;
         case "park":
           if (id === undefined || current === null) return;
-          void run(async () => {
-            await api.post(`/api/tickets/${id}/park`);
-            saveParked([...parked.filter((p) => p.id !== id), { id, number: current.number }]);
-          });
+          void run(() => api.post(`/api/tickets/${id}/park`));
           return;
         case "complete":
           if (id === undefined) return;
@@ -190,15 +175,15 @@ function Workstation() {
         }
       }
     },
-    [busy, counterId, signedIn, current, counter?.state, run, message, t, outcome, notes, parked, saveParked],
+    [busy, counterId, signedIn, current, counter?.state, run, message, t, outcome, notes],
   );
 
-  const resume = (entry: ParkedEntry): void => {
+  const resume = (entry: Ticket): void => {
     if (counterId === null) return;
     void run(async () => {
+      // Resuming puts the ticket back first in this counter's line; a free teller takes it straight back,
+      // a busy one calls it next.
       await api.post(`/api/tickets/${entry.id}/resume`);
-      saveParked(parked.filter((p) => p.id !== entry.id));
-      // Resuming puts the ticket back in line; the teller who parked it takes it straight back.
       if (current === null || current.status === "done") {
         await api.post(`/api/counters/${counterId}/call`, { ticketId: entry.id });
       }
@@ -434,18 +419,24 @@ function Workstation() {
             {parked.length === 0 ? (
               <Typography.Text type="secondary">{t("common.none")}</Typography.Text>
             ) : (
-              <Space wrap>
+              <ul className="skill-waiting" data-testid="parked-list">
                 {parked.map((p) => (
-                  <Button
-                    key={p.id}
-                    onClick={() => resume(p)}
-                    disabled={busy || !signedIn}
-                    data-testid={`resume-${p.number}`}
-                  >
-                    {t("counter.resume")} {p.number}
-                  </Button>
+                  <li key={p.id} data-testid={`parked-${p.number}`}>
+                    <span>
+                      <strong className="parked-number">{p.number}</strong>
+                      {serviceLabel(services.find((x) => x.id === p.serviceId))}
+                    </span>
+                    <Button
+                      size="small"
+                      onClick={() => resume(p)}
+                      disabled={busy || !signedIn}
+                      data-testid={`resume-${p.number}`}
+                    >
+                      {t("counter.resume")}
+                    </Button>
+                  </li>
                 ))}
-              </Space>
+              </ul>
             )}
           </Card>
         </Col>

@@ -2,11 +2,11 @@ import QRCode from "qrcode";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, unwrapList, unwrapOne } from "../api/client.ts";
-import type { Device, Priority, QueueSnapshot, Service, Ticket } from "../api/types.ts";
+import type { Branch, Device, Priority, QueueSnapshot, Service, Ticket } from "../api/types.ts";
 import { DeviceGate } from "../components/DeviceGate.tsx";
 import { LangSwitch } from "../components/LangSwitch.tsx";
 import { ServiceIcon } from "../components/ServiceIcon.tsx";
-import { serviceDescription, serviceLabel, timeOfDay } from "../lib/format.ts";
+import { dateTime, localName, serviceDescription, serviceLabel } from "../lib/format.ts";
 import { peopleAhead } from "../lib/ticket.ts";
 import "../styles/screens.css";
 
@@ -21,6 +21,7 @@ function newKey(): string {
 function KioskScreen({ device }: { readonly device: Device }) {
   const { t } = useTranslation();
   const [services, setServices] = useState<readonly Service[]>([]);
+  const [branch, setBranch] = useState<Branch | undefined>(undefined);
   const [waiting, setWaiting] = useState<ReadonlyMap<string, number>>(new Map());
   const [care, setCare] = useState<Priority | null>(null);
   const [large, setLarge] = useState(() => window.localStorage.getItem(LARGE_KEY) === "1");
@@ -47,6 +48,10 @@ function KioskScreen({ device }: { readonly device: Device }) {
       .get<unknown>(`/api/branches/${branchId}/services`)
       .then((v) => setServices(unwrapList<Service>(v, "services").filter((s) => s.active !== false)))
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    api
+      .get<unknown>("/api/branches")
+      .then((v) => setBranch(unwrapList<Branch>(v, "branches").find((b) => b.id === branchId)))
+      .catch(() => undefined);
     void loadQueue();
     const id = setInterval(() => void loadQueue(), 15_000);
     return () => clearInterval(id);
@@ -152,7 +157,12 @@ function KioskScreen({ device }: { readonly device: Device }) {
           {busy ? <div className="kiosk-busy">{t("kiosk.issuing")}</div> : null}
         </main>
       ) : (
-        <TicketView ticket={ticket} service={services.find((s) => s.id === ticket.serviceId)} onDone={reset} />
+        <TicketView
+          ticket={ticket}
+          service={services.find((s) => s.id === ticket.serviceId)}
+          branch={branch}
+          onDone={reset}
+        />
       )}
     </div>
   );
@@ -161,10 +171,12 @@ function KioskScreen({ device }: { readonly device: Device }) {
 function TicketView({
   ticket,
   service,
+  branch,
   onDone,
 }: {
   readonly ticket: Ticket;
   readonly service: Service | undefined;
+  readonly branch: Branch | undefined;
   readonly onDone: () => void;
 }) {
   const { t } = useTranslation();
@@ -187,6 +199,11 @@ function TicketView({
   return (
     <main className="kiosk-ticket" data-testid="kiosk-ticket">
       <div className="ticket-card print-area">
+        {branch !== undefined ? (
+          <div className="ticket-branch" data-testid="ticket-branch">
+            {localName(branch)}
+          </div>
+        ) : null}
         <div className="ticket-label">{t("kiosk.yourNumber")}</div>
         <div className="ticket-number" data-testid="ticket-number">
           {ticket.number}
@@ -208,7 +225,10 @@ function TicketView({
         ) : null}
         <div className="ticket-scan">{t("kiosk.scanToFollow")}</div>
         <div className="ticket-small">
-          {t("kiosk.issuedAt")} {timeOfDay(ticket.issuedAt)} · {t("kiosk.keepTicket")}
+          <div data-testid="ticket-time">
+            {t("kiosk.issuedAt")} {dateTime(ticket.issuedAt)}
+          </div>
+          <div>{t("kiosk.keepTicket")}</div>
         </div>
       </div>
       <div className="ticket-actions no-print">
