@@ -5,6 +5,8 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "test/**/*.test.ts", "web/src/**/*.test.ts"],
     globalSetup: ["test/setup/global-postgres.ts"],
     testTimeout: 60_000,
+    // Browser and process tests wait for real things on a busy 2-core machine: a second is too short a poll.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
     hookTimeout: 120_000,
     // Two cores: run files in parallel but not so many that timing-sensitive tests starve.
     maxWorkers: 2,
