@@ -173,6 +173,28 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
     expect((await queue()).statusCode).toBe(401);
   });
 
+  it("counts wrong passwords sent in parallel: a burst locks the account like a sequence does", async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        t.request({ method: "POST", url: "/api/auth/login", body: { username: "teller3", password: `burst-${i}` } }),
+      ),
+    );
+    for (const a of attempts) expect([401, 429]).toContain(a.statusCode);
+    const row = await t.server.ctx.store.db
+      .selectFrom("users")
+      .select(["failed_logins", "locked_until"])
+      .where("username", "=", "teller3")
+      .executeTakeFirstOrThrow();
+    expect(row.failed_logins).toBe(20);
+    expect(Number(row.locked_until)).toBeGreaterThan(t.clock.now);
+    const right = await t.request({
+      method: "POST",
+      url: "/api/auth/login",
+      body: { username: "teller3", password: "test-password-1" },
+    });
+    expect(right.statusCode).toBe(429);
+  });
+
   it("slows down repeated failed logins and never stores the password in the audit trail", async () => {
     const attempt = (password: string) =>
       t.request({ method: "POST", url: "/api/auth/login", body: { username: "teller2", password } });

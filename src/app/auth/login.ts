@@ -52,7 +52,8 @@ export async function login(
   const auditBase = {
     at: now,
     actorType: "user",
-    actorName: input.username,
+    // An unknown "username" may be a password typed into the wrong box: it is not kept.
+    actorName: user ? user.username : null,
     entityType: "user",
     branchId: membership?.branch_id ?? null,
     ip: input.ip,
@@ -65,23 +66,30 @@ export async function login(
       if (entry.count > FREE_FAILURES) entry.until = now + lockSeconds(entry.count) * 1000;
       unknownUserFailures.set(input.ip, entry);
     }
-    await ctx.store.write(async (tx) => {
-      if (user) {
-        const failures = user.failed_logins + 1;
-        const lockedUntil = failures > FREE_FAILURES ? now + lockSeconds(failures) * 1000 : 0;
-        await tx
-          .updateTable("users")
-          .set({ failed_logins: failures, locked_until: lockedUntil })
-          .where("id", "=", user.id)
-          .execute();
-      }
+    const lockedMeanwhile = await ctx.store.write(async (tx) => {
       await insertAudit(tx, {
         ...auditBase,
         actorId: user?.id ?? null,
         action: "auth.login_failed",
         entityId: user?.id ?? null,
       });
+      if (!user) return 0;
+      // Counted in the database, not from the row read above: parallel guesses each count.
+      const row = await tx
+        .updateTable("users")
+        .set((eb) => ({ failed_logins: eb("failed_logins", "+", 1) }))
+        .where("id", "=", user.id)
+        .returning(["failed_logins", "locked_until"])
+        .executeTakeFirstOrThrow();
+      if (Number(row.locked_until) > now) return Number(row.locked_until);
+      if (row.failed_logins > FREE_FAILURES) {
+        const lockedUntil = now + lockSeconds(row.failed_logins) * 1000;
+        await tx.updateTable("users").set({ locked_until: lockedUntil }).where("id", "=", user.id).execute();
+      }
+      return 0;
     });
+    // Another attempt locked the account while this one was checked: answer as a locked account does.
+    if (lockedMeanwhile > now) throw tooMany(Math.ceil((lockedMeanwhile - now) / 1000));
     throw unauthorized("Wrong username or password.");
   }
   if (!user) throw unauthorized("Wrong username or password.");
@@ -89,14 +97,20 @@ export async function login(
   unknownUserFailures.delete(input.ip);
   const token = newSecret("dts");
   const expiresAt = now + ctx.settings.sessionTtlMs;
-  await ctx.store.write(async (tx) => {
+  const lockedMeanwhile = await ctx.store.write(async (tx) => {
+    // Parallel wrong guesses may have locked the account while this password was checked: a right guess
+    // then gets the same answer as a wrong one would, so a burst of guesses cannot tell which was right.
+    const current = await tx.selectFrom("users").select("locked_until").where("id", "=", user.id).executeTakeFirst();
+    if (current && Number(current.locked_until) > now) return Number(current.locked_until);
     await tx.updateTable("users").set({ failed_logins: 0, locked_until: 0 }).where("id", "=", user.id).execute();
     await tx
       .insertInto("sessions")
       .values({ id: secretHash(token), user_id: user.id, created_at: now, expires_at: expiresAt, ip: input.ip })
       .execute();
     await insertAudit(tx, { ...auditBase, actorId: user.id, action: "auth.login", entityId: user.id });
+    return 0;
   });
+  if (lockedMeanwhile > now) throw tooMany(Math.ceil((lockedMeanwhile - now) / 1000));
   const staff = await loadStaff(ctx, user.id as UserId, input.ip);
   if (!staff) throw unauthorized();
   return { user: staff, sessionToken: token, expiresAt };
