@@ -101,6 +101,7 @@ export async function runServerCommand(
     logger: process.env.DATANG_LOG === "1",
     webRoot: join(ROOT, "web/dist"),
     secureCookies: process.env.DATANG_SECURE_COOKIES === "1",
+    trustProxy: process.env.DATANG_TRUST_PROXY === "1",
   });
   if (values.demo && (await isEmpty(server.ctx))) await seed(server.ctx, location);
   const adminPassword = process.env.DATANG_ADMIN_PASSWORD;

@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer, type Server } from "../src/http/server.ts";
 import type { BranchEvent } from "../src/realtime/branch-event.ts";
@@ -9,7 +10,7 @@ import { demoIds, startTestServer, type TestServer } from "./support/harness.ts"
 
 interface Stream {
   readonly events: BranchEvent[];
-  waitFor(count: number): Promise<void>;
+  waitFor(count: number, timeoutMs?: number): Promise<void>;
   close(): void;
 }
 
@@ -39,8 +40,8 @@ function openStream(base: string, path: string, headers: Record<string, string>)
       });
       resolve({
         events,
-        async waitFor(count) {
-          const deadline = Date.now() + 10_000;
+        async waitFor(count, timeoutMs = 10_000) {
+          const deadline = Date.now() + timeoutMs;
           while (events.length < count) {
             if (Date.now() > deadline) throw new Error(`only ${events.length} of ${count} events arrived`);
             await new Promise((r) => setTimeout(r, 10));
@@ -145,6 +146,35 @@ describe.each(DB_KINDS)("live events on %s", (kind) => {
     await stream.waitFor(1);
     expect(stream.events[0]).toMatchObject({ type: "ticket.issued", ticket: { id: issued.id } });
     stream.close();
+  });
+
+  it.runIf(kind === "postgres")("hears other instances again after its listening connection was killed", async () => {
+    if (!other) throw new Error("second instance missing");
+    const admin = new pg.Client({ connectionString: t.location });
+    await admin.connect();
+    try {
+      const killed = await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'",
+      );
+      expect(killed.rowCount).toBeGreaterThanOrEqual(2);
+      // Both listeners come back after about a second; poll until another instance's event arrives again.
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const stream = await openStream(other.base, `/api/branches/${t.branchId}/events`, {
+          authorization: `Bearer ${t.deviceToken("display")}`,
+        });
+        const issued = (await issue()).json();
+        const heard = await stream.waitFor(1, 2000).then(
+          () => stream.events.some((e) => e.ticket?.id === issued.id),
+          () => false,
+        );
+        stream.close();
+        if (heard) break;
+        if (Date.now() > deadline) throw new Error("the second instance never heard the first again");
+      }
+    } finally {
+      await admin.end();
+    }
   });
 
   it("updates the customer's live ticket page without login", async () => {

@@ -167,6 +167,12 @@ export class LineCache {
     }
   }
 
+  /** Marks every line and setup stale: the next read loads them again (after events may have been missed). */
+  invalidateAll(): void {
+    for (const line of this.#lines.values()) line.stale = true;
+    this.#setups.clear();
+  }
+
   close(): void {
     for (const line of this.#lines.values()) line.unsubscribe();
     this.#lines.clear();

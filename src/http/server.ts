@@ -33,6 +33,8 @@ export interface ServerOptions {
   /** Folder of the built web app; served with a fallback to index.html for the app's own routes. */
   readonly webRoot?: string;
   readonly secureCookies?: boolean;
+  /** Take the client address from X-Forwarded-For (only behind a trusted reverse proxy). */
+  readonly trustProxy?: boolean;
 }
 
 export interface Server {
@@ -47,10 +49,16 @@ const BODY_LIMIT = 64 * 1024;
 
 export async function buildServer(options: ServerOptions): Promise<Server> {
   const bus = new EventBus();
-  const instanceId = randomUUID();
+  const lines = new LineCache(bus, (branchId) => readLiveLine(options.store.db, branchId));
+  const hub = new SseHub(bus);
+  // After the PostgreSQL listener was lost and is back: caches reload, streams restart from their last id.
+  const resync = (): void => {
+    lines.invalidateAll();
+    hub.dropAll();
+  };
   const fanout: Fanout =
     options.store.dialect === "postgres" && "pool" in options.store
-      ? await createPgFanout((options.store as Store & { pool: import("pg").Pool }).pool, bus, instanceId)
+      ? await createPgFanout((options.store as Store & { pool: import("pg").Pool }).pool, bus, randomUUID(), resync)
       : noFanout;
   const ctx: AppContext = {
     store: options.store,
@@ -58,14 +66,14 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     bus,
     fanout,
     newId: () => newTimeOrderedId(),
-    lines: new LineCache(bus, (branchId) => readLiveLine(options.store.db, branchId)),
+    lines,
     settings: DEFAULT_SETTINGS,
   };
-  const hub = new SseHub(bus);
   const app = Fastify({
     logger: options.logger ? { level: "info", redact: ["req.headers.authorization", "req.headers.cookie"] } : false,
     bodyLimit: BODY_LIMIT,
-    trustProxy: true,
+    // Behind a reverse proxy set DATANG_TRUST_PROXY=1; otherwise X-Forwarded-For is the client's own claim.
+    trustProxy: options.trustProxy ?? false,
     // No type coercion: {"serviceId": 42} is a wrong type and gets a 400, not a lookup of "42".
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   });

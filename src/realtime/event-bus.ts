@@ -33,8 +33,4 @@ export class EventBus {
       }
     }
   }
-
-  subscriberCount(branchId: string): number {
-    return this.#listeners.get(branchId)?.size ?? 0;
-  }
 }

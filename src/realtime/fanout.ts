@@ -28,7 +28,12 @@ interface Notice {
  * order, so other instances never see an event whose change rolled back. This instance publishes its own
  * events locally after commit, so it ignores the notices that carry its own origin.
  */
-export async function createPgFanout(pool: pg.Pool, bus: EventBus, origin: string): Promise<Fanout> {
+export async function createPgFanout(
+  pool: pg.Pool,
+  bus: EventBus,
+  origin: string,
+  onResync: () => void,
+): Promise<Fanout> {
   let client: pg.PoolClient | undefined;
   let closed = false;
 
@@ -42,16 +47,39 @@ export async function createPgFanout(pool: pg.Pool, bus: EventBus, origin: strin
     }
   };
 
+  /**
+   * Lost the listening connection (a database restart, a failover): retry with a doubling pause until it is
+   * back, then resync, because other instances' events of the outage were never heard here.
+   */
+  const reconnect = (delayMs: number): void => {
+    if (closed) return;
+    setTimeout(() => {
+      connect().then(onResync, () => reconnect(Math.min(delayMs * 2, 30_000)));
+    }, delayMs).unref();
+  };
+
   const connect = async (): Promise<void> => {
     const c = await pool.connect();
-    c.on("notification", onNotification);
-    c.on("error", () => {
-      // Lost the listening connection: reconnect after a pause. Clients resume from the events table.
+    let lost = false;
+    const onLost = (): void => {
+      if (lost) return;
+      lost = true;
       c.release(true);
       if (client === c) client = undefined;
-      if (!closed) setTimeout(() => void connect().catch(() => {}), 1000);
-    });
-    await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      reconnect(1000);
+    };
+    c.on("notification", onNotification);
+    c.on("error", onLost);
+    c.on("end", onLost);
+    try {
+      await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    } catch (error) {
+      if (!lost) {
+        lost = true;
+        c.release(true);
+      }
+      throw error;
+    }
     client = c;
   };
   await connect();
@@ -64,6 +92,9 @@ export async function createPgFanout(pool: pg.Pool, bus: EventBus, origin: strin
     async close() {
       closed = true;
       if (client) {
+        client.removeAllListeners("end");
+        client.removeAllListeners("error");
+        client.on("error", () => {});
         client.removeListener("notification", onNotification);
         await client.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => {});
         client.release();

@@ -88,8 +88,9 @@ export class SseHub {
     }
   }
 
-  clientCount(branchId: string): number {
-    return this.#branches.get(branchId)?.clients.size ?? 0;
+  /** Ends every stream: browsers reconnect with their Last-Event-ID and get what they missed from the database. */
+  dropAll(): void {
+    for (const { clients } of this.#branches.values()) for (const res of clients) res.end();
   }
 
   close(): void {
