@@ -72,8 +72,15 @@ export function erlangRecommendedCounters(
 ): number {
   if (load <= 0) return 0;
   let c = Math.max(1, Math.floor(load) + 1);
-  while (erlangServiceLevel(c, load, ahtMinutes, targetMinutes) < targetShare) c++;
-  return c;
+  // Erlang B carried forward one counter at a time (B(c) = a·B(c−1) / (c + a·B(c−1))): linear in the answer,
+  // where recomputing it for every candidate was quadratic and took a second for a large load.
+  let b = erlangB(c, load);
+  for (;;) {
+    const waitShare = (c * b) / (c - load * (1 - b));
+    if (1 - waitShare * Math.exp((-(c - load) * targetMinutes) / ahtMinutes) >= targetShare) return c;
+    c++;
+    b = (load * b) / (c + load * b);
+  }
 }
 
 /** The whole interval answer that `datang plan` prints. */
