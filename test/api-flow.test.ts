@@ -264,6 +264,38 @@ describe.each(DB_KINDS)("ticket lifecycle over HTTP on %s", (kind) => {
     expect(again.statusCode).toBe(409);
   });
 
+  it("lets a kiosk grant care but not VIP or appointment priority", async () => {
+    expect((await issue("CASH", { priority: "elderly" })).statusCode).toBe(201);
+    expect((await issue("CASH", { priority: "vip3" })).statusCode).toBe(403);
+    expect((await issue("CASH", { appointmentAt: "2026-11-23T02:00:00.000Z" })).statusCode).toBe(403);
+    const byLobby = await t.request({
+      method: "POST",
+      url: `/api/branches/${t.branchId}/tickets`,
+      cookie: lobby,
+      body: { serviceId: s("CASH"), priority: "vip3" },
+    });
+    expect(byLobby.json().priority).toBe("vip3");
+  });
+
+  it("returns tickets sent to a counter to their line when that counter closes", async () => {
+    const tk = (await issue("CASH")).json();
+    expect((await t.request({ method: "POST", url: `/api/counters/${c(2)}/open`, cookie: lobby })).statusCode).toBe(
+      200,
+    );
+    const sent = await t.request({
+      method: "POST",
+      url: `/api/tickets/${tk.id}/transfer`,
+      cookie: lobby,
+      body: { counterId: c(2), position: "first" },
+    });
+    expect(sent.json().targetCounterId).toBe(c(2));
+    expect((await t.request({ method: "POST", url: `/api/counters/${c(2)}/close`, cookie: lobby })).statusCode).toBe(
+      200,
+    );
+    const after = (await t.request({ method: "GET", url: `/api/tickets/${tk.id}`, cookie: lobby })).json();
+    expect(after).toMatchObject({ status: "waiting", targetCounterId: null });
+  });
+
   it("keeps every transition and staff action on record", async () => {
     const auditor = await t.login("auditor");
     const trail = await t.request({ method: "GET", url: "/api/audit?limit=500", cookie: auditor });

@@ -78,6 +78,11 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   });
   app.addSchema(ErrorSchema);
+  // A POST without a body means "no options": validate it as {} (so `curl -X POST …/open` works, and a
+  // missing required field is named instead of "body must be object").
+  app.addHook("preValidation", async (req) => {
+    if (req.body === undefined && (req.method === "POST" || req.method === "PATCH")) req.body = {};
+  });
   registerErrorHandling(app);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {

@@ -35,7 +35,7 @@ export function setCounterState(
     if (state === "closed" && counter.currentTicketId !== null) {
       throw conflict(`Counter ${counter.number} still has a ticket; it cannot close now.`);
     }
-    await tx
+    let update = tx
       .updateTable("counters")
       .set({
         state,
@@ -43,8 +43,21 @@ export function setCounterState(
         // Closing ends the teller's session at the counter.
         ...(state === "closed" ? { signed_in_user_id: null } : {}),
       })
-      .where("id", "=", counter.id)
-      .execute();
+      .where("id", "=", counter.id);
+    // A call-next committed since the read would leave a called ticket at a closed counter: refuse instead.
+    if (state === "closed") update = update.where("current_ticket_id", "is", null);
+    if ((await update.executeTakeFirst()).numUpdatedRows !== 1n) {
+      throw conflict(`Counter ${counter.number} was just given a ticket; it cannot close now.`);
+    }
+    if (state === "closed") {
+      // Tickets sent to this counter go back to their business type's line: nobody would call them here.
+      await tx
+        .updateTable("tickets")
+        .set({ target_counter_id: null, updated_at: now })
+        .where("target_counter_id", "=", counter.id)
+        .where("status", "=", "waiting")
+        .execute();
+    }
     const updated = await loadCounter(tx, counter.id);
     await audit(
       tx,

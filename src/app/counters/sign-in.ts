@@ -1,5 +1,5 @@
 import type { BranchId } from "../../domain/ids.ts";
-import { requireBranchAccess } from "../access.ts";
+import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden } from "../errors.ts";
@@ -43,15 +43,22 @@ export function signOut(ctx: AppContext, actor: Actor, counterId: string): Promi
   return ctx.store.write(async (tx, afterCommit) => {
     const now = ctx.clock();
     const counter = await loadCounter(tx, counterId);
-    requireBranchAccess(actor, counter.branchId as BranchId, ["admin", "branch_manager", "lobby_manager", "teller"]);
+    requireBranchAccess(actor, counter.branchId as BranchId, [...TRIAGE_ROLES, "teller"]);
     if (actor.type !== "user") throw forbidden();
-    const isManager = actor.roles.some((r) => r === "admin" || r === "branch_manager" || r === "lobby_manager");
+    const isManager = actor.roles.some((r) => TRIAGE_ROLES.includes(r));
     if (counter.signedInUserId !== actor.id && !isManager) throw forbidden("You are not signed in at this counter.");
     if (counter.signedInUserId === null) return counterView(tx, counter);
     if (counter.currentTicketId !== null) {
       throw conflict(`Counter ${counter.number} still has a ticket; complete, park or transfer it first.`);
     }
-    await tx.updateTable("counters").set({ signed_in_user_id: null }).where("id", "=", counter.id).execute();
+    const left = await tx
+      .updateTable("counters")
+      .set({ signed_in_user_id: null })
+      .where("id", "=", counter.id)
+      .where("current_ticket_id", "is", null)
+      .executeTakeFirst();
+    if (left.numUpdatedRows !== 1n)
+      throw conflict(`Counter ${counter.number} was just given a ticket; finish it first.`);
     const updated = await loadCounter(tx, counter.id);
     await audit(tx, actor, now, "counter.sign_out", { type: "counter", id: counter.id, branchId: counter.branchId });
     await emitEvent(ctx, tx, afterCommit, counter.branchId, "counter.updated", now, { counter: eventCounter(updated) });

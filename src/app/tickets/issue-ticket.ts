@@ -1,6 +1,6 @@
 import type { BranchId, ServiceId, TicketId } from "../../domain/ids.ts";
 import { localDay } from "../../domain/local-day.ts";
-import { formatTicketNumber, type PriorityClass, type WaitingTicket } from "../../domain/ticket.ts";
+import { CARE_CLASSES, formatTicketNumber, type PriorityClass, type WaitingTicket } from "../../domain/ticket.ts";
 import { findBranch, findServiceForIssue } from "../../store/branches.ts";
 import {
   findTicketByIdempotencyKey,
@@ -14,10 +14,12 @@ import {
 import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
-import { conflict, invalid, notFound } from "../errors.ts";
+import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { audit, emitEvent } from "../record.ts";
 import { eventTicket, type TicketView, ticketView } from "../views.ts";
 import { newcomerStanding, ticketStanding } from "./standing.ts";
+
+const KIOSK_CLASSES: ReadonlySet<PriorityClass> = new Set(["normal", ...CARE_CLASSES]);
 
 export interface IssueTicketInput {
   readonly branchId: string;
@@ -36,6 +38,13 @@ export interface IssuedTicket {
 /** A kiosk or the lobby manager takes a ticket for a business type; the answer says where it stands. */
 export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTicketInput): Promise<IssuedTicket> {
   requireBranchAccess(actor, input.branchId as BranchId, TRIAGE_ROLES, ["kiosk"]);
+  // A kiosk is self-service: anyone may ask for care, but a VIP class or an appointment is staff's to grant.
+  if (
+    actor.type === "device" &&
+    (input.appointmentAt !== undefined || !KIOSK_CLASSES.has(input.priority ?? "normal"))
+  ) {
+    throw forbidden("A kiosk issues normal or care tickets; VIP and appointment tickets come from staff.");
+  }
   const now = ctx.clock();
   const priority = input.priority ?? (input.appointmentAt === undefined ? "normal" : "appointment");
   const candidate: WaitingTicket = {
