@@ -22,7 +22,17 @@ describe("a line longer than the replayed prediction", () => {
   it("still counts exactly who is ahead, and estimates the work ahead shared by the counters", async () => {
     const cash = MAX_REPLAYED_LINE + 20;
     for (let i = 0; i < cash; i++) expect((await issue("CASH")).statusCode).toBe(201);
-    for (let i = 0; i < 10; i++) await issue("TRANSFER", "vip3");
+    // VIP tickets are staff's to grant: the lobby manager issues them.
+    const lobby = await t.login("lobby");
+    for (let i = 0; i < 10; i++) {
+      const vip = await t.request({
+        method: "POST",
+        url: `/api/branches/${t.branchId}/tickets`,
+        cookie: lobby,
+        body: { serviceId: ids.services.get("TRANSFER"), priority: "vip3" },
+      });
+      expect(vip.statusCode).toBe(201);
+    }
     const normal = (await issue("CASH")).json();
     expect(normal.position).toBe(cash);
     const elderly = (await issue("CASH", "elderly")).json();

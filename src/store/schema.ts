@@ -118,6 +118,8 @@ export interface TicketTable {
   served_by: string | null;
   estimated_wait_minutes: number;
   idempotency_key: string | null;
+  /** Incremented by every change: a write based on an older read changes nothing (optimistic concurrency). */
+  version: number;
   updated_at: number;
 }
 

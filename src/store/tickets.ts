@@ -30,6 +30,7 @@ export interface Ticket {
   readonly servedBy: string | null;
   readonly estimatedWaitMinutes: number;
   readonly idempotencyKey: string | null;
+  readonly version: number;
 }
 
 export function toTicket(row: TicketTable): Ticket {
@@ -60,6 +61,7 @@ export function toTicket(row: TicketTable): Ticket {
     servedBy: row.served_by,
     estimatedWaitMinutes: row.estimated_wait_minutes,
     idempotencyKey: row.idempotency_key,
+    version: row.version,
   };
 }
 
@@ -170,34 +172,40 @@ export async function claimWaitingTicket(
 ): Promise<boolean> {
   const result = await db
     .updateTable("tickets")
-    .set({
+    .set((eb) => ({
+      version: eb("version", "+", 1),
       status: "called",
       counter_id: counterId,
       served_by: servedBy,
       called_at: now,
       updated_at: now,
       recall_count: 0,
-    })
+    }))
     .where("id", "=", ticketId)
     .where("status", "=", "waiting")
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
 
-export type TicketPatch = Partial<Omit<TicketTable, "id" | "branch_id" | "day" | "seq" | "number" | "issued_at">>;
+export type TicketPatch = Partial<
+  Omit<TicketTable, "id" | "branch_id" | "day" | "seq" | "number" | "issued_at" | "version">
+>;
 
-/** Updates a ticket only if it is still in the status the use case checked (optimistic guard). */
+/**
+ * Updates a ticket only if nobody changed it since the use case read it: same status and same version. Two
+ * recalls or two ratings racing on PostgreSQL then cannot both apply; the second updates nothing.
+ */
 export async function updateTicketFrom(
   db: Kysely<Database>,
-  ticketId: string,
-  expectedStatus: TicketStatus,
+  read: { readonly id: string; readonly status: string; readonly version: number },
   patch: TicketPatch,
 ): Promise<boolean> {
   const result = await db
     .updateTable("tickets")
-    .set(patch)
-    .where("id", "=", ticketId)
-    .where("status", "=", expectedStatus)
+    .set({ ...patch, version: read.version + 1 })
+    .where("id", "=", read.id)
+    .where("status", "=", read.status)
+    .where("version", "=", read.version)
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }

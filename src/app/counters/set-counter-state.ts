@@ -53,7 +53,7 @@ export function setCounterState(
       // Tickets sent to this counter go back to their business type's line: nobody would call them here.
       await tx
         .updateTable("tickets")
-        .set({ target_counter_id: null, updated_at: now })
+        .set((eb) => ({ target_counter_id: null, updated_at: now, version: eb("version", "+", 1) }))
         .where("target_counter_id", "=", counter.id)
         .where("status", "=", "waiting")
         .execute();

@@ -81,12 +81,12 @@ export async function applyTicketAction(
       status: check.to,
       updated_at: now,
     };
-    if (!(await updateTicketFrom(tx, ticket.id, ticket.status, patch))) {
+    if (!(await updateTicketFrom(tx, ticket, patch))) {
       throw conflict(`Ticket ${ticket.number} was changed by someone else; reload and try again.`);
     }
     const stillAtCounter = check.to === "called" || check.to === "serving";
     if (ticket.counterId && !stillAtCounter) await releaseCurrentTicket(tx, ticket.counterId, ticket.id);
-    const updated = toTicket({ ...stored, ...patch });
+    const updated = toTicket({ ...stored, ...patch, version: stored.version + 1 });
     const counter = updated.counterId ? await findCounter(tx, updated.counterId) : undefined;
     const counterNumber = counter?.number ?? null;
     await recordTransition(tx, {

@@ -32,7 +32,7 @@ export async function closePastDays(ctx: AppContext): Promise<number> {
     for (const row of stale) {
       const done = await ctx.store.write(async (tx, afterCommit) => {
         const patch = { status: "cancelled", outcome: "day_closed", completed_at: now, updated_at: now };
-        if (!(await updateTicketFrom(tx, row.id, row.status as (typeof OPEN_STATUSES)[number], patch))) return false;
+        if (!(await updateTicketFrom(tx, row, patch))) return false;
         if (row.counter_id) await releaseCurrentTicket(tx, row.counter_id, row.id);
         await recordTransition(tx, {
           ticketId: row.id,
@@ -45,7 +45,7 @@ export async function closePastDays(ctx: AppContext): Promise<number> {
           actorId: null,
           data: { reason: "day_closed" },
         });
-        const ticket = toTicket({ ...row, ...patch });
+        const ticket = toTicket({ ...row, ...patch, version: row.version + 1 });
         await emitEvent(ctx, tx, afterCommit, branch.id, "ticket.cancelled", now, {
           ticket: eventTicket(ticket, null),
         });

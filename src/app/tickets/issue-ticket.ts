@@ -104,6 +104,7 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
       served_by: null,
       estimated_wait_minutes: estimate.minutes,
       idempotency_key: input.idempotencyKey ?? null,
+      version: 0,
       updated_at: now,
     };
     await insertTicket(tx, row);

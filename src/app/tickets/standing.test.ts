@@ -89,6 +89,7 @@ const inService = (id: string, serviceId: ServiceId, startedMinutesAgo: number):
   servedBy: null,
   estimatedWaitMinutes: 0,
   idempotencyKey: null,
+  version: 1,
 });
 
 function state(counters: Counter[], busy: Ticket[] = [], b: Branch = branch): BranchNow {

@@ -140,6 +140,7 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn("served_by", "text")
     .addColumn("estimated_wait_minutes", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("idempotency_key", "text")
+    .addColumn("version", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("updated_at", "bigint", (c) => c.notNull())
     .addUniqueConstraint("tickets_branch_day_number", ["branch_id", "day", "number"])
     .addUniqueConstraint("tickets_branch_idempotency", ["branch_id", "idempotency_key"])
