@@ -13,7 +13,7 @@ export interface AppContext {
   readonly newId: () => string;
   /** Every branch's live line in memory, kept current by events. */
   readonly lines: LineCache;
-  /** Calls allowed before a ticket can be marked no-show, when the branch sets none. */
+  /** Settings of this process (session lifetime). */
   readonly settings: AppSettings;
 }
 

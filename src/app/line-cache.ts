@@ -1,3 +1,4 @@
+import { byLinePosition } from "../domain/dispatch/eligibility.ts";
 import type { CounterId, ServiceId, TicketId } from "../domain/ids.ts";
 import type { PriorityClass, WaitingTicket } from "../domain/ticket.ts";
 import type { BranchEvent, EventTicket } from "../realtime/branch-event.ts";
@@ -56,9 +57,7 @@ export class LineCache {
     if (!cached || cached.stale || this.#wallClock() - cached.loadedAt > MAX_AGE_MS)
       cached = await this.#reload(branchId);
     if (!cached) return undefined;
-    const waiting = [...cached.waiting.values()].sort(
-      (a, b) => a.queuedAt - b.queuedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-    );
+    const waiting = [...cached.waiting.values()].sort(byLinePosition);
     return { waiting, inService: [...cached.inService.values()] };
   }
 

@@ -36,7 +36,7 @@ export interface HistoryRow {
 
 /**
  * The tickets of the learning window, newest first. One statement for both uses (service samples and arrivals),
- * so a cache miss costs one indexed range read. PostgreSQL returns bigint times as strings: callers use Number().
+ * so a cache miss costs one range read of the (branch, issued_at) index. Times may arrive as strings: callers use Number().
  */
 export function listHistoryRows(db: Kysely<Database>, branchId: string, since: EpochMs): Promise<HistoryRow[]> {
   return db
@@ -132,7 +132,7 @@ export async function learnedForBranch(db: Kysely<Database>, input: LearnInput):
       pending = loadEntry(db, input, priorKey).finally(() => loading.delete(input.branchId));
       loading.set(input.branchId, pending);
     }
-    // A read started by another request's transaction fails with that transaction: then read on our own.
+    // Requests share one load; if it failed, this request tries once more on its own.
     entry = await pending.catch(() => loadEntry(db, input, priorKey));
     cache.set(input.branchId, entry);
   }

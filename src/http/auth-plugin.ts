@@ -43,7 +43,7 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   });
 }
 
-/** The actor of a non-public route (the preHandler guarantees one). */
+/** The actor of a non-public route (the onRequest hook guarantees one). */
 export function actorOf(req: FastifyRequest): Actor {
   if (!req.actor) throw unauthorized();
   return req.actor;

@@ -15,14 +15,6 @@ const ROLLBACK_TO = CompiledQuery.raw("ROLLBACK TO SAVEPOINT w");
 
 type Outcome = { ok: true; value: unknown; after: Array<() => void> } | { ok: false; error: unknown };
 
-export interface BatchingOptions {
-  /** Upper bound on writes that share one commit, so that one batch cannot hold its locks for long. */
-  readonly maxBatch?: number;
-  /** Whether a write that failed this way may run again inside the same batch (a deadlock victim, say). */
-  readonly retryable?: (error: unknown) => boolean;
-  readonly maxAttempts?: number;
-}
-
 /**
  * Group commit. A durable commit waits for the disk, and that wait is the cost of every write; so writes
  * that arrive together share one commit. Requests queue up while a batch runs; the next batch takes them
@@ -30,26 +22,26 @@ export interface BatchingOptions {
  * every caller is answered only after that single COMMIT. Nothing is acknowledged before it is durable, and
  * callbacks registered with afterCommit (publishing events) run only for writes that committed.
  */
-export function createBatchingWriter(db: Kysely<Database>, options: BatchingOptions = {}) {
-  const maxBatch = options.maxBatch ?? 512;
-  const maxAttempts = options.maxAttempts ?? 5;
+/** Upper bound on writes that share one commit, so that one batch cannot hold the writer for long. */
+const MAX_BATCH = 512;
+
+export function createBatchingWriter(db: Kysely<Database>) {
+  const maxBatch = MAX_BATCH;
   let queue: PendingWrite[] = [];
   let running = false;
   let scheduled = false;
 
   async function runJob(tx: Tx, job: PendingWrite): Promise<Outcome> {
-    for (let attempt = 1; ; attempt++) {
-      const after: Array<() => void> = [];
-      await tx.executeQuery(SAVEPOINT);
-      try {
-        const value = await job.fn(tx, (cb) => after.push(cb));
-        await tx.executeQuery(RELEASE);
-        return { ok: true, value, after };
-      } catch (error) {
-        await tx.executeQuery(ROLLBACK_TO);
-        await tx.executeQuery(RELEASE);
-        if (attempt >= maxAttempts || !options.retryable?.(error)) return { ok: false, error };
-      }
+    const after: Array<() => void> = [];
+    await tx.executeQuery(SAVEPOINT);
+    try {
+      const value = await job.fn(tx, (cb) => after.push(cb));
+      await tx.executeQuery(RELEASE);
+      return { ok: true, value, after };
+    } catch (error) {
+      await tx.executeQuery(ROLLBACK_TO);
+      await tx.executeQuery(RELEASE);
+      return { ok: false, error };
     }
   }
 

@@ -16,7 +16,7 @@ export interface DayTicketRow {
   readonly appointment_at: number | string | null;
 }
 
-/** Every ticket of one branch-local day, in the order they were issued: the `tickets_branch_day` index answers it. */
+/** Every ticket of one branch-local day, in the order they were issued: the unique (branch, day, number) index answers it. */
 export function listDayTickets(db: Kysely<Database>, branchId: string, day: string): Promise<DayTicketRow[]> {
   return db
     .selectFrom("tickets")

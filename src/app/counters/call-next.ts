@@ -1,10 +1,4 @@
-import {
-  DEFAULT_POLICY,
-  type DispatchContext,
-  isPolicyName,
-  type PolicyName,
-  resolvePolicy,
-} from "../../domain/dispatch/index.ts";
+import { DEFAULT_POLICY, type DispatchContext, knownPolicy, resolvePolicy } from "../../domain/dispatch/index.ts";
 import type { WaitingTicket } from "../../domain/ticket.ts";
 import { findBranch, listServices } from "../../store/branches.ts";
 import { assignCurrentTicket, type Counter } from "../../store/counters.ts";
@@ -17,8 +11,6 @@ import { conflict, notFound } from "../errors.ts";
 import { audit, emitEvent } from "../record.ts";
 import { eventTicket, type TicketView, ticketView } from "../views.ts";
 import { loadCounter, requireSignedInTeller } from "./counter-access.ts";
-
-const policyName = (name: string | null): PolicyName | null => (name !== null && isPolicyName(name) ? name : null);
 
 /** A counter can take a ticket only while open and free. */
 function requireReadyCounter(counter: Counter): void {
@@ -47,8 +39,8 @@ export function callNext(ctx: AppContext, actor: Actor, counterId: string): Prom
     if (!branch) throw notFound("Branch", counter.branchId);
     const services = await listServices(tx, branch.id);
     const policy = resolvePolicy(
-      policyName(branch.dispatchPolicy) ?? DEFAULT_POLICY,
-      policyName(counter.dispatchPolicy),
+      knownPolicy(branch.dispatchPolicy) ?? DEFAULT_POLICY,
+      knownPolicy(counter.dispatchPolicy),
     );
     const context: DispatchContext = {
       now,

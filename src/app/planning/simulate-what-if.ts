@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY, isPolicyName, type PolicyName } from "../../domain/dispatch/index.ts";
+import { DEFAULT_POLICY, knownPolicy, type PolicyName } from "../../domain/dispatch/index.ts";
 import type { BranchId } from "../../domain/ids.ts";
 import { hourlyDemand, withCountersPerHour, withExtraCounters } from "../../sim/planner.ts";
 import type { SimulationReport } from "../../sim/report.ts";
@@ -88,7 +88,7 @@ export async function simulateWhatIf(
   requireBranchAccess(actor, branchId as BranchId, CONFIG_ROLES);
   const branch = await findBranch(ctx.store.db, branchId);
   if (!branch) throw notFound("Branch", branchId);
-  const branchPolicy = isPolicyName(branch.dispatchPolicy) ? branch.dispatchPolicy : DEFAULT_POLICY;
+  const branchPolicy = knownPolicy(branch.dispatchPolicy) ?? DEFAULT_POLICY;
   const seed = input.seed ?? 1;
   if (input.replayDay !== undefined) {
     if (input.date !== undefined && input.date !== input.replayDay)

@@ -46,22 +46,24 @@ export async function queueSnapshot(ctx: AppContext, actor: Actor, branchId: str
   requireBranchAccess(actor, branchId as BranchId, BRANCH_READERS, ["display", "kiosk"]);
   const db = ctx.store.db;
   const now = ctx.clock();
-  const [state, waitingTickets, called] = await Promise.all([
-    loadBranchNow(db, branchId, now),
+  const state = await loadBranchNow(db, branchId, now);
+  if (!state) throw notFound("Branch", branchId);
+  const { branch, services, counters } = state;
+  const today = localDay(now, branch.timezone);
+  const [waitingTickets, called] = await Promise.all([
     listWaitingTickets(db, branchId),
+    // Today's calls only: the (branch, day, number) index bounds the read to one day however old the branch.
     db
       .selectFrom("tickets")
       .selectAll()
       .where("branch_id", "=", branchId)
+      .where("day", "=", today)
       .where("called_at", "is not", null)
       .where("counter_id", "is not", null)
       .orderBy("called_at", "desc")
       .limit(10)
       .execute(),
   ]);
-  if (!state) throw notFound("Branch", branchId);
-  const { branch, services, counters } = state;
-  const today = localDay(now, branch.timezone);
   const waiting = state.waiting;
   const byNumber = new Map(counters.map((c) => [c.id as string, c.number]));
   const predicted = predictBranch(state, waiting, now);
@@ -104,18 +106,14 @@ export async function queueSnapshot(ctx: AppContext, actor: Actor, branchId: str
     }),
     counters: await Promise.all(counters.map((c) => counterView(db, c))),
     waiting: waitingViews,
-    // The ten latest calls of any day, kept if today's: today's calls are all later than earlier days'.
-    recentCalls: called
-      .map(toTicket)
-      .filter((t) => t.day === today)
-      .map((t) => ({
-        ticketId: t.id,
-        number: t.number,
-        serviceId: t.serviceId,
-        counterId: t.counterId as string,
-        counterNumber: byNumber.get(t.counterId as string) ?? 0,
-        calledAt: new Date(t.calledAt as number).toISOString(),
-        status: t.status,
-      })),
+    recentCalls: called.map(toTicket).map((t) => ({
+      ticketId: t.id,
+      number: t.number,
+      serviceId: t.serviceId,
+      counterId: t.counterId as string,
+      counterNumber: byNumber.get(t.counterId as string) ?? 0,
+      calledAt: new Date(t.calledAt as number).toISOString(),
+      status: t.status,
+    })),
   };
 }

@@ -4,14 +4,7 @@ import type { BranchEventType } from "../../realtime/branch-event.ts";
 import { type Branch, findBranch } from "../../store/branches.ts";
 import { findCounter, releaseCurrentTicket } from "../../store/counters.ts";
 import type { Tx } from "../../store/store.ts";
-import {
-  findTicket,
-  recordTransition,
-  type Ticket,
-  type TicketPatch,
-  toTicket,
-  updateTicketFrom,
-} from "../../store/tickets.ts";
+import { recordTransition, type Ticket, type TicketPatch, toTicket, updateTicketFrom } from "../../store/tickets.ts";
 import { BRANCH_READERS, requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";

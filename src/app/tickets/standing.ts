@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
+import { skillWeight } from "../../domain/counter.ts";
 import { byLinePosition } from "../../domain/dispatch/eligibility.ts";
-import { DEFAULT_POLICY, isPolicyName, type PolicyName } from "../../domain/dispatch/index.ts";
+import { DEFAULT_POLICY, knownPolicy, type PolicyName } from "../../domain/dispatch/index.ts";
 import type { EpochMs, ServiceId, TicketId } from "../../domain/ids.ts";
 import { MINUTE_MS } from "../../domain/ids.ts";
 import { type PredictorCounter, predictWaits } from "../../domain/predictor.ts";
@@ -69,15 +70,13 @@ export async function loadBranchNow(
   return { ...setup, waiting: line.waiting, inService: line.inService };
 }
 
-const policyOf = (name: string | null): PolicyName | null => (name !== null && isPolicyName(name) ? name : null);
-
 /**
  * The policy the open counters call with. The predictor replays one policy; when counters override the
  * branch's with different ones, the branch's is the better single guess.
  */
 function predictionPolicy(branch: Branch, open: readonly Counter[]): PolicyName {
-  const branchPolicy = policyOf(branch.dispatchPolicy) ?? DEFAULT_POLICY;
-  const used = new Set(open.map((c) => policyOf(c.dispatchPolicy) ?? branchPolicy));
+  const branchPolicy = knownPolicy(branch.dispatchPolicy) ?? DEFAULT_POLICY;
+  const used = new Set(open.map((c) => knownPolicy(c.dispatchPolicy) ?? branchPolicy));
   return used.size === 1 ? ([...used][0] as PolicyName) : branchPolicy;
 }
 
@@ -197,7 +196,7 @@ export async function newcomerStanding(
   };
   const position = aheadOf(ticket.serviceId);
   const open = setup.counters.filter((c) => c.state === "open");
-  const serves = (c: Counter, serviceId: ServiceId) => c.skills.some((k) => k.serviceId === serviceId && k.weight > 0);
+  const serves = (c: Counter, serviceId: ServiceId) => skillWeight(c, serviceId) > 0;
   const mine = open.filter((c) => serves(c, ticket.serviceId));
   const minutes = (serviceId: ServiceId) => setup.learned.times.byService.get(serviceId) ?? 5;
   if (mine.length === 0) return { position, minutes: Math.round(position * minutes(ticket.serviceId)) };
@@ -231,7 +230,7 @@ function fluidWaits(
   for (const s of state.services)
     servers.set(
       s.id,
-      open.filter((c) => c.skills.some((k) => k.serviceId === s.id && k.weight > 0)),
+      open.filter((c) => skillWeight(c, s.id) > 0),
     );
   const ordered = [...waiting].sort(
     (a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || byLinePosition(a, b),
@@ -244,7 +243,7 @@ function fluidWaits(
     else {
       let work = 0;
       for (const [serviceId, total] of workAhead) {
-        const shared = mine.filter((c) => c.skills.some((k) => k.serviceId === serviceId && k.weight > 0)).length;
+        const shared = mine.filter((c) => skillWeight(c, serviceId) > 0).length;
         work += (total * shared) / mine.length;
       }
       result.set(t.id, work / mine.length);

@@ -23,6 +23,11 @@ export function isPolicyName(name: string): name is PolicyName {
   return Object.hasOwn(POLICIES, name);
 }
 
+/** A stored policy name as a known one, or null (unset, or a name this version does not ship). */
+export function knownPolicy(name: string | null): PolicyName | null {
+  return name !== null && isPolicyName(name) ? name : null;
+}
+
 /** The counter's own policy when it has one, else the branch's. */
 export function resolvePolicy(branchPolicy: PolicyName, counterPolicy: PolicyName | null): DispatchPolicy {
   return POLICIES[counterPolicy ?? branchPolicy];

@@ -148,6 +148,8 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
   // The dispatch read: waiting tickets of one branch.
   await db.schema.createIndex("tickets_branch_status").on("tickets").columns(["branch_id", "status"]).execute();
   // Reads by (branch_id, day) use the unique index on (branch_id, day, number): no index of their own.
+  // Learning service times reads a branch's recent weeks by issue time.
+  await db.schema.createIndex("tickets_branch_issued").on("tickets").columns(["branch_id", "issued_at"]).execute();
 
   await db.schema
     .createTable("ticket_transitions")
