@@ -4,32 +4,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { bootstrapAdmin } from "./app/bootstrap-admin.ts";
-import { type AppContext, DEFAULT_SETTINGS } from "./app/context.ts";
-import { newTimeOrderedId } from "./app/ids.ts";
-import { LineCache } from "./app/line-cache.ts";
+import type { AppContext } from "./app/context.ts";
+import { createAppContext } from "./app/create-context.ts";
 import { isEmpty, seedDemo } from "./app/seed-demo.ts";
 import { closePastDays } from "./app/tickets/close-past-days.ts";
 import { buildServer } from "./http/server.ts";
-import { EventBus } from "./realtime/event-bus.ts";
-import { noFanout } from "./realtime/fanout.ts";
 import { DEFAULT_SQLITE_PATH, isPostgresUrl, migrateToLatest, openStore } from "./store/connect.ts";
-import { readLiveLine } from "./store/live-tickets.ts";
-import type { Store } from "./store/store.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-
-function storeContext(store: Store): AppContext {
-  const bus = new EventBus();
-  return {
-    store,
-    lines: new LineCache(bus, (branchId) => readLiveLine(store.db, branchId)),
-    clock: Date.now,
-    bus,
-    fanout: noFanout,
-    newId: () => newTimeOrderedId(),
-    settings: DEFAULT_SETTINGS,
-  };
-}
 
 function demoPassword(): string {
   return process.env.DATANG_DEMO_PASSWORD || randomBytes(6).toString("base64url");
@@ -79,7 +61,7 @@ export async function runServerCommand(
     return 0;
   }
   if (command === "seed") {
-    const ctx = storeContext(store);
+    const ctx = createAppContext({ store });
     if (!values.demo) {
       console.error("usage: datang seed --demo [--db PATH|postgres://URL]");
       await store.close();

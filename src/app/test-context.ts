@@ -3,22 +3,19 @@
  * demo branch seeded, a clock the test moves, and actors built from the seeded rows. Never imported by
  * production code.
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BranchId, CounterId, DeviceId, UserId } from "../domain/ids.ts";
 import type { TicketStatus } from "../domain/ticket.ts";
-import { EventBus } from "../realtime/event-bus.ts";
-import { noFanout } from "../realtime/fanout.ts";
 import { migrateToLatest, openStore } from "../store/connect.ts";
-import { readLiveLine } from "../store/live-tickets.ts";
 import type { DeviceActor, DeviceKind, StaffActor } from "./actor.ts";
 import { loadStaff } from "./auth/login.ts";
-import { type AppContext, DEFAULT_SETTINGS } from "./context.ts";
+import type { AppContext } from "./context.ts";
 import { callTicket } from "./counters/call-next.ts";
 import { signIn } from "./counters/sign-in.ts";
-import { newTimeOrderedId } from "./ids.ts";
-import { LineCache } from "./line-cache.ts";
+import { createAppContext } from "./create-context.ts";
 import { seedDemo } from "./seed-demo.ts";
 import { issueTicket } from "./tickets/issue-ticket.ts";
 import { completeService, markNoShow, parkTicket, recallTicket, startService } from "./tickets/serve-actions.ts";
@@ -76,16 +73,7 @@ export async function makeTestContext(): Promise<TestContext> {
       this.now += ms;
     },
   };
-  const bus = new EventBus();
-  const ctx: AppContext = {
-    store,
-    clock: () => clock.now,
-    bus,
-    fanout: noFanout,
-    newId: () => newTimeOrderedId(),
-    lines: new LineCache(bus, (branchId) => readLiveLine(store.db, branchId)),
-    settings: DEFAULT_SETTINGS,
-  };
+  const ctx = createAppContext({ store, clock: () => clock.now });
   const demo = await seedDemo(ctx, TEST_PASSWORD);
   const services = new Map(
     (await store.db.selectFrom("services").select(["id", "code"]).execute()).map((s) => [s.code, s.id]),

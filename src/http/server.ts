@@ -6,8 +6,8 @@ import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
-import { type AppContext, DEFAULT_SETTINGS } from "../app/context.ts";
-import { newTimeOrderedId } from "../app/ids.ts";
+import type { AppContext } from "../app/context.ts";
+import { createAppContext } from "../app/create-context.ts";
 import { LineCache } from "../app/line-cache.ts";
 import { EventBus } from "../realtime/event-bus.ts";
 import { createPgFanout, type Fanout, noFanout } from "../realtime/fanout.ts";
@@ -60,15 +60,8 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     options.store.dialect === "postgres" && "pool" in options.store
       ? await createPgFanout((options.store as Store & { pool: import("pg").Pool }).pool, bus, randomUUID(), resync)
       : noFanout;
-  const ctx: AppContext = {
-    store: options.store,
-    clock: options.clock ?? Date.now,
-    bus,
-    fanout,
-    newId: () => newTimeOrderedId(),
-    lines,
-    settings: DEFAULT_SETTINGS,
-  };
+  const ctx = createAppContext({ store: options.store, clock: options.clock, bus, fanout, lines });
+
   const app = Fastify({
     logger: options.logger ? { level: "info", redact: ["req.headers.authorization", "req.headers.cookie"] } : false,
     bodyLimit: BODY_LIMIT,
