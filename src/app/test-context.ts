@@ -1,3 +1,4 @@
+import { TICKET_STATUSES } from "../domain/ticket.ts";
 /**
  * Test support for the use-case tests beside each use case: an AppContext on a fresh SQLite file with the
  * demo branch seeded, a clock the test moves, and actors built from the seeded rows. Never imported by
@@ -184,4 +185,11 @@ export async function writtenState(t: TestContext, ticketId: string) {
     audit: await count("audit_log"),
     counters: await db.selectFrom("counters").selectAll().orderBy("number").execute(),
   };
+}
+
+/** Every (action, status) pair an action does not accept: the cases a state-machine test must see refused. */
+export function illegalCases<R>(actions: ReadonlyArray<{ name: string; run: R; from: readonly TicketStatus[] }>) {
+  return actions.flatMap((a) =>
+    TICKET_STATUSES.filter((s) => !a.from.includes(s)).map((status) => ({ action: a.name, run: a.run, status })),
+  );
 }

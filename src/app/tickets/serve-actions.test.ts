@@ -1,10 +1,16 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { TicketStatus } from "../../domain/ticket.ts";
+import { TICKET_STATUSES, type TicketStatus } from "../../domain/ticket.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { callNext, callTicket } from "../counters/call-next.ts";
 import { signIn } from "../counters/sign-in.ts";
-import { makeTestContext, type TestContext, ticketsInEveryStatus, writtenState } from "../test-context.ts";
+import {
+  illegalCases,
+  makeTestContext,
+  type TestContext,
+  ticketsInEveryStatus,
+  writtenState,
+} from "../test-context.ts";
 import type { TicketView } from "../views.ts";
 import { issueTicket } from "./issue-ticket.ts";
 import { completeService, markNoShow, parkTicket, recallTicket, resumeTicket, startService } from "./serve-actions.ts";
@@ -20,19 +26,7 @@ const SERVE_ACTIONS: ReadonlyArray<{ name: string; run: ServeAction; from: reado
   { name: "park", run: (ctx, a, id) => parkTicket(ctx, a, id, {}), from: ["called", "serving"] },
   { name: "resume", run: resumeTicket, from: ["parked"] },
 ];
-const STATUSES: readonly TicketStatus[] = [
-  "waiting",
-  "called",
-  "serving",
-  "done",
-  "no_show",
-  "parked",
-  "cancelled",
-  "redirected",
-];
-const ILLEGAL = SERVE_ACTIONS.flatMap((a) =>
-  STATUSES.filter((s) => !a.from.includes(s)).map((status) => ({ action: a.name, run: a.run, status })),
-);
+const ILLEGAL = illegalCases(SERVE_ACTIONS);
 
 describe("serve actions refuse what the state machine forbids", () => {
   let t: TestContext;
@@ -46,7 +40,7 @@ describe("serve actions refuse what the state machine forbids", () => {
   });
 
   it("has built one ticket in each status", async () => {
-    for (const status of STATUSES) {
+    for (const status of TICKET_STATUSES) {
       const row = await t.ctx.store.db
         .selectFrom("tickets")
         .select("status")

@@ -4,7 +4,14 @@ import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { callNext, callTicket } from "../counters/call-next.ts";
 import { signIn } from "../counters/sign-in.ts";
-import { makeTestContext, START, type TestContext, ticketsInEveryStatus, writtenState } from "../test-context.ts";
+import {
+  illegalCases,
+  makeTestContext,
+  START,
+  type TestContext,
+  ticketsInEveryStatus,
+  writtenState,
+} from "../test-context.ts";
 import type { TicketView } from "../views.ts";
 import { issueTicket } from "./issue-ticket.ts";
 import { completeService, startService } from "./serve-actions.ts";
@@ -29,19 +36,7 @@ const TRIAGE_ACTIONS: ReadonlyArray<{ name: string; run: TriageAction; from: rea
   },
   { name: "prioritize", run: (ctx, a, id) => changePriority(ctx, a, id, { priority: "elderly" }), from: ["waiting"] },
 ];
-const STATUSES: readonly TicketStatus[] = [
-  "waiting",
-  "called",
-  "serving",
-  "done",
-  "no_show",
-  "parked",
-  "cancelled",
-  "redirected",
-];
-const ILLEGAL = TRIAGE_ACTIONS.flatMap((a) =>
-  STATUSES.filter((s) => !a.from.includes(s)).map((status) => ({ action: a.name, run: a.run, status })),
-);
+const ILLEGAL = illegalCases(TRIAGE_ACTIONS);
 
 describe("triage actions refuse what the state machine forbids", () => {
   let t: TestContext;
