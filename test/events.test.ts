@@ -177,6 +177,56 @@ describe.each(DB_KINDS)("live events on %s", (kind) => {
     }
   });
 
+  it("keeps several phones of a branch current from one shared refresh, each with its own ticket", async () => {
+    const a = (await issue()).json();
+    const b = (await issue()).json();
+    const phones = await Promise.all(
+      [a, b].map(
+        (tk) =>
+          new Promise<{
+            views: Array<{ id: string; status: string; counterNumber: number | null }>;
+            close: () => void;
+          }>((resolve, reject) => {
+            const views: Array<{ id: string; status: string; counterNumber: number | null }> = [];
+            let buffer = "";
+            const req = request(`${base}/api/public/tickets/${tk.id}/events`, (res) => {
+              if (res.statusCode !== 200) return reject(new Error(`SSE ${res.statusCode}`));
+              res.setEncoding("utf8");
+              res.on("data", (chunk: string) => {
+                buffer += chunk;
+                for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+                  const data = buffer
+                    .slice(0, end)
+                    .split("\n")
+                    .find((l) => l.startsWith("data: "));
+                  buffer = buffer.slice(end + 2);
+                  if (data) views.push(JSON.parse(data.slice(6)));
+                }
+              });
+              resolve({ views, close: () => req.destroy() });
+            });
+            req.on("error", () => {});
+            req.end();
+          }),
+      ),
+    );
+    const teller = await t.login("teller2");
+    await t.request({ method: "POST", url: `/api/counters/${ids.counters.get(2)}/sign-in`, cookie: teller });
+    await t.request({
+      method: "POST",
+      url: `/api/counters/${ids.counters.get(2)}/call`,
+      cookie: teller,
+      body: { ticketId: b.id },
+    });
+    const deadline = Date.now() + 10_000;
+    const [phoneA, phoneB] = phones as [(typeof phones)[number], (typeof phones)[number]];
+    while (!phoneB.views.some((v) => v.status === "called") && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(phoneB.views.at(-1)).toMatchObject({ id: b.id, status: "called", counterNumber: 2 });
+    expect(phoneA.views.every((v) => v.id === a.id && v.status === "waiting")).toBe(true);
+    for (const p of phones) p.close();
+  });
+
   it("updates the customer's live ticket page without login", async () => {
     const ticket = (await issue()).json();
     const view = await t.request({ method: "GET", url: `/api/public/tickets/${ticket.id}` });

@@ -16,6 +16,7 @@ import { readLiveLine } from "../store/live-tickets.ts";
 import type { Store } from "../store/store.ts";
 import { DOCS_PREFIX, registerAuth } from "./auth-plugin.ts";
 import { registerErrorHandling } from "./errors.ts";
+import { PublicTicketStreams } from "./public-ticket-streams.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { branchRoutes } from "./routes/branches.ts";
@@ -103,7 +104,8 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   counterRoutes(app, ctx);
   ticketRoutes(app, ctx);
   adminRoutes(app, ctx);
-  eventRoutes(app, ctx, hub);
+  const phones = new PublicTicketStreams(ctx);
+  eventRoutes(app, ctx, hub, phones);
   planningRoutes(app, ctx);
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
@@ -124,6 +126,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     hub,
     async close() {
       hub.close();
+      phones.close();
       ctx.lines.close();
       await app.close();
       await fanout.close();

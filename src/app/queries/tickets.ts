@@ -1,12 +1,11 @@
 import type { BranchId } from "../../domain/ids.ts";
-import { findBranch, findService } from "../../store/branches.ts";
 import { findCounter } from "../../store/counters.ts";
-import { findTicket, toWaitingTicket } from "../../store/tickets.ts";
+import { findTicket, toTicket, toWaitingTicket } from "../../store/tickets.ts";
 import { BRANCH_READERS, requireBranchAccess } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { ticketStanding } from "../tickets/standing.ts";
+import { cachedBranchNow, predictBranch, standingOf, ticketStanding } from "../tickets/standing.ts";
 import { type TicketView, ticketView } from "../views.ts";
 
 export async function getTicket(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketView> {
@@ -39,34 +38,67 @@ export interface PublicTicket {
 }
 
 export async function publicTicket(ctx: AppContext, ticketId: string): Promise<PublicTicket> {
+  const row = await ctx.store.db
+    .selectFrom("tickets")
+    .select("branch_id")
+    .where("id", "=", ticketId)
+    .executeTakeFirst();
+  const view = row && (await publicTicketsOfBranch(ctx, row.branch_id, [ticketId])).get(ticketId);
+  if (!view) throw notFound("Ticket", ticketId);
+  return view;
+}
+
+/**
+ * The public views of several tickets of one branch, with one prediction for the whole line: every phone
+ * following a ticket of the branch is refreshed by one computation per branch event, not one each.
+ */
+export async function publicTicketsOfBranch(
+  ctx: AppContext,
+  branchId: string,
+  ticketIds: readonly string[],
+): Promise<Map<string, PublicTicket>> {
+  const views = new Map<string, PublicTicket>();
+  if (ticketIds.length === 0) return views;
   const db = ctx.store.db;
-  const t = await findTicket(db, ticketId);
-  if (!t) throw notFound("Ticket", ticketId);
-  const [branch, service, counter] = await Promise.all([
-    findBranch(db, t.branchId),
-    findService(db, t.serviceId),
-    t.counterId ? findCounter(db, t.counterId) : undefined,
+  const now = ctx.clock();
+  const [rows, state] = await Promise.all([
+    db.selectFrom("tickets").selectAll().where("branch_id", "=", branchId).where("id", "in", ticketIds).execute(),
+    cachedBranchNow(db, ctx.lines, branchId, now),
   ]);
-  const standing =
-    t.status === "waiting"
-      ? await ticketStanding(db, ctx.lines, toWaitingTicket(t), ctx.clock())
-      : { position: 0, minutes: 0 };
-  const showCounter = t.status === "called" || t.status === "serving";
-  return {
-    id: t.id,
-    number: t.number,
-    status: t.status,
-    branchId: t.branchId,
-    branchNameZh: branch?.nameZh ?? "",
-    branchNameEn: branch?.nameEn ?? "",
-    serviceId: t.serviceId,
-    serviceNameZh: service?.nameZh ?? "",
-    serviceNameEn: service?.nameEn ?? "",
-    issuedAt: new Date(t.issuedAt).toISOString(),
-    calledAt: t.calledAt === null ? null : new Date(t.calledAt).toISOString(),
-    counterNumber: showCounter ? (counter?.number ?? null) : null,
-    recallCount: t.recallCount,
-    position: standing.position,
-    estimatedWaitMinutes: standing.minutes,
-  };
+  if (!state) return views;
+  const tickets = rows.map(toTicket);
+  const waitingIds = tickets.filter((t) => t.status === "waiting").map((t) => t.id);
+  // One ticket (a page load): stop the replay at it. Several (the phones of a branch): replay the line once.
+  const predicted =
+    waitingIds.length === 0
+      ? new Map()
+      : predictBranch(state, state.waiting, now, waitingIds.length === 1 ? waitingIds[0] : undefined);
+  const services = new Map(state.services.map((s) => [s.id as string, s]));
+  const counters = new Map(state.counters.map((c) => [c.id as string, c]));
+  for (const t of tickets) {
+    const standing =
+      t.status === "waiting"
+        ? standingOf(state, state.waiting, toWaitingTicket(t), predicted)
+        : { position: 0, minutes: 0 };
+    const service = services.get(t.serviceId);
+    const showCounter = t.status === "called" || t.status === "serving";
+    views.set(t.id, {
+      id: t.id,
+      number: t.number,
+      status: t.status,
+      branchId: t.branchId,
+      branchNameZh: state.branch.nameZh,
+      branchNameEn: state.branch.nameEn,
+      serviceId: t.serviceId,
+      serviceNameZh: service?.nameZh ?? "",
+      serviceNameEn: service?.nameEn ?? "",
+      issuedAt: new Date(t.issuedAt).toISOString(),
+      calledAt: t.calledAt === null ? null : new Date(t.calledAt).toISOString(),
+      counterNumber: showCounter && t.counterId ? (counters.get(t.counterId)?.number ?? null) : null,
+      recallCount: t.recallCount,
+      position: standing.position,
+      estimatedWaitMinutes: standing.minutes,
+    });
+  }
+  return views;
 }

@@ -59,6 +59,17 @@ function cachedSetup(db: Kysely<Database>, lines: LineCache, branchId: string, n
   return lines.setup(branchId, () => loadBranchSetup(db, branchId, now));
 }
 
+/** The branch as the predictor needs it, from the caches: the setup (a second at most) and the live line. */
+export async function cachedBranchNow(
+  db: Kysely<Database>,
+  lines: LineCache,
+  branchId: string,
+  now: EpochMs,
+): Promise<BranchNow | undefined> {
+  const [setup, line] = await Promise.all([cachedSetup(db, lines, branchId, now), lines.line(branchId)]);
+  return setup && line ? { ...setup, waiting: line.waiting, inService: line.inService } : undefined;
+}
+
 /** Loads the branch as the predictor needs it, the line read from the database; undefined for an unknown branch. */
 export async function loadBranchNow(
   db: Kysely<Database>,

@@ -9,6 +9,7 @@ import { type SseHub, sseHeaders } from "../../realtime/sse.ts";
 import { findBranch } from "../../store/branches.ts";
 import { listEventsAfter } from "../../store/events.ts";
 import { actorOf } from "../auth-plugin.ts";
+import type { PublicTicketStreams } from "../public-ticket-streams.ts";
 import { BranchParams, DigitsQuery, errors, TicketParams } from "../schemas.ts";
 
 /** A reconnecting client gets at most this many missed events; older ones it reloads through the queue snapshot. */
@@ -16,7 +17,7 @@ const MAX_REPLAY = 1000;
 const EventsQuery = Type.Object({ lastEventId: Type.Optional(DigitsQuery) });
 const EventsHeaders = Type.Object({ "last-event-id": Type.Optional(Type.String({ pattern: "^[0-9]{1,15}$" })) });
 
-export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub): void {
+export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, phones: PublicTicketStreams): void {
   app.get<{
     Params: Static<typeof BranchParams>;
     Querystring: Static<typeof EventsQuery>;
@@ -57,7 +58,7 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub):
     },
   );
 
-  /** The customer's phone: the ticket's public view again whenever something changes in its branch (batched over 300 ms). */
+  /** The customer's phone: the ticket's public view again whenever something changes in its branch. */
   app.get<{ Params: Static<typeof TicketParams> }>(
     "/api/public/tickets/:ticketId/events",
     {
@@ -72,30 +73,8 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub):
     async (req, reply) => {
       const first = await publicTicket(ctx, req.params.ticketId);
       reply.hijack();
-      const res = reply.raw;
-      sseHeaders(res);
-      let last = JSON.stringify(first);
-      res.write(`data: ${last}\n\n`);
-      let timer: NodeJS.Timeout | undefined;
-      const refresh = () => {
-        timer = undefined;
-        publicTicket(ctx, req.params.ticketId)
-          .then((view) => {
-            const text = JSON.stringify(view);
-            if (text !== last && !res.writableEnded) res.write(`data: ${text}\n\n`);
-            last = text;
-          })
-          .catch(() => {});
-      };
-      const unsubscribe = ctx.bus.subscribe(first.branchId, () => {
-        timer ??= setTimeout(refresh, 300);
-      });
-      const ping = setInterval(() => res.write(": ping\n\n"), 20_000);
-      res.on("close", () => {
-        unsubscribe();
-        clearInterval(ping);
-        if (timer) clearTimeout(timer);
-      });
+      sseHeaders(reply.raw);
+      phones.attach(reply.raw, first);
     },
   );
 }
