@@ -25,7 +25,7 @@ export function requireBranchAccess(
 }
 
 export function requireStaff(actor: Actor): StaffActor {
-  if (actor.type !== "user") throw forbidden("This action is for staff accounts only.");
+  if (actor.type !== "user") throw forbidden("This action is for staff accounts only.", "此操作仅限员工账号。");
   return actor;
 }
 

@@ -9,7 +9,11 @@ import { invalid } from "./errors.ts";
  */
 export async function bootstrapAdmin(ctx: AppContext, password: string): Promise<boolean> {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw invalid(`DATANG_ADMIN_PASSWORD needs at least ${MIN_PASSWORD_LENGTH} characters.`);
+    throw invalid(
+      `DATANG_ADMIN_PASSWORD needs at least ${MIN_PASSWORD_LENGTH} characters.`,
+      undefined,
+      `DATANG_ADMIN_PASSWORD 至少需要 ${MIN_PASSWORD_LENGTH} 个字符。`,
+    );
   }
   const anyone = await ctx.store.db.selectFrom("users").select("id").limit(1).executeTakeFirst();
   if (anyone) return false;

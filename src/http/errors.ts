@@ -7,56 +7,119 @@ export interface ErrorBody {
   readonly details?: unknown;
 }
 
-const FASTIFY_CODES: Readonly<Record<string, { status: number; error: string }>> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, error: "payload_too_large" },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, error: "unsupported_media_type" },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, error: "invalid_json" },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, error: "invalid_request" },
+/** The language an error message is written in: English unless the client prefers Chinese. */
+export type MessageLanguage = "en" | "zh";
+
+/**
+ * Reads `Accept-Language`: Chinese when the range with the highest q (the first of equals) is `zh` or `zh-*`,
+ * English otherwise (no header, `*`, any other language).
+ */
+export function messageLanguage(acceptLanguage: string | string[] | undefined): MessageLanguage {
+  const header = Array.isArray(acceptLanguage) ? acceptLanguage.join(",") : (acceptLanguage ?? "");
+  let best: { tag: string; q: number } | undefined;
+  for (const part of header.split(",")) {
+    const [range = "", ...params] = part.trim().split(";");
+    const tag = range.trim().toLowerCase();
+    if (!tag) continue;
+    let q = 1;
+    for (const param of params) {
+      const [key, value] = param.trim().split("=");
+      if (key?.trim().toLowerCase() === "q") q = Number(value);
+    }
+    if (!Number.isFinite(q) || q <= 0) continue;
+    if (!best || q > best.q) best = { tag, q };
+  }
+  return best && (best.tag === "zh" || best.tag.startsWith("zh-")) ? "zh" : "en";
+}
+
+const FASTIFY_CODES: Readonly<Record<string, { status: number; error: string; zh: string }>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, error: "payload_too_large", zh: "请求内容过大。" },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, error: "unsupported_media_type", zh: "不支持此请求内容类型。" },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, error: "invalid_json", zh: "请求内容为空，应为 JSON。" },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, error: "invalid_request", zh: "请求的 Content-Length 不正确。" },
 };
 
-/** Every failure leaves as `{error, message, details?}`; nothing a client sends turns into a 500. */
-export function toErrorResponse(err: unknown): { status: number; body: ErrorBody } {
+/**
+ * Every failure leaves as `{error, message, details?}`; nothing a client sends turns into a 500.
+ * `message` is in Chinese when `lang` is "zh" and a Chinese text exists (schema errors keep ajv's English
+ * after a Chinese lead), in English otherwise.
+ */
+export function toErrorResponse(err: unknown, lang: MessageLanguage = "en"): { status: number; body: ErrorBody } {
+  const zh = lang === "zh";
+  const pick = (en: string, chinese: string | undefined) => (zh && chinese ? chinese : en);
   if (err instanceof AppError) {
     return {
       status: err.status,
-      body: { error: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
+      body: {
+        error: err.code,
+        message: pick(err.message, err.messageZh),
+        ...(err.details === undefined ? {} : { details: err.details }),
+      },
     };
   }
   const e = err as FastifyError & { validation?: unknown; code?: string };
   if (e.validation) {
-    return { status: 400, body: { error: "invalid_request", message: e.message, details: e.validation } };
+    return {
+      status: 400,
+      body: {
+        error: "invalid_request",
+        message: zh ? `请求内容不正确：${e.message}` : e.message,
+        details: e.validation,
+      },
+    };
   }
   const known = e.code ? FASTIFY_CODES[e.code] : undefined;
-  if (known) return { status: known.status, body: { error: known.error, message: e.message } };
+  if (known) return { status: known.status, body: { error: known.error, message: pick(e.message, known.zh) } };
   if (e instanceof SyntaxError || e.code === "FST_ERR_CTP_INVALID_JSON_BODY") {
-    return { status: 400, body: { error: "invalid_json", message: "The request body is not valid JSON." } };
+    return {
+      status: 400,
+      body: {
+        error: "invalid_json",
+        message: pick("The request body is not valid JSON.", "请求内容不是有效的 JSON。"),
+      },
+    };
   }
   // A unique constraint that a concurrent request won after our own checks passed (PostgreSQL 23505, SQLite).
   if (e.code === "23505" || e.code === "SQLITE_CONSTRAINT_UNIQUE") {
     return {
       status: 409,
-      body: { error: "conflict", message: "This conflicts with a record saved at the same moment; try again." },
+      body: {
+        error: "conflict",
+        message: pick(
+          "This conflicts with a record saved at the same moment; try again.",
+          "与同时保存的另一条记录冲突，请重试。",
+        ),
+      },
     };
   }
   // PostgreSQL class 22 "data exception": a value the database cannot store (a NUL byte in text, say).
   if (typeof e.code === "string" && /^22[0-9A-Z]{3}$/.test(e.code)) {
     return {
       status: 400,
-      body: { error: "invalid_request", message: "A value in the request cannot be stored as given." },
+      body: {
+        error: "invalid_request",
+        message: pick("A value in the request cannot be stored as given.", "请求中有无法保存的值。"),
+      },
     };
   }
   if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
-    return { status: e.statusCode, body: { error: "invalid_request", message: e.message } };
+    return {
+      status: e.statusCode,
+      body: { error: "invalid_request", message: zh ? `请求无法处理：${e.message}` : e.message },
+    };
   }
   return {
     status: 500,
-    body: { error: "internal_error", message: "Something went wrong on our side; it has been logged." },
+    body: {
+      error: "internal_error",
+      message: pick("Something went wrong on our side; it has been logged.", "系统内部出错，已记录日志。"),
+    },
   };
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, req, reply) => {
-    const { status, body } = toErrorResponse(err);
+    const { status, body } = toErrorResponse(err, messageLanguage(req.headers["accept-language"]));
     if (status >= 500) req.log.error({ err }, "unhandled error");
     if (body.error === "too_many_requests") {
       const details = body.details as { retryAfterSeconds?: number } | undefined;

@@ -15,7 +15,7 @@ import { SseHub } from "../realtime/sse.ts";
 import { readLiveLine } from "../store/live-tickets.ts";
 import type { Store } from "../store/store.ts";
 import { DOCS_PREFIX, registerAuth } from "./auth-plugin.ts";
-import { registerErrorHandling } from "./errors.ts";
+import { messageLanguage, registerErrorHandling } from "./errors.ts";
 import { PublicTicketStreams } from "./public-ticket-streams.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -117,7 +117,9 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     if (hasWeb && req.method === "GET" && !path.startsWith("/api/") && !path.includes(".")) {
       return reply.type("text/html; charset=utf-8").sendFile("index.html");
     }
-    return reply.status(404).send({ error: "not_found", message: `No route ${req.method} ${path}.` });
+    const zh = messageLanguage(req.headers["accept-language"]) === "zh";
+    const message = zh ? `没有此接口：${req.method} ${path}。` : `No route ${req.method} ${path}.`;
+    return reply.status(404).send({ error: "not_found", message });
   });
 
   return {

@@ -19,9 +19,13 @@ export interface LoginResult {
 }
 
 function tooMany(retryAfterSeconds: number): AppError {
-  return new AppError(429, "too_many_requests", "Too many failed sign-ins; wait and try again.", {
-    retryAfterSeconds,
-  });
+  return new AppError(
+    429,
+    "too_many_requests",
+    "Too many failed sign-ins; wait and try again.",
+    { retryAfterSeconds },
+    "登录失败次数过多，请稍后再试。",
+  );
 }
 
 /**
@@ -90,9 +94,9 @@ export async function login(
     });
     // Another attempt locked the account while this one was checked: answer as a locked account does.
     if (lockedMeanwhile > now) throw tooMany(Math.ceil((lockedMeanwhile - now) / 1000));
-    throw unauthorized("Wrong username or password.");
+    throw unauthorized("Wrong username or password.", "用户名或密码错误。");
   }
-  if (!user) throw unauthorized("Wrong username or password.");
+  if (!user) throw unauthorized("Wrong username or password.", "用户名或密码错误。");
 
   unknownUserFailures.delete(input.ip);
   const token = newSecret("dts");

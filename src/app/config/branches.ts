@@ -38,13 +38,19 @@ export const BRANCH_DEFAULTS = {
 } as const;
 
 function validate(b: Partial<BranchInput>, current?: Branch): void {
-  if (b.timezone !== undefined && !isValidTimeZone(b.timezone)) throw invalid(`Unknown time zone "${b.timezone}".`);
+  if (b.timezone !== undefined && !isValidTimeZone(b.timezone))
+    throw invalid(`Unknown time zone "${b.timezone}".`, undefined, `未知时区“${b.timezone}”。`);
   if (b.dispatchPolicy !== undefined && !isPolicyName(b.dispatchPolicy)) {
-    throw invalid(`Unknown dispatch policy "${b.dispatchPolicy}".`);
+    throw invalid(`Unknown dispatch policy "${b.dispatchPolicy}".`, undefined, `未知叫号策略“${b.dispatchPolicy}”。`);
   }
   const target = b.targetWaitMinutes ?? current?.targetWaitMinutes ?? BRANCH_DEFAULTS.targetWaitMinutes;
   const alarm = b.alarmWaitMinutes ?? current?.alarmWaitMinutes ?? BRANCH_DEFAULTS.alarmWaitMinutes;
-  if (alarm < target) throw invalid("The alarm wait must not be shorter than the target wait.", { target, alarm });
+  if (alarm < target)
+    throw invalid(
+      "The alarm wait must not be shorter than the target wait.",
+      { target, alarm },
+      "告警等候时长不能短于目标等候时长。",
+    );
 }
 
 /** Branches the actor may see: all for an admin, its own for everyone else. */
@@ -60,7 +66,7 @@ export async function createBranch(ctx: AppContext, actor: Actor, input: BranchI
   return ctx.store.write(async (tx) => {
     const now = ctx.clock();
     const taken = await tx.selectFrom("branches").select("id").where("code", "=", input.code).executeTakeFirst();
-    if (taken) throw conflict(`A branch with code ${input.code} exists.`);
+    if (taken) throw conflict(`A branch with code ${input.code} exists.`, undefined, `网点编码 ${input.code} 已存在。`);
     const id = ctx.newId();
     await tx
       .insertInto("branches")
@@ -100,7 +106,8 @@ export async function updateBranch(
     validate(patch, branch);
     if (patch.code !== undefined && patch.code !== branch.code) {
       const taken = await tx.selectFrom("branches").select("id").where("code", "=", patch.code).executeTakeFirst();
-      if (taken) throw conflict(`A branch with code ${patch.code} exists.`);
+      if (taken)
+        throw conflict(`A branch with code ${patch.code} exists.`, undefined, `网点编码 ${patch.code} 已存在。`);
     }
     await tx
       .updateTable("branches")

@@ -22,14 +22,23 @@ export interface CounterInput {
 
 async function validate(tx: Tx, branchId: string, input: Partial<CounterInput>): Promise<void> {
   if (input.dispatchPolicy != null && !isPolicyName(input.dispatchPolicy)) {
-    throw invalid(`Unknown dispatch policy "${input.dispatchPolicy}".`);
+    throw invalid(
+      `Unknown dispatch policy "${input.dispatchPolicy}".`,
+      undefined,
+      `未知叫号策略“${input.dispatchPolicy}”。`,
+    );
   }
   if (input.skills) {
     const known = new Set((await listServices(tx, branchId)).map((s) => s.id as string));
     const unknown = input.skills.filter((s) => !known.has(s.serviceId)).map((s) => s.serviceId);
-    if (unknown.length) throw invalid("Skills name business types this branch does not have.", { unknown });
+    if (unknown.length)
+      throw invalid(
+        "Skills name business types this branch does not have.",
+        { unknown },
+        "技能中含有本网点没有的业务类型。",
+      );
     if (new Set(input.skills.map((s) => s.serviceId)).size !== input.skills.length) {
-      throw invalid("A business type appears twice in the skills.");
+      throw invalid("A business type appears twice in the skills.", undefined, "技能中有重复的业务类型。");
     }
   }
 }
@@ -37,7 +46,12 @@ async function validate(tx: Tx, branchId: string, input: Partial<CounterInput>):
 async function requireFreeNumber(tx: Tx, branchId: string, number: number, exceptId?: string): Promise<void> {
   let q = tx.selectFrom("counters").select("id").where("branch_id", "=", branchId).where("number", "=", number);
   if (exceptId) q = q.where("id", "!=", exceptId);
-  if (await q.executeTakeFirst()) throw conflict(`Counter number ${number} already exists in this branch.`);
+  if (await q.executeTakeFirst())
+    throw conflict(
+      `Counter number ${number} already exists in this branch.`,
+      undefined,
+      `本网点已有 ${number} 号窗口。`,
+    );
 }
 
 export function createCounter(

@@ -62,7 +62,11 @@ export function createDevice(
     const now = ctx.clock();
     if (!(await findBranch(tx, branchId))) throw notFound("Branch", branchId);
     if (input.kind === "rating_pad" && input.counterId === undefined)
-      throw invalid("A rating pad belongs to a counter: give counterId.");
+      throw invalid(
+        "A rating pad belongs to a counter: give counterId.",
+        undefined,
+        "评价器须绑定窗口：请填写 counterId。",
+      );
     if (input.counterId !== undefined) {
       const counter = await findCounter(tx, input.counterId);
       if (!counter || counter.branchId !== branchId) throw notFound("Counter", input.counterId);

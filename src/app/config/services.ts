@@ -28,7 +28,11 @@ async function requireUnique(tx: Tx, branchId: string, field: "code" | "prefix",
   let q = tx.selectFrom("services").select("id").where("branch_id", "=", branchId).where(field, "=", value);
   if (exceptId) q = q.where("id", "!=", exceptId);
   if (await q.executeTakeFirst())
-    throw conflict(`Another business type of this branch already uses ${field} ${value}.`);
+    throw conflict(
+      `Another business type of this branch already uses ${field} ${value}.`,
+      undefined,
+      `本网点已有其他业务类型使用${field === "code" ? "编码" : "号票前缀"} ${value}。`,
+    );
 }
 
 export function createService(ctx: AppContext, actor: Actor, branchId: string, input: ServiceInput): Promise<Service> {

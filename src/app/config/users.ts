@@ -39,9 +39,9 @@ export const MIN_PASSWORD_LENGTH = 8;
 function requireManageable(manager: StaffActor, roles: readonly Role[], branchIds: readonly string[]): void {
   if (manager.roles.includes("admin")) return;
   if (roles.some((r) => r === "admin" || r === "auditor"))
-    throw forbidden("Only an admin grants the admin or auditor role.");
+    throw forbidden("Only an admin grants the admin or auditor role.", "只有系统管理员能授予管理员或审计员角色。");
   if (branchIds.some((b) => !manager.branchIds.includes(b as BranchId))) {
-    throw forbidden("You may only manage staff of your own branches.");
+    throw forbidden("You may only manage staff of your own branches.", "您只能管理本人所属网点的员工。");
   }
 }
 
@@ -63,7 +63,8 @@ async function loadUserView(tx: Kysely<Database>, id: string): Promise<UserView>
 async function requireBranchesExist(tx: Tx, branchIds: readonly string[]): Promise<void> {
   if (branchIds.length === 0) return;
   const found = await tx.selectFrom("branches").select("id").where("id", "in", branchIds).execute();
-  if (found.length !== new Set(branchIds).size) throw invalid("Some branch ids do not exist.", { branchIds });
+  if (found.length !== new Set(branchIds).size)
+    throw invalid("Some branch ids do not exist.", { branchIds }, "部分网点不存在。");
 }
 
 export async function listUsers(ctx: AppContext, actor: Actor): Promise<UserView[]> {
@@ -82,12 +83,16 @@ export async function createUser(ctx: AppContext, actor: Actor, input: UserInput
   const manager = requireRole(actor, ["admin", "branch_manager"]);
   requireManageable(manager, input.roles, input.branchIds);
   if (input.password.length < MIN_PASSWORD_LENGTH)
-    throw invalid(`Passwords have at least ${MIN_PASSWORD_LENGTH} characters.`);
+    throw invalid(
+      `Passwords have at least ${MIN_PASSWORD_LENGTH} characters.`,
+      undefined,
+      `密码至少需要 ${MIN_PASSWORD_LENGTH} 个字符。`,
+    );
   const passwordHash = await hashPassword(input.password);
   return ctx.store.write(async (tx) => {
     const now = ctx.clock();
     if (await tx.selectFrom("users").select("id").where("username", "=", input.username).executeTakeFirst()) {
-      throw conflict(`Username ${input.username} is taken.`);
+      throw conflict(`Username ${input.username} is taken.`, undefined, `用户名 ${input.username} 已被占用。`);
     }
     await requireBranchesExist(tx, input.branchIds);
     const id = ctx.newId();
@@ -122,7 +127,11 @@ export async function updateUser(
 ): Promise<UserView> {
   const manager = requireRole(actor, ["admin", "branch_manager"]);
   if (patch.password !== undefined && patch.password.length < MIN_PASSWORD_LENGTH) {
-    throw invalid(`Passwords have at least ${MIN_PASSWORD_LENGTH} characters.`);
+    throw invalid(
+      `Passwords have at least ${MIN_PASSWORD_LENGTH} characters.`,
+      undefined,
+      `密码至少需要 ${MIN_PASSWORD_LENGTH} 个字符。`,
+    );
   }
   const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
   const result = await ctx.store.write(async (tx) => {
@@ -132,7 +141,7 @@ export async function updateUser(
     requireManageable(manager, patch.roles ?? [], patch.branchIds ?? []);
     if (patch.username !== undefined && patch.username !== current.username) {
       if (await tx.selectFrom("users").select("id").where("username", "=", patch.username).executeTakeFirst()) {
-        throw conflict(`Username ${patch.username} is taken.`);
+        throw conflict(`Username ${patch.username} is taken.`, undefined, `用户名 ${patch.username} 已被占用。`);
       }
     }
     if (patch.branchIds) await requireBranchesExist(tx, patch.branchIds);

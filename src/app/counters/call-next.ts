@@ -7,7 +7,7 @@ import type { AfterCommit, Tx } from "../../store/store.ts";
 import { claimWaitingTicket, findTicket, recordTransition } from "../../store/tickets.ts";
 import type { Actor, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
-import { conflict, notFound } from "../errors.ts";
+import { COUNTER_STATE_ZH, conflict, notFound, TICKET_STATUS_ZH } from "../errors.ts";
 import { audit, emitEvent } from "../record.ts";
 import { eventTicket, type TicketView, ticketView } from "../views.ts";
 import { loadCounter, requireSignedInTeller } from "./counter-access.ts";
@@ -15,11 +15,17 @@ import { loadCounter, requireSignedInTeller } from "./counter-access.ts";
 /** A counter can take a ticket only while open and free. */
 function requireReadyCounter(counter: Counter): void {
   if (counter.state !== "open")
-    throw conflict(`Counter ${counter.number} is ${counter.state}; open it to call tickets.`);
+    throw conflict(
+      `Counter ${counter.number} is ${counter.state}; open it to call tickets.`,
+      undefined,
+      `${counter.number}号窗口当前为${COUNTER_STATE_ZH[counter.state] ?? counter.state}状态，请先开放窗口再叫号。`,
+    );
   if (counter.currentTicketId !== null) {
-    throw conflict(`Counter ${counter.number} still has a ticket; complete, park or transfer it first.`, {
-      currentTicketId: counter.currentTicketId,
-    });
+    throw conflict(
+      `Counter ${counter.number} still has a ticket; complete, park or transfer it first.`,
+      { currentTicketId: counter.currentTicketId },
+      `${counter.number}号窗口还有客户未办结，请先办结、挂起或转移。`,
+    );
   }
 }
 
@@ -70,10 +76,18 @@ export function callTicket(ctx: AppContext, actor: Actor, counterId: string, tic
     const ticket = await findTicket(tx, ticketId);
     if (!ticket || ticket.branchId !== counter.branchId) throw notFound("Ticket", ticketId);
     if (ticket.targetCounterId !== null && ticket.targetCounterId !== counter.id) {
-      throw conflict(`Ticket ${ticket.number} is reserved for another counter.`);
+      throw conflict(
+        `Ticket ${ticket.number} is reserved for another counter.`,
+        undefined,
+        `${ticket.number}号已指定由其他窗口办理。`,
+      );
     }
     if (!(await claimWaitingTicket(tx, ticket.id, counter.id, teller.id, now))) {
-      throw conflict(`Ticket ${ticket.number} is ${ticket.status}, not waiting.`, { status: ticket.status });
+      throw conflict(
+        `Ticket ${ticket.number} is ${ticket.status}, not waiting.`,
+        { status: ticket.status },
+        `${ticket.number}号当前为“${TICKET_STATUS_ZH[ticket.status] ?? ticket.status}”，不在等候中。`,
+      );
     }
     return finishCall(ctx, tx, afterCommit, teller, counter, ticket.id, now, "call");
   });
@@ -91,7 +105,11 @@ async function finishCall(
 ): Promise<TicketView> {
   if (!(await assignCurrentTicket(tx, counter.id, ticketId))) {
     // Another request gave this counter a ticket meanwhile: refuse; the whole transaction rolls back.
-    throw conflict(`Counter ${counter.number} was given another ticket at the same moment.`);
+    throw conflict(
+      `Counter ${counter.number} was given another ticket at the same moment.`,
+      undefined,
+      `${counter.number}号窗口同时分到了另一张号票。`,
+    );
   }
   const ticket = await findTicket(tx, ticketId);
   if (!ticket) throw notFound("Ticket", ticketId);

@@ -23,8 +23,15 @@ export function requireSignedInTeller(actor: Actor, counter: Counter): StaffActo
   if (actor.type !== "user") throw forbidden();
   if (counter.signedInUserId !== actor.id) {
     throw counter.signedInUserId === null
-      ? conflict(`Counter ${counter.number} has nobody signed in; sign in first.`)
-      : forbidden(`Another teller is signed in at counter ${counter.number}.`);
+      ? conflict(
+          `Counter ${counter.number} has nobody signed in; sign in first.`,
+          undefined,
+          `${counter.number}号窗口尚无人签到，请先签到。`,
+        )
+      : forbidden(
+          `Another teller is signed in at counter ${counter.number}.`,
+          `${counter.number}号窗口已有其他柜员签到。`,
+        );
   }
   return actor;
 }

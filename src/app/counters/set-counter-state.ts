@@ -30,10 +30,17 @@ export function setCounterState(
     if (actor.type !== "user") throw forbidden();
     const manager = actor.roles.some((r) => TRIAGE_ROLES.includes(r));
     if (!manager && (counter.signedInUserId !== actor.id || state === "closed")) {
-      throw forbidden("A teller may pause and reopen only the counter they are signed in at.");
+      throw forbidden(
+        "A teller may pause and reopen only the counter they are signed in at.",
+        "柜员只能暂停或重开自己签到的窗口。",
+      );
     }
     if (state === "closed" && counter.currentTicketId !== null) {
-      throw conflict(`Counter ${counter.number} still has a ticket; it cannot close now.`);
+      throw conflict(
+        `Counter ${counter.number} still has a ticket; it cannot close now.`,
+        undefined,
+        `${counter.number}号窗口还有客户未办结，暂不能关闭。`,
+      );
     }
     let update = tx
       .updateTable("counters")
@@ -47,7 +54,11 @@ export function setCounterState(
     // A call-next committed since the read would leave a called ticket at a closed counter: refuse instead.
     if (state === "closed") update = update.where("current_ticket_id", "is", null);
     if ((await update.executeTakeFirst()).numUpdatedRows !== 1n) {
-      throw conflict(`Counter ${counter.number} was just given a ticket; it cannot close now.`);
+      throw conflict(
+        `Counter ${counter.number} was just given a ticket; it cannot close now.`,
+        undefined,
+        `${counter.number}号窗口刚刚分到号票，暂不能关闭。`,
+      );
     }
     if (state === "closed") {
       // Tickets sent to this counter go back to their business type's line: nobody would call them here.

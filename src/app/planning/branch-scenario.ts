@@ -182,7 +182,12 @@ export async function planningScenario(
   options: { readonly date?: string; readonly scenario?: ShippedScenarioName },
 ): Promise<PlanningScenario> {
   const date = options.date ?? localDay(now, branch.timezone);
-  if (Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw invalid(`"${date}" is not a calendar date (YYYY-MM-DD).`);
+  if (Number.isNaN(Date.parse(`${date}T00:00:00Z`)))
+    throw invalid(
+      `"${date}" is not a calendar date (YYYY-MM-DD).`,
+      undefined,
+      `"${date}" 不是有效日期（格式 YYYY-MM-DD）。`,
+    );
   const [services, counters, rows] = await Promise.all([
     listServices(db, branch.id),
     listCounters(db, branch.id),

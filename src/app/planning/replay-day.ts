@@ -122,8 +122,18 @@ function percentile(sorted: readonly number[], p: number): number {
  */
 export function buildReplayDay(input: ReplayInput): ReplayDay {
   const { branch, rows, date } = input;
-  if (!isCalendarDate(date)) throw invalid(`"${date}" is not a calendar date (YYYY-MM-DD).`);
-  if (rows.length === 0) throw invalid(`Branch ${branch.code} has no tickets on ${date}: there is no day to replay.`);
+  if (!isCalendarDate(date))
+    throw invalid(
+      `"${date}" is not a calendar date (YYYY-MM-DD).`,
+      undefined,
+      `"${date}" 不是有效日期（格式 YYYY-MM-DD）。`,
+    );
+  if (rows.length === 0)
+    throw invalid(
+      `Branch ${branch.code} has no tickets on ${date}: there is no day to replay.`,
+      undefined,
+      `网点 ${branch.code} 在 ${date} 没有号票，无法回放当天。`,
+    );
   const byCode = (input.keys ?? "code") === "code";
   const tz = branch.timezone;
   const serviceById = new Map(input.services.map((s) => [s.id as string, s]));
@@ -276,7 +286,12 @@ export async function loadReplayDay(
   date: string,
   keys: ReplayKeys = "code",
 ): Promise<ReplayDay> {
-  if (!isCalendarDate(date)) throw invalid(`"${date}" is not a calendar date (YYYY-MM-DD).`);
+  if (!isCalendarDate(date))
+    throw invalid(
+      `"${date}" is not a calendar date (YYYY-MM-DD).`,
+      undefined,
+      `"${date}" 不是有效日期（格式 YYYY-MM-DD）。`,
+    );
   const branch = await findBranchByIdOrCode(db, branchIdOrCode);
   if (!branch) throw notFound("Branch", branchIdOrCode);
   return replayDayOf(db, branch, date, keys);
@@ -288,7 +303,12 @@ export async function replayDayOf(
   date: string,
   keys: ReplayKeys = "code",
 ): Promise<ReplayDay> {
-  if (!isCalendarDate(date)) throw invalid(`"${date}" is not a calendar date (YYYY-MM-DD).`);
+  if (!isCalendarDate(date))
+    throw invalid(
+      `"${date}" is not a calendar date (YYYY-MM-DD).`,
+      undefined,
+      `"${date}" 不是有效日期（格式 YYYY-MM-DD）。`,
+    );
   const [services, counters, rows] = await Promise.all([
     listServices(db, branch.id),
     listCounters(db, branch.id),

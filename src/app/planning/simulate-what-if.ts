@@ -59,17 +59,30 @@ const minuteOf = (hhmm: string): number => {
 
 function changed(base: Scenario, input: WhatIfInput): Scenario {
   if (input.countersPerHour !== undefined && input.extraCounters !== undefined) {
-    throw invalid("Give either countersPerHour or extraCounters, not both.");
+    throw invalid(
+      "Give either countersPerHour or extraCounters, not both.",
+      undefined,
+      "countersPerHour 与 extraCounters 只能填一个。",
+    );
   }
   if (input.countersPerHour !== undefined) {
     if (input.countersPerHour.length !== 24)
-      throw invalid("countersPerHour needs one number for each of the 24 hours.");
+      throw invalid(
+        "countersPerHour needs one number for each of the 24 hours.",
+        undefined,
+        "countersPerHour 需要为 24 个小时各给一个数。",
+      );
     return withCountersPerHour(base, input.countersPerHour);
   }
   if (input.extraCounters !== undefined) {
     const from = minuteOf(input.extraCounters.from);
     const to = minuteOf(input.extraCounters.to);
-    if (to <= from) throw invalid("extraCounters.to must be after extraCounters.from.");
+    if (to <= from)
+      throw invalid(
+        "extraCounters.to must be after extraCounters.from.",
+        undefined,
+        "extraCounters.to 必须晚于 extraCounters.from。",
+      );
     return withExtraCounters(base, input.extraCounters.count, from, to);
   }
   return base;
@@ -92,11 +105,19 @@ export async function simulateWhatIf(
   const seed = input.seed ?? 1;
   if (input.replayDay !== undefined) {
     if (input.date !== undefined && input.date !== input.replayDay)
-      throw invalid("Give replayDay or date, not both: a replay is of the day it names.");
+      throw invalid(
+        "Give replayDay or date, not both: a replay is of the day it names.",
+        undefined,
+        "replayDay 与 date 只能填一个：回放的就是 replayDay 那一天。",
+      );
     const replay = await replayDayOf(ctx.store.db, branch, input.replayDay, "id");
     const customers = replay.pins.length;
     if (customers > MAX_SIMULATED_CUSTOMERS)
-      throw invalid(`This day had ${customers} customers; the simulator takes at most ${MAX_SIMULATED_CUSTOMERS}.`);
+      throw invalid(
+        `This day had ${customers} customers; the simulator takes at most ${MAX_SIMULATED_CUSTOMERS}.`,
+        undefined,
+        `当天有 ${customers} 位客户，模拟最多支持 ${MAX_SIMULATED_CUSTOMERS} 位。`,
+      );
     const predictor = customers <= MAX_PREDICTED_CUSTOMERS;
     return {
       branchId: branch.id,
@@ -118,6 +139,8 @@ export async function simulateWhatIf(
   if (expected > MAX_SIMULATED_CUSTOMERS) {
     throw invalid(
       `This day expects about ${Math.round(expected)} customers; the simulator takes at most ${MAX_SIMULATED_CUSTOMERS}.`,
+      undefined,
+      `当天预计约 ${Math.round(expected)} 位客户，模拟最多支持 ${MAX_SIMULATED_CUSTOMERS} 位。`,
     );
   }
   const predictor = expected <= MAX_PREDICTED_CUSTOMERS;

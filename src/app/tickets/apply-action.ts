@@ -8,7 +8,7 @@ import { recordTransition, type Ticket, type TicketPatch, toTicket, updateTicket
 import { BRANCH_READERS, requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
-import { conflict, forbidden, notFound } from "../errors.ts";
+import { conflict, forbidden, notFound, TICKET_ACTION_ZH, TICKET_STATUS_ZH } from "../errors.ts";
 import { audit, emitEvent } from "../record.ts";
 import { eventTicket, type TicketView, ticketView } from "../views.ts";
 
@@ -41,7 +41,16 @@ export async function requireTicketActor(tx: Tx, actor: Actor, ticket: Ticket): 
     const counter = await findCounter(tx, ticket.counterId);
     if (counter?.signedInUserId === actor.id) return;
   }
-  throw forbidden("Only the teller at this ticket's counter or the lobby manager may do this.");
+  throw forbidden(
+    "Only the teller at this ticket's counter or the lobby manager may do this.",
+    "只有该号票所在窗口的柜员或大堂经理可以执行此操作。",
+  );
+}
+
+/** The state machine's refusal in Chinese: "A001号当前为“等候中”，不能办结。" */
+function transitionZh(ticket: Ticket, action: TicketAction): string {
+  const status = TICKET_STATUS_ZH[ticket.status] ?? ticket.status;
+  return `${ticket.number}号当前为“${status}”，不能${TICKET_ACTION_ZH[action] ?? action}。`;
 }
 
 /**
@@ -62,7 +71,12 @@ export async function applyTicketAction(
     const ticket = toTicket(stored);
     await (spec.authorize ?? requireTicketActor)(tx, actor, ticket);
     const check = checkTransition(ticket.status, spec.action);
-    if (!check.ok) throw conflict(`Ticket ${ticket.number}: ${check.reason}.`, { status: ticket.status });
+    if (!check.ok)
+      throw conflict(
+        `Ticket ${ticket.number}: ${check.reason}.`,
+        { status: ticket.status },
+        transitionZh(ticket, spec.action),
+      );
     // Only some actions need the branch's settings (no-show: the number of recalls): read it when asked.
     const branch = async (): Promise<Branch> => {
       const found = await findBranch(tx, ticket.branchId);
@@ -75,7 +89,11 @@ export async function applyTicketAction(
       updated_at: now,
     };
     if (!(await updateTicketFrom(tx, ticket, patch))) {
-      throw conflict(`Ticket ${ticket.number} was changed by someone else; reload and try again.`);
+      throw conflict(
+        `Ticket ${ticket.number} was changed by someone else; reload and try again.`,
+        undefined,
+        `${ticket.number}号刚被他人修改，请刷新后重试。`,
+      );
     }
     const stillAtCounter = check.to === "called" || check.to === "serving";
     if (ticket.counterId && !stillAtCounter) await releaseCurrentTicket(tx, ticket.counterId, ticket.id);

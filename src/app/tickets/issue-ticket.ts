@@ -43,7 +43,10 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
     actor.type === "device" &&
     (input.appointmentAt !== undefined || !KIOSK_CLASSES.has(input.priority ?? "normal"))
   ) {
-    throw forbidden("A kiosk issues normal or care tickets; VIP and appointment tickets come from staff.");
+    throw forbidden(
+      "A kiosk issues normal or care tickets; VIP and appointment tickets come from staff.",
+      "取号机只能取普通号或关爱号；VIP 号和预约号须由员工发放。",
+    );
   }
   const now = ctx.clock();
   const priority = input.priority ?? (input.appointmentAt === undefined ? "normal" : "appointment");
@@ -64,7 +67,11 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
       const earlier = await findTicketByIdempotencyKey(tx, input.branchId, input.idempotencyKey);
       if (earlier) {
         if (earlier.serviceId !== input.serviceId || earlier.priority !== priority) {
-          throw conflict("This Idempotency-Key was already used for a different ticket request.");
+          throw conflict(
+            "This Idempotency-Key was already used for a different ticket request.",
+            undefined,
+            "此 Idempotency-Key 已用于另一次取号请求。",
+          );
         }
         return { replayed: true as const, ticket: earlier };
       }
@@ -74,7 +81,12 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
       if (!(await findBranch(tx, input.branchId))) throw notFound("Branch", input.branchId);
       throw notFound("Business type", input.serviceId);
     }
-    if (!service.active) throw invalid(`Business type ${service.code} is not offered at the moment.`);
+    if (!service.active)
+      throw invalid(
+        `Business type ${service.code} is not offered at the moment.`,
+        undefined,
+        `业务类型 ${service.code} 暂停办理。`,
+      );
     const day = localDay(now, service.timezone);
     const seq = await nextQueueSeq(tx, input.branchId, service.prefix, day);
     const row = {

@@ -18,13 +18,15 @@ async function authorizeRating(tx: Tx, actor: Actor, ticket: Ticket): Promise<vo
   requireBranchAccess(actor, ticket.branchId as BranchId, [...TRIAGE_ROLES, "teller"], ["rating_pad"]);
   if (actor.type === "device") {
     if (actor.counterId === null || actor.counterId !== ticket.counterId) {
-      throw forbidden("This rating pad belongs to another counter.");
+      throw forbidden("This rating pad belongs to another counter.", "此评价器属于其他窗口。");
     }
   } else if (!actor.roles.some((r) => TRIAGE_ROLES.includes(r))) {
     const counter = ticket.counterId ? await findCounter(tx, ticket.counterId) : undefined;
-    if (counter?.signedInUserId !== actor.id) throw forbidden("Only the counter that served this ticket may rate it.");
+    if (counter?.signedInUserId !== actor.id)
+      throw forbidden("Only the counter that served this ticket may rate it.", "只有办理该号票的窗口才能评价。");
   }
-  if (ticket.rating !== null) throw conflict(`Ticket ${ticket.number} is already rated.`);
+  if (ticket.rating !== null)
+    throw conflict(`Ticket ${ticket.number} is already rated.`, undefined, `${ticket.number}号已评价过。`);
 }
 
 export function rateTicket(

@@ -56,6 +56,7 @@ export function markNoShow(ctx: AppContext, actor: Actor, ticketId: string): Pro
         throw conflict(
           `Ticket ${t.number} has been recalled ${t.recallCount} of ${maxRecalls} times; recall it before marking a no-show.`,
           { recallCount: t.recallCount, maxRecalls: maxRecalls },
+          `${t.number}号仅重呼了 ${t.recallCount} 次（需重呼 ${maxRecalls} 次），请先重呼再标记过号。`,
         );
       }
       return { completed_at: now };

@@ -25,7 +25,13 @@ export function transferTicket(
   input: TransferInput,
 ): Promise<TicketView> {
   if (input.serviceId === undefined && input.counterId === undefined) {
-    return Promise.reject(invalid("Give serviceId, counterId or both: where should the ticket go?"));
+    return Promise.reject(
+      invalid(
+        "Give serviceId, counterId or both: where should the ticket go?",
+        undefined,
+        "请填写 serviceId 或 counterId（或两者）：号票要转到哪里？",
+      ),
+    );
   }
   return applyTicketAction(ctx, actor, ticketId, {
     action: "transfer",
@@ -36,12 +42,18 @@ export function transferTicket(
       if (input.serviceId !== undefined) {
         const service = await findService(tx, input.serviceId);
         if (!service || service.branchId !== t.branchId) throw notFound("Business type", input.serviceId);
-        if (!service.active) throw invalid(`Business type ${service.code} is not offered at the moment.`);
+        if (!service.active)
+          throw invalid(
+            `Business type ${service.code} is not offered at the moment.`,
+            undefined,
+            `业务类型 ${service.code} 暂停办理。`,
+          );
       }
       if (input.counterId !== undefined) {
         const counter = await findCounter(tx, input.counterId);
         if (!counter || counter.branchId !== t.branchId) throw notFound("Counter", input.counterId);
-        if (counter.state === "closed") throw conflict(`Counter ${counter.number} is closed.`);
+        if (counter.state === "closed")
+          throw conflict(`Counter ${counter.number} is closed.`, undefined, `${counter.number}号窗口已关闭。`);
       }
       let queuedAt = now;
       if (input.position === "first") {

@@ -64,7 +64,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, secureCookies:
     },
     async (req, reply) => {
       const device = await authenticateDevice(ctx, req.body.token, req.ip);
-      if (!device) throw unauthorized("This pairing token is unknown or revoked.");
+      if (!device) throw unauthorized("This pairing token is unknown or revoked.", "此配对码无效或已被吊销。");
       // A device cookie lasts a year: a kiosk stays paired until the token is revoked.
       reply.setCookie(DEVICE_COOKIE, req.body.token, { ...cookie, maxAge: 365 * 24 * 3600 });
       const { ip: _ip, ...rest } = device;

@@ -1,3 +1,5 @@
+import i18next from "i18next";
+
 /** One fetch wrapper for every page: JSON in/out, cookies, and the server's single error shape. */
 export class ApiError extends Error {
   constructor(
@@ -23,7 +25,12 @@ export interface RequestOptions {
 }
 
 async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json", ...options.headers };
+  // The server writes its error messages in the UI's language.
+  const headers: Record<string, string> = {
+    accept: "application/json",
+    "accept-language": i18next.language === "en" ? "en" : "zh-CN",
+    ...options.headers,
+  };
   let body: string | undefined;
   if (options.body !== undefined) {
     headers["content-type"] = "application/json";
