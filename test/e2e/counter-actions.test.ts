@@ -230,7 +230,7 @@ describe.skipIf(!chromiumAvailable())("counter actions and the printed ticket", 
     await counter.getByTestId("act-noShow").click();
     await expect
       .poll(async () => (await counter.getByTestId("counter-error").textContent()) ?? "")
-      .toContain("recalled 0 of 3 times");
+      .toContain("仅重呼了 0 次（需重呼 3 次）");
     for (const n of [1, 2]) {
       await shortcut(counter, "r");
       await expect.poll(() => recalls.textContent()).toContain(`已重呼 ${n} 次`);
@@ -239,7 +239,7 @@ describe.skipIf(!chromiumAvailable())("counter actions and the printed ticket", 
     await shortcut(counter, "x");
     await expect
       .poll(async () => (await counter.getByTestId("counter-error").textContent()) ?? "")
-      .toContain("recalled 2 of 3 times");
+      .toContain("仅重呼了 2 次（需重呼 3 次）");
     await shoot(counter, "counter-no-show-refused");
     expect((await ticket(a.id)).status).toBe("called");
 

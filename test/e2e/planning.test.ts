@@ -100,7 +100,7 @@ describe.skipIf(!chromiumAvailable())("the planning page", () => {
     await manager.getByTestId("whatif-run").click();
     await expect
       .poll(async () => (await manager.getByTestId("whatif-error").textContent()) ?? "")
-      .toContain("extraCounters.to must be after");
+      .toContain("extraCounters.to 必须晚于");
     await manager.keyboard.press("Escape");
     await manager.locator(".ant-select-dropdown:visible").waitFor({ state: "hidden" });
     await manager.getByTestId("whatif-error").scrollIntoViewIfNeeded();
