@@ -1,19 +1,15 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  assertServesWeb,
+  type BrowserSession,
   chooseOption,
   chromiumAvailable,
-  ensureWebBuild,
-  freePort,
-  launchBrowser,
   login,
-  newContext,
+  openBrowserSession,
   type RunningServer,
   shoot,
   shootBoth,
   startServer,
-  tempDb,
 } from "./harness.ts";
 
 const TV = { width: 1920, height: 1080 };
@@ -32,11 +28,9 @@ async function spoken(page: Page): Promise<Spoken[]> {
 }
 
 describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
-  const db = tempDb();
+  let session: BrowserSession;
   let server: RunningServer;
   let origin = "";
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   let display: Page;
   let kiosk: Page;
   let counter: Page;
@@ -46,27 +40,16 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
   let ticketNumber = "";
   let ticketLink = "";
 
-  const page = async (viewport: { width: number; height: number }): Promise<Page> => {
-    const context = await newContext(browser, viewport);
-    contexts.push(context);
-    return context.newPage();
-  };
+  const page = (viewport: { width: number; height: number }): Promise<Page> => session.page(viewport);
   const waitingCount = async (prefix: string): Promise<number> =>
     Number(await display.getByTestId(`waiting-${prefix}`).getAttribute("data-count"));
 
   beforeAll(async () => {
-    ensureWebBuild();
-    server = await startServer(await freePort(), db.path);
-    origin = await assertServesWeb(server.port);
-    browser = await launchBrowser();
+    session = await openBrowserSession();
+    ({ server, origin } = session);
   }, 120_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    db.cleanup();
-  });
+  afterAll(() => session?.close());
 
   it("pairs the display and kiosk from their links and shows the home page in both languages", async () => {
     const home = await page(DESK);
@@ -276,7 +259,7 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
     await server.stop();
     await expect.poll(() => display.getByTestId("conn").getAttribute("data-online"), { timeout: 15_000 }).toBe("0");
     await shoot(display, "display-offline");
-    server = await startServer(server.port, server.dbPath, server.tokens);
+    server = session.server = await startServer(server.port, server.dbPath, server.tokens);
     await expect.poll(() => display.getByTestId("conn").getAttribute("data-online"), { timeout: 20_000 }).toBe("1");
     const before = (await spoken(display)).length;
     await counter.goto(`${origin}/counter`);

@@ -1,24 +1,19 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   apiCall,
-  assertServesWeb,
+  type BrowserSession,
   chooseOption,
   chromiumAvailable,
-  ensureWebBuild,
-  freePort,
-  launchBrowser,
   listOf,
   login,
-  newContext,
   oneOf,
+  openBrowserSession,
   pdftoppmAvailable,
   printPage,
   type RunningServer,
   shoot,
   shortcut,
-  startServer,
-  tempDb,
 } from "./harness.ts";
 
 const KIOSK = { width: 1280, height: 1024 };
@@ -42,11 +37,9 @@ interface TicketLike {
 
 /** The counter workstation's other actions (transfer, park/resume, recall and no-show, pause) and the kiosk's printed ticket. */
 describe.skipIf(!chromiumAvailable())("counter actions and the printed ticket", () => {
-  const db = tempDb();
+  let session: BrowserSession;
   let server: RunningServer;
   let origin = "";
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   let kiosk: Page;
   let counter: Page;
   let lobby: Page;
@@ -54,11 +47,7 @@ describe.skipIf(!chromiumAvailable())("counter actions and the printed ticket", 
   const service = new Map<string, string>(); // prefix → id
   const counterIds = new Map<string, string>(); // number → id
 
-  const page = async (viewport: { width: number; height: number }): Promise<Page> => {
-    const context = await newContext(browser, viewport);
-    contexts.push(context);
-    return context.newPage();
-  };
+  const page = (viewport: { width: number; height: number }): Promise<Page> => session.page(viewport);
   /** A walk-in ticket straight from the kiosk's API (the kiosk's own screen is covered by the walk-in test). */
   const issue = async (prefix: string): Promise<TicketLike> => {
     const answer = await apiCall(kiosk, "POST", `/api/branches/${branchId}/tickets`, {
@@ -95,10 +84,8 @@ describe.skipIf(!chromiumAvailable())("counter actions and the printed ticket", 
   };
 
   beforeAll(async () => {
-    ensureWebBuild();
-    server = await startServer(await freePort(), db.path);
-    origin = await assertServesWeb(server.port);
-    browser = await launchBrowser();
+    session = await openBrowserSession();
+    ({ server, origin } = session);
 
     kiosk = await page(KIOSK);
     await kiosk.goto(`${origin}/kiosk?pair=${server.tokens.kiosk}`);
@@ -120,12 +107,7 @@ describe.skipIf(!chromiumAvailable())("counter actions and the printed ticket", 
     await counter.waitForSelector("[data-testid=act-callNext]:not([disabled])");
   }, 120_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    db.cleanup();
-  });
+  afterAll(() => session?.close());
 
   it("transfers to another business type (first in line) by key, and to a counter by button", async () => {
     const a = await issue("A");

@@ -18,7 +18,9 @@ export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM);
 }
 
-export { freePort } from "../support/free-port.ts";
+import { freePort } from "../support/free-port.ts";
+
+export { freePort };
 
 export function ensureWebBuild(): void {
   const result = spawnSync(process.execPath, [join(ROOT, "scripts/ensure-web-build.mjs")], {
@@ -190,6 +192,48 @@ export async function login(page: Page, origin: string, username: string, next: 
   await page.getByTestId("login-password").fill(PASSWORD);
   await page.getByTestId("login-submit").click();
   await page.waitForURL(`${origin}${next}`);
+}
+
+/** A real server on a free port with its own database, one Chromium, and pages each in their own context. */
+export interface BrowserSession {
+  /** Replaced by a test that restarts the server. */
+  server: RunningServer;
+  readonly origin: string;
+  page(viewport: { width: number; height: number }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function openBrowserSession(): Promise<BrowserSession> {
+  ensureWebBuild();
+  const db = tempDb();
+  const server = await startServer(await freePort(), db.path);
+  let browser: Browser;
+  let origin: string;
+  try {
+    origin = await assertServesWeb(server.port);
+    browser = await launchBrowser();
+  } catch (error) {
+    await server.stop();
+    db.cleanup();
+    throw error;
+  }
+  const contexts: BrowserContext[] = [];
+  const session: BrowserSession = {
+    server,
+    origin,
+    async page(viewport) {
+      const context = await newContext(browser, viewport);
+      contexts.push(context);
+      return context.newPage();
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser.close().catch(() => undefined);
+      await session.server.stop();
+      db.cleanup();
+    },
+  };
+  return session;
 }
 
 export function tempDb(): { dir: string; path: string; cleanup: () => void } {

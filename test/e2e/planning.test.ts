@@ -1,19 +1,6 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  assertServesWeb,
-  chromiumAvailable,
-  ensureWebBuild,
-  freePort,
-  launchBrowser,
-  login,
-  newContext,
-  type RunningServer,
-  shoot,
-  shootBoth,
-  startServer,
-  tempDb,
-} from "./harness.ts";
+import { type BrowserSession, chromiumAvailable, login, openBrowserSession, shoot, shootBoth } from "./harness.ts";
 
 const DESK = { width: 1440, height: 900 };
 
@@ -29,31 +16,17 @@ const number = async (page: Page, testId: string): Promise<number> =>
   Number.parseFloat((await page.getByTestId(testId).textContent()) ?? "NaN");
 
 describe.skipIf(!chromiumAvailable())("the planning page", () => {
-  const db = tempDb();
-  let server: RunningServer;
+  let session: BrowserSession;
   let origin = "";
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
 
-  const page = async (): Promise<Page> => {
-    const context = await newContext(browser, DESK);
-    contexts.push(context);
-    return context.newPage();
-  };
+  const page = (): Promise<Page> => session.page(DESK);
 
   beforeAll(async () => {
-    ensureWebBuild();
-    server = await startServer(await freePort(), db.path);
-    origin = await assertServesWeb(server.port);
-    browser = await launchBrowser();
+    session = await openBrowserSession();
+    origin = session.origin;
   }, 120_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    db.cleanup();
-  });
+  afterAll(() => session?.close());
 
   it("a branch manager reads the plan and runs a what-if with more counters", async () => {
     const manager = await page();
