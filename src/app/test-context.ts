@@ -1,4 +1,6 @@
 import { TICKET_STATUSES } from "../domain/ticket.ts";
+import type { CounterTable, TicketTable } from "../store/schema.ts";
+import type { TicketView } from "./views.ts";
 /**
  * Test support for the use-case tests beside each use case: an AppContext on a fresh SQLite file with the
  * demo branch seeded, a clock the test moves, and actors built from the seeded rows. Never imported by
@@ -46,6 +48,10 @@ export interface TestContext {
   staff(username: string, ip?: string): Promise<StaffActor>;
   /** The demo branch's device of this kind (the rating pad belongs to counter 1). */
   device(kind: DeviceKind): Promise<DeviceActor>;
+  /** A walk-in ticket of this business type, taken at the demo kiosk. */
+  issue(code: string): Promise<TicketView & { position: number }>;
+  ticketRow(id: string): Promise<TicketTable>;
+  counterRow(number: number): Promise<CounterTable>;
   close(): Promise<void>;
 }
 
@@ -87,7 +93,7 @@ export async function makeTestContext(): Promise<TestContext> {
     if (value === undefined) throw new Error(`no demo entry ${String(key)}`);
     return value;
   };
-  return {
+  const testContext: TestContext = {
     ctx,
     clock,
     dbPath,
@@ -113,12 +119,24 @@ export async function makeTestContext(): Promise<TestContext> {
         .executeTakeFirstOrThrow();
       return deviceActor(ctx, row.id);
     },
+    async issue(code) {
+      return (
+        await issueTicket(ctx, await testContext.device("kiosk"), {
+          branchId: demo.branchId,
+          serviceId: testContext.service(code),
+        })
+      ).ticket;
+    },
+    ticketRow: (id) => store.db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirstOrThrow(),
+    counterRow: (number) =>
+      store.db.selectFrom("counters").selectAll().where("id", "=", must(counters, number)).executeTakeFirstOrThrow(),
     async close() {
       ctx.lines.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return testContext;
 }
 
 /** One ticket in each status, through the use cases: teller1 works at counter 1, teller2 at counter 2. */

@@ -14,9 +14,6 @@ describe("setCounterState", () => {
     await t.close();
   });
 
-  const counterRow = (n: number) =>
-    t.ctx.store.db.selectFrom("counters").selectAll().where("id", "=", t.counter(n)).executeTakeFirstOrThrow();
-
   it("lets a teller pause and reopen their own counter, with the reason while paused", async () => {
     const teller1 = await t.staff("teller1");
     await signIn(t.ctx, teller1, t.counter(1));
@@ -24,7 +21,7 @@ describe("setCounterState", () => {
       state: "paused",
       pauseReason: "lunch",
     });
-    expect(await counterRow(1)).toMatchObject({
+    expect(await t.counterRow(1)).toMatchObject({
       state: "paused",
       pause_reason: "lunch",
       signed_in_user_id: teller1.id,
@@ -43,8 +40,8 @@ describe("setCounterState", () => {
     await expect(setCounterState(t.ctx, teller2, t.counter(1), "paused")).rejects.toMatchObject({ status: 403 });
     await expect(setCounterState(t.ctx, teller1, t.counter(1), "closed")).rejects.toMatchObject({ status: 403 });
     await expect(setCounterState(t.ctx, teller2, t.counter(3), "open")).rejects.toMatchObject({ status: 403 });
-    expect(await counterRow(1)).toMatchObject({ state: "open", signed_in_user_id: teller1.id });
-    expect((await counterRow(3)).state).toBe("closed");
+    expect(await t.counterRow(1)).toMatchObject({ state: "open", signed_in_user_id: teller1.id });
+    expect((await t.counterRow(3)).state).toBe("closed");
   });
 
   it("refuses to close a counter that holds a ticket (409), and a paused one keeps its customer", async () => {
@@ -54,9 +51,9 @@ describe("setCounterState", () => {
     await issueTicket(t.ctx, await t.device("kiosk"), { branchId: t.branchId, serviceId: t.service("CASH") });
     const called = await callNext(t.ctx, teller1, t.counter(1));
     await expect(setCounterState(t.ctx, lobby, t.counter(1), "closed")).rejects.toMatchObject({ status: 409 });
-    expect(await counterRow(1)).toMatchObject({ state: "open", current_ticket_id: called?.id });
+    expect(await t.counterRow(1)).toMatchObject({ state: "open", current_ticket_id: called?.id });
     await setCounterState(t.ctx, lobby, t.counter(1), "paused");
-    expect(await counterRow(1)).toMatchObject({ state: "paused", current_ticket_id: called?.id });
+    expect(await t.counterRow(1)).toMatchObject({ state: "paused", current_ticket_id: called?.id });
   });
 
   it("closing by the lobby manager signs the teller out of the counter", async () => {
@@ -64,7 +61,7 @@ describe("setCounterState", () => {
     await signIn(t.ctx, teller1, t.counter(1));
     const view = await setCounterState(t.ctx, await t.staff("lobby"), t.counter(1), "closed");
     expect(view).toMatchObject({ state: "closed", signedInUser: null });
-    expect(await counterRow(1)).toMatchObject({ state: "closed", signed_in_user_id: null });
+    expect(await t.counterRow(1)).toMatchObject({ state: "closed", signed_in_user_id: null });
     // The teller is free to take another counter.
     expect((await signIn(t.ctx, teller1, t.counter(2))).state).toBe("open");
   });
@@ -76,6 +73,6 @@ describe("setCounterState", () => {
     await expect(setCounterState(t.ctx, await t.staff("auditor"), t.counter(1), "open")).rejects.toMatchObject({
       status: 403,
     });
-    expect((await counterRow(1)).state).toBe("closed");
+    expect((await t.counterRow(1)).state).toBe("closed");
   });
 });

@@ -73,10 +73,6 @@ describe("serving a ticket", () => {
 
   const issueCash = async () =>
     (await issueTicket(t.ctx, await t.device("kiosk"), { branchId: t.branchId, serviceId: t.service("CASH") })).ticket;
-  const row = (id: string) =>
-    t.ctx.store.db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
-  const counterRow = (n: number) =>
-    t.ctx.store.db.selectFrom("counters").selectAll().where("id", "=", t.counter(n)).executeTakeFirstOrThrow();
 
   it("recall, start and complete move the ticket and free the counter, each recorded as a transition", async () => {
     const teller1 = await t.staff("teller1");
@@ -91,7 +87,7 @@ describe("serving a ticket", () => {
     t.clock.advance(4 * 60_000);
     const done = await completeService(t.ctx, teller1, ticket.id, { outcome: "deposit", notes: "ok" });
     expect(done).toMatchObject({ status: "done", outcome: "deposit", notes: "ok" });
-    expect(await counterRow(1)).toMatchObject({ current_ticket_id: null, last_ticket_id: ticket.id });
+    expect(await t.counterRow(1)).toMatchObject({ current_ticket_id: null, last_ticket_id: ticket.id });
     const steps = await t.ctx.store.db
       .selectFrom("ticket_transitions")
       .select(["action", "from_status", "to_status"])
@@ -115,7 +111,7 @@ describe("serving a ticket", () => {
     const ticket = await issueCash();
     await callTicket(t.ctx, teller1, t.counter(1), ticket.id);
     await expect(startService(t.ctx, teller2, ticket.id)).rejects.toMatchObject({ status: 403 });
-    expect((await row(ticket.id)).status).toBe("called");
+    expect((await t.ticketRow(ticket.id)).status).toBe("called");
   });
 
   it("marks a no-show only after the branch's number of recalls, and frees the counter", async () => {
@@ -133,7 +129,7 @@ describe("serving a ticket", () => {
     expect(await writtenState(t, ticket.id)).toEqual(before);
     await recallTicket(t.ctx, teller1, ticket.id);
     expect(await markNoShow(t.ctx, teller1, ticket.id)).toMatchObject({ status: "no_show", recallCount: 3 });
-    expect((await counterRow(1)).current_ticket_id).toBeNull();
+    expect((await t.counterRow(1)).current_ticket_id).toBeNull();
   });
 
   it("follows the branch's own no-show threshold", async () => {
@@ -160,7 +156,7 @@ describe("serving a ticket", () => {
 
     const parked = await parkTicket(t.ctx, teller1, ticket.id, { reason: "fetching ID card" });
     expect(parked.status).toBe("parked");
-    expect((await counterRow(1)).current_ticket_id).toBeNull();
+    expect((await t.counterRow(1)).current_ticket_id).toBeNull();
     // While it is parked, the counter serves others.
     const other = await issueCash();
     expect((await callNext(t.ctx, teller1, t.counter(1)))?.id).toBe(other.id);

@@ -13,7 +13,6 @@ import {
   writtenState,
 } from "../test-context.ts";
 import type { TicketView } from "../views.ts";
-import { issueTicket } from "./issue-ticket.ts";
 import { completeService, startService } from "./serve-actions.ts";
 import { cancelTicket, changePriority, redirectTicket, transferTicket } from "./triage-actions.ts";
 
@@ -70,12 +69,6 @@ describe("triage", () => {
     await t.close();
   });
 
-  const issue = async (code: string) =>
-    (await issueTicket(t.ctx, await t.device("kiosk"), { branchId: t.branchId, serviceId: t.service(code) })).ticket;
-  const row = (id: string) =>
-    t.ctx.store.db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
-  const counterRow = (n: number) =>
-    t.ctx.store.db.selectFrom("counters").selectAll().where("id", "=", t.counter(n)).executeTakeFirstOrThrow();
   const lineOf = async (code: string) =>
     (
       await t.ctx.store.db
@@ -89,22 +82,22 @@ describe("triage", () => {
 
   it("transfers to another business type at the front (before its earliest) or at the back (now)", async () => {
     const lobby = await t.staff("lobby");
-    await issue("CASH"); // A001 at START
+    await t.issue("CASH"); // A001 at START
     t.clock.advance(MIN);
-    await issue("CASH"); // A002
+    await t.issue("CASH"); // A002
     t.clock.advance(MIN);
-    const b1 = await issue("TRANSFER");
+    const b1 = await t.issue("TRANSFER");
     t.clock.advance(7 * MIN);
 
     const first = await transferTicket(t.ctx, lobby, b1.id, { serviceId: t.service("CASH"), position: "first" });
     expect(first).toMatchObject({ number: "B001", serviceId: t.service("CASH"), status: "waiting" });
-    expect((await row(b1.id)).queued_at).toBe(START - 1);
+    expect((await t.ticketRow(b1.id)).queued_at).toBe(START - 1);
     expect(await lineOf("CASH")).toEqual(["B001", "A001", "A002"]);
 
-    const b2 = await issue("TRANSFER");
+    const b2 = await t.issue("TRANSFER");
     t.clock.advance(MIN);
     await transferTicket(t.ctx, lobby, b2.id, { serviceId: t.service("CASH"), position: "last" });
-    expect((await row(b2.id)).queued_at).toBe(t.clock.now);
+    expect((await t.ticketRow(b2.id)).queued_at).toBe(t.clock.now);
     expect(await lineOf("CASH")).toEqual(["B001", "A001", "A002", "B002"]);
   });
 
@@ -114,14 +107,14 @@ describe("triage", () => {
     const teller3 = await t.staff("teller3");
     await signIn(t.ctx, teller1, t.counter(1));
     await signIn(t.ctx, teller3, t.counter(3));
-    const a1 = await issue("CASH");
-    const a2 = await issue("CASH");
+    const a1 = await t.issue("CASH");
+    const a2 = await t.issue("CASH");
     await callTicket(t.ctx, teller1, t.counter(1), a1.id);
     t.clock.advance(MIN);
 
     const moved = await transferTicket(t.ctx, lobby, a1.id, { counterId: t.counter(3), position: "last" });
     expect(moved).toMatchObject({ status: "waiting", targetCounterId: t.counter(3), counterId: null, recallCount: 0 });
-    expect((await counterRow(1)).current_ticket_id).toBeNull();
+    expect((await t.counterRow(1)).current_ticket_id).toBeNull();
     await transferTicket(t.ctx, lobby, a2.id, { counterId: t.counter(3), position: "first" });
 
     // Counter 1 serves cash but neither ticket is its any more.
@@ -134,7 +127,7 @@ describe("triage", () => {
 
   it("refuses a transfer to a closed counter (409) or to nowhere (400), writing nothing", async () => {
     const lobby = await t.staff("lobby");
-    const a1 = await issue("CASH");
+    const a1 = await t.issue("CASH");
     const before = await writtenState(t, a1.id);
     await expect(
       transferTicket(t.ctx, lobby, a1.id, { counterId: t.counter(5), position: "last" }),
@@ -147,12 +140,12 @@ describe("triage", () => {
     const lobby = await t.staff("lobby");
     const teller1 = await t.staff("teller1");
     await signIn(t.ctx, teller1, t.counter(1));
-    const a1 = await issue("CASH");
+    const a1 = await t.issue("CASH");
     await callTicket(t.ctx, teller1, t.counter(1), a1.id);
     const cancelled = await cancelTicket(t.ctx, lobby, a1.id, { reason: "left the branch" });
     expect(cancelled).toMatchObject({ status: "cancelled", outcome: "cancelled", notes: "left the branch" });
-    expect(await counterRow(1)).toMatchObject({ current_ticket_id: null, last_ticket_id: a1.id });
-    const a2 = await issue("CASH");
+    expect(await t.counterRow(1)).toMatchObject({ current_ticket_id: null, last_ticket_id: a1.id });
+    const a2 = await t.issue("CASH");
     expect((await callNext(t.ctx, teller1, t.counter(1)))?.id).toBe(a2.id);
   });
 
@@ -160,7 +153,7 @@ describe("triage", () => {
     const lobby = await t.staff("lobby");
     const teller1 = await t.staff("teller1");
     await signIn(t.ctx, teller1, t.counter(1));
-    const a1 = await issue("CASH");
+    const a1 = await t.issue("CASH");
     await callTicket(t.ctx, teller1, t.counter(1), a1.id);
     const redirected = await redirectTicket(t.ctx, lobby, a1.id, { reason: "small withdrawal", target: "vtm" });
     expect(redirected).toMatchObject({
@@ -168,15 +161,15 @@ describe("triage", () => {
       outcome: "redirected:vtm",
       redirectReason: "small withdrawal",
     });
-    expect((await counterRow(1)).current_ticket_id).toBeNull();
+    expect((await t.counterRow(1)).current_ticket_id).toBeNull();
   });
 
   it("lets the lobby manager change a waiting ticket's class, but not a teller (403)", async () => {
-    const a1 = await issue("CASH");
+    const a1 = await t.issue("CASH");
     await expect(changePriority(t.ctx, await t.staff("teller1"), a1.id, { priority: "vip3" })).rejects.toMatchObject({
       status: 403,
     });
-    expect((await row(a1.id)).priority).toBe("normal");
+    expect((await t.ticketRow(a1.id)).priority).toBe("normal");
     expect(await changePriority(t.ctx, await t.staff("lobby"), a1.id, { priority: "elderly" })).toMatchObject({
       priority: "elderly",
       status: "waiting",
