@@ -1,5 +1,6 @@
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
+import type { Actor } from "../../app/actor.ts";
 import type { AppContext } from "../../app/context.ts";
 import { getTicket } from "../../app/queries/tickets.ts";
 import { rateTicket } from "../../app/tickets/rate-ticket.ts";
@@ -12,9 +13,12 @@ import {
   startService,
 } from "../../app/tickets/serve-actions.ts";
 import { cancelTicket, changePriority, redirectTicket, transferTicket } from "../../app/tickets/triage-actions.ts";
+import type { TicketView } from "../../app/views.ts";
 import { actorOf } from "../auth-plugin.ts";
 import { errors, Id, LongText, Priority, RatingSchema, ShortText, TicketParams, TicketSchema } from "../schemas.ts";
 
+/** Actions that take no options; an empty body arrives as {} (see the server's preValidation hook). */
+const NoBody = Type.Object({});
 const Reason = Type.Object({ reason: Type.Optional(LongText) }, { additionalProperties: false });
 const Complete = Type.Object(
   { outcome: Type.Optional(ShortText), notes: Type.Optional(LongText) },
@@ -53,110 +57,44 @@ export function ticketRoutes(app: FastifyInstance, ctx: AppContext): void {
     (req) => getTicket(ctx, actorOf(req), req.params.ticketId),
   );
 
-  // Actions without a body share one shape.
-  const simple = {
-    recall: [recallTicket, "Re-announce a called ticket"],
-    start: [startService, "Start serving a called ticket"],
-    "no-show": [markNoShow, "Mark a called ticket no-show (after the branch's number of recalls)"],
-    resume: [resumeTicket, "Return a parked ticket to its counter's line"],
-  } as const;
-  for (const [path, [useCase, summary]] of Object.entries(simple)) {
-    app.post<{ Params: Static<typeof TicketParams> }>(
+  /** Every ticket action has one shape: POST /api/tickets/:ticketId/<path>, a body schema, a use case. */
+  const action = <B extends TSchema>(
+    path: string,
+    summary: string,
+    body: B,
+    run: (actor: Actor, ticketId: string, body: Static<B>) => Promise<TicketView>,
+  ): void => {
+    app.post<{ Params: Static<typeof TicketParams>; Body: Static<B> }>(
       `/api/tickets/:ticketId/${path}`,
-      { schema: { tags, summary, params: TicketParams, response: ticketResponse } },
-      (req) => useCase(ctx, actorOf(req), req.params.ticketId),
+      { schema: { tags, summary, params: TicketParams, body, response: ticketResponse } },
+      (req) => run(actorOf(req), req.params.ticketId, req.body),
     );
-  }
+  };
 
-  app.post<{ Params: Static<typeof TicketParams>; Body: Static<typeof Complete> }>(
-    "/api/tickets/:ticketId/complete",
-    {
-      schema: {
-        tags,
-        summary: "Complete service, with outcome and notes",
-        params: TicketParams,
-        body: Type.Optional(Complete),
-        response: ticketResponse,
-      },
-    },
-    (req) => completeService(ctx, actorOf(req), req.params.ticketId, req.body ?? {}),
+  action("recall", "Re-announce a called ticket", NoBody, (a, id) => recallTicket(ctx, a, id));
+  action("start", "Start serving a called ticket", NoBody, (a, id) => startService(ctx, a, id));
+  action("no-show", "Mark a called ticket no-show (after the branch's number of recalls)", NoBody, (a, id) =>
+    markNoShow(ctx, a, id),
   );
-  app.post<{ Params: Static<typeof TicketParams>; Body: Static<typeof Reason> }>(
-    "/api/tickets/:ticketId/park",
-    {
-      schema: {
-        tags,
-        summary: "Set a ticket aside; the counter becomes free",
-        params: TicketParams,
-        body: Type.Optional(Reason),
-        response: ticketResponse,
-      },
-    },
-    (req) => parkTicket(ctx, actorOf(req), req.params.ticketId, req.body ?? {}),
+  action("resume", "Return a parked ticket to its counter's line", NoBody, (a, id) => resumeTicket(ctx, a, id));
+  action("complete", "Complete service, with outcome and notes", Complete, (a, id, b) =>
+    completeService(ctx, a, id, b),
   );
-  app.post<{ Params: Static<typeof TicketParams>; Body: Static<typeof Reason> }>(
-    "/api/tickets/:ticketId/cancel",
-    {
-      schema: {
-        tags,
-        summary: "Cancel a ticket",
-        params: TicketParams,
-        body: Type.Optional(Reason),
-        response: ticketResponse,
-      },
-    },
-    (req) => cancelTicket(ctx, actorOf(req), req.params.ticketId, req.body ?? {}),
+  action("park", "Set a ticket aside; the counter becomes free", Reason, (a, id, b) => parkTicket(ctx, a, id, b));
+  action("cancel", "Cancel a ticket", Reason, (a, id, b) => cancelTicket(ctx, a, id, b));
+  action("transfer", "Transfer to another business type or counter, first or last in line", Transfer, (a, id, b) =>
+    transferTicket(ctx, a, id, b),
   );
-  app.post<{ Params: Static<typeof TicketParams>; Body: Static<typeof Transfer> }>(
-    "/api/tickets/:ticketId/transfer",
-    {
-      schema: {
-        tags,
-        summary: "Transfer to another business type or counter, first or last in line",
-        params: TicketParams,
-        body: Transfer,
-        response: ticketResponse,
-      },
-    },
-    (req) => transferTicket(ctx, actorOf(req), req.params.ticketId, req.body),
+  action(
+    "redirect",
+    "Send the customer to self-service or a smart teller machine, with the reason",
+    Redirect,
+    (a, id, b) => redirectTicket(ctx, a, id, b),
   );
-  app.post<{ Params: Static<typeof TicketParams>; Body: Static<typeof Redirect> }>(
-    "/api/tickets/:ticketId/redirect",
-    {
-      schema: {
-        tags,
-        summary: "Send the customer to self-service or a smart teller machine, with the reason",
-        params: TicketParams,
-        body: Redirect,
-        response: ticketResponse,
-      },
-    },
-    (req) => redirectTicket(ctx, actorOf(req), req.params.ticketId, req.body),
+  action("priority", "Change a waiting ticket's priority class", PriorityBody, (a, id, b) =>
+    changePriority(ctx, a, id, b),
   );
-  app.post<{ Params: Static<typeof TicketParams>; Body: Static<typeof PriorityBody> }>(
-    "/api/tickets/:ticketId/priority",
-    {
-      schema: {
-        tags,
-        summary: "Change a waiting ticket's priority class",
-        params: TicketParams,
-        body: PriorityBody,
-        response: ticketResponse,
-      },
-    },
-    (req) => changePriority(ctx, actorOf(req), req.params.ticketId, req.body),
-  );
-  app.post<{ Params: Static<typeof TicketParams>; Body: Static<typeof RatingBody> }>(
-    "/api/tickets/:ticketId/rating",
-    {
-      schema: {
-        tags,
-        summary: "Rate a completed ticket (rating pad of its counter)",
-        params: TicketParams,
-        body: RatingBody,
-        response: ticketResponse,
-      },
-    },
-    (req) => rateTicket(ctx, actorOf(req), req.params.ticketId, req.body),
+  action("rating", "Rate a completed ticket (rating pad of its counter)", RatingBody, (a, id, b) =>
+    rateTicket(ctx, a, id, b),
   );
 }
