@@ -139,11 +139,11 @@ export function counterRoutes(app: FastifyInstance, ctx: AppContext): void {
           tags,
           summary: `Set the counter ${state}`,
           params: CounterParams,
-          body: Type.Optional(Reason),
+          body: Reason,
           response: errors(400, 401, 403, 404, 409),
         },
       },
-      (req) => setCounterState(ctx, actorOf(req), req.params.counterId, state, req.body?.reason),
+      (req) => setCounterState(ctx, actorOf(req), req.params.counterId, state, req.body.reason),
     );
   }
 }
