@@ -220,70 +220,11 @@ export type Me =
   | { readonly user: User; readonly device?: undefined }
   | { readonly device: Device; readonly user?: undefined };
 
-/** `GET /api/branches/:id/plan`: one hour of the day plan. */
-export interface HourPlan {
-  readonly hour: number;
-  readonly arrivals: number;
-  readonly ahtMinutes: number;
-  readonly offeredLoad: number;
-  readonly erlangCounters: number;
-  readonly recommendedCounters: number;
-  readonly simulatedWithinTargetShare: number;
-  readonly simulatedMeanWaitMinutes: number;
-}
-
+export type { BranchDayPlan as DayPlan } from "../../../src/app/planning/day-plan.ts";
+// The planner's and simulator's answers are the server's own types, imported (types only, nothing bundled).
+export type { HourPlan } from "../../../src/sim/planner.ts";
+export type { SimulationReport, WaitFigures } from "../../../src/sim/report.ts";
 export const SHIPPED_SCENARIOS = ["weekday", "payday", "wealth-branch"] as const;
 export type ShippedScenario = (typeof SHIPPED_SCENARIOS)[number];
 
-export interface DayPlan {
-  readonly branchId: string;
-  readonly date: string;
-  /** The branch's own recent same weekdays, or a shipped scenario when those are too few. */
-  readonly source: "history" | "scenario";
-  readonly historyDays: number;
-  readonly scenario: string;
-  readonly policy: DispatchPolicy;
-  readonly targetShare: number;
-  readonly targetMinutes: number;
-  /** Only the hours the branch is open. */
-  readonly hours: readonly HourPlan[];
-  readonly arrivalsByHour: readonly number[];
-  readonly erlangCounterHours: number;
-  readonly recommendedCounterHours: number;
-  readonly confirmed: boolean;
-}
-
-export interface WaitFigures {
-  readonly customers: number;
-  readonly served: number;
-  readonly walkAways: number;
-  readonly meanWaitMinutes: number;
-  readonly p50WaitMinutes: number;
-  readonly p90WaitMinutes: number;
-  readonly p95WaitMinutes: number;
-  readonly maxWaitMinutes: number;
-  readonly withinTargetShare: number;
-  readonly overAlarm: number;
-}
-
-export interface SimulationReport extends WaitFigures {
-  readonly scenario: string;
-  readonly policy: DispatchPolicy;
-  readonly seed: number;
-  readonly noShows: number;
-  readonly unserved: number;
-  readonly utilization: Readonly<Record<string, number>>;
-  readonly byService: Readonly<Record<string, WaitFigures>>;
-}
-
-/** `POST /api/branches/:id/simulate`: today's plan and the what-if on the same random streams. */
-export interface WhatIfResult {
-  readonly branchId: string;
-  readonly date: string;
-  /** "replay": both runs start from a real day of the branch (`replayDay`). */
-  readonly source: "history" | "scenario" | "replay";
-  readonly scenario: string;
-  readonly seed: number;
-  readonly baseline: SimulationReport;
-  readonly whatIf: SimulationReport;
-}
+export type { WhatIfResult } from "../../../src/app/planning/simulate-what-if.ts";
