@@ -23,6 +23,8 @@ const TARGET_SSE_P99_MS = 250;
 const TARGET_RSS_MB = 300;
 /** The whole run is bounded: a hang anywhere ends it (and its children) instead of waiting forever. */
 const OVERALL_TIMEOUT_MS = 6 * 60_000;
+/** `BENCH_ONLY=sqlite` (or postgres, sse; comma-separated) runs a part, e.g. while profiling; targets then read null. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? "sqlite,postgres,sse").split(",").map((s) => s.trim()));
 
 interface Bare {
   rps: number;
@@ -119,18 +121,23 @@ async function main(): Promise<void> {
     const loadAverage = [os.loadavg()[0] ?? 0];
 
     let n = 0;
-    const sqlite = await measureDb("SQLite", async () => join(dir, `sqlite-${++n}`, "datang.db"), bareFirst);
+    const sqlite = ONLY.has("sqlite")
+      ? await measureDb("SQLite", async () => join(dir, `sqlite-${++n}`, "datang.db"), bareFirst)
+      : undefined;
 
-    pg = await startPostgres();
-    let postgres: DbFigures | { skipped: string };
-    if (pg) {
-      const cluster = pg;
-      let m = 0;
-      postgres = await measureDb("PostgreSQL", () => cluster.createDatabase(`datang_bench_${++m}`), bareFirst);
-    } else {
-      log("PostgreSQL: no server binaries and no BENCH_DATABASE_URL, skipped");
-      postgres = { skipped: "no PostgreSQL server binaries and no BENCH_DATABASE_URL" };
+    let postgres: DbFigures | { skipped: string } | undefined;
+    if (ONLY.has("postgres")) {
+      pg = await startPostgres();
+      if (pg) {
+        const cluster = pg;
+        let m = 0;
+        postgres = await measureDb("PostgreSQL", () => cluster.createDatabase(`datang_bench_${++m}`), bareFirst);
+      } else {
+        log("PostgreSQL: no server binaries and no BENCH_DATABASE_URL, skipped");
+        postgres = { skipped: "no PostgreSQL server binaries and no BENCH_DATABASE_URL" };
+      }
     }
+    const pgMet = postgres && "issue" in postgres ? postgres : undefined;
 
     const bareLast = await measureBare();
     loadAverage.push(os.loadavg()[0] ?? 0);
@@ -140,34 +147,33 @@ async function main(): Promise<void> {
       p99: Math.max(bareFirst.p99, bareLast.p99),
       runs: [bareFirst.rps, bareLast.rps],
     };
-    for (const figures of [sqlite, ...("issue" in postgres ? [postgres] : [])]) {
-      for (const l of [figures.issue, figures.mixed]) l.ratio = round(l.rps / bare.rps, 3);
+    for (const figures of [sqlite, pgMet]) {
+      if (figures) for (const l of [figures.issue, figures.mixed]) l.ratio = round(l.rps / bare.rps, 3);
     }
 
     // Fan-out on the durable default (SQLite); delivery is in-process on either database.
-    const sseServer = await startDatang(join(dir, "sqlite-sse", "datang.db"));
-    let sse: SseFigures;
-    try {
-      sse = await sseFanout(sseServer, SSE_CLIENTS, SSE_ROUNDS);
-    } finally {
-      await sseServer.stop();
+    let sse: SseFigures | undefined;
+    if (ONLY.has("sse")) {
+      const sseServer = await startDatang(join(dir, "sqlite-sse", "datang.db"));
+      try {
+        sse = await sseFanout(sseServer, SSE_CLIENTS, SSE_ROUNDS);
+      } finally {
+        await sseServer.stop();
+      }
     }
 
-    const pgMet = "issue" in postgres ? postgres : undefined;
+    const met = (l: Load | undefined) => (l ? l.ratio >= TARGET_RATIO : null);
     const targets = {
       ratio: TARGET_RATIO,
-      sqliteIssue: sqlite.issue.ratio >= TARGET_RATIO,
-      sqliteMixed: sqlite.mixed.ratio >= TARGET_RATIO,
-      postgresIssue: pgMet ? pgMet.issue.ratio >= TARGET_RATIO : null,
-      postgresMixed: pgMet ? pgMet.mixed.ratio >= TARGET_RATIO : null,
+      sqliteIssue: met(sqlite?.issue),
+      sqliteMixed: met(sqlite?.mixed),
+      postgresIssue: met(pgMet?.issue),
+      postgresMixed: met(pgMet?.mixed),
       sseP99Ms: TARGET_SSE_P99_MS,
-      sseP99: sse.p99Ms < TARGET_SSE_P99_MS && sse.missed === 0 && sse.clients === SSE_CLIENTS,
+      sseP99: sse ? sse.p99Ms < TARGET_SSE_P99_MS && sse.missed === 0 && sse.clients === SSE_CLIENTS : null,
       rssMb: TARGET_RSS_MB,
-      rss: sse.rssMb < TARGET_RSS_MB,
-      noErrors:
-        sqlite.issue.errors === 0 &&
-        sqlite.mixed.errors === 0 &&
-        (pgMet ? pgMet.issue.errors === 0 && pgMet.mixed.errors === 0 : true),
+      rss: sse ? sse.rssMb < TARGET_RSS_MB : null,
+      noErrors: [sqlite, pgMet].every((f) => !f || (f.issue.errors === 0 && f.mixed.errors === 0)),
     };
     const line = {
       connections: CONNECTIONS,

@@ -1,6 +1,12 @@
 import type { Kysely } from "kysely";
 import { parseJson } from "./json.ts";
 import type { Database } from "./schema.ts";
+import { execute, sql } from "./sql.ts";
+
+const INSERT_AUDIT = sql(
+  "INSERT INTO audit_log (at, actor_type, actor_id, actor_name, action, entity_type, entity_id, branch_id, ip, details) " +
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+);
 
 export interface AuditEntry {
   readonly at: number;
@@ -16,21 +22,18 @@ export interface AuditEntry {
 }
 
 export async function insertAudit(db: Kysely<Database>, e: AuditEntry): Promise<void> {
-  await db
-    .insertInto("audit_log")
-    .values({
-      at: e.at,
-      actor_type: e.actorType,
-      actor_id: e.actorId,
-      actor_name: e.actorName,
-      action: e.action,
-      entity_type: e.entityType,
-      entity_id: e.entityId,
-      branch_id: e.branchId,
-      ip: e.ip,
-      details: e.details === undefined ? null : JSON.stringify(e.details),
-    })
-    .execute();
+  await execute(db, INSERT_AUDIT, [
+    e.at,
+    e.actorType,
+    e.actorId,
+    e.actorName,
+    e.action,
+    e.entityType,
+    e.entityId,
+    e.branchId,
+    e.ip,
+    e.details === undefined ? null : JSON.stringify(e.details),
+  ]);
 }
 
 export async function listAudit(

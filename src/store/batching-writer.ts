@@ -1,5 +1,7 @@
-import { CompiledQuery, type Kysely } from "kysely";
+import type BetterSqlite3 from "better-sqlite3";
+import type { Kysely } from "kysely";
 import type { Database } from "./schema.ts";
+import { bindBatchConnection, execute, sql, unbindBatchConnection } from "./sql.ts";
 import type { Tx, WriteFn } from "./store.ts";
 
 interface PendingWrite {
@@ -8,10 +10,10 @@ interface PendingWrite {
   readonly reject: (error: unknown) => void;
 }
 
-// Compiled once: these run around every write.
-const SAVEPOINT = CompiledQuery.raw("SAVEPOINT w");
-const RELEASE = CompiledQuery.raw("RELEASE SAVEPOINT w");
-const ROLLBACK_TO = CompiledQuery.raw("ROLLBACK TO SAVEPOINT w");
+// Prepared once: these run around every write.
+const SAVEPOINT = sql("SAVEPOINT w");
+const RELEASE = sql("RELEASE SAVEPOINT w");
+const ROLLBACK_TO = sql("ROLLBACK TO SAVEPOINT w");
 
 type Outcome = { ok: true; value: unknown; after: Array<() => void> } | { ok: false; error: unknown };
 
@@ -25,7 +27,7 @@ type Outcome = { ok: true; value: unknown; after: Array<() => void> } | { ok: fa
 /** Upper bound on writes that share one commit, so that one batch cannot hold the writer for long. */
 const MAX_BATCH = 512;
 
-export function createBatchingWriter(db: Kysely<Database>) {
+export function createBatchingWriter(db: Kysely<Database>, connection: BetterSqlite3.Database) {
   const maxBatch = MAX_BATCH;
   let queue: PendingWrite[] = [];
   let running = false;
@@ -33,14 +35,14 @@ export function createBatchingWriter(db: Kysely<Database>) {
 
   async function runJob(tx: Tx, job: PendingWrite): Promise<Outcome> {
     const after: Array<() => void> = [];
-    await tx.executeQuery(SAVEPOINT);
+    await execute(tx, SAVEPOINT, []);
     try {
       const value = await job.fn(tx, (cb) => after.push(cb));
-      await tx.executeQuery(RELEASE);
+      await execute(tx, RELEASE, []);
       return { ok: true, value, after };
     } catch (error) {
-      await tx.executeQuery(ROLLBACK_TO);
-      await tx.executeQuery(RELEASE);
+      await execute(tx, ROLLBACK_TO, []);
+      await execute(tx, RELEASE, []);
       return { ok: false, error };
     }
   }
@@ -49,7 +51,13 @@ export function createBatchingWriter(db: Kysely<Database>) {
     const outcomes: Outcome[] = [];
     try {
       await db.transaction().execute(async (tx) => {
-        for (const job of batch) outcomes.push(await runJob(tx, job));
+        // Hot-path statements (sql.ts) run straight on the connection while this transaction holds it.
+        bindBatchConnection(tx, connection);
+        try {
+          for (const job of batch) outcomes.push(await runJob(tx, job));
+        } finally {
+          unbindBatchConnection(tx);
+        }
       });
     } catch (commitError) {
       // The commit itself failed (disk full, lost connection): nothing of the batch is durable.

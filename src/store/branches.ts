@@ -2,6 +2,16 @@ import type { Kysely } from "kysely";
 import type { BranchId, ServiceId } from "../domain/ids.ts";
 import { parseJson } from "./json.ts";
 import type { BranchTable, Database, ServiceTable } from "./schema.ts";
+import { queryRow, queryRows, sql } from "./sql.ts";
+
+// Hot-path statements (see sql.ts): read on every ticket operation.
+const FIND_BRANCH = sql("SELECT * FROM branches WHERE id = ?");
+const LIST_SERVICES = sql("SELECT * FROM services WHERE branch_id = ? ORDER BY sort_order, code");
+const NEXT_EVENT_SEQ = sql("UPDATE branches SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq");
+const FIND_SERVICE_FOR_ISSUE = sql(
+  "SELECT branches.timezone, services.prefix, services.code, services.active FROM services " +
+    "INNER JOIN branches ON branches.id = services.branch_id WHERE services.id = ? AND services.branch_id = ?",
+);
 
 export interface OpeningHours {
   /** Weekday 0 (Sunday) … 6 → [open "HH:MM", close "HH:MM"], or null when closed that day. */
@@ -73,7 +83,7 @@ export function toService(row: ServiceTable): Service {
 }
 
 export async function findBranch(db: Kysely<Database>, id: string): Promise<Branch | undefined> {
-  const row = await db.selectFrom("branches").selectAll().where("id", "=", id).executeTakeFirst();
+  const row = await queryRow<BranchTable>(db, FIND_BRANCH, [id]);
   return row && toBranch(row);
 }
 
@@ -87,13 +97,7 @@ export async function listBranches(db: Kysely<Database>, ids?: readonly string[]
 }
 
 export async function listServices(db: Kysely<Database>, branchId: string): Promise<Service[]> {
-  const rows = await db
-    .selectFrom("services")
-    .selectAll()
-    .where("branch_id", "=", branchId)
-    .orderBy("sort_order")
-    .orderBy("code")
-    .execute();
+  const rows = await queryRows<ServiceTable>(db, LIST_SERVICES, [branchId]);
   return rows.map(toService);
 }
 
@@ -108,12 +112,8 @@ export async function findService(db: Kysely<Database>, id: string): Promise<Ser
  * event numbered below N that committed later. Use cases call this last, to hold the lock briefly.
  */
 export async function nextEventSeq(db: Kysely<Database>, branchId: string): Promise<number> {
-  const row = await db
-    .updateTable("branches")
-    .set((eb) => ({ event_seq: eb("event_seq", "+", 1) }))
-    .where("id", "=", branchId)
-    .returning("event_seq")
-    .executeTakeFirstOrThrow();
+  const row = await queryRow<{ event_seq: number }>(db, NEXT_EVENT_SEQ, [branchId]);
+  if (!row) throw new Error(`no branch ${branchId} to number an event in`);
   return Number(row.event_seq);
 }
 
@@ -123,12 +123,10 @@ export async function findServiceForIssue(
   branchId: string,
   serviceId: string,
 ): Promise<{ timezone: string; prefix: string; code: string; active: boolean } | undefined> {
-  const row = await db
-    .selectFrom("services")
-    .innerJoin("branches", "branches.id", "services.branch_id")
-    .select(["branches.timezone", "services.prefix", "services.code", "services.active"])
-    .where("services.id", "=", serviceId)
-    .where("services.branch_id", "=", branchId)
-    .executeTakeFirst();
+  const row = await queryRow<{ timezone: string; prefix: string; code: string; active: number }>(
+    db,
+    FIND_SERVICE_FOR_ISSUE,
+    [serviceId, branchId],
+  );
   return row && { timezone: row.timezone, prefix: row.prefix, code: row.code, active: row.active === 1 };
 }

@@ -3,6 +3,14 @@ import type { CounterKind, CounterState, DispatchCounter, Skill } from "../domai
 import type { BranchId, CounterId, TicketId, UserId } from "../domain/ids.ts";
 import { parseJson } from "./json.ts";
 import type { CounterTable, Database } from "./schema.ts";
+import { execute, queryRow, sql } from "./sql.ts";
+
+// Hot-path statements (see sql.ts): every call, start and completion reads or updates its counter.
+const FIND_COUNTER = sql("SELECT * FROM counters WHERE id = ?");
+const ASSIGN_CURRENT = sql("UPDATE counters SET current_ticket_id = ? WHERE id = ? AND current_ticket_id IS NULL");
+const RELEASE_CURRENT = sql(
+  "UPDATE counters SET current_ticket_id = NULL, last_ticket_id = ? WHERE id = ? AND current_ticket_id = ?",
+);
 
 export interface Counter extends DispatchCounter {
   readonly number: number;
@@ -33,7 +41,7 @@ export function toCounter(row: CounterTable): Counter {
 }
 
 export async function findCounter(db: Kysely<Database>, id: string): Promise<Counter | undefined> {
-  const row = await db.selectFrom("counters").selectAll().where("id", "=", id).executeTakeFirst();
+  const row = await queryRow<CounterTable>(db, FIND_COUNTER, [id]);
   return row && toCounter(row);
 }
 
@@ -52,21 +60,10 @@ export async function listCounters(db: Kysely<Database>, branchId: string): Prom
  * cannot both succeed, on any instance.
  */
 export async function assignCurrentTicket(db: Kysely<Database>, counterId: string, ticketId: string): Promise<boolean> {
-  const result = await db
-    .updateTable("counters")
-    .set({ current_ticket_id: ticketId })
-    .where("id", "=", counterId)
-    .where("current_ticket_id", "is", null)
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
+  return (await execute(db, ASSIGN_CURRENT, [ticketId, counterId])) === 1;
 }
 
 /** Clears the counter's current ticket when it is this one, and remembers it as the last (for the rating pad). */
 export async function releaseCurrentTicket(db: Kysely<Database>, counterId: string, ticketId: string): Promise<void> {
-  await db
-    .updateTable("counters")
-    .set({ current_ticket_id: null, last_ticket_id: ticketId })
-    .where("id", "=", counterId)
-    .where("current_ticket_id", "=", ticketId)
-    .execute();
+  await execute(db, RELEASE_CURRENT, [ticketId, counterId, ticketId]);
 }

@@ -2,12 +2,12 @@ import type { Kysely } from "kysely";
 import type { BranchEvent } from "../realtime/branch-event.ts";
 import { parseJson } from "./json.ts";
 import type { Database } from "./schema.ts";
+import { execute, sql } from "./sql.ts";
+
+const INSERT_EVENT = sql("INSERT INTO events (branch_id, seq, type, at, payload) VALUES (?, ?, ?, ?, ?)");
 
 export async function insertEvent(db: Kysely<Database>, event: BranchEvent, at: number): Promise<void> {
-  await db
-    .insertInto("events")
-    .values({ branch_id: event.branchId, seq: event.seq, type: event.type, at, payload: JSON.stringify(event) })
-    .execute();
+  await execute(db, INSERT_EVENT, [event.branchId, event.seq, event.type, at, JSON.stringify(event)]);
 }
 
 /** Events after `afterSeq`, oldest first: what a reconnecting client missed. */

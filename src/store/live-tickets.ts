@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { BranchId, CounterId, ServiceId, TicketId } from "../domain/ids.ts";
 import type { PriorityClass, WaitingTicket } from "../domain/ticket.ts";
 import type { Database } from "./schema.ts";
+import { queryRows, sql } from "./sql.ts";
 
 /** A ticket at a counter: what a wait prediction needs to know how long that counter stays busy. */
 export interface InServiceTicket {
@@ -73,14 +74,13 @@ export async function readLiveLine(db: Kysely<Database>, branchId: string): Prom
     });
 }
 
+const WAITING_FOR_DISPATCH = sql(
+  `SELECT ${LIVE_COLUMNS.join(", ")} FROM tickets WHERE branch_id = ? AND status = 'waiting'`,
+);
+
 /** Waiting tickets of a branch with only the dispatch columns: the input of call-next. */
 export async function listWaitingForDispatch(db: Kysely<Database>, branchId: string): Promise<WaitingTicket[]> {
-  const rows = await db
-    .selectFrom("tickets")
-    .select(LIVE_COLUMNS)
-    .where("branch_id", "=", branchId)
-    .where("status", "=", "waiting")
-    .execute();
+  const rows = await queryRows<Parameters<typeof waitingFromRow>[0]>(db, WAITING_FOR_DISPATCH, [branchId]);
   return rows.map(waitingFromRow);
 }
 

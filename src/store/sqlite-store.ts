@@ -16,7 +16,7 @@ export function createSqliteStore(path: string): Store {
   connection.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
 
-  const writer = createBatchingWriter(db);
+  const writer = createBatchingWriter(db, connection);
   return {
     dialect: "sqlite",
     db,

@@ -2,6 +2,61 @@ import type { Kysely } from "kysely";
 import type { BranchId, CounterId, EpochMs, ServiceId, TicketId } from "../domain/ids.ts";
 import type { PriorityClass, Rating, TicketStatus, WaitingTicket } from "../domain/ticket.ts";
 import type { Database, TicketTable } from "./schema.ts";
+import { execute, queryRow, type Sql, sql } from "./sql.ts";
+
+/** Every column of a ticket, in the order of the hot-path INSERT (the type check keeps it complete). */
+const TICKET_COLUMNS = [
+  "id",
+  "branch_id",
+  "service_id",
+  "day",
+  "seq",
+  "number",
+  "priority",
+  "status",
+  "channel",
+  "counter_id",
+  "target_counter_id",
+  "issued_at",
+  "queued_at",
+  "called_at",
+  "started_at",
+  "completed_at",
+  "recall_count",
+  "appointment_at",
+  "outcome",
+  "notes",
+  "redirect_reason",
+  "rating",
+  "rating_comment",
+  "served_by",
+  "estimated_wait_minutes",
+  "idempotency_key",
+  "version",
+  "updated_at",
+] as const satisfies ReadonlyArray<keyof TicketTable>;
+// Fails to compile when TicketTable gains a column the list above lacks.
+const _allTicketColumns: Exclude<keyof TicketTable, (typeof TICKET_COLUMNS)[number]> extends never ? true : never =
+  true;
+void _allTicketColumns;
+
+const FIND_TICKET = sql("SELECT * FROM tickets WHERE id = ?");
+const FIND_BY_IDEMPOTENCY_KEY = sql("SELECT * FROM tickets WHERE branch_id = ? AND idempotency_key = ?");
+const NEXT_QUEUE_SEQ = sql(
+  "INSERT INTO queue_days (branch_id, prefix, day, last_seq) VALUES (?, ?, ?, 1) " +
+    "ON CONFLICT (branch_id, prefix, day) DO UPDATE SET last_seq = queue_days.last_seq + 1 RETURNING last_seq",
+);
+const INSERT_TICKET = sql(
+  `INSERT INTO tickets (${TICKET_COLUMNS.join(", ")}) VALUES (${TICKET_COLUMNS.map(() => "?").join(", ")})`,
+);
+const CLAIM_WAITING = sql(
+  "UPDATE tickets SET version = version + 1, status = 'called', counter_id = ?, served_by = ?, called_at = ?, " +
+    "updated_at = ?, recall_count = 0 WHERE id = ? AND status = 'waiting'",
+);
+const INSERT_TRANSITION = sql(
+  "INSERT INTO ticket_transitions (ticket_id, branch_id, action, from_status, to_status, at, actor_type, actor_id, data) " +
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+);
 
 export interface Ticket {
   readonly id: TicketId;
@@ -79,8 +134,12 @@ export function toWaitingTicket(t: Ticket): WaitingTicket {
 }
 
 export async function findTicket(db: Kysely<Database>, id: string): Promise<Ticket | undefined> {
-  const row = await db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirst();
+  const row = await findTicketRow(db, id);
   return row && toTicket(row);
+}
+
+export function findTicketRow(db: Kysely<Database>, id: string): Promise<TicketTable | undefined> {
+  return queryRow<TicketTable>(db, FIND_TICKET, [id]);
 }
 
 export async function findTicketByIdempotencyKey(
@@ -88,12 +147,7 @@ export async function findTicketByIdempotencyKey(
   branchId: string,
   key: string,
 ): Promise<Ticket | undefined> {
-  const row = await db
-    .selectFrom("tickets")
-    .selectAll()
-    .where("branch_id", "=", branchId)
-    .where("idempotency_key", "=", key)
-    .executeTakeFirst();
+  const row = await queryRow<TicketTable>(db, FIND_BY_IDEMPOTENCY_KEY, [branchId, key]);
   return row && toTicket(row);
 }
 
@@ -142,19 +196,17 @@ export async function nextQueueSeq(
   prefix: string,
   day: string,
 ): Promise<number> {
-  const row = await db
-    .insertInto("queue_days")
-    .values({ branch_id: branchId, prefix, day, last_seq: 1 })
-    .onConflict((oc) =>
-      oc.columns(["branch_id", "prefix", "day"]).doUpdateSet((eb) => ({ last_seq: eb("queue_days.last_seq", "+", 1) })),
-    )
-    .returning("last_seq")
-    .executeTakeFirstOrThrow();
-  return row.last_seq;
+  const row = await queryRow<{ last_seq: number }>(db, NEXT_QUEUE_SEQ, [branchId, prefix, day]);
+  if (!row) throw new Error("queue number upsert returned no row");
+  return Number(row.last_seq);
 }
 
 export async function insertTicket(db: Kysely<Database>, row: TicketTable): Promise<void> {
-  await db.insertInto("tickets").values(row).execute();
+  await execute(
+    db,
+    INSERT_TICKET,
+    TICKET_COLUMNS.map((c) => row[c]),
+  );
 }
 
 /**
@@ -170,21 +222,7 @@ export async function claimWaitingTicket(
   servedBy: string,
   now: EpochMs,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable("tickets")
-    .set((eb) => ({
-      version: eb("version", "+", 1),
-      status: "called",
-      counter_id: counterId,
-      served_by: servedBy,
-      called_at: now,
-      updated_at: now,
-      recall_count: 0,
-    }))
-    .where("id", "=", ticketId)
-    .where("status", "=", "waiting")
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
+  return (await execute(db, CLAIM_WAITING, [counterId, servedBy, now, now, ticketId])) === 1;
 }
 
 export type TicketPatch = Partial<
@@ -200,14 +238,32 @@ export async function updateTicketFrom(
   read: { readonly id: string; readonly status: string; readonly version: number },
   patch: TicketPatch,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable("tickets")
-    .set({ ...patch, version: read.version + 1 })
-    .where("id", "=", read.id)
-    .where("status", "=", read.status)
-    .where("version", "=", read.version)
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
+  const columns = (Object.keys(patch) as Array<keyof TicketPatch>).filter((c) => patch[c] !== undefined).sort();
+  const values = columns.map((c) => patch[c]);
+  const changed = await execute(db, updateStatement(columns), [
+    ...values,
+    read.version + 1,
+    read.id,
+    read.status,
+    read.version,
+  ]);
+  return changed === 1;
+}
+
+/** One statement per set of patched columns (a handful in practice: each action patches the same ones). */
+const updateStatements = new Map<string, Sql>();
+const PATCHABLE: ReadonlySet<string> = new Set<string>(TICKET_COLUMNS);
+
+function updateStatement(columns: ReadonlyArray<keyof TicketPatch>): Sql {
+  const key = columns.join(",");
+  let statement = updateStatements.get(key);
+  if (!statement) {
+    for (const c of columns) if (!PATCHABLE.has(c)) throw new Error(`not a ticket column: ${c}`);
+    const set = [...columns.map((c) => `${c} = ?`), "version = ?"].join(", ");
+    statement = sql(`UPDATE tickets SET ${set} WHERE id = ? AND status = ? AND version = ?`);
+    updateStatements.set(key, statement);
+  }
+  return statement;
 }
 
 export async function recordTransition(
@@ -224,18 +280,15 @@ export async function recordTransition(
     data?: unknown;
   },
 ): Promise<void> {
-  await db
-    .insertInto("ticket_transitions")
-    .values({
-      ticket_id: t.ticketId,
-      branch_id: t.branchId,
-      action: t.action,
-      from_status: t.from,
-      to_status: t.to,
-      at: t.at,
-      actor_type: t.actorType,
-      actor_id: t.actorId,
-      data: t.data === undefined ? null : JSON.stringify(t.data),
-    })
-    .execute();
+  await execute(db, INSERT_TRANSITION, [
+    t.ticketId,
+    t.branchId,
+    t.action,
+    t.from,
+    t.to,
+    t.at,
+    t.actorType,
+    t.actorId,
+    t.data === undefined ? null : JSON.stringify(t.data),
+  ]);
 }

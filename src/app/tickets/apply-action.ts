@@ -4,7 +4,14 @@ import type { BranchEventType } from "../../realtime/branch-event.ts";
 import { type Branch, findBranch } from "../../store/branches.ts";
 import { findCounter, releaseCurrentTicket } from "../../store/counters.ts";
 import type { Tx } from "../../store/store.ts";
-import { recordTransition, type Ticket, type TicketPatch, toTicket, updateTicketFrom } from "../../store/tickets.ts";
+import {
+  findTicketRow,
+  recordTransition,
+  type Ticket,
+  type TicketPatch,
+  toTicket,
+  updateTicketFrom,
+} from "../../store/tickets.ts";
 import { BRANCH_READERS, requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
@@ -66,7 +73,7 @@ export async function applyTicketAction(
 ): Promise<TicketView> {
   return ctx.store.write(async (tx, afterCommit) => {
     const now = ctx.clock();
-    const stored = await tx.selectFrom("tickets").selectAll().where("id", "=", ticketId).executeTakeFirst();
+    const stored = await findTicketRow(tx, ticketId);
     if (!stored) throw notFound("Ticket", ticketId);
     const ticket = toTicket(stored);
     await (spec.authorize ?? requireTicketActor)(tx, actor, ticket);

@@ -1,0 +1,92 @@
+import type BetterSqlite3 from "better-sqlite3";
+import { CompiledQuery, type Kysely, PostgresAdapter } from "kysely";
+import type { Database } from "./schema.ts";
+
+/**
+ * Hot-path statements: the few written on every ticket operation (issue, call, start, complete and
+ * their transitions, events and audit lines). Building and compiling a Kysely query costs more CPU than
+ * SQLite takes to run it (`node --cpu-prof` under `npm run bench`: Kysely's builders and compiler were
+ * a fifth of the server's time), so these are written once as plain, portable SQL with `?` placeholders,
+ * rewritten to `$1, $2, …` for PostgreSQL once, and executed without a builder:
+ * - inside a SQLite batch (see batching-writer.ts), straight on the writer's connection through a cached
+ *   prepared statement, synchronously;
+ * - anywhere else (PostgreSQL, SQLite reads outside a write), through Kysely's executor as a compiled
+ *   query, so connection handling, transactions and locking stay Kysely's.
+ * Everything else keeps using Kysely's query builder.
+ */
+export class Sql {
+  readonly postgres: string;
+  constructor(readonly sqlite: string) {
+    let n = 0;
+    this.postgres = sqlite.replace(/\?/g, () => `$${++n}`);
+  }
+}
+
+export function sql(text: string): Sql {
+  // Odd pieces between single quotes are string literals, where a ? would be taken for a parameter.
+  if (text.split("'").some((piece, i) => i % 2 === 1 && piece.includes("?")))
+    throw new Error(`a ? inside a string literal would be taken for a parameter: ${text}`);
+  return new Sql(text);
+}
+
+/** The SQLite connection under a batch's transaction, registered by the batching writer for its duration. */
+const batchConnections = new WeakMap<object, BetterSqlite3.Database>();
+const prepared = new WeakMap<BetterSqlite3.Database, Map<Sql, BetterSqlite3.Statement>>();
+
+export function bindBatchConnection(tx: Kysely<Database>, connection: BetterSqlite3.Database): void {
+  batchConnections.set(tx, connection);
+}
+
+export function unbindBatchConnection(tx: Kysely<Database>): void {
+  batchConnections.delete(tx);
+}
+
+function statementOn(connection: BetterSqlite3.Database, statement: Sql): BetterSqlite3.Statement {
+  let cache = prepared.get(connection);
+  if (!cache) {
+    cache = new Map();
+    prepared.set(connection, cache);
+  }
+  let s = cache.get(statement);
+  if (!s) {
+    s = connection.prepare(statement.sqlite);
+    cache.set(statement, s);
+  }
+  return s;
+}
+
+function isPostgres(db: Kysely<Database>): boolean {
+  // getExecutor is marked internal in Kysely 0.28 but is how a Kysely instance exposes its dialect adapter.
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+function compiled(db: Kysely<Database>, statement: Sql, params: readonly unknown[]): CompiledQuery {
+  return CompiledQuery.raw(isPostgres(db) ? statement.postgres : statement.sqlite, params as unknown[]);
+}
+
+/** Rows of a statement that returns rows (SELECT, or a write with RETURNING). */
+export async function queryRows<R>(db: Kysely<Database>, statement: Sql, params: readonly unknown[]): Promise<R[]> {
+  const connection = batchConnections.get(db);
+  if (connection) return statementOn(connection, statement).all(...params) as R[];
+  const result = await db.executeQuery<R>(compiled(db, statement, params));
+  return result.rows as R[];
+}
+
+export async function queryRow<R>(
+  db: Kysely<Database>,
+  statement: Sql,
+  params: readonly unknown[],
+): Promise<R | undefined> {
+  const connection = batchConnections.get(db);
+  if (connection) return statementOn(connection, statement).get(...params) as R | undefined;
+  const result = await db.executeQuery<R>(compiled(db, statement, params));
+  return result.rows[0];
+}
+
+/** Runs a statement that returns no rows; answers how many rows it changed. */
+export async function execute(db: Kysely<Database>, statement: Sql, params: readonly unknown[]): Promise<number> {
+  const connection = batchConnections.get(db);
+  if (connection) return statementOn(connection, statement).run(...params).changes;
+  const result = await db.executeQuery(compiled(db, statement, params));
+  return Number(result.numAffectedRows ?? 0n);
+}
