@@ -21,17 +21,30 @@ type Outcome = { ok: true; value: unknown; after: Array<() => void> } | { ok: fa
  * Group commit. A durable commit waits for the disk, and that wait is the cost of every write; so writes
  * that arrive together share one commit. Requests queue up while a batch runs; the next batch takes them
  * all into one transaction, each inside its own savepoint so that a write that fails rolls back alone, and
- * every caller is answered only after that single COMMIT. Nothing is acknowledged before it is durable, and
- * callbacks registered with afterCommit (publishing events) run only for writes that committed.
+ * every caller is answered only after that single COMMIT is on disk (`flush`, see sqlite-store.ts). Nothing
+ * is acknowledged before it is durable, and callbacks registered with afterCommit (publishing events) run
+ * only for writes that committed, in commit order.
+ *
+ * The wait for the disk does not hold the writer: while one batch's flush runs on libuv's thread pool, the
+ * next batch already executes and commits. Batches are answered strictly in order, each after its own flush.
  */
 /** Upper bound on writes that share one commit, so that one batch cannot hold the writer for long. */
 const MAX_BATCH = 512;
 
-export function createBatchingWriter(db: Kysely<Database>, connection: BetterSqlite3.Database) {
+export function createBatchingWriter(
+  db: Kysely<Database>,
+  connection: BetterSqlite3.Database,
+  /** Makes everything committed so far durable; resolves when it is on disk. */
+  flush: () => Promise<void>,
+) {
   const maxBatch = MAX_BATCH;
   let queue: PendingWrite[] = [];
   let running = false;
   let scheduled = false;
+  /** The answers of committed batches, in order: each waits for the one before and for its own flush. */
+  let answered: Promise<void> = Promise.resolve();
+  /** Set when a flush failed: the disk may have lost acknowledged-looking data, so no write is taken any more. */
+  let failed: unknown;
 
   async function runJob(tx: Tx, job: PendingWrite): Promise<Outcome> {
     const after: Array<() => void> = [];
@@ -61,9 +74,28 @@ export function createBatchingWriter(db: Kysely<Database>, connection: BetterSql
       });
     } catch (commitError) {
       // The commit itself failed (disk full, lost connection): nothing of the batch is durable.
-      for (const job of batch) job.reject(commitError);
+      answered = answered.then(() => {
+        for (const job of batch) job.reject(commitError);
+      });
       return;
     }
+    const flushed = flush();
+    // Never rejects: a failed flush is turned into rejected writes here.
+    answered = Promise.all([answered, flushed]).then(
+      () => {
+        // A later flush that succeeds does not bring back what an earlier failed one lost.
+        if (failed === undefined) answer(batch, outcomes);
+        else for (const job of batch) job.reject(failed);
+      },
+      (flushError: unknown) => {
+        // Like PostgreSQL after a failed fsync, trust nothing more: these writes and every later one fail.
+        failed ??= flushError;
+        for (const job of batch) job.reject(flushError);
+      },
+    );
+  }
+
+  function answer(batch: readonly PendingWrite[], outcomes: readonly Outcome[]): void {
     for (const [i, job] of batch.entries()) {
       const outcome = outcomes[i];
       if (!outcome) job.reject(new Error("write lost its outcome"));
@@ -93,6 +125,12 @@ export function createBatchingWriter(db: Kysely<Database>, connection: BetterSql
   return {
     write<T>(fn: WriteFn<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
+        if (failed !== undefined) {
+          reject(
+            new Error("the database could not make earlier writes durable; restart the server", { cause: failed }),
+          );
+          return;
+        }
         queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
         if (running || scheduled) return;
         scheduled = true;
@@ -104,6 +142,7 @@ export function createBatchingWriter(db: Kysely<Database>, connection: BetterSql
     },
     async idle(): Promise<void> {
       while (running || scheduled || queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+      await answered;
     },
   };
 }

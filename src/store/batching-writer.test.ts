@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { createBatchingWriter } from "./batching-writer.ts";
+import type { Database } from "./schema.ts";
+import { execute, queryRow, sql } from "./sql.ts";
+
+const INSERT = sql("INSERT INTO items (name) VALUES (?)");
+const COUNT = sql("SELECT count(*) AS n FROM items");
+
+/** A flush the test completes (or fails) by hand, to see what the writer does before and after. */
+function manualFlush() {
+  const pending: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  return {
+    flush: () => new Promise<void>((resolve, reject) => pending.push({ resolve, reject })),
+    pending,
+  };
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function setup(flush: () => Promise<void>) {
+  const dir = mkdtempSync(join(tmpdir(), "datang-writer-"));
+  dirs.push(dir);
+  const connection = new SQLite(join(dir, "t.db"));
+  connection.pragma("journal_mode = WAL");
+  connection.exec("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const writer = createBatchingWriter(db, connection, flush);
+  const count = async () => Number((await queryRow<{ n: number }>(db, COUNT, []))?.n);
+  return { db, writer, count };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 20));
+
+describe("batching writer", () => {
+  it("answers a write and publishes its after-commit work only once its batch's flush has completed", async () => {
+    const manual = manualFlush();
+    const { writer, count } = setup(manual.flush);
+    const published: string[] = [];
+    let answered = 0;
+    const writes = ["a", "b", "c"].map((name) =>
+      writer
+        .write(async (tx, afterCommit) => {
+          await execute(tx, INSERT, [name]);
+          afterCommit(() => published.push(name));
+          return name;
+        })
+        .then((v) => {
+          answered++;
+          return v;
+        }),
+    );
+    await tick();
+    expect(manual.pending).toHaveLength(1); // one commit for the three writes
+    expect(await count()).toBe(3); // committed…
+    expect(answered).toBe(0); // …but nobody is told before it is on disk
+    expect(published).toEqual([]);
+    manual.pending[0]?.resolve();
+    expect(await Promise.all(writes)).toEqual(["a", "b", "c"]);
+    expect(published).toEqual(["a", "b", "c"]);
+  });
+
+  it("answers batches in commit order even when a later flush completes first", async () => {
+    const manual = manualFlush();
+    const { writer } = setup(manual.flush);
+    const order: string[] = [];
+    const first = writer.write(async (tx) => execute(tx, INSERT, ["first"])).then(() => order.push("first"));
+    await tick();
+    const second = writer.write(async (tx) => execute(tx, INSERT, ["second"])).then(() => order.push("second"));
+    await tick();
+    expect(manual.pending).toHaveLength(2); // the second batch ran while the first one's flush was pending
+    manual.pending[1]?.resolve();
+    await tick();
+    expect(order).toEqual([]);
+    manual.pending[0]?.resolve();
+    await Promise.all([first, second]);
+    expect(order).toEqual(["first", "second"]);
+  });
+
+  it("rolls back a failing write alone; the others of its batch commit", async () => {
+    const { writer, count } = setup(async () => {});
+    const results = await Promise.allSettled([
+      writer.write(async (tx) => execute(tx, INSERT, ["x"])),
+      writer.write(async (tx) => {
+        await execute(tx, INSERT, ["y"]);
+        await execute(tx, INSERT, ["x"]); // unique violation: y must go too
+      }),
+      writer.write(async (tx) => execute(tx, INSERT, ["z"])),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(await count()).toBe(2);
+  });
+
+  it("after a failed flush fails that batch and refuses every later write", async () => {
+    const manual = manualFlush();
+    const { writer } = setup(manual.flush);
+    const lost = writer.write(async (tx) => execute(tx, INSERT, ["lost"]));
+    await tick();
+    const next = writer.write(async (tx) => execute(tx, INSERT, ["next"]));
+    await tick();
+    manual.pending[1]?.resolve(); // the later flush succeeding does not save the earlier batch
+    manual.pending[0]?.reject(new Error("EIO"));
+    await expect(lost).rejects.toThrow("EIO");
+    await expect(next).rejects.toThrow("EIO");
+    await expect(writer.write(async (tx) => execute(tx, INSERT, ["later"]))).rejects.toThrow(/durable/);
+  });
+});
