@@ -1,8 +1,7 @@
 import type { EpochMs } from "../domain/ids.ts";
 import type { BranchEvent, BranchEventType, EventCounter, EventTicket } from "../realtime/branch-event.ts";
 import { insertAudit } from "../store/audit.ts";
-import { nextEventSeq } from "../store/branches.ts";
-import { insertEvent } from "../store/events.ts";
+import { appendEvent } from "../store/events.ts";
 import type { AfterCommit, Tx } from "../store/store.ts";
 import type { Actor } from "./actor.ts";
 import type { AppContext } from "./context.ts";
@@ -21,10 +20,12 @@ export async function emitEvent(
   now: EpochMs,
   body: { ticket?: EventTicket; counter?: EventCounter },
 ): Promise<BranchEvent> {
-  const seq = await nextEventSeq(tx, branchId);
-  const event: BranchEvent = { seq, type, at: new Date(now).toISOString(), branchId, ...body };
-  await insertEvent(tx, event, now);
-  await ctx.fanout.inTransaction(tx, event);
+  const event = await appendEvent(
+    tx,
+    { type, at: new Date(now).toISOString(), branchId, ...body },
+    now,
+    ctx.fanout.notice,
+  );
   afterCommit(() => ctx.bus.publish(event));
   return event;
 }

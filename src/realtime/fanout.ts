@@ -1,18 +1,20 @@
-import { sql } from "kysely";
 import type pg from "pg";
-import type { Tx } from "../store/store.ts";
+import type { EventNotice } from "../store/events.ts";
 import type { BranchEvent } from "./branch-event.ts";
 import type { EventBus } from "./event-bus.ts";
 
 /** Carries events to the other app instances. Single-instance SQLite needs none of it. */
 export interface Fanout {
-  /** Called inside the writing transaction: delivery happens if and when it commits. */
-  inTransaction(tx: Tx, event: BranchEvent): Promise<void>;
+  /**
+   * Set when events go to other instances: the writing transaction then NOTIFYs them (see appendEvent),
+   * so delivery happens if and when it commits, in commit order.
+   */
+  readonly notice: EventNotice | undefined;
   close(): Promise<void>;
 }
 
 export const noFanout: Fanout = {
-  async inTransaction() {},
+  notice: undefined,
   async close() {},
 };
 
@@ -85,10 +87,7 @@ export async function createPgFanout(
   await connect();
 
   return {
-    async inTransaction(tx, event) {
-      const payload = JSON.stringify({ origin, event } satisfies Notice);
-      await sql`SELECT pg_notify(${NOTIFY_CHANNEL}, ${payload})`.execute(tx);
-    },
+    notice: { channel: NOTIFY_CHANNEL, origin },
     async close() {
       closed = true;
       if (client) {

@@ -16,17 +16,22 @@ import type { Database } from "./schema.ts";
  */
 export class Sql {
   readonly postgres: string;
-  constructor(readonly sqlite: string) {
+  constructor(
+    readonly sqlite: string,
+    postgres: string = sqlite,
+  ) {
     let n = 0;
-    this.postgres = sqlite.replace(/\?/g, () => `$${++n}`);
+    this.postgres = postgres.replace(/\?/g, () => `$${++n}`);
   }
 }
 
-export function sql(text: string): Sql {
+/** A statement for both databases; `postgres` when PostgreSQL needs other words (same parameters, same order). */
+export function sql(text: string, postgres?: string): Sql {
   // Odd pieces between single quotes are string literals, where a ? would be taken for a parameter.
-  if (text.split("'").some((piece, i) => i % 2 === 1 && piece.includes("?")))
-    throw new Error(`a ? inside a string literal would be taken for a parameter: ${text}`);
-  return new Sql(text);
+  for (const t of [text, postgres ?? ""])
+    if (t.split("'").some((piece, i) => i % 2 === 1 && piece.includes("?")))
+      throw new Error(`a ? inside a string literal would be taken for a parameter: ${t}`);
+  return new Sql(text, postgres);
 }
 
 /** The SQLite connection under a batch's transaction, registered by the batching writer for its duration. */
@@ -55,7 +60,7 @@ function statementOn(connection: BetterSqlite3.Database, statement: Sql): Better
   return s;
 }
 
-function isPostgres(db: Kysely<Database>): boolean {
+export function isPostgres(db: Kysely<Database>): boolean {
   // getExecutor is marked internal in Kysely 0.28 but is how a Kysely instance exposes its dialect adapter.
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }

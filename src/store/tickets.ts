@@ -49,9 +49,17 @@ const NEXT_QUEUE_SEQ = sql(
 const INSERT_TICKET = sql(
   `INSERT INTO tickets (${TICKET_COLUMNS.join(", ")}) VALUES (${TICKET_COLUMNS.map(() => "?").join(", ")})`,
 );
-const CLAIM_WAITING = sql(
+const CLAIM_SET =
   "UPDATE tickets SET version = version + 1, status = 'called', counter_id = ?, served_by = ?, called_at = ?, " +
-    "updated_at = ?, recall_count = 0 WHERE id = ? AND status = 'waiting'",
+  "updated_at = ?, recall_count = 0 ";
+/**
+ * In PostgreSQL a ticket another counter is claiming right now (row locked, not yet committed) is skipped
+ * instead of waited for: the counter moves on to its next candidate at once rather than queueing behind
+ * the other transaction only to find the ticket gone.
+ */
+const CLAIM_WAITING = sql(
+  `${CLAIM_SET}WHERE id = ? AND status = 'waiting'`,
+  `${CLAIM_SET}WHERE id = (SELECT id FROM tickets WHERE id = ? AND status = 'waiting' FOR UPDATE SKIP LOCKED)`,
 );
 const INSERT_TRANSITION = sql(
   "INSERT INTO ticket_transitions (ticket_id, branch_id, action, from_status, to_status, at, actor_type, actor_id, data) " +
