@@ -22,7 +22,18 @@ export class Sql {
   ) {
     let n = 0;
     this.postgres = postgres.replace(/\?/g, () => `$${++n}`);
+    if (!preparedNames.has(this.postgres)) preparedNames.set(this.postgres, `datang_${preparedNames.size + 1}`);
   }
+}
+
+/**
+ * PostgreSQL text of every hot-path statement → the name it is prepared under on each connection, so that
+ * PostgreSQL parses and plans it once per connection instead of on every execution (see postgres-store.ts).
+ */
+const preparedNames = new Map<string, string>();
+
+export function preparedNameOf(postgresText: string): string | undefined {
+  return preparedNames.get(postgresText);
 }
 
 /** A statement for both databases; `postgres` when PostgreSQL needs other words (same parameters, same order). */
