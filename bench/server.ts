@@ -5,7 +5,7 @@
  * with the server's RSS. Every child process and the throwaway PostgreSQL cluster are stopped at the end,
  * also on error.
  */
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -97,6 +97,23 @@ async function measureDb(kind: string, location: () => Promise<string>, bare: Ba
   }
 }
 
+/**
+ * The durable ceiling without HTTP (bench/in-process.ts): the issue-ticket use case called directly by as many
+ * callers as the load has connections, on SQLite, for as long. Shows how much of the server's rate the
+ * database path itself allows, whatever HTTP costs.
+ */
+function measureInProcess(path: string): { rps: number } {
+  log(`in-process issue-ticket: ${CONNECTIONS} callers for ${DURATION_S} s`);
+  const out = execFileSync(
+    process.execPath,
+    ["--import", "tsx", join(import.meta.dirname, "in-process.ts"), path, String(DURATION_S), String(CONNECTIONS)],
+    { encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const figures = JSON.parse(out.trim().split("\n").pop() ?? "{}") as { rps: number };
+  log(`in-process issue-ticket: ${figures.rps} issued/s`);
+  return { rps: figures.rps };
+}
+
 async function measureBare(): Promise<Bare> {
   const server = await startNode(join(import.meta.dirname, "lib/bare-server.ts"), ["0"], /listening \d+/);
   try {
@@ -124,6 +141,8 @@ async function main(): Promise<void> {
     const sqlite = ONLY.has("sqlite")
       ? await measureDb("SQLite", async () => join(dir, `sqlite-${++n}`, "datang.db"), bareFirst)
       : undefined;
+
+    const inProcess = ONLY.has("sqlite") ? measureInProcess(join(dir, "in-process", "datang.db")) : undefined;
 
     let postgres: DbFigures | { skipped: string } | undefined;
     if (ONLY.has("postgres")) {
@@ -180,6 +199,7 @@ async function main(): Promise<void> {
       durationS: DURATION_S,
       bare,
       sqlite,
+      sqliteInProcessIssue: inProcess && { rps: inProcess.rps, ratio: round(inProcess.rps / bare.rps, 3) },
       postgres,
       sse,
       targets,
