@@ -55,7 +55,13 @@ export async function loadBranchSetup(
   return { branch, services, counters, learned };
 }
 
-function cachedSetup(db: Kysely<Database>, lines: LineCache, branchId: string, now: EpochMs) {
+/** The branch's setup from the line cache: at most a second old, and dropped on any change of its configuration. */
+export function cachedSetup(
+  db: Kysely<Database>,
+  lines: LineCache,
+  branchId: string,
+  now: EpochMs,
+): Promise<BranchSetup | undefined> {
   return lines.setup(branchId, () => loadBranchSetup(db, branchId, now));
 }
 
