@@ -2,7 +2,7 @@ import type { BranchId } from "../../domain/ids.ts";
 import { checkTransition, type TicketAction } from "../../domain/ticket.ts";
 import type { BranchEventType } from "../../realtime/branch-event.ts";
 import { type Branch, findBranch } from "../../store/branches.ts";
-import { findCounter, releaseCurrentTicket } from "../../store/counters.ts";
+import { type Counter, findCounter, releaseCurrentTicket } from "../../store/counters.ts";
 import type { Tx } from "../../store/store.ts";
 import {
   findTicketRow,
@@ -19,6 +19,9 @@ import { conflict, forbidden, notFound, TICKET_ACTION_ZH, TICKET_STATUS_ZH } fro
 import { audit, emitEvent } from "../record.ts";
 import { eventTicket, type TicketView, ticketView } from "../views.ts";
 
+/** Reads a counter once per action: the check of who may act and the event both need the ticket's counter. */
+export type CounterLoader = (counterId: string) => Promise<Counter | undefined>;
+
 export interface ActionEnv {
   readonly tx: Tx;
   readonly now: number;
@@ -33,19 +36,24 @@ export interface ActionSpec {
   /** Recorded with the transition and the audit line. */
   readonly details?: unknown;
   /** Replaces the usual check (lobby manager, or the teller at the ticket's counter). */
-  readonly authorize?: (tx: Tx, actor: Actor, ticket: Ticket) => Promise<void>;
+  readonly authorize?: (tx: Tx, actor: Actor, ticket: Ticket, counterById: CounterLoader) => Promise<void>;
 }
 
 /**
  * Whether the actor may act on this ticket: the lobby manager (and above) of its branch, or the teller
  * signed in at the counter that holds it. Everyone else in the branch may only look.
  */
-export async function requireTicketActor(tx: Tx, actor: Actor, ticket: Ticket): Promise<void> {
+export async function requireTicketActor(
+  tx: Tx,
+  actor: Actor,
+  ticket: Ticket,
+  counterById: CounterLoader = (id) => findCounter(tx, id),
+): Promise<void> {
   requireBranchAccess(actor, ticket.branchId as BranchId, BRANCH_READERS);
   if (actor.type !== "user") throw forbidden();
   if (actor.roles.some((r) => TRIAGE_ROLES.includes(r))) return;
   if (actor.roles.includes("teller") && ticket.counterId) {
-    const counter = await findCounter(tx, ticket.counterId);
+    const counter = await counterById(ticket.counterId);
     if (counter?.signedInUserId === actor.id) return;
   }
   throw forbidden(
@@ -76,7 +84,16 @@ export async function applyTicketAction(
     const stored = await findTicketRow(tx, ticketId);
     if (!stored) throw notFound("Ticket", ticketId);
     const ticket = toTicket(stored);
-    await (spec.authorize ?? requireTicketActor)(tx, actor, ticket);
+    const counters = new Map<string, Promise<Counter | undefined>>();
+    const counterById: CounterLoader = (id) => {
+      let counter = counters.get(id);
+      if (!counter) {
+        counter = findCounter(tx, id);
+        counters.set(id, counter);
+      }
+      return counter;
+    };
+    await (spec.authorize ?? requireTicketActor)(tx, actor, ticket, counterById);
     const check = checkTransition(ticket.status, spec.action);
     if (!check.ok)
       throw conflict(
@@ -105,7 +122,8 @@ export async function applyTicketAction(
     const stillAtCounter = check.to === "called" || check.to === "serving";
     if (ticket.counterId && !stillAtCounter) await releaseCurrentTicket(tx, ticket.counterId, ticket.id);
     const updated = toTicket({ ...stored, ...patch, version: stored.version + 1 });
-    const counter = updated.counterId ? await findCounter(tx, updated.counterId) : undefined;
+    // Its number only, which this action does not change; the check above may already have read it.
+    const counter = updated.counterId ? await counterById(updated.counterId) : undefined;
     const counterNumber = counter?.number ?? null;
     await recordTransition(tx, {
       ticketId: ticket.id,
