@@ -58,8 +58,8 @@ const CLAIM_SET =
  * the other transaction only to find the ticket gone.
  */
 const CLAIM_WAITING = sql(
-  `${CLAIM_SET}WHERE id = ? AND status = 'waiting'`,
-  `${CLAIM_SET}WHERE id = (SELECT id FROM tickets WHERE id = ? AND status = 'waiting' FOR UPDATE SKIP LOCKED)`,
+  `${CLAIM_SET}WHERE id = ? AND status = 'waiting' RETURNING *`,
+  `${CLAIM_SET}WHERE id = (SELECT id FROM tickets WHERE id = ? AND status = 'waiting' FOR UPDATE SKIP LOCKED) RETURNING *`,
 );
 const INSERT_TRANSITION = sql(
   "INSERT INTO ticket_transitions (ticket_id, branch_id, action, from_status, to_status, at, actor_type, actor_id, data) " +
@@ -218,10 +218,12 @@ export async function insertTicket(db: Kysely<Database>, row: TicketTable): Prom
 }
 
 /**
- * Moves a ticket from `waiting` to `called` only if it still waits. Two counters racing for one ticket:
- * in PostgreSQL the second UPDATE blocks on the row lock, re-reads the row after the first commits, finds
- * it no longer waiting and updates nothing; the caller then tries its next candidate. In SQLite writes
- * are serial, so the race cannot happen, and the same statement is simply a cheap guard.
+ * Moves a ticket from `waiting` to `called` only if it still waits, and answers the called ticket (or
+ * undefined). Two counters racing for one ticket: in PostgreSQL the second finds the row locked by the
+ * first and skips it (SKIP LOCKED), and the caller tries its next candidate; had it waited, it would only
+ * have found the ticket called. A ticket locked by some other change at that instant (the lobby manager
+ * moving it) is skipped the same way and offered again at the next call. In SQLite writes are serial, so
+ * the race cannot happen, and the same statement is simply a cheap guard.
  */
 export async function claimWaitingTicket(
   db: Kysely<Database>,
@@ -229,8 +231,9 @@ export async function claimWaitingTicket(
   counterId: string,
   servedBy: string,
   now: EpochMs,
-): Promise<boolean> {
-  return (await execute(db, CLAIM_WAITING, [counterId, servedBy, now, now, ticketId])) === 1;
+): Promise<Ticket | undefined> {
+  const row = await queryRow<TicketTable>(db, CLAIM_WAITING, [counterId, servedBy, now, now, ticketId]);
+  return row && toTicket(row);
 }
 
 export type TicketPatch = Partial<

@@ -4,7 +4,7 @@ import { findBranch, listServices } from "../../store/branches.ts";
 import { assignCurrentTicket, type Counter } from "../../store/counters.ts";
 import { listWaitingForDispatch } from "../../store/live-tickets.ts";
 import type { AfterCommit, Tx } from "../../store/store.ts";
-import { claimWaitingTicket, findTicket, recordTransition } from "../../store/tickets.ts";
+import { claimWaitingTicket, findTicket, recordTransition, type Ticket } from "../../store/tickets.ts";
 import type { Actor, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { COUNTER_STATE_ZH, conflict, notFound, TICKET_STATUS_ZH } from "../errors.ts";
@@ -58,9 +58,8 @@ export function callNext(ctx: AppContext, actor: Actor, counterId: string): Prom
     for (;;) {
       const choice = policy(candidates, counter, context);
       if (!choice) return null;
-      if (await claimWaitingTicket(tx, choice.id, counter.id, teller.id, now)) {
-        return finishCall(ctx, tx, afterCommit, teller, counter, choice.id, now, "call-next");
-      }
+      const called = await claimWaitingTicket(tx, choice.id, counter.id, teller.id, now);
+      if (called) return finishCall(ctx, tx, afterCommit, teller, counter, called, now, "call-next");
       candidates = candidates.filter((t) => t.id !== choice.id);
     }
   });
@@ -82,14 +81,15 @@ export function callTicket(ctx: AppContext, actor: Actor, counterId: string, tic
         `${ticket.number}号已指定由其他窗口办理。`,
       );
     }
-    if (!(await claimWaitingTicket(tx, ticket.id, counter.id, teller.id, now))) {
+    const called = await claimWaitingTicket(tx, ticket.id, counter.id, teller.id, now);
+    if (!called) {
       throw conflict(
         `Ticket ${ticket.number} is ${ticket.status}, not waiting.`,
         { status: ticket.status },
         `${ticket.number}号当前为“${TICKET_STATUS_ZH[ticket.status] ?? ticket.status}”，不在等候中。`,
       );
     }
-    return finishCall(ctx, tx, afterCommit, teller, counter, ticket.id, now, "call");
+    return finishCall(ctx, tx, afterCommit, teller, counter, called, now, "call");
   });
 }
 
@@ -99,10 +99,11 @@ async function finishCall(
   afterCommit: AfterCommit,
   teller: StaffActor,
   counter: Counter,
-  ticketId: string,
+  ticket: Ticket,
   now: number,
   how: "call-next" | "call",
 ): Promise<TicketView> {
+  const ticketId = ticket.id;
   if (!(await assignCurrentTicket(tx, counter.id, ticketId))) {
     // Another request gave this counter a ticket meanwhile: refuse; the whole transaction rolls back.
     throw conflict(
@@ -111,8 +112,6 @@ async function finishCall(
       `${counter.number}号窗口同时分到了另一张号票。`,
     );
   }
-  const ticket = await findTicket(tx, ticketId);
-  if (!ticket) throw notFound("Ticket", ticketId);
   await recordTransition(tx, {
     ticketId,
     branchId: counter.branchId,
