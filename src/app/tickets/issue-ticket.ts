@@ -17,7 +17,7 @@ import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { audit, emitEvent } from "../record.ts";
 import { eventTicket, type TicketView, ticketView } from "../views.ts";
-import { cachedSetup, newcomerStanding, ticketStanding } from "./standing.ts";
+import { newcomerStanding, ticketStanding } from "./standing.ts";
 
 const KIOSK_CLASSES: ReadonlySet<PriorityClass> = new Set(["normal", ...CARE_CLASSES]);
 
@@ -62,17 +62,6 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
   };
   // Estimated before the write, from the in-memory line: inside the single SQLite writer only writes remain.
   const estimate = await newcomerStanding(ctx.store.db, ctx.lines, candidate, now);
-  // The business type as the estimate just saw it (the same cached setup, which any configuration change drops),
-  // so that issuing reads nothing but the queue number inside the write; unknown to the cache → the database.
-  const setup = await cachedSetup(ctx.store.db, ctx.lines, input.branchId, now);
-  const cachedService = setup?.services.find((s) => s.id === input.serviceId);
-  const known = cachedService &&
-    setup && {
-      timezone: setup.branch.timezone,
-      prefix: cachedService.prefix,
-      code: cachedService.code,
-      active: cachedService.active,
-    };
   const outcome = await ctx.store.write(async (tx, afterCommit) => {
     if (input.idempotencyKey !== undefined) {
       const earlier = await findTicketByIdempotencyKey(tx, input.branchId, input.idempotencyKey);
@@ -87,7 +76,7 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
         return { replayed: true as const, ticket: earlier };
       }
     }
-    const service = known ?? (await findServiceForIssue(tx, input.branchId, input.serviceId));
+    const service = await findServiceForIssue(tx, input.branchId, input.serviceId);
     if (!service) {
       if (!(await findBranch(tx, input.branchId))) throw notFound("Branch", input.branchId);
       throw notFound("Business type", input.serviceId);

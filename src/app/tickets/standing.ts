@@ -55,13 +55,7 @@ export async function loadBranchSetup(
   return { branch, services, counters, learned };
 }
 
-/** The branch's setup from the line cache: at most a second old, and dropped on any change of its configuration. */
-export function cachedSetup(
-  db: Kysely<Database>,
-  lines: LineCache,
-  branchId: string,
-  now: EpochMs,
-): Promise<BranchSetup | undefined> {
+function cachedSetup(db: Kysely<Database>, lines: LineCache, branchId: string, now: EpochMs) {
   return lines.setup(branchId, () => loadBranchSetup(db, branchId, now));
 }
 
