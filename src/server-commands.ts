@@ -53,7 +53,14 @@ export async function runServerCommand(
     strict: true,
   });
   const location = values.db ?? process.env.DATABASE_URL ?? DEFAULT_SQLITE_PATH;
-  const store = openStore(location);
+  const store = openStore(location, {
+    onDurabilityLost(error) {
+      // What was committed but not synced may be gone from the disk: start again from what it really holds.
+      console.error("Datang: the disk failed to sync the database's log; stopping so that nothing unsynced is served.");
+      console.error(error);
+      process.exit(1);
+    },
+  });
   const applied = await migrateToLatest(store);
   if (applied.length && !values.quiet) console.log(`Migrated: ${applied.join(", ")}`);
   if (command === "migrate") {

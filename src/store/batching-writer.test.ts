@@ -25,14 +25,14 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function setup(flush: () => Promise<void>) {
+function setup(flush: () => Promise<void>, onDurabilityLost?: (error: unknown) => void) {
   const dir = mkdtempSync(join(tmpdir(), "datang-writer-"));
   dirs.push(dir);
   const connection = new SQLite(join(dir, "t.db"));
   connection.pragma("journal_mode = WAL");
   connection.exec("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-  const writer = createBatchingWriter(db, connection, flush);
+  const writer = createBatchingWriter(db, connection, flush, onDurabilityLost);
   const count = async () => Number((await queryRow<{ n: number }>(db, COUNT, []))?.n);
   return { db, writer, count };
 }
@@ -110,5 +110,22 @@ describe("batching writer", () => {
     await expect(lost).rejects.toThrow("EIO");
     await expect(next).rejects.toThrow("EIO");
     await expect(writer.write(async (tx) => execute(tx, INSERT, ["later"]))).rejects.toThrow(/durable/);
+  });
+
+  it("answers a batch whose flush succeeded even when the next batch's flush fails first, and reports the loss once", async () => {
+    const manual = manualFlush();
+    const lost: unknown[] = [];
+    const { writer } = setup(manual.flush, (error) => lost.push(error));
+    const first = writer.write(async (tx) => execute(tx, INSERT, ["first"]));
+    await tick();
+    const second = writer.write(async (tx) => execute(tx, INSERT, ["second"]));
+    await tick();
+    manual.pending[1]?.reject(new Error("EIO"));
+    await tick();
+    manual.pending[0]?.resolve();
+    await expect(first).resolves.toBe(1);
+    await expect(second).rejects.toThrow("EIO");
+    await expect(writer.write(async (tx) => execute(tx, INSERT, ["third"]))).rejects.toThrow(/durable/);
+    expect(lost).toHaveLength(1);
   });
 });

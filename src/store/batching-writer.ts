@@ -36,6 +36,8 @@ export function createBatchingWriter(
   connection: BetterSqlite3.Database,
   /** Makes everything committed so far durable; resolves when it is on disk. */
   flush: () => Promise<void>,
+  /** Told once when a flush fails (see SqliteStoreOptions). */
+  onDurabilityLost?: (error: unknown) => void,
 ) {
   const maxBatch = MAX_BATCH;
   let queue: PendingWrite[] = [];
@@ -80,19 +82,26 @@ export function createBatchingWriter(
       return;
     }
     const flushed = flush();
+    flushed.catch(() => {}); // handled in order below, not as an unhandled rejection meanwhile
+    // Strictly in commit order: this batch's outcome waits for the earlier batches' and then for its own flush.
     // Never rejects: a failed flush is turned into rejected writes here.
-    answered = Promise.all([answered, flushed]).then(
-      () => {
-        // A later flush that succeeds does not bring back what an earlier failed one lost.
-        if (failed === undefined) answer(batch, outcomes);
-        else for (const job of batch) job.reject(failed);
-      },
-      (flushError: unknown) => {
-        // Like PostgreSQL after a failed fsync, trust nothing more: these writes and every later one fail.
-        failed ??= flushError;
-        for (const job of batch) job.reject(flushError);
-      },
-    );
+    answered = answered
+      .then(() => flushed)
+      .then(
+        () => {
+          // A later flush that succeeds does not bring back what an earlier failed one lost.
+          if (failed === undefined) answer(batch, outcomes);
+          else for (const job of batch) job.reject(failed);
+        },
+        (flushError: unknown) => {
+          // Like PostgreSQL after a failed fsync, trust nothing more: these writes and every later one fail.
+          if (failed === undefined) {
+            failed = flushError;
+            onDurabilityLost?.(flushError);
+          }
+          for (const job of batch) job.reject(failed);
+        },
+      );
   }
 
   function answer(batch: readonly PendingWrite[], outcomes: readonly Outcome[]): void {
@@ -101,7 +110,14 @@ export function createBatchingWriter(
       if (!outcome) job.reject(new Error("write lost its outcome"));
       else if (!outcome.ok) job.reject(outcome.error);
       else {
-        for (const cb of outcome.after) cb();
+        for (const cb of outcome.after) {
+          try {
+            cb();
+          } catch (error) {
+            // Publishing is not the write: the write is durable and its caller is answered regardless.
+            console.error("after-commit callback failed", error);
+          }
+        }
         job.resolve(outcome.value);
       }
     }

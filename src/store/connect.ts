@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { Migrator } from "kysely";
 import { migrationProvider } from "./migrations/index.ts";
 import { createPostgresStore } from "./postgres-store.ts";
-import { createSqliteStore } from "./sqlite-store.ts";
+import { createSqliteStore, type SqliteStoreOptions } from "./sqlite-store.ts";
 import type { Store } from "./store.ts";
 
 export const DEFAULT_SQLITE_PATH = "./data/datang.db";
@@ -13,10 +13,10 @@ export function isPostgresUrl(location: string): boolean {
 }
 
 /** Opens the database named by a path (SQLite) or a postgres:// URL. */
-export function openStore(location: string): Store {
+export function openStore(location: string, options: SqliteStoreOptions = {}): Store {
   if (isPostgresUrl(location)) return createPostgresStore(location);
   if (location !== ":memory:") mkdirSync(dirname(location), { recursive: true });
-  return createSqliteStore(location);
+  return createSqliteStore(location, options);
 }
 
 /** Brings the schema up to date. Safe to run from several instances at once on PostgreSQL (Kysely takes a lock). */

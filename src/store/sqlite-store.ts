@@ -1,9 +1,19 @@
-import { closeSync, fdatasync, fstatSync, openSync, statSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import SQLite from "better-sqlite3";
 import { Kysely, type SqliteDatabase, SqliteDialect } from "kysely";
 import { createBatchingWriter } from "./batching-writer.ts";
 import type { Database } from "./schema.ts";
 import type { Store } from "./store.ts";
+import { createWalFlusher } from "./wal-flusher.ts";
+
+export interface SqliteStoreOptions {
+  /**
+   * Called once if the disk fails to sync the WAL. Writes fail from then on; what was committed but not
+   * synced may or may not be on disk, so the server should stop (see server-commands.ts) and start again from
+   * what the disk really holds, as PostgreSQL does after a failed fsync.
+   */
+  readonly onDurabilityLost?: (error: unknown) => void;
+}
 
 /**
  * SQLite in WAL mode, and no write is acknowledged before its commit is on disk, so an acknowledged write
@@ -17,7 +27,7 @@ import type { Store } from "./store.ts";
  * flush made durable stays durable. Another connection may read a commit in the moment before its flush
  * completes; nobody is told it succeeded before then.
  */
-export function createSqliteStore(path: string): Store {
+export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
   const connection = new SQLite(path);
   connection.pragma("journal_mode = WAL");
   const onDisk = path !== ":memory:" && path !== "";
@@ -26,8 +36,9 @@ export function createSqliteStore(path: string): Store {
   connection.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
 
-  const wal = onDisk ? walFlusher(`${path}-wal`) : undefined;
-  const writer = createBatchingWriter(db, connection, wal ? wal.flush : async () => {});
+  // SQLite keeps the WAL beside the real file when the path is a symbolic link.
+  const wal = onDisk ? createWalFlusher(`${realpathSync(path)}-wal`) : undefined;
+  const writer = createBatchingWriter(db, connection, wal ? wal.flush : async () => {}, options.onDurabilityLost);
   return {
     dialect: "sqlite",
     db,
@@ -36,41 +47,6 @@ export function createSqliteStore(path: string): Store {
       await writer.idle();
       await db.destroy();
       wal?.close();
-    },
-  };
-}
-
-/**
- * fdatasync of the WAL file through a descriptor of our own (a sync applies to the file, whichever
- * descriptor asks), reopened if the file was replaced. Each call covers every frame written before it.
- */
-function walFlusher(walPath: string): { flush: () => Promise<void>; close: () => void } {
-  let fd: number | undefined;
-  let inode = -1;
-  const descriptor = (): number => {
-    const current = statSync(walPath).ino;
-    if (fd === undefined || current !== inode) {
-      if (fd !== undefined) closeSync(fd);
-      fd = openSync(walPath, "r+");
-      inode = fstatSync(fd).ino;
-    }
-    return fd;
-  };
-  return {
-    flush: () =>
-      new Promise<void>((resolve, reject) => {
-        let target: number;
-        try {
-          target = descriptor();
-        } catch (error) {
-          reject(error);
-          return;
-        }
-        fdatasync(target, (error) => (error ? reject(error) : resolve()));
-      }),
-    close() {
-      if (fd !== undefined) closeSync(fd);
-      fd = undefined;
     },
   };
 }
