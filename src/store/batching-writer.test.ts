@@ -128,4 +128,23 @@ describe("batching writer", () => {
     await expect(writer.write(async (tx) => execute(tx, INSERT, ["third"]))).rejects.toThrow(/durable/);
     expect(lost).toHaveLength(1);
   });
+
+  it("durable() waits for the flush of a commit a reader can already see", async () => {
+    const manual = manualFlush();
+    const { writer, count } = setup(manual.flush);
+    await expect(writer.durable()).resolves.toBeUndefined(); // nothing committed yet
+    const write = writer.write(async (tx) => execute(tx, INSERT, ["seen"]));
+    await tick();
+    expect(await count()).toBe(1); // visible to a reader…
+    let durable = false;
+    const waiting = writer.durable().then(() => {
+      durable = true;
+    });
+    await tick();
+    expect(durable).toBe(false); // …but not yet on disk
+    manual.pending[0]?.resolve();
+    await waiting;
+    await write;
+    expect(durable).toBe(true);
+  });
 });

@@ -47,6 +47,8 @@ export function createBatchingWriter(
   let answered: Promise<void> = Promise.resolve();
   /** Set when a flush failed: the disk may have lost acknowledged-looking data, so no write is taken any more. */
   let failed: unknown;
+  /** Settles when the newest batch that reached COMMIT is durable (or failed): see `durable()`. */
+  let horizon: Promise<void> = Promise.resolve();
 
   async function runJob(tx: Tx, job: PendingWrite): Promise<Outcome> {
     const after: Array<() => void> = [];
@@ -64,6 +66,7 @@ export function createBatchingWriter(
 
   async function runBatch(batch: readonly PendingWrite[]): Promise<void> {
     const outcomes: Outcome[] = [];
+    let settle = (): void => {};
     try {
       await db.transaction().execute(async (tx) => {
         // Hot-path statements (sql.ts) run straight on the connection while this transaction holds it.
@@ -73,10 +76,15 @@ export function createBatchingWriter(
         } finally {
           unbindBatchConnection(tx);
         }
+        // Before COMMIT, while no reader can have the connection: from here on a reader may see this batch.
+        horizon = new Promise<void>((resolve) => {
+          settle = resolve;
+        });
       });
     } catch (commitError) {
       // The commit itself failed (disk full, lost connection): nothing of the batch is durable.
       answered = answered.then(() => {
+        settle();
         for (const job of batch) job.reject(commitError);
       });
       return;
@@ -89,11 +97,13 @@ export function createBatchingWriter(
       .then(() => flushed)
       .then(
         () => {
+          settle();
           // A later flush that succeeds does not bring back what an earlier failed one lost.
           if (failed === undefined) answer(batch, outcomes);
           else for (const job of batch) job.reject(failed);
         },
         (flushError: unknown) => {
+          settle();
           // Like PostgreSQL after a failed fsync, trust nothing more: these writes and every later one fail.
           if (failed === undefined) {
             failed = flushError;
@@ -155,6 +165,13 @@ export function createBatchingWriter(
           void drain();
         });
       });
+    },
+    /**
+     * Resolves once everything committed so far is durable. A read that must not pass on what a power cut
+     * could still take back (event numbers, which a later event would reuse) calls it after reading.
+     */
+    durable(): Promise<void> {
+      return horizon;
     },
     async idle(): Promise<void> {
       while (running || scheduled || queue.length > 0) await new Promise((r) => setTimeout(r, 5));

@@ -47,6 +47,7 @@ export function createPostgresStore(url: string): Store & { readonly pool: pg.Po
         }
       }
     },
+    durable: () => Promise.resolve(),
     async close() {
       await db.destroy();
     },

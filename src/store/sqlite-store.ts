@@ -24,8 +24,9 @@ export interface SqliteStoreOptions {
  * syncing them, and `flush` then fdatasyncs the WAL file on libuv's thread pool while the server goes on
  * with the next requests; the batch is answered only when that returns. SQLite still syncs the WAL before
  * each checkpoint and the database file after it, and the WAL header when the file is reused, so what a
- * flush made durable stays durable. Another connection may read a commit in the moment before its flush
- * completes; nobody is told it succeeded before then.
+ * flush made durable stays durable. A read may see a commit in the moment before its flush completes; nobody
+ * is told it succeeded before then, live events go out only after it, and the replay of missed events waits
+ * for it (`durable()`), so no client ever holds an event number a power cut could hand to another event.
  */
 export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
   const connection = new SQLite(path);
@@ -43,6 +44,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     dialect: "sqlite",
     db,
     write: writer.write,
+    durable: writer.durable,
     async close() {
       await writer.idle();
       await db.destroy();

@@ -18,5 +18,10 @@ export interface Store {
   /** For reads. Writes go through `write`. */
   readonly db: Kysely<Database>;
   write<T>(fn: WriteFn<T>): Promise<T>;
+  /**
+   * Resolves once every commit a read could have seen is durable. On SQLite a commit is visible a moment
+   * before its flush ends (see sqlite-store.ts); PostgreSQL shows only durable commits, and resolves at once.
+   */
+  durable(): Promise<void>;
   close(): Promise<void>;
 }

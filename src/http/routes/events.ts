@@ -52,9 +52,13 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, 
       sseHeaders(reply.raw);
       // Without a Last-Event-ID a client starts from now: it loads the current state from /queue.
       const since = lastSeq === Number.MAX_SAFE_INTEGER ? null : lastSeq;
-      await hub.attach(req.params.branchId, reply.raw, since ?? 0, (after) =>
-        since === null ? Promise.resolve([]) : listEventsAfter(ctx.store.db, req.params.branchId, after, MAX_REPLAY),
-      );
+      await hub.attach(req.params.branchId, reply.raw, since ?? 0, async (after) => {
+        if (since === null) return [];
+        const missed = await listEventsAfter(ctx.store.db, req.params.branchId, after, MAX_REPLAY);
+        // Hand out only event numbers a power cut cannot take back (and give to another event).
+        await ctx.store.durable();
+        return missed;
+      });
     },
   );
 
