@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer, type Server } from "../src/http/server.ts";
 import { openStore } from "../src/store/connect.ts";
@@ -131,4 +132,29 @@ describe.each(DB_KINDS)("concurrent dispatch on %s", (kind) => {
       .execute();
     expect(waitingCash).toHaveLength(2);
   });
+
+  it.runIf(kind === "postgres")(
+    "waits for tickets another transaction holds rather than telling a counter that nothing waits",
+    async () => {
+      const cookie = await t.login("teller2");
+      const counter = ids.counters.get(2) as string;
+      const post = (url: string) => t.server.app.inject({ method: "POST", url, headers: { cookie }, payload: {} });
+      expect((await post(`/api/counters/${counter}/sign-in`)).statusCode).toBe(200);
+      let answered = false;
+      let pending: ReturnType<typeof post> | undefined;
+      await t.server.ctx.store.db.transaction().execute(async (trx) => {
+        // Another transaction (a lobby manager's edit, a rival claim about to roll back) holds every waiting ticket.
+        await sql`SELECT id FROM tickets WHERE status = 'waiting' FOR UPDATE`.execute(trx);
+        pending = post(`/api/counters/${counter}/call-next`).then((res) => {
+          answered = true;
+          return res;
+        });
+        await new Promise((r) => setTimeout(r, 300));
+        expect(answered).toBe(false); // passed over at first, then waited for
+      });
+      const res = await (pending as ReturnType<typeof post>);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().ticket.counterNumber).toBe(2);
+    },
+  );
 });

@@ -2,11 +2,42 @@ import type { Kysely } from "kysely";
 import type { BranchId, ServiceId } from "../domain/ids.ts";
 import { parseJson } from "./json.ts";
 import type { BranchTable, Database, ServiceTable } from "./schema.ts";
-import { queryRow, queryRows, sql } from "./sql.ts";
+import { allColumns, queryRow, queryRows, sql } from "./sql.ts";
 
 // Hot-path statements (see sql.ts): read on every ticket operation.
-const FIND_BRANCH = sql("SELECT * FROM branches WHERE id = ?");
-const LIST_SERVICES = sql("SELECT * FROM services WHERE branch_id = ? ORDER BY sort_order, code");
+const BRANCH = allColumns<BranchTable>()([
+  "id",
+  "code",
+  "name_zh",
+  "name_en",
+  "timezone",
+  "opening_hours",
+  "target_wait_minutes",
+  "alarm_wait_minutes",
+  "max_recalls",
+  "dispatch_policy",
+  "event_seq",
+  "created_at",
+]);
+const SERVICE = allColumns<ServiceTable>()([
+  "id",
+  "branch_id",
+  "code",
+  "name_zh",
+  "name_en",
+  "description_zh",
+  "description_en",
+  "category",
+  "expected_minutes",
+  "prefix",
+  "needs_review",
+  "required_documents",
+  "sort_order",
+  "active",
+  "created_at",
+]);
+const FIND_BRANCH = sql(`SELECT ${BRANCH} FROM branches WHERE id = ?`);
+const LIST_SERVICES = sql(`SELECT ${SERVICE} FROM services WHERE branch_id = ? ORDER BY sort_order, code`);
 const NEXT_EVENT_SEQ = sql("UPDATE branches SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq");
 const FIND_SERVICE_FOR_ISSUE = sql(
   "SELECT branches.timezone, services.prefix, services.code, services.active FROM services " +

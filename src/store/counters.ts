@@ -3,10 +3,25 @@ import type { CounterKind, CounterState, DispatchCounter, Skill } from "../domai
 import type { BranchId, CounterId, TicketId, UserId } from "../domain/ids.ts";
 import { parseJson } from "./json.ts";
 import type { CounterTable, Database } from "./schema.ts";
-import { execute, queryRow, sql } from "./sql.ts";
+import { allColumns, execute, queryRow, sql } from "./sql.ts";
 
 // Hot-path statements (see sql.ts): every call, start and completion reads or updates its counter.
-const FIND_COUNTER = sql("SELECT * FROM counters WHERE id = ?");
+const COUNTER = allColumns<CounterTable>()([
+  "id",
+  "branch_id",
+  "number",
+  "name",
+  "kind",
+  "state",
+  "skills",
+  "dispatch_policy",
+  "signed_in_user_id",
+  "current_ticket_id",
+  "last_ticket_id",
+  "pause_reason",
+  "created_at",
+]);
+const FIND_COUNTER = sql(`SELECT ${COUNTER} FROM counters WHERE id = ?`);
 const ASSIGN_CURRENT = sql("UPDATE counters SET current_ticket_id = ? WHERE id = ? AND current_ticket_id IS NULL");
 const RELEASE_CURRENT = sql(
   "UPDATE counters SET current_ticket_id = NULL, last_ticket_id = ? WHERE id = ? AND current_ticket_id = ?",

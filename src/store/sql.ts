@@ -45,6 +45,17 @@ export function sql(text: string, postgres?: string): Sql {
   return new Sql(text, postgres);
 }
 
+/**
+ * Every column of a table, by name, for hot statements: a prepared statement on PostgreSQL must not
+ * `SELECT *`, or a column that a later migration adds (another instance upgraded first) changes its result,
+ * and it fails on every connection until a restart. Does not compile while the list misses a column.
+ */
+export function allColumns<T>() {
+  return <const C extends ReadonlyArray<keyof T & string>>(
+    list: C & (Exclude<keyof T, C[number]> extends never ? unknown : { missing: Exclude<keyof T, C[number]> }),
+  ): string => list.join(", ");
+}
+
 /** The SQLite connection under a batch's transaction, registered by the batching writer for its duration. */
 const batchConnections = new WeakMap<object, BetterSqlite3.Database>();
 const prepared = new WeakMap<BetterSqlite3.Database, Map<Sql, BetterSqlite3.Statement>>();

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { BranchId, CounterId, EpochMs, ServiceId, TicketId } from "../domain/ids.ts";
 import type { PriorityClass, Rating, TicketStatus, WaitingTicket } from "../domain/ticket.ts";
 import type { Database, TicketTable } from "./schema.ts";
-import { execute, queryRow, type Sql, sql } from "./sql.ts";
+import { allColumns, execute, queryRow, type Sql, sql } from "./sql.ts";
 
 /** Every column of a ticket, in the order of the hot-path INSERT (the type check keeps it complete). */
 const TICKET_COLUMNS = [
@@ -35,13 +35,10 @@ const TICKET_COLUMNS = [
   "version",
   "updated_at",
 ] as const satisfies ReadonlyArray<keyof TicketTable>;
-// Fails to compile when TicketTable gains a column the list above lacks.
-const _allTicketColumns: Exclude<keyof TicketTable, (typeof TICKET_COLUMNS)[number]> extends never ? true : never =
-  true;
-void _allTicketColumns;
+const TICKET = allColumns<TicketTable>()(TICKET_COLUMNS);
 
-const FIND_TICKET = sql("SELECT * FROM tickets WHERE id = ?");
-const FIND_BY_IDEMPOTENCY_KEY = sql("SELECT * FROM tickets WHERE branch_id = ? AND idempotency_key = ?");
+const FIND_TICKET = sql(`SELECT ${TICKET} FROM tickets WHERE id = ?`);
+const FIND_BY_IDEMPOTENCY_KEY = sql(`SELECT ${TICKET} FROM tickets WHERE branch_id = ? AND idempotency_key = ?`);
 const NEXT_QUEUE_SEQ = sql(
   "INSERT INTO queue_days (branch_id, prefix, day, last_seq) VALUES (?, ?, ?, 1) " +
     "ON CONFLICT (branch_id, prefix, day) DO UPDATE SET last_seq = queue_days.last_seq + 1 RETURNING last_seq",
@@ -58,9 +55,11 @@ const CLAIM_SET =
  * the other transaction only to find the ticket gone.
  */
 const CLAIM_WAITING = sql(
-  `${CLAIM_SET}WHERE id = ? AND status = 'waiting' RETURNING *`,
-  `${CLAIM_SET}WHERE id = (SELECT id FROM tickets WHERE id = ? AND status = 'waiting' FOR UPDATE SKIP LOCKED) RETURNING *`,
+  `${CLAIM_SET}WHERE id = ? AND status = 'waiting' RETURNING ${TICKET}`,
+  `${CLAIM_SET}WHERE id = (SELECT id FROM tickets WHERE id = ? AND status = 'waiting' FOR NO KEY UPDATE SKIP LOCKED) RETURNING ${TICKET}`,
 );
+/** The same claim, waiting for a transaction that holds the ticket (PostgreSQL) instead of passing it over. */
+const CLAIM_WAITING_OR_WAIT = sql(`${CLAIM_SET}WHERE id = ? AND status = 'waiting' RETURNING ${TICKET}`);
 const INSERT_TRANSITION = sql(
   "INSERT INTO ticket_transitions (ticket_id, branch_id, action, from_status, to_status, at, actor_type, actor_id, data) " +
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -219,11 +218,11 @@ export async function insertTicket(db: Kysely<Database>, row: TicketTable): Prom
 
 /**
  * Moves a ticket from `waiting` to `called` only if it still waits, and answers the called ticket (or
- * undefined). Two counters racing for one ticket: in PostgreSQL the second finds the row locked by the
- * first and skips it (SKIP LOCKED), and the caller tries its next candidate; had it waited, it would only
- * have found the ticket called. A ticket locked by some other change at that instant (the lobby manager
- * moving it) is skipped the same way and offered again at the next call. In SQLite writes are serial, so
- * the race cannot happen, and the same statement is simply a cheap guard.
+ * undefined). Two counters racing for one ticket: in PostgreSQL, with `skip`, the second finds the row locked
+ * by the first and passes it over at once (SKIP LOCKED), and the caller tries its next candidate; had it
+ * waited, it would most likely only have found the ticket called. With `wait` it waits for that transaction
+ * and then claims the ticket only if it still waits (call-next's last resort, and calling one named ticket).
+ * In SQLite writes are serial, so the race cannot happen, and either is simply a cheap guard.
  */
 export async function claimWaitingTicket(
   db: Kysely<Database>,
@@ -231,8 +230,10 @@ export async function claimWaitingTicket(
   counterId: string,
   servedBy: string,
   now: EpochMs,
+  ifLocked: "skip" | "wait" = "skip",
 ): Promise<Ticket | undefined> {
-  const row = await queryRow<TicketTable>(db, CLAIM_WAITING, [counterId, servedBy, now, now, ticketId]);
+  const statement = ifLocked === "skip" ? CLAIM_WAITING : CLAIM_WAITING_OR_WAIT;
+  const row = await queryRow<TicketTable>(db, statement, [counterId, servedBy, now, now, ticketId]);
   return row && toTicket(row);
 }
 

@@ -54,14 +54,22 @@ export function callNext(ctx: AppContext, actor: Actor, counterId: string): Prom
       alarmWaitMinutes: branch.alarmWaitMinutes,
       expectedMinutes: new Map(services.map((s) => [s.id, s.expectedMinutes])),
     };
+    // First pass: tickets another transaction holds this instant are passed over (on PostgreSQL); last resort:
+    // wait for those, in the policy's order again, so that a counter is told "nothing" only when nothing waits.
     let candidates: WaitingTicket[] = await listWaitingForDispatch(tx, branch.id);
-    for (;;) {
-      const choice = policy(candidates, counter, context);
-      if (!choice) return null;
-      const called = await claimWaitingTicket(tx, choice.id, counter.id, teller.id, now);
-      if (called) return finishCall(ctx, tx, afterCommit, teller, counter, called, now, "call-next");
-      candidates = candidates.filter((t) => t.id !== choice.id);
+    const passedOver: WaitingTicket[] = [];
+    for (const ifLocked of ["skip", "wait"] as const) {
+      for (;;) {
+        const choice = policy(candidates, counter, context);
+        if (!choice) break;
+        const called = await claimWaitingTicket(tx, choice.id, counter.id, teller.id, now, ifLocked);
+        if (called) return finishCall(ctx, tx, afterCommit, teller, counter, called, now, "call-next");
+        candidates = candidates.filter((t) => t.id !== choice.id);
+        passedOver.push(choice);
+      }
+      candidates = passedOver.splice(0);
     }
+    return null;
   });
 }
 
@@ -81,7 +89,7 @@ export function callTicket(ctx: AppContext, actor: Actor, counterId: string, tic
         `${ticket.number}号已指定由其他窗口办理。`,
       );
     }
-    const called = await claimWaitingTicket(tx, ticket.id, counter.id, teller.id, now);
+    const called = await claimWaitingTicket(tx, ticket.id, counter.id, teller.id, now, "wait");
     if (!called) {
       throw conflict(
         `Ticket ${ticket.number} is ${ticket.status}, not waiting.`,
