@@ -99,18 +99,27 @@ async function measureDb(kind: string, location: () => Promise<string>, bare: Ba
 
 /**
  * The durable ceiling without HTTP (bench/in-process.ts): the issue-ticket use case called directly by as many
- * callers as the load has connections, on SQLite, for as long. Shows how much of the server's rate the
- * database path itself allows, whatever HTTP costs.
+ * callers as the load has connections, for as long. Shows how much of the server's rate the database path
+ * itself allows, whatever HTTP costs; with several branches, how far one process gets across branches.
  */
-function measureInProcess(path: string): { rps: number } {
-  log(`in-process issue-ticket: ${CONNECTIONS} callers for ${DURATION_S} s`);
+function measureInProcess(location: string, branches = 1): { rps: number } {
+  const what = `in-process issue-ticket, ${branches} branch${branches > 1 ? "es" : ""}`;
+  log(`${what}: ${CONNECTIONS} callers for ${DURATION_S} s`);
   const out = execFileSync(
     process.execPath,
-    ["--import", "tsx", join(import.meta.dirname, "in-process.ts"), path, String(DURATION_S), String(CONNECTIONS)],
+    [
+      "--import",
+      "tsx",
+      join(import.meta.dirname, "in-process.ts"),
+      location,
+      String(DURATION_S),
+      String(CONNECTIONS),
+      String(branches),
+    ],
     { encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "inherit"] },
   );
   const figures = JSON.parse(out.trim().split("\n").pop() ?? "{}") as { rps: number };
-  log(`in-process issue-ticket: ${figures.rps} issued/s`);
+  log(`${what}: ${figures.rps} issued/s`);
   return { rps: figures.rps };
 }
 
@@ -145,12 +154,17 @@ async function main(): Promise<void> {
     const inProcess = ONLY.has("sqlite") ? measureInProcess(join(dir, "in-process", "datang.db")) : undefined;
 
     let postgres: DbFigures | { skipped: string } | undefined;
+    let postgresInProcess: { oneBranch: { rps: number }; fourBranches: { rps: number } } | undefined;
     if (ONLY.has("postgres")) {
       pg = await startPostgres();
       if (pg) {
         const cluster = pg;
         let m = 0;
         postgres = await measureDb("PostgreSQL", () => cluster.createDatabase(`datang_bench_${++m}`), bareFirst);
+        postgresInProcess = {
+          oneBranch: measureInProcess(await cluster.createDatabase(`datang_bench_${++m}`), 1),
+          fourBranches: measureInProcess(await cluster.createDatabase(`datang_bench_${++m}`), 4),
+        };
       } else {
         log("PostgreSQL: no server binaries and no BENCH_DATABASE_URL, skipped");
         postgres = { skipped: "no PostgreSQL server binaries and no BENCH_DATABASE_URL" };
@@ -201,6 +215,10 @@ async function main(): Promise<void> {
       sqlite,
       sqliteInProcessIssue: inProcess && { rps: inProcess.rps, ratio: round(inProcess.rps / bare.rps, 3) },
       postgres,
+      postgresInProcessIssue: postgresInProcess && {
+        oneBranch: postgresInProcess.oneBranch.rps,
+        fourBranches: postgresInProcess.fourBranches.rps,
+      },
       sse,
       targets,
       cpus: os.cpus().length,
