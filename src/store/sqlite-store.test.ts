@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,5 +59,23 @@ describe("WAL flusher", () => {
     const missing = createWalFlusher(join(dir, "nothing-here-wal"));
     await expect(missing.flush()).rejects.toMatchObject({ code: "ENOENT" });
     missing.close();
+  });
+});
+
+describe("command line", () => {
+  it("migrate and seed end by themselves once they close the database", () => {
+    const dir = tempDir();
+    const cli = join(import.meta.dirname, "..", "cli.ts");
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", cli, ...args, "--db", join(dir, "datang.db")], {
+        encoding: "utf8",
+        timeout: 60_000,
+        env: { ...process.env, DATANG_DEMO_PASSWORD: "cli-test-pass-1" },
+      });
+    const migrate = run("migrate");
+    expect(migrate.status, migrate.stderr).toBe(0);
+    expect(migrate.stdout).toContain("001-initial");
+    const seed = run("seed", "--demo");
+    expect(seed.status, seed.stderr).toBe(0);
   });
 });
