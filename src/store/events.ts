@@ -13,18 +13,14 @@ const INSERT_EVENT = sql("INSERT INTO events (branch_id, seq, type, at, payload)
  * so the fewer round trips after taking it, the more writes a branch commits per second. The stored payload
  * is the event's JSON with the number put first, exactly as JSON.stringify writes it.
  */
-const APPEND_EVENT_PG = sql(
+const NUMBER_AND_STORE_PG =
   "WITH s AS (UPDATE branches SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq), " +
-    "e AS (INSERT INTO events (branch_id, seq, type, at, payload) " +
-    `SELECT ?, s.event_seq, ?, ?, '{"seq":' || s.event_seq || ',' || ? FROM s RETURNING seq, payload) ` +
-    "SELECT e.seq FROM e",
-);
+  "e AS (INSERT INTO events (branch_id, seq, type, at, payload) " +
+  `SELECT ?, s.event_seq, ?, ?, '{"seq":' || s.event_seq || ',' || ? FROM s RETURNING seq, payload) `;
+const APPEND_EVENT_PG = sql(`${NUMBER_AND_STORE_PG}SELECT e.seq FROM e`);
 /** The same, and NOTIFY the other instances (delivered at commit, in commit order) with the event and our origin. */
 const APPEND_EVENT_PG_NOTIFY = sql(
-  "WITH s AS (UPDATE branches SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq), " +
-    "e AS (INSERT INTO events (branch_id, seq, type, at, payload) " +
-    `SELECT ?, s.event_seq, ?, ?, '{"seq":' || s.event_seq || ',' || ? FROM s RETURNING seq, payload) ` +
-    `SELECT e.seq, pg_notify(?, '{"origin":' || ? || ',"event":' || e.payload || '}') FROM e`,
+  `${NUMBER_AND_STORE_PG}SELECT e.seq, pg_notify(?, '{"origin":' || ? || ',"event":' || e.payload || '}') FROM e`,
 );
 
 /** Where NOTIFY carries events to other instances, and who this instance is (its own notices are ignored). */

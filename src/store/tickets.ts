@@ -54,12 +54,13 @@ const CLAIM_SET =
  * instead of waited for: the counter moves on to its next candidate at once rather than queueing behind
  * the other transaction only to find the ticket gone.
  */
+const CLAIM_IF_WAITING = `${CLAIM_SET}WHERE id = ? AND status = 'waiting' RETURNING ${TICKET}`;
 const CLAIM_WAITING = sql(
-  `${CLAIM_SET}WHERE id = ? AND status = 'waiting' RETURNING ${TICKET}`,
+  CLAIM_IF_WAITING,
   `${CLAIM_SET}WHERE id = (SELECT id FROM tickets WHERE id = ? AND status = 'waiting' FOR NO KEY UPDATE SKIP LOCKED) RETURNING ${TICKET}`,
 );
 /** The same claim, waiting for a transaction that holds the ticket (PostgreSQL) instead of passing it over. */
-const CLAIM_WAITING_OR_WAIT = sql(`${CLAIM_SET}WHERE id = ? AND status = 'waiting' RETURNING ${TICKET}`);
+const CLAIM_WAITING_OR_WAIT = sql(CLAIM_IF_WAITING);
 const INSERT_TRANSITION = sql(
   "INSERT INTO ticket_transitions (ticket_id, branch_id, action, from_status, to_status, at, actor_type, actor_id, data) " +
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -111,6 +111,15 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0;
 }
 
+function requireCalendarDate(date: string): void {
+  if (!isCalendarDate(date))
+    throw invalid(
+      `"${date}" is not a calendar date (YYYY-MM-DD).`,
+      undefined,
+      `"${date}" 不是有效日期（格式 YYYY-MM-DD）。`,
+    );
+}
+
 /**
  * Pure: a branch-day's tickets as a scenario with a trace. Each customer arrives at its issue time with its
  * business type and class (and appointment slot); its service minutes are the real ones (started → completed)
@@ -122,12 +131,7 @@ function percentile(sorted: readonly number[], p: number): number {
  */
 export function buildReplayDay(input: ReplayInput): ReplayDay {
   const { branch, rows, date } = input;
-  if (!isCalendarDate(date))
-    throw invalid(
-      `"${date}" is not a calendar date (YYYY-MM-DD).`,
-      undefined,
-      `"${date}" 不是有效日期（格式 YYYY-MM-DD）。`,
-    );
+  requireCalendarDate(date);
   if (rows.length === 0)
     throw invalid(
       `Branch ${branch.code} has no tickets on ${date}: there is no day to replay.`,
@@ -286,12 +290,7 @@ export async function loadReplayDay(
   date: string,
   keys: ReplayKeys = "code",
 ): Promise<ReplayDay> {
-  if (!isCalendarDate(date))
-    throw invalid(
-      `"${date}" is not a calendar date (YYYY-MM-DD).`,
-      undefined,
-      `"${date}" 不是有效日期（格式 YYYY-MM-DD）。`,
-    );
+  requireCalendarDate(date);
   const branch = await findBranchByIdOrCode(db, branchIdOrCode);
   if (!branch) throw notFound("Branch", branchIdOrCode);
   return replayDayOf(db, branch, date, keys);
@@ -303,12 +302,6 @@ export async function replayDayOf(
   date: string,
   keys: ReplayKeys = "code",
 ): Promise<ReplayDay> {
-  if (!isCalendarDate(date))
-    throw invalid(
-      `"${date}" is not a calendar date (YYYY-MM-DD).`,
-      undefined,
-      `"${date}" 不是有效日期（格式 YYYY-MM-DD）。`,
-    );
   const [services, counters, rows] = await Promise.all([
     listServices(db, branch.id),
     listCounters(db, branch.id),
