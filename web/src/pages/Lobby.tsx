@@ -32,11 +32,12 @@ import {
   type Ticket,
   type TodayStats,
 } from "../api/types.ts";
+import { BranchPicker } from "../components/BranchPicker.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import { TransferModal } from "../components/TransferModal.tsx";
 import { useBranches } from "../lib/branch.ts";
 import { useEventStream } from "../lib/events.ts";
-import { localName, minutesSince, serviceLabel, timeOfDay } from "../lib/format.ts";
+import { minutesSince, serviceLabel, timeOfDay } from "../lib/format.ts";
 import { useDebounced, useNow } from "../lib/hooks.ts";
 import { hasRole } from "../lib/session.ts";
 import "../styles/staff.css";
@@ -156,18 +157,7 @@ function Console() {
   return (
     <div className="lobby-page">
       <Space className="lobby-toolbar" wrap>
-        {branches.length > 1 ? (
-          <Select
-            value={branchId}
-            onChange={setBranchId}
-            style={{ minWidth: 180 }}
-            options={branches.map((b) => ({ value: b.id, label: localName(b) }))}
-          />
-        ) : (
-          <Typography.Title level={4} style={{ margin: 0 }}>
-            {localName(branch)}
-          </Typography.Title>
-        )}
+        <BranchPicker branches={branches} branchId={branchId} onChange={setBranchId} />
         <Typography.Text type="secondary">
           {t("lobby.target", { target: branch?.targetWaitMinutes ?? 15, alarm: branch?.alarmWaitMinutes ?? 30 })}
         </Typography.Text>

@@ -26,6 +26,7 @@ import {
   type WaitFigures,
   type WhatIfResult,
 } from "../api/types.ts";
+import { BranchPicker } from "../components/BranchPicker.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import { useBranches } from "../lib/branch.ts";
 import { localName } from "../lib/format.ts";
@@ -520,7 +521,6 @@ function PlanningConsole() {
   const { t } = useTranslation();
   const user = useStaffUser();
   const { branches, branchId, setBranchId } = useBranches(user);
-  const branch = branches.find((b) => b.id === branchId);
   const [scenario, setScenario] = useState<ShippedScenario | undefined>(undefined);
   const [plan, setPlan] = useState<DayPlan | null>(null);
   const [services, setServices] = useState<readonly Service[]>([]);
@@ -567,18 +567,7 @@ function PlanningConsole() {
   return (
     <div className="planning-page">
       <Space className="lobby-toolbar" wrap size={[12, 8]}>
-        {branches.length > 1 ? (
-          <Select
-            value={branchId}
-            onChange={setBranchId}
-            style={{ minWidth: 180 }}
-            options={branches.map((b) => ({ value: b.id, label: localName(b) }))}
-          />
-        ) : (
-          <Typography.Title level={4} style={{ margin: 0 }}>
-            {localName(branch)}
-          </Typography.Title>
-        )}
+        <BranchPicker branches={branches} branchId={branchId} onChange={setBranchId} />
         {plan ? (
           <Tag color={plan.source === "history" ? "green" : "gold"} data-testid="plan-source" data-source={plan.source}>
             {plan.source === "history"
