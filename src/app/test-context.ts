@@ -10,10 +10,11 @@ import type { TicketView } from "./views.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BranchId, CounterId, DeviceId, UserId } from "../domain/ids.ts";
+import type { UserId } from "../domain/ids.ts";
 import type { TicketStatus } from "../domain/ticket.ts";
 import { migrateToLatest, openStore } from "../store/connect.ts";
 import type { DeviceActor, DeviceKind, StaffActor } from "./actor.ts";
+import { toDeviceActor } from "./auth/authenticate.ts";
 import { loadStaff } from "./auth/login.ts";
 import type { AppContext } from "./context.ts";
 import { callTicket } from "./counters/call-next.ts";
@@ -58,15 +59,7 @@ export interface TestContext {
 /** A device row as the actor the authentication layer would make of it. */
 export async function deviceActor(ctx: AppContext, deviceId: string, ip = "10.0.0.9"): Promise<DeviceActor> {
   const row = await ctx.store.db.selectFrom("devices").selectAll().where("id", "=", deviceId).executeTakeFirstOrThrow();
-  return {
-    type: "device",
-    id: row.id as DeviceId,
-    kind: row.kind as DeviceKind,
-    name: row.name,
-    branchId: row.branch_id as BranchId,
-    counterId: row.counter_id as CounterId | null,
-    ip,
-  };
+  return toDeviceActor(row, ip);
 }
 
 export async function makeTestContext(): Promise<TestContext> {

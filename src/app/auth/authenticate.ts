@@ -1,8 +1,22 @@
 import type { BranchId, CounterId, DeviceId, UserId } from "../../domain/ids.ts";
+import type { DeviceTable } from "../../store/schema.ts";
 import type { DeviceActor, DeviceKind, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { loadStaff } from "./login.ts";
 import { secretHash } from "./passwords.ts";
+
+/** A device row as the actor it acts as, from this address. */
+export function toDeviceActor(row: DeviceTable, ip: string): DeviceActor {
+  return {
+    type: "device",
+    id: row.id as DeviceId,
+    kind: row.kind as DeviceKind,
+    name: row.name,
+    branchId: row.branch_id as BranchId,
+    counterId: row.counter_id as CounterId | null,
+    ip,
+  };
+}
 
 /**
  * Credentials are looked up on every request, through a cache a few seconds long: a kiosk issuing
@@ -63,17 +77,7 @@ export async function authenticateDevice(ctx: AppContext, token: string, ip: str
     .where("token_hash", "=", secretHash(token))
     .where("revoked_at", "is", null)
     .executeTakeFirst();
-  const actor: DeviceActor | null = row
-    ? {
-        type: "device",
-        id: row.id as DeviceId,
-        kind: row.kind as DeviceKind,
-        name: row.name,
-        branchId: row.branch_id as BranchId,
-        counterId: row.counter_id as CounterId | null,
-        ip,
-      }
-    : null;
+  const actor = row ? toDeviceActor(row, ip) : null;
   remember(key, now, actor);
   return actor;
 }
