@@ -39,6 +39,12 @@ const SERVICE = allColumns<ServiceTable>()([
 const FIND_BRANCH = sql(`SELECT ${BRANCH} FROM branches WHERE id = ?`);
 const LIST_SERVICES = sql(`SELECT ${SERVICE} FROM services WHERE branch_id = ? ORDER BY sort_order, code`);
 const NEXT_EVENT_SEQ = sql("UPDATE branches SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq");
+/** What call-next needs of its branch: policy, waits, and each business type's expected minutes (one read). */
+const DISPATCH_SETTINGS = sql(
+  "SELECT branches.dispatch_policy, branches.target_wait_minutes, branches.alarm_wait_minutes, " +
+    "services.id AS service_id, services.expected_minutes FROM branches " +
+    "LEFT JOIN services ON services.branch_id = branches.id WHERE branches.id = ?",
+);
 const FIND_SERVICE_FOR_ISSUE = sql(
   "SELECT branches.timezone, services.prefix, services.code, services.active FROM services " +
     "INNER JOIN branches ON branches.id = services.branch_id WHERE services.id = ? AND services.branch_id = ?",
@@ -130,6 +136,42 @@ export async function listBranches(db: Kysely<Database>, ids?: readonly string[]
 export async function listServices(db: Kysely<Database>, branchId: string): Promise<Service[]> {
   const rows = await queryRows<ServiceTable>(db, LIST_SERVICES, [branchId]);
   return rows.map(toService);
+}
+
+export interface DispatchSettings {
+  readonly dispatchPolicy: string;
+  readonly targetWaitMinutes: number;
+  readonly alarmWaitMinutes: number;
+  readonly expectedMinutes: ReadonlyMap<ServiceId, number>;
+}
+
+/**
+ * The branch's dispatch settings, read in the calling transaction: only the columns the policy uses, not the
+ * whole branch and its business types (whose documents lists and opening hours call-next would parse for
+ * nothing on every call).
+ */
+export async function findDispatchSettings(
+  db: Kysely<Database>,
+  branchId: string,
+): Promise<DispatchSettings | undefined> {
+  const rows = await queryRows<{
+    dispatch_policy: string;
+    target_wait_minutes: number;
+    alarm_wait_minutes: number;
+    service_id: string | null;
+    expected_minutes: number | null;
+  }>(db, DISPATCH_SETTINGS, [branchId]);
+  const first = rows[0];
+  if (!first) return undefined;
+  const expectedMinutes = new Map<ServiceId, number>();
+  for (const r of rows)
+    if (r.service_id !== null) expectedMinutes.set(r.service_id as ServiceId, Number(r.expected_minutes));
+  return {
+    dispatchPolicy: first.dispatch_policy,
+    targetWaitMinutes: Number(first.target_wait_minutes),
+    alarmWaitMinutes: Number(first.alarm_wait_minutes),
+    expectedMinutes,
+  };
 }
 
 export async function findService(db: Kysely<Database>, id: string): Promise<Service | undefined> {

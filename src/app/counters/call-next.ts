@@ -1,6 +1,6 @@
 import { DEFAULT_POLICY, type DispatchContext, knownPolicy, resolvePolicy } from "../../domain/dispatch/index.ts";
 import type { WaitingTicket } from "../../domain/ticket.ts";
-import { findBranch, listServices } from "../../store/branches.ts";
+import { findDispatchSettings } from "../../store/branches.ts";
 import { assignCurrentTicket, type Counter } from "../../store/counters.ts";
 import { listWaitingForDispatch } from "../../store/live-tickets.ts";
 import type { AfterCommit, Tx } from "../../store/store.ts";
@@ -41,22 +41,21 @@ export function callNext(ctx: AppContext, actor: Actor, counterId: string): Prom
     const counter = await loadCounter(tx, counterId);
     const teller = requireSignedInTeller(actor, counter);
     requireReadyCounter(counter);
-    const branch = await findBranch(tx, counter.branchId);
-    if (!branch) throw notFound("Branch", counter.branchId);
-    const services = await listServices(tx, branch.id);
+    const settings = await findDispatchSettings(tx, counter.branchId);
+    if (!settings) throw notFound("Branch", counter.branchId);
     const policy = resolvePolicy(
-      knownPolicy(branch.dispatchPolicy) ?? DEFAULT_POLICY,
+      knownPolicy(settings.dispatchPolicy) ?? DEFAULT_POLICY,
       knownPolicy(counter.dispatchPolicy),
     );
     const context: DispatchContext = {
       now,
-      targetWaitMinutes: branch.targetWaitMinutes,
-      alarmWaitMinutes: branch.alarmWaitMinutes,
-      expectedMinutes: new Map(services.map((s) => [s.id, s.expectedMinutes])),
+      targetWaitMinutes: settings.targetWaitMinutes,
+      alarmWaitMinutes: settings.alarmWaitMinutes,
+      expectedMinutes: settings.expectedMinutes,
     };
     // First pass: tickets another transaction holds this instant are passed over (on PostgreSQL); last resort:
     // wait for those, in the policy's order again, so that a counter is told "nothing" only when nothing waits.
-    let candidates: WaitingTicket[] = await listWaitingForDispatch(tx, branch.id);
+    let candidates: WaitingTicket[] = await listWaitingForDispatch(tx, counter.branchId);
     const passedOver: WaitingTicket[] = [];
     for (const ifLocked of ["skip", "wait"] as const) {
       for (;;) {
