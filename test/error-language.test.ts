@@ -90,7 +90,7 @@ describe("error messages over HTTP in the request's language", () => {
     expect(en.json()).toEqual({ error: "not_found", message: "Ticket no-such-ticket does not exist." });
   });
 
-  it("leads a schema error with Chinese and keeps ajv's text", async () => {
+  it("puts a schema error into Chinese, with the same details as in English", async () => {
     const issue = (headers: Record<string, string>) =>
       t.request({
         method: "POST",
@@ -104,8 +104,18 @@ describe("error messages over HTTP in the request's language", () => {
     expect(en.statusCode).toBe(400);
     expect(zh.statusCode).toBe(400);
     expect(zh.json().error).toBe("invalid_request");
-    expect(zh.json().message).toBe(`请求内容不正确：${en.json().message}`);
+    expect(en.json().message).toBe("body/serviceId must be string");
+    expect(zh.json().message).toBe("请求内容不正确：请求体的 serviceId 应为文本。");
     expect(zh.json().details).toEqual(en.json().details);
+    const vip = await t.request({
+      method: "POST",
+      url: `/api/branches/${t.branchId}/tickets`,
+      token: t.deviceToken("kiosk"),
+      body: { serviceId: ids.services.get("CASH"), priority: "gold" },
+      headers: ZH,
+    });
+    expect(vip.statusCode).toBe(400);
+    expect(vip.json().message).toMatch(/^请求内容不正确：请求体的 priority 应为以下之一：“normal”、/);
   });
 
   it("says sign in first in Chinese", async () => {

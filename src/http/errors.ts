@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import { AppError } from "../app/errors.ts";
+import { schemaMessageZh } from "./validation-zh.ts";
 
 export interface ErrorBody {
   readonly error: string;
@@ -41,8 +42,8 @@ const FASTIFY_CODES: Readonly<Record<string, { status: number; error: string; zh
 
 /**
  * Every failure leaves as `{error, message, details?}`; nothing a client sends turns into a 500.
- * `message` is in Chinese when `lang` is "zh" and a Chinese text exists (schema errors keep ajv's English
- * after a Chinese lead), in English otherwise.
+ * `message` is in Chinese when `lang` is "zh" and a Chinese text exists (schema errors are put into Chinese
+ * by validation-zh.ts), in English otherwise.
  */
 export function toErrorResponse(err: unknown, lang: MessageLanguage = "en"): { status: number; body: ErrorBody } {
   const zh = lang === "zh";
@@ -57,13 +58,14 @@ export function toErrorResponse(err: unknown, lang: MessageLanguage = "en"): { s
       },
     };
   }
-  const e = err as FastifyError & { validation?: unknown; code?: string };
+  const e = err as FastifyError & { validation?: unknown; validationContext?: string; code?: string };
   if (e.validation) {
+    const chinese = zh && Array.isArray(e.validation) ? schemaMessageZh(e.validation, e.validationContext) : undefined;
     return {
       status: 400,
       body: {
         error: "invalid_request",
-        message: zh ? `请求内容不正确：${e.message}` : e.message,
+        message: zh ? (chinese ?? `请求内容不正确：${e.message}`) : e.message,
         details: e.validation,
       },
     };

@@ -1,0 +1,161 @@
+/**
+ * Schema errors in Chinese. Fastify reports a request that fails its route schema with ajv's English
+ * ("body/serviceId must be string"); staff and integrators reading Chinese get the same facts in a Chinese
+ * sentence: where (body, path, query, header), which field, and what was expected. Keywords this does not
+ * know fall back to a Chinese lead with ajv's own text, so nothing is ever hidden.
+ */
+
+/** One ajv error as Fastify passes it on (`error.validation`). */
+export interface SchemaIssue {
+  readonly keyword: string;
+  readonly instancePath: string;
+  readonly params?: Record<string, unknown>;
+  readonly message?: string;
+}
+
+const PLACES: Readonly<Record<string, string>> = {
+  body: "请求体",
+  params: "路径参数",
+  querystring: "查询参数",
+  headers: "请求头",
+};
+
+const TYPES: Readonly<Record<string, string>> = {
+  string: "文本",
+  number: "数字",
+  integer: "整数",
+  boolean: "布尔值（true 或 false）",
+  object: "对象",
+  array: "数组",
+  null: "空值（null）",
+};
+
+const FORMATS: Readonly<Record<string, string>> = {
+  "date-time": "日期时间（如 2026-11-23T09:30:00+08:00）",
+  date: "日期（如 2026-11-23）",
+  time: "时间（如 09:30:00）",
+  email: "电子邮箱地址",
+  uri: "网址",
+  uuid: "UUID",
+};
+
+function quote(value: unknown): string {
+  return typeof value === "string" ? `“${value}”` : JSON.stringify(value);
+}
+
+/** "/priority" → "priority", "/items/0/name" → "items[0].name"; the root is "". */
+function fieldName(instancePath: string): string {
+  return instancePath
+    .split("/")
+    .slice(1)
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`))
+    .join("");
+}
+
+function describe(issue: SchemaIssue, place: string): string {
+  const field = fieldName(issue.instancePath);
+  const where = field ? `${place}的 ${field} ` : place;
+  const p = issue.params ?? {};
+  switch (issue.keyword) {
+    case "required":
+      return `${where}缺少必填字段 ${String(p.missingProperty)}`;
+    case "additionalProperties":
+      return `${where}含有不支持的字段 ${String(p.additionalProperty)}`;
+    case "type": {
+      const types = String(p.type)
+        .split(",")
+        .map((t) => TYPES[t] ?? t);
+      return `${where}应为${types.join("或")}`;
+    }
+    case "minLength":
+      return Number(p.limit) === 1 ? `${where}不能为空` : `${where}至少 ${String(p.limit)} 个字符`;
+    case "maxLength":
+      return `${where}最多 ${String(p.limit)} 个字符`;
+    case "minimum":
+      return `${where}不能小于 ${String(p.limit)}`;
+    case "maximum":
+      return `${where}不能大于 ${String(p.limit)}`;
+    case "exclusiveMinimum":
+      return `${where}应大于 ${String(p.limit)}`;
+    case "exclusiveMaximum":
+      return `${where}应小于 ${String(p.limit)}`;
+    case "multipleOf":
+      return `${where}应为 ${String(p.multipleOf)} 的倍数`;
+    case "minItems":
+      return `${where}至少 ${String(p.limit)} 项`;
+    case "maxItems":
+      return `${where}最多 ${String(p.limit)} 项`;
+    case "uniqueItems":
+      return `${where}不能有重复项`;
+    case "minProperties":
+      return `${where}至少要有 ${String(p.limit)} 个字段`;
+    case "maxProperties":
+      return `${where}最多 ${String(p.limit)} 个字段`;
+    case "enum": {
+      const allowed = Array.isArray(p.allowedValues) ? p.allowedValues.map(quote).join("、") : "";
+      return allowed ? `${where}应为以下之一：${allowed}` : `${where}不是允许的值`;
+    }
+    case "const":
+      return `${where}应为 ${quote(p.allowedValue)}`;
+    case "format": {
+      const format = String(p.format);
+      return `${where}应为${FORMATS[format] ?? `${format} 格式`}`;
+    }
+    case "pattern":
+      return `${where}格式不正确`;
+    case "anyOf":
+    case "oneOf":
+      return `${where}不符合任何一种允许的写法`;
+    default:
+      return `${where}不正确（${issue.message ?? issue.keyword}）`;
+  }
+}
+
+/**
+ * A union's branches each report on the same field: wrong types become one "should be A or B", and one
+ * "should be X" per allowed literal becomes one "should be one of X, Y, Z".
+ */
+function mergeUnionBranches(issues: readonly SchemaIssue[]): SchemaIssue[] {
+  const merged: SchemaIssue[] = [];
+  const types = new Map<string, string[]>();
+  const values = new Map<string, unknown[]>();
+  for (const issue of issues) {
+    if (issue.keyword === "type") {
+      const list = types.get(issue.instancePath);
+      const mine = String(issue.params?.type).split(",");
+      if (list) for (const t of mine) list.includes(t) || list.push(t);
+      else {
+        types.set(issue.instancePath, mine);
+        merged.push(issue);
+      }
+    } else if (issue.keyword === "const") {
+      const list = values.get(issue.instancePath);
+      if (list) list.push(issue.params?.allowedValue);
+      else {
+        values.set(issue.instancePath, [issue.params?.allowedValue]);
+        merged.push(issue);
+      }
+    } else merged.push(issue);
+  }
+  return merged.map((i) => {
+    if (i.keyword === "type") return { ...i, params: { ...i.params, type: types.get(i.instancePath)?.join(",") } };
+    const allowed = i.keyword === "const" ? values.get(i.instancePath) : undefined;
+    if (allowed && allowed.length > 1) return { ...i, keyword: "enum", params: { allowedValues: allowed } };
+    return i;
+  });
+}
+
+/**
+ * The Chinese message for a failed schema check, or undefined when Fastify gave no ajv errors. TypeBox unions
+ * make ajv report every branch that failed and then "anyOf"; the branches' errors say more, so an anyOf is
+ * only described when it is all there is.
+ */
+export function schemaMessageZh(issues: readonly SchemaIssue[], context: string | undefined): string | undefined {
+  if (issues.length === 0) return undefined;
+  const place = PLACES[context ?? ""] ?? "请求";
+  const specific = issues.filter((i) => i.keyword !== "anyOf" && i.keyword !== "oneOf");
+  const chosen = mergeUnionBranches(specific.length > 0 ? specific : issues);
+  const sentences = [...new Set(chosen.map((i) => describe(i, place)))];
+  return `请求内容不正确：${sentences.join("；")}。`;
+}
