@@ -27,6 +27,9 @@ import { publicRoutes } from "./routes/public.ts";
 import { ticketRoutes } from "./routes/tickets.ts";
 import { ErrorSchema } from "./schemas.ts";
 
+/** No type coercion: {"serviceId": 42} is a wrong type and gets a 400, not a lookup of "42". */
+export const AJV_OPTIONS = { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } };
+
 export interface ServerOptions {
   readonly store: Store;
   readonly clock?: () => number;
@@ -68,8 +71,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     bodyLimit: BODY_LIMIT,
     // Behind a reverse proxy set DATANG_TRUST_PROXY=1; otherwise X-Forwarded-For is the client's own claim.
     trustProxy: options.trustProxy ?? false,
-    // No type coercion: {"serviceId": 42} is a wrong type and gets a 400, not a lookup of "42".
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
+    ajv: AJV_OPTIONS,
   });
   app.addSchema(ErrorSchema);
   // A POST without a body means "no options": validate it as {} (so `curl -X POST …/open` works, and a

@@ -1,17 +1,9 @@
 import { type TSchema, Type } from "@sinclair/typebox";
-import Ajv from "ajv";
-import addFormats from "ajv-formats";
-import { describe, expect, it } from "vitest";
+import Fastify from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerErrorHandling } from "./errors.ts";
+import { AJV_OPTIONS } from "./server.ts";
 import { type SchemaIssue, schemaMessageZh } from "./validation-zh.ts";
-
-// The errors come from a real ajv with the options Fastify uses (one error unless a union needs more).
-const ajv = addFormats(new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false }));
-
-function issues(schema: TSchema, value: unknown): SchemaIssue[] {
-  const validate = ajv.compile(schema);
-  expect(validate(value)).toBe(false);
-  return (validate.errors ?? []) as SchemaIssue[];
-}
 
 const Priority = Type.Union([Type.Literal("normal"), Type.Literal("vip1"), Type.Literal("care")]);
 const Body = Type.Object(
@@ -25,6 +17,24 @@ const Body = Type.Object(
   },
   { additionalProperties: false },
 );
+const Code = Type.Object({ code: Type.String({ minLength: 1, pattern: "^[A-Z]+$" }) });
+
+// The errors come from Fastify's own validation with Datang's options, through Datang's error handler.
+const app = Fastify({ ajv: AJV_OPTIONS });
+registerErrorHandling(app);
+const ok = async () => ({ ok: true });
+app.post("/body", { schema: { body: Body as TSchema } }, ok);
+app.get("/path/:code", { schema: { params: Code } }, ok);
+app.get("/query", { schema: { querystring: Code } }, ok);
+beforeAll(() => app.ready());
+afterAll(() => app.close());
+
+async function zh(request: { method: "GET" | "POST"; url: string; payload?: object }) {
+  const res = await app.inject({ ...request, headers: { "accept-language": "zh-CN" } });
+  expect(res.statusCode).toBe(400);
+  expect(res.json().error).toBe("invalid_request");
+  return res.json().message as string;
+}
 
 describe("schema errors in Chinese", () => {
   it.each([
@@ -46,14 +56,18 @@ describe("schema errors in Chinese", () => {
       "请求内容不正确：请求体的 tags 最多 2 项。",
     ],
     [{ serviceId: "s", phone: "13800000000" }, "请求内容不正确：请求体含有不支持的字段 phone。"],
-  ])("%j → %s", (value, expected) => {
-    expect(schemaMessageZh(issues(Body, value), "body")).toBe(expected);
+  ])("%j → %s", async (value, expected) => {
+    expect(await zh({ method: "POST", url: "/body", payload: value })).toBe(expected);
   });
 
-  it("names the part of the request", () => {
-    const found = issues(Type.Object({ branchId: Type.String({ minLength: 1 }) }), { branchId: "" });
-    expect(schemaMessageZh(found, "params")).toBe("请求内容不正确：路径参数的 branchId 不能为空。");
-    expect(schemaMessageZh(found, "querystring")).toBe("请求内容不正确：查询参数的 branchId 不能为空。");
+  it("names the part of the request", async () => {
+    expect(await zh({ method: "GET", url: "/path/abc" })).toBe("请求内容不正确：路径参数的 code 格式不正确。");
+    expect(await zh({ method: "GET", url: "/query" })).toBe("请求内容不正确：查询参数缺少必填字段 code。");
+  });
+
+  it("keeps English for English readers", async () => {
+    const res = await app.inject({ method: "POST", url: "/body", payload: { serviceId: 42 } });
+    expect(res.json()).toMatchObject({ error: "invalid_request", message: "body/serviceId must be string" });
   });
 
   it("keeps ajv's words for a keyword it does not know, and says nothing without errors", () => {
