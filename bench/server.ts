@@ -6,9 +6,9 @@
  * also on error.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os, { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { type Datang, prepareSeats, startDatang } from "./lib/datang.ts";
 import { bareLoad, CONNECTIONS, DURATION_S, issueLoad, type LoadFigures, mixedLoad } from "./lib/load.ts";
 import { type PgCluster, startPostgres } from "./lib/postgres.ts";
@@ -134,6 +134,23 @@ async function measureBare(): Promise<Bare> {
   }
 }
 
+/**
+ * The durable floor (lib/bare-durable-server.ts): the bare route writing one row per request through the same
+ * SQLite store, group commit and flush as Datang. Not a target: it shows what durability alone costs here,
+ * so the ticket operations can be read against both the bare ceiling and this.
+ */
+async function measureBareDurable(path: string): Promise<Bare> {
+  mkdirSync(dirname(path), { recursive: true });
+  const server = await startNode(join(import.meta.dirname, "lib/bare-durable-server.ts"), ["0", path], /listening \d+/);
+  try {
+    const port = /listening (\d+)/.exec(server.output())?.[1];
+    const f = await bareLoad(`http://127.0.0.1:${port}`, "bare fastify + one durable row");
+    return { rps: f.rps, p50: f.p50, p99: f.p99 };
+  } finally {
+    await server.stop();
+  }
+}
+
 async function main(): Promise<void> {
   if (!ensureDescriptors()) return;
   const startedAt = Date.now();
@@ -152,6 +169,9 @@ async function main(): Promise<void> {
       : undefined;
 
     const inProcess = ONLY.has("sqlite") ? measureInProcess(join(dir, "in-process", "datang.db")) : undefined;
+    const bareDurable = ONLY.has("sqlite")
+      ? await measureBareDurable(join(dir, "bare-durable", "floor.db"))
+      : undefined;
 
     let postgres: DbFigures | { skipped: string } | undefined;
     let postgresInProcess: { oneBranch: { rps: number }; fourBranches: { rps: number } } | undefined;
@@ -214,6 +234,7 @@ async function main(): Promise<void> {
       bare,
       sqlite,
       sqliteInProcessIssue: inProcess && { rps: inProcess.rps, ratio: round(inProcess.rps / bare.rps, 3) },
+      bareDurableSqlite: bareDurable && { ...bareDurable, ratio: round(bareDurable.rps / bare.rps, 3) },
       postgres,
       postgresInProcessIssue: postgresInProcess && {
         oneBranch: postgresInProcess.oneBranch.rps,

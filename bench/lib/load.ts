@@ -68,9 +68,9 @@ function run(title: string, options: autocannon.Options, expected: readonly numb
   });
 }
 
-export function bareLoad(base: string): Promise<LoadFigures> {
+export function bareLoad(base: string, title = "bare fastify"): Promise<LoadFigures> {
   return run(
-    "bare fastify",
+    title,
     {
       url: `${base}/bare`,
       method: "POST",
