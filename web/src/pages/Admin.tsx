@@ -322,7 +322,7 @@ function CountersTab({
   readonly reload: () => void;
 }) {
   const { t } = useTranslation();
-  const serviceById = new Map(services.map((s) => [s.id, s]));
+  const serviceById = new Map<string, Service>(services.map((s) => [s.id, s]));
   return (
     <EntityTab<Counter, CounterForm>
       testId="counters"

@@ -45,12 +45,12 @@ function DisplayScreen({ device }: { readonly device: Device }) {
       const snapshot = await api.get<QueueSnapshot>(`/api/branches/${branchId}/queue`);
       setQueue(snapshot);
       // Recent calls from the server win after a reconnect: they include whatever happened while offline.
-      const calls = (snapshot.recentCalls ?? []).map(
+      const calls = snapshot.recentCalls.map(
         (c): Call => ({
-          key: `${c.ticketId ?? c.id ?? c.number}-${c.calledAt ?? c.at ?? ""}`,
+          key: `${c.ticketId}-${c.calledAt}`,
           number: c.number,
-          counter: String(c.counterNumber ?? ""),
-          at: c.calledAt ?? c.at ?? snapshot.at,
+          counter: String(c.counterNumber),
+          at: c.calledAt,
         }),
       );
       if (calls.length > 0) {
@@ -98,7 +98,7 @@ function DisplayScreen({ device }: { readonly device: Device }) {
     return () => clearInterval(id);
   }, [loadQueue]);
 
-  const serviceById = new Map(services.map((s) => [s.id, s]));
+  const serviceById = new Map<string, Service>(services.map((s) => [s.id, s]));
   const counters = [...(queue?.counters ?? [])].sort((a, b) => Number(a.number) - Number(b.number));
   const locale = i18nInstance.language === "en" ? "en-GB" : "zh-CN";
   const latestSentences = latest ? callSentences(latest.number, latest.counter) : null;

@@ -131,7 +131,8 @@ function Console() {
 
   const openTriage = (next: Triage): void => {
     form.resetFields();
-    if (next.kind === "priority") form.setFieldsValue({ priority: next.ticket.priority });
+    // The ticket view types its priority as a string; preselect it only when it is one the form offers.
+    if (next.kind === "priority") form.setFieldsValue({ priority: PRIORITIES.find((p) => p === next.ticket.priority) });
     if (next.kind === "redirect") form.setFieldsValue({ target: "self_service" });
     setTriage(next);
   };
@@ -150,7 +151,7 @@ function Console() {
     if (ok) setTriage(null);
   };
 
-  const serviceById = new Map(services.map((s) => [s.id, s]));
+  const serviceById = new Map<string, Service>(services.map((s) => [s.id, s]));
   const sortedCounters = [...counters].sort((a, b) => Number(a.number) - Number(b.number));
 
   if (branchId === null) return null;
