@@ -3,13 +3,16 @@
  * already ISO strings, ids plain strings, branded on some). Imports are type-only, so nothing of src/ enters the
  * bundle.
  */
-import type { DeviceKind, Role } from "../../../src/app/actor.ts";
+import type { DeviceActor, Role, StaffActor } from "../../../src/app/actor.ts";
+import type { createDevice } from "../../../src/app/config/devices.ts";
 import type { CounterView } from "../../../src/app/counters/counter-view.ts";
 import type { QueueSnapshot } from "../../../src/app/queries/queue.ts";
 import type { PolicyName } from "../../../src/domain/dispatch/index.ts";
 import type { PriorityClass } from "../../../src/domain/ticket.ts";
 
 export type { DeviceKind, Role } from "../../../src/app/actor.ts";
+export type { DeviceView } from "../../../src/app/config/devices.ts";
+export type { UserView } from "../../../src/app/config/users.ts";
 export type { CounterView as Counter } from "../../../src/app/counters/counter-view.ts";
 export type { BranchDayPlan as DayPlan } from "../../../src/app/planning/day-plan.ts";
 export type { WhatIfResult } from "../../../src/app/planning/simulate-what-if.ts";
@@ -49,30 +52,13 @@ export const DISPATCH_POLICIES: readonly DispatchPolicy[] = ["smart", "fifo", "s
 export const SHIPPED_SCENARIOS = ["weekday", "payday", "wealth-branch"] as const;
 export type ShippedScenario = (typeof SHIPPED_SCENARIOS)[number];
 
-export interface User {
-  readonly id: string;
-  readonly username: string;
-  readonly displayName?: string;
-  readonly name?: string;
-  readonly role?: Role;
-  readonly roles?: readonly Role[];
-  readonly branchIds?: readonly string[];
-  readonly staffNo?: string | null;
-  readonly staffNumber?: string | null;
-  readonly active?: boolean;
-  readonly [extra: string]: unknown;
-}
-
-export interface Device {
-  readonly id: string;
-  readonly branchId: string;
-  readonly kind: DeviceKind;
-  readonly name?: string;
-  readonly counterId?: string | null;
-  readonly revokedAt?: string | null;
-  readonly [extra: string]: unknown;
-}
-
+/** The signed-in staff member, as `/api/auth/login` and `/api/auth/me` send it (the actor without its address). */
+export type User = Omit<StaffActor, "ip">;
+/** The paired device, as `/api/auth/me` and `/api/devices/pair` send it (the actor without its address). */
+export type Device = Omit<DeviceActor, "ip">;
+/** `POST /api/branches/:branchId/devices`: the new device and its token, shown only in this answer. */
+export type CreatedDevice = Awaited<ReturnType<typeof createDevice>>;
+/** `/api/auth/me`: a staff member or a paired device. */
 export type Me =
   | { readonly user: User; readonly device?: undefined }
   | { readonly device: Device; readonly user?: undefined };

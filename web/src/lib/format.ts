@@ -1,4 +1,4 @@
-import type { Service } from "../api/types.ts";
+import type { Service, User } from "../api/types.ts";
 import { isEnglish } from "../i18n/index.ts";
 
 /** Bilingual records (business types, branches) carry both names; show the one for the UI language. */
@@ -47,6 +47,6 @@ export function dateTime(iso: string | null | undefined): string {
   });
 }
 
-export function userName(user: { displayName?: string; name?: string; username?: string } | null | undefined): string {
-  return user?.displayName ?? user?.name ?? user?.username ?? "";
+export function userName(user: User | null | undefined): string {
+  return user?.displayName ?? "";
 }

@@ -1,4 +1,4 @@
-import { ApiError, api, unwrapOne } from "../api/client.ts";
+import { ApiError, api } from "../api/client.ts";
 import type { Device, Me, Role, User } from "../api/types.ts";
 
 /** Reads `?pair=<token>` once, trades it for the device cookie, and removes the token from the address bar. */
@@ -13,10 +13,7 @@ export async function pairFromUrl(): Promise<void> {
 
 export async function fetchMe(): Promise<Me | null> {
   try {
-    const me = await api.get<Record<string, unknown>>("/api/auth/me");
-    if (me.user) return { user: me.user as User };
-    if (me.device) return { device: me.device as Device };
-    return null;
+    return await api.get<Me>("/api/auth/me");
   } catch (error) {
     if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return null;
     throw error;
@@ -27,13 +24,11 @@ export async function fetchMe(): Promise<Me | null> {
 export async function loadDevice(): Promise<Device | null> {
   await pairFromUrl();
   const me = await fetchMe();
-  return me?.device ? unwrapOne<Device>(me.device, "device") : null;
+  return me?.device ?? null;
 }
 
 export function rolesOf(user: User | null | undefined): readonly Role[] {
-  if (!user) return [];
-  if (user.roles && user.roles.length > 0) return user.roles;
-  return user.role ? [user.role] : [];
+  return user?.roles ?? [];
 }
 
 export function hasRole(user: User | null | undefined, ...wanted: readonly Role[]): boolean {

@@ -17,19 +17,20 @@ import {
 import QRCode from "qrcode";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrapList, unwrapOne } from "../api/client.ts";
+import { api, unwrapList } from "../api/client.ts";
 import {
   type Branch,
   type Counter,
-  type Device,
+  type CreatedDevice,
   type DeviceKind,
+  type DeviceView,
   DISPATCH_POLICIES,
   ROLES,
   type Role,
   SERVICE_CATEGORIES,
   type Service,
   type Skill,
-  type User,
+  type UserView,
 } from "../api/types.ts";
 import { EntityTab } from "../components/EntityTab.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
@@ -426,32 +427,32 @@ function CountersTab({
 
 function StaffTab({ branches, branchId }: { readonly branches: readonly Branch[]; readonly branchId: string }) {
   const { t } = useTranslation();
-  const [users, setUsers] = useState<readonly User[]>([]);
+  const [users, setUsers] = useState<readonly UserView[]>([]);
   const load = useCallback(() => {
     api
       .get<unknown>("/api/users")
-      .then((v) => setUsers(unwrapList<User>(v, "users")))
+      .then((v) => setUsers(unwrapList<UserView>(v, "users")))
       .catch(() => setUsers([]));
   }, []);
   useEffect(load, [load]);
   return (
-    <EntityTab<User, UserForm>
+    <EntityTab<UserView, UserForm>
       testId="users"
       rows={users}
       fieldNames={["username", "displayName", "staffNo", "roles", "branchIds", "password", "active"]}
       columns={[
         { title: t("admin.username"), dataIndex: "username", key: "u" },
         { title: t("admin.displayName"), dataIndex: "displayName", key: "d" },
-        { title: t("admin.staffNumber"), key: "s", render: (_, u) => String(u.staffNo ?? u.staffNumber ?? "") },
+        { title: t("admin.staffNumber"), key: "s", dataIndex: "staffNo" },
         {
           title: t("admin.role"),
           key: "r",
-          render: (_, u) => (u.roles ?? []).map((r) => <Tag key={r}>{t(`role.${r}`)}</Tag>),
+          render: (_, u) => u.roles.map((r) => <Tag key={r}>{t(`role.${r}`)}</Tag>),
         },
         {
           title: t("admin.active"),
           key: "a",
-          render: (_, u) => (u.active === false ? t("common.no") : t("common.yes")),
+          render: (_, u) => (u.active ? t("common.yes") : t("common.no")),
         },
       ]}
       toForm={(u) =>
@@ -459,11 +460,11 @@ function StaffTab({ branches, branchId }: { readonly branches: readonly Branch[]
           ? { roles: ["teller"], branchIds: [branchId], active: true }
           : {
               username: u.username,
-              displayName: u.displayName ?? "",
-              staffNo: String(u.staffNo ?? u.staffNumber ?? ""),
-              roles: [...(u.roles ?? [])],
-              branchIds: [...(u.branchIds ?? [])],
-              active: u.active !== false,
+              displayName: u.displayName,
+              staffNo: u.staffNo,
+              roles: [...u.roles],
+              branchIds: [...u.branchIds],
+              active: u.active,
             }
       }
       save={async (values, editing) => {
@@ -515,8 +516,8 @@ function StaffTab({ branches, branchId }: { readonly branches: readonly Branch[]
 
 function DevicesTab({ branchId, counters }: { readonly branchId: string; readonly counters: readonly Counter[] }) {
   const { t } = useTranslation();
-  const [devices, setDevices] = useState<readonly Device[]>([]);
-  const [pairing, setPairing] = useState<{ link: string; qr: string; device: Device } | null>(null);
+  const [devices, setDevices] = useState<readonly DeviceView[]>([]);
+  const [pairing, setPairing] = useState<{ link: string; qr: string; device: DeviceView } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [form] = Form.useForm<DeviceForm>();
   const [creating, setCreating] = useState(false);
@@ -524,7 +525,7 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
   const load = useCallback(() => {
     api
       .get<unknown>(`/api/branches/${branchId}/devices`)
-      .then((v) => setDevices(unwrapList<Device>(v, "devices")))
+      .then((v) => setDevices(unwrapList<DeviceView>(v, "devices")))
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, [branchId]);
   useEffect(load, [load]);
@@ -538,9 +539,7 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
     }
     setError(null);
     try {
-      const answer = await api.post<Record<string, unknown>>(`/api/branches/${branchId}/devices`, values);
-      const device = unwrapOne<Device>(answer, "device");
-      const token = String(answer.token ?? (device as { token?: unknown }).token ?? "");
+      const { device, token } = await api.post<CreatedDevice>(`/api/branches/${branchId}/devices`, values);
       const link = `${window.location.origin}${DEVICE_PAGE[device.kind]}?pair=${encodeURIComponent(token)}`;
       setPairing({ link, qr: await QRCode.toDataURL(link, { margin: 1, width: 220 }), device });
       setCreating(false);
@@ -565,7 +564,7 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
         {t("admin.createDevice")}
       </Button>
       {error !== null ? <Alert type="error" title={error} showIcon closable onClose={() => setError(null)} /> : null}
-      <EntityTab<Device, DeviceForm>
+      <EntityTab<DeviceView, DeviceForm>
         testId="devices"
         canCreate={false}
         rows={devices}
