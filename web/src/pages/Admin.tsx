@@ -20,8 +20,10 @@ import { useTranslation } from "react-i18next";
 import { api, unwrapList } from "../api/client.ts";
 import {
   type Branch,
+  COUNTER_KINDS,
   type Counter,
   type CreatedDevice,
+  DEVICE_KINDS,
   type DeviceKind,
   type DeviceView,
   DISPATCH_POLICIES,
@@ -39,8 +41,6 @@ import { localName, serviceLabel } from "../lib/format.ts";
 import { rolesOf } from "../lib/session.ts";
 import "../styles/staff.css";
 
-const COUNTER_KINDS = ["teller", "vip", "wealth", "self_service_helper"] as const;
-const DEVICE_KINDS: readonly DeviceKind[] = ["kiosk", "display", "rating_pad"];
 const DEVICE_PAGE: Record<DeviceKind, string> = { kiosk: "/kiosk", display: "/display", rating_pad: "/rate" };
 const required = (message: string) => [{ required: true, message }];
 
