@@ -105,7 +105,7 @@ describe("error messages over HTTP in the request's language", () => {
     expect(zh.statusCode).toBe(400);
     expect(zh.json().error).toBe("invalid_request");
     expect(en.json().message).toBe("body/serviceId must be string");
-    expect(zh.json().message).toBe("请求内容不正确：请求体的 serviceId 应为文本。");
+    expect(zh.json().message).toBe("请求内容不正确：请求体中的 serviceId 应为字符串。");
     expect(zh.json().details).toEqual(en.json().details);
     const vip = await t.request({
       method: "POST",
@@ -115,7 +115,7 @@ describe("error messages over HTTP in the request's language", () => {
       headers: ZH,
     });
     expect(vip.statusCode).toBe(400);
-    expect(vip.json().message).toMatch(/^请求内容不正确：请求体的 priority 应为以下之一：“normal”、/);
+    expect(vip.json().message).toMatch(/^请求内容不正确：请求体中的 priority 应为以下之一：“normal”、/);
   });
 
   it("says sign in first in Chinese", async () => {

@@ -1,4 +1,4 @@
-import { type TSchema, Type } from "@sinclair/typebox";
+import { type StringOptions, type TSchema, Type } from "@sinclair/typebox";
 import { DEVICE_KINDS, ROLES } from "../app/actor.ts";
 import { SERVICE_CATEGORIES } from "../app/config/services.ts";
 import { COUNTER_KINDS, COUNTER_STATES } from "../domain/counter.ts";
@@ -6,10 +6,20 @@ import { POLICY_NAMES } from "../domain/dispatch/index.ts";
 import { PRIORITY_CLASSES, RATINGS, TICKET_STATUSES } from "../domain/ticket.ts";
 
 /** Schemas declared once: Fastify validates with them and the OpenAPI document is generated from them. */
+
+/** Each pattern of the schemas below, said in Chinese for the error that names it (validation-zh.ts). */
+export const PATTERNS_ZH = new Map<string, string>();
+
+/** A string that must match `pattern`; `zh` says in words what that means, for the Chinese error message. */
+export function Pattern(pattern: string, zh: string, options: StringOptions = {}) {
+  PATTERNS_ZH.set(pattern, zh);
+  return Type.String({ ...options, pattern });
+}
+
 /** Ids are opaque; control characters (a NUL byte) can never be part of one. */
-export const Id = Type.String({ minLength: 1, maxLength: 64, pattern: "^[^\\u0000-\\u001f]+$" });
+export const Id = Pattern("^[^\\u0000-\\u001f]+$", "不能含控制字符", { minLength: 1, maxLength: 64 });
 /** Query-string numbers arrive as text: types are never coerced, so they are parsed where used. */
-export const DigitsQuery = Type.String({ pattern: "^[0-9]{1,15}$" });
+export const DigitsQuery = Pattern("^[0-9]{1,15}$", "1 至 15 位数字");
 export const ShortText = Type.String({ minLength: 1, maxLength: 100 });
 export const LongText = Type.String({ maxLength: 2000 });
 const literalUnion = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));

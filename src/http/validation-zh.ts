@@ -4,6 +4,7 @@
  * sentence: where (body, path, query, header), which field, and what was expected. Keywords this does not
  * know fall back to a Chinese lead with ajv's own text, so nothing is ever hidden.
  */
+import { PATTERNS_ZH } from "./schemas.ts";
 
 /** One ajv error as Fastify passes it on (`error.validation`). */
 export interface SchemaIssue {
@@ -21,7 +22,7 @@ const PLACES: Readonly<Record<string, string>> = {
 };
 
 const TYPES: Readonly<Record<string, string>> = {
-  string: "文本",
+  string: "字符串",
   number: "数字",
   integer: "整数",
   boolean: "布尔值（true 或 false）",
@@ -53,62 +54,69 @@ function fieldName(instancePath: string): string {
     .join("");
 }
 
-function describe(issue: SchemaIssue, place: string): string {
-  const field = fieldName(issue.instancePath);
-  const where = field ? `${place}的 ${field} ` : place;
+/** Where the problem is: the part of the request, and the field within it. */
+function placeOf(issue: SchemaIssue, place: string): string {
+  const field = fieldName(String(issue.instancePath ?? ""));
+  return field ? `${place}中的 ${field} ` : place;
+}
+
+/** What is wrong with it, as the rest of the sentence. */
+function problem(issue: SchemaIssue): string {
   const p = issue.params ?? {};
+  const limit = String(p.limit);
   switch (issue.keyword) {
     case "required":
-      return `${where}缺少必填字段 ${String(p.missingProperty)}`;
+      return `缺少必填字段 ${String(p.missingProperty)}`;
     case "additionalProperties":
-      return `${where}含有不支持的字段 ${String(p.additionalProperty)}`;
-    case "type": {
-      const types = String(p.type)
+      return `含有不支持的字段 ${String(p.additionalProperty)}`;
+    case "type":
+      return `应为${String(p.type)
         .split(",")
-        .map((t) => TYPES[t] ?? t);
-      return `${where}应为${types.join("或")}`;
-    }
+        .map((t) => TYPES[t] ?? t)
+        .join("或")}`;
     case "minLength":
-      return Number(p.limit) === 1 ? `${where}不能为空` : `${where}至少 ${String(p.limit)} 个字符`;
+      return p.limit === 1 ? "不能为空" : `至少 ${limit} 个字符`;
     case "maxLength":
-      return `${where}最多 ${String(p.limit)} 个字符`;
+      return `不能超过 ${limit} 个字符`;
     case "minimum":
-      return `${where}不能小于 ${String(p.limit)}`;
+      return `不能小于 ${limit}`;
     case "maximum":
-      return `${where}不能大于 ${String(p.limit)}`;
+      return `不能大于 ${limit}`;
     case "exclusiveMinimum":
-      return `${where}应大于 ${String(p.limit)}`;
+      return `应大于 ${limit}`;
     case "exclusiveMaximum":
-      return `${where}应小于 ${String(p.limit)}`;
+      return `应小于 ${limit}`;
     case "multipleOf":
-      return `${where}应为 ${String(p.multipleOf)} 的倍数`;
+      return `应为 ${String(p.multipleOf)} 的倍数`;
     case "minItems":
-      return `${where}至少 ${String(p.limit)} 项`;
+      return p.limit === 1 ? "不能为空" : `至少需要 ${limit} 项`;
     case "maxItems":
-      return `${where}最多 ${String(p.limit)} 项`;
+      return `不能超过 ${limit} 项`;
     case "uniqueItems":
-      return `${where}不能有重复项`;
+      return "不能有重复项";
     case "minProperties":
-      return `${where}至少要有 ${String(p.limit)} 个字段`;
+      return `至少需要 ${limit} 个字段`;
     case "maxProperties":
-      return `${where}最多 ${String(p.limit)} 个字段`;
+      return `不能超过 ${limit} 个字段`;
     case "enum": {
       const allowed = Array.isArray(p.allowedValues) ? p.allowedValues.map(quote).join("、") : "";
-      return allowed ? `${where}应为以下之一：${allowed}` : `${where}不是允许的值`;
+      return allowed ? `应为以下之一：${allowed}` : "不是允许的值";
     }
     case "const":
-      return `${where}应为 ${quote(p.allowedValue)}`;
+      return `应为 ${quote(p.allowedValue)}`;
     case "format": {
       const format = String(p.format);
-      return `${where}应为${FORMATS[format] ?? `${format} 格式`}`;
+      return `应为${FORMATS[format] ?? `${format} 格式`}`;
     }
-    case "pattern":
-      return `${where}格式不正确`;
+    case "pattern": {
+      const rule = PATTERNS_ZH.get(String(p.pattern));
+      return rule ? `格式不正确，应为${rule}` : `格式不正确（应符合 ${String(p.pattern)}）`;
+    }
     case "anyOf":
     case "oneOf":
-      return `${where}不符合任何一种允许的写法`;
+      return "不符合允许的格式";
     default:
-      return `${where}不正确（${issue.message ?? issue.keyword}）`;
+      return `不正确（${issue.message ?? issue.keyword}）`;
   }
 }
 
@@ -153,9 +161,28 @@ function mergeUnionBranches(issues: readonly SchemaIssue[]): SchemaIssue[] {
  */
 export function schemaMessageZh(issues: readonly SchemaIssue[], context: string | undefined): string | undefined {
   if (issues.length === 0) return undefined;
-  const place = PLACES[context ?? ""] ?? "请求";
-  const specific = issues.filter((i) => i.keyword !== "anyOf" && i.keyword !== "oneOf");
-  const chosen = mergeUnionBranches(specific.length > 0 ? specific : issues);
-  const sentences = [...new Set(chosen.map((i) => describe(i, place)))];
-  return `请求内容不正确：${sentences.join("；")}。`;
+  try {
+    const place = PLACES[context ?? ""] ?? "请求";
+    const unions = new Set(
+      issues.filter((i) => i.keyword === "anyOf" || i.keyword === "oneOf").map((i) => String(i.instancePath)),
+    );
+    const specific = issues.filter((i) => i.keyword !== "anyOf" && i.keyword !== "oneOf");
+    const chosen = mergeUnionBranches(specific.length > 0 ? specific : issues);
+    // A field that failed every branch of a union gets one sentence of alternatives ("A, or B"), not one
+    // sentence per branch, which would read as rules that must all hold.
+    const sentences = new Map<string, { where: string; problems: string[] }>();
+    for (const issue of chosen) {
+      const path = String(issue.instancePath);
+      const key = unions.has(path) ? `union:${path}` : `${sentences.size}`;
+      const what = problem(issue);
+      const sentence = sentences.get(key);
+      if (!sentence) sentences.set(key, { where: placeOf(issue, place), problems: [what] });
+      else if (!sentence.problems.includes(what)) sentence.problems.push(what);
+    }
+    const text = [...sentences.values()].map((s) => `${s.where}${s.problems.join("，或")}`);
+    return `请求内容不正确：${[...new Set(text)].join("；")}。`;
+  } catch {
+    // A shape of error this does not expect must not turn a 400 into a 500: the caller falls back to ajv's text.
+    return undefined;
+  }
 }

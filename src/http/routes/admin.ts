@@ -5,11 +5,11 @@ import { createUser, listUsers, type UserInput, updateUser } from "../../app/con
 import type { AppContext } from "../../app/context.ts";
 import { auditTrail } from "../../app/queries/audit-trail.ts";
 import { actorOf } from "../auth-plugin.ts";
-import { BranchParams, DeviceKindSchema, DigitsQuery, errors, Id, RoleSchema, ShortText } from "../schemas.ts";
+import { BranchParams, DeviceKindSchema, DigitsQuery, errors, Id, Pattern, RoleSchema, ShortText } from "../schemas.ts";
 
 const UserBody = Type.Object(
   {
-    username: Type.String({ minLength: 2, maxLength: 64, pattern: "^[A-Za-z0-9_.-]+$" }),
+    username: Pattern("^[A-Za-z0-9_.-]+$", "字母、数字、下划线、点或连字符", { minLength: 2, maxLength: 64 }),
     displayName: ShortText,
     staffNo: Type.Optional(Type.String({ maxLength: 32 })),
     password: Type.String({ minLength: 8, maxLength: 200 }),

@@ -20,6 +20,7 @@ import {
   CategorySchema,
   errors,
   Id,
+  Pattern,
   PolicySchema,
   Priority,
   ShortText,
@@ -27,10 +28,10 @@ import {
 } from "../schemas.ts";
 import { CounterBody } from "./counters.ts";
 
-const HHMM = Type.String({ pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$" });
+const HHMM = Pattern("^([01][0-9]|2[0-3]):[0-5][0-9]$", "时:分，如 09:30");
 const BranchBody = Type.Object(
   {
-    code: Type.String({ minLength: 1, maxLength: 32, pattern: "^[A-Za-z0-9_-]+$" }),
+    code: Pattern("^[A-Za-z0-9_-]+$", "字母、数字、下划线或连字符", { minLength: 1, maxLength: 32 }),
     nameZh: ShortText,
     nameEn: ShortText,
     timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
@@ -53,7 +54,7 @@ const ServiceBody = Type.Object(
     descriptionEn: Type.Optional(Type.String({ maxLength: 500 })),
     category: CategorySchema,
     expectedMinutes: Type.Integer({ minimum: 1, maximum: 240 }),
-    prefix: Type.String({ pattern: "^[A-Z]{1,3}$" }),
+    prefix: Pattern("^[A-Z]{1,3}$", "1 至 3 个大写字母，如 A"),
     needsReview: Type.Optional(Type.Boolean()),
     requiredDocuments: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 })),
     sortOrder: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),

@@ -6,11 +6,11 @@ import { planErlang } from "../../app/planning/erlang-plan.ts";
 import { SHIPPED_SCENARIOS } from "../../app/planning/shipped-scenarios.ts";
 import { simulateWhatIf } from "../../app/planning/simulate-what-if.ts";
 import { actorOf } from "../auth-plugin.ts";
-import { BranchParams, errors, PolicySchema } from "../schemas.ts";
+import { BranchParams, errors, Pattern, PolicySchema } from "../schemas.ts";
 
 const tags = ["planning"];
-const HHMM = Type.String({ pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$" });
-const DateSchema = Type.String({ pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$" });
+const HHMM = Pattern("^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$", "时:分，如 09:30（营业结束可写 24:00）");
+const DateSchema = Pattern("^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", "日期，如 2026-11-23");
 const ScenarioName = Type.Union(SHIPPED_SCENARIOS.map((s) => Type.Literal(s)));
 
 const ErlangBody = Type.Object(
