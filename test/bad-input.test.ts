@@ -70,6 +70,18 @@ describe.each(DB_KINDS)("bad input on %s", (kind) => {
     expect(JSON.stringify(wrongCounter.json().details)).toContain("number");
   });
 
+  it("refuses opening hours for a weekday that does not exist, and keeps the hours it had", async () => {
+    const admin = await t.login("admin");
+    const url = `/api/branches/${t.branchId}`;
+    const before = (await t.request({ method: "GET", url: "/api/branches", cookie: admin })).json();
+    for (const openingHours of [{ "7": null }, { mon: ["09:00", "17:00"] }, { "1": ["9:00", "17:00"] }]) {
+      const res = await t.request({ method: "PATCH", url, cookie: admin, body: { openingHours } });
+      expect(res.statusCode, JSON.stringify(openingHours)).toBe(400);
+      expect(res.json().error).toBe("invalid_request");
+    }
+    expect((await t.request({ method: "GET", url: "/api/branches", cookie: admin })).json()).toEqual(before);
+  });
+
   it("refuses bodies over 64 KB with 413", async () => {
     const res = await t.request({
       method: "POST",

@@ -36,7 +36,10 @@ const BranchBody = Type.Object(
     nameEn: ShortText,
     timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     openingHours: Type.Optional(
-      Type.Record(Type.String({ pattern: "^[0-6]$" }), Type.Union([Type.Tuple([HHMM, HHMM]), Type.Null()])),
+      // Weekday 0 (Sunday) … 6; any other key is refused, not stored.
+      Type.Record(Type.String({ pattern: "^[0-6]$" }), Type.Union([Type.Tuple([HHMM, HHMM]), Type.Null()]), {
+        additionalProperties: false,
+      }),
     ),
     targetWaitMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 240 })),
     alarmWaitMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 480 })),
