@@ -2,8 +2,9 @@
  * The durable floor: the bare route of bare-server.ts, but each request also writes one row through
  * Datang's own SQLite store (the same group commit and WAL flush, answered only once the row is on disk).
  * Nothing else: no authentication, no use case, one small table without indexes. What a ticket operation
- * costs beyond this is Datang's own work; the gap between this and the bare route is the price of
- * durability on this machine. Prints "listening <port>" when ready.
+ * costs beyond this is Datang's own work; the gap between this and the bare route is the durable write
+ * path (a row, a savepoint, a share of a commit and of a WAL flush) on this machine. Prints "listening <port>"
+ * when ready.
  *   tsx bench/lib/bare-durable-server.ts <port> <sqlite path>
  */
 import Fastify from "fastify";
