@@ -11,9 +11,21 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * The last answer per time zone, by whole second: a day can only change on a second's boundary (no zone's
+ * offset has a fraction of a second), and formatting a date costs more than a ticket's other arithmetic, while
+ * a busy branch asks many times a second.
+ */
+const lastAnswer = new Map<string, { second: number; day: string }>();
+
 /** The branch-local calendar day (YYYY-MM-DD) of an instant: ticket numbers restart each local day. */
 export function localDay(at: EpochMs, timeZone: string): string {
-  return formatterFor(timeZone).format(at);
+  const second = Math.floor(at / 1000);
+  const last = lastAnswer.get(timeZone);
+  if (last && last.second === second) return last.day;
+  const day = formatterFor(timeZone).format(at);
+  lastAnswer.set(timeZone, { second, day });
+  return day;
 }
 
 /** Whether a string names a time zone this runtime knows. */
