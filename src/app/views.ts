@@ -1,3 +1,4 @@
+import type { PriorityClass, Rating, TicketStatus } from "../domain/ticket.ts";
 import type { EventTicket } from "../realtime/branch-event.ts";
 import type { Counter } from "../store/counters.ts";
 import type { Ticket } from "../store/tickets.ts";
@@ -11,8 +12,8 @@ export interface TicketView {
   readonly serviceId: string;
   readonly number: string;
   readonly day: string;
-  readonly priority: string;
-  readonly status: string;
+  readonly priority: PriorityClass;
+  readonly status: TicketStatus;
   readonly channel: string;
   readonly counterId: string | null;
   readonly counterNumber: number | null;
@@ -27,7 +28,7 @@ export interface TicketView {
   readonly outcome: string | null;
   readonly notes: string | null;
   readonly redirectReason: string | null;
-  readonly rating: string | null;
+  readonly rating: Rating | null;
   readonly ratingComment: string | null;
   readonly estimatedWaitMinutes: number;
   readonly position?: number;

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { CounterKind, CounterState } from "../../domain/counter.ts";
 import type { Counter } from "../../store/counters.ts";
 import type { Database } from "../../store/schema.ts";
 import { findTicket, listParkedAt } from "../../store/tickets.ts";
@@ -9,8 +10,8 @@ export interface CounterView {
   readonly branchId: string;
   readonly number: number;
   readonly name: string;
-  readonly kind: string;
-  readonly state: string;
+  readonly kind: CounterKind;
+  readonly state: CounterState;
   readonly skills: ReadonlyArray<{ serviceId: string; weight: number }>;
   readonly dispatchPolicy: string | null;
   readonly pauseReason: string | null;

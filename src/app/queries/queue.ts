@@ -1,7 +1,7 @@
 import type { BranchId, TicketId } from "../../domain/ids.ts";
 import { MINUTE_MS } from "../../domain/ids.ts";
 import { localDay } from "../../domain/local-day.ts";
-import type { WaitingTicket } from "../../domain/ticket.ts";
+import type { TicketStatus, WaitingTicket } from "../../domain/ticket.ts";
 import { listWaitingTickets, toTicket } from "../../store/tickets.ts";
 import { BRANCH_READERS, requireBranchAccess } from "../access.ts";
 import type { Actor } from "../actor.ts";
@@ -33,7 +33,7 @@ export interface QueueSnapshot {
     counterId: string;
     counterNumber: number;
     calledAt: string;
-    status: string;
+    status: TicketStatus;
   }>;
 }
 

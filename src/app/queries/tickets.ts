@@ -1,4 +1,5 @@
 import type { BranchId } from "../../domain/ids.ts";
+import type { TicketStatus } from "../../domain/ticket.ts";
 import { findCounter } from "../../store/counters.ts";
 import { findTicket, toTicket, toWaitingTicket } from "../../store/tickets.ts";
 import { BRANCH_READERS, requireBranchAccess } from "../access.ts";
@@ -22,7 +23,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, ticketId: string)
 export interface PublicTicket {
   readonly id: string;
   readonly number: string;
-  readonly status: string;
+  readonly status: TicketStatus;
   readonly branchId: string;
   readonly branchNameZh: string;
   readonly branchNameEn: string;

@@ -22,8 +22,6 @@ export type { WhatIfResult } from "../../../src/app/planning/simulate-what-if.ts
 export type { QueueSnapshot } from "../../../src/app/queries/queue.ts";
 export type { PublicTicket } from "../../../src/app/queries/tickets.ts";
 export type { TodayStats } from "../../../src/app/queries/today-stats.ts";
-// The server's views type status, priority, rating, state and kind as string though their values are the domain's
-// unions: comparisons with literals go unchecked here until those views use the unions.
 export type { TicketView as Ticket } from "../../../src/app/views.ts";
 export type { CounterKind, CounterState } from "../../../src/domain/counter.ts";
 export type { Rating, TicketStatus } from "../../../src/domain/ticket.ts";
