@@ -51,12 +51,18 @@ export type Me =
   | { readonly device: Device; readonly user?: undefined };
 
 /**
- * `List` itself when it names every member of `Union`, else never: a member added on the server fails the web's
- * type check where its list is declared (the server's own lists are runtime values, kept out of the bundle).
+ * The list as given, if it names every member of the union and nothing else; a type error otherwise: a member
+ * added on the server fails the web's type check where its list is declared (the server's own lists are runtime
+ * values, kept out of the bundle).
  */
-type Complete<Union, List extends readonly Union[]> = [Union] extends [List[number]] ? List : never;
+const complete =
+  <Union extends string>() =>
+  <const List extends readonly Union[]>(
+    list: List & ([Union] extends [List[number]] ? unknown : { missing: Exclude<Union, List[number]> }),
+  ): List =>
+    list;
 
-const priorities = [
+export const PRIORITIES = complete<Priority>()([
   "normal",
   "vip1",
   "vip2",
@@ -65,26 +71,11 @@ const priorities = [
   "disabled",
   "pregnant",
   "appointment",
-] as const satisfies readonly Priority[];
-export const PRIORITIES: Complete<Priority, typeof priorities> = priorities;
-
-const roles = [
-  "admin",
-  "branch_manager",
-  "lobby_manager",
-  "teller",
-  "back_office",
-  "auditor",
-] as const satisfies readonly Role[];
-export const ROLES: Complete<Role, typeof roles> = roles;
-
-const deviceKinds = ["kiosk", "display", "rating_pad"] as const satisfies readonly DeviceKind[];
-export const DEVICE_KINDS: Complete<DeviceKind, typeof deviceKinds> = deviceKinds;
-
-const counterKinds = ["teller", "vip", "wealth", "self_service_helper"] as const satisfies readonly CounterKind[];
-export const COUNTER_KINDS: Complete<CounterKind, typeof counterKinds> = counterKinds;
-
-const categories = [
+]);
+export const ROLES = complete<Role>()(["admin", "branch_manager", "lobby_manager", "teller", "back_office", "auditor"]);
+export const DEVICE_KINDS = complete<DeviceKind>()(["kiosk", "display", "rating_pad"]);
+export const COUNTER_KINDS = complete<CounterKind>()(["teller", "vip", "wealth", "self_service_helper"]);
+export const SERVICE_CATEGORIES = complete<ServiceCategory>()([
   "cash",
   "non_cash",
   "account",
@@ -92,11 +83,6 @@ const categories = [
   "corporate",
   "payment",
   "other",
-] as const satisfies readonly ServiceCategory[];
-export const SERVICE_CATEGORIES: Complete<ServiceCategory, typeof categories> = categories;
-
-const policies = ["smart", "fifo", "strict-priority", "weighted-wait"] as const satisfies readonly DispatchPolicy[];
-export const DISPATCH_POLICIES: Complete<DispatchPolicy, typeof policies> = policies;
-
-const scenarios = ["weekday", "payday", "wealth-branch"] as const satisfies readonly ShippedScenario[];
-export const SHIPPED_SCENARIOS: Complete<ShippedScenario, typeof scenarios> = scenarios;
+]);
+export const DISPATCH_POLICIES = complete<DispatchPolicy>()(["smart", "fifo", "strict-priority", "weighted-wait"]);
+export const SHIPPED_SCENARIOS = complete<ShippedScenario>()(["weekday", "payday", "wealth-branch"]);
