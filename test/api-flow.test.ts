@@ -41,6 +41,9 @@ describe.each(DB_KINDS)("ticket lifecycle over HTTP on %s", (kind) => {
     expect(c1).toMatchObject({ number: "C001", position: 0 });
     // No counter is open yet, so the estimate assumes one: one cash customer of 4 minutes ahead.
     expect(a2.estimatedWaitMinutes).toBe(4);
+    // Nobody has been called yet: today's average wait is unknown, not zero minutes.
+    const stats = await t.request({ method: "GET", url: `/api/branches/${t.branchId}/stats/today`, cookie: lobby });
+    expect(stats.json()).toMatchObject({ issued: 3, averageWaitMinutes: null, withinTargetShare: null });
   });
 
   it("returns the same ticket for the same Idempotency-Key and never a second one", async () => {

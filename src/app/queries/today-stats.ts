@@ -16,8 +16,8 @@ export interface TodayStats {
   readonly noShow: number;
   readonly cancelled: number;
   readonly redirected: number;
-  /** Mean of (call − issue) over tickets called today. */
-  readonly averageWaitMinutes: number;
+  /** Mean of (call − issue) over tickets called today; null when nobody was called yet (not a wait of 0). */
+  readonly averageWaitMinutes: number | null;
   /** Share of called tickets whose wait was within the branch target; null when nobody was called yet. */
   readonly withinTargetShare: number | null;
   readonly ratings: { readonly satisfied: number; readonly neutral: number; readonly dissatisfied: number };
@@ -45,7 +45,7 @@ export async function todayStats(ctx: AppContext, actor: Actor, branchId: string
     noShow: count("no_show"),
     cancelled: count("cancelled"),
     redirected: count("redirected"),
-    averageWaitMinutes: waits.length ? Math.round((waits.reduce((a, b) => a + b, 0) / waits.length) * 10) / 10 : 0,
+    averageWaitMinutes: waits.length ? Math.round((waits.reduce((a, b) => a + b, 0) / waits.length) * 10) / 10 : null,
     withinTargetShare: waits.length ? waits.filter((w) => w <= branch.targetWaitMinutes).length / waits.length : null,
     ratings,
     satisfaction: rated ? ratings.satisfied / rated : null,
