@@ -170,18 +170,25 @@ export async function shootBoth(page: Page, name: string, options: { fullPage?: 
 export async function chooseOption(page: Page, testId: string, text: string): Promise<void> {
   const select = page.getByTestId(testId);
   const dropdown = page.locator(".ant-select-dropdown:visible");
+  const option = () => dropdown.locator(".ant-select-item-option").filter({ hasText: text }).first();
   await select.click();
-  await dropdown.locator(".ant-select-item-option").filter({ hasText: text }).first().click();
-  for (let attempt = 0; attempt < 20; attempt++) {
+  await option().click();
+  // Ant Design closes the list itself once an option is chosen; on a loaded machine that takes a while. Never
+  // click the select to close it: a click while the list is still closing opens it again over the dialog.
+  let openSince: number | undefined;
+  for (let attempt = 0; attempt < 100; attempt++) {
     const chosen = ((await select.textContent()) ?? "").includes(text);
     const open = (await dropdown.count()) > 0;
     if (chosen && !open) return;
-    await page.waitForTimeout(100);
-    if (!open) continue;
-    if (chosen && attempt >= 5) await select.click();
-    else if (!chosen && attempt >= 5) {
-      await dropdown.locator(".ant-select-item-option").filter({ hasText: text }).first().click();
+    openSince = open ? (openSince ?? attempt) : undefined;
+    if (!chosen && open && attempt % 10 === 9) await option().click();
+    else if (!chosen && !open && attempt % 10 === 9) await select.click();
+    // Chosen, but the list stays open: moving the focus away closes it (Tab, unlike Escape, never closes a dialog).
+    else if (chosen && open && openSince !== undefined && attempt - openSince >= 30) {
+      await page.keyboard.press("Tab");
+      openSince = attempt;
     }
+    await page.waitForTimeout(100);
   }
   throw new Error(`could not choose "${text}" in ${testId}`);
 }
