@@ -30,13 +30,18 @@ export interface SqliteStoreOptions {
  */
 export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
   const connection = new SQLite(path);
-  connection.pragma("journal_mode = WAL");
   const onDisk = path !== ":memory:" && path !== "";
+  const mode = connection.pragma("journal_mode = WAL", { simple: true });
+  // The flusher below makes commits durable by syncing the WAL: without WAL mode nothing would be synced.
+  if (onDisk && mode !== "wal") throw new Error(`SQLite at ${path} cannot use WAL mode (it answered "${mode}")`);
   connection.pragma(onDisk ? "synchronous = NORMAL" : "synchronous = FULL");
   connection.pragma("foreign_keys = ON");
   connection.pragma("busy_timeout = 5000");
-  // Each write of a batch runs in its own savepoint, whose journal holds the pages it changes; on a temp
-  // file that journal costs file writes on every write, in memory it costs a copy (a batch's at most MBs).
+  // Each write of a batch runs in its own savepoint, whose journal keeps the original of every page the write
+  // changes (a ticket touches some ten already-dirty pages). Past 64 KiB that journal moved to a temporary file
+  // and stayed there for the rest of the batch, so every later write paid file writes; kept in memory, one
+  // write's journal is a copy of its pages, freed at its RELEASE. Sorts and temporary tables also stay in
+  // memory: the application's queries sort one branch's day or less, and no migration rebuilds a large table.
   connection.pragma("temp_store = MEMORY");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
 
