@@ -21,6 +21,23 @@ describe("localDay", () => {
     }
   });
 
+  it("agrees with a fresh formatter just before, at and after midnights, also in local mean time", () => {
+    const fresh = (ms: number, timeZone: string) =>
+      new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(ms);
+    // Shanghai's midnight in 1900 (+08:05:43), Monrovia's in 1971 (-00:44:30), Shanghai's today, and the epoch.
+    const midnights: Array<[string, string]> = [
+      ["1900-06-01T15:54:17.000Z", "Asia/Shanghai"],
+      ["1971-06-01T00:44:30.000Z", "Africa/Monrovia"],
+      ["2026-11-23T16:00:00.000Z", "Asia/Shanghai"],
+      ["1970-01-01T00:00:00.000Z", "UTC"],
+    ];
+    for (const [iso, zone] of midnights) {
+      const m = Date.parse(iso);
+      for (const ms of [m - 1001, m - 1, m, m + 999, m + 1000, m - 1, m - 0.5, m])
+        expect(localDay(ms as EpochMs, zone), `${zone} ${ms}`).toBe(fresh(ms, zone));
+    }
+  });
+
   it("agrees with a fresh formatter on instants around many midnights", () => {
     const zones = ["Asia/Shanghai", "Asia/Kolkata", "Asia/Kathmandu", "Europe/London", "America/St_Johns"];
     const fresh = (ms: number, timeZone: string) =>

@@ -20,10 +20,12 @@ const lastAnswer = new Map<string, { second: number; day: string }>();
 
 /** The branch-local calendar day (YYYY-MM-DD) of an instant: ticket numbers restart each local day. */
 export function localDay(at: EpochMs, timeZone: string): string {
-  const second = Math.floor(at / 1000);
+  // Intl drops a fraction of a millisecond toward zero; so does the key, or -0.5 and -1 would share a second.
+  const ms = Math.trunc(at);
+  const second = Math.floor(ms / 1000);
   const last = lastAnswer.get(timeZone);
   if (last && last.second === second) return last.day;
-  const day = formatterFor(timeZone).format(at);
+  const day = formatterFor(timeZone).format(ms);
   lastAnswer.set(timeZone, { second, day });
   return day;
 }
