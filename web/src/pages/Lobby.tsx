@@ -131,7 +131,6 @@ function Console() {
 
   const openTriage = (next: Triage): void => {
     form.resetFields();
-    // The ticket view types its priority as a string; preselect it only when it is one the form offers.
     if (next.kind === "priority") form.setFieldsValue({ priority: next.ticket.priority });
     if (next.kind === "redirect") form.setFieldsValue({ target: "self_service" });
     setTriage(next);
