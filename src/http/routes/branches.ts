@@ -8,7 +8,7 @@ import type { AppContext } from "../../app/context.ts";
 import { counterView } from "../../app/counters/counter-view.ts";
 import { notFound } from "../../app/errors.ts";
 import { queueSnapshot } from "../../app/queries/queue.ts";
-import { todayStats } from "../../app/queries/today-stats.ts";
+import { type TodayStats, todayStats } from "../../app/queries/today-stats.ts";
 import { counterForViewer, snapshotForViewer } from "../../app/redact.ts";
 import { issueTicket } from "../../app/tickets/issue-ticket.ts";
 import type { BranchId } from "../../domain/ids.ts";
@@ -27,6 +27,25 @@ import {
   TicketSchema,
 } from "../schemas.ts";
 import { CounterBody } from "./counters.ts";
+
+const Share = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()]);
+const TodayStatsSchema = Type.Object({
+  day: Type.String(),
+  issued: Type.Integer(),
+  served: Type.Integer(),
+  waiting: Type.Integer(),
+  noShow: Type.Integer(),
+  cancelled: Type.Integer(),
+  redirected: Type.Integer(),
+  averageWaitMinutes: Type.Union([Type.Number(), Type.Null()], { description: "null until someone is called" }),
+  withinTargetShare: Share,
+  ratings: Type.Object({ satisfied: Type.Integer(), neutral: Type.Integer(), dissatisfied: Type.Integer() }),
+  satisfaction: Share,
+});
+// A field the schema lacked would be dropped from the answer, one it invented would be documented but never sent.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const statsSchemaIsTheAnswer: Same<Static<typeof TodayStatsSchema>, TodayStats> = true;
+void statsSchemaIsTheAnswer;
 
 const HHMM = Pattern("^([01][0-9]|2[0-3]):[0-5][0-9]$", "时:分，如 09:30");
 const BranchBody = Type.Object(
@@ -203,7 +222,7 @@ export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags: ["queue"],
         summary: "Today's figures: issued, served, waits, service level, ratings",
         params: BranchParams,
-        response: errors(401, 403, 404),
+        response: { 200: TodayStatsSchema, ...errors(401, 403, 404) },
       },
     },
     (req) => todayStats(ctx, actorOf(req), req.params.branchId),
