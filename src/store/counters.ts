@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { CounterKind, CounterState, DispatchCounter, Skill } from "../domain/counter.ts";
+import type { CounterState, DispatchCounter, Skill } from "../domain/counter.ts";
 import type { BranchId, CounterId, TicketId, UserId } from "../domain/ids.ts";
 import { parseJson } from "./json.ts";
 import type { CounterTable, Database } from "./schema.ts";
@@ -44,8 +44,8 @@ export function toCounter(row: CounterTable): Counter {
     branchId: row.branch_id as BranchId,
     number: row.number,
     name: row.name,
-    kind: row.kind as CounterKind,
-    state: row.state as CounterState,
+    kind: row.kind,
+    state: row.state,
     skills: parseJson<Skill[]>(row.skills, []),
     dispatchPolicy: row.dispatch_policy,
     signedInUserId: row.signed_in_user_id as UserId | null,

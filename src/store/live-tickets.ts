@@ -88,7 +88,7 @@ function waitingFromRow(r: {
   id: string;
   branch_id: string;
   service_id: string;
-  priority: string;
+  priority: PriorityClass;
   target_counter_id: string | null;
   issued_at: number;
   queued_at: number;
@@ -98,7 +98,7 @@ function waitingFromRow(r: {
     id: r.id as TicketId,
     branchId: r.branch_id as BranchId,
     serviceId: r.service_id as ServiceId,
-    priority: r.priority as PriorityClass,
+    priority: r.priority,
     issuedAt: Number(r.issued_at),
     queuedAt: Number(r.queued_at),
     appointmentAt: r.appointment_at === null ? null : Number(r.appointment_at),

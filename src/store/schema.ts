@@ -3,6 +3,8 @@
  * JSON values are stored as text in both databases so that both behave identically.
  */
 import type { Generated } from "kysely";
+import type { CounterKind, CounterState } from "../domain/counter.ts";
+import type { PriorityClass, Rating, TicketStatus } from "../domain/ticket.ts";
 
 export interface BranchTable {
   id: string;
@@ -43,8 +45,8 @@ export interface CounterTable {
   branch_id: string;
   number: number;
   name: string;
-  kind: string;
-  state: string;
+  kind: CounterKind;
+  state: CounterState;
   skills: string;
   dispatch_policy: string | null;
   signed_in_user_id: string | null;
@@ -98,8 +100,8 @@ export interface TicketTable {
   day: string;
   seq: number;
   number: string;
-  priority: string;
-  status: string;
+  priority: PriorityClass;
+  status: TicketStatus;
   channel: string;
   counter_id: string | null;
   target_counter_id: string | null;
@@ -113,7 +115,7 @@ export interface TicketTable {
   outcome: string | null;
   notes: string | null;
   redirect_reason: string | null;
-  rating: string | null;
+  rating: Rating | null;
   rating_comment: string | null;
   served_by: string | null;
   estimated_wait_minutes: number;

@@ -1,7 +1,7 @@
 import { localDay } from "../../domain/local-day.ts";
 import { listBranches } from "../../store/branches.ts";
 import { releaseCurrentTicket } from "../../store/counters.ts";
-import { recordTransition, toTicket, updateTicketFrom } from "../../store/tickets.ts";
+import { recordTransition, type TicketPatch, toTicket, updateTicketFrom } from "../../store/tickets.ts";
 import type { AppContext } from "../context.ts";
 import { emitEvent } from "../record.ts";
 import { eventTicket } from "../views.ts";
@@ -31,7 +31,7 @@ export async function closePastDays(ctx: AppContext): Promise<number> {
       .execute();
     for (const row of stale) {
       const done = await ctx.store.write(async (tx, afterCommit) => {
-        const patch = { status: "cancelled", outcome: "day_closed", completed_at: now, updated_at: now };
+        const patch: TicketPatch = { status: "cancelled", outcome: "day_closed", completed_at: now, updated_at: now };
         if (!(await updateTicketFrom(tx, row, patch))) return false;
         if (row.counter_id) await releaseCurrentTicket(tx, row.counter_id, row.id);
         await recordTransition(tx, {

@@ -2,6 +2,7 @@ import type { BranchId, ServiceId, TicketId } from "../../domain/ids.ts";
 import { localDay } from "../../domain/local-day.ts";
 import { CARE_CLASSES, formatTicketNumber, type PriorityClass, type WaitingTicket } from "../../domain/ticket.ts";
 import { findBranch, findServiceForIssue } from "../../store/branches.ts";
+import type { TicketTable } from "../../store/schema.ts";
 import {
   findTicketByIdempotencyKey,
   insertTicket,
@@ -89,7 +90,7 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
       );
     const day = localDay(now, service.timezone);
     const seq = await nextQueueSeq(tx, input.branchId, service.prefix, day);
-    const row = {
+    const row: TicketTable = {
       id: candidate.id,
       branch_id: input.branchId,
       service_id: input.serviceId,
