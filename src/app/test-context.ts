@@ -1,6 +1,3 @@
-import { TICKET_STATUSES } from "../domain/ticket.ts";
-import type { CounterTable, TicketTable } from "../store/schema.ts";
-import type { TicketView } from "./views.ts";
 /**
  * Test support for the use-case tests beside each use case: an AppContext on a fresh SQLite file with the
  * demo branch seeded, a clock the test moves, and actors built from the seeded rows. Never imported by
@@ -13,6 +10,7 @@ import { join } from "node:path";
 import type { UserId } from "../domain/ids.ts";
 import type { TicketStatus } from "../domain/ticket.ts";
 import { migrateToLatest, openStore } from "../store/connect.ts";
+import type { CounterTable, TicketTable } from "../store/schema.ts";
 import type { DeviceActor, DeviceKind, StaffActor } from "./actor.ts";
 import { toDeviceActor } from "./auth/authenticate.ts";
 import { loadStaff } from "./auth/login.ts";
@@ -24,6 +22,7 @@ import { seedDemo } from "./seed-demo.ts";
 import { issueTicket } from "./tickets/issue-ticket.ts";
 import { completeService, markNoShow, parkTicket, recallTicket, startService } from "./tickets/serve-actions.ts";
 import { cancelTicket, redirectTicket } from "./tickets/triage-actions.ts";
+import type { TicketView } from "./views.ts";
 
 export const TEST_PASSWORD = "test-password-1";
 
@@ -196,11 +195,4 @@ export async function writtenState(t: TestContext, ticketId: string) {
     audit: await count("audit_log"),
     counters: await db.selectFrom("counters").selectAll().orderBy("number").execute(),
   };
-}
-
-/** Every (action, status) pair an action does not accept: the cases a state-machine test must see refused. */
-export function illegalCases<R>(actions: ReadonlyArray<{ name: string; run: R; from: readonly TicketStatus[] }>) {
-  return actions.flatMap((a) =>
-    TICKET_STATUSES.filter((s) => !a.from.includes(s)).map((status) => ({ action: a.name, run: a.run, status })),
-  );
 }

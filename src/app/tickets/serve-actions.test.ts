@@ -1,24 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { TICKET_STATUSES, type TicketStatus } from "../../domain/ticket.ts";
-import type { Actor } from "../actor.ts";
-import type { AppContext } from "../context.ts";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { TicketStatus } from "../../domain/ticket.ts";
 import { callNext, callTicket } from "../counters/call-next.ts";
 import { signIn } from "../counters/sign-in.ts";
-import {
-  illegalCases,
-  makeTestContext,
-  type TestContext,
-  ticketsInEveryStatus,
-  writtenState,
-} from "../test-context.ts";
-import type { TicketView } from "../views.ts";
+import { makeTestContext, type TestContext, writtenState } from "../test-context.ts";
 import { issueTicket } from "./issue-ticket.ts";
+import { refusesIllegalActions, type TicketAction } from "./refuses-illegal-actions.ts";
 import { completeService, markNoShow, parkTicket, recallTicket, resumeTicket, startService } from "./serve-actions.ts";
 
-type ServeAction = (ctx: AppContext, actor: Actor, ticketId: string) => Promise<TicketView>;
-
 /** Each serve action and the only statuses it accepts. */
-const SERVE_ACTIONS: ReadonlyArray<{ name: string; run: ServeAction; from: readonly TicketStatus[] }> = [
+const SERVE_ACTIONS: ReadonlyArray<{ name: string; run: TicketAction; from: readonly TicketStatus[] }> = [
   { name: "recall", run: recallTicket, from: ["called"] },
   { name: "start", run: startService, from: ["called"] },
   { name: "complete", run: (ctx, a, id) => completeService(ctx, a, id, {}), from: ["serving"] },
@@ -26,41 +16,7 @@ const SERVE_ACTIONS: ReadonlyArray<{ name: string; run: ServeAction; from: reado
   { name: "park", run: (ctx, a, id) => parkTicket(ctx, a, id, {}), from: ["called", "serving"] },
   { name: "resume", run: resumeTicket, from: ["parked"] },
 ];
-const ILLEGAL = illegalCases(SERVE_ACTIONS);
-
-describe("serve actions refuse what the state machine forbids", () => {
-  let t: TestContext;
-  let tickets: Record<TicketStatus, string>;
-  beforeAll(async () => {
-    t = await makeTestContext();
-    tickets = await ticketsInEveryStatus(t);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-
-  it("has built one ticket in each status", async () => {
-    for (const status of TICKET_STATUSES) {
-      const row = await t.ctx.store.db
-        .selectFrom("tickets")
-        .select("status")
-        .where("id", "=", tickets[status])
-        .executeTakeFirstOrThrow();
-      expect(row.status).toBe(status);
-    }
-  });
-
-  it.each(ILLEGAL)("$action on a $status ticket: 409 with the status, nothing written", async ({ run, status }) => {
-    const lobby = await t.staff("lobby");
-    const before = await writtenState(t, tickets[status]);
-    await expect(run(t.ctx, lobby, tickets[status])).rejects.toMatchObject({
-      status: 409,
-      code: "conflict",
-      details: { status },
-    });
-    expect(await writtenState(t, tickets[status])).toEqual(before);
-  });
-});
+refusesIllegalActions("serve actions refuse what the state machine forbids", SERVE_ACTIONS);
 
 describe("serving a ticket", () => {
   let t: TestContext;

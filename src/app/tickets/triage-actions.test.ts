@@ -1,27 +1,16 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { TicketStatus } from "../../domain/ticket.ts";
-import type { Actor } from "../actor.ts";
-import type { AppContext } from "../context.ts";
 import { callNext, callTicket } from "../counters/call-next.ts";
 import { signIn } from "../counters/sign-in.ts";
-import {
-  illegalCases,
-  makeTestContext,
-  START,
-  type TestContext,
-  ticketsInEveryStatus,
-  writtenState,
-} from "../test-context.ts";
-import type { TicketView } from "../views.ts";
+import { makeTestContext, START, type TestContext, writtenState } from "../test-context.ts";
+import { refusesIllegalActions, type TicketAction } from "./refuses-illegal-actions.ts";
 import { completeService, startService } from "./serve-actions.ts";
 import { cancelTicket, changePriority, redirectTicket, transferTicket } from "./triage-actions.ts";
 
 const MIN = 60_000;
 
-type TriageAction = (ctx: AppContext, actor: Actor, ticketId: string, t: TestContext) => Promise<TicketView>;
-
 /** Each triage action and the only statuses it accepts. */
-const TRIAGE_ACTIONS: ReadonlyArray<{ name: string; run: TriageAction; from: readonly TicketStatus[] }> = [
+const TRIAGE_ACTIONS: ReadonlyArray<{ name: string; run: TicketAction; from: readonly TicketStatus[] }> = [
   {
     name: "transfer",
     run: (ctx, a, id, t) => transferTicket(ctx, a, id, { serviceId: t.service("TRANSFER"), position: "last" }),
@@ -35,30 +24,7 @@ const TRIAGE_ACTIONS: ReadonlyArray<{ name: string; run: TriageAction; from: rea
   },
   { name: "prioritize", run: (ctx, a, id) => changePriority(ctx, a, id, { priority: "elderly" }), from: ["waiting"] },
 ];
-const ILLEGAL = illegalCases(TRIAGE_ACTIONS);
-
-describe("triage actions refuse what the state machine forbids", () => {
-  let t: TestContext;
-  let tickets: Record<TicketStatus, string>;
-  beforeAll(async () => {
-    t = await makeTestContext();
-    tickets = await ticketsInEveryStatus(t);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-
-  it.each(ILLEGAL)("$action on a $status ticket: 409 with the status, nothing written", async ({ run, status }) => {
-    const lobby = await t.staff("lobby");
-    const before = await writtenState(t, tickets[status]);
-    await expect(run(t.ctx, lobby, tickets[status], t)).rejects.toMatchObject({
-      status: 409,
-      code: "conflict",
-      details: { status },
-    });
-    expect(await writtenState(t, tickets[status])).toEqual(before);
-  });
-});
+refusesIllegalActions("triage actions refuse what the state machine forbids", TRIAGE_ACTIONS);
 
 describe("triage", () => {
   let t: TestContext;
