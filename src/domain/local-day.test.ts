@@ -3,6 +3,9 @@ import type { EpochMs } from "./ids.ts";
 import { localDay } from "./local-day.ts";
 
 const at = (iso: string) => Date.parse(iso) as EpochMs;
+/** What Intl itself answers, with no cache in between. */
+const fresh = (ms: number, timeZone: string) =>
+  new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(ms);
 
 describe("localDay", () => {
   it("turns over at the branch's midnight, also within one second of asking", () => {
@@ -22,8 +25,6 @@ describe("localDay", () => {
   });
 
   it("agrees with a fresh formatter just before, at and after midnights, also in local mean time", () => {
-    const fresh = (ms: number, timeZone: string) =>
-      new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(ms);
     // Shanghai's midnight in 1900 (+08:05:43), Monrovia's in 1971 (-00:44:30), Shanghai's today, and the epoch.
     const midnights: Array<[string, string]> = [
       ["1900-06-01T15:54:17.000Z", "Asia/Shanghai"],
@@ -40,8 +41,6 @@ describe("localDay", () => {
 
   it("agrees with a fresh formatter on instants around many midnights", () => {
     const zones = ["Asia/Shanghai", "Asia/Kolkata", "Asia/Kathmandu", "Europe/London", "America/St_Johns"];
-    const fresh = (ms: number, timeZone: string) =>
-      new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(ms);
     let ms = at("2026-03-01T00:00:00.000Z");
     for (let i = 0; i < 2000; i++) {
       ms += 997 * 60 * 7 + 431; // steps of about seven minutes that drift across second and day boundaries
