@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import { leanPool } from "./postgres-client.ts";
 import type { Database } from "./schema.ts";
-import { preparedNameOf } from "./sql.ts";
 import type { Store, WriteFn } from "./store.ts";
 
 // bigint columns hold epoch milliseconds and sequence numbers, all far below 2^53.
@@ -29,7 +29,7 @@ export function createPostgresStore(url: string): Store & { readonly pool: pg.Po
   const pool = createPgPool(url);
   // An idle client that loses its connection must not crash the process.
   pool.on("error", () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: leanPool(pool) }) });
   return {
     dialect: "postgres",
     db,
@@ -52,32 +52,4 @@ export function createPostgresStore(url: string): Store & { readonly pool: pg.Po
       await db.destroy();
     },
   };
-}
-
-const PREPARING = Symbol("datang.preparing");
-type QueryFn = (...args: unknown[]) => unknown;
-
-/**
- * The pool Kysely gets: its clients run the hot-path statements (sql.ts) as named prepared statements, which
- * the pg client parses once per connection and then only binds and executes. Every other query is untouched.
- */
-function preparingPool(pool: pg.Pool): pg.Pool {
-  return new Proxy(pool, {
-    get(target, property, receiver) {
-      if (property !== "connect") return Reflect.get(target, property, receiver);
-      return async () => {
-        const client = (await target.connect()) as pg.PoolClient & { [PREPARING]?: true };
-        if (!client[PREPARING]) {
-          const query = client.query.bind(client) as QueryFn;
-          (client as unknown as { query: QueryFn }).query = (...args: unknown[]) => {
-            const [text, values] = args;
-            const name = typeof text === "string" && Array.isArray(values) ? preparedNameOf(text) : undefined;
-            return name ? query({ name, text, values }) : query(...args);
-          };
-          client[PREPARING] = true;
-        }
-        return client;
-      };
-    },
-  });
 }

@@ -17,8 +17,9 @@ import type { Database } from "./schema.ts";
 export class Sql {
   readonly postgres: string;
   constructor(
-    readonly sqlite: string,
-    postgres: string = sqlite,
+    /** Null for a PostgreSQL-only statement (see `postgresOnly`). */
+    readonly sqlite: string | null,
+    postgres: string = sqlite ?? "",
   ) {
     let n = 0;
     this.postgres = postgres.replace(/\?/g, () => `$${++n}`);
@@ -28,7 +29,7 @@ export class Sql {
 
 /**
  * PostgreSQL text of every hot-path statement → the name it is prepared under on each connection, so that
- * PostgreSQL parses and plans it once per connection instead of on every execution (see postgres-store.ts).
+ * PostgreSQL parses and plans it once per connection instead of on every execution (see postgres-client.ts).
  */
 const preparedNames = new Map<string, string>();
 
@@ -36,13 +37,37 @@ export function preparedNameOf(postgresText: string): string | undefined {
   return preparedNames.get(postgresText);
 }
 
+/** PostgreSQL texts of the statements that are each a whole write by themselves (see `postgresOnly`). */
+const wholeWrites = new Set<string>();
+
+export function isWholeWrite(postgresText: string): boolean {
+  return wholeWrites.has(postgresText);
+}
+
+function checkPlaceholders(text: string): void {
+  // Odd pieces between single quotes are string literals, where a ? would be taken for a parameter.
+  if (text.split("'").some((piece, i) => i % 2 === 1 && piece.includes("?")))
+    throw new Error(`a ? inside a string literal would be taken for a parameter: ${text}`);
+}
+
 /** A statement for both databases; `postgres` when PostgreSQL needs other words (same parameters, same order). */
 export function sql(text: string, postgres?: string): Sql {
-  // Odd pieces between single quotes are string literals, where a ? would be taken for a parameter.
-  for (const t of [text, postgres ?? ""])
-    if (t.split("'").some((piece, i) => i % 2 === 1 && piece.includes("?")))
-      throw new Error(`a ? inside a string literal would be taken for a parameter: ${t}`);
+  checkPlaceholders(text);
+  if (postgres !== undefined) checkPlaceholders(postgres);
   return new Sql(text, postgres);
+}
+
+/**
+ * A statement only PostgreSQL can run (data-modifying CTEs), for a store function whose SQLite path takes
+ * several statements. `wholeWrite`: the statement is all that its write changes, so when it comes first
+ * among the write's changes it runs as a transaction of its own, without BEGIN and COMMIT round trips
+ * (postgres-client.ts); nothing may be written after it in the same write.
+ */
+export function postgresOnly(text: string, options: { wholeWrite?: boolean } = {}): Sql {
+  checkPlaceholders(text);
+  const statement = new Sql(null, text);
+  if (options.wholeWrite) wholeWrites.add(statement.postgres);
+  return statement;
 }
 
 /**
@@ -68,6 +93,12 @@ export function unbindBatchConnection(tx: Kysely<Database>): void {
   batchConnections.delete(tx);
 }
 
+function sqliteText(statement: Sql): string {
+  if (statement.sqlite === null)
+    throw new Error(`a PostgreSQL-only statement was run on SQLite: ${statement.postgres}`);
+  return statement.sqlite;
+}
+
 function statementOn(connection: BetterSqlite3.Database, statement: Sql): BetterSqlite3.Statement {
   let cache = prepared.get(connection);
   if (!cache) {
@@ -76,7 +107,7 @@ function statementOn(connection: BetterSqlite3.Database, statement: Sql): Better
   }
   let s = cache.get(statement);
   if (!s) {
-    s = connection.prepare(statement.sqlite);
+    s = connection.prepare(sqliteText(statement));
     cache.set(statement, s);
   }
   return s;
@@ -88,7 +119,7 @@ export function isPostgres(db: Kysely<Database>): boolean {
 }
 
 function compiled(db: Kysely<Database>, statement: Sql, params: readonly unknown[]): CompiledQuery {
-  return CompiledQuery.raw(isPostgres(db) ? statement.postgres : statement.sqlite, params as unknown[]);
+  return CompiledQuery.raw(isPostgres(db) ? statement.postgres : sqliteText(statement), params as unknown[]);
 }
 
 /** Rows of a statement that returns rows (SELECT, or a write with RETURNING). */

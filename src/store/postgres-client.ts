@@ -1,0 +1,109 @@
+import type pg from "pg";
+import { isWholeWrite, preparedNameOf } from "./sql.ts";
+
+/**
+ * Where a checked-out client stands in the transaction Kysely runs on it:
+ * - `none`: no transaction (Kysely's plain queries);
+ * - `held`: Kysely asked for BEGIN, which has not been sent because nothing was written yet;
+ * - `open`: BEGIN was sent;
+ * - `done`: a whole-write statement ran as its own transaction; COMMIT or ROLLBACK only remains.
+ */
+type TxState = "none" | "held" | "open" | "done";
+
+/** What Kysely gets back for a BEGIN, COMMIT or ROLLBACK that did not need sending. */
+const NOT_SENT = { command: "", rowCount: 0, oid: 0, fields: [], rows: [] };
+
+/** A read that takes no lock and changes nothing, which may run before the transaction's BEGIN. */
+const LOCKING =
+  /\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b|pg_advisory|pg_notify|nextval|setval|set_config/i;
+export function isPlainRead(text: string): boolean {
+  return /^\s*select\b/i.test(text) && !LOCKING.test(text);
+}
+
+type QueryFn = (...args: unknown[]) => Promise<unknown>;
+const LEAN = Symbol("datang.lean");
+interface LeanClient {
+  [LEAN]?: { state: TxState };
+}
+
+/**
+ * The pool Kysely gets. Its clients save PostgreSQL round trips, because a round trip costs this process and
+ * the server far more CPU than a hot statement itself: in the in-process issue bench, writev to PostgreSQL
+ * sockets was a third of Node's time, and each statement also wakes a server process.
+ * - Hot statements (sql.ts) run as named prepared statements: parsed and planned once per connection.
+ * - A transaction's BEGIN is held back until its first statement that writes or locks. The reads before it
+ *   run on their own, and see what they would have seen inside the transaction: at READ COMMITTED every
+ *   statement takes its own snapshot either way. A write that only reads, or fails before it writes, then
+ *   sends neither BEGIN nor COMMIT/ROLLBACK.
+ * - A whole-write statement (sql.ts `postgresOnly`) that comes while BEGIN is still held runs as its own
+ *   transaction: the write costs one round trip, and its row locks are held only while PostgreSQL runs it
+ *   and flushes its commit, never across round trips to this process. A statement after it is refused.
+ * Any other use of a client (a query config, a callback) passes through untouched.
+ */
+export function leanPool(pool: pg.Pool): pg.Pool {
+  return new Proxy(pool, {
+    get(target, property, receiver) {
+      if (property !== "connect") return Reflect.get(target, property, receiver);
+      return async () => {
+        const client = (await target.connect()) as pg.PoolClient & LeanClient;
+        let lean = client[LEAN];
+        if (!lean) {
+          lean = { state: "none" };
+          client[LEAN] = lean;
+          const tx = lean;
+          const query = client.query.bind(client) as QueryFn;
+          const send = (text: string, values: unknown[]): Promise<unknown> => {
+            const name = preparedNameOf(text);
+            return name ? query({ name, text, values }) : query(text, values);
+          };
+          (client as unknown as { query: QueryFn }).query = (...args: unknown[]) => {
+            const [text, values] = args;
+            if (typeof text !== "string" || !Array.isArray(values) || args.length > 2) return query(...args);
+            return leanQuery(tx, text, values, send);
+          };
+        }
+        // A client comes back to the pool only after its transaction ended; start clean regardless.
+        lean.state = "none";
+        return client;
+      };
+    },
+  });
+}
+
+function leanQuery(
+  tx: { state: TxState },
+  text: string,
+  values: unknown[],
+  send: (text: string, values: unknown[]) => Promise<unknown>,
+): Promise<unknown> {
+  switch (text) {
+    case "begin":
+      if (tx.state !== "none") break;
+      tx.state = "held";
+      return Promise.resolve(NOT_SENT);
+    case "commit":
+    case "rollback": {
+      const sent = tx.state === "open";
+      tx.state = "none";
+      return sent ? send(text, values) : Promise.resolve(NOT_SENT);
+    }
+  }
+  // A transaction with an isolation level or access mode (Kysely's "start transaction …") begins at once.
+  if (tx.state === "none" && /^start transaction\b/i.test(text)) {
+    tx.state = "open";
+    return send(text, values);
+  }
+  if (tx.state === "done")
+    return Promise.reject(new Error(`a statement after a whole-write statement in the same write: ${text}`));
+  if (tx.state === "held") {
+    if (isWholeWrite(text)) {
+      tx.state = "done";
+      return send(text, values);
+    }
+    if (!isPlainRead(text)) {
+      tx.state = "open";
+      return send("begin", []).then(() => send(text, values));
+    }
+  }
+  return send(text, values);
+}
