@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { BranchEvent } from "./branch-event.ts";
+import { EventBus } from "./event-bus.ts";
+
+const event = (seq: number, branchId = "b1"): BranchEvent => ({
+  seq,
+  type: "ticket.issued",
+  at: "2026-11-23T01:30:00.000Z",
+  branchId,
+});
+
+describe("the event bus", () => {
+  let bus: EventBus;
+  let got: Array<[string, number]>;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    bus = new EventBus(500);
+    got = [];
+    for (const b of ["b1", "b2"]) bus.subscribe(b, (e) => got.push([e.branchId, e.seq]));
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it("delivers a branch's events in number order when they are published out of it", () => {
+    for (const seq of [7, 9, 10, 8, 11]) bus.publish(event(seq));
+    expect(got).toEqual([
+      ["b1", 7],
+      ["b1", 8],
+      ["b1", 9],
+      ["b1", 10],
+      ["b1", 11],
+    ]);
+  });
+
+  it("holds only the branch whose event is missing", () => {
+    bus.publish(event(1, "b1"));
+    bus.publish(event(1, "b2"));
+    bus.publish(event(3, "b1"));
+    bus.publish(event(2, "b2"));
+    expect(got).toEqual([
+      ["b1", 1],
+      ["b2", 1],
+      ["b2", 2],
+    ]);
+  });
+
+  it("delivers what it holds, in order, once the missing event is overdue", () => {
+    bus.publish(event(1));
+    bus.publish(event(4));
+    bus.publish(event(3));
+    vi.advanceTimersByTime(499);
+    expect(got).toEqual([["b1", 1]]);
+    vi.advanceTimersByTime(1);
+    expect(got).toEqual([
+      ["b1", 1],
+      ["b1", 3],
+      ["b1", 4],
+    ]);
+    // The late one still reaches subscribers (they see it is old), and the next goes straight through.
+    bus.publish(event(2));
+    bus.publish(event(5));
+    expect(got.slice(3)).toEqual([
+      ["b1", 2],
+      ["b1", 5],
+    ]);
+  });
+
+  it("keeps delivering to the others when a subscriber throws", () => {
+    bus.subscribe("b1", () => {
+      throw new Error("closed socket");
+    });
+    bus.publish(event(1));
+    bus.publish(event(2));
+    expect(got).toEqual([
+      ["b1", 1],
+      ["b1", 2],
+    ]);
+  });
+});
