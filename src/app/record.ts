@@ -1,6 +1,6 @@
 import type { EpochMs } from "../domain/ids.ts";
 import type { BranchEvent, BranchEventType, EventCounter, EventTicket } from "../realtime/branch-event.ts";
-import { insertAudit } from "../store/audit.ts";
+import { type AuditEntry, insertAudit } from "../store/audit.ts";
 import { appendEvent } from "../store/events.ts";
 import type { AfterCommit, Tx } from "../store/store.ts";
 import type { Actor } from "./actor.ts";
@@ -30,16 +30,15 @@ export async function emitEvent(
   return event;
 }
 
-/** Writes one line of the audit trail in the same transaction as the change it records. */
-export async function audit(
-  tx: Tx,
+/** The audit line of a staff action, as `audit` writes it. */
+export function auditEntry(
   actor: Actor,
   now: EpochMs,
   action: string,
   entity: { type: string; id: string | null; branchId: string | null },
   details?: unknown,
-): Promise<void> {
-  await insertAudit(tx, {
+): AuditEntry {
+  return {
     at: now,
     actorType: actor.type,
     actorId: actor.id,
@@ -50,5 +49,17 @@ export async function audit(
     branchId: entity.branchId,
     ip: actor.ip,
     details,
-  });
+  };
+}
+
+/** Writes one line of the audit trail in the same transaction as the change it records. */
+export async function audit(
+  tx: Tx,
+  actor: Actor,
+  now: EpochMs,
+  action: string,
+  entity: { type: string; id: string | null; branchId: string | null },
+  details?: unknown,
+): Promise<void> {
+  await insertAudit(tx, auditEntry(actor, now, action, entity, details));
 }

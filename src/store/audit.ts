@@ -3,10 +3,11 @@ import { parseJson } from "./json.ts";
 import type { Database } from "./schema.ts";
 import { execute, sql } from "./sql.ts";
 
-const INSERT_AUDIT = sql(
+/** One line of the audit trail; its parameters come from `auditParams`. */
+export const INSERT_AUDIT_TEXT =
   "INSERT INTO audit_log (at, actor_type, actor_id, actor_name, action, entity_type, entity_id, branch_id, ip, details) " +
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-);
+  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const INSERT_AUDIT = sql(INSERT_AUDIT_TEXT);
 
 export interface AuditEntry {
   readonly at: number;
@@ -21,8 +22,8 @@ export interface AuditEntry {
   readonly details?: unknown;
 }
 
-export async function insertAudit(db: Kysely<Database>, e: AuditEntry): Promise<void> {
-  await execute(db, INSERT_AUDIT, [
+export function auditParams(e: AuditEntry): unknown[] {
+  return [
     e.at,
     e.actorType,
     e.actorId,
@@ -33,7 +34,11 @@ export async function insertAudit(db: Kysely<Database>, e: AuditEntry): Promise<
     e.branchId,
     e.ip,
     e.details === undefined ? null : JSON.stringify(e.details),
-  ]);
+  ];
+}
+
+export async function insertAudit(db: Kysely<Database>, e: AuditEntry): Promise<void> {
+  await execute(db, INSERT_AUDIT, auditParams(e));
 }
 
 export async function listAudit(

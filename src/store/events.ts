@@ -12,16 +12,35 @@ const INSERT_EVENT = sql("INSERT INTO events (branch_id, seq, type, at, payload)
  * locked from this statement until commit (that is what keeps events in number order across instances),
  * so the fewer round trips after taking it, the more writes a branch commits per second. The stored payload
  * is the event's JSON with the number put first, exactly as JSON.stringify writes it.
+ *
+ * `rest` is the SQL of the payload after `{"seq":N,`; `from` joins other CTEs the payload reads, which are
+ * then also written before the branch's counter is locked. Parameters, in order: branch id, branch id, type,
+ * at, then those of `rest`.
  */
-const NUMBER_AND_STORE_PG =
-  "WITH s AS (UPDATE branches SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq), " +
-  "e AS (INSERT INTO events (branch_id, seq, type, at, payload) " +
-  `SELECT ?, s.event_seq, ?, ?, '{"seq":' || s.event_seq || ',' || ? FROM s RETURNING seq, payload) `;
-const APPEND_EVENT_PG = sql(`${NUMBER_AND_STORE_PG}SELECT e.seq FROM e`);
-/** The same, and NOTIFY the other instances (delivered at commit, in commit order) with the event and our origin. */
-const APPEND_EVENT_PG_NOTIFY = sql(
-  `${NUMBER_AND_STORE_PG}SELECT e.seq, pg_notify(?, '{"origin":' || ? || ',"event":' || e.payload || '}') FROM e`,
-);
+export function eventCtesPg(rest = "?", from: readonly string[] = []): string {
+  const after = from.map((cte) => ` AND EXISTS (SELECT 1 FROM ${cte})`).join("");
+  return (
+    `s AS (UPDATE branches SET event_seq = event_seq + 1 WHERE id = ?${after} RETURNING event_seq), ` +
+    "e AS (INSERT INTO events (branch_id, seq, type, at, payload) " +
+    `SELECT ?, s.event_seq, ?, ?, '{"seq":' || s.event_seq || ',' || ${rest} FROM ${["s", ...from].join(", ")} ` +
+    "RETURNING seq, payload)"
+  );
+}
+/** NOTIFY the other instances (delivered at commit, in commit order) with the event and our origin. */
+export const NOTIFY_EVENT_PG = `pg_notify(?, '{"origin":' || ? || ',"event":' || e.payload || '}')`;
+
+const APPEND_EVENT_PG = sql(`WITH ${eventCtesPg()} SELECT e.seq FROM e`);
+const APPEND_EVENT_PG_NOTIFY = sql(`WITH ${eventCtesPg()} SELECT e.seq, ${NOTIFY_EVENT_PG} FROM e`);
+
+/** The parameters of `eventCtesPg` before those of its `rest`. */
+export function eventParamsPg(body: Omit<BranchEvent, "seq">, at: number): unknown[] {
+  return [body.branchId, body.branchId, body.type, at];
+}
+
+/** The parameters of NOTIFY_EVENT_PG. */
+export function noticeParams(notice: EventNotice): unknown[] {
+  return [notice.channel, JSON.stringify(notice.origin)];
+}
 
 /** Where NOTIFY carries events to other instances, and who this instance is (its own notices are ignored). */
 export interface EventNotice {
@@ -41,17 +60,10 @@ export async function appendEvent(
 ): Promise<BranchEvent> {
   if (isPostgres(db)) {
     const rest = JSON.stringify(body).slice(1); // '"type":…}' after the '{'
+    const params = [...eventParamsPg(body, at), rest];
     const row = notice
-      ? await queryRow<{ seq: number }>(db, APPEND_EVENT_PG_NOTIFY, [
-          body.branchId,
-          body.branchId,
-          body.type,
-          at,
-          rest,
-          notice.channel,
-          JSON.stringify(notice.origin),
-        ])
-      : await queryRow<{ seq: number }>(db, APPEND_EVENT_PG, [body.branchId, body.branchId, body.type, at, rest]);
+      ? await queryRow<{ seq: number }>(db, APPEND_EVENT_PG_NOTIFY, [...params, ...noticeParams(notice)])
+      : await queryRow<{ seq: number }>(db, APPEND_EVENT_PG, params);
     if (!row) throw new Error(`no branch ${body.branchId} to number an event in`);
     return { seq: Number(row.seq), ...body };
   }

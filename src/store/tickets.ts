@@ -5,7 +5,7 @@ import type { Database, TicketTable } from "./schema.ts";
 import { allColumns, execute, queryRow, type Sql, sql } from "./sql.ts";
 
 /** Every column of a ticket, in the order of the hot-path INSERT (the type check keeps it complete). */
-const TICKET_COLUMNS = [
+export const TICKET_COLUMNS = [
   "id",
   "branch_id",
   "service_id",
@@ -39,10 +39,11 @@ const TICKET = allColumns<TicketTable>()(TICKET_COLUMNS);
 
 const FIND_TICKET = sql(`SELECT ${TICKET} FROM tickets WHERE id = ?`);
 const FIND_BY_IDEMPOTENCY_KEY = sql(`SELECT ${TICKET} FROM tickets WHERE branch_id = ? AND idempotency_key = ?`);
-const NEXT_QUEUE_SEQ = sql(
+/** Takes the queue's next number for the day (the row stays locked until commit). */
+export const NEXT_QUEUE_SEQ_TEXT =
   "INSERT INTO queue_days (branch_id, prefix, day, last_seq) VALUES (?, ?, ?, 1) " +
-    "ON CONFLICT (branch_id, prefix, day) DO UPDATE SET last_seq = queue_days.last_seq + 1 RETURNING last_seq",
-);
+  "ON CONFLICT (branch_id, prefix, day) DO UPDATE SET last_seq = queue_days.last_seq + 1 RETURNING last_seq";
+const NEXT_QUEUE_SEQ = sql(NEXT_QUEUE_SEQ_TEXT);
 const INSERT_TICKET = sql(
   `INSERT INTO tickets (${TICKET_COLUMNS.join(", ")}) VALUES (${TICKET_COLUMNS.map(() => "?").join(", ")})`,
 );
@@ -61,10 +62,11 @@ const CLAIM_WAITING = sql(
 );
 /** The same claim, waiting for a transaction that holds the ticket (PostgreSQL) instead of passing it over. */
 const CLAIM_WAITING_OR_WAIT = sql(CLAIM_IF_WAITING);
-const INSERT_TRANSITION = sql(
+/** One line of a ticket's history; its parameters come from `transitionParams`. */
+export const INSERT_TRANSITION_TEXT =
   "INSERT INTO ticket_transitions (ticket_id, branch_id, action, from_status, to_status, at, actor_type, actor_id, data) " +
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-);
+  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const INSERT_TRANSITION = sql(INSERT_TRANSITION_TEXT);
 
 export interface Ticket {
   readonly id: TicketId;
@@ -279,21 +281,21 @@ function updateStatement(columns: ReadonlyArray<keyof TicketPatch>): Sql {
   return statement;
 }
 
-export async function recordTransition(
-  db: Kysely<Database>,
-  t: {
-    ticketId: string;
-    branchId: string;
-    action: string;
-    from: string | null;
-    to: string;
-    at: EpochMs;
-    actorType: string;
-    actorId: string | null;
-    data?: unknown;
-  },
-): Promise<void> {
-  await execute(db, INSERT_TRANSITION, [
+/** A ticket's move from one status to another, by whom and when. */
+export interface TransitionEntry {
+  readonly ticketId: string;
+  readonly branchId: string;
+  readonly action: string;
+  readonly from: string | null;
+  readonly to: string;
+  readonly at: EpochMs;
+  readonly actorType: string;
+  readonly actorId: string | null;
+  readonly data?: unknown;
+}
+
+export function transitionParams(t: TransitionEntry): unknown[] {
+  return [
     t.ticketId,
     t.branchId,
     t.action,
@@ -303,5 +305,9 @@ export async function recordTransition(
     t.actorType,
     t.actorId,
     t.data === undefined ? null : JSON.stringify(t.data),
-  ]);
+  ];
+}
+
+export async function recordTransition(db: Kysely<Database>, t: TransitionEntry): Promise<void> {
+  await execute(db, INSERT_TRANSITION, transitionParams(t));
 }

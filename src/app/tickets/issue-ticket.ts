@@ -1,22 +1,15 @@
 import type { BranchId, ServiceId, TicketId } from "../../domain/ids.ts";
 import { localDay } from "../../domain/local-day.ts";
-import { CARE_CLASSES, formatTicketNumber, type PriorityClass, type WaitingTicket } from "../../domain/ticket.ts";
+import { CARE_CLASSES, type PriorityClass, type WaitingTicket } from "../../domain/ticket.ts";
 import { findBranch, findServiceForIssue } from "../../store/branches.ts";
+import { insertIssuedTicket } from "../../store/issued-ticket.ts";
 import type { TicketTable } from "../../store/schema.ts";
-import {
-  findTicketByIdempotencyKey,
-  insertTicket,
-  nextQueueSeq,
-  recordTransition,
-  type Ticket,
-  toTicket,
-  toWaitingTicket,
-} from "../../store/tickets.ts";
+import { findTicketByIdempotencyKey, type Ticket, toTicket, toWaitingTicket } from "../../store/tickets.ts";
 import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
-import { audit, emitEvent } from "../record.ts";
+import { auditEntry } from "../record.ts";
 import { eventTicket, type TicketView, ticketView } from "../views.ts";
 import { newcomerStanding, ticketStanding } from "./standing.ts";
 
@@ -88,15 +81,11 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
         undefined,
         `业务类型 ${service.code} 暂停办理。`,
       );
-    const day = localDay(now, service.timezone);
-    const seq = await nextQueueSeq(tx, input.branchId, service.prefix, day);
-    const row: TicketTable = {
+    const ticket: Omit<TicketTable, "seq" | "number"> = {
       id: candidate.id,
       branch_id: input.branchId,
       service_id: input.serviceId,
-      day,
-      seq,
-      number: formatTicketNumber(service.prefix, seq),
+      day: localDay(now, service.timezone),
       priority,
       status: "waiting",
       channel: actor.type === "device" ? "kiosk" : "staff",
@@ -120,24 +109,37 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
       version: 0,
       updated_at: now,
     };
-    await insertTicket(tx, row);
-    await recordTransition(tx, {
-      ticketId: row.id,
-      branchId: input.branchId,
-      action: "issue",
-      from: null,
-      to: "waiting",
-      at: now,
-      actorType: actor.type,
-      actorId: actor.id,
-    });
-    if (actor.type === "user") {
-      const entity = { type: "ticket", id: row.id, branchId: input.branchId };
-      await audit(tx, actor, now, "ticket.issue", entity, { serviceId: input.serviceId, priority });
-    }
-    const ticket = toTicket(row);
-    await emitEvent(ctx, tx, afterCommit, input.branchId, "ticket.issued", now, { ticket: eventTicket(ticket, null) });
-    return { replayed: false as const, ticket };
+    const entity = { type: "ticket", id: ticket.id, branchId: input.branchId };
+    const { row, event } = await insertIssuedTicket(
+      tx,
+      {
+        ticket,
+        prefix: service.prefix,
+        transition: {
+          ticketId: ticket.id,
+          branchId: input.branchId,
+          action: "issue",
+          from: null,
+          to: "waiting",
+          at: now,
+          actorType: actor.type,
+          actorId: actor.id,
+        },
+        audit:
+          actor.type === "user"
+            ? auditEntry(actor, now, "ticket.issue", entity, { serviceId: input.serviceId, priority })
+            : undefined,
+        event: (numbered) => ({
+          type: "ticket.issued",
+          at: new Date(now).toISOString(),
+          branchId: input.branchId,
+          ticket: eventTicket(toTicket(numbered), null),
+        }),
+      },
+      ctx.fanout.notice,
+    );
+    afterCommit(() => ctx.bus.publish(event));
+    return { replayed: false as const, ticket: toTicket(row) };
   });
   if (outcome.replayed) return { ticket: await replayView(ctx, outcome.ticket, now), replayed: true };
   return { ticket: { ...ticketView(outcome.ticket, null), position: estimate.position }, replayed: false };

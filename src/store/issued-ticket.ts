@@ -1,0 +1,102 @@
+import type { Kysely } from "kysely";
+import { formatTicketNumber } from "../domain/ticket.ts";
+import type { BranchEvent } from "../realtime/branch-event.ts";
+import { type AuditEntry, auditParams, INSERT_AUDIT_TEXT, insertAudit } from "./audit.ts";
+import { appendEvent, type EventNotice, eventCtesPg, eventParamsPg, NOTIFY_EVENT_PG, noticeParams } from "./events.ts";
+import type { Database, TicketTable } from "./schema.ts";
+import { isPostgres, postgresOnly, queryRow, type Sql } from "./sql.ts";
+import {
+  INSERT_TRANSITION_TEXT,
+  insertTicket,
+  NEXT_QUEUE_SEQ_TEXT,
+  nextQueueSeq,
+  recordTransition,
+  TICKET_COLUMNS,
+  type TransitionEntry,
+  transitionParams,
+} from "./tickets.ts";
+
+/** Everything a new ticket writes: the ticket before it has its number, its history, audit line and event. */
+export interface IssuedTicketRecord {
+  readonly ticket: Omit<TicketTable, "seq" | "number">;
+  /** The queue's prefix: the number is the prefix and the queue's next number of the ticket's day. */
+  readonly prefix: string;
+  readonly transition: TransitionEntry;
+  /** Staff issuing a ticket leave an audit line; a kiosk does not. */
+  readonly audit?: AuditEntry;
+  /** The branch event announcing the ticket, once it has its number. */
+  readonly event: (row: TicketTable) => Omit<BranchEvent, "seq">;
+}
+
+/**
+ * SQL for the ticket's number, from the queue's next number `q.last_seq`: exactly formatTicketNumber
+ * (at least three digits, never cut), which a test holds it to.
+ */
+const NUMBER_PG = "? || lpad(q.last_seq::text, greatest(3, length(q.last_seq::text)), '0')";
+
+/**
+ * PostgreSQL: the whole issue in one statement, run as a transaction of its own (a whole write, see
+ * postgres-client.ts): number the queue, insert the ticket, its history line (and audit line), and number,
+ * store and announce the event. One round trip instead of seven, and the queue's and the branch's counters
+ * are locked only while PostgreSQL runs it and flushes the commit. The queue's number is taken before the
+ * branch's event counter (the event reads the ticket), the order every issue takes, so issues cannot deadlock
+ * each other. The event's payload has the ticket's number spliced in where the JSON had a placeholder.
+ */
+function issueStatementPg(withAudit: boolean, withNotice: boolean): Sql {
+  const values = TICKET_COLUMNS.map((c) => (c === "seq" ? "q.last_seq" : c === "number" ? NUMBER_PG : "?"));
+  return postgresOnly(
+    `WITH q AS (${NEXT_QUEUE_SEQ_TEXT}), ` +
+      `t AS (INSERT INTO tickets (${TICKET_COLUMNS.join(", ")}) SELECT ${values.join(", ")} FROM q RETURNING seq, number), ` +
+      `r AS (${INSERT_TRANSITION_TEXT}), ` +
+      (withAudit ? `a AS (${INSERT_AUDIT_TEXT}), ` : "") +
+      `${eventCtesPg("? || t.number || ?", ["t"])} ` +
+      `SELECT t.seq, t.number, e.seq AS event_seq${withNotice ? `, ${NOTIFY_EVENT_PG}` : ""} FROM t, e`,
+    { wholeWrite: true },
+  );
+}
+const ISSUE_PG = [false, true].map((audit) => [false, true].map((notice) => issueStatementPg(audit, notice)));
+
+/** Stands for the number in the event's JSON until PostgreSQL has numbered the ticket. */
+const NUMBER_MARK = "\u0000number";
+const NUMBER_MARK_JSON = JSON.stringify(NUMBER_MARK).slice(1, -1);
+
+/**
+ * Writes a new ticket with its queue number, history line, audit line and branch event, and answers the
+ * numbered ticket and its event. Call it as the last write of its transaction: on PostgreSQL it is the
+ * whole write, and nothing may be written after it.
+ */
+export async function insertIssuedTicket(
+  db: Kysely<Database>,
+  issue: IssuedTicketRecord,
+  notice: EventNotice | undefined,
+): Promise<{ row: TicketTable; event: BranchEvent }> {
+  const { ticket } = issue;
+  if (!isPostgres(db)) {
+    const seq = await nextQueueSeq(db, ticket.branch_id, issue.prefix, ticket.day);
+    const row: TicketTable = { ...ticket, seq, number: formatTicketNumber(issue.prefix, seq) };
+    await insertTicket(db, row);
+    await recordTransition(db, issue.transition);
+    if (issue.audit) await insertAudit(db, issue.audit);
+    return { row, event: await appendEvent(db, issue.event(row), ticket.issued_at, notice) };
+  }
+  const body = issue.event({ ...ticket, seq: 0, number: NUMBER_MARK });
+  const around = JSON.stringify(body).slice(1).split(NUMBER_MARK_JSON);
+  if (around.length !== 2) throw new Error("the issued ticket's event must show its number exactly once");
+  const params = [
+    ticket.branch_id,
+    issue.prefix,
+    ticket.day,
+    ...TICKET_COLUMNS.filter((c) => c !== "seq").map((c) => (c === "number" ? issue.prefix : ticket[c])),
+    ...transitionParams(issue.transition),
+    ...(issue.audit ? auditParams(issue.audit) : []),
+    ...eventParamsPg(body, ticket.issued_at),
+    ...around,
+    ...(notice ? noticeParams(notice) : []),
+  ];
+  const statement = ISSUE_PG[issue.audit ? 1 : 0]?.[notice ? 1 : 0];
+  if (!statement) throw new Error("no issue statement for this case");
+  const numbered = await queryRow<{ seq: number; number: string; event_seq: number }>(db, statement, params);
+  if (!numbered) throw new Error(`no branch ${ticket.branch_id} to number the ticket's event in`);
+  const row: TicketTable = { ...ticket, seq: Number(numbered.seq), number: numbered.number };
+  return { row, event: { seq: Number(numbered.event_seq), ...issue.event(row) } };
+}

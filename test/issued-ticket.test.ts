@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatTicketNumber } from "../src/domain/ticket.ts";
+import type { BranchEvent } from "../src/realtime/branch-event.ts";
+import { DB_KINDS } from "./support/databases.ts";
+import { demoIds, startTestServer, type TestServer } from "./support/harness.ts";
+
+/**
+ * Issuing writes the ticket, its queue number, history, audit line and event together (on PostgreSQL as one
+ * statement that numbers the ticket itself): the same rows on both databases, numbered as formatTicketNumber.
+ */
+describe.each(DB_KINDS)("what issuing a ticket writes, on %s", (kind) => {
+  let t: TestServer;
+  let ids: Awaited<ReturnType<typeof demoIds>>;
+  const published: BranchEvent[] = [];
+
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+    ids = await demoIds(t);
+    t.server.ctx.bus.subscribe(t.branchId, (e) => published.push(e));
+  });
+  afterAll(() => t?.close());
+
+  const issue = async (as: { token?: string; cookie?: string }, body: Record<string, unknown> = {}) => {
+    const res = await t.request({
+      method: "POST",
+      url: `/api/branches/${t.branchId}/tickets`,
+      ...as,
+      body: { serviceId: ids.services.get("CASH"), ...body },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as { id: string; number: string };
+  };
+
+  it("numbers past 999 as formatTicketNumber does, never cutting a digit", async () => {
+    const kiosk = { token: t.deviceToken("kiosk") };
+    const first = await issue(kiosk);
+    expect(first.number).toBe("A001");
+    const db = t.server.ctx.store.db;
+    await db.updateTable("queue_days").set({ last_seq: 998 }).where("branch_id", "=", t.branchId).execute();
+    const numbers = [(await issue(kiosk)).number, (await issue(kiosk)).number];
+    expect(numbers).toEqual([formatTicketNumber("A", 999), formatTicketNumber("A", 1000)]);
+    expect(numbers).toEqual(["A999", "A1000"]);
+    await db.updateTable("queue_days").set({ last_seq: 99_998 }).where("branch_id", "=", t.branchId).execute();
+    expect((await issue(kiosk)).number).toBe("A99999");
+  });
+
+  it("stores the event exactly as it is published, with the ticket's number", async () => {
+    const ticket = await issue({ token: t.deviceToken("kiosk") });
+    const event = published.find((e) => e.ticket?.id === ticket.id);
+    expect(event?.ticket?.number).toBe(ticket.number);
+    const stored = await t.server.ctx.store.db
+      .selectFrom("events")
+      .select(["seq", "type", "payload"])
+      .where("branch_id", "=", t.branchId)
+      .where("seq", "=", event?.seq ?? -1)
+      .executeTakeFirstOrThrow();
+    expect(stored.type).toBe("ticket.issued");
+    expect(JSON.parse(stored.payload)).toEqual(event);
+    expect(stored.payload).toBe(JSON.stringify(event));
+  });
+
+  it("records the history line, and an audit line when staff issue", async () => {
+    const kioskTicket = await issue({ token: t.deviceToken("kiosk") });
+    const lobby = await t.login("lobby");
+    const staffTicket = await issue({ cookie: lobby }, { priority: "vip1" });
+    const db = t.server.ctx.store.db;
+    const history = await db
+      .selectFrom("ticket_transitions")
+      .select(["ticket_id", "action", "from_status", "to_status", "actor_type"])
+      .where("ticket_id", "in", [kioskTicket.id, staffTicket.id])
+      .orderBy("id")
+      .execute();
+    expect(history).toEqual([
+      { ticket_id: kioskTicket.id, action: "issue", from_status: null, to_status: "waiting", actor_type: "device" },
+      { ticket_id: staffTicket.id, action: "issue", from_status: null, to_status: "waiting", actor_type: "user" },
+    ]);
+    const audit = await db
+      .selectFrom("audit_log")
+      .select(["entity_id", "action", "actor_name", "details"])
+      .where("entity_id", "in", [kioskTicket.id, staffTicket.id])
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ entity_id: staffTicket.id, action: "ticket.issue", actor_name: "lobby" });
+    expect(JSON.parse(audit[0]?.details ?? "null")).toEqual({ serviceId: ids.services.get("CASH"), priority: "vip1" });
+  });
+});
