@@ -3,6 +3,7 @@ import type { BranchEvent, BranchEventType, EventCounter, EventTicket } from "..
 import { type AuditEntry, insertAudit } from "../store/audit.ts";
 import { appendEvent } from "../store/events.ts";
 import type { AfterCommit, Tx } from "../store/store.ts";
+import { recordTicketChange } from "../store/ticket-change.ts";
 import type { Actor } from "./actor.ts";
 import type { AppContext } from "./context.ts";
 
@@ -23,6 +24,62 @@ export async function emitEvent(
   const event = await appendEvent(
     tx,
     { type, at: new Date(now).toISOString(), branchId, ...body },
+    now,
+    ctx.fanout.notice,
+  );
+  afterCommit(() => ctx.bus.publish(event));
+  return event;
+}
+
+/** A change of one ticket by someone, as `recordChange` records it. */
+export interface TicketChange {
+  readonly ticketId: string;
+  readonly branchId: string;
+  /** The history line's action ("call", "start", …) and the statuses it moved between. */
+  readonly action: string;
+  readonly from: string | null;
+  readonly to: string;
+  /** Kept with the history line. */
+  readonly data?: unknown;
+  /** The audit line's action ("ticket.start") and details, written when staff made the change. */
+  readonly auditAction: string;
+  readonly auditDetails?: unknown;
+  readonly event: BranchEventType;
+  readonly ticket: EventTicket;
+}
+
+/**
+ * Records a change of a ticket inside the writing transaction: its history line, the audit line when staff
+ * made it, and the branch event, which is published once the commit is durable. Call it after the change's
+ * other writes: in PostgreSQL it locks the branch's event counter until commit.
+ */
+export async function recordChange(
+  ctx: AppContext,
+  tx: Tx,
+  afterCommit: AfterCommit,
+  actor: Actor,
+  now: EpochMs,
+  change: TicketChange,
+): Promise<BranchEvent> {
+  const entity = { type: "ticket", id: change.ticketId, branchId: change.branchId };
+  const event = await recordTicketChange(
+    tx,
+    {
+      transition: {
+        ticketId: change.ticketId,
+        branchId: change.branchId,
+        action: change.action,
+        from: change.from,
+        to: change.to,
+        at: now,
+        actorType: actor.type,
+        actorId: actor.id,
+        data: change.data,
+      },
+      audit:
+        actor.type === "user" ? auditEntry(actor, now, change.auditAction, entity, change.auditDetails) : undefined,
+      event: { type: change.event, at: new Date(now).toISOString(), branchId: change.branchId, ticket: change.ticket },
+    },
     now,
     ctx.fanout.notice,
   );

@@ -4,11 +4,11 @@ import { findDispatchSettings } from "../../store/branches.ts";
 import { assignCurrentTicket, type Counter } from "../../store/counters.ts";
 import { listWaitingForDispatch } from "../../store/live-tickets.ts";
 import type { AfterCommit, Tx } from "../../store/store.ts";
-import { claimWaitingTicket, findTicket, recordTransition, type Ticket } from "../../store/tickets.ts";
+import { claimWaitingTicket, findTicket, type Ticket } from "../../store/tickets.ts";
 import type { Actor, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { COUNTER_STATE_ZH, conflict, notFound, TICKET_STATUS_ZH } from "../errors.ts";
-import { audit, emitEvent } from "../record.ts";
+import { recordChange } from "../record.ts";
 import { eventTicket, type TicketView, ticketView } from "../views.ts";
 import { loadCounter, requireSignedInTeller } from "./counter-access.ts";
 
@@ -119,26 +119,16 @@ async function finishCall(
       `${counter.number}号窗口同时分到了另一张号票。`,
     );
   }
-  await recordTransition(tx, {
+  await recordChange(ctx, tx, afterCommit, teller, now, {
     ticketId,
     branchId: counter.branchId,
     action: "call",
     from: "waiting",
     to: "called",
-    at: now,
-    actorType: "user",
-    actorId: teller.id,
     data: { counterId: counter.id, how },
-  });
-  await audit(
-    tx,
-    teller,
-    now,
-    `ticket.${how}`,
-    { type: "ticket", id: ticketId, branchId: counter.branchId },
-    { counterId: counter.id },
-  );
-  await emitEvent(ctx, tx, afterCommit, counter.branchId, "ticket.called", now, {
+    auditAction: `ticket.${how}`,
+    auditDetails: { counterId: counter.id },
+    event: "ticket.called",
     ticket: eventTicket(ticket, counter.number),
   });
   return ticketView(ticket, counter.number);

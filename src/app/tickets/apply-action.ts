@@ -4,19 +4,12 @@ import type { BranchEventType } from "../../realtime/branch-event.ts";
 import { type Branch, findBranch } from "../../store/branches.ts";
 import { type Counter, findCounter, releaseCurrentTicket } from "../../store/counters.ts";
 import type { Tx } from "../../store/store.ts";
-import {
-  findTicketRow,
-  recordTransition,
-  type Ticket,
-  type TicketPatch,
-  toTicket,
-  updateTicketFrom,
-} from "../../store/tickets.ts";
+import { findTicketRow, type Ticket, type TicketPatch, toTicket, updateTicketFrom } from "../../store/tickets.ts";
 import { BRANCH_READERS, requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, notFound, TICKET_ACTION_ZH, TICKET_STATUS_ZH } from "../errors.ts";
-import { audit, emitEvent } from "../record.ts";
+import { recordChange } from "../record.ts";
 import { eventTicket, type TicketView, ticketView } from "../views.ts";
 
 /** Reads a counter once per action: the check of who may act and the event both need the ticket's counter. */
@@ -125,22 +118,16 @@ export async function applyTicketAction(
     // Its number only, which this action does not change; the check above may already have read it.
     const counter = updated.counterId ? await counterById(updated.counterId) : undefined;
     const counterNumber = counter?.number ?? null;
-    await recordTransition(tx, {
+    await recordChange(ctx, tx, afterCommit, actor, now, {
       ticketId: ticket.id,
       branchId: ticket.branchId,
       action: spec.action,
       from: ticket.status,
       to: check.to,
-      at: now,
-      actorType: actor.type,
-      actorId: actor.id,
       data: spec.details,
-    });
-    if (actor.type === "user") {
-      const entity = { type: "ticket", id: ticket.id, branchId: ticket.branchId };
-      await audit(tx, actor, now, `ticket.${spec.action}`, entity, spec.details);
-    }
-    await emitEvent(ctx, tx, afterCommit, ticket.branchId, spec.event, now, {
+      auditAction: `ticket.${spec.action}`,
+      auditDetails: spec.details,
+      event: spec.event,
       ticket: eventTicket(updated, counterNumber),
     });
     return ticketView(updated, counterNumber);

@@ -6,9 +6,10 @@ import { demoIds, startTestServer, type TestServer } from "./support/harness.ts"
 
 /**
  * Issuing writes the ticket, its queue number, history, audit line and event together (on PostgreSQL as one
- * statement that numbers the ticket itself): the same rows on both databases, numbered as formatTicketNumber.
+ * statement that numbers the ticket itself), and every later change its history, audit line and event (on
+ * PostgreSQL one statement too): the same rows on both databases.
  */
-describe.each(DB_KINDS)("what issuing a ticket writes, on %s", (kind) => {
+describe.each(DB_KINDS)("what issuing and serving a ticket write, on %s", (kind) => {
   let t: TestServer;
   let ids: Awaited<ReturnType<typeof demoIds>>;
   const published: BranchEvent[] = [];
@@ -82,5 +83,64 @@ describe.each(DB_KINDS)("what issuing a ticket writes, on %s", (kind) => {
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ entity_id: staffTicket.id, action: "ticket.issue", actor_name: "lobby" });
     expect(JSON.parse(audit[0]?.details ?? "null")).toEqual({ serviceId: ids.services.get("CASH"), priority: "vip1" });
+  });
+
+  it("records each step at the counter: history with its data, the teller's audit line, the stored event", async () => {
+    const ticket = await issue({ token: t.deviceToken("kiosk") }, { serviceId: ids.services.get("WEALTH") });
+    const teller = await t.login("teller3");
+    const counter = ids.counters.get(3);
+    const post = async (url: string, body: unknown = {}) => {
+      const res = await t.request({ method: "POST", url, cookie: teller, body });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    await post(`/api/counters/${counter}/sign-in`);
+    await post(`/api/counters/${counter}/call`, { ticketId: ticket.id });
+    await post(`/api/tickets/${ticket.id}/start`);
+    await post(`/api/tickets/${ticket.id}/complete`, { outcome: "done", notes: "备注 ✓" });
+    const db = t.server.ctx.store.db;
+    const history = await db
+      .selectFrom("ticket_transitions")
+      .select(["action", "from_status", "to_status", "actor_type", "data"])
+      .where("ticket_id", "=", ticket.id)
+      .orderBy("id")
+      .execute();
+    expect(history.map((h) => [h.action, h.from_status, h.to_status, h.actor_type])).toEqual([
+      ["issue", null, "waiting", "device"],
+      ["call", "waiting", "called", "user"],
+      ["start", "called", "serving", "user"],
+      ["complete", "serving", "done", "user"],
+    ]);
+    expect(JSON.parse(history[1]?.data ?? "null")).toEqual({ counterId: counter, how: "call" });
+    const audit = await db
+      .selectFrom("audit_log")
+      .select(["action", "actor_name", "details"])
+      .where("entity_id", "=", ticket.id)
+      .orderBy("id")
+      .execute();
+    expect(audit.map((a) => [a.action, a.actor_name])).toEqual([
+      ["ticket.call", "teller3"],
+      ["ticket.start", "teller3"],
+      ["ticket.complete", "teller3"],
+    ]);
+    expect(JSON.parse(audit[0]?.details ?? "null")).toEqual({ counterId: counter });
+    const events = published.filter((e) => e.ticket?.id === ticket.id);
+    expect(events.map((e) => [e.type, e.ticket?.status])).toEqual([
+      ["ticket.issued", "waiting"],
+      ["ticket.called", "called"],
+      ["ticket.started", "serving"],
+      ["ticket.completed", "done"],
+    ]);
+    const stored = await db
+      .selectFrom("events")
+      .select("payload")
+      .where("branch_id", "=", t.branchId)
+      .where(
+        "seq",
+        "in",
+        events.map((e) => e.seq),
+      )
+      .orderBy("seq")
+      .execute();
+    expect(stored.map((r) => r.payload)).toEqual(events.map((e) => JSON.stringify(e)));
   });
 });
