@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatTicketNumber } from "../src/domain/ticket.ts";
 import type { BranchEvent } from "../src/realtime/branch-event.ts";
+import { changeTicket } from "../src/store/ticket-change.ts";
 import { DB_KINDS } from "./support/databases.ts";
 import { demoIds, startTestServer, type TestServer } from "./support/harness.ts";
 
@@ -142,5 +143,87 @@ describe.each(DB_KINDS)("what issuing and serving a ticket write, on %s", (kind)
       .orderBy("seq")
       .execute();
     expect(stored.map((r) => r.payload)).toEqual(events.map((e) => JSON.stringify(e)));
+  });
+
+  it("writes nothing of a change when the ticket is no longer as read, and all of it when it is", async () => {
+    const ticket = await issue({ token: t.deviceToken("kiosk") });
+    const teller = await t.login("teller4");
+    const counter = ids.counters.get(4) as string;
+    for (const [url, body] of [
+      [`/api/counters/${counter}/sign-in`, {}],
+      [`/api/counters/${counter}/call`, { ticketId: ticket.id }],
+    ] as const) {
+      const res = await t.request({ method: "POST", url, cookie: teller, body });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    const { store } = t.server.ctx;
+    const snapshot = async () => ({
+      ticket: await store.db
+        .selectFrom("tickets")
+        .select(["status", "version"])
+        .where("id", "=", ticket.id)
+        .executeTakeFirst(),
+      counter: await store.db
+        .selectFrom("counters")
+        .select(["current_ticket_id", "last_ticket_id"])
+        .where("id", "=", counter)
+        .executeTakeFirst(),
+      history: (await store.db.selectFrom("ticket_transitions").select("id").execute()).length,
+      audit: (await store.db.selectFrom("audit_log").select("id").execute()).length,
+      events: (await store.db.selectFrom("events").select("seq").execute()).length,
+      eventSeq: (await store.db.selectFrom("branches").select("event_seq").executeTakeFirst())?.event_seq,
+    });
+    const before = await snapshot();
+    const change = (version: number) =>
+      store.write((tx) =>
+        changeTicket(
+          tx,
+          {
+            read: { id: ticket.id, status: "called", version },
+            patch: { status: "no_show", completed_at: t.clock.now, updated_at: t.clock.now },
+            releasedCounterId: counter,
+          },
+          {
+            transition: {
+              ticketId: ticket.id,
+              branchId: t.branchId,
+              action: "no-show",
+              from: "called",
+              to: "no_show",
+              at: t.clock.now,
+              actorType: "system",
+              actorId: null,
+            },
+            audit: {
+              at: t.clock.now,
+              actorType: "system",
+              actorId: null,
+              actorName: null,
+              action: "ticket.no-show",
+              entityType: "ticket",
+              entityId: ticket.id,
+              branchId: t.branchId,
+              ip: null,
+            },
+            event: { type: "ticket.no_show", at: new Date(t.clock.now).toISOString(), branchId: t.branchId },
+          },
+          t.clock.now,
+          undefined,
+        ),
+      );
+    const version = before.ticket?.version ?? -1;
+    expect(await change(version - 1)).toBeUndefined();
+    expect(await snapshot()).toEqual(before);
+
+    const event = await change(version);
+    expect(event?.seq).toBe(Number(before.eventSeq) + 1);
+    expect(await snapshot()).toEqual({
+      ticket: { status: "no_show", version: version + 1 },
+      counter: { current_ticket_id: null, last_ticket_id: ticket.id },
+      history: before.history + 1,
+      audit: before.audit + 1,
+      events: before.events + 1,
+      eventSeq: Number(before.eventSeq) + 1,
+    });
   });
 });

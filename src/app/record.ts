@@ -3,7 +3,12 @@ import type { BranchEvent, BranchEventType, EventCounter, EventTicket } from "..
 import { type AuditEntry, insertAudit } from "../store/audit.ts";
 import { appendEvent } from "../store/events.ts";
 import type { AfterCommit, Tx } from "../store/store.ts";
-import { recordTicketChange } from "../store/ticket-change.ts";
+import {
+  changeTicket,
+  recordTicketChange,
+  type TicketChangeRecord,
+  type TicketUpdate,
+} from "../store/ticket-change.ts";
 import type { Actor } from "./actor.ts";
 import type { AppContext } from "./context.ts";
 
@@ -61,30 +66,47 @@ export async function recordChange(
   now: EpochMs,
   change: TicketChange,
 ): Promise<BranchEvent> {
-  const entity = { type: "ticket", id: change.ticketId, branchId: change.branchId };
-  const event = await recordTicketChange(
-    tx,
-    {
-      transition: {
-        ticketId: change.ticketId,
-        branchId: change.branchId,
-        action: change.action,
-        from: change.from,
-        to: change.to,
-        at: now,
-        actorType: actor.type,
-        actorId: actor.id,
-        data: change.data,
-      },
-      audit:
-        actor.type === "user" ? auditEntry(actor, now, change.auditAction, entity, change.auditDetails) : undefined,
-      event: { type: change.event, at: new Date(now).toISOString(), branchId: change.branchId, ticket: change.ticket },
-    },
-    now,
-    ctx.fanout.notice,
-  );
+  const event = await recordTicketChange(tx, changeRecord(actor, now, change), now, ctx.fanout.notice);
   afterCommit(() => ctx.bus.publish(event));
   return event;
+}
+
+/**
+ * Applies `update` to the ticket if it is still as read, and records the change as `recordChange` does.
+ * Undefined, with nothing written, when someone changed the ticket meanwhile. The last write of its
+ * transaction: nothing may be written after it.
+ */
+export async function applyChange(
+  ctx: AppContext,
+  tx: Tx,
+  afterCommit: AfterCommit,
+  actor: Actor,
+  now: EpochMs,
+  update: TicketUpdate,
+  change: TicketChange,
+): Promise<BranchEvent | undefined> {
+  const event = await changeTicket(tx, update, changeRecord(actor, now, change), now, ctx.fanout.notice);
+  if (event) afterCommit(() => ctx.bus.publish(event));
+  return event;
+}
+
+function changeRecord(actor: Actor, now: EpochMs, change: TicketChange): TicketChangeRecord {
+  const entity = { type: "ticket", id: change.ticketId, branchId: change.branchId };
+  return {
+    transition: {
+      ticketId: change.ticketId,
+      branchId: change.branchId,
+      action: change.action,
+      from: change.from,
+      to: change.to,
+      at: now,
+      actorType: actor.type,
+      actorId: actor.id,
+      data: change.data,
+    },
+    audit: actor.type === "user" ? auditEntry(actor, now, change.auditAction, entity, change.auditDetails) : undefined,
+    event: { type: change.event, at: new Date(now).toISOString(), branchId: change.branchId, ticket: change.ticket },
+  };
 }
 
 /** The audit line of a staff action, as `audit` writes it. */

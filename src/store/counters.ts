@@ -23,9 +23,10 @@ const COUNTER = allColumns<CounterTable>()([
 ]);
 const FIND_COUNTER = sql(`SELECT ${COUNTER} FROM counters WHERE id = ?`);
 const ASSIGN_CURRENT = sql("UPDATE counters SET current_ticket_id = ? WHERE id = ? AND current_ticket_id IS NULL");
-const RELEASE_CURRENT = sql(
-  "UPDATE counters SET current_ticket_id = NULL, last_ticket_id = ? WHERE id = ? AND current_ticket_id = ?",
-);
+/** Frees a counter of the ticket it holds (if it still holds it); parameters: ticket id, counter id, ticket id. */
+export const RELEASE_CURRENT_TEXT =
+  "UPDATE counters SET current_ticket_id = NULL, last_ticket_id = ? WHERE id = ? AND current_ticket_id = ?";
+const RELEASE_CURRENT = sql(RELEASE_CURRENT_TEXT);
 
 export interface Counter extends DispatchCounter {
   readonly number: number;

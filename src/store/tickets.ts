@@ -250,19 +250,27 @@ export type TicketPatch = Partial<
  */
 export async function updateTicketFrom(
   db: Kysely<Database>,
-  read: { readonly id: string; readonly status: string; readonly version: number },
+  read: TicketReadVersion,
   patch: TicketPatch,
 ): Promise<boolean> {
+  const update = ticketUpdate(read, patch);
+  return (await execute(db, update.statement, update.params)) === 1;
+}
+
+/** What a use case read of a ticket, which an update must still find to apply. */
+export interface TicketReadVersion {
+  readonly id: string;
+  readonly status: string;
+  readonly version: number;
+}
+
+/** The UPDATE of `updateTicketFrom` and its parameters. */
+export function ticketUpdate(read: TicketReadVersion, patch: TicketPatch): { statement: Sql; params: unknown[] } {
   const columns = (Object.keys(patch) as Array<keyof TicketPatch>).filter((c) => patch[c] !== undefined).sort();
-  const values = columns.map((c) => patch[c]);
-  const changed = await execute(db, updateStatement(columns), [
-    ...values,
-    read.version + 1,
-    read.id,
-    read.status,
-    read.version,
-  ]);
-  return changed === 1;
+  return {
+    statement: updateStatement(columns),
+    params: [...columns.map((c) => patch[c]), read.version + 1, read.id, read.status, read.version],
+  };
 }
 
 /** One statement per set of patched columns (a handful in practice: each action patches the same ones). */

@@ -2,14 +2,14 @@ import type { BranchId } from "../../domain/ids.ts";
 import { checkTransition, type TicketAction } from "../../domain/ticket.ts";
 import type { BranchEventType } from "../../realtime/branch-event.ts";
 import { type Branch, findBranch } from "../../store/branches.ts";
-import { type Counter, findCounter, releaseCurrentTicket } from "../../store/counters.ts";
+import { type Counter, findCounter } from "../../store/counters.ts";
 import type { Tx } from "../../store/store.ts";
-import { findTicketRow, type Ticket, type TicketPatch, toTicket, updateTicketFrom } from "../../store/tickets.ts";
+import { findTicketRow, type Ticket, type TicketPatch, toTicket } from "../../store/tickets.ts";
 import { BRANCH_READERS, requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, notFound, TICKET_ACTION_ZH, TICKET_STATUS_ZH } from "../errors.ts";
-import { recordChange } from "../record.ts";
+import { applyChange } from "../record.ts";
 import { eventTicket, type TicketView, ticketView } from "../views.ts";
 
 /** Reads a counter once per action: the check of who may act and the event both need the ticket's counter. */
@@ -105,31 +105,39 @@ export async function applyTicketAction(
       status: check.to,
       updated_at: now,
     };
-    if (!(await updateTicketFrom(tx, ticket, patch))) {
+    const stillAtCounter = check.to === "called" || check.to === "serving";
+    const updated = toTicket({ ...stored, ...patch, version: stored.version + 1 });
+    // Its number only, which this action does not change; the check above may already have read it.
+    const counter = updated.counterId ? await counterById(updated.counterId) : undefined;
+    const counterNumber = counter?.number ?? null;
+    const released = ticket.counterId && !stillAtCounter ? ticket.counterId : undefined;
+    const applied = await applyChange(
+      ctx,
+      tx,
+      afterCommit,
+      actor,
+      now,
+      { read: ticket, patch, ...(released ? { releasedCounterId: released } : {}) },
+      {
+        ticketId: ticket.id,
+        branchId: ticket.branchId,
+        action: spec.action,
+        from: ticket.status,
+        to: check.to,
+        data: spec.details,
+        auditAction: `ticket.${spec.action}`,
+        auditDetails: spec.details,
+        event: spec.event,
+        ticket: eventTicket(updated, counterNumber),
+      },
+    );
+    if (!applied) {
       throw conflict(
         `Ticket ${ticket.number} was changed by someone else; reload and try again.`,
         undefined,
         `${ticket.number}号刚被他人修改，请刷新后重试。`,
       );
     }
-    const stillAtCounter = check.to === "called" || check.to === "serving";
-    if (ticket.counterId && !stillAtCounter) await releaseCurrentTicket(tx, ticket.counterId, ticket.id);
-    const updated = toTicket({ ...stored, ...patch, version: stored.version + 1 });
-    // Its number only, which this action does not change; the check above may already have read it.
-    const counter = updated.counterId ? await counterById(updated.counterId) : undefined;
-    const counterNumber = counter?.number ?? null;
-    await recordChange(ctx, tx, afterCommit, actor, now, {
-      ticketId: ticket.id,
-      branchId: ticket.branchId,
-      action: spec.action,
-      from: ticket.status,
-      to: check.to,
-      data: spec.details,
-      auditAction: `ticket.${spec.action}`,
-      auditDetails: spec.details,
-      event: spec.event,
-      ticket: eventTicket(updated, counterNumber),
-    });
     return ticketView(updated, counterNumber);
   });
 }
