@@ -12,20 +12,26 @@ import {
   nextQueueSeq,
   recordTransition,
   TICKET_COLUMNS,
+  type Ticket,
   type TransitionEntry,
+  toTicket,
   transitionParams,
 } from "./tickets.ts";
 
 /** Everything a new ticket writes: the ticket before it has its number, its history, audit line and event. */
 export interface IssuedTicketRecord {
-  readonly ticket: Omit<TicketTable, "seq" | "number">;
+  /**
+   * The new ticket, with `seq` and `number` left for this function to set: it numbers this object in place
+   * and answers it (a copy with two more fields would cost the hot path a slower object shape).
+   */
+  readonly ticket: TicketTable;
   /** The queue's prefix: the number is the prefix and the queue's next number of the ticket's day. */
   readonly prefix: string;
   readonly transition: TransitionEntry;
   /** Staff issuing a ticket leave an audit line; a kiosk does not. */
   readonly audit?: AuditEntry;
   /** The branch event announcing the ticket, once it has its number. */
-  readonly event: (row: TicketTable) => Omit<BranchEvent, "seq">;
+  readonly event: (ticket: Ticket) => Omit<BranchEvent, "seq">;
 }
 
 /**
@@ -69,17 +75,19 @@ export async function insertIssuedTicket(
   db: Kysely<Database>,
   issue: IssuedTicketRecord,
   notice: EventNotice | undefined,
-): Promise<{ row: TicketTable; event: BranchEvent }> {
+): Promise<{ ticket: Ticket; event: BranchEvent }> {
   const { ticket } = issue;
   if (!isPostgres(db)) {
-    const seq = await nextQueueSeq(db, ticket.branch_id, issue.prefix, ticket.day);
-    const row: TicketTable = { ...ticket, seq, number: formatTicketNumber(issue.prefix, seq) };
-    await insertTicket(db, row);
+    ticket.seq = await nextQueueSeq(db, ticket.branch_id, issue.prefix, ticket.day);
+    ticket.number = formatTicketNumber(issue.prefix, ticket.seq);
+    await insertTicket(db, ticket);
     await recordTransition(db, issue.transition);
     if (issue.audit) await insertAudit(db, issue.audit);
-    return { row, event: await appendEvent(db, issue.event(row), ticket.issued_at, notice) };
+    const issued = toTicket(ticket);
+    return { ticket: issued, event: await appendEvent(db, issue.event(issued), ticket.issued_at, notice) };
   }
-  const body = issue.event({ ...ticket, seq: 0, number: NUMBER_MARK });
+  ticket.number = NUMBER_MARK;
+  const body = issue.event(toTicket(ticket));
   const around = JSON.stringify(body).slice(1).split(NUMBER_MARK_JSON);
   if (around.length !== 2) throw new Error("the issued ticket's event must show its number exactly once");
   const params = [
@@ -97,6 +105,8 @@ export async function insertIssuedTicket(
   if (!statement) throw new Error("no issue statement for this case");
   const numbered = await queryRow<{ seq: number; number: string; event_seq: number }>(db, statement, params);
   if (!numbered) throw new Error(`no branch ${ticket.branch_id} to number the ticket's event in`);
-  const row: TicketTable = { ...ticket, seq: Number(numbered.seq), number: numbered.number };
-  return { row, event: { seq: Number(numbered.event_seq), ...issue.event(row) } };
+  ticket.seq = Number(numbered.seq);
+  ticket.number = numbered.number;
+  const issued = toTicket(ticket);
+  return { ticket: issued, event: { seq: Number(numbered.event_seq), ...issue.event(issued) } };
 }

@@ -4,7 +4,7 @@ import { CARE_CLASSES, type PriorityClass, type WaitingTicket } from "../../doma
 import { findBranch, findServiceForIssue } from "../../store/branches.ts";
 import { insertIssuedTicket } from "../../store/issued-ticket.ts";
 import type { TicketTable } from "../../store/schema.ts";
-import { findTicketByIdempotencyKey, type Ticket, toTicket, toWaitingTicket } from "../../store/tickets.ts";
+import { findTicketByIdempotencyKey, type Ticket, toWaitingTicket } from "../../store/tickets.ts";
 import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
@@ -81,11 +81,13 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
         undefined,
         `业务类型 ${service.code} 暂停办理。`,
       );
-    const ticket: Omit<TicketTable, "seq" | "number"> = {
+    const ticket: TicketTable = {
       id: candidate.id,
       branch_id: input.branchId,
       service_id: input.serviceId,
       day: localDay(now, service.timezone),
+      seq: 0, // numbered by insertIssuedTicket
+      number: "",
       priority,
       status: "waiting",
       channel: actor.type === "device" ? "kiosk" : "staff",
@@ -110,7 +112,7 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
       updated_at: now,
     };
     const entity = { type: "ticket", id: ticket.id, branchId: input.branchId };
-    const { row, event } = await insertIssuedTicket(
+    const issued = await insertIssuedTicket(
       tx,
       {
         ticket,
@@ -133,13 +135,13 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
           type: "ticket.issued",
           at: new Date(now).toISOString(),
           branchId: input.branchId,
-          ticket: eventTicket(toTicket(numbered), null),
+          ticket: eventTicket(numbered, null),
         }),
       },
       ctx.fanout.notice,
     );
-    afterCommit(() => ctx.bus.publish(event));
-    return { replayed: false as const, ticket: toTicket(row) };
+    afterCommit(() => ctx.bus.publish(issued.event));
+    return { replayed: false as const, ticket: issued.ticket };
   });
   if (outcome.replayed) return { ticket: await replayView(ctx, outcome.ticket, now), replayed: true };
   return { ticket: { ...ticketView(outcome.ticket, null), position: estimate.position }, replayed: false };
