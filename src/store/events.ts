@@ -13,14 +13,20 @@ const INSERT_EVENT = sql("INSERT INTO events (branch_id, seq, type, at, payload)
  * so the fewer round trips after taking it, the more writes a branch commits per second. The stored payload
  * is the event's JSON with the number put first, exactly as JSON.stringify writes it.
  *
- * `rest` is the SQL of the payload after `{"seq":N,`; `from` joins other CTEs the payload reads, which are
- * then also written before the branch's counter is locked. Parameters, in order: branch id, branch id, type,
- * at, then those of `rest`.
+ * `rest` is the SQL of the payload after `{"seq":N,`; `from` joins other CTEs the payload reads (each must
+ * have written a row), and `after` names CTEs that need not have: both run before the branch's counter is
+ * locked. That order matters. Data-modifying CTEs run in the order the statement reads them, and a CTE
+ * nothing reads runs last. A row lock it takes after the branch's (a counter's, say) would be taken in the
+ * reverse of the order other writes take them (the counter, then the branch's event), and the two deadlock.
+ * Parameters, in order: branch id, branch id, type, at, then those of `rest`.
  */
-export function eventCtesPg(rest = "?", from: readonly string[] = []): string {
-  const after = from.map((cte) => ` AND EXISTS (SELECT 1 FROM ${cte})`).join("");
+export function eventCtesPg(rest = "?", from: readonly string[] = [], after: readonly string[] = []): string {
+  const first = [
+    ...from.map((cte) => ` AND EXISTS (SELECT 1 FROM ${cte})`),
+    ...after.map((cte) => ` AND (SELECT count(*) FROM ${cte}) >= 0`),
+  ].join("");
   return (
-    `s AS (UPDATE branches SET event_seq = event_seq + 1 WHERE id = ?${after} RETURNING event_seq), ` +
+    `s AS (UPDATE branches SET event_seq = event_seq + 1 WHERE id = ?${first} RETURNING event_seq), ` +
     "e AS (INSERT INTO events (branch_id, seq, type, at, payload) " +
     `SELECT ?, s.event_seq, ?, ?, '{"seq":' || s.event_seq || ',' || ${rest} FROM ${["s", ...from].join(", ")} ` +
     "RETURNING seq, payload)"

@@ -4,10 +4,11 @@ import type { BranchEvent } from "../realtime/branch-event.ts";
 import { type AuditEntry, auditParams, INSERT_AUDIT_TEXT, insertAudit } from "./audit.ts";
 import { appendEvent, type EventNotice, eventCtesPg, eventParamsPg, NOTIFY_EVENT_PG, noticeParams } from "./events.ts";
 import type { Database, TicketTable } from "./schema.ts";
-import { isPostgres, postgresOnly, queryRow, type Sql } from "./sql.ts";
+import { insertFrom, isPostgres, postgresOnly, queryRow, type Sql } from "./sql.ts";
 import {
   INSERT_TRANSITION_TEXT,
   insertTicket,
+  LOCK_SERVICE_PG,
   NEXT_QUEUE_SEQ_TEXT,
   nextQueueSeq,
   recordTransition,
@@ -44,14 +45,15 @@ const NUMBER_PG = "? || lpad(q.last_seq::text, greatest(3, length(q.last_seq::te
  * PostgreSQL: the whole issue in one statement, run as a transaction of its own (a whole write, see
  * postgres-client.ts): number the queue, insert the ticket, its history line (and audit line), and number,
  * store and announce the event. One round trip instead of seven, and the queue's and the branch's counters
- * are locked only while PostgreSQL runs it and flushes the commit. The queue's number is taken before the
- * branch's event counter (the event reads the ticket), the order every issue takes, so issues cannot deadlock
- * each other. The event's payload has the ticket's number spliced in where the JSON had a placeholder.
+ * are locked only while PostgreSQL runs it and flushes the commit. Rows are locked in one order: the business
+ * type (LOCK_SERVICE_PG), the queue's number, then the branch's event counter (the event reads the ticket),
+ * as edits of business types and every other write lock theirs before the branch's, so nothing deadlocks
+ * with it. The event's payload has the ticket's number spliced in where the JSON had a placeholder.
  */
 function issueStatementPg(withAudit: boolean, withNotice: boolean): Sql {
   const values = TICKET_COLUMNS.map((c) => (c === "seq" ? "q.last_seq" : c === "number" ? NUMBER_PG : "?"));
   return postgresOnly(
-    `WITH q AS (${NEXT_QUEUE_SEQ_TEXT}), ` +
+    `WITH ${LOCK_SERVICE_PG}, q AS (${insertFrom(NEXT_QUEUE_SEQ_TEXT, "FROM k")}), ` +
       `t AS (INSERT INTO tickets (${TICKET_COLUMNS.join(", ")}) SELECT ${values.join(", ")} FROM q RETURNING seq, number), ` +
       `r AS (${INSERT_TRANSITION_TEXT}), ` +
       (withAudit ? `a AS (${INSERT_AUDIT_TEXT}), ` : "") +
@@ -91,6 +93,7 @@ export async function insertIssuedTicket(
   const around = JSON.stringify(body).slice(1).split(NUMBER_MARK_JSON);
   if (around.length !== 2) throw new Error("the issued ticket's event must show its number exactly once");
   const params = [
+    ticket.service_id,
     ticket.branch_id,
     issue.prefix,
     ticket.day,
@@ -104,7 +107,7 @@ export async function insertIssuedTicket(
   const statement = ISSUE_PG[issue.audit ? 1 : 0]?.[notice ? 1 : 0];
   if (!statement) throw new Error("no issue statement for this case");
   const numbered = await queryRow<{ seq: number; number: string; event_seq: number }>(db, statement, params);
-  if (!numbered) throw new Error(`no branch ${ticket.branch_id} to number the ticket's event in`);
+  if (!numbered) throw new Error(`no ticket written: business type ${ticket.service_id} or its branch is gone`);
   ticket.seq = Number(numbered.seq);
   ticket.number = numbered.number;
   const issued = toTicket(ticket);

@@ -71,6 +71,17 @@ export function postgresOnly(text: string, options: { wholeWrite?: boolean } = {
 }
 
 /**
+ * `INSERT INTO t (…) VALUES (…) [rest]` as `INSERT INTO t (…) SELECT … <source> [rest]`: the same row, written
+ * only when `source` (`FROM k`, `WHERE EXISTS (SELECT 1 FROM u)`) yields one. For PostgreSQL statements that
+ * chain writes as CTEs.
+ */
+export function insertFrom(insertValues: string, source: string): string {
+  const parts = /^(INSERT INTO \w+ \([^)]*\)) VALUES \(([^()]*)\)(.*)$/.exec(insertValues);
+  if (!parts) throw new Error(`not an INSERT … VALUES (…): ${insertValues}`);
+  return `${parts[1]} SELECT ${parts[2]} ${source}${parts[3]}`;
+}
+
+/**
  * Every column of a table, by name, for hot statements: a prepared statement on PostgreSQL must not
  * `SELECT *`, or a column that a later migration adds (another instance upgraded first) changes its result,
  * and it fails on every connection until a restart. Does not compile while the list misses a column.

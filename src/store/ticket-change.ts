@@ -4,9 +4,10 @@ import { type AuditEntry, auditParams, INSERT_AUDIT_TEXT, insertAudit } from "./
 import { RELEASE_CURRENT_TEXT, releaseCurrentTicket } from "./counters.ts";
 import { appendEvent, type EventNotice, eventCtesPg, eventParamsPg, NOTIFY_EVENT_PG, noticeParams } from "./events.ts";
 import type { Database } from "./schema.ts";
-import { isPostgres, postgresOnly, queryRow, queryRows, type Sql } from "./sql.ts";
+import { insertFrom, isPostgres, postgresOnly, queryRow, queryRows, type Sql } from "./sql.ts";
 import {
   INSERT_TRANSITION_TEXT,
+  LOCK_SERVICE_PG,
   recordTransition,
   type TicketPatch,
   type TicketReadVersion,
@@ -79,31 +80,35 @@ export interface TicketUpdate {
   readonly releasedCounterId?: string;
 }
 
-/** `INSERT … VALUES (…)` as `INSERT … SELECT … WHERE EXISTS (SELECT 1 FROM u)`: written only if `u` updated. */
-function ifUpdated(insertValues: string): string {
-  const at = insertValues.lastIndexOf(" VALUES (");
-  if (at < 0 || !insertValues.endsWith(")")) throw new Error(`not an INSERT … VALUES (…): ${insertValues}`);
-  return `${insertValues.slice(0, at)} SELECT ${insertValues.slice(at + 9, -1)} WHERE EXISTS (SELECT 1 FROM u)`;
-}
+/** `INSERT … VALUES (…)` as an INSERT written only if `u` updated the ticket. */
+const ifUpdated = (insertValues: string): string => insertFrom(insertValues, "WHERE EXISTS (SELECT 1 FROM u)");
 
 /**
  * PostgreSQL: the whole change of a ticket in one statement, run as a transaction of its own when nothing was
  * written before it (postgres-client.ts): the guarded update of the ticket, the counter it leaves, and its
  * history line, audit line and event, each written only if the update found the ticket as read. One round
  * trip instead of five or six, and the branch's event counter is locked only while PostgreSQL runs it.
+ * Rows are locked as other writes lock them: a new business type's row (LOCK_SERVICE_PG) and the ticket,
+ * then the counter it leaves, then the branch's event counter last (see eventCtesPg).
  */
 const applyStatements = new Map<string, Sql>();
-function applyStatementPg(update: Sql, release: boolean, withAudit: boolean, withNotice: boolean): Sql {
-  const key = [update.postgres, release, withAudit, withNotice].join("|");
+function applyStatementPg(
+  update: Sql,
+  options: { lockService: boolean; release: boolean; audit: boolean; notice: boolean },
+): Sql {
+  const key = [update.postgres, ...Object.values(options)].join("|");
   let statement = applyStatements.get(key);
   if (!statement) {
     if (update.sqlite === null) throw new Error("a ticket update must be plain SQL");
+    const { lockService, release, audit, notice } = options;
     statement = postgresOnly(
-      `WITH u AS (${update.sqlite} RETURNING id), ` +
-        (release ? `c AS (${RELEASE_CURRENT_TEXT} AND EXISTS (SELECT 1 FROM u)), ` : "") +
+      "WITH " +
+        (lockService ? `${LOCK_SERVICE_PG}, ` : "") +
+        `u AS (${update.sqlite}${lockService ? " AND EXISTS (SELECT 1 FROM k)" : ""} RETURNING id), ` +
+        (release ? `c AS (${RELEASE_CURRENT_TEXT} AND EXISTS (SELECT 1 FROM u) RETURNING 1), ` : "") +
         `r AS (${ifUpdated(INSERT_TRANSITION_TEXT)}), ` +
-        (withAudit ? `a AS (${ifUpdated(INSERT_AUDIT_TEXT)}), ` : "") +
-        `${eventCtesPg("?", ["u"])} SELECT e.seq${withNotice ? `, ${NOTIFY_EVENT_PG}` : ""} FROM e`,
+        (audit ? `a AS (${ifUpdated(INSERT_AUDIT_TEXT)}), ` : "") +
+        `${eventCtesPg("?", ["u"], release ? ["c"] : [])} SELECT e.seq${notice ? `, ${NOTIFY_EVENT_PG}` : ""} FROM e`,
       { wholeWrite: true },
     );
     applyStatements.set(key, statement);
@@ -131,8 +136,15 @@ export async function changeTicket(
     return recordTicketChange(db, change, at, notice);
   }
   const ticket = ticketUpdate(read, update.patch);
-  const statement = applyStatementPg(ticket.statement, releasedCounterId !== undefined, !!change.audit, !!notice);
+  const newService = update.patch.service_id;
+  const statement = applyStatementPg(ticket.statement, {
+    lockService: newService !== undefined,
+    release: releasedCounterId !== undefined,
+    audit: change.audit !== undefined,
+    notice: notice !== undefined,
+  });
   const rows = await queryRows<{ seq: number }>(db, statement, [
+    ...(newService !== undefined ? [newService] : []),
     ...ticket.params,
     ...(releasedCounterId ? [read.id, releasedCounterId, read.id] : []),
     ...changeParamsPg(change, at, notice),

@@ -62,6 +62,14 @@ const CLAIM_WAITING = sql(
 );
 /** The same claim, waiting for a transaction that holds the ticket (PostgreSQL) instead of passing it over. */
 const CLAIM_WAITING_OR_WAIT = sql(CLAIM_IF_WAITING);
+/**
+ * PostgreSQL: CTE `k` locks a business type's row as the foreign key from tickets to it does. A statement
+ * that writes a ticket's business type reads `k` first: the foreign key's own check comes only at the end of
+ * the statement, after the branch's event counter is locked, while an edit of the business type locks its row
+ * and then the branch's event counter, and the two would deadlock. Its parameter: the business type's id.
+ */
+export const LOCK_SERVICE_PG = "k AS (SELECT 1 FROM services WHERE id = ? FOR KEY SHARE)";
+
 /** One line of a ticket's history; its parameters come from `transitionParams`. */
 export const INSERT_TRANSITION_TEXT =
   "INSERT INTO ticket_transitions (ticket_id, branch_id, action, from_status, to_status, at, actor_type, actor_id, data) " +

@@ -1,0 +1,189 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventTicket } from "../src/app/views.ts";
+import { insertIssuedTicket } from "../src/store/issued-ticket.ts";
+import type { TicketTable } from "../src/store/schema.ts";
+import { changeTicket } from "../src/store/ticket-change.ts";
+import { DB_KINDS } from "./support/databases.ts";
+import { demoIds, startTestServer, type TestServer } from "./support/harness.ts";
+
+/**
+ * The one-statement writes on PostgreSQL lock rows in the order every other write does, the branch's event
+ * counter last, so they never deadlock with a transaction that locks a counter or a business type and then
+ * the branch's event counter (a counter paused, a business type edited). Each case: another session locks
+ * the row first, our statement starts and waits, the other session then takes the branch's counter and
+ * commits. In the wrong order the two deadlock, and PostgreSQL fails one of them after a second.
+ * The writes run in plain transactions here, without the store's retry, so a deadlock shows as an error.
+ */
+describe.runIf(DB_KINDS.includes("postgres"))("lock order of the one-statement writes on PostgreSQL", () => {
+  let t: TestServer;
+  let ids: Awaited<ReturnType<typeof demoIds>>;
+  let other: pg.Client;
+
+  beforeAll(async () => {
+    t = await startTestServer("postgres");
+    ids = await demoIds(t);
+    other = new pg.Client({ connectionString: t.location });
+    await other.connect();
+  });
+  afterAll(async () => {
+    await other?.end();
+    await t?.close();
+  });
+
+  /** Resolves once some session of this database waits for a lock. */
+  const someoneWaits = async (): Promise<void> => {
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await other.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+      );
+      if (rows[0].n > 0) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error("nobody waited for a lock");
+  };
+
+  /** `first` locks a row in `other`'s transaction; `ours` starts; then `other` locks the branch's event counter. */
+  const race = async (first: string, firstParams: unknown[], ours: () => Promise<unknown>) => {
+    await other.query("BEGIN");
+    await other.query(first, firstParams);
+    const write = ours();
+    const settled = write.then(
+      () => "ok",
+      (e: { code?: string; message?: string }) => e.code ?? e.message,
+    );
+    await Promise.race([
+      someoneWaits(),
+      settled.then((outcome) => {
+        throw new Error(`our write ended without waiting: ${outcome}`);
+      }),
+    ]);
+    let otherOutcome = "ok";
+    try {
+      await other.query("UPDATE branches SET event_seq = event_seq WHERE id = $1", [t.branchId]);
+      await other.query("COMMIT");
+    } catch (error) {
+      otherOutcome = (error as { code?: string }).code ?? String(error);
+      await other.query("ROLLBACK");
+    }
+    return { ours: await settled, other: otherOutcome };
+  };
+
+  it("a ticket action frees its counter before it numbers the branch's event", async () => {
+    const kiosk = t.deviceToken("kiosk");
+    const issued = await t.request({
+      method: "POST",
+      url: `/api/branches/${t.branchId}/tickets`,
+      token: kiosk,
+      body: { serviceId: ids.services.get("CASH") },
+    });
+    const ticket = issued.json() as { id: string };
+    const teller = await t.login("teller2");
+    const counter = ids.counters.get(2) as string;
+    for (const [url, body] of [
+      [`/api/counters/${counter}/sign-in`, {}],
+      [`/api/counters/${counter}/call`, { ticketId: ticket.id }],
+    ] as const)
+      expect((await t.request({ method: "POST", url, cookie: teller, body })).statusCode).toBe(200);
+    const { db } = t.server.ctx.store;
+    const row = await db.selectFrom("tickets").selectAll().where("id", "=", ticket.id).executeTakeFirstOrThrow();
+    const now = t.clock.now;
+    const outcome = await race("UPDATE counters SET pause_reason = pause_reason WHERE id = $1", [counter], () =>
+      db.transaction().execute((tx) =>
+        changeTicket(
+          tx,
+          { read: row, patch: { status: "no_show", completed_at: now, updated_at: now }, releasedCounterId: counter },
+          {
+            transition: {
+              ticketId: row.id,
+              branchId: t.branchId,
+              action: "no-show",
+              from: "called",
+              to: "no_show",
+              at: now,
+              actorType: "system",
+              actorId: null,
+            },
+            event: { type: "ticket.no_show", at: new Date(now).toISOString(), branchId: t.branchId },
+          },
+          now,
+          undefined,
+        ),
+      ),
+    );
+    expect(outcome).toEqual({ ours: "ok", other: "ok" });
+    const after = await db
+      .selectFrom("counters")
+      .select("current_ticket_id")
+      .where("id", "=", counter)
+      .executeTakeFirst();
+    expect(after?.current_ticket_id).toBeNull();
+  });
+
+  it("issuing locks the business type before it numbers the branch's event", async () => {
+    const { db } = t.server.ctx.store;
+    const service = ids.services.get("TRANSFER") as string;
+    const now = t.clock.now;
+    const ticket: TicketTable = {
+      id: "01a20000-0000-7000-8000-000000000001",
+      branch_id: t.branchId,
+      service_id: service,
+      day: "2026-11-23",
+      seq: 0,
+      number: "",
+      priority: "normal",
+      status: "waiting",
+      channel: "staff",
+      counter_id: null,
+      target_counter_id: null,
+      issued_at: now,
+      queued_at: now,
+      called_at: null,
+      started_at: null,
+      completed_at: null,
+      recall_count: 0,
+      appointment_at: null,
+      outcome: null,
+      notes: null,
+      redirect_reason: null,
+      rating: null,
+      rating_comment: null,
+      served_by: null,
+      estimated_wait_minutes: 0,
+      idempotency_key: null,
+      version: 0,
+      updated_at: now,
+    };
+    // Changing a unique key (the code) locks the business type's row against the tickets' foreign key.
+    const outcome = await race("UPDATE services SET code = code || 'X' WHERE id = $1", [service], () =>
+      db.transaction().execute((tx) =>
+        insertIssuedTicket(
+          tx,
+          {
+            ticket,
+            prefix: "B",
+            transition: {
+              ticketId: ticket.id,
+              branchId: t.branchId,
+              action: "issue",
+              from: null,
+              to: "waiting",
+              at: now,
+              actorType: "system",
+              actorId: null,
+            },
+            event: (issued) => ({
+              type: "ticket.issued",
+              at: new Date(now).toISOString(),
+              branchId: t.branchId,
+              ticket: eventTicket(issued, null),
+            }),
+          },
+          undefined,
+        ),
+      ),
+    );
+    expect(outcome).toEqual({ ours: "ok", other: "ok" });
+    expect(ticket.number).toMatch(/^B\d{3}$/);
+  });
+});
