@@ -106,7 +106,10 @@ describe.runIf(DB_KINDS.includes("postgres"))("the PostgreSQL client's round tri
       await run(tx, ADD_WHOLE, ["a", "b"]);
       await run(tx, ADD, ["c"]);
     });
-    await expect(misuse).rejects.toThrow(/after a whole-write statement/);
+    // The statement is refused; the write fails, and says that the whole write's change stays.
+    await expect(misuse).rejects.toThrow(/after its whole-write statement had committed/);
+    expect(sent).toEqual(["with"]);
+    expect(await count()).toBe(2);
   });
 
   it("runs a whole-write statement inside the transaction when something was written before it", async () => {

@@ -75,4 +75,19 @@ describe("the event bus", () => {
       ["b1", 2],
     ]);
   });
+
+  it("delivers at once while ordering is off, and learns the order afresh when it is back on", () => {
+    bus.publish(event(1));
+    bus.publish(event(3));
+    expect(got).toEqual([["b1", 1]]);
+    // The LISTEN connection is lost: what is held goes out, and nothing more is held.
+    bus.setOrdering(false);
+    bus.publish(event(6));
+    bus.publish(event(5));
+    bus.setOrdering(true);
+    bus.publish(event(9));
+    bus.publish(event(11));
+    bus.publish(event(10));
+    expect(got.map(([, seq]) => seq)).toEqual([1, 3, 6, 5, 9, 10, 11]);
+  });
 });

@@ -28,6 +28,7 @@ export class EventBus {
   readonly #listeners = new Map<string, Set<BranchListener>>();
   readonly #order = new Map<string, BranchOrder>();
   readonly #holdMs: number;
+  #ordering = true;
 
   constructor(holdMs = HOLD_MS) {
     this.#holdMs = holdMs;
@@ -46,7 +47,25 @@ export class EventBus {
     };
   }
 
+  /**
+   * Whether early events are held. Off while this instance cannot hear the others (its LISTEN connection is
+   * down): a gap is then an event it will never get, and holding would only delay its own. Either way, what
+   * is held is delivered and the order learnt is forgotten, to be learnt afresh from the next events.
+   */
+  setOrdering(on: boolean): void {
+    this.#ordering = on;
+    for (const order of this.#order.values()) {
+      if (order.timer) clearTimeout(order.timer);
+      this.#release(order);
+    }
+    this.#order.clear();
+  }
+
   publish(event: BranchEvent): void {
+    if (!this.#ordering) {
+      this.#deliver(event);
+      return;
+    }
     const order = this.#order.get(event.branchId);
     if (!order) {
       this.#order.set(event.branchId, { last: event.seq, held: new Map(), timer: undefined });

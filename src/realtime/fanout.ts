@@ -56,7 +56,13 @@ export async function createPgFanout(
   const reconnect = (delayMs: number): void => {
     if (closed) return;
     setTimeout(() => {
-      connect().then(onResync, () => reconnect(Math.min(delayMs * 2, 30_000)));
+      connect().then(
+        () => {
+          bus.setOrdering(true);
+          onResync();
+        },
+        () => reconnect(Math.min(delayMs * 2, 30_000)),
+      );
     }, delayMs).unref();
   };
 
@@ -68,6 +74,8 @@ export async function createPgFanout(
       lost = true;
       c.release(true);
       if (client === c) client = undefined;
+      // Other instances' events of the outage will never come: do not hold ours waiting for them.
+      bus.setOrdering(false);
       reconnect(1000);
     };
     c.on("notification", onNotification);

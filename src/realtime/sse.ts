@@ -24,6 +24,13 @@ export function formatSse(event: BranchEvent): string {
  * Streams one branch's events to many clients: each event is serialised once per branch and the same
  * string written to every socket, so 2,000 displays and phones cost 2,000 writes, not 2,000 stringifies.
  */
+/**
+ * A client's stream: events buffered while its replay runs, then the highest id it was sent. Ids only ever
+ * grow on a stream, so an event arriving after a later one (released late by the bus, or replayed and then
+ * published) is not sent twice or out of order, and the client's Last-Event-ID never goes back.
+ */
+type SseClient = ServerResponse & { datangBuffer?: BranchEvent[]; datangSent: number };
+
 export class SseHub {
   readonly #bus: EventBus;
   readonly #branches = new Map<string, { clients: Set<ServerResponse>; unsubscribe: () => void }>();
@@ -52,17 +59,21 @@ export class SseHub {
       const clients = new Set<ServerResponse>();
       const unsubscribe = this.#bus.subscribe(branchId, (event) => {
         const text = formatSse(event);
-        for (const client of clients) {
-          const pending = (client as ServerResponse & { datangBuffer?: BranchEvent[] }).datangBuffer;
-          if (pending) pending.push(event);
-          else client.write(text);
+        for (const res of clients) {
+          const client = res as SseClient;
+          if (client.datangBuffer) client.datangBuffer.push(event);
+          else if (event.seq > client.datangSent) {
+            client.datangSent = event.seq;
+            res.write(text);
+          }
         }
       });
       entry = { clients, unsubscribe };
       this.#branches.set(branchId, entry);
     }
-    const client = res as ServerResponse & { datangBuffer?: BranchEvent[] };
+    const client = res as SseClient;
     client.datangBuffer = [];
+    client.datangSent = lastSeq;
     entry.clients.add(res);
     res.on("close", () => this.#detach(branchId, res));
     let sent = lastSeq;
@@ -74,7 +85,12 @@ export class SseHub {
     } finally {
       const pending = client.datangBuffer ?? [];
       client.datangBuffer = undefined;
-      for (const event of pending) if (event.seq > sent) res.write(formatSse(event));
+      for (const event of pending)
+        if (event.seq > sent) {
+          sent = event.seq;
+          res.write(formatSse(event));
+        }
+      client.datangSent = sent;
     }
   }
 

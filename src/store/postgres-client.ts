@@ -6,7 +6,7 @@ import { isWholeWrite, preparedNameOf } from "./sql.ts";
  * - `none`: no transaction (Kysely's plain queries);
  * - `held`: Kysely asked for BEGIN, which has not been sent because nothing was written yet;
  * - `open`: BEGIN was sent;
- * - `done`: a whole-write statement ran as its own transaction; COMMIT or ROLLBACK only remains.
+ * - `done`: a whole-write statement ran (or runs) as its own transaction; COMMIT only remains.
  */
 type TxState = "none" | "held" | "open" | "done";
 
@@ -37,7 +37,8 @@ interface LeanClient {
  *   sends neither BEGIN nor COMMIT/ROLLBACK.
  * - A whole-write statement (sql.ts `postgresOnly`) that comes while BEGIN is still held runs as its own
  *   transaction: the write costs one round trip, and its row locks are held only while PostgreSQL runs it
- *   and flushes its commit, never across round trips to this process. A statement after it is refused.
+ *   and flushes its commit, never across round trips to this process. A statement after it is refused, and
+ *   so is a ROLLBACK after it: the write failed, but the whole write's change stays.
  * Any other use of a client (a query config, a callback) passes through untouched.
  */
 export function leanPool(pool: pg.Pool): pg.Pool {
@@ -83,9 +84,15 @@ function leanQuery(
       return Promise.resolve(NOT_SENT);
     case "commit":
     case "rollback": {
-      const sent = tx.state === "open";
+      const state = tx.state;
       tx.state = "none";
-      return sent ? send(text, values) : Promise.resolve(NOT_SENT);
+      if (state === "open") return send(text, values);
+      // Something failed after the whole write committed: its change stays, which must not pass unnoticed.
+      if (state === "done" && text === "rollback")
+        return Promise.reject(
+          new Error("a write failed after its whole-write statement had committed; that change stays"),
+        );
+      return Promise.resolve(NOT_SENT);
     }
   }
   // A transaction with an isolation level or access mode (Kysely's "start transaction …") begins at once.
@@ -98,7 +105,11 @@ function leanQuery(
   if (tx.state === "held") {
     if (isWholeWrite(text)) {
       tx.state = "done";
-      return send(text, values);
+      // If it fails, nothing was written and nothing is open: the write's ROLLBACK has nothing to do.
+      return send(text, values).catch((error: unknown) => {
+        tx.state = "held";
+        throw error;
+      });
     }
     if (!isPlainRead(text)) {
       tx.state = "open";

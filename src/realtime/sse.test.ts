@@ -1,0 +1,65 @@
+import type { ServerResponse } from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
+import type { BranchEvent } from "./branch-event.ts";
+import { EventBus } from "./event-bus.ts";
+import { SseHub } from "./sse.ts";
+
+const event = (seq: number): BranchEvent => ({
+  seq,
+  type: "ticket.issued",
+  at: "2026-11-23T01:30:00.000Z",
+  branchId: "b1",
+});
+
+/** A response that records the ids written to it. */
+function fakeResponse(): { res: ServerResponse; ids: number[] } {
+  const ids: number[] = [];
+  const res = {
+    write(text: string) {
+      for (const m of text.matchAll(/^id: (\d+)$/gm)) ids.push(Number(m[1]));
+      return true;
+    },
+    on() {
+      return res;
+    },
+    end() {},
+  };
+  return { res: res as unknown as ServerResponse, ids };
+}
+
+describe("a branch's event stream", () => {
+  let hub: SseHub | undefined;
+  afterEach(() => hub?.close());
+
+  it("sends each id once and in increasing order, across the replay and the live events", async () => {
+    const bus = new EventBus();
+    hub = new SseHub(bus);
+    const client = fakeResponse();
+    // Event 3 is committed while the replay reads: the replay has it, and it is published too.
+    await hub.attach("b1", client.res, 1, async () => {
+      bus.publish(event(2));
+      bus.publish(event(3));
+      return [event(2), event(3)];
+    });
+    // A late event (released by the bus after a hold) and a repeat are not sent again; the next is.
+    bus.publish(event(4));
+    bus.setOrdering(false);
+    bus.publish(event(3));
+    bus.publish(event(5));
+    expect(client.ids).toEqual([2, 3, 4, 5]);
+  });
+
+  it("keeps each client's own place", async () => {
+    const bus = new EventBus();
+    hub = new SseHub(bus);
+    const early = fakeResponse();
+    await hub.attach("b1", early.res, 0, async () => []);
+    bus.publish(event(1));
+    bus.publish(event(2));
+    const late = fakeResponse();
+    await hub.attach("b1", late.res, 2, async () => []);
+    bus.publish(event(3));
+    expect(early.ids).toEqual([1, 2, 3]);
+    expect(late.ids).toEqual([3]);
+  });
+});
