@@ -1,8 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventTicket } from "../src/app/views.ts";
-import { insertIssuedTicket } from "../src/store/issued-ticket.ts";
-import type { TicketTable } from "../src/store/schema.ts";
+import { insertIssuedTicket, newTicketRow } from "../src/store/issued-ticket.ts";
 import { changeTicket } from "../src/store/ticket-change.ts";
 import { DB_KINDS } from "./support/databases.ts";
 import { demoIds, startTestServer, type TestServer } from "./support/harness.ts";
@@ -124,36 +123,18 @@ describe.runIf(DB_KINDS.includes("postgres"))("lock order of the one-statement w
     const { db } = t.server.ctx.store;
     const service = ids.services.get("TRANSFER") as string;
     const now = t.clock.now;
-    const ticket: TicketTable = {
+    const ticket = newTicketRow({
       id: "01a20000-0000-7000-8000-000000000001",
-      branch_id: t.branchId,
-      service_id: service,
+      branchId: t.branchId,
+      serviceId: service,
       day: "2026-11-23",
-      seq: 0,
-      number: "",
       priority: "normal",
-      status: "waiting",
       channel: "staff",
-      counter_id: null,
-      target_counter_id: null,
-      issued_at: now,
-      queued_at: now,
-      called_at: null,
-      started_at: null,
-      completed_at: null,
-      recall_count: 0,
-      appointment_at: null,
-      outcome: null,
-      notes: null,
-      redirect_reason: null,
-      rating: null,
-      rating_comment: null,
-      served_by: null,
-      estimated_wait_minutes: 0,
-      idempotency_key: null,
-      version: 0,
-      updated_at: now,
-    };
+      at: now,
+      appointmentAt: null,
+      estimatedWaitMinutes: 0,
+      idempotencyKey: null,
+    });
     // Changing a unique key (the code) locks the business type's row against the tickets' foreign key.
     const outcome = await race("UPDATE services SET code = code || 'X' WHERE id = $1", [service], () =>
       db.transaction().execute((tx) =>

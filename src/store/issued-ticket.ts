@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { formatTicketNumber } from "../domain/ticket.ts";
+import { formatTicketNumber, type PriorityClass } from "../domain/ticket.ts";
 import type { BranchEvent } from "../realtime/branch-event.ts";
 import { type AuditEntry, auditParams, INSERT_AUDIT_TEXT, insertAudit } from "./audit.ts";
 import { appendEvent, type EventNotice, eventCtesPg, eventParamsPg, NOTIFY_EVENT_PG, noticeParams } from "./events.ts";
@@ -19,11 +19,60 @@ import {
   transitionParams,
 } from "./tickets.ts";
 
+/** What decides a new ticket's row; everything else starts empty. */
+export interface NewTicket {
+  readonly id: string;
+  readonly branchId: string;
+  readonly serviceId: string;
+  /** The branch-local day its number belongs to. */
+  readonly day: string;
+  readonly priority: PriorityClass;
+  readonly channel: "kiosk" | "staff";
+  readonly at: number;
+  readonly appointmentAt: number | null;
+  readonly estimatedWaitMinutes: number;
+  readonly idempotencyKey: string | null;
+}
+
+/** A waiting ticket's row, not yet numbered (`insertIssuedTicket` numbers it). */
+export function newTicketRow(t: NewTicket): TicketTable {
+  return {
+    id: t.id,
+    branch_id: t.branchId,
+    service_id: t.serviceId,
+    day: t.day,
+    seq: 0,
+    number: "",
+    priority: t.priority,
+    status: "waiting",
+    channel: t.channel,
+    counter_id: null,
+    target_counter_id: null,
+    issued_at: t.at,
+    queued_at: t.at,
+    called_at: null,
+    started_at: null,
+    completed_at: null,
+    recall_count: 0,
+    appointment_at: t.appointmentAt,
+    outcome: null,
+    notes: null,
+    redirect_reason: null,
+    rating: null,
+    rating_comment: null,
+    served_by: null,
+    estimated_wait_minutes: t.estimatedWaitMinutes,
+    idempotency_key: t.idempotencyKey,
+    version: 0,
+    updated_at: t.at,
+  };
+}
+
 /** Everything a new ticket writes: the ticket before it has its number, its history, audit line and event. */
 export interface IssuedTicketRecord {
   /**
-   * The new ticket, with `seq` and `number` left for this function to set: it numbers this object in place
-   * and answers it (a copy with two more fields would cost the hot path a slower object shape).
+   * The new ticket (`newTicketRow`), with `seq` and `number` left for this function to set: it numbers this
+   * object in place (a copy with two more fields would cost the hot path a slower object shape).
    */
   readonly ticket: TicketTable;
   /** The queue's prefix: the number is the prefix and the queue's next number of the ticket's day. */

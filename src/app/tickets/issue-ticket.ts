@@ -2,8 +2,7 @@ import type { BranchId, ServiceId, TicketId } from "../../domain/ids.ts";
 import { localDay } from "../../domain/local-day.ts";
 import { CARE_CLASSES, type PriorityClass, type WaitingTicket } from "../../domain/ticket.ts";
 import { findBranch, findServiceForIssue } from "../../store/branches.ts";
-import { insertIssuedTicket } from "../../store/issued-ticket.ts";
-import type { TicketTable } from "../../store/schema.ts";
+import { insertIssuedTicket, newTicketRow } from "../../store/issued-ticket.ts";
 import { findTicketByIdempotencyKey, type Ticket, toWaitingTicket } from "../../store/tickets.ts";
 import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
@@ -81,36 +80,18 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
         undefined,
         `业务类型 ${service.code} 暂停办理。`,
       );
-    const ticket: TicketTable = {
+    const ticket = newTicketRow({
       id: candidate.id,
-      branch_id: input.branchId,
-      service_id: input.serviceId,
+      branchId: input.branchId,
+      serviceId: input.serviceId,
       day: localDay(now, service.timezone),
-      seq: 0, // numbered by insertIssuedTicket
-      number: "",
       priority,
-      status: "waiting",
       channel: actor.type === "device" ? "kiosk" : "staff",
-      counter_id: null,
-      target_counter_id: null,
-      issued_at: now,
-      queued_at: now,
-      called_at: null,
-      started_at: null,
-      completed_at: null,
-      recall_count: 0,
-      appointment_at: candidate.appointmentAt,
-      outcome: null,
-      notes: null,
-      redirect_reason: null,
-      rating: null,
-      rating_comment: null,
-      served_by: null,
-      estimated_wait_minutes: estimate.minutes,
-      idempotency_key: input.idempotencyKey ?? null,
-      version: 0,
-      updated_at: now,
-    };
+      at: now,
+      appointmentAt: candidate.appointmentAt,
+      estimatedWaitMinutes: estimate.minutes,
+      idempotencyKey: input.idempotencyKey ?? null,
+    });
     const entity = { type: "ticket", id: ticket.id, branchId: input.branchId };
     const issued = await insertIssuedTicket(
       tx,
