@@ -62,6 +62,7 @@ describe("the in-memory line", () => {
   it("reads the line again after a gap in event numbers", async () => {
     // The bus holds an event whose predecessor is missing for this long, then delivers it: a real gap.
     const bus = new EventBus(5);
+    bus.setOrdering(true);
     let loads = 0;
     const cache = new LineCache(bus, async (): Promise<LiveLine> => {
       loads++;

@@ -15,6 +15,7 @@ describe("the event bus", () => {
   beforeEach(() => {
     vi.useFakeTimers();
     bus = new EventBus(500);
+    bus.setOrdering(true);
     got = [];
     for (const b of ["b1", "b2"]) bus.subscribe(b, (e) => got.push([e.branchId, e.seq]));
   });
@@ -89,5 +90,13 @@ describe("the event bus", () => {
     bus.publish(event(11));
     bus.publish(event(10));
     expect(got.map(([, seq]) => seq)).toEqual([1, 3, 6, 5, 9, 10, 11]);
+  });
+
+  it("delivers in publication order until ordering is turned on (SQLite: one writer, nothing to wait for)", () => {
+    const plain = new EventBus(500);
+    const seen: number[] = [];
+    plain.subscribe("b1", (e) => seen.push(e.seq));
+    for (const seq of [1, 3, 2]) plain.publish(event(seq));
+    expect(seen).toEqual([1, 3, 2]);
   });
 });

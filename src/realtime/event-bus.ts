@@ -22,13 +22,15 @@ interface BranchOrder {
  * event that comes before the one numbered just below it is held until that one arrives, so a display never
  * shows a later event first, a client never resumes from an id past one it never got, and the line cache is
  * not thrown away for a gap that was only a race. Held longer than HOLD_MS (its predecessor was lost with a
- * dropped connection), it is delivered anyway and subscribers see the gap, as before.
+ * dropped connection), it is delivered anyway and subscribers see the gap, as before. Holding is off until
+ * the PostgreSQL fanout turns it on (`setOrdering`): with SQLite one writer publishes in commit order, and a
+ * gap can only be another process's event (a command-line run) that will never arrive here.
  */
 export class EventBus {
   readonly #listeners = new Map<string, Set<BranchListener>>();
   readonly #order = new Map<string, BranchOrder>();
   readonly #holdMs: number;
-  #ordering = true;
+  #ordering = false;
 
   constructor(holdMs = HOLD_MS) {
     this.#holdMs = holdMs;

@@ -93,6 +93,8 @@ export async function createPgFanout(
     client = c;
   };
   await connect();
+  // From here on every other instance's events arrive: an early one is held for its predecessor.
+  bus.setOrdering(true);
 
   return {
     notice: { channel: NOTIFY_CHANNEL, origin },

@@ -33,6 +33,7 @@ describe("a branch's event stream", () => {
 
   it("sends each id once and in increasing order, across the replay and the live events", async () => {
     const bus = new EventBus();
+    bus.setOrdering(true);
     hub = new SseHub(bus);
     const client = fakeResponse();
     // Event 3 is committed while the replay reads: the replay has it, and it is published too.

@@ -13,9 +13,11 @@ type TxState = "none" | "held" | "open" | "done";
 /** What Kysely gets back for a BEGIN, COMMIT or ROLLBACK that did not need sending. */
 const NOT_SENT = { command: "", rowCount: 0, oid: 0, fields: [], rows: [] };
 
-/** A read that takes no lock and changes nothing, which may run before the transaction's BEGIN. */
+/** What makes a SELECT more than a read: a row lock, or a function that locks or changes something. */
 const LOCKING =
   /\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b|pg_advisory|pg_notify|nextval|setval|set_config/i;
+
+/** A read that takes no lock and changes nothing, which may run before the transaction's BEGIN. */
 export function isPlainRead(text: string): boolean {
   return /^\s*select\b/i.test(text) && !LOCKING.test(text);
 }
