@@ -4,11 +4,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { leanPool } from "../src/store/postgres-client.ts";
 import { createPgPool } from "../src/store/postgres-store.ts";
 import type { Database } from "../src/store/schema.ts";
-import { postgresOnly, queryRow, execute as run, sql } from "../src/store/sql.ts";
+import { postgresOnly, queryRow, queryRows, execute as run, sql } from "../src/store/sql.ts";
 import { DB_KINDS, freshDatabase } from "./support/databases.ts";
 
 const READ = sql("SELECT count(*) AS n FROM notes");
 const ADD = sql("INSERT INTO notes (body) VALUES (?)");
+/** Writes its row only when told to, and answers a row exactly when it wrote, as a whole write must. */
+const ADD_WHOLE_IF = postgresOnly(
+  "WITH a AS (INSERT INTO notes (body) SELECT ? WHERE ? RETURNING 1) SELECT 1 AS wrote FROM a",
+  { wholeWrite: true },
+);
 const ADD_WHOLE = postgresOnly("WITH a AS (INSERT INTO notes (body) VALUES (?)) INSERT INTO notes (body) VALUES (?)", {
   wholeWrite: true,
 });
@@ -110,6 +115,23 @@ describe.runIf(DB_KINDS.includes("postgres"))("the PostgreSQL client's round tri
     await expect(misuse).rejects.toThrow(/after its whole-write statement had committed/);
     expect(sent).toEqual(["with"]);
     expect(await count()).toBe(2);
+  });
+
+  it("lets a write fail on its own terms after a whole-write statement that wrote nothing", async () => {
+    // The use case's "someone changed it meanwhile": the guarded statement answers no row, the write says 409.
+    const stale = db.transaction().execute(async (tx) => {
+      const rows = await queryRows(tx, ADD_WHOLE_IF, ["x", false]);
+      if (rows.length === 0) throw new Error("conflict: changed meanwhile");
+    });
+    await expect(stale).rejects.toThrow("conflict: changed meanwhile");
+    expect(sent).toEqual(["with"]);
+    // Had it written, the same failure could not be taken back, and says so.
+    const late = db.transaction().execute(async (tx) => {
+      await queryRows(tx, ADD_WHOLE_IF, ["y", true]);
+      throw new Error("conflict: changed meanwhile");
+    });
+    await expect(late).rejects.toThrow(/after its whole-write statement had committed/);
+    expect(await count()).toBe(1);
   });
 
   it("runs a whole-write statement inside the transaction when something was written before it", async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { conflict } from "../src/app/errors.ts";
 import { formatTicketNumber } from "../src/domain/ticket.ts";
 import type { BranchEvent } from "../src/realtime/branch-event.ts";
 import { changeTicket } from "../src/store/ticket-change.ts";
@@ -174,9 +175,9 @@ describe.each(DB_KINDS)("what issuing and serving a ticket write, on %s", (kind)
       eventSeq: (await store.db.selectFrom("branches").select("event_seq").executeTakeFirst())?.event_seq,
     });
     const before = await snapshot();
-    const change = (version: number) =>
-      store.write((tx) =>
-        changeTicket(
+    const change = (version: number, refuseIfStale = false) =>
+      store.write(async (tx) => {
+        const event = await changeTicket(
           tx,
           {
             read: { id: ticket.id, status: "called", version },
@@ -209,10 +210,15 @@ describe.each(DB_KINDS)("what issuing and serving a ticket write, on %s", (kind)
           },
           t.clock.now,
           undefined,
-        ),
-      );
+        );
+        // As a ticket action does: a stale ticket is the caller's 409, with nothing written.
+        if (!event && refuseIfStale) throw conflict("changed meanwhile");
+        return event;
+      });
     const version = before.ticket?.version ?? -1;
     expect(await change(version - 1)).toBeUndefined();
+    expect(await snapshot()).toEqual(before);
+    await expect(change(version - 1, true)).rejects.toMatchObject({ status: 409, message: "changed meanwhile" });
     expect(await snapshot()).toEqual(before);
 
     const event = await change(version);

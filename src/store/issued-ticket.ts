@@ -104,8 +104,8 @@ function issueStatementPg(withAudit: boolean, withNotice: boolean): Sql {
   return postgresOnly(
     `WITH ${LOCK_SERVICE_PG}, q AS (${insertFrom(NEXT_QUEUE_SEQ_TEXT, "FROM k")}), ` +
       `t AS (INSERT INTO tickets (${TICKET_COLUMNS.join(", ")}) SELECT ${values.join(", ")} FROM q RETURNING seq, number), ` +
-      `r AS (${INSERT_TRANSITION_TEXT}), ` +
-      (withAudit ? `a AS (${INSERT_AUDIT_TEXT}), ` : "") +
+      `r AS (${insertFrom(INSERT_TRANSITION_TEXT, "WHERE EXISTS (SELECT 1 FROM t)")}), ` +
+      (withAudit ? `a AS (${insertFrom(INSERT_AUDIT_TEXT, "WHERE EXISTS (SELECT 1 FROM t)")}), ` : "") +
       `${eventCtesPg("? || t.number || ?", ["t"])} ` +
       `SELECT t.seq, t.number, e.seq AS event_seq${withNotice ? `, ${NOTIFY_EVENT_PG}` : ""} FROM t, e`,
     { wholeWrite: true },

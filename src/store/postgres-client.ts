@@ -24,8 +24,13 @@ export function isPlainRead(text: string): boolean {
 
 type QueryFn = (...args: unknown[]) => Promise<unknown>;
 const LEAN = Symbol("datang.lean");
+/** A client's transaction state, and which checkout of the client it belongs to. */
+interface Lean {
+  state: TxState;
+  checkout: number;
+}
 interface LeanClient {
-  [LEAN]?: { state: TxState };
+  [LEAN]?: Lean;
 }
 
 /**
@@ -39,8 +44,9 @@ interface LeanClient {
  *   sends neither BEGIN nor COMMIT/ROLLBACK.
  * - A whole-write statement (sql.ts `postgresOnly`) that comes while BEGIN is still held runs as its own
  *   transaction: the write costs one round trip, and its row locks are held only while PostgreSQL runs it
- *   and flushes its commit, never across round trips to this process. A statement after it is refused, and
- *   so is a ROLLBACK after it: the write failed, but the whole write's change stays.
+ *   and flushes its commit, never across round trips to this process. It answers at least one row exactly
+ *   when it wrote. After one that wrote, another statement is refused, and so is a ROLLBACK: the write
+ *   failed, but the whole write's change stays.
  * Any other use of a client (a query config, a callback) passes through untouched.
  */
 export function leanPool(pool: pg.Pool): pg.Pool {
@@ -51,7 +57,7 @@ export function leanPool(pool: pg.Pool): pg.Pool {
         const client = (await target.connect()) as pg.PoolClient & LeanClient;
         let lean = client[LEAN];
         if (!lean) {
-          lean = { state: "none" };
+          lean = { state: "none", checkout: 0 };
           client[LEAN] = lean;
           const tx = lean;
           const query = client.query.bind(client) as QueryFn;
@@ -67,6 +73,7 @@ export function leanPool(pool: pg.Pool): pg.Pool {
         }
         // A client comes back to the pool only after its transaction ended; start clean regardless.
         lean.state = "none";
+        lean.checkout++;
         return client;
       };
     },
@@ -74,7 +81,7 @@ export function leanPool(pool: pg.Pool): pg.Pool {
 }
 
 function leanQuery(
-  tx: { state: TxState },
+  tx: Lean,
   text: string,
   values: unknown[],
   send: (text: string, values: unknown[]) => Promise<unknown>,
@@ -107,11 +114,22 @@ function leanQuery(
   if (tx.state === "held") {
     if (isWholeWrite(text)) {
       tx.state = "done";
-      // If it fails, nothing was written and nothing is open: the write's ROLLBACK has nothing to do.
-      return send(text, values).catch((error: unknown) => {
-        tx.state = "held";
-        throw error;
-      });
+      const checkout = tx.checkout;
+      // Failed, or answered no row (which for a whole write means it wrote nothing): nothing is committed
+      // and nothing is open, so the write may still fail on its own terms (a 409) and its ROLLBACK is a no-op.
+      const nothingWritten = (): void => {
+        if (tx.checkout === checkout && tx.state === "done") tx.state = "held";
+      };
+      return send(text, values).then(
+        (result) => {
+          if ((result as { rowCount?: number | null }).rowCount === 0) nothingWritten();
+          return result;
+        },
+        (error: unknown) => {
+          nothingWritten();
+          throw error;
+        },
+      );
     }
     if (!isPlainRead(text)) {
       tx.state = "open";

@@ -61,7 +61,8 @@ export function sql(text: string, postgres?: string): Sql {
  * A statement only PostgreSQL can run (data-modifying CTEs), for a store function whose SQLite path takes
  * several statements. `wholeWrite`: the statement is all that its write changes, so when it comes first
  * among the write's changes it runs as a transaction of its own, without BEGIN and COMMIT round trips
- * (postgres-client.ts); nothing may be written after it in the same write.
+ * (postgres-client.ts); nothing may be written after it in the same write. A whole write must answer at
+ * least one row exactly when it wrote something.
  */
 export function postgresOnly(text: string, options: { wholeWrite?: boolean } = {}): Sql {
   checkPlaceholders(text);

@@ -132,7 +132,7 @@ export async function changeTicket(
   const { read, releasedCounterId } = update;
   if (!isPostgres(db)) {
     if (!(await updateTicketFrom(db, read, update.patch))) return undefined;
-    if (releasedCounterId) await releaseCurrentTicket(db, releasedCounterId, read.id);
+    if (releasedCounterId !== undefined) await releaseCurrentTicket(db, releasedCounterId, read.id);
     return recordTicketChange(db, change, at, notice);
   }
   const ticket = ticketUpdate(read, update.patch);
@@ -146,7 +146,7 @@ export async function changeTicket(
   const rows = await queryRows<{ seq: number }>(db, statement, [
     ...(newService !== undefined ? [newService] : []),
     ...ticket.params,
-    ...(releasedCounterId ? [read.id, releasedCounterId, read.id] : []),
+    ...(releasedCounterId !== undefined ? [read.id, releasedCounterId, read.id] : []),
     ...changeParamsPg(change, at, notice),
   ]);
   const row = rows[0];
