@@ -119,6 +119,17 @@ describe.each(DB_KINDS)("live events on %s", (kind) => {
     resumed.close();
   });
 
+  it("keeps a stream live when its Last-Event-ID is past the branch's latest event (a restored database)", async () => {
+    const stream = await openStream(base, `/api/branches/${t.branchId}/events`, {
+      authorization: `Bearer ${t.deviceToken("display")}`,
+      "last-event-id": "999999",
+    });
+    const issued = (await issue()).json();
+    await stream.waitFor(1);
+    expect(stream.events[0]?.ticket?.id).toBe(issued.id);
+    stream.close();
+  });
+
   it("never puts a name, phone or staff detail into an event", async () => {
     const rows = await t.server.ctx.store.db.selectFrom("events").select("payload").execute();
     expect(rows.length).toBeGreaterThan(0);

@@ -20,16 +20,33 @@ export function formatSse(event: BranchEvent): string {
   return `id: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
+/** An event that arrives after a later one was sent: its data without an id, so Last-Event-ID stays put. */
+function formatLateSse(event: BranchEvent): string {
+  return `data: ${JSON.stringify(event)}\n\n`;
+}
+
 /**
  * Streams one branch's events to many clients: each event is serialised once per branch and the same
  * string written to every socket, so 2,000 displays and phones cost 2,000 writes, not 2,000 stringifies.
  */
 /**
- * A client's stream: events buffered while its replay runs, then the highest id it was sent. Ids only ever
- * grow on a stream, so an event arriving after a later one (released late by the bus, or replayed and then
- * published) is not sent twice or out of order, and the client's Last-Event-ID never goes back.
+ * A client's stream: events buffered while its replay runs, the highest id the client had when the live
+ * events began (`datangReplayed`: the Last-Event-ID it came with, or the last event replayed), and the
+ * highest id it was sent. Ids only ever grow on a stream, so the client's Last-Event-ID never goes back:
+ * - an event the replay already sent is not sent again;
+ * - an event that arrives after a later one (its NOTIFY was slow, or the bus stopped waiting for it) is sent
+ *   without an id: the display still hears of it, and a reconnect still resumes from the highest id.
+ * Every live event reaches the hub once, so one above `datangReplayed` was never sent before.
  */
-type SseClient = ServerResponse & { datangBuffer?: BranchEvent[]; datangSent: number };
+type SseClient = ServerResponse & { datangBuffer?: BranchEvent[]; datangReplayed: number; datangSent: number };
+
+/** Writes a live event to a client whose replay is done. */
+function sendLive(client: SseClient, event: BranchEvent, text: string): void {
+  if (event.seq > client.datangSent) {
+    client.datangSent = event.seq;
+    client.write(text);
+  } else if (event.seq > client.datangReplayed) client.write(formatLateSse(event));
+}
 
 export class SseHub {
   readonly #bus: EventBus;
@@ -62,10 +79,7 @@ export class SseHub {
         for (const res of clients) {
           const client = res as SseClient;
           if (client.datangBuffer) client.datangBuffer.push(event);
-          else if (event.seq > client.datangSent) {
-            client.datangSent = event.seq;
-            res.write(text);
-          }
+          else sendLive(client, event, text);
         }
       });
       entry = { clients, unsubscribe };
@@ -73,6 +87,7 @@ export class SseHub {
     }
     const client = res as SseClient;
     client.datangBuffer = [];
+    client.datangReplayed = lastSeq;
     client.datangSent = lastSeq;
     entry.clients.add(res);
     res.on("close", () => this.#detach(branchId, res));
@@ -85,12 +100,9 @@ export class SseHub {
     } finally {
       const pending = client.datangBuffer ?? [];
       client.datangBuffer = undefined;
-      for (const event of pending)
-        if (event.seq > sent) {
-          sent = event.seq;
-          res.write(formatSse(event));
-        }
+      client.datangReplayed = sent;
       client.datangSent = sent;
+      for (const event of pending) sendLive(client, event, formatSse(event));
     }
   }
 

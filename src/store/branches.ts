@@ -124,6 +124,12 @@ export async function findBranch(db: Kysely<Database>, id: string): Promise<Bran
   return row && toBranch(row);
 }
 
+/** The number of the branch's latest event, or undefined for an unknown branch. */
+export async function latestEventSeq(db: Kysely<Database>, id: string): Promise<number | undefined> {
+  const row = await db.selectFrom("branches").select("event_seq").where("id", "=", id).executeTakeFirst();
+  return row && Number(row.event_seq);
+}
+
 export async function listBranches(db: Kysely<Database>, ids?: readonly string[]): Promise<Branch[]> {
   let q = db.selectFrom("branches").selectAll().orderBy("code");
   if (ids) {

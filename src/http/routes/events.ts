@@ -6,7 +6,7 @@ import { notFound } from "../../app/errors.ts";
 import { publicTicket } from "../../app/queries/tickets.ts";
 import type { BranchId } from "../../domain/ids.ts";
 import { type SseHub, sseHeaders } from "../../realtime/sse.ts";
-import { findBranch } from "../../store/branches.ts";
+import { latestEventSeq } from "../../store/branches.ts";
 import { listEventsAfter } from "../../store/events.ts";
 import { actorOf } from "../auth-plugin.ts";
 import type { PublicTicketStreams } from "../public-ticket-streams.ts";
@@ -40,7 +40,8 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, 
         "kiosk",
         "rating_pad",
       ]);
-      if (!(await findBranch(ctx.store.db, req.params.branchId))) throw notFound("Branch", req.params.branchId);
+      const latest = await latestEventSeq(ctx.store.db, req.params.branchId);
+      if (latest === undefined) throw notFound("Branch", req.params.branchId);
       const header = req.headers["last-event-id"];
       const lastSeq =
         header !== undefined
@@ -50,8 +51,10 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, 
             : Number.MAX_SAFE_INTEGER;
       reply.hijack();
       sseHeaders(reply.raw);
-      // Without a Last-Event-ID a client starts from now: it loads the current state from /queue.
-      const since = lastSeq === Number.MAX_SAFE_INTEGER ? null : lastSeq;
+      // Without a Last-Event-ID a client starts from now: it loads the current state from /queue. An id past
+      // the branch's latest (a database restored from a backup) resumes from the latest, or the stream would
+      // stay silent until the numbers caught up with it.
+      const since = lastSeq === Number.MAX_SAFE_INTEGER ? null : Math.min(lastSeq, latest);
       await hub.attach(req.params.branchId, reply.raw, since ?? 0, async (after) => {
         if (since === null) return [];
         const missed = await listEventsAfter(ctx.store.db, req.params.branchId, after, MAX_REPLAY);

@@ -51,7 +51,8 @@ export function useEventStream<T extends { readonly seq?: number }>(
         } catch {
           return;
         }
-        if (typeof data.seq === "number") lastId = String(data.seq);
+        // An event that came after a later one carries no id: resuming stays at the highest number seen.
+        if (typeof data.seq === "number" && (lastId === null || data.seq > Number(lastId))) lastId = String(data.seq);
         handler.current(data);
       };
       current.onerror = () => {
