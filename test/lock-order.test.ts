@@ -10,9 +10,8 @@ import { demoIds, startTestServer, type TestServer } from "./support/harness.ts"
  * The one-statement writes on PostgreSQL lock rows in the order every other write does, the branch's event
  * counter last, so they never deadlock with a transaction that locks a counter or a business type and then
  * the branch's event counter (a counter paused, a business type edited). Each case: another session locks
- * the row first, our statement starts and waits, the other session then takes the branch's counter and
- * commits. In the wrong order the two deadlock, and PostgreSQL fails one of them after a second.
- * The writes run in plain transactions here, without the store's retry, so a deadlock shows as an error.
+ * a row first, our write starts and waits, the other session then takes the next row (the branch's event
+ * counter, or a counter) and commits. In the wrong order the two deadlock, and PostgreSQL fails one of them.
  */
 describe.runIf(DB_KINDS.includes("postgres"))("lock order of the one-statement writes on PostgreSQL", () => {
   let t: TestServer;
@@ -24,6 +23,9 @@ describe.runIf(DB_KINDS.includes("postgres"))("lock order of the one-statement w
     ids = await demoIds(t);
     other = new pg.Client({ connectionString: t.location });
     await other.connect();
+    // The other session looks for deadlocks first: in the wrong order it is the one that fails, even where
+    // ours would be retried by the store.
+    await other.query("SET deadlock_timeout = '100ms'");
   });
   afterAll(async () => {
     await other?.end();
@@ -43,7 +45,12 @@ describe.runIf(DB_KINDS.includes("postgres"))("lock order of the one-statement w
   };
 
   /** `first` locks a row in `other`'s transaction; `ours` starts; then `other` locks the branch's event counter. */
-  const race = async (first: string, firstParams: unknown[], ours: () => Promise<unknown>) => {
+  const race = async (
+    first: string,
+    firstParams: unknown[],
+    ours: () => Promise<unknown>,
+    then: [string, unknown[]] = ["UPDATE branches SET event_seq = event_seq WHERE id = $1", [t.branchId]],
+  ) => {
     await other.query("BEGIN");
     await other.query(first, firstParams);
     const write = ours();
@@ -59,7 +66,7 @@ describe.runIf(DB_KINDS.includes("postgres"))("lock order of the one-statement w
     ]);
     let otherOutcome = "ok";
     try {
-      await other.query("UPDATE branches SET event_seq = event_seq WHERE id = $1", [t.branchId]);
+      await other.query(...then);
       await other.query("COMMIT");
     } catch (error) {
       otherOutcome = (error as { code?: string }).code ?? String(error);
@@ -166,5 +173,40 @@ describe.runIf(DB_KINDS.includes("postgres"))("lock order of the one-statement w
     );
     expect(outcome).toEqual({ ours: "ok", other: "ok" });
     expect(ticket.number).toMatch(/^B\d{3}$/);
+  });
+
+  it("closing a counter frees the tickets sent to it before it locks the counter, as call-next's order is", async () => {
+    const lobby = await t.login("lobby");
+    const teller = await t.login("teller5");
+    const counter = ids.counters.get(5) as string;
+    const post = (url: string, cookie: string, body: unknown = {}) => t.request({ method: "POST", url, cookie, body });
+    expect((await post(`/api/counters/${counter}/sign-in`, teller)).statusCode).toBe(200);
+    const issued = await t.request({
+      method: "POST",
+      url: `/api/branches/${t.branchId}/tickets`,
+      token: t.deviceToken("kiosk"),
+      body: { serviceId: ids.services.get("CASH") },
+    });
+    const ticket = issued.json() as { id: string };
+    const sent = await post(`/api/tickets/${ticket.id}/transfer`, lobby, { counterId: counter });
+    expect(sent.statusCode, sent.body).toBe(200);
+    // The other session is a call-next at this counter: the ticket first, then the counter.
+    let closed = 0;
+    const outcome = await race(
+      "UPDATE tickets SET updated_at = updated_at WHERE id = $1",
+      [ticket.id],
+      async () => {
+        closed = (await post(`/api/counters/${counter}/close`, lobby)).statusCode;
+      },
+      ["UPDATE counters SET pause_reason = pause_reason WHERE id = $1", [counter]],
+    );
+    expect(outcome).toEqual({ ours: "ok", other: "ok" });
+    expect(closed).toBe(200);
+    const row = await t.server.ctx.store.db
+      .selectFrom("tickets")
+      .select(["target_counter_id", "status"])
+      .where("id", "=", ticket.id)
+      .executeTakeFirst();
+    expect(row).toEqual({ target_counter_id: null, status: "waiting" });
   });
 });

@@ -42,6 +42,17 @@ export function setCounterState(
         `${counter.number}号窗口还有客户未办结，暂不能关闭。`,
       );
     }
+    if (state === "closed") {
+      // Tickets sent to this counter go back to their business type's line: nobody would call them here.
+      // Before the counter's row: call-next locks a ticket and then its counter, and taking the two the
+      // other way round would deadlock with it on PostgreSQL.
+      await tx
+        .updateTable("tickets")
+        .set((eb) => ({ target_counter_id: null, updated_at: now, version: eb("version", "+", 1) }))
+        .where("target_counter_id", "=", counter.id)
+        .where("status", "=", "waiting")
+        .execute();
+    }
     let update = tx
       .updateTable("counters")
       .set({
@@ -59,15 +70,6 @@ export function setCounterState(
         undefined,
         `${counter.number}号窗口刚刚分到号票，暂不能关闭。`,
       );
-    }
-    if (state === "closed") {
-      // Tickets sent to this counter go back to their business type's line: nobody would call them here.
-      await tx
-        .updateTable("tickets")
-        .set((eb) => ({ target_counter_id: null, updated_at: now, version: eb("version", "+", 1) }))
-        .where("target_counter_id", "=", counter.id)
-        .where("status", "=", "waiting")
-        .execute();
     }
     const updated = await loadCounter(tx, counter.id);
     await audit(
