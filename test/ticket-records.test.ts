@@ -232,4 +232,36 @@ describe.each(DB_KINDS)("what issuing and serving a ticket write, on %s", (kind)
       eventSeq: Number(before.eventSeq) + 1,
     });
   });
+
+  it.runIf(kind === "postgres")("says so loudly when a change was written but its event could not be", async () => {
+    // Cannot happen while tickets keep their branch; if it ever did, the caller must not hear "nothing written".
+    const ticket = await issue({ token: t.deviceToken("kiosk") });
+    const { store } = t.server.ctx;
+    const row = await store.db.selectFrom("tickets").selectAll().where("id", "=", ticket.id).executeTakeFirstOrThrow();
+    const now = t.clock.now;
+    const write = store.write((tx) =>
+      changeTicket(
+        tx,
+        { read: row, patch: { status: "cancelled", completed_at: now, updated_at: now } },
+        {
+          transition: {
+            ticketId: row.id,
+            branchId: t.branchId,
+            action: "cancel",
+            from: "waiting",
+            to: "cancelled",
+            at: now,
+            actorType: "system",
+            actorId: null,
+          },
+          event: { type: "ticket.cancelled", at: new Date(now).toISOString(), branchId: "no-such-branch" },
+        },
+        now,
+        undefined,
+      ),
+    );
+    await expect(write).rejects.toThrow(/after its whole-write statement had committed/);
+    const after = await store.db.selectFrom("tickets").select("status").where("id", "=", ticket.id).executeTakeFirst();
+    expect(after?.status).toBe("cancelled");
+  });
 });

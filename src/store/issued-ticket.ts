@@ -107,7 +107,8 @@ function issueStatementPg(withAudit: boolean, withNotice: boolean): Sql {
       `r AS (${insertFrom(INSERT_TRANSITION_TEXT, "WHERE EXISTS (SELECT 1 FROM t)")}), ` +
       (withAudit ? `a AS (${insertFrom(INSERT_AUDIT_TEXT, "WHERE EXISTS (SELECT 1 FROM t)")}), ` : "") +
       `${eventCtesPg("? || t.number || ?", ["t"])} ` +
-      `SELECT t.seq, t.number, e.seq AS event_seq${withNotice ? `, ${NOTIFY_EVENT_PG}` : ""} FROM t, e`,
+      // A row exactly when the ticket was written (the whole-write contract), even were the event missing.
+      `SELECT t.seq, t.number, e.seq AS event_seq${withNotice ? `, ${NOTIFY_EVENT_PG}` : ""} FROM t LEFT JOIN e ON true`,
     { wholeWrite: true },
   );
 }
@@ -155,8 +156,9 @@ export async function insertIssuedTicket(
   ];
   const statement = ISSUE_PG[issue.audit ? 1 : 0]?.[notice ? 1 : 0];
   if (!statement) throw new Error("no issue statement for this case");
-  const numbered = await queryRow<{ seq: number; number: string; event_seq: number }>(db, statement, params);
-  if (!numbered) throw new Error(`no ticket written: business type ${ticket.service_id} or its branch is gone`);
+  const numbered = await queryRow<{ seq: number; number: string; event_seq: number | null }>(db, statement, params);
+  if (!numbered) throw new Error(`no ticket written: business type ${ticket.service_id} is gone`);
+  if (numbered.event_seq === null) throw new Error(`no branch ${ticket.branch_id} to number the ticket's event in`);
   ticket.seq = Number(numbered.seq);
   ticket.number = numbered.number;
   const issued = toTicket(ticket);

@@ -108,7 +108,9 @@ function applyStatementPg(
         (release ? `c AS (${RELEASE_CURRENT_TEXT} AND EXISTS (SELECT 1 FROM u) RETURNING 1), ` : "") +
         `r AS (${ifUpdated(INSERT_TRANSITION_TEXT)}), ` +
         (audit ? `a AS (${ifUpdated(INSERT_AUDIT_TEXT)}), ` : "") +
-        `${eventCtesPg("?", ["u"], release ? ["c"] : [])} SELECT e.seq${notice ? `, ${NOTIFY_EVENT_PG}` : ""} FROM e`,
+        `${eventCtesPg("?", ["u"], release ? ["c"] : [])} ` +
+        // A row exactly when the ticket was updated (the whole-write contract), even were the event missing.
+        `SELECT e.seq${notice ? `, ${NOTIFY_EVENT_PG}` : ""} FROM u LEFT JOIN e ON true`,
       { wholeWrite: true },
     );
     applyStatements.set(key, statement);
@@ -143,12 +145,14 @@ export async function changeTicket(
     audit: change.audit !== undefined,
     notice: notice !== undefined,
   });
-  const rows = await queryRows<{ seq: number }>(db, statement, [
+  const rows = await queryRows<{ seq: number | null }>(db, statement, [
     ...(newService !== undefined ? [newService] : []),
     ...ticket.params,
     ...(releasedCounterId !== undefined ? [read.id, releasedCounterId, read.id] : []),
     ...changeParamsPg(change, at, notice),
   ]);
   const row = rows[0];
-  return row && { seq: Number(row.seq), ...change.event };
+  if (!row) return undefined;
+  if (row.seq === null) throw new Error(`no branch ${change.event.branchId} to number an event in`);
+  return { seq: Number(row.seq), ...change.event };
 }
