@@ -15,8 +15,11 @@ interface Call {
   readonly key: string;
   readonly number: string;
   readonly counter: string;
+  /** ISO 8601 time of the call: these compare as strings. */
   readonly at: string;
 }
+
+const byNewest = (a: Call, b: Call): number => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0);
 
 /** Calls older than this when they arrive (replayed after an outage) are shown but not spoken. */
 const STALE_CALL_MS = 90_000;
@@ -38,7 +41,7 @@ function DisplayScreen({ device }: { readonly device: Device }) {
   const [latest, setLatest] = useState<Call | null>(null);
   const [recent, setRecent] = useState<readonly Call[]>([]);
   const [soundOn, setSoundOn] = useState(audioUnlocked());
-  const spoken = useRef(new Set<number>());
+  const spoken = useRef(new Set<string>());
 
   const loadQueue = useCallback(async () => {
     try {
@@ -76,11 +79,12 @@ function DisplayScreen({ device }: { readonly device: Device }) {
         const number = event.ticket.number;
         const counter = String(event.ticket.counterNumber ?? event.counter?.number ?? "");
         const call: Call = { key: `${event.ticket.id}-${event.seq}`, number, counter, at: event.at };
-        setLatest(call);
-        setRecent((list) => [call, ...list.filter((c) => c.number !== number)].slice(0, RECENT_LIMIT));
+        // A call can arrive after a later one (another instance's, a moment late): it never displaces the newer.
+        setLatest((current) => (current && current.at > call.at ? current : call));
+        setRecent((list) => [call, ...list.filter((c) => c.number !== number)].sort(byNewest).slice(0, RECENT_LIMIT));
         const fresh = Date.now() - Date.parse(event.at) < STALE_CALL_MS;
-        if (fresh && !spoken.current.has(event.seq)) {
-          spoken.current.add(event.seq);
+        if (fresh && !spoken.current.has(call.key)) {
+          spoken.current.add(call.key);
           announce({ text: callSentences(number, counter).zh, lang: "zh-CN" });
         }
       }
