@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { TicketStatus } from "../../domain/ticket.ts";
 import { callNext, callTicket } from "../counters/call-next.ts";
+import { setCounterState } from "../counters/set-counter-state.ts";
 import { signIn } from "../counters/sign-in.ts";
 import { makeTestContext, type TestContext, writtenState } from "../test-context.ts";
 import { issueTicket } from "./issue-ticket.ts";
@@ -124,5 +125,21 @@ describe("serving a ticket", () => {
     // Counter 2 serves cash too, but the resumed ticket belongs to counter 1.
     expect(await callNext(t.ctx, teller2, t.counter(2))).toBeNull();
     expect(await callNext(t.ctx, teller1, t.counter(1))).toMatchObject({ id: ticket.id, counterNumber: 1 });
+  });
+
+  it("resumes a ticket whose counter closed meanwhile into its business type's line, not the closed counter's", async () => {
+    const teller1 = await t.staff("teller1");
+    const teller2 = await t.staff("teller2");
+    const lobby = await t.staff("lobby");
+    await signIn(t.ctx, teller1, t.counter(1));
+    await signIn(t.ctx, teller2, t.counter(2));
+    const ticket = await issueCash();
+    await callTicket(t.ctx, teller1, t.counter(1), ticket.id);
+    await parkTicket(t.ctx, teller1, ticket.id, {});
+    await setCounterState(t.ctx, lobby, t.counter(1), "closed");
+
+    const resumed = await resumeTicket(t.ctx, lobby, ticket.id);
+    expect(resumed).toMatchObject({ status: "waiting", targetCounterId: null, counterId: null });
+    expect(await callNext(t.ctx, teller2, t.counter(2))).toMatchObject({ id: ticket.id, counterNumber: 2 });
   });
 });

@@ -1,3 +1,4 @@
+import { findCounter } from "../../store/counters.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict } from "../errors.ts";
@@ -78,11 +79,17 @@ export function parkTicket(
   });
 }
 
-/** A parked ticket goes back to the front of the line of the counter that parked it. */
+/**
+ * A parked ticket goes back to the front of the line of the counter that parked it; if that counter has
+ * closed meanwhile, to the front of its business type's line, where the open counters can call it.
+ */
 export function resumeTicket(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketView> {
   return applyTicketAction(ctx, actor, ticketId, {
     action: "resume",
     event: "ticket.resumed",
-    change: (t) => ({ target_counter_id: t.counterId, counter_id: null }),
+    change: async (t, { tx }) => {
+      const counter = t.counterId === null ? undefined : await findCounter(tx, t.counterId);
+      return { target_counter_id: counter && counter.state !== "closed" ? counter.id : null, counter_id: null };
+    },
   });
 }
