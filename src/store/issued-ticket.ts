@@ -1,22 +1,20 @@
 import type { Kysely } from "kysely";
 import { formatTicketNumber, type PriorityClass } from "../domain/ticket.ts";
 import type { BranchEvent } from "../realtime/branch-event.ts";
-import { type AuditEntry, auditParams, INSERT_AUDIT_TEXT, insertAudit } from "./audit.ts";
-import { appendEvent, type EventNotice, eventCtesPg, eventParamsPg, NOTIFY_EVENT_PG, noticeParams } from "./events.ts";
+import type { AuditEntry } from "./audit.ts";
+import type { EventNotice } from "./events.ts";
 import type { Database, TicketTable } from "./schema.ts";
-import { insertFrom, isPostgres, postgresOnly, queryRow, type Sql } from "./sql.ts";
+import { insertFrom, isPostgres, postgresOnly, queryRow, sqlVariants } from "./sql.ts";
+import { eventAnswerPg, recordCtesPg, recordParamsPg, recordTicketChange } from "./ticket-change.ts";
 import {
-  INSERT_TRANSITION_TEXT,
   insertTicket,
   LOCK_SERVICE_PG,
   NEXT_QUEUE_SEQ_TEXT,
   nextQueueSeq,
-  recordTransition,
   TICKET_COLUMNS,
   type Ticket,
   type TransitionEntry,
   toTicket,
-  transitionParams,
 } from "./tickets.ts";
 
 /** What decides a new ticket's row; everything else starts empty. */
@@ -99,20 +97,17 @@ const NUMBER_PG = "? || lpad(q.last_seq::text, greatest(3, length(q.last_seq::te
  * as edits of business types and every other write lock theirs before the branch's, so nothing deadlocks
  * with it. The event's payload has the ticket's number spliced in where the JSON had a placeholder.
  */
-function issueStatementPg(withAudit: boolean, withNotice: boolean): Sql {
+const issueStatementPg = sqlVariants((audit: boolean, notice: boolean) => {
   const values = TICKET_COLUMNS.map((c) => (c === "seq" ? "q.last_seq" : c === "number" ? NUMBER_PG : "?"));
   return postgresOnly(
     `WITH ${LOCK_SERVICE_PG}, q AS (${insertFrom(NEXT_QUEUE_SEQ_TEXT, "FROM k")}), ` +
       `t AS (INSERT INTO tickets (${TICKET_COLUMNS.join(", ")}) SELECT ${values.join(", ")} FROM q RETURNING seq, number), ` +
-      `r AS (${insertFrom(INSERT_TRANSITION_TEXT, "WHERE EXISTS (SELECT 1 FROM t)")}), ` +
-      (withAudit ? `a AS (${insertFrom(INSERT_AUDIT_TEXT, "WHERE EXISTS (SELECT 1 FROM t)")}), ` : "") +
-      `${eventCtesPg("? || t.number || ?", ["t"])} ` +
+      `${recordCtesPg({ audit, guard: "t", rest: "? || t.number || ?" })} ` +
       // A row exactly when the ticket was written (the whole-write contract), even were the event missing.
-      `SELECT t.seq, t.number, e.seq AS event_seq${withNotice ? `, ${NOTIFY_EVENT_PG}` : ""} FROM t LEFT JOIN e ON true`,
+      `SELECT t.seq, t.number, ${eventAnswerPg(notice)} FROM t LEFT JOIN e ON true`,
     { wholeWrite: true },
   );
-}
-const ISSUE_PG = [false, true].map((audit) => [false, true].map((notice) => issueStatementPg(audit, notice)));
+});
 
 /** Stands for the number in the event's JSON until PostgreSQL has numbered the ticket. */
 const NUMBER_MARK = "\u0000number";
@@ -133,10 +128,9 @@ export async function insertIssuedTicket(
     ticket.seq = await nextQueueSeq(db, ticket.branch_id, issue.prefix, ticket.day);
     ticket.number = formatTicketNumber(issue.prefix, ticket.seq);
     await insertTicket(db, ticket);
-    await recordTransition(db, issue.transition);
-    if (issue.audit) await insertAudit(db, issue.audit);
     const issued = toTicket(ticket);
-    return { ticket: issued, event: await appendEvent(db, issue.event(issued), ticket.issued_at, notice) };
+    const record = { transition: issue.transition, audit: issue.audit, event: issue.event(issued) };
+    return { ticket: issued, event: await recordTicketChange(db, record, ticket.issued_at, notice) };
   }
   ticket.number = NUMBER_MARK;
   const body = issue.event(toTicket(ticket));
@@ -148,14 +142,9 @@ export async function insertIssuedTicket(
     issue.prefix,
     ticket.day,
     ...TICKET_COLUMNS.filter((c) => c !== "seq").map((c) => (c === "number" ? issue.prefix : ticket[c])),
-    ...transitionParams(issue.transition),
-    ...(issue.audit ? auditParams(issue.audit) : []),
-    ...eventParamsPg(body, ticket.issued_at),
-    ...around,
-    ...(notice ? noticeParams(notice) : []),
+    ...recordParamsPg(issue, body, ticket.issued_at, around, notice),
   ];
-  const statement = ISSUE_PG[issue.audit ? 1 : 0]?.[notice ? 1 : 0];
-  if (!statement) throw new Error("no issue statement for this case");
+  const statement = issueStatementPg(issue.audit !== undefined, notice !== undefined);
   const numbered = await queryRow<{ seq: number; number: string; event_seq: number | null }>(db, statement, params);
   if (!numbered) throw new Error(`no ticket written: business type ${ticket.service_id} is gone`);
   if (numbered.event_seq === null) throw new Error(`no branch ${ticket.branch_id} to number the ticket's event in`);

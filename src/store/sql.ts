@@ -72,6 +72,23 @@ export function postgresOnly(text: string, options: { wholeWrite?: boolean } = {
 }
 
 /**
+ * One statement per distinct set of arguments, built on first use: a statement with optional parts (an audit
+ * line, a NOTIFY) is prepared once per variant that actually runs.
+ */
+export function sqlVariants<A extends unknown[]>(build: (...args: A) => Sql): (...args: A) => Sql {
+  const built = new Map<string, Sql>();
+  return (...args) => {
+    const key = JSON.stringify(args);
+    let statement = built.get(key);
+    if (!statement) {
+      statement = build(...args);
+      built.set(key, statement);
+    }
+    return statement;
+  };
+}
+
+/**
  * `INSERT INTO t (…) VALUES (…) [rest]` as `INSERT INTO t (…) SELECT … <source> [rest]`: the same row, written
  * only when `source` (`FROM k`, `WHERE EXISTS (SELECT 1 FROM u)`) yields one. For PostgreSQL statements that
  * chain writes as CTEs.

@@ -4,7 +4,7 @@ import { type AuditEntry, auditParams, INSERT_AUDIT_TEXT, insertAudit } from "./
 import { RELEASE_CURRENT_TEXT, releaseCurrentTicket } from "./counters.ts";
 import { appendEvent, type EventNotice, eventCtesPg, eventParamsPg, NOTIFY_EVENT_PG, noticeParams } from "./events.ts";
 import type { Database } from "./schema.ts";
-import { insertFrom, isPostgres, postgresOnly, queryRow, queryRows, type Sql } from "./sql.ts";
+import { insertFrom, isPostgres, postgresOnly, queryRow, queryRows, type Sql, sqlVariants } from "./sql.ts";
 import {
   INSERT_TRANSITION_TEXT,
   LOCK_SERVICE_PG,
@@ -26,29 +26,63 @@ export interface TicketChangeRecord {
 }
 
 /**
- * PostgreSQL: the history line, the audit line and the numbered, stored (and NOTIFYed) event in one
- * statement: two round trips fewer before the write's COMMIT. The two log inserts lock no row another write
- * locks (the tables have no foreign keys), so their running after the branch's event counter is harmless.
+ * PostgreSQL CTEs `r` (history line), `a` (audit line, when there is one), then `s`, `e` (the numbered, stored
+ * event; see eventCtesPg), for the statements that write a ticket and its record together. With `guard`, the
+ * lines are written only if that CTE (the ticket's insert `t` or update `u`) wrote a row, and the event reads
+ * it; `rest` is the SQL of the event's payload; `after` as in eventCtesPg. The two log inserts lock no row
+ * another write locks (their tables have no foreign keys), so their running after the branch's event counter
+ * is harmless. Parameters: those of `recordParamsPg`, in the same order.
  */
-function changeStatementPg(withAudit: boolean, withNotice: boolean): Sql {
-  return postgresOnly(
-    `WITH r AS (${INSERT_TRANSITION_TEXT}), ` +
-      (withAudit ? `a AS (${INSERT_AUDIT_TEXT}), ` : "") +
-      `${eventCtesPg()} SELECT e.seq${withNotice ? `, ${NOTIFY_EVENT_PG}` : ""} FROM e`,
+export function recordCtesPg(options: {
+  readonly audit: boolean;
+  readonly guard?: string;
+  readonly rest?: string;
+  readonly after?: readonly string[];
+}): string {
+  const { audit, guard, rest = "?", after = [] } = options;
+  const line = (insertValues: string) =>
+    guard ? insertFrom(insertValues, `WHERE EXISTS (SELECT 1 FROM ${guard})`) : insertValues;
+  return (
+    `r AS (${line(INSERT_TRANSITION_TEXT)}), ` +
+    (audit ? `a AS (${line(INSERT_AUDIT_TEXT)}), ` : "") +
+    eventCtesPg(rest, guard ? [guard] : [], after)
   );
 }
-const CHANGE_PG = [false, true].map((audit) => [false, true].map((notice) => changeStatementPg(audit, notice)));
 
-/** Parameters of the history line, audit line, event and NOTIFY, in the order the statements take them. */
-function changeParamsPg(change: TicketChangeRecord, at: number, notice: EventNotice | undefined): unknown[] {
+/**
+ * Parameters of `recordCtesPg` and a NOTIFY after it: the history line, the audit line, the event (`body`,
+ * whose payload is the SQL of `rest` applied to `restParams`), and the notice.
+ */
+export function recordParamsPg(
+  record: { readonly transition: TransitionEntry; readonly audit?: AuditEntry },
+  body: Omit<BranchEvent, "seq">,
+  at: number,
+  restParams: readonly unknown[],
+  notice: EventNotice | undefined,
+): unknown[] {
   return [
-    ...transitionParams(change.transition),
-    ...(change.audit ? auditParams(change.audit) : []),
-    ...eventParamsPg(change.event, at),
-    JSON.stringify(change.event).slice(1),
+    ...transitionParams(record.transition),
+    ...(record.audit ? auditParams(record.audit) : []),
+    ...eventParamsPg(body, at),
+    ...restParams,
     ...(notice ? noticeParams(notice) : []),
   ];
 }
+
+/** The answer of a statement ending in `recordCtesPg`: the event's number, and the NOTIFY when there is one. */
+export const eventAnswerPg = (notice: boolean): string => `e.seq AS event_seq${notice ? `, ${NOTIFY_EVENT_PG}` : ""}`;
+
+/**
+ * PostgreSQL: the history line, the audit line and the numbered, stored (and NOTIFYed) event in one
+ * statement: two round trips fewer before the write's COMMIT.
+ */
+const changeStatementPg = sqlVariants((audit: boolean, notice: boolean) =>
+  postgresOnly(`WITH ${recordCtesPg({ audit })} SELECT ${eventAnswerPg(notice)} FROM e`),
+);
+
+/** Parameters of a change's record, its payload the event's own JSON. */
+const changeParamsPg = (change: TicketChangeRecord, at: number, notice: EventNotice | undefined): unknown[] =>
+  recordParamsPg(change, change.event, at, [JSON.stringify(change.event).slice(1)], notice);
 
 /**
  * Writes a ticket change's history line, audit line and branch event, and answers the numbered event. Call
@@ -65,11 +99,10 @@ export async function recordTicketChange(
     if (change.audit) await insertAudit(db, change.audit);
     return appendEvent(db, change.event, at, notice);
   }
-  const statement = CHANGE_PG[change.audit ? 1 : 0]?.[notice ? 1 : 0];
-  if (!statement) throw new Error("no change statement for this case");
-  const row = await queryRow<{ seq: number }>(db, statement, changeParamsPg(change, at, notice));
+  const statement = changeStatementPg(change.audit !== undefined, notice !== undefined);
+  const row = await queryRow<{ event_seq: number }>(db, statement, changeParamsPg(change, at, notice));
   if (!row) throw new Error(`no branch ${change.event.branchId} to number an event in`);
-  return { seq: Number(row.seq), ...change.event };
+  return { seq: Number(row.event_seq), ...change.event };
 }
 
 /** A ticket's own change: the patch, applied only if the ticket is still as read, and the counter it leaves. */
@@ -80,9 +113,6 @@ export interface TicketUpdate {
   readonly releasedCounterId?: string;
 }
 
-/** `INSERT … VALUES (…)` as an INSERT written only if `u` updated the ticket. */
-const ifUpdated = (insertValues: string): string => insertFrom(insertValues, "WHERE EXISTS (SELECT 1 FROM u)");
-
 /**
  * PostgreSQL: the whole change of a ticket in one statement, run as a transaction of its own when nothing was
  * written before it (postgres-client.ts): the guarded update of the ticket, the counter it leaves, and its
@@ -91,32 +121,22 @@ const ifUpdated = (insertValues: string): string => insertFrom(insertValues, "WH
  * Rows are locked as other writes lock them: a new business type's row (LOCK_SERVICE_PG) and the ticket,
  * then the counter it leaves, then the branch's event counter last (see eventCtesPg).
  */
-const applyStatements = new Map<string, Sql>();
-function applyStatementPg(
-  update: Sql,
-  options: { lockService: boolean; release: boolean; audit: boolean; notice: boolean },
-): Sql {
-  const key = [update.postgres, ...Object.values(options)].join("|");
-  let statement = applyStatements.get(key);
-  if (!statement) {
+const applyStatementPg = sqlVariants(
+  (update: Sql, options: { lockService: boolean; release: boolean; audit: boolean; notice: boolean }) => {
     if (update.sqlite === null) throw new Error("a ticket update must be plain SQL");
     const { lockService, release, audit, notice } = options;
-    statement = postgresOnly(
+    return postgresOnly(
       "WITH " +
         (lockService ? `${LOCK_SERVICE_PG}, ` : "") +
         `u AS (${update.sqlite}${lockService ? " AND EXISTS (SELECT 1 FROM k)" : ""} RETURNING id), ` +
         (release ? `c AS (${RELEASE_CURRENT_TEXT} AND EXISTS (SELECT 1 FROM u) RETURNING 1), ` : "") +
-        `r AS (${ifUpdated(INSERT_TRANSITION_TEXT)}), ` +
-        (audit ? `a AS (${ifUpdated(INSERT_AUDIT_TEXT)}), ` : "") +
-        `${eventCtesPg("?", ["u"], release ? ["c"] : [])} ` +
+        `${recordCtesPg({ audit, guard: "u", after: release ? ["c"] : [] })} ` +
         // A row exactly when the ticket was updated (the whole-write contract), even were the event missing.
-        `SELECT e.seq${notice ? `, ${NOTIFY_EVENT_PG}` : ""} FROM u LEFT JOIN e ON true`,
+        `SELECT ${eventAnswerPg(notice)} FROM u LEFT JOIN e ON true`,
       { wholeWrite: true },
     );
-    applyStatements.set(key, statement);
-  }
-  return statement;
-}
+  },
+);
 
 /**
  * Changes a ticket if it is still as the use case read it, frees the counter it leaves, and records the
@@ -145,7 +165,7 @@ export async function changeTicket(
     audit: change.audit !== undefined,
     notice: notice !== undefined,
   });
-  const rows = await queryRows<{ seq: number | null }>(db, statement, [
+  const rows = await queryRows<{ event_seq: number | null }>(db, statement, [
     ...(newService !== undefined ? [newService] : []),
     ...ticket.params,
     ...(releasedCounterId !== undefined ? [read.id, releasedCounterId, read.id] : []),
@@ -153,6 +173,6 @@ export async function changeTicket(
   ]);
   const row = rows[0];
   if (!row) return undefined;
-  if (row.seq === null) throw new Error(`no branch ${change.event.branchId} to number an event in`);
-  return { seq: Number(row.seq), ...change.event };
+  if (row.event_seq === null) throw new Error(`no branch ${change.event.branchId} to number an event in`);
+  return { seq: Number(row.event_seq), ...change.event };
 }
