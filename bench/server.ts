@@ -135,17 +135,23 @@ async function measureBare(): Promise<Bare> {
 }
 
 /**
- * The durable floor (lib/bare-durable-server.ts): the bare route writing one row per request through the same
- * SQLite store, group commit (transaction, savepoint) and flush as Datang. Not a target: it shows what the
- * durable write path costs here with the least possible write, so the ticket operations can be read against
- * both the bare ceiling and this.
+ * The durable floors (lib/bare-durable-server.ts): the bare route writing through the same SQLite store, group
+ * commit (transaction, savepoint) and flush as Datang, either one row per request (`row`) or the rows of an
+ * issued ticket through the store function the use case calls (`ticket`). Not targets: they show what the
+ * durable write path costs here with the least possible write, and with the least an issued ticket must write,
+ * so the ticket operations can be read against the bare ceiling and against these.
  */
-async function measureBareDurable(path: string): Promise<Bare & { errors: number }> {
+async function measureBareDurable(path: string, mode: "row" | "ticket"): Promise<Bare & { errors: number }> {
   mkdirSync(dirname(path), { recursive: true });
-  const server = await startNode(join(import.meta.dirname, "lib/bare-durable-server.ts"), ["0", path], /listening \d+/);
+  const server = await startNode(
+    join(import.meta.dirname, "lib/bare-durable-server.ts"),
+    ["0", path, mode],
+    /listening \d+/,
+  );
   try {
     const port = /listening (\d+)/.exec(server.output())?.[1];
-    const f = await bareLoad(`http://127.0.0.1:${port}`, "bare fastify + one durable row");
+    const title = mode === "row" ? "bare fastify + one durable row" : "bare fastify + an issued ticket's durable rows";
+    const f = await bareLoad(`http://127.0.0.1:${port}`, title);
     return { rps: f.rps, p50: f.p50, p99: f.p99, errors: f.errors };
   } finally {
     await server.stop();
@@ -171,7 +177,10 @@ async function main(): Promise<void> {
 
     const inProcess = ONLY.has("sqlite") ? measureInProcess(join(dir, "in-process", "datang.db")) : undefined;
     const bareDurable = ONLY.has("sqlite")
-      ? await measureBareDurable(join(dir, "bare-durable", "floor.db"))
+      ? await measureBareDurable(join(dir, "bare-durable", "floor.db"), "row")
+      : undefined;
+    const ticketRowsFloor = ONLY.has("sqlite")
+      ? await measureBareDurable(join(dir, "bare-durable-ticket", "floor.db"), "ticket")
       : undefined;
 
     let postgres: DbFigures | { skipped: string } | undefined;
@@ -229,7 +238,8 @@ async function main(): Promise<void> {
       rss: sse ? sse.rssMb < TARGET_RSS_MB : null,
       noErrors:
         [sqlite, pgMet].every((f) => !f || (f.issue.errors === 0 && f.mixed.errors === 0)) &&
-        (bareDurable?.errors ?? 0) === 0,
+        (bareDurable?.errors ?? 0) === 0 &&
+        (ticketRowsFloor?.errors ?? 0) === 0,
     };
     const line = {
       connections: CONNECTIONS,
@@ -238,6 +248,10 @@ async function main(): Promise<void> {
       sqlite,
       sqliteInProcessIssue: inProcess && { rps: inProcess.rps, ratio: round(inProcess.rps / bare.rps, 3) },
       bareDurableSqlite: bareDurable && { ...bareDurable, ratio: round(bareDurable.rps / bare.rps, 3) },
+      ticketRowsFloorSqlite: ticketRowsFloor && {
+        ...ticketRowsFloor,
+        ratio: round(ticketRowsFloor.rps / bare.rps, 3),
+      },
       postgres,
       postgresInProcessIssue: postgresInProcess && {
         oneBranch: postgresInProcess.oneBranch.rps,
