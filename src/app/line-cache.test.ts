@@ -59,6 +59,26 @@ describe("the in-memory line", () => {
     expect(loads).toBe(1);
   });
 
+  it("sends the tickets waiting for a counter back to their business type's line when that counter closes", async () => {
+    const bus = new EventBus();
+    const cache = new LineCache(bus, async (): Promise<LiveLine> => ({ waiting: [], inService: [], seq: 0 }));
+    await cache.line("b");
+    bus.publish(event(1, ticket("a1", "waiting", { targetCounterId: "c1" })));
+    bus.publish(event(2, ticket("a2", "waiting", { targetCounterId: "c2" })));
+    bus.publish({
+      seq: 3,
+      type: "counter.closed",
+      at: new Date(T0).toISOString(),
+      branchId: "b",
+      counter: { id: "c1", number: 1, state: "closed" },
+    });
+    const line = await cache.line("b");
+    expect(line?.waiting.map((w) => [w.id, w.targetCounterId])).toEqual([
+      ["a1", null],
+      ["a2", "c2"],
+    ]);
+  });
+
   it("reads the line again after a gap in event numbers", async () => {
     // The bus holds an event whose predecessor is missing for this long, then delivers it: a real gap.
     const bus = new EventBus(5);

@@ -139,6 +139,8 @@ export class LineCache {
     // Anything but a ticket event (a counter, the branch's settings, its business types) changes the setup.
     if (!event.ticket) this.#setups.delete(event.branchId);
     if (event.ticket) this.#applyTicket(line, event.ticket, event.branchId);
+    // Closing a counter sends the tickets waiting for it back to their business type's line (in the same commit).
+    if (event.type === "counter.closed" && event.counter) releaseTargets(line, event.counter.id);
   }
 
   #applyTicket(line: CachedLine, t: EventTicket, branchId: string): void {
@@ -193,6 +195,11 @@ function addWaiting(line: CachedLine, t: WaitingTicket): void {
     line.counts.set(t.serviceId, byClass);
   }
   byClass.set(t.priority, (byClass.get(t.priority) ?? 0) + 1);
+}
+
+function releaseTargets(line: CachedLine, counterId: string): void {
+  for (const [id, t] of line.waiting)
+    if (t.targetCounterId === counterId) line.waiting.set(id, { ...t, targetCounterId: null });
 }
 
 function removeWaiting(line: CachedLine, id: string): void {

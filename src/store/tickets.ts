@@ -204,6 +204,41 @@ export async function listParkedAt(db: Kysely<Database>, counterId: string): Pro
 }
 
 /**
+ * Waiting tickets sent to a counter that is closed go back to their business type's line, where the open
+ * counters call them: nobody would call them at a closed counter. Answers their ids.
+ *
+ * Closing a counter releases what is sent to it in the same transaction, but on PostgreSQL a transfer or a
+ * resume that checked the counter just before the close committed can still commit its ticket to the closed
+ * counter afterwards (READ COMMITTED; locking the counter there would take the counter before the ticket,
+ * against the order call-next takes them, and deadlock). So both sides run this again after committing, as
+ * a write of its own with a fresh snapshot: whichever of the two commits last sees the other's commit, and
+ * the ticket is released either way.
+ */
+export async function releaseTargetsOfClosedCounter(
+  db: Kysely<Database>,
+  counterId: string,
+  now: EpochMs,
+): Promise<string[]> {
+  const rows = await db
+    .updateTable("tickets")
+    .set((eb) => ({ target_counter_id: null, updated_at: now, version: eb("version", "+", 1) }))
+    .where("target_counter_id", "=", counterId)
+    .where("status", "=", "waiting")
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("counters")
+          .select("counters.id")
+          .where("counters.id", "=", counterId)
+          .where("counters.state", "=", "closed"),
+      ),
+    )
+    .returning("id")
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
  * The queue's next number for a branch-local day. The upsert takes the row lock in PostgreSQL, so
  * concurrent issuers on any instance get distinct numbers; a transaction that rolls back gives its
  * number back, so committed numbers have no gaps.

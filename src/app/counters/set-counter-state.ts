@@ -1,5 +1,6 @@
 import type { CounterState } from "../../domain/counter.ts";
 import type { BranchId } from "../../domain/ids.ts";
+import { releaseTargetsOfClosedCounter } from "../../store/tickets.ts";
 import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
@@ -23,7 +24,7 @@ export function setCounterState(
   state: CounterState,
   reason?: string,
 ): Promise<CounterView> {
-  return ctx.store.write(async (tx, afterCommit) => {
+  const changed = ctx.store.write(async (tx, afterCommit) => {
     const now = ctx.clock();
     const counter = await loadCounter(tx, counterId);
     requireBranchAccess(actor, counter.branchId as BranchId, [...TRIAGE_ROLES, "teller"]);
@@ -82,5 +83,15 @@ export function setCounterState(
     );
     await emitEvent(ctx, tx, afterCommit, counter.branchId, EVENT[state], now, { counter: eventCounter(updated) });
     return counterView(tx, updated);
+  });
+  if (state !== "closed") return changed;
+  // A transfer or resume that checked this counter before the close committed may send a ticket here after
+  // the release above: released again once the close is committed (see releaseTargetsOfClosedCounter).
+  // The close is committed and stands, so a failure here (the database gone meanwhile) is logged, not reported.
+  return changed.then(async (view) => {
+    await ctx.store
+      .write((tx) => releaseTargetsOfClosedCounter(tx, view.id, ctx.clock()))
+      .catch((error: unknown) => console.error(`releasing tickets from closed counter ${view.number} failed`, error));
+    return view;
   });
 }

@@ -3,7 +3,7 @@ import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict } from "../errors.ts";
 import type { TicketView } from "../views.ts";
-import { applyTicketAction } from "./apply-action.ts";
+import { applyTicketAction, unlessCounterClosed } from "./apply-action.ts";
 
 /** Re-announces a called ticket on the display; counts towards the no-show threshold. */
 export function recallTicket(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketView> {
@@ -84,7 +84,7 @@ export function parkTicket(
  * closed meanwhile, to the front of its business type's line, where the open counters can call it.
  */
 export function resumeTicket(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketView> {
-  return applyTicketAction(ctx, actor, ticketId, {
+  const resumed = applyTicketAction(ctx, actor, ticketId, {
     action: "resume",
     event: "ticket.resumed",
     change: async (t, { tx }) => {
@@ -92,4 +92,5 @@ export function resumeTicket(ctx: AppContext, actor: Actor, ticketId: string): P
       return { target_counter_id: counter && counter.state !== "closed" ? counter.id : null, counter_id: null };
     },
   });
+  return resumed.then((view) => unlessCounterClosed(ctx, view));
 }

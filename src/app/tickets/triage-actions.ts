@@ -6,7 +6,7 @@ import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
 import type { TicketView } from "../views.ts";
-import { applyTicketAction } from "./apply-action.ts";
+import { applyTicketAction, unlessCounterClosed } from "./apply-action.ts";
 
 export interface TransferInput {
   readonly serviceId?: string;
@@ -33,7 +33,7 @@ export function transferTicket(
       ),
     );
   }
-  return applyTicketAction(ctx, actor, ticketId, {
+  const transferred = applyTicketAction(ctx, actor, ticketId, {
     action: "transfer",
     event: "ticket.transferred",
     details: input,
@@ -74,6 +74,7 @@ export function transferTicket(
       };
     },
   });
+  return transferred.then((view) => unlessCounterClosed(ctx, view));
 }
 
 export function cancelTicket(
