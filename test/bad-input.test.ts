@@ -70,6 +70,36 @@ describe.each(DB_KINDS)("bad input on %s", (kind) => {
     expect(JSON.stringify(wrongCounter.json().details)).toContain("number");
   });
 
+  it("refuses an appointment time that passes the date-time format but is no readable time, with 400", async () => {
+    const before = await ticketCount();
+    // An offset without minutes and a leap second: JSON Schema's date-time takes both, Date cannot read them.
+    for (const appointmentAt of ["2026-11-23T10:00:00+08", "2026-12-31T23:59:60Z"]) {
+      const res = await t.request({
+        method: "POST",
+        url: issueUrl(),
+        cookie: lobby,
+        body: { serviceId: ids.services.get("CASH"), appointmentAt },
+      });
+      expect(res.statusCode, `${appointmentAt}: ${res.body}`).toBe(400);
+      expect(res.json()).toMatchObject({ error: "invalid_request", details: { field: "appointmentAt" } });
+    }
+    expect(await ticketCount()).toBe(before);
+  });
+
+  it("answers a URL with broken %-encoding with 400 in the usual error shape", async () => {
+    for (const lang of ["en", "zh-CN"]) {
+      const res = await t.request({
+        method: "POST",
+        url: "/api/tickets/%E0%A4%A/start",
+        cookie: lobby,
+        headers: { "accept-language": lang },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ error: "invalid_request", message: expect.any(String) });
+      if (lang === "zh-CN") expect(res.json().message).toMatch(/网址/);
+    }
+  });
+
   it("refuses opening hours for a weekday that does not exist, and keeps the hours it had", async () => {
     const admin = await t.login("admin");
     const url = `/api/branches/${t.branchId}`;

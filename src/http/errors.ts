@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AppError } from "../app/errors.ts";
 import { schemaMessageZh } from "./validation-zh.ts";
 
@@ -38,6 +38,7 @@ const FASTIFY_CODES: Readonly<Record<string, { status: number; error: string; zh
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, error: "unsupported_media_type", zh: "不支持此请求内容类型。" },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, error: "invalid_json", zh: "请求内容为空，应为 JSON。" },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, error: "invalid_request", zh: "请求的 Content-Length 不正确。" },
+  FST_ERR_BAD_URL: { status: 400, error: "invalid_request", zh: "网址中有无法解码的字符（% 编码不正确）。" },
 };
 
 /**
@@ -117,6 +118,16 @@ export function toErrorResponse(err: unknown, lang: MessageLanguage = "en"): { s
       message: pick("Something went wrong on our side; it has been logged.", "系统内部出错，已记录日志。"),
     },
   };
+}
+
+/**
+ * Errors Fastify raises before any route runs (a URL whose %-encoding is broken): the same shape as every
+ * other error. Passed as Fastify's `frameworkErrors` option.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = toErrorResponse(err, messageLanguage(req.headers["accept-language"]));
+  if (status >= 500) req.log.error({ err }, "unhandled error");
+  void reply.status(status).send(body);
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

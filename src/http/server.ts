@@ -15,7 +15,7 @@ import { SseHub } from "../realtime/sse.ts";
 import { readLiveLine } from "../store/live-tickets.ts";
 import type { Store } from "../store/store.ts";
 import { DOCS_PREFIX, registerAuth } from "./auth-plugin.ts";
-import { messageLanguage, registerErrorHandling } from "./errors.ts";
+import { frameworkErrors, messageLanguage, registerErrorHandling } from "./errors.ts";
 import { PublicTicketStreams } from "./public-ticket-streams.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -72,6 +72,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     // Behind a reverse proxy set DATANG_TRUST_PROXY=1; otherwise X-Forwarded-For is the client's own claim.
     trustProxy: options.trustProxy ?? false,
     ajv: AJV_OPTIONS,
+    frameworkErrors,
   });
   app.addSchema(ErrorSchema);
   // A POST without a body means "no options": validate it as {} (so `curl -X POST …/open` works, and a

@@ -41,6 +41,13 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
       "取号机只能取普通号或关爱号；VIP 号和预约号须由员工发放。",
     );
   }
+  // A string the schema takes for a date-time but Date cannot read ("…+08", a leap second "…:60Z") is NaN here.
+  if (input.appointmentAt !== undefined && !Number.isFinite(input.appointmentAt))
+    throw invalid(
+      "appointmentAt is not a time this server can read; write it as 2026-11-23T09:30:00+08:00.",
+      { field: "appointmentAt" },
+      "appointmentAt 不是可识别的时间，请写成 2026-11-23T09:30:00+08:00 的形式。",
+    );
   const now = ctx.clock();
   const priority = input.priority ?? (input.appointmentAt === undefined ? "normal" : "appointment");
   const candidate: WaitingTicket = {
