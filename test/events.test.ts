@@ -3,6 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer, type Server } from "../src/http/server.ts";
 import type { BranchEvent } from "../src/realtime/branch-event.ts";
+import { latestEventSeq } from "../src/store/branches.ts";
 import { openStore } from "../src/store/connect.ts";
 import type { Store } from "../src/store/store.ts";
 import { DB_KINDS } from "./support/databases.ts";
@@ -117,6 +118,27 @@ describe.each(DB_KINDS)("live events on %s", (kind) => {
     expect(resumed.events.map((e) => e.type)).toEqual(["ticket.recalled", "ticket.issued"]);
     expect(resumed.events[0]?.seq).toBe(lastSeen + 1);
     resumed.close();
+  });
+
+  it("tells a client that missed more than a replay holds to reload, instead of sending it part of what it missed", async () => {
+    const before = (await latestEventSeq(t.server.ctx.store.db, t.branchId)) as number;
+    for (let i = 0; i < 1001; i += 77) await Promise.all(Array.from({ length: Math.min(77, 1001 - i) }, () => issue()));
+    const latest = (await latestEventSeq(t.server.ctx.store.db, t.branchId)) as number;
+    expect(latest - before).toBeGreaterThan(1000);
+    const stream = await openStream(base, `/api/branches/${t.branchId}/events`, {
+      authorization: `Bearer ${t.deviceToken("display")}`,
+      "last-event-id": String(before),
+    });
+    // The reset first (what is issued before it is in the state the client reloads), then live events.
+    await stream.waitFor(1);
+    const next = (await issue()).json();
+    await stream.waitFor(2);
+    expect(stream.events.map((e) => [e.type, e.seq])).toEqual([
+      ["stream.reset", latest],
+      ["ticket.issued", latest + 1],
+    ]);
+    expect(stream.events[1]?.ticket?.id).toBe(next.id);
+    stream.close();
   });
 
   it("keeps a stream live when its Last-Event-ID is past the branch's latest event (a restored database)", async () => {

@@ -20,6 +20,18 @@ export function formatSse(event: BranchEvent): string {
   return `id: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
+/**
+ * Instead of a replay too long to send: the client missed more than the server replays, so it must reload
+ * the branch's state (GET …/queue) and go on from here. Sent like an event (an id, no `event:` name, so
+ * `onmessage` sees it), with a type of its own; nothing is stored under it.
+ */
+export function formatReset(branchId: string, seq: number, at: Date): string {
+  return `id: ${seq}\ndata: ${JSON.stringify({ seq, type: "stream.reset", at: at.toISOString(), branchId })}\n\n`;
+}
+
+/** What a client missed: the events, or (too many) the branch's latest event number to reset to. */
+export type Replay = BranchEvent[] | { readonly resetTo: number };
+
 /** An event that arrives after a later one was sent: its data without an id, so Last-Event-ID stays put. */
 function formatLateSse(event: BranchEvent): string {
   return `data: ${JSON.stringify(event)}\n\n`;
@@ -69,7 +81,7 @@ export class SseHub {
     branchId: string,
     res: ServerResponse,
     lastSeq: number,
-    replay: (afterSeq: number) => Promise<BranchEvent[]>,
+    replay: (afterSeq: number) => Promise<Replay>,
   ): Promise<void> {
     let entry = this.#branches.get(branchId);
     if (!entry) {
@@ -93,10 +105,16 @@ export class SseHub {
     res.on("close", () => this.#detach(branchId, res));
     let sent = lastSeq;
     try {
-      for (const event of await replay(lastSeq)) {
-        res.write(formatSse(event));
-        sent = event.seq;
-      }
+      const missed = await replay(lastSeq);
+      if ("resetTo" in missed) {
+        // Live events up to the reset's number are in the state the client reloads: not sent again.
+        res.write(formatReset(branchId, missed.resetTo, new Date()));
+        sent = Math.max(sent, missed.resetTo);
+      } else
+        for (const event of missed) {
+          res.write(formatSse(event));
+          sent = event.seq;
+        }
     } finally {
       const pending = client.datangBuffer ?? [];
       client.datangBuffer = undefined;

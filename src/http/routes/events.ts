@@ -5,14 +5,17 @@ import type { AppContext } from "../../app/context.ts";
 import { notFound } from "../../app/errors.ts";
 import { publicTicket } from "../../app/queries/tickets.ts";
 import type { BranchId } from "../../domain/ids.ts";
-import { type SseHub, sseHeaders } from "../../realtime/sse.ts";
+import { type Replay, type SseHub, sseHeaders } from "../../realtime/sse.ts";
 import { latestEventSeq } from "../../store/branches.ts";
 import { listEventsAfter } from "../../store/events.ts";
 import { actorOf } from "../auth-plugin.ts";
 import type { PublicTicketStreams } from "../public-ticket-streams.ts";
 import { BranchParams, DigitsQuery, errors, TicketParams } from "../schemas.ts";
 
-/** A reconnecting client gets at most this many missed events; older ones it reloads through the queue snapshot. */
+/**
+ * A reconnecting client gets at most this many missed events; one that missed more is told to reload the
+ * branch's state instead (`stream.reset`), not sent a part of them.
+ */
 const MAX_REPLAY = 1000;
 const EventsQuery = Type.Object({ lastEventId: Type.Optional(DigitsQuery) });
 const EventsHeaders = Type.Object({ "last-event-id": Type.Optional(DigitsQuery) });
@@ -55,12 +58,13 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, 
       // the branch's latest (a database restored from a backup) resumes from the latest, or the stream would
       // stay silent until the numbers caught up with it.
       const since = lastSeq === Number.MAX_SAFE_INTEGER ? null : Math.min(lastSeq, latest);
-      await hub.attach(req.params.branchId, reply.raw, since ?? 0, async (after) => {
+      await hub.attach(req.params.branchId, reply.raw, since ?? 0, async (after): Promise<Replay> => {
         if (since === null) return [];
-        const missed = await listEventsAfter(ctx.store.db, req.params.branchId, after, MAX_REPLAY);
+        const missed = await listEventsAfter(ctx.store.db, req.params.branchId, after, MAX_REPLAY + 1);
+        const reset = missed.length > MAX_REPLAY ? await latestEventSeq(ctx.store.db, req.params.branchId) : undefined;
         // Hand out only event numbers a power cut cannot take back (and give to another event).
         await ctx.store.durable();
-        return missed;
+        return reset === undefined ? missed : { resetTo: reset };
       });
     },
   );

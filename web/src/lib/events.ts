@@ -53,6 +53,11 @@ export function useEventStream<T extends { readonly seq?: number }>(
         }
         // An event that came after a later one carries no id: resuming stays at the highest number seen.
         if (typeof data.seq === "number" && (lastId === null || data.seq > Number(lastId))) lastId = String(data.seq);
+        // Missed more than the server replays: reload the snapshot, as after a reconnect.
+        if ((data as { type?: unknown }).type === "stream.reset") {
+          opened.current?.();
+          return;
+        }
         handler.current(data);
       };
       current.onerror = () => {
