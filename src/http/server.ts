@@ -5,7 +5,7 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import type { AppContext } from "../app/context.ts";
 import { createAppContext } from "../app/create-context.ts";
 import { LineCache } from "../app/line-cache.ts";
@@ -27,13 +27,28 @@ import { publicRoutes } from "./routes/public.ts";
 import { ticketRoutes } from "./routes/tickets.ts";
 import { ErrorSchema } from "./schemas.ts";
 
+/** Query parameters that carry a credential: a device's pairing token (`/kiosk?pair=…`). */
+const SECRET_PARAMS = /([?&](?:pair|token)=)[^&#]*/gi;
+
+/** A request as the log shows it: the pairing token in a device's first address is not written down. */
+export function requestForLog(req: FastifyRequest): Record<string, unknown> {
+  return {
+    method: req.method,
+    url: req.url.replace(SECRET_PARAMS, "$1[redacted]"),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
 /** No type coercion: {"serviceId": 42} is a wrong type and gets a 400, not a lookup of "42". */
 export const AJV_OPTIONS = { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } };
 
 export interface ServerOptions {
   readonly store: Store;
   readonly clock?: () => number;
-  readonly logger?: boolean;
+  /** Log each request (never credentials: see `requestForLog`); a stream instead of standard output for tests. */
+  readonly logger?: boolean | { readonly stream: NodeJS.WritableStream };
   /** Folder of the built web app; served with a fallback to index.html for the app's own routes. */
   readonly webRoot?: string;
   readonly secureCookies?: boolean;
@@ -67,7 +82,14 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   const ctx = createAppContext({ store: options.store, clock: options.clock, bus, fanout, lines });
 
   const app = Fastify({
-    logger: options.logger ? { level: "info", redact: ["req.headers.authorization", "req.headers.cookie"] } : false,
+    logger: options.logger
+      ? {
+          level: "info",
+          redact: ["req.headers.authorization", "req.headers.cookie"],
+          serializers: { req: requestForLog },
+          ...(typeof options.logger === "object" ? { stream: options.logger.stream } : {}),
+        }
+      : false,
     bodyLimit: BODY_LIMIT,
     // Behind a reverse proxy set DATANG_TRUST_PROXY=1; otherwise X-Forwarded-For is the client's own claim.
     trustProxy: options.trustProxy ?? false,

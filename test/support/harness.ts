@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from "fastify";
 import type { DemoLogins } from "../../src/app/seed-demo.ts";
 import { seedDemo } from "../../src/app/seed-demo.ts";
-import { buildServer, type Server } from "../../src/http/server.ts";
+import { buildServer, type Server, type ServerOptions } from "../../src/http/server.ts";
 import { migrateToLatest, openStore } from "../../src/store/connect.ts";
 import { type DbKind, freshDatabase } from "./databases.ts";
 
@@ -31,7 +31,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(kind: DbKind, existing?: string): Promise<TestServer> {
+export async function startTestServer(
+  kind: DbKind,
+  existing?: string,
+  options: Pick<ServerOptions, "logger"> = {},
+): Promise<TestServer> {
   const db = existing ? { location: existing, drop: async () => {} } : await freshDatabase(kind);
   const store = openStore(db.location);
   await migrateToLatest(store);
@@ -41,7 +45,7 @@ export async function startTestServer(kind: DbKind, existing?: string): Promise<
       this.now += ms;
     },
   };
-  const server = await buildServer({ store, clock: () => clock.now });
+  const server = await buildServer({ store, clock: () => clock.now, ...options });
   const demo = await seedDemo(server.ctx, TEST_PASSWORD);
   const cookies = new Map<string, string>();
   const t: TestServer = {
