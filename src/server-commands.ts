@@ -101,11 +101,11 @@ export async function runServerCommand(
       "No staff accounts yet: set DATANG_ADMIN_PASSWORD and restart to create the first administrator (or use --demo).",
     );
   }
-  // Yesterday's unfinished tickets are closed at start and then every ten minutes.
+  // Yesterday's unfinished tickets are closed at start and then every minute, so soon after a branch's midnight.
   const housekeeping = () =>
     void closePastDays(server.ctx).catch((error) => console.error("closing past days failed", error));
   housekeeping();
-  setInterval(housekeeping, 10 * 60_000).unref();
+  setInterval(housekeeping, 60_000).unref();
   const host = values.host ?? process.env.HOST ?? "0.0.0.0";
   await server.app.listen({ port, host });
   const address = server.app.server.address();

@@ -47,4 +47,28 @@ describe.each(DB_KINDS)("the end of a branch day on %s", (kind) => {
     expect(queue.waiting).toHaveLength(0);
     expect((await issue()).json().number).toBe("A001");
   });
+
+  it("closes a past day's whole line in one run, however long it was", async () => {
+    const kiosk = t.deviceToken("kiosk");
+    for (let i = 0; i < 450; i += 50)
+      await Promise.all(
+        Array.from({ length: 50 }, () =>
+          t.request({
+            method: "POST",
+            url: `/api/branches/${t.branchId}/tickets`,
+            token: kiosk,
+            body: { serviceId: ids.services.get("CASH") },
+          }),
+        ),
+      );
+    t.clock.advance(24 * 60 * 60_000);
+    // The 450, and the A001 the test before issued on what is now yesterday: more than one batch of 200.
+    expect(await closePastDays(t.server.ctx)).toBe(451);
+    const open = await t.server.ctx.store.db
+      .selectFrom("tickets")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .where("status", "in", ["waiting", "called", "serving", "parked"])
+      .executeTakeFirstOrThrow();
+    expect(Number(open.n)).toBe(0);
+  });
 });
