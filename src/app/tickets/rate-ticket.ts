@@ -1,6 +1,5 @@
 import type { BranchId } from "../../domain/ids.ts";
 import type { Rating } from "../../domain/ticket.ts";
-import { findCounter } from "../../store/counters.ts";
 import type { Tx } from "../../store/store.ts";
 import type { Ticket } from "../../store/tickets.ts";
 import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
@@ -11,19 +10,21 @@ import type { TicketView } from "../views.ts";
 import { applyTicketAction } from "./apply-action.ts";
 
 /**
- * The rating pad at a counter rates the ticket that counter served; the teller there may enter a rating
- * the customer gave by word. A ticket is rated once.
+ * The rating pad at a counter rates the ticket that counter served. A customer's rating given by word is
+ * entered by the lobby manager (and above), in the audit trail like every staff action; never by the teller
+ * who served the ticket, whose own satisfaction figure it is. A ticket is rated once.
  */
-async function authorizeRating(tx: Tx, actor: Actor, ticket: Ticket): Promise<void> {
+async function authorizeRating(_tx: Tx, actor: Actor, ticket: Ticket): Promise<void> {
   requireBranchAccess(actor, ticket.branchId as BranchId, [...TRIAGE_ROLES, "teller"], ["rating_pad"]);
   if (actor.type === "device") {
     if (actor.counterId === null || actor.counterId !== ticket.counterId) {
       throw forbidden("This rating pad belongs to another counter.", "此评价器属于其他窗口。");
     }
   } else if (!actor.roles.some((r) => TRIAGE_ROLES.includes(r))) {
-    const counter = ticket.counterId ? await findCounter(tx, ticket.counterId) : undefined;
-    if (counter?.signedInUserId !== actor.id)
-      throw forbidden("Only the counter that served this ticket may rate it.", "只有办理该号票的窗口才能评价。");
+    throw forbidden(
+      "Tellers do not rate service: the customer rates on the counter's pad, or tells the lobby manager.",
+      "柜员不能录入服务评价：请客户在窗口评价器上评价，或告知大堂经理代为录入。",
+    );
   }
   if (ticket.rating !== null)
     throw conflict(`Ticket ${ticket.number} is already rated.`, undefined, `${ticket.number}号已评价过。`);
