@@ -138,21 +138,122 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
     }
   });
 
-  it("lets an auditor read the audit trail and nothing else", async () => {
+  /** Ids of the caller's own branch (the demo branch), so that a refusal is about the role, never a 404. */
+  const ownIds = async (): Promise<Record<string, string>> => {
+    const { db } = t.server.ctx.store;
+    const service = await db
+      .selectFrom("services")
+      .select("id")
+      .where("branch_id", "=", t.branchId)
+      .where("code", "=", "CASH")
+      .executeTakeFirstOrThrow();
+    const counter = await db
+      .selectFrom("counters")
+      .select("id")
+      .where("branch_id", "=", t.branchId)
+      .where("number", "=", 1)
+      .executeTakeFirstOrThrow();
+    const device = await db
+      .selectFrom("devices")
+      .select("id")
+      .where("branch_id", "=", t.branchId)
+      .where("kind", "=", "kiosk")
+      .executeTakeFirstOrThrow();
+    const user = await db.selectFrom("users").select("id").where("username", "=", "teller8").executeTakeFirstOrThrow();
+    const issued = await t.request({
+      method: "POST",
+      url: `/api/branches/${t.branchId}/tickets`,
+      token: t.deviceToken("kiosk"),
+      body: { serviceId: service.id },
+    });
+    expect(issued.statusCode).toBe(201);
+    return {
+      branchId: t.branchId,
+      serviceId: service.id,
+      counterId: counter.id,
+      deviceId: device.id,
+      userId: user.id,
+      ticketId: issued.json().id,
+    };
+  };
+
+  /** Calls each route with the caller's own branch's ids and expects exactly 403 from every one. */
+  const expectForbidden = async (who: { cookie?: string; token?: string }, list: readonly string[]) => {
+    const own = await ownIds();
+    for (const route of list) {
+      const u = (route.split(" ")[1] as string).replace(/\{(\w+)\}/g, (_m, name: string) => own[name] ?? "unknown");
+      const res = await t.request({ method: route.split(" ")[0] as string, url: u, ...who, body: bodyFor(route, own) });
+      expect(res.statusCode, `${route}: ${res.statusCode} ${res.body}`).toBe(403);
+      expect(res.json().error).toBe("forbidden");
+    }
+  };
+
+  it("lets an auditor read the audit trail and nothing else: 403 everywhere else, in their own branch too", async () => {
     const auditor = await t.login("auditor");
     expect((await t.request({ method: "GET", url: "/api/audit", cookie: auditor })).statusCode).toBe(200);
-    const own: Record<string, string> = { ...other, branchId: t.branchId };
-    for (const route of routes.filter((r) => !PUBLIC.has(r) && !SELF.has(r) && r !== "GET /api/audit")) {
-      const u = (route.split(" ")[1] as string).replace(/\{(\w+)\}/g, (_m, name: string) => own[name] ?? "unknown");
-      const res = await t.request({
-        method: route.split(" ")[0] as string,
-        url: u,
-        cookie: auditor,
-        body: bodyFor(route, own),
-      });
-      expect([403, 404], `${route}: ${res.statusCode} ${res.body}`).toContain(res.statusCode);
-    }
+    await expectForbidden(
+      { cookie: auditor },
+      routes.filter((r) => !PUBLIC.has(r) && !SELF.has(r) && r !== "GET /api/audit"),
+    );
   });
+
+  it("refuses a teller the branch's configuration, staff, devices, audit trail and the lobby manager's work (403)", async () => {
+    const teller = await t.login("teller2");
+    await expectForbidden({ cookie: teller }, [
+      "POST /api/branches",
+      "PATCH /api/branches/{branchId}",
+      "POST /api/branches/{branchId}/services",
+      "PATCH /api/services/{serviceId}",
+      "POST /api/branches/{branchId}/counters",
+      "PATCH /api/counters/{counterId}",
+      "GET /api/users",
+      "POST /api/users",
+      "PATCH /api/users/{userId}",
+      "GET /api/branches/{branchId}/devices",
+      "POST /api/branches/{branchId}/devices",
+      "POST /api/devices/{deviceId}/revoke",
+      "GET /api/audit",
+      "POST /api/branches/{branchId}/tickets",
+      "POST /api/tickets/{ticketId}/priority",
+      "POST /api/tickets/{ticketId}/rating",
+      "POST /api/counters/{counterId}/close",
+    ]);
+  });
+
+  /** What each device may do in its own branch; everything else is refused. */
+  const DEVICE_ROUTES: Record<"kiosk" | "display" | "rating_pad", readonly string[]> = {
+    kiosk: [
+      "GET /api/branches/{branchId}/services",
+      "GET /api/branches/{branchId}/counters",
+      "POST /api/branches/{branchId}/tickets",
+      "GET /api/branches/{branchId}/queue",
+      "GET /api/branches/{branchId}/events",
+    ],
+    display: [
+      "GET /api/branches/{branchId}/services",
+      "GET /api/branches/{branchId}/counters",
+      "GET /api/branches/{branchId}/queue",
+      "GET /api/branches/{branchId}/events",
+      "GET /api/counters/{counterId}",
+    ],
+    rating_pad: [
+      "GET /api/branches/{branchId}/services",
+      "GET /api/branches/{branchId}/events",
+      "GET /api/counters/{counterId}",
+      "POST /api/tickets/{ticketId}/rating",
+    ],
+  };
+
+  it.each(["kiosk", "display", "rating_pad"] as const)(
+    "refuses a %s every route beyond its own few, in its own branch (403)",
+    async (kindName) => {
+      const allowed = new Set(DEVICE_ROUTES[kindName]);
+      await expectForbidden(
+        { token: t.deviceToken(kindName) },
+        routes.filter((r) => !PUBLIC.has(r) && !SELF.has(r) && !allowed.has(r)),
+      );
+    },
+  );
 
   it("stops a revoked device token at once on this instance", async () => {
     const manager = await t.login("manager");
