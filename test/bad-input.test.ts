@@ -100,6 +100,25 @@ describe.each(DB_KINDS)("bad input on %s", (kind) => {
     }
   });
 
+  it("answers an empty PATCH of any record without a 500, and changes nothing", async () => {
+    const admin = await t.login("admin");
+    const user = await t.server.ctx.store.db
+      .selectFrom("users")
+      .select("id")
+      .where("username", "=", "teller8")
+      .executeTakeFirstOrThrow();
+    for (const url of [
+      `/api/branches/${t.branchId}`,
+      `/api/services/${ids.services.get("CASH")}`,
+      `/api/counters/${ids.counters.get(8)}`,
+      `/api/users/${user.id}`,
+    ]) {
+      const res = await t.request({ method: "PATCH", url, cookie: admin, body: {} });
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
+      expect(res.json().error).toBe("invalid_request");
+    }
+  });
+
   it("refuses opening hours for a weekday that does not exist, and keeps the hours it had", async () => {
     const admin = await t.login("admin");
     const url = `/api/branches/${t.branchId}`;

@@ -45,6 +45,15 @@ function requireManageable(manager: StaffActor, roles: readonly Role[], branchId
   }
 }
 
+/**
+ * Staff who belong to no branch are the admin's alone: a branch manager neither creates them nor takes over
+ * one (resets its password, moves it into their own branch).
+ */
+function requireInSomeBranch(manager: StaffActor, branchIds: readonly string[]): void {
+  if (manager.roles.includes("admin") || branchIds.length > 0) return;
+  throw forbidden("Staff who belong to no branch are managed by an admin.", "不属于任何网点的员工由系统管理员管理。");
+}
+
 async function loadUserView(tx: Kysely<Database>, id: string): Promise<UserView> {
   const u = await tx.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
   if (!u) throw notFound("User", id);
@@ -82,6 +91,7 @@ export async function listUsers(ctx: AppContext, actor: Actor): Promise<UserView
 export async function createUser(ctx: AppContext, actor: Actor, input: UserInput): Promise<UserView> {
   const manager = requireRole(actor, ["admin", "branch_manager"]);
   requireManageable(manager, input.roles, input.branchIds);
+  requireInSomeBranch(manager, input.branchIds);
   if (input.password.length < MIN_PASSWORD_LENGTH)
     throw invalid(
       `Passwords have at least ${MIN_PASSWORD_LENGTH} characters.`,
@@ -138,25 +148,25 @@ export async function updateUser(
     const now = ctx.clock();
     const current = await loadUserView(tx, userId);
     requireManageable(manager, current.roles, current.branchIds);
+    requireInSomeBranch(manager, current.branchIds);
     requireManageable(manager, patch.roles ?? [], patch.branchIds ?? []);
+    if (patch.branchIds !== undefined) requireInSomeBranch(manager, patch.branchIds);
     if (patch.username !== undefined && patch.username !== current.username) {
       if (await tx.selectFrom("users").select("id").where("username", "=", patch.username).executeTakeFirst()) {
         throw conflict(`Username ${patch.username} is taken.`, undefined, `用户名 ${patch.username} 已被占用。`);
       }
     }
     if (patch.branchIds) await requireBranchesExist(tx, patch.branchIds);
-    await tx
-      .updateTable("users")
-      .set({
-        ...(patch.username !== undefined && { username: patch.username }),
-        ...(patch.displayName !== undefined && { display_name: patch.displayName }),
-        ...(patch.staffNo !== undefined && { staff_no: patch.staffNo }),
-        ...(patch.roles !== undefined && { roles: JSON.stringify([...new Set(patch.roles)]) }),
-        ...(patch.active !== undefined && { active: patch.active ? 1 : 0 }),
-        ...(passwordHash !== undefined && { password_hash: passwordHash, failed_logins: 0, locked_until: 0 }),
-      })
-      .where("id", "=", userId)
-      .execute();
+    const fields = {
+      ...(patch.username !== undefined && { username: patch.username }),
+      ...(patch.displayName !== undefined && { display_name: patch.displayName }),
+      ...(patch.staffNo !== undefined && { staff_no: patch.staffNo }),
+      ...(patch.roles !== undefined && { roles: JSON.stringify([...new Set(patch.roles)]) }),
+      ...(patch.active !== undefined && { active: patch.active ? 1 : 0 }),
+      ...(passwordHash !== undefined && { password_hash: passwordHash, failed_logins: 0, locked_until: 0 }),
+    };
+    // A patch of the branches alone changes no column of the user's row (an empty SET is no SQL at all).
+    if (Object.keys(fields).length > 0) await tx.updateTable("users").set(fields).where("id", "=", userId).execute();
     if (patch.branchIds) {
       await tx.deleteFrom("memberships").where("user_id", "=", userId).execute();
       for (const b of new Set(patch.branchIds))

@@ -56,7 +56,7 @@ export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags: ["users"],
         summary: "Change a staff account (roles, branches, password, active)",
         params: UserParams,
-        body: Type.Partial(UserBody),
+        body: Type.Partial(UserBody, { minProperties: 1 }),
         response: errors(400, 401, 403, 404, 409),
       },
     },

@@ -67,7 +67,7 @@ export function counterRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags,
         summary: "Change a counter's number, kind, skills or dispatch policy",
         params: CounterParams,
-        body: Type.Partial(CounterBody),
+        body: Type.Partial(CounterBody, { minProperties: 1 }),
         response: errors(400, 401, 403, 404, 409),
       },
     },
