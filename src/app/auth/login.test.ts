@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeTestContext, TEST_PASSWORD, type TestContext } from "../test-context.ts";
-import { login } from "./login.ts";
+import { AddressFailures, login } from "./login.ts";
 import { secretHash } from "./passwords.ts";
 
 describe("login", () => {
@@ -111,5 +111,36 @@ describe("login", () => {
     ]);
     expect(JSON.stringify(rows)).not.toContain("secret-guess");
     expect(JSON.stringify(rows)).not.toContain(TEST_PASSWORD);
+  });
+});
+
+describe("failures per address for unknown usernames", () => {
+  it("slows an address down after a few failures, and forgets it an hour after its last one", () => {
+    const table = new AddressFailures(100, 60 * 60_000);
+    const t0 = 1_000_000;
+    for (let i = 0; i < 3; i++) table.fail("10.0.0.1", t0);
+    expect(table.lockedUntil("10.0.0.1", t0)).toBe(0);
+    table.fail("10.0.0.1", t0);
+    expect(table.lockedUntil("10.0.0.1", t0)).toBe(t0 + 1000);
+    table.fail("10.0.0.1", t0);
+    expect(table.lockedUntil("10.0.0.1", t0)).toBe(t0 + 2000);
+    expect(table.lockedUntil("10.0.0.2", t0)).toBe(0);
+    // An hour and a bit later the count starts again from nothing.
+    const later = t0 + 61 * 60_000;
+    table.fail("10.0.0.1", later);
+    expect(table.lockedUntil("10.0.0.1", later)).toBe(0);
+    table.succeed("10.0.0.1");
+    expect(table.size).toBe(0);
+  });
+
+  it("never holds more addresses than its bound: the oldest failures make room", () => {
+    const table = new AddressFailures(50);
+    for (let i = 0; i < 5; i++) table.fail("10.9.9.9", 1000);
+    for (let i = 0; i < 500; i++) table.fail(`10.1.${i >> 8}.${i & 255}`, 2000 + i);
+    expect(table.size).toBe(50);
+    // The early guesser was among the oldest, so it is gone; the newest addresses are kept.
+    expect(table.lockedUntil("10.9.9.9", 2000)).toBe(0);
+    for (let i = 0; i < 4; i++) table.fail("10.1.1.243", 3000);
+    expect(table.lockedUntil("10.1.1.243", 3000)).toBeGreaterThan(3000);
   });
 });

@@ -9,8 +9,54 @@ import { decoyHash, newSecret, secretHash, verifyPassword } from "./passwords.ts
 const FREE_FAILURES = 3;
 const MAX_LOCK_SECONDS = 300;
 
-/** Failed attempts for unknown usernames, per address: a guesser is slowed down without a user row to lock. */
-const unknownUserFailures = new Map<string, { count: number; until: number }>();
+/**
+ * Failed attempts for unknown usernames, per address: a guesser is slowed down without a user row to lock.
+ * An address's count is forgotten an hour after its last failure, and the table never holds more than
+ * `maxAddresses`: when full, the addresses whose last failure is oldest make room (a flood of addresses cannot
+ * grow the server's memory).
+ */
+export class AddressFailures {
+  readonly #entries = new Map<string, { count: number; until: number; last: number }>();
+  constructor(
+    readonly maxAddresses = 10_000,
+    readonly forgetAfterMs = 60 * 60_000,
+  ) {}
+
+  /** Until when the address must wait (0: it may try now). */
+  lockedUntil(ip: string, now: number): number {
+    const entry = this.#entries.get(ip);
+    if (!entry) return 0;
+    if (now - entry.last > this.forgetAfterMs) {
+      this.#entries.delete(ip);
+      return 0;
+    }
+    return entry.until > now ? entry.until : 0;
+  }
+
+  fail(ip: string, now: number): void {
+    let entry = this.#entries.get(ip);
+    if (entry && now - entry.last > this.forgetAfterMs) entry = undefined;
+    const next = { count: (entry?.count ?? 0) + 1, until: entry?.until ?? 0, last: now };
+    if (next.count > FREE_FAILURES) next.until = now + lockSeconds(next.count) * 1000;
+    // Re-inserted, so the map's order is the order of last failures: the oldest come first.
+    this.#entries.delete(ip);
+    this.#entries.set(ip, next);
+    for (const oldest of this.#entries.keys()) {
+      if (this.#entries.size <= this.maxAddresses) break;
+      this.#entries.delete(oldest);
+    }
+  }
+
+  succeed(ip: string): void {
+    this.#entries.delete(ip);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
+const unknownUserFailures = new AddressFailures();
 
 export interface LoginResult {
   readonly user: StaffActor;
@@ -37,8 +83,8 @@ export async function login(
   input: { username: string; password: string; ip: string },
 ): Promise<LoginResult> {
   const now = ctx.clock();
-  const ipLock = unknownUserFailures.get(input.ip);
-  if (ipLock && ipLock.until > now) throw tooMany(Math.ceil((ipLock.until - now) / 1000));
+  const ipLock = unknownUserFailures.lockedUntil(input.ip, now);
+  if (ipLock > now) throw tooMany(Math.ceil((ipLock - now) / 1000));
   const user = await ctx.store.db
     .selectFrom("users")
     .selectAll()
@@ -64,12 +110,7 @@ export async function login(
   };
 
   if (!ok) {
-    if (!user) {
-      const entry = unknownUserFailures.get(input.ip) ?? { count: 0, until: 0 };
-      entry.count++;
-      if (entry.count > FREE_FAILURES) entry.until = now + lockSeconds(entry.count) * 1000;
-      unknownUserFailures.set(input.ip, entry);
-    }
+    if (!user) unknownUserFailures.fail(input.ip, now);
     const lockedMeanwhile = await ctx.store.write(async (tx) => {
       await insertAudit(tx, {
         ...auditBase,
@@ -98,7 +139,7 @@ export async function login(
   }
   if (!user) throw unauthorized("Wrong username or password.", "用户名或密码错误。");
 
-  unknownUserFailures.delete(input.ip);
+  unknownUserFailures.succeed(input.ip);
   const token = newSecret("dts");
   const expiresAt = now + ctx.settings.sessionTtlMs;
   const lockedMeanwhile = await ctx.store.write(async (tx) => {
