@@ -41,6 +41,11 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     "POST /api/tickets/{ticketId}/redirect": { reason: "x", target: "self_service" },
     "POST /api/tickets/{ticketId}/priority": { priority: "vip1" },
     "POST /api/tickets/{ticketId}/rating": { rating: "satisfied" },
+    // A PATCH must change something (an empty one is a 400 before anyone's role is looked at).
+    "PATCH /api/branches/{branchId}": { nameEn: "Renamed" },
+    "PATCH /api/services/{serviceId}": { nameEn: "Renamed" },
+    "PATCH /api/counters/{counterId}": { name: "Renamed" },
+    "PATCH /api/users/{userId}": { displayName: "Renamed" },
   };
   return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
 }

@@ -10,6 +10,7 @@ export interface DayTicketRow {
   readonly status: string;
   readonly seq: number;
   readonly issued_at: number | string;
+  /** The first call (where the wait ended), not the latest recall. */
   readonly called_at: number | string | null;
   readonly started_at: number | string | null;
   readonly completed_at: number | string | null;
@@ -20,14 +21,14 @@ export interface DayTicketRow {
 export function listDayTickets(db: Kysely<Database>, branchId: string, day: string): Promise<DayTicketRow[]> {
   return db
     .selectFrom("tickets")
-    .select([
+    .select((eb) => [
       "service_id",
       "counter_id",
       "priority",
       "status",
       "seq",
       "issued_at",
-      "called_at",
+      eb.fn.coalesce("first_called_at", "called_at").as("called_at"),
       "started_at",
       "completed_at",
       "appointment_at",

@@ -49,6 +49,7 @@ export function newTicketRow(t: NewTicket): TicketTable {
     issued_at: t.at,
     queued_at: t.at,
     called_at: null,
+    first_called_at: null,
     started_at: null,
     completed_at: null,
     recall_count: 0,

@@ -107,7 +107,10 @@ export interface TicketTable {
   target_counter_id: string | null;
   issued_at: number;
   queued_at: number;
+  /** The latest call (a recall moves it). */
   called_at: number | null;
+  /** The first call: where the customer's wait ended (migration 002). */
+  first_called_at: number | null;
   started_at: number | null;
   completed_at: number | null;
   recall_count: number;

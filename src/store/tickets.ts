@@ -20,6 +20,7 @@ export const TICKET_COLUMNS = [
   "issued_at",
   "queued_at",
   "called_at",
+  "first_called_at",
   "started_at",
   "completed_at",
   "recall_count",
@@ -49,7 +50,7 @@ const INSERT_TICKET = sql(
 );
 const CLAIM_SET =
   "UPDATE tickets SET version = version + 1, status = 'called', counter_id = ?, served_by = ?, called_at = ?, " +
-  "updated_at = ?, recall_count = 0 ";
+  "first_called_at = COALESCE(first_called_at, ?), updated_at = ?, recall_count = 0 ";
 /**
  * In PostgreSQL a ticket another counter is claiming right now (row locked, not yet committed) is skipped
  * instead of waited for: the counter moves on to its next candidate at once rather than queueing behind
@@ -90,7 +91,10 @@ export interface Ticket {
   readonly targetCounterId: CounterId | null;
   readonly issuedAt: EpochMs;
   readonly queuedAt: EpochMs;
+  /** The latest call: a recall moves it. */
   readonly calledAt: EpochMs | null;
+  /** The first call, where the customer's wait ended (null for tickets called before migration 002 left it). */
+  readonly firstCalledAt: EpochMs | null;
   readonly startedAt: EpochMs | null;
   readonly completedAt: EpochMs | null;
   readonly recallCount: number;
@@ -122,6 +126,7 @@ export function toTicket(row: TicketTable): Ticket {
     issuedAt: Number(row.issued_at),
     queuedAt: Number(row.queued_at),
     calledAt: row.called_at === null ? null : Number(row.called_at),
+    firstCalledAt: row.first_called_at === null ? null : Number(row.first_called_at),
     startedAt: row.started_at === null ? null : Number(row.started_at),
     completedAt: row.completed_at === null ? null : Number(row.completed_at),
     recallCount: row.recall_count,
@@ -279,7 +284,7 @@ export async function claimWaitingTicket(
   ifLocked: "skip" | "wait" = "skip",
 ): Promise<Ticket | undefined> {
   const statement = ifLocked === "skip" ? CLAIM_WAITING : CLAIM_WAITING_OR_WAIT;
-  const row = await queryRow<TicketTable>(db, statement, [counterId, servedBy, now, now, ticketId]);
+  const row = await queryRow<TicketTable>(db, statement, [counterId, servedBy, now, now, now, ticketId]);
   return row && toTicket(row);
 }
 

@@ -16,7 +16,7 @@ export interface TodayStats {
   readonly noShow: number;
   readonly cancelled: number;
   readonly redirected: number;
-  /** Mean of (call − issue) over tickets called today; null when nobody was called yet (not a wait of 0). */
+  /** Mean of (first call − issue) over tickets called today; null when nobody was called yet (not a wait of 0). */
   readonly averageWaitMinutes: number | null;
   /** Share of called tickets whose wait was within the branch target; null when nobody was called yet. */
   readonly withinTargetShare: number | null;
@@ -31,8 +31,11 @@ export async function todayStats(ctx: AppContext, actor: Actor, branchId: string
   if (!branch) throw notFound("Branch", branchId);
   const day = localDay(ctx.clock(), branch.timezone);
   const tickets = await listTicketsOfDay(ctx.store.db, branch.id, day);
-  const called = tickets.filter((t) => t.calledAt !== null);
-  const waits = called.map((t) => ((t.calledAt as number) - t.issuedAt) / MINUTE_MS);
+  // A wait ends at the first call: recalls (which move calledAt) are the customer's delay, not the branch's.
+  const waits = tickets.flatMap((t) => {
+    const firstCall = t.firstCalledAt ?? t.calledAt;
+    return firstCall === null ? [] : [(firstCall - t.issuedAt) / MINUTE_MS];
+  });
   const ratings = { satisfied: 0, neutral: 0, dissatisfied: 0 };
   for (const t of tickets) if (t.rating) ratings[t.rating]++;
   const rated = ratings.satisfied + ratings.neutral + ratings.dissatisfied;

@@ -78,6 +78,7 @@ const inService = (id: string, serviceId: ServiceId, startedMinutesAgo: number):
   channel: "kiosk",
   counterId: "c1" as CounterId,
   calledAt: NOW - (startedMinutesAgo + 1) * MINUTE_MS,
+  firstCalledAt: NOW - (startedMinutesAgo + 1) * MINUTE_MS,
   startedAt: NOW - startedMinutesAgo * MINUTE_MS,
   completedAt: null,
   recallCount: 0,

@@ -1,6 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from "kysely";
 import type { DialectName } from "../dialect-name.ts";
 import * as initial from "./001-initial.ts";
+import * as firstCall from "./002-first-call.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -9,6 +10,7 @@ interface DialectMigration {
 /** Migrations are listed in code (not read from a folder) so that they work the same from tsx, a bundle or tests. */
 const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "001-initial": initial,
+  "002-first-call": firstCall,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backfillFirstCalls } from "../src/store/migrations/002-first-call.ts";
+import { DB_KINDS } from "./support/databases.ts";
+import { demoIds, startTestServer, type TestServer } from "./support/harness.ts";
+
+/** A wait ends at the first call: recalls re-announce the ticket but do not lengthen the branch's waits. */
+describe.each(DB_KINDS)("waits measured to the first call on %s", (kind) => {
+  let t: TestServer;
+  let ids: Awaited<ReturnType<typeof demoIds>>;
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+    ids = await demoIds(t);
+  });
+  afterAll(() => t?.close());
+
+  it("keeps today's average wait at the first call however often the ticket is recalled", async () => {
+    const teller = await t.login("teller4");
+    const lobby = await t.login("lobby");
+    const counter = ids.counters.get(4) as string;
+    const post = (url: string) => t.request({ method: "POST", url, cookie: teller });
+    const issued = await t.request({
+      method: "POST",
+      url: `/api/branches/${t.branchId}/tickets`,
+      token: t.deviceToken("kiosk"),
+      body: { serviceId: ids.services.get("CASH") },
+    });
+    const ticket = issued.json() as { id: string };
+    expect((await post(`/api/counters/${counter}/sign-in`)).statusCode).toBe(200);
+    t.clock.advance(5 * 60_000);
+    const firstCall = t.clock.now;
+    expect((await post(`/api/counters/${counter}/call-next`)).json().ticket.id).toBe(ticket.id);
+    for (let i = 0; i < 2; i++) {
+      t.clock.advance(2 * 60_000);
+      expect((await post(`/api/tickets/${ticket.id}/recall`)).statusCode).toBe(200);
+    }
+    for (const action of ["start", "complete"])
+      expect((await post(`/api/tickets/${ticket.id}/${action}`)).statusCode).toBe(200);
+    const stats = (
+      await t.request({ method: "GET", url: `/api/branches/${t.branchId}/stats/today`, cookie: lobby })
+    ).json();
+    expect(stats).toMatchObject({ served: 1, averageWaitMinutes: 5 });
+
+    const { db } = t.server.ctx.store;
+    const row = () =>
+      db
+        .selectFrom("tickets")
+        .select(["called_at", "first_called_at"])
+        .where("id", "=", ticket.id)
+        .executeTakeFirstOrThrow();
+    expect(await row()).toEqual({ called_at: firstCall + 4 * 60_000, first_called_at: firstCall });
+
+    // Tickets called before migration 002 get their first call from their history.
+    await db.updateTable("tickets").set({ first_called_at: null }).execute();
+    await backfillFirstCalls(db);
+    expect(await row()).toEqual({ called_at: firstCall + 4 * 60_000, first_called_at: firstCall });
+  });
+});
