@@ -4,9 +4,7 @@
  * production code.
  */
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { type DbKind, freshDatabase } from "../../test/support/databases.ts";
 import type { UserId } from "../domain/ids.ts";
 import type { TicketStatus } from "../domain/ticket.ts";
 import { migrateToLatest, openStore } from "../store/connect.ts";
@@ -37,8 +35,8 @@ export interface TestClock {
 export interface TestContext {
   readonly ctx: AppContext;
   readonly clock: TestClock;
-  /** The SQLite file: a second connection on it sees only committed data. */
-  readonly dbPath: string;
+  /** The database (SQLite file or PostgreSQL URL): a second store on it sees only committed data. */
+  readonly location: string;
   readonly branchId: string;
   /** Business type id by code (CASH, TRANSFER, ACCOUNT, CARD, WEALTH, CORP). */
   service(code: string): string;
@@ -61,10 +59,10 @@ export async function deviceActor(ctx: AppContext, deviceId: string, ip = "10.0.
   return toDeviceActor(row, ip);
 }
 
-export async function makeTestContext(): Promise<TestContext> {
-  const dir = mkdtempSync(join(tmpdir(), "datang-app-"));
-  const dbPath = join(dir, "datang.db");
-  const store = openStore(dbPath);
+/** A fresh database of the given kind with the demo branch, for one test or one describe block. */
+export async function makeTestContext(kind: DbKind = "sqlite"): Promise<TestContext> {
+  const database = await freshDatabase(kind);
+  const store = openStore(database.location);
   await migrateToLatest(store);
   const clock: TestClock = {
     now: START,
@@ -88,7 +86,7 @@ export async function makeTestContext(): Promise<TestContext> {
   const testContext: TestContext = {
     ctx,
     clock,
-    dbPath,
+    location: database.location,
     branchId: demo.branchId,
     service: (code) => must(services, code),
     counter: (number) => must(counters, number),
@@ -125,7 +123,7 @@ export async function makeTestContext(): Promise<TestContext> {
     async close() {
       ctx.lines.close();
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     },
   };
   return testContext;

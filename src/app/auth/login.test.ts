@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DB_KINDS } from "../../../test/support/databases.ts";
 import { makeTestContext, TEST_PASSWORD, type TestContext } from "../test-context.ts";
 import { AddressFailures, login } from "./login.ts";
 import { secretHash } from "./passwords.ts";
 
-describe("login", () => {
+describe.each(DB_KINDS)("login on %s", (kind) => {
   let t: TestContext;
   beforeEach(async () => {
-    t = await makeTestContext();
+    t = await makeTestContext(kind);
   });
   afterEach(async () => {
     await t.close();

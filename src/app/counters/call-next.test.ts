@@ -1,14 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DB_KINDS } from "../../../test/support/databases.ts";
 import { makeTestContext, type TestContext, writtenState } from "../test-context.ts";
 import { transferTicket } from "../tickets/triage-actions.ts";
 import { callNext, callTicket } from "./call-next.ts";
 import { setCounterState } from "./set-counter-state.ts";
 import { signIn } from "./sign-in.ts";
 
-describe("callNext and callTicket", () => {
+describe.each(DB_KINDS)("callNext and callTicket on %s", (kind) => {
   let t: TestContext;
   beforeEach(async () => {
-    t = await makeTestContext();
+    t = await makeTestContext(kind);
   });
   afterEach(async () => {
     await t.close();

@@ -1,14 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DB_KINDS } from "../../../test/support/databases.ts";
 import { makeTestContext, type TestContext } from "../test-context.ts";
 import { issueTicket } from "../tickets/issue-ticket.ts";
 import { callNext } from "./call-next.ts";
 import { setCounterState } from "./set-counter-state.ts";
 import { signIn } from "./sign-in.ts";
 
-describe("setCounterState", () => {
+describe.each(DB_KINDS)("setCounterState on %s", (kind) => {
   let t: TestContext;
   beforeEach(async () => {
-    t = await makeTestContext();
+    t = await makeTestContext(kind);
   });
   afterEach(async () => {
     await t.close();

@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DB_KINDS } from "../../../test/support/databases.ts";
 import { makeTestContext, type TestContext } from "../test-context.ts";
 import { issueTicket } from "../tickets/issue-ticket.ts";
 import { callNext } from "./call-next.ts";
 import { signIn, signOut } from "./sign-in.ts";
 
-describe("signIn and signOut", () => {
+describe.each(DB_KINDS)("signIn and signOut on %s", (kind) => {
   let t: TestContext;
   beforeEach(async () => {
-    t = await makeTestContext();
+    t = await makeTestContext(kind);
   });
   afterEach(async () => {
     await t.close();

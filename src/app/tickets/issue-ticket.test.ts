@@ -1,6 +1,7 @@
-import SQLite from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DB_KINDS } from "../../../test/support/databases.ts";
 import type { BranchEvent } from "../../realtime/branch-event.ts";
+import { openStore } from "../../store/connect.ts";
 import { createBranch } from "../config/branches.ts";
 import { createDevice } from "../config/devices.ts";
 import { signIn } from "../counters/sign-in.ts";
@@ -8,10 +9,10 @@ import { AppError } from "../errors.ts";
 import { deviceActor, makeTestContext, type TestContext } from "../test-context.ts";
 import { issueTicket } from "./issue-ticket.ts";
 
-describe("issueTicket", () => {
+describe.each(DB_KINDS)("issueTicket on %s", (kind) => {
   let t: TestContext;
   beforeEach(async () => {
-    t = await makeTestContext();
+    t = await makeTestContext(kind);
   });
   afterEach(async () => {
     await t.close();
@@ -90,13 +91,18 @@ describe("issueTicket", () => {
   });
 
   it("publishes ticket.issued on the bus only once the ticket is committed, in event order", async () => {
-    // A second connection sees only committed rows: what it sees when the event arrives is what is durable.
-    const reader = new SQLite(t.dbPath, { readonly: true });
-    const seen: Array<{ event: BranchEvent; committedRows: number }> = [];
+    // A second store sees only committed rows: what it sees when the event arrives is what was committed. Its
+    // read starts the moment the event is published (on PostgreSQL it answers later, but from a snapshot taken
+    // after that moment).
+    const reader = openStore(t.location);
+    const seen: Array<Promise<{ event: BranchEvent; committedRows: number }>> = [];
     const unsubscribe = t.ctx.bus.subscribe(t.branchId, (event) => {
-      const id = event.ticket?.id ?? "";
-      const row = reader.prepare("SELECT count(*) AS n FROM tickets WHERE id = ?").get(id) as { n: number };
-      seen.push({ event, committedRows: row.n });
+      const read = reader.db
+        .selectFrom("tickets")
+        .select("id")
+        .where("id", "=", event.ticket?.id ?? "")
+        .execute();
+      seen.push(read.then((rows) => ({ event, committedRows: rows.length })));
     });
     try {
       const a = await issue("CASH");
@@ -104,13 +110,14 @@ describe("issueTicket", () => {
       await expect(
         issue("CORP", { idempotencyKey: "k" }).then(() => issue("CASH", { idempotencyKey: "k" })),
       ).rejects.toBeInstanceOf(AppError);
-      expect(seen.map((s) => [s.event.type, s.event.seq, s.event.ticket?.number, s.committedRows])).toEqual([
+      const observed = await Promise.all(seen);
+      expect(observed.map((s) => [s.event.type, s.event.seq, s.event.ticket?.number, s.committedRows])).toEqual([
         ["ticket.issued", 1, "A001", 1],
         ["ticket.issued", 2, "B001", 1],
         ["ticket.issued", 3, "F001", 1],
       ]);
-      expect(seen[0]?.event.ticket?.id).toBe(a.ticket.id);
-      expect(seen[1]?.event.ticket?.id).toBe(b.ticket.id);
+      expect(observed[0]?.event.ticket?.id).toBe(a.ticket.id);
+      expect(observed[1]?.event.ticket?.id).toBe(b.ticket.id);
       // The refused request published nothing and took no event number.
       const stored = await t.ctx.store.db.selectFrom("events").select(["seq", "type"]).orderBy("seq").execute();
       expect(stored).toEqual([
@@ -120,7 +127,7 @@ describe("issueTicket", () => {
       ]);
     } finally {
       unsubscribe();
-      reader.close();
+      await reader.close();
     }
   });
 

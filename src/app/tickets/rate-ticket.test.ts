@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DB_KINDS } from "../../../test/support/databases.ts";
 import type { StaffActor } from "../actor.ts";
 import { callTicket } from "../counters/call-next.ts";
 import { signIn } from "../counters/sign-in.ts";
@@ -7,10 +8,10 @@ import { issueTicket } from "./issue-ticket.ts";
 import { rateTicket } from "./rate-ticket.ts";
 import { completeService, startService } from "./serve-actions.ts";
 
-describe("rateTicket", () => {
+describe.each(DB_KINDS)("rateTicket on %s", (kind) => {
   let t: TestContext;
   beforeEach(async () => {
-    t = await makeTestContext();
+    t = await makeTestContext(kind);
   });
   afterEach(async () => {
     await t.close();

@@ -3,6 +3,7 @@
  * group of ticket actions.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DB_KINDS } from "../../../test/support/databases.ts";
 import { TICKET_STATUSES, type TicketStatus } from "../../domain/ticket.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
@@ -25,11 +26,11 @@ export function refusesIllegalActions(
   title: string,
   actions: ReadonlyArray<{ name: string; run: TicketAction; from: readonly TicketStatus[] }>,
 ): void {
-  describe(title, () => {
+  describe.each(DB_KINDS)(`${title} on %s`, (kind) => {
     let t: TestContext;
     let tickets: Record<TicketStatus, string>;
     beforeAll(async () => {
-      t = await makeTestContext();
+      t = await makeTestContext(kind);
       tickets = await ticketsInEveryStatus(t);
     });
     afterAll(async () => {

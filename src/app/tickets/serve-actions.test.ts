@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DB_KINDS } from "../../../test/support/databases.ts";
 import type { TicketStatus } from "../../domain/ticket.ts";
 import { callNext, callTicket } from "../counters/call-next.ts";
 import { setCounterState } from "../counters/set-counter-state.ts";
@@ -19,10 +20,10 @@ const SERVE_ACTIONS: ReadonlyArray<{ name: string; run: TicketAction; from: read
 ];
 refusesIllegalActions("serve actions refuse what the state machine forbids", SERVE_ACTIONS);
 
-describe("serving a ticket", () => {
+describe.each(DB_KINDS)("serving a ticket on %s", (kind) => {
   let t: TestContext;
   beforeEach(async () => {
-    t = await makeTestContext();
+    t = await makeTestContext(kind);
   });
   afterEach(async () => {
     await t.close();

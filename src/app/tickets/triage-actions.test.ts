@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DB_KINDS } from "../../../test/support/databases.ts";
 import type { TicketStatus } from "../../domain/ticket.ts";
 import { callNext, callTicket } from "../counters/call-next.ts";
 import { signIn } from "../counters/sign-in.ts";
@@ -26,10 +27,10 @@ const TRIAGE_ACTIONS: ReadonlyArray<{ name: string; run: TicketAction; from: rea
 ];
 refusesIllegalActions("triage actions refuse what the state machine forbids", TRIAGE_ACTIONS);
 
-describe("triage", () => {
+describe.each(DB_KINDS)("triage on %s", (kind) => {
   let t: TestContext;
   beforeEach(async () => {
-    t = await makeTestContext();
+    t = await makeTestContext(kind);
   });
   afterEach(async () => {
     await t.close();

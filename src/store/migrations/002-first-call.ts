@@ -12,7 +12,7 @@ export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<vo
 }
 
 /** Every ticket that was ever called gets the time of its first call from its history. */
-export async function backfillFirstCalls(db: Kysely<unknown>): Promise<void> {
+export async function backfillFirstCalls<T>(db: Kysely<T>): Promise<void> {
   await sql`
     UPDATE tickets SET first_called_at = (
       SELECT min(tt.at) FROM ticket_transitions tt WHERE tt.ticket_id = tickets.id AND tt.action = 'call'
