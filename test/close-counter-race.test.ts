@@ -1,7 +1,8 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DB_KINDS } from "./support/databases.ts";
-import { demoIds, startTestServer, type TestServer } from "./support/harness.ts";
+import { demoIds, issueAtKiosk, startTestServer, type TestServer } from "./support/harness.ts";
+import { someoneWaits as waitingForLock } from "./support/lock-waits.ts";
 
 /**
  * A ticket sent to a counter (transfer, resume) while that counter closes must not stay sent to the closed
@@ -25,17 +26,7 @@ describe.runIf(DB_KINDS.includes("postgres"))("a counter closing while a ticket 
     await t?.close();
   });
 
-  /** Resolves once some session of this database waits for a lock. */
-  const someoneWaits = async (): Promise<void> => {
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await other.query(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-      );
-      if (rows[0].n > 0) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error("nobody waited for a lock");
-  };
+  const someoneWaits = () => waitingForLock(other);
 
   const post = (url: string, cookie: string, body: unknown = {}) => t.request({ method: "POST", url, cookie, body });
 
@@ -45,14 +36,8 @@ describe.runIf(DB_KINDS.includes("postgres"))("a counter closing while a ticket 
     const teller = await t.login(`teller${counterNumber}`);
     const counter = ids.counters.get(counterNumber) as string;
     expect((await post(`/api/counters/${counter}/sign-in`, teller)).statusCode).toBe(200);
-    const issued = await t.request({
-      method: "POST",
-      url: `/api/branches/${t.branchId}/tickets`,
-      token: t.deviceToken("kiosk"),
-      body: { serviceId: ids.services.get("CASH") },
-    });
-    expect(issued.statusCode).toBe(201);
-    return { lobby, counter, ticket: (issued.json() as { id: string }).id };
+    const issued = await issueAtKiosk(t, ids.services.get("CASH"));
+    return { lobby, counter, ticket: issued.id };
   }
 
   const targetOf = async (ticket: string) =>

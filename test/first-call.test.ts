@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backfillFirstCalls } from "../src/store/migrations/002-first-call.ts";
 import { DB_KINDS } from "./support/databases.ts";
-import { demoIds, startTestServer, type TestServer } from "./support/harness.ts";
+import { demoIds, issueAtKiosk, startTestServer, type TestServer } from "./support/harness.ts";
 
 /** A wait ends at the first call: recalls re-announce the ticket but do not lengthen the branch's waits. */
 describe.each(DB_KINDS)("waits measured to the first call on %s", (kind) => {
@@ -18,13 +18,7 @@ describe.each(DB_KINDS)("waits measured to the first call on %s", (kind) => {
     const lobby = await t.login("lobby");
     const counter = ids.counters.get(4) as string;
     const post = (url: string) => t.request({ method: "POST", url, cookie: teller });
-    const issued = await t.request({
-      method: "POST",
-      url: `/api/branches/${t.branchId}/tickets`,
-      token: t.deviceToken("kiosk"),
-      body: { serviceId: ids.services.get("CASH") },
-    });
-    const ticket = issued.json() as { id: string };
+    const ticket = await issueAtKiosk(t, ids.services.get("CASH"));
     expect((await post(`/api/counters/${counter}/sign-in`)).statusCode).toBe(200);
     t.clock.advance(5 * 60_000);
     const firstCall = t.clock.now;

@@ -4,7 +4,8 @@ import { eventTicket } from "../src/app/views.ts";
 import { insertIssuedTicket, newTicketRow } from "../src/store/issued-ticket.ts";
 import { changeTicket } from "../src/store/ticket-change.ts";
 import { DB_KINDS } from "./support/databases.ts";
-import { demoIds, startTestServer, type TestServer } from "./support/harness.ts";
+import { demoIds, issueAtKiosk, startTestServer, type TestServer } from "./support/harness.ts";
+import { someoneWaits as waitingForLock } from "./support/lock-waits.ts";
 
 /**
  * The one-statement writes on PostgreSQL lock rows in the order every other write does, the branch's event
@@ -32,17 +33,7 @@ describe.runIf(DB_KINDS.includes("postgres"))("lock order of the one-statement w
     await t?.close();
   });
 
-  /** Resolves once some session of this database waits for a lock. */
-  const someoneWaits = async (): Promise<void> => {
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await other.query(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-      );
-      if (rows[0].n > 0) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error("nobody waited for a lock");
-  };
+  const someoneWaits = () => waitingForLock(other);
 
   /** `first` locks a row in `other`'s transaction; `ours` starts; then `other` locks the branch's event counter. */
   const race = async (
@@ -76,14 +67,7 @@ describe.runIf(DB_KINDS.includes("postgres"))("lock order of the one-statement w
   };
 
   it("a ticket action frees its counter before it numbers the branch's event", async () => {
-    const kiosk = t.deviceToken("kiosk");
-    const issued = await t.request({
-      method: "POST",
-      url: `/api/branches/${t.branchId}/tickets`,
-      token: kiosk,
-      body: { serviceId: ids.services.get("CASH") },
-    });
-    const ticket = issued.json() as { id: string };
+    const ticket = await issueAtKiosk(t, ids.services.get("CASH"));
     const teller = await t.login("teller2");
     const counter = ids.counters.get(2) as string;
     for (const [url, body] of [
@@ -181,13 +165,7 @@ describe.runIf(DB_KINDS.includes("postgres"))("lock order of the one-statement w
     const counter = ids.counters.get(5) as string;
     const post = (url: string, cookie: string, body: unknown = {}) => t.request({ method: "POST", url, cookie, body });
     expect((await post(`/api/counters/${counter}/sign-in`, teller)).statusCode).toBe(200);
-    const issued = await t.request({
-      method: "POST",
-      url: `/api/branches/${t.branchId}/tickets`,
-      token: t.deviceToken("kiosk"),
-      body: { serviceId: ids.services.get("CASH") },
-    });
-    const ticket = issued.json() as { id: string };
+    const ticket = await issueAtKiosk(t, ids.services.get("CASH"));
     const sent = await post(`/api/tickets/${ticket.id}/transfer`, lobby, { counterId: counter });
     expect(sent.statusCode, sent.body).toBe(200);
     // The other session is a call-next at this counter: the ticket first, then the counter.

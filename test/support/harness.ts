@@ -111,3 +111,18 @@ export async function demoIds(
     counters: new Map(counters.map((c) => [c.number, c.id])),
   };
 }
+
+/** A walk-in ticket of a business type, taken at the demo kiosk; throws unless it was issued (201). */
+export async function issueAtKiosk(
+  t: TestServer,
+  serviceId: string | undefined,
+): Promise<{ id: string; number: string }> {
+  const res = await t.request({
+    method: "POST",
+    url: `/api/branches/${t.branchId}/tickets`,
+    token: t.deviceToken("kiosk"),
+    body: { serviceId },
+  });
+  if (res.statusCode !== 201) throw new Error(`issuing a ticket: ${res.statusCode} ${res.body}`);
+  return res.json() as { id: string; number: string };
+}
