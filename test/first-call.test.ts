@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backfillFirstCalls } from "../src/store/migrations/002-first-call.ts";
 import { DB_KINDS } from "./support/databases.ts";
 import { demoIds, issueAtKiosk, startTestServer, type TestServer } from "./support/harness.ts";
 
@@ -41,11 +40,6 @@ describe.each(DB_KINDS)("waits measured to the first call on %s", (kind) => {
         .select(["called_at", "first_called_at"])
         .where("id", "=", ticket.id)
         .executeTakeFirstOrThrow();
-    expect(await row()).toEqual({ called_at: firstCall + 4 * 60_000, first_called_at: firstCall });
-
-    // Tickets called before migration 002 get their first call from their history.
-    await db.updateTable("tickets").set({ first_called_at: null }).execute();
-    await backfillFirstCalls(db);
     expect(await row()).toEqual({ called_at: firstCall + 4 * 60_000, first_called_at: firstCall });
   });
 });

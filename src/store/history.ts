@@ -10,8 +10,10 @@ export interface DayTicketRow {
   readonly status: string;
   readonly seq: number;
   readonly issued_at: number | string;
-  /** The first call (where the wait ended), not the latest recall. */
+  /** The latest call (at the counter that served or gave up on the ticket). */
   readonly called_at: number | string | null;
+  /** The first call, where the wait ended (null if called before migration 002: use called_at). */
+  readonly first_called_at: number | string | null;
   readonly started_at: number | string | null;
   readonly completed_at: number | string | null;
   readonly appointment_at: number | string | null;
@@ -21,14 +23,15 @@ export interface DayTicketRow {
 export function listDayTickets(db: Kysely<Database>, branchId: string, day: string): Promise<DayTicketRow[]> {
   return db
     .selectFrom("tickets")
-    .select((eb) => [
+    .select([
       "service_id",
       "counter_id",
       "priority",
       "status",
       "seq",
       "issued_at",
-      eb.fn.coalesce("first_called_at", "called_at").as("called_at"),
+      "called_at",
+      "first_called_at",
       "started_at",
       "completed_at",
       "appointment_at",

@@ -93,7 +93,7 @@ export interface Ticket {
   readonly queuedAt: EpochMs;
   /** The latest call: a recall moves it. */
   readonly calledAt: EpochMs | null;
-  /** The first call, where the customer's wait ended (null for tickets called before migration 002 left it). */
+  /** The first call, where the customer's wait ended (null if called before migration 002: use calledAt). */
   readonly firstCalledAt: EpochMs | null;
   readonly startedAt: EpochMs | null;
   readonly completedAt: EpochMs | null;

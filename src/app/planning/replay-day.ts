@@ -48,7 +48,7 @@ export interface ActualDay {
   readonly redirected: number;
   /** Still waiting, called, serving or parked when the day was read. */
   readonly unfinished: number;
-  /** Tickets that were called (their wait is issue → the last call; a recall moves the call later). */
+  /** Tickets that were called (their wait is issue → the first call; recalls do not lengthen it). */
   readonly called: number;
   readonly meanWaitMinutes: number;
   readonly p90WaitMinutes: number;
@@ -167,7 +167,9 @@ export function buildReplayDay(input: ReplayInput): ReplayDay {
     const appointment = ms(r.appointment_at);
     const expected = serviceById.get(r.service_id)?.expectedMinutes ?? DEFAULT_RECALL_MINUTES;
     typeCount.set(r.service_id, (typeCount.get(r.service_id) ?? 0) + 1);
-    if (called !== null) waits.push(minutesBetween(issued, called));
+    // The wait ends at the first call; recalls and a later counter's call are not waiting for the branch.
+    const firstCall = ms(r.first_called_at) ?? called;
+    if (firstCall !== null) waits.push(minutesBetween(issued, firstCall));
     let serviceMinutes = expected;
     let pin: ReplayPin = { noShow: false, leftAfterMinutes: null };
     switch (r.status) {
