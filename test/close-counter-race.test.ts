@@ -40,6 +40,28 @@ describe.runIf(DB_KINDS.includes("postgres"))("a counter closing while a ticket 
     return { lobby, counter, ticket: issued.id };
   }
 
+  /** The ticket's last history line and the last event published about it. */
+  const releaseRecord = async (ticket: string) => {
+    const { db } = t.server.ctx.store;
+    const line = await db
+      .selectFrom("ticket_transitions")
+      .select(["action", "actor_type", "data"])
+      .where("ticket_id", "=", ticket)
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    const events = await db
+      .selectFrom("events")
+      .select(["type", "payload"])
+      .where("branch_id", "=", t.branchId)
+      .orderBy("seq", "desc")
+      .limit(1)
+      .execute();
+    return {
+      line: { ...line, data: JSON.parse(line.data ?? "null") },
+      event: events.map((e) => ({ type: e.type, ticket: JSON.parse(e.payload).ticket }))[0],
+    };
+  };
+
   const targetOf = async (ticket: string) =>
     t.server.ctx.store.db
       .selectFrom("tickets")
@@ -61,6 +83,10 @@ describe.runIf(DB_KINDS.includes("postgres"))("a counter closing while a ticket 
     expect(sent.statusCode, sent.body).toBe(200);
     expect(sent.json()).toMatchObject({ status: "waiting", targetCounterId: null });
     expect(await targetOf(ticket)).toEqual({ target_counter_id: null, status: "waiting" });
+    expect(await releaseRecord(ticket)).toMatchObject({
+      line: { action: "transfer", actor_type: "system", data: { reason: "counter_closed", counterId: counter } },
+      event: { type: "ticket.transferred", ticket: { id: ticket, targetCounterId: null } },
+    });
   });
 
   it("the transfer commits first: the close that had released nothing yet releases the ticket after it", async () => {
@@ -77,5 +103,9 @@ describe.runIf(DB_KINDS.includes("postgres"))("a counter closing while a ticket 
     await other.query("COMMIT");
     expect((await close).statusCode).toBe(200);
     expect(await targetOf(ticket)).toEqual({ target_counter_id: null, status: "waiting" });
+    expect(await releaseRecord(ticket)).toMatchObject({
+      line: { action: "transfer", actor_type: "system", data: { reason: "counter_closed", counterId: counter } },
+      event: { type: "ticket.transferred", ticket: { id: ticket, targetCounterId: null } },
+    });
   });
 });

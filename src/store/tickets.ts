@@ -209,26 +209,23 @@ export async function listParkedAt(db: Kysely<Database>, counterId: string): Pro
 }
 
 /**
- * Waiting tickets sent to a counter that is closed go back to their business type's line, where the open
- * counters call them: nobody would call them at a closed counter. Answers their ids.
- *
- * Closing a counter releases what is sent to it in the same transaction, but on PostgreSQL a transfer or a
- * resume that checked the counter just before the close committed can still commit its ticket to the closed
- * counter afterwards (READ COMMITTED; locking the counter there would take the counter before the ticket,
- * against the order call-next takes them, and deadlock). So both sides run this again after committing, as
- * a write of its own with a fresh snapshot: whichever of the two commits last sees the other's commit, and
- * the ticket is released either way.
+ * Waiting tickets of a branch sent to a counter that is closed go back to their business type's line, where
+ * the open counters call them: nobody would call them at a closed counter. Answers the released tickets.
+ * (The branch narrows the search to the index on the branch's waiting tickets.) See releaseFromClosedCounter
+ * for why this runs after a close and after a ticket is sent to a counter.
  */
 export async function releaseTargetsOfClosedCounter(
   db: Kysely<Database>,
+  branchId: string,
   counterId: string,
   now: EpochMs,
-): Promise<string[]> {
-  const rows = await db
+): Promise<TicketTable[]> {
+  return db
     .updateTable("tickets")
     .set((eb) => ({ target_counter_id: null, updated_at: now, version: eb("version", "+", 1) }))
-    .where("target_counter_id", "=", counterId)
+    .where("branch_id", "=", branchId)
     .where("status", "=", "waiting")
+    .where("target_counter_id", "=", counterId)
     .where((eb) =>
       eb.exists(
         eb
@@ -238,9 +235,8 @@ export async function releaseTargetsOfClosedCounter(
           .where("counters.state", "=", "closed"),
       ),
     )
-    .returning("id")
+    .returningAll()
     .execute();
-  return rows.map((r) => r.id);
 }
 
 /**

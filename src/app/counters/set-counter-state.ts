@@ -1,11 +1,11 @@
 import type { CounterState } from "../../domain/counter.ts";
 import type { BranchId } from "../../domain/ids.ts";
-import { releaseTargetsOfClosedCounter } from "../../store/tickets.ts";
 import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden } from "../errors.ts";
 import { audit, emitEvent } from "../record.ts";
+import { releaseFromClosedCounter } from "../tickets/release-targets.ts";
 import { eventCounter } from "../views.ts";
 import { loadCounter } from "./counter-access.ts";
 import { type CounterView, counterView } from "./counter-view.ts";
@@ -50,8 +50,9 @@ export function setCounterState(
       await tx
         .updateTable("tickets")
         .set((eb) => ({ target_counter_id: null, updated_at: now, version: eb("version", "+", 1) }))
-        .where("target_counter_id", "=", counter.id)
+        .where("branch_id", "=", counter.branchId)
         .where("status", "=", "waiting")
+        .where("target_counter_id", "=", counter.id)
         .execute();
     }
     let update = tx
@@ -86,12 +87,12 @@ export function setCounterState(
   });
   if (state !== "closed") return changed;
   // A transfer or resume that checked this counter before the close committed may send a ticket here after
-  // the release above: released again once the close is committed (see releaseTargetsOfClosedCounter).
+  // the release above: released again once the close is committed (see releaseFromClosedCounter).
   // The close is committed and stands, so a failure here (the database gone meanwhile) is logged, not reported.
   return changed.then(async (view) => {
-    await ctx.store
-      .write((tx) => releaseTargetsOfClosedCounter(tx, view.id, ctx.clock()))
-      .catch((error: unknown) => console.error(`releasing tickets from closed counter ${view.number} failed`, error));
+    await releaseFromClosedCounter(ctx, view).catch((error: unknown) =>
+      console.error(`releasing tickets from closed counter ${view.number} failed`, error),
+    );
     return view;
   });
 }

@@ -4,19 +4,14 @@ import type { BranchEventType } from "../../realtime/branch-event.ts";
 import { type Branch, findBranch } from "../../store/branches.ts";
 import { type Counter, findCounter } from "../../store/counters.ts";
 import type { Tx } from "../../store/store.ts";
-import {
-  findTicketRow,
-  releaseTargetsOfClosedCounter,
-  type Ticket,
-  type TicketPatch,
-  toTicket,
-} from "../../store/tickets.ts";
+import { findTicketRow, type Ticket, type TicketPatch, toTicket } from "../../store/tickets.ts";
 import { BRANCH_READERS, requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, notFound, TICKET_ACTION_ZH, TICKET_STATUS_ZH } from "../errors.ts";
 import { applyChange } from "../record.ts";
 import { eventTicket, type TicketView, ticketView } from "../views.ts";
+import { releaseFromClosedCounter } from "./release-targets.ts";
 
 /** Reads a counter once per action: the check of who may act and the event both need the ticket's counter. */
 export type CounterLoader = (counterId: string) => Promise<Counter | undefined>;
@@ -151,14 +146,14 @@ export async function applyTicketAction(
 /**
  * After a ticket was sent to a counter: if that counter closed in the meantime (a close that committed while
  * this action ran, on PostgreSQL), the ticket goes to its business type's line instead, where the open counters
- * call it (see releaseTargetsOfClosedCounter). The action is committed by now and stands, so a failure here
- * (the database gone meanwhile) is logged rather than reported as the action's.
+ * call it (see releaseFromClosedCounter). The action is committed by now and stands, so a failure here (the
+ * database gone meanwhile) is logged rather than reported as the action's.
  */
 export async function unlessCounterClosed(ctx: AppContext, view: TicketView): Promise<TicketView> {
   const counterId = view.targetCounterId;
   if (counterId === null || view.status !== "waiting") return view;
   try {
-    const released = await ctx.store.write((tx) => releaseTargetsOfClosedCounter(tx, counterId, ctx.clock()));
+    const released = await releaseFromClosedCounter(ctx, { id: counterId, branchId: view.branchId });
     return released.includes(view.id) ? { ...view, targetCounterId: null } : view;
   } catch (error) {
     console.error(`releasing ticket ${view.number} from counter ${counterId} failed`, error);
