@@ -102,8 +102,17 @@ export async function runServerCommand(
     );
   }
   // Yesterday's unfinished tickets are closed at start and then every minute, so soon after a branch's midnight.
-  const housekeeping = () =>
-    void closePastDays(server.ctx).catch((error) => console.error("closing past days failed", error));
+  // One run at a time: a run that takes longer than the interval is not joined by a second.
+  let housekeepingRuns = false;
+  const housekeeping = () => {
+    if (housekeepingRuns) return;
+    housekeepingRuns = true;
+    void closePastDays(server.ctx)
+      .catch((error) => console.error("closing past days failed", error))
+      .finally(() => {
+        housekeepingRuns = false;
+      });
+  };
   housekeeping();
   setInterval(housekeeping, 60_000).unref();
   const host = values.host ?? process.env.HOST ?? "0.0.0.0";

@@ -10,6 +10,8 @@ import { eventTicket } from "../views.ts";
 const OPEN_STATUSES = ["waiting", "called", "serving", "parked"] as const;
 /** Tickets read at a time: each is its own small write, so the writer is never held for long. */
 const BATCH = 200;
+/** On PostgreSQL, tickets closed at the same time (each a transaction on a pooled connection). */
+const PG_SIDE_BY_SIDE = 4;
 
 /**
  * Tickets of an earlier branch-local day that never finished (the customer left, the branch closed) are
@@ -32,8 +34,12 @@ export async function closePastDays(ctx: AppContext): Promise<number> {
         .where("status", "in", [...OPEN_STATUSES])
         .limit(BATCH)
         .execute();
-      // Side by side, so that they share commits.
-      const done = await Promise.all(stale.map((row) => closeTicket(ctx, row, branch.id, now)));
+      // A few side by side: on SQLite they share commits; on PostgreSQL each holds a pooled connection while it
+      // waits its turn on the branch's event counter, and live requests must still find connections free.
+      const done: boolean[] = [];
+      const side = ctx.store.dialect === "sqlite" ? BATCH : PG_SIDE_BY_SIDE;
+      for (let i = 0; i < stale.length; i += side)
+        done.push(...(await Promise.all(stale.slice(i, i + side).map((row) => closeTicket(ctx, row, branch.id, now)))));
       const closedNow = done.filter(Boolean).length;
       closed += closedNow;
       if (stale.length < BATCH || closedNow === 0) break;
