@@ -1,3 +1,4 @@
+import SQLite from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DB_KINDS } from "../../../test/support/databases.ts";
 import type { BranchEvent } from "../../realtime/branch-event.ts";
@@ -91,18 +92,28 @@ describe.each(DB_KINDS)("issueTicket on %s", (kind) => {
   });
 
   it("publishes ticket.issued on the bus only once the ticket is committed, in event order", async () => {
-    // A second store sees only committed rows: what it sees when the event arrives is what was committed. Its
-    // read starts the moment the event is published (on PostgreSQL it answers later, but from a snapshot taken
-    // after that moment).
-    const reader = openStore(t.location);
+    // A second connection sees only committed rows: what it sees when the event arrives is what was committed.
+    // On SQLite it reads synchronously inside the subscriber; on PostgreSQL its (warm) connection sends the read
+    // at that moment and answers from a snapshot taken then.
+    let committedRows: (ticketId: string) => Promise<number>;
+    let closeReader: () => Promise<void>;
+    if (kind === "sqlite") {
+      const reader = new SQLite(t.location, { readonly: true });
+      const count = reader.prepare("SELECT count(*) AS n FROM tickets WHERE id = ?");
+      committedRows = (id) => Promise.resolve((count.get(id) as { n: number }).n);
+      closeReader = async () => {
+        reader.close();
+      };
+    } else {
+      const reader = openStore(t.location);
+      await reader.db.selectFrom("tickets").select("id").limit(1).execute();
+      committedRows = async (id) =>
+        (await reader.db.selectFrom("tickets").select("id").where("id", "=", id).execute()).length;
+      closeReader = () => reader.close();
+    }
     const seen: Array<Promise<{ event: BranchEvent; committedRows: number }>> = [];
     const unsubscribe = t.ctx.bus.subscribe(t.branchId, (event) => {
-      const read = reader.db
-        .selectFrom("tickets")
-        .select("id")
-        .where("id", "=", event.ticket?.id ?? "")
-        .execute();
-      seen.push(read.then((rows) => ({ event, committedRows: rows.length })));
+      seen.push(committedRows(event.ticket?.id ?? "").then((n) => ({ event, committedRows: n })));
     });
     try {
       const a = await issue("CASH");
@@ -127,7 +138,7 @@ describe.each(DB_KINDS)("issueTicket on %s", (kind) => {
       ]);
     } finally {
       unsubscribe();
-      await reader.close();
+      await closeReader();
     }
   });
 

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 
 export interface StreamStatus {
   readonly online: boolean;
-  /** Bumped on every (re)connection so pages can refetch a snapshot and catch up. */
+  /** Bumped on every (re)connection, and when the server says to reload, so pages refetch a snapshot. */
   readonly connections: number;
 }
 
@@ -53,8 +53,10 @@ export function useEventStream<T extends { readonly seq?: number }>(
         }
         // An event that came after a later one carries no id: resuming stays at the highest number seen.
         if (typeof data.seq === "number" && (lastId === null || data.seq > Number(lastId))) lastId = String(data.seq);
-        // Missed more than the server replays: reload the snapshot, as after a reconnect.
+        // Missed more than the server replays: reload the snapshot, as after a reconnect (pages either pass
+        // onOpen or refetch when `connections` changes).
         if ((data as { type?: unknown }).type === "stream.reset") {
+          setStatus((s) => ({ ...s, connections: s.connections + 1 }));
           opened.current?.();
           return;
         }
