@@ -9,13 +9,13 @@
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { deviceActor } from "../src/app/auth/authenticate.ts";
 import { loadStaff } from "../src/app/auth/login.ts";
 import { createBranch } from "../src/app/config/branches.ts";
 import { createDevice } from "../src/app/config/devices.ts";
 import { createService } from "../src/app/config/services.ts";
 import { createAppContext } from "../src/app/create-context.ts";
 import { seedDemo } from "../src/app/seed-demo.ts";
-import { deviceActor } from "../src/app/test-context.ts";
 import { issueTicket } from "../src/app/tickets/issue-ticket.ts";
 import type { UserId } from "../src/domain/ids.ts";
 import { EventBus } from "../src/realtime/event-bus.ts";

@@ -1,5 +1,5 @@
 /**
- * Test support for the use-case tests beside each use case: an AppContext on a fresh SQLite file with the
+ * Test support for the use-case tests beside each use case: an AppContext on a fresh database (SQLite or PostgreSQL) with the
  * demo branch seeded, a clock the test moves, and actors built from the seeded rows. Never imported by
  * production code.
  */
@@ -10,7 +10,7 @@ import type { TicketStatus } from "../domain/ticket.ts";
 import { migrateToLatest, openStore } from "../store/connect.ts";
 import type { CounterTable, TicketTable } from "../store/schema.ts";
 import type { DeviceActor, DeviceKind, StaffActor } from "./actor.ts";
-import { toDeviceActor } from "./auth/authenticate.ts";
+import { deviceActor } from "./auth/authenticate.ts";
 import { loadStaff } from "./auth/login.ts";
 import type { AppContext } from "./context.ts";
 import { callTicket } from "./counters/call-next.ts";
@@ -51,12 +51,6 @@ export interface TestContext {
   ticketRow(id: string): Promise<TicketTable>;
   counterRow(number: number): Promise<CounterTable>;
   close(): Promise<void>;
-}
-
-/** A device row as the actor the authentication layer would make of it. */
-export async function deviceActor(ctx: AppContext, deviceId: string, ip = "10.0.0.9"): Promise<DeviceActor> {
-  const row = await ctx.store.db.selectFrom("devices").selectAll().where("id", "=", deviceId).executeTakeFirstOrThrow();
-  return toDeviceActor(row, ip);
 }
 
 /** A fresh database of the given kind with the demo branch, for one test or one describe block. */
@@ -194,3 +188,5 @@ export async function writtenState(t: TestContext, ticketId: string) {
     counters: await db.selectFrom("counters").selectAll().orderBy("number").execute(),
   };
 }
+
+export { deviceActor };
