@@ -8,6 +8,7 @@ import type { AppContext } from "./app/context.ts";
 import { createAppContext } from "./app/create-context.ts";
 import { isEmpty, seedDemo } from "./app/seed-demo.ts";
 import { closePastDays } from "./app/tickets/close-past-days.ts";
+import { releaseAllClosedCounters } from "./app/tickets/release-targets.ts";
 import { buildServer } from "./http/server.ts";
 import { DEFAULT_SQLITE_PATH, isPostgresUrl, migrateToLatest, openStore } from "./store/connect.ts";
 
@@ -101,7 +102,8 @@ export async function runServerCommand(
       "No staff accounts yet: set DATANG_ADMIN_PASSWORD and restart to create the first administrator (or use --demo).",
     );
   }
-  // Yesterday's unfinished tickets are closed at start and then every minute, so soon after a branch's midnight.
+  // Yesterday's unfinished tickets are closed at start and then every minute, so soon after a branch's midnight;
+  // tickets still sent to a closed counter (a release that failed after its action committed) go to their line.
   // One run at a time: a run that takes longer than the interval is not joined by a second.
   let housekeepingRuns = false;
   const housekeeping = () => {
@@ -109,6 +111,8 @@ export async function runServerCommand(
     housekeepingRuns = true;
     void closePastDays(server.ctx)
       .catch((error) => console.error("closing past days failed", error))
+      .then(() => releaseAllClosedCounters(server.ctx))
+      .catch((error) => console.error("releasing tickets of closed counters failed", error))
       .finally(() => {
         housekeepingRuns = false;
       });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadReplayDay } from "../src/app/planning/replay-day.ts";
 import { DB_KINDS } from "./support/databases.ts";
 import { demoIds, issueAtKiosk, startTestServer, type TestServer } from "./support/harness.ts";
 
@@ -41,5 +42,30 @@ describe.each(DB_KINDS)("waits measured to the first call on %s", (kind) => {
         .where("id", "=", ticket.id)
         .executeTakeFirstOrThrow();
     expect(await row()).toEqual({ called_at: firstCall + 4 * 60_000, first_called_at: firstCall });
+
+    // The day's replay measures the same wait. A second ticket, called, sent to another line and cancelled
+    // there, was called (its wait ended at its call) and did not leave the line uncalled.
+    const second = await issueAtKiosk(t, ids.services.get("CASH"));
+    t.clock.advance(60_000);
+    expect((await post(`/api/counters/${counter}/call-next`)).json().ticket.id).toBe(second.id);
+    const sent = await t.request({
+      method: "POST",
+      url: `/api/tickets/${second.id}/transfer`,
+      cookie: lobby,
+      body: { serviceId: ids.services.get("TRANSFER"), position: "last" },
+    });
+    expect(sent.statusCode, sent.body).toBe(200);
+    const cancelled = await t.request({
+      method: "POST",
+      url: `/api/tickets/${second.id}/cancel`,
+      cookie: lobby,
+      body: {},
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    const replay = await loadReplayDay(db, t.branchId, "2026-11-23");
+    expect(replay.actual).toMatchObject({ tickets: 2, called: 2, cancelled: 1, meanWaitMinutes: 3 });
+    // Both called within the 15-minute target, out of two: the cancelled one is not counted again as uncalled.
+    expect(replay.actual.withinTargetShare).toBe(1);
+    expect(replay.pins[1]).toEqual({ noShow: true, leftAfterMinutes: null });
   });
 });

@@ -5,13 +5,13 @@ import type { AppContext } from "../context.ts";
 import { loadStaff } from "./login.ts";
 import { secretHash } from "./passwords.ts";
 
-/** A device row as the actor it acts as, from this address. */
 /** A device by its id, as the actor its token would authenticate as (in-process callers: the bench, tests). */
 export async function deviceActor(ctx: AppContext, deviceId: string, ip = "10.0.0.9"): Promise<DeviceActor> {
   const row = await ctx.store.db.selectFrom("devices").selectAll().where("id", "=", deviceId).executeTakeFirstOrThrow();
   return toDeviceActor(row, ip);
 }
 
+/** A device row as the actor it acts as, from this address. */
 export function toDeviceActor(row: DeviceTable, ip: string): DeviceActor {
   return {
     type: "device",

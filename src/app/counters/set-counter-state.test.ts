@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DB_KINDS } from "../../../test/support/databases.ts";
 import { makeTestContext, type TestContext } from "../test-context.ts";
 import { issueTicket } from "../tickets/issue-ticket.ts";
+import { releaseAllClosedCounters } from "../tickets/release-targets.ts";
+import { transferTicket } from "../tickets/triage-actions.ts";
 import { callNext } from "./call-next.ts";
 import { setCounterState } from "./set-counter-state.ts";
 import { signIn } from "./sign-in.ts";
@@ -65,6 +67,50 @@ describe.each(DB_KINDS)("setCounterState on %s", (kind) => {
     expect(await t.counterRow(1)).toMatchObject({ state: "closed", signed_in_user_id: null });
     // The teller is free to take another counter.
     expect((await signIn(t.ctx, teller1, t.counter(2))).state).toBe("open");
+  });
+
+  it("sends the tickets waiting for a closing counter to their line, each with a history line and an event", async () => {
+    const teller1 = await t.staff("teller1");
+    const lobby = await t.staff("lobby");
+    await signIn(t.ctx, teller1, t.counter(1));
+    const ticket = await t.issue("CASH");
+    await transferTicket(t.ctx, lobby, ticket.id, { counterId: t.counter(1), position: "last" });
+    expect((await t.ticketRow(ticket.id)).target_counter_id).toBe(t.counter(1));
+    const events: string[] = [];
+    const unsubscribe = t.ctx.bus.subscribe(t.branchId, (e) => {
+      events.push(`${e.type}${e.ticket ? ` ${e.ticket.id === ticket.id} ${e.ticket.targetCounterId}` : ""}`);
+    });
+    await setCounterState(t.ctx, lobby, t.counter(1), "closed");
+    unsubscribe();
+    expect((await t.ticketRow(ticket.id)).target_counter_id).toBeNull();
+    expect(events).toEqual(["ticket.transferred true null", "counter.closed"]);
+    const line = await t.ctx.store.db
+      .selectFrom("ticket_transitions")
+      .select(["action", "actor_type", "data"])
+      .where("ticket_id", "=", ticket.id)
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    expect({ ...line, data: JSON.parse(line.data ?? "null") }).toEqual({
+      action: "transfer",
+      actor_type: "system",
+      data: { reason: "counter_closed", counterId: t.counter(1) },
+    });
+  });
+
+  it("housekeeping releases tickets left waiting for a closed counter (a release that failed)", async () => {
+    const ticket = await t.issue("CASH");
+    // The state a failed post-commit release would leave: counter 8 (closed in the demo) still has a ticket.
+    expect((await t.counterRow(8)).state).toBe("closed");
+    await t.ctx.store.write((tx) =>
+      tx
+        .updateTable("tickets")
+        .set({ target_counter_id: t.counter(8) })
+        .where("id", "=", ticket.id)
+        .execute(),
+    );
+    expect(await releaseAllClosedCounters(t.ctx)).toBe(1);
+    expect((await t.ticketRow(ticket.id)).target_counter_id).toBeNull();
+    expect(await releaseAllClosedCounters(t.ctx)).toBe(0);
   });
 
   it("is refused to a device and to staff without a role for it (403)", async () => {

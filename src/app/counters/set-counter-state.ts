@@ -5,7 +5,7 @@ import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden } from "../errors.ts";
 import { audit, emitEvent } from "../record.ts";
-import { releaseFromClosedCounter } from "../tickets/release-targets.ts";
+import { recordReleased, releaseFromClosedCounter } from "../tickets/release-targets.ts";
 import { eventCounter } from "../views.ts";
 import { loadCounter } from "./counter-access.ts";
 import { type CounterView, counterView } from "./counter-view.ts";
@@ -43,18 +43,20 @@ export function setCounterState(
         `${counter.number}号窗口还有客户未办结，暂不能关闭。`,
       );
     }
-    if (state === "closed") {
-      // Tickets sent to this counter go back to their business type's line: nobody would call them here.
-      // Before the counter's row: call-next locks a ticket and then its counter, and taking the two the
-      // other way round would deadlock with it on PostgreSQL.
-      await tx
-        .updateTable("tickets")
-        .set((eb) => ({ target_counter_id: null, updated_at: now, version: eb("version", "+", 1) }))
-        .where("branch_id", "=", counter.branchId)
-        .where("status", "=", "waiting")
-        .where("target_counter_id", "=", counter.id)
-        .execute();
-    }
+    // Tickets sent to this counter go back to their business type's line: nobody would call them here.
+    // Before the counter's row: call-next locks a ticket and then its counter, and taking the two the
+    // other way round would deadlock with it on PostgreSQL. Recorded after it (the events come last).
+    const released =
+      state === "closed"
+        ? await tx
+            .updateTable("tickets")
+            .set((eb) => ({ target_counter_id: null, updated_at: now, version: eb("version", "+", 1) }))
+            .where("branch_id", "=", counter.branchId)
+            .where("status", "=", "waiting")
+            .where("target_counter_id", "=", counter.id)
+            .returningAll()
+            .execute()
+        : [];
     let update = tx
       .updateTable("counters")
       .set({
@@ -73,6 +75,7 @@ export function setCounterState(
         `${counter.number}号窗口刚刚分到号票，暂不能关闭。`,
       );
     }
+    await recordReleased(ctx, tx, afterCommit, counter, released, now);
     const updated = await loadCounter(tx, counter.id);
     await audit(
       tx,

@@ -187,8 +187,9 @@ export function buildReplayDay(input: ReplayInput): ReplayDay {
       case "redirected":
         if (r.status === "cancelled") cancelled++;
         else redirected++;
-        // Uncalled: left the line when cancelled. Called: the counter called someone who then did not stay.
-        if (called === null) {
+        // Uncalled: left the line when cancelled. Called (even if sent on to another line since): the counter
+        // called someone who then did not stay.
+        if (firstCall === null) {
           leftUncalled++;
           pin = { noShow: false, leftAfterMinutes: completed === null ? 0 : minutesBetween(issued, completed) };
         } else pin = { noShow: true, leftAfterMinutes: null };

@@ -154,7 +154,12 @@ export async function unlessCounterClosed(ctx: AppContext, view: TicketView): Pr
   if (counterId === null || view.status !== "waiting") return view;
   try {
     const released = await releaseFromClosedCounter(ctx, { id: counterId, branchId: view.branchId });
-    return released.includes(view.id) ? { ...view, targetCounterId: null } : view;
+    if (released === null) return view;
+    if (released.includes(view.id)) return { ...view, targetCounterId: null };
+    // The counter is closed but this release found nothing: the close's own release was first. Answer where
+    // the ticket is now.
+    const now = await findTicketRow(ctx.store.db, view.id);
+    return now && now.target_counter_id === null ? { ...view, targetCounterId: null } : view;
   } catch (error) {
     console.error(`releasing ticket ${view.number} from counter ${counterId} failed`, error);
     return view;

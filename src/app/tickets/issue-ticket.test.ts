@@ -1,8 +1,8 @@
 import SQLite from "better-sqlite3";
+import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DB_KINDS } from "../../../test/support/databases.ts";
 import type { BranchEvent } from "../../realtime/branch-event.ts";
-import { openStore } from "../../store/connect.ts";
 import { createBranch } from "../config/branches.ts";
 import { createDevice } from "../config/devices.ts";
 import { signIn } from "../counters/sign-in.ts";
@@ -105,11 +105,12 @@ describe.each(DB_KINDS)("issueTicket on %s", (kind) => {
         reader.close();
       };
     } else {
-      const reader = openStore(t.location);
-      await reader.db.selectFrom("tickets").select("id").limit(1).execute();
+      // A connection of its own, connected beforehand: the query leaves in the subscriber's own turn.
+      const reader = new pg.Client({ connectionString: t.location });
+      await reader.connect();
       committedRows = async (id) =>
-        (await reader.db.selectFrom("tickets").select("id").where("id", "=", id).execute()).length;
-      closeReader = () => reader.close();
+        (await reader.query("SELECT count(*)::int AS n FROM tickets WHERE id = $1", [id])).rows[0].n as number;
+      closeReader = () => reader.end();
     }
     const seen: Array<Promise<{ event: BranchEvent; committedRows: number }>> = [];
     const unsubscribe = t.ctx.bus.subscribe(t.branchId, (event) => {
