@@ -57,6 +57,32 @@ describe.each(DB_KINDS)("issueTicket on %s", (kind) => {
     expect((await issue("TRANSFER", { idempotencyKey: "tap-2" })).ticket.number).toBe("B002");
   });
 
+  it("keeps an idempotency key per caller and per day: another kiosk, or the same kiosk tomorrow, gets a new ticket", async () => {
+    const first = await issue("CASH", { idempotencyKey: "tap-1" });
+    // The lobby manager (another caller) happens to send the same words: a ticket of their own.
+    const lobby = await t.staff("lobby");
+    const theirs = await issueTicket(t.ctx, lobby, {
+      branchId: t.branchId,
+      serviceId: t.service("CASH"),
+      idempotencyKey: "tap-1",
+    });
+    expect(theirs).toMatchObject({ replayed: false, ticket: { number: "A002" } });
+    // A retry that crosses midnight, a minute later, still finds its ticket…
+    t.clock.now = Date.parse("2026-11-23T15:59:30Z"); // 23:59:30 in Shanghai
+    const late = await issue("CASH", { idempotencyKey: "tap-late" });
+    t.clock.advance(60_000);
+    expect(await issue("CASH", { idempotencyKey: "tap-late" })).toMatchObject({
+      replayed: true,
+      ticket: { id: late.ticket.id, day: "2026-11-23" },
+    });
+    // …but the next morning the kiosk's keys, started again from tap-1, are new requests.
+    t.clock.now = Date.parse("2026-11-24T01:30:00Z");
+    const tomorrow = await issue("CASH", { idempotencyKey: "tap-1" });
+    expect(tomorrow).toMatchObject({ replayed: false, ticket: { number: "A001", day: "2026-11-24" } });
+    expect(tomorrow.ticket.id).not.toBe(first.ticket.id);
+    expect(await issue("CASH", { idempotencyKey: "tap-1" })).toMatchObject({ replayed: true });
+  });
+
   it("refuses a reused idempotency key with a different body (409) and writes nothing", async () => {
     await issue("TRANSFER", { idempotencyKey: "tap-1" });
     await expect(issue("CASH", { idempotencyKey: "tap-1" })).rejects.toMatchObject({ status: 409, code: "conflict" });

@@ -3,6 +3,7 @@ import { localDay } from "../../domain/local-day.ts";
 import { CARE_CLASSES, type PriorityClass, type WaitingTicket } from "../../domain/ticket.ts";
 import { findBranch, findServiceForIssue } from "../../store/branches.ts";
 import { insertIssuedTicket, newTicketRow } from "../../store/issued-ticket.ts";
+import type { Tx } from "../../store/store.ts";
 import { findTicketByIdempotencyKey, type Ticket, toWaitingTicket } from "../../store/tickets.ts";
 import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
@@ -63,8 +64,14 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
   // Estimated before the write, from the in-memory line: inside the single SQLite writer only writes remain.
   const estimate = await newcomerStanding(ctx.store.db, ctx.lines, candidate, now);
   const outcome = await ctx.store.write(async (tx, afterCommit) => {
+    const service = await findServiceForIssue(tx, input.branchId, input.serviceId);
+    if (!service) {
+      if (!(await findBranch(tx, input.branchId))) throw notFound("Branch", input.branchId);
+      throw notFound("Business type", input.serviceId);
+    }
+    const day = localDay(now, service.timezone);
     if (input.idempotencyKey !== undefined) {
-      const earlier = await findTicketByIdempotencyKey(tx, input.branchId, input.idempotencyKey);
+      const earlier = await findRetried(tx, input.branchId, actor, input.idempotencyKey, now, service.timezone);
       if (earlier) {
         if (earlier.serviceId !== input.serviceId || earlier.priority !== priority) {
           throw conflict(
@@ -76,11 +83,6 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
         return { replayed: true as const, ticket: earlier };
       }
     }
-    const service = await findServiceForIssue(tx, input.branchId, input.serviceId);
-    if (!service) {
-      if (!(await findBranch(tx, input.branchId))) throw notFound("Branch", input.branchId);
-      throw notFound("Business type", input.serviceId);
-    }
     if (!service.active)
       throw invalid(
         `Business type ${service.code} is not offered at the moment.`,
@@ -91,13 +93,13 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
       id: candidate.id,
       branchId: input.branchId,
       serviceId: input.serviceId,
-      day: localDay(now, service.timezone),
+      day,
       priority,
       channel: actor.type === "device" ? "kiosk" : "staff",
       at: now,
       appointmentAt: candidate.appointmentAt,
       estimatedWaitMinutes: estimate.minutes,
-      idempotencyKey: input.idempotencyKey ?? null,
+      idempotencyKey: input.idempotencyKey === undefined ? null : storedKey(day, actor, input.idempotencyKey),
     });
     const entity = { type: "ticket", id: ticket.id, branchId: input.branchId };
     const issued = await insertIssuedTicket(
@@ -133,6 +135,36 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
   });
   if (outcome.replayed) return { ticket: await replayView(ctx, outcome.ticket, now), replayed: true };
   return { ticket: { ...ticketView(outcome.ticket, null), position: estimate.position }, replayed: false };
+}
+
+/**
+ * How an Idempotency-Key is kept: per caller and per branch-local day. A key says "this request again", so it
+ * is the caller's own (another kiosk using the same words gets its own ticket) and it is remembered for the
+ * day it was used in (a kiosk whose keys start again each morning never gets yesterday's ticket back).
+ */
+function storedKey(day: string, actor: Actor, key: string): string {
+  return `${day}/${actor.type}:${actor.id}/${key}`;
+}
+
+/** A retry that crosses the branch's midnight still finds its ticket, if the first try was this recent. */
+const RETRY_ACROSS_MIDNIGHT_MS = 60 * 60_000;
+
+/** The ticket an earlier try with this key issued: today's, or (a retry just after midnight) yesterday's. */
+async function findRetried(
+  tx: Tx,
+  branchId: string,
+  actor: Actor,
+  key: string,
+  now: number,
+  timeZone: string,
+): Promise<Ticket | undefined> {
+  const today = localDay(now, timeZone);
+  const found = await findTicketByIdempotencyKey(tx, branchId, storedKey(today, actor, key));
+  if (found) return found;
+  const before = localDay(now - RETRY_ACROSS_MIDNIGHT_MS, timeZone);
+  if (before === today) return undefined;
+  const late = await findTicketByIdempotencyKey(tx, branchId, storedKey(before, actor, key));
+  return late && late.issuedAt >= now - RETRY_ACROSS_MIDNIGHT_MS ? late : undefined;
 }
 
 /** A replayed ticket reports where it stands now, not where it stood when first issued. */
