@@ -1,0 +1,91 @@
+import { Migrator, sql } from "kysely";
+import { afterAll, describe, expect, it } from "vitest";
+import { createAppContext } from "../src/app/create-context.ts";
+import { seedDemo } from "../src/app/seed-demo.ts";
+import { buildServer } from "../src/http/server.ts";
+import { migrateToLatest, openStore } from "../src/store/connect.ts";
+import { newTicketRow } from "../src/store/issued-ticket.ts";
+import { migrationProvider } from "../src/store/migrations/index.ts";
+import { DB_KINDS, freshDatabase } from "./support/databases.ts";
+import { START, TEST_PASSWORD } from "./support/harness.ts";
+
+/**
+ * A database made by the first release upgrades in place: migration 001 only, the branch set up and a ticket
+ * waiting in it; then the current code migrates it and a teller serves that ticket.
+ */
+describe.each(DB_KINDS)("upgrading a database of the first release on %s", (kind) => {
+  const cleanup: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const step of cleanup.reverse()) await step();
+  });
+
+  it("migrates to the latest schema and serves the tickets it held", async () => {
+    const database = await freshDatabase(kind);
+    cleanup.push(database.drop);
+
+    // The first release: its schema, its branch, and a ticket written with its columns.
+    const old = openStore(database.location);
+    const first = await new Migrator({ db: old.db, provider: migrationProvider(old.dialect) }).migrateTo("001-initial");
+    expect(first.error).toBeUndefined();
+    const demo = await seedDemo(createAppContext({ store: old, clock: () => START }), TEST_PASSWORD);
+    const service = await old.db
+      .selectFrom("services")
+      .select(["id", "prefix"])
+      .where("code", "=", "CASH")
+      .executeTakeFirstOrThrow();
+    const { first_called_at: _new, ...row } = newTicketRow({
+      id: "01900000-0000-7000-8000-000000000001",
+      branchId: demo.branchId,
+      serviceId: service.id,
+      day: "2026-11-23",
+      priority: "normal",
+      channel: "kiosk",
+      at: START,
+      appointmentAt: null,
+      estimatedWaitMinutes: 0,
+      idempotencyKey: null,
+    });
+    await old.write((tx) =>
+      tx
+        .insertInto("tickets")
+        .values({ ...row, seq: 1, number: `${service.prefix}001` })
+        .execute(),
+    );
+    await old.close();
+
+    // The current code: migrations from 002 on, then a server on the upgraded database.
+    const store = openStore(database.location);
+    cleanup.push(() => store.close());
+    expect(await migrateToLatest(store)).toEqual(["002-first-call"]);
+    const applied = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(store.db);
+    expect(applied.rows.map((r) => r.name)).toEqual(["001-initial", "002-first-call"]);
+    let now = START + 4 * 60_000;
+    const server = await buildServer({ store, clock: () => now });
+    cleanup.push(() => server.close());
+    const login = await server.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { username: "teller3", password: TEST_PASSWORD },
+    });
+    expect(login.statusCode).toBe(200);
+    const cookie = `datang_session=${login.cookies.find((c) => c.name === "datang_session")?.value}`;
+    const counter = await store.db
+      .selectFrom("counters")
+      .select("id")
+      .where("number", "=", 3)
+      .executeTakeFirstOrThrow();
+    const post = (url: string) => server.app.inject({ method: "POST", url, headers: { cookie } });
+    expect((await post(`/api/counters/${counter.id}/sign-in`)).statusCode).toBe(200);
+    const called = await post(`/api/counters/${counter.id}/call-next`);
+    expect(called.json().ticket).toMatchObject({ number: "A001", status: "called" });
+    now += 60_000;
+    expect((await post(`/api/tickets/${row.id}/recall`)).statusCode).toBe(200);
+    const stats = await server.app.inject({
+      method: "GET",
+      url: `/api/branches/${demo.branchId}/stats/today`,
+      headers: { cookie },
+    });
+    // Called four minutes after it was issued; the recall a minute later does not count.
+    expect(stats.json()).toMatchObject({ issued: 1, averageWaitMinutes: 4 });
+  });
+});
