@@ -83,6 +83,22 @@ describe.each(DB_KINDS)("issueTicket on %s", (kind) => {
     expect(await issue("CASH", { idempotencyKey: "tap-1" })).toMatchObject({ replayed: true });
   });
 
+  it("replays a ticket whose key a release before scoped keys stored as sent, if the first try was recent", async () => {
+    const first = await issue("CASH");
+    // As the earlier release stored it: the key as sent, not scoped to the caller and the day.
+    await t.ctx.store.write((tx) =>
+      tx.updateTable("tickets").set({ idempotency_key: "tap-9" }).where("id", "=", first.ticket.id).execute(),
+    );
+    t.clock.advance(5 * 60_000);
+    expect(await issue("CASH", { idempotencyKey: "tap-9" })).toMatchObject({
+      replayed: true,
+      ticket: { id: first.ticket.id },
+    });
+    // An hour later the old key is history: a new request.
+    t.clock.advance(60 * 60_000);
+    expect(await issue("CASH", { idempotencyKey: "tap-9" })).toMatchObject({ replayed: false });
+  });
+
   it("refuses a reused idempotency key with a different body (409) and writes nothing", async () => {
     await issue("TRANSFER", { idempotencyKey: "tap-1" });
     await expect(issue("CASH", { idempotencyKey: "tap-1" })).rejects.toMatchObject({ status: 409, code: "conflict" });

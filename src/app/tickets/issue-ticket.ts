@@ -75,9 +75,9 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
       if (earlier) {
         if (earlier.serviceId !== input.serviceId || earlier.priority !== priority) {
           throw conflict(
-            "This Idempotency-Key was already used for a different ticket request.",
+            "You already used this Idempotency-Key today for a different ticket request; use a new key.",
             undefined,
-            "此 Idempotency-Key 已用于另一次取号请求。",
+            "您今天已用此 Idempotency-Key 取过另一种号，请换用新的 Idempotency-Key。",
           );
         }
         return { replayed: true as const, ticket: earlier };
@@ -161,10 +161,14 @@ async function findRetried(
   const today = localDay(now, timeZone);
   const found = await findTicketByIdempotencyKey(tx, branchId, storedKey(today, actor, key));
   if (found) return found;
+  const recent = (t: Ticket | undefined) => (t && t.issuedAt >= now - RETRY_ACROSS_MIDNIGHT_MS ? t : undefined);
   const before = localDay(now - RETRY_ACROSS_MIDNIGHT_MS, timeZone);
-  if (before === today) return undefined;
-  const late = await findTicketByIdempotencyKey(tx, branchId, storedKey(before, actor, key));
-  return late && late.issuedAt >= now - RETRY_ACROSS_MIDNIGHT_MS ? late : undefined;
+  if (before !== today) {
+    const late = recent(await findTicketByIdempotencyKey(tx, branchId, storedKey(before, actor, key)));
+    if (late) return late;
+  }
+  // Stored as sent by a release before keys were scoped (a retry across the upgrade): the same recent window.
+  return recent(await findTicketByIdempotencyKey(tx, branchId, key));
 }
 
 /** A replayed ticket reports where it stands now, not where it stood when first issued. */

@@ -237,7 +237,7 @@ export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ["tickets"],
-        summary: "Take a ticket; the same Idempotency-Key always returns the same ticket",
+        summary: "Take a ticket; the same Idempotency-Key from the same caller on the same day returns the same ticket",
         params: BranchParams,
         headers: IdempotencyHeaders,
         body: IssueBody,
