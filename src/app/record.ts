@@ -36,6 +36,9 @@ export async function emitEvent(
   return event;
 }
 
+/** Who made a ticket change: a member of staff or a device, or the system itself (housekeeping, a closed counter). */
+export type Author = Actor | "system";
+
 /** A change of one ticket by someone, as `recordChange` records it. */
 export interface TicketChange {
   readonly ticketId: string;
@@ -62,7 +65,7 @@ export async function recordChange(
   ctx: AppContext,
   tx: Tx,
   afterCommit: AfterCommit,
-  actor: Actor,
+  actor: Author,
   now: EpochMs,
   change: TicketChange,
 ): Promise<BranchEvent> {
@@ -80,7 +83,7 @@ export async function applyChange(
   ctx: AppContext,
   tx: Tx,
   afterCommit: AfterCommit,
-  actor: Actor,
+  actor: Author,
   now: EpochMs,
   update: TicketUpdate,
   change: TicketChange,
@@ -90,8 +93,9 @@ export async function applyChange(
   return event;
 }
 
-function changeRecord(actor: Actor, now: EpochMs, change: TicketChange): TicketChangeRecord {
+function changeRecord(author: Author, now: EpochMs, change: TicketChange): TicketChangeRecord {
   const entity = { type: "ticket", id: change.ticketId, branchId: change.branchId };
+  const actor = author === "system" ? undefined : author;
   return {
     transition: {
       ticketId: change.ticketId,
@@ -100,11 +104,11 @@ function changeRecord(actor: Actor, now: EpochMs, change: TicketChange): TicketC
       from: change.from,
       to: change.to,
       at: now,
-      actorType: actor.type,
-      actorId: actor.id,
+      actorType: actor?.type ?? "system",
+      actorId: actor?.id ?? null,
       data: change.data,
     },
-    audit: actor.type === "user" ? auditEntry(actor, now, change.auditAction, entity, change.auditDetails) : undefined,
+    audit: actor?.type === "user" ? auditEntry(actor, now, change.auditAction, entity, change.auditDetails) : undefined,
     event: { type: change.event, at: new Date(now).toISOString(), branchId: change.branchId, ticket: change.ticket },
   };
 }

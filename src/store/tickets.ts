@@ -209,34 +209,34 @@ export async function listParkedAt(db: Kysely<Database>, counterId: string): Pro
 }
 
 /**
- * Waiting tickets of a branch sent to a counter that is closed go back to their business type's line, where
- * the open counters call them: nobody would call them at a closed counter. Answers the released tickets.
- * (The branch narrows the search to the index on the branch's waiting tickets.) See releaseFromClosedCounter
- * for why this runs after a close and after a ticket is sent to a counter.
+ * Waiting tickets of a branch sent to a counter go back to their business type's line, where the open
+ * counters call them: nobody would call them at a closed counter. With `onlyIfClosed`, only if the counter is
+ * closed by now (see releaseFromClosedCounter for why that runs after a close and after a ticket is sent to a
+ * counter). Answers the released tickets. (The branch narrows the search to the index on its waiting tickets.)
  */
-export async function releaseTargetsOfClosedCounter(
+export async function releaseTicketsSentTo(
   db: Kysely<Database>,
-  branchId: string,
-  counterId: string,
+  counter: { readonly id: string; readonly branchId: string },
   now: EpochMs,
+  options: { readonly onlyIfClosed: boolean },
 ): Promise<TicketTable[]> {
-  return db
+  let update = db
     .updateTable("tickets")
     .set((eb) => ({ target_counter_id: null, updated_at: now, version: eb("version", "+", 1) }))
-    .where("branch_id", "=", branchId)
+    .where("branch_id", "=", counter.branchId)
     .where("status", "=", "waiting")
-    .where("target_counter_id", "=", counterId)
-    .where((eb) =>
+    .where("target_counter_id", "=", counter.id);
+  if (options.onlyIfClosed)
+    update = update.where((eb) =>
       eb.exists(
         eb
           .selectFrom("counters")
           .select("counters.id")
-          .where("counters.id", "=", counterId)
+          .where("counters.id", "=", counter.id)
           .where("counters.state", "=", "closed"),
       ),
-    )
-    .returningAll()
-    .execute();
+    );
+  return update.returningAll().execute();
 }
 
 /**

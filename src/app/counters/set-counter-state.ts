@@ -1,5 +1,6 @@
 import type { CounterState } from "../../domain/counter.ts";
 import type { BranchId } from "../../domain/ids.ts";
+import { releaseTicketsSentTo } from "../../store/tickets.ts";
 import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
@@ -46,17 +47,7 @@ export function setCounterState(
     // Tickets sent to this counter go back to their business type's line: nobody would call them here.
     // Before the counter's row: call-next locks a ticket and then its counter, and taking the two the
     // other way round would deadlock with it on PostgreSQL. Recorded after it (the events come last).
-    const released =
-      state === "closed"
-        ? await tx
-            .updateTable("tickets")
-            .set((eb) => ({ target_counter_id: null, updated_at: now, version: eb("version", "+", 1) }))
-            .where("branch_id", "=", counter.branchId)
-            .where("status", "=", "waiting")
-            .where("target_counter_id", "=", counter.id)
-            .returningAll()
-            .execute()
-        : [];
+    const released = state === "closed" ? await releaseTicketsSentTo(tx, counter, now, { onlyIfClosed: false }) : [];
     let update = tx
       .updateTable("counters")
       .set({

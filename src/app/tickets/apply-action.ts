@@ -158,8 +158,8 @@ export async function unlessCounterClosed(ctx: AppContext, view: TicketView): Pr
     if (released.includes(view.id)) return { ...view, targetCounterId: null };
     // The counter is closed but this release found nothing: the close's own release was first. Answer where
     // the ticket is now.
-    const now = await findTicketRow(ctx.store.db, view.id);
-    return now && now.target_counter_id === null ? { ...view, targetCounterId: null } : view;
+    const current = await findTicketRow(ctx.store.db, view.id);
+    return current && current.target_counter_id === null ? { ...view, targetCounterId: null } : view;
   } catch (error) {
     console.error(`releasing ticket ${view.number} from counter ${counterId} failed`, error);
     return view;

@@ -1,10 +1,9 @@
 import { localDay } from "../../domain/local-day.ts";
 import { listBranches } from "../../store/branches.ts";
-import { releaseCurrentTicket } from "../../store/counters.ts";
 import type { TicketTable } from "../../store/schema.ts";
-import { recordTransition, type TicketPatch, toTicket, updateTicketFrom } from "../../store/tickets.ts";
+import { type TicketPatch, toTicket } from "../../store/tickets.ts";
 import type { AppContext } from "../context.ts";
-import { emitEvent } from "../record.ts";
+import { applyChange } from "../record.ts";
 import { eventTicket } from "../views.ts";
 
 const OPEN_STATUSES = ["waiting", "called", "serving", "parked"] as const;
@@ -49,24 +48,29 @@ export async function closePastDays(ctx: AppContext): Promise<number> {
 }
 
 /** Cancels one ticket of a past day, if it is still as read. */
-function closeTicket(ctx: AppContext, row: TicketTable, branchId: string, now: number): Promise<boolean> {
-  return ctx.store.write(async (tx, afterCommit) => {
-    const patch: TicketPatch = { status: "cancelled", outcome: "day_closed", completed_at: now, updated_at: now };
-    if (!(await updateTicketFrom(tx, row, patch))) return false;
-    if (row.counter_id) await releaseCurrentTicket(tx, row.counter_id, row.id);
-    await recordTransition(tx, {
-      ticketId: row.id,
-      branchId,
-      action: "cancel",
-      from: row.status,
-      to: "cancelled",
-      at: now,
-      actorType: "system",
-      actorId: null,
-      data: { reason: "day_closed" },
-    });
-    const ticket = toTicket({ ...row, ...patch, version: row.version + 1 });
-    await emitEvent(ctx, tx, afterCommit, branchId, "ticket.cancelled", now, { ticket: eventTicket(ticket, null) });
-    return true;
-  });
+async function closeTicket(ctx: AppContext, row: TicketTable, branchId: string, now: number): Promise<boolean> {
+  const patch: TicketPatch = { status: "cancelled", outcome: "day_closed", completed_at: now, updated_at: now };
+  const ticket = toTicket({ ...row, ...patch, version: row.version + 1 });
+  const event = await ctx.store.write((tx, afterCommit) =>
+    applyChange(
+      ctx,
+      tx,
+      afterCommit,
+      "system",
+      now,
+      { read: row, patch, ...(row.counter_id ? { releasedCounterId: row.counter_id } : {}) },
+      {
+        ticketId: row.id,
+        branchId,
+        action: "cancel",
+        from: row.status,
+        to: "cancelled",
+        data: { reason: "day_closed" },
+        auditAction: "ticket.cancel",
+        event: "ticket.cancelled",
+        ticket: eventTicket(ticket, null),
+      },
+    ),
+  );
+  return event !== undefined;
 }

@@ -2,9 +2,9 @@ import { listBranches } from "../../store/branches.ts";
 import { findCounter } from "../../store/counters.ts";
 import type { TicketTable } from "../../store/schema.ts";
 import type { AfterCommit, Tx } from "../../store/store.ts";
-import { recordTransition, releaseTargetsOfClosedCounter, toTicket } from "../../store/tickets.ts";
+import { releaseTicketsSentTo, toTicket } from "../../store/tickets.ts";
 import type { AppContext } from "../context.ts";
-import { emitEvent } from "../record.ts";
+import { recordChange } from "../record.ts";
 import { eventTicket } from "../views.ts";
 
 /**
@@ -20,22 +20,18 @@ export async function recordReleased(
   released: readonly TicketTable[],
   now: number,
 ): Promise<void> {
-  for (const row of released) {
-    await recordTransition(tx, {
+  for (const row of released)
+    await recordChange(ctx, tx, afterCommit, "system", now, {
       ticketId: row.id,
       branchId: counter.branchId,
       action: "transfer",
       from: "waiting",
       to: "waiting",
-      at: now,
-      actorType: "system",
-      actorId: null,
       data: { reason: "counter_closed", counterId: counter.id },
-    });
-    await emitEvent(ctx, tx, afterCommit, counter.branchId, "ticket.transferred", now, {
+      auditAction: "ticket.transfer",
+      event: "ticket.transferred",
       ticket: eventTicket(toTicket(row), null),
     });
-  }
 }
 
 /**
@@ -58,7 +54,7 @@ export async function releaseFromClosedCounter(
   if ((await findCounter(ctx.store.db, counter.id))?.state !== "closed") return null;
   return ctx.store.write(async (tx, afterCommit) => {
     const now = ctx.clock();
-    const released = await releaseTargetsOfClosedCounter(tx, counter.branchId, counter.id, now);
+    const released = await releaseTicketsSentTo(tx, counter, now, { onlyIfClosed: true });
     await recordReleased(ctx, tx, afterCommit, counter, released, now);
     return released.map((row) => row.id);
   });
