@@ -8,7 +8,9 @@ const USAGE = `usage: datang <command> [options]
   seed --demo [--db …]                                    add the demo branch to an empty database
   simulate <scenario.json> [--policy P] [--seed N] [--compare] [--json]
   simulate --db … --branch CODE --day YYYY-MM-DD [--policy P] [--compare] [--json]   replay a real branch-day
-  plan --arrivals-per-hour N --aht-min M [--counters C] [--target 80/10] [--json]`;
+  plan --arrivals-per-hour N --aht-min M [--counters C] [--target 80/10] [--json]
+  import tickets FILE.csv [--db …]                        import history from the old queue system (all or nothing)
+  analytics rebuild [--db …] [--branch CODE] [--from D] [--to D]   rebuild the analytics from the tickets`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -26,6 +28,14 @@ async function main(argv: readonly string[]): Promise<number> {
     case "plan": {
       const { runPlanCommand } = await import("./sim/commands.ts");
       return runPlanCommand(rest);
+    }
+    case "import": {
+      const { runImportCommand } = await import("./analytics-commands.ts");
+      return runImportCommand(rest);
+    }
+    case "analytics": {
+      const { runAnalyticsCommand } = await import("./analytics-commands.ts");
+      return runAnalyticsCommand(rest);
     }
     default:
       console.error(USAGE);

@@ -183,4 +183,42 @@ export interface Database {
   queue_days: QueueDayTable;
   events: EventTable;
   audit_log: AuditTable;
+  analytics_cells: AnalyticsCellTable;
+  imported_tickets: ImportedTicketTable;
+}
+
+/** A ticket brought from the bank's old queue system (migration 010), with what of it has no match here. */
+export interface ImportedTicketTable {
+  ticket_id: string;
+  /** The old system's counter number where no counter of ours has it. */
+  counter_label: string | null;
+  /** The old system's teller username where no user of ours has it. */
+  staff_label: string | null;
+  imported_at: number;
+}
+
+export interface AnalyticsCellTable {
+  branch_id: string;
+  day: string;
+  hour: number;
+  service_id: string;
+  counter_key: string;
+  staff_key: string;
+  arrived: number;
+  served: number;
+  no_shows: number;
+  walk_aways: number;
+  redirected: number;
+  called: number;
+  wait_sum_ms: number;
+  wait_max_ms: number;
+  within_target: number;
+  above_alarm: number;
+  wait_bins: string;
+  timed: number;
+  service_sum_ms: number;
+  rated: number;
+  satisfied: number;
+  neutral: number;
+  dissatisfied: number;
 }

@@ -1,0 +1,191 @@
+/**
+ * The analytics summary: the stored tallies of the branches and days asked for, merged per key of one
+ * dimension, and every figure computed once from the merged tally (src/domain/analytics/figures.ts).
+ */
+import { type Figures, figuresOf } from "../../domain/analytics/figures.ts";
+import { isoWeek, isoWeekday, monthOf } from "../../domain/analytics/keys.ts";
+import { emptyTally, mergeTally, type Tally } from "../../domain/analytics/tally.ts";
+import type { BranchId } from "../../domain/ids.ts";
+import { readCells, type StoredCell } from "../../store/analytics.ts";
+import { listBranches } from "../../store/branches.ts";
+import type { Actor } from "../actor.ts";
+import type { AppContext } from "../context.ts";
+import { forbidden, invalid } from "../errors.ts";
+
+export const GROUP_BYS = ["service", "counter", "staff", "hour", "weekday", "day", "week", "month", "branch"] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+/** Roles that read a branch's figures; a teller reads only his own, the auditor none. */
+const BRANCH_ANALYSTS = ["admin", "branch_manager", "lobby_manager"] as const;
+
+/** The longest range one summary covers: three years of days. */
+const MAX_DAYS = 3 * 366;
+
+export interface SummaryQuery {
+  readonly branchId?: string;
+  readonly from: string;
+  readonly to: string;
+  readonly groupBy: GroupBy;
+}
+
+export interface SummaryRow extends Figures {
+  /** The business type's code, the counter's number, the teller's username, the hour 0–23, the weekday 1–7 (Monday 1), the day, "2026-W48", "2026-11", or the branch's code. */
+  readonly key: string | number;
+  /** A readable name for the key where it has one (business type, branch, staff member). */
+  readonly nameZh: string | null;
+  readonly nameEn: string | null;
+}
+
+export interface Summary {
+  readonly from: string;
+  readonly to: string;
+  readonly groupBy: GroupBy;
+  readonly branchIds: readonly string[];
+  /** Only the caller's own figures (a teller). */
+  readonly ownFiguresOnly: boolean;
+  readonly rows: readonly SummaryRow[];
+  readonly total: Figures;
+}
+
+interface Scope {
+  readonly branchIds: readonly string[];
+  readonly staffKey?: string;
+}
+
+/** Which branches (and whose figures) the actor may read for this query. */
+async function scopeOf(ctx: AppContext, actor: Actor, branchId: string | undefined): Promise<Scope> {
+  if (actor.type !== "user") throw forbidden();
+  const isAdmin = actor.roles.includes("admin");
+  const analyst = actor.roles.some((r) => (BRANCH_ANALYSTS as readonly string[]).includes(r));
+  const teller = actor.roles.includes("teller");
+  if (!analyst && !teller) throw forbidden();
+  let branchIds: string[];
+  if (isAdmin) branchIds = (await listBranches(ctx.store.db)).map((b) => b.id);
+  else branchIds = [...actor.branchIds];
+  if (branchId !== undefined) {
+    if (!branchIds.includes(branchId as BranchId)) throw forbidden();
+    branchIds = [branchId];
+  }
+  // A teller who manages nothing sees his own work only, in his branches.
+  return analyst ? { branchIds } : { branchIds, staffKey: actor.id };
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function checkRange(from: string, to: string): void {
+  if (!DAY.test(from) || !DAY.test(to) || Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)))
+    throw invalid("from and to are days: YYYY-MM-DD.", undefined, "from 和 to 应为日期：YYYY-MM-DD。");
+  if (from > to) throw invalid("from is after to.", undefined, "开始日期晚于结束日期。");
+  if ((Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 > MAX_DAYS)
+    throw invalid(`A summary covers at most ${MAX_DAYS} days.`, undefined, `一次统计最多覆盖 ${MAX_DAYS} 天。`);
+}
+
+interface Names {
+  readonly services: Map<string, { code: string; nameZh: string; nameEn: string }>;
+  readonly counters: Map<string, number>;
+  readonly users: Map<string, { username: string; displayName: string }>;
+  readonly branches: Map<string, { code: string; nameZh: string; nameEn: string }>;
+}
+
+async function namesOf(ctx: AppContext, branchIds: readonly string[]): Promise<Names> {
+  const db = ctx.store.db;
+  const ids = [...branchIds];
+  const [services, counters, branches] = ids.length
+    ? await Promise.all([
+        db.selectFrom("services").select(["id", "code", "name_zh", "name_en"]).where("branch_id", "in", ids).execute(),
+        db.selectFrom("counters").select(["id", "number"]).where("branch_id", "in", ids).execute(),
+        db.selectFrom("branches").select(["id", "code", "name_zh", "name_en"]).where("id", "in", ids).execute(),
+      ])
+    : [[], [], []];
+  const users = await db.selectFrom("users").select(["id", "username", "display_name"]).execute();
+  return {
+    services: new Map(services.map((s) => [s.id, { code: s.code, nameZh: s.name_zh, nameEn: s.name_en }])),
+    counters: new Map(counters.map((c) => [c.id, Number(c.number)])),
+    users: new Map(users.map((u) => [u.id, { username: u.username, displayName: u.display_name }])),
+    branches: new Map(branches.map((b) => [b.id, { code: b.code, nameZh: b.name_zh, nameEn: b.name_en }])),
+  };
+}
+
+interface KeyOf {
+  readonly key: string | number;
+  readonly nameZh: string | null;
+  readonly nameEn: string | null;
+}
+
+const UNKNOWN = "—";
+
+function label(text: string): string | number {
+  return /^\d{1,9}$/.test(text) ? Number(text) : text;
+}
+
+function keyOf(cell: StoredCell, groupBy: GroupBy, names: Names): KeyOf {
+  const plain = (key: string | number): KeyOf => ({ key, nameZh: null, nameEn: null });
+  switch (groupBy) {
+    case "service": {
+      const s = names.services.get(cell.serviceId);
+      return s ? { key: s.code, nameZh: s.nameZh, nameEn: s.nameEn } : plain(UNKNOWN);
+    }
+    case "counter":
+      if (cell.counterKey.startsWith("label:")) return plain(label(cell.counterKey.slice(6)));
+      return plain(names.counters.get(cell.counterKey) ?? UNKNOWN);
+    case "staff": {
+      if (cell.staffKey.startsWith("label:")) return plain(cell.staffKey.slice(6));
+      const u = names.users.get(cell.staffKey);
+      return u ? { key: u.username, nameZh: u.displayName, nameEn: u.displayName } : plain(UNKNOWN);
+    }
+    case "hour":
+      return plain(cell.hour);
+    case "weekday":
+      return plain(isoWeekday(cell.day));
+    case "day":
+      return plain(cell.day);
+    case "week":
+      return plain(isoWeek(cell.day));
+    case "month":
+      return plain(monthOf(cell.day));
+    case "branch": {
+      const b = names.branches.get(cell.branchId);
+      return b ? { key: b.code, nameZh: b.nameZh, nameEn: b.nameEn } : plain(UNKNOWN);
+    }
+  }
+}
+
+function compareKeys(a: string | number, b: string | number): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  if (typeof a === "number") return -1;
+  if (typeof b === "number") return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export async function analyticsSummary(ctx: AppContext, actor: Actor, q: SummaryQuery): Promise<Summary> {
+  checkRange(q.from, q.to);
+  const scope = await scopeOf(ctx, actor, q.branchId);
+  const [cells, names] = await Promise.all([
+    readCells(ctx.store.db, { branchIds: scope.branchIds, from: q.from, to: q.to, staffKey: scope.staffKey }),
+    namesOf(ctx, scope.branchIds),
+  ]);
+  const groups = new Map<string | number, { key: KeyOf; tally: Tally }>();
+  const total = emptyTally();
+  for (const cell of cells) {
+    const key = keyOf(cell, q.groupBy, names);
+    let group = groups.get(key.key);
+    if (!group) {
+      group = { key, tally: emptyTally() };
+      groups.set(key.key, group);
+    }
+    mergeTally(group.tally, cell.tally);
+    mergeTally(total, cell.tally);
+  }
+  const rows = [...groups.values()]
+    .sort((a, b) => compareKeys(a.key.key, b.key.key))
+    .map((g) => ({ key: g.key.key, nameZh: g.key.nameZh, nameEn: g.key.nameEn, ...figuresOf(g.tally) }));
+  return {
+    from: q.from,
+    to: q.to,
+    groupBy: q.groupBy,
+    branchIds: scope.branchIds,
+    ownFiguresOnly: scope.staffKey !== undefined,
+    rows,
+    total: figuresOf(total),
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Every analytics figure, defined once from a tally; the glossary below is what the dashboard shows beside
+ * them, so the words and the arithmetic cannot drift apart.
+ */
+import { MINUTE_MS } from "../ids.ts";
+import { type Tally, waitPercentileMinutes } from "./tally.ts";
+
+export interface Figures {
+  readonly arrived: number;
+  readonly served: number;
+  readonly noShows: number;
+  readonly walkAways: number;
+  readonly redirected: number;
+  readonly called: number;
+  readonly meanWaitMinutes: number | null;
+  readonly medianWaitMinutes: number | null;
+  readonly p90WaitMinutes: number | null;
+  readonly maxWaitMinutes: number | null;
+  readonly withinTargetShare: number | null;
+  readonly aboveAlarm: number;
+  readonly meanServiceMinutes: number | null;
+  readonly noShowShare: number | null;
+  readonly walkAwayShare: number | null;
+  readonly rated: number;
+  readonly satisfiedShare: number | null;
+  /** Mean rating on the pad's 1–3 scale (3 = 满意). */
+  readonly csat: number | null;
+}
+
+const round1 = (v: number): number => Math.round(v * 10) / 10;
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+const share = (part: number, whole: number): number | null => (whole === 0 ? null : round3(part / whole));
+
+export function figuresOf(t: Tally): Figures {
+  const median = waitPercentileMinutes(t, 0.5);
+  const p90 = waitPercentileMinutes(t, 0.9);
+  return {
+    arrived: t.arrived,
+    served: t.served,
+    noShows: t.noShows,
+    walkAways: t.walkAways,
+    redirected: t.redirected,
+    called: t.called,
+    meanWaitMinutes: t.called === 0 ? null : round1(t.waitSumMs / t.called / MINUTE_MS),
+    medianWaitMinutes: median === null ? null : round1(median),
+    p90WaitMinutes: p90 === null ? null : round1(p90),
+    maxWaitMinutes: t.called === 0 ? null : round1(t.waitMaxMs / MINUTE_MS),
+    withinTargetShare: share(t.withinTarget, t.called),
+    aboveAlarm: t.aboveAlarm,
+    meanServiceMinutes: t.timed === 0 ? null : round1(t.serviceSumMs / t.timed / MINUTE_MS),
+    noShowShare: share(t.noShows, t.arrived),
+    walkAwayShare: share(t.walkAways, t.arrived),
+    rated: t.rated,
+    satisfiedShare: share(t.satisfied, t.rated),
+    csat: t.rated === 0 ? null : round1((3 * t.satisfied + 2 * t.neutral + t.dissatisfied) / t.rated),
+  };
+}
+
+export interface GlossaryEntry {
+  readonly key: keyof Figures;
+  readonly zh: string;
+  readonly en: string;
+}
+
+/** One line per figure, in both languages: the dashboard's glossary. */
+export const GLOSSARY: readonly GlossaryEntry[] = [
+  { key: "arrived", zh: "到达：取号的张数。", en: "Arrived: tickets issued." },
+  { key: "served", zh: "办结：办理完成的号票。", en: "Served: tickets completed with service." },
+  { key: "noShows", zh: "过号：叫号后未到的号票。", en: "No-shows: tickets called whose customer did not come." },
+  {
+    key: "walkAways",
+    zh: "离队：未被叫号就取消的号票（客户离开、员工取消或营业日结束）。",
+    en: "Walk-aways: tickets cancelled before any call (the customer left, staff cancelled, or the day closed).",
+  },
+  {
+    key: "redirected",
+    zh: "分流：被引导到自助设备或其他渠道的号票。",
+    en: "Redirected: tickets sent to self-service or another channel.",
+  },
+  {
+    key: "called",
+    zh: "已叫号：被叫过号的号票，所有等候指标以它们为准。",
+    en: "Called: tickets called at least once; every wait figure is over these.",
+  },
+  {
+    key: "meanWaitMinutes",
+    zh: "平均等候：首次叫号时间减取号时间的平均值（分钟），重呼不延长等候。",
+    en: "Mean wait: first call minus issue, averaged, in minutes; recalls do not lengthen it.",
+  },
+  {
+    key: "medianWaitMinutes",
+    zh: "等候中位数：一半客户的等候不超过此值（精确到分钟）。",
+    en: "Median wait: half the called customers waited no longer (exact to the minute).",
+  },
+  {
+    key: "p90WaitMinutes",
+    zh: "90% 等候：九成客户的等候不超过此值（精确到分钟）。",
+    en: "90th-percentile wait: nine in ten called customers waited no longer (exact to the minute).",
+  },
+  { key: "maxWaitMinutes", zh: "最长等候（分钟）。", en: "Longest wait, in minutes." },
+  {
+    key: "withinTargetShare",
+    zh: "达标率：等候不超过网点目标的已叫号号票所占比例。",
+    en: "Within target: share of called tickets whose wait was at most the branch's target.",
+  },
+  {
+    key: "aboveAlarm",
+    zh: "超警戒：等候超过网点警戒时间的已叫号号票数。",
+    en: "Above alarm: called tickets whose wait exceeded the branch's alarm.",
+  },
+  {
+    key: "meanServiceMinutes",
+    zh: "平均办理时长：办结号票从开始办理到办结的平均分钟数。",
+    en: "Mean service time: start to finish of served tickets, averaged, in minutes.",
+  },
+  { key: "noShowShare", zh: "过号率：过号数除以到达数。", en: "No-show rate: no-shows over arrivals." },
+  { key: "walkAwayShare", zh: "离队率：离队数除以到达数。", en: "Walk-away rate: walk-aways over arrivals." },
+  { key: "rated", zh: "评价数：客户在评价器上评价的号票数。", en: "Rated: tickets the customer rated on the pad." },
+  {
+    key: "satisfiedShare",
+    zh: "满意率：评价中“满意”所占比例。",
+    en: "Satisfied share: share of ratings that were 满意 (satisfied).",
+  },
+  {
+    key: "csat",
+    zh: "满意度均分：评价的平均分（满意 3、一般 2、不满意 1）。",
+    en: "CSAT: mean rating, 3 = satisfied, 2 = neutral, 1 = dissatisfied.",
+  },
+];

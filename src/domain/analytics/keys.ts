@@ -1,0 +1,54 @@
+/**
+ * Calendar keys of the analytics dimensions, from a branch-local day ("2026-11-23") and an instant. Pure
+ * arithmetic on the date's digits: a day string has no time zone left to get wrong.
+ */
+import type { EpochMs } from "../ids.ts";
+
+const DAY_MS = 86_400_000;
+
+function utcOfDay(day: string): number {
+  return Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
+}
+
+/** ISO weekday, 1 = Monday … 7 = Sunday. */
+export function isoWeekday(day: string): number {
+  const d = new Date(utcOfDay(day)).getUTCDay();
+  return d === 0 ? 7 : d;
+}
+
+/** ISO 8601 week, "2026-W48" (the week's Thursday decides its year). */
+export function isoWeek(day: string): string {
+  const t = utcOfDay(day);
+  const thursday = t + (4 - isoWeekday(day)) * DAY_MS;
+  const year = new Date(thursday).getUTCFullYear();
+  const week = Math.floor((thursday - Date.UTC(year, 0, 1)) / DAY_MS / 7) + 1;
+  return `${year}-W${String(week).padStart(2, "0")}`;
+}
+
+export function monthOf(day: string): string {
+  return day.slice(0, 7);
+}
+
+/** The days from `from` to `to`, both included. */
+export function daysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = utcOfDay(from); t <= utcOfDay(to); t += DAY_MS) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
+/** The day before a branch-local day. */
+export function dayBefore(day: string): string {
+  return new Date(utcOfDay(day) - DAY_MS).toISOString().slice(0, 10);
+}
+
+const hourFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The branch-local hour (0–23) of an instant. */
+export function localHour(at: EpochMs, timeZone: string): number {
+  let f = hourFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", hourCycle: "h23" });
+    hourFormatters.set(timeZone, f);
+  }
+  return Number(f.format(at)) % 24;
+}

@@ -1,0 +1,189 @@
+/**
+ * The counts and sums every analytics figure is made from, kept per branch × day × hour × business type ×
+ * counter × staff member. A tally adds tickets one by one and merges with other tallies, so a year of a branch
+ * is answered by merging stored tallies instead of reading its tickets again.
+ *
+ * Percentiles need more than sums: waits are also kept as a histogram of whole minutes (0…MAX_BIN, the last bin
+ * holding everything longer), so a median or p90 read from merged tallies is exact to the minute, and the
+ * maximum is kept exactly beside it. Within-target and past-alarm counts are made with the branch's target and
+ * alarm at the time the tally is built (a change of target takes a rebuild: `datang analytics rebuild`).
+ */
+import type { EpochMs } from "../ids.ts";
+import { MINUTE_MS } from "../ids.ts";
+
+/** Waits of this many minutes and more share the last bin; a bank's alarm is 30 and its worst days stay below. */
+export const MAX_WAIT_BIN = 240;
+
+/** How a ticket's day ended, as the figures count it. */
+export type TicketEnd = "served" | "no_show" | "walked_away" | "redirected" | "open";
+
+/** A ticket as the figures see it: times in epoch ms, null where the step never happened. */
+export interface TicketFacts {
+  readonly issuedAt: EpochMs;
+  /** The first call: where the wait ends (recalls do not lengthen it). */
+  readonly firstCalledAt: EpochMs | null;
+  readonly startedAt: EpochMs | null;
+  readonly completedAt: EpochMs | null;
+  readonly end: TicketEnd;
+  /** 3 = 满意 satisfied, 2 = 一般 neutral, 1 = 不满意 dissatisfied. */
+  readonly rating: 1 | 2 | 3 | null;
+}
+
+export interface Tally {
+  /** Tickets issued. */
+  arrived: number;
+  /** Completed with service. */
+  served: number;
+  noShows: number;
+  /** Left before a call: cancelled (by themselves, staff, or the day's close) without ever being called. */
+  walkAways: number;
+  /** Sent to self-service or a machine by the lobby manager. */
+  redirected: number;
+  /** Tickets that were called: the population of every wait figure. */
+  called: number;
+  waitSumMs: number;
+  waitMaxMs: number;
+  withinTarget: number;
+  aboveAlarm: number;
+  /** Called tickets per whole minute of wait; index MAX_WAIT_BIN holds every wait of that many minutes or more. */
+  waitBins: Map<number, number>;
+  /** Served tickets with a start and a finish: the population of service time. */
+  timed: number;
+  serviceSumMs: number;
+  rated: number;
+  satisfied: number;
+  neutral: number;
+  dissatisfied: number;
+}
+
+export function emptyTally(): Tally {
+  return {
+    arrived: 0,
+    served: 0,
+    noShows: 0,
+    walkAways: 0,
+    redirected: 0,
+    called: 0,
+    waitSumMs: 0,
+    waitMaxMs: 0,
+    withinTarget: 0,
+    aboveAlarm: 0,
+    waitBins: new Map(),
+    timed: 0,
+    serviceSumMs: 0,
+    rated: 0,
+    satisfied: 0,
+    neutral: 0,
+    dissatisfied: 0,
+  };
+}
+
+export interface WaitLimits {
+  readonly targetMinutes: number;
+  readonly alarmMinutes: number;
+}
+
+/** The whole-minute bin of a wait. */
+export function waitBin(waitMs: number): number {
+  return Math.min(MAX_WAIT_BIN, Math.floor(Math.max(0, waitMs) / MINUTE_MS));
+}
+
+/** Adds one ticket to a tally (in place: tallies are built in loops over many tickets). */
+export function addTicket(tally: Tally, t: TicketFacts, limits: WaitLimits): void {
+  tally.arrived++;
+  switch (t.end) {
+    case "served":
+      tally.served++;
+      break;
+    case "no_show":
+      tally.noShows++;
+      break;
+    case "walked_away":
+      tally.walkAways++;
+      break;
+    case "redirected":
+      tally.redirected++;
+      break;
+    case "open":
+      break;
+  }
+  if (t.firstCalledAt !== null) {
+    const wait = Math.max(0, t.firstCalledAt - t.issuedAt);
+    tally.called++;
+    tally.waitSumMs += wait;
+    tally.waitMaxMs = Math.max(tally.waitMaxMs, wait);
+    if (wait <= limits.targetMinutes * MINUTE_MS) tally.withinTarget++;
+    if (wait > limits.alarmMinutes * MINUTE_MS) tally.aboveAlarm++;
+    const bin = waitBin(wait);
+    tally.waitBins.set(bin, (tally.waitBins.get(bin) ?? 0) + 1);
+  }
+  if (t.end === "served" && t.startedAt !== null && t.completedAt !== null) {
+    tally.timed++;
+    tally.serviceSumMs += Math.max(0, t.completedAt - t.startedAt);
+  }
+  if (t.rating !== null) {
+    tally.rated++;
+    if (t.rating === 3) tally.satisfied++;
+    else if (t.rating === 2) tally.neutral++;
+    else tally.dissatisfied++;
+  }
+}
+
+/** Adds `other` into `into` (in place). */
+export function mergeTally(into: Tally, other: Tally): void {
+  into.arrived += other.arrived;
+  into.served += other.served;
+  into.noShows += other.noShows;
+  into.walkAways += other.walkAways;
+  into.redirected += other.redirected;
+  into.called += other.called;
+  into.waitSumMs += other.waitSumMs;
+  into.waitMaxMs = Math.max(into.waitMaxMs, other.waitMaxMs);
+  into.withinTarget += other.withinTarget;
+  into.aboveAlarm += other.aboveAlarm;
+  for (const [bin, n] of other.waitBins) into.waitBins.set(bin, (into.waitBins.get(bin) ?? 0) + n);
+  into.timed += other.timed;
+  into.serviceSumMs += other.serviceSumMs;
+  into.rated += other.rated;
+  into.satisfied += other.satisfied;
+  into.neutral += other.neutral;
+  into.dissatisfied += other.dissatisfied;
+}
+
+/**
+ * The wait in minutes below which `share` of the called tickets waited, read from the histogram: the lower edge
+ * of the bin holding that rank (so exact to the whole minute, never above the true value by a minute or more),
+ * capped by the exact maximum. Null without called tickets.
+ */
+export function waitPercentileMinutes(tally: Tally, share: number): number | null {
+  if (tally.called === 0) return null;
+  // The nearest-rank definition: the smallest wait with at least `share` of the waits at or below it.
+  const rank = Math.max(1, Math.ceil(share * tally.called));
+  const bins = [...tally.waitBins.keys()].sort((a, b) => a - b);
+  let seen = 0;
+  for (const bin of bins) {
+    seen += tally.waitBins.get(bin) ?? 0;
+    if (seen >= rank) return Math.min(bin, tally.waitMaxMs / MINUTE_MS);
+  }
+  return tally.waitMaxMs / MINUTE_MS;
+}
+
+/** A histogram as compact text for storage: "minute:count" pairs, by minute. */
+export function encodeBins(bins: ReadonlyMap<number, number>): string {
+  return [...bins.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([bin, n]) => `${bin}:${n}`)
+    .join(",");
+}
+
+export function decodeBins(text: string): Map<number, number> {
+  const out = new Map<number, number>();
+  if (text === "") return out;
+  for (const pair of text.split(",")) {
+    const colon = pair.indexOf(":");
+    const bin = Number(pair.slice(0, colon));
+    const n = Number(pair.slice(colon + 1));
+    if (Number.isInteger(bin) && Number.isInteger(n)) out.set(bin, (out.get(bin) ?? 0) + n);
+  }
+  return out;
+}

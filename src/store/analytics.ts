@@ -1,0 +1,173 @@
+/**
+ * Analytics tallies in `analytics_cells` (migration 010): one row per branch × day × hour × business type ×
+ * counter × staff member, replaced a whole branch-day at a time so a rebuild never counts a ticket twice.
+ */
+import type { Kysely } from "kysely";
+import { decodeBins, encodeBins, type Tally } from "../domain/analytics/tally.ts";
+import type { AnalyticsCellTable, Database } from "./schema.ts";
+import type { Tx } from "./store.ts";
+
+/** What a tally needs of one ticket, with the imported labels where the old system named an unknown counter or teller. */
+export interface TicketFactRow {
+  readonly service_id: string;
+  readonly counter_id: string | null;
+  readonly served_by: string | null;
+  readonly status: string;
+  readonly issued_at: number | string;
+  readonly called_at: number | string | null;
+  readonly first_called_at: number | string | null;
+  readonly started_at: number | string | null;
+  readonly completed_at: number | string | null;
+  readonly rating: string | null;
+  readonly counter_label: string | null;
+  readonly staff_label: string | null;
+}
+
+/** Every ticket of one branch-local day (the unique (branch, day, number) index answers it). */
+export function listTicketFacts(db: Kysely<Database> | Tx, branchId: string, day: string): Promise<TicketFactRow[]> {
+  return db
+    .selectFrom("tickets")
+    .leftJoin("imported_tickets", "imported_tickets.ticket_id", "tickets.id")
+    .select([
+      "tickets.service_id",
+      "tickets.counter_id",
+      "tickets.served_by",
+      "tickets.status",
+      "tickets.issued_at",
+      "tickets.called_at",
+      "tickets.first_called_at",
+      "tickets.started_at",
+      "tickets.completed_at",
+      "tickets.rating",
+      "imported_tickets.counter_label",
+      "imported_tickets.staff_label",
+    ])
+    .where("tickets.branch_id", "=", branchId)
+    .where("tickets.day", "=", day)
+    .execute();
+}
+
+/** The branch-days that hold tickets, optionally of one branch and within days [from, to]. */
+export async function listTicketDays(
+  db: Kysely<Database>,
+  filter: { readonly branchId?: string; readonly from?: string; readonly to?: string } = {},
+): Promise<Array<{ branchId: string; day: string }>> {
+  let q = db.selectFrom("tickets").select(["branch_id", "day"]).distinct();
+  if (filter.branchId) q = q.where("branch_id", "=", filter.branchId);
+  if (filter.from) q = q.where("day", ">=", filter.from);
+  if (filter.to) q = q.where("day", "<=", filter.to);
+  const rows = await q.orderBy("branch_id").orderBy("day").execute();
+  return rows.map((r) => ({ branchId: r.branch_id, day: r.day }));
+}
+
+export interface CellKey {
+  readonly hour: number;
+  readonly serviceId: string;
+  readonly counterKey: string;
+  readonly staffKey: string;
+}
+
+export interface Cell extends CellKey {
+  readonly tally: Tally;
+}
+
+export interface StoredCell extends Cell {
+  readonly branchId: string;
+  readonly day: string;
+}
+
+/** Rows per INSERT: well under SQLite's and PostgreSQL's bound on parameters (23 columns each). */
+const INSERT_CHUNK = 40;
+
+/** Replaces the cells of one branch-day with `cells`, inside the caller's write. */
+export async function replaceBranchDayCells(
+  tx: Tx,
+  branchId: string,
+  day: string,
+  cells: readonly Cell[],
+): Promise<void> {
+  await tx.deleteFrom("analytics_cells").where("branch_id", "=", branchId).where("day", "=", day).execute();
+  for (let i = 0; i < cells.length; i += INSERT_CHUNK) {
+    await tx
+      .insertInto("analytics_cells")
+      .values(cells.slice(i, i + INSERT_CHUNK).map((c) => toRow(branchId, day, c)))
+      .execute();
+  }
+}
+
+function toRow(branchId: string, day: string, c: Cell): AnalyticsCellTable {
+  const t = c.tally;
+  return {
+    branch_id: branchId,
+    day,
+    hour: c.hour,
+    service_id: c.serviceId,
+    counter_key: c.counterKey,
+    staff_key: c.staffKey,
+    arrived: t.arrived,
+    served: t.served,
+    no_shows: t.noShows,
+    walk_aways: t.walkAways,
+    redirected: t.redirected,
+    called: t.called,
+    wait_sum_ms: t.waitSumMs,
+    wait_max_ms: t.waitMaxMs,
+    within_target: t.withinTarget,
+    above_alarm: t.aboveAlarm,
+    wait_bins: encodeBins(t.waitBins),
+    timed: t.timed,
+    service_sum_ms: t.serviceSumMs,
+    rated: t.rated,
+    satisfied: t.satisfied,
+    neutral: t.neutral,
+    dissatisfied: t.dissatisfied,
+  };
+}
+
+export interface CellFilter {
+  readonly branchIds: readonly string[];
+  readonly from: string;
+  readonly to: string;
+  /** Only this staff member's cells (a teller's own figures). */
+  readonly staffKey?: string;
+}
+
+/** The stored cells of some branches over days [from, to]; the primary key's prefix (branch, day) answers it. */
+export async function readCells(db: Kysely<Database>, f: CellFilter): Promise<StoredCell[]> {
+  if (f.branchIds.length === 0) return [];
+  let q = db
+    .selectFrom("analytics_cells")
+    .selectAll()
+    .where("branch_id", "in", [...f.branchIds])
+    .where("day", ">=", f.from)
+    .where("day", "<=", f.to);
+  if (f.staffKey !== undefined) q = q.where("staff_key", "=", f.staffKey);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    branchId: r.branch_id,
+    day: r.day,
+    hour: Number(r.hour),
+    serviceId: r.service_id,
+    counterKey: r.counter_key,
+    staffKey: r.staff_key,
+    tally: {
+      arrived: Number(r.arrived),
+      served: Number(r.served),
+      noShows: Number(r.no_shows),
+      walkAways: Number(r.walk_aways),
+      redirected: Number(r.redirected),
+      called: Number(r.called),
+      waitSumMs: Number(r.wait_sum_ms),
+      waitMaxMs: Number(r.wait_max_ms),
+      withinTarget: Number(r.within_target),
+      aboveAlarm: Number(r.above_alarm),
+      waitBins: decodeBins(r.wait_bins),
+      timed: Number(r.timed),
+      serviceSumMs: Number(r.service_sum_ms),
+      rated: Number(r.rated),
+      satisfied: Number(r.satisfied),
+      neutral: Number(r.neutral),
+      dissatisfied: Number(r.dissatisfied),
+    },
+  }));
+}

@@ -1,0 +1,240 @@
+import ExcelJS from "exceljs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importTickets } from "../src/app/analytics/import-tickets.ts";
+import { DB_KINDS } from "./support/databases.ts";
+import { startTestServer, type TestServer } from "./support/harness.ts";
+
+const HEADER =
+  "branch_code,service_code,number,issued_at,first_called_at,started_at,finished_at,counter_number,teller_username,outcome,rating";
+const SERVICES = ["CASH", "TRANSFER", "CARD"] as const;
+const DAYS = ["2026-11-16", "2026-11-17", "2026-11-18"];
+const TARGET = 15;
+
+interface Row {
+  service: string;
+  day: string;
+  number: string;
+  issued: number;
+  wait: number | null;
+  serviceMin: number | null;
+  counter: string;
+  teller: string;
+  outcome: "served" | "no_show" | "walked_away" | "cancelled";
+  rating: number | null;
+}
+
+/** A deterministic history: the figures below are computed from these rows, not by the code under test. */
+function history(): Row[] {
+  let seed = 7;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const rows: Row[] = [];
+  for (const day of DAYS) {
+    for (let i = 1; i <= 40; i++) {
+      const service = SERVICES[i % 3] ?? "CASH";
+      const issued = Date.parse(`${day}T09:00:00+08:00`) + i * 7 * 60_000;
+      const r = rand();
+      const outcome = r < 0.75 ? "served" : r < 0.85 ? "no_show" : r < 0.95 ? "walked_away" : "cancelled";
+      const called = outcome === "served" || outcome === "no_show";
+      rows.push({
+        service,
+        day,
+        number: `${service[0]}${String(i).padStart(3, "0")}`,
+        issued,
+        wait: called ? Math.round(rand() * 40 * 60) / 60 : null,
+        serviceMin: outcome === "served" ? 2 + Math.round(rand() * 12) : null,
+        counter: called ? String(i % 4 === 0 ? 99 : 1 + (i % 3)) : "",
+        teller: called ? (i % 5 === 0 ? "old_zhang" : "teller1") : "",
+        outcome,
+        rating: outcome === "served" && rand() < 0.6 ? 1 + Math.floor(rand() * 3) : null,
+      });
+    }
+  }
+  return rows;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "+00:00");
+
+function csvOf(rows: readonly Row[]): string {
+  const lines = rows.map((r) => {
+    const call = r.wait === null ? null : r.issued + r.wait * 60_000;
+    const start = call !== null && r.serviceMin !== null ? call + 60_000 : null;
+    const finish = start !== null && r.serviceMin !== null ? start + r.serviceMin * 60_000 : null;
+    return [
+      "SH001",
+      r.service,
+      r.number,
+      iso(r.issued),
+      call === null ? "" : iso(call),
+      start === null ? "" : iso(start),
+      finish === null ? "" : iso(finish),
+      r.counter,
+      r.teller,
+      r.outcome,
+      r.rating ?? "",
+    ].join(",");
+  });
+  return `${HEADER}\n${lines.join("\n")}\n`;
+}
+
+/** The figures of some rows, by plain arithmetic. */
+function expected(rows: readonly Row[]) {
+  const waits = rows.flatMap((r) => (r.wait === null ? [] : [r.wait])).sort((a, b) => a - b);
+  const served = rows.filter((r) => r.outcome === "served");
+  const rated = served.filter((r) => r.rating !== null);
+  const r1 = (v: number) => Math.round(v * 10) / 10;
+  const nearest = (share: number) => Math.floor(waits[Math.max(1, Math.ceil(share * waits.length)) - 1] ?? 0);
+  return {
+    arrived: rows.length,
+    served: served.length,
+    noShows: rows.filter((r) => r.outcome === "no_show").length,
+    walkAways: rows.filter((r) => r.outcome === "walked_away" || r.outcome === "cancelled").length,
+    called: waits.length,
+    meanWaitMinutes: waits.length ? r1(waits.reduce((a, b) => a + b, 0) / waits.length) : null,
+    medianWaitMinutes: waits.length ? nearest(0.5) : null,
+    p90WaitMinutes: waits.length ? nearest(0.9) : null,
+    maxWaitMinutes: waits.length ? r1(waits[waits.length - 1] ?? 0) : null,
+    withinTargetShare: waits.length
+      ? Math.round((waits.filter((w) => w <= TARGET).length / waits.length) * 1000) / 1000
+      : null,
+    meanServiceMinutes: served.length ? r1(served.reduce((a, r) => a + (r.serviceMin ?? 0), 0) / served.length) : null,
+    satisfiedShare: rated.length
+      ? Math.round((rated.filter((r) => r.rating === 3).length / rated.length) * 1000) / 1000
+      : null,
+  };
+}
+
+describe.each(DB_KINDS)("analytics: import of history and the summary on %s", (kind) => {
+  let t: TestServer;
+  const rows = history();
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+  });
+  afterAll(() => t?.close());
+
+  const summary = async (groupBy: string, cookie?: string, extra = "") => {
+    const res = await t.request({
+      method: "GET",
+      url: `/api/analytics/summary?from=${DAYS[0]}&to=${DAYS[2]}&groupBy=${groupBy}${extra}`,
+      cookie: cookie ?? (await t.login("manager")),
+    });
+    return res;
+  };
+
+  it("refuses a file with bad lines, naming every one, and imports nothing", async () => {
+    const good = csvOf(rows.slice(0, 3)).trim().split("\n");
+    const bad = [
+      ...good,
+      "SH001,NOPE,X001,2026-11-16T09:00:00+08:00,,,,,,walked_away,",
+      "SH001,CASH,X002,2026-11-16 09:00,,,,,,walked_away,",
+      "SH001,CASH,X003,2026-11-16T09:00:00+08:00,2026-11-16T08:00:00+08:00,,,,,no_show,",
+      "SH001,CASH,X004,2026-11-16T09:00:00+08:00,,,,,,served,5",
+      good[1],
+    ].join("\n");
+    const result = await importTickets(t.server.ctx, bad);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const lines = [...new Set(result.problems.map((p) => p.line))];
+    expect(lines).toEqual([5, 6, 7, 8, 9]);
+    expect(result.problems.find((p) => p.line === 5)?.reason).toMatch(/service_code "NOPE"/);
+    expect(result.problems.find((p) => p.line === 9)?.reason).toMatch(/also on line 2/);
+    const count = await t.server.ctx.store.db.selectFrom("tickets").select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
+    expect(Number(count?.n)).toBe(0);
+  });
+
+  it("imports a history whose summary matches figures computed from the file", async () => {
+    const result = await importTickets(t.server.ctx, csvOf(rows));
+    expect(result).toEqual({ ok: true, imported: rows.length, alreadyPresent: 0, days: 3 });
+
+    const byService = await summary("service");
+    expect(byService.statusCode).toBe(200);
+    const body = byService.json() as { rows: Array<Record<string, unknown>>; total: Record<string, unknown> };
+    for (const code of SERVICES) {
+      const row = body.rows.find((r) => r.key === code);
+      expect(row, code).toMatchObject(expected(rows.filter((r) => r.service === code)));
+      expect(typeof row?.nameZh).toBe("string");
+    }
+    expect(body.total).toMatchObject(expected(rows));
+
+    const byDay = (await summary("day")).json() as { rows: Array<Record<string, unknown>> };
+    expect(byDay.rows.map((r) => r.key)).toEqual(DAYS);
+    for (const day of DAYS) expect(byDay.rows.find((r) => r.key === day)).toMatchObject(expected(rows.filter((r) => r.day === day)));
+
+    // Counter 99 and teller old_zhang do not exist here: they are kept as the old system named them.
+    const byCounter = (await summary("counter")).json() as { rows: Array<Record<string, unknown>> };
+    expect(byCounter.rows.find((r) => r.key === 99)).toMatchObject(expected(rows.filter((r) => r.counter === "99")));
+    expect(byCounter.rows.find((r) => r.key === 2)).toMatchObject(expected(rows.filter((r) => r.counter === "2")));
+    const byStaff = (await summary("staff")).json() as { rows: Array<Record<string, unknown>> };
+    expect(byStaff.rows.find((r) => r.key === "old_zhang")).toMatchObject(
+      expected(rows.filter((r) => r.teller === "old_zhang")),
+    );
+    expect(byStaff.rows.find((r) => r.key === "teller1")).toMatchObject(expected(rows.filter((r) => r.teller === "teller1")));
+
+    const byHour = (await summary("hour")).json() as { rows: Array<{ key: number; arrived: number }> };
+    const hourOf = (ms: number) => (new Date(ms).getUTCHours() + 8) % 24;
+    for (const h of byHour.rows) expect(h.arrived).toBe(rows.filter((r) => hourOf(r.issued) === h.key).length);
+  });
+
+  it("does not double a file imported twice", async () => {
+    const before = (await summary("branch")).json();
+    const again = await importTickets(t.server.ctx, csvOf(rows));
+    expect(again).toEqual({ ok: true, imported: 0, alreadyPresent: rows.length, days: 3 });
+    expect((await summary("branch")).json()).toEqual(before);
+  });
+
+  it("shows a teller only his own figures, and the auditor none", async () => {
+    const own = await summary("service", await t.login("teller1"));
+    expect(own.statusCode).toBe(200);
+    const body = own.json() as { ownFiguresOnly: boolean; total: Record<string, unknown> };
+    expect(body.ownFiguresOnly).toBe(true);
+    expect(body.total).toMatchObject(expected(rows.filter((r) => r.teller === "teller1")));
+    expect((await summary("service", await t.login("auditor"))).statusCode).toBe(403);
+    expect((await summary("service", undefined, "&branchId=elsewhere")).statusCode).toBe(403);
+  });
+
+  it("refuses a bad range with 400", async () => {
+    const manager = await t.login("manager");
+    const res = await t.request({
+      method: "GET",
+      url: "/api/analytics/summary?from=2026-11-20&to=2026-11-10&groupBy=day",
+      cookie: manager,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toBe("invalid_request");
+    const wrongGroup = await t.request({
+      method: "GET",
+      url: "/api/analytics/summary?from=2026-11-10&to=2026-11-20&groupBy=planet",
+      cookie: manager,
+    });
+    expect(wrongGroup.statusCode).toBe(400);
+  });
+
+  it("exports the same summary as CSV and XLSX", async () => {
+    const manager = await t.login("manager");
+    const q = `from=${DAYS[0]}&to=${DAYS[2]}&groupBy=service`;
+    const json = (await t.request({ method: "GET", url: `/api/analytics/summary?${q}`, cookie: manager })).json() as {
+      rows: Array<{ key: string; arrived: number; meanWaitMinutes: number }>;
+    };
+    const csv = await t.request({ method: "GET", url: `/api/analytics/summary.csv?${q}`, cookie: manager });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers["content-type"]).toMatch(/text\/csv/);
+    const lines = csv.body.replace(/^\uFEFF/, "").trim().split("\r\n");
+    const header = lines[0]?.split(",") ?? [];
+    const cash = lines.find((l) => l.startsWith("CASH,"))?.split(",") ?? [];
+    const jsonCash = json.rows.find((r) => r.key === "CASH");
+    expect(Number(cash[header.indexOf("arrived")])).toBe(jsonCash?.arrived);
+    expect(Number(cash[header.indexOf("meanWaitMinutes")])).toBe(jsonCash?.meanWaitMinutes);
+
+    const xlsx = await t.request({ method: "GET", url: `/api/analytics/summary.xlsx?${q}`, cookie: manager });
+    expect(xlsx.statusCode).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0];
+    const keys = (sheet?.getRow(2).values as unknown[]).slice(1);
+    const cashRow = (sheet?.getSheetValues() as unknown[][]).find((r) => r?.[1] === "CASH") ?? [];
+    expect(cashRow[keys.indexOf("arrived") + 1]).toBe(jsonCash?.arrived);
+    expect(book.worksheets[1]?.rowCount).toBeGreaterThan(10);
+  });
+});
