@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { refreshRecentDays } from "./app/analytics/build-cells.ts";
+import { DEMO_HISTORY_DAYS, seedDemoHistory } from "./app/analytics/demo-history.ts";
 import { bootstrapAdmin } from "./app/bootstrap-admin.ts";
 import type { AppContext } from "./app/context.ts";
 import { createAppContext } from "./app/create-context.ts";
@@ -11,6 +12,7 @@ import { isEmpty, seedDemo } from "./app/seed-demo.ts";
 import { closePastDays } from "./app/tickets/close-past-days.ts";
 import { releaseAllClosedCounters } from "./app/tickets/release-targets.ts";
 import { buildServer } from "./http/server.ts";
+import { findBranch } from "./store/branches.ts";
 import { DEFAULT_SQLITE_PATH, isPostgresUrl, migrateToLatest, openStore } from "./store/connect.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -19,7 +21,8 @@ function demoPassword(): string {
   return process.env.DATANG_DEMO_PASSWORD || randomBytes(6).toString("base64url");
 }
 
-async function seed(ctx: AppContext, location: string): Promise<void> {
+/** Seeds the demo branch and prints its logins; returns the branch's id. */
+async function seed(ctx: AppContext, location: string): Promise<string> {
   const logins = await seedDemo(ctx, demoPassword());
   const lines = [
     "Demo branch created: 上海南京西路支行 / Shanghai Nanjing West Road Branch (SH001)",
@@ -37,6 +40,7 @@ async function seed(ctx: AppContext, location: string): Promise<void> {
     chmodSync(file, 0o600);
     console.log(`(also written to ${file})`);
   }
+  return logins.branchId;
 }
 
 export async function runServerCommand(
@@ -77,7 +81,7 @@ export async function runServerCommand(
       return 2;
     }
     if (!(await isEmpty(ctx))) console.log("The database already has branches; the demo branch was not added.");
-    else await seed(ctx, location);
+    else await addDemoHistory(ctx, await seed(ctx, location));
     await store.close();
     return 0;
   }
@@ -94,7 +98,7 @@ export async function runServerCommand(
     secureCookies: process.env.DATANG_SECURE_COOKIES === "1",
     trustProxy: process.env.DATANG_TRUST_PROXY === "1",
   });
-  if (values.demo && (await isEmpty(server.ctx))) await seed(server.ctx, location);
+  const demoBranchId = values.demo && (await isEmpty(server.ctx)) ? await seed(server.ctx, location) : undefined;
   const adminPassword = process.env.DATANG_ADMIN_PASSWORD;
   if (adminPassword) {
     if (await bootstrapAdmin(server.ctx, adminPassword)) console.log("Created the first administrator: admin");
@@ -130,6 +134,8 @@ export async function runServerCommand(
     `Datang is serving on http://localhost:${actualPort}/  (API docs: http://localhost:${actualPort}/api/docs)`,
   );
   console.log(`Database: ${isPostgresUrl(location) ? "PostgreSQL" : location}`);
+  // The demo's past 90 days are simulated after the server is up, so the first start is not held up by them.
+  if (demoBranchId) void addDemoHistory(server.ctx, demoBranchId);
 
   let stopping = false;
   const stop = async () => {
@@ -142,6 +148,26 @@ export async function runServerCommand(
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
   return 0;
+}
+
+/** DATANG_DEMO_HISTORY_DAYS: how many past days the demo simulates (0: none); 90 by default. */
+function demoHistoryDays(): number {
+  const raw = process.env.DATANG_DEMO_HISTORY_DAYS;
+  const days = raw === undefined || raw === "" ? DEMO_HISTORY_DAYS : Number(raw);
+  return Number.isInteger(days) && days >= 0 && days <= 3660 ? days : DEMO_HISTORY_DAYS;
+}
+
+/** Simulated history of the demo branch, imported as a bank's own would be (src/app/analytics/demo-history.ts). */
+async function addDemoHistory(ctx: AppContext, branchId: string): Promise<void> {
+  try {
+    const days = demoHistoryDays();
+    const branch = await findBranch(ctx.store.db, branchId);
+    if (!branch || days === 0) return;
+    const tickets = await seedDemoHistory(ctx, branch, days);
+    console.log(`Demo history: ${tickets} tickets of the past ${days} days added for the dashboard and planner.`);
+  } catch (error) {
+    console.error("adding the demo history failed", error);
+  }
 }
 
 async function hasStaff(ctx: AppContext): Promise<boolean> {

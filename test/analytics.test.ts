@@ -140,7 +140,10 @@ describe.each(DB_KINDS)("analytics: import of history and the summary on %s", (k
     expect(lines).toEqual([5, 6, 7, 8, 9]);
     expect(result.problems.find((p) => p.line === 5)?.reason).toMatch(/service_code "NOPE"/);
     expect(result.problems.find((p) => p.line === 9)?.reason).toMatch(/also on line 2/);
-    const count = await t.server.ctx.store.db.selectFrom("tickets").select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
+    const count = await t.server.ctx.store.db
+      .selectFrom("tickets")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .executeTakeFirst();
     expect(Number(count?.n)).toBe(0);
   });
 
@@ -160,7 +163,8 @@ describe.each(DB_KINDS)("analytics: import of history and the summary on %s", (k
 
     const byDay = (await summary("day")).json() as { rows: Array<Record<string, unknown>> };
     expect(byDay.rows.map((r) => r.key)).toEqual(DAYS);
-    for (const day of DAYS) expect(byDay.rows.find((r) => r.key === day)).toMatchObject(expected(rows.filter((r) => r.day === day)));
+    for (const day of DAYS)
+      expect(byDay.rows.find((r) => r.key === day)).toMatchObject(expected(rows.filter((r) => r.day === day)));
 
     // Counter 99 and teller old_zhang do not exist here: they are kept as the old system named them.
     const byCounter = (await summary("counter")).json() as { rows: Array<Record<string, unknown>> };
@@ -170,7 +174,9 @@ describe.each(DB_KINDS)("analytics: import of history and the summary on %s", (k
     expect(byStaff.rows.find((r) => r.key === "old_zhang")).toMatchObject(
       expected(rows.filter((r) => r.teller === "old_zhang")),
     );
-    expect(byStaff.rows.find((r) => r.key === "teller1")).toMatchObject(expected(rows.filter((r) => r.teller === "teller1")));
+    expect(byStaff.rows.find((r) => r.key === "teller1")).toMatchObject(
+      expected(rows.filter((r) => r.teller === "teller1")),
+    );
 
     const byHour = (await summary("hour")).json() as { rows: Array<{ key: number; arrived: number }> };
     const hourOf = (ms: number) => (new Date(ms).getUTCHours() + 8) % 24;
@@ -220,7 +226,10 @@ describe.each(DB_KINDS)("analytics: import of history and the summary on %s", (k
     const csv = await t.request({ method: "GET", url: `/api/analytics/summary.csv?${q}`, cookie: manager });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers["content-type"]).toMatch(/text\/csv/);
-    const lines = csv.body.replace(/^\uFEFF/, "").trim().split("\r\n");
+    const lines = csv.body
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     const header = lines[0]?.split(",") ?? [];
     const cash = lines.find((l) => l.startsWith("CASH,"))?.split(",") ?? [];
     const jsonCash = json.rows.find((r) => r.key === "CASH");
@@ -232,9 +241,79 @@ describe.each(DB_KINDS)("analytics: import of history and the summary on %s", (k
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     const sheet = book.worksheets[0];
-    const keys = (sheet?.getRow(2).values as unknown[]).slice(1);
-    const cashRow = (sheet?.getSheetValues() as unknown[][]).find((r) => r?.[1] === "CASH") ?? [];
+    if (!sheet) throw new Error("no sheet");
+    const keys = (sheet.getRow(2).values as unknown[]).slice(1);
+    const cashRow = (sheet.getSheetValues() as unknown[][]).find((r) => r?.[1] === "CASH") ?? [];
     expect(cashRow[keys.indexOf("arrived") + 1]).toBe(jsonCash?.arrived);
     expect(book.worksheets[1]?.rowCount).toBeGreaterThan(10);
+  });
+});
+
+describe.each(DB_KINDS)("analytics of live tickets and the demo history on %s", (kind) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+  });
+  afterAll(() => t?.close());
+
+  it("counts today's tickets once housekeeping has refreshed the day, and again idempotently", async () => {
+    const { issueAtKiosk, demoIds } = await import("./support/harness.ts");
+    const { refreshRecentDays } = await import("../src/app/analytics/build-cells.ts");
+    const ids = await demoIds(t);
+    const teller = await t.login("teller1");
+    const counter = ids.counters.get(1) as string;
+    expect(
+      (await t.request({ method: "POST", url: `/api/counters/${counter}/sign-in`, cookie: teller })).statusCode,
+    ).toBe(200);
+    const ticket = await issueAtKiosk(t, ids.services.get("CASH"));
+    await issueAtKiosk(t, ids.services.get("CASH"));
+    t.clock.advance(6 * 60_000);
+    const called = await t.request({ method: "POST", url: `/api/counters/${counter}/call-next`, cookie: teller });
+    expect(called.json().ticket.id).toBe(ticket.id);
+    for (const action of ["start", "complete"]) {
+      t.clock.advance(3 * 60_000);
+      const res = await t.request({ method: "POST", url: `/api/tickets/${ticket.id}/${action}`, cookie: teller });
+      expect(res.statusCode).toBe(200);
+    }
+    await refreshRecentDays(t.server.ctx);
+    await refreshRecentDays(t.server.ctx);
+    const manager = await t.login("manager");
+    const res = await t.request({
+      method: "GET",
+      url: "/api/analytics/summary?from=2026-11-23&to=2026-11-23&groupBy=staff",
+      cookie: manager,
+    });
+    const rows = res.json().rows as Array<Record<string, unknown>>;
+    expect(res.json().total).toMatchObject({
+      arrived: 2,
+      served: 1,
+      called: 1,
+      meanWaitMinutes: 6,
+      meanServiceMinutes: 3,
+    });
+    expect(rows.find((r) => r.key === "teller1")).toMatchObject({ served: 1, meanWaitMinutes: 6 });
+  });
+
+  it("simulates the demo branch's past weeks through the importer, and the planner learns from them", async () => {
+    const { seedDemoHistory } = await import("../src/app/analytics/demo-history.ts");
+    const { findBranch } = await import("../src/store/branches.ts");
+    const branch = await findBranch(t.server.ctx.store.db, t.branchId);
+    if (!branch) throw new Error("no demo branch");
+    const imported = await seedDemoHistory(t.server.ctx, branch, 21);
+    expect(imported).toBeGreaterThan(21 * 200);
+    const manager = await t.login("manager");
+    const res = await t.request({
+      method: "GET",
+      url: "/api/analytics/summary?from=2026-11-01&to=2026-11-22&groupBy=day",
+      cookie: manager,
+    });
+    const rows = res.json().rows as Array<{ key: string; arrived: number; meanWaitMinutes: number | null }>;
+    // The demo branch opens every day but Sunday: 21 days back from Monday 23 November hold 18 working days.
+    expect(rows.length).toBe(18);
+    expect(rows.every((r) => r.arrived > 150 && r.meanWaitMinutes !== null)).toBe(true);
+    expect(rows.reduce((s, r) => s + r.arrived, 0)).toBe(imported);
+    const plan = await t.request({ method: "GET", url: `/api/branches/${t.branchId}/plan`, cookie: manager });
+    expect(plan.statusCode).toBe(200);
+    expect(plan.json().source).toBe("history");
   });
 });

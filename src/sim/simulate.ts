@@ -14,6 +14,8 @@ export interface SimulateOptions {
   readonly seed: number;
   /** Predict each customer's wait at issue time and measure the error (costs time; on by default). */
   readonly predictor?: boolean;
+  /** Receives every customer and what happened to them once the day ran (the demo history is made from it). */
+  readonly onOutcomes?: (customers: readonly SimCustomer[], outcomes: readonly CustomerOutcome[]) => void;
 }
 
 const OPEN = 0;
@@ -258,6 +260,7 @@ export function runDay(
     }
   }
   for (const c of counters) if (c.on) goOff(c, Math.max(endMs, c.lastEndMs));
+  options.onOutcomes?.(customers, outcomes);
 
   return buildReport({
     scenario,
