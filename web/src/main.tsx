@@ -15,6 +15,7 @@ const Lobby = lazy(() => import("./pages/Lobby.tsx"));
 const Admin = lazy(() => import("./pages/Admin.tsx"));
 const Planning = lazy(() => import("./pages/Planning.tsx"));
 const LiveTicket = lazy(() => import("./pages/LiveTicket.tsx"));
+const Analytics = lazy(() => import("./pages/Analytics.tsx"));
 
 function App() {
   return (
@@ -30,6 +31,7 @@ function App() {
           <Route path="/lobby" element={<Lobby />} />
           <Route path="/admin" element={<Admin />} />
           <Route path="/planning" element={<Planning />} />
+          <Route path="/analytics" element={<Analytics />} />
           <Route path="/t/:ticketId" element={<LiveTicket />} />
           <Route path="*" element={<Home />} />
         </Routes>

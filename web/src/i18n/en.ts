@@ -83,6 +83,8 @@ const en: Dictionary = {
     adminDesc: "Branches, business types, counters, staff, devices",
     planning: "Staffing plan",
     planningDesc: "Arrivals and recommended counters per hour, what-if",
+    analytics: "Analytics",
+    analyticsDesc: "Waits, service, no-shows and satisfaction by business, counter, teller and hour",
     pairHint: "Device pages open from a pairing link created by an administrator (…?pair=token).",
   },
   login: {

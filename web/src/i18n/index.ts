@@ -1,5 +1,6 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
+import { analyticsEn, analyticsZh } from "./analytics.ts";
 import en from "./en.ts";
 import zhCN from "./zh-CN.ts";
 
@@ -14,7 +15,10 @@ function initialLanguage(): Language {
 }
 
 void i18next.use(initReactI18next).init({
-  resources: { "zh-CN": { translation: zhCN }, en: { translation: en } },
+  resources: {
+    "zh-CN": { translation: zhCN, analytics: analyticsZh },
+    en: { translation: en, analytics: analyticsEn },
+  },
   lng: initialLanguage(),
   fallbackLng: "zh-CN",
   interpolation: { escapeValue: false },

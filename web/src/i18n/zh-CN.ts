@@ -80,6 +80,8 @@ const zhCN = {
     adminDesc: "网点、业务、窗口、员工、设备",
     planning: "排班规划",
     planningDesc: "每小时到达与建议窗口数，假设分析",
+    analytics: "数据分析",
+    analyticsDesc: "等候、办理、过号与满意度，按业务、窗口、柜员与时段",
     pairHint: "设备页面通过管理员生成的配对链接打开（…?pair=令牌）。",
   },
   login: {
