@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiCall, type BrowserSession, chromiumAvailable, login, openBrowserSession, shootBoth } from "./harness.ts";
+
+const DESK = { width: 1440, height: 1000 };
+
+describe.skipIf(!chromiumAvailable())("the analytics dashboard", () => {
+  let session: BrowserSession;
+
+  beforeAll(async () => {
+    // The server this file starts simulates two weeks of the demo branch's past, as a first start does with 90.
+    process.env.DATANG_DEMO_HISTORY_DAYS = "14";
+    session = await openBrowserSession();
+  }, 120_000);
+  afterAll(() => {
+    process.env.DATANG_DEMO_HISTORY_DAYS = "0";
+    return session?.close();
+  });
+
+  it("a branch manager reads the past weeks' figures, charts and tables in both languages", async () => {
+    const page = await session.page(DESK);
+    await login(page, session.origin, "manager", "/");
+    // The history is simulated after the server starts listening: wait until it is there.
+    const today = new Date();
+    const from = new Date(today.getTime() - 30 * 86_400_000).toISOString().slice(0, 10);
+    const to = new Date(today.getTime() + 86_400_000).toISOString().slice(0, 10);
+    await expect
+      .poll(
+        async () =>
+          (
+            await apiCall<{ total: { arrived: number } }>(
+              page,
+              "GET",
+              `/api/analytics/summary?from=${from}&to=${to}&groupBy=day`,
+            )
+          ).body.total.arrived,
+        { timeout: 60_000 },
+      )
+      .toBeGreaterThan(1000);
+    await page.getByTestId("home-analytics").click();
+    await page.waitForURL(`${session.origin}/analytics`);
+    await page.getByTestId("analytics-kpis").waitFor();
+    await page.locator("[data-testid=chart-days] canvas").first().waitFor();
+    const rows = page.locator("[data-testid=analytics-table] tbody tr.ant-table-row");
+    await expect.poll(() => rows.count()).toBe(6);
+    await expect.poll(async () => (await rows.first().textContent()) ?? "").toContain("ACCOUNT");
+    await shootBoth(page, "analytics", { fullPage: true });
+    await page.getByRole("tab", { name: "柜员" }).click();
+    await expect.poll(async () => (await rows.first().textContent()) ?? "").toContain("teller");
+  });
+
+  it("a teller sees only his own figures", async () => {
+    const page = await session.page(DESK);
+    await login(page, session.origin, "teller1", "/analytics");
+    await page.getByTestId("analytics-kpis").waitFor();
+    await expect.poll(async () => (await page.getByTestId("analytics").textContent()) ?? "").toContain("仅为您本人");
+  });
+});
