@@ -1,0 +1,216 @@
+/**
+ * `npm run bench:analytics`: prints ONE JSON line. Builds a year of busy branches through the importer (the
+ * path a bank's history takes), rebuilds the tallies from the raw tickets, then times the dashboard's queries:
+ * a year of one branch and a month of all branches, against a baseline in the same run that computes the same
+ * figures from the raw tickets (what the dashboard would cost without the stored tallies).
+ *
+ * Sizes: BENCH_BRANCHES (20), BENCH_DAYS (365), BENCH_PER_DAY (700 tickets a branch-day): 5.1 million tickets.
+ * BENCH_DB=sqlite|postgres|both (both).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { StaffActor } from "../src/app/actor.ts";
+import { cellsOf, rebuildAll } from "../src/app/analytics/build-cells.ts";
+import { IMPORT_COLUMNS, importTickets } from "../src/app/analytics/import-tickets.ts";
+import { analyticsSummary, type GroupBy } from "../src/app/analytics/summary.ts";
+import type { AppContext } from "../src/app/context.ts";
+import { createAppContext } from "../src/app/create-context.ts";
+import { seedDemo } from "../src/app/seed-demo.ts";
+import { daysBetween } from "../src/domain/analytics/keys.ts";
+import type { BranchId, UserId } from "../src/domain/ids.ts";
+import { listTicketFacts } from "../src/store/analytics.ts";
+import { findBranch } from "../src/store/branches.ts";
+import { migrateToLatest, openStore } from "../src/store/connect.ts";
+import { startPostgres } from "./lib/postgres.ts";
+import { percentile, round } from "./lib/stats.ts";
+
+const BRANCHES = Number(process.env.BENCH_BRANCHES ?? 20);
+const DAYS = Number(process.env.BENCH_DAYS ?? 365);
+const PER_DAY = Number(process.env.BENCH_PER_DAY ?? 700);
+const WHICH = process.env.BENCH_DB ?? "both";
+const REPEAT = 20;
+const FIRST_DAY = "2025-11-01";
+const SERVICES = ["CASH", "TRANSFER", "ACCOUNT", "CARD", "WEALTH", "CORP"];
+
+const ADMIN: StaffActor = {
+  type: "user",
+  id: "bench-admin" as UserId,
+  username: "bench",
+  displayName: "bench",
+  roles: ["admin"],
+  branchIds: [] as BranchId[],
+  ip: "127.0.0.1",
+};
+
+const log = (m: string) => process.stderr.write(`[bench:analytics] ${m}\n`);
+
+/** The demo branch copied under new codes, so every branch has business types, counters and tellers. */
+async function addBranches(ctx: AppContext, templateId: string): Promise<string[]> {
+  const db = ctx.store.db;
+  const template = await db.selectFrom("branches").selectAll().where("id", "=", templateId).executeTakeFirstOrThrow();
+  const services = await db.selectFrom("services").selectAll().where("branch_id", "=", templateId).execute();
+  const counters = await db.selectFrom("counters").selectAll().where("branch_id", "=", templateId).execute();
+  const codes = [template.code];
+  await ctx.store.write(async (tx) => {
+    for (let b = 2; b <= BRANCHES; b++) {
+      const id = ctx.newId();
+      const code = `BR${String(b).padStart(3, "0")}`;
+      codes.push(code);
+      await tx
+        .insertInto("branches")
+        .values({ ...template, id, code, name_zh: `测试网点${b}`, name_en: `Branch ${b}` })
+        .execute();
+      for (const s of services)
+        await tx
+          .insertInto("services")
+          .values({ ...s, id: ctx.newId(), branch_id: id })
+          .execute();
+      for (const c of counters)
+        await tx
+          .insertInto("counters")
+          .values({
+            ...c,
+            id: ctx.newId(),
+            branch_id: id,
+            signed_in_user_id: null,
+            current_ticket_id: null,
+            last_ticket_id: null,
+          })
+          .execute();
+    }
+  });
+  return codes;
+}
+
+/** A deterministic busy year of one branch as the importer's CSV. */
+function yearCsv(code: string, branchIndex: number): string {
+  const lines = [IMPORT_COLUMNS.join(",")];
+  const iso = (ms: number) => new Date(ms).toISOString();
+  let x = 12345 + branchIndex;
+  const rand = () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x / 2147483648;
+  };
+  for (const [d, day] of daysBetween(FIRST_DAY, lastDay()).entries()) {
+    const open = Date.parse(`${day}T09:00:00+08:00`);
+    for (let k = 1; k <= PER_DAY; k++) {
+      const s = SERVICES[Math.floor(rand() * SERVICES.length)] ?? "CASH";
+      const issued = open + Math.floor((k / PER_DAY) * 8 * 3_600_000);
+      const r = rand();
+      const outcome = r < 0.86 ? "served" : r < 0.9 ? "no_show" : "walked_away";
+      const wait = Math.floor(rand() * rand() * 50 * 60_000);
+      const call = outcome === "walked_away" ? null : issued + wait;
+      const fin = outcome === "served" && call !== null ? call + (2 + Math.floor(rand() * 18)) * 60_000 : null;
+      const counter = 1 + ((k + d) % 8);
+      lines.push(
+        [
+          code,
+          s,
+          `${s[0]}${String(k).padStart(3, "0")}`,
+          iso(issued),
+          call === null ? "" : iso(call),
+          fin === null || call === null ? "" : iso(call),
+          fin === null ? "" : iso(fin),
+          call === null ? "" : String(counter),
+          call === null ? "" : `teller${counter}`,
+          outcome,
+          fin !== null && rand() < 0.5 ? String(1 + Math.floor(rand() * 3)) : "",
+        ].join(","),
+      );
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function lastDay(): string {
+  return daysBetween(FIRST_DAY, "2030-01-01")[DAYS - 1] ?? FIRST_DAY;
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    const t = performance.now();
+    await run();
+    ms.push(performance.now() - t);
+  }
+  return ms;
+}
+
+async function benchOne(kind: "sqlite" | "postgres", location: string): Promise<Record<string, unknown>> {
+  const store = openStore(location);
+  await migrateToLatest(store);
+  const ctx = createAppContext({ store });
+  const demo = await seedDemo(ctx, "bench-password-1");
+  const codes = await addBranches(ctx, demo.branchId);
+  log(`${kind}: ${codes.length} branches; importing ${codes.length * DAYS * PER_DAY} tickets`);
+
+  let imported = 0;
+  const importStart = performance.now();
+  for (const [i, code] of codes.entries()) {
+    const result = await importTickets(ctx, yearCsv(code, i), "bench");
+    if (!result.ok) throw new Error(`import refused: ${JSON.stringify(result.problems.slice(0, 3))}`);
+    imported += result.imported;
+    log(`${kind}: ${code} imported (${imported})`);
+  }
+  const importSeconds = (performance.now() - importStart) / 1000;
+
+  const rebuildStart = performance.now();
+  await rebuildAll(ctx);
+  const rebuildSeconds = (performance.now() - rebuildStart) / 1000;
+  log(`${kind}: rebuilt in ${round(rebuildSeconds, 1)} s`);
+
+  const from = FIRST_DAY;
+  const to = lastDay();
+  const monthFrom = daysBetween(FIRST_DAY, to).slice(-30)[0] ?? from;
+  const dashboard: GroupBy[] = ["day", "hour", "service"];
+  const yearOne: number[] = [];
+  const monthAll: number[] = [];
+  for (const groupBy of [...dashboard, "counter", "staff"] as GroupBy[])
+    yearOne.push(...(await timed(() => analyticsSummary(ctx, ADMIN, { branchId: demo.branchId, from, to, groupBy }))));
+  for (const groupBy of [...dashboard, "branch"] as GroupBy[])
+    monthAll.push(...(await timed(() => analyticsSummary(ctx, ADMIN, { from: monthFrom, to, groupBy }))));
+
+  // Baseline: the same year of one branch tallied from its raw tickets, as without stored tallies.
+  const branch = await findBranch(store.db, demo.branchId);
+  if (!branch) throw new Error("no branch");
+  const rawStart = performance.now();
+  let rawCells = 0;
+  for (const day of daysBetween(from, to))
+    rawCells += cellsOf(branch, await listTicketFacts(store.db, branch.id, day)).length;
+  const rawYearMs = performance.now() - rawStart;
+  await store.close();
+  return {
+    tickets: imported,
+    importRowsPerSecond: Math.round(imported / importSeconds),
+    rebuildRowsPerSecond: Math.round(imported / rebuildSeconds),
+    yearOfOneBranchP50Ms: round(percentile(yearOne, 50), 1),
+    yearOfOneBranchP95Ms: round(percentile(yearOne, 95), 1),
+    monthOfAllBranchesP50Ms: round(percentile(monthAll, 50), 1),
+    monthOfAllBranchesP95Ms: round(percentile(monthAll, 95), 1),
+    baselineRawYearOfOneBranchMs: round(rawYearMs, 1),
+    baselineCells: rawCells,
+    targetP95Met: percentile(yearOne, 95) < 300 && percentile(monthAll, 95) < 300,
+  };
+}
+
+const out: Record<string, unknown> = { branches: BRANCHES, days: DAYS, perDay: PER_DAY };
+if (WHICH === "sqlite" || WHICH === "both") {
+  const dir = mkdtempSync(join(tmpdir(), "datang-bench-analytics-"));
+  try {
+    out.sqlite = await benchOne("sqlite", join(dir, "bench.db"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+if (WHICH === "postgres" || WHICH === "both") {
+  const cluster = await startPostgres();
+  if (!cluster) out.postgres = "skipped: no PostgreSQL server binaries";
+  else
+    try {
+      out.postgres = await benchOne("postgres", await cluster.createDatabase("bench_analytics"));
+    } finally {
+      cluster.stop();
+    }
+}
+console.log(JSON.stringify(out));
