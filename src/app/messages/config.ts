@@ -26,7 +26,12 @@ export function messagingConfigFromEnv(env: NodeJS.ProcessEnv): MessagingConfig 
   if (template) parseSmsTemplate(template);
   let headers: Record<string, string> | undefined;
   if (env.DATANG_SMS_HTTP_HEADERS?.trim()) {
-    const parsed: unknown = JSON.parse(env.DATANG_SMS_HTTP_HEADERS);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(env.DATANG_SMS_HTTP_HEADERS);
+    } catch {
+      parsed = undefined;
+    }
     if (
       !parsed ||
       typeof parsed !== "object" ||

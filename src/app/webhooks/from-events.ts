@@ -20,6 +20,18 @@ export async function deriveFromBranchEvents(ctx: AppContext): Promise<number> {
   const branches = await ctx.store.db.selectFrom("branches").select("id").execute();
   let made = 0;
   for (const { id: branchId } of branches) {
+    // Most rounds find nothing new: a read tells, so that no write (and no lock) is taken for them.
+    const seen = await ctx.store.db
+      .selectFrom("webhook_cursors")
+      .select("last_seq")
+      .where("branch_id", "=", branchId)
+      .executeTakeFirst();
+    const newest = await ctx.store.db
+      .selectFrom("events")
+      .select((eb) => eb.fn.max("seq").as("seq"))
+      .where("branch_id", "=", branchId)
+      .executeTakeFirst();
+    if (seen !== undefined && seen.last_seq >= Number(newest?.seq ?? 0)) continue;
     made += await ctx.store.write(async (tx) => {
       const cursor = await lockCursor(tx, branchId);
       const end = await tx
