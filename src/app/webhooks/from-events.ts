@@ -52,6 +52,10 @@ export async function deriveFromBranchEvents(ctx: AppContext): Promise<number> {
           .where((eb) => eb.or([eb("branch_id", "is", null), eb("branch_id", "=", branchId)]))
           .execute()
       ).map((s): [WebhookSubscriptionTable, string[]] => [s, parseJson<string[]>(s.event_types, [])]);
+      if (subs.length === 0) {
+        await setCursor(tx, branchId, last, true);
+        return 0;
+      }
       const events = await tx
         .selectFrom("events")
         .selectAll()
