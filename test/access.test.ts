@@ -9,6 +9,7 @@ const PUBLIC = new Set([
   "POST /api/devices/pair",
   "GET /api/public/tickets/{ticketId}",
   "GET /api/public/tickets/{ticketId}/events",
+  "POST /api/public/otp",
 ]);
 /** Routes about the caller themselves, open to every signed-in account. */
 const SELF = new Set(["POST /api/auth/logout", "GET /api/auth/me", "GET /api/branches", "POST /api/plan/erlang"]);
@@ -46,6 +47,7 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     "PATCH /api/services/{serviceId}": { nameEn: "Renamed" },
     "PATCH /api/counters/{counterId}": { name: "Renamed" },
     "PATCH /api/users/{userId}": { displayName: "Renamed" },
+    "POST /api/webhooks": { url: "https://crm.example/hook", eventTypes: ["*"] },
   };
   return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
 }

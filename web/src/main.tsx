@@ -14,6 +14,7 @@ const Rate = lazy(() => import("./pages/Rate.tsx"));
 const Lobby = lazy(() => import("./pages/Lobby.tsx"));
 const Admin = lazy(() => import("./pages/Admin.tsx"));
 const Planning = lazy(() => import("./pages/Planning.tsx"));
+const Messages = lazy(() => import("./pages/Messages.tsx"));
 const LiveTicket = lazy(() => import("./pages/LiveTicket.tsx"));
 const Analytics = lazy(() => import("./pages/Analytics.tsx"));
 
@@ -32,6 +33,7 @@ function App() {
           <Route path="/admin" element={<Admin />} />
           <Route path="/planning" element={<Planning />} />
           <Route path="/analytics" element={<Analytics />} />
+          <Route path="/messages" element={<Messages />} />
           <Route path="/t/:ticketId" element={<LiveTicket />} />
           <Route path="*" element={<Home />} />
         </Routes>

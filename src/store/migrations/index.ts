@@ -3,6 +3,7 @@ import type { DialectName } from "../dialect-name.ts";
 import * as initial from "./001-initial.ts";
 import * as firstCall from "./002-first-call.ts";
 import * as analytics from "./010-analytics.ts";
+import * as customersOutbox from "./007-customers-outbox.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -13,6 +14,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "001-initial": initial,
   "002-first-call": firstCall,
   "010-analytics": analytics,
+  "007-customers-outbox": customersOutbox,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -85,6 +85,8 @@ const en: Dictionary = {
     planningDesc: "Arrivals and recommended counters per hour, what-if",
     analytics: "Analytics",
     analyticsDesc: "Waits, service, no-shows and satisfaction by business, counter, teller and hour",
+    messages: "Messages and webhooks",
+    messagesDesc: "SMS and e-mail delivery, resend; webhook subscriptions",
     pairHint: "Device pages open from a pairing link created by an administrator (…?pair=token).",
   },
   login: {

@@ -2,6 +2,7 @@ import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import { analyticsEn, analyticsZh } from "./analytics.ts";
 import en from "./en.ts";
+import { messagesStrings } from "./messages.ts";
 import zhCN from "./zh-CN.ts";
 
 export type Language = "zh-CN" | "en";
@@ -16,8 +17,8 @@ function initialLanguage(): Language {
 
 void i18next.use(initReactI18next).init({
   resources: {
-    "zh-CN": { translation: zhCN, analytics: analyticsZh },
-    en: { translation: en, analytics: analyticsEn },
+    "zh-CN": { translation: { ...zhCN, ...messagesStrings.zh }, analytics: analyticsZh },
+    en: { translation: { ...en, ...messagesStrings.en }, analytics: analyticsEn },
   },
   lng: initialLanguage(),
   fallbackLng: "zh-CN",

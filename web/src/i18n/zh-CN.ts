@@ -82,6 +82,8 @@ const zhCN = {
     planningDesc: "每小时到达与建议窗口数，假设分析",
     analytics: "数据分析",
     analyticsDesc: "等候、办理、过号与满意度，按业务、窗口、柜员与时段",
+    messages: "消息与 Webhook",
+    messagesDesc: "短信、邮件的发送状态与重发；Webhook 订阅",
     pairHint: "设备页面通过管理员生成的配对链接打开（…?pair=令牌）。",
   },
   login: {
