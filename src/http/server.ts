@@ -15,7 +15,7 @@ import { SseHub } from "../realtime/sse.ts";
 import { readLiveLine } from "../store/live-tickets.ts";
 import type { Store } from "../store/store.ts";
 import { DOCS_PREFIX, registerAuth } from "./auth-plugin.ts";
-import { frameworkErrors, messageLanguage, registerErrorHandling } from "./errors.ts";
+import { frameworkErrors, messageLanguage, registerErrorHandling, stderrErrorLog } from "./errors.ts";
 import { PublicTicketStreams } from "./public-ticket-streams.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -102,7 +102,8 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   app.addHook("preValidation", async (req) => {
     if (req.body === undefined && (req.method === "POST" || req.method === "PATCH")) req.body = {};
   });
-  registerErrorHandling(app);
+  // Without the request log, server-side failures still reach standard error.
+  registerErrorHandling(app, options.logger ? undefined : stderrErrorLog());
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {

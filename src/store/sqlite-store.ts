@@ -2,6 +2,7 @@ import { realpathSync } from "node:fs";
 import SQLite from "better-sqlite3";
 import { Kysely, type SqliteDatabase, SqliteDialect } from "kysely";
 import { createBatchingWriter } from "./batching-writer.ts";
+import { type StoreFault, storeFaultOf } from "./faults.ts";
 import type { Database } from "./schema.ts";
 import type { Store } from "./store.ts";
 import { createWalFlusher } from "./wal-flusher.ts";
@@ -48,11 +49,28 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   // SQLite keeps the WAL beside the real file when the path is a symbolic link.
   const wal = onDisk ? createWalFlusher(`${realpathSync(path)}-wal`) : undefined;
   const writer = createBatchingWriter(db, connection, wal ? wal.flush : async () => {}, options.onDurabilityLost);
+  /** The storage fault the last write met, until a write succeeds again. */
+  let fault: StoreFault | undefined;
   return {
     dialect: "sqlite",
     db,
-    write: writer.write,
+    write<T>(fn: Parameters<Store["write"]>[0]): Promise<T> {
+      return (writer.write(fn) as Promise<T>).then(
+        (value) => {
+          fault = undefined;
+          return value;
+        },
+        (error: unknown) => {
+          const met = storeFaultOf(error);
+          if (met && met !== "database_unavailable") fault = met;
+          throw error;
+        },
+      );
+    },
     durable: writer.durable,
+    async health() {
+      return fault;
+    },
     async close() {
       await writer.idle();
       await db.destroy();
