@@ -12,6 +12,7 @@ import { LineCache } from "../app/line-cache.ts";
 import { EventBus } from "../realtime/event-bus.ts";
 import { createPgFanout, type Fanout, noFanout } from "../realtime/fanout.ts";
 import { SseHub } from "../realtime/sse.ts";
+import { listEventsAfter } from "../store/events.ts";
 import { readLiveLine } from "../store/live-tickets.ts";
 import type { Store } from "../store/store.ts";
 import { DOCS_PREFIX, registerAuth } from "./auth-plugin.ts";
@@ -70,15 +71,23 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   const bus = new EventBus();
   const lines = new LineCache(bus, (branchId) => readLiveLine(options.store.db, branchId));
   const hub = new SseHub(bus);
-  // After the PostgreSQL listener was lost and is back: caches reload, streams restart from their last id.
+  // After the PostgreSQL listener was lost and is back: caches reload, and what the other instances wrote
+  // meanwhile is read from the database and sent before anything newer.
   const resync = (): void => {
     lines.invalidateAll();
-    hub.dropAll();
+    bus.catchUp();
   };
-  const fanout: Fanout =
-    options.store.dialect === "postgres" && "pool" in options.store
-      ? await createPgFanout((options.store as Store & { pool: import("pg").Pool }).pool, bus, randomUUID(), resync)
-      : noFanout;
+  const postgres = options.store.dialect === "postgres" && "pool" in options.store;
+  // Several instances: an event whose predecessors' notices are late or lost is never delivered past them; they are
+  // read from the database first.
+  if (postgres)
+    bus.enableRecovery({
+      fill: (branchId, afterSeq, limit) => listEventsAfter(options.store.db, branchId, afterSeq, limit),
+      lost: (branchId) => hub.dropBranch(branchId),
+    });
+  const fanout: Fanout = postgres
+    ? await createPgFanout((options.store as Store & { pool: import("pg").Pool }).pool, bus, randomUUID(), resync)
+    : noFanout;
   const ctx = createAppContext({ store: options.store, clock: options.clock, bus, fanout, lines });
 
   const app = Fastify({

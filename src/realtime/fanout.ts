@@ -61,7 +61,7 @@ export async function createPgFanout(
           bus.setOrdering(true);
           onResync();
         },
-        () => reconnect(Math.min(delayMs * 2, 30_000)),
+        () => reconnect(Math.min(delayMs * 2, 1_000)),
       );
     }, delayMs).unref();
   };
@@ -76,7 +76,7 @@ export async function createPgFanout(
       if (client === c) client = undefined;
       // Other instances' events of the outage will never come: do not hold ours waiting for them.
       bus.setOrdering(false);
-      reconnect(1000);
+      reconnect(200);
     };
     c.on("notification", onNotification);
     c.on("error", onLost);

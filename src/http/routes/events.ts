@@ -54,12 +54,12 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, 
             : Number.MAX_SAFE_INTEGER;
       reply.hijack();
       sseHeaders(reply.raw);
-      // Without a Last-Event-ID a client starts from now: it loads the current state from /queue. An id past
-      // the branch's latest (a database restored from a backup) resumes from the latest, or the stream would
-      // stay silent until the numbers caught up with it.
-      const since = lastSeq === Number.MAX_SAFE_INTEGER ? null : Math.min(lastSeq, latest);
-      await hub.attach(req.params.branchId, reply.raw, since ?? 0, async (after): Promise<Replay> => {
-        if (since === null) return [];
+      // Without a Last-Event-ID a client starts from now (the latest event read above): it loads the current state
+      // from /queue. An id past the branch's latest (a database restored from a backup) resumes from the latest,
+      // or the stream would stay silent until the numbers caught up with it. Either way the stream then sends
+      // every event after that number, none skipped (see sse.ts).
+      const since = Math.min(lastSeq, latest);
+      await hub.attach(req.params.branchId, reply.raw, since, async (after): Promise<Replay> => {
         const missed = await listEventsAfter(ctx.store.db, req.params.branchId, after, MAX_REPLAY + 1);
         const reset = missed.length > MAX_REPLAY ? await latestEventSeq(ctx.store.db, req.params.branchId) : undefined;
         // Hand out only event numbers a power cut cannot take back (and give to another event).
