@@ -6,11 +6,13 @@ import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import { forgetAllCredentials } from "../app/auth/authenticate.ts";
 import type { AppContext } from "../app/context.ts";
 import { createAppContext } from "../app/create-context.ts";
 import { LineCache } from "../app/line-cache.ts";
 import { EventBus } from "../realtime/event-bus.ts";
 import { createPgFanout, type Fanout, noFanout } from "../realtime/fanout.ts";
+import { Revocations } from "../realtime/revocations.ts";
 import { SseHub } from "../realtime/sse.ts";
 import { listEventsAfter } from "../store/events.ts";
 import { readLiveLine } from "../store/live-tickets.ts";
@@ -71,6 +73,12 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   const bus = new EventBus();
   const lines = new LineCache(bus, (branchId) => readLiveLine(options.store.db, branchId));
   const hub = new SseHub(bus);
+  // A revoked credential (here or, through NOTIFY, on another instance): cached credentials go, its streams end.
+  const revocations = new Revocations();
+  revocations.subscribe((revocation) => {
+    forgetAllCredentials();
+    hub.endRevoked(revocation);
+  });
   // After the PostgreSQL listener was lost and is back: caches reload, and what the other instances wrote
   // meanwhile is read from the database and sent before anything newer.
   const resync = (): void => {
@@ -86,9 +94,15 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
       lost: (branchId) => hub.dropBranch(branchId),
     });
   const fanout: Fanout = postgres
-    ? await createPgFanout((options.store as Store & { pool: import("pg").Pool }).pool, bus, randomUUID(), resync)
+    ? await createPgFanout(
+        (options.store as Store & { pool: import("pg").Pool }).pool,
+        bus,
+        randomUUID(),
+        resync,
+        revocations,
+      )
     : noFanout;
-  const ctx = createAppContext({ store: options.store, clock: options.clock, bus, fanout, lines });
+  const ctx = createAppContext({ store: options.store, clock: options.clock, bus, fanout, lines, revocations });
 
   const app = Fastify({
     logger: options.logger

@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { BranchEvent } from "./branch-event.ts";
 import type { EventBus } from "./event-bus.ts";
+import type { Revocation } from "./revocations.ts";
 
 const HEARTBEAT_MS = 20_000;
 
@@ -41,7 +42,21 @@ export type Replay = BranchEvent[] | { readonly resetTo: number };
  *   another process): its stream ends, and the client reconnects with its Last-Event-ID and is replayed what
  *   it missed from the database.
  */
-type SseClient = ServerResponse & { datangBuffer?: BranchEvent[]; datangSent: number };
+type SseClient = ServerResponse & { datangBuffer?: BranchEvent[]; datangSent: number; datangOwner?: StreamOwner };
+
+/** The credential a stream was opened with: it ends when that credential is revoked (see `endRevoked`). */
+export interface StreamOwner {
+  readonly sessionId?: string;
+  readonly userId?: string;
+  readonly deviceId?: string;
+}
+
+function ownedBy(owner: StreamOwner | undefined, revocation: Revocation): boolean {
+  if (!owner) return false;
+  if (revocation.kind === "session") return owner.sessionId === revocation.id;
+  if (revocation.kind === "user") return owner.userId === revocation.id;
+  return owner.deviceId === revocation.id;
+}
 
 /** Writes a live event to a client whose replay is done. */
 function sendLive(client: SseClient, event: BranchEvent, text: string): void {
@@ -78,6 +93,7 @@ export class SseHub {
     res: ServerResponse,
     lastSeq: number,
     replay: (afterSeq: number) => Promise<Replay>,
+    owner?: StreamOwner,
   ): Promise<void> {
     let entry = this.#branches.get(branchId);
     if (!entry) {
@@ -96,6 +112,7 @@ export class SseHub {
     const client = res as SseClient;
     client.datangBuffer = [];
     client.datangSent = lastSeq;
+    client.datangOwner = owner;
     entry.clients.add(res);
     res.on("close", () => this.#detach(branchId, res));
     let sent = lastSeq;
@@ -127,6 +144,12 @@ export class SseHub {
       entry.unsubscribe();
       this.#branches.delete(branchId);
     }
+  }
+
+  /** Ends every stream opened with a credential that was just revoked. */
+  endRevoked(revocation: Revocation): void {
+    for (const { clients } of this.#branches.values())
+      for (const res of clients) if (ownedBy((res as SseClient).datangOwner, revocation)) res.end();
   }
 
   /** Ends a branch's streams: browsers reconnect with their Last-Event-ID and get what they missed from the database. */
