@@ -183,4 +183,11 @@ export interface Database {
   queue_days: QueueDayTable;
   events: EventTable;
   audit_log: AuditTable;
+  storage_probe: StorageProbeTable;
+}
+
+/** One row, rewritten to test whether the disk takes writes again (see migration 004). */
+export interface StorageProbeTable {
+  id: number;
+  at: number;
 }
