@@ -1,6 +1,7 @@
 import type { EpochMs } from "../domain/ids.ts";
 import type { EventBus } from "../realtime/event-bus.ts";
 import type { Fanout } from "../realtime/fanout.ts";
+import type { Revocations } from "../realtime/revocations.ts";
 import type { Store } from "../store/store.ts";
 import type { LineCache } from "./line-cache.ts";
 
@@ -10,6 +11,8 @@ export interface AppContext {
   readonly clock: () => EpochMs;
   readonly bus: EventBus;
   readonly fanout: Fanout;
+  /** Revoked credentials, this instance's and (PostgreSQL) the other instances': their streams end. */
+  readonly revocations: Revocations;
   readonly newId: () => string;
   /** Every branch's live line in memory, kept current by events. */
   readonly lines: LineCache;

@@ -1,5 +1,6 @@
 import { EventBus } from "../realtime/event-bus.ts";
 import { type Fanout, noFanout } from "../realtime/fanout.ts";
+import { Revocations } from "../realtime/revocations.ts";
 import { readLiveLine } from "../store/live-tickets.ts";
 import type { Store } from "../store/store.ts";
 import { type AppContext, DEFAULT_SETTINGS } from "./context.ts";
@@ -13,6 +14,7 @@ export function createAppContext(options: {
   readonly bus?: EventBus;
   readonly fanout?: Fanout;
   readonly lines?: LineCache;
+  readonly revocations?: Revocations;
 }): AppContext {
   const bus = options.bus ?? new EventBus();
   return {
@@ -20,6 +22,7 @@ export function createAppContext(options: {
     clock: options.clock ?? Date.now,
     bus,
     fanout: options.fanout ?? noFanout,
+    revocations: options.revocations ?? new Revocations(),
     newId: () => newTimeOrderedId(),
     lines: options.lines ?? new LineCache(bus, (branchId) => readLiveLine(options.store.db, branchId)),
     settings: DEFAULT_SETTINGS,

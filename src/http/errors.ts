@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AppError } from "../app/errors.ts";
+import { type StoreFault, storeFaultOf } from "../store/faults.ts";
 import { schemaMessageZh } from "./validation-zh.ts";
 
 export interface ErrorBody {
@@ -41,12 +42,47 @@ const FASTIFY_CODES: Readonly<Record<string, { status: number; error: string; zh
   FST_ERR_BAD_URL: { status: 400, error: "invalid_request", zh: "网址中有无法解码的字符（% 编码不正确）。" },
 };
 
+/** What a client is told when the storage cannot serve it, and when to try again (seconds). */
+export const FAULT_ANSWERS: Readonly<Record<StoreFault, { en: string; zh: string; retryAfter: number }>> = {
+  database_unavailable: {
+    en: "The database cannot be reached at the moment; nothing was changed. Try again shortly.",
+    zh: "数据库暂时无法连接，本次操作未执行，请稍后重试。",
+    retryAfter: 1,
+  },
+  storage_full: {
+    en: "The server's disk is full; nothing was saved. Try again later.",
+    zh: "服务器磁盘已满，本次操作未保存，请稍后重试。",
+    retryAfter: 5,
+  },
+  storage_read_only: {
+    en: "The database cannot be written at the moment (read-only); nothing was saved. Try again later.",
+    zh: "数据库当前只读，无法写入，本次操作未保存，请稍后重试。",
+    retryAfter: 5,
+  },
+};
+
+/** The 503 answer of a storage fault. */
+export function faultResponse(
+  fault: StoreFault,
+  lang: MessageLanguage,
+): { status: 503; body: ErrorBody; retryAfter: number } {
+  const answer = FAULT_ANSWERS[fault];
+  return {
+    status: 503,
+    body: { error: fault, message: lang === "zh" ? answer.zh : answer.en },
+    retryAfter: answer.retryAfter,
+  };
+}
+
 /**
  * Every failure leaves as `{error, message, details?}`; nothing a client sends turns into a 500.
  * `message` is in Chinese when `lang` is "zh" and a Chinese text exists (schema errors are put into Chinese
  * by validation-zh.ts), in English otherwise.
  */
-export function toErrorResponse(err: unknown, lang: MessageLanguage = "en"): { status: number; body: ErrorBody } {
+export function toErrorResponse(
+  err: unknown,
+  lang: MessageLanguage = "en",
+): { status: number; body: ErrorBody; retryAfter?: number } {
   const zh = lang === "zh";
   const pick = (en: string, chinese: string | undefined) => (zh && chinese ? chinese : en);
   if (err instanceof AppError) {
@@ -111,6 +147,9 @@ export function toErrorResponse(err: unknown, lang: MessageLanguage = "en"): { s
       body: { error: "invalid_request", message: zh ? `请求无法处理：${e.message}` : e.message },
     };
   }
+  // The database went away or the disk refuses writes: not the request's fault, and it passes.
+  const fault = storeFaultOf(err);
+  if (fault) return faultResponse(fault, lang);
   return {
     status: 500,
     body: {
@@ -130,10 +169,45 @@ export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: F
   void reply.status(status).send(body);
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** A storage fault is written to standard error at most this often per kind (an outage fails every request). */
+const FAULT_LOG_INTERVAL_MS = 5_000;
+
+/**
+ * Writes server-side failures to standard error when the request log is off (it is on with DATANG_LOG=1 and
+ * then has them): a 500 every time, a storage fault once per kind every few seconds with the count since.
+ */
+export function stderrErrorLog(): (err: unknown, req: FastifyRequest, code: string) => void {
+  const faults = new Map<string, { at: number; suppressed: number }>();
+  return (err, req, code) => {
+    const where = `${req.method} ${req.url.split("?")[0]}`;
+    if (code === "internal_error") {
+      console.error(`Datang: ${where} failed:`, err);
+      return;
+    }
+    const now = Date.now();
+    const seen = faults.get(code);
+    if (seen && now - seen.at < FAULT_LOG_INTERVAL_MS) {
+      seen.suppressed++;
+      return;
+    }
+    const more = seen?.suppressed ? ` (${seen.suppressed} more since the last report)` : "";
+    faults.set(code, { at: now, suppressed: 0 });
+    const e = err as { code?: unknown; message?: unknown };
+    console.error(`Datang: ${code}${more}: ${where}: ${String(e.code ?? "")} ${String(e.message ?? err)}`.trim());
+  };
+}
+
+export function registerErrorHandling(
+  app: FastifyInstance,
+  logToStderr?: (err: unknown, req: FastifyRequest, code: string) => void,
+): void {
   app.setErrorHandler((err, req, reply) => {
-    const { status, body } = toErrorResponse(err, messageLanguage(req.headers["accept-language"]));
-    if (status >= 500) req.log.error({ err }, "unhandled error");
+    const { status, body, retryAfter } = toErrorResponse(err, messageLanguage(req.headers["accept-language"]));
+    if (status >= 500) {
+      req.log.error({ err }, status === 503 ? body.error : "unhandled error");
+      logToStderr?.(err, req, body.error);
+    }
+    if (retryAfter !== undefined) reply.header("retry-after", String(retryAfter));
     if (body.error === "too_many_requests") {
       const details = body.details as { retryAfterSeconds?: number } | undefined;
       if (details?.retryAfterSeconds) reply.header("retry-after", String(details.retryAfterSeconds));

@@ -6,16 +6,19 @@ import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import { forgetAllCredentials } from "../app/auth/authenticate.ts";
 import type { AppContext } from "../app/context.ts";
 import { createAppContext } from "../app/create-context.ts";
 import { LineCache } from "../app/line-cache.ts";
 import { EventBus } from "../realtime/event-bus.ts";
 import { createPgFanout, type Fanout, noFanout } from "../realtime/fanout.ts";
+import { Revocations } from "../realtime/revocations.ts";
 import { SseHub } from "../realtime/sse.ts";
+import { listEventsAfter } from "../store/events.ts";
 import { readLiveLine } from "../store/live-tickets.ts";
 import type { Store } from "../store/store.ts";
 import { DOCS_PREFIX, registerAuth } from "./auth-plugin.ts";
-import { frameworkErrors, messageLanguage, registerErrorHandling } from "./errors.ts";
+import { frameworkErrors, messageLanguage, registerErrorHandling, stderrErrorLog } from "./errors.ts";
 import { PublicTicketStreams } from "./public-ticket-streams.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { analyticsRoutes } from "./routes/analytics.ts";
@@ -73,16 +76,36 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   const bus = new EventBus();
   const lines = new LineCache(bus, (branchId) => readLiveLine(options.store.db, branchId));
   const hub = new SseHub(bus);
-  // After the PostgreSQL listener was lost and is back: caches reload, streams restart from their last id.
+  // A revoked credential (here or, through NOTIFY, on another instance): cached credentials go, its streams end.
+  const revocations = new Revocations();
+  revocations.subscribe((revocation) => {
+    forgetAllCredentials();
+    hub.endRevoked(revocation);
+  });
+  // After the PostgreSQL listener was lost and is back: caches reload, and what the other instances wrote
+  // meanwhile is read from the database and sent before anything newer.
   const resync = (): void => {
     lines.invalidateAll();
-    hub.dropAll();
+    bus.catchUp();
   };
-  const fanout: Fanout =
-    options.store.dialect === "postgres" && "pool" in options.store
-      ? await createPgFanout((options.store as Store & { pool: import("pg").Pool }).pool, bus, randomUUID(), resync)
-      : noFanout;
-  const ctx = createAppContext({ store: options.store, clock: options.clock, bus, fanout, lines });
+  const postgres = options.store.dialect === "postgres" && "pool" in options.store;
+  // Several instances: an event whose predecessors' notices are late or lost is never delivered past them; they are
+  // read from the database first.
+  if (postgres)
+    bus.enableRecovery({
+      fill: (branchId, afterSeq, limit) => listEventsAfter(options.store.db, branchId, afterSeq, limit),
+      lost: (branchId) => hub.dropBranch(branchId),
+    });
+  const fanout: Fanout = postgres
+    ? await createPgFanout(
+        (options.store as Store & { pool: import("pg").Pool }).pool,
+        bus,
+        randomUUID(),
+        resync,
+        revocations,
+      )
+    : noFanout;
+  const ctx = createAppContext({ store: options.store, clock: options.clock, bus, fanout, lines, revocations });
 
   const app = Fastify({
     logger: options.logger
@@ -105,7 +128,8 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   app.addHook("preValidation", async (req) => {
     if (req.body === undefined && (req.method === "POST" || req.method === "PATCH")) req.body = {};
   });
-  registerErrorHandling(app);
+  // Without the request log, server-side failures still reach standard error.
+  registerErrorHandling(app, options.logger ? undefined : stderrErrorLog());
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {

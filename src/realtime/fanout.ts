@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { EventNotice } from "../store/events.ts";
 import type { BranchEvent } from "./branch-event.ts";
 import type { EventBus } from "./event-bus.ts";
+import { isRevocation, type Revocation, type Revocations } from "./revocations.ts";
 
 /** Carries events to the other app instances. Single-instance SQLite needs none of it. */
 export interface Fanout {
@@ -10,15 +11,19 @@ export interface Fanout {
    * so delivery happens if and when it commits, in commit order.
    */
   readonly notice: EventNotice | undefined;
+  /** Tells the other instances of a revoked credential (after its write committed). */
+  announce(revocation: Revocation): Promise<void>;
   close(): Promise<void>;
 }
 
 export const noFanout: Fanout = {
   notice: undefined,
+  async announce() {},
   async close() {},
 };
 
 export const NOTIFY_CHANNEL = "datang_events";
+export const REVOKE_CHANNEL = "datang_revocations";
 
 interface Notice {
   readonly origin: string;
@@ -35,11 +40,21 @@ export async function createPgFanout(
   bus: EventBus,
   origin: string,
   onResync: () => void,
+  revocations?: Revocations,
 ): Promise<Fanout> {
   let client: pg.PoolClient | undefined;
   let closed = false;
 
   const onNotification = (msg: pg.Notification): void => {
+    if (msg.channel === REVOKE_CHANNEL && msg.payload) {
+      try {
+        const notice = JSON.parse(msg.payload) as { origin?: unknown; revocation?: unknown };
+        if (notice.origin !== origin && isRevocation(notice.revocation)) revocations?.publish(notice.revocation);
+      } catch {
+        // A malformed notice from elsewhere is not ours to crash on.
+      }
+      return;
+    }
     if (msg.channel !== NOTIFY_CHANNEL || !msg.payload) return;
     try {
       const notice = JSON.parse(msg.payload) as Notice;
@@ -61,7 +76,7 @@ export async function createPgFanout(
           bus.setOrdering(true);
           onResync();
         },
-        () => reconnect(Math.min(delayMs * 2, 30_000)),
+        () => reconnect(Math.min(delayMs * 2, 1_000)),
       );
     }, delayMs).unref();
   };
@@ -76,13 +91,13 @@ export async function createPgFanout(
       if (client === c) client = undefined;
       // Other instances' events of the outage will never come: do not hold ours waiting for them.
       bus.setOrdering(false);
-      reconnect(1000);
+      reconnect(200);
     };
     c.on("notification", onNotification);
     c.on("error", onLost);
     c.on("end", onLost);
     try {
-      await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      await c.query(`LISTEN ${NOTIFY_CHANNEL}; LISTEN ${REVOKE_CHANNEL}`);
     } catch (error) {
       if (!lost) {
         lost = true;
@@ -98,6 +113,9 @@ export async function createPgFanout(
 
   return {
     notice: { channel: NOTIFY_CHANNEL, origin },
+    async announce(revocation) {
+      await pool.query("SELECT pg_notify($1, $2)", [REVOKE_CHANNEL, JSON.stringify({ origin, revocation })]);
+    },
     async close() {
       closed = true;
       if (client) {
@@ -105,7 +123,7 @@ export async function createPgFanout(
         client.removeAllListeners("error");
         client.on("error", () => {});
         client.removeListener("notification", onNotification);
-        await client.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => {});
+        await client.query("UNLISTEN *").catch(() => {});
         client.release();
         client = undefined;
       }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { BranchEvent } from "./branch-event.ts";
 import type { EventBus } from "./event-bus.ts";
+import type { Revocation } from "./revocations.ts";
 
 const HEARTBEAT_MS = 20_000;
 
@@ -32,34 +33,44 @@ export function formatReset(branchId: string, seq: number, at: Date): string {
 /** What a client missed: the events, or (too many) the branch's latest event number to reset to. */
 export type Replay = BranchEvent[] | { readonly resetTo: number };
 
-/** An event that arrives after a later one was sent: its data without an id, so Last-Event-ID stays put. */
-function formatLateSse(event: BranchEvent): string {
-  return `data: ${JSON.stringify(event)}\n\n`;
+/**
+ * A client's stream: events buffered while its replay runs, and the highest id it was sent. A stream never
+ * sends an id above one it has not sent, so a client resuming with its Last-Event-ID never skips an event:
+ * - an event the client already has (from its replay) is not sent again;
+ * - the next one is sent;
+ * - one further on means this client missed one (the bus could not fill a gap, or the event was written by
+ *   another process): its stream ends, and the client reconnects with its Last-Event-ID and is replayed what
+ *   it missed from the database.
+ */
+type SseClient = ServerResponse & { datangBuffer?: BranchEvent[]; datangSent: number; datangOwner?: StreamOwner };
+
+/** The credential a stream was opened with: it ends when that credential is revoked (see `endRevoked`). */
+export interface StreamOwner {
+  readonly sessionId?: string;
+  readonly userId?: string;
+  readonly deviceId?: string;
+}
+
+function ownedBy(owner: StreamOwner | undefined, revocation: Revocation): boolean {
+  if (!owner) return false;
+  if (revocation.kind === "session") return owner.sessionId === revocation.id;
+  if (revocation.kind === "user") return owner.userId === revocation.id;
+  return owner.deviceId === revocation.id;
+}
+
+/** Writes a live event to a client whose replay is done. */
+function sendLive(client: SseClient, event: BranchEvent, text: string): void {
+  if (event.seq <= client.datangSent || client.writableEnded) return;
+  if (event.seq === client.datangSent + 1) {
+    client.datangSent = event.seq;
+    client.write(text);
+  } else client.end();
 }
 
 /**
  * Streams one branch's events to many clients: each event is serialised once per branch and the same
  * string written to every socket, so 2,000 displays and phones cost 2,000 writes, not 2,000 stringifies.
  */
-/**
- * A client's stream: events buffered while its replay runs, the highest id the client had when the live
- * events began (`datangReplayed`: the Last-Event-ID it came with, or the last event replayed), and the
- * highest id it was sent. Ids only ever grow on a stream, so the client's Last-Event-ID never goes back:
- * - an event the replay already sent is not sent again;
- * - an event that arrives after a later one (its NOTIFY was slow, or the bus stopped waiting for it) is sent
- *   without an id: the display still hears of it, and a reconnect still resumes from the highest id.
- * Every live event reaches the hub once, so one above `datangReplayed` was never sent before.
- */
-type SseClient = ServerResponse & { datangBuffer?: BranchEvent[]; datangReplayed: number; datangSent: number };
-
-/** Writes a live event to a client whose replay is done. */
-function sendLive(client: SseClient, event: BranchEvent, text: string): void {
-  if (event.seq > client.datangSent) {
-    client.datangSent = event.seq;
-    client.write(text);
-  } else if (event.seq > client.datangReplayed) client.write(formatLateSse(event));
-}
-
 export class SseHub {
   readonly #bus: EventBus;
   readonly #branches = new Map<string, { clients: Set<ServerResponse>; unsubscribe: () => void }>();
@@ -82,6 +93,7 @@ export class SseHub {
     res: ServerResponse,
     lastSeq: number,
     replay: (afterSeq: number) => Promise<Replay>,
+    owner?: StreamOwner,
   ): Promise<void> {
     let entry = this.#branches.get(branchId);
     if (!entry) {
@@ -99,8 +111,8 @@ export class SseHub {
     }
     const client = res as SseClient;
     client.datangBuffer = [];
-    client.datangReplayed = lastSeq;
     client.datangSent = lastSeq;
+    client.datangOwner = owner;
     entry.clients.add(res);
     res.on("close", () => this.#detach(branchId, res));
     let sent = lastSeq;
@@ -118,8 +130,8 @@ export class SseHub {
     } finally {
       const pending = client.datangBuffer ?? [];
       client.datangBuffer = undefined;
-      client.datangReplayed = sent;
       client.datangSent = sent;
+      this.#bus.observe(branchId, sent);
       for (const event of pending) sendLive(client, event, formatSse(event));
     }
   }
@@ -132,6 +144,17 @@ export class SseHub {
       entry.unsubscribe();
       this.#branches.delete(branchId);
     }
+  }
+
+  /** Ends every stream opened with a credential that was just revoked. */
+  endRevoked(revocation: Revocation): void {
+    for (const { clients } of this.#branches.values())
+      for (const res of clients) if (ownedBy((res as SseClient).datangOwner, revocation)) res.end();
+  }
+
+  /** Ends a branch's streams: browsers reconnect with their Last-Event-ID and get what they missed from the database. */
+  dropBranch(branchId: string): void {
+    for (const res of this.#branches.get(branchId)?.clients ?? []) res.end();
   }
 
   /** Ends every stream: browsers reconnect with their Last-Event-ID and get what they missed from the database. */

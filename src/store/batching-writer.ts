@@ -33,13 +33,15 @@ const MAX_BATCH = 512;
 
 export function createBatchingWriter(
   db: Kysely<Database>,
-  connection: BetterSqlite3.Database,
+  /** The connection, or how to get the current one (the store may reopen it: see sqlite-store.ts). */
+  connectionOf: BetterSqlite3.Database | (() => BetterSqlite3.Database),
   /** Makes everything committed so far durable; resolves when it is on disk. */
   flush: () => Promise<void>,
   /** Told once when a flush fails (see SqliteStoreOptions). */
   onDurabilityLost?: (error: unknown) => void,
 ) {
   const maxBatch = MAX_BATCH;
+  const current = typeof connectionOf === "function" ? connectionOf : () => connectionOf;
   let queue: PendingWrite[] = [];
   let running = false;
   let scheduled = false;
@@ -58,6 +60,9 @@ export function createBatchingWriter(
       await execute(tx, RELEASE, []);
       return { ok: true, value, after };
     } catch (error) {
+      // SQLite rolls the whole transaction back by itself after some errors (SQLITE_FULL, an I/O error): the
+      // batch is gone, and its writes fail with that error, not with the ROLLBACK TO that has nothing to undo.
+      if (!current().inTransaction) throw error;
       await execute(tx, ROLLBACK_TO, []);
       await execute(tx, RELEASE, []);
       return { ok: false, error };
@@ -70,7 +75,7 @@ export function createBatchingWriter(
     try {
       await db.transaction().execute(async (tx) => {
         // Hot-path statements (sql.ts) run straight on the connection while this transaction holds it.
-        bindBatchConnection(tx, connection);
+        bindBatchConnection(tx, current());
         try {
           for (const job of batch) outcomes.push(await runJob(tx, job));
         } finally {
@@ -89,7 +94,9 @@ export function createBatchingWriter(
       });
       return;
     }
-    const flushed = flush();
+    // A batch in which every write failed committed nothing: there is nothing to sync (and a disk that refuses
+    // writes must not be taken for one that lost them).
+    const flushed = outcomes.some((o) => o.ok) ? flush() : Promise.resolve();
     flushed.catch(() => {}); // handled in order below, not as an unhandled rejection meanwhile
     // Strictly in commit order: this batch's outcome waits for the earlier batches' and then for its own flush.
     // Never rejects: a failed flush is turned into rejected writes here.

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import { type StoreFault, storeFaultOf } from "./faults.ts";
 import { leanPool } from "./postgres-client.ts";
 import type { Database } from "./schema.ts";
 import type { Store, WriteFn } from "./store.ts";
@@ -14,8 +15,31 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 const RETRYABLE = new Set(["40001", "40P01", "23505"]);
 const MAX_ATTEMPTS = 5;
 
+/** A connection attempt that takes longer fails (and the request gets 503) instead of waiting on a dead host. */
+const CONNECT_TIMEOUT_MS = 5_000;
+/** How long a health check waits for the database's answer. */
+const HEALTH_TIMEOUT_MS = 2_000;
+
+const ignore = (): void => {};
+
+/**
+ * A pool whose every connection has an 'error' listener for as long as it lives. node-postgres emits 'error'
+ * on a client whose connection breaks (a database restart's 57P01, a reset socket) even while a query of it
+ * is failing with the same error, and the pool listens only to idle clients: one checked out at that moment
+ * (inside a transaction, between two statements) had no listener, and the process ended. The error reaches
+ * the query or transaction that used the connection anyway, and the pool drops a broken client on release.
+ */
 export function createPgPool(url: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString: url, max, application_name: "datang" });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    application_name: "datang",
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
+  pool.on("connect", (client) => client.on("error", ignore));
+  // An idle client that loses its connection must not crash the process either.
+  pool.on("error", ignore);
+  return pool;
 }
 
 /**
@@ -27,8 +51,8 @@ export function createPgPool(url: string, max = 10): pg.Pool {
  */
 export function createPostgresStore(url: string): Store & { readonly pool: pg.Pool } {
   const pool = createPgPool(url);
-  // An idle client that loses its connection must not crash the process.
-  pool.on("error", () => {});
+  // Health checks get a connection of their own: a busy main pool must not make a reachable database look down.
+  const probe = createPgPool(url, 1);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: leanPool(pool) }) });
   return {
     dialect: "postgres",
@@ -48,8 +72,23 @@ export function createPostgresStore(url: string): Store & { readonly pool: pg.Po
       }
     },
     durable: () => Promise.resolve(),
+    async health(): Promise<StoreFault | undefined> {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("Connection terminated: no answer in time")), HEALTH_TIMEOUT_MS);
+      });
+      try {
+        await Promise.race([probe.query("SELECT 1"), timeout]);
+        return undefined;
+      } catch (error) {
+        return storeFaultOf(error) ?? "database_unavailable";
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     async close() {
       await db.destroy();
+      await probe.end();
     },
   };
 }

@@ -192,6 +192,7 @@ export interface Database {
   webhook_cursors: WebhookCursorTable;
   analytics_cells: AnalyticsCellTable;
   imported_tickets: ImportedTicketTable;
+  storage_probe: StorageProbeTable;
 }
 
 // Migration 007: customers, one-time codes, the outbox and webhooks.
@@ -340,4 +341,10 @@ export interface AnalyticsCellTable {
   satisfied: number;
   neutral: number;
   dissatisfied: number;
+}
+
+/** One row, rewritten to test whether the disk takes writes again (see migration 004). */
+export interface StorageProbeTable {
+  id: number;
+  at: number;
 }

@@ -1,9 +1,10 @@
-import { realpathSync } from "node:fs";
+import { accessSync, constants, realpathSync } from "node:fs";
 import SQLite from "better-sqlite3";
 import { Kysely, type SqliteDatabase, SqliteDialect } from "kysely";
 import { createBatchingWriter } from "./batching-writer.ts";
+import { type StoreFault, storeFaultOf } from "./faults.ts";
 import type { Database } from "./schema.ts";
-import type { Store } from "./store.ts";
+import type { Store, WriteFn } from "./store.ts";
 import { createWalFlusher } from "./wal-flusher.ts";
 
 export interface SqliteStoreOptions {
@@ -29,8 +30,98 @@ export interface SqliteStoreOptions {
  * for it (`durable()`), so no client ever holds an event number a power cut could hand to another event.
  */
 export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
-  const connection = new SQLite(path);
   const onDisk = path !== ":memory:" && path !== "";
+  const connection = openConnection(path, onDisk);
+  const statements = withStatementCache(() => connection);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements.database }) });
+
+  // SQLite keeps the WAL beside the real file when the path is a symbolic link.
+  const wal = onDisk ? createWalFlusher(`${realpathSync(path)}-wal`) : undefined;
+  const writer = createBatchingWriter(db, () => connection, wal ? wal.flush : async () => {}, options.onDurabilityLost);
+
+  /**
+   * The storage fault the last write met (the disk full, the file read-only), until a write succeeds again. While
+   * it lasts, a probe write runs every second so that the store recovers by itself once the fault is gone, with
+   * or without traffic. A file that was read-only when SQLite opened it stays read-only to this connection:
+   * that fault clears only with a restart (not yet handled without one).
+   */
+  let fault: StoreFault | undefined;
+  let probeTimer: NodeJS.Timeout | undefined;
+  let probing: Promise<void> | undefined;
+  const setFault = (met: StoreFault, error: unknown): void => {
+    if (fault !== met) {
+      const e = error as { code?: unknown; message?: unknown };
+      console.error(`Datang: ${met}: the database at ${path} refuses writes (${String(e.code)}: ${String(e.message)})`);
+    }
+    fault = met;
+    probeTimer ??= setInterval(() => void probe(), PROBE_INTERVAL_MS).unref();
+  };
+  const clearFault = (): void => {
+    if (fault === undefined) return;
+    console.error(`Datang: the database at ${path} takes writes again (was ${fault})`);
+    fault = undefined;
+    clearInterval(probeTimer);
+    probeTimer = undefined;
+  };
+  const write = <T>(fn: WriteFn<T>): Promise<T> =>
+    writer.write(fn).then(
+      (value) => {
+        clearFault();
+        return value;
+      },
+      (error: unknown) => {
+        const met = storeFaultOf(error);
+        if (met === "storage_full" || met === "storage_read_only") setFault(met, error);
+        throw error;
+      },
+    );
+  const probe = (): Promise<void> => {
+    probing ??= (async () => {
+      await write((tx) => tx.updateTable("storage_probe").set({ at: Date.now() }).where("id", "=", 1).execute());
+    })()
+      .catch(() => {})
+      .finally(() => {
+        probing = undefined;
+      });
+    return probing;
+  };
+  // A file this process may not write (its permissions) is read-only from the start: say so before a write fails.
+  if (onDisk && !writable(path))
+    setFault("storage_read_only", { code: "SQLITE_READONLY", message: "the file is not writable by this process" });
+
+  return {
+    dialect: "sqlite",
+    db,
+    write,
+    durable: writer.durable,
+    async health() {
+      if (fault !== undefined) await probe();
+      return fault;
+    },
+    async close() {
+      clearInterval(probeTimer);
+      await probing;
+      await writer.idle();
+      await db.destroy();
+      wal?.close();
+    },
+  };
+}
+
+/** While the disk refuses writes, how often the store tries a write again. */
+const PROBE_INTERVAL_MS = 1_000;
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch (error) {
+    return (error as { code?: unknown }).code === "ENOENT";
+  }
+}
+
+function openConnection(path: string, onDisk: boolean): SQLite.Database {
+  const connection = new SQLite(path);
   const mode = connection.pragma("journal_mode = WAL", { simple: true });
   // The flusher below makes commits durable by syncing the WAL: without WAL mode nothing would be synced.
   if (onDisk && mode !== "wal") throw new Error(`SQLite at ${path} cannot use WAL mode (it answered "${mode}")`);
@@ -43,22 +134,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   // write's journal is a copy of its pages, freed at its RELEASE. Sorts and temporary tables also stay in
   // memory: the application's queries sort one branch's day or less, and no migration rebuilds a large table.
   connection.pragma("temp_store = MEMORY");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
-
-  // SQLite keeps the WAL beside the real file when the path is a symbolic link.
-  const wal = onDisk ? createWalFlusher(`${realpathSync(path)}-wal`) : undefined;
-  const writer = createBatchingWriter(db, connection, wal ? wal.flush : async () => {}, options.onDurabilityLost);
-  return {
-    dialect: "sqlite",
-    db,
-    write: writer.write,
-    durable: writer.durable,
-    async close() {
-      await writer.idle();
-      await db.destroy();
-      wal?.close();
-    },
-  };
+  return connection;
 }
 
 /** Statements kept prepared; the application issues a few dozen distinct ones, so this bound is never reached in use. */
@@ -67,20 +143,32 @@ const MAX_CACHED_STATEMENTS = 1000;
 /**
  * Kysely prepares every statement anew; compiling SQL each time was a tenth of the server's CPU under load.
  * Prepared statements are reusable in better-sqlite3 as long as none is iterated while reused, and Kysely
- * runs one statement at a time on this single connection.
+ * runs one statement at a time on this single connection. Statements go to the current connection (the store
+ * may open it again), and a ROLLBACK after SQLite already rolled the transaction back itself (SQLITE_FULL, an
+ * I/O error) does nothing, so that the error that caused it is the one reported, not "cannot rollback".
  */
-function withStatementCache(connection: SQLite.Database): SqliteDatabase {
+function withStatementCache(current: () => SQLite.Database): { database: SqliteDatabase; clear: () => void } {
   const cache = new Map<string, SQLite.Statement>();
-  return {
-    close: () => connection.close(),
+  const database: SqliteDatabase = {
+    close: () => current().close(),
     prepare(sql: string) {
+      if (sql === "rollback" && !current().inTransaction) return NO_OP;
       let statement = cache.get(sql);
       if (!statement) {
-        statement = connection.prepare(sql);
+        statement = current().prepare(sql);
         if (cache.size >= MAX_CACHED_STATEMENTS) cache.clear();
         cache.set(sql, statement);
       }
       return statement;
     },
   };
+  return { database, clear: () => cache.clear() };
 }
+
+/** A statement that does nothing, in the shape Kysely's SQLite driver runs. */
+const NO_OP = {
+  reader: false,
+  all: () => [],
+  run: () => ({ changes: 0, lastInsertRowid: 0 }),
+  iterate: () => [][Symbol.iterator](),
+} as unknown as SQLite.Statement;

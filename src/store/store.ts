@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DialectName } from "./dialect-name.ts";
+import type { StoreFault } from "./faults.ts";
 import type { Database } from "./schema.ts";
 
 export type Tx = Transaction<Database>;
@@ -23,5 +24,10 @@ export interface Store {
    * before its flush ends (see sqlite-store.ts); PostgreSQL shows only durable commits, and resolves at once.
    */
   durable(): Promise<void>;
+  /**
+   * Whether the storage can serve now: undefined when it can, otherwise what is wrong (PostgreSQL unreachable,
+   * the SQLite file on a full disk or read-only). Tries the storage again, so a fault that passed clears here.
+   */
+  health(): Promise<StoreFault | undefined>;
   close(): Promise<void>;
 }

@@ -19,7 +19,7 @@ export async function startChildServer(
   db: string,
   port: number,
   env: Record<string, string> = {},
-  options: { demo?: boolean } = {},
+  options: { demo?: boolean; uid?: number; gid?: number } = {},
 ): Promise<ChildServer> {
   const demo = options.demo === false ? [] : ["--demo"];
   const child = spawn(
@@ -29,6 +29,8 @@ export async function startChildServer(
       cwd: ROOT,
       env: { ...process.env, DATANG_DEMO_PASSWORD: "test-password-1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
+      // As an unprivileged user: root ignores file permissions, so a read-only file is only read-only to others.
+      ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid } : {}),
     },
   );
   let out = "";

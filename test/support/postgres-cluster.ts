@@ -14,6 +14,9 @@ export interface Cluster {
   readonly url: string;
   readonly dir: string;
   stop(): void;
+  /** Stops the server (as an operator or a crash would) and keeps its data, for `startServer`. */
+  stopServer(mode: "fast" | "immediate"): void;
+  startServer(): void;
 }
 
 export function findPostgresBin(): string | undefined {
@@ -56,6 +59,12 @@ export async function startCluster(
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     dir,
+    stopServer(mode) {
+      run("pg_ctl", ["-D", data, "-m", mode, "-w", "-t", "60", "stop"]);
+    },
+    startServer() {
+      run("pg_ctl", ["-D", data, "-o", settings, "-l", join(dir, "log"), "-w", "-t", "60", "start"]);
+    },
     stop() {
       if (stopped) return;
       stopped = true;

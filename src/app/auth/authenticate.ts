@@ -1,4 +1,5 @@
 import type { BranchId, CounterId, DeviceId, UserId } from "../../domain/ids.ts";
+import type { Revocation } from "../../realtime/revocations.ts";
 import type { DeviceTable } from "../../store/schema.ts";
 import type { DeviceActor, DeviceKind, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
@@ -26,8 +27,9 @@ export function toDeviceActor(row: DeviceTable, ip: string): DeviceActor {
 
 /**
  * Credentials are looked up on every request, through a cache a few seconds long: a kiosk issuing
- * tickets all day should not cost a query per tap, and a revoked token or a closed session stops
- * working within that time on every instance.
+ * tickets all day should not cost a query per tap. A revocation, logout or deactivation clears the cache at
+ * once on every instance (`revokeCredential`, through NOTIFY on PostgreSQL); the cache's lifetime only bounds
+ * how long a credential outlives a revocation whose notice was lost (the database went down at that moment).
  */
 const CACHE_MS = 3000;
 const cache = new Map<string, { until: number; actor: StaffActor | DeviceActor | null }>();
@@ -52,6 +54,26 @@ export function forgetCredential(secret: string): void {
 
 export function forgetAllCredentials(): void {
   cache.clear();
+}
+
+/** The id a session is stored under, from its token. */
+export function sessionIdOf(token: string): string {
+  return secretHash(token);
+}
+
+/**
+ * After a credential's revocation committed: this instance forgets cached credentials and ends the streams opened
+ * with it, and the other instances are told to do the same. A notice that cannot be sent (the database just went
+ * away) is logged; the other instances' caches then expire within seconds.
+ */
+export async function revokeCredential(ctx: AppContext, revocation: Revocation): Promise<void> {
+  forgetAllCredentials();
+  ctx.revocations.publish(revocation);
+  await ctx.fanout
+    .announce(revocation)
+    .catch((error: unknown) =>
+      console.error(`Datang: could not tell other instances of a ${revocation.kind} revocation`, error),
+    );
 }
 
 export async function authenticateSession(ctx: AppContext, token: string, ip: string): Promise<StaffActor | null> {

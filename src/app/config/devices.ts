@@ -3,7 +3,7 @@ import { findBranch } from "../../store/branches.ts";
 import { findCounter } from "../../store/counters.ts";
 import { CONFIG_ROLES, requireBranchAccess } from "../access.ts";
 import type { Actor, DeviceKind } from "../actor.ts";
-import { forgetAllCredentials } from "../auth/authenticate.ts";
+import { revokeCredential } from "../auth/authenticate.ts";
 import { newSecret, secretHash } from "../auth/passwords.ts";
 import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
@@ -100,6 +100,6 @@ export async function revokeDevice(ctx: AppContext, actor: Actor, deviceId: stri
     await audit(tx, actor, now, "device.revoke", { type: "device", id: deviceId, branchId: device.branch_id });
     return toView({ ...device, revoked_at: revokedAt });
   });
-  forgetAllCredentials();
+  await revokeCredential(ctx, { kind: "device", id: deviceId });
   return result;
 }

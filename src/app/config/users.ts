@@ -4,7 +4,7 @@ import type { Database } from "../../store/schema.ts";
 import type { Tx } from "../../store/store.ts";
 import { requireRole } from "../access.ts";
 import type { Actor, Role, StaffActor } from "../actor.ts";
-import { forgetAllCredentials } from "../auth/authenticate.ts";
+import { forgetAllCredentials, revokeCredential } from "../auth/authenticate.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
@@ -189,6 +189,8 @@ export async function updateUser(
     );
     return loadUserView(tx, userId);
   });
-  forgetAllCredentials();
+  // A deactivated user's (or changed password's) sessions are gone: their streams end too, on every instance.
+  if (patch.active === false || patch.password !== undefined) await revokeCredential(ctx, { kind: "user", id: userId });
+  else forgetAllCredentials();
   return result;
 }

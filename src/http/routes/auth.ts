@@ -1,6 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { authenticateDevice, forgetCredential } from "../../app/auth/authenticate.ts";
+import { authenticateDevice, forgetCredential, revokeCredential, sessionIdOf } from "../../app/auth/authenticate.ts";
 import { login, logout } from "../../app/auth/login.ts";
 import type { AppContext } from "../../app/context.ts";
 import { unauthorized } from "../../app/errors.ts";
@@ -39,6 +39,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, secureCookies:
     if (actor.type === "user" && token) {
       await logout(ctx, actor, token);
       forgetCredential(token);
+      await revokeCredential(ctx, { kind: "session", id: sessionIdOf(token) });
     }
     reply.clearCookie(SESSION_COOKIE, { path: "/" });
     return reply.status(204).send();

@@ -1,14 +1,15 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { BRANCH_READERS, requireBranchAccess } from "../../app/access.ts";
+import { sessionIdOf } from "../../app/auth/authenticate.ts";
 import type { AppContext } from "../../app/context.ts";
 import { notFound } from "../../app/errors.ts";
 import { publicTicket } from "../../app/queries/tickets.ts";
 import type { BranchId } from "../../domain/ids.ts";
-import { type Replay, type SseHub, sseHeaders } from "../../realtime/sse.ts";
+import { type Replay, type SseHub, type StreamOwner, sseHeaders } from "../../realtime/sse.ts";
 import { latestEventSeq } from "../../store/branches.ts";
 import { listEventsAfter } from "../../store/events.ts";
-import { actorOf } from "../auth-plugin.ts";
+import { actorOf, SESSION_COOKIE } from "../auth-plugin.ts";
 import type { PublicTicketStreams } from "../public-ticket-streams.ts";
 import { BranchParams, DigitsQuery, errors, TicketParams } from "../schemas.ts";
 
@@ -38,11 +39,8 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, 
       },
     },
     async (req, reply) => {
-      requireBranchAccess(actorOf(req), req.params.branchId as BranchId, BRANCH_READERS, [
-        "display",
-        "kiosk",
-        "rating_pad",
-      ]);
+      const actor = actorOf(req);
+      requireBranchAccess(actor, req.params.branchId as BranchId, BRANCH_READERS, ["display", "kiosk", "rating_pad"]);
       const latest = await latestEventSeq(ctx.store.db, req.params.branchId);
       if (latest === undefined) throw notFound("Branch", req.params.branchId);
       const header = req.headers["last-event-id"];
@@ -54,18 +52,31 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, 
             : Number.MAX_SAFE_INTEGER;
       reply.hijack();
       sseHeaders(reply.raw);
-      // Without a Last-Event-ID a client starts from now: it loads the current state from /queue. An id past
-      // the branch's latest (a database restored from a backup) resumes from the latest, or the stream would
-      // stay silent until the numbers caught up with it.
-      const since = lastSeq === Number.MAX_SAFE_INTEGER ? null : Math.min(lastSeq, latest);
-      await hub.attach(req.params.branchId, reply.raw, since ?? 0, async (after): Promise<Replay> => {
-        if (since === null) return [];
-        const missed = await listEventsAfter(ctx.store.db, req.params.branchId, after, MAX_REPLAY + 1);
-        const reset = missed.length > MAX_REPLAY ? await latestEventSeq(ctx.store.db, req.params.branchId) : undefined;
-        // Hand out only event numbers a power cut cannot take back (and give to another event).
-        await ctx.store.durable();
-        return reset === undefined ? missed : { resetTo: reset };
-      });
+      // Without a Last-Event-ID a client starts from now (the latest event read above): it loads the current state
+      // from /queue. An id past the branch's latest (a database restored from a backup) resumes from the latest,
+      // or the stream would stay silent until the numbers caught up with it. Either way the stream then sends
+      // every event after that number, none skipped (see sse.ts).
+      const since = Math.min(lastSeq, latest);
+      // The stream ends when the credential it was opened with is revoked, logged out or deactivated.
+      const session = req.cookies[SESSION_COOKIE];
+      const owner: StreamOwner =
+        actor.type === "device"
+          ? { deviceId: actor.id }
+          : { userId: actor.id, ...(session ? { sessionId: sessionIdOf(session) } : {}) };
+      await hub.attach(
+        req.params.branchId,
+        reply.raw,
+        since,
+        async (after): Promise<Replay> => {
+          const missed = await listEventsAfter(ctx.store.db, req.params.branchId, after, MAX_REPLAY + 1);
+          const reset =
+            missed.length > MAX_REPLAY ? await latestEventSeq(ctx.store.db, req.params.branchId) : undefined;
+          // Hand out only event numbers a power cut cannot take back (and give to another event).
+          await ctx.store.durable();
+          return reset === undefined ? missed : { resetTo: reset };
+        },
+        owner,
+      );
     },
   );
 

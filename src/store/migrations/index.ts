@@ -4,6 +4,7 @@ import * as initial from "./001-initial.ts";
 import * as firstCall from "./002-first-call.ts";
 import * as analytics from "./010-analytics.ts";
 import * as customersOutbox from "./007-customers-outbox.ts";
+import * as storageProbe from "./004-storage-probe.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -15,6 +16,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "002-first-call": firstCall,
   "010-analytics": analytics,
   "007-customers-outbox": customersOutbox,
+  "004-storage-probe": storageProbe,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
