@@ -1,6 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { refreshRecentDays } from "./app/analytics/build-cells.ts";
@@ -23,6 +24,33 @@ function demoPassword(): string {
   return process.env.DATANG_DEMO_PASSWORD || randomBytes(6).toString("base64url");
 }
 
+/** Where the first start wrote the demo logins, beside the SQLite database (none on PostgreSQL). */
+function demoLoginsFile(location: string): string | undefined {
+  return isPostgresUrl(location) || location === ":memory:" ? undefined : join(dirname(location), "demo-logins.txt");
+}
+
+/** A path as the user would type it from where they started the server. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith("..") ? path : `./${rel}`;
+}
+
+/**
+ * The web app is built into web/dist (`npm start` builds it first). A bare `datang serve` from a checkout
+ * without it builds it when the build tools are installed, and otherwise says how; the API runs either way.
+ */
+function ensureWebBuild(): void {
+  if (existsSync(join(ROOT, "web/dist/index.html"))) return;
+  const script = join(ROOT, "scripts/ensure-web-build.mjs");
+  if (existsSync(join(ROOT, "node_modules/vite")) && existsSync(script)) {
+    const result = spawnSync(process.execPath, [script], { cwd: ROOT, stdio: "inherit" });
+    if (result.status === 0) return;
+  }
+  console.log(
+    "网页应用尚未构建：请运行 npm run build:web 后重启（接口照常可用）。 / The web app is not built: run `npm run build:web` and restart (the API works meanwhile).",
+  );
+}
+
 /** Seeds the demo branch and prints its logins; returns the branch's id. */
 async function seed(ctx: AppContext, location: string): Promise<string> {
   const logins = await seedDemo(ctx, demoPassword());
@@ -34,9 +62,9 @@ async function seed(ctx: AppContext, location: string): Promise<string> {
     ...logins.devices.map((d) => `  ${d.kind.padEnd(10)} ${d.token}   (${d.name})`),
   ];
   console.log(lines.join("\n"));
-  if (!isPostgresUrl(location) && location !== ":memory:") {
+  const file = demoLoginsFile(location);
+  if (file) {
     // Kept beside the demo database so the logins can be found again; the file is readable by its owner only.
-    const file = join(dirname(location), "demo-logins.txt");
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
@@ -101,6 +129,7 @@ export async function runServerCommand(
     console.error(`Not a port: ${values.port ?? process.env.PORT}`);
     return 2;
   }
+  ensureWebBuild();
   const server = await buildServer({
     store,
     logger: process.env.DATANG_LOG === "1",
@@ -108,7 +137,14 @@ export async function runServerCommand(
     secureCookies: process.env.DATANG_SECURE_COOKIES === "1",
     trustProxy: process.env.DATANG_TRUST_PROXY === "1",
   });
-  const demoBranchId = values.demo && (await isEmpty(server.ctx)) ? await seed(server.ctx, location) : undefined;
+  let demoBranchId: string | undefined;
+  if (values.demo) {
+    if (await isEmpty(server.ctx)) demoBranchId = await seed(server.ctx, location);
+    else {
+      const file = demoLoginsFile(location);
+      if (file && existsSync(file)) console.log(`Demo logins and device pairing tokens: ${shown(file)}`);
+    }
+  }
   const adminPassword = process.env.DATANG_ADMIN_PASSWORD;
   if (adminPassword) {
     if (await bootstrapAdmin(server.ctx, adminPassword)) console.log("Created the first administrator: admin");
@@ -116,6 +152,24 @@ export async function runServerCommand(
     console.log(
       "No staff accounts yet: set DATANG_ADMIN_PASSWORD and restart to create the first administrator (or use --demo).",
     );
+  }
+  const host = values.host ?? process.env.HOST ?? "0.0.0.0";
+  try {
+    await server.app.listen({ port, host });
+  } catch (error) {
+    await server.close();
+    await store.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE" || code === "EACCES") {
+      // One line, not a stack trace: the usual cause is another Datang already running.
+      const zh = code === "EADDRINUSE" ? `端口 ${port} 已被占用` : `无权使用端口 ${port}`;
+      const en = code === "EADDRINUSE" ? `Port ${port} is already in use` : `Not allowed to listen on port ${port}`;
+      console.error(
+        `${zh}（是否已有 Datang 在运行？可用 --port 换一个端口）。 / ${en} (is Datang already running? choose another with --port).`,
+      );
+      return 1;
+    }
+    throw error;
   }
   // Yesterday's unfinished tickets are closed at start and then every minute, so soon after a branch's midnight;
   // tickets still sent to a closed counter (a release that failed after its action committed) go to their line.
@@ -136,8 +190,6 @@ export async function runServerCommand(
   };
   housekeeping();
   setInterval(housekeeping, 60_000).unref();
-  const host = values.host ?? process.env.HOST ?? "0.0.0.0";
-  await server.app.listen({ port, host });
   const address = server.app.server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   console.log(
@@ -158,8 +210,13 @@ export async function runServerCommand(
 
   let stopping = false;
   const stop = async () => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C: stop now.
+      process.exit(1);
+    }
     stopping = true;
+    // Open connections get a few seconds to finish; the port is free when the process is gone.
+    setTimeout(() => process.exit(1), 5_000).unref();
     await runner.stop();
     await server.close();
     await store.close();

@@ -19,6 +19,7 @@ import { readLiveLine } from "../store/live-tickets.ts";
 import type { Store } from "../store/store.ts";
 import { DOCS_PREFIX, registerAuth } from "./auth-plugin.ts";
 import { frameworkErrors, messageLanguage, registerErrorHandling, stderrErrorLog } from "./errors.ts";
+import { toOpenApi31 } from "./openapi-31.ts";
 import { PublicTicketStreams } from "./public-ticket-streams.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { analyticsRoutes } from "./routes/analytics.ts";
@@ -32,6 +33,7 @@ import { planningRoutes } from "./routes/planning.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { ticketRoutes } from "./routes/tickets.ts";
 import { ErrorSchema } from "./schemas.ts";
+import { VIEW_SCHEMAS } from "./view-schemas.ts";
 
 /** Query parameters that carry a credential: a device's pairing token (`/kiosk?pair=…`). */
 const SECRET_PARAMS = /([?&](?:pair|token)=)[^&#]*/gi;
@@ -66,6 +68,8 @@ export interface Server {
   readonly app: FastifyInstance;
   readonly ctx: AppContext;
   readonly hub: SseHub;
+  /** Every route registered, as `METHOD /url` with whether the OpenAPI document hides it (the contract test reads it). */
+  readonly routes: ReadonlyArray<{ readonly method: string; readonly url: string; readonly hidden: boolean }>;
   close(): Promise<void>;
 }
 
@@ -122,7 +126,14 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     ajv: AJV_OPTIONS,
     frameworkErrors,
   });
+  const routes: Array<{ method: string; url: string; hidden: boolean }> = [];
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) {
+      routes.push({ method, url: route.url, hidden: route.schema?.hide === true });
+    }
+  });
   app.addSchema(ErrorSchema);
+  for (const schema of VIEW_SCHEMAS) app.addSchema(schema);
   // A POST without a body means "no options": validate it as {} (so `curl -X POST …/open` works, and a
   // missing required field is named instead of "body must be object").
   app.addHook("preValidation", async (req) => {
@@ -132,12 +143,22 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   registerErrorHandling(app, options.logger ? undefined : stderrErrorLog());
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
+    // 3.1: its schemas are JSON Schema 2020-12, which is what TypeBox writes (numeric exclusiveMinimum…).
+    transformObject: (doc) => ("openapiObject" in doc ? toOpenApi31(doc.openapiObject) : doc.swaggerObject),
+    // Named schemas keep their names in the document (components.schemas.Ticket), so generated types do too.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`),
+    },
     openapi: {
+      openapi: "3.1.0",
       info: {
         title: "Datang API",
         version: "0.1.0",
         description: "Customer flow for bank branches: tickets, counters, dispatch, live events.",
+        license: { name: "UNLICENSED", identifier: "UNLICENSED" },
       },
+      // Same origin as the page or client that reads the document.
+      servers: [{ url: "/" }],
       components: {
         securitySchemes: {
           session: { type: "apiKey", in: "cookie", name: "datang_session" },
@@ -181,6 +202,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     app,
     ctx,
     hub,
+    routes,
     async close() {
       hub.close();
       phones.close();

@@ -3,6 +3,7 @@ import type { DemoLogins } from "../../src/app/seed-demo.ts";
 import { seedDemo } from "../../src/app/seed-demo.ts";
 import { buildServer, type Server, type ServerOptions } from "../../src/http/server.ts";
 import { migrateToLatest, openStore } from "../../src/store/connect.ts";
+import { checkAnswers } from "./answer-check.ts";
 import { type DbKind, freshDatabase } from "./databases.ts";
 
 export const TEST_PASSWORD = "test-password-1";
@@ -46,6 +47,7 @@ export async function startTestServer(
     },
   };
   const server = await buildServer({ store, clock: () => clock.now, ...options });
+  const answers = checkAnswers(server.app);
   const demo = await seedDemo(server.ctx, TEST_PASSWORD);
   const cookies = new Map<string, string>();
   const t: TestServer = {
@@ -90,6 +92,11 @@ export async function startTestServer(
       await server.close();
       await store.close();
       await db.drop();
+      if (answers.mismatches.length > 0) {
+        throw new Error(
+          `Response schemas changed ${answers.mismatches.length} answers:\n${answers.mismatches.join("\n")}`,
+        );
+      }
     },
   };
   return t;

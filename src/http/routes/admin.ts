@@ -6,6 +6,7 @@ import type { AppContext } from "../../app/context.ts";
 import { auditTrail } from "../../app/queries/audit-trail.ts";
 import { actorOf } from "../auth-plugin.ts";
 import { BranchParams, DeviceKindSchema, DigitsQuery, errors, Id, Pattern, RoleSchema, ShortText } from "../schemas.ts";
+import { AuditEntrySchema, CreatedDeviceSchema, DeviceSchema, Ref, UserSchema } from "../view-schemas.ts";
 
 const UserBody = Type.Object(
   {
@@ -34,7 +35,14 @@ const AuditQuery = Type.Object({
 export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     "/api/users",
-    { schema: { tags: ["users"], summary: "Staff the caller manages", response: errors(401, 403) } },
+    {
+      schema: {
+        tags: ["users"],
+        operationId: "listUsers",
+        summary: "Staff the caller manages",
+        response: { 200: Type.Array(Ref(UserSchema)), ...errors(401, 403) },
+      },
+    },
     (req) => listUsers(ctx, actorOf(req)),
   );
   app.post<{ Body: UserInput }>(
@@ -42,9 +50,10 @@ export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ["users"],
+        operationId: "createUser",
         summary: "Create a staff account",
         body: UserBody,
-        response: errors(400, 401, 403, 409),
+        response: { 201: Ref(UserSchema), ...errors(400, 401, 403, 409) },
       },
     },
     async (req, reply) => reply.status(201).send(await createUser(ctx, actorOf(req), req.body)),
@@ -54,10 +63,11 @@ export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ["users"],
+        operationId: "updateUser",
         summary: "Change a staff account (roles, branches, password, active)",
         params: UserParams,
         body: Type.Partial(UserBody, { minProperties: 1 }),
-        response: errors(400, 401, 403, 404, 409),
+        response: { 200: Ref(UserSchema), ...errors(400, 401, 403, 404, 409) },
       },
     },
     (req) => updateUser(ctx, actorOf(req), req.params.userId, req.body),
@@ -65,7 +75,15 @@ export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: Static<typeof BranchParams> }>(
     "/api/branches/:branchId/devices",
-    { schema: { tags: ["devices"], summary: "Devices of a branch", params: BranchParams, response: errors(401, 403) } },
+    {
+      schema: {
+        tags: ["devices"],
+        operationId: "listDevices",
+        summary: "Devices of a branch",
+        params: BranchParams,
+        response: { 200: Type.Array(Ref(DeviceSchema)), ...errors(401, 403) },
+      },
+    },
     (req) => listDevices(ctx, actorOf(req), req.params.branchId),
   );
   app.post<{ Params: Static<typeof BranchParams>; Body: Static<typeof DeviceBody> }>(
@@ -73,10 +91,11 @@ export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ["devices"],
+        operationId: "createDevice",
         summary: "Create a device; its token is shown only in this answer",
         params: BranchParams,
         body: DeviceBody,
-        response: errors(400, 401, 403, 404),
+        response: { 201: Ref(CreatedDeviceSchema), ...errors(400, 401, 403, 404) },
       },
     },
     async (req, reply) => reply.status(201).send(await createDevice(ctx, actorOf(req), req.params.branchId, req.body)),
@@ -86,9 +105,10 @@ export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ["devices"],
+        operationId: "revokeDevice",
         summary: "Revoke a device's token",
         params: DeviceParams,
-        response: errors(401, 403, 404),
+        response: { 200: Ref(DeviceSchema), ...errors(401, 403, 404) },
       },
     },
     (req) => revokeDevice(ctx, actorOf(req), req.params.deviceId),
@@ -99,9 +119,10 @@ export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ["audit"],
+        operationId: "listAudit",
         summary: "The audit trail, newest first (auditor, admin)",
         querystring: AuditQuery,
-        response: errors(400, 401, 403),
+        response: { 200: Type.Array(Ref(AuditEntrySchema)), ...errors(400, 401, 403) },
       },
     },
     (req) =>

@@ -6,6 +6,10 @@ import type { AppContext } from "../../app/context.ts";
 import { unauthorized } from "../../app/errors.ts";
 import { actorOf, DEVICE_COOKIE, SESSION_COOKIE } from "../auth-plugin.ts";
 import { errors } from "../schemas.ts";
+import { PairedDeviceSchema, Ref, StaffSchema } from "../view-schemas.ts";
+
+const UserAnswer = Type.Object({ user: Ref(StaffSchema) });
+const DeviceAnswer = Type.Object({ device: Ref(PairedDeviceSchema) });
 
 const LoginBody = Type.Object(
   { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
@@ -24,7 +28,13 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, secureCookies:
     "/api/auth/login",
     {
       config: { public: true },
-      schema: { tags, summary: "Sign in; sets the session cookie", body: LoginBody, response: errors(400, 401, 429) },
+      schema: {
+        tags,
+        operationId: "login",
+        summary: "Sign in; sets the session cookie",
+        body: LoginBody,
+        response: { 200: UserAnswer, ...errors(400, 401, 429) },
+      },
     },
     async (req, reply) => {
       const result = await login(ctx, { ...req.body, ip: req.ip });
@@ -33,20 +43,38 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, secureCookies:
       return { user };
     },
   );
-  app.post("/api/auth/logout", { schema: { tags, summary: "Sign out", response: errors(401) } }, async (req, reply) => {
-    const actor = actorOf(req);
-    const token = req.cookies[SESSION_COOKIE];
-    if (actor.type === "user" && token) {
-      await logout(ctx, actor, token);
-      forgetCredential(token);
-      await revokeCredential(ctx, { kind: "session", id: sessionIdOf(token) });
-    }
-    reply.clearCookie(SESSION_COOKIE, { path: "/" });
-    return reply.status(204).send();
-  });
+  app.post(
+    "/api/auth/logout",
+    {
+      schema: {
+        tags,
+        operationId: "logout",
+        summary: "Sign out",
+        response: { 204: Type.Null({ description: "Signed out" }), ...errors(401) },
+      },
+    },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const token = req.cookies[SESSION_COOKIE];
+      if (actor.type === "user" && token) {
+        await logout(ctx, actor, token);
+        forgetCredential(token);
+        await revokeCredential(ctx, { kind: "session", id: sessionIdOf(token) });
+      }
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return reply.status(204).send();
+    },
+  );
   app.get(
     "/api/auth/me",
-    { schema: { tags, summary: "Who is signed in (staff) or paired (device)", response: errors(401) } },
+    {
+      schema: {
+        tags,
+        operationId: "getMe",
+        summary: "Who is signed in (staff) or paired (device)",
+        response: { 200: Type.Union([UserAnswer, DeviceAnswer]), ...errors(401) },
+      },
+    },
     (req) => {
       const { ip: _ip, ...rest } = actorOf(req);
       return rest.type === "user" ? { user: rest } : { device: rest };
@@ -58,9 +86,10 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, secureCookies:
       config: { public: true },
       schema: {
         tags: ["devices"],
+        operationId: "pairDevice",
         summary: "Pair this browser as a device: the token becomes an httpOnly cookie",
         body: PairBody,
-        response: errors(400, 401),
+        response: { 200: DeviceAnswer, ...errors(400, 401) },
       },
     },
     async (req, reply) => {

@@ -15,17 +15,8 @@ import type { BranchId } from "../../domain/ids.ts";
 import { findBranch, listServices } from "../../store/branches.ts";
 import { listCounters } from "../../store/counters.ts";
 import { actorOf } from "../auth-plugin.ts";
-import {
-  BranchParams,
-  CategorySchema,
-  errors,
-  Id,
-  Pattern,
-  PolicySchema,
-  Priority,
-  ShortText,
-  TicketSchema,
-} from "../schemas.ts";
+import { BranchParams, CategorySchema, errors, Id, Pattern, PolicySchema, Priority, ShortText } from "../schemas.ts";
+import { BranchSchema, CounterSchema, QueueSnapshotSchema, Ref, ServiceSchema, TicketRef } from "../view-schemas.ts";
 import { CounterBody } from "./counters.ts";
 
 const Share = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()]);
@@ -99,12 +90,29 @@ const ServiceParams = Type.Object({ serviceId: Id });
 
 export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
   const tags = ["branches"];
-  app.get("/api/branches", { schema: { tags, summary: "Branches the caller may see", response: errors(401) } }, (req) =>
-    visibleBranches(ctx, actorOf(req)),
+  app.get(
+    "/api/branches",
+    {
+      schema: {
+        tags,
+        operationId: "listBranches",
+        summary: "Branches the caller may see",
+        response: { 200: Type.Array(Ref(BranchSchema)), ...errors(401) },
+      },
+    },
+    (req) => visibleBranches(ctx, actorOf(req)),
   );
   app.post<{ Body: BranchInput }>(
     "/api/branches",
-    { schema: { tags, summary: "Create a branch (admin)", body: BranchBody, response: errors(400, 401, 403, 409) } },
+    {
+      schema: {
+        tags,
+        operationId: "createBranch",
+        summary: "Create a branch (admin)",
+        body: BranchBody,
+        response: { 201: Ref(BranchSchema), ...errors(400, 401, 403, 409) },
+      },
+    },
     async (req, reply) => reply.status(201).send(await createBranch(ctx, actorOf(req), req.body)),
   );
   app.patch<{ Params: Static<typeof BranchParams>; Body: Partial<BranchInput> }>(
@@ -112,10 +120,11 @@ export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags,
+        operationId: "updateBranch",
         summary: "Change a branch's names, hours, targets or dispatch policy",
         params: BranchParams,
         body: Type.Partial(BranchBody, { minProperties: 1 }),
-        response: errors(400, 401, 403, 404, 409),
+        response: { 200: Ref(BranchSchema), ...errors(400, 401, 403, 404, 409) },
       },
     },
     (req) => updateBranch(ctx, actorOf(req), req.params.branchId, req.body),
@@ -126,9 +135,10 @@ export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ["services"],
+        operationId: "listServices",
         summary: "Business types of a branch",
         params: BranchParams,
-        response: errors(401, 403, 404),
+        response: { 200: Type.Array(Ref(ServiceSchema)), ...errors(401, 403, 404) },
       },
     },
     async (req) => {
@@ -146,10 +156,11 @@ export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ["services"],
+        operationId: "createService",
         summary: "Add a business type",
         params: BranchParams,
         body: ServiceBody,
-        response: errors(400, 401, 403, 404, 409),
+        response: { 201: Ref(ServiceSchema), ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (req, reply) => reply.status(201).send(await createService(ctx, actorOf(req), req.params.branchId, req.body)),
@@ -159,10 +170,11 @@ export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ["services"],
+        operationId: "updateService",
         summary: "Change a business type",
         params: ServiceParams,
         body: Type.Partial(ServiceBody, { minProperties: 1 }),
-        response: errors(400, 401, 403, 404, 409),
+        response: { 200: Ref(ServiceSchema), ...errors(400, 401, 403, 404, 409) },
       },
     },
     (req) => updateService(ctx, actorOf(req), req.params.serviceId, req.body),
@@ -173,9 +185,10 @@ export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ["counters"],
+        operationId: "listCounters",
         summary: "Counters with state, skills, teller and current ticket",
         params: BranchParams,
-        response: errors(401, 403, 404),
+        response: { 200: Type.Array(Ref(CounterSchema)), ...errors(401, 403, 404) },
       },
     },
     async (req) => {
@@ -191,10 +204,11 @@ export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ["counters"],
+        operationId: "createCounter",
         summary: "Add a counter",
         params: BranchParams,
         body: CounterBody,
-        response: errors(400, 401, 403, 404, 409),
+        response: { 201: Ref(CounterSchema), ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (req, reply) => reply.status(201).send(await createCounter(ctx, actorOf(req), req.params.branchId, req.body)),
@@ -205,9 +219,10 @@ export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ["queue"],
+        operationId: "getQueue",
         summary: "Waiting tickets, per-queue counts, counters and recent calls now",
         params: BranchParams,
-        response: errors(401, 403, 404),
+        response: { 200: Ref(QueueSnapshotSchema), ...errors(401, 403, 404) },
       },
     },
     async (req) => {
@@ -220,6 +235,7 @@ export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ["queue"],
+        operationId: "getTodayStats",
         summary: "Today's figures: issued, served, waits, service level, ratings",
         params: BranchParams,
         response: { 200: TodayStatsSchema, ...errors(401, 403, 404) },
@@ -237,11 +253,12 @@ export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags: ["tickets"],
+        operationId: "issueTicket",
         summary: "Take a ticket; the same Idempotency-Key from the same caller on the same day returns the same ticket",
         params: BranchParams,
         headers: IdempotencyHeaders,
         body: IssueBody,
-        response: { 201: TicketSchema, ...errors(400, 401, 403, 404, 409) },
+        response: { 201: TicketRef, ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (req, reply) => {

@@ -11,16 +11,10 @@ import { signIn, signOut } from "../../app/counters/sign-in.ts";
 import { forbidden } from "../../app/errors.ts";
 import { counterForViewer } from "../../app/redact.ts";
 import { actorOf } from "../auth-plugin.ts";
-import {
-  CounterKindSchema,
-  CounterParams,
-  errors,
-  Id,
-  LongText,
-  PolicySchema,
-  ShortText,
-  TicketSchema,
-} from "../schemas.ts";
+import { CounterKindSchema, CounterParams, errors, Id, LongText, PolicySchema, ShortText } from "../schemas.ts";
+import { CounterSchema, Ref, TicketRef } from "../view-schemas.ts";
+
+const CounterAnswer = Ref(CounterSchema);
 
 export const Skills = Type.Array(
   Type.Object({ serviceId: Id, weight: Type.Number({ minimum: 0, maximum: 100 }) }, { additionalProperties: false }),
@@ -47,9 +41,10 @@ export function counterRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags,
+        operationId: "getCounter",
         summary: "One counter with its current and last ticket",
         params: CounterParams,
-        response: errors(401, 403, 404),
+        response: { 200: CounterAnswer, ...errors(401, 403, 404) },
       },
     },
     async (req) => {
@@ -65,10 +60,11 @@ export function counterRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags,
+        operationId: "updateCounter",
         summary: "Change a counter's number, kind, skills or dispatch policy",
         params: CounterParams,
         body: Type.Partial(CounterBody, { minProperties: 1 }),
-        response: errors(400, 401, 403, 404, 409),
+        response: { 200: CounterAnswer, ...errors(400, 401, 403, 404, 409) },
       },
     },
     (req) => updateCounter(ctx, actorOf(req), req.params.counterId, req.body),
@@ -78,9 +74,10 @@ export function counterRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags,
+        operationId: "signInCounter",
         summary: "A teller takes the counter (opens it when closed)",
         params: CounterParams,
-        response: errors(401, 403, 404, 409),
+        response: { 200: CounterAnswer, ...errors(401, 403, 404, 409) },
       },
     },
     (req) => signIn(ctx, actorOf(req), req.params.counterId),
@@ -90,9 +87,10 @@ export function counterRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags,
+        operationId: "signOutCounter",
         summary: "The teller leaves the counter",
         params: CounterParams,
-        response: errors(401, 403, 404, 409),
+        response: { 200: CounterAnswer, ...errors(401, 403, 404, 409) },
       },
     },
     (req) => signOut(ctx, actorOf(req), req.params.counterId),
@@ -102,9 +100,14 @@ export function counterRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags,
+        operationId: "callNext",
         summary: "Call the next ticket the dispatch policy picks; 204 when none waits for this counter",
         params: CounterParams,
-        response: { 200: Type.Object({ ticket: TicketSchema }), 204: Type.Null(), ...errors(401, 403, 404, 409) },
+        response: {
+          200: Type.Object({ ticket: TicketRef }),
+          204: Type.Null({ description: "Nobody waits for this counter" }),
+          ...errors(401, 403, 404, 409),
+        },
       },
     },
     async (req, reply) => {
@@ -119,28 +122,30 @@ export function counterRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags,
+        operationId: "callTicket",
         summary: "Call one particular waiting ticket",
         params: CounterParams,
         body: CallBody,
-        response: { 200: Type.Object({ ticket: TicketSchema }), ...errors(400, 401, 403, 404, 409) },
+        response: { 200: Type.Object({ ticket: TicketRef }), ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (req) => ({ ticket: await callTicket(ctx, actorOf(req), req.params.counterId, req.body.ticketId) }),
   );
-  for (const [path, state] of [
-    ["open", "open"],
-    ["pause", "paused"],
-    ["close", "closed"],
+  for (const [path, state, operationId] of [
+    ["open", "open", "openCounter"],
+    ["pause", "paused", "pauseCounter"],
+    ["close", "closed", "closeCounter"],
   ] as const) {
     app.post<{ Params: Static<typeof CounterParams>; Body: Static<typeof Reason> }>(
       `/api/counters/:counterId/${path}`,
       {
         schema: {
           tags,
+          operationId,
           summary: `Set the counter ${state}`,
           params: CounterParams,
           body: Reason,
-          response: errors(400, 401, 403, 404, 409),
+          response: { 200: CounterAnswer, ...errors(400, 401, 403, 404, 409) },
         },
       },
       (req) => setCounterState(ctx, actorOf(req), req.params.counterId, state, req.body.reason),

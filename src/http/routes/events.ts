@@ -13,6 +13,12 @@ import { actorOf, SESSION_COOKIE } from "../auth-plugin.ts";
 import type { PublicTicketStreams } from "../public-ticket-streams.ts";
 import { BranchParams, DigitsQuery, errors, TicketParams } from "../schemas.ts";
 
+/** A Server-Sent Events stream: the connection stays open and each event is a `data:` line of JSON. */
+const eventStream = (description: string) => ({
+  description,
+  content: { "text/event-stream": { schema: Type.String() } },
+});
+
 /**
  * A reconnecting client gets at most this many missed events; one that missed more is told to reload the
  * branch's state instead (`stream.reset`), not sent a part of them.
@@ -31,11 +37,12 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, 
     {
       schema: {
         tags: ["events"],
+        operationId: "streamBranchEvents",
         summary: "Server-Sent Events of the branch; resume with Last-Event-ID",
         params: BranchParams,
         querystring: EventsQuery,
         headers: EventsHeaders,
-        response: errors(400, 401, 403, 404),
+        response: { 200: eventStream("The branch's events, numbered (id:)"), ...errors(400, 401, 403, 404) },
       },
     },
     async (req, reply) => {
@@ -87,9 +94,10 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, 
       config: { public: true },
       schema: {
         tags: ["public"],
+        operationId: "streamPublicTicket",
         summary: "Live updates of one ticket's public view",
         params: TicketParams,
-        response: errors(400, 404),
+        response: { 200: eventStream("The ticket's public view again at each change"), ...errors(400, 404) },
       },
     },
     async (req, reply) => {

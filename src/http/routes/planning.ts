@@ -7,6 +7,7 @@ import { SHIPPED_SCENARIOS } from "../../app/planning/shipped-scenarios.ts";
 import { simulateWhatIf } from "../../app/planning/simulate-what-if.ts";
 import { actorOf } from "../auth-plugin.ts";
 import { BranchParams, errors, Pattern, PolicySchema } from "../schemas.ts";
+import { DayPlanSchema, Ref, WhatIfSchema } from "../view-schemas.ts";
 
 const tags = ["planning"];
 const HHMM = Pattern("^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$", "时:分，如 09:30（营业结束可写 24:00）");
@@ -64,6 +65,7 @@ export function planningRoutes(app: FastifyInstance, ctx: AppContext): void {
     {
       schema: {
         tags,
+        operationId: "planErlang",
         summary: "Erlang C for one interval: chance of waiting, average wait, service level, counters needed",
         body: ErlangBody,
         response: { 200: ErlangResponse, ...errors(400, 401, 403) },
@@ -78,9 +80,10 @@ export function planningRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags,
         summary:
           "Arrivals and recommended counters per hour, from the branch's recent same weekdays or a shipped scenario",
+        operationId: "getDayPlan",
         params: BranchParams,
         querystring: PlanQuery,
-        response: errors(400, 401, 403, 404),
+        response: { 200: Ref(DayPlanSchema), ...errors(400, 401, 403, 404) },
       },
     },
     (req) => branchDayPlan(ctx, actorOf(req), req.params.branchId, req.query),
@@ -92,9 +95,10 @@ export function planningRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags,
         summary:
           "Simulate today's plan (or a real day, replayDay) and a what-if (counters per hour, extra counters, policy) side by side",
+        operationId: "simulateWhatIf",
         params: BranchParams,
         body: SimulateBody,
-        response: errors(400, 401, 403, 404),
+        response: { 200: Ref(WhatIfSchema), ...errors(400, 401, 403, 404) },
       },
     },
     (req) => simulateWhatIf(ctx, actorOf(req), req.params.branchId, req.body),

@@ -4,6 +4,7 @@ import type { AppContext } from "../../app/context.ts";
 import { publicTicket } from "../../app/queries/tickets.ts";
 import { type ErrorBody, faultResponse, messageLanguage } from "../errors.ts";
 import { errors, TicketParams } from "../schemas.ts";
+import { PublicTicketSchema, Ref } from "../view-schemas.ts";
 
 const Ok = Type.Object({ status: Type.Literal("ok") });
 
@@ -48,9 +49,10 @@ export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
       config: { public: true },
       schema: {
         tags: ["public"],
+        operationId: "getPublicTicket",
         summary: "A ticket's public view for the customer's phone",
         params: TicketParams,
-        response: errors(400, 404),
+        response: { 200: Ref(PublicTicketSchema), ...errors(400, 404) },
       },
     },
     (req) => publicTicket(ctx, req.params.ticketId),

@@ -15,7 +15,8 @@ import {
 import { cancelTicket, changePriority, redirectTicket, transferTicket } from "../../app/tickets/triage-actions.ts";
 import type { TicketView } from "../../app/views.ts";
 import { actorOf } from "../auth-plugin.ts";
-import { errors, Id, LongText, Priority, RatingSchema, ShortText, TicketParams, TicketSchema } from "../schemas.ts";
+import { errors, Id, LongText, Priority, RatingSchema, ShortText, TicketParams } from "../schemas.ts";
+import { TicketRef } from "../view-schemas.ts";
 
 /** Actions that take no options; an empty body arrives as {} (see the server's preValidation hook). */
 const NoBody = Type.Object({});
@@ -47,18 +48,27 @@ const RatingBody = Type.Object(
   { additionalProperties: false },
 );
 
-const ticketResponse = { 200: TicketSchema, ...errors(400, 401, 403, 404, 409) };
+const ticketResponse = { 200: TicketRef, ...errors(400, 401, 403, 404, 409) };
 
 export function ticketRoutes(app: FastifyInstance, ctx: AppContext): void {
   const tags = ["tickets"];
   app.get<{ Params: Static<typeof TicketParams> }>(
     "/api/tickets/:ticketId",
-    { schema: { tags, summary: "One ticket (staff of its branch)", params: TicketParams, response: ticketResponse } },
+    {
+      schema: {
+        tags,
+        operationId: "getTicket",
+        summary: "One ticket (staff of its branch)",
+        params: TicketParams,
+        response: ticketResponse,
+      },
+    },
     (req) => getTicket(ctx, actorOf(req), req.params.ticketId),
   );
 
   /** Every ticket action has one shape: POST /api/tickets/:ticketId/<path>, a body schema, a use case. */
   const action = <B extends TSchema>(
+    operationId: string,
     path: string,
     summary: string,
     body: B,
@@ -66,35 +76,48 @@ export function ticketRoutes(app: FastifyInstance, ctx: AppContext): void {
   ): void => {
     app.post<{ Params: Static<typeof TicketParams>; Body: Static<B> }>(
       `/api/tickets/:ticketId/${path}`,
-      { schema: { tags, summary, params: TicketParams, body, response: ticketResponse } },
+      { schema: { tags, operationId, summary, params: TicketParams, body, response: ticketResponse } },
       (req) => run(actorOf(req), req.params.ticketId, req.body),
     );
   };
 
-  action("recall", "Re-announce a called ticket", NoBody, (a, id) => recallTicket(ctx, a, id));
-  action("start", "Start serving a called ticket", NoBody, (a, id) => startService(ctx, a, id));
-  action("no-show", "Mark a called ticket no-show (after the branch's number of recalls)", NoBody, (a, id) =>
-    markNoShow(ctx, a, id),
+  action("recallTicket", "recall", "Re-announce a called ticket", NoBody, (a, id) => recallTicket(ctx, a, id));
+  action("startService", "start", "Start serving a called ticket", NoBody, (a, id) => startService(ctx, a, id));
+  action(
+    "markNoShow",
+    "no-show",
+    "Mark a called ticket no-show (after the branch's number of recalls)",
+    NoBody,
+    (a, id) => markNoShow(ctx, a, id),
   );
-  action("resume", "Return a parked ticket to its counter's line", NoBody, (a, id) => resumeTicket(ctx, a, id));
-  action("complete", "Complete service, with outcome and notes", Complete, (a, id, b) =>
+  action("resumeTicket", "resume", "Return a parked ticket to its counter's line", NoBody, (a, id) =>
+    resumeTicket(ctx, a, id),
+  );
+  action("completeService", "complete", "Complete service, with outcome and notes", Complete, (a, id, b) =>
     completeService(ctx, a, id, b),
   );
-  action("park", "Set a ticket aside; the counter becomes free", Reason, (a, id, b) => parkTicket(ctx, a, id, b));
-  action("cancel", "Cancel a ticket", Reason, (a, id, b) => cancelTicket(ctx, a, id, b));
-  action("transfer", "Transfer to another business type or counter, first or last in line", Transfer, (a, id, b) =>
-    transferTicket(ctx, a, id, b),
+  action("parkTicket", "park", "Set a ticket aside; the counter becomes free", Reason, (a, id, b) =>
+    parkTicket(ctx, a, id, b),
+  );
+  action("cancelTicket", "cancel", "Cancel a ticket", Reason, (a, id, b) => cancelTicket(ctx, a, id, b));
+  action(
+    "transferTicket",
+    "transfer",
+    "Transfer to another business type or counter, first or last in line",
+    Transfer,
+    (a, id, b) => transferTicket(ctx, a, id, b),
   );
   action(
+    "redirectTicket",
     "redirect",
     "Send the customer to self-service or a smart teller machine, with the reason",
     Redirect,
     (a, id, b) => redirectTicket(ctx, a, id, b),
   );
-  action("priority", "Change a waiting ticket's priority class", PriorityBody, (a, id, b) =>
+  action("changePriority", "priority", "Change a waiting ticket's priority class", PriorityBody, (a, id, b) =>
     changePriority(ctx, a, id, b),
   );
-  action("rating", "Rate a completed ticket (rating pad of its counter)", RatingBody, (a, id, b) =>
+  action("rateTicket", "rating", "Rate a completed ticket (rating pad of its counter)", RatingBody, (a, id, b) =>
     rateTicket(ctx, a, id, b),
   );
 }

@@ -1,6 +1,13 @@
 import i18next from "i18next";
+import createClient from "openapi-fetch";
+import type { paths } from "./schema.ts";
 
-/** One fetch wrapper for every page: JSON in/out, cookies, and the server's single error shape. */
+/**
+ * The API client: openapi-fetch over the types generated from the server's OpenAPI document (`schema.ts`,
+ * `npm run gen:api`). `client` is typed by path, parameters, body and answer; `call` turns its result into the
+ * answer or an `ApiError` with the server's single error shape. `api.get/post/patch` are the same client
+ * addressed by a finished URL, for pages written before the typed client.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -18,53 +25,58 @@ interface ErrorBody {
   readonly details?: unknown;
 }
 
+export const client = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
+client.use({
+  onRequest({ request }) {
+    // The server writes its error messages in the UI's language.
+    request.headers.set("accept", "application/json");
+    request.headers.set("accept-language", i18next.language === "en" ? "en" : "zh-CN");
+    return request;
+  },
+});
+
+interface Result {
+  readonly data?: unknown;
+  readonly error?: unknown;
+  readonly response: Response;
+}
+
+/** The answer of a typed call (`await call(client.GET("/api/…", {…}))`), or an ApiError. */
+export async function call<R extends Result>(pending: Promise<R>): Promise<Exclude<R["data"], undefined>> {
+  let result: R;
+  try {
+    result = await pending;
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new ApiError(0, "network", error instanceof Error ? error.message : String(error));
+  }
+  const { response } = result;
+  if (!response.ok) {
+    const body = (result.error !== null && typeof result.error === "object" ? result.error : {}) as ErrorBody;
+    throw new ApiError(
+      response.status,
+      body.error ?? `http_${response.status}`,
+      body.message ?? response.statusText,
+      body.details,
+    );
+  }
+  return result.data as Exclude<R["data"], undefined>;
+}
+
 export interface RequestOptions {
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
   readonly signal?: AbortSignal;
 }
 
-async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  // The server writes its error messages in the UI's language.
-  const headers: Record<string, string> = {
-    accept: "application/json",
-    "accept-language": i18next.language === "en" ? "en" : "zh-CN",
-    ...options.headers,
-  };
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify(options.body);
-  } else if (method === "POST" || method === "PATCH") {
-    // Some routes take no body; send an empty object so the server's JSON parser is content.
-    headers["content-type"] = "application/json";
-    body = "{}";
-  }
-  let response: Response;
-  try {
-    response = await fetch(path, { method, headers, body, credentials: "same-origin", signal: options.signal });
-  } catch (error) {
-    if (error instanceof DOMException && error.name === "AbortError") throw error;
-    throw new ApiError(0, "network", error instanceof Error ? error.message : String(error));
-  }
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text.length > 0 ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!response.ok) {
-    const errorBody = (parsed ?? {}) as ErrorBody;
-    throw new ApiError(
-      response.status,
-      errorBody.error ?? `http_${response.status}`,
-      errorBody.message ?? response.statusText,
-      errorBody.details,
-    );
-  }
-  return parsed as T;
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
+
+async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  // Some routes take no body; send an empty object so the server's JSON parser is content.
+  const body = options.body ?? (method === "POST" || method === "PATCH" ? {} : undefined);
+  // A finished URL (ids already in it) is not one of the document's templated paths, hence the casts.
+  const untyped = client.request as unknown as (method: Method, url: string, init: object) => Promise<Result>;
+  return (await call(untyped(method, path, { body, headers: options.headers, signal: options.signal }))) as T;
 }
 
 export const api = {

@@ -1,59 +1,71 @@
 /**
- * The shapes the server sends, as the server's own types: each is the type of the JSON a route returns (dates
- * already ISO strings, ids plain strings, branded on some). Imports are type-only, so nothing of src/ enters the
- * bundle; the lists below are the UI's own runtime copies, checked against the server's unions.
+ * The shapes the server sends, taken from the client generated from its OpenAPI document (`schema.ts`, written
+ * by `npm run gen:api`): a field the server adds, renames or drops changes these types, and the pages that use
+ * them fail the type check. Only the live events (Server-Sent Events, not part of the REST document) are still
+ * the server's own type. The lists below are the UI's own runtime copies, checked against the document's unions.
  */
-import type { DeviceActor, DeviceKind, Role, StaffActor } from "../../../src/app/actor.ts";
-import type { createDevice } from "../../../src/app/config/devices.ts";
-import type { ServiceInput } from "../../../src/app/config/services.ts";
-import type { CounterView } from "../../../src/app/counters/counter-view.ts";
-import type { ShippedScenarioName } from "../../../src/app/planning/shipped-scenarios.ts";
-import type { QueueSnapshot } from "../../../src/app/queries/queue.ts";
-import type { CounterKind } from "../../../src/domain/counter.ts";
-import type { PolicyName } from "../../../src/domain/dispatch/index.ts";
-import type { PriorityClass } from "../../../src/domain/ticket.ts";
+import type { components, operations } from "./schema.ts";
 
-export type { DeviceKind, Role } from "../../../src/app/actor.ts";
-export type { DeviceView } from "../../../src/app/config/devices.ts";
-export type { UserView } from "../../../src/app/config/users.ts";
-export type { CounterView as Counter } from "../../../src/app/counters/counter-view.ts";
-export type { BranchDayPlan as DayPlan } from "../../../src/app/planning/day-plan.ts";
-export type { WhatIfResult } from "../../../src/app/planning/simulate-what-if.ts";
-export type { QueueSnapshot } from "../../../src/app/queries/queue.ts";
-export type { PublicTicket } from "../../../src/app/queries/tickets.ts";
-export type { TodayStats } from "../../../src/app/queries/today-stats.ts";
-export type { TicketView as Ticket } from "../../../src/app/views.ts";
-export type { CounterKind, CounterState } from "../../../src/domain/counter.ts";
-export type { Rating, TicketStatus } from "../../../src/domain/ticket.ts";
+type Schemas = components["schemas"];
+/** The JSON body of an operation's success answer (by its operationId). */
+export type Answer<Op extends keyof operations, Status extends number = 200> = operations[Op]["responses"] extends {
+  readonly [S in Status]: { readonly content: { readonly "application/json": infer Body } };
+}
+  ? Body
+  : never;
+/** The JSON body an operation takes. */
+export type RequestBody<Op extends keyof operations> = operations[Op] extends {
+  readonly requestBody?: { readonly content: { readonly "application/json": infer Body } };
+}
+  ? Body
+  : never;
+
 export type { BranchEvent, EventTicket } from "../../../src/realtime/branch-event.ts";
-// The planner's and simulator's answers.
-export type { HourPlan } from "../../../src/sim/planner.ts";
-export type { SimulationReport, WaitFigures } from "../../../src/sim/report.ts";
-export type { Branch, Service } from "../../../src/store/branches.ts";
 
-export type Priority = PriorityClass;
-export type DispatchPolicy = PolicyName;
-export type ServiceCategory = ServiceInput["category"];
-export type ShippedScenario = ShippedScenarioName;
-export type Skill = CounterView["skills"][number];
-export type QueueService = QueueSnapshot["services"][number];
-export type RecentCall = QueueSnapshot["recentCalls"][number];
-
-/** The signed-in staff member, as `/api/auth/login` and `/api/auth/me` send it (the actor without its address). */
-export type User = Omit<StaffActor, "ip">;
-/** The paired device, as `/api/auth/me` and `/api/devices/pair` send it (the actor without its address). */
-export type Device = Omit<DeviceActor, "ip">;
+export type Ticket = Schemas["Ticket"];
+export type Branch = Schemas["Branch"];
+export type Service = Schemas["Service"];
+export type Counter = Schemas["Counter"];
+export type QueueSnapshot = Schemas["QueueSnapshot"];
+export type PublicTicket = Schemas["PublicTicket"];
+export type UserView = Schemas["User"];
+export type DeviceView = Schemas["Device"];
 /** `POST /api/branches/:branchId/devices`: the new device and its token, shown only in this answer. */
-export type CreatedDevice = Awaited<ReturnType<typeof createDevice>>;
+export type CreatedDevice = Schemas["CreatedDevice"];
+export type DayPlan = Schemas["DayPlan"];
+export type HourPlan = DayPlan["hours"][number];
+export type WhatIfResult = Schemas["WhatIf"];
+export type SimulationReport = Schemas["SimulationReport"];
+export type WaitFigures = Schemas["WaitFigures"];
+export type TodayStats = Answer<"getTodayStats">;
+export type AuditEntry = Schemas["AuditEntry"];
+
+/** The signed-in staff member, as `/api/auth/login` and `/api/auth/me` send it. */
+export type User = Schemas["Staff"];
+/** The paired device, as `/api/auth/me` and `/api/devices/pair` send it. */
+export type Device = Schemas["PairedDevice"];
 /** `/api/auth/me`: a staff member or a paired device. */
 export type Me =
   | { readonly user: User; readonly device?: undefined }
   | { readonly device: Device; readonly user?: undefined };
 
+export type Role = User["roles"][number];
+export type DeviceKind = Device["kind"];
+export type Priority = Ticket["priority"];
+export type TicketStatus = Ticket["status"];
+export type Rating = NonNullable<Ticket["rating"]>;
+export type CounterKind = Counter["kind"];
+export type CounterState = Counter["state"];
+export type DispatchPolicy = Branch["dispatchPolicy"];
+export type ServiceCategory = Service["category"];
+export type ShippedScenario = NonNullable<NonNullable<operations["getDayPlan"]["parameters"]["query"]>["scenario"]>;
+export type Skill = Counter["skills"][number];
+export type QueueService = QueueSnapshot["services"][number];
+export type RecentCall = QueueSnapshot["recentCalls"][number];
+
 /**
  * The list as given, if it names every member of the union and nothing else; a type error otherwise: a member
- * added on the server fails the web's type check where its list is declared (the server's own lists are runtime
- * values, kept out of the bundle).
+ * added on the server fails the web's type check where its list is declared.
  */
 const complete =
   <Union extends string>() =>
