@@ -5,7 +5,8 @@ import { Worker } from "node:worker_threads";
  * Password hashing (scrypt, ~16 MiB and tens of milliseconds of CPU each) runs on a few worker threads of its
  * own, never on libuv's thread pool: that pool also runs the fdatasync of SQLite's WAL that every durable write
  * waits for (src/store/wal-flusher.ts), and a flood of sign-ins once queued hundreds of hashes in front of it.
- * The workers call the synchronous scrypt, so the hash runs on the worker's own thread.
+ * The workers call the synchronous scrypt, so the hash runs on the worker's own thread, at a lower CPU priority
+ * than the event loop (where the system allows it per thread, as Linux does).
  *
  * In front of the workers is a bounded queue. A sign-in that finds it full is refused at once (`PoolBusy`,
  * answered 429) instead of waiting; setting a password (staff administration, seeding) waits its turn.
@@ -30,6 +31,8 @@ export class PoolBusy extends Error {
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const { scryptSync } = require("node:crypto");
+// On Linux a nice value belongs to a thread: this one yields the CPU to the event loop that serves tickets.
+try { require("node:os").setPriority(0, 10); } catch {}
 parentPort.on("message", (job) => {
   try {
     const key = scryptSync(job.password, Buffer.from(job.salt), job.keyLength, {
