@@ -92,6 +92,7 @@ export async function runServerCommand(
     webRoot: join(ROOT, "web/dist"),
     secureCookies: process.env.DATANG_SECURE_COOKIES === "1",
     trustProxy: process.env.DATANG_TRUST_PROXY === "1",
+    publicUrl: process.env.DATANG_PUBLIC_URL,
   });
   if (values.demo && (await isEmpty(server.ctx))) await seed(server.ctx, location);
   const adminPassword = process.env.DATANG_ADMIN_PASSWORD;

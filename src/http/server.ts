@@ -54,6 +54,8 @@ export interface ServerOptions {
   readonly secureCookies?: boolean;
   /** Take the client address from X-Forwarded-For (only behind a trusted reverse proxy). */
   readonly trustProxy?: boolean;
+  /** DATANG_PUBLIC_URL: the address users reach the app at; its origin is accepted as the app's own. */
+  readonly publicUrl?: string;
 }
 
 export interface Server {
@@ -121,7 +123,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: DOCS_PREFIX });
-  registerAuth(app, ctx);
+  registerAuth(app, ctx, options.publicUrl);
 
   publicRoutes(app, ctx);
   authRoutes(app, ctx, options.secureCookies ?? false);
