@@ -26,6 +26,7 @@ import { planningRoutes } from "./routes/planning.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { ticketRoutes } from "./routes/tickets.ts";
 import { ErrorSchema } from "./schemas.ts";
+import { registerSecurityHeaders } from "./security-headers.ts";
 
 /** Query parameters that carry a credential: a device's pairing token (`/kiosk?pair=…`). */
 const SECRET_PARAMS = /([?&](?:pair|token)=)[^&#]*/gi;
@@ -99,6 +100,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     frameworkErrors,
   });
   app.addSchema(ErrorSchema);
+  registerSecurityHeaders(app);
   // A POST without a body means "no options": validate it as {} (so `curl -X POST …/open` works, and a
   // missing required field is named instead of "body must be object").
   app.addHook("preValidation", async (req) => {

@@ -34,7 +34,7 @@ export interface TestServer {
 export async function startTestServer(
   kind: DbKind,
   existing?: string,
-  options: Pick<ServerOptions, "logger" | "trustProxy" | "secureCookies" | "publicUrl"> = {},
+  options: Pick<ServerOptions, "logger" | "trustProxy" | "secureCookies" | "publicUrl" | "webRoot"> = {},
 ): Promise<TestServer> {
   const db = existing ? { location: existing, drop: async () => {} } : await freshDatabase(kind);
   const store = openStore(db.location);
