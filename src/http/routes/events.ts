@@ -11,6 +11,7 @@ import { listEventsAfter } from "../../store/events.ts";
 import { actorOf } from "../auth-plugin.ts";
 import type { PublicTicketStreams } from "../public-ticket-streams.ts";
 import { BranchParams, DigitsQuery, errors, TicketParams } from "../schemas.ts";
+import { StreamLimits } from "../stream-limits.ts";
 
 /**
  * A reconnecting client gets at most this many missed events; one that missed more is told to reload the
@@ -20,7 +21,13 @@ const MAX_REPLAY = 1000;
 const EventsQuery = Type.Object({ lastEventId: Type.Optional(DigitsQuery) });
 const EventsHeaders = Type.Object({ "last-event-id": Type.Optional(DigitsQuery) });
 
-export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, phones: PublicTicketStreams): void {
+export function eventRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  hub: SseHub,
+  phones: PublicTicketStreams,
+  limits = new StreamLimits(),
+): void {
   app.get<{
     Params: Static<typeof BranchParams>;
     Querystring: Static<typeof EventsQuery>;
@@ -34,7 +41,7 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, 
         params: BranchParams,
         querystring: EventsQuery,
         headers: EventsHeaders,
-        response: errors(400, 401, 403, 404),
+        response: errors(400, 401, 403, 404, 429),
       },
     },
     async (req, reply) => {
@@ -52,6 +59,7 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, 
           : req.query.lastEventId !== undefined
             ? Number(req.query.lastEventId)
             : Number.MAX_SAFE_INTEGER;
+      limits.open(reply.raw, req.ip, req.actor);
       reply.hijack();
       sseHeaders(reply.raw);
       // Without a Last-Event-ID a client starts from now: it loads the current state from /queue. An id past
@@ -78,11 +86,12 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, 
         tags: ["public"],
         summary: "Live updates of one ticket's public view",
         params: TicketParams,
-        response: errors(400, 404),
+        response: errors(400, 404, 429),
       },
     },
     async (req, reply) => {
       const first = await publicTicket(ctx, req.params.ticketId);
+      limits.open(reply.raw, req.ip, null);
       reply.hijack();
       sseHeaders(reply.raw);
       phones.attach(reply.raw, first);
