@@ -16,7 +16,6 @@ import { readLiveLine } from "../store/live-tickets.ts";
 import type { Store } from "../store/store.ts";
 import { DOCS_PREFIX, registerAuth } from "./auth-plugin.ts";
 import { frameworkErrors, messageLanguage, registerErrorHandling } from "./errors.ts";
-import { registerAnswerMasking } from "./mask-answers.ts";
 import { PublicTicketStreams } from "./public-ticket-streams.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -127,7 +126,6 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: DOCS_PREFIX });
   registerAuth(app, ctx, options.publicUrl);
-  registerAnswerMasking(app, ctx);
 
   publicRoutes(app, ctx);
   authRoutes(app, ctx, options.secureCookies ?? false);
