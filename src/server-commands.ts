@@ -136,6 +136,7 @@ export async function runServerCommand(
     webRoot: join(ROOT, "web/dist"),
     secureCookies: process.env.DATANG_SECURE_COOKIES === "1",
     trustProxy: process.env.DATANG_TRUST_PROXY === "1",
+    publicUrl: process.env.DATANG_PUBLIC_URL,
   });
   let demoBranchId: string | undefined;
   if (values.demo) {

@@ -287,14 +287,9 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
         t.request({ method: "POST", url: "/api/auth/login", body: { username: "teller3", password: `burst-${i}` } }),
       ),
     );
-    for (const a of attempts) expect([401, 429]).toContain(a.statusCode);
-    const row = await t.server.ctx.store.db
-      .selectFrom("users")
-      .select(["failed_logins", "locked_until"])
-      .where("username", "=", "teller3")
-      .executeTakeFirstOrThrow();
-    expect(row.failed_logins).toBe(20);
-    expect(Number(row.locked_until)).toBeGreaterThan(t.clock.now);
+    // Each attempt is counted before its password is hashed: only the free tries were checked at all.
+    expect(attempts.filter((a) => a.statusCode === 401)).toHaveLength(4);
+    expect(attempts.filter((a) => a.statusCode === 429)).toHaveLength(16);
     const right = await t.request({
       method: "POST",
       url: "/api/auth/login",

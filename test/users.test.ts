@@ -47,6 +47,30 @@ describe.each(DB_KINDS)("managing staff on %s", (kind) => {
     expect(changed.json()).toMatchObject({ displayName: "新柜员", branchIds: [t.branchId] });
   });
 
+  it("refuses a username that differs from an existing one only by case (409), on create and on rename", async () => {
+    const count = async () =>
+      Number(
+        (
+          await t.server.ctx.store.db
+            .selectFrom("users")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await count();
+    for (const name of ["Admin", "ADMIN", "Teller1"]) {
+      const res = await post(manager, user(name, [t.branchId]));
+      expect(res.statusCode, name).toBe(409);
+      expect(res.json()).toMatchObject({ error: "conflict", details: { existing: name.toLowerCase() } });
+    }
+    expect(await count()).toBe(before);
+    const created = await post(manager, user("case-test", [t.branchId]));
+    expect(created.statusCode).toBe(201);
+    expect((await patch(manager, created.json().id, { username: "Teller2" })).statusCode).toBe(409);
+    // Changing the case of one's own name is not a clash with oneself.
+    expect((await patch(manager, created.json().id, { username: "Case-Test" })).statusCode).toBe(200);
+  });
+
   it("refuses a branch manager staff who belong to no branch: neither creating nor taking one over (403)", async () => {
     expect((await post(manager, user("floating-1", []))).statusCode).toBe(403);
     const floating = await post(admin, user("floating-2", []));

@@ -3,6 +3,7 @@ import type { Actor } from "../app/actor.ts";
 import { authenticateDevice, authenticateSession } from "../app/auth/authenticate.ts";
 import type { AppContext } from "../app/context.ts";
 import { unauthorized } from "../app/errors.ts";
+import { checkSameOrigin, originOf } from "./same-origin.ts";
 
 export const SESSION_COOKIE = "datang_session";
 export const DEVICE_COOKIE = "datang_device";
@@ -26,16 +27,21 @@ function bearer(req: FastifyRequest): string | undefined {
 }
 
 /** Resolves the caller from the session cookie, a device bearer token or the device cookie; 401 when a non-public route has none. */
-export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
+export function registerAuth(app: FastifyInstance, ctx: AppContext, publicUrl?: string): void {
+  const publicOrigin = originOf(publicUrl);
   app.decorateRequest("actor", null);
   // onRequest, before the body is parsed or validated: a caller without credentials learns nothing but 401.
   app.addHook("onRequest", async (req) => {
     const session = req.cookies[SESSION_COOKIE];
-    const deviceToken = bearer(req) ?? req.cookies[DEVICE_COOKIE];
+    const bearerToken = bearer(req);
+    const deviceToken = bearerToken ?? req.cookies[DEVICE_COOKIE];
     let actor: Actor | null = null;
     if (session) actor = await authenticateSession(ctx, session, req.ip);
     if (!actor && deviceToken) actor = await authenticateDevice(ctx, deviceToken, req.ip);
     req.actor = actor;
+    // A credential the browser attached by itself (a cookie) may be another site's doing: see same-origin.ts.
+    const byCookie = actor !== null && (actor.type === "user" || bearerToken === undefined);
+    if (byCookie) checkSameOrigin(req, publicOrigin);
     // Only API routes are guarded: the web app's files are public, and an unknown path answers 404.
     const url = req.routeOptions.url;
     const guarded = url?.startsWith("/api/") && !url.startsWith(DOCS_PREFIX) && !req.routeOptions.config.public;

@@ -34,6 +34,7 @@ import { publicRoutes } from "./routes/public.ts";
 import { ticketRoutes } from "./routes/tickets.ts";
 import { ErrorSchema } from "./schemas.ts";
 import { VIEW_SCHEMAS } from "./view-schemas.ts";
+import { registerSecurityHeaders } from "./security-headers.ts";
 
 /** Query parameters that carry a credential: a device's pairing token (`/kiosk?pair=…`). */
 const SECRET_PARAMS = /([?&](?:pair|token)=)[^&#]*/gi;
@@ -62,6 +63,8 @@ export interface ServerOptions {
   readonly secureCookies?: boolean;
   /** Take the client address from X-Forwarded-For (only behind a trusted reverse proxy). */
   readonly trustProxy?: boolean;
+  /** DATANG_PUBLIC_URL: the address users reach the app at; its origin is accepted as the app's own. */
+  readonly publicUrl?: string;
 }
 
 export interface Server {
@@ -134,6 +137,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   });
   app.addSchema(ErrorSchema);
   for (const schema of VIEW_SCHEMAS) app.addSchema(schema);
+  registerSecurityHeaders(app);
   // A POST without a body means "no options": validate it as {} (so `curl -X POST …/open` works, and a
   // missing required field is named instead of "body must be object").
   app.addHook("preValidation", async (req) => {
@@ -169,7 +173,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: DOCS_PREFIX });
-  registerAuth(app, ctx);
+  registerAuth(app, ctx, options.publicUrl);
 
   publicRoutes(app, ctx);
   authRoutes(app, ctx, options.secureCookies ?? false);

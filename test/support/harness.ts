@@ -35,7 +35,7 @@ export interface TestServer {
 export async function startTestServer(
   kind: DbKind,
   existing?: string,
-  options: Pick<ServerOptions, "logger"> = {},
+  options: Pick<ServerOptions, "logger" | "trustProxy" | "secureCookies" | "publicUrl" | "webRoot"> = {},
 ): Promise<TestServer> {
   const db = existing ? { location: existing, drop: async () => {} } : await freshDatabase(kind);
   const store = openStore(db.location);
@@ -76,7 +76,8 @@ export async function startTestServer(
         method: method as "GET",
         url,
         headers: {
-          ...(cookie ? { cookie } : {}),
+          // As a browser on the app's own pages sends it with every request (see src/http/same-origin.ts).
+          ...(cookie ? { cookie, origin: "http://localhost" } : {}),
           ...(token ? { authorization: `Bearer ${token}` } : {}),
           ...headers,
         },

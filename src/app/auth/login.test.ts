@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DB_KINDS } from "../../../test/support/databases.ts";
+import type { AppError } from "../errors.ts";
 import { makeTestContext, TEST_PASSWORD, type TestContext } from "../test-context.ts";
-import { AddressFailures, login } from "./login.ts";
+import { FailureCounts, login, loginLimits } from "./login.ts";
 import { secretHash } from "./passwords.ts";
 
 describe.each(DB_KINDS)("login on %s", (kind) => {
@@ -14,12 +15,6 @@ describe.each(DB_KINDS)("login on %s", (kind) => {
   });
 
   const attempt = (username: string, password: string, ip: string) => login(t.ctx, { username, password, ip });
-  const userRow = (username: string) =>
-    t.ctx.store.db
-      .selectFrom("users")
-      .select(["failed_logins", "locked_until"])
-      .where("username", "=", username)
-      .executeTakeFirstOrThrow();
 
   it("opens a session for the right password and says who signed in", async () => {
     const result = await attempt("teller1", TEST_PASSWORD, "10.1.0.1");
@@ -38,62 +33,107 @@ describe.each(DB_KINDS)("login on %s", (kind) => {
     expect(session).toMatchObject({ user_id: result.user.id, expires_at: result.expiresAt, ip: "10.1.0.1" });
   });
 
-  it("counts wrong passwords and, past three, locks the account for a doubling delay", async () => {
+  it("counts wrong passwords per account and address and, past three, locks that pair for a doubling delay", async () => {
     const ip = "10.1.0.2";
-    for (let i = 1; i <= 3; i++) {
+    for (let i = 1; i <= 4; i++) {
       await expect(attempt("teller1", "wrong", ip)).rejects.toMatchObject({ status: 401 });
-      expect(await userRow("teller1")).toEqual({ failed_logins: i, locked_until: 0 });
     }
-    await expect(attempt("teller1", "wrong", ip)).rejects.toMatchObject({ status: 401 });
-    expect(await userRow("teller1")).toEqual({ failed_logins: 4, locked_until: t.clock.now + 1000 });
-    // While locked, attempts are refused without counting.
+    // Locked for a second: refused without counting, even with the right password.
     await expect(attempt("teller1", "wrong", ip)).rejects.toMatchObject({
       status: 429,
       details: { retryAfterSeconds: 1 },
     });
-    expect((await userRow("teller1")).failed_logins).toBe(4);
-
+    await expect(attempt("teller1", TEST_PASSWORD, ip)).rejects.toMatchObject({ status: 429 });
     t.clock.advance(1000);
     await expect(attempt("teller1", "wrong", ip)).rejects.toMatchObject({ status: 401 });
-    expect(await userRow("teller1")).toEqual({ failed_logins: 5, locked_until: t.clock.now + 2000 });
+    await expect(attempt("teller1", "wrong", ip)).rejects.toMatchObject({ details: { retryAfterSeconds: 2 } });
     t.clock.advance(2000);
     await expect(attempt("teller1", "wrong", ip)).rejects.toMatchObject({ status: 401 });
-    expect(await userRow("teller1")).toEqual({ failed_logins: 6, locked_until: t.clock.now + 4000 });
     await expect(attempt("teller1", "wrong", ip)).rejects.toMatchObject({ details: { retryAfterSeconds: 4 } });
+    // The owner, at another address, is not locked out by any of this.
+    expect((await attempt("teller1", TEST_PASSWORD, "10.1.0.99")).user.username).toBe("teller1");
+    // Nor is a session refused once the lock passed, and the pair's count starts again after a success.
+    t.clock.advance(4000);
+    expect((await attempt("teller1", TEST_PASSWORD, ip)).user.username).toBe("teller1");
+    for (let i = 0; i < 4; i++) await expect(attempt("teller1", "wrong", ip)).rejects.toMatchObject({ status: 401 });
   });
 
-  it("answers 429 to a locked account even with the right password, and lets it in once the lock passed", async () => {
+  it("counts parallel guesses before hashing them: a burst gets only the free tries", async () => {
     const ip = "10.1.0.3";
-    for (let i = 0; i < 4; i++) await expect(attempt("teller2", "wrong", ip)).rejects.toMatchObject({ status: 401 });
-    await expect(attempt("teller2", TEST_PASSWORD, ip)).rejects.toMatchObject({ status: 429 });
-    expect(
-      await t.ctx.store.db
-        .selectFrom("sessions")
-        .select((eb) => eb.fn.countAll().as("n"))
-        .executeTakeFirstOrThrow()
-        .then((r) => Number(r.n)),
-    ).toBe(0);
-    t.clock.advance(1000);
-    expect((await attempt("teller2", TEST_PASSWORD, ip)).user.username).toBe("teller2");
-    expect(await userRow("teller2")).toEqual({ failed_logins: 0, locked_until: 0 });
-    // Another user is never affected by this one's lock.
-    expect(await userRow("teller3")).toEqual({ failed_logins: 0, locked_until: 0 });
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => attempt("teller2", "wrong", ip)));
+    const statuses = results.map((r) => (r.status === "rejected" ? (r.reason as { status: number }).status : 200));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(4);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(16);
   });
 
-  it("slows down an address that keeps guessing unknown usernames, and only that address", async () => {
-    const guesser = "10.1.0.4";
-    for (let i = 0; i < 4; i++) {
-      await expect(attempt(`nobody${i}`, "guess", guesser)).rejects.toMatchObject({ status: 401 });
+  it("answers an unknown username exactly as a known one, attempt by attempt", async () => {
+    const answers = async (username: string, ip: string) => {
+      const out: unknown[] = [];
+      for (let i = 0; i < 7; i++) {
+        const error = await attempt(username, "wrong", ip).then(
+          () => null,
+          (e: AppError) => ({ status: e.status, code: e.code, message: e.message, details: e.details }),
+        );
+        out.push(error);
+        if (i === 4) t.clock.advance(1000);
+      }
+      return out;
+    };
+    const known = await answers("teller3", "10.1.0.4");
+    const unknown = await answers("nobody-here", "10.1.0.5");
+    expect(known.map((a) => (a as { status: number }).status)).toEqual([401, 401, 401, 401, 429, 401, 429]);
+    expect(unknown).toEqual(known);
+  });
+
+  it("slows down an address that sprays many usernames, and only that address", async () => {
+    const sprayer = "10.1.0.6";
+    for (let i = 0; i < 11; i++) {
+      await expect(attempt(`nobody${i}`, "guess", sprayer)).rejects.toMatchObject({ status: 401 });
     }
-    await expect(attempt("nobody9", "guess", guesser)).rejects.toMatchObject({
+    await expect(attempt("nobody99", "guess", sprayer)).rejects.toMatchObject({
       status: 429,
       details: { retryAfterSeconds: 1 },
     });
-    // From that address even a real user must wait; from another address they sign in.
-    await expect(attempt("teller4", TEST_PASSWORD, guesser)).rejects.toMatchObject({ status: 429 });
-    expect((await attempt("teller4", TEST_PASSWORD, "10.1.0.5")).user.username).toBe("teller4");
-    t.clock.advance(1000);
-    expect((await attempt("teller4", TEST_PASSWORD, guesser)).user.username).toBe("teller4");
+    await expect(attempt("teller4", "guess", sprayer)).rejects.toMatchObject({ status: 429 });
+    expect((await attempt("teller4", TEST_PASSWORD, "10.1.0.7")).user.username).toBe("teller4");
+  });
+
+  it("limits guesses at one account from many addresses, except at addresses its owner signed in from", async () => {
+    expect((await attempt("teller5", TEST_PASSWORD, "10.1.1.1")).user.username).toBe("teller5");
+    for (let i = 0; i < 30; i++) {
+      await expect(attempt("teller5", "wrong", `10.2.0.${i}`)).rejects.toMatchObject({ status: 401 });
+    }
+    // One more guess from yet another address would be over the account's limit: the lock applies there.
+    await expect(attempt("teller5", "wrong", "10.2.1.1")).rejects.toMatchObject({ status: 401 });
+    await expect(attempt("teller5", TEST_PASSWORD, "10.2.1.2")).rejects.toMatchObject({ status: 429 });
+    // The owner at the address they used before still signs in.
+    expect((await attempt("teller5", TEST_PASSWORD, "10.1.1.1")).user.username).toBe("teller5");
+  });
+
+  it("keeps only a bounded sample of unknown usernames' failures in the audit trail, and counts them all", async () => {
+    for (let i = 0; i < 30; i++) {
+      await expect(attempt(`ghost${i}`, "guess", `10.3.0.${i}`)).rejects.toMatchObject({ status: 401 });
+    }
+    const rows = await t.ctx.store.db
+      .selectFrom("audit_log")
+      .select(["actor_name", "details"])
+      .where("action", "=", "auth.login_failed")
+      .orderBy("id")
+      .execute();
+    expect(rows).toHaveLength(20);
+    expect(rows.every((r) => r.actor_name === null)).toBe(true);
+    expect(JSON.parse(rows[19]?.details ?? "{}")).toMatchObject({ unknownUsername: true, unknownFailuresThisHour: 20 });
+    expect(loginLimits(t.ctx).unknown.total).toBe(30);
+    // The next hour has a sample of its own.
+    t.clock.advance(60 * 60_000);
+    await expect(attempt("ghost-late", "guess", "10.3.1.1")).rejects.toMatchObject({ status: 401 });
+    const late = await t.ctx.store.db
+      .selectFrom("audit_log")
+      .select("details")
+      .where("action", "=", "auth.login_failed")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(late.details ?? "{}")).toMatchObject({ unknownFailuresThisHour: 1, unknownFailuresTotal: 31 });
   });
 
   it("audits every attempt without the password", async () => {
@@ -115,9 +155,9 @@ describe.each(DB_KINDS)("login on %s", (kind) => {
   });
 });
 
-describe("failures per address for unknown usernames", () => {
-  it("slows an address down after a few failures, and forgets it an hour after its last one", () => {
-    const table = new AddressFailures(100, 60 * 60_000);
+describe("failure counts", () => {
+  it("locks a key after its free failures, and forgets it an hour after its last one", () => {
+    const table = new FailureCounts(3, 100, 60 * 60_000);
     const t0 = 1_000_000;
     for (let i = 0; i < 3; i++) table.fail("10.0.0.1", t0);
     expect(table.lockedUntil("10.0.0.1", t0)).toBe(0);
@@ -134,8 +174,8 @@ describe("failures per address for unknown usernames", () => {
     expect(table.size).toBe(0);
   });
 
-  it("never holds more addresses than its bound: the oldest failures make room", () => {
-    const table = new AddressFailures(50);
+  it("never holds more keys than its bound: the oldest failures make room", () => {
+    const table = new FailureCounts(3, 50);
     for (let i = 0; i < 5; i++) table.fail("10.9.9.9", 1000);
     for (let i = 0; i < 500; i++) table.fail(`10.1.${i >> 8}.${i & 255}`, 2000 + i);
     expect(table.size).toBe(50);

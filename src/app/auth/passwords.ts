@@ -1,16 +1,16 @@
-import { hash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
+import { HashPool } from "./hash-pool.ts";
 
 const N = 16384;
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
 
-function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password, salt, KEY_LENGTH, { N: n, r, p, maxmem: 64 * 1024 * 1024 }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    ),
-  );
+/** The process's password hashing threads (see hash-pool.ts): never libuv's pool, which the WAL sync needs. */
+export const hashPool = new HashPool();
+
+function derive(password: string, salt: Buffer, n: number, r: number, p: number, signIn = false): Promise<Buffer> {
+  return hashPool.run({ password, salt, n, r, p, keyLength: KEY_LENGTH }, signIn);
 }
 
 /** `scrypt$N$r$p$salt$key`, base64url parts: the parameters travel with the hash so they can be raised later. */
@@ -20,11 +20,15 @@ export async function hashPassword(password: string): Promise<string> {
   return ["scrypt", N, R, P, salt.toString("base64url"), key.toString("base64url")].join("$");
 }
 
+/**
+ * Checks a sign-in's password. Throws `PoolBusy` at once when the hashing queue is full (a flood of sign-ins),
+ * rather than waiting behind it (sign-ins admitted with `hashPool.admit()` always fit).
+ */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, key] = stored.split("$");
   if (scheme !== "scrypt" || !n || !r || !p || !salt || !key) return false;
   const expected = Buffer.from(key, "base64url");
-  const actual = await derive(password, Buffer.from(salt, "base64url"), Number(n), Number(r), Number(p));
+  const actual = await derive(password, Buffer.from(salt, "base64url"), Number(n), Number(r), Number(p), true);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 

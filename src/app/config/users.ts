@@ -88,6 +88,26 @@ export async function listUsers(ctx: AppContext, actor: Actor): Promise<UserView
   return Promise.all(ids.map((r) => loadUserView(db, r.id)));
 }
 
+/**
+ * A username is taken when another user's differs from it only by case (`Admin` and `admin`): two accounts
+ * that read the same on a screen or in the audit trail would be a gift to an impostor.
+ */
+async function requireUsernameFree(db: Kysely<Database>, username: string, except?: string): Promise<void> {
+  let q = db
+    .selectFrom("users")
+    .select("username")
+    .where((eb) => eb(eb.fn("lower", ["username"]), "=", username.toLowerCase()));
+  if (except !== undefined) q = q.where("id", "<>", except);
+  const taken = await q.executeTakeFirst();
+  if (taken) {
+    throw conflict(
+      `Username ${username} is taken${taken.username === username ? "" : ` (as ${taken.username})`}.`,
+      { existing: taken.username },
+      `用户名 ${username} 已被占用${taken.username === username ? "" : `（已有 ${taken.username}）`}。`,
+    );
+  }
+}
+
 export async function createUser(ctx: AppContext, actor: Actor, input: UserInput): Promise<UserView> {
   const manager = requireRole(actor, ["admin", "branch_manager"]);
   requireManageable(manager, input.roles, input.branchIds);
@@ -101,9 +121,7 @@ export async function createUser(ctx: AppContext, actor: Actor, input: UserInput
   const passwordHash = await hashPassword(input.password);
   return ctx.store.write(async (tx) => {
     const now = ctx.clock();
-    if (await tx.selectFrom("users").select("id").where("username", "=", input.username).executeTakeFirst()) {
-      throw conflict(`Username ${input.username} is taken.`, undefined, `用户名 ${input.username} 已被占用。`);
-    }
+    await requireUsernameFree(tx, input.username);
     await requireBranchesExist(tx, input.branchIds);
     const id = ctx.newId();
     await tx
@@ -152,9 +170,7 @@ export async function updateUser(
     requireManageable(manager, patch.roles ?? [], patch.branchIds ?? []);
     if (patch.branchIds !== undefined) requireInSomeBranch(manager, patch.branchIds);
     if (patch.username !== undefined && patch.username !== current.username) {
-      if (await tx.selectFrom("users").select("id").where("username", "=", patch.username).executeTakeFirst()) {
-        throw conflict(`Username ${patch.username} is taken.`, undefined, `用户名 ${patch.username} 已被占用。`);
-      }
+      await requireUsernameFree(tx, patch.username, userId);
     }
     if (patch.branchIds) await requireBranchesExist(tx, patch.branchIds);
     const fields = {

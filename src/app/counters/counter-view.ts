@@ -48,7 +48,8 @@ export async function counterView(db: Kysely<Database>, c: Counter): Promise<Cou
     pauseReason: c.pauseReason,
     signedInUser: user ? { id: user.id, displayName: user.display_name, staffNo: user.staff_no } : null,
     currentTicket: current ? ticketView(current, c.number) : null,
-    lastTicket: last ? ticketView(last, c.number) : null,
+    // The ticket served before: for the rating pad and the consoles' "last served", never its notes.
+    lastTicket: last ? { ...ticketView(last, c.number), notes: null } : null,
     parkedTickets: parked.map((t) => ticketView(t, c.number)),
   };
 }

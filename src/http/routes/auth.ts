@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { authenticateDevice, forgetCredential, revokeCredential, sessionIdOf } from "../../app/auth/authenticate.ts";
 import { login, logout } from "../../app/auth/login.ts";
 import type { AppContext } from "../../app/context.ts";
@@ -22,7 +22,14 @@ const PairBody = Type.Object(
 
 export function authRoutes(app: FastifyInstance, ctx: AppContext, secureCookies: boolean): void {
   const tags = ["auth"];
-  const cookie = { httpOnly: true, sameSite: "lax" as const, secure: secureCookies, path: "/" };
+  // Secure whenever the request came over HTTPS (as the proxy says with X-Forwarded-Proto when trusted), and
+  // always with DATANG_SECURE_COOKIES=1.
+  const cookie = (req: FastifyRequest) => ({
+    httpOnly: true,
+    sameSite: "lax" as const,
+    secure: secureCookies || req.protocol === "https",
+    path: "/",
+  });
 
   app.post<{ Body: Static<typeof LoginBody> }>(
     "/api/auth/login",
@@ -38,7 +45,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, secureCookies:
     },
     async (req, reply) => {
       const result = await login(ctx, { ...req.body, ip: req.ip });
-      reply.setCookie(SESSION_COOKIE, result.sessionToken, { ...cookie, expires: new Date(result.expiresAt) });
+      reply.setCookie(SESSION_COOKIE, result.sessionToken, { ...cookie(req), expires: new Date(result.expiresAt) });
       const { ip: _ip, ...user } = result.user;
       return { user };
     },
@@ -96,7 +103,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, secureCookies:
       const device = await authenticateDevice(ctx, req.body.token, req.ip);
       if (!device) throw unauthorized("This pairing token is unknown or revoked.", "此配对码无效或已被吊销。");
       // A device cookie lasts a year: a kiosk stays paired until the token is revoked.
-      reply.setCookie(DEVICE_COOKIE, req.body.token, { ...cookie, maxAge: 365 * 24 * 3600 });
+      reply.setCookie(DEVICE_COOKIE, req.body.token, { ...cookie(req), maxAge: 365 * 24 * 3600 });
       const { ip: _ip, ...rest } = device;
       return { device: rest };
     },

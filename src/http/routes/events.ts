@@ -12,6 +12,7 @@ import { listEventsAfter } from "../../store/events.ts";
 import { actorOf, SESSION_COOKIE } from "../auth-plugin.ts";
 import type { PublicTicketStreams } from "../public-ticket-streams.ts";
 import { BranchParams, DigitsQuery, errors, TicketParams } from "../schemas.ts";
+import { StreamLimits } from "../stream-limits.ts";
 
 /** A Server-Sent Events stream: the connection stays open and each event is a `data:` line of JSON. */
 const eventStream = (description: string) => ({
@@ -27,7 +28,13 @@ const MAX_REPLAY = 1000;
 const EventsQuery = Type.Object({ lastEventId: Type.Optional(DigitsQuery) });
 const EventsHeaders = Type.Object({ "last-event-id": Type.Optional(DigitsQuery) });
 
-export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, phones: PublicTicketStreams): void {
+export function eventRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  hub: SseHub,
+  phones: PublicTicketStreams,
+  limits = new StreamLimits(),
+): void {
   app.get<{
     Params: Static<typeof BranchParams>;
     Querystring: Static<typeof EventsQuery>;
@@ -42,7 +49,7 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, 
         params: BranchParams,
         querystring: EventsQuery,
         headers: EventsHeaders,
-        response: { 200: eventStream("The branch's events, numbered (id:)"), ...errors(400, 401, 403, 404) },
+        response: { 200: eventStream("The branch's events, numbered (id:)"), ...errors(400, 401, 403, 404, 429) },
       },
     },
     async (req, reply) => {
@@ -57,6 +64,7 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, 
           : req.query.lastEventId !== undefined
             ? Number(req.query.lastEventId)
             : Number.MAX_SAFE_INTEGER;
+      limits.open(reply.raw, req.ip, req.actor);
       reply.hijack();
       sseHeaders(reply.raw);
       // Without a Last-Event-ID a client starts from now (the latest event read above): it loads the current state
@@ -97,11 +105,12 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext, hub: SseHub, 
         operationId: "streamPublicTicket",
         summary: "Live updates of one ticket's public view",
         params: TicketParams,
-        response: { 200: eventStream("The ticket's public view again at each change"), ...errors(400, 404) },
+        response: { 200: eventStream("The ticket's public view again at each change"), ...errors(400, 404, 429) },
       },
     },
     async (req, reply) => {
       const first = await publicTicket(ctx, req.params.ticketId);
+      limits.open(reply.raw, req.ip, null);
       reply.hijack();
       sseHeaders(reply.raw);
       phones.attach(reply.raw, first);
