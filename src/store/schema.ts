@@ -38,6 +38,11 @@ export interface ServiceTable {
   sort_order: number;
   active: number;
   created_at: number;
+  /** Opening rules (migration 005): "HH:MM" branch-local, or null for no rule. */
+  opens_at: string | null;
+  closes_at: string | null;
+  ticket_cutoff: string | null;
+  daily_cap: number | null;
 }
 
 export interface CounterTable {

@@ -81,6 +81,14 @@ const ServiceBody = Type.Object(
     requiredDocuments: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 })),
     sortOrder: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
     active: Type.Optional(Type.Boolean()),
+    opensAt: Type.Optional(Type.Union([HHMM, Type.Null()], { description: "no ticket before this (branch-local)" })),
+    closesAt: Type.Optional(Type.Union([HHMM, Type.Null()], { description: "the business type's counters stop" })),
+    ticketCutoff: Type.Optional(
+      Type.Union([HHMM, Type.Null()], { description: "取号截止: the last ticket is taken before this; else closesAt" }),
+    ),
+    dailyCap: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 9999 }), Type.Null()], { description: "numbers a day" }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -65,6 +65,10 @@ interface ServiceForm {
   descriptionEn: string;
   documents: string;
   active: boolean;
+  opensAt: string;
+  closesAt: string;
+  ticketCutoff: string;
+  dailyCap: number | null;
 }
 interface CounterForm {
   number: number;
@@ -217,12 +221,17 @@ function ServicesTab({
         "descriptionZh",
         "descriptionEn",
         "active",
+        "opensAt",
+        "closesAt",
+        "ticketCutoff",
+        "dailyCap",
       ]}
       columns={[
         { title: t("admin.prefix"), dataIndex: "prefix", key: "prefix", render: (p: string) => <Tag>{p}</Tag> },
         { title: t("admin.name"), key: "name", render: (_, s) => serviceLabel(s) },
         { title: t("admin.expectedMinutes"), dataIndex: "expectedMinutes", key: "em" },
         { title: t("admin.documents"), key: "docs", render: (_, s) => (s.requiredDocuments ?? []).join("、") },
+        { title: t("opening.rulesTitle"), key: "rules", render: (_, s) => <ServiceRulesSummary service={s} /> },
         {
           title: t("admin.active"),
           key: "active",
@@ -238,6 +247,10 @@ function ServicesTab({
               documents: "",
               descriptionZh: "",
               descriptionEn: "",
+              opensAt: "",
+              closesAt: "",
+              ticketCutoff: "",
+              dailyCap: null,
             }
           : {
               code: s.code ?? "",
@@ -250,11 +263,21 @@ function ServicesTab({
               descriptionEn: s.descriptionEn ?? "",
               documents: (s.requiredDocuments ?? []).join("\n"),
               active: s.active !== false,
+              opensAt: s.opensAt ?? "",
+              closesAt: s.closesAt ?? "",
+              ticketCutoff: s.ticketCutoff ?? "",
+              dailyCap: s.dailyCap ?? null,
             }
       }
-      save={async ({ documents, ...values }, editing) => {
+      save={async ({ documents, opensAt, closesAt, ticketCutoff, dailyCap, ...values }, editing) => {
+        // An empty field is "no rule": sent as null so that clearing a rule clears it.
+        const time = (v: string | undefined) => (v === undefined || v.trim() === "" ? null : v.trim());
         const body = {
           ...values,
+          opensAt: time(opensAt),
+          closesAt: time(closesAt),
+          ticketCutoff: time(ticketCutoff),
+          dailyCap: dailyCap ?? null,
           requiredDocuments: documents
             .split("\n")
             .map((d) => d.trim())
@@ -305,9 +328,41 @@ function ServicesTab({
           <Form.Item name="active" label={t("admin.active")} valuePropName="checked">
             <Switch />
           </Form.Item>
+          <fieldset className="admin-rules" data-testid="service-rules">
+            <legend>{t("opening.rulesTitle")}</legend>
+            <Space wrap>
+              {(["opensAt", "closesAt", "ticketCutoff"] as const).map((name) => (
+                <Form.Item
+                  key={name}
+                  name={name}
+                  label={t(`opening.${name}`)}
+                  rules={[{ pattern: /^([01][0-9]|2[0-3]):[0-5][0-9]$/, message: "HH:MM" }]}
+                >
+                  <Input placeholder="HH:MM" maxLength={5} style={{ width: 100 }} data-testid={`service-${name}`} />
+                </Form.Item>
+              ))}
+              <Form.Item name="dailyCap" label={t("opening.dailyCap")}>
+                <InputNumber min={1} max={9999} placeholder={t("opening.noRule")} data-testid="service-dailyCap" />
+              </Form.Item>
+            </Space>
+            <div className="admin-hint">{t("opening.rulesHelp")}</div>
+          </fieldset>
         </>
       )}
     />
+  );
+}
+
+/** A business type's ticket rules in one line of the table: hours, cut-off, cap; "no limit" without any. */
+function ServiceRulesSummary({ service }: { readonly service: Service }) {
+  const { t } = useTranslation();
+  const parts: string[] = [];
+  if (service.opensAt !== null || service.closesAt !== null)
+    parts.push(`${service.opensAt ?? "…"}–${service.closesAt ?? "…"}`);
+  if (service.ticketCutoff !== null) parts.push(`${t("opening.ticketCutoff")} ${service.ticketCutoff}`);
+  if (service.dailyCap !== null) parts.push(`${t("opening.dailyCap")} ${service.dailyCap}`);
+  return (
+    <span data-testid={`rules-${service.prefix}`}>{parts.length === 0 ? t("opening.noRule") : parts.join(" · ")}</span>
   );
 }
 

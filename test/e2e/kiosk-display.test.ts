@@ -1,0 +1,99 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  apiCall,
+  type BrowserSession,
+  chromiumAvailable,
+  listOf,
+  login,
+  oneOf,
+  openBrowserSession,
+  shoot,
+  shootBoth,
+} from "./harness.ts";
+
+const KIOSK_PORTRAIT = { width: 1080, height: 1920 };
+const DESK = { width: 1440, height: 900 };
+
+interface Ref {
+  readonly id: string;
+  readonly prefix?: string;
+  readonly number?: number;
+}
+
+/** The kiosk, the display and the devices as customers and staff meet them. */
+describe.skipIf(!chromiumAvailable())("kiosk and display", () => {
+  let session: BrowserSession;
+  let origin = "";
+  let kiosk: Page;
+  let admin: Page;
+  let branchId = "";
+  const service = new Map<string, string>(); // prefix → id
+
+  beforeAll(async () => {
+    session = await openBrowserSession();
+    origin = session.origin;
+    admin = await session.page(DESK);
+    await login(admin, origin, "admin", "/admin");
+    branchId = listOf<Ref>((await apiCall(admin, "GET", "/api/branches")).body, "branches")[0]?.id ?? "";
+    for (const s of listOf<Ref>((await apiCall(admin, "GET", `/api/branches/${branchId}/services`)).body, "services"))
+      service.set(s.prefix ?? "", s.id);
+    kiosk = await session.page(KIOSK_PORTRAIT);
+    await kiosk.goto(`${origin}/kiosk?pair=${session.server.tokens.kiosk}`);
+    await kiosk.getByTestId("service-A").waitFor();
+  }, 120_000);
+
+  afterAll(() => session?.close());
+
+  it("promises no wait with every counter closed, and greys out a business type that is closed or full", async () => {
+    // Rules set as a branch manager would in admin: E opens at 23:59 (not yet, at any hour of this test but the
+    // last minute of the day), F takes one ticket a day.
+    const lateOpening = await apiCall(admin, "PATCH", `/api/services/${service.get("E")}`, { opensAt: "23:59" });
+    expect(lateOpening.status).toBe(200);
+    expect((await apiCall(admin, "PATCH", `/api/services/${service.get("F")}`, { dailyCap: 1 })).status).toBe(200);
+    const first = await apiCall(kiosk, "POST", `/api/branches/${branchId}/tickets`, { serviceId: service.get("F") });
+    expect(first.status).toBe(201);
+    await kiosk.reload();
+    await kiosk.getByTestId("service-A").waitFor();
+    // No counter is open in the demo until a teller signs in: every business type says so, none promises minutes.
+    await expect.poll(() => kiosk.getByTestId("no-counter-A").textContent()).toBe("暂无窗口开放");
+    expect(await kiosk.getByTestId("closed-E").textContent()).toBe("23:59 起取号");
+    expect(await kiosk.getByTestId("closed-F").textContent()).toBe("今日号已取完（1 个）");
+    expect(await kiosk.getByTestId("service-E").isDisabled()).toBe(true);
+    expect(await kiosk.getByTestId("service-F").isDisabled()).toBe(true);
+    expect(await kiosk.getByTestId("service-A").isEnabled()).toBe(true);
+    await shootBoth(kiosk, "kiosk-rules-portrait");
+    // The ticket itself says no counter is open rather than "0 minutes".
+    await kiosk.getByTestId("service-A").click();
+    await kiosk.getByTestId("kiosk-ticket").waitFor();
+    expect(await kiosk.getByTestId("ticket-estimate").textContent()).toBe("暂无窗口开放");
+    const link = (await kiosk.getByTestId("ticket-qr").getAttribute("data-link")) ?? "";
+    await shoot(kiosk, "kiosk-ticket-no-counter");
+    await kiosk.getByTestId("ticket-done").click();
+    // The live page on the phone says the same, in English too.
+    const phone = await session.page({ width: 390, height: 844 });
+    await phone.goto(link.replace(/^https?:\/\/[^/]+/, origin));
+    await expect
+      .poll(() => phone.getByTestId("live-estimate").textContent())
+      .toBe("暂无办理此业务的窗口开放，无法估计等候时间");
+    await phone.getByTestId("lang-switch").first().click();
+    await expect
+      .poll(() => phone.getByTestId("live-estimate").textContent())
+      .toBe("No counter serving this business is open, so no wait can be estimated");
+    // In English the kiosk says why too.
+    await kiosk.getByTestId("lang-switch").first().click();
+    await expect.poll(() => kiosk.getByTestId("closed-F").textContent()).toBe("No tickets left today (limit 1)");
+    expect(await kiosk.getByTestId("no-counter-A").textContent()).toBe("No counter open");
+    await kiosk.getByTestId("lang-switch").first().click();
+    // The rules show in admin's business-type table.
+    await admin.goto(`${origin}/admin`);
+    await admin.getByRole("tab", { name: "业务类型" }).click();
+    await expect.poll(() => admin.getByTestId("rules-F").textContent()).toBe("每日限号 1");
+    expect(await admin.getByTestId("rules-E").textContent()).toBe("23:59–…");
+    await shoot(admin, "admin-service-rules");
+    // Clear the rules for the tests that follow.
+    await apiCall(admin, "PATCH", `/api/services/${service.get("E")}`, { opensAt: null });
+    await apiCall(admin, "PATCH", `/api/services/${service.get("F")}`, { dailyCap: null });
+    void oneOf;
+  });
+});
