@@ -21,6 +21,7 @@ import { adminRoutes } from "./routes/admin.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { branchRoutes } from "./routes/branches.ts";
 import { counterRoutes } from "./routes/counters.ts";
+import { deviceRoutes } from "./routes/devices.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { planningRoutes } from "./routes/planning.ts";
 import { publicRoutes } from "./routes/public.ts";
@@ -129,6 +130,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   counterRoutes(app, ctx);
   ticketRoutes(app, ctx);
   adminRoutes(app, ctx);
+  deviceRoutes(app, ctx);
   const phones = new PublicTicketStreams(ctx);
   eventRoutes(app, ctx, hub, phones);
   planningRoutes(app, ctx);

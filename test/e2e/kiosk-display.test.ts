@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fakePrinter } from "../support/fake-printer.ts";
 import {
   apiCall,
   type BrowserSession,
@@ -94,6 +95,46 @@ describe.skipIf(!chromiumAvailable())("kiosk and display", () => {
     // Clear the rules for the tests that follow.
     await apiCall(admin, "PATCH", `/api/services/${service.get("E")}`, { opensAt: null });
     await apiCall(admin, "PATCH", `/api/services/${service.get("F")}`, { dailyCap: null });
-    void oneOf;
+  });
+
+  it("a kiosk with a network printer prints there (no print dialog), and shows and reports the printer's trouble", async () => {
+    const printer = await fakePrinter();
+    try {
+      const created = await apiCall(admin, "POST", `/api/branches/${branchId}/devices`, {
+        kind: "kiosk",
+        name: "K-printer",
+        printerUrl: printer.url,
+      });
+      expect(created.status).toBe(201);
+      const { token, device } = created.body as { token: string; device: { id: string } };
+      const printing = await session.page({ width: 1920, height: 1080 });
+      await printing.goto(`${origin}/kiosk?pair=${token}`);
+      await printing.getByTestId("service-A").waitFor();
+      await printing.getByTestId("service-A").click();
+      await printing.getByTestId("kiosk-ticket").waitFor();
+      const number = (await printing.getByTestId("ticket-number").textContent()) ?? "";
+      await expect.poll(() => printer.jobs.length, { timeout: 10_000 }).toBe(1);
+      expect((printer.jobs[0] as Buffer).includes(Buffer.from(number))).toBe(true);
+      // The server printed it: the page sends the customer to the slot and offers no browser printing.
+      expect(await printing.getByTestId("take-slip").textContent()).toBe("请从出票口取走号票");
+      expect(await printing.getByTestId("print").count()).toBe(0);
+      await shoot(printing, "kiosk-network-printer-ticket");
+      await printing.getByTestId("ticket-done").click();
+      // Out of paper: the next heartbeat (a reload sends one at once) shows it to the customer…
+      printer.status = { printer: 0x12, paper: 0x72 };
+      await printing.reload();
+      await expect.poll(() => printing.getByTestId("printer-warning").getAttribute("data-state")).toBe("paper_out");
+      await shootBoth(printing, "kiosk-printer-paper-out");
+      // …and to staff in admin, with the device online and its page version.
+      await admin.goto(`${origin}/admin`);
+      await admin.getByRole("tab", { name: "设备" }).click();
+      await expect
+        .poll(() => admin.getByTestId(`device-printer-${device.id}`).getAttribute("data-state"))
+        .toBe("paper_out");
+      expect(await admin.getByTestId(`device-online-${device.id}`).getAttribute("data-online")).toBe("true");
+      await shoot(admin, "admin-devices");
+    } finally {
+      await printer.close();
+    }
   });
 });

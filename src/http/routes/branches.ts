@@ -7,6 +7,7 @@ import { createService, type ServiceInput, updateService } from "../../app/confi
 import type { AppContext } from "../../app/context.ts";
 import { counterView } from "../../app/counters/counter-view.ts";
 import { notFound } from "../../app/errors.ts";
+import { printKioskTicket } from "../../app/printing/print-kiosk-ticket.ts";
 import { queueSnapshot } from "../../app/queries/queue.ts";
 import { type TodayStats, todayStats } from "../../app/queries/today-stats.ts";
 import { counterForViewer, snapshotForViewer } from "../../app/redact.ts";
@@ -27,6 +28,7 @@ import {
   TicketSchema,
 } from "../schemas.ts";
 import { CounterBody } from "./counters.ts";
+import { publicOrigin } from "./devices.ts";
 
 const Share = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()]);
 const TodayStatsSchema = Type.Object({
@@ -262,6 +264,10 @@ export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
         idempotencyKey: req.headers["idempotency-key"],
       });
       if (replayed) reply.header("idempotent-replayed", "true");
+      const actor = actorOf(req);
+      // A kiosk with a network printer prints the ticket now that it is durably issued; the answer never waits.
+      if (!replayed && actor.type === "device" && actor.kind === "kiosk")
+        void printKioskTicket(ctx, actor.id, ticket.id, publicOrigin(req));
       return reply.status(201).send(ticket);
     },
   );

@@ -21,6 +21,22 @@ const zh = {
     noRule: "不限",
     rulesHelp: "留空表示不限；取号截止默认为结束办理时间",
   },
+  printer: {
+    takeSlip: "请从出票口取走号票",
+    paper_low: "打印纸即将用完",
+    paper_out: "打印机缺纸，号票无法打印，请记下号码或扫码",
+    offline: "打印机未就绪，号票无法打印，请记下号码或扫码",
+    unreachable: "打印机无法连接，号票无法打印，请记下号码或扫码",
+    ok: "正常",
+    url: "小票打印机",
+    urlHint: "网络打印机地址，如 tcp://192.168.1.50:9100；留空则用浏览器打印",
+    state: "打印机",
+    lastSeen: "最后在线",
+    version: "页面版本",
+    offlineDevice: "离线",
+    onlineDevice: "在线",
+    never: "从未连接",
+  },
 };
 
 type Dictionary = typeof zh;
@@ -43,6 +59,22 @@ const en: Dictionary = {
     dailyCap: "Daily cap",
     noRule: "No limit",
     rulesHelp: "Leave empty for no limit; the cut-off defaults to the service end",
+  },
+  printer: {
+    takeSlip: "Please take your ticket from the slot",
+    paper_low: "Printer paper running low",
+    paper_out: "The printer is out of paper: note your number or scan the code",
+    offline: "The printer is not ready: note your number or scan the code",
+    unreachable: "The printer cannot be reached: note your number or scan the code",
+    ok: "OK",
+    url: "Receipt printer",
+    urlHint: "Network printer address, e.g. tcp://192.168.1.50:9100; empty prints through the browser",
+    state: "Printer",
+    lastSeen: "Last seen",
+    version: "Page version",
+    offlineDevice: "Offline",
+    onlineDevice: "Online",
+    never: "Never connected",
   },
 };
 

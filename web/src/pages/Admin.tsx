@@ -37,7 +37,7 @@ import {
 import { EntityTab } from "../components/EntityTab.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import { useBranches } from "../lib/branch.ts";
-import { localName, serviceLabel } from "../lib/format.ts";
+import { dateTime, localName, serviceLabel } from "../lib/format.ts";
 import { rolesOf } from "../lib/session.ts";
 import "../styles/staff.css";
 
@@ -90,7 +90,13 @@ interface DeviceForm {
   kind: DeviceKind;
   name: string;
   counterId?: string;
+  printerUrl?: string;
 }
+interface DeviceEditForm {
+  name: string;
+  printerUrl: string;
+}
+const PRINTER_URL = /^tcp:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?\/?$/;
 
 function BranchesTab({ branches, reload }: { readonly branches: readonly Branch[]; readonly reload: () => void }) {
   const { t } = useTranslation();
@@ -594,7 +600,10 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
     }
     setError(null);
     try {
-      const { device, token } = await api.post<CreatedDevice>(`/api/branches/${branchId}/devices`, values);
+      const { printerUrl, ...rest } = values;
+      const body =
+        printerUrl !== undefined && printerUrl.trim() !== "" ? { ...rest, printerUrl: printerUrl.trim() } : rest;
+      const { device, token } = await api.post<CreatedDevice>(`/api/branches/${branchId}/devices`, body);
       const link = `${window.location.origin}${DEVICE_PAGE[device.kind]}?pair=${encodeURIComponent(token)}`;
       setPairing({ link, qr: await QRCode.toDataURL(link, { margin: 1, width: 220 }), device });
       setCreating(false);
@@ -619,11 +628,11 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
         {t("admin.createDevice")}
       </Button>
       {error !== null ? <Alert type="error" title={error} showIcon closable onClose={() => setError(null)} /> : null}
-      <EntityTab<DeviceView, DeviceForm>
+      <EntityTab<DeviceView, DeviceEditForm>
         testId="devices"
         canCreate={false}
         rows={devices}
-        fieldNames={[]}
+        fieldNames={["name", "printerUrl"]}
         columns={[
           { title: t("admin.name"), dataIndex: "name", key: "n" },
           { title: t("admin.deviceKind"), key: "k", render: (_, d) => t(`admin.${d.kind}`) },
@@ -639,14 +648,66 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
             title: t("admin.state"),
             key: "s",
             render: (_, d) =>
-              d.revokedAt ? <Tag color="red">{t("admin.revoked")}</Tag> : <Tag color="green">{t("admin.active")}</Tag>,
+              d.revokedAt ? (
+                <Tag color="red">{t("admin.revoked")}</Tag>
+              ) : (
+                <span data-testid={`device-online-${d.id}`} data-online={d.online ? "true" : "false"}>
+                  {d.online ? (
+                    <Tag color="green">{t("printer.onlineDevice")}</Tag>
+                  ) : (
+                    <Tag color="orange">{t("printer.offlineDevice")}</Tag>
+                  )}
+                  <Typography.Text type="secondary">
+                    {t("printer.lastSeen")}: {d.lastSeenAt ? dateTime(d.lastSeenAt) : t("printer.never")}
+                  </Typography.Text>
+                </span>
+              ),
           },
+          {
+            title: t("printer.state"),
+            key: "p",
+            render: (_, d) =>
+              d.printerUrl === null ? (
+                "—"
+              ) : (
+                <span data-testid={`device-printer-${d.id}`} data-state={d.printerState ?? ""}>
+                  <Tag color={d.printerState === "ok" ? "green" : d.printerState === null ? "default" : "red"}>
+                    {d.printerState === null ? "?" : t(`printer.${d.printerState}`)}
+                  </Tag>
+                  <Typography.Text type="secondary">{d.printerUrl}</Typography.Text>
+                </span>
+              ),
+          },
+          { title: t("printer.version"), key: "v", render: (_, d) => d.pageVersion ?? "—" },
         ]}
-        // The API has no device edit: a device is created, paired and revoked.
-        canEdit={false}
-        toForm={() => ({})}
-        save={async () => undefined}
-        fields={() => null}
+        canEdit
+        toForm={(d) => ({ name: d?.name ?? "", printerUrl: d?.printerUrl ?? "" })}
+        save={async (values, editing) => {
+          if (editing === null) return;
+          const url = values.printerUrl.trim();
+          await api.patch(`/api/devices/${editing.id}`, {
+            name: values.name,
+            ...(editing.kind === "kiosk" && { printerUrl: url === "" ? null : url }),
+          });
+          load();
+        }}
+        fields={(_form, editing) => (
+          <>
+            <Form.Item name="name" label={t("admin.name")} rules={required(t("common.required"))}>
+              <Input maxLength={64} />
+            </Form.Item>
+            {editing?.kind === "kiosk" ? (
+              <Form.Item
+                name="printerUrl"
+                label={t("printer.url")}
+                extra={t("printer.urlHint")}
+                rules={[{ pattern: PRINTER_URL, message: "tcp://host:9100" }]}
+              >
+                <Input maxLength={200} placeholder="tcp://192.168.1.50:9100" data-testid="device-printer-url" />
+              </Form.Item>
+            ) : null}
+          </>
+        )}
         extraActions={(d) =>
           d.revokedAt ? null : (
             <Popconfirm
@@ -680,6 +741,16 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
           <Form.Item name="name" label={t("admin.name")} rules={required(t("common.required"))}>
             <Input maxLength={64} data-testid="device-name" />
           </Form.Item>
+          {kind === "kiosk" ? (
+            <Form.Item
+              name="printerUrl"
+              label={t("printer.url")}
+              extra={t("printer.urlHint")}
+              rules={[{ pattern: PRINTER_URL, message: "tcp://host:9100" }]}
+            >
+              <Input maxLength={200} placeholder="tcp://192.168.1.50:9100" data-testid="device-printer-url" />
+            </Form.Item>
+          ) : null}
           {kind === "rating_pad" ? (
             <Form.Item name="counterId" label={t("admin.counter")} rules={required(t("common.required"))}>
               <Select options={counters.map((c) => ({ value: c.id, label: t("common.counterN", { n: c.number }) }))} />

@@ -8,6 +8,7 @@ import { DeviceGate } from "../components/DeviceGate.tsx";
 import { LangSwitch } from "../components/LangSwitch.tsx";
 import { ServiceIcon } from "../components/ServiceIcon.tsx";
 import { dateTime, localName, serviceDescription, serviceLabel } from "../lib/format.ts";
+import { useDeviceStatus } from "../lib/heartbeat.ts";
 import { peopleAhead } from "../lib/ticket.ts";
 import "../styles/screens.css";
 
@@ -146,6 +147,7 @@ function KioskScreen({ device }: { readonly device: Device }) {
               ))}
             </div>
           </section>
+          <PrinterWarning />
           {error !== null ? (
             <div className="kiosk-error" role="alert">
               {error}
@@ -232,6 +234,8 @@ function TicketView({
   }, [seconds, onDone]);
 
   const ahead = peopleAhead(ticket);
+  const printer = useDeviceStatus()?.printer;
+  const networkPrinter = printer?.configured === true;
   return (
     <main className="kiosk-ticket" data-testid="kiosk-ticket">
       <div className="ticket-card print-area">
@@ -271,16 +275,37 @@ function TicketView({
           <div>{t("kiosk.keepTicket")}</div>
         </div>
       </div>
+      <PrinterWarning />
+      {networkPrinter ? (
+        <p className="kiosk-take-slip no-print" data-testid="take-slip">
+          {t("printer.takeSlip")}
+        </p>
+      ) : null}
       <div className="ticket-actions no-print">
-        <button type="button" className="big-button secondary" onClick={() => window.print()} data-testid="print">
-          {t("kiosk.print")}
-        </button>
+        {/* A kiosk with a network printer has its ticket printed by the server: no browser print dialog. */}
+        {networkPrinter ? null : (
+          <button type="button" className="big-button secondary" onClick={() => window.print()} data-testid="print">
+            {t("kiosk.print")}
+          </button>
+        )}
         <button type="button" className="big-button" onClick={onDone} data-testid="ticket-done">
           {t("kiosk.done")}
         </button>
       </div>
       <p className="kiosk-sub no-print">{t("kiosk.autoReturn", { seconds: Math.max(0, seconds) })}</p>
     </main>
+  );
+}
+
+/** The network printer's trouble, said to the customer (nothing while it prints). */
+function PrinterWarning() {
+  const { t } = useTranslation();
+  const printer = useDeviceStatus()?.printer;
+  if (!printer?.configured || printer.state === null || printer.state === "ok") return null;
+  return (
+    <div className="kiosk-error no-print" role="status" data-testid="printer-warning" data-state={printer.state}>
+      {t(`printer.${printer.state}`)}
+    </div>
   );
 }
 
