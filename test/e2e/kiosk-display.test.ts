@@ -7,7 +7,6 @@ import {
   chromiumAvailable,
   listOf,
   login,
-  oneOf,
   openBrowserSession,
   shoot,
   shootBoth,
