@@ -136,4 +136,37 @@ describe.skipIf(!chromiumAvailable())("kiosk and display", () => {
       await printer.close();
     }
   });
+
+  it("the display clears a finished call and shows nothing at an idle counter; each tile carries data-counter", async () => {
+    const display = await session.page({ width: 1920, height: 1080 });
+    await display.goto(`${origin}/display?pair=${session.server.tokens.display}`);
+    await display.getByTestId("display").waitFor();
+    const teller = await session.page(DESK);
+    await login(teller, origin, "teller2", "/counter");
+    const counters = listOf<Ref>((await apiCall(teller, "GET", `/api/branches/${branchId}/counters`)).body, "counters");
+    const counter2 = counters.find((c) => c.number === 2)?.id ?? "";
+    expect((await apiCall(teller, "POST", `/api/counters/${counter2}/sign-in`)).status).toBe(200);
+    // Counter 2 is open and idle: its tile shows nothing (not a placeholder), and it says which counter it is.
+    await expect.poll(() => display.locator('[data-counter="2"]').count()).toBe(1);
+    await expect.poll(() => display.getByTestId("display-counter-ticket-2").textContent()).toBe("");
+    // Clear what earlier tests left waiting, then take one cash ticket and call it.
+    const lobby = await session.page(DESK);
+    await login(lobby, origin, "lobby", "/lobby");
+    const queue = (await apiCall(lobby, "GET", `/api/branches/${branchId}/queue`)).body as { waiting: Ref[] };
+    for (const w of queue.waiting) await apiCall(lobby, "POST", `/api/tickets/${w.id}/cancel`, { reason: "test" });
+    const issued = await apiCall(kiosk, "POST", `/api/branches/${branchId}/tickets`, { serviceId: service.get("A") });
+    const ticket = issued.body as { id: string; number: string };
+    const called = await apiCall(teller, "POST", `/api/counters/${counter2}/call-next`);
+    expect(called.status).toBe(200);
+    await expect
+      .poll(async () => (await display.getByTestId("latest-call").textContent()) ?? "")
+      .toContain(ticket.number);
+    await expect.poll(() => display.getByTestId("display-counter-ticket-2").textContent()).toBe(ticket.number);
+    // Served and finished: no longer "now calling", and the counter's tile is empty again.
+    expect((await apiCall(teller, "POST", `/api/tickets/${ticket.id}/start`)).status).toBe(200);
+    expect((await apiCall(teller, "POST", `/api/tickets/${ticket.id}/complete`, {})).status).toBe(200);
+    await expect.poll(() => display.getByTestId("latest-call").count()).toBe(0);
+    await expect.poll(() => display.getByTestId("display-counter-ticket-2").textContent()).toBe("");
+    await shoot(display, "display-after-finish");
+  });
 });
