@@ -37,6 +37,10 @@ const zh = {
     onlineDevice: "在线",
     never: "从未连接",
   },
+  voice: {
+    silent: "本屏无法播报叫号：声音未启用，且浏览器没有中文语音",
+    chimeOnly: "浏览器没有中文语音：叫号只有提示音，没有语音播报",
+  },
 };
 
 type Dictionary = typeof zh;
@@ -75,6 +79,10 @@ const en: Dictionary = {
     offlineDevice: "Offline",
     onlineDevice: "Online",
     never: "Never connected",
+  },
+  voice: {
+    silent: "This screen cannot announce calls: sound is off and the browser has no Mandarin voice",
+    chimeOnly: "The browser has no Mandarin voice: calls get a chime but no spoken announcement",
   },
 };
 

@@ -8,7 +8,14 @@ import i18n from "../i18n/index.ts";
 import { useEventStream } from "../lib/events.ts";
 import { serviceLabel } from "../lib/format.ts";
 import { useDebounced, useNow } from "../lib/hooks.ts";
-import { announce, audioUnlocked, unlockAudio } from "../lib/speech.ts";
+import {
+  announce,
+  audioUnlocked,
+  mandarinVoiceAvailable,
+  rememberSoundOn,
+  soundWasOn,
+  unlockAudio,
+} from "../lib/speech.ts";
 import "../styles/screens.css";
 
 interface Call {
@@ -45,6 +52,17 @@ function DisplayScreen({ device }: { readonly device: Device }) {
   const [latest, setLatest] = useState<Call | null>(null);
   const [recent, setRecent] = useState<readonly Call[]>([]);
   const [soundOn, setSoundOn] = useState(audioUnlocked());
+  const [voice, setVoice] = useState(mandarinVoiceAvailable());
+  useEffect(() => {
+    // Voices arrive late in some browsers; a TV started with --autoplay-policy=no-user-gesture-required
+    // regains its sound by itself if staff turned it on once.
+    const update = () => setVoice(mandarinVoiceAvailable());
+    if ("speechSynthesis" in window) window.speechSynthesis.addEventListener("voiceschanged", update);
+    if (soundWasOn()) void unlockAudio().then(setSoundOn);
+    return () => {
+      if ("speechSynthesis" in window) window.speechSynthesis.removeEventListener("voiceschanged", update);
+    };
+  }, []);
   // Tickets whose call is over (done, no-show, cancelled, sent back to the line…): never shown as being called.
   const [ended, setEnded] = useState<ReadonlySet<string>>(new Set());
   const spoken = useRef(new Set<string>());
@@ -235,11 +253,27 @@ function DisplayScreen({ device }: { readonly device: Device }) {
           </section>
         </aside>
       </main>
+      {voice && soundOn ? null : (
+        // Staff must see a display that cannot announce: silent calls go unnoticed otherwise.
+        <div
+          className="sound-warning"
+          role="status"
+          data-testid="sound-warning"
+          data-level={soundOn ? "chime" : "silent"}
+        >
+          {soundOn ? t("voice.chimeOnly") : t("voice.silent")}
+        </div>
+      )}
       {soundOn ? null : (
         <button
           type="button"
           className="sound-unlock"
-          onClick={() => void unlockAudio().then(setSoundOn)}
+          onClick={() =>
+            void unlockAudio().then((on) => {
+              if (on) rememberSoundOn();
+              setSoundOn(on);
+            })
+          }
           data-testid="enable-sound"
         >
           {t("display.enableSound")}
