@@ -10,28 +10,42 @@ import { encodeTicketSlip } from "./ticket-slip.ts";
  * the remembered time.
  */
 const REMEMBER_MS = 10_000;
-const printers = new Map<string, { until: number; url: string | null; state: PrinterState | null }>();
+interface KnownPrinter {
+  until: number;
+  url: string | null;
+  state: PrinterState | null;
+}
+const printers = new Map<string, KnownPrinter>();
+/** Lookups in flight: a burst of tickets from one kiosk reads its row once, not once each. */
+const reading = new Map<string, Promise<KnownPrinter>>();
 
 export function forgetPrinter(deviceId: string): void {
   printers.delete(deviceId);
 }
 
-async function printerOf(ctx: AppContext, deviceId: string, now: number) {
+function printerOf(ctx: AppContext, deviceId: string, now: number): Promise<KnownPrinter> {
   const hit = printers.get(deviceId);
-  if (hit && hit.until > now) return hit;
-  const row = await ctx.store.db
+  if (hit && hit.until > now) return Promise.resolve(hit);
+  const pending = reading.get(deviceId);
+  if (pending) return pending;
+  const read = ctx.store.db
     .selectFrom("devices")
     .select(["printer_url", "printer_state"])
     .where("id", "=", deviceId)
-    .executeTakeFirst();
-  const entry = {
-    until: now + REMEMBER_MS,
-    url: row?.printer_url ?? null,
-    state: (row?.printer_state ?? null) as PrinterState | null,
-  };
-  if (printers.size > 1000) printers.clear();
-  printers.set(deviceId, entry);
-  return entry;
+    .executeTakeFirst()
+    .then((row) => {
+      const entry: KnownPrinter = {
+        until: now + REMEMBER_MS,
+        url: row?.printer_url ?? null,
+        state: (row?.printer_state ?? null) as PrinterState | null,
+      };
+      if (printers.size > 1000) printers.clear();
+      printers.set(deviceId, entry);
+      return entry;
+    })
+    .finally(() => reading.delete(deviceId));
+  reading.set(deviceId, read);
+  return read;
 }
 
 /** Stores a printer's state when it changed, so that admin and the kiosk see it; one write per change. */
