@@ -48,6 +48,8 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     "PATCH /api/counters/{counterId}": { name: "Renamed" },
     "PATCH /api/users/{userId}": { displayName: "Renamed" },
     "POST /api/webhooks": { url: "https://crm.example/hook", eventTypes: ["*"] },
+    "PATCH /api/devices/{deviceId}": { name: "Renamed" },
+    "POST /api/devices/heartbeat": { pageVersion: "test" },
   };
   return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
 }
@@ -230,6 +232,7 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
   /** What each device may do in its own branch; everything else is refused. */
   const DEVICE_ROUTES: Record<"kiosk" | "display" | "rating_pad", readonly string[]> = {
     kiosk: [
+      "POST /api/devices/heartbeat",
       "GET /api/branches/{branchId}/services",
       "GET /api/branches/{branchId}/counters",
       "POST /api/branches/{branchId}/tickets",
@@ -237,6 +240,7 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
       "GET /api/branches/{branchId}/events",
     ],
     display: [
+      "POST /api/devices/heartbeat",
       "GET /api/branches/{branchId}/services",
       "GET /api/branches/{branchId}/counters",
       "GET /api/branches/{branchId}/queue",
@@ -244,6 +248,7 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
       "GET /api/counters/{counterId}",
     ],
     rating_pad: [
+      "POST /api/devices/heartbeat",
       "GET /api/branches/{branchId}/services",
       "GET /api/branches/{branchId}/events",
       "GET /api/counters/{counterId}",

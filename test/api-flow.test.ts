@@ -39,8 +39,8 @@ describe.each(DB_KINDS)("ticket lifecycle over HTTP on %s", (kind) => {
     expect(a2).toMatchObject({ number: "A002", position: 1 });
     const c1 = (await issue("ACCOUNT")).json();
     expect(c1).toMatchObject({ number: "C001", position: 0 });
-    // No counter is open yet, so the estimate assumes one: one cash customer of 4 minutes ahead.
-    expect(a2.estimatedWaitMinutes).toBe(4);
+    // No counter is open yet: no wait is promised, and the answer says why.
+    expect(a2).toMatchObject({ estimatedWaitMinutes: null, waitUnknownReason: "no_open_counter" });
     // Nobody has been called yet: today's average wait is unknown, not zero minutes.
     const stats = await t.request({ method: "GET", url: `/api/branches/${t.branchId}/stats/today`, cookie: lobby });
     expect(stats.json()).toMatchObject({ issued: 3, averageWaitMinutes: null, withinTargetShare: null });

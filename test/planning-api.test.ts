@@ -71,8 +71,8 @@ describe.each(DB_KINDS)("wait prediction and planning over HTTP on %s", (kind) =
     expect(queue.waiting).toHaveLength(2);
     for (const w of queue.waiting) expect(w.estimatedWaitMinutes).toBe(0);
     const wealth = queue.services.find((x: { code: string }) => x.code === "WEALTH");
-    // No open counter serves wealth business: one counter's worth of the work ahead, which is none.
-    expect(wealth.estimatedWaitMinutes).toBe(0);
+    // No open counter serves wealth business: no wait is promised, and the reason is given.
+    expect(wealth).toMatchObject({ estimatedWaitMinutes: null, waitUnknownReason: "no_open_counter" });
     // Two counters free, a cash and a transfer customer waiting. Under smart a new cash customer passes the
     // transfer (shorter business first) and is called at once; a new transfer customer waits for the first
     // counter to finish its cash customer (4 min).

@@ -30,14 +30,16 @@ export interface TicketView {
   readonly redirectReason: string | null;
   readonly rating: Rating | null;
   readonly ratingComment: string | null;
-  readonly estimatedWaitMinutes: number;
+  /** Null when no open counter serves the ticket's business type: no wait is promised (`waitUnknownReason`). */
+  readonly estimatedWaitMinutes: number | null;
+  readonly waitUnknownReason: "no_open_counter" | null;
   readonly position?: number;
 }
 
 export function ticketView(
   t: Ticket,
   counterNumber: number | null,
-  extra?: { position?: number; estimatedWaitMinutes?: number },
+  extra?: { position?: number; estimatedWaitMinutes?: number | null },
 ): TicketView {
   return {
     id: t.id,
@@ -63,7 +65,11 @@ export function ticketView(
     redirectReason: t.redirectReason,
     rating: t.rating,
     ratingComment: t.ratingComment,
-    estimatedWaitMinutes: extra?.estimatedWaitMinutes ?? t.estimatedWaitMinutes,
+    ...(extra?.estimatedWaitMinutes === undefined
+      ? { estimatedWaitMinutes: t.estimatedWaitMinutes, waitUnknownReason: null }
+      : extra.estimatedWaitMinutes === null
+        ? { estimatedWaitMinutes: null, waitUnknownReason: "no_open_counter" as const }
+        : { estimatedWaitMinutes: extra.estimatedWaitMinutes, waitUnknownReason: null }),
     ...(extra?.position === undefined ? {} : { position: extra.position }),
   };
 }

@@ -67,7 +67,10 @@ export const TicketSchema = Type.Object({
   redirectReason: Type.Union([Type.String(), Type.Null()]),
   rating: Type.Union([RatingSchema, Type.Null()]),
   ratingComment: Type.Union([Type.String(), Type.Null()]),
-  estimatedWaitMinutes: Type.Integer(),
+  estimatedWaitMinutes: Type.Union([Type.Integer(), Type.Null()], {
+    description: "null when no open counter serves the business type: no wait is promised",
+  }),
+  waitUnknownReason: Type.Union([Type.Literal("no_open_counter"), Type.Null()]),
   position: Type.Optional(Type.Integer()),
 });
 

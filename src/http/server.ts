@@ -27,6 +27,7 @@ import { authRoutes } from "./routes/auth.ts";
 import { branchRoutes } from "./routes/branches.ts";
 import { counterRoutes } from "./routes/counters.ts";
 import { customerRoutes } from "./routes/customers.ts";
+import { deviceRoutes } from "./routes/devices.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { planningRoutes } from "./routes/planning.ts";
@@ -181,6 +182,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   counterRoutes(app, ctx);
   ticketRoutes(app, ctx);
   adminRoutes(app, ctx);
+  deviceRoutes(app, ctx);
   const phones = new PublicTicketStreams(ctx);
   eventRoutes(app, ctx, hub, phones);
   planningRoutes(app, ctx);

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { BranchId, ServiceId } from "../domain/ids.ts";
+import type { ServiceRules } from "../domain/opening/service-rules.ts";
 import { parseJson } from "./json.ts";
 import type { BranchTable, Database, ServiceTable } from "./schema.ts";
 import { allColumns, queryRow, queryRows, sql } from "./sql.ts";
@@ -35,6 +36,10 @@ const SERVICE = allColumns<ServiceTable>()([
   "sort_order",
   "active",
   "created_at",
+  "opens_at",
+  "closes_at",
+  "ticket_cutoff",
+  "daily_cap",
 ]);
 const FIND_BRANCH = sql(`SELECT ${BRANCH} FROM branches WHERE id = ?`);
 const LIST_SERVICES = sql(`SELECT ${SERVICE} FROM services WHERE branch_id = ? ORDER BY sort_order, code`);
@@ -46,7 +51,8 @@ const DISPATCH_SETTINGS = sql(
     "LEFT JOIN services ON services.branch_id = branches.id WHERE branches.id = ?",
 );
 const FIND_SERVICE_FOR_ISSUE = sql(
-  "SELECT branches.timezone, services.prefix, services.code, services.active FROM services " +
+  "SELECT branches.timezone, services.prefix, services.code, services.active, services.opens_at, " +
+    "services.closes_at, services.ticket_cutoff, services.daily_cap FROM services " +
     "INNER JOIN branches ON branches.id = services.branch_id WHERE services.id = ? AND services.branch_id = ?",
 );
 
@@ -83,6 +89,10 @@ export interface Service {
   readonly requiredDocuments: readonly string[];
   readonly sortOrder: number;
   readonly active: boolean;
+  readonly opensAt: string | null;
+  readonly closesAt: string | null;
+  readonly ticketCutoff: string | null;
+  readonly dailyCap: number | null;
 }
 
 export function toBranch(row: BranchTable): Branch {
@@ -116,6 +126,19 @@ export function toService(row: ServiceTable): Service {
     requiredDocuments: parseJson<string[]>(row.required_documents, []),
     sortOrder: row.sort_order,
     active: row.active === 1,
+    ...rulesOf(row),
+  };
+}
+
+/** A business type's opening rules from its row (PostgreSQL answers a nullable integer as a number or null). */
+export function rulesOf(
+  row: Pick<ServiceTable, "opens_at" | "closes_at" | "ticket_cutoff" | "daily_cap">,
+): ServiceRules {
+  return {
+    opensAt: row.opens_at,
+    closesAt: row.closes_at,
+    ticketCutoff: row.ticket_cutoff,
+    dailyCap: row.daily_cap === null ? null : Number(row.daily_cap),
   };
 }
 
@@ -196,16 +219,19 @@ export async function nextEventSeq(db: Kysely<Database>, branchId: string): Prom
   return Number(row.event_seq);
 }
 
-/** A business type with its branch's time zone, in one read: all that issuing a ticket needs to know. */
+/** A business type with its branch's time zone and its opening rules, in one read: all that issuing a ticket needs. */
 export async function findServiceForIssue(
   db: Kysely<Database>,
   branchId: string,
   serviceId: string,
-): Promise<{ timezone: string; prefix: string; code: string; active: boolean } | undefined> {
-  const row = await queryRow<{ timezone: string; prefix: string; code: string; active: number }>(
-    db,
-    FIND_SERVICE_FOR_ISSUE,
-    [serviceId, branchId],
+): Promise<{ timezone: string; prefix: string; code: string; active: boolean; rules: ServiceRules } | undefined> {
+  const row = await queryRow<
+    { timezone: string; prefix: string; code: string; active: number } & Pick<
+      ServiceTable,
+      "opens_at" | "closes_at" | "ticket_cutoff" | "daily_cap"
+    >
+  >(db, FIND_SERVICE_FOR_ISSUE, [serviceId, branchId]);
+  return (
+    row && { timezone: row.timezone, prefix: row.prefix, code: row.code, active: row.active === 1, rules: rulesOf(row) }
   );
-  return row && { timezone: row.timezone, prefix: row.prefix, code: row.code, active: row.active === 1 };
 }

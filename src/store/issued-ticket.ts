@@ -7,8 +7,10 @@ import type { Database, TicketTable } from "./schema.ts";
 import { insertFrom, isPostgres, postgresOnly, queryRow, sqlVariants } from "./sql.ts";
 import { eventAnswerPg, recordCtesPg, recordParamsPg, recordTicketChange } from "./ticket-change.ts";
 import {
+  DailyCapReached,
   insertTicket,
   LOCK_SERVICE_PG,
+  NEXT_QUEUE_SEQ_CAPPED_TEXT,
   NEXT_QUEUE_SEQ_TEXT,
   nextQueueSeq,
   TICKET_COLUMNS,
@@ -76,6 +78,8 @@ export interface IssuedTicketRecord {
   readonly ticket: TicketTable;
   /** The queue's prefix: the number is the prefix and the queue's next number of the ticket's day. */
   readonly prefix: string;
+  /** The business type's daily cap of numbers, if it has one: past it nothing is written (DailyCapReached). */
+  readonly dailyCap?: number | null;
   readonly transition: TransitionEntry;
   /** Staff issuing a ticket leave an audit line; a kiosk does not. */
   readonly audit?: AuditEntry;
@@ -98,10 +102,11 @@ const NUMBER_PG = "? || lpad(q.last_seq::text, greatest(3, length(q.last_seq::te
  * as edits of business types and every other write lock theirs before the branch's, so nothing deadlocks
  * with it. The event's payload has the ticket's number spliced in where the JSON had a placeholder.
  */
-const issueStatementPg = sqlVariants((audit: boolean, notice: boolean) => {
+const issueStatementPg = sqlVariants((audit: boolean, notice: boolean, capped: boolean) => {
   const values = TICKET_COLUMNS.map((c) => (c === "seq" ? "q.last_seq" : c === "number" ? NUMBER_PG : "?"));
+  const nextSeq = capped ? NEXT_QUEUE_SEQ_CAPPED_TEXT : NEXT_QUEUE_SEQ_TEXT;
   return postgresOnly(
-    `WITH ${LOCK_SERVICE_PG}, q AS (${insertFrom(NEXT_QUEUE_SEQ_TEXT, "FROM k")}), ` +
+    `WITH ${LOCK_SERVICE_PG}, q AS (${insertFrom(nextSeq, "FROM k")}), ` +
       `t AS (INSERT INTO tickets (${TICKET_COLUMNS.join(", ")}) SELECT ${values.join(", ")} FROM q RETURNING seq, number), ` +
       `${recordCtesPg({ audit, guard: "t", rest: "? || t.number || ?" })} ` +
       // A row exactly when the ticket was written (the whole-write contract), even were the event missing.
@@ -126,13 +131,14 @@ export async function insertIssuedTicket(
 ): Promise<{ ticket: Ticket; event: BranchEvent }> {
   const { ticket } = issue;
   if (!isPostgres(db)) {
-    ticket.seq = await nextQueueSeq(db, ticket.branch_id, issue.prefix, ticket.day);
+    ticket.seq = await nextQueueSeq(db, ticket.branch_id, issue.prefix, ticket.day, issue.dailyCap ?? null);
     ticket.number = formatTicketNumber(issue.prefix, ticket.seq);
     await insertTicket(db, ticket);
     const issued = toTicket(ticket);
     const record = { transition: issue.transition, audit: issue.audit, event: issue.event(issued) };
     return { ticket: issued, event: await recordTicketChange(db, record, ticket.issued_at, notice) };
   }
+  const cap = issue.dailyCap ?? null;
   ticket.number = NUMBER_MARK;
   const body = issue.event(toTicket(ticket));
   const around = JSON.stringify(body).slice(1).split(NUMBER_MARK_JSON);
@@ -142,11 +148,14 @@ export async function insertIssuedTicket(
     ticket.branch_id,
     issue.prefix,
     ticket.day,
+    ...(cap === null ? [] : [cap]),
     ...TICKET_COLUMNS.filter((c) => c !== "seq").map((c) => (c === "number" ? issue.prefix : ticket[c])),
     ...recordParamsPg(issue, body, ticket.issued_at, around, notice),
   ];
-  const statement = issueStatementPg(issue.audit !== undefined, notice !== undefined);
+  const statement = issueStatementPg(issue.audit !== undefined, notice !== undefined, cap !== null);
   const numbered = await queryRow<{ seq: number; number: string; event_seq: number | null }>(db, statement, params);
+  // Capped: the queue row refused its next number (business types are never deleted, only made inactive).
+  if (!numbered && cap !== null) throw new DailyCapReached(cap);
   if (!numbered) throw new Error(`no ticket written: business type ${ticket.service_id} is gone`);
   if (numbered.event_seq === null) throw new Error(`no branch ${ticket.branch_id} to number the ticket's event in`);
   ticket.seq = Number(numbered.seq);

@@ -38,6 +38,11 @@ export interface ServiceTable {
   sort_order: number;
   active: number;
   created_at: number;
+  /** Opening rules (migration 005): "HH:MM" branch-local, or null for no rule. */
+  opens_at: string | null;
+  closes_at: string | null;
+  ticket_cutoff: string | null;
+  daily_cap: number | null;
 }
 
 export interface CounterTable {
@@ -91,6 +96,14 @@ export interface DeviceTable {
   token_hash: string;
   revoked_at: number | null;
   created_at: number;
+  /** A kiosk's network receipt printer, `tcp://host:port` (migration 005). */
+  printer_url: string | null;
+  /** Its last known state (ok, paper_low, paper_out, offline, unreachable) and when it was learned. */
+  printer_state: string | null;
+  printer_checked_at: number | null;
+  /** The device's last heartbeat and the web app version it runs. */
+  last_seen_at: number | null;
+  page_version: string | null;
 }
 
 export interface TicketTable {

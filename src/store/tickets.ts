@@ -45,6 +45,16 @@ export const NEXT_QUEUE_SEQ_TEXT =
   "INSERT INTO queue_days (branch_id, prefix, day, last_seq) VALUES (?, ?, ?, 1) " +
   "ON CONFLICT (branch_id, prefix, day) DO UPDATE SET last_seq = queue_days.last_seq + 1 RETURNING last_seq";
 const NEXT_QUEUE_SEQ = sql(NEXT_QUEUE_SEQ_TEXT);
+/**
+ * The queue's next number while it has handed out fewer than a cap (the business type's daily cap, the last
+ * parameter): no row past it. The cap is checked on the locked queue row itself, so two kiosks racing for the
+ * last number of the day never both get one.
+ */
+export const NEXT_QUEUE_SEQ_CAPPED_TEXT =
+  "INSERT INTO queue_days (branch_id, prefix, day, last_seq) VALUES (?, ?, ?, 1) " +
+  "ON CONFLICT (branch_id, prefix, day) DO UPDATE SET last_seq = queue_days.last_seq + 1 " +
+  "WHERE queue_days.last_seq < ? RETURNING last_seq";
+const NEXT_QUEUE_SEQ_CAPPED = sql(NEXT_QUEUE_SEQ_CAPPED_TEXT);
 const INSERT_TICKET = sql(
   `INSERT INTO tickets (${TICKET_COLUMNS.join(", ")}) VALUES (${TICKET_COLUMNS.map(() => "?").join(", ")})`,
 );
@@ -249,10 +259,25 @@ export async function nextQueueSeq(
   branchId: string,
   prefix: string,
   day: string,
+  dailyCap: number | null = null,
 ): Promise<number> {
-  const row = await queryRow<{ last_seq: number }>(db, NEXT_QUEUE_SEQ, [branchId, prefix, day]);
-  if (!row) throw new Error("queue number upsert returned no row");
+  const row =
+    dailyCap === null
+      ? await queryRow<{ last_seq: number }>(db, NEXT_QUEUE_SEQ, [branchId, prefix, day])
+      : await queryRow<{ last_seq: number }>(db, NEXT_QUEUE_SEQ_CAPPED, [branchId, prefix, day, dailyCap]);
+  if (!row) {
+    if (dailyCap !== null) throw new DailyCapReached(dailyCap);
+    throw new Error("queue number upsert returned no row");
+  }
   return Number(row.last_seq);
+}
+
+/** The queue has handed out its business type's daily cap of numbers: no ticket was written. */
+export class DailyCapReached extends Error {
+  constructor(readonly cap: number) {
+    super(`the queue has handed out its daily cap of ${cap} numbers`);
+    this.name = "DailyCapReached";
+  }
 }
 
 export async function insertTicket(db: Kysely<Database>, row: TicketTable): Promise<void> {

@@ -1,10 +1,11 @@
 import type { BranchId } from "../../domain/ids.ts";
+import { NO_RULES, rulesProblem, type ServiceRules } from "../../domain/opening/service-rules.ts";
 import { findBranch, findService, type Service } from "../../store/branches.ts";
 import type { Tx } from "../../store/store.ts";
 import { CONFIG_ROLES, requireBranchAccess } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
-import { conflict, notFound } from "../errors.ts";
+import { conflict, invalid, notFound } from "../errors.ts";
 import { audit, emitEvent } from "../record.ts";
 
 export const SERVICE_CATEGORIES = ["cash", "non_cash", "account", "wealth", "corporate", "payment", "other"] as const;
@@ -22,6 +23,33 @@ export interface ServiceInput {
   readonly requiredDocuments?: readonly string[];
   readonly sortOrder?: number;
   readonly active?: boolean;
+  /** Opening rules: "HH:MM" branch-local or null for none; a daily cap of numbers or null. */
+  readonly opensAt?: string | null;
+  readonly closesAt?: string | null;
+  readonly ticketCutoff?: string | null;
+  readonly dailyCap?: number | null;
+}
+
+/** Refuses opening rules that contradict each other (closing before opening, a cut-off outside the hours). */
+function requireSensibleRules(rules: ServiceRules): void {
+  const problem = rulesProblem(rules);
+  if (problem === "opens_after_closing")
+    throw invalid("opensAt must be before closesAt.", { field: "opensAt" }, "开始时间须早于结束时间。");
+  if (problem === "cutoff_outside_hours")
+    throw invalid(
+      "ticketCutoff must be after opensAt and not after closesAt.",
+      { field: "ticketCutoff" },
+      "取号截止时间须晚于开始时间，且不晚于结束时间。",
+    );
+}
+
+function mergedRules(before: ServiceRules, patch: Partial<ServiceInput>): ServiceRules {
+  return {
+    opensAt: patch.opensAt === undefined ? before.opensAt : patch.opensAt,
+    closesAt: patch.closesAt === undefined ? before.closesAt : patch.closesAt,
+    ticketCutoff: patch.ticketCutoff === undefined ? before.ticketCutoff : patch.ticketCutoff,
+    dailyCap: patch.dailyCap === undefined ? before.dailyCap : patch.dailyCap,
+  };
 }
 
 async function requireUnique(tx: Tx, branchId: string, field: "code" | "prefix", value: string, exceptId?: string) {
@@ -43,6 +71,8 @@ export function createService(ctx: AppContext, actor: Actor, branchId: string, i
     requireBranchAccess(actor, branch.id as BranchId, CONFIG_ROLES);
     await requireUnique(tx, branch.id, "code", input.code);
     await requireUnique(tx, branch.id, "prefix", input.prefix);
+    const rules = mergedRules(NO_RULES, input);
+    requireSensibleRules(rules);
     const id = ctx.newId();
     await tx
       .insertInto("services")
@@ -62,6 +92,10 @@ export function createService(ctx: AppContext, actor: Actor, branchId: string, i
         sort_order: input.sortOrder ?? 0,
         active: input.active === false ? 0 : 1,
         created_at: now,
+        opens_at: rules.opensAt,
+        closes_at: rules.closesAt,
+        ticket_cutoff: rules.ticketCutoff,
+        daily_cap: rules.dailyCap,
       })
       .execute();
     await audit(tx, actor, now, "service.create", { type: "service", id, branchId: branch.id }, input);
@@ -85,6 +119,7 @@ export function updateService(
     requireBranchAccess(actor, service.branchId, CONFIG_ROLES);
     if (patch.code !== undefined) await requireUnique(tx, service.branchId, "code", patch.code, service.id);
     if (patch.prefix !== undefined) await requireUnique(tx, service.branchId, "prefix", patch.prefix, service.id);
+    requireSensibleRules(mergedRules(service, patch));
     await tx
       .updateTable("services")
       .set({
@@ -100,6 +135,10 @@ export function updateService(
         ...(patch.requiredDocuments !== undefined && { required_documents: JSON.stringify(patch.requiredDocuments) }),
         ...(patch.sortOrder !== undefined && { sort_order: patch.sortOrder }),
         ...(patch.active !== undefined && { active: patch.active ? 1 : 0 }),
+        ...(patch.opensAt !== undefined && { opens_at: patch.opensAt }),
+        ...(patch.closesAt !== undefined && { closes_at: patch.closesAt }),
+        ...(patch.ticketCutoff !== undefined && { ticket_cutoff: patch.ticketCutoff }),
+        ...(patch.dailyCap !== undefined && { daily_cap: patch.dailyCap }),
       })
       .where("id", "=", service.id)
       .execute();

@@ -36,6 +36,10 @@ const services: Service[] = [
     requiredDocuments: [],
     sortOrder: 0,
     active: true,
+    opensAt: null,
+    closesAt: null,
+    ticketCutoff: null,
+    dailyCap: null,
   },
 ];
 const counters: Counter[] = [

@@ -8,7 +8,8 @@ import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { type CounterView, counterView } from "../counters/counter-view.ts";
 import { notFound } from "../errors.ts";
-import { loadBranchNow, predictBranch, standingOf } from "../tickets/standing.ts";
+import { issuedTodayByPrefix, type ServiceAvailability, serviceAvailability } from "../tickets/service-availability.ts";
+import { loadBranchNow, predictBranch, standingOf, type WaitUnknownReason, waitEstimate } from "../tickets/standing.ts";
 import { type TicketView, ticketView } from "../views.ts";
 
 export interface QueueSnapshot {
@@ -22,7 +23,13 @@ export interface QueueSnapshot {
     prefix: string;
     waiting: number;
     longestWaitMinutes: number;
-    estimatedWaitMinutes: number;
+    /** For a ticket taken now; null with the reason when no open counter serves the type. */
+    estimatedWaitMinutes: number | null;
+    waitUnknownReason: WaitUnknownReason | null;
+    /** Numbers handed out today (the daily cap counts these). */
+    issuedToday: number;
+    /** Whether a ticket can be taken now, and if not why (opening hours, cut-off, daily cap, inactive). */
+    availability: ServiceAvailability;
   }>;
   readonly counters: readonly CounterView[];
   readonly waiting: ReadonlyArray<TicketView & { waitedMinutes: number; position: number }>;
@@ -50,8 +57,9 @@ export async function queueSnapshot(ctx: AppContext, actor: Actor, branchId: str
   if (!state) throw notFound("Branch", branchId);
   const { branch, services, counters } = state;
   const today = localDay(now, branch.timezone);
-  const [waitingTickets, called] = await Promise.all([
+  const [waitingTickets, issuedByPrefix, called] = await Promise.all([
     listWaitingTickets(db, branchId),
+    issuedTodayByPrefix(db, branchId, today),
     // Today's calls only: the (branch, day, number) index bounds the read to one day however old the branch.
     db
       .selectFrom("tickets")
@@ -71,7 +79,10 @@ export async function queueSnapshot(ctx: AppContext, actor: Actor, branchId: str
   const waitingViews = waitingTickets.map((t) => {
     const e = estimates.get(t.id);
     return {
-      ...ticketView(t, null, { estimatedWaitMinutes: e?.minutes ?? 0, position: e?.position ?? 0 }),
+      ...ticketView(t, null, {
+        estimatedWaitMinutes: e ? waitEstimate(e).estimatedWaitMinutes : 0,
+        position: e?.position ?? 0,
+      }),
       position: e?.position ?? 0,
       waitedMinutes: Math.floor((now - t.issuedAt) / MINUTE_MS),
     };
@@ -95,13 +106,16 @@ export async function queueSnapshot(ctx: AppContext, actor: Actor, branchId: str
       };
       const line = [...waiting, newcomer];
       const forNewcomer = predictBranch(state, line, now, newcomer.id);
+      const issuedToday = issuedByPrefix.get(s.prefix) ?? 0;
       return {
         serviceId: s.id,
         code: s.code,
         prefix: s.prefix,
         waiting: mine.length,
         longestWaitMinutes: mine.reduce((m, w) => Math.max(m, w.waitedMinutes), 0),
-        estimatedWaitMinutes: standingOf(state, line, newcomer, forNewcomer).minutes,
+        ...waitEstimate(standingOf(state, line, newcomer, forNewcomer)),
+        issuedToday,
+        availability: serviceAvailability(s, branch.timezone, now, issuedToday),
       };
     }),
     counters: await Promise.all(counters.map((c) => counterView(db, c))),

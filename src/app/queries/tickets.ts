@@ -6,7 +6,14 @@ import { BRANCH_READERS, requireBranchAccess } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { cachedBranchNow, predictBranch, standingOf, ticketStanding } from "../tickets/standing.ts";
+import {
+  cachedBranchNow,
+  predictBranch,
+  standingOf,
+  ticketStanding,
+  type WaitUnknownReason,
+  waitEstimate,
+} from "../tickets/standing.ts";
 import { type TicketView, ticketView } from "../views.ts";
 
 export async function getTicket(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketView> {
@@ -16,7 +23,8 @@ export async function getTicket(ctx: AppContext, actor: Actor, ticketId: string)
   const counter = t.counterId ? await findCounter(ctx.store.db, t.counterId) : undefined;
   if (t.status !== "waiting") return ticketView(t, counter?.number ?? null);
   const standing = await ticketStanding(ctx.store.db, ctx.lines, toWaitingTicket(t), ctx.clock());
-  return ticketView(t, null, { position: standing.position, estimatedWaitMinutes: standing.minutes });
+  const wait = waitEstimate(standing).estimatedWaitMinutes;
+  return ticketView(t, null, { position: standing.position, estimatedWaitMinutes: wait });
 }
 
 /** What the customer's phone shows: the ticket's number and standing, no personal data, nothing of others. */
@@ -35,7 +43,9 @@ export interface PublicTicket {
   readonly counterNumber: number | null;
   readonly recallCount: number;
   readonly position: number;
-  readonly estimatedWaitMinutes: number;
+  /** Null when no open counter serves the ticket's business type (`waitUnknownReason` says so). */
+  readonly estimatedWaitMinutes: number | null;
+  readonly waitUnknownReason: WaitUnknownReason | null;
 }
 
 export async function publicTicket(ctx: AppContext, ticketId: string): Promise<PublicTicket> {
@@ -80,7 +90,7 @@ export async function publicTicketsOfBranch(
     const standing =
       t.status === "waiting"
         ? standingOf(state, state.waiting, toWaitingTicket(t), predicted)
-        : { position: 0, minutes: 0 };
+        : { position: 0, minutes: 0, noOpenCounter: false };
     const service = services.get(t.serviceId);
     const showCounter = t.status === "called" || t.status === "serving";
     views.set(t.id, {
@@ -98,7 +108,7 @@ export async function publicTicketsOfBranch(
       counterNumber: showCounter && t.counterId ? (counters.get(t.counterId)?.number ?? null) : null,
       recallCount: t.recallCount,
       position: standing.position,
-      estimatedWaitMinutes: standing.minutes,
+      ...waitEstimate(standing),
     });
   }
   return views;

@@ -5,6 +5,7 @@ import { DB_KINDS } from "../../../test/support/databases.ts";
 import type { BranchEvent } from "../../realtime/branch-event.ts";
 import { createBranch } from "../config/branches.ts";
 import { createDevice } from "../config/devices.ts";
+import { updateService } from "../config/services.ts";
 import { signIn } from "../counters/sign-in.ts";
 import { AppError } from "../errors.ts";
 import { deviceActor, makeTestContext, type TestContext } from "../test-context.ts";
@@ -188,22 +189,110 @@ describe.each(DB_KINDS)("issueTicket on %s", (kind) => {
   it("tells the position among the same business type and estimates with the counters that are open", async () => {
     const a1 = await issue("CASH");
     const a2 = await issue("CASH");
-    expect(a1.ticket).toMatchObject({ position: 0, estimatedWaitMinutes: 0 });
-    // No counter open: the estimate assumes one counter, one 4-minute cash customer ahead.
-    expect(a2.ticket).toMatchObject({ position: 1, estimatedWaitMinutes: 4 });
+    // No counter open: no wait is promised, and the answer says why.
+    const unknown = { estimatedWaitMinutes: null, waitUnknownReason: "no_open_counter" };
+    expect(a1.ticket).toMatchObject({ position: 0, ...unknown });
+    expect(a2.ticket).toMatchObject({ position: 1, ...unknown });
     const a3closed = await issue("CASH");
-    expect(a3closed.ticket).toMatchObject({ position: 2, estimatedWaitMinutes: 8 });
+    expect(a3closed.ticket).toMatchObject({ position: 2, ...unknown });
+    // The ticket keeps the least one counter would take (two 4-minute cash customers ahead) as its issue-time guess.
+    expect((await t.ticketRow(a3closed.ticket.id)).estimated_wait_minutes).toBe(8);
     // Counters 1 and 2 (cash) open: A001 and A002 are called at once, A004 waits for one of them (A003 is next).
     await signIn(t.ctx, await t.staff("teller1"), t.counter(1));
     await signIn(t.ctx, await t.staff("teller2"), t.counter(2));
     const a4 = await issue("CASH");
     expect(a4.ticket.position).toBe(3);
-    expect(a4.ticket.estimatedWaitMinutes).toBe(4);
+    expect(a4.ticket).toMatchObject({ estimatedWaitMinutes: 4, waitUnknownReason: null });
     const stored = await t.ctx.store.db
       .selectFrom("tickets")
       .select("estimated_wait_minutes")
       .where("id", "=", a4.ticket.id)
       .executeTakeFirstOrThrow();
     expect(stored.estimated_wait_minutes).toBe(4);
+  });
+
+  describe("opening rules", () => {
+    const setRules = async (code: string, rules: Record<string, string | number | null>) =>
+      updateService(t.ctx, await t.staff("manager"), t.service(code), rules);
+    const refusal = async (code: string) => {
+      try {
+        await issue(code);
+      } catch (e) {
+        if (e instanceof AppError) return e;
+        throw e;
+      }
+      throw new Error("the ticket was issued");
+    };
+
+    it("refuses a ticket before the business type opens and after its cut-off, with the time in both languages", async () => {
+      // START is 09:30 in Shanghai.
+      await setRules("WEALTH", { opensAt: "10:00", closesAt: "16:00", ticketCutoff: "15:30" });
+      const early = await refusal("WEALTH");
+      expect(early).toMatchObject({
+        status: 409,
+        code: "service_closed",
+        details: { reason: "not_open_yet", at: "10:00" },
+      });
+      expect(early.messageZh).toContain("10:00 起取号");
+      t.clock.now = Date.parse("2026-11-23T02:00:00Z"); // 10:00
+      expect((await issue("WEALTH")).ticket.number).toBe("E001");
+      t.clock.now = Date.parse("2026-11-23T07:29:59Z"); // 15:29:59
+      expect((await issue("WEALTH")).ticket.number).toBe("E002");
+      t.clock.now = Date.parse("2026-11-23T07:30:00Z"); // 15:30, the cut-off
+      const late = await refusal("WEALTH");
+      expect(late).toMatchObject({ status: 409, code: "service_closed", details: { reason: "cut_off", at: "15:30" } });
+      expect(late.message).toContain("stopped at 15:30");
+      expect(late.messageZh).toContain("取号已于 15:30 截止");
+      // Other business types are not affected.
+      expect((await issue("CASH")).ticket.number).toBe("A001");
+      expect(await ticketCount()).toBe(3);
+    });
+
+    it("hands out no more than the daily cap, and the cap starts again the next day", async () => {
+      await setRules("CARD", { dailyCap: 2 });
+      expect((await issue("CARD")).ticket.number).toBe("D001");
+      expect((await issue("CARD")).ticket.number).toBe("D002");
+      const full = await refusal("CARD");
+      expect(full).toMatchObject({ status: 409, code: "service_full", details: { reason: "full", cap: 2 } });
+      expect(full.messageZh).toContain("2 个号已取完");
+      expect(await ticketCount()).toBe(2);
+      // A retry of an issued ticket is still answered (it takes no new number).
+      await setRules("CARD", { dailyCap: 3 });
+      const third = await issue("CARD", { idempotencyKey: "k3" });
+      await setRules("CARD", { dailyCap: 3 });
+      expect((await issue("CARD", { idempotencyKey: "k3" })).ticket.id).toBe(third.ticket.id);
+      await expect(issue("CARD")).rejects.toMatchObject({ code: "service_full" });
+      t.clock.now = Date.parse("2026-11-24T01:30:00Z");
+      expect((await issue("CARD")).ticket.number).toBe("D001");
+    });
+
+    it("never hands out more than the cap when kiosks race for the last numbers", async () => {
+      await setRules("CASH", { dailyCap: 5 });
+      const results = await Promise.allSettled(Array.from({ length: 12 }, () => issue("CASH")));
+      const issued = results.filter((r) => r.status === "fulfilled");
+      const refused = results.filter((r) => r.status === "rejected");
+      expect(issued).toHaveLength(5);
+      expect(refused).toHaveLength(7);
+      for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "service_full" });
+      expect(await ticketCount()).toBe(5);
+    });
+
+    it("refuses rules that contradict each other and changes nothing", async () => {
+      await expect(setRules("CASH", { opensAt: "17:00", closesAt: "09:00" })).rejects.toMatchObject({
+        status: 400,
+        details: { field: "opensAt" },
+      });
+      await setRules("CASH", { opensAt: "09:00", closesAt: "17:00" });
+      await expect(setRules("CASH", { ticketCutoff: "18:00" })).rejects.toMatchObject({
+        status: 400,
+        details: { field: "ticketCutoff" },
+      });
+      const row = await t.ctx.store.db
+        .selectFrom("services")
+        .select(["opens_at", "closes_at", "ticket_cutoff"])
+        .where("id", "=", t.service("CASH"))
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ opens_at: "09:00", closes_at: "17:00", ticket_cutoff: null });
+    });
   });
 });

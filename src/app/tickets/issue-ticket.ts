@@ -1,17 +1,19 @@
 import type { BranchId, ServiceId, TicketId } from "../../domain/ids.ts";
 import { localDay } from "../../domain/local-day.ts";
+import { availability, hasTimeRules, localMinuteOfDay } from "../../domain/opening/service-rules.ts";
 import { CARE_CLASSES, type PriorityClass, type WaitingTicket } from "../../domain/ticket.ts";
 import { findBranch, findServiceForIssue } from "../../store/branches.ts";
 import { insertIssuedTicket, newTicketRow } from "../../store/issued-ticket.ts";
 import type { Tx } from "../../store/store.ts";
-import { findTicketByIdempotencyKey, type Ticket, toWaitingTicket } from "../../store/tickets.ts";
+import { DailyCapReached, findTicketByIdempotencyKey, type Ticket, toWaitingTicket } from "../../store/tickets.ts";
 import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { auditEntry } from "../record.ts";
 import { eventTicket, type TicketView, ticketView } from "../views.ts";
-import { newcomerStanding, ticketStanding } from "./standing.ts";
+import { closedError } from "./service-availability.ts";
+import { newcomerStanding, ticketStanding, waitEstimate } from "./standing.ts";
 
 const KIOSK_CLASSES: ReadonlySet<PriorityClass> = new Set(["normal", ...CARE_CLASSES]);
 
@@ -89,6 +91,11 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
         undefined,
         `业务类型 ${service.code} 暂停办理。`,
       );
+    // The hours are checked here; the daily cap on the queue's own row as it numbers the ticket (see below).
+    if (hasTimeRules(service.rules)) {
+      const open = availability(service.rules, localMinuteOfDay(now, service.timezone), 0);
+      if (!open.open) throw closedError(service.code, open);
+    }
     const ticket = newTicketRow({
       id: candidate.id,
       branchId: input.branchId,
@@ -107,6 +114,7 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
       {
         ticket,
         prefix: service.prefix,
+        dailyCap: service.rules.dailyCap,
         transition: {
           ticketId: ticket.id,
           branchId: input.branchId,
@@ -129,12 +137,19 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
         }),
       },
       ctx.fanout.notice,
-    );
+    ).catch((e: unknown) => {
+      if (e instanceof DailyCapReached) throw closedError(service.code, { open: false, reason: "full", cap: e.cap });
+      throw e;
+    });
     afterCommit(() => ctx.bus.publish(issued.event));
     return { replayed: false as const, ticket: issued.ticket };
   });
   if (outcome.replayed) return { ticket: await replayView(ctx, outcome.ticket, now), replayed: true };
-  return { ticket: { ...ticketView(outcome.ticket, null), position: estimate.position }, replayed: false };
+  const wait = waitEstimate(estimate).estimatedWaitMinutes;
+  return {
+    ticket: { ...ticketView(outcome.ticket, null, { estimatedWaitMinutes: wait }), position: estimate.position },
+    replayed: false,
+  };
 }
 
 /**
@@ -175,5 +190,6 @@ async function findRetried(
 async function replayView(ctx: AppContext, t: Ticket, now: number): Promise<TicketView & { position: number }> {
   if (t.status !== "waiting") return { ...ticketView(t, null), position: 0 };
   const standing = await ticketStanding(ctx.store.db, ctx.lines, toWaitingTicket(t), now);
-  return { ...ticketView(t, null, { estimatedWaitMinutes: standing.minutes }), position: standing.position };
+  const wait = waitEstimate(standing).estimatedWaitMinutes;
+  return { ...ticketView(t, null, { estimatedWaitMinutes: wait }), position: standing.position };
 }

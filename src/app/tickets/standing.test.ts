@@ -40,6 +40,10 @@ const service = (id: ServiceId, minutes: number): Service => ({
   requiredDocuments: [],
   sortOrder: 0,
   active: true,
+  opensAt: null,
+  closesAt: null,
+  ticketCutoff: null,
+  dailyCap: null,
 });
 const counter = (n: number, extra: Partial<Counter> = {}): Counter => ({
   id: `c${n}` as CounterId,
@@ -138,10 +142,14 @@ describe("wait prediction in production", () => {
     expect(minutesOf(state([counter(1)], [], { ...branch, dispatchPolicy: "gone" }), line, cash)).toBe(0);
   });
 
-  it("gives the work of the type ahead at one counter when no open counter serves the type", () => {
+  it("flags a ticket no open counter serves, keeping the work of the type ahead at one counter as the guess", () => {
     const line = [waiting("w1", WEALTH, 10), waiting("w2", WEALTH, 5), waiting("w3", WEALTH, 0)];
     const s = state([counter(1), counter(2, { state: "paused" })]);
     const third = line[2] as WaitingTicket;
-    expect(standingOf(s, line, third, predictBranch(s, line, NOW))).toEqual({ position: 2, minutes: 40 });
+    expect(standingOf(s, line, third, predictBranch(s, line, NOW))).toEqual({
+      position: 2,
+      minutes: 40,
+      noOpenCounter: true,
+    });
   });
 });

@@ -16,7 +16,33 @@ import { type LearnedBranch, learnedForBranch, localHour } from "../service-time
 /** Where a waiting ticket stands: people of its business type ahead of it, and the predicted minutes to its call. */
 export interface Standing {
   readonly position: number;
+  /**
+   * Predicted minutes; with no open counter serving the type, the least it would take one counter (kept with
+   * the ticket as the issue-time guess, never shown as a promise: see `noOpenCounter`).
+   */
   readonly minutes: number;
+  /** No open counter serves the ticket's business type now: nobody can honestly say how long it will be. */
+  readonly noOpenCounter: boolean;
+}
+
+/** Why a ticket, the kiosk or the live page shows no estimate. */
+export type WaitUnknownReason = "no_open_counter";
+
+/** The estimate as the API answers it: minutes, or null with the reason nobody can promise a wait. */
+export interface WaitEstimate {
+  readonly estimatedWaitMinutes: number | null;
+  readonly waitUnknownReason: WaitUnknownReason | null;
+}
+
+export function waitEstimate(s: Standing): WaitEstimate {
+  return s.noOpenCounter
+    ? { estimatedWaitMinutes: null, waitUnknownReason: "no_open_counter" }
+    : { estimatedWaitMinutes: s.minutes, waitUnknownReason: null };
+}
+
+/** Whether an open counter serves this business type now. */
+export function servedNow(counters: readonly Counter[], serviceId: ServiceId): boolean {
+  return counters.some((c) => c.state === "open" && skillWeight(c, serviceId) > 0);
 }
 
 /** Everything a wait prediction needs about a branch at one moment. */
@@ -161,7 +187,11 @@ export function standingOf(
   predicted: ReadonlyMap<TicketId, number | null>,
 ): Standing {
   const minutes = predicted.get(ticket.id) ?? unservedMinutes(state, waiting, ticket);
-  return { position: linePosition(waiting, ticket), minutes: Math.round(minutes) };
+  return {
+    position: linePosition(waiting, ticket),
+    minutes: Math.round(minutes),
+    noOpenCounter: !servedNow(state.counters, ticket.serviceId),
+  };
 }
 
 /**
@@ -175,7 +205,7 @@ export async function ticketStanding(
   now: EpochMs,
 ): Promise<Standing> {
   const [setup, line] = await Promise.all([cachedSetup(db, lines, ticket.branchId, now), lines.line(ticket.branchId)]);
-  if (!setup || !line) return { position: 0, minutes: 0 };
+  if (!setup || !line) return { position: 0, minutes: 0, noOpenCounter: false };
   const state: BranchNow = { ...setup, waiting: line.waiting, inService: line.inService };
   const waiting = line.waiting.filter((t) => t.id !== ticket.id);
   waiting.push(ticket);
@@ -197,7 +227,7 @@ export async function newcomerStanding(
   const summary = await lines.summary(ticket.branchId);
   if (!summary || summary.waitingCount < MAX_REPLAYED_LINE) return ticketStanding(db, lines, ticket, now);
   const setup = await cachedSetup(db, lines, ticket.branchId, now);
-  if (!setup) return { position: 0, minutes: 0 };
+  if (!setup) return { position: 0, minutes: 0, noOpenCounter: false };
   const myRank = PRIORITY_RANK[ticket.priority];
   const aheadOf = (serviceId: ServiceId): number => {
     let n = 0;
@@ -210,13 +240,14 @@ export async function newcomerStanding(
   const serves = (c: Counter, serviceId: ServiceId) => skillWeight(c, serviceId) > 0;
   const mine = open.filter((c) => serves(c, ticket.serviceId));
   const minutes = (serviceId: ServiceId) => setup.learned.times.byService.get(serviceId) ?? 5;
-  if (mine.length === 0) return { position, minutes: Math.round(position * minutes(ticket.serviceId)) };
+  if (mine.length === 0)
+    return { position, minutes: Math.round(position * minutes(ticket.serviceId)), noOpenCounter: true };
   let work = 0;
   for (const serviceId of summary.counts.keys()) {
     const shared = mine.filter((c) => serves(c, serviceId)).length / mine.length;
     work += shared * aheadOf(serviceId) * minutes(serviceId);
   }
-  return { position, minutes: Math.round(work / mine.length) };
+  return { position, minutes: Math.round(work / mine.length), noOpenCounter: false };
 }
 
 /**

@@ -7,6 +7,7 @@ import { auditTrail } from "../../app/queries/audit-trail.ts";
 import { actorOf } from "../auth-plugin.ts";
 import { BranchParams, DeviceKindSchema, DigitsQuery, errors, Id, Pattern, RoleSchema, ShortText } from "../schemas.ts";
 import { AuditEntrySchema, CreatedDeviceSchema, DeviceSchema, Ref, UserSchema } from "../view-schemas.ts";
+import { PrinterUrl } from "./devices.ts";
 
 const UserBody = Type.Object(
   {
@@ -22,7 +23,12 @@ const UserBody = Type.Object(
 );
 const UserParams = Type.Object({ userId: Id });
 const DeviceBody = Type.Object(
-  { kind: DeviceKindSchema, name: ShortText, counterId: Type.Optional(Id) },
+  {
+    kind: DeviceKindSchema,
+    name: ShortText,
+    counterId: Type.Optional(Id),
+    printerUrl: Type.Optional(Type.Union([PrinterUrl, Type.Null()])),
+  },
   { additionalProperties: false },
 );
 const DeviceParams = Type.Object({ deviceId: Id });

@@ -7,6 +7,7 @@ import { createService, type ServiceInput, updateService } from "../../app/confi
 import type { AppContext } from "../../app/context.ts";
 import { counterView } from "../../app/counters/counter-view.ts";
 import { notFound } from "../../app/errors.ts";
+import { printKioskTicket } from "../../app/printing/print-kiosk-ticket.ts";
 import { queueSnapshot } from "../../app/queries/queue.ts";
 import { type TodayStats, todayStats } from "../../app/queries/today-stats.ts";
 import { counterForViewer, snapshotForViewer } from "../../app/redact.ts";
@@ -18,6 +19,7 @@ import { actorOf } from "../auth-plugin.ts";
 import { BranchParams, CategorySchema, errors, Id, Pattern, PolicySchema, Priority, ShortText } from "../schemas.ts";
 import { BranchSchema, CounterSchema, QueueSnapshotSchema, Ref, ServiceSchema, TicketRef } from "../view-schemas.ts";
 import { CounterBody } from "./counters.ts";
+import { publicOrigin } from "./devices.ts";
 
 const Share = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()]);
 const TodayStatsSchema = Type.Object({
@@ -72,6 +74,14 @@ const ServiceBody = Type.Object(
     requiredDocuments: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 })),
     sortOrder: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
     active: Type.Optional(Type.Boolean()),
+    opensAt: Type.Optional(Type.Union([HHMM, Type.Null()], { description: "no ticket before this (branch-local)" })),
+    closesAt: Type.Optional(Type.Union([HHMM, Type.Null()], { description: "the business type's counters stop" })),
+    ticketCutoff: Type.Optional(
+      Type.Union([HHMM, Type.Null()], { description: "取号截止: the last ticket is taken before this; else closesAt" }),
+    ),
+    dailyCap: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 9999 }), Type.Null()], { description: "numbers a day" }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -271,6 +281,10 @@ export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
         idempotencyKey: req.headers["idempotency-key"],
       });
       if (replayed) reply.header("idempotent-replayed", "true");
+      const actor = actorOf(req);
+      // A kiosk with a network printer prints the ticket now that it is durably issued; the answer never waits.
+      if (!replayed && actor.type === "device" && actor.kind === "kiosk")
+        void printKioskTicket(ctx, actor.id, ticket.id, publicOrigin(req));
       return reply.status(201).send(ticket);
     },
   );

@@ -5,6 +5,7 @@ import * as firstCall from "./002-first-call.ts";
 import * as analytics from "./010-analytics.ts";
 import * as customersOutbox from "./007-customers-outbox.ts";
 import * as storageProbe from "./004-storage-probe.ts";
+import * as kioskDisplay from "./005-kiosk-display.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -17,6 +18,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "010-analytics": analytics,
   "007-customers-outbox": customersOutbox,
   "004-storage-probe": storageProbe,
+  "005-kiosk-display": kioskDisplay,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

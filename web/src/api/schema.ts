@@ -691,6 +691,40 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/devices/{deviceId}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        /** Rename a device or set a kiosk's network receipt printer (null removes it) */
+        readonly patch: operations["updateDevice"];
+        readonly trace?: never;
+    };
+    readonly "/api/devices/heartbeat": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** A paired device says it is alive; a kiosk learns its printer's state */
+        readonly post: operations["deviceHeartbeat"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/branches/{branchId}/events": {
         readonly parameters: {
             readonly query?: never;
@@ -999,7 +1033,9 @@ export interface components {
             readonly redirectReason: string | null;
             readonly rating: ("satisfied" | "neutral" | "dissatisfied") | null;
             readonly ratingComment: string | null;
-            readonly estimatedWaitMinutes: number;
+            /** @description null when no open counter serves the business type: no wait is promised */
+            readonly estimatedWaitMinutes: number | null;
+            readonly waitUnknownReason: "no_open_counter" | null;
             readonly position?: number;
         };
         readonly Branch: {
@@ -1035,6 +1071,10 @@ export interface components {
             readonly requiredDocuments: readonly string[];
             readonly sortOrder: number;
             readonly active: boolean;
+            readonly opensAt: string | null;
+            readonly closesAt: string | null;
+            readonly ticketCutoff: string | null;
+            readonly dailyCap: number | null;
         };
         readonly Counter: {
             readonly id: string;
@@ -1072,7 +1112,15 @@ export interface components {
                 readonly prefix: string;
                 readonly waiting: number;
                 readonly longestWaitMinutes: number;
-                readonly estimatedWaitMinutes: number;
+                readonly estimatedWaitMinutes: number | null;
+                readonly waitUnknownReason: "no_open_counter" | null;
+                readonly issuedToday: number;
+                readonly availability: {
+                    readonly open: boolean;
+                    readonly reason?: "not_open_yet" | "cut_off" | "full" | "inactive";
+                    readonly at?: string;
+                    readonly cap?: number;
+                };
             }[];
             readonly counters: readonly components["schemas"]["Counter"][];
             readonly waiting: readonly {
@@ -1101,7 +1149,9 @@ export interface components {
                 readonly redirectReason: string | null;
                 readonly rating: ("satisfied" | "neutral" | "dissatisfied") | null;
                 readonly ratingComment: string | null;
-                readonly estimatedWaitMinutes: number;
+                /** @description null when no open counter serves the business type: no wait is promised */
+                readonly estimatedWaitMinutes: number | null;
+                readonly waitUnknownReason: "no_open_counter" | null;
                 readonly position: number;
                 readonly waitedMinutes: number;
             }[];
@@ -1132,7 +1182,8 @@ export interface components {
             readonly counterNumber: number | null;
             readonly recallCount: number;
             readonly position: number;
-            readonly estimatedWaitMinutes: number;
+            readonly estimatedWaitMinutes: number | null;
+            readonly waitUnknownReason: "no_open_counter" | null;
         };
         readonly Staff: {
             /** @enum {string} */
@@ -1170,6 +1221,13 @@ export interface components {
             readonly revokedAt: string | null;
             /** Format: date-time */
             readonly createdAt: string;
+            readonly printerUrl: string | null;
+            readonly printerState: ("ok" | "paper_low" | "paper_out" | "offline" | "unreachable") | null;
+            readonly printerCheckedAt: string | null;
+            readonly lastSeenAt: string | null;
+            readonly pageVersion: string | null;
+            /** @description A heartbeat within the last two minutes */
+            readonly online: boolean;
         };
         readonly CreatedDevice: {
             readonly device: components["schemas"]["Device"];
@@ -1817,6 +1875,14 @@ export interface operations {
                     readonly requiredDocuments?: readonly string[];
                     readonly sortOrder?: number;
                     readonly active?: boolean;
+                    /** @description no ticket before this (branch-local) */
+                    readonly opensAt?: string | null;
+                    /** @description the business type's counters stop */
+                    readonly closesAt?: string | null;
+                    /** @description 取号截止: the last ticket is taken before this; else closesAt */
+                    readonly ticketCutoff?: string | null;
+                    /** @description numbers a day */
+                    readonly dailyCap?: number | null;
                 };
             };
         };
@@ -1901,6 +1967,14 @@ export interface operations {
                     readonly requiredDocuments?: readonly string[];
                     readonly sortOrder?: number;
                     readonly active?: boolean;
+                    /** @description no ticket before this (branch-local) */
+                    readonly opensAt?: string | null;
+                    /** @description the business type's counters stop */
+                    readonly closesAt?: string | null;
+                    /** @description 取号截止: the last ticket is taken before this; else closesAt */
+                    readonly ticketCutoff?: string | null;
+                    /** @description numbers a day */
+                    readonly dailyCap?: number | null;
                 };
             };
         };
@@ -3998,6 +4072,7 @@ export interface operations {
                     readonly kind: "kiosk" | "display" | "rating_pad";
                     readonly name: string;
                     readonly counterId?: string;
+                    readonly printerUrl?: string | null;
                 };
             };
         };
@@ -4118,6 +4193,145 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": readonly components["schemas"]["AuditEntry"][];
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly updateDevice: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly deviceId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly name?: string;
+                    readonly printerUrl?: string | null;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly branchId: string;
+                        readonly kind: "kiosk" | "display" | "rating_pad";
+                        readonly name: string;
+                        readonly counterId: string | null;
+                        readonly revokedAt: string | null;
+                        /** Format: date-time */
+                        readonly createdAt: string;
+                        readonly printerUrl: string | null;
+                        readonly printerState: ("ok" | "paper_low" | "paper_out" | "offline" | "unreachable") | null;
+                        readonly printerCheckedAt: string | null;
+                        readonly lastSeenAt: string | null;
+                        readonly pageVersion: string | null;
+                        /** @description a heartbeat within the last two minutes */
+                        readonly online: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly deviceHeartbeat: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly pageVersion: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly printer: {
+                            readonly configured: boolean;
+                            readonly state: ("ok" | "paper_low" | "paper_out" | "offline" | "unreachable") | null;
+                        };
+                    };
                 };
             };
             /** @description Default Response */

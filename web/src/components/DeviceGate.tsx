@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Device, DeviceKind } from "../api/types.ts";
+import { DeviceStatusContext, useHeartbeat } from "../lib/heartbeat.ts";
 import { loadDevice } from "../lib/session.ts";
 import { LangSwitch } from "./LangSwitch.tsx";
 
@@ -35,6 +36,8 @@ export function DeviceGate({
     };
   }, [kind]);
 
+  // Every paired page reports it is alive (admin and the lobby see a device that stops); a kiosk learns its printer's state.
+  const status = useHeartbeat(state.kind === "ready");
   if (state.kind === "loading") return <div className="page-loading">{t("app.loading")}</div>;
   if (state.kind === "unpaired") {
     return (
@@ -46,5 +49,5 @@ export function DeviceGate({
       </div>
     );
   }
-  return <>{children(state.device)}</>;
+  return <DeviceStatusContext.Provider value={status}>{children(state.device)}</DeviceStatusContext.Provider>;
 }

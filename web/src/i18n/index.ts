@@ -3,6 +3,7 @@ import { initReactI18next } from "react-i18next";
 import { analyticsEn, analyticsZh } from "./analytics.ts";
 import en from "./en.ts";
 import { messagesStrings } from "./messages.ts";
+import { kioskDisplayStrings } from "./kiosk-display.ts";
 import zhCN from "./zh-CN.ts";
 
 export type Language = "zh-CN" | "en";
@@ -17,8 +18,8 @@ function initialLanguage(): Language {
 
 void i18next.use(initReactI18next).init({
   resources: {
-    "zh-CN": { translation: { ...zhCN, ...messagesStrings.zh }, analytics: analyticsZh },
-    en: { translation: { ...en, ...messagesStrings.en }, analytics: analyticsEn },
+    "zh-CN": { translation: { ...zhCN, ...messagesStrings.zh, ...kioskDisplayStrings.zh }, analytics: analyticsZh },
+    en: { translation: { ...en, ...messagesStrings.en, ...kioskDisplayStrings.en }, analytics: analyticsEn },
   },
   lng: initialLanguage(),
   fallbackLng: "zh-CN",

@@ -90,3 +90,20 @@ export function announce(item: Announcement): void {
   queue.push(item);
   void drain();
 }
+
+/** Whether the browser has a Mandarin voice to speak calls with (voices load late: listen for voiceschanged). */
+export function mandarinVoiceAvailable(): boolean {
+  if (!("speechSynthesis" in window)) return false;
+  return window.speechSynthesis.getVoices().some((v) => /^(zh|cmn)([-_](CN|Hans))?/i.test(v.lang));
+}
+
+const SOUND_KEY = "datang.display.sound";
+
+/** The display remembers that staff turned sound on, and tries again by itself after a reload or reboot. */
+export function rememberSoundOn(): void {
+  window.localStorage.setItem(SOUND_KEY, "1");
+}
+
+export function soundWasOn(): boolean {
+  return window.localStorage.getItem(SOUND_KEY) === "1";
+}

@@ -38,7 +38,7 @@ import {
 import { EntityTab } from "../components/EntityTab.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import { useBranches } from "../lib/branch.ts";
-import { localName, serviceLabel } from "../lib/format.ts";
+import { dateTime, localName, serviceLabel } from "../lib/format.ts";
 import { rolesOf } from "../lib/session.ts";
 import "../styles/staff.css";
 
@@ -66,6 +66,10 @@ interface ServiceForm {
   descriptionEn: string;
   documents: string;
   active: boolean;
+  opensAt: string;
+  closesAt: string;
+  ticketCutoff: string;
+  dailyCap: number | null;
 }
 interface CounterForm {
   number: number;
@@ -87,7 +91,13 @@ interface DeviceForm {
   kind: DeviceKind;
   name: string;
   counterId?: string;
+  printerUrl?: string;
 }
+interface DeviceEditForm {
+  name: string;
+  printerUrl: string;
+}
+const PRINTER_URL = /^tcp:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?\/?$/;
 
 function BranchesTab({ branches, reload }: { readonly branches: readonly Branch[]; readonly reload: () => void }) {
   const { t } = useTranslation();
@@ -218,12 +228,17 @@ function ServicesTab({
         "descriptionZh",
         "descriptionEn",
         "active",
+        "opensAt",
+        "closesAt",
+        "ticketCutoff",
+        "dailyCap",
       ]}
       columns={[
         { title: t("admin.prefix"), dataIndex: "prefix", key: "prefix", render: (p: string) => <Tag>{p}</Tag> },
         { title: t("admin.name"), key: "name", render: (_, s) => serviceLabel(s) },
         { title: t("admin.expectedMinutes"), dataIndex: "expectedMinutes", key: "em" },
         { title: t("admin.documents"), key: "docs", render: (_, s) => (s.requiredDocuments ?? []).join("、") },
+        { title: t("opening.rulesTitle"), key: "rules", render: (_, s) => <ServiceRulesSummary service={s} /> },
         {
           title: t("admin.active"),
           key: "active",
@@ -239,6 +254,10 @@ function ServicesTab({
               documents: "",
               descriptionZh: "",
               descriptionEn: "",
+              opensAt: "",
+              closesAt: "",
+              ticketCutoff: "",
+              dailyCap: null,
             }
           : {
               code: s.code ?? "",
@@ -251,11 +270,21 @@ function ServicesTab({
               descriptionEn: s.descriptionEn ?? "",
               documents: (s.requiredDocuments ?? []).join("\n"),
               active: s.active !== false,
+              opensAt: s.opensAt ?? "",
+              closesAt: s.closesAt ?? "",
+              ticketCutoff: s.ticketCutoff ?? "",
+              dailyCap: s.dailyCap ?? null,
             }
       }
-      save={async ({ documents, ...values }, editing) => {
+      save={async ({ documents, opensAt, closesAt, ticketCutoff, dailyCap, ...values }, editing) => {
+        // An empty field is "no rule": sent as null so that clearing a rule clears it.
+        const time = (v: string | undefined) => (v === undefined || v.trim() === "" ? null : v.trim());
         const body = {
           ...values,
+          opensAt: time(opensAt),
+          closesAt: time(closesAt),
+          ticketCutoff: time(ticketCutoff),
+          dailyCap: dailyCap ?? null,
           requiredDocuments: documents
             .split("\n")
             .map((d) => d.trim())
@@ -306,9 +335,41 @@ function ServicesTab({
           <Form.Item name="active" label={t("admin.active")} valuePropName="checked">
             <Switch />
           </Form.Item>
+          <fieldset className="admin-rules" data-testid="service-rules">
+            <legend>{t("opening.rulesTitle")}</legend>
+            <Space wrap>
+              {(["opensAt", "closesAt", "ticketCutoff"] as const).map((name) => (
+                <Form.Item
+                  key={name}
+                  name={name}
+                  label={t(`opening.${name}`)}
+                  rules={[{ pattern: /^([01][0-9]|2[0-3]):[0-5][0-9]$/, message: "HH:MM" }]}
+                >
+                  <Input placeholder="HH:MM" maxLength={5} style={{ width: 100 }} data-testid={`service-${name}`} />
+                </Form.Item>
+              ))}
+              <Form.Item name="dailyCap" label={t("opening.dailyCap")}>
+                <InputNumber min={1} max={9999} placeholder={t("opening.noRule")} data-testid="service-dailyCap" />
+              </Form.Item>
+            </Space>
+            <div className="admin-hint">{t("opening.rulesHelp")}</div>
+          </fieldset>
         </>
       )}
     />
+  );
+}
+
+/** A business type's ticket rules in one line of the table: hours, cut-off, cap; "no limit" without any. */
+function ServiceRulesSummary({ service }: { readonly service: Service }) {
+  const { t } = useTranslation();
+  const parts: string[] = [];
+  if (service.opensAt !== null || service.closesAt !== null)
+    parts.push(`${service.opensAt ?? "…"}–${service.closesAt ?? "…"}`);
+  if (service.ticketCutoff !== null) parts.push(`${t("opening.ticketCutoff")} ${service.ticketCutoff}`);
+  if (service.dailyCap !== null) parts.push(`${t("opening.dailyCap")} ${service.dailyCap}`);
+  return (
+    <span data-testid={`rules-${service.prefix}`}>{parts.length === 0 ? t("opening.noRule") : parts.join(" · ")}</span>
   );
 }
 
@@ -540,7 +601,10 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
     }
     setError(null);
     try {
-      const { device, token } = await api.post<CreatedDevice>(`/api/branches/${branchId}/devices`, values);
+      const { printerUrl, ...rest } = values;
+      const body =
+        printerUrl !== undefined && printerUrl.trim() !== "" ? { ...rest, printerUrl: printerUrl.trim() } : rest;
+      const { device, token } = await api.post<CreatedDevice>(`/api/branches/${branchId}/devices`, body);
       const link = `${window.location.origin}${DEVICE_PAGE[device.kind]}?pair=${encodeURIComponent(token)}`;
       setPairing({ link, qr: await QRCode.toDataURL(link, { margin: 1, width: 220 }), device });
       setCreating(false);
@@ -565,11 +629,11 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
         {t("admin.createDevice")}
       </Button>
       {error !== null ? <Alert type="error" title={error} showIcon closable onClose={() => setError(null)} /> : null}
-      <EntityTab<DeviceView, DeviceForm>
+      <EntityTab<DeviceView, DeviceEditForm>
         testId="devices"
         canCreate={false}
         rows={devices}
-        fieldNames={[]}
+        fieldNames={["name", "printerUrl"]}
         columns={[
           { title: t("admin.name"), dataIndex: "name", key: "n" },
           { title: t("admin.deviceKind"), key: "k", render: (_, d) => t(`admin.${d.kind}`) },
@@ -585,14 +649,66 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
             title: t("admin.state"),
             key: "s",
             render: (_, d) =>
-              d.revokedAt ? <Tag color="red">{t("admin.revoked")}</Tag> : <Tag color="green">{t("admin.active")}</Tag>,
+              d.revokedAt ? (
+                <Tag color="red">{t("admin.revoked")}</Tag>
+              ) : (
+                <span data-testid={`device-online-${d.id}`} data-online={d.online ? "true" : "false"}>
+                  {d.online ? (
+                    <Tag color="green">{t("printer.onlineDevice")}</Tag>
+                  ) : (
+                    <Tag color="orange">{t("printer.offlineDevice")}</Tag>
+                  )}
+                  <Typography.Text type="secondary">
+                    {t("printer.lastSeen")}: {d.lastSeenAt ? dateTime(d.lastSeenAt) : t("printer.never")}
+                  </Typography.Text>
+                </span>
+              ),
           },
+          {
+            title: t("printer.state"),
+            key: "p",
+            render: (_, d) =>
+              d.printerUrl === null ? (
+                "—"
+              ) : (
+                <span data-testid={`device-printer-${d.id}`} data-state={d.printerState ?? ""}>
+                  <Tag color={d.printerState === "ok" ? "green" : d.printerState === null ? "default" : "red"}>
+                    {d.printerState === null ? "?" : t(`printer.${d.printerState}`)}
+                  </Tag>
+                  <Typography.Text type="secondary">{d.printerUrl}</Typography.Text>
+                </span>
+              ),
+          },
+          { title: t("printer.version"), key: "v", render: (_, d) => d.pageVersion ?? "—" },
         ]}
-        // The API has no device edit: a device is created, paired and revoked.
-        canEdit={false}
-        toForm={() => ({})}
-        save={async () => undefined}
-        fields={() => null}
+        canEdit
+        toForm={(d) => ({ name: d?.name ?? "", printerUrl: d?.printerUrl ?? "" })}
+        save={async (values, editing) => {
+          if (editing === null) return;
+          const url = values.printerUrl.trim();
+          await api.patch(`/api/devices/${editing.id}`, {
+            name: values.name,
+            ...(editing.kind === "kiosk" && { printerUrl: url === "" ? null : url }),
+          });
+          load();
+        }}
+        fields={(_form, editing) => (
+          <>
+            <Form.Item name="name" label={t("admin.name")} rules={required(t("common.required"))}>
+              <Input maxLength={64} />
+            </Form.Item>
+            {editing?.kind === "kiosk" ? (
+              <Form.Item
+                name="printerUrl"
+                label={t("printer.url")}
+                extra={t("printer.urlHint")}
+                rules={[{ pattern: PRINTER_URL, message: "tcp://host:9100" }]}
+              >
+                <Input maxLength={200} placeholder="tcp://192.168.1.50:9100" data-testid="device-printer-url" />
+              </Form.Item>
+            ) : null}
+          </>
+        )}
         extraActions={(d) =>
           d.revokedAt ? null : (
             <Popconfirm
@@ -626,6 +742,16 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
           <Form.Item name="name" label={t("admin.name")} rules={required(t("common.required"))}>
             <Input maxLength={64} data-testid="device-name" />
           </Form.Item>
+          {kind === "kiosk" ? (
+            <Form.Item
+              name="printerUrl"
+              label={t("printer.url")}
+              extra={t("printer.urlHint")}
+              rules={[{ pattern: PRINTER_URL, message: "tcp://host:9100" }]}
+            >
+              <Input maxLength={200} placeholder="tcp://192.168.1.50:9100" data-testid="device-printer-url" />
+            </Form.Item>
+          ) : null}
           {kind === "rating_pad" ? (
             <Form.Item name="counterId" label={t("admin.counter")} rules={required(t("common.required"))}>
               <Select options={counters.map((c) => ({ value: c.id, label: t("common.counterN", { n: c.number }) }))} />

@@ -8,11 +8,19 @@ import i18n from "../i18n/index.ts";
 import { useEventStream } from "../lib/events.ts";
 import { serviceLabel } from "../lib/format.ts";
 import { useDebounced, useNow } from "../lib/hooks.ts";
-import { announce, audioUnlocked, unlockAudio } from "../lib/speech.ts";
+import {
+  announce,
+  audioUnlocked,
+  mandarinVoiceAvailable,
+  rememberSoundOn,
+  soundWasOn,
+  unlockAudio,
+} from "../lib/speech.ts";
 import "../styles/screens.css";
 
 interface Call {
   readonly key: string;
+  readonly ticketId: string;
   readonly number: string;
   readonly counter: string;
   /** ISO 8601 time of the call: these compare as strings. */
@@ -20,6 +28,9 @@ interface Call {
 }
 
 const byNewest = (a: Call, b: Call): number => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0);
+
+/** A call stays "now calling" while its ticket is called or being served; a no-show or a finished one clears. */
+const STILL_CALLED: ReadonlySet<string> = new Set(["called", "serving"]);
 
 /** Calls older than this when they arrive (replayed after an outage) are shown but not spoken. */
 const STALE_CALL_MS = 90_000;
@@ -41,6 +52,19 @@ function DisplayScreen({ device }: { readonly device: Device }) {
   const [latest, setLatest] = useState<Call | null>(null);
   const [recent, setRecent] = useState<readonly Call[]>([]);
   const [soundOn, setSoundOn] = useState(audioUnlocked());
+  const [voice, setVoice] = useState(mandarinVoiceAvailable());
+  useEffect(() => {
+    // Voices arrive late in some browsers; a TV started with --autoplay-policy=no-user-gesture-required
+    // regains its sound by itself if staff turned it on once.
+    const update = () => setVoice(mandarinVoiceAvailable());
+    if ("speechSynthesis" in window) window.speechSynthesis.addEventListener("voiceschanged", update);
+    if (soundWasOn()) void unlockAudio().then(setSoundOn);
+    return () => {
+      if ("speechSynthesis" in window) window.speechSynthesis.removeEventListener("voiceschanged", update);
+    };
+  }, []);
+  // Tickets whose call is over (done, no-show, cancelled, sent back to the line…): never shown as being called.
+  const [ended, setEnded] = useState<ReadonlySet<string>>(new Set());
   const spoken = useRef(new Set<string>());
 
   const loadQueue = useCallback(async () => {
@@ -51,11 +75,13 @@ function DisplayScreen({ device }: { readonly device: Device }) {
       const calls = snapshot.recentCalls.map(
         (c): Call => ({
           key: `${c.ticketId}-${c.calledAt}`,
+          ticketId: c.ticketId,
           number: c.number,
           counter: String(c.counterNumber),
           at: c.calledAt,
         }),
       );
+      setEnded(new Set(snapshot.recentCalls.filter((c) => !STILL_CALLED.has(c.status)).map((c) => c.ticketId)));
       if (calls.length > 0) {
         setRecent(calls.slice(0, RECENT_LIMIT));
         setLatest((current) => current ?? calls[0] ?? null);
@@ -75,10 +101,27 @@ function DisplayScreen({ device }: { readonly device: Device }) {
 
   const onEvent = useCallback(
     (event: BranchEvent) => {
+      const changed = event.ticket;
+      if (changed) {
+        const over = !STILL_CALLED.has(changed.status);
+        setEnded((set) => {
+          if (over === set.has(changed.id)) return set;
+          const next = new Set(set);
+          if (over) next.add(changed.id);
+          else next.delete(changed.id);
+          return next;
+        });
+      }
       if ((event.type === "ticket.called" || event.type === "ticket.recalled") && event.ticket) {
         const number = event.ticket.number;
         const counter = String(event.ticket.counterNumber ?? event.counter?.number ?? "");
-        const call: Call = { key: `${event.ticket.id}-${event.seq}`, number, counter, at: event.at };
+        const call: Call = {
+          key: `${event.ticket.id}-${event.seq}`,
+          ticketId: event.ticket.id,
+          number,
+          counter,
+          at: event.at,
+        };
         // A call can arrive after a later one (another instance's, a moment late): it never displaces the newer.
         setLatest((current) => (current && current.at > call.at ? current : call));
         setRecent((list) => [call, ...list.filter((c) => c.number !== number)].sort(byNewest).slice(0, RECENT_LIMIT));
@@ -105,7 +148,12 @@ function DisplayScreen({ device }: { readonly device: Device }) {
   const serviceById = new Map<string, Service>(services.map((s) => [s.id, s]));
   const counters = [...(queue?.counters ?? [])].sort((a, b) => Number(a.number) - Number(b.number));
   const locale = i18nInstance.language === "en" ? "en-GB" : "zh-CN";
-  const latestSentences = latest ? callSentences(latest.number, latest.counter) : null;
+  // The newest call whose ticket is still called or served: a finished or no-show call clears from the top.
+  const calling =
+    latest !== null && !ended.has(latest.ticketId)
+      ? latest
+      : ([...recent].sort(byNewest).find((c) => !ended.has(c.ticketId)) ?? null);
+  const latestSentences = calling ? callSentences(calling.number, calling.counter) : null;
 
   return (
     <div className="display" data-testid="display">
@@ -136,14 +184,14 @@ function DisplayScreen({ device }: { readonly device: Device }) {
       <main className="display-main">
         <section className="display-calling" aria-live="polite">
           <div className="display-calling-label">{t("display.nowCalling")}</div>
-          {latest ? (
-            <div className="display-calling-body" key={latest.key} data-testid="latest-call">
-              <span className="display-calling-number">{latest.number}</span>
+          {calling ? (
+            <div className="display-calling-body" key={calling.key} data-testid="latest-call">
+              <span className="display-calling-number">{calling.number}</span>
               <span className="display-calling-arrow">→</span>
-              <span className="display-calling-counter">{t("common.counterN", { n: latest.counter })}</span>
+              <span className="display-calling-counter">{t("common.counterN", { n: calling.counter })}</span>
             </div>
           ) : (
-            <div className="display-calling-body idle">{t("display.idle")}</div>
+            <div className="display-calling-body idle" data-testid="no-call" />
           )}
           {latestSentences ? (
             <div className="display-sentences">
@@ -159,10 +207,12 @@ function DisplayScreen({ device }: { readonly device: Device }) {
                   key={counter.id}
                   className={`display-counter ${counter.state}`}
                   data-testid={`display-counter-${counter.number}`}
+                  data-counter={counter.number}
                 >
                   <div className="display-counter-no">{t("common.counterN", { n: counter.number })}</div>
-                  <div className="display-counter-ticket">
-                    {current ?? (counter.state === "open" ? t("display.idle") : t(`display.${counter.state}`))}
+                  {/* An idle open counter shows nothing; a paused or closed one says so. */}
+                  <div className="display-counter-ticket" data-testid={`display-counter-ticket-${counter.number}`}>
+                    {current ?? (counter.state === "open" ? "" : t(`display.${counter.state}`))}
                   </div>
                 </div>
               );
@@ -203,11 +253,27 @@ function DisplayScreen({ device }: { readonly device: Device }) {
           </section>
         </aside>
       </main>
+      {voice && soundOn ? null : (
+        // Staff must see a display that cannot announce: silent calls go unnoticed otherwise.
+        <div
+          className="sound-warning"
+          role="status"
+          data-testid="sound-warning"
+          data-level={soundOn ? "chime" : "silent"}
+        >
+          {soundOn ? t("voice.chimeOnly") : t("voice.silent")}
+        </div>
+      )}
       {soundOn ? null : (
         <button
           type="button"
           className="sound-unlock"
-          onClick={() => void unlockAudio().then(setSoundOn)}
+          onClick={() =>
+            void unlockAudio().then((on) => {
+              if (on) rememberSoundOn();
+              setSoundOn(on);
+            })
+          }
           data-testid="enable-sound"
         >
           {t("display.enableSound")}

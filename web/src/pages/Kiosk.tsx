@@ -1,18 +1,36 @@
+import type { TFunction } from "i18next";
 import QRCode from "qrcode";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrapList, unwrapOne } from "../api/client.ts";
-import type { Branch, Device, Priority, QueueSnapshot, Service, Ticket } from "../api/types.ts";
+import { ApiError, api, unwrapList, unwrapOne } from "../api/client.ts";
+import type { Branch, Device, Priority, QueueService, QueueSnapshot, Service, Ticket } from "../api/types.ts";
 import { DeviceGate } from "../components/DeviceGate.tsx";
 import { LangSwitch } from "../components/LangSwitch.tsx";
 import { ServiceIcon } from "../components/ServiceIcon.tsx";
 import { dateTime, localName, serviceDescription, serviceLabel } from "../lib/format.ts";
+import { useDeviceStatus } from "../lib/heartbeat.ts";
 import { peopleAhead } from "../lib/ticket.ts";
 import "../styles/screens.css";
 
 const CARE_OPTIONS: readonly Priority[] = ["elderly", "disabled", "pregnant"];
 const RETURN_AFTER_S = 30;
 const LARGE_KEY = "datang.kiosk.large";
+
+/** Why a business type takes no ticket now, as the kiosk says it. */
+function closedText(t: TFunction, queue: QueueService): string | null {
+  const a = queue.availability;
+  if (a.open) return null;
+  switch (a.reason) {
+    case "not_open_yet":
+      return t("opening.notOpenYet", { at: a.at });
+    case "cut_off":
+      return t("opening.cutOff", { at: a.at });
+    case "full":
+      return t("opening.full", { cap: a.cap });
+    default:
+      return t("opening.inactive");
+  }
+}
 
 function newKey(): string {
   return crypto.randomUUID();
@@ -22,7 +40,7 @@ function KioskScreen({ device }: { readonly device: Device }) {
   const { t } = useTranslation();
   const [services, setServices] = useState<readonly Service[]>([]);
   const [branch, setBranch] = useState<Branch | undefined>(undefined);
-  const [waiting, setWaiting] = useState<ReadonlyMap<string, number>>(new Map());
+  const [queues, setQueues] = useState<ReadonlyMap<string, QueueService>>(new Map());
   const [care, setCare] = useState<Priority | null>(null);
   const [large, setLarge] = useState(() => window.localStorage.getItem(LARGE_KEY) === "1");
   const [ticket, setTicket] = useState<Ticket | null>(null);
@@ -37,7 +55,7 @@ function KioskScreen({ device }: { readonly device: Device }) {
   const loadQueue = useCallback(async () => {
     try {
       const queue = await api.get<QueueSnapshot>(`/api/branches/${branchId}/queue`);
-      setWaiting(new Map(queue.services.map((s) => [s.serviceId, s.waiting])));
+      setQueues(new Map(queue.services.map((s) => [s.serviceId, s])));
     } catch {
       // Waiting counts are a courtesy on the kiosk; taking a ticket must keep working without them.
     }
@@ -72,8 +90,12 @@ function KioskScreen({ device }: { readonly device: Device }) {
         headers: { "Idempotency-Key": intentKey.current },
       });
       setTicket(unwrapOne<Ticket>(answer, "ticket"));
-    } catch {
-      setError(t("kiosk.failed"));
+    } catch (e: unknown) {
+      // Closed or full: the server says why in the page's language; the buttons catch up with the new state.
+      if (e instanceof ApiError && (e.code === "service_closed" || e.code === "service_full")) {
+        setError(t("opening.refused", { reason: e.message }));
+        void loadQueue();
+      } else setError(t("kiosk.failed"));
     } finally {
       inFlight.current = false;
       setBusy(false);
@@ -125,6 +147,7 @@ function KioskScreen({ device }: { readonly device: Device }) {
               ))}
             </div>
           </section>
+          <PrinterWarning />
           {error !== null ? (
             <div className="kiosk-error" role="alert">
               {error}
@@ -132,27 +155,42 @@ function KioskScreen({ device }: { readonly device: Device }) {
           ) : null}
           {services.length === 0 && error === null ? <p className="kiosk-sub">{t("kiosk.noServices")}</p> : null}
           <div className="service-grid">
-            {services.map((service) => (
-              <button
-                type="button"
-                key={service.id}
-                className="service-button"
-                disabled={busy}
-                onClick={() => void take(service)}
-                data-testid={`service-${service.prefix}`}
-              >
-                <ServiceIcon service={service} />
-                <span className="service-name">{serviceLabel(service)}</span>
-                <span className="service-desc">{serviceDescription(service)}</span>
-                <span className="service-meta">
-                  <span className="service-prefix">{service.prefix}</span>
-                  {service.expectedMinutes ? (
-                    <span className="nowrap">{t("kiosk.expected", { count: service.expectedMinutes })} · </span>
+            {services.map((service) => {
+              const queue = queues.get(service.id);
+              const closed = queue !== undefined && !queue.availability.open ? closedText(t, queue) : null;
+              return (
+                <button
+                  type="button"
+                  key={service.id}
+                  className={`service-button ${closed === null ? "" : "closed"}`}
+                  disabled={busy || closed !== null}
+                  aria-disabled={closed !== null}
+                  onClick={() => void take(service)}
+                  data-testid={`service-${service.prefix}`}
+                  data-closed={closed === null ? undefined : "true"}
+                >
+                  <ServiceIcon service={service} />
+                  <span className="service-name">{serviceLabel(service)}</span>
+                  <span className="service-desc">{serviceDescription(service)}</span>
+                  {closed !== null ? (
+                    <span className="service-closed" data-testid={`closed-${service.prefix}`}>
+                      {closed}
+                    </span>
+                  ) : queue !== undefined && queue.estimatedWaitMinutes === null ? (
+                    <span className="service-closed" data-testid={`no-counter-${service.prefix}`}>
+                      {t("opening.noCounterOpen")}
+                    </span>
                   ) : null}
-                  <span className="nowrap">{t("kiosk.waitingNow", { count: waiting.get(service.id) ?? 0 })}</span>
-                </span>
-              </button>
-            ))}
+                  <span className="service-meta">
+                    <span className="service-prefix">{service.prefix}</span>
+                    {service.expectedMinutes ? (
+                      <span className="nowrap">{t("kiosk.expected", { count: service.expectedMinutes })} · </span>
+                    ) : null}
+                    <span className="nowrap">{t("kiosk.waitingNow", { count: queue?.waiting ?? 0 })}</span>
+                  </span>
+                </button>
+              );
+            })}
           </div>
           {busy ? <div className="kiosk-busy">{t("kiosk.issuing")}</div> : null}
         </main>
@@ -196,6 +234,8 @@ function TicketView({
   }, [seconds, onDone]);
 
   const ahead = peopleAhead(ticket);
+  const printer = useDeviceStatus()?.printer;
+  const networkPrinter = printer?.configured === true;
   return (
     <main className="kiosk-ticket" data-testid="kiosk-ticket">
       <div className="ticket-card print-area">
@@ -217,7 +257,11 @@ function TicketView({
           </div>
           <div>
             <span>{t("kiosk.estimated")}</span>
-            <strong>{t("common.minutes", { count: Math.round(ticket.estimatedWaitMinutes ?? 0) })}</strong>
+            <strong data-testid="ticket-estimate">
+              {ticket.estimatedWaitMinutes === null
+                ? t("opening.noCounterOpen")
+                : t("common.minutes", { count: Math.round(ticket.estimatedWaitMinutes) })}
+            </strong>
           </div>
         </div>
         {qr !== null ? (
@@ -231,16 +275,37 @@ function TicketView({
           <div>{t("kiosk.keepTicket")}</div>
         </div>
       </div>
+      <PrinterWarning />
+      {networkPrinter ? (
+        <p className="kiosk-take-slip no-print" data-testid="take-slip">
+          {t("printer.takeSlip")}
+        </p>
+      ) : null}
       <div className="ticket-actions no-print">
-        <button type="button" className="big-button secondary" onClick={() => window.print()} data-testid="print">
-          {t("kiosk.print")}
-        </button>
+        {/* A kiosk with a network printer has its ticket printed by the server: no browser print dialog. */}
+        {networkPrinter ? null : (
+          <button type="button" className="big-button secondary" onClick={() => window.print()} data-testid="print">
+            {t("kiosk.print")}
+          </button>
+        )}
         <button type="button" className="big-button" onClick={onDone} data-testid="ticket-done">
           {t("kiosk.done")}
         </button>
       </div>
       <p className="kiosk-sub no-print">{t("kiosk.autoReturn", { seconds: Math.max(0, seconds) })}</p>
     </main>
+  );
+}
+
+/** The network printer's trouble, said to the customer (nothing while it prints). */
+function PrinterWarning() {
+  const { t } = useTranslation();
+  const printer = useDeviceStatus()?.printer;
+  if (!printer?.configured || printer.state === null || printer.state === "ok") return null;
+  return (
+    <div className="kiosk-error no-print" role="status" data-testid="printer-warning" data-state={printer.state}>
+      {t(`printer.${printer.state}`)}
+    </div>
   );
 }
 

@@ -88,8 +88,10 @@ export default function LiveTicket() {
       body = (
         <div className="live-wait" data-testid="live-waiting">
           <div className="live-ahead">{t("live.ahead", { count: peopleAhead(ticket) })}</div>
-          <div className="live-estimate">
-            {t("live.estimated", { count: Math.round(Number(ticket.estimatedWaitMinutes ?? 0)) })}
+          <div className="live-estimate" data-testid="live-estimate">
+            {ticket.estimatedWaitMinutes === null
+              ? t("opening.noCounterOpenHint")
+              : t("live.estimated", { count: Math.round(ticket.estimatedWaitMinutes) })}
           </div>
         </div>
       );

@@ -267,7 +267,10 @@ function Console() {
                   title: t("lobby.estimated"),
                   key: "est",
                   align: "right",
-                  render: (_, row) => t("common.minutesShort", { count: Math.round(row.estimatedWaitMinutes) }),
+                  render: (_, row) =>
+                    row.estimatedWaitMinutes === null
+                      ? t("opening.noCounterOpen")
+                      : t("common.minutesShort", { count: Math.round(row.estimatedWaitMinutes) }),
                 },
               ]}
             />
