@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { bootstrapAdmin } from "./app/bootstrap-admin.ts";
 import type { AppContext } from "./app/context.ts";
+import { expireUnansweredCalls } from "./app/counters/expire-calls.ts";
 import { createAppContext } from "./app/create-context.ts";
 import { isEmpty, seedDemo } from "./app/seed-demo.ts";
 import { closePastDays } from "./app/tickets/close-past-days.ts";
@@ -119,6 +120,18 @@ export async function runServerCommand(
   };
   housekeeping();
   setInterval(housekeeping, 60_000).unref();
+  // Calls nobody answered become no-shows (each branch's own time); every 15 s so the counter is freed on time.
+  let expiryRuns = false;
+  const expireCalls = () => {
+    if (expiryRuns) return;
+    expiryRuns = true;
+    void expireUnansweredCalls(server.ctx)
+      .catch((error) => console.error("marking unanswered calls no-show failed", error))
+      .finally(() => {
+        expiryRuns = false;
+      });
+  };
+  setInterval(expireCalls, 15_000).unref();
   const host = values.host ?? process.env.HOST ?? "0.0.0.0";
   await server.app.listen({ port, host });
   const address = server.app.server.address();

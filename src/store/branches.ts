@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { BranchId, ServiceId } from "../domain/ids.ts";
 import { parseJson } from "./json.ts";
 import type { BranchTable, Database, ServiceTable } from "./schema.ts";
@@ -18,6 +18,8 @@ const BRANCH = allColumns<BranchTable>()([
   "dispatch_policy",
   "event_seq",
   "created_at",
+  "no_show_after_seconds",
+  "min_recall_gap_seconds",
 ]);
 const SERVICE = allColumns<ServiceTable>()([
   "id",
@@ -66,6 +68,10 @@ export interface Branch {
   readonly alarmWaitMinutes: number;
   readonly maxRecalls: number;
   readonly dispatchPolicy: string;
+  /** A called customer not come after this long is marked no-show by housekeeping; 0: never. */
+  readonly noShowAfterSeconds: number;
+  /** The least time between two calls of one ticket (a recall sooner is refused). */
+  readonly minRecallGapSeconds: number;
 }
 
 export interface Service {
@@ -85,7 +91,7 @@ export interface Service {
   readonly active: boolean;
 }
 
-export function toBranch(row: BranchTable): Branch {
+export function toBranch(row: Selectable<BranchTable>): Branch {
   return {
     id: row.id as BranchId,
     code: row.code,
@@ -97,6 +103,8 @@ export function toBranch(row: BranchTable): Branch {
     alarmWaitMinutes: row.alarm_wait_minutes,
     maxRecalls: row.max_recalls,
     dispatchPolicy: row.dispatch_policy,
+    noShowAfterSeconds: Number(row.no_show_after_seconds),
+    minRecallGapSeconds: Number(row.min_recall_gap_seconds),
   };
 }
 
@@ -120,7 +128,7 @@ export function toService(row: ServiceTable): Service {
 }
 
 export async function findBranch(db: Kysely<Database>, id: string): Promise<Branch | undefined> {
-  const row = await queryRow<BranchTable>(db, FIND_BRANCH, [id]);
+  const row = await queryRow<Selectable<BranchTable>>(db, FIND_BRANCH, [id]);
   return row && toBranch(row);
 }
 
