@@ -187,10 +187,14 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
     await lobby.locator("#transfer-ok").click();
     await expect.poll(async () => (await lobby.locator(".ant-message").textContent()) ?? "").toContain("已完成");
 
+    const pageErrors: Error[] = [];
+    lobby.on("pageerror", (error) => pageErrors.push(error));
     await lobby.getByTestId(`triage-redirect-${r}`).click();
     await lobby.locator("#triage-ok").click();
-    // The reason is required: the form says so in place and nothing is sent.
+    // The reason is required: the form says so in place, nothing is sent, and the page throws nothing.
     await lobby.locator(".ant-form-item-explain-error").first().waitFor();
+    await lobby.waitForTimeout(300);
+    expect(pageErrors.map((e) => e.message)).toEqual([]);
     await lobby.getByTestId("triage-reason").fill("存款可在自助存取款机办理");
     await lobby.locator("#triage-ok").click();
     await expect.poll(() => lobby.getByTestId(`waiting-row-${r}`).count()).toBe(0);

@@ -256,8 +256,9 @@ describe.skipIf(!chromiumAvailable())("counter actions and the printed ticket", 
     expect(gone.recallCount).toBe(3);
 
     // The customer comes back: the lobby manager puts them back in line, and the counter can call them again.
-    const back = await apiCall(lobby, "POST", `/api/tickets/${a.id}/requeue`, { position: "first" });
-    expect(back.status).toBe(200);
+    await lobby.getByTestId(`requeue-${a.number}`).click();
+    await expect.poll(async () => (await ticket(a.id)).status).toBe("waiting");
+    await expect.poll(() => lobby.getByTestId(`no-show-${a.number}`).count()).toBe(0);
     await counter.getByTestId(`call-${a.number}`).click();
     await expect.poll(current).toBe(a.number);
     await shortcut(counter, "s");

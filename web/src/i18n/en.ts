@@ -6,7 +6,8 @@ const en: Dictionary = {
   common: {
     minutes: "{{count}} min",
     minutesShort: "{{count}}m",
-    people: "{{count}} people",
+    people_one: "{{count}} person",
+    people_other: "{{count}} people",
     counterN: "Counter {{n}}",
     save: "Save",
     cancel: "Cancel",
@@ -226,7 +227,8 @@ const en: Dictionary = {
     noWaiting: "Nobody waiting",
     done: "Done",
     issueTicket: "Issue ticket",
-    ratingsCount: "{{count}} ratings",
+    ratingsCount_one: "{{count}} rating",
+    ratingsCount_other: "{{count}} ratings",
     planning: "Staffing plan",
   },
   admin: {
@@ -351,7 +353,8 @@ const en: Dictionary = {
   live: {
     title: "My ticket",
     yourNumber: "Your number",
-    ahead: "{{count}} people ahead of you",
+    ahead_one: "{{count}} person ahead of you",
+    ahead_other: "{{count}} people ahead of you",
     estimated: "Estimated wait about {{count}} min",
     yourTurn: "It is your turn!",
     goTo: "Please go to counter {{n}}",

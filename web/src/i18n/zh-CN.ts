@@ -4,7 +4,9 @@ const zhCN = {
   common: {
     minutes: "{{count}} 分钟",
     minutesShort: "{{count}}分",
-    people: "{{count}} 人",
+    // Plural keys: Chinese reads the _other form; _one is there because English needs it (typed alike).
+    people_one: "{{count}} 人",
+    people_other: "{{count}} 人",
     counterN: "{{n}}号窗口",
     save: "保存",
     cancel: "取消",
@@ -223,7 +225,8 @@ const zhCN = {
     noWaiting: "暂无等候客户",
     done: "已完成操作",
     issueTicket: "代客取号",
-    ratingsCount: "{{count}} 条评价",
+    ratingsCount_one: "{{count}} 条评价",
+    ratingsCount_other: "{{count}} 条评价",
     planning: "排班规划",
   },
   admin: {
@@ -343,7 +346,8 @@ const zhCN = {
   live: {
     title: "我的排队",
     yourNumber: "您的号码",
-    ahead: "前面还有 {{count}} 人",
+    ahead_one: "前面还有 {{count}} 人",
+    ahead_other: "前面还有 {{count}} 人",
     estimated: "预计等候约 {{count}} 分钟",
     yourTurn: "轮到您了！",
     goTo: "请到 {{n}} 号窗口",
