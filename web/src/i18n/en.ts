@@ -84,6 +84,8 @@ const en: Dictionary = {
     adminDesc: "Branches, business types, counters, staff, devices",
     planning: "Staffing plan",
     planningDesc: "Arrivals and recommended counters per hour, what-if",
+    audit: "Audit trail",
+    auditDesc: "Who did what, when: filter and export",
     pairHint: "Device pages open from a pairing link created by an administrator (…?pair=token).",
   },
   login: {

@@ -1,7 +1,7 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import en from "./en.ts";
-import { staffEn, staffZh } from "./staff.ts";
+import { auditEn, auditZh, staffEn, staffZh } from "./staff.ts";
 import zhCN from "./zh-CN.ts";
 
 export type Language = "zh-CN" | "en";
@@ -16,8 +16,8 @@ function initialLanguage(): Language {
 
 void i18next.use(initReactI18next).init({
   resources: {
-    "zh-CN": { translation: { ...zhCN, staff: staffZh } },
-    en: { translation: { ...en, staff: staffEn } },
+    "zh-CN": { translation: { ...zhCN, staff: staffZh, audit: auditZh } },
+    en: { translation: { ...en, staff: staffEn, audit: auditEn } },
   },
   lng: initialLanguage(),
   fallbackLng: "zh-CN",

@@ -27,6 +27,51 @@ export const staffZh = {
   recentNoShows: "今日过号",
 };
 
+/** The auditor's page, merged under `audit.`. */
+export const auditZh = {
+  title: "审计日志",
+  actor: "人员",
+  actorHint: "用户名，如 teller1",
+  action: "操作",
+  actionHint: "如 ticket.requeue 或 ticket.",
+  entityId: "记录",
+  entityIdHint: "号票、窗口或用户的编号",
+  from: "起始日期",
+  fromHint: "",
+  to: "截止日期",
+  toHint: "",
+  search: "查询",
+  reset: "清除条件",
+  csv: "导出 CSV",
+  at: "时间",
+  ip: "地址",
+  details: "详情",
+  count_one: "共 {{count}} 条（最新在前）",
+  count_other: "共 {{count}} 条（最新在前）",
+};
+
+export const auditEn: typeof auditZh = {
+  title: "Audit trail",
+  actor: "Staff",
+  actorHint: "username, e.g. teller1",
+  action: "Action",
+  actionHint: "e.g. ticket.requeue or ticket.",
+  entityId: "Record",
+  entityIdHint: "id of a ticket, counter or user",
+  from: "From",
+  fromHint: "",
+  to: "To",
+  toHint: "",
+  search: "Search",
+  reset: "Clear",
+  csv: "Export CSV",
+  at: "Time",
+  ip: "Address",
+  details: "Details",
+  count_one: "{{count}} line (newest first)",
+  count_other: "{{count}} lines (newest first)",
+};
+
 export const staffEn: typeof staffZh = {
   pauseTitle: "Pause the counter",
   pauseReason: "Reason for the pause",

@@ -82,6 +82,8 @@ const zhCN = {
     adminDesc: "网点、业务、窗口、员工、设备",
     planning: "排班规划",
     planningDesc: "每小时到达与建议窗口数，假设分析",
+    audit: "审计日志",
+    auditDesc: "谁在何时做了什么：筛选与导出",
     pairHint: "设备页面通过管理员生成的配对链接打开（…?pair=令牌）。",
   },
   login: {
