@@ -1,7 +1,7 @@
 import { MINUTE_MS } from "../../domain/ids.ts";
 import { localDay } from "../../domain/local-day.ts";
 import { findBranch } from "../../store/branches.ts";
-import { BRANCH_READERS, requireBranchAccess } from "../access.ts";
+import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { forbidden, notFound } from "../errors.ts";
@@ -23,7 +23,7 @@ export interface TellerToday {
 export async function tellerToday(ctx: AppContext, actor: Actor, counterId: string): Promise<TellerToday> {
   const db = ctx.store.db;
   const counter = await loadCounter(db, counterId);
-  requireBranchAccess(actor, counter.branchId, BRANCH_READERS);
+  requireBranchAccess(actor, counter.branchId, [...TRIAGE_ROLES, "teller"]);
   if (actor.type !== "user") throw forbidden();
   const branch = await findBranch(db, counter.branchId);
   if (!branch) throw notFound("Branch", counter.branchId);
