@@ -8,6 +8,7 @@ import { refreshRecentDays } from "./app/analytics/build-cells.ts";
 import { DEMO_HISTORY_DAYS, seedDemoHistory } from "./app/analytics/demo-history.ts";
 import { bootstrapAdmin } from "./app/bootstrap-admin.ts";
 import type { AppContext } from "./app/context.ts";
+import { expireUnansweredCalls } from "./app/counters/expire-calls.ts";
 import { createAppContext } from "./app/create-context.ts";
 import { messagingConfigFromEnv } from "./app/messages/config.ts";
 import { JobRunner } from "./app/messages/runner.ts";
@@ -191,6 +192,18 @@ export async function runServerCommand(
   };
   housekeeping();
   setInterval(housekeeping, 60_000).unref();
+  // Calls nobody answered become no-shows (each branch's own time); every 15 s so the counter is freed on time.
+  let expiryRuns = false;
+  const expireCalls = () => {
+    if (expiryRuns) return;
+    expiryRuns = true;
+    void expireUnansweredCalls(server.ctx)
+      .catch((error) => console.error("marking unanswered calls no-show failed", error))
+      .finally(() => {
+        expiryRuns = false;
+      });
+  };
+  setInterval(expireCalls, 15_000).unref();
   const address = server.app.server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   console.log(

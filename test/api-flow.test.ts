@@ -83,6 +83,7 @@ describe.each(DB_KINDS)("ticket lifecycle over HTTP on %s", (kind) => {
     });
     expect(early.statusCode).toBe(409);
 
+    t.clock.advance(10_000); // the branch's least gap between two calls
     const recall = await t.request({ method: "POST", url: `/api/tickets/${ticket.id}/recall`, cookie: teller1 });
     expect(recall.json()).toMatchObject({ recallCount: 1, status: "called" });
     expect(
@@ -182,8 +183,26 @@ describe.each(DB_KINDS)("ticket lifecycle over HTTP on %s", (kind) => {
     const tooSoon = await t.request({ method: "POST", url: `/api/tickets/${tk.id}/no-show`, cookie: teller1 });
     expect(tooSoon.statusCode).toBe(409);
     expect(tooSoon.json().details).toMatchObject({ recallCount: 0, maxRecalls: 3 });
-    for (let i = 0; i < 3; i++)
+    // Three presses in two seconds announce once: the others are refused with the time left.
+    const first = await t.request({ method: "POST", url: `/api/tickets/${tk.id}/recall`, cookie: teller1 });
+    t.clock.advance(15_000);
+    expect((await t.request({ method: "POST", url: `/api/tickets/${tk.id}/recall`, cookie: teller1 })).statusCode).toBe(
+      200,
+    );
+    expect(first.statusCode).toBe(409);
+    for (let i = 0; i < 2; i++) {
+      t.clock.advance(1000);
+      const tooQuick = await t.request({ method: "POST", url: `/api/tickets/${tk.id}/recall`, cookie: teller1 });
+      expect(tooQuick.statusCode).toBe(409);
+      expect(tooQuick.json()).toMatchObject({ error: "conflict", details: { minRecallGapSeconds: 10 } });
+    }
+    expect(
+      (await t.request({ method: "POST", url: `/api/tickets/${tk.id}/no-show`, cookie: teller1 })).statusCode,
+    ).toBe(409);
+    for (let i = 0; i < 2; i++) {
+      t.clock.advance(10_000);
       await t.request({ method: "POST", url: `/api/tickets/${tk.id}/recall`, cookie: teller1 });
+    }
     const noShow = await t.request({ method: "POST", url: `/api/tickets/${tk.id}/no-show`, cookie: teller1 });
     expect(noShow.json().status).toBe("no_show");
     const counter = (await t.request({ method: "GET", url: `/api/counters/${c(1)}`, cookie: teller1 })).json();

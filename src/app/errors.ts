@@ -64,6 +64,7 @@ export const TICKET_ACTION_ZH: Readonly<Record<string, string>> = {
   redirect: "分流",
   prioritize: "调整优先级",
   rate: "评价",
+  requeue: "重新排队",
 };
 export const COUNTER_STATE_ZH: Readonly<Record<string, string>> = {
   open: "开放",

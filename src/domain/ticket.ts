@@ -13,7 +13,7 @@ export const TicketStatus = Object.freeze({
 export type TicketStatus = (typeof TicketStatus)[keyof typeof TicketStatus];
 export const TICKET_STATUSES: readonly TicketStatus[] = Object.values(TicketStatus);
 
-/** Statuses from which a ticket never moves again. */
+/** Statuses that end a visit (a no-show may only be put back in line the same day, by the lobby manager). */
 export const FINAL_STATUSES: ReadonlySet<TicketStatus> = new Set(["done", "no_show", "cancelled", "redirected"]);
 
 export const PriorityClass = Object.freeze({
@@ -71,6 +71,7 @@ export const TicketAction = Object.freeze({
   redirect: "redirect",
   prioritize: "prioritize",
   rate: "rate",
+  requeue: "requeue",
 } as const);
 export type TicketAction = (typeof TicketAction)[keyof typeof TicketAction];
 
@@ -78,6 +79,7 @@ export type TicketAction = (typeof TicketAction)[keyof typeof TicketAction];
  * The state machine in one table: which statuses each action accepts and where it leads.
  * `transfer` puts the ticket back in line (waiting) under another business type or counter.
  * `resume` returns a parked ticket to the line (the teller calls it again when ready).
+ * `requeue` puts a no-show back in line: the customer came back, and the lobby manager lets them wait again.
  */
 const TRANSITIONS: Readonly<
   Record<TicketAction, { readonly from: readonly TicketStatus[]; readonly to: TicketStatus }>
@@ -94,6 +96,7 @@ const TRANSITIONS: Readonly<
   redirect: { from: ["waiting", "called"], to: "redirected" },
   prioritize: { from: ["waiting"], to: "waiting" },
   rate: { from: ["done"], to: "done" },
+  requeue: { from: ["no_show"], to: "waiting" },
 });
 
 export type TransitionCheck =

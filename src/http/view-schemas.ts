@@ -42,6 +42,8 @@ export const BranchSchema = Type.Object(
     alarmWaitMinutes: Type.Integer(),
     maxRecalls: Type.Integer(),
     dispatchPolicy: PolicySchema,
+    noShowAfterSeconds: Type.Integer({ description: "A call nobody answers becomes a no-show after this; 0: never" }),
+    minRecallGapSeconds: Type.Integer({ description: "The least time between two calls of one ticket" }),
   },
   { $id: "Branch" },
 );
@@ -87,6 +89,9 @@ export const CounterSchema = Type.Object(
     currentTicket: Nullable(TicketRef),
     lastTicket: Nullable(TicketRef),
     parkedTickets: Type.Array(TicketRef, { description: "Tickets set aside at this counter, to resume" }),
+    handoverNote: Type.Optional(
+      Nullable(Type.String({ description: "The note the transferring teller left for the ticket being served" })),
+    ),
   },
   { $id: "Counter" },
 );

@@ -11,6 +11,7 @@ export const BRANCH_EVENT_TYPES = [
   "ticket.transferred",
   "ticket.parked",
   "ticket.resumed",
+  "ticket.requeued",
   "ticket.cancelled",
   "ticket.redirected",
   "ticket.rated",

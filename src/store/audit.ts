@@ -41,13 +41,37 @@ export async function insertAudit(db: Kysely<Database>, e: AuditEntry): Promise<
   await execute(db, INSERT_AUDIT, auditParams(e));
 }
 
+/** What the audit trail can be narrowed to: every given field must match. */
+export interface AuditFilter {
+  readonly branchIds?: readonly string[];
+  readonly beforeId?: number;
+  readonly limit: number;
+  /** The member of staff's username (or a device's name), exactly. */
+  readonly actor?: string;
+  /** An action ("ticket.requeue") or a prefix ending in a dot ("ticket."). */
+  readonly action?: string;
+  /** The record's id (a ticket, counter, user…). */
+  readonly entityId?: string;
+  /** Epoch ms, inclusive from, exclusive to. */
+  readonly from?: number;
+  readonly to?: number;
+}
+
 export async function listAudit(
   db: Kysely<Database>,
-  filter: { branchIds?: readonly string[]; beforeId?: number; limit: number },
+  filter: AuditFilter,
 ): Promise<Array<AuditEntry & { id: number }>> {
   let q = db.selectFrom("audit_log").selectAll().orderBy("id", "desc").limit(filter.limit);
   if (filter.branchIds) q = q.where("branch_id", "in", filter.branchIds.length ? filter.branchIds : [""]);
   if (filter.beforeId !== undefined) q = q.where("id", "<", filter.beforeId);
+  if (filter.actor !== undefined) q = q.where("actor_name", "=", filter.actor);
+  if (filter.action !== undefined)
+    q = filter.action.endsWith(".")
+      ? q.where("action", ">=", filter.action).where("action", "<", `${filter.action.slice(0, -1)}/`)
+      : q.where("action", "=", filter.action);
+  if (filter.entityId !== undefined) q = q.where("entity_id", "=", filter.entityId);
+  if (filter.from !== undefined) q = q.where("at", ">=", filter.from);
+  if (filter.to !== undefined) q = q.where("at", "<", filter.to);
   const rows = await q.execute();
   return rows.map((r) => ({
     id: Number(r.id),

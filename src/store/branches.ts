@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { BranchId, ServiceId } from "../domain/ids.ts";
 import type { ServiceRules } from "../domain/opening/service-rules.ts";
 import { parseJson } from "./json.ts";
@@ -19,6 +19,8 @@ const BRANCH = allColumns<BranchTable>()([
   "dispatch_policy",
   "event_seq",
   "created_at",
+  "no_show_after_seconds",
+  "min_recall_gap_seconds",
 ]);
 const SERVICE = allColumns<ServiceTable>()([
   "id",
@@ -72,6 +74,10 @@ export interface Branch {
   readonly alarmWaitMinutes: number;
   readonly maxRecalls: number;
   readonly dispatchPolicy: string;
+  /** A called customer not come after this long is marked no-show by housekeeping; 0: never. */
+  readonly noShowAfterSeconds: number;
+  /** The least time between two calls of one ticket (a recall sooner is refused). */
+  readonly minRecallGapSeconds: number;
 }
 
 export interface Service {
@@ -95,7 +101,7 @@ export interface Service {
   readonly dailyCap: number | null;
 }
 
-export function toBranch(row: BranchTable): Branch {
+export function toBranch(row: Selectable<BranchTable>): Branch {
   return {
     id: row.id as BranchId,
     code: row.code,
@@ -107,6 +113,8 @@ export function toBranch(row: BranchTable): Branch {
     alarmWaitMinutes: row.alarm_wait_minutes,
     maxRecalls: row.max_recalls,
     dispatchPolicy: row.dispatch_policy,
+    noShowAfterSeconds: Number(row.no_show_after_seconds),
+    minRecallGapSeconds: Number(row.min_recall_gap_seconds),
   };
 }
 
@@ -143,7 +151,7 @@ export function rulesOf(
 }
 
 export async function findBranch(db: Kysely<Database>, id: string): Promise<Branch | undefined> {
-  const row = await queryRow<BranchTable>(db, FIND_BRANCH, [id]);
+  const row = await queryRow<Selectable<BranchTable>>(db, FIND_BRANCH, [id]);
   return row && toBranch(row);
 }
 

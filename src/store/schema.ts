@@ -20,6 +20,10 @@ export interface BranchTable {
   /** Last event sequence number handed out in this branch; the event stream's ids. */
   event_seq: number;
   created_at: number;
+  /** Migration 006: a called customer not come after this long is marked no-show (0: never). */
+  no_show_after_seconds: Generated<number>;
+  /** Migration 006: the least time between two calls of one ticket. */
+  min_recall_gap_seconds: Generated<number>;
 }
 
 export interface ServiceTable {

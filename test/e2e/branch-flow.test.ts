@@ -117,6 +117,7 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
     await expect.poll(() => counter.getByTestId("act-callNext").isEnabled()).toBe(true);
     await counter.keyboard.press("n");
     await expect.poll(() => counter.getByTestId("current-number").textContent()).toBe(ticketNumber);
+    const calledSeenAt = Date.now(); // the call was made before this
 
     const sentence = `请${ticketNumber}号到1号窗口办理`;
     await expect
@@ -129,6 +130,8 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
     expect(await live.getByTestId("your-turn").textContent()).toContain("1 号窗口");
     await shootBoth(live, "live-your-turn");
 
+    // A recall waits for the branch's least gap since the call (10 s by default): the customer had time to come.
+    await counter.waitForTimeout(Math.max(0, calledSeenAt + 10_500 - Date.now()));
     await counter.keyboard.press("r");
     await expect.poll(async () => (await spoken(display)).filter((s) => s.text === sentence).length).toBe(2);
     await shootBoth(display, "display");
@@ -154,7 +157,7 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
       .poll(() => lobby.getByTestId("stat-satisfaction").textContent(), { timeout: 10_000 })
       .toContain("100%");
     await expect.poll(() => lobby.getByTestId("stat-issued").textContent()).toContain("1");
-  });
+  }, 120_000); // the recall waits for the branch's 10 s gap between calls
 
   it("lobby triage: priority, business type, counter, redirect and cancel", async () => {
     const numbers: string[] = [];
@@ -187,10 +190,14 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
     await lobby.locator("#transfer-ok").click();
     await expect.poll(async () => (await lobby.locator(".ant-message").textContent()) ?? "").toContain("已完成");
 
+    const pageErrors: Error[] = [];
+    lobby.on("pageerror", (error) => pageErrors.push(error));
     await lobby.getByTestId(`triage-redirect-${r}`).click();
     await lobby.locator("#triage-ok").click();
-    // The reason is required: the form says so in place and nothing is sent.
+    // The reason is required: the form says so in place, nothing is sent, and the page throws nothing.
     await lobby.locator(".ant-form-item-explain-error").first().waitFor();
+    await lobby.waitForTimeout(300);
+    expect(pageErrors.map((e) => e.message)).toEqual([]);
     await lobby.getByTestId("triage-reason").fill("存款可在自助存取款机办理");
     await lobby.locator("#triage-ok").click();
     await expect.poll(() => lobby.getByTestId(`waiting-row-${r}`).count()).toBe(0);

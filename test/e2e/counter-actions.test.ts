@@ -13,6 +13,7 @@ import {
   printPage,
   type RunningServer,
   shoot,
+  shootBoth,
   shortcut,
 } from "./harness.ts";
 
@@ -43,6 +44,7 @@ describe.skipIf(!chromiumAvailable())("counter actions and the printed ticket", 
   let kiosk: Page;
   let counter: Page;
   let lobby: Page;
+  let manager: Page;
   let branchId = "";
   const service = new Map<string, string>(); // prefix → id
   const counterIds = new Map<string, string>(); // number → id
@@ -94,8 +96,12 @@ describe.skipIf(!chromiumAvailable())("counter actions and the printed ticket", 
     await login(lobby, origin, "lobby", "/lobby");
     counter = await page(DESK);
     await login(counter, origin, "teller1", "/counter");
+    manager = await page(DESK);
+    await login(manager, origin, "manager", "/lobby");
 
     branchId = listOf<Ref>((await apiCall(counter, "GET", "/api/branches")).body, "branches")[0]?.id ?? "";
+    // Five seconds between calls of a ticket (ten by default) keeps the recall test short.
+    expect((await apiCall(manager, "PATCH", `/api/branches/${branchId}`, { minRecallGapSeconds: 5 })).status).toBe(200);
     for (const s of listOf<Ref>((await apiCall(counter, "GET", `/api/branches/${branchId}/services`)).body, "services"))
       service.set(s.prefix ?? "", s.id);
     for (const c of listOf<Ref>((await apiCall(counter, "GET", `/api/branches/${branchId}/counters`)).body, "counters"))
@@ -213,9 +219,22 @@ describe.skipIf(!chromiumAvailable())("counter actions and the printed ticket", 
     await expect
       .poll(async () => (await counter.getByTestId("counter-error").textContent()) ?? "")
       .toContain("仅重呼了 0 次（需重呼 3 次）");
+    // The server's sentence, never its code.
+    expect(await counter.getByTestId("counter-error").textContent()).not.toContain("(conflict)");
+    await counter.getByTestId("counter-error").locator(".ant-alert-close-icon").click();
     for (const n of [1, 2]) {
+      await counter.waitForTimeout(5100);
       await shortcut(counter, "r");
       await expect.poll(() => recalls.textContent()).toContain(`已重呼 ${n} 次`);
+      if (n === 1) {
+        // A second press right after is refused: repeated presses cannot make repeated announcements.
+        await shortcut(counter, "r");
+        await expect
+          .poll(async () => (await counter.getByTestId("counter-error").textContent()) ?? "")
+          .toContain("秒后再重呼");
+        expect((await ticket(a.id)).recallCount).toBe(1);
+        await counter.getByTestId("counter-error").locator(".ant-alert-close-icon").click();
+      }
     }
     expect(await counter.getByTestId("counter-error").count()).toBe(0);
     await shortcut(counter, "x");
@@ -225,6 +244,8 @@ describe.skipIf(!chromiumAvailable())("counter actions and the printed ticket", 
     await shoot(counter, "counter-no-show-refused");
     expect((await ticket(a.id)).status).toBe("called");
 
+    await counter.getByTestId("counter-error").locator(".ant-alert-close-icon").click();
+    await counter.waitForTimeout(5100);
     await counter.getByTestId("act-recall").click();
     await expect.poll(() => recalls.textContent()).toContain("已重呼 3 次");
     await counter.getByTestId("act-noShow").click();
@@ -233,11 +254,68 @@ describe.skipIf(!chromiumAvailable())("counter actions and the printed ticket", 
     const gone = await ticket(a.id);
     expect(gone.status).toBe("no_show");
     expect(gone.recallCount).toBe(3);
+
+    // The customer comes back: the lobby manager puts them back in line, and the counter can call them again.
+    await lobby.getByTestId(`requeue-${a.number}`).click();
+    await expect.poll(async () => (await ticket(a.id)).status).toBe("waiting");
+    await expect.poll(() => lobby.getByTestId(`no-show-${a.number}`).count()).toBe(0);
+    await counter.getByTestId(`call-${a.number}`).click();
+    await expect.poll(current).toBe(a.number);
+    await shortcut(counter, "s");
+    await expect.poll(() => counter.getByTestId("act-complete").isEnabled()).toBe(true);
+    await shortcut(counter, "c");
+    await idle();
   });
 
-  it("pauses for a break by key and reopens by button; the lobby console follows", async () => {
+  it("lists the customers this counter may call, calls one of them, and says nobody waits only when none does", async () => {
+    await clearLine();
+    const c = await issue("C"); // account opening: not a skill of counter 1
+    await expect.poll(() => counter.getByTestId("nobody-waiting").count()).toBe(1);
+    expect(await counter.getByTestId(`callable-${c.number}`).count()).toBe(0);
+    const a1 = await issue("A");
+    const a2 = await issue("A");
+    await counter.getByTestId(`callable-${a2.number}`).waitFor();
+    expect(await counter.getByTestId("nobody-waiting").count()).toBe(0);
+    await counter.getByTestId(`callable-${a1.number}`).waitFor();
+    await shootBoth(counter, "counter-callable");
+    // "Call this one": the second in line, by the teller's choice.
+    await counter.getByTestId(`call-${a2.number}`).click();
+    await expect.poll(current).toBe(a2.number);
+    await shortcut(counter, "s");
+    await expect.poll(() => counter.getByTestId("act-complete").isEnabled()).toBe(true);
+    await shortcut(counter, "c");
+    await idle();
+    // The teller's own day counts it.
+    await expect.poll(async () => (await counter.getByTestId("my-day").textContent()) ?? "").toMatch(/已办结\d+/);
+
+    // A ticket the lobby sends here with a note: the note shows when it is called.
+    const sent = await apiCall(lobby, "POST", `/api/tickets/${c.id}/transfer`, {
+      counterId: counterIds.get("1"),
+      position: "first",
+      note: "客户需补办借记卡，身份证已核验",
+    });
+    expect(sent.status).toBe(200);
+    await counter.getByTestId(`callable-${c.number}`).waitFor();
+    await shortcut(counter, "n");
+    await expect.poll(current).toBe(c.number);
+    await expect
+      .poll(async () => (await counter.getByTestId("handover-note").textContent()) ?? "")
+      .toContain("客户需补办借记卡");
+    await shootBoth(counter, "counter-handover-note");
+    await shortcut(counter, "s");
+    await expect.poll(() => counter.getByTestId("act-complete").isEnabled()).toBe(true);
+    await shortcut(counter, "c");
+    await idle();
+    await clearLine();
+  });
+
+  it("pauses with a reason by key and reopens by button; the lobby console follows", async () => {
     await shortcut(counter, "b");
+    await counter.getByTestId("pause-reasons").getByText("培训").click();
+    await counter.locator("#pause-ok").click();
     await expect.poll(() => counter.getByTestId("counter-state").textContent()).toBe("暂停");
+    await expect.poll(() => counter.getByTestId("pause-reason").textContent()).toBe("暂停中：培训");
+    expect((await counterView("1")) as unknown).toMatchObject({ pauseReason: "training" });
     await expect.poll(() => lobby.getByTestId("counter-state-1").textContent()).toContain("暂停");
     expect((await counterView("1")).state).toBe("paused");
     expect(await counter.getByTestId("act-callNext").isEnabled()).toBe(false);

@@ -15,6 +15,7 @@ const Lobby = lazy(() => import("./pages/Lobby.tsx"));
 const Admin = lazy(() => import("./pages/Admin.tsx"));
 const Planning = lazy(() => import("./pages/Planning.tsx"));
 const Messages = lazy(() => import("./pages/Messages.tsx"));
+const Audit = lazy(() => import("./pages/Audit.tsx"));
 const LiveTicket = lazy(() => import("./pages/LiveTicket.tsx"));
 const Analytics = lazy(() => import("./pages/Analytics.tsx"));
 
@@ -34,6 +35,7 @@ function App() {
           <Route path="/planning" element={<Planning />} />
           <Route path="/analytics" element={<Analytics />} />
           <Route path="/messages" element={<Messages />} />
+          <Route path="/audit" element={<Audit />} />
           <Route path="/t/:ticketId" element={<LiveTicket />} />
           <Route path="*" element={<Home />} />
         </Routes>

@@ -18,6 +18,8 @@ export interface BranchInput {
   readonly alarmWaitMinutes?: number;
   readonly maxRecalls?: number;
   readonly dispatchPolicy?: string;
+  readonly noShowAfterSeconds?: number;
+  readonly minRecallGapSeconds?: number;
 }
 
 /** Defaults from the source documents: target wait 15 min, alarm at 30 (the 30-minute regulatory maximum). */
@@ -26,6 +28,8 @@ export const BRANCH_DEFAULTS = {
   targetWaitMinutes: 15,
   alarmWaitMinutes: 30,
   maxRecalls: 3,
+  noShowAfterSeconds: 300,
+  minRecallGapSeconds: 10,
   openingHours: {
     "1": ["09:00", "17:00"],
     "2": ["09:00", "17:00"],
@@ -81,6 +85,8 @@ export async function createBranch(ctx: AppContext, actor: Actor, input: BranchI
         alarm_wait_minutes: input.alarmWaitMinutes ?? BRANCH_DEFAULTS.alarmWaitMinutes,
         max_recalls: input.maxRecalls ?? BRANCH_DEFAULTS.maxRecalls,
         dispatch_policy: input.dispatchPolicy ?? DEFAULT_POLICY,
+        no_show_after_seconds: input.noShowAfterSeconds ?? BRANCH_DEFAULTS.noShowAfterSeconds,
+        min_recall_gap_seconds: input.minRecallGapSeconds ?? BRANCH_DEFAULTS.minRecallGapSeconds,
         event_seq: 0,
         created_at: now,
       })
@@ -121,6 +127,8 @@ export async function updateBranch(
         ...(patch.alarmWaitMinutes !== undefined && { alarm_wait_minutes: patch.alarmWaitMinutes }),
         ...(patch.maxRecalls !== undefined && { max_recalls: patch.maxRecalls }),
         ...(patch.dispatchPolicy !== undefined && { dispatch_policy: patch.dispatchPolicy }),
+        ...(patch.noShowAfterSeconds !== undefined && { no_show_after_seconds: patch.noShowAfterSeconds }),
+        ...(patch.minRecallGapSeconds !== undefined && { min_recall_gap_seconds: patch.minRecallGapSeconds }),
       })
       .where("id", "=", branch.id)
       .execute();

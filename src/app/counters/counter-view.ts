@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { CounterKind, CounterState } from "../../domain/counter.ts";
 import type { Counter } from "../../store/counters.ts";
+import { parseJson } from "../../store/json.ts";
 import type { Database } from "../../store/schema.ts";
 import { findTicket, listParkedAt } from "../../store/tickets.ts";
 import { type TicketView, ticketView } from "../views.ts";
@@ -17,6 +18,8 @@ export interface CounterView {
   readonly pauseReason: string | null;
   readonly signedInUser: { id: string; displayName: string; staffNo: string } | null;
   readonly currentTicket: TicketView | null;
+  /** The note the previous teller left with the transfer of the current ticket, if any. */
+  readonly handoverNote: string | null;
   readonly lastTicket: TicketView | null;
   /** Tickets this counter set aside (the customer fetches a document), to resume when they return. */
   readonly parkedTickets: readonly TicketView[];
@@ -24,7 +27,7 @@ export interface CounterView {
 
 /** A counter as the consoles see it: the teller's name is staff information, never shown on public screens. */
 export async function counterView(db: Kysely<Database>, c: Counter): Promise<CounterView> {
-  const [user, current, last, parked] = await Promise.all([
+  const [user, current, last, parked, handoverNote] = await Promise.all([
     c.signedInUserId
       ? db
           .selectFrom("users")
@@ -35,6 +38,7 @@ export async function counterView(db: Kysely<Database>, c: Counter): Promise<Cou
     c.currentTicketId ? findTicket(db, c.currentTicketId) : undefined,
     c.lastTicketId ? findTicket(db, c.lastTicketId) : undefined,
     listParkedAt(db, c.id),
+    c.currentTicketId ? findHandoverNote(db, c.currentTicketId) : null,
   ]);
   return {
     id: c.id,
@@ -48,8 +52,23 @@ export async function counterView(db: Kysely<Database>, c: Counter): Promise<Cou
     pauseReason: c.pauseReason,
     signedInUser: user ? { id: user.id, displayName: user.display_name, staffNo: user.staff_no } : null,
     currentTicket: current ? ticketView(current, c.number) : null,
+    handoverNote,
     // The ticket served before: for the rating pad and the consoles' "last served", never its notes.
     lastTicket: last ? { ...ticketView(last, c.number), notes: null } : null,
     parkedTickets: parked.map((t) => ticketView(t, c.number)),
   };
+}
+
+/** The note of the ticket's latest transfer (kept with its history line), or null. */
+async function findHandoverNote(db: Kysely<Database>, ticketId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom("ticket_transitions")
+    .select("data")
+    .where("ticket_id", "=", ticketId)
+    .where("action", "=", "transfer")
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  const note = parseJson<{ note?: unknown }>(row?.data ?? null, {}).note;
+  return typeof note === "string" && note.trim() !== "" ? note : null;
 }

@@ -19,6 +19,8 @@ const branch: Branch = {
   alarmWaitMinutes: 30,
   maxRecalls: 3,
   dispatchPolicy: "smart",
+  noShowAfterSeconds: 300,
+  minRecallGapSeconds: 10,
 };
 const services: Service[] = [
   {

@@ -1,14 +1,56 @@
-import { type AuditEntry, listAudit } from "../../store/audit.ts";
+import { type AuditEntry, type AuditFilter, listAudit } from "../../store/audit.ts";
 import { requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { forbidden } from "../errors.ts";
 
+/** The most lines one answer (or one CSV export) carries; page with `before` for more. */
+export const MAX_ROWS = 10_000;
+
+/** The trail as CSV (UTF-8 with a byte-order mark, so that Excel reads the Chinese), one line per entry. */
+export function auditCsv(rows: ReadonlyArray<AuditEntry & { id: number }>): string {
+  const cell = (value: unknown): string => {
+    const text = value === null || value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
+    // Quoted always; a leading = + - @ would be read as a formula by a spreadsheet.
+    const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+    return `"${safe.replaceAll('"', '""')}"`;
+  };
+  const header = [
+    "id",
+    "at",
+    "actor_type",
+    "actor",
+    "action",
+    "entity_type",
+    "entity_id",
+    "branch_id",
+    "ip",
+    "details",
+  ];
+  const lines = rows.map((r) =>
+    [
+      r.id,
+      new Date(r.at).toISOString(),
+      r.actorType,
+      r.actorName,
+      r.action,
+      r.entityType,
+      r.entityId,
+      r.branchId,
+      r.ip,
+      r.details,
+    ]
+      .map(cell)
+      .join(","),
+  );
+  return `\uFEFF${[header.join(","), ...lines].join("\r\n")}\r\n`;
+}
+
 /** Auditors read the trail of their branches (an auditor without branches reads everything), admins everything. */
 export async function auditTrail(
   ctx: AppContext,
   actor: Actor,
-  filter: { branchId?: string; beforeId?: number; limit?: number },
+  filter: { branchId?: string; limit?: number } & Omit<AuditFilter, "branchIds" | "limit">,
 ): Promise<Array<AuditEntry & { id: number }>> {
   const staff = requireRole(actor, ["auditor", "admin"]);
   const unrestricted = staff.roles.includes("admin") || staff.branchIds.length === 0;
@@ -17,5 +59,6 @@ export async function auditTrail(
     if (filter.branchId !== undefined && !staff.branchIds.includes(filter.branchId as never)) throw forbidden();
     branchIds ??= staff.branchIds;
   }
-  return listAudit(ctx.store.db, { branchIds, beforeId: filter.beforeId, limit: Math.min(filter.limit ?? 100, 1000) });
+  const { branchId: _branch, limit, ...rest } = filter;
+  return listAudit(ctx.store.db, { ...rest, branchIds, limit: Math.min(limit ?? 100, MAX_ROWS) });
 }

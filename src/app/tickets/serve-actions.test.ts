@@ -77,7 +77,9 @@ describe.each(DB_KINDS)("serving a ticket on %s", (kind) => {
     await signIn(t.ctx, teller1, t.counter(1));
     const ticket = await issueCash();
     await callTicket(t.ctx, teller1, t.counter(1), ticket.id);
+    t.clock.advance(15_000);
     await recallTicket(t.ctx, teller1, ticket.id);
+    t.clock.advance(15_000);
     await recallTicket(t.ctx, teller1, ticket.id);
     const before = await writtenState(t, ticket.id);
     await expect(markNoShow(t.ctx, teller1, ticket.id)).rejects.toMatchObject({
@@ -85,6 +87,7 @@ describe.each(DB_KINDS)("serving a ticket on %s", (kind) => {
       details: { recallCount: 2, maxRecalls: 3 },
     });
     expect(await writtenState(t, ticket.id)).toEqual(before);
+    t.clock.advance(15_000);
     await recallTicket(t.ctx, teller1, ticket.id);
     expect(await markNoShow(t.ctx, teller1, ticket.id)).toMatchObject({ status: "no_show", recallCount: 3 });
     expect((await t.counterRow(1)).current_ticket_id).toBeNull();
@@ -99,6 +102,7 @@ describe.each(DB_KINDS)("serving a ticket on %s", (kind) => {
     await expect(markNoShow(t.ctx, teller1, ticket.id)).rejects.toMatchObject({
       details: { recallCount: 0, maxRecalls: 1 },
     });
+    t.clock.advance(15_000);
     await recallTicket(t.ctx, teller1, ticket.id);
     expect((await markNoShow(t.ctx, teller1, ticket.id)).status).toBe("no_show");
   });

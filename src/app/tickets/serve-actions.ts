@@ -5,12 +5,29 @@ import { conflict } from "../errors.ts";
 import type { TicketView } from "../views.ts";
 import { applyTicketAction, unlessCounterClosed } from "./apply-action.ts";
 
-/** Re-announces a called ticket on the display; counts towards the no-show threshold. */
+/**
+ * Re-announces a called ticket on the display; counts towards the no-show threshold. Refused within the
+ * branch's least gap since the previous call: each recall is a real announcement the customer could answer,
+ * so three presses in two seconds cannot unlock a no-show. The check reads the ticket's own call time, and the
+ * update is guarded by the ticket's version, so two instances cannot both let a recall through.
+ */
 export function recallTicket(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketView> {
   return applyTicketAction(ctx, actor, ticketId, {
     action: "recall",
     event: "ticket.recalled",
-    change: (t, { now }) => ({ recall_count: t.recallCount + 1, called_at: now }),
+    change: async (t, { now, branch }) => {
+      const { minRecallGapSeconds } = await branch();
+      const since = t.calledAt === null ? Number.POSITIVE_INFINITY : now - t.calledAt;
+      if (since < minRecallGapSeconds * 1000) {
+        const retryAfterSeconds = Math.ceil((minRecallGapSeconds * 1000 - since) / 1000);
+        throw conflict(
+          `Ticket ${t.number} was called ${Math.floor(since / 1000)} s ago; recall it again in ${retryAfterSeconds} s, when the customer has had time to come.`,
+          { retryAfterSeconds, minRecallGapSeconds },
+          `${t.number}号刚刚呼叫过，请 ${retryAfterSeconds} 秒后再重呼，给客户留出到窗口的时间。`,
+        );
+      }
+      return { recall_count: t.recallCount + 1, called_at: now };
+    },
   });
 }
 

@@ -24,6 +24,8 @@ const branch: Branch = {
   alarmWaitMinutes: 30,
   maxRecalls: 3,
   dispatchPolicy: "smart",
+  noShowAfterSeconds: 300,
+  minRecallGapSeconds: 10,
 };
 const service = (id: ServiceId, minutes: number): Service => ({
   id,

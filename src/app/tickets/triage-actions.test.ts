@@ -6,7 +6,7 @@ import { signIn } from "../counters/sign-in.ts";
 import { makeTestContext, START, type TestContext, writtenState } from "../test-context.ts";
 import { refusesIllegalActions, type TicketAction } from "./refuses-illegal-actions.ts";
 import { completeService, startService } from "./serve-actions.ts";
-import { cancelTicket, changePriority, redirectTicket, transferTicket } from "./triage-actions.ts";
+import { cancelTicket, changePriority, redirectTicket, requeueTicket, transferTicket } from "./triage-actions.ts";
 
 const MIN = 60_000;
 
@@ -24,6 +24,7 @@ const TRIAGE_ACTIONS: ReadonlyArray<{ name: string; run: TicketAction; from: rea
     from: ["waiting", "called"],
   },
   { name: "prioritize", run: (ctx, a, id) => changePriority(ctx, a, id, { priority: "elderly" }), from: ["waiting"] },
+  { name: "requeue", run: (ctx, a, id) => requeueTicket(ctx, a, id, { position: "last" }), from: ["no_show"] },
 ];
 refusesIllegalActions("triage actions refuse what the state machine forbids", TRIAGE_ACTIONS);
 

@@ -1,7 +1,10 @@
+import type { BranchId } from "../../domain/ids.ts";
+import { localDay } from "../../domain/local-day.ts";
 import type { PriorityClass } from "../../domain/ticket.ts";
 import { findService } from "../../store/branches.ts";
 import { findCounter } from "../../store/counters.ts";
 import { listWaitingTickets } from "../../store/tickets.ts";
+import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
@@ -12,6 +15,8 @@ export interface TransferInput {
   readonly serviceId?: string;
   readonly counterId?: string;
   readonly position: "first" | "last";
+  /** For the next teller, shown when the ticket is called (kept with the transfer's history line). */
+  readonly note?: string;
 }
 
 /**
@@ -124,5 +129,51 @@ export function changePriority(
     event: "ticket.updated",
     details: input,
     change: () => ({ priority: input.priority }),
+  });
+}
+
+/**
+ * The lobby manager puts a no-show back in line: the customer came back after their calls. Today's tickets
+ * only (yesterday's line is closed); at the back of its business type's line, or first when the manager says
+ * so, as a transfer places it. Its recalls start again from nothing.
+ */
+export function requeueTicket(
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: string,
+  input: { position: "first" | "last" },
+): Promise<TicketView> {
+  return applyTicketAction(ctx, actor, ticketId, {
+    action: "requeue",
+    event: "ticket.requeued",
+    details: input,
+    authorize: async (_tx, who, ticket) => {
+      requireBranchAccess(who, ticket.branchId as BranchId, TRIAGE_ROLES);
+    },
+    change: async (t, { tx, now, branch }) => {
+      const { timezone } = await branch();
+      if (t.day !== localDay(now, timezone))
+        throw conflict(
+          `Ticket ${t.number} is from ${t.day}; only today's no-shows can go back in line.`,
+          { day: t.day },
+          `${t.number}号不是今天的号票，只能让今天过号的客户重新排队。`,
+        );
+      let queuedAt = now;
+      if (input.position === "first") {
+        const line = (await listWaitingTickets(tx, t.branchId)).filter(
+          (w) => w.serviceId === t.serviceId && w.targetCounterId === null,
+        );
+        queuedAt = Math.min(now, ...line.map((w) => w.queuedAt)) - 1;
+      }
+      return {
+        counter_id: null,
+        target_counter_id: null,
+        queued_at: queuedAt,
+        called_at: null,
+        started_at: null,
+        completed_at: null,
+        recall_count: 0,
+      };
+    },
   });
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { createDevice, listDevices, revokeDevice } from "../../app/config/devices.ts";
 import { createUser, listUsers, type UserInput, updateUser } from "../../app/config/users.ts";
 import type { AppContext } from "../../app/context.ts";
-import { auditTrail } from "../../app/queries/audit-trail.ts";
+import { auditCsv, auditTrail, MAX_ROWS } from "../../app/queries/audit-trail.ts";
 import { actorOf } from "../auth-plugin.ts";
 import { BranchParams, DeviceKindSchema, DigitsQuery, errors, Id, Pattern, RoleSchema, ShortText } from "../schemas.ts";
 import { AuditEntrySchema, CreatedDeviceSchema, DeviceSchema, Ref, UserSchema } from "../view-schemas.ts";
@@ -36,7 +36,27 @@ const AuditQuery = Type.Object({
   branchId: Type.Optional(Id),
   before: Type.Optional(DigitsQuery),
   limit: Type.Optional(DigitsQuery),
+  actor: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "username, exactly" })),
+  action: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 100, description: 'an action, or a prefix ending in "." ("ticket.")' }),
+  ),
+  entityId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "the record's id" })),
+  from: Type.Optional(Type.String({ format: "date-time", description: "from this instant (inclusive)" })),
+  to: Type.Optional(Type.String({ format: "date-time", description: "until this instant (exclusive)" })),
 });
+/** The route's query as the use case's filter. */
+function auditFilter(query: Static<typeof AuditQuery>) {
+  return {
+    branchId: query.branchId,
+    beforeId: query.before === undefined ? undefined : Number(query.before),
+    limit: query.limit === undefined ? undefined : Math.max(1, Number(query.limit)),
+    actor: query.actor,
+    action: query.action,
+    entityId: query.entityId,
+    from: query.from === undefined ? undefined : Date.parse(query.from),
+    to: query.to === undefined ? undefined : Date.parse(query.to),
+  };
+}
 
 export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
@@ -131,11 +151,29 @@ export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { 200: Type.Array(Ref(AuditEntrySchema)), ...errors(400, 401, 403) },
       },
     },
-    (req) =>
-      auditTrail(ctx, actorOf(req), {
-        branchId: req.query.branchId,
-        beforeId: req.query.before === undefined ? undefined : Number(req.query.before),
-        limit: req.query.limit === undefined ? undefined : Math.max(1, Number(req.query.limit)),
-      }),
+    (req) => auditTrail(ctx, actorOf(req), auditFilter(req.query)),
+  );
+  app.get<{ Querystring: Static<typeof AuditQuery> }>(
+    "/api/audit.csv",
+    {
+      schema: {
+        tags: ["audit"],
+        operationId: "exportAuditCsv",
+        summary: "The audit trail as CSV, with the same filters (auditor, admin; up to 10,000 lines)",
+        querystring: AuditQuery,
+        produces: ["text/csv"],
+        response: { 200: Type.String({ description: "CSV, UTF-8 with a byte-order mark" }), ...errors(400, 401, 403) },
+      },
+    },
+    async (req, reply) => {
+      const rows = await auditTrail(ctx, actorOf(req), {
+        ...auditFilter(req.query),
+        limit: req.query.limit === undefined ? MAX_ROWS : Math.max(1, Number(req.query.limit)),
+      });
+      return reply
+        .header("content-type", "text/csv; charset=utf-8")
+        .header("content-disposition", 'attachment; filename="audit.csv"')
+        .send(auditCsv(rows));
+    },
   );
 }

@@ -56,6 +56,12 @@ const BranchBody = Type.Object(
     targetWaitMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 240 })),
     alarmWaitMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 480 })),
     maxRecalls: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+    noShowAfterSeconds: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 3600, description: "Automatic no-show this long after a call; 0: never" }),
+    ),
+    minRecallGapSeconds: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 600, description: "Least time between two calls of one ticket" }),
+    ),
     dispatchPolicy: Type.Optional(PolicySchema),
   },
   { additionalProperties: false },

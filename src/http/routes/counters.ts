@@ -8,6 +8,7 @@ import { loadCounter } from "../../app/counters/counter-access.ts";
 import { counterView } from "../../app/counters/counter-view.ts";
 import { setCounterState } from "../../app/counters/set-counter-state.ts";
 import { signIn, signOut } from "../../app/counters/sign-in.ts";
+import { tellerToday } from "../../app/counters/teller-today.ts";
 import { forbidden } from "../../app/errors.ts";
 import { counterForViewer } from "../../app/redact.ts";
 import { actorOf } from "../auth-plugin.ts";
@@ -33,6 +34,14 @@ export const CounterBody = Type.Object(
   { additionalProperties: false },
 );
 const Reason = Type.Object({ reason: Type.Optional(LongText) }, { additionalProperties: false });
+const TellerTodaySchema = Type.Object({
+  day: Type.String(),
+  called: Type.Integer(),
+  served: Type.Integer(),
+  noShows: Type.Integer(),
+  averageServiceMinutes: Type.Union([Type.Number(), Type.Null()], { description: "null before the first served" }),
+  ratings: Type.Object({ satisfied: Type.Integer(), neutral: Type.Integer(), dissatisfied: Type.Integer() }),
+});
 
 export function counterRoutes(app: FastifyInstance, ctx: AppContext): void {
   const tags = ["counters"];
@@ -54,6 +63,19 @@ export function counterRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (actor.type === "device" && actor.kind === "rating_pad" && actor.counterId !== counter.id) throw forbidden();
       return counterForViewer(actor, await counterView(ctx.store.db, counter));
     },
+  );
+  app.get<{ Params: Static<typeof CounterParams> }>(
+    "/api/counters/:counterId/my-today",
+    {
+      schema: {
+        tags,
+        operationId: "getMyCounterDay",
+        summary: "The asking teller's own figures today in this counter's branch",
+        params: CounterParams,
+        response: { 200: TellerTodaySchema, ...errors(401, 403, 404) },
+      },
+    },
+    (req) => tellerToday(ctx, actorOf(req), req.params.counterId),
   );
   app.patch<{ Params: Static<typeof CounterParams>; Body: Partial<CounterInput> }>(
     "/api/counters/:counterId",

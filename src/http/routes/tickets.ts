@@ -12,7 +12,13 @@ import {
   resumeTicket,
   startService,
 } from "../../app/tickets/serve-actions.ts";
-import { cancelTicket, changePriority, redirectTicket, transferTicket } from "../../app/tickets/triage-actions.ts";
+import {
+  cancelTicket,
+  changePriority,
+  redirectTicket,
+  requeueTicket,
+  transferTicket,
+} from "../../app/tickets/triage-actions.ts";
 import type { TicketView } from "../../app/views.ts";
 import { actorOf } from "../auth-plugin.ts";
 import { errors, Id, LongText, Priority, RatingSchema, ShortText, TicketParams } from "../schemas.ts";
@@ -30,7 +36,12 @@ const Transfer = Type.Object(
     serviceId: Type.Optional(Id),
     counterId: Type.Optional(Id),
     position: Type.Union([Type.Literal("first"), Type.Literal("last")], { default: "last" }),
+    note: Type.Optional(Type.String({ maxLength: 500, description: "For the next teller, shown when called" })),
   },
+  { additionalProperties: false },
+);
+const Requeue = Type.Object(
+  { position: Type.Union([Type.Literal("first"), Type.Literal("last")], { default: "last" }) },
   { additionalProperties: false },
 );
 const Redirect = Type.Object(
@@ -106,6 +117,9 @@ export function ticketRoutes(app: FastifyInstance, ctx: AppContext): void {
     "Transfer to another business type or counter, first or last in line",
     Transfer,
     (a, id, b) => transferTicket(ctx, a, id, b),
+  );
+  action("requeueTicket", "requeue", "Put today's no-show back in line (lobby manager)", Requeue, (a, id, b) =>
+    requeueTicket(ctx, a, id, b),
   );
   action(
     "redirectTicket",

@@ -6,6 +6,7 @@ import * as analytics from "./010-analytics.ts";
 import * as customersOutbox from "./007-customers-outbox.ts";
 import * as storageProbe from "./004-storage-probe.ts";
 import * as kioskDisplay from "./005-kiosk-display.ts";
+import * as counterRules from "./006-counter-rules.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -19,6 +20,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "007-customers-outbox": customersOutbox,
   "004-storage-probe": storageProbe,
   "005-kiosk-display": kioskDisplay,
+  "006-counter-rules": counterRules,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -281,6 +281,23 @@ export interface paths {
         readonly patch: operations["updateCounter"];
         readonly trace?: never;
     };
+    readonly "/api/counters/{counterId}/my-today": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The asking teller's own figures today in this counter's branch */
+        readonly get: operations["getMyCounterDay"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/counters/{counterId}/sign-in": {
         readonly parameters: {
             readonly query?: never;
@@ -553,6 +570,23 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/tickets/{ticketId}/requeue": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Put today's no-show back in line (lobby manager) */
+        readonly post: operations["requeueTicket"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/tickets/{ticketId}/redirect": {
         readonly parameters: {
             readonly query?: never;
@@ -683,6 +717,23 @@ export interface paths {
         };
         /** The audit trail, newest first (auditor, admin) */
         readonly get: operations["listAudit"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/audit.csv": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The audit trail as CSV, with the same filters (auditor, admin; up to 10,000 lines) */
+        readonly get: operations["exportAuditCsv"];
         readonly put?: never;
         readonly post?: never;
         readonly delete?: never;
@@ -1055,6 +1106,10 @@ export interface components {
             readonly alarmWaitMinutes: number;
             readonly maxRecalls: number;
             readonly dispatchPolicy: "fifo" | "strict-priority" | "weighted-wait" | "smart";
+            /** @description A call nobody answers becomes a no-show after this; 0: never */
+            readonly noShowAfterSeconds: number;
+            /** @description The least time between two calls of one ticket */
+            readonly minRecallGapSeconds: number;
         };
         readonly Service: {
             readonly id: string;
@@ -1099,6 +1154,7 @@ export interface components {
             readonly lastTicket: components["schemas"]["Ticket"] | null;
             /** @description Tickets set aside at this counter, to resume */
             readonly parkedTickets: readonly components["schemas"]["Ticket"][];
+            readonly handoverNote?: string | null;
         };
         readonly QueueSnapshot: {
             readonly branchId: string;
@@ -1664,6 +1720,10 @@ export interface operations {
                     readonly targetWaitMinutes?: number;
                     readonly alarmWaitMinutes?: number;
                     readonly maxRecalls?: number;
+                    /** @description Automatic no-show this long after a call; 0: never */
+                    readonly noShowAfterSeconds?: number;
+                    /** @description Least time between two calls of one ticket */
+                    readonly minRecallGapSeconds?: number;
                     readonly dispatchPolicy?: "fifo" | "strict-priority" | "weighted-wait" | "smart";
                 };
             };
@@ -1741,6 +1801,10 @@ export interface operations {
                     readonly targetWaitMinutes?: number;
                     readonly alarmWaitMinutes?: number;
                     readonly maxRecalls?: number;
+                    /** @description Automatic no-show this long after a call; 0: never */
+                    readonly noShowAfterSeconds?: number;
+                    /** @description Least time between two calls of one ticket */
+                    readonly minRecallGapSeconds?: number;
                     readonly dispatchPolicy?: "fifo" | "strict-priority" | "weighted-wait" | "smart";
                 };
             };
@@ -2477,6 +2541,67 @@ export interface operations {
             };
             /** @description Default Response */
             readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly getMyCounterDay: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly counterId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly day: string;
+                        readonly called: number;
+                        readonly served: number;
+                        readonly noShows: number;
+                        /** @description null before the first served */
+                        readonly averageServiceMinutes: number | null;
+                        readonly ratings: {
+                            readonly satisfied: number;
+                            readonly neutral: number;
+                            readonly dissatisfied: number;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
@@ -3550,6 +3675,82 @@ export interface operations {
                     readonly counterId?: string;
                     /** @default last */
                     readonly position: "first" | "last";
+                    /** @description For the next teller, shown when called */
+                    readonly note?: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly requeueTicket: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly ticketId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    /** @default last */
+                    readonly position: "first" | "last";
                 };
             };
         };
@@ -4179,6 +4380,16 @@ export interface operations {
                 readonly branchId?: string;
                 readonly before?: string;
                 readonly limit?: string;
+                /** @description username, exactly */
+                readonly actor?: string;
+                /** @description an action, or a prefix ending in "." ("ticket.") */
+                readonly action?: string;
+                /** @description the record's id */
+                readonly entityId?: string;
+                /** @description from this instant (inclusive) */
+                readonly from?: string;
+                /** @description until this instant (exclusive) */
+                readonly to?: string;
             };
             readonly header?: never;
             readonly path?: never;
@@ -4220,6 +4431,67 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly exportAuditCsv: {
+        readonly parameters: {
+            readonly query?: {
+                readonly branchId?: string;
+                readonly before?: string;
+                readonly limit?: string;
+                /** @description username, exactly */
+                readonly actor?: string;
+                /** @description an action, or a prefix ending in "." ("ticket.") */
+                readonly action?: string;
+                /** @description the record's id */
+                readonly entityId?: string;
+                /** @description from this instant (inclusive) */
+                readonly from?: string;
+                /** @description until this instant (exclusive) */
+                readonly to?: string;
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description CSV, UTF-8 with a byte-order mark */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "text/csv": string;
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "text/csv": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "text/csv": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "text/csv": components["schemas"]["Error"];
                 };
             };
         };

@@ -117,7 +117,7 @@ export function StaffShell({
                   .join("/")}
               </span>
             ) : null}
-            <Button size="small" onClick={toggleLanguage} data-testid="lang-switch">
+            <Button size="small" onClick={toggleLanguage} data-testid="lang-switch" autoInsertSpace={false}>
               {t("app.language")}
             </Button>
             {auth.kind === "ready" ? (

@@ -1,4 +1,4 @@
-import { Modal, Radio, Select, Space, Typography } from "antd";
+import { Input, Modal, Radio, Select, Space, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Counter, Service, Ticket } from "../api/types.ts";
@@ -8,6 +8,8 @@ export interface TransferBody {
   readonly serviceId?: string;
   readonly counterId?: string;
   readonly position: "first" | "last";
+  /** For the next teller, shown when the ticket is called. */
+  readonly note?: string;
 }
 
 /** Shared with the lobby console: move a ticket to another business type or counter. */
@@ -32,9 +34,11 @@ export function TransferModal({
   const [mode, setMode] = useState<"service" | "counter">(initialMode);
   const [target, setTarget] = useState<string | undefined>(undefined);
   const [position, setPosition] = useState<"first" | "last">("first");
+  const [note, setNote] = useState("");
   useEffect(() => {
     if (open) {
       setTarget(undefined);
+      setNote("");
       setMode(initialMode);
     }
   }, [open, initialMode]);
@@ -47,7 +51,11 @@ export function TransferModal({
       onOk={() =>
         target === undefined
           ? undefined
-          : void onSubmit(mode === "service" ? { serviceId: target, position } : { counterId: target, position })
+          : void onSubmit({
+              ...(mode === "service" ? { serviceId: target } : { counterId: target }),
+              position,
+              ...(note.trim() ? { note: note.trim() } : {}),
+            })
       }
       destroyOnHidden
     >
@@ -67,6 +75,7 @@ export function TransferModal({
           style={{ width: "100%" }}
           value={target}
           onChange={setTarget}
+          aria-label={t("counter.transferTo")}
           data-testid="transfer-target"
           options={
             mode === "service"
@@ -87,6 +96,18 @@ export function TransferModal({
             ]}
           />
         </Space>
+        <label className="field-label" htmlFor="transfer-note">
+          {t("staff.transferNote")}
+        </label>
+        <Input.TextArea
+          id="transfer-note"
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          placeholder={t("staff.transferNotePlaceholder")}
+          maxLength={500}
+          autoSize={{ minRows: 2, maxRows: 4 }}
+          data-testid="transfer-note"
+        />
       </Space>
     </Modal>
   );

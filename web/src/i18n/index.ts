@@ -4,6 +4,7 @@ import { analyticsEn, analyticsZh } from "./analytics.ts";
 import en from "./en.ts";
 import { messagesStrings } from "./messages.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
+import { auditEn, auditZh, staffEn, staffZh } from "./staff.ts";
 import zhCN from "./zh-CN.ts";
 
 export type Language = "zh-CN" | "en";
@@ -18,8 +19,14 @@ function initialLanguage(): Language {
 
 void i18next.use(initReactI18next).init({
   resources: {
-    "zh-CN": { translation: { ...zhCN, ...messagesStrings.zh, ...kioskDisplayStrings.zh }, analytics: analyticsZh },
-    en: { translation: { ...en, ...messagesStrings.en, ...kioskDisplayStrings.en }, analytics: analyticsEn },
+    "zh-CN": {
+      translation: { ...zhCN, ...messagesStrings.zh, ...kioskDisplayStrings.zh, staff: staffZh, audit: auditZh },
+      analytics: analyticsZh,
+    },
+    en: {
+      translation: { ...en, ...messagesStrings.en, ...kioskDisplayStrings.en, staff: staffEn, audit: auditEn },
+      analytics: analyticsEn,
+    },
   },
   lng: initialLanguage(),
   fallbackLng: "zh-CN",

@@ -9,6 +9,7 @@ import {
   Descriptions,
   Empty,
   Input,
+  Modal,
   Radio,
   Row,
   Select,
@@ -19,6 +20,7 @@ import {
 } from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { TellerToday } from "../../../src/app/counters/teller-today.ts";
 import { ApiError, api, unwrapList, unwrapOne } from "../api/client.ts";
 import type { BranchEvent, Counter, QueueSnapshot, Service, Ticket } from "../api/types.ts";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
@@ -30,6 +32,8 @@ import { useDebounced, useNow } from "../lib/hooks.ts";
 import "../styles/staff.css";
 
 const COUNTER_KEY = "datang.counter";
+/** Why a counter pauses; stored as the code, shown in the reader's language. */
+const PAUSE_REASONS = ["break", "meeting", "training", "system_fault"] as const;
 
 type ActionKey = "callNext" | "recall" | "start" | "complete" | "noShow" | "transfer" | "park" | "pause";
 /** Single keys, ignored while typing in a field, so a teller can work without the mouse. */
@@ -47,7 +51,14 @@ const KEY_OF: Record<ActionKey, string> = Object.fromEntries(
   Object.entries(SHORTCUTS).map(([k, v]) => [v, k.toUpperCase()]),
 ) as Record<ActionKey, string>;
 
+/** A stored pause reason in the reader's language (a code this version knows, else the text as stored). */
+function useReasonLabel(): (reason: string) => string {
+  const { t } = useTranslation();
+  return (reason) => ((PAUSE_REASONS as readonly string[]).includes(reason) ? t(`staff.reasons.${reason}`) : reason);
+}
+
 function Workstation() {
+  const reasonLabel = useReasonLabel();
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
   const user = useStaffUser();
@@ -63,6 +74,9 @@ function Workstation() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [transferOpen, setTransferOpen] = useState(false);
+  const [pauseOpen, setPauseOpen] = useState(false);
+  const [pauseReason, setPauseReason] = useState<string>("break");
+  const [myDay, setMyDay] = useState<TellerToday | null>(null);
   const now = useNow(1000);
 
   const loadCounters = useCallback(async () => {
@@ -79,6 +93,10 @@ function Workstation() {
 
   const loadCounter = useCallback(async () => {
     if (counterId === null) return;
+    void api
+      .get<TellerToday>(`/api/counters/${counterId}/my-today`)
+      .then(setMyDay)
+      .catch(() => setMyDay(null));
     try {
       setCounter(unwrapOne<Counter>(await api.get<unknown>(`/api/counters/${counterId}`), "counter"));
     } catch (e) {
@@ -132,7 +150,8 @@ function Workstation() {
         await work();
         return true;
       } catch (e) {
-        setError(e instanceof ApiError ? `${e.message} (${e.code})` : String(e));
+        // The server's own sentence, in the page's language; never a bare code.
+        setError(e instanceof ApiError ? e.message : String(e));
         return false;
       } finally {
         setBusy(false);
@@ -155,7 +174,8 @@ function Workstation() {
           });
           return;
         case "pause":
-          void run(() => api.post(`/api/counters/${counterId}/${counter?.state === "paused" ? "open" : "pause"}`, {}));
+          if (counter?.state === "paused") void run(() => api.post(`/api/counters/${counterId}/open`, {}));
+          else setPauseOpen(true);
           return;
         case "transfer":
           if (id !== undefined) setTransferOpen(true);
@@ -211,7 +231,16 @@ function Workstation() {
     () => (counter?.skills ?? []).filter((s) => s.weight > 0).map((s) => s.serviceId),
     [counter?.skills],
   );
-  const waitingForMe = (queue?.services ?? []).filter((s) => skills.includes(s.serviceId));
+  const waitingForMe = (queue?.services ?? []).filter((s) => skills.includes(s.serviceId) && s.waiting > 0);
+  // The tickets this counter may call, as dispatch sees them: its skills, or sent to it; none sent elsewhere.
+  const callable = (queue?.waiting ?? []).filter((w) =>
+    w.targetCounterId === null ? skills.includes(w.serviceId) : w.targetCounterId === counterId,
+  );
+
+  const callThis = (ticketId: string): void => {
+    if (counterId === null) return;
+    void run(() => api.post(`/api/counters/${counterId}/call`, { ticketId }));
+  };
 
   if (branchId === null) return <Empty />;
 
@@ -220,6 +249,7 @@ function Workstation() {
       {branches.length > 1 ? (
         <Select
           value={branchId}
+          aria-label={t("common.branch", { defaultValue: "Branch" })}
           style={{ minWidth: 160 }}
           onChange={setBranchId}
           options={branches.map((b) => ({ value: b.id, label: b.nameZh }))}
@@ -227,6 +257,7 @@ function Workstation() {
       ) : null}
       <Select
         placeholder={t("counter.chooseCounter")}
+        aria-label={t("counter.chooseCounter")}
         value={counterId ?? undefined}
         style={{ minWidth: 200 }}
         onChange={(v: string) => setCounterId(v)}
@@ -260,6 +291,11 @@ function Workstation() {
           {t(`counterState.${counter.state}`)}
         </Tag>
       ) : null}
+      {counter?.state === "paused" && counter.pauseReason ? (
+        <Tag color="orange" data-testid="pause-reason">
+          {t("staff.pausedBecause", { reason: reasonLabel(counter.pauseReason) })}
+        </Tag>
+      ) : null}
     </Space>
   );
 
@@ -279,6 +315,7 @@ function Workstation() {
   );
   const status = current?.status;
   const active = current !== null && status !== "done";
+  const canCall = !active && counter?.state === "open" && signedIn && !busy;
 
   return (
     <div className="counter-page">
@@ -315,6 +352,15 @@ function Workstation() {
                     </Space>
                   </Space>
                 </div>
+                {counter?.handoverNote ? (
+                  <Alert
+                    type="info"
+                    showIcon
+                    title={t("staff.handoverNote", { note: counter.handoverNote })}
+                    data-testid="handover-note"
+                    style={{ margin: "8px 0" }}
+                  />
+                ) : null}
                 <Row gutter={16} className="current-timers">
                   <Col span={12}>
                     <Statistic
@@ -347,8 +393,11 @@ function Workstation() {
                     )}
                   </Descriptions.Item>
                 </Descriptions>
-                <Typography.Text strong>{t("counter.notes")}</Typography.Text>
+                <Typography.Text strong>
+                  <label htmlFor="counter-notes">{t("counter.notes")}</label>
+                </Typography.Text>
                 <Input.TextArea
+                  id="counter-notes"
                   value={notes}
                   onChange={(e) => setNotes(e.target.value)}
                   placeholder={t("counter.notesPlaceholder")}
@@ -359,6 +408,7 @@ function Workstation() {
                 <Space style={{ marginTop: 8 }}>
                   <Typography.Text>{t("counter.outcome")}</Typography.Text>
                   <Radio.Group
+                    aria-label={t("counter.outcome")}
                     value={outcome}
                     onChange={(e) => setOutcome(String(e.target.value))}
                     options={[
@@ -370,7 +420,15 @@ function Workstation() {
                 </Space>
               </>
             ) : (
-              <Empty description={counter?.state === "paused" ? t("counter.paused") : t("counter.noCurrent")} />
+              <Empty
+                description={
+                  counter?.state === "paused"
+                    ? counter.pauseReason
+                      ? t("staff.pausedBecause", { reason: reasonLabel(counter.pauseReason) })
+                      : t("counter.paused")
+                    : t("counter.noCurrent")
+                }
+              />
             )}
             <div className="action-row">
               {actionButton("callNext", !active && counter?.state === "open", true)}
@@ -396,25 +454,82 @@ function Workstation() {
             size="small"
             extra={<Badge status={stream.online ? "success" : "error"} />}
           >
-            {waitingForMe.length === 0 ? (
-              <Typography.Text type="secondary">{t("counter.nobodyWaiting")}</Typography.Text>
+            {callable.length === 0 ? (
+              <Typography.Text type="secondary" data-testid="nobody-waiting">
+                {t("counter.nobodyWaiting")}
+              </Typography.Text>
             ) : (
-              <ul className="skill-waiting">
-                {waitingForMe.map((s) => {
-                  const svc = services.find((x) => x.id === s.serviceId);
-                  return (
-                    <li key={s.serviceId} data-testid={`skill-waiting-${svc?.prefix ?? s.serviceId}`}>
+              <>
+                <ul className="skill-waiting">
+                  {waitingForMe.map((s) => {
+                    const svc = services.find((x) => x.id === s.serviceId);
+                    return (
+                      <li key={s.serviceId} data-testid={`skill-waiting-${svc?.prefix ?? s.serviceId}`}>
+                        <span>
+                          <Tag>{svc?.prefix}</Tag>
+                          {serviceLabel(svc)}
+                        </span>
+                        <strong>{t("common.people", { count: s.waiting })}</strong>
+                      </li>
+                    );
+                  })}
+                </ul>
+                <Typography.Title level={5} style={{ marginTop: 12 }}>
+                  {t("staff.waitingList")}
+                </Typography.Title>
+                <ul className="skill-waiting" data-testid="callable-list">
+                  {callable.slice(0, 30).map((w) => (
+                    <li key={w.id} data-testid={`callable-${w.number}`}>
                       <span>
-                        <Tag>{svc?.prefix}</Tag>
-                        {serviceLabel(svc)}
+                        <strong className="parked-number">{w.number}</strong>
+                        {serviceLabel(services.find((x) => x.id === w.serviceId))}
+                        {w.targetCounterId === counterId ? <Tag color="blue">{t("staff.sentHere")}</Tag> : null}
+                        {w.priority !== "normal" ? <Tag color="magenta">{t(`priority.${w.priority}`)}</Tag> : null}
+                        <Typography.Text type="secondary">
+                          {" "}
+                          {t("staff.waited", { count: w.waitedMinutes })}
+                        </Typography.Text>
                       </span>
-                      <strong>{t("common.people", { count: s.waiting })}</strong>
+                      <Button
+                        size="small"
+                        disabled={!canCall}
+                        onClick={() => callThis(w.id)}
+                        aria-label={t("staff.callThisLabel", { number: w.number })}
+                        data-testid={`call-${w.number}`}
+                      >
+                        {t("staff.callThis")}
+                      </Button>
                     </li>
-                  );
-                })}
-              </ul>
+                  ))}
+                </ul>
+              </>
             )}
           </Card>
+          {myDay !== null && signedIn ? (
+            <Card title={t("staff.myDay")} size="small" style={{ marginTop: 16 }} data-testid="my-day">
+              <Row gutter={8}>
+                <Col span={6}>
+                  <Statistic title={t("staff.myCalled")} value={myDay.called} />
+                </Col>
+                <Col span={6}>
+                  <Statistic title={t("staff.myServed")} value={myDay.served} />
+                </Col>
+                <Col span={6}>
+                  <Statistic title={t("staff.myNoShows")} value={myDay.noShows} />
+                </Col>
+                <Col span={6}>
+                  <Statistic
+                    title={t("staff.myAverage")}
+                    value={
+                      myDay.averageServiceMinutes === null
+                        ? "—"
+                        : t("common.minutes", { count: myDay.averageServiceMinutes })
+                    }
+                  />
+                </Col>
+              </Row>
+            </Card>
+          ) : null}
           <Card title={t("counter.parked")} size="small" style={{ marginTop: 16 }}>
             {parked.length === 0 ? (
               <Typography.Text type="secondary">{t("common.none")}</Typography.Text>
@@ -441,6 +556,25 @@ function Workstation() {
           </Card>
         </Col>
       </Row>
+      <Modal
+        open={pauseOpen}
+        title={t("staff.pauseTitle")}
+        onCancel={() => setPauseOpen(false)}
+        okButtonProps={{ id: "pause-ok" }}
+        onOk={() => {
+          setPauseOpen(false);
+          void run(() => api.post(`/api/counters/${counterId}/pause`, { reason: pauseReason }));
+        }}
+        destroyOnHidden
+      >
+        <Radio.Group
+          aria-label={t("staff.pauseReason")}
+          value={pauseReason}
+          onChange={(e) => setPauseReason(String(e.target.value))}
+          options={PAUSE_REASONS.map((r) => ({ value: r, label: t(`staff.reasons.${r}`) }))}
+          data-testid="pause-reasons"
+        />
+      </Modal>
       {current !== null ? (
         <TransferModal
           open={transferOpen}

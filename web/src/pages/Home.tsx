@@ -8,7 +8,7 @@ import { fetchMe, logout, rolesOf } from "../lib/session.ts";
 
 interface PageLink {
   readonly path: string;
-  readonly key: "kiosk" | "display" | "counter" | "rate" | "lobby" | "admin" | "planning" | "analytics" | "messages";
+  readonly key: "kiosk" | "display" | "counter" | "rate" | "lobby" | "admin" | "planning" | "analytics" | "messages" | "audit";
   readonly roles: readonly Role[];
 }
 
@@ -19,6 +19,7 @@ const STAFF_PAGES: readonly PageLink[] = [
   { path: "/planning", key: "planning", roles: ["branch_manager", "admin", "lobby_manager"] },
   { path: "/analytics", key: "analytics", roles: ["branch_manager", "admin", "lobby_manager", "teller"] },
   { path: "/messages", key: "messages", roles: ["admin", "branch_manager"] },
+  { path: "/audit", key: "audit", roles: ["auditor", "admin"] },
 ];
 const DEVICE_PAGES: readonly PageLink[] = [
   { path: "/kiosk", key: "kiosk", roles: [] },

@@ -122,7 +122,8 @@ function Console() {
       void message.success(t("lobby.done"));
       return true;
     } catch (e) {
-      setError(e instanceof ApiError ? `${e.message} (${e.code})` : String(e));
+      // The server's own sentence, in the page's language; never a bare code.
+      setError(e instanceof ApiError ? e.message : String(e));
       return false;
     } finally {
       void load();
@@ -138,7 +139,12 @@ function Console() {
 
   const submitTriage = async (): Promise<void> => {
     if (triage === null) return;
-    const values = await form.validateFields();
+    let values: TriageForm;
+    try {
+      values = await form.validateFields();
+    } catch {
+      return; // the form shows what is missing (an empty reason); nothing to send
+    }
     const id = triage.ticket.id;
     let ok = false;
     if (triage.kind === "priority")
@@ -152,6 +158,8 @@ function Console() {
 
   const serviceById = new Map<string, Service>(services.map((s) => [s.id, s]));
   const sortedCounters = [...counters].sort((a, b) => Number(a.number) - Number(b.number));
+  // Today's latest calls that ended in a no-show: the customer may come back and be put back in line.
+  const noShows = (queue?.recentCalls ?? []).filter((call) => call.status === "no_show");
 
   if (branchId === null) return null;
   return (
@@ -327,6 +335,29 @@ function Console() {
               ]}
             />
           </Card>
+          {noShows.length > 0 ? (
+            <Card title={t("staff.recentNoShows")} size="small" style={{ marginTop: 16 }} data-testid="no-shows">
+              <ul className="skill-waiting">
+                {noShows.map((call) => (
+                  <li key={call.ticketId} data-testid={`no-show-${call.number}`}>
+                    <span>
+                      <strong className="parked-number">{call.number}</strong>
+                      {serviceLabel(serviceById.get(call.serviceId))}
+                    </span>
+                    <Button
+                      size="small"
+                      onClick={() =>
+                        void run(() => api.post(`/api/tickets/${call.ticketId}/requeue`, { position: "first" }))
+                      }
+                      data-testid={`requeue-${call.number}`}
+                    >
+                      {t("staff.requeue")}
+                    </Button>
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          ) : null}
         </Col>
         <Col xs={24} xl={15}>
           <Card title={t("lobby.waitingTickets")} size="small">
