@@ -18,6 +18,7 @@ import { DOCS_PREFIX, registerAuth } from "./auth-plugin.ts";
 import { frameworkErrors, messageLanguage, registerErrorHandling } from "./errors.ts";
 import { PublicTicketStreams } from "./public-ticket-streams.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { appointmentRoutes } from "./routes/appointments.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { branchRoutes } from "./routes/branches.ts";
 import { counterRoutes } from "./routes/counters.ts";
@@ -132,6 +133,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   const phones = new PublicTicketStreams(ctx);
   eventRoutes(app, ctx, hub, phones);
   planningRoutes(app, ctx);
+  appointmentRoutes(app, ctx);
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
   const webRoot = options.webRoot ? resolve(options.webRoot) : undefined;
