@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { markNoShows } from "./app/appointments/check-in.ts";
 import { bootstrapAdmin } from "./app/bootstrap-admin.ts";
 import type { AppContext } from "./app/context.ts";
 import { createAppContext } from "./app/create-context.ts";
@@ -113,6 +114,8 @@ export async function runServerCommand(
       .catch((error) => console.error("closing past days failed", error))
       .then(() => releaseAllClosedCounters(server.ctx))
       .catch((error) => console.error("releasing tickets of closed counters failed", error))
+      .then(() => markNoShows(server.ctx))
+      .catch((error) => console.error("marking missed appointments failed", error))
       .finally(() => {
         housekeepingRuns = false;
       });

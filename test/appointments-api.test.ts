@@ -310,6 +310,111 @@ describe.each(DB_KINDS)("appointments API on %s", (kind) => {
     expect(answers.json().fields).toHaveLength(2);
   });
 
+  it("books online with the SMS code: a wrong code books nothing; messages and reminders go to the outbox", async () => {
+    t.clock.now = Date.parse("2026-11-23T01:30:00Z");
+    const phone = "13812345678";
+    const otp = await t.request({ method: "POST", url: "/api/public/otp", body: { phone } });
+    expect(otp.statusCode).toBe(202);
+    const sms = await t.server.ctx.store.db
+      .selectFrom("outbox")
+      .selectAll()
+      .where("kind", "=", "otp")
+      .where("recipient", "=", "+8613812345678")
+      .executeTakeFirstOrThrow();
+    const code = (JSON.parse(sms.data) as { code: string }).code;
+    const day = await slots("ACCOUNT");
+    const body = {
+      branchId: t.branchId,
+      serviceId: svc("ACCOUNT"),
+      start: day[5]?.start,
+      name: "Alice Chen",
+      phone,
+      email: "alice@example.com",
+      lang: "en",
+    };
+    const before = await count();
+    const wrongCode = code === "000000" ? "111111" : "000000";
+    const wrong = await t.request({
+      method: "POST",
+      url: "/api/public/appointments",
+      body: { ...body, otp: wrongCode },
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error).toBe("otp_invalid");
+    expect(await count()).toBe(before);
+    const ok = await t.request({ method: "POST", url: "/api/public/appointments", body: { ...body, otp: code } });
+    expect(ok.statusCode, ok.body).toBe(201);
+    const booked = ok.json();
+    expect(Object.keys(booked).sort()).toEqual(["code", "end", "id", "manageToken", "manageUrl", "start", "status"]);
+    // The code is spent: a second booking with it is refused.
+    const reuse = await t.request({
+      method: "POST",
+      url: "/api/public/appointments",
+      body: { ...body, start: day[8]?.start, otp: code },
+    });
+    expect(reuse.statusCode).toBe(400);
+
+    const messages = await t.server.ctx.store.db
+      .selectFrom("outbox")
+      .selectAll()
+      .where("related_id", "=", booked.id)
+      .orderBy("next_attempt_at")
+      .execute();
+    const summary = messages.map((m) => `${m.kind}/${m.channel}/${m.status}`);
+    expect(summary).toEqual([
+      "appointment.confirmed/sms/pending",
+      "appointment.confirmed/email/pending",
+      "appointment.reminder/sms/pending",
+      "appointment.reminder/sms/pending",
+    ]);
+    const email = JSON.parse(messages[1]?.data ?? "{}") as { ics?: string; code?: string };
+    expect(email.code).toBe(booked.code);
+    expect(email.ics).toContain("BEGIN:VCALENDAR");
+    const start = Date.parse(booked.start);
+    // 24 h before falls at 09:xx or later on the 23rd (out of quiet hours); 2 h before on the day itself.
+    expect(Number(messages[2]?.next_attempt_at)).toBe(start - 24 * 3_600_000);
+    expect(Number(messages[3]?.next_attempt_at)).toBeGreaterThanOrEqual(start - 2 * 3_600_000);
+    expect(Number(messages[3]?.next_attempt_at)).toBeLessThan(start);
+
+    // Rescheduling moves the reminders; cancelling drops them and tells the customer.
+    const moved = await t.request({
+      method: "POST",
+      url: `/api/public/appointments/${booked.id}/reschedule`,
+      body: { token: booked.manageToken, start: day[9]?.start },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const pendingReminders = async () =>
+      (
+        await t.server.ctx.store.db
+          .selectFrom("outbox")
+          .select("data")
+          .where("related_id", "=", booked.id)
+          .where("kind", "=", "appointment.reminder")
+          .where("status", "=", "pending")
+          .execute()
+      ).map((m) => (JSON.parse(m.data) as { start: string }).start);
+    expect(await pendingReminders()).toEqual([day[9]?.start, day[9]?.start]);
+    const cancelled = await t.request({
+      method: "POST",
+      url: `/api/public/appointments/${booked.id}/cancel`,
+      body: { token: booked.manageToken },
+    });
+    expect(cancelled.statusCode).toBe(200);
+    expect(await pendingReminders()).toEqual([]);
+    const told = await t.server.ctx.store.db
+      .selectFrom("outbox")
+      .select(["kind", "channel"])
+      .where("related_id", "=", booked.id)
+      .where("kind", "in", ["appointment.rescheduled", "appointment.cancelled"])
+      .execute();
+    expect(told.map((m) => `${m.kind}/${m.channel}`).sort()).toEqual([
+      "appointment.cancelled/email",
+      "appointment.cancelled/sms",
+      "appointment.rescheduled/email",
+      "appointment.rescheduled/sms",
+    ]);
+  });
+
   it("cancels a whole time range for everyone", async () => {
     t.clock.now = Date.parse("2026-11-23T01:30:00Z");
     const day = await slots("CARD", "2026-11-25");

@@ -70,9 +70,14 @@ describe.each(DB_KINDS)("upgrading a database of the first release on %s", (kind
     // The current code: migrations from 002 on, then a server on the upgraded database.
     const store = openStore(database.location);
     cleanup.push(() => store.close());
-    expect(await migrateToLatest(store)).toEqual(["002-first-call", "008-appointments"]);
+    expect(await migrateToLatest(store)).toEqual(["002-first-call", "007-customers-outbox", "008-appointments"]);
     const applied = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(store.db);
-    expect(applied.rows.map((r) => r.name)).toEqual(["001-initial", "002-first-call", "008-appointments"]);
+    expect(applied.rows.map((r) => r.name)).toEqual([
+      "001-initial",
+      "002-first-call",
+      "007-customers-outbox",
+      "008-appointments",
+    ]);
     let now = START + 4 * 60_000;
     const server = await buildServer({ store, clock: () => now });
     cleanup.push(() => server.close());

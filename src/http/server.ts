@@ -22,6 +22,7 @@ import { appointmentRoutes } from "./routes/appointments.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { branchRoutes } from "./routes/branches.ts";
 import { counterRoutes } from "./routes/counters.ts";
+import { customerRoutes } from "./routes/customers.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { planningRoutes } from "./routes/planning.ts";
 import { publicRoutes } from "./routes/public.ts";
@@ -133,6 +134,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   const phones = new PublicTicketStreams(ctx);
   eventRoutes(app, ctx, hub, phones);
   planningRoutes(app, ctx);
+  customerRoutes(app, ctx);
   appointmentRoutes(app, ctx);
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 

@@ -183,6 +183,13 @@ export interface Database {
   queue_days: QueueDayTable;
   events: EventTable;
   audit_log: AuditTable;
+  customers: CustomerTable;
+  customer_consents: CustomerConsentTable;
+  otp_codes: OtpCodeTable;
+  outbox: OutboxTable;
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_cursors: WebhookCursorTable;
   appointments: AppointmentTable;
   appointment_slots: AppointmentSlotTable;
   slot_holds: SlotHoldTable;
@@ -191,6 +198,118 @@ export interface Database {
   booking_forms: BookingFormTable;
   branch_closures: BranchClosureTable;
   ticket_answers: TicketAnswersTable;
+}
+
+// Migration 007: customers, one-time codes, the outbox and webhooks.
+
+export interface CustomerTable {
+  id: string;
+  /** E.164 (+8613812345678): unique, one customer per phone. */
+  phone_e164: string;
+  name: string;
+  email: string | null;
+  /** "zh-CN" | "en". */
+  lang: string;
+  /** "sms" | "email". */
+  preferred_channel: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CustomerConsentTable {
+  id: Generated<number>;
+  customer_id: string;
+  /** "service" | "marketing". */
+  purpose: string;
+  /** 1 granted, 0 withdrawn; the latest row per purpose is the customer's current choice. */
+  granted: number;
+  /** Where it was given: "web", "kiosk", "staff", "sms"… */
+  channel: string;
+  /** Version of the text the customer agreed to. */
+  text_version: string;
+  at: number;
+}
+
+export interface OtpCodeTable {
+  id: string;
+  phone_e164: string;
+  salt: string;
+  /** sha256(salt + code): the code itself is kept only in the outbox until the SMS is sent. */
+  code_hash: string;
+  ip_hash: string;
+  created_at: number;
+  expires_at: number;
+  /** Wrong codes entered. */
+  tries: number;
+  /** When the right code was entered (checkOtp); verifyOtp consumes only a checked code. */
+  checked_at: number | null;
+  consumed_at: number | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  kind: string;
+  /** "sms" | "email". */
+  channel: string;
+  recipient: string;
+  lang: string;
+  /** The template's data (JSON); the text is rendered from the language's catalogue when sent. */
+  data: string;
+  /** pending | sending | sent | failed (will retry) | dead | undeliverable | cancelled */
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  branch_id: string | null;
+  customer_id: string | null;
+  related_type: string | null;
+  related_id: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
+export interface WebhookSubscriptionTable {
+  id: string;
+  url: string;
+  /** Standard Webhooks secret ("whsec_…"), shown once when created. */
+  secret: string;
+  /** JSON array of event types; "*" matches all, "ticket.*" a family. */
+  event_types: string;
+  /** Null: every branch. */
+  branch_id: string | null;
+  allow_personal_data: number;
+  active: number;
+  description: string;
+  created_at: number;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  subscription_id: string;
+  event_type: string;
+  branch_id: string | null;
+  /** The signed body, exactly as sent (personal data already removed unless the subscription allows it). */
+  payload: string;
+  /** pending | sending | sent | failed | dead */
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  last_status_code: number | null;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+}
+
+export interface WebhookCursorTable {
+  branch_id: string;
+  last_seq: number;
 }
 
 /** Appointments (migration 008). */

@@ -17,7 +17,7 @@ import { AppError, conflict, invalid } from "../errors.ts";
 import { audit } from "../record.ts";
 import { type BookingSetup, loadSetup, slotsOn } from "./booking-setup.ts";
 import { invalidateSlots } from "./free-slots.ts";
-import { checkPhoneCode, identifyCustomer, requirePhone } from "./identity.ts";
+import { checkPhoneCode, consumePhoneCode, identifyCustomer, publishEvent, requirePhone } from "./identity.ts";
 import { appointmentMessages } from "./messages.ts";
 import { manageTokenHash, manageUrl, newBookingCode, newManageToken } from "./tokens.ts";
 import type { BookedView } from "./view.ts";
@@ -135,11 +135,12 @@ export async function bookAppointment(ctx: AppContext, who: Actor | "public", in
       "您近期多次预约未到，请致电网点由工作人员为您预约。",
     );
 
+  if (!byStaff) await checkPhoneCode(ctx, phone, input.otp);
   const id = ctx.newId();
   const token = newManageToken();
   const code = newBookingCode();
   await ctx.store.write(async (tx, afterCommit) => {
-    if (!byStaff) await checkPhoneCode(tx, ctx, phone, input.otp);
+    if (!byStaff) await consumePhoneCode(tx, ctx, phone, input.otp);
     await lockSlot(tx, input.branchId, input.serviceId, start);
     if (capReached(setup.rules, await bookingsOfPhoneOnDay(tx, input.branchId, phone, day)))
       throw conflict(
@@ -212,6 +213,22 @@ export async function bookAppointment(ctx: AppContext, who: Actor | "public", in
       customerId: customer.customerId,
       manageUrl: manageUrl(id, token),
       now,
+    });
+    await publishEvent(tx, ctx, {
+      type: "appointment.booked",
+      branchId: input.branchId,
+      appointment: {
+        id,
+        code,
+        serviceId: input.serviceId,
+        start: isoInZone(start, tz),
+        end: isoInZone(slot.end, tz),
+        status: "booked",
+        channel: byStaff ? "staff" : "online",
+      },
+      ...(customer.customerId !== null && {
+        customer: { id: customer.customerId, name, phone, email: input.email?.trim() || null },
+      }),
     });
     afterCommit(() => invalidateSlots(ctx, input.branchId, input.serviceId, day));
   });

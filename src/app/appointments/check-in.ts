@@ -10,7 +10,8 @@ import { issueInTransaction, prepareIssue } from "../tickets/issue-ticket.ts";
 import { type TicketView, ticketView } from "../views.ts";
 import { BOOKING_ROLES } from "./book.ts";
 import { type BookingSetup, loadSetup } from "./booking-setup.ts";
-import { appointmentForToken } from "./manage.ts";
+import { publishEvent } from "./identity.ts";
+import { appointmentEvent, appointmentForToken } from "./manage.ts";
 import { normaliseCode } from "./tokens.ts";
 
 export interface CheckedIn {
@@ -125,6 +126,14 @@ async function checkIn(ctx: AppContext, actor: Actor, a: Appointment): Promise<C
           details: JSON.stringify({ ticketId: out.ticket.id, late }),
         })
         .execute();
+    await publishEvent(
+      tx,
+      ctx,
+      appointmentEvent(a, late ? "appointment.no_show" : "appointment.checked_in", tz, {
+        status: late ? "no_show" : "checked_in",
+        ticketId: out.ticket.id,
+      }),
+    );
     return out.ticket;
   });
   const ticket = { ...ticketView(issued, null), position: prepared.estimate.position };
@@ -164,16 +173,19 @@ export async function markNoShows(ctx: AppContext): Promise<number> {
       setups.set(a.serviceId, setup);
     }
     if (now <= noShowAfter(setup.rules, a.start)) continue;
-    const result = await ctx.store.write((tx) =>
-      tx
+    const tz = setup.branch.timezone;
+    n += await ctx.store.write(async (tx) => {
+      const result = await tx
         .updateTable("appointments")
         .set({ status: "no_show", version: a.version + 1, updated_at: now })
         .where("id", "=", a.id)
         .where("version", "=", a.version)
         .where("status", "=", "booked")
-        .executeTakeFirst(),
-    );
-    n += Number(result.numUpdatedRows);
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return 0;
+      await publishEvent(tx, ctx, appointmentEvent(a, "appointment.no_show", tz, { status: "no_show" }));
+      return 1;
+    });
   }
   return n;
 }

@@ -1,10 +1,14 @@
 /**
- * The one place where booking meets the customer identity and the message path (built in app/customers and
- * store/outbox by the messages capability). Everything appointments needs of them goes through here.
+ * The one place where booking meets the customer identity, the one-time codes, the outbox and the webhooks
+ * (built by the customers, messages and webhooks capabilities). Everything appointments needs of them goes
+ * through here.
  */
+import { cancelMessages, enqueueMessage, type NewMessage } from "../../store/outbox.ts";
 import type { Tx } from "../../store/store.ts";
 import type { AppContext } from "../context.ts";
-import { AppError } from "../errors.ts";
+import { findOrCreateCustomer, requirePhone as requireE164 } from "../customers/identify.ts";
+import { checkOtp, otpInvalid, verifyOtp } from "../customers/otp.ts";
+import { type AppointmentWebhookEvent, publishAppointmentEvent } from "../webhooks/publish.ts";
 
 export interface BookingCustomer {
   readonly customerId: string | null;
@@ -12,66 +16,54 @@ export interface BookingCustomer {
   readonly phone: string;
 }
 
-/** The phone in E.164 (numbers without a country code are read as Chinese mobiles), or a 400. */
+/** The phone in E.164 (validated with libphonenumber; numbers without a country code are read as Chinese), or a 400. */
 export function requirePhone(phone: string): string {
-  const bare = phone.replace(/[\s()-]/g, "");
-  if (/^1[3-9]\d{9}$/.test(bare)) return `+86${bare}`;
-  if (/^\+[1-9]\d{7,14}$/.test(bare)) return bare;
-  throw new AppError(400, "invalid_phone", "Not a valid phone number.", { field: "phone" }, "手机号码无效。");
+  return requireE164(phone);
 }
 
+/** The customer record of this phone, created at the first booking, never duplicated. */
 export async function identifyCustomer(
-  _tx: Tx,
-  _ctx: AppContext,
+  tx: Tx,
+  ctx: AppContext,
   input: { phone: string; name: string; email?: string; lang?: string },
 ): Promise<BookingCustomer> {
-  return { customerId: null, phone: requirePhone(input.phone) };
+  const customer = await findOrCreateCustomer(tx, ctx, {
+    phone: input.phone,
+    name: input.name,
+    ...(input.email !== undefined && input.email.trim() !== "" && { email: input.email }),
+    ...(input.lang !== undefined && { lang: input.lang === "en" ? "en" : "zh-CN" }),
+  });
+  return { customerId: customer.id, phone: customer.phone };
 }
 
-/** The one-time code a public booking proves the phone with; a wrong or missing one refuses the booking. */
-export async function checkPhoneCode(
-  _tx: Tx,
-  _ctx: AppContext,
-  _phone: string,
-  otp: string | undefined,
-): Promise<void> {
-  if (otp === undefined || !/^\d{6}$/.test(otp))
-    throw new AppError(
-      400,
-      "invalid_otp",
-      "Give the 6-digit code sent to your phone.",
-      { field: "otp" },
-      "请填写发送到您手机的 6 位验证码。",
-    );
-  throw new AppError(
-    400,
-    "invalid_otp",
-    "That code is wrong or has expired.",
-    { field: "otp" },
-    "验证码错误或已过期。",
-  );
+/**
+ * The one-time code, step one, before the booking's write: a wrong code counts a try (committed even though
+ * the booking is refused).
+ */
+export async function checkPhoneCode(ctx: AppContext, phone: string, otp: string | undefined): Promise<void> {
+  if (otp === undefined) throw otpInvalid();
+  await checkOtp(ctx, { phone, code: otp });
 }
 
-/** A message for the outbox, written in the caller's transaction (see store/outbox.ts of the messages capability). */
-export interface OutgoingMessage {
-  readonly kind: string;
-  readonly channel: "sms" | "email";
-  readonly recipient: string;
-  readonly lang: "zh-CN" | "en";
-  readonly data: Readonly<Record<string, unknown>>;
-  readonly now: number;
-  readonly notBefore?: number;
-  readonly quietHours?: { readonly timeZone: string };
-  readonly dedupeKey?: string;
-  readonly branchId?: string;
-  readonly customerId?: string;
-  readonly relatedType?: string;
-  readonly relatedId?: string;
+/** Step two, inside the booking's transaction: consumes the checked code (rolled back if the booking fails). */
+export async function consumePhoneCode(tx: Tx, ctx: AppContext, phone: string, otp: string | undefined): Promise<void> {
+  if (otp === undefined) throw otpInvalid();
+  await verifyOtp(tx, ctx, { phone, code: otp });
 }
 
-export async function enqueue(_tx: Tx, _msg: OutgoingMessage): Promise<void> {}
+export type OutgoingMessage = NewMessage;
+
+export async function enqueue(tx: Tx, msg: OutgoingMessage): Promise<void> {
+  await enqueueMessage(tx, msg);
+}
 
 export async function cancelPending(
-  _tx: Tx,
-  _options: { relatedId: string; kinds?: readonly string[]; now: number },
-): Promise<void> {}
+  tx: Tx,
+  options: { relatedId: string; kinds?: readonly string[]; now: number },
+): Promise<void> {
+  await cancelMessages(tx, options);
+}
+
+export async function publishEvent(tx: Tx, ctx: AppContext, event: AppointmentWebhookEvent): Promise<void> {
+  await publishAppointmentEvent(tx, ctx, event);
+}

@@ -11,6 +11,7 @@ import { audit } from "../record.ts";
 import { BOOKING_ROLES, parseStart, ruleRefusal, slotAt, slotFull } from "./book.ts";
 import { type BookingSetup, loadSetup } from "./booking-setup.ts";
 import { invalidateSlots } from "./free-slots.ts";
+import { publishEvent } from "./identity.ts";
 import { appointmentMessages } from "./messages.ts";
 import { manageTokenHash, manageUrl, newManageToken, tokenMatches } from "./tokens.ts";
 import { type AppointmentView, appointmentView } from "./view.ts";
@@ -94,6 +95,31 @@ async function updateBooked(
     throw conflict("The appointment changed meanwhile; look again.", undefined, "预约刚刚已被更改，请刷新后重试。");
 }
 
+/** The webhook event of a change: the appointment without personal data, the customer for those allowed it. */
+export function appointmentEvent(
+  a: Appointment,
+  type: "appointment.rescheduled" | "appointment.cancelled" | "appointment.checked_in" | "appointment.no_show",
+  tz: string,
+  changes: Partial<{ start: number; end: number; status: string; ticketId: string }> = {},
+) {
+  return {
+    type,
+    branchId: a.branchId,
+    appointment: {
+      id: a.id,
+      code: a.code,
+      serviceId: a.serviceId,
+      start: isoInZone(changes.start ?? a.start, tz),
+      end: isoInZone(changes.end ?? a.end, tz),
+      status: changes.status ?? a.status,
+      ...(changes.ticketId !== undefined && { ticketId: changes.ticketId }),
+    },
+    ...(a.customerId !== null && {
+      customer: { id: a.customerId, name: a.customerName, phone: a.customerPhone, email: a.customerEmail },
+    }),
+  };
+}
+
 function messageBase(a: Appointment, setup: BookingSetup, now: number) {
   return {
     appointmentId: a.id,
@@ -141,6 +167,7 @@ export async function cancelAppointment(
       end: a.end,
       ...(reason !== null && { reason }),
     });
+    await publishEvent(tx, ctx, appointmentEvent(a, "appointment.cancelled", tz, { status: "cancelled" }));
     afterCommit(() => invalidateSlots(ctx, a.branchId, a.serviceId, a.day));
   });
   return appointmentView({ ...a, status: "cancelled", cancelReason: reason }, tz, { maskPhone: !byStaff });
@@ -182,6 +209,7 @@ export async function rescheduleAppointment(
         },
       );
     await appointmentMessages(tx, ctx, { ...messageBase(a, setup, now), kind: "rescheduled", start, end: slot.end });
+    await publishEvent(tx, ctx, appointmentEvent(a, "appointment.rescheduled", tz, { start, end: slot.end }));
     afterCommit(() => {
       invalidateSlots(ctx, a.branchId, a.serviceId, a.day);
       invalidateSlots(ctx, a.branchId, a.serviceId, day);
@@ -257,6 +285,11 @@ export async function cancelRange(
         end: a.end,
         reason,
       });
+      await publishEvent(
+        tx,
+        ctx,
+        appointmentEvent(a, "appointment.cancelled", setup.branch.timezone, { status: "cancelled" }),
+      );
       afterCommit(() => invalidateSlots(ctx, branchId, a.serviceId, a.day));
     }
     await audit(

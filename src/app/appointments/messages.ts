@@ -53,7 +53,8 @@ export function appointmentIcs(input: {
     title: input.title,
     location: input.location,
     description: input.description,
-    ...(input.url !== undefined && { url: input.url }),
+    // Only an absolute link (DATANG_PUBLIC_URL set) is a valid calendar URL.
+    ...(input.url !== undefined && /^https?:\/\//.test(input.url) && { url: input.url }),
     productId: "datang/appointments",
   });
   if (error || !value) throw error ?? new Error("ics: no calendar produced");

@@ -2,6 +2,7 @@ import type { Kysely, Migration, MigrationProvider } from "kysely";
 import type { DialectName } from "../dialect-name.ts";
 import * as initial from "./001-initial.ts";
 import * as firstCall from "./002-first-call.ts";
+import * as customersOutbox from "./007-customers-outbox.ts";
 import * as appointments from "./008-appointments.ts";
 
 interface DialectMigration {
@@ -12,6 +13,7 @@ interface DialectMigration {
 const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "001-initial": initial,
   "002-first-call": firstCall,
+  "007-customers-outbox": customersOutbox,
   "008-appointments": appointments,
 };
 

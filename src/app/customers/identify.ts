@@ -1,0 +1,150 @@
+/**
+ * One customer per phone number, across booking, phone booking by staff, kiosk check-in and later chat.
+ *
+ *   findOrCreateCustomer(tx: Tx, ctx: AppContext, input: IdentifyInput): Promise<Customer>
+ *
+ * Call it inside `store.write`. The phone is validated and normalised to E.164 (400 `invalid_phone`
+ * otherwise). An existing customer keeps its id; a name, e-mail, language or channel given fills in or
+ * updates the record; consents given are appended (each with its time, channel and text version).
+ *
+ * Never two customers for one phone, under any concurrency: the row is inserted with ON CONFLICT DO NOTHING
+ * on the unique `phone_e164`, then read. On PostgreSQL a concurrent insert of the same phone makes ours wait
+ * for the other transaction and then do nothing, and the read that follows (READ COMMITTED: a new snapshot)
+ * sees the winner's row. On SQLite writes are serialised, so the second insert always sees the first.
+ */
+
+import type { Kysely } from "kysely";
+import { normalisePhone } from "../../domain/customers/phone.ts";
+import type { CustomerTable, Database } from "../../store/schema.ts";
+import type { Tx } from "../../store/store.ts";
+import type { AppContext } from "../context.ts";
+import { AppError, invalid } from "../errors.ts";
+
+export type CustomerLang = "zh-CN" | "en";
+export type PreferredChannel = "sms" | "email";
+export type ConsentPurpose = "service" | "marketing";
+
+export interface ConsentInput {
+  readonly purpose: ConsentPurpose;
+  readonly granted: boolean;
+  /** Where it was given: "web", "kiosk", "staff", "sms"… */
+  readonly channel: string;
+  readonly textVersion: string;
+}
+
+export interface IdentifyInput {
+  readonly phone: string;
+  readonly name?: string;
+  readonly email?: string;
+  readonly lang?: CustomerLang;
+  readonly preferredChannel?: PreferredChannel;
+  readonly consents?: readonly ConsentInput[];
+}
+
+export interface Customer {
+  readonly id: string;
+  readonly phone: string;
+  readonly name: string;
+  readonly email: string | null;
+  readonly lang: CustomerLang;
+  readonly preferredChannel: PreferredChannel;
+  /** True when this call created the record. */
+  readonly created: boolean;
+}
+
+/** The phone in E.164, or a 400 `invalid_phone`. */
+export function requirePhone(phone: string): string {
+  const result = normalisePhone(phone);
+  if (!result.ok)
+    throw new AppError(
+      400,
+      "invalid_phone",
+      "Not a valid phone number.",
+      { field: "phone", reason: result.reason },
+      "手机号码无效。",
+    );
+  return result.e164;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export async function findOrCreateCustomer(tx: Tx, ctx: AppContext, input: IdentifyInput): Promise<Customer> {
+  const phone = requirePhone(input.phone);
+  const email = input.email?.trim() || undefined;
+  if (email !== undefined && (email.length > 254 || !EMAIL.test(email)))
+    throw invalid("Not a valid e-mail address.", { field: "email" }, "电子邮箱地址无效。");
+  const name = input.name?.trim() || undefined;
+  const now = ctx.clock();
+  const row: CustomerTable = {
+    id: ctx.newId(),
+    phone_e164: phone,
+    name: name ?? "",
+    email: email ?? null,
+    lang: input.lang ?? "zh-CN",
+    preferred_channel: input.preferredChannel ?? "sms",
+    created_at: now,
+    updated_at: now,
+  };
+  const inserted = await tx
+    .insertInto("customers")
+    .values(row)
+    .onConflict((oc) => oc.column("phone_e164").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  let current = await tx.selectFrom("customers").selectAll().where("phone_e164", "=", phone).executeTakeFirstOrThrow();
+  if (!inserted) {
+    const changes: Partial<CustomerTable> = {};
+    if (name !== undefined && name !== current.name) changes.name = name;
+    if (email !== undefined && email !== current.email) changes.email = email;
+    if (input.lang !== undefined && input.lang !== current.lang) changes.lang = input.lang;
+    if (input.preferredChannel !== undefined && input.preferredChannel !== current.preferred_channel)
+      changes.preferred_channel = input.preferredChannel;
+    if (Object.keys(changes).length) {
+      await tx
+        .updateTable("customers")
+        .set({ ...changes, updated_at: now })
+        .where("id", "=", current.id)
+        .execute();
+      current = { ...current, ...changes, updated_at: now };
+    }
+  }
+  for (const consent of input.consents ?? []) {
+    await tx
+      .insertInto("customer_consents")
+      .values({
+        customer_id: current.id,
+        purpose: consent.purpose,
+        granted: consent.granted ? 1 : 0,
+        channel: consent.channel,
+        text_version: consent.textVersion,
+        at: now,
+      })
+      .execute();
+  }
+  return {
+    id: current.id,
+    phone: current.phone_e164,
+    name: current.name,
+    email: current.email,
+    lang: current.lang === "en" ? "en" : "zh-CN",
+    preferredChannel: current.preferred_channel === "email" ? "email" : "sms",
+    created: inserted !== undefined,
+  };
+}
+
+/** The customer's current choice per purpose (the latest consent row), or undefined if never asked. */
+export async function currentConsent(
+  db: Kysely<Database>,
+  customerId: string,
+  purpose: ConsentPurpose,
+): Promise<boolean | undefined> {
+  const row = await db
+    .selectFrom("customer_consents")
+    .select("granted")
+    .where("customer_id", "=", customerId)
+    .where("purpose", "=", purpose)
+    .orderBy("at", "desc")
+    .orderBy("id", "desc")
+    .executeTakeFirst();
+  return row === undefined ? undefined : row.granted === 1;
+}

@@ -1,0 +1,55 @@
+/**
+ * Phone numbers: validated and normalised to E.164 with Google's libphonenumber, and masked for display.
+ *
+ * - `normalisePhone(input, defaultRegion = "CN")` → `{ ok: true, e164 }` or `{ ok: false, reason }`.
+ *   A number without a country code is read in `defaultRegion` ("138 1234 5678" → "+8613812345678").
+ * - `maskPhone("+8613812345678")` → "138****5678" (national digits, middle four hidden).
+ * - `maskEmail("zhang.san@example.com")` → "z***@example.com".
+ */
+import { PhoneNumberFormat, PhoneNumberUtil } from "google-libphonenumber";
+
+const util = PhoneNumberUtil.getInstance();
+
+export type PhoneResult =
+  | { readonly ok: true; readonly e164: string }
+  | { readonly ok: false; readonly reason: "empty" | "unparseable" | "invalid" };
+
+export function normalisePhone(input: string, defaultRegion = "CN"): PhoneResult {
+  const raw = input.trim();
+  if (!raw) return { ok: false, reason: "empty" };
+  // Digits, spaces, dashes, dots, brackets and one leading + only: libphonenumber would otherwise read
+  // letters as keypad digits ("1-800-FLOWERS"), which no bank customer types.
+  if (!/^\+?[\d\s\-().]{3,32}$/.test(raw)) return { ok: false, reason: "unparseable" };
+  let parsed: ReturnType<PhoneNumberUtil["parse"]>;
+  try {
+    parsed = util.parse(raw, defaultRegion);
+  } catch {
+    return { ok: false, reason: "unparseable" };
+  }
+  if (!util.isValidNumber(parsed)) return { ok: false, reason: "invalid" };
+  return { ok: true, e164: util.format(parsed, PhoneNumberFormat.E164) };
+}
+
+/** "+8613812345678" → "138****5678"; other countries keep their code: "+447911123456" → "+447****3456". */
+export function maskPhone(e164: string): string {
+  const digits = e164.replace(/\D/g, "");
+  if (digits.length < 7) return "****";
+  const national = e164.startsWith("+86") ? digits.slice(2) : digits;
+  const prefix = e164.startsWith("+86") ? "" : "+";
+  const keepHead = 3;
+  const keepTail = 4;
+  const hidden = Math.max(national.length - keepHead - keepTail, 1);
+  return `${prefix}${national.slice(0, keepHead)}${"*".repeat(Math.min(hidden, 4))}${national.slice(-keepTail)}`;
+}
+
+/** "zhang.san@example.com" → "z***@example.com". */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return "***";
+  return `${email[0]}***${email.slice(at)}`;
+}
+
+/** A recipient of either channel, masked. */
+export function maskRecipient(recipient: string): string {
+  return recipient.includes("@") ? maskEmail(recipient) : maskPhone(recipient);
+}

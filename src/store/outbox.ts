@@ -1,0 +1,187 @@
+/**
+ * The outbox: every message Datang sends is a row written in the SAME transaction as the change that causes
+ * it, and the job runner (app/messages/runner.ts) delivers it. A rolled-back change leaves no message; a
+ * committed one always has its message, even if the process dies before sending.
+ *
+ * Used by other capabilities (booking, tickets):
+ * - `enqueueMessage(tx, msg): Promise<{ id: string; created: boolean }>` inside `store.write`. `msg.now` is
+ *   the use case's clock; `notBefore` delays it (reminders at 24 h and 2 h); `quietHours` (with the branch's
+ *   time zone) moves it out of the quiet period (default 21:00–08:00). `dedupeKey` makes enqueueing idempotent:
+ *   a second message with the same key is not created (`created: false`, the first one's id).
+ * - `cancelMessages(tx, { relatedId, kinds?, now })`: cancels the related entity's messages not yet sent
+ *   (an appointment's reminders when it is cancelled). A reschedule is `cancelMessages` then `enqueueMessage`
+ *   for the new time, in the same transaction. Answers how many were cancelled.
+ *
+ * Statuses: pending → sending → sent; sending → failed (retried later) → … → dead after permanent refusals
+ * or too many attempts; pending → undeliverable when the channel is not configured (it goes back to pending
+ * once it is: never lost); pending → cancelled.
+ */
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { DEFAULT_QUIET_HOURS, nextAllowedTime, type QuietHours } from "../domain/messages/quiet-hours.ts";
+import { claimDue } from "./leases.ts";
+import type { OutboxTable } from "./schema.ts";
+import type { Tx } from "./store.ts";
+
+export const MESSAGE_STATUS = Object.freeze({
+  pending: "pending",
+  sending: "sending",
+  sent: "sent",
+  failed: "failed",
+  dead: "dead",
+  undeliverable: "undeliverable",
+  cancelled: "cancelled",
+} as const);
+export type MessageStatus = (typeof MESSAGE_STATUS)[keyof typeof MESSAGE_STATUS];
+
+export type MessageChannel = "sms" | "email";
+export type MessageLang = "zh-CN" | "en";
+
+export interface NewMessage {
+  /** The template in the catalogue: "otp", "appointment.confirmed", "appointment.reminder", … */
+  readonly kind: string;
+  readonly channel: MessageChannel;
+  /** E.164 phone for SMS, address for e-mail. */
+  readonly recipient: string;
+  readonly lang: MessageLang;
+  /** The template's data; kept as JSON and rendered when sent. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** The use case's clock. */
+  readonly now: number;
+  /** Not sent before this moment (default: now). */
+  readonly notBefore?: number;
+  /** Moves the sending time out of quiet hours in this time zone (default hours 21:00–08:00). */
+  readonly quietHours?: { readonly timeZone: string; readonly hours?: QuietHours };
+  readonly dedupeKey?: string;
+  readonly branchId?: string;
+  readonly customerId?: string;
+  readonly relatedType?: string;
+  readonly relatedId?: string;
+  /** Default: a random UUID. It is the e-mail's Message-ID and the SMS gateway's idempotency key. */
+  readonly id?: string;
+}
+
+export async function enqueueMessage(tx: Tx, msg: NewMessage): Promise<{ id: string; created: boolean }> {
+  const id = msg.id ?? randomUUID();
+  let due = Math.max(msg.notBefore ?? msg.now, msg.now);
+  if (msg.quietHours) due = nextAllowedTime(due, msg.quietHours.timeZone, msg.quietHours.hours ?? DEFAULT_QUIET_HOURS);
+  const row: OutboxTable = {
+    id,
+    kind: msg.kind,
+    channel: msg.channel,
+    recipient: msg.recipient,
+    lang: msg.lang,
+    data: JSON.stringify(msg.data),
+    status: MESSAGE_STATUS.pending,
+    attempts: 0,
+    next_attempt_at: due,
+    lease_owner: null,
+    lease_until: null,
+    last_error: null,
+    dedupe_key: msg.dedupeKey ?? null,
+    branch_id: msg.branchId ?? null,
+    customer_id: msg.customerId ?? null,
+    related_type: msg.relatedType ?? null,
+    related_id: msg.relatedId ?? null,
+    created_at: msg.now,
+    updated_at: msg.now,
+    sent_at: null,
+  };
+  if (msg.dedupeKey === undefined) {
+    await tx.insertInto("outbox").values(row).execute();
+    return { id, created: true };
+  }
+  // ON CONFLICT DO NOTHING: on PostgreSQL a concurrent insert of the same key waits for the other transaction
+  // and then does nothing, instead of failing the whole write.
+  const inserted = await tx
+    .insertInto("outbox")
+    .values(row)
+    .onConflict((oc) => oc.column("dedupe_key").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  if (inserted) return { id, created: true };
+  const existing = await tx
+    .selectFrom("outbox")
+    .select("id")
+    .where("dedupe_key", "=", msg.dedupeKey)
+    .executeTakeFirstOrThrow();
+  return { id: existing.id, created: false };
+}
+
+const UNSENT: readonly MessageStatus[] = ["pending", "failed", "undeliverable"];
+
+/**
+ * Cancels the messages of a related entity that have not gone out (pending, failed, undeliverable; one being
+ * sent right now is not stopped). Their dedupe keys are released so the same message can be enqueued again.
+ */
+export async function cancelMessages(
+  tx: Tx,
+  options: { readonly relatedId: string; readonly kinds?: readonly string[]; readonly now: number },
+): Promise<number> {
+  let query = tx
+    .updateTable("outbox")
+    .set({ status: MESSAGE_STATUS.cancelled, dedupe_key: null, updated_at: options.now })
+    .where("related_id", "=", options.relatedId)
+    .where("status", "in", UNSENT);
+  if (options.kinds?.length) query = query.where("kind", "in", options.kinds);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Claims due messages of the channels this runner can deliver (see leases.ts). */
+export function claimMessages(
+  tx: Tx,
+  options: { owner: string; now: number; leaseMs: number; limit: number; channels: readonly MessageChannel[] },
+): Promise<OutboxTable[]> {
+  if (!options.channels.length) return Promise.resolve([]);
+  return claimDue<OutboxTable>(tx, "outbox", {
+    ...options,
+    where: sql`channel IN (${sql.join(options.channels.map((c) => sql`${c}`))})`,
+  });
+}
+
+/**
+ * Due messages whose channel is not configured become `undeliverable` (shown in admin, kept); undeliverable
+ * ones of channels that are configured now go back to `pending`. Answers how many rows moved each way.
+ */
+export async function sortByChannel(
+  tx: Tx,
+  configured: readonly MessageChannel[],
+  now: number,
+): Promise<{ parked: number; revived: number }> {
+  const all: readonly MessageChannel[] = ["sms", "email"];
+  const missing = all.filter((c) => !configured.includes(c));
+  let parked = 0;
+  let revived = 0;
+  if (missing.length) {
+    const r = await tx
+      .updateTable("outbox")
+      .set({ status: MESSAGE_STATUS.undeliverable, last_error: "channel not configured", updated_at: now })
+      .where("status", "in", ["pending", "failed"])
+      .where("next_attempt_at", "<=", now)
+      .where("channel", "in", missing)
+      .executeTakeFirst();
+    parked = Number(r.numUpdatedRows);
+  }
+  if (configured.length) {
+    const r = await tx
+      .updateTable("outbox")
+      .set({ status: MESSAGE_STATUS.pending, next_attempt_at: now, updated_at: now })
+      .where("status", "=", MESSAGE_STATUS.undeliverable)
+      .where("channel", "in", configured)
+      .executeTakeFirst();
+    revived = Number(r.numUpdatedRows);
+  }
+  return { parked, revived };
+}
+
+/** Staff's "resend": a dead, failed, undeliverable or sent message goes out again as soon as possible. */
+export async function requeueMessage(tx: Tx, id: string, now: number): Promise<boolean> {
+  const r = await tx
+    .updateTable("outbox")
+    .set({ status: MESSAGE_STATUS.pending, next_attempt_at: now, updated_at: now, attempts: 0 })
+    .where("id", "=", id)
+    .where("status", "in", ["dead", "failed", "undeliverable", "sent"])
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
