@@ -7,6 +7,8 @@ import { markNoShows } from "./app/appointments/check-in.ts";
 import { bootstrapAdmin } from "./app/bootstrap-admin.ts";
 import type { AppContext } from "./app/context.ts";
 import { createAppContext } from "./app/create-context.ts";
+import { messagingConfigFromEnv } from "./app/messages/config.ts";
+import { JobRunner } from "./app/messages/runner.ts";
 import { isEmpty, seedDemo } from "./app/seed-demo.ts";
 import { closePastDays } from "./app/tickets/close-past-days.ts";
 import { releaseAllClosedCounters } from "./app/tickets/release-targets.ts";
@@ -82,6 +84,14 @@ export async function runServerCommand(
     return 0;
   }
 
+  let messaging: ReturnType<typeof messagingConfigFromEnv>;
+  try {
+    messaging = messagingConfigFromEnv(process.env);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    await store.close();
+    return 2;
+  }
   const port = Number(values.port ?? process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`Not a port: ${values.port ?? process.env.PORT}`);
@@ -130,11 +140,21 @@ export async function runServerCommand(
     `Datang is serving on http://localhost:${actualPort}/  (API docs: http://localhost:${actualPort}/api/docs)`,
   );
   console.log(`Database: ${isPostgresUrl(location) ? "PostgreSQL" : location}`);
+  // The outbox and webhooks: messages committed before a crash go out now; without a channel they wait.
+  const runner = new JobRunner(server.ctx, {
+    config: messaging,
+    onError: (error) => console.error("message delivery round failed", error),
+  });
+  runner.start();
+  const missing = [messaging.smtp ? "" : "e-mail (DATANG_SMTP_URL)", messaging.sms ? "" : "SMS (DATANG_SMS_HTTP_URL)"];
+  if (missing.some(Boolean))
+    console.log(`Messages not configured: ${missing.filter(Boolean).join(", ")}; they are kept as undeliverable.`);
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    await runner.stop();
     await server.close();
     await store.close();
     process.exit(0);

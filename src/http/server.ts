@@ -24,6 +24,7 @@ import { branchRoutes } from "./routes/branches.ts";
 import { counterRoutes } from "./routes/counters.ts";
 import { customerRoutes } from "./routes/customers.ts";
 import { eventRoutes } from "./routes/events.ts";
+import { messageRoutes } from "./routes/messages.ts";
 import { planningRoutes } from "./routes/planning.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { ticketRoutes } from "./routes/tickets.ts";
@@ -135,6 +136,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   eventRoutes(app, ctx, hub, phones);
   planningRoutes(app, ctx);
   customerRoutes(app, ctx);
+  messageRoutes(app, ctx);
   appointmentRoutes(app, ctx);
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 

@@ -14,6 +14,7 @@ const Rate = lazy(() => import("./pages/Rate.tsx"));
 const Lobby = lazy(() => import("./pages/Lobby.tsx"));
 const Admin = lazy(() => import("./pages/Admin.tsx"));
 const Planning = lazy(() => import("./pages/Planning.tsx"));
+const Messages = lazy(() => import("./pages/Messages.tsx"));
 const LiveTicket = lazy(() => import("./pages/LiveTicket.tsx"));
 
 function App() {
@@ -30,6 +31,7 @@ function App() {
           <Route path="/lobby" element={<Lobby />} />
           <Route path="/admin" element={<Admin />} />
           <Route path="/planning" element={<Planning />} />
+          <Route path="/messages" element={<Messages />} />
           <Route path="/t/:ticketId" element={<LiveTicket />} />
           <Route path="*" element={<Home />} />
         </Routes>

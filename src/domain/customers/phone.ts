@@ -6,8 +6,10 @@
  * - `maskPhone("+8613812345678")` → "138****5678" (national digits, middle four hidden).
  * - `maskEmail("zhang.san@example.com")` → "z***@example.com".
  */
-import { PhoneNumberFormat, PhoneNumberUtil } from "google-libphonenumber";
+import libphonenumber from "google-libphonenumber";
 
+// A CommonJS module whose named exports Node cannot detect: take them from the default export.
+const { PhoneNumberFormat, PhoneNumberUtil } = libphonenumber;
 const util = PhoneNumberUtil.getInstance();
 
 export type PhoneResult =
@@ -20,7 +22,7 @@ export function normalisePhone(input: string, defaultRegion = "CN"): PhoneResult
   // Digits, spaces, dashes, dots, brackets and one leading + only: libphonenumber would otherwise read
   // letters as keypad digits ("1-800-FLOWERS"), which no bank customer types.
   if (!/^\+?[\d\s\-().]{3,32}$/.test(raw)) return { ok: false, reason: "unparseable" };
-  let parsed: ReturnType<PhoneNumberUtil["parse"]>;
+  let parsed: libphonenumber.PhoneNumber;
   try {
     parsed = util.parse(raw, defaultRegion);
   } catch {

@@ -83,6 +83,8 @@ const en: Dictionary = {
     adminDesc: "Branches, business types, counters, staff, devices",
     planning: "Staffing plan",
     planningDesc: "Arrivals and recommended counters per hour, what-if",
+    messages: "Messages and webhooks",
+    messagesDesc: "SMS and e-mail delivery, resend; webhook subscriptions",
     pairHint: "Device pages open from a pairing link created by an administrator (…?pair=token).",
   },
   login: {

@@ -1,6 +1,7 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import en from "./en.ts";
+import { messagesStrings } from "./messages.ts";
 import zhCN from "./zh-CN.ts";
 
 export type Language = "zh-CN" | "en";
@@ -14,7 +15,10 @@ function initialLanguage(): Language {
 }
 
 void i18next.use(initReactI18next).init({
-  resources: { "zh-CN": { translation: zhCN }, en: { translation: en } },
+  resources: {
+    "zh-CN": { translation: { ...zhCN, ...messagesStrings.zh } },
+    en: { translation: { ...en, ...messagesStrings.en } },
+  },
   lng: initialLanguage(),
   fallbackLng: "zh-CN",
   interpolation: { escapeValue: false },

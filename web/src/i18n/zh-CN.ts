@@ -80,6 +80,8 @@ const zhCN = {
     adminDesc: "网点、业务、窗口、员工、设备",
     planning: "排班规划",
     planningDesc: "每小时到达与建议窗口数，假设分析",
+    messages: "消息与 Webhook",
+    messagesDesc: "短信、邮件的发送状态与重发；Webhook 订阅",
     pairHint: "设备页面通过管理员生成的配对链接打开（…?pair=令牌）。",
   },
   login: {

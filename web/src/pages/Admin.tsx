@@ -17,6 +17,7 @@ import {
 import QRCode from "qrcode";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
 import { api, unwrapList } from "../api/client.ts";
 import {
   type Branch,
@@ -726,7 +727,15 @@ function AdminConsole() {
 export default function Admin() {
   const { t } = useTranslation();
   return (
-    <StaffShell title={t("admin.title")} roles={["admin", "branch_manager"]}>
+    <StaffShell
+      title={t("admin.title")}
+      roles={["admin", "branch_manager"]}
+      extra={
+        <Link to="/messages" data-testid="admin-messages-link">
+          {t("home.messages")}
+        </Link>
+      }
+    >
       <AntApp>
         <AdminConsole />
       </AntApp>

@@ -8,7 +8,7 @@ import { fetchMe, logout, rolesOf } from "../lib/session.ts";
 
 interface PageLink {
   readonly path: string;
-  readonly key: "kiosk" | "display" | "counter" | "rate" | "lobby" | "admin" | "planning";
+  readonly key: "kiosk" | "display" | "counter" | "rate" | "lobby" | "admin" | "planning" | "messages";
   readonly roles: readonly Role[];
 }
 
@@ -17,6 +17,7 @@ const STAFF_PAGES: readonly PageLink[] = [
   { path: "/lobby", key: "lobby", roles: ["lobby_manager", "branch_manager", "admin", "back_office"] },
   { path: "/admin", key: "admin", roles: ["admin", "branch_manager"] },
   { path: "/planning", key: "planning", roles: ["branch_manager", "admin", "lobby_manager"] },
+  { path: "/messages", key: "messages", roles: ["admin", "branch_manager"] },
 ];
 const DEVICE_PAGES: readonly PageLink[] = [
   { path: "/kiosk", key: "kiosk", roles: [] },

@@ -1,0 +1,38 @@
+/** English message templates (SMS and e-mail). */
+import { type Catalogue, link, message, nameIn, str, when } from "./types.ts";
+
+const at = (d: Readonly<Record<string, unknown>>, key = "start") => when(d[key], d.timeZone, "en-GB");
+const place = (d: Readonly<Record<string, unknown>>) =>
+  [nameIn(d.branch, "en"), nameIn(d.service, "en")].filter(Boolean).join(" · ");
+
+export const en: Catalogue = {
+  otp: (d) =>
+    message("Your code", [
+      `[Datang] Your code is ${str(d.code)}, valid for ${str(d.minutes) || "5"} minutes. Do not share it.`,
+    ]),
+  "appointment.confirmed": (d, c) =>
+    message("Appointment confirmed", [
+      `[Datang] Booked: ${place(d)}, ${at(d)}. Code ${str(d.code)}: type or scan it at the kiosk when you arrive.`,
+      link(d.managePath, c) ? `View, reschedule or cancel: ${link(d.managePath, c)}` : "",
+    ]),
+  "appointment.reminder": (d, c) =>
+    message("Appointment reminder", [
+      `[Datang] Reminder: ${place(d)}, ${at(d)}, code ${str(d.code)}.`,
+      link(d.managePath, c) ? `Reschedule or cancel: ${link(d.managePath, c)}` : "",
+    ]),
+  "appointment.cancelled": (d) =>
+    message("Appointment cancelled", [
+      `[Datang] Your appointment on ${at(d)} (${place(d)}, code ${str(d.code)}) is cancelled.`,
+      str(d.reason) ? `Reason: ${str(d.reason)}` : "",
+    ]),
+  "appointment.rescheduled": (d, c) =>
+    message("Appointment moved", [
+      `[Datang] Your appointment (${place(d)}, code ${str(d.code)}) is now on ${at(d)}.`,
+      link(d.managePath, c) ? `View or cancel: ${link(d.managePath, c)}` : "",
+    ]),
+  "ticket.near": (d) =>
+    message("Your turn is near", [
+      `[Datang] ${nameIn(d.branch, "en")} ticket ${str(d.number)}: ${str(d.ahead)} ahead of you. Please come back to the waiting area.`,
+    ]),
+  fallback: (d) => message(str(d.subject) || "Datang", [str(d.text)]),
+};

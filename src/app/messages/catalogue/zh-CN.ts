@@ -1,0 +1,36 @@
+/** 中文消息模板（短信与电子邮件）。 */
+import { type Catalogue, link, message, nameIn, str, when } from "./types.ts";
+
+const at = (d: Readonly<Record<string, unknown>>, key = "start") => when(d[key], d.timeZone, "zh-CN");
+const place = (d: Readonly<Record<string, unknown>>) =>
+  [nameIn(d.branch, "zh"), nameIn(d.service, "zh")].filter(Boolean).join(" · ");
+
+export const zhCN: Catalogue = {
+  otp: (d) =>
+    message("验证码", [`【大堂】您的验证码是 ${str(d.code)}，${str(d.minutes) || "5"} 分钟内有效。请勿告诉他人。`]),
+  "appointment.confirmed": (d, c) =>
+    message("预约成功", [
+      `【大堂】预约成功：${place(d)}，${at(d)}。预约码 ${str(d.code)}，到店后在取号机输入或扫码签到。`,
+      link(d.managePath, c) ? `查看、改期或取消：${link(d.managePath, c)}` : "",
+    ]),
+  "appointment.reminder": (d, c) =>
+    message("预约提醒", [
+      `【大堂】提醒：您预约了 ${place(d)}，时间 ${at(d)}，预约码 ${str(d.code)}。`,
+      link(d.managePath, c) ? `改期或取消：${link(d.managePath, c)}` : "",
+    ]),
+  "appointment.cancelled": (d) =>
+    message("预约已取消", [
+      `【大堂】您在 ${at(d)} 的预约（${place(d)}，预约码 ${str(d.code)}）已取消。`,
+      str(d.reason) ? `原因：${str(d.reason)}` : "",
+    ]),
+  "appointment.rescheduled": (d, c) =>
+    message("预约已改期", [
+      `【大堂】您的预约（${place(d)}，预约码 ${str(d.code)}）已改到 ${at(d)}。`,
+      link(d.managePath, c) ? `查看或取消：${link(d.managePath, c)}` : "",
+    ]),
+  "ticket.near": (d) =>
+    message("快到您了", [
+      `【大堂】${nameIn(d.branch, "zh")} ${str(d.number)} 号：前面还有 ${str(d.ahead)} 位，请回到等候区。`,
+    ]),
+  fallback: (d) => message(str(d.subject) || "大堂通知", [str(d.text)]),
+};

@@ -1,0 +1,200 @@
+/**
+ * The one job runner: delivers the outbox (e-mail, SMS) and webhook deliveries, and turns branch events into
+ * webhook deliveries. Started by `datang serve`, one per instance; any number of instances share the work.
+ *
+ * Guarantees (see store/leases.ts for the mechanism):
+ * - A committed message is delivered even if the process dies between commit and send: it is a row, and a
+ *   runner (this one after a restart, or another instance) claims it.
+ * - At most one runner holds a message at a time: claims are leases (`FOR UPDATE SKIP LOCKED` on PostgreSQL).
+ * - Delivery is at-least-once, not exactly-once: a crash after the SMTP server or gateway accepted a message
+ *   and before "sent" was recorded sends it again once the lease expires. Every attempt carries the same id
+ *   (the e-mail's Message-ID, the SMS `idempotency-key` header, the `webhook-id`), so receivers can drop the
+ *   repeat. Without a crash a message is sent once.
+ * - Temporary failures retry with exponential backoff (30 s … 1 h); a permanent refusal, or MAX_ATTEMPTS
+ *   failures, makes it `dead` (kept, shown in admin, resendable).
+ */
+import { randomUUID } from "node:crypto";
+import { createEvent, type EventAttributes } from "ics";
+import { type AttemptResult, backoffMs, recordAttempt } from "../../store/leases.ts";
+import { claimMessages, type MessageChannel, sortByChannel } from "../../store/outbox.ts";
+import type { OutboxTable, WebhookDeliveryTable } from "../../store/schema.ts";
+import { claimDeliveries } from "../../store/webhooks.ts";
+import type { AppContext } from "../context.ts";
+import { sendWebhook } from "../webhooks/deliver.ts";
+import { deriveFromBranchEvents } from "../webhooks/from-events.ts";
+import type { Attachment, Channel, DeliveryOutcome } from "./channels/channel.ts";
+import { smsHttpChannel } from "./channels/sms-http.ts";
+import { smtpChannel } from "./channels/smtp.ts";
+import type { MessagingConfig } from "./config.ts";
+import { renderMessage } from "./render.ts";
+
+export const MAX_ATTEMPTS = 10;
+
+export interface RunnerOptions {
+  readonly config: MessagingConfig;
+  /** How often the runner looks for work (default 1 s). */
+  readonly intervalMs?: number;
+  /** How long a claim lasts before another runner may take the message over (default 2 min). */
+  readonly leaseMs?: number;
+  /** Messages claimed per round (default 20). */
+  readonly batch?: number;
+  /** Channels to use instead of those built from `config` (tests). */
+  readonly channels?: readonly Channel[];
+  readonly onError?: (error: unknown) => void;
+}
+
+export class JobRunner {
+  readonly owner = randomUUID();
+  private readonly channels: ReadonlyMap<MessageChannel, Channel>;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly options: RunnerOptions,
+  ) {
+    const list =
+      options.channels ??
+      [
+        options.config.smtp ? smtpChannel(options.config.smtp) : undefined,
+        options.config.sms ? smsHttpChannel(options.config.sms) : undefined,
+      ].filter((c): c is Channel => c !== undefined);
+    this.channels = new Map(list.map((c) => [c.name, c]));
+  }
+
+  /** Channels that can deliver now; messages of the others stay `undeliverable`. */
+  get configuredChannels(): MessageChannel[] {
+    return [...this.channels.keys()];
+  }
+
+  start(): void {
+    this.stopped = false;
+    const loop = () => {
+      if (this.stopped) return;
+      this.running = this.tick()
+        .then(() => undefined)
+        .catch((error) => this.options.onError?.(error))
+        .finally(() => {
+          this.running = undefined;
+          if (!this.stopped) this.timer = setTimeout(loop, this.options.intervalMs ?? 1000);
+        });
+    };
+    loop();
+  }
+
+  /** Stops taking work and waits for the round in progress (its deliveries are recorded). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    for (const c of this.channels.values()) c.close();
+  }
+
+  /** One round: park or revive by channel, derive webhook deliveries, deliver what is due. */
+  async tick(): Promise<{ messages: number; webhooks: number }> {
+    const now = this.ctx.clock();
+    await this.ctx.store.write((tx) => sortByChannel(tx, this.configuredChannels, now));
+    await deriveFromBranchEvents(this.ctx);
+    const messages = await this.deliverMessages();
+    const webhooks = await this.deliverWebhooks();
+    return { messages, webhooks };
+  }
+
+  private async deliverMessages(): Promise<number> {
+    const now = this.ctx.clock();
+    const claimed = await this.ctx.store.write((tx) =>
+      claimMessages(tx, {
+        owner: this.owner,
+        now,
+        leaseMs: this.options.leaseMs ?? this.options.config.leaseMs ?? 120_000,
+        limit: this.options.batch ?? 20,
+        channels: this.configuredChannels,
+      }),
+    );
+    await Promise.all(claimed.map((row) => this.deliverMessage(row)));
+    return claimed.length;
+  }
+
+  private async deliverMessage(row: OutboxTable): Promise<void> {
+    const channel = this.channels.get(row.channel as MessageChannel);
+    let outcome: DeliveryOutcome;
+    if (!channel) outcome = { ok: false, permanent: false, error: "channel not configured" };
+    else {
+      try {
+        const data = JSON.parse(row.data) as Record<string, unknown>;
+        const rendered = renderMessage(row.kind, row.lang, data, { publicUrl: this.options.config.publicUrl });
+        outcome = await channel.send({
+          id: row.id,
+          recipient: row.recipient,
+          rendered,
+          attachments: row.channel === "email" ? attachmentsOf(data) : [],
+        });
+      } catch (error) {
+        outcome = {
+          ok: false,
+          permanent: true,
+          error: `cannot render: ${error instanceof Error ? error.message : String(error)}`,
+        };
+      }
+    }
+    const result = this.resultOf(outcome, row.attempts);
+    await this.ctx.store.write(async (tx) => {
+      const ours = await recordAttempt(tx, "outbox", row.id, this.owner, result);
+      // A one-time code is needed only until its SMS is out; it is not kept afterwards.
+      if (ours && row.kind === "otp" && result.kind !== "retry")
+        await tx.updateTable("outbox").set({ data: '{"code":"******"}' }).where("id", "=", row.id).execute();
+    });
+  }
+
+  private async deliverWebhooks(): Promise<number> {
+    const now = this.ctx.clock();
+    const claimed = await this.ctx.store.write((tx) =>
+      claimDeliveries(tx, {
+        owner: this.owner,
+        now,
+        leaseMs: this.options.leaseMs ?? this.options.config.leaseMs ?? 120_000,
+        limit: this.options.batch ?? 20,
+      }),
+    );
+    await Promise.all(claimed.map((row) => this.deliverWebhook(row)));
+    return claimed.length;
+  }
+
+  private async deliverWebhook(row: WebhookDeliveryTable): Promise<void> {
+    const sub = await this.ctx.store.db
+      .selectFrom("webhook_subscriptions")
+      .select(["url", "secret", "active"])
+      .where("id", "=", row.subscription_id)
+      .executeTakeFirst();
+    const outcome =
+      sub && sub.active === 1
+        ? await sendWebhook(sub.url, sub.secret, row, this.ctx.clock())
+        : { ok: false as const, permanent: true, error: "subscription removed" };
+    const result = this.resultOf(outcome, row.attempts);
+    await this.ctx.store.write(async (tx) => {
+      const ours = await recordAttempt(tx, "webhook_deliveries", row.id, this.owner, result);
+      if (ours && "statusCode" in outcome && outcome.statusCode !== undefined)
+        await tx
+          .updateTable("webhook_deliveries")
+          .set({ last_status_code: outcome.statusCode })
+          .where("id", "=", row.id)
+          .execute();
+    });
+  }
+
+  private resultOf(outcome: DeliveryOutcome, attempts: number): AttemptResult {
+    const at = this.ctx.clock();
+    if (outcome.ok) return { kind: "sent", at };
+    if (outcome.permanent || attempts >= MAX_ATTEMPTS) return { kind: "dead", error: outcome.error, at };
+    return { kind: "retry", error: outcome.error, at, nextAttemptAt: at + backoffMs(attempts) };
+  }
+}
+
+/** An `.ics` file from the message's `ics` data (the booking's event), attached to e-mails. */
+function attachmentsOf(data: Readonly<Record<string, unknown>>): Attachment[] {
+  if (!data.ics || typeof data.ics !== "object") return [];
+  const { error, value } = createEvent(data.ics as EventAttributes);
+  if (error || !value) throw new Error(`the calendar event is not valid: ${error?.message ?? "empty"}`);
+  return [{ filename: "appointment.ics", content: value, contentType: "text/calendar; charset=utf-8; method=PUBLISH" }];
+}
