@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     for (const day of days.slice(1)) for (const s of await slotsOf(cash, day)) if (s.free > 0) open.push(s.start);
     let n = 0;
     log(`bookings: ${open.length} slots`);
+    log(`slot queries: ${slotQps}/s, p99 ${slotRun.latency.p99} ms`);
     const bookRun = await cannon({
       url: `${d.base}/api/branches/${d.branchId}/appointments`,
       method: "POST",
@@ -114,6 +115,9 @@ async function main(): Promise<void> {
     const booked = count(bookRun, 201);
     const full = count(bookRun, 409);
 
+    log(
+      `bookings: ${booked} booked, ${full} full, p99 ${bookRun.latency.p99} ms, errors ${bookRun.errors + bookRun.timeouts}`,
+    );
     // 3. The rush: 1,000 attempts on the first day's 10 first ACCOUNT slots, 64 in flight.
     const account = d.services.find((s) => s.code === "ACCOUNT")?.id as string;
     const rushSlots = (await slotsOf(account, days[0] as string)).filter((s) => s.free > 0).slice(0, RUSH_SLOTS);
