@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { refreshRecentDays } from "./app/analytics/build-cells.ts";
 import { DEMO_HISTORY_DAYS, seedDemoHistory } from "./app/analytics/demo-history.ts";
+import { markNoShows } from "./app/appointments/check-in.ts";
 import { bootstrapAdmin } from "./app/bootstrap-admin.ts";
 import type { AppContext } from "./app/context.ts";
 import { expireUnansweredCalls } from "./app/counters/expire-calls.ts";
@@ -186,6 +187,8 @@ export async function runServerCommand(
       .catch((error) => console.error("releasing tickets of closed counters failed", error))
       .then(() => refreshRecentDays(server.ctx))
       .catch((error) => console.error("refreshing the analytics failed", error))
+      .then(() => markNoShows(server.ctx))
+      .catch((error) => console.error("marking missed appointments failed", error))
       .finally(() => {
         housekeepingRuns = false;
       });

@@ -38,7 +38,7 @@ export interface ApiAnswer {
 /** One JSON request with a 10 s bound; the answer's body parsed when it has one. */
 export async function api(
   base: string,
-  method: "GET" | "POST",
+  method: "GET" | "POST" | "PUT",
   path: string,
   auth: { cookie?: string; bearer?: string },
   body?: unknown,

@@ -23,6 +23,7 @@ import { toOpenApi31 } from "./openapi-31.ts";
 import { PublicTicketStreams } from "./public-ticket-streams.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { analyticsRoutes } from "./routes/analytics.ts";
+import { appointmentRoutes } from "./routes/appointments.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { branchRoutes } from "./routes/branches.ts";
 import { counterRoutes } from "./routes/counters.ts";
@@ -189,6 +190,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   analyticsRoutes(app, ctx);
   customerRoutes(app, ctx);
   messageRoutes(app, ctx);
+  appointmentRoutes(app, ctx);
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
   const webRoot = options.webRoot ? resolve(options.webRoot) : undefined;

@@ -210,6 +210,14 @@ export interface Database {
   analytics_cells: AnalyticsCellTable;
   imported_tickets: ImportedTicketTable;
   storage_probe: StorageProbeTable;
+  appointments: AppointmentTable;
+  appointment_slots: AppointmentSlotTable;
+  slot_holds: SlotHoldTable;
+  appointment_waitlist: WaitlistTable;
+  booking_rules: BookingRulesTable;
+  booking_forms: BookingFormTable;
+  branch_closures: BranchClosureTable;
+  ticket_answers: TicketAnswersTable;
 }
 
 // Migration 007: customers, one-time codes, the outbox and webhooks.
@@ -364,4 +372,91 @@ export interface AnalyticsCellTable {
 export interface StorageProbeTable {
   id: number;
   at: number;
+}
+
+/** Appointments (migration 008). */
+export interface AppointmentTable {
+  id: string;
+  branch_id: string;
+  service_id: string;
+  customer_id: string | null;
+  customer_name: string;
+  /** E.164. */
+  customer_phone: string;
+  customer_email: string | null;
+  lang: string;
+  /** Branch-local day of the start, YYYY-MM-DD. */
+  day: string;
+  start_at: number;
+  end_at: number;
+  status: "booked" | "cancelled" | "checked_in" | "no_show" | "completed";
+  code: string;
+  manage_token_hash: string;
+  answers: string;
+  channel: "online" | "staff";
+  created_by: string | null;
+  manager_user_id: string | null;
+  ticket_id: string | null;
+  cancel_reason: string | null;
+  checked_in_at: number | null;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AppointmentSlotTable {
+  branch_id: string;
+  service_id: string;
+  start_at: number;
+  version: number;
+}
+
+export interface SlotHoldTable {
+  id: string;
+  branch_id: string;
+  service_id: string;
+  start_at: number;
+  expires_at: number;
+  created_at: number;
+}
+
+export interface WaitlistTable {
+  id: string;
+  branch_id: string;
+  service_id: string;
+  day: string;
+  customer_id: string | null;
+  customer_name: string;
+  customer_phone: string;
+  lang: string;
+  status: "waiting" | "offered" | "booked" | "left";
+  joined_at: number;
+  offered_at: number | null;
+}
+
+export interface BookingRulesTable {
+  service_id: string;
+  rules: string;
+  updated_at: number;
+}
+
+export interface BookingFormTable {
+  service_id: string;
+  fields: string;
+  updated_at: number;
+}
+
+export interface BranchClosureTable {
+  branch_id: string;
+  day: string;
+  hours: string | null;
+  reason: string;
+}
+
+export interface TicketAnswersTable {
+  ticket_id: string;
+  appointment_id: string | null;
+  answers: string;
+  updated_by: string | null;
+  updated_at: number;
 }

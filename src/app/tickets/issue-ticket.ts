@@ -4,7 +4,7 @@ import { availability, hasTimeRules, localMinuteOfDay } from "../../domain/openi
 import { CARE_CLASSES, type PriorityClass, type WaitingTicket } from "../../domain/ticket.ts";
 import { findBranch, findServiceForIssue } from "../../store/branches.ts";
 import { insertIssuedTicket, newTicketRow } from "../../store/issued-ticket.ts";
-import type { Tx } from "../../store/store.ts";
+import type { AfterCommit, Tx } from "../../store/store.ts";
 import { DailyCapReached, findTicketByIdempotencyKey, type Ticket, toWaitingTicket } from "../../store/tickets.ts";
 import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
@@ -52,6 +52,28 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
       "appointmentAt 不是可识别的时间，请写成 2026-11-23T09:30:00+08:00 的形式。",
     );
   const now = ctx.clock();
+  const prepared = await prepareIssue(ctx, input, now);
+  const outcome = await ctx.store.write((tx, afterCommit) =>
+    issueInTransaction(ctx, tx, afterCommit, actor, input, prepared, now),
+  );
+  const { estimate } = prepared;
+  if (outcome.replayed) return { ticket: await replayView(ctx, outcome.ticket, now), replayed: true };
+  const wait = waitEstimate(estimate).estimatedWaitMinutes;
+  return {
+    ticket: { ...ticketView(outcome.ticket, null, { estimatedWaitMinutes: wait }), position: estimate.position },
+    replayed: false,
+  };
+}
+
+/** A ticket about to be issued: its row's values and where it will stand, worked out before the write. */
+export interface PreparedIssue {
+  readonly priority: PriorityClass;
+  readonly candidate: WaitingTicket;
+  readonly estimate: Awaited<ReturnType<typeof newcomerStanding>>;
+}
+
+/** The part of issuing done before the write (the estimate reads the in-memory line). */
+export async function prepareIssue(ctx: AppContext, input: IssueTicketInput, now: number): Promise<PreparedIssue> {
   const priority = input.priority ?? (input.appointmentAt === undefined ? "normal" : "appointment");
   const candidate: WaitingTicket = {
     id: ctx.newId() as TicketId,
@@ -65,91 +87,100 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
   };
   // Estimated before the write, from the in-memory line: inside the single SQLite writer only writes remain.
   const estimate = await newcomerStanding(ctx.store.db, ctx.lines, candidate, now);
-  const outcome = await ctx.store.write(async (tx, afterCommit) => {
-    const service = await findServiceForIssue(tx, input.branchId, input.serviceId);
-    if (!service) {
-      if (!(await findBranch(tx, input.branchId))) throw notFound("Branch", input.branchId);
-      throw notFound("Business type", input.serviceId);
-    }
-    const day = localDay(now, service.timezone);
-    if (input.idempotencyKey !== undefined) {
-      const earlier = await findRetried(tx, input.branchId, actor, input.idempotencyKey, now, service.timezone);
-      if (earlier) {
-        if (earlier.serviceId !== input.serviceId || earlier.priority !== priority) {
-          throw conflict(
-            "You already used this Idempotency-Key today for a different ticket request; use a new key.",
-            undefined,
-            "您今天已用此 Idempotency-Key 取过另一种号，请换用新的 Idempotency-Key。",
-          );
-        }
-        return { replayed: true as const, ticket: earlier };
+  return { priority, candidate, estimate };
+}
+
+/**
+ * The write of issuing a ticket, inside a transaction the caller holds: an appointment's check-in issues its
+ * ticket in the same transaction that marks the appointment checked in. Access is the caller's to check.
+ */
+export async function issueInTransaction(
+  ctx: AppContext,
+  tx: Tx,
+  afterCommit: AfterCommit,
+  actor: Actor,
+  input: IssueTicketInput,
+  prepared: PreparedIssue,
+  now: number,
+): Promise<{ replayed: boolean; ticket: Ticket }> {
+  const { priority, candidate, estimate } = prepared;
+  const service = await findServiceForIssue(tx, input.branchId, input.serviceId);
+  if (!service) {
+    if (!(await findBranch(tx, input.branchId))) throw notFound("Branch", input.branchId);
+    throw notFound("Business type", input.serviceId);
+  }
+  const day = localDay(now, service.timezone);
+  if (input.idempotencyKey !== undefined) {
+    const earlier = await findRetried(tx, input.branchId, actor, input.idempotencyKey, now, service.timezone);
+    if (earlier) {
+      if (earlier.serviceId !== input.serviceId || earlier.priority !== priority) {
+        throw conflict(
+          "You already used this Idempotency-Key today for a different ticket request; use a new key.",
+          undefined,
+          "您今天已用此 Idempotency-Key 取过另一种号，请换用新的 Idempotency-Key。",
+        );
       }
+      return { replayed: true as const, ticket: earlier };
     }
-    if (!service.active)
-      throw invalid(
-        `Business type ${service.code} is not offered at the moment.`,
-        undefined,
-        `业务类型 ${service.code} 暂停办理。`,
-      );
-    // The hours are checked here; the daily cap on the queue's own row as it numbers the ticket (see below).
-    if (hasTimeRules(service.rules)) {
-      const open = availability(service.rules, localMinuteOfDay(now, service.timezone), 0);
-      if (!open.open) throw closedError(service.code, open);
-    }
-    const ticket = newTicketRow({
-      id: candidate.id,
-      branchId: input.branchId,
-      serviceId: input.serviceId,
-      day,
-      priority,
-      channel: actor.type === "device" ? "kiosk" : "staff",
-      at: now,
-      appointmentAt: candidate.appointmentAt,
-      estimatedWaitMinutes: estimate.minutes,
-      idempotencyKey: input.idempotencyKey === undefined ? null : storedKey(day, actor, input.idempotencyKey),
-    });
-    const entity = { type: "ticket", id: ticket.id, branchId: input.branchId };
-    const issued = await insertIssuedTicket(
-      tx,
-      {
-        ticket,
-        prefix: service.prefix,
-        dailyCap: service.rules.dailyCap,
-        transition: {
-          ticketId: ticket.id,
-          branchId: input.branchId,
-          action: "issue",
-          from: null,
-          to: "waiting",
-          at: now,
-          actorType: actor.type,
-          actorId: actor.id,
-        },
-        audit:
-          actor.type === "user"
-            ? auditEntry(actor, now, "ticket.issue", entity, { serviceId: input.serviceId, priority })
-            : undefined,
-        event: (numbered) => ({
-          type: "ticket.issued",
-          at: new Date(now).toISOString(),
-          branchId: input.branchId,
-          ticket: eventTicket(numbered, null),
-        }),
-      },
-      ctx.fanout.notice,
-    ).catch((e: unknown) => {
-      if (e instanceof DailyCapReached) throw closedError(service.code, { open: false, reason: "full", cap: e.cap });
-      throw e;
-    });
-    afterCommit(() => ctx.bus.publish(issued.event));
-    return { replayed: false as const, ticket: issued.ticket };
+  }
+  if (!service.active)
+    throw invalid(
+      `Business type ${service.code} is not offered at the moment.`,
+      undefined,
+      `业务类型 ${service.code} 暂停办理。`,
+    );
+  // The hours are checked here; the daily cap on the queue's own row as it numbers the ticket (see below).
+  if (hasTimeRules(service.rules)) {
+    const open = availability(service.rules, localMinuteOfDay(now, service.timezone), 0);
+    if (!open.open) throw closedError(service.code, open);
+  }
+  const ticket = newTicketRow({
+    id: candidate.id,
+    branchId: input.branchId,
+    serviceId: input.serviceId,
+    day,
+    priority,
+    channel: actor.type === "device" ? "kiosk" : "staff",
+    at: now,
+    appointmentAt: candidate.appointmentAt,
+    estimatedWaitMinutes: estimate.minutes,
+    idempotencyKey: input.idempotencyKey === undefined ? null : storedKey(day, actor, input.idempotencyKey),
   });
-  if (outcome.replayed) return { ticket: await replayView(ctx, outcome.ticket, now), replayed: true };
-  const wait = waitEstimate(estimate).estimatedWaitMinutes;
-  return {
-    ticket: { ...ticketView(outcome.ticket, null, { estimatedWaitMinutes: wait }), position: estimate.position },
-    replayed: false,
-  };
+  const entity = { type: "ticket", id: ticket.id, branchId: input.branchId };
+  const issued = await insertIssuedTicket(
+    tx,
+    {
+      ticket,
+      prefix: service.prefix,
+      dailyCap: service.rules.dailyCap,
+      transition: {
+        ticketId: ticket.id,
+        branchId: input.branchId,
+        action: "issue",
+        from: null,
+        to: "waiting",
+        at: now,
+        actorType: actor.type,
+        actorId: actor.id,
+      },
+      audit:
+        actor.type === "user"
+          ? auditEntry(actor, now, "ticket.issue", entity, { serviceId: input.serviceId, priority })
+          : undefined,
+      event: (numbered) => ({
+        type: "ticket.issued",
+        at: new Date(now).toISOString(),
+        branchId: input.branchId,
+        ticket: eventTicket(numbered, null),
+      }),
+    },
+    ctx.fanout.notice,
+  ).catch((e: unknown) => {
+    if (e instanceof DailyCapReached) throw closedError(service.code, { open: false, reason: "full", cap: e.cap });
+    throw e;
+  });
+  afterCommit(() => ctx.bus.publish(issued.event));
+  return { replayed: false as const, ticket: issued.ticket };
 }
 
 /**

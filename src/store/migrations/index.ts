@@ -7,6 +7,7 @@ import * as customersOutbox from "./007-customers-outbox.ts";
 import * as storageProbe from "./004-storage-probe.ts";
 import * as kioskDisplay from "./005-kiosk-display.ts";
 import * as counterRules from "./006-counter-rules.ts";
+import * as appointments from "./008-appointments.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -21,6 +22,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "004-storage-probe": storageProbe,
   "005-kiosk-display": kioskDisplay,
   "006-counter-rules": counterRules,
+  "008-appointments": appointments,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -1049,6 +1049,333 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/public/branches": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Branches taking online bookings */
+        readonly get: operations["listBookableBranches"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/public/branches/{branchId}/services": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** A branch's bookable business types with their required documents and forms */
+        readonly get: operations["listBookableServices"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/public/branches/{branchId}/slots": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Free slots of a business type on a day (times with the branch's offset) */
+        readonly get: operations["listFreeSlots"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/public/appointments": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Book a slot with the one-time code sent to the phone */
+        readonly post: operations["bookAppointment"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/public/appointments/{appointmentId}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The customer's appointment, opened with the manage link's token */
+        readonly get: operations["showOwnAppointment"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/public/appointments/{appointmentId}/ics": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The appointment as a calendar file */
+        readonly get: operations["downloadAppointmentIcs"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/public/appointments/{appointmentId}/cancel": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** The customer cancels with the manage link's token */
+        readonly post: operations["cancelOwnAppointment"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/public/appointments/{appointmentId}/reschedule": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** The customer moves the appointment with the manage link's token */
+        readonly post: operations["rescheduleOwnAppointment"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/public/appointments/{appointmentId}/check-in": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** The customer checks in from the phone, inside the window */
+        readonly post: operations["checkInFromPhone"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/branches/{branchId}/appointments": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** A branch's appointments on a day, or found by code, phone or name */
+        readonly get: operations["listAppointments"];
+        readonly put?: never;
+        /** Staff book for a caller (no one-time code) */
+        readonly post: operations["bookAppointmentForCaller"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/branches/{branchId}/appointment-slots": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Slots staff may book for a caller (no notice needed) */
+        readonly get: operations["listSlotsForStaff"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/appointments/{appointmentId}/cancel": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Staff cancel an appointment with a reason (the customer is told) */
+        readonly post: operations["cancelAppointment"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/appointments/{appointmentId}/reschedule": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Staff move an appointment (the customer is told) */
+        readonly post: operations["rescheduleAppointment"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/appointments/{appointmentId}/resend": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Send the confirmation again, with a new manage link */
+        readonly post: operations["resendAppointmentConfirmation"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/branches/{branchId}/appointments/cancel-range": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Cancel every appointment in a time range (the branch must close); everyone is told */
+        readonly post: operations["cancelAppointmentRange"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/branches/{branchId}/check-in": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Check in an appointment by its code (kiosk or staff): a ticket with priority appointment */
+        readonly post: operations["checkInAppointment"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/services/{serviceId}/booking-rules": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** A business type's booking rules */
+        readonly get: operations["getBookingRules"];
+        /** Change a business type's booking rules */
+        readonly put: operations["setBookingRules"];
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/services/{serviceId}/booking-form": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** A business type's pre-filled form */
+        readonly get: operations["getBookingForm"];
+        /** Change a business type's pre-filled form */
+        readonly put: operations["setBookingForm"];
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/tickets/{ticketId}/answers": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The form's answers and the documents checklist of a ticket (for the counter) */
+        readonly get: operations["getTicketAnswers"];
+        /** The lobby manager fills in the form for a walk-in ticket */
+        readonly put: operations["setTicketAnswers"];
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5718,6 +6045,1723 @@ export interface operations {
             };
             /** @description Default Response */
             readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly listBookableBranches: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly branches: readonly {
+                            readonly id: string;
+                            readonly code: string;
+                            readonly nameZh: string;
+                            readonly nameEn: string;
+                            readonly timezone: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    readonly listBookableServices: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly services: readonly {
+                            readonly id: string;
+                            readonly code: string;
+                            readonly nameZh: string;
+                            readonly nameEn: string;
+                            readonly descriptionZh: string;
+                            readonly descriptionEn: string;
+                            readonly expectedMinutes: number;
+                            readonly requiredDocuments: readonly string[];
+                            readonly form: readonly {
+                                readonly key: string;
+                                readonly type: "text" | "number" | "amount" | "choice" | "date" | "checkbox";
+                                readonly labelZh: string;
+                                readonly labelEn: string;
+                                readonly required: boolean;
+                                readonly helpZh?: string;
+                                readonly helpEn?: string;
+                                readonly options?: readonly string[];
+                            }[];
+                            readonly daysAhead: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly listFreeSlots: {
+        readonly parameters: {
+            readonly query: {
+                readonly serviceId: string;
+                readonly date: string;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly timezone: string;
+                        readonly slots: readonly {
+                            readonly start: string;
+                            readonly end: string;
+                            readonly free: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly bookAppointment: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly branchId: string;
+                    readonly serviceId: string;
+                    readonly start: string;
+                    readonly name: string;
+                    readonly phone: string;
+                    readonly otp: string;
+                    readonly email?: string;
+                    readonly lang?: "zh-CN" | "en";
+                    readonly answers?: {
+                        readonly [key: string]: string | number | boolean;
+                    };
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly code: string;
+                        readonly start: string;
+                        readonly end: string;
+                        readonly status: string;
+                        readonly manageToken: string;
+                        readonly manageUrl: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 429: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly showOwnAppointment: {
+        readonly parameters: {
+            readonly query: {
+                readonly token: string;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly appointmentId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly branchId: string;
+                        readonly serviceId: string;
+                        readonly code: string;
+                        readonly start: string;
+                        readonly end: string;
+                        readonly status: string;
+                        readonly name: string;
+                        readonly phone: string;
+                        readonly email: string | null;
+                        readonly channel: string;
+                        readonly answers: {
+                            readonly [key: string]: string | number | boolean;
+                        };
+                        readonly ticketId: string | null;
+                        readonly cancelReason: string | null;
+                        readonly managerUserId: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly downloadAppointmentIcs: {
+        readonly parameters: {
+            readonly query: {
+                readonly token: string;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly appointmentId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": string;
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly cancelOwnAppointment: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly appointmentId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly token: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly branchId: string;
+                        readonly serviceId: string;
+                        readonly code: string;
+                        readonly start: string;
+                        readonly end: string;
+                        readonly status: string;
+                        readonly name: string;
+                        readonly phone: string;
+                        readonly email: string | null;
+                        readonly channel: string;
+                        readonly answers: {
+                            readonly [key: string]: string | number | boolean;
+                        };
+                        readonly ticketId: string | null;
+                        readonly cancelReason: string | null;
+                        readonly managerUserId: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly rescheduleOwnAppointment: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly appointmentId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly token: string;
+                    readonly start: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly branchId: string;
+                        readonly serviceId: string;
+                        readonly code: string;
+                        readonly start: string;
+                        readonly end: string;
+                        readonly status: string;
+                        readonly name: string;
+                        readonly phone: string;
+                        readonly email: string | null;
+                        readonly channel: string;
+                        readonly answers: {
+                            readonly [key: string]: string | number | boolean;
+                        };
+                        readonly ticketId: string | null;
+                        readonly cancelReason: string | null;
+                        readonly managerUserId: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly checkInFromPhone: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly appointmentId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly token: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly ticket: {
+                            readonly id: string;
+                            readonly branchId: string;
+                            readonly serviceId: string;
+                            readonly number: string;
+                            readonly day: string;
+                            readonly priority: "normal" | "vip1" | "vip2" | "vip3" | "elderly" | "disabled" | "pregnant" | "appointment";
+                            readonly status: "waiting" | "called" | "serving" | "done" | "no_show" | "cancelled" | "redirected" | "parked";
+                            readonly channel: string;
+                            readonly counterId: string | null;
+                            readonly counterNumber: number | null;
+                            readonly targetCounterId: string | null;
+                            /** Format: date-time */
+                            readonly issuedAt: string;
+                            /** Format: date-time */
+                            readonly queuedAt: string;
+                            readonly calledAt: string | null;
+                            readonly startedAt: string | null;
+                            readonly completedAt: string | null;
+                            readonly recallCount: number;
+                            readonly appointmentAt: string | null;
+                            readonly outcome: string | null;
+                            readonly notes: string | null;
+                            readonly redirectReason: string | null;
+                            readonly rating: ("satisfied" | "neutral" | "dissatisfied") | null;
+                            readonly ratingComment: string | null;
+                            /** @description null when no open counter serves the business type: no wait is promised */
+                            readonly estimatedWaitMinutes: number | null;
+                            readonly waitUnknownReason: "no_open_counter" | null;
+                            readonly position?: number;
+                        };
+                        readonly appointmentId: string;
+                        readonly appointmentStart: string;
+                        readonly late: boolean;
+                        readonly message: string;
+                        readonly messageZh: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly listAppointments: {
+        readonly parameters: {
+            readonly query?: {
+                readonly date?: string;
+                readonly q?: string;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly appointments: readonly {
+                            readonly id: string;
+                            readonly branchId: string;
+                            readonly serviceId: string;
+                            readonly code: string;
+                            readonly start: string;
+                            readonly end: string;
+                            readonly status: string;
+                            readonly name: string;
+                            readonly phone: string;
+                            readonly email: string | null;
+                            readonly channel: string;
+                            readonly answers: {
+                                readonly [key: string]: string | number | boolean;
+                            };
+                            readonly ticketId: string | null;
+                            readonly cancelReason: string | null;
+                            readonly managerUserId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly bookAppointmentForCaller: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly serviceId: string;
+                    readonly start: string;
+                    readonly name: string;
+                    readonly phone: string;
+                    readonly email?: string;
+                    readonly lang?: "zh-CN" | "en";
+                    readonly answers?: {
+                        readonly [key: string]: string | number | boolean;
+                    };
+                    readonly managerUserId?: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly code: string;
+                        readonly start: string;
+                        readonly end: string;
+                        readonly status: string;
+                        readonly manageToken: string;
+                        readonly manageUrl: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly listSlotsForStaff: {
+        readonly parameters: {
+            readonly query: {
+                readonly serviceId: string;
+                readonly date: string;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly timezone: string;
+                        readonly slots: readonly {
+                            readonly start: string;
+                            readonly end: string;
+                            readonly free: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly cancelAppointment: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly appointmentId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly reason?: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly branchId: string;
+                        readonly serviceId: string;
+                        readonly code: string;
+                        readonly start: string;
+                        readonly end: string;
+                        readonly status: string;
+                        readonly name: string;
+                        readonly phone: string;
+                        readonly email: string | null;
+                        readonly channel: string;
+                        readonly answers: {
+                            readonly [key: string]: string | number | boolean;
+                        };
+                        readonly ticketId: string | null;
+                        readonly cancelReason: string | null;
+                        readonly managerUserId: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly rescheduleAppointment: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly appointmentId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly start: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly branchId: string;
+                        readonly serviceId: string;
+                        readonly code: string;
+                        readonly start: string;
+                        readonly end: string;
+                        readonly status: string;
+                        readonly name: string;
+                        readonly phone: string;
+                        readonly email: string | null;
+                        readonly channel: string;
+                        readonly answers: {
+                            readonly [key: string]: string | number | boolean;
+                        };
+                        readonly ticketId: string | null;
+                        readonly cancelReason: string | null;
+                        readonly managerUserId: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly resendAppointmentConfirmation: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly appointmentId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": Record<string, never>;
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly branchId: string;
+                        readonly serviceId: string;
+                        readonly code: string;
+                        readonly start: string;
+                        readonly end: string;
+                        readonly status: string;
+                        readonly name: string;
+                        readonly phone: string;
+                        readonly email: string | null;
+                        readonly channel: string;
+                        readonly answers: {
+                            readonly [key: string]: string | number | boolean;
+                        };
+                        readonly ticketId: string | null;
+                        readonly cancelReason: string | null;
+                        readonly managerUserId: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly cancelAppointmentRange: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly from: string;
+                    readonly to: string;
+                    readonly reason: string;
+                    readonly serviceId?: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly cancelled: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly checkInAppointment: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly code: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly ticket: {
+                            readonly id: string;
+                            readonly branchId: string;
+                            readonly serviceId: string;
+                            readonly number: string;
+                            readonly day: string;
+                            readonly priority: "normal" | "vip1" | "vip2" | "vip3" | "elderly" | "disabled" | "pregnant" | "appointment";
+                            readonly status: "waiting" | "called" | "serving" | "done" | "no_show" | "cancelled" | "redirected" | "parked";
+                            readonly channel: string;
+                            readonly counterId: string | null;
+                            readonly counterNumber: number | null;
+                            readonly targetCounterId: string | null;
+                            /** Format: date-time */
+                            readonly issuedAt: string;
+                            /** Format: date-time */
+                            readonly queuedAt: string;
+                            readonly calledAt: string | null;
+                            readonly startedAt: string | null;
+                            readonly completedAt: string | null;
+                            readonly recallCount: number;
+                            readonly appointmentAt: string | null;
+                            readonly outcome: string | null;
+                            readonly notes: string | null;
+                            readonly redirectReason: string | null;
+                            readonly rating: ("satisfied" | "neutral" | "dissatisfied") | null;
+                            readonly ratingComment: string | null;
+                            /** @description null when no open counter serves the business type: no wait is promised */
+                            readonly estimatedWaitMinutes: number | null;
+                            readonly waitUnknownReason: "no_open_counter" | null;
+                            readonly position?: number;
+                        };
+                        readonly appointmentId: string;
+                        readonly appointmentStart: string;
+                        readonly late: boolean;
+                        readonly message: string;
+                        readonly messageZh: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly getBookingRules: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly serviceId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly bookable: boolean;
+                        readonly daysAhead: number;
+                        readonly minNoticeBookMinutes: number;
+                        readonly minNoticeCancelMinutes: number;
+                        readonly minNoticeRescheduleMinutes: number;
+                        readonly capPerCustomerPerDay: number;
+                        readonly holdMinutes: number;
+                        readonly waitlist: boolean;
+                        readonly bufferMinutes: number;
+                        readonly share: number;
+                        readonly shareByHour: {
+                            readonly [key: string]: number;
+                        };
+                        readonly checkInEarlyMinutes: number;
+                        readonly checkInLateMinutes: number;
+                        readonly noShowLimit: number;
+                        readonly noShowWindowDays: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly setBookingRules: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly serviceId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly bookable?: boolean;
+                    readonly daysAhead?: number;
+                    readonly minNoticeBookMinutes?: number;
+                    readonly minNoticeCancelMinutes?: number;
+                    readonly minNoticeRescheduleMinutes?: number;
+                    readonly capPerCustomerPerDay?: number;
+                    readonly holdMinutes?: number;
+                    readonly waitlist?: boolean;
+                    readonly bufferMinutes?: number;
+                    readonly share?: number;
+                    readonly shareByHour?: {
+                        readonly [key: string]: number;
+                    };
+                    readonly checkInEarlyMinutes?: number;
+                    readonly checkInLateMinutes?: number;
+                    readonly noShowLimit?: number;
+                    readonly noShowWindowDays?: number;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly bookable: boolean;
+                        readonly daysAhead: number;
+                        readonly minNoticeBookMinutes: number;
+                        readonly minNoticeCancelMinutes: number;
+                        readonly minNoticeRescheduleMinutes: number;
+                        readonly capPerCustomerPerDay: number;
+                        readonly holdMinutes: number;
+                        readonly waitlist: boolean;
+                        readonly bufferMinutes: number;
+                        readonly share: number;
+                        readonly shareByHour: {
+                            readonly [key: string]: number;
+                        };
+                        readonly checkInEarlyMinutes: number;
+                        readonly checkInLateMinutes: number;
+                        readonly noShowLimit: number;
+                        readonly noShowWindowDays: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly getBookingForm: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly serviceId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly fields: readonly {
+                            readonly key: string;
+                            readonly type: "text" | "number" | "amount" | "choice" | "date" | "checkbox";
+                            readonly labelZh: string;
+                            readonly labelEn: string;
+                            readonly required: boolean;
+                            readonly helpZh?: string;
+                            readonly helpEn?: string;
+                            readonly options?: readonly string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly setBookingForm: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly serviceId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly fields: readonly {
+                        readonly key: string;
+                        readonly type: "text" | "number" | "amount" | "choice" | "date" | "checkbox";
+                        readonly labelZh: string;
+                        readonly labelEn: string;
+                        readonly required: boolean;
+                        readonly helpZh?: string;
+                        readonly helpEn?: string;
+                        readonly options?: readonly string[];
+                    }[];
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly fields: readonly {
+                            readonly key: string;
+                            readonly type: "text" | "number" | "amount" | "choice" | "date" | "checkbox";
+                            readonly labelZh: string;
+                            readonly labelEn: string;
+                            readonly required: boolean;
+                            readonly helpZh?: string;
+                            readonly helpEn?: string;
+                            readonly options?: readonly string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly getTicketAnswers: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly ticketId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly ticketId: string;
+                        readonly appointmentId: string | null;
+                        readonly answers: {
+                            readonly [key: string]: string | number | boolean;
+                        };
+                        readonly fields: readonly {
+                            readonly key: string;
+                            readonly type: "text" | "number" | "amount" | "choice" | "date" | "checkbox";
+                            readonly labelZh: string;
+                            readonly labelEn: string;
+                            readonly required: boolean;
+                            readonly helpZh?: string;
+                            readonly helpEn?: string;
+                            readonly options?: readonly string[];
+                        }[];
+                        readonly requiredDocuments: readonly string[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly setTicketAnswers: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly ticketId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly answers: {
+                        readonly [key: string]: string | number | boolean;
+                    };
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly ticketId: string;
+                        readonly appointmentId: string | null;
+                        readonly answers: {
+                            readonly [key: string]: string | number | boolean;
+                        };
+                        readonly fields: readonly {
+                            readonly key: string;
+                            readonly type: "text" | "number" | "amount" | "choice" | "date" | "checkbox";
+                            readonly labelZh: string;
+                            readonly labelEn: string;
+                            readonly required: boolean;
+                            readonly helpZh?: string;
+                            readonly helpEn?: string;
+                            readonly options?: readonly string[];
+                        }[];
+                        readonly requiredDocuments: readonly string[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };

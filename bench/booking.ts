@@ -1,0 +1,199 @@
+/**
+ * `npm run bench:booking`: the appointments benchmark of issue 13. Prints ONE JSON line on stdout (progress
+ * on stderr). A real server process on SQLite on 127.0.0.1 (the demo branch), autocannon at 64 connections:
+ * - the bare Fastify route as the baseline of this machine, measured in the same run;
+ * - free-slot queries/s (public, cached and invalidated on change), across business types and days;
+ * - staff bookings/s and p99 across many slots (every request a new caller; a full slot answers 409);
+ * - a rush: 1,000 booking attempts at once on 10 slots, 64 in flight: overbooked places and p99.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { DateTime } from "luxon";
+import { api, login, startDatang } from "./lib/datang.ts";
+import { bareLoad, CONNECTIONS, DURATION_S } from "./lib/load.ts";
+import { log, onExit, startNode, stopAll } from "./lib/procs.ts";
+import { percentile, round } from "./lib/stats.ts";
+
+const TARGET_SLOT_QPS = 5_000;
+const TARGET_RUSH_P99_MS = 100;
+const RUSH_ATTEMPTS = 1_000;
+const RUSH_SLOTS = 10;
+
+interface Slot {
+  start: string;
+  free: number;
+}
+
+async function bare(): Promise<{ rps: number; p99: number }> {
+  const server = await startNode(join(import.meta.dirname, "lib/bare-server.ts"), ["0"], /listening \d+/);
+  try {
+    const port = /listening (\d+)/.exec(server.output())?.[1];
+    const f = await bareLoad(`http://127.0.0.1:${port}`);
+    return { rps: f.rps, p99: f.p99 };
+  } finally {
+    await server.stop();
+  }
+}
+
+function cannon(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      { connections: CONNECTIONS, duration: DURATION_S, timeout: 10, pipelining: 1, ...options },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+    instance.on("error", reject);
+  });
+}
+
+const count = (r: autocannon.Result, code: number) => r.statusCodeStats?.[String(code) as "200"]?.count ?? 0;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "datang-bench-booking-"));
+  onExit(() => rmSync(dir, { recursive: true, force: true }));
+  const baseline = await bare();
+  const d = await startDatang(join(dir, "datang.db"));
+  try {
+    const manager = await login(d.base, "manager");
+    const tz = "Asia/Shanghai";
+    const days = Array.from({ length: 10 }, (_, i) =>
+      DateTime.now()
+        .setZone(tz)
+        .plus({ days: i + 1 })
+        .toISODate(),
+    ).filter((x): x is string => x !== null);
+    const slotsOf = async (serviceId: string, date: string) =>
+      (
+        (await api(d.base, "GET", `/api/public/branches/${d.branchId}/slots?serviceId=${serviceId}&date=${date}`, {}))
+          .body as { slots: Slot[] }
+      ).slots;
+
+    // 1. Slot queries across every business type and ten days.
+    const queries = d.services.flatMap((s) =>
+      days.map((day) => `/api/public/branches/${d.branchId}/slots?serviceId=${s.id}&date=${day}`),
+    );
+    let q = 0;
+    log(`slot queries: ${queries.length} distinct URLs`);
+    const slotRun = await cannon({
+      url: `${d.base}${queries[0]}`,
+      requests: [{ setupRequest: (req) => ({ ...req, path: queries[q++ % queries.length] as string }) }],
+    });
+    const slotQps = round(count(slotRun, 200) / slotRun.duration, 0);
+
+    // 2. Bookings across slots: CASH keeps all 5 counters' time for appointments (5 places a slot).
+    const cash = d.services.find((s) => s.code === "CASH")?.id as string;
+    const rules = await api(d.base, "PUT", `/api/services/${cash}/booking-rules`, { cookie: manager }, { share: 1 });
+    if (rules.status !== 200) throw new Error(`rules: ${rules.status} ${JSON.stringify(rules.body)}`);
+    const lobby = await login(d.base, "lobby");
+    const open: string[] = [];
+    for (const day of days.slice(1)) for (const s of await slotsOf(cash, day)) if (s.free > 0) open.push(s.start);
+    let n = 0;
+    log(`bookings: ${open.length} slots`);
+    log(`slot queries: ${slotQps}/s, p99 ${slotRun.latency.p99} ms`);
+    const bookRun = await cannon({
+      url: `${d.base}/api/branches/${d.branchId}/appointments`,
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: lobby },
+      requests: [
+        {
+          setupRequest: (req) => {
+            const i = n++;
+            return {
+              ...req,
+              body: JSON.stringify({
+                serviceId: cash,
+                start: open[i % open.length],
+                name: `Bench ${i}`,
+                phone: `+86139${String(i).padStart(8, "0")}`,
+              }),
+            };
+          },
+        },
+      ],
+    });
+    const booked = count(bookRun, 201);
+    const full = count(bookRun, 409);
+
+    log(
+      `bookings: ${booked} booked, ${full} full, p99 ${bookRun.latency.p99} ms, errors ${bookRun.errors + bookRun.timeouts}`,
+    );
+    // 3. The rush: 1,000 attempts on the first day's 10 first ACCOUNT slots, 64 in flight.
+    const account = d.services.find((s) => s.code === "ACCOUNT")?.id as string;
+    const rushSlots = (await slotsOf(account, days[0] as string)).filter((s) => s.free > 0).slice(0, RUSH_SLOTS);
+    const places = rushSlots.reduce((sum, s) => sum + s.free, 0);
+    const latencies: number[] = [];
+    let rushBooked = 0;
+    let rushOther = 0;
+    let next = 0;
+    const worker = async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= RUSH_ATTEMPTS) return;
+        const t0 = performance.now();
+        const res = await api(
+          d.base,
+          "POST",
+          `/api/branches/${d.branchId}/appointments`,
+          { cookie: lobby },
+          {
+            serviceId: account,
+            start: rushSlots[i % rushSlots.length]?.start,
+            name: `Rush ${i}`,
+            phone: `+86137${String(i).padStart(8, "0")}`,
+          },
+        );
+        latencies.push(performance.now() - t0);
+        if (res.status === 201) rushBooked++;
+        else if (res.status !== 409) rushOther++;
+      }
+    };
+    const rushStarted = performance.now();
+    await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+    const rushMs = performance.now() - rushStarted;
+    const after = await slotsOf(account, days[0] as string);
+    const stillFree = after.filter((s) => rushSlots.some((r) => r.start === s.start)).reduce((a, s) => a + s.free, 0);
+    const rushP99 = round(percentile(latencies, 99), 1);
+
+    const figures = {
+      bench: "booking",
+      database: "sqlite",
+      connections: CONNECTIONS,
+      durationS: DURATION_S,
+      baselineBareRps: baseline.rps,
+      slotQueriesPerS: slotQps,
+      slotQueryP99Ms: slotRun.latency.p99,
+      slotQueryShareOfBare: round(slotQps / baseline.rps, 2),
+      bookingAttemptsPerS: round((booked + full) / bookRun.duration, 0),
+      bookingsPerS: round(booked / bookRun.duration, 0),
+      bookingP99Ms: bookRun.latency.p99,
+      bookingErrors: bookRun.errors + bookRun.timeouts + (count(bookRun, 400) + count(bookRun, 500)),
+      rush: {
+        attempts: RUSH_ATTEMPTS,
+        slots: rushSlots.length,
+        places,
+        booked: rushBooked,
+        overbooked: Math.max(0, rushBooked - places),
+        placesLeftAfter: stillFree,
+        otherErrors: rushOther,
+        p99Ms: rushP99,
+        totalMs: round(rushMs, 0),
+      },
+      targets: {
+        slotQueriesPerS: slotQps >= TARGET_SLOT_QPS,
+        rushNoOverbooking: rushBooked <= places && rushBooked + stillFree === places,
+        rushP99: rushP99 < TARGET_RUSH_P99_MS,
+      },
+    };
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
+  } finally {
+    await d.stop();
+    await stopAll();
+  }
+}
+
+main().catch(async (error) => {
+  console.error(error);
+  await stopAll();
+  process.exit(1);
+});

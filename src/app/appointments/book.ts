@@ -1,0 +1,248 @@
+import { type Answers, answerProblems } from "../../domain/appointments/forms.ts";
+import {
+  type BookingRules,
+  canBook,
+  capReached,
+  lastBookableDay,
+  noShowsSince,
+  onlineBookingBarred,
+} from "../../domain/appointments/rules.ts";
+import { dayInZone, isoInZone, type Slot } from "../../domain/appointments/slots.ts";
+import type { BranchId } from "../../domain/ids.ts";
+import { bookingsOfPhoneOnDay, lockSlot, noShowsOfPhone, placesTaken } from "../../store/appointments.ts";
+import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
+import type { Actor } from "../actor.ts";
+import type { AppContext } from "../context.ts";
+import { AppError, conflict, invalid } from "../errors.ts";
+import { audit } from "../record.ts";
+import { type BookingSetup, loadSetup, slotsOn } from "./booking-setup.ts";
+import { invalidateSlots } from "./free-slots.ts";
+import { checkPhoneCode, consumePhoneCode, identifyCustomer, publishEvent, requirePhone } from "./identity.ts";
+import { appointmentMessages } from "./messages.ts";
+import { manageTokenHash, manageUrl, newBookingCode, newManageToken } from "./tokens.ts";
+import type { BookedView } from "./view.ts";
+
+/** Staff roles that book, move, cancel and check in appointments for a branch. */
+export const BOOKING_ROLES = [...TRIAGE_ROLES, "teller"] as const;
+
+export interface BookInput {
+  readonly branchId: string;
+  readonly serviceId: string;
+  readonly start: string;
+  readonly name: string;
+  readonly phone: string;
+  readonly email?: string;
+  readonly lang?: string;
+  readonly answers?: Answers;
+  /** The customer's one-time code (public bookings). */
+  readonly otp?: string;
+  /** A hold this customer took on the slot while filling the form; its place becomes the booking's. */
+  readonly holdId?: string;
+  /** A customer manager to tell when the customer checks in (wealth, corporate). */
+  readonly managerUserId?: string;
+}
+
+/** Why a booking was refused, in both languages. */
+function refused(reason: string, en: string, zh: string, extra?: Record<string, unknown>): AppError {
+  return invalid(en, { reason, ...extra }, zh);
+}
+
+export function parseStart(start: string): number {
+  const at = Date.parse(start);
+  if (!Number.isFinite(at))
+    throw invalid(
+      "start is not a time this server can read; write it as 2026-11-24T09:30:00+08:00.",
+      { field: "start" },
+      "start 不是可识别的时间，请写成 2026-11-24T09:30:00+08:00 的形式。",
+    );
+  return at;
+}
+
+/** The slot of the grid that starts at `at`, or a 400 saying the branch takes no booking then. */
+export function slotAt(setup: BookingSetup, at: number): { slot: Slot; day: string } {
+  const day = dayInZone(at, setup.branch.timezone);
+  const slot = slotsOn(setup, day).find((s) => s.start === at);
+  if (!slot || slot.capacity === 0)
+    throw refused(
+      "closed",
+      "The branch takes no appointment of this business type at that time (closed, or not a slot).",
+      "该时间网点不接受此业务预约（不营业或不是可预约的时段）。",
+    );
+  return { slot, day };
+}
+
+export function ruleRefusal(
+  rules: BookingRules,
+  now: number,
+  start: number,
+  day: string,
+  today: string,
+  byStaff: boolean,
+): void {
+  const verdict = canBook(rules, now, start, day, lastBookableDay(rules, today), byStaff);
+  if (verdict.ok) return;
+  switch (verdict.reason) {
+    case "past":
+      throw refused("past", "That time has passed.", "该时间已过。");
+    case "too_soon":
+      throw refused(
+        "too_soon",
+        `Book at least ${rules.minNoticeBookMinutes} minutes ahead.`,
+        `请至少提前 ${rules.minNoticeBookMinutes} 分钟预约。`,
+      );
+    case "too_far":
+      throw refused(
+        "too_far",
+        `Appointments can be booked up to ${rules.daysAhead} days ahead.`,
+        `最多可预约 ${rules.daysAhead} 天内的时段。`,
+      );
+    default:
+      throw refused("not_bookable", "This business type is not booked online.", "此业务不支持网上预约。");
+  }
+}
+
+/**
+ * Books a place in a slot: a customer online (with the one-time code sent to the phone) or staff for a caller.
+ * Every refusal is thrown before or inside the one write, so nothing is booked, held or sent on any refusal.
+ */
+export async function bookAppointment(ctx: AppContext, who: Actor | "public", input: BookInput): Promise<BookedView> {
+  const byStaff = who !== "public";
+  if (byStaff) requireBranchAccess(who, input.branchId as BranchId, BOOKING_ROLES);
+  const start = parseStart(input.start);
+  const name = input.name.trim();
+  if (!name) throw invalid("Give the customer's name.", { field: "name" }, "请填写客户姓名。");
+  const phone = requirePhone(input.phone);
+  const now = ctx.clock();
+  const setup = await loadSetup(ctx.store.db, input.branchId, input.serviceId);
+  const tz = setup.branch.timezone;
+  if (!setup.service.active)
+    throw refused("not_bookable", "This business type is not offered at the moment.", "此业务暂停办理。");
+  const { slot, day } = slotAt(setup, start);
+  ruleRefusal(setup.rules, now, start, day, dayInZone(now, tz), byStaff);
+  const answers = input.answers ?? {};
+  const problems = answerProblems(setup.form, answers);
+  if (problems.length > 0)
+    throw invalid("Some answers of the form are missing or wrong.", { fields: problems }, "表单有未填或填写有误的项。");
+  if (
+    !byStaff &&
+    onlineBookingBarred(setup.rules, await noShowsOfPhone(ctx.store.db, phone, noShowsSince(setup.rules, now)))
+  )
+    throw new AppError(
+      403,
+      "no_show_limit",
+      "After several missed appointments, please book by phone with the branch.",
+      { reason: "no_show_limit" },
+      "您近期多次预约未到，请致电网点由工作人员为您预约。",
+    );
+
+  if (!byStaff) await checkPhoneCode(ctx, phone, input.otp);
+  const id = ctx.newId();
+  const token = newManageToken();
+  const code = newBookingCode();
+  await ctx.store.write(async (tx, afterCommit) => {
+    if (!byStaff) await consumePhoneCode(tx, ctx, phone, input.otp);
+    await lockSlot(tx, input.branchId, input.serviceId, start);
+    if (capReached(setup.rules, await bookingsOfPhoneOnDay(tx, input.branchId, phone, day)))
+      throw conflict(
+        `This phone number already has ${setup.rules.capPerCustomerPerDay} appointment(s) that day.`,
+        { reason: "cap" },
+        `该手机号当天已有 ${setup.rules.capPerCustomerPerDay} 个预约。`,
+      );
+    const taken = await placesTaken(tx, input.branchId, input.serviceId, start, now, input.holdId);
+    if (taken >= slot.capacity) throw slotFull();
+    const customer = await identifyCustomer(tx, ctx, {
+      phone,
+      name,
+      ...(input.email !== undefined && { email: input.email }),
+      ...(input.lang !== undefined && { lang: input.lang }),
+    });
+    if (input.holdId !== undefined) await tx.deleteFrom("slot_holds").where("id", "=", input.holdId).execute();
+    const createdBy = byStaff ? who.id : null;
+    await tx
+      .insertInto("appointments")
+      .values({
+        id,
+        branch_id: input.branchId,
+        service_id: input.serviceId,
+        customer_id: customer.customerId,
+        customer_name: name,
+        customer_phone: phone,
+        customer_email: input.email?.trim() || null,
+        lang: input.lang === "en" ? "en" : "zh-CN",
+        day,
+        start_at: start,
+        end_at: slot.end,
+        status: "booked",
+        code,
+        manage_token_hash: manageTokenHash(token),
+        answers: JSON.stringify(answers),
+        channel: byStaff ? "staff" : "online",
+        created_by: createdBy,
+        manager_user_id: input.managerUserId ?? null,
+        ticket_id: null,
+        cancel_reason: null,
+        checked_in_at: null,
+        version: 0,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    if (byStaff)
+      await audit(
+        tx,
+        who,
+        now,
+        "appointment.book",
+        { type: "appointment", id, branchId: input.branchId },
+        {
+          serviceId: input.serviceId,
+          start: isoInZone(start, tz),
+        },
+      );
+    await appointmentMessages(tx, ctx, {
+      kind: "confirmed",
+      appointmentId: id,
+      setup,
+      start,
+      end: slot.end,
+      code,
+      name,
+      phone,
+      email: input.email?.trim() || null,
+      lang: input.lang === "en" ? "en" : "zh-CN",
+      customerId: customer.customerId,
+      manageUrl: manageUrl(id, token),
+      now,
+    });
+    await publishEvent(tx, ctx, {
+      type: "appointment.booked",
+      branchId: input.branchId,
+      appointment: {
+        id,
+        code,
+        serviceId: input.serviceId,
+        start: isoInZone(start, tz),
+        end: isoInZone(slot.end, tz),
+        status: "booked",
+        channel: byStaff ? "staff" : "online",
+      },
+      ...(customer.customerId !== null && {
+        customer: { id: customer.customerId, name, phone, email: input.email?.trim() || null },
+      }),
+    });
+    afterCommit(() => invalidateSlots(ctx, input.branchId, input.serviceId, day));
+  });
+  return {
+    id,
+    code,
+    start: isoInZone(start, tz),
+    end: isoInZone(slot.end, tz),
+    status: "booked",
+    manageToken: token,
+    manageUrl: manageUrl(id, token),
+  };
+}
+
+export function slotFull(): AppError {
+  return conflict("That slot is full; choose another time.", { reason: "full" }, "该时段已约满，请选择其他时间。");
+}

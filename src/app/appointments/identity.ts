@@ -1,0 +1,69 @@
+/**
+ * The one place where booking meets the customer identity, the one-time codes, the outbox and the webhooks
+ * (built by the customers, messages and webhooks capabilities). Everything appointments needs of them goes
+ * through here.
+ */
+import { cancelMessages, enqueueMessage, type NewMessage } from "../../store/outbox.ts";
+import type { Tx } from "../../store/store.ts";
+import type { AppContext } from "../context.ts";
+import { findOrCreateCustomer, requirePhone as requireE164 } from "../customers/identify.ts";
+import { checkOtp, otpInvalid, verifyOtp } from "../customers/otp.ts";
+import { type AppointmentWebhookEvent, publishAppointmentEvent } from "../webhooks/publish.ts";
+
+export interface BookingCustomer {
+  readonly customerId: string | null;
+  /** E.164. */
+  readonly phone: string;
+}
+
+/** The phone in E.164 (validated with libphonenumber; numbers without a country code are read as Chinese), or a 400. */
+export function requirePhone(phone: string): string {
+  return requireE164(phone);
+}
+
+/** The customer record of this phone, created at the first booking, never duplicated. */
+export async function identifyCustomer(
+  tx: Tx,
+  ctx: AppContext,
+  input: { phone: string; name: string; email?: string; lang?: string },
+): Promise<BookingCustomer> {
+  const customer = await findOrCreateCustomer(tx, ctx, {
+    phone: input.phone,
+    name: input.name,
+    ...(input.email !== undefined && input.email.trim() !== "" && { email: input.email }),
+    ...(input.lang !== undefined && { lang: input.lang === "en" ? "en" : "zh-CN" }),
+  });
+  return { customerId: customer.id, phone: customer.phone };
+}
+
+/**
+ * The one-time code, step one, before the booking's write: a wrong code counts a try (committed even though
+ * the booking is refused).
+ */
+export async function checkPhoneCode(ctx: AppContext, phone: string, otp: string | undefined): Promise<void> {
+  if (otp === undefined) throw otpInvalid();
+  await checkOtp(ctx, { phone, code: otp });
+}
+
+/** Step two, inside the booking's transaction: consumes the checked code (rolled back if the booking fails). */
+export async function consumePhoneCode(tx: Tx, ctx: AppContext, phone: string, otp: string | undefined): Promise<void> {
+  if (otp === undefined) throw otpInvalid();
+  await verifyOtp(tx, ctx, { phone, code: otp });
+}
+
+export type OutgoingMessage = NewMessage;
+
+export async function enqueue(tx: Tx, msg: OutgoingMessage): Promise<void> {
+  await enqueueMessage(tx, msg);
+}
+
+export async function cancelPending(
+  tx: Tx,
+  options: { relatedId: string; kinds?: readonly string[]; now: number },
+): Promise<void> {
+  await cancelMessages(tx, options);
+}
+
+export async function publishEvent(tx: Tx, ctx: AppContext, event: AppointmentWebhookEvent): Promise<void> {
+  await publishAppointmentEvent(tx, ctx, event);
+}

@@ -1,0 +1,136 @@
+import { createEvent } from "ics";
+import { isoInZone } from "../../domain/appointments/slots.ts";
+import type { Tx } from "../../store/store.ts";
+import type { AppContext } from "../context.ts";
+import type { BookingSetup } from "./booking-setup.ts";
+import { cancelPending, enqueue } from "./identity.ts";
+
+const HOUR = 3_600_000;
+/** Reminders before the appointment (default 24 h and 2 h). */
+export const REMINDER_HOURS = [24, 2] as const;
+
+export type AppointmentMessageKind = "confirmed" | "rescheduled" | "cancelled";
+
+export interface AppointmentMessageInput {
+  readonly kind: AppointmentMessageKind;
+  readonly appointmentId: string;
+  readonly setup: BookingSetup;
+  readonly start: number;
+  readonly end: number;
+  readonly code: string;
+  readonly name: string;
+  readonly phone: string;
+  readonly email: string | null;
+  readonly lang: "zh-CN" | "en";
+  readonly customerId: string | null;
+  readonly manageUrl?: string;
+  readonly reason?: string;
+  readonly now: number;
+}
+
+/** The appointment as a calendar file (RFC 5545), attached to the confirmation and offered for download. */
+export function appointmentIcs(input: {
+  id: string;
+  start: number;
+  end: number;
+  title: string;
+  location: string;
+  description: string;
+  url?: string;
+}): string {
+  const utc = (ms: number): [number, number, number, number, number] => {
+    const d = new Date(ms);
+    return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()];
+  };
+  const { error, value } = createEvent({
+    uid: `${input.id}@datang`,
+    start: utc(input.start),
+    startInputType: "utc",
+    startOutputType: "utc",
+    end: utc(input.end),
+    endInputType: "utc",
+    endOutputType: "utc",
+    title: input.title,
+    location: input.location,
+    description: input.description,
+    // Only an absolute link (DATANG_PUBLIC_URL set) is a valid calendar URL.
+    ...(input.url !== undefined && /^https?:\/\//.test(input.url) && { url: input.url }),
+    productId: "datang/appointments",
+  });
+  if (error || !value) throw error ?? new Error("ics: no calendar produced");
+  return value;
+}
+
+/**
+ * The messages an appointment change sends, written to the outbox in the change's own transaction: the
+ * customer is told by SMS (and by e-mail when given one, the confirmation with the .ics attached); reminders
+ * are queued for 24 h and 2 h before, out of quiet hours, and a reschedule or cancellation first cancels
+ * those still pending (so they move with the appointment, or go).
+ */
+export async function appointmentMessages(tx: Tx, _ctx: AppContext, m: AppointmentMessageInput): Promise<void> {
+  const { branch, service } = m.setup;
+  const tz = branch.timezone;
+  if (m.kind !== "confirmed")
+    await cancelPending(tx, { relatedId: m.appointmentId, kinds: ["appointment.reminder"], now: m.now });
+  const data = {
+    appointmentId: m.appointmentId,
+    code: m.code,
+    name: m.name,
+    start: isoInZone(m.start, tz),
+    end: isoInZone(m.end, tz),
+    timezone: tz,
+    branchNameZh: branch.nameZh,
+    branchNameEn: branch.nameEn,
+    serviceNameZh: service.nameZh,
+    serviceNameEn: service.nameEn,
+    requiredDocuments: service.requiredDocuments,
+    ...(m.manageUrl !== undefined && { manageUrl: m.manageUrl }),
+    ...(m.reason !== undefined && { reason: m.reason }),
+  };
+  const common = {
+    lang: m.lang,
+    now: m.now,
+    branchId: branch.id,
+    relatedType: "appointment",
+    relatedId: m.appointmentId,
+    ...(m.customerId !== null && { customerId: m.customerId }),
+  };
+  const kind = `appointment.${m.kind}`;
+  await enqueue(tx, { ...common, kind, channel: "sms", recipient: m.phone, data });
+  if (m.email) {
+    const ics =
+      m.kind === "cancelled"
+        ? undefined
+        : appointmentIcs({
+            id: m.appointmentId,
+            start: m.start,
+            end: m.end,
+            title: m.lang === "en" ? `${service.nameEn} – ${branch.nameEn}` : `${service.nameZh} – ${branch.nameZh}`,
+            location: m.lang === "en" ? branch.nameEn : branch.nameZh,
+            description: `${m.lang === "en" ? "Booking code" : "预约码"}: ${m.code}`,
+            ...(m.manageUrl !== undefined && { url: m.manageUrl }),
+          });
+    await enqueue(tx, {
+      ...common,
+      kind,
+      channel: "email",
+      recipient: m.email,
+      data: { ...data, ...(ics !== undefined && { ics, icsFilename: "appointment.ics" }) },
+    });
+  }
+  if (m.kind === "cancelled") return;
+  for (const hours of REMINDER_HOURS) {
+    const at = m.start - hours * HOUR;
+    if (at <= m.now) continue;
+    await enqueue(tx, {
+      ...common,
+      kind: "appointment.reminder",
+      channel: "sms",
+      recipient: m.phone,
+      data: { ...data, hoursBefore: hours },
+      notBefore: at,
+      quietHours: { timeZone: tz },
+      dedupeKey: `appointment.reminder:${m.appointmentId}:${m.start}:${hours}`,
+    });
+  }
+}

@@ -1,0 +1,156 @@
+import { type Answers, answerProblems, type FormField } from "../../domain/appointments/forms.ts";
+import { withDefaults } from "../../domain/appointments/rules.ts";
+import { dayInZone } from "../../domain/appointments/slots.ts";
+import type { BranchId } from "../../domain/ids.ts";
+import { answersOfTicket, formOf, rulesOf, toAppointment } from "../../store/appointments.ts";
+import { findBranch, findService, listBranches, listServices } from "../../store/branches.ts";
+import { findTicket } from "../../store/tickets.ts";
+import { BRANCH_READERS, requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
+import type { Actor } from "../actor.ts";
+import type { AppContext } from "../context.ts";
+import { invalid, notFound } from "../errors.ts";
+import { audit } from "../record.ts";
+import { BOOKING_ROLES } from "./book.ts";
+import { requirePhone } from "./identity.ts";
+import { type AppointmentView, appointmentView } from "./view.ts";
+
+export interface PublicBranch {
+  readonly id: string;
+  readonly code: string;
+  readonly nameZh: string;
+  readonly nameEn: string;
+  readonly timezone: string;
+}
+
+export async function bookableBranches(ctx: AppContext): Promise<PublicBranch[]> {
+  return (await listBranches(ctx.store.db)).map((b) => ({
+    id: b.id,
+    code: b.code,
+    nameZh: b.nameZh,
+    nameEn: b.nameEn,
+    timezone: b.timezone,
+  }));
+}
+
+export interface PublicService {
+  readonly id: string;
+  readonly code: string;
+  readonly nameZh: string;
+  readonly nameEn: string;
+  readonly descriptionZh: string;
+  readonly descriptionEn: string;
+  readonly expectedMinutes: number;
+  /** Told once, in full, before the customer picks a time. */
+  readonly requiredDocuments: readonly string[];
+  readonly form: readonly FormField[];
+  readonly daysAhead: number;
+}
+
+/** The branch's business types taking online bookings, each with its documents and its form. */
+export async function bookableServices(ctx: AppContext, branchId: string): Promise<PublicService[]> {
+  if (!(await findBranch(ctx.store.db, branchId))) throw notFound("Branch", branchId);
+  const out: PublicService[] = [];
+  for (const s of await listServices(ctx.store.db, branchId)) {
+    if (!s.active) continue;
+    const rules = withDefaults(await rulesOf(ctx.store.db, s.id));
+    if (!rules.bookable) continue;
+    out.push({
+      id: s.id,
+      code: s.code,
+      nameZh: s.nameZh,
+      nameEn: s.nameEn,
+      descriptionZh: s.descriptionZh,
+      descriptionEn: s.descriptionEn,
+      expectedMinutes: s.expectedMinutes,
+      requiredDocuments: s.requiredDocuments,
+      form: await formOf(ctx.store.db, s.id),
+      daysAhead: rules.daysAhead,
+    });
+  }
+  return out;
+}
+
+/** A branch's appointments on a day, optionally found by code, phone or name (staff). */
+export async function listAppointments(
+  ctx: AppContext,
+  actor: Actor,
+  branchId: string,
+  input: { date?: string; q?: string },
+): Promise<AppointmentView[]> {
+  requireBranchAccess(actor, branchId as BranchId, BOOKING_ROLES);
+  const branch = await findBranch(ctx.store.db, branchId);
+  if (!branch) throw notFound("Branch", branchId);
+  const day = input.date ?? dayInZone(ctx.clock(), branch.timezone);
+  let query = ctx.store.db.selectFrom("appointments").selectAll().where("branch_id", "=", branchId);
+  const q = input.q?.trim();
+  if (q) {
+    // A search looks across days: a caller rarely remembers the date, and the code or phone is enough.
+    let phone: string | undefined;
+    try {
+      phone = requirePhone(q);
+    } catch {
+      phone = undefined;
+    }
+    const code = q.toUpperCase().replace(/[\s-]/g, "");
+    query = query.where((eb) =>
+      eb.or([
+        eb("code", "=", code),
+        eb("customer_name", "like", `%${q.replace(/[%_]/g, "")}%`),
+        ...(phone !== undefined ? [eb("customer_phone", "=", phone)] : []),
+      ]),
+    );
+  } else query = query.where("day", "=", day);
+  const rows = await query.orderBy("start_at").limit(500).execute();
+  return rows.map((r) => appointmentView(toAppointment(r), branch.timezone, { maskPhone: false }));
+}
+
+export interface TicketAnswers {
+  readonly ticketId: string;
+  readonly appointmentId: string | null;
+  readonly answers: Answers;
+  readonly fields: readonly FormField[];
+  readonly requiredDocuments: readonly string[];
+}
+
+/** What the ticket's customer filled in, with the form and the documents checklist, for the counter. */
+export async function ticketAnswers(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketAnswers> {
+  const ticket = await findTicket(ctx.store.db, ticketId);
+  if (!ticket) throw notFound("Ticket", ticketId);
+  requireBranchAccess(actor, ticket.branchId as BranchId, BRANCH_READERS);
+  const service = await findService(ctx.store.db, ticket.serviceId);
+  const stored = await answersOfTicket(ctx.store.db, ticketId);
+  return {
+    ticketId,
+    appointmentId: stored?.appointmentId ?? null,
+    answers: stored?.answers ?? {},
+    fields: await formOf(ctx.store.db, ticket.serviceId),
+    requiredDocuments: service?.requiredDocuments ?? [],
+  };
+}
+
+/** The lobby manager fills in the form with a walk-in customer while they wait. */
+export async function setTicketAnswers(
+  ctx: AppContext,
+  actor: Actor,
+  ticketId: string,
+  answers: Answers,
+): Promise<TicketAnswers> {
+  const ticket = await findTicket(ctx.store.db, ticketId);
+  if (!ticket) throw notFound("Ticket", ticketId);
+  requireBranchAccess(actor, ticket.branchId as BranchId, [...TRIAGE_ROLES, "teller"]);
+  const fields = await formOf(ctx.store.db, ticket.serviceId);
+  const problems = answerProblems(fields, answers);
+  if (problems.length > 0)
+    throw invalid("Some answers of the form are missing or wrong.", { fields: problems }, "表单有未填或填写有误的项。");
+  const now = ctx.clock();
+  const text = JSON.stringify(answers);
+  await ctx.store.write(async (tx) => {
+    await tx
+      .insertInto("ticket_answers")
+      .values({ ticket_id: ticketId, appointment_id: null, answers: text, updated_by: actor.id, updated_at: now })
+      .onConflict((oc) => oc.column("ticket_id").doUpdateSet({ answers: text, updated_by: actor.id, updated_at: now }))
+      .execute();
+    await audit(tx, actor, now, "ticket.answers", { type: "ticket", id: ticketId, branchId: ticket.branchId });
+  });
+  return ticketAnswers(ctx, actor, ticketId);
+}

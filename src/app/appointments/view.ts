@@ -1,0 +1,58 @@
+import { isoInZone } from "../../domain/appointments/slots.ts";
+import type { Appointment } from "../../store/appointments.ts";
+
+/** What the booker gets back: the manage token only once, at booking (it is stored hashed). */
+export interface BookedView {
+  readonly id: string;
+  readonly code: string;
+  readonly start: string;
+  readonly end: string;
+  readonly status: string;
+  readonly manageToken: string;
+  readonly manageUrl: string;
+}
+
+/** An appointment as the customer's manage page and staff see it (staff get the phone masked unless needed). */
+export interface AppointmentView {
+  readonly id: string;
+  readonly branchId: string;
+  readonly serviceId: string;
+  readonly code: string;
+  readonly start: string;
+  readonly end: string;
+  readonly status: string;
+  readonly name: string;
+  readonly phone: string;
+  readonly email: string | null;
+  readonly channel: string;
+  readonly answers: Readonly<Record<string, string | number | boolean>>;
+  readonly ticketId: string | null;
+  readonly cancelReason: string | null;
+  readonly managerUserId: string | null;
+}
+
+/** 138****5678: enough to recognise a caller, not enough to copy. */
+export function maskPhone(phone: string): string {
+  if (phone.length < 8) return "****";
+  return `${phone.slice(0, phone.length - 8)}****${phone.slice(-4)}`;
+}
+
+export function appointmentView(a: Appointment, timeZone: string, options: { maskPhone: boolean }): AppointmentView {
+  return {
+    id: a.id,
+    branchId: a.branchId,
+    serviceId: a.serviceId,
+    code: a.code,
+    start: isoInZone(a.start, timeZone),
+    end: isoInZone(a.end, timeZone),
+    status: a.status,
+    name: a.customerName,
+    phone: options.maskPhone ? maskPhone(a.customerPhone) : a.customerPhone,
+    email: a.customerEmail,
+    channel: a.channel,
+    answers: a.answers,
+    ticketId: a.ticketId,
+    cancelReason: a.cancelReason,
+    managerUserId: a.managerUserId,
+  };
+}
