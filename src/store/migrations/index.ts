@@ -2,6 +2,7 @@ import type { Kysely, Migration, MigrationProvider } from "kysely";
 import type { DialectName } from "../dialect-name.ts";
 import * as initial from "./001-initial.ts";
 import * as firstCall from "./002-first-call.ts";
+import * as knowledge from "./009-knowledge.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -11,6 +12,7 @@ interface DialectMigration {
 const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "001-initial": initial,
   "002-first-call": firstCall,
+  "009-knowledge": knowledge,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
