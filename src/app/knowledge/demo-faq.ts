@@ -604,7 +604,13 @@ export const DEMO_FAQ: readonly FaqEntry[] = [
 
 /** The demo's bilingual synonym list (staff extend it in the editor). */
 export const DEMO_SYNONYMS: ReadonlyArray<readonly string[]> = [
-  ["挂失", "丢失", "丢了", "不见了", "被偷", "被盗", "lost card", "lost", "stolen", "missing"],
+  ["挂失", "丢失", "丢了", "不见了", "被偷", "被盗", "遗失", "lost card", "lost", "stolen", "missing"],
+  ["忘记", "忘了", "想不起来", "forgot", "forget"],
+  ["销户", "注销", "close account", "cancel"],
+  ["代办", "代替", "on behalf"],
+  ["境外", "国外", "海外", "abroad", "overseas", "international"],
+  ["激活", "开卡", "activate"],
+  ["优先", "老人", "孕妇", "残疾", "priority", "elderly", "pregnant"],
   ["密码", "口令", "pin", "password"],
   ["转账", "汇款", "打钱", "转钱", "transfer", "send money"],
   ["取款", "取钱", "取现", "提现", "withdraw", "withdrawal", "cash"],
@@ -612,7 +618,6 @@ export const DEMO_SYNONYMS: ReadonlyArray<readonly string[]> = [
   ["营业时间", "几点", "开门", "上班", "opening hours", "open"],
   ["预约", "约号", "预定", "appointment", "booking", "book"],
   ["排队", "等候", "人多", "queue", "wait", "busy"],
-  ["销户", "注销", "close account"],
   ["手机银行", "app", "网银", "网上银行", "mobile banking", "online banking"],
   ["冻结", "止付", "frozen", "freeze"],
   ["诈骗", "骗子", "被骗", "scam", "fraud"],

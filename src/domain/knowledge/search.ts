@@ -23,10 +23,10 @@ export interface SearchHit {
   readonly category: string;
 }
 
-/** How much each kind of term counts in a question (see text.ts for the kinds). */
-const KIND_WEIGHT: Readonly<Record<string, number>> = { z: 1, b: 0.7, p: 0.5, i: 0.3, e: 1 };
-/** A term reached through the synonym list counts this much of the term it stands for. */
-const SYNONYM_WEIGHT = 0.7;
+/** How much each kind of term counts in a question (see text.ts for the kinds; `s:` a synonym group). */
+const KIND_WEIGHT: Readonly<Record<string, number>> = { z: 1, u: 0.3, b: 0.7, p: 0.5, i: 0.3, e: 1, s: 1 };
+/** Terms found in more than this share of the articles say little and cost much: a question skips them. */
+const COMMON_SHARE = 0.5;
 
 interface Doc {
   readonly id: string;
@@ -39,20 +39,25 @@ interface Doc {
 }
 
 interface SynonymEntry {
-  /** The term as normalized text, matched against the normalized question. */
+  /** The term as normalized text, matched against normalized text. */
   readonly match: string;
   readonly latin: boolean;
-  readonly group: number;
+  /** The group's term: every member of a group stands for it, in articles and questions alike. */
+  readonly token: string;
 }
 
 /**
  * The knowledge base's search: an inverted index (minisearch, BM25) over the terms of text.ts, in three
- * fields (title and sample questions; body; keywords), and the synonym list applied to the question.
+ * fields (title and sample questions; body; keywords). A synonym group is one term of its own (`s:`), added
+ * wherever any of its members appears, so 丢了, 挂失 and "lost card" meet without any of them counting twice.
  */
 export class KnowledgeSearch {
   private readonly index: MiniSearch<Doc>;
+  private readonly articles = new Map<string, SearchableArticle>();
+  /** In how many articles each term appears. */
+  private readonly df = new Map<string, number>();
+  private readonly docTerms = new Map<string, readonly string[]>();
   private synonyms: SynonymEntry[] = [];
-  private groupTerms: string[][] = [];
 
   constructor(articles: Iterable<SearchableArticle>, synonymGroups: ReadonlyArray<readonly string[]> = []) {
     this.index = new MiniSearch<Doc>({
@@ -62,58 +67,69 @@ export class KnowledgeSearch {
       processTerm: (term) => term,
       searchOptions: { tokenize: (text) => (text ? text.split(" ") : []), processTerm: (term) => term },
     });
-    this.index.addAll([...articles].map(toDoc));
-    this.setSynonyms(synonymGroups);
-  }
-
-  /** Adds an article, or replaces the one with its id. */
-  upsert(article: SearchableArticle): void {
-    if (this.index.has(article.id)) this.index.discard(article.id);
-    this.index.add(toDoc(article));
-  }
-
-  remove(id: string): void {
-    if (this.index.has(id)) this.index.discard(id);
-  }
-
-  /** Replaces the synonym list: groups of terms, in either language, that mean the same. */
-  setSynonyms(synonymGroups: ReadonlyArray<readonly string[]>): void {
-    this.synonyms = [];
-    this.groupTerms = [];
-    synonymGroups.forEach((terms, group) => {
-      const all = new Set<string>();
-      for (const term of terms) {
-        const match = normalize(term).trim();
-        if (!match) continue;
-        this.synonyms.push({ match, latin: /^[a-z0-9 '-]+$/.test(match), group });
-        for (const t of analyze(term)) all.add(t);
-      }
-      this.groupTerms[group] = [...all];
-    });
+    this.synonyms = synonymEntries(synonymGroups);
+    for (const a of articles) this.upsert(a);
   }
 
   get size(): number {
     return this.index.documentCount;
   }
 
+  /** Adds an article, or replaces the one with its id. */
+  upsert(article: SearchableArticle): void {
+    this.remove(article.id);
+    const doc = this.toDoc(article);
+    this.index.add(doc);
+    this.articles.set(article.id, article);
+    const unique = [...new Set(`${doc.head} ${doc.body} ${doc.kw}`.split(" ").filter(Boolean))];
+    this.docTerms.set(article.id, unique);
+    for (const t of unique) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+  }
+
+  remove(id: string): void {
+    if (!this.articles.has(id)) return;
+    this.index.discard(id);
+    this.articles.delete(id);
+    for (const t of this.docTerms.get(id) ?? []) {
+      const n = (this.df.get(t) ?? 1) - 1;
+      if (n > 0) this.df.set(t, n);
+      else this.df.delete(t);
+    }
+    this.docTerms.delete(id);
+  }
+
+  /** Replaces the synonym list (groups of terms, either language, that mean the same): every article is re-indexed. */
+  setSynonyms(synonymGroups: ReadonlyArray<readonly string[]>): void {
+    const next = synonymEntries(synonymGroups);
+    if (JSON.stringify(next) === JSON.stringify(this.synonyms)) return;
+    this.synonyms = next;
+    for (const a of [...this.articles.values()]) this.upsert(a);
+  }
+
+  /** The synonym groups a text mentions, as terms. */
+  private synonymTerms(text: string): string[] {
+    if (this.synonyms.length === 0) return [];
+    const out = new Set<string>();
+    for (const sentence of text.split(/(?<=[。！？；!?;\n])/)) {
+      const norm = ` ${normalize(sentence).replace(/[^\p{L}\p{N}]+/gu, " ")} `;
+      for (const s of this.synonyms) {
+        if (s.latin ? norm.includes(` ${s.match} `) : norm.includes(s.match)) out.add(s.token);
+      }
+    }
+    return [...out];
+  }
+
   /** The best articles for a question, best first. */
   search(question: string, limit = 5): SearchHit[] {
     const weights = new Map<string, number>();
-    for (const t of analyzeQuery(question)) weights.set(t, KIND_WEIGHT[t.charAt(0)] ?? 1);
+    const common = Math.max(2, this.size * COMMON_SHARE);
+    for (const t of [...analyzeQuery(question), ...this.synonymTerms(question)]) {
+      if ((this.df.get(t) ?? 0) > common) continue;
+      weights.set(t, KIND_WEIGHT[t.charAt(0)] ?? 1);
+    }
     const own = [...weights.values()].reduce((a, b) => a + b, 0);
     if (own === 0) return [];
-    const norm = ` ${normalize(question).replace(/[^\p{L}\p{N}]+/gu, " ")} `;
-    const groups = new Set<number>();
-    for (const s of this.synonyms) {
-      if (s.latin ? norm.includes(` ${s.match} `) : norm.includes(s.match)) groups.add(s.group);
-    }
-    for (const g of groups) {
-      for (const t of this.groupTerms[g] ?? []) {
-        if (!weights.has(t)) weights.set(t, (KIND_WEIGHT[t.charAt(0)] ?? 1) * SYNONYM_WEIGHT);
-      }
-    }
-    const terms = [...weights.keys()];
-    const results = this.index.search(terms.join(" "), {
+    const results = this.index.search([...weights.keys()].join(" "), {
       boost: { head: 3, kw: 2, body: 1 },
       boostTerm: (term) => weights.get(term) ?? 1,
       // Only English words are matched loosely (one letter off): Chinese typos are caught by pinyin.
@@ -135,19 +151,30 @@ export class KnowledgeSearch {
       };
     });
   }
+
+  private toDoc(a: SearchableArticle): Doc {
+    const head = [a.titleZh, a.titleEn, ...a.questions];
+    const body = [a.bodyZh, a.bodyEn];
+    return {
+      id: a.id,
+      head: [...head.flatMap(analyze), ...this.synonymTerms(head.join(" "))].join(" "),
+      body: [...body.flatMap(analyze), ...this.synonymTerms(body.join(" "))].join(" "),
+      kw: [...a.keywords.flatMap(analyze), ...this.synonymTerms(a.keywords.join(" "))].join(" "),
+      titleZh: a.titleZh,
+      titleEn: a.titleEn,
+      category: a.category,
+    };
+  }
 }
 
-function toDoc(a: SearchableArticle): Doc {
-  const head = [a.titleZh, a.titleEn, ...a.questions].flatMap(analyze);
-  const body = [a.bodyZh, a.bodyEn].flatMap(analyze);
-  const kw = a.keywords.flatMap(analyze);
-  return {
-    id: a.id,
-    head: head.join(" "),
-    body: body.join(" "),
-    kw: kw.join(" "),
-    titleZh: a.titleZh,
-    titleEn: a.titleEn,
-    category: a.category,
-  };
+function synonymEntries(groups: ReadonlyArray<readonly string[]>): SynonymEntry[] {
+  const out: SynonymEntry[] = [];
+  for (const terms of groups) {
+    const members = terms.map((t) => normalize(t).trim()).filter(Boolean);
+    const first = members[0];
+    if (!first) continue;
+    for (const match of members)
+      out.push({ match, latin: /^[a-z0-9 '-]+$/.test(match), token: `s:${first.replace(/ /g, "_")}` });
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import { splitPinyin } from "./pinyin-syllables.ts";
  *
  * Each term carries its kind as a prefix, so that kinds never match each other:
  * - `z:` a Chinese word (jieba, search mode) of the simplified text;
- * - `b:` two neighbouring Chinese characters (catches words the segmenter cut differently);
+ * - `u:` one Chinese character, `b:` two neighbouring ones (catch words the segmenter cut differently);
  * - `p:` two neighbouring syllables in "fuzzy" pinyin (zh=z, ch=c, sh=s, n=l, -ng=-n): same-sounding
  *   typos (银航卡), near-homophones of southern speakers, and customers who type pinyin (yinhangka);
  * - `i:` two neighbouring pinyin initials (yhk, gs) for those who type only the first letters;
@@ -26,18 +26,25 @@ function jieba(): Jieba {
 }
 
 const toSimplified = OpenCC.Converter({ from: "hk", to: "cn" });
+const normalized = new Map<string, string>();
 
-/** Full-width to half-width, lower case, traditional to simplified characters. */
+/** Full-width to half-width, lower case, traditional to simplified characters (cached for short texts). */
 export function normalize(text: string): string {
-  return toSimplified(text.normalize("NFKC").toLowerCase());
+  if (text.length > 200) return toSimplified(text.normalize("NFKC").toLowerCase());
+  const hit = normalized.get(text);
+  if (hit !== undefined) return hit;
+  const fresh = toSimplified(text.normalize("NFKC").toLowerCase());
+  if (normalized.size > 100_000) normalized.clear();
+  normalized.set(text, fresh);
+  return fresh;
 }
 
 /** Words that say nothing about what is asked. */
 const ZH_STOP = new Set(
   (
     "的 了 吗 呢 啊 吧 呀 哦 么 嘛 我 你 您 他 她 它 我们 你们 是 在 有 要 想 能 会 可以 可不可以 能不能 怎么 怎么办 怎样 " +
-    "如何 什么 为什么 请问 请 一下 下 就 都 也 还 和 与 及 或 这 那 这个 那个 个 把 被 给 让 到 去 来 用 对 从 " +
-    "里 上 不 没 没有 好 得 地 着 过 啦 咋 咋办 哪 哪里 多少 几 该 应该 需要 知道 问 问下 问问 一个 现在 今天 " +
+    "如何 什么 为什么 请问 请 一下 就 都 也 还 和 与 及 或 这 那 这个 那个 个 把 被 给 让 到 去 来 对 从 " +
+    "里 不 没 没有 得 地 着 啦 咋 咋办 哪 哪里 多少 几 该 应该 需要 知道 问 问下 问问 一个 现在 今天 " +
     "帮 帮忙 麻烦 谢谢 你好 您好 喂 呃 嗯"
   ).split(" "),
 );
@@ -104,33 +111,46 @@ function pairs(items: readonly string[], prefix: string, out: string[], join = "
   for (let i = 0; i + 1 < items.length; i++) out.push(`${prefix}${items[i]}${join}${items[i + 1]}`);
 }
 
-/** The terms of Chinese text (one run of Han characters). */
-function chineseTerms(run: string, out: string[]): void {
-  // Words without the stop words; the pairs below are taken over what is left, so that "我的" or "怎么"
-  // never make two questions look alike.
-  let kept = "";
-  for (const w of jieba().cut(run, true)) {
-    if (ZH_STOP.has(w)) continue;
-    kept += w;
-    for (const part of jieba().cutForSearch(w, true)) out.push(`z:${part}`);
+/** Pinyin of a word, cached: a word's own context decides a polyphonic character (银行 → yin hang). */
+const wordPinyin = new Map<string, string[]>();
+function pinyinOf(word: string): string[] {
+  let hit = wordPinyin.get(word);
+  if (!hit) {
+    hit = pinyin(word, { toneType: "none", type: "array", v: true });
+    if (wordPinyin.size > 200_000) wordPinyin.clear();
+    wordPinyin.set(word, hit);
   }
-  if (!kept) return;
-  const chars = [...kept];
-  pairs(chars, "b:", out);
-  const syllables = pinyin(kept, { toneType: "none", type: "array", v: true });
-  pairs(syllables.map(fuzzySyllable), "p:", out, "_");
-  pairs(
-    syllables.map((s) => s.charAt(0)),
-    "i:",
-    out,
-  );
+  return hit;
 }
 
-/** The terms of a text, for the index: Chinese runs and English words. */
-export function analyze(text: string): string[] {
+/** The terms of Chinese text (one run of Han characters); initials only for articles (see analyzeQuery). */
+function chineseTerms(run: string, out: string[], initials: boolean): void {
+  // Words without the stop words; the pairs below are taken over what is left, so that "我的" or "怎么"
+  // never make two questions look alike.
+  const words: string[] = [];
+  for (const w of jieba().cut(run, true)) {
+    if (ZH_STOP.has(w)) continue;
+    words.push(w);
+    for (const part of jieba().cutForSearch(w, true)) out.push(`z:${part}`);
+  }
+  if (words.length === 0) return;
+  const chars = [...words.join("")];
+  for (const c of chars) out.push(`u:${c}`);
+  pairs(chars, "b:", out);
+  const syllables = words.flatMap(pinyinOf);
+  pairs(syllables.map(fuzzySyllable), "p:", out, "_");
+  if (initials)
+    pairs(
+      syllables.map((s) => s.charAt(0)),
+      "i:",
+      out,
+    );
+}
+
+function terms(text: string, initials: boolean): string[] {
   const norm = normalize(text);
   const out: string[] = [];
-  for (const m of norm.matchAll(CJK)) chineseTerms(m[0], out);
+  for (const m of norm.matchAll(CJK)) chineseTerms(m[0], out, initials);
   for (const m of norm.replace(CJK, " ").matchAll(LATIN)) {
     const w = m[0];
     if (!EN_STOP.has(w)) out.push(`e:${stem(w)}`);
@@ -138,12 +158,31 @@ export function analyze(text: string): string[] {
   return out;
 }
 
+/** Sentences already analysed: articles repeat their sentences (variants per city, product, segment). */
+const sentenceTerms = new Map<string, readonly string[]>();
+
+/** The terms of a text, for the index: Chinese runs and English words, sentence by sentence. */
+export function analyze(text: string): string[] {
+  const out: string[] = [];
+  for (const sentence of text.split(/(?<=[。！？；!?;\n])/)) {
+    let hit = sentenceTerms.get(sentence);
+    if (!hit) {
+      hit = terms(sentence, true);
+      if (sentenceTerms.size > 100_000) sentenceTerms.clear();
+      sentenceTerms.set(sentence, hit);
+    }
+    out.push(...hit);
+  }
+  return out;
+}
+
 /**
- * The terms of a customer's question: those of `analyze`, and letters read as pinyin (whole syllables,
+ * The terms of a customer's question: those of `analyze` (but initials), and letters read as pinyin (whole syllables,
  * "gua shi" or "guashi") or as pinyin initials ("gs", "yhk") when they are not English.
  */
 export function analyzeQuery(text: string): string[] {
-  const out = analyze(text);
+  // Chinese characters give no initials here: "yh" pairs of a typed question would match any article.
+  const out = terms(text, false);
   const norm = normalize(text).replace(CJK, " ");
   const words = [...norm.matchAll(/[a-z]+/g)].map((m) => m[0]);
   // Consecutive pinyin words form one run: "yin hang ka" is yinhangka.
