@@ -20,6 +20,7 @@ import { PublicTicketStreams } from "./public-ticket-streams.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { branchRoutes } from "./routes/branches.ts";
+import { chatRoutes } from "./routes/chat.ts";
 import { counterRoutes } from "./routes/counters.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { knowledgeRoutes } from "./routes/knowledge.ts";
@@ -116,6 +117,11 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
         securitySchemes: {
           session: { type: "apiKey", in: "cookie", name: "datang_session" },
           device: { type: "http", scheme: "bearer" },
+          chatToken: {
+            type: "http",
+            scheme: "bearer",
+            description: "A bot conversation's token (POST /api/public/chat)",
+          },
         },
       },
       security: [{ session: [] }, { device: [] }],
@@ -134,6 +140,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   eventRoutes(app, ctx, hub, phones);
   planningRoutes(app, ctx);
   knowledgeRoutes(app, ctx);
+  chatRoutes(app, ctx);
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
   const webRoot = options.webRoot ? resolve(options.webRoot) : undefined;
