@@ -34,6 +34,8 @@ const WHAT_ZH: Readonly<Record<string, string>> = {
   "Business type": "业务类型",
   User: "用户",
   Device: "设备",
+  Article: "知识库文章",
+  Conversation: "会话",
 };
 export const notFound = (what: string, id: string) =>
   new AppError(404, "not_found", `${what} ${id} does not exist.`, undefined, `${WHAT_ZH[what] ?? what} ${id} 不存在。`);

@@ -4,6 +4,7 @@ import type { DeviceKind, Role } from "./actor.ts";
 import { hashPassword, newSecret, secretHash } from "./auth/passwords.ts";
 import { BRANCH_DEFAULTS } from "./config/branches.ts";
 import type { AppContext } from "./context.ts";
+import { seedKnowledge } from "./knowledge/articles.ts";
 
 export interface DemoLogins {
   readonly branchId: string;
@@ -229,5 +230,6 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<DemoL
         .execute();
     }
   });
+  await seedKnowledge(ctx);
   return { branchId, password, usernames: USERS.map((u) => u.username), devices };
 }

@@ -26,11 +26,13 @@ import { analyticsRoutes } from "./routes/analytics.ts";
 import { appointmentRoutes } from "./routes/appointments.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { branchRoutes } from "./routes/branches.ts";
+import { chatRoutes } from "./routes/chat.ts";
 import { counterRoutes } from "./routes/counters.ts";
 import { customerRoutes } from "./routes/customers.ts";
 import { deviceRoutes } from "./routes/devices.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { messageRoutes } from "./routes/messages.ts";
+import { knowledgeRoutes } from "./routes/knowledge.ts";
 import { planningRoutes } from "./routes/planning.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { ticketRoutes } from "./routes/tickets.ts";
@@ -169,6 +171,11 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
         securitySchemes: {
           session: { type: "apiKey", in: "cookie", name: "datang_session" },
           device: { type: "http", scheme: "bearer" },
+          chatToken: {
+            type: "http",
+            scheme: "bearer",
+            description: "A bot conversation's token (POST /api/public/chat)",
+          },
         },
       },
       security: [{ session: [] }, { device: [] }],
@@ -191,6 +198,8 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   customerRoutes(app, ctx);
   messageRoutes(app, ctx);
   appointmentRoutes(app, ctx);
+  knowledgeRoutes(app, ctx);
+  chatRoutes(app, ctx);
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
   const webRoot = options.webRoot ? resolve(options.webRoot) : undefined;

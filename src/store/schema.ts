@@ -218,6 +218,12 @@ export interface Database {
   booking_forms: BookingFormTable;
   branch_closures: BranchClosureTable;
   ticket_answers: TicketAnswersTable;
+  knowledge_articles: KnowledgeArticleTable;
+  knowledge_versions: KnowledgeVersionTable;
+  knowledge_synonyms: KnowledgeSynonymTable;
+  knowledge_revision: KnowledgeRevisionTable;
+  chat_conversations: ChatConversationTable;
+  chat_messages: ChatMessageTable;
 }
 
 // Migration 007: customers, one-time codes, the outbox and webhooks.
@@ -459,4 +465,69 @@ export interface TicketAnswersTable {
   answers: string;
   updated_by: string | null;
   updated_at: number;
+}
+
+/** A knowledge-base article (migration 009). `questions` and `keywords` are JSON arrays of strings. */
+export interface KnowledgeArticleTable {
+  id: string;
+  title_zh: string;
+  title_en: string;
+  body_zh: string;
+  body_en: string;
+  questions: string;
+  keywords: string;
+  category: string;
+  status: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+/** One version of an article: who changed what, and the article as it was after the change. */
+export interface KnowledgeVersionTable {
+  id: Generated<number>;
+  article_id: string;
+  version: number;
+  action: string;
+  at: number;
+  actor_id: string | null;
+  actor_name: string | null;
+  changed: string;
+  snapshot: string;
+}
+
+/** A group of terms that mean the same (JSON array of strings, either language). */
+export interface KnowledgeSynonymTable {
+  id: string;
+  terms: string;
+  updated_at: number;
+}
+
+/** One row (id 1): bumped by every change of the knowledge base, so each instance knows its index is stale. */
+export interface KnowledgeRevisionTable {
+  id: number;
+  revision: number;
+}
+
+export interface ChatConversationTable {
+  id: string;
+  token_hash: string;
+  status: string;
+  language: string;
+  misses: number;
+  skill: string | null;
+  handover_at: number | null;
+  last_seq: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ChatMessageTable {
+  conversation_id: string;
+  seq: number;
+  author: string;
+  text: string;
+  data: string | null;
+  at: number;
 }

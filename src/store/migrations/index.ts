@@ -8,6 +8,7 @@ import * as storageProbe from "./004-storage-probe.ts";
 import * as kioskDisplay from "./005-kiosk-display.ts";
 import * as counterRules from "./006-counter-rules.ts";
 import * as appointments from "./008-appointments.ts";
+import * as knowledge from "./009-knowledge.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -23,6 +24,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "005-kiosk-display": kioskDisplay,
   "006-counter-rules": counterRules,
   "008-appointments": appointments,
+  "009-knowledge": knowledge,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -1,0 +1,119 @@
+import { parse } from "csv-parse/sync";
+import {
+  ARTICLE_STATUSES,
+  type Article,
+  type ArticleStatus,
+  KNOWLEDGE_CATEGORIES,
+  type KnowledgeCategory,
+} from "../../domain/knowledge/article.ts";
+import { invalid } from "../errors.ts";
+import type { ImportRow } from "./articles.ts";
+
+/**
+ * The knowledge base as files: CSV both ways (one article a row; lists separated by "|"), Markdown out
+ * (for reading and review). Columns: id, category, status, titleZh, titleEn, bodyZh, bodyEn, questions, keywords.
+ */
+export const CSV_COLUMNS = [
+  "id",
+  "category",
+  "status",
+  "titleZh",
+  "titleEn",
+  "bodyZh",
+  "bodyEn",
+  "questions",
+  "keywords",
+] as const;
+
+const LIST_SEPARATOR = "|";
+export const MAX_IMPORT_ROWS = 5000;
+
+function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function articlesToCsv(articles: readonly Article[]): string {
+  const lines = [CSV_COLUMNS.join(",")];
+  for (const a of articles) {
+    const cells: string[] = [
+      a.id,
+      a.category,
+      a.status,
+      a.titleZh,
+      a.titleEn,
+      a.bodyZh,
+      a.bodyEn,
+      a.questions.join(LIST_SEPARATOR),
+      a.keywords.join(LIST_SEPARATOR),
+    ];
+    lines.push(cells.map(csvCell).join(","));
+  }
+  // A byte-order mark so that spreadsheet programs read the Chinese as UTF-8.
+  return `\ufeff${lines.join("\r\n")}\r\n`;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(LIST_SEPARATOR)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Rows of a CSV file as import rows; a 400 naming the row for anything unusable, so nothing is half-imported. */
+export function csvToRows(text: string): ImportRow[] {
+  let records: Array<Record<string, string>>;
+  try {
+    records = parse(text.replace(/^\ufeff/, ""), {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: false,
+    }) as Array<Record<string, string>>;
+  } catch (e) {
+    throw invalid(`The CSV could not be read: ${(e as Error).message}`, undefined, "无法读取 CSV 文件，请检查格式。");
+  }
+  if (records.length === 0) throw invalid("The CSV has no articles.", undefined, "CSV 文件中没有文章。");
+  if (records.length > MAX_IMPORT_ROWS)
+    throw invalid(
+      `At most ${MAX_IMPORT_ROWS} articles per import.`,
+      undefined,
+      `每次最多导入 ${MAX_IMPORT_ROWS} 篇文章。`,
+    );
+  return records.map((r, i) => {
+    const row = i + 1;
+    const titleZh = r.titleZh ?? "";
+    const bodyZh = r.bodyZh ?? "";
+    if (!titleZh || !bodyZh)
+      throw invalid(`Row ${row}: titleZh and bodyZh are required.`, { row }, `第 ${row} 行：中文标题和中文正文必填。`);
+    const category = (r.category || "general") as KnowledgeCategory;
+    if (!KNOWLEDGE_CATEGORIES.includes(category))
+      throw invalid(`Row ${row}: unknown category ${category}.`, { row }, `第 ${row} 行：未知分类 ${category}。`);
+    const status = (r.status || "published") as ArticleStatus;
+    if (!ARTICLE_STATUSES.includes(status))
+      throw invalid(`Row ${row}: unknown status ${status}.`, { row }, `第 ${row} 行：未知状态 ${status}。`);
+    return {
+      ...(r.id ? { id: r.id } : {}),
+      titleZh,
+      titleEn: r.titleEn ?? "",
+      bodyZh,
+      bodyEn: r.bodyEn ?? "",
+      questions: list(r.questions),
+      keywords: list(r.keywords),
+      category,
+      status,
+    };
+  });
+}
+
+export function articlesToMarkdown(articles: readonly Article[]): string {
+  const parts = ["# 知识库 Knowledge base", ""];
+  for (const a of articles) {
+    parts.push(`## ${a.titleZh}${a.titleEn ? ` / ${a.titleEn}` : ""}`, "");
+    parts.push(`- id: \`${a.id}\``, `- category: ${a.category}`, `- status: ${a.status}`, `- version: ${a.version}`);
+    if (a.keywords.length) parts.push(`- keywords: ${a.keywords.join(", ")}`);
+    parts.push("", a.bodyZh, "");
+    if (a.bodyEn) parts.push(a.bodyEn, "");
+    if (a.questions.length) parts.push("Questions:", "", ...a.questions.map((q) => `- ${q}`), "");
+  }
+  return parts.join("\n");
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { type AgentState, route, type WaitingConversation } from "./routing.ts";
+
+const agent = (id: string, over: Partial<AgentState> = {}): AgentState => ({
+  id,
+  skills: ["cards", "payments"],
+  senior: false,
+  online: true,
+  maxChats: 2,
+  activeChats: 0,
+  lastAssignedAt: 0,
+  ...over,
+});
+const conv = (id: string, waitingSince: number, over: Partial<WaitingConversation> = {}): WaitingConversation => ({
+  id,
+  skill: "cards",
+  vip: false,
+  waitingSince,
+  ...over,
+});
+
+describe("hand-over routing", () => {
+  it("gives a conversation only to an online agent with the skill and free capacity", () => {
+    const agents = [
+      agent("offline", { online: false }),
+      agent("full", { activeChats: 2 }),
+      agent("loans", { skills: ["loans"] }),
+      agent("free"),
+    ];
+    expect(route([conv("c1", 1)], agents, 100)).toEqual([{ conversationId: "c1", agentId: "free" }]);
+    expect(route([conv("c2", 1, { skill: "wealth" })], agents, 100)).toEqual([]);
+  });
+
+  it("serves the oldest first when there is not room for all", () => {
+    const out = route([conv("new", 30), conv("old", 10), conv("mid", 20)], [agent("a", { maxChats: 2 })], 100);
+    expect(out.map((x) => x.conversationId)).toEqual(["old", "mid"]);
+  });
+
+  it("balances: the least loaded agent first, ties to the one idle longest", () => {
+    const agents = [agent("busy", { activeChats: 1, maxChats: 2 }), agent("idle", { maxChats: 2, lastAssignedAt: 50 })];
+    const out = route([conv("c1", 1), conv("c2", 2), conv("c3", 3)], agents, 100);
+    expect(out).toEqual([
+      { conversationId: "c1", agentId: "idle" },
+      { conversationId: "c2", agentId: "busy" },
+      { conversationId: "c3", agentId: "idle" },
+    ]);
+  });
+
+  it("puts VIP customers first and only with senior agents", () => {
+    const agents = [agent("junior"), agent("senior", { senior: true, maxChats: 1 })];
+    const out = route([conv("plain", 1), conv("vip", 50, { vip: true })], agents, 100);
+    expect(out).toEqual([
+      { conversationId: "vip", agentId: "senior" },
+      { conversationId: "plain", agentId: "junior" },
+    ]);
+    expect(route([conv("vip", 1, { vip: true })], [agent("junior")], 100)).toEqual([]);
+  });
+});

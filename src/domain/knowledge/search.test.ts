@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { splitPinyin } from "./pinyin-syllables.ts";
+import { KnowledgeSearch, type SearchableArticle } from "./search.ts";
+import { analyzeQuery, normalize, stem } from "./text.ts";
+
+const article = (
+  id: string,
+  titleZh: string,
+  titleEn: string,
+  bodyZh = titleZh,
+  bodyEn = titleEn,
+): SearchableArticle => ({
+  id,
+  titleZh,
+  titleEn,
+  bodyZh,
+  bodyEn,
+  questions: [],
+  keywords: [],
+  category: "general",
+});
+
+const ARTICLES = [
+  article("lost", "银行卡挂失", "Report a lost card", "卡片丢失请立即挂失。", "Block a lost card at once."),
+  article("hours", "网点营业时间", "Opening hours", "周一至周五营业。", "Branches open on weekdays."),
+  article("transfer", "转账手续费", "Transfer fees", "手机银行转账免费。", "Transfers in the app are free."),
+  article("pin", "忘记密码", "Forgot your PIN", "携带身份证重置密码。", "Reset the PIN with your ID card."),
+];
+
+const top = (s: KnowledgeSearch, q: string) => s.search(q, 3)[0]?.id;
+
+describe("knowledge text analysis", () => {
+  it("normalizes full-width letters, case and traditional characters", () => {
+    expect(normalize("ＡＴＭ 銀行卡掛失")).toBe("atm 银行卡挂失");
+  });
+  it("stems English words so that forms of one word meet", () => {
+    expect(stem("changing")).toBe(stem("changed"));
+    expect(stem("transfers")).toBe(stem("transfer"));
+    expect(stem("lost")).toBe(stem("lose"));
+  });
+  it("splits pinyin typed without spaces, and refuses English words", () => {
+    expect(splitPinyin("yinhangka")).toEqual(["yin", "hang", "ka"]);
+    expect(splitPinyin("card")).toBeUndefined();
+  });
+  it("reads consonant-only letters as pinyin initials and drops stop words", () => {
+    expect(analyzeQuery("yhk")).toEqual(expect.arrayContaining(["i:yh", "i:hk"]));
+    expect(analyzeQuery("我的怎么办").filter((t) => t.startsWith("z:"))).toEqual([]);
+  });
+});
+
+describe("knowledge search", () => {
+  const search = new KnowledgeSearch(ARTICLES, [["挂失", "丢了", "lost card"]]);
+
+  it("finds an article from Chinese, traditional characters, pinyin, initials, English and a same-sounding typo", () => {
+    expect(top(search, "银行卡挂失")).toBe("lost");
+    expect(top(search, "銀行卡掛失")).toBe("lost");
+    expect(top(search, "guashi")).toBe("lost");
+    expect(top(search, "wangji mima")).toBe("pin");
+    expect(top(search, "wjmm")).toBe("pin");
+    expect(top(search, "what are the transfer fees")).toBe("transfer");
+    expect(top(search, "转帐手续废")).toBe("transfer");
+  });
+
+  it("matches through the synonym list, and follows its replacement", () => {
+    expect(top(search, "我的卡丢了")).toBe("lost");
+    const plain = new KnowledgeSearch(ARTICLES);
+    expect(plain.search("丢了").map((h) => h.id)).not.toContain("hours");
+    plain.setSynonyms([["营业时间", "打烊"]]);
+    expect(top(plain, "打烊")).toBe("hours");
+  });
+
+  it("ranks best first with a coverage share, and returns nothing for a question with no known word", () => {
+    const hits = search.search("网点营业时间", 3);
+    expect(hits[0]).toMatchObject({ id: "hours", titleEn: "Opening hours" });
+    expect(hits[0]?.coverage).toBeGreaterThan(0.5);
+    for (let i = 1; i < hits.length; i++) expect(hits[i - 1]?.score ?? 0).toBeGreaterThanOrEqual(hits[i]?.score ?? 0);
+    expect(search.search("???")).toEqual([]);
+  });
+
+  it("finds a changed article by its new words only, and a removed one no more", () => {
+    const s = new KnowledgeSearch(ARTICLES);
+    s.upsert(article("hours", "节假日安排", "Holiday opening"));
+    expect(s.search("营业时间").map((h) => h.id)).not.toContain("hours");
+    expect(top(s, "节假日")).toBe("hours");
+    s.remove("hours");
+    expect(s.search("节假日")).toEqual([]);
+    expect(s.size).toBe(3);
+  });
+});
