@@ -115,7 +115,14 @@ export async function isEmpty(ctx: AppContext): Promise<boolean> {
 }
 
 /** The demo branch: business types A–F, eight counters, the staff of a branch, a kiosk, a display and a rating pad. */
-export async function seedDemo(ctx: AppContext, password: string): Promise<DemoLogins> {
+export async function seedDemo(
+  ctx: AppContext,
+  password: string,
+  options: {
+    /** Also the demo FAQ; false on a database whose schema predates the knowledge base (migration 009). */
+    readonly knowledge?: boolean;
+  } = {},
+): Promise<DemoLogins> {
   const now = ctx.clock();
   const passwordHash = await hashPassword(password);
   const branchId = ctx.newId();
@@ -230,6 +237,6 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<DemoL
         .execute();
     }
   });
-  await seedKnowledge(ctx);
+  if (options.knowledge ?? true) await seedKnowledge(ctx);
   return { branchId, password, usernames: USERS.map((u) => u.username), devices };
 }

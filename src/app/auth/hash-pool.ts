@@ -124,7 +124,6 @@ export class HashPool {
 
   #spawn(): Worker {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
-    worker.unref();
     worker.on("message", (msg: { id: number; key?: Uint8Array; error?: string }) => {
       const slot = this.#slots.find((s) => s.worker === worker);
       const pending = slot?.busy;
@@ -136,6 +135,8 @@ export class HashPool {
     });
     worker.on("error", (error) => this.#lost(worker, error));
     worker.on("exit", () => this.#lost(worker, new Error("hash worker exited")));
+    // Idle workers never hold the process open; a busy one does, until its hash is answered (see #start).
+    worker.unref();
     return worker;
   }
 
@@ -155,6 +156,7 @@ export class HashPool {
 
   #start(slot: Slot, pending: Pending): void {
     slot.busy = pending;
+    slot.worker.ref();
     const { password, salt, n, r, p, keyLength } = pending.job;
     slot.worker.postMessage({ id: pending.id, password, salt, n, r, p, keyLength });
   }
@@ -162,5 +164,6 @@ export class HashPool {
   #next(slot: Slot): void {
     const next = this.#queue.shift();
     if (next) this.#start(slot, next);
+    else slot.worker.unref();
   }
 }

@@ -65,6 +65,8 @@ export class KnowledgeSearch {
       storeFields: ["titleZh", "titleEn", "category"],
       tokenize: (text) => (text ? text.split(" ") : []),
       processTerm: (term) => term,
+      // No vacuuming on a timer behind the caller's back: it raced a rebuilt index and threw unhandled.
+      autoVacuum: false,
       searchOptions: { tokenize: (text) => (text ? text.split(" ") : []), processTerm: (term) => term },
     });
     this.synonyms = synonymEntries(synonymGroups);
