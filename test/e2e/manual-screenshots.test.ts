@@ -93,6 +93,7 @@ describe.skipIf(!chromiumAvailable())("the staff manual's screenshots", () => {
 
     const manager = await session.page(DESK);
     await login(manager, origin, "manager", "/");
+    await manager.getByTestId("home-planning").waitFor();
     await shootManual(manager, "home-manager");
     await manager.getByTestId("home-planning").click();
     await manager.getByTestId("plan-source").waitFor();
@@ -100,6 +101,7 @@ describe.skipIf(!chromiumAvailable())("the staff manual's screenshots", () => {
 
     const auditor = await session.page(DESK);
     await login(auditor, origin, "auditor", "/");
+    await auditor.getByTestId("home-audit").waitFor();
     await shootManual(auditor, "home-auditor");
   }, 240_000);
 });
