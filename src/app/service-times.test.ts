@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
 import type { ServiceId } from "../domain/ids.ts";
 import { MINUTE_MS } from "../domain/ids.ts";
+import { localHour } from "../domain/local-day.ts";
 import type { Database } from "../store/schema.ts";
 import {
   forgetLearned,
@@ -9,7 +10,6 @@ import {
   historyFromRows,
   LEARNED_TTL_MS,
   learnedForBranch,
-  localHour,
 } from "./service-times.ts";
 
 const TZ = "Asia/Shanghai";

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { CounterId, EpochMs, ServiceId } from "../domain/ids.ts";
 import { MINUTE_MS } from "../domain/ids.ts";
-import { localDay } from "../domain/local-day.ts";
+import { localDay, localHour } from "../domain/local-day.ts";
 import { learnServiceTimes, type ServiceSample, type ServiceTimes } from "../domain/predictor.ts";
 import type { Database } from "../store/schema.ts";
 
@@ -47,17 +47,6 @@ export function listHistoryRows(db: Kysely<Database>, branchId: string, since: E
     .orderBy("issued_at", "desc")
     .limit(MAX_ROWS)
     .execute();
-}
-
-const hourFormatters = new Map<string, Intl.DateTimeFormat>();
-/** Hour of the local day (0–23) at `at` in `timeZone`. */
-export function localHour(at: EpochMs, timeZone: string): number {
-  let f = hourFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", hourCycle: "h23" });
-    hourFormatters.set(timeZone, f);
-  }
-  return Number(f.format(at)) % 24;
 }
 
 /**

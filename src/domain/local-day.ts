@@ -30,6 +30,18 @@ export function localDay(at: EpochMs, timeZone: string): string {
   return day;
 }
 
+const hourFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The branch-local hour of the day (0–23) of an instant. */
+export function localHour(at: EpochMs, timeZone: string): number {
+  let f = hourFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", hourCycle: "h23" });
+    hourFormatters.set(timeZone, f);
+  }
+  return Number(f.format(at)) % 24;
+}
+
 /** Whether a string names a time zone this runtime knows. */
 export function isValidTimeZone(timeZone: string): boolean {
   try {

@@ -6,9 +6,9 @@
  * touched; `datang analytics rebuild` rebuilds everything from the raw records.
  */
 
-import { dayBefore, localHour } from "../../domain/analytics/keys.ts";
+import { dayBefore } from "../../domain/analytics/keys.ts";
 import { addTicket, emptyTally, type Tally, type TicketEnd, type TicketFacts } from "../../domain/analytics/tally.ts";
-import { localDay } from "../../domain/local-day.ts";
+import { localDay, localHour } from "../../domain/local-day.ts";
 import {
   type Cell,
   listTicketDays,

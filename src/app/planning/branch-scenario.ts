@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { CounterId, ServiceId } from "../../domain/ids.ts";
 import { MINUTE_MS } from "../../domain/ids.ts";
-import { localDay } from "../../domain/local-day.ts";
+import { localDay, localHour } from "../../domain/local-day.ts";
 import { learnServiceTimes, type ServiceSample } from "../../domain/predictor.ts";
 import type { PriorityClass } from "../../domain/ticket.ts";
 import type { Distribution } from "../../sim/distributions.ts";
@@ -10,7 +10,6 @@ import { type Branch, listServices, type Service } from "../../store/branches.ts
 import { type Counter, listCounters } from "../../store/counters.ts";
 import type { Database } from "../../store/schema.ts";
 import { invalid } from "../errors.ts";
-import { localHour } from "../service-times.ts";
 import { DEFAULT_SCENARIO, type ShippedScenarioName, shippedScenario } from "./shipped-scenarios.ts";
 
 /** Two months of one weekday: enough days to average an hour, recent enough to be today's branch. */

@@ -11,7 +11,8 @@ import { type Counter, listCounters } from "../../store/counters.ts";
 import { type InServiceTicket, readLiveLine } from "../../store/live-tickets.ts";
 import type { Database } from "../../store/schema.ts";
 import type { LineCache } from "../line-cache.ts";
-import { type LearnedBranch, learnedForBranch, localHour } from "../service-times.ts";
+import { localHour } from "../../domain/local-day.ts";
+import { type LearnedBranch, learnedForBranch } from "../service-times.ts";
 
 /** Where a waiting ticket stands: people of its business type ahead of it, and the predicted minutes to its call. */
 export interface Standing {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MINUTE_MS } from "../ids.ts";
 import { figuresOf, GLOSSARY } from "./figures.ts";
-import { isoWeek, isoWeekday, localHour } from "./keys.ts";
+import { localHour } from "../local-day.ts";
+import { isoWeek, isoWeekday } from "./keys.ts";
 import {
   addTicket,
   decodeBins,

@@ -2,8 +2,6 @@
  * Calendar keys of the analytics dimensions, from a branch-local day ("2026-11-23") and an instant. Pure
  * arithmetic on the date's digits: a day string has no time zone left to get wrong.
  */
-import type { EpochMs } from "../ids.ts";
-
 const DAY_MS = 86_400_000;
 
 function utcOfDay(day: string): number {
@@ -39,16 +37,4 @@ export function daysBetween(from: string, to: string): string[] {
 /** The day before a branch-local day. */
 export function dayBefore(day: string): string {
   return new Date(utcOfDay(day) - DAY_MS).toISOString().slice(0, 10);
-}
-
-const hourFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The branch-local hour (0–23) of an instant. */
-export function localHour(at: EpochMs, timeZone: string): number {
-  let f = hourFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", hourCycle: "h23" });
-    hourFormatters.set(timeZone, f);
-  }
-  return Number(f.format(at)) % 24;
 }
