@@ -4,13 +4,7 @@ import type { ServiceId } from "../domain/ids.ts";
 import { MINUTE_MS } from "../domain/ids.ts";
 import { localHour } from "../domain/local-day.ts";
 import type { Database } from "../store/schema.ts";
-import {
-  forgetLearned,
-  type HistoryRow,
-  historyFromRows,
-  LEARNED_TTL_MS,
-  learnedForBranch,
-} from "./service-times.ts";
+import { forgetLearned, type HistoryRow, historyFromRows, LEARNED_TTL_MS, learnedForBranch } from "./service-times.ts";
 
 const TZ = "Asia/Shanghai";
 /** 10:00 in Shanghai on the given day. */

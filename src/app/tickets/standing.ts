@@ -4,6 +4,7 @@ import { byLinePosition } from "../../domain/dispatch/eligibility.ts";
 import { DEFAULT_POLICY, knownPolicy, type PolicyName } from "../../domain/dispatch/index.ts";
 import type { EpochMs, ServiceId, TicketId } from "../../domain/ids.ts";
 import { MINUTE_MS } from "../../domain/ids.ts";
+import { localHour } from "../../domain/local-day.ts";
 import { type PredictorCounter, predictWaits } from "../../domain/predictor.ts";
 import { PRIORITY_RANK, type WaitingTicket } from "../../domain/ticket.ts";
 import { type Branch, findBranch, listServices, type Service } from "../../store/branches.ts";
@@ -11,7 +12,6 @@ import { type Counter, listCounters } from "../../store/counters.ts";
 import { type InServiceTicket, readLiveLine } from "../../store/live-tickets.ts";
 import type { Database } from "../../store/schema.ts";
 import type { LineCache } from "../line-cache.ts";
-import { localHour } from "../../domain/local-day.ts";
 import { type LearnedBranch, learnedForBranch } from "../service-times.ts";
 
 /** Where a waiting ticket stands: people of its business type ahead of it, and the predicted minutes to its call. */

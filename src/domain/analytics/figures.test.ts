@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MINUTE_MS } from "../ids.ts";
-import { figuresOf, GLOSSARY } from "./figures.ts";
 import { localHour } from "../local-day.ts";
+import { figuresOf, GLOSSARY } from "./figures.ts";
 import { isoWeek, isoWeekday } from "./keys.ts";
 import {
   addTicket,
@@ -18,7 +18,14 @@ const limits = { targetMinutes: 15, alarmMinutes: 30 };
 const m = (minutes: number) => T0 + minutes * MINUTE_MS;
 
 function served(wait: number, service: number, rating: 1 | 2 | 3 | null = null): TicketFacts {
-  return { issuedAt: T0, firstCalledAt: m(wait), startedAt: m(wait + 1), completedAt: m(wait + 1 + service), end: "served", rating };
+  return {
+    issuedAt: T0,
+    firstCalledAt: m(wait),
+    startedAt: m(wait + 1),
+    completedAt: m(wait + 1 + service),
+    end: "served",
+    rating,
+  };
 }
 
 describe("analytics figures", () => {
@@ -28,9 +35,21 @@ describe("analytics figures", () => {
     addTicket(t, served(2, 3, 3), limits);
     addTicket(t, served(4, 5, 2), limits);
     addTicket(t, served(16, 10, 1), limits);
-    addTicket(t, { issuedAt: T0, firstCalledAt: m(10), startedAt: null, completedAt: null, end: "no_show", rating: null }, limits);
-    addTicket(t, { issuedAt: T0, firstCalledAt: m(40), startedAt: m(41), completedAt: null, end: "open", rating: null }, limits);
-    addTicket(t, { issuedAt: T0, firstCalledAt: null, startedAt: null, completedAt: null, end: "walked_away", rating: null }, limits);
+    addTicket(
+      t,
+      { issuedAt: T0, firstCalledAt: m(10), startedAt: null, completedAt: null, end: "no_show", rating: null },
+      limits,
+    );
+    addTicket(
+      t,
+      { issuedAt: T0, firstCalledAt: m(40), startedAt: m(41), completedAt: null, end: "open", rating: null },
+      limits,
+    );
+    addTicket(
+      t,
+      { issuedAt: T0, firstCalledAt: null, startedAt: null, completedAt: null, end: "walked_away", rating: null },
+      limits,
+    );
     const f = figuresOf(t);
     expect(f.arrived).toBe(6);
     expect(f.served).toBe(3);
