@@ -8,6 +8,7 @@ import { refreshRecentDays } from "./app/analytics/build-cells.ts";
 import { DEMO_HISTORY_DAYS, seedDemoHistory } from "./app/analytics/demo-history.ts";
 import { markNoShows } from "./app/appointments/check-in.ts";
 import { bootstrapAdmin } from "./app/bootstrap-admin.ts";
+import { assignWaiting } from "./app/chat/agents.ts";
 import type { AppContext } from "./app/context.ts";
 import { expireUnansweredCalls } from "./app/counters/expire-calls.ts";
 import { createAppContext } from "./app/create-context.ts";
@@ -189,6 +190,8 @@ export async function runServerCommand(
       .catch((error) => console.error("refreshing the analytics failed", error))
       .then(() => markNoShows(server.ctx))
       .catch((error) => console.error("marking missed appointments failed", error))
+      .then(() => assignWaiting(server.ctx))
+      .catch((error) => console.error("assigning waiting chats failed", error))
       .finally(() => {
         housekeepingRuns = false;
       });

@@ -2,6 +2,7 @@ import type { CounterKind } from "../domain/counter.ts";
 import { DEFAULT_POLICY } from "../domain/dispatch/index.ts";
 import type { DeviceKind, Role } from "./actor.ts";
 import { hashPassword, newSecret, secretHash } from "./auth/passwords.ts";
+import { DEFAULT_MAX_CHATS, DEFAULT_SKILLS } from "./chat/agents.ts";
 import { BRANCH_DEFAULTS } from "./config/branches.ts";
 import type { AppContext } from "./context.ts";
 import { seedKnowledge } from "./knowledge/articles.ts";
@@ -107,6 +108,8 @@ const USERS: ReadonlyArray<{ username: string; name: string; roles: Role[] }> = 
   })),
   { username: "reviewer", name: "赵复核", roles: ["back_office"] },
   { username: "auditor", name: "钱审计", roles: ["auditor"] },
+  { username: "agent1", name: "孙客服", roles: ["agent"] },
+  { username: "agent2", name: "周客服", roles: ["agent"] },
 ];
 
 export async function isEmpty(ctx: AppContext): Promise<boolean> {
@@ -213,6 +216,20 @@ export async function seedDemo(
         .execute();
       if (!u.roles.includes("admin"))
         await tx.insertInto("memberships").values({ user_id: id, branch_id: branchId }).execute();
+      // The senior agent takes VIP customers (chat agents came with the knowledge base's second part, migration 021).
+      if (u.username === "agent1" && options.knowledge !== false)
+        await tx
+          .insertInto("chat_agents")
+          .values({
+            user_id: id,
+            presence: "offline",
+            skills: JSON.stringify(DEFAULT_SKILLS),
+            senior: 1,
+            max_chats: DEFAULT_MAX_CHATS,
+            last_assigned_at: 0,
+            updated_at: now,
+          })
+          .execute();
     }
     const deviceSpecs: Array<{ kind: DeviceKind; name: string; counterId: string | null }> = [
       { kind: "kiosk", name: "大堂取号机 Lobby kiosk", counterId: null },

@@ -27,18 +27,20 @@ import { appointmentRoutes } from "./routes/appointments.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { branchRoutes } from "./routes/branches.ts";
 import { chatRoutes } from "./routes/chat.ts";
+import { chatDeskRoutes } from "./routes/chat-desk.ts";
 import { counterRoutes } from "./routes/counters.ts";
 import { customerRoutes } from "./routes/customers.ts";
 import { deviceRoutes } from "./routes/devices.ts";
 import { eventRoutes } from "./routes/events.ts";
-import { messageRoutes } from "./routes/messages.ts";
 import { knowledgeRoutes } from "./routes/knowledge.ts";
+import { messageRoutes } from "./routes/messages.ts";
 import { planningRoutes } from "./routes/planning.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { ticketRoutes } from "./routes/tickets.ts";
 import { ErrorSchema } from "./schemas.ts";
-import { VIEW_SCHEMAS } from "./view-schemas.ts";
 import { registerSecurityHeaders } from "./security-headers.ts";
+import { StreamLimits } from "./stream-limits.ts";
+import { VIEW_SCHEMAS } from "./view-schemas.ts";
 
 /** Query parameters that carry a credential: a device's pairing token (`/kiosk?pair=…`). */
 const SECRET_PARAMS = /([?&](?:pair|token)=)[^&#]*/gi;
@@ -192,14 +194,16 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   adminRoutes(app, ctx);
   deviceRoutes(app, ctx);
   const phones = new PublicTicketStreams(ctx);
-  eventRoutes(app, ctx, hub, phones);
+  const streamLimits = new StreamLimits();
+  eventRoutes(app, ctx, hub, phones, streamLimits);
   planningRoutes(app, ctx);
   analyticsRoutes(app, ctx);
   customerRoutes(app, ctx);
   messageRoutes(app, ctx);
   appointmentRoutes(app, ctx);
   knowledgeRoutes(app, ctx);
-  chatRoutes(app, ctx);
+  chatRoutes(app, ctx, streamLimits);
+  chatDeskRoutes(app, ctx, streamLimits);
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
   const webRoot = options.webRoot ? resolve(options.webRoot) : undefined;

@@ -224,6 +224,9 @@ export interface Database {
   knowledge_revision: KnowledgeRevisionTable;
   chat_conversations: ChatConversationTable;
   chat_messages: ChatMessageTable;
+  chat_agents: ChatAgentTable;
+  chat_canned_answers: ChatCannedAnswerTable;
+  chat_callbacks: ChatCallbackTable;
 }
 
 // Migration 007: customers, one-time codes, the outbox and webhooks.
@@ -521,6 +524,51 @@ export interface ChatConversationTable {
   last_seq: number;
   created_at: number;
   updated_at: number;
+  /** Migration 021: the agent it is assigned to, and the figures of its handling. */
+  agent_id: string | null;
+  assigned_at: number | null;
+  first_response_at: number | null;
+  closed_at: number | null;
+  closed_by: string | null;
+  csat: number | null;
+  vip: number;
+  answered_by_bot: number;
+}
+
+/** A contact-centre agent's presence, skills and capacity (migration 021). */
+export interface ChatAgentTable {
+  user_id: string;
+  presence: string;
+  /** JSON array of skills (knowledge categories, e.g. "cards"). */
+  skills: string;
+  senior: number;
+  max_chats: number;
+  last_assigned_at: number;
+  updated_at: number;
+}
+
+export interface ChatCannedAnswerTable {
+  id: string;
+  title: string;
+  text_zh: string;
+  text_en: string;
+  updated_by: string;
+  updated_at: number;
+}
+
+/** A message left when no agent was online: somebody calls or writes back before `due_at`. */
+export interface ChatCallbackTable {
+  id: string;
+  conversation_id: string;
+  contact: string;
+  message: string;
+  skill: string;
+  status: string;
+  due_at: number;
+  created_at: number;
+  done_at: number | null;
+  done_by: string | null;
+  outcome: string | null;
 }
 
 export interface ChatMessageTable {

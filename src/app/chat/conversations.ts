@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { type Decision, decide } from "../../domain/chat/decide.ts";
+import { GENERAL_SKILL } from "../../domain/chat/routing.ts";
 import type { Article } from "../../domain/knowledge/article.ts";
 import { parseJson } from "../../store/json.ts";
 import { listArticles } from "../../store/knowledge.ts";
@@ -8,6 +9,8 @@ import { newSecret, secretHash } from "../auth/passwords.ts";
 import type { AppContext } from "../context.ts";
 import { AppError, invalid, notFound } from "../errors.ts";
 import { knowledgeIndex } from "../knowledge/search-index.ts";
+import { assignWaiting, OVERFLOW_AFTER_MS } from "./agents.ts";
+import { chatSignals } from "./signals.ts";
 
 /**
  * The customer's side of the bot: a conversation opened without an account, guarded by a token only its
@@ -17,11 +20,21 @@ import { knowledgeIndex } from "../knowledge/search-index.ts";
  */
 
 export type ChatLanguage = "zh" | "en";
-export type ConversationStatus = "bot" | "waiting" | "closed";
+export type ConversationStatus = "bot" | "waiting" | "active" | "closed";
 
 export interface Suggestion {
   readonly articleId: string;
   readonly title: string;
+}
+
+/** Where a handed-over conversation stands in the agents' queue. */
+export interface QueueInfo {
+  /** 1 for the next to be taken. */
+  readonly position: number;
+  /** Agents online who may take it. */
+  readonly agentsOnline: number;
+  /** null when no agent who may take it is online: no wait is promised. */
+  readonly estimatedWaitMinutes: number | null;
 }
 
 export interface BotReply {
@@ -29,6 +42,10 @@ export interface BotReply {
   readonly articleId?: string;
   readonly suggestions?: readonly Suggestion[];
   readonly handover: boolean;
+  /** While waiting for an agent. */
+  readonly queue?: QueueInfo;
+  /** No agent is online: the customer may leave a message and a contact for a callback. */
+  readonly leaveMessage?: boolean;
 }
 
 export interface ChatMessage {
@@ -46,6 +63,9 @@ export interface Transcript {
   readonly status: ConversationStatus;
   readonly language: ChatLanguage;
   readonly messages: readonly ChatMessage[];
+  readonly queue?: QueueInfo;
+  /** Closed by an agent and not rated yet: the page offers the rating. */
+  readonly canRate: boolean;
 }
 
 export const MAX_MESSAGE_LENGTH = 1000;
@@ -69,6 +89,10 @@ const HANDOVER: Record<ChatLanguage, string> = {
 const WAITING: Record<ChatLanguage, string> = {
   zh: "已收到，人工客服接入后会看到您的留言，请稍候。",
   en: "Noted. A member of staff will see your message when they join.",
+};
+const NO_AGENT: Record<ChatLanguage, string> = {
+  zh: "现在没有在线的人工客服。请留下您的电话或邮箱和留言，我们会在一个工作日内联系您。",
+  en: "No member of staff is online right now. Leave your phone number or e-mail and a message, and we will contact you within one working day.",
 };
 const CLOSED: Record<ChatLanguage, string> = {
   zh: "本次会话已结束。如需帮助请开始新的会话。",
@@ -105,6 +129,8 @@ export async function startConversation(
         last_seq: 1,
         created_at: now,
         updated_at: now,
+        vip: 0,
+        answered_by_bot: 0,
       })
       .execute();
     await insertMessage(tx, conversationId, 1, "bot", GREETING[language], null, now);
@@ -194,33 +220,55 @@ export async function postMessage(
   const articles = new Map(
     (await listArticles(ctx.store.db, { ids: hits.map((h) => h.id) })).map((a) => [a.id, a] as const),
   );
-  return ctx.store.write(async (tx) => {
+  const result = await ctx.store.write(async (tx) => {
     const now = ctx.clock();
+    const withAgent = known.status === "active";
+    // With an agent, the customer's message goes to them and the bot says nothing: one number, not two.
     const row = await tx
       .updateTable("chat_conversations")
-      .set((eb) => ({ last_seq: eb("last_seq", "+", 2), updated_at: now }))
+      .set((eb) => ({ last_seq: eb("last_seq", "+", withAgent ? 1 : 2), updated_at: now }))
       .where("id", "=", conversationId)
       .returningAll()
       .executeTakeFirst();
     if (!row) throw notFound("Conversation", conversationId);
-    const seq = Number(row.last_seq) - 1;
+    if (withAgent && row.status === "active") {
+      const seq = Number(row.last_seq);
+      await insertMessage(tx, conversationId, seq, "customer", text, null, now);
+      return { reply: { text: "", handover: true } as BotReply, handedOver: false };
+    }
+    // The status changed between the read and the write (an agent took it just now): number it as the bot would.
+    const seq = Number(row.last_seq) - (withAgent ? 0 : 1);
     await insertMessage(tx, conversationId, seq, "customer", text, null, now);
     let reply: BotReply;
+    let handedOver = false;
     if (row.status === "closed") reply = { text: CLOSED[language], handover: false };
-    else if (row.status === "waiting" || known.status !== "bot") reply = { text: WAITING[language], handover: true };
+    else if (row.status === "waiting" || row.status === "active" || known.status !== "bot")
+      reply = { text: WAITING[language], handover: true };
     else {
       const decision = decide(text, hits, Number(row.misses));
       reply = replyFor(decision, articles, language);
+      handedOver = decision.kind === "handover";
       const missed = decision.kind === "suggest" || decision.kind === "miss";
       await tx
         .updateTable("chat_conversations")
         .set({
           misses: decision.kind === "answer" ? 0 : missed ? Number(row.misses) + 1 : Number(row.misses),
+          ...(decision.kind === "answer" ? { answered_by_bot: 1 } : {}),
           ...(decision.skill ? { skill: decision.skill } : {}),
           ...(decision.kind === "handover"
-            ? { status: "waiting", handover_at: now, skill: decision.skill ?? row.skill ?? "general" }
+            ? { status: "waiting", handover_at: now, skill: decision.skill ?? row.skill ?? GENERAL_SKILL }
             : {}),
         })
+        .where("id", "=", conversationId)
+        .execute();
+      if (handedOver && (await onlineAgents(tx, decision.skill ?? row.skill ?? GENERAL_SKILL, now)).length === 0)
+        reply = { ...reply, text: `${reply.text}\n${NO_AGENT[language]}`, leaveMessage: true };
+    }
+    if (withAgent) {
+      // The agent left between the read and the write: the bot's answer needs a number of its own.
+      await tx
+        .updateTable("chat_conversations")
+        .set((eb) => ({ last_seq: eb("last_seq", "+", 1) }))
         .where("id", "=", conversationId)
         .execute();
     }
@@ -234,11 +282,207 @@ export async function postMessage(
         ...(reply.articleId ? { articleId: reply.articleId } : {}),
         ...(reply.suggestions ? { suggestions: reply.suggestions } : {}),
         handover: reply.handover,
+        ...(reply.leaveMessage ? { leaveMessage: true } : {}),
       },
       now,
     );
-    return { reply };
+    return { reply, handedOver };
   });
+  chatSignals.conversation(conversationId);
+  if (result.handedOver) await assignWaiting(ctx);
+  if (result.reply.handover && result.reply.text !== "") {
+    const queue = await queueInfo(ctx, conversationId);
+    if (queue) return { reply: { ...result.reply, queue } };
+  }
+  return { reply: result.reply };
+}
+
+/** Online agents who may take a conversation of this skill (any of them for a general one, or after the overflow time). */
+async function onlineAgents(db: Tx | AppContext["store"]["db"], skill: string, waitedMs: number) {
+  const rows = await db.selectFrom("chat_agents").selectAll().where("presence", "=", "online").execute();
+  return rows.filter(
+    (a) =>
+      skill === GENERAL_SKILL || waitedMs >= OVERFLOW_AFTER_MS || parseJson<string[]>(a.skills, []).includes(skill),
+  );
+}
+
+/** How long an agent's chat took lately (the mean of the last 200 they closed), or 5 minutes before there is any. */
+async function meanHandlingMs(db: AppContext["store"]["db"]): Promise<number> {
+  const rows = await db
+    .selectFrom("chat_conversations")
+    .select(["assigned_at", "closed_at"])
+    .where("closed_at", "is not", null)
+    .where("assigned_at", "is not", null)
+    // Closed by the agent who had it (not left behind by a callback or a test).
+    .whereRef("closed_by", "=", "agent_id")
+    .orderBy("closed_at", "desc")
+    .limit(200)
+    .execute();
+  if (rows.length === 0) return 5 * 60_000;
+  return rows.reduce((a, r) => a + (Number(r.closed_at) - Number(r.assigned_at)), 0) / rows.length;
+}
+
+/** A waiting conversation's place in the agents' queue and an honest estimate (none when nobody is online). */
+export async function queueInfo(ctx: AppContext, conversationId: string): Promise<QueueInfo | undefined> {
+  const db = ctx.store.db;
+  const c = await db
+    .selectFrom("chat_conversations")
+    .select(["skill", "vip", "handover_at", "status"])
+    .where("id", "=", conversationId)
+    .executeTakeFirst();
+  if (c?.status !== "waiting") return undefined;
+  const skill = c.skill ?? GENERAL_SKILL;
+  const since = Number(c.handover_at ?? 0);
+  const vip = Number(c.vip);
+  const ahead = await db
+    .selectFrom("chat_conversations")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("status", "=", "waiting")
+    .where("skill", "=", skill)
+    .where((eb) =>
+      eb.or([
+        eb("vip", ">", vip),
+        eb.and([eb("vip", "=", vip), eb("handover_at", "<", since)]),
+        eb.and([eb("vip", "=", vip), eb("handover_at", "=", since), eb("id", "<", conversationId)]),
+      ]),
+    )
+    .executeTakeFirst();
+  const position = Number(ahead?.n ?? 0) + 1;
+  const agents = await onlineAgents(db, skill, ctx.clock() - since);
+  if (agents.length === 0) return { position, agentsOnline: 0, estimatedWaitMinutes: null };
+  const capacity = agents.reduce((a, r) => a + Number(r.max_chats), 0);
+  const busy = await db
+    .selectFrom("chat_conversations")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("status", "=", "active")
+    .where(
+      "agent_id",
+      "in",
+      agents.map((a) => a.user_id),
+    )
+    .executeTakeFirst();
+  const free = Math.max(0, capacity - Number(busy?.n ?? 0));
+  if (free >= position) return { position, agentsOnline: agents.length, estimatedWaitMinutes: 0 };
+  const handling = await meanHandlingMs(db);
+  // Each of the capacity's places frees up about once per handling time.
+  const minutes = Math.ceil(((position - free) * handling) / capacity / 60_000);
+  return { position, agentsOnline: agents.length, estimatedWaitMinutes: minutes };
+}
+
+const RATINGS = { 3: "满意 / satisfied", 2: "一般 / neutral", 1: "不满意 / dissatisfied" } as const;
+
+/** The customer rates a conversation an agent closed: 3 满意, 2 一般, 1 不满意 (the rating pad's scale); once. */
+export async function rateConversation(
+  ctx: AppContext,
+  conversationId: string,
+  token: string | undefined,
+  score: number,
+): Promise<void> {
+  if (score !== 1 && score !== 2 && score !== 3)
+    throw invalid("A rating is 1, 2 or 3.", undefined, "评分须为 1、2 或 3。");
+  await requireConversation(ctx, conversationId, token);
+  await ctx.store.write(async (tx) => {
+    const now = ctx.clock();
+    const done = await tx
+      .updateTable("chat_conversations")
+      .set((eb) => ({ csat: score, last_seq: eb("last_seq", "+", 1), updated_at: now }))
+      .where("id", "=", conversationId)
+      .where("status", "=", "closed")
+      .where("agent_id", "is not", null)
+      .where("csat", "is", null)
+      .returning("last_seq")
+      .executeTakeFirst();
+    if (!done)
+      throw new AppError(
+        409,
+        "conflict",
+        "Only a conversation closed by an agent can be rated, and only once.",
+        undefined,
+        "只能对客服已结束的会话评价一次。",
+      );
+    await insertMessage(tx, conversationId, Number(done.last_seq), "customer", RATINGS[score], { rating: score }, now);
+  });
+  chatSignals.conversation(conversationId);
+}
+
+/** A callback is due within this long (one working day, counted simply). */
+export const CALLBACK_DUE_MS = 24 * 60 * 60_000;
+
+/** No agent online: the customer leaves a contact and a message; an agent calls or writes back. */
+export async function leaveCallback(
+  ctx: AppContext,
+  conversationId: string,
+  token: string | undefined,
+  input: { contact: string; message: string },
+): Promise<{ callbackId: string; dueAt: string }> {
+  const contact = input.contact.trim();
+  const message = input.message.trim();
+  if (!contact || contact.length > 200)
+    throw invalid("Leave a phone number or e-mail to be contacted at.", undefined, "请留下联系电话或邮箱。");
+  if (!message || message.length > MAX_MESSAGE_LENGTH)
+    throw invalid("The message is empty or too long.", undefined, "留言为空或过长。");
+  const known = await requireConversation(ctx, conversationId, token);
+  if (known.status !== "waiting")
+    throw new AppError(
+      409,
+      "conflict",
+      "A message for a callback can be left while waiting for an agent.",
+      undefined,
+      "仅在等待人工客服时可以留言。",
+    );
+  const out = await ctx.store.write(async (tx) => {
+    const now = ctx.clock();
+    const row = await tx
+      .updateTable("chat_conversations")
+      .set((eb) => ({
+        status: "closed",
+        closed_at: now,
+        closed_by: "callback",
+        last_seq: eb("last_seq", "+", 2),
+        updated_at: now,
+      }))
+      .where("id", "=", conversationId)
+      .where("status", "=", "waiting")
+      .returning(["last_seq", "skill", "language"])
+      .executeTakeFirst();
+    if (!row)
+      throw new AppError(
+        409,
+        "conflict",
+        "An agent has just taken this conversation.",
+        undefined,
+        "客服刚刚接入了该会话。",
+      );
+    const callbackId = ctx.newId();
+    const dueAt = now + CALLBACK_DUE_MS;
+    await tx
+      .insertInto("chat_callbacks")
+      .values({
+        id: callbackId,
+        conversation_id: conversationId,
+        contact,
+        message,
+        skill: row.skill ?? GENERAL_SKILL,
+        status: "open",
+        due_at: dueAt,
+        created_at: now,
+        done_at: null,
+        done_by: null,
+        outcome: null,
+      })
+      .execute();
+    const seq = Number(row.last_seq) - 1;
+    await insertMessage(tx, conversationId, seq, "customer", message, { callback: callbackId }, now);
+    const lang = (row.language === "en" ? "en" : "zh") as ChatLanguage;
+    const text =
+      lang === "en"
+        ? `Thank you. We will contact you at ${contact} before ${new Date(dueAt).toISOString().slice(0, 16).replace("T", " ")} UTC.`
+        : "谢谢，我们已收到您的留言，会在一个工作日内与您联系。";
+    await insertMessage(tx, conversationId, seq + 1, "bot", text, { handover: false }, now);
+    return { callbackId, dueAt: new Date(dueAt).toISOString() };
+  });
+  chatSignals.conversation(conversationId);
+  return out;
 }
 
 /** The whole conversation, for the customer's page after a reload. */
@@ -246,27 +490,43 @@ export async function transcript(
   ctx: AppContext,
   conversationId: string,
   token: string | undefined,
+  afterSeq = 0,
 ): Promise<Transcript> {
   const row = await requireConversation(ctx, conversationId, token);
   const rows = await ctx.store.db
     .selectFrom("chat_messages")
     .selectAll()
     .where("conversation_id", "=", conversationId)
+    .where("seq", ">", afterSeq)
     .orderBy("seq")
     .execute();
+  const queue = row.status === "waiting" ? await queueInfo(ctx, conversationId) : undefined;
   return {
     conversationId,
     status: row.status as ConversationStatus,
     language: row.language as ChatLanguage,
-    messages: rows.map((m) => {
-      const data = parseJson<{ articleId?: string; suggestions?: Suggestion[]; handover?: boolean }>(m.data, {});
-      return {
-        seq: Number(m.seq),
-        author: m.author as ChatMessage["author"],
-        text: m.text,
-        at: new Date(Number(m.at)).toISOString(),
-        ...data,
-      };
+    messages: rows.flatMap((m) => {
+      const { internal, ...data } = parseJson<{
+        articleId?: string;
+        suggestions?: Suggestion[];
+        handover?: boolean;
+        internal?: boolean;
+      }>(m.data, {});
+      // Staff's notes (a transfer's note) are not the customer's to read.
+      if (internal) return [];
+      return [
+        {
+          seq: Number(m.seq),
+          author: m.author as ChatMessage["author"],
+          text: m.text,
+          at: new Date(Number(m.at)).toISOString(),
+          ...(data.articleId ? { articleId: data.articleId } : {}),
+          ...(data.suggestions ? { suggestions: data.suggestions } : {}),
+          ...(data.handover !== undefined ? { handover: data.handover } : {}),
+        },
+      ];
     }),
+    ...(queue ? { queue } : {}),
+    canRate: row.status === "closed" && row.agent_id !== null && row.csat === null,
   };
 }

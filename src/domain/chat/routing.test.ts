@@ -55,4 +55,18 @@ describe("hand-over routing", () => {
     ]);
     expect(route([conv("vip", 1, { vip: true })], [agent("junior")], 100)).toEqual([]);
   });
+  it("lets any agent take a general conversation, and one that waited past the overflow time", () => {
+    const agents = [agent("cards", { skills: ["cards"] })];
+    expect(route([conv("g", 1, { skill: "general" })], agents, 100)).toEqual([
+      { conversationId: "g", agentId: "cards" },
+    ]);
+    const loans = conv("loan", 1, { skill: "loans" });
+    expect(route([loans], agents, 100)).toEqual([]);
+    expect(route([loans], agents, 100, { overflowAfterMs: 200 })).toEqual([]);
+    expect(route([loans], agents, 300, { overflowAfterMs: 200 })).toEqual([
+      { conversationId: "loan", agentId: "cards" },
+    ]);
+    // Overflow never gives a VIP customer to a junior agent.
+    expect(route([conv("vip", 1, { skill: "loans", vip: true })], agents, 300, { overflowAfterMs: 200 })).toEqual([]);
+  });
 });

@@ -5,7 +5,17 @@
  * - A VIP conversation goes only to a senior agent.
  * - Among the agents who may take a conversation, the least loaded (share of capacity in use) gets it,
  *   ties to the one idle longest, so the work is balanced.
+ * - A conversation of the skill "general", or one that waited longer than `overflowAfterMs`, may go to any
+ *   agent (still senior only for VIP): nobody waits forever for a skill no one online has.
  */
+
+/** The skill of a conversation whose subject is unknown: any agent may take it. */
+export const GENERAL_SKILL = "general";
+
+export interface RouteOptions {
+  /** After this long waiting, a conversation may go to an agent without its skill (undefined: never). */
+  readonly overflowAfterMs?: number;
+}
 
 export interface WaitingConversation {
   readonly id: string;
@@ -35,6 +45,7 @@ export function route(
   waiting: readonly WaitingConversation[],
   agents: readonly AgentState[],
   now: number,
+  options: RouteOptions = {},
 ): Assignment[] {
   const load = new Map(agents.map((a) => [a.id, { active: a.activeChats, last: a.lastAssignedAt }]));
   const order = [...waiting].sort(
@@ -42,12 +53,15 @@ export function route(
   );
   const out: Assignment[] = [];
   for (const c of order) {
+    const anySkill =
+      c.skill === GENERAL_SKILL ||
+      (options.overflowAfterMs !== undefined && now - c.waitingSince >= options.overflowAfterMs);
     let best: AgentState | undefined;
     let bestShare = Number.POSITIVE_INFINITY;
     let bestLast = Number.POSITIVE_INFINITY;
     for (const a of agents) {
       const state = load.get(a.id);
-      if (!state || !a.online || state.active >= a.maxChats || !a.skills.includes(c.skill)) continue;
+      if (!state || !a.online || state.active >= a.maxChats || (!anySkill && !a.skills.includes(c.skill))) continue;
       if (c.vip && !a.senior) continue;
       const share = state.active / a.maxChats;
       if (share < bestShare || (share === bestShare && state.last < bestLast)) {

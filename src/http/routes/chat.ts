@@ -1,8 +1,18 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { MAX_MESSAGE_LENGTH, postMessage, startConversation, transcript } from "../../app/chat/conversations.ts";
+import {
+  leaveCallback,
+  MAX_MESSAGE_LENGTH,
+  postMessage,
+  rateConversation,
+  startConversation,
+  transcript,
+} from "../../app/chat/conversations.ts";
 import type { AppContext } from "../../app/context.ts";
+import { sseHeaders } from "../../realtime/sse.ts";
+import { runChatStream } from "../chat-streams.ts";
 import { errors, Id } from "../schemas.ts";
+import { StreamLimits } from "../stream-limits.ts";
 
 const Language = Type.Union([Type.Literal("zh"), Type.Literal("en")]);
 const StartBody = Type.Object({ language: Type.Optional(Language) }, { additionalProperties: false });
@@ -12,15 +22,22 @@ const MessageBody = Type.Object(
   { additionalProperties: false },
 );
 const SuggestionSchema = Type.Object({ articleId: Type.String(), title: Type.String() });
+export const QueueInfoSchema = Type.Object({
+  position: Type.Integer({ minimum: 1 }),
+  agentsOnline: Type.Integer({ minimum: 0 }),
+  estimatedWaitMinutes: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+});
 const ReplySchema = Type.Object({
   text: Type.String(),
   articleId: Type.Optional(Type.String()),
   suggestions: Type.Optional(Type.Array(SuggestionSchema)),
   handover: Type.Boolean(),
+  queue: Type.Optional(QueueInfoSchema),
+  leaveMessage: Type.Optional(Type.Boolean()),
 });
 const TranscriptSchema = Type.Object({
   conversationId: Type.String(),
-  status: Type.Union([Type.Literal("bot"), Type.Literal("waiting"), Type.Literal("closed")]),
+  status: Type.Union([Type.Literal("bot"), Type.Literal("waiting"), Type.Literal("active"), Type.Literal("closed")]),
   language: Language,
   messages: Type.Array(
     Type.Object({
@@ -38,7 +55,18 @@ const TranscriptSchema = Type.Object({
       handover: Type.Optional(Type.Boolean()),
     }),
   ),
+  queue: Type.Optional(QueueInfoSchema),
+  canRate: Type.Boolean(),
 });
+const RatingBody = Type.Object({ score: Type.Integer({ minimum: 1, maximum: 3 }) }, { additionalProperties: false });
+const CallbackBody = Type.Object(
+  {
+    contact: Type.String({ minLength: 1, maxLength: 200 }),
+    message: Type.String({ minLength: 1, maxLength: MAX_MESSAGE_LENGTH }),
+  },
+  { additionalProperties: false },
+);
+const StreamHeaders = Type.Object({ "last-event-id": Type.Optional(Type.String({ pattern: "^[0-9]{1,9}$" })) });
 
 /** The conversation's token: `Authorization: Bearer <token>`. */
 function chatToken(req: FastifyRequest): string | undefined {
@@ -49,7 +77,7 @@ function chatToken(req: FastifyRequest): string | undefined {
 const TAGS = ["chat"];
 const SECURITY = [{ chatToken: [] }];
 
-export function chatRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function chatRoutes(app: FastifyInstance, ctx: AppContext, limits = new StreamLimits()): void {
   app.post<{ Body: Static<typeof StartBody> }>(
     "/api/public/chat",
     {
@@ -96,5 +124,92 @@ export function chatRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     (req) => transcript(ctx, req.params.conversationId, chatToken(req)),
+  );
+  app.post<{ Params: Static<typeof ConversationParams>; Body: Static<typeof RatingBody> }>(
+    "/api/public/chat/:conversationId/rating",
+    {
+      config: { public: true },
+      schema: {
+        operationId: "rateChat",
+        tags: TAGS,
+        summary: "The customer rates a conversation an agent closed: 3 满意, 2 一般, 1 不满意; once (409 again)",
+        security: SECURITY,
+        params: ConversationParams,
+        body: RatingBody,
+        response: { 204: Type.Null(), ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      await rateConversation(ctx, req.params.conversationId, chatToken(req), req.body.score);
+      return reply.status(204).send();
+    },
+  );
+  app.post<{ Params: Static<typeof ConversationParams>; Body: Static<typeof CallbackBody> }>(
+    "/api/public/chat/:conversationId/callback",
+    {
+      config: { public: true },
+      schema: {
+        operationId: "leaveChatCallback",
+        tags: TAGS,
+        summary:
+          "While waiting for an agent (none online): leave a contact and a message; an agent gets back within a day",
+        security: SECURITY,
+        params: ConversationParams,
+        body: CallbackBody,
+        response: {
+          201: Type.Object({ callbackId: Type.String(), dueAt: Type.String({ format: "date-time" }) }),
+          ...errors(400, 401, 404, 409),
+        },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await leaveCallback(ctx, req.params.conversationId, chatToken(req), req.body)),
+  );
+  app.get<{ Params: Static<typeof ConversationParams>; Headers: Static<typeof StreamHeaders> }>(
+    "/api/public/chat/:conversationId/stream",
+    {
+      config: { public: true },
+      schema: {
+        operationId: "streamChat",
+        tags: TAGS,
+        summary:
+          "Server-Sent Events of the conversation: each new message (id: its number), with the status and queue; resume with Last-Event-ID",
+        security: SECURITY,
+        params: ConversationParams,
+        headers: StreamHeaders,
+        response: {
+          200: {
+            description: "The conversation's new messages",
+            content: { "text/event-stream": { schema: Type.String() } },
+          },
+          ...errors(400, 401, 404, 429),
+        },
+      },
+    },
+    async (req, reply) => {
+      const token = chatToken(req);
+      const id = req.params.conversationId;
+      // Checks the token before the stream opens (401/404 as JSON).
+      const first = await transcript(ctx, id, token, Number(req.headers["last-event-id"] ?? 0));
+      limits.open(reply.raw, req.ip, null);
+      reply.hijack();
+      sseHeaders(reply.raw);
+      let sent = Number(req.headers["last-event-id"] ?? 0);
+      let lastState = "";
+      const write = (t: typeof first) => {
+        for (const m of t.messages) {
+          if (m.seq <= sent) continue;
+          sent = m.seq;
+          reply.raw.write(`id: ${m.seq}\ndata: ${JSON.stringify({ type: "message", message: m })}\n\n`);
+        }
+        const state = JSON.stringify({ status: t.status, queue: t.queue ?? null, canRate: t.canRate });
+        if (state !== lastState) {
+          lastState = state;
+          reply.raw.write(`event: state\ndata: ${JSON.stringify({ type: "state", ...JSON.parse(state) })}\n\n`);
+        }
+      };
+      write(first);
+      runChatStream(reply.raw, `c:${id}`, async () => write(await transcript(ctx, id, token, sent)), ctx.revocations);
+    },
   );
 }

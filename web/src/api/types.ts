@@ -84,7 +84,15 @@ export const PRIORITIES = complete<Priority>()([
   "pregnant",
   "appointment",
 ]);
-export const ROLES = complete<Role>()(["admin", "branch_manager", "lobby_manager", "teller", "back_office", "auditor"]);
+export const ROLES = complete<Role>()([
+  "admin",
+  "branch_manager",
+  "lobby_manager",
+  "teller",
+  "back_office",
+  "auditor",
+  "agent",
+]);
 export const DEVICE_KINDS = complete<DeviceKind>()(["kiosk", "display", "rating_pad"]);
 export const COUNTER_KINDS = complete<CounterKind>()(["teller", "vip", "wealth", "self_service_helper"]);
 export const SERVICE_CATEGORIES = complete<ServiceCategory>()([

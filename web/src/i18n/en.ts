@@ -60,6 +60,7 @@ const en: Dictionary = {
     lobby_manager: "Lobby manager",
     teller: "Teller",
     back_office: "Back office",
+    agent: "Contact-centre agent",
     auditor: "Auditor",
   },
   rating: { satisfied: "Satisfied", neutral: "Neutral", dissatisfied: "Dissatisfied" },

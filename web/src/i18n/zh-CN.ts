@@ -58,6 +58,7 @@ const zhCN = {
     lobby_manager: "大堂经理",
     teller: "柜员",
     back_office: "后台复核",
+    agent: "在线客服",
     auditor: "审计",
   },
   rating: { satisfied: "满意", neutral: "一般", dissatisfied: "不满意" },
