@@ -23,6 +23,9 @@ const PUBLIC = new Set([
   "POST /api/public/chat",
   "POST /api/public/chat/{conversationId}/messages",
   "GET /api/public/chat/{conversationId}/messages",
+  "POST /api/public/chat/{conversationId}/rating",
+  "POST /api/public/chat/{conversationId}/callback",
+  "GET /api/public/chat/{conversationId}/stream",
 ]);
 /** Routes about the caller themselves, open to every signed-in account. */
 const SELF = new Set([
@@ -47,6 +50,7 @@ function queryFor(route: string, branchId: string, serviceId = ""): string {
   if (route.startsWith("GET /api/analytics/summary"))
     return `?from=2026-11-01&to=2026-11-02&groupBy=day&branchId=${branchId}`;
   if (route === "GET /api/knowledge/search") return "?q=card";
+  if (route === "GET /api/chat/figures") return "?from=2026-11-01&to=2026-11-02";
   return "";
 }
 
@@ -106,6 +110,13 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     "PUT /api/services/{serviceId}/booking-form": { fields: [] },
     "PUT /api/services/{serviceId}/booking-rules": { bookable: true },
     "PUT /api/tickets/{ticketId}/answers": { answers: {} },
+    "PUT /api/chat/me/presence": { presence: "online" },
+    "PATCH /api/chat/agents/{userId}": { senior: true },
+    "POST /api/chat/conversations/{conversationId}/messages": { text: "您好" },
+    "POST /api/chat/conversations/{conversationId}/transfer": { skill: "cards", note: "x" },
+    "POST /api/chat/canned": { title: "问候", textZh: "您好" },
+    "PUT /api/chat/canned/{cannedId}": { title: "问候", textZh: "您好" },
+    "POST /api/chat/callbacks/{callbackId}/done": { outcome: "已回电" },
   };
   return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
 }

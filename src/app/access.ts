@@ -37,5 +37,7 @@ export function requireRole(actor: Actor, roles: readonly Role[]): StaffActor {
 
 /** Everyone who works in a branch and may read its live queue; auditors read the audit trail only. */
 export const BRANCH_READERS: readonly Role[] = ["admin", "branch_manager", "lobby_manager", "teller", "back_office"];
+/** Who reads the knowledge base: everyone who serves customers, at a branch or in the contact centre. */
+export const KNOWLEDGE_READERS: readonly Role[] = [...BRANCH_READERS, "agent"];
 export const TRIAGE_ROLES: readonly Role[] = ["admin", "branch_manager", "lobby_manager"];
 export const CONFIG_ROLES: readonly Role[] = ["admin", "branch_manager"];

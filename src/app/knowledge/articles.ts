@@ -7,7 +7,7 @@ import {
 } from "../../domain/knowledge/article.ts";
 import { bumpKnowledgeRevision, findArticle, listArticles, listSynonyms, toArticle } from "../../store/knowledge.ts";
 import type { Tx } from "../../store/store.ts";
-import { BRANCH_READERS, requireRole } from "../access.ts";
+import { KNOWLEDGE_READERS, requireRole } from "../access.ts";
 import type { Actor, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
@@ -30,19 +30,19 @@ export interface ArticleVersion {
 
 /** Every staff member reads the knowledge base (they answer customers with it). */
 export async function articles(ctx: AppContext, actor: Actor, status?: ArticleStatus): Promise<Article[]> {
-  requireRole(actor, BRANCH_READERS);
+  requireRole(actor, KNOWLEDGE_READERS);
   return listArticles(ctx.store.db, { status });
 }
 
 export async function article(ctx: AppContext, actor: Actor, id: string): Promise<Article> {
-  requireRole(actor, BRANCH_READERS);
+  requireRole(actor, KNOWLEDGE_READERS);
   const found = await findArticle(ctx.store.db, id);
   if (!found) throw notFound("Article", id);
   return found;
 }
 
 export async function articleVersions(ctx: AppContext, actor: Actor, id: string): Promise<ArticleVersion[]> {
-  requireRole(actor, BRANCH_READERS);
+  requireRole(actor, KNOWLEDGE_READERS);
   const rows = await ctx.store.db
     .selectFrom("knowledge_versions")
     .selectAll()
@@ -213,7 +213,7 @@ export function deleteArticle(ctx: AppContext, actor: Actor, id: string): Promis
 }
 
 export async function synonyms(ctx: AppContext, actor: Actor): Promise<{ groups: string[][] }> {
-  requireRole(actor, BRANCH_READERS);
+  requireRole(actor, KNOWLEDGE_READERS);
   return { groups: (await listSynonyms(ctx.store.db)).map((s) => s.terms) };
 }
 

@@ -1,7 +1,7 @@
 import { KnowledgeSearch, type SearchHit } from "../../domain/knowledge/search.ts";
 import { knowledgeRevision, listArticles, listSynonyms, publishedVersions } from "../../store/knowledge.ts";
 import type { Store } from "../../store/store.ts";
-import { BRANCH_READERS, requireRole } from "../access.ts";
+import { KNOWLEDGE_READERS, requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 
@@ -86,7 +86,7 @@ export async function searchKnowledge(
   q: string,
   limit = 10,
 ): Promise<{ results: SearchResult[] }> {
-  requireRole(actor, BRANCH_READERS);
+  requireRole(actor, KNOWLEDGE_READERS);
   const hits = await knowledgeIndex(ctx).query(q, Math.min(Math.max(limit, 1), 50));
   return { results: hits.map(({ id, score, titleZh, titleEn }) => ({ id, score, titleZh, titleEn })) };
 }
