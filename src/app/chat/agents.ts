@@ -237,15 +237,6 @@ export async function assignWaiting(ctx: AppContext): Promise<Array<{ conversati
     if (isPostgres(ctx)) agentsQuery = agentsQuery.forUpdate();
     const agentRows = await agentsQuery.execute();
     if (agentRows.length === 0) return [];
-    const waiting = await tx
-      .selectFrom("chat_conversations")
-      .select(["id", "skill", "vip", "handover_at"])
-      .where("status", "=", "waiting")
-      .orderBy("vip", "desc")
-      .orderBy("handover_at")
-      .limit(2000)
-      .execute();
-    if (waiting.length === 0) return [];
     const active = await tx
       .selectFrom("chat_conversations")
       .select(["agent_id", (eb) => eb.fn.countAll<number>().as("n")])
@@ -258,6 +249,17 @@ export async function assignWaiting(ctx: AppContext): Promise<Array<{ conversati
       .groupBy("agent_id")
       .execute();
     const activeBy = new Map(active.map((r) => [r.agent_id, Number(r.n)]));
+    // Every online agent is full: nothing to route, and the queue need not be read.
+    if (agentRows.every((a) => (activeBy.get(a.user_id) ?? 0) >= Number(a.max_chats))) return [];
+    const waiting = await tx
+      .selectFrom("chat_conversations")
+      .select(["id", "skill", "vip", "handover_at"])
+      .where("status", "=", "waiting")
+      .orderBy("vip", "desc")
+      .orderBy("handover_at")
+      .limit(2000)
+      .execute();
+    if (waiting.length === 0) return [];
     const assignments = route(
       waiting.map((c) => ({
         id: c.id,
@@ -277,16 +279,13 @@ export async function assignWaiting(ctx: AppContext): Promise<Array<{ conversati
       now,
       { overflowAfterMs: OVERFLOW_AFTER_MS },
     );
+    if (assignments.length === 0) return [];
     const names = new Map(
       (
         await tx
           .selectFrom("users")
           .select(["id", "display_name"])
-          .where(
-            "id",
-            "in",
-            agentRows.map((a) => a.user_id),
-          )
+          .where("id", "in", [...new Set(assignments.map((a) => a.agentId))])
           .execute()
       ).map((u) => [u.id, u.display_name]),
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type AgentState, route, type WaitingConversation } from "./routing.ts";
+import { type AgentState, GENERAL_SKILL, route, type WaitingConversation } from "./routing.ts";
 
 const agent = (id: string, over: Partial<AgentState> = {}): AgentState => ({
   id,
@@ -68,5 +68,65 @@ describe("hand-over routing", () => {
     ]);
     // Overflow never gives a VIP customer to a junior agent.
     expect(route([conv("vip", 1, { skill: "loans", vip: true })], agents, 300, { overflowAfterMs: 200 })).toEqual([]);
+  });
+  it("gives the same assignments as the plain rule (every conversation tries every agent) on random queues", () => {
+    // The plain statement of the rules, without the pass's shortcuts (stop when full, skip kinds that found none).
+    const plain = (waiting: WaitingConversation[], list: AgentState[], now: number, overflow: number) => {
+      const load = new Map(list.map((a) => [a.id, { active: a.activeChats, last: a.lastAssignedAt }]));
+      const out: Array<{ conversationId: string; agentId: string }> = [];
+      const order = [...waiting].sort(
+        (a, b) => Number(b.vip) - Number(a.vip) || a.waitingSince - b.waitingSince || a.id.localeCompare(b.id),
+      );
+      for (const c of order) {
+        const anySkill = c.skill === GENERAL_SKILL || now - c.waitingSince >= overflow;
+        let best: AgentState | undefined;
+        for (const a of list) {
+          const s = load.get(a.id);
+          if (!s || !a.online || s.active >= a.maxChats || (!anySkill && !a.skills.includes(c.skill))) continue;
+          if (c.vip && !a.senior) continue;
+          const b = best ? load.get(best.id) : undefined;
+          if (!best || !b) best = a;
+          else {
+            const share = s.active / a.maxChats;
+            const bestShare = b.active / best.maxChats;
+            if (share < bestShare || (share === bestShare && s.last < b.last)) best = a;
+          }
+        }
+        if (!best) continue;
+        const s = load.get(best.id);
+        if (s) {
+          s.active++;
+          s.last = now;
+        }
+        out.push({ conversationId: c.id, agentId: best.id });
+      }
+      return out;
+    };
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const skills = ["general", "cards", "loans", "wealth"];
+    for (let round = 0; round < 200; round++) {
+      const waiting = Array.from({ length: 1 + Math.floor(rand() * 40) }, (_, i) =>
+        conv(`c${i}`, Math.floor(rand() * 1000), {
+          skill: skills[Math.floor(rand() * skills.length)] as string,
+          vip: rand() < 0.2,
+        }),
+      );
+      const list = Array.from({ length: 1 + Math.floor(rand() * 8) }, (_, i) => {
+        const maxChats = 1 + Math.floor(rand() * 3);
+        return agent(`a${i}`, {
+          skills: skills.filter(() => rand() < 0.5),
+          senior: rand() < 0.3,
+          online: rand() < 0.8,
+          maxChats,
+          activeChats: Math.floor(rand() * (maxChats + 1)),
+          lastAssignedAt: Math.floor(rand() * 100),
+        });
+      });
+      expect(route(waiting, list, 1000, { overflowAfterMs: 500 })).toEqual(plain(waiting, list, 1000, 500));
+    }
   });
 });

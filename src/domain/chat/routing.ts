@@ -51,11 +51,20 @@ export function route(
   const order = [...waiting].sort(
     (a, b) => Number(b.vip) - Number(a.vip) || a.waitingSince - b.waitingSince || a.id.localeCompare(b.id),
   );
+  // Places free in all; and the kinds of conversation (skill, VIP, overflowing) already found no agent: places
+  // only fill up during a pass, so a later one of the same kind finds none either. With 1,000 waiting behind a
+  // few free places a pass is a few scans, not 1,000.
+  let free = 0;
+  for (const a of agents) if (a.online) free += Math.max(0, a.maxChats - a.activeChats);
+  const hopeless = new Set<string>();
   const out: Assignment[] = [];
   for (const c of order) {
+    if (free <= 0) break;
     const anySkill =
       c.skill === GENERAL_SKILL ||
       (options.overflowAfterMs !== undefined && now - c.waitingSince >= options.overflowAfterMs);
+    const kind = `${anySkill ? "*" : c.skill}|${c.vip ? 1 : 0}`;
+    if (hopeless.has(kind)) continue;
     let best: AgentState | undefined;
     let bestShare = Number.POSITIVE_INFINITY;
     let bestLast = Number.POSITIVE_INFINITY;
@@ -70,12 +79,16 @@ export function route(
         bestLast = state.last;
       }
     }
-    if (!best) continue;
+    if (!best) {
+      hopeless.add(kind);
+      continue;
+    }
     const state = load.get(best.id);
     if (state) {
       state.active++;
       state.last = now;
     }
+    free--;
     out.push({ conversationId: c.id, agentId: best.id });
   }
   return out;
