@@ -18,6 +18,8 @@ const Messages = lazy(() => import("./pages/Messages.tsx"));
 const Audit = lazy(() => import("./pages/Audit.tsx"));
 const LiveTicket = lazy(() => import("./pages/LiveTicket.tsx"));
 const Analytics = lazy(() => import("./pages/Analytics.tsx"));
+const Agent = lazy(() => import("./pages/Agent.tsx"));
+const Chat = lazy(() => import("./pages/Chat.tsx"));
 
 function App() {
   return (
@@ -37,6 +39,8 @@ function App() {
           <Route path="/messages" element={<Messages />} />
           <Route path="/audit" element={<Audit />} />
           <Route path="/t/:ticketId" element={<LiveTicket />} />
+          <Route path="/agent" element={<Agent />} />
+          <Route path="/chat" element={<Chat />} />
           <Route path="*" element={<Home />} />
         </Routes>
       </Suspense>

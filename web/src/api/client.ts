@@ -69,11 +69,11 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
 }
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
   // Some routes take no body; send an empty object so the server's JSON parser is content.
-  const body = options.body ?? (method === "POST" || method === "PATCH" ? {} : undefined);
+  const body = options.body ?? (method === "POST" || method === "PUT" || method === "PATCH" ? {} : undefined);
   // A finished URL (ids already in it) is not one of the document's templated paths, hence the casts.
   const untyped = client.request as unknown as (method: Method, url: string, init: object) => Promise<Result>;
   return (await call(untyped(method, path, { body, headers: options.headers, signal: options.signal }))) as T;
@@ -83,6 +83,7 @@ export const api = {
   get: <T>(path: string, options?: RequestOptions) => request<T>("GET", path, options),
   post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, "body">) =>
     request<T>("POST", path, { ...options, body }),
+  put: <T>(path: string, body: unknown) => request<T>("PUT", path, { body }),
   patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, { body }),
   delete: <T>(path: string) => request<T>("DELETE", path),
 };

@@ -91,6 +91,10 @@ const en: Dictionary = {
     messagesDesc: "SMS and e-mail delivery, resend; webhook subscriptions",
     audit: "Audit trail",
     auditDesc: "Who did what, when: filter and export",
+    agent: "Agent workstation",
+    agentDesc: "Chats handed over by the bot, callbacks",
+    chat: "Online help (customer)",
+    chatDesc: "The assistant and staff chat on the customer's phone",
     pairHint: "Device pages open from a pairing link created by an administrator (…?pair=token).",
   },
   login: {

@@ -89,6 +89,10 @@ const zhCN = {
     messagesDesc: "短信、邮件的发送状态与重发；Webhook 订阅",
     audit: "审计日志",
     auditDesc: "谁在何时做了什么：筛选与导出",
+    agent: "在线客服工作台",
+    agentDesc: "接待转人工的会话、回访留言",
+    chat: "在线客服（客户）",
+    chatDesc: "客户手机上的智能助手与人工客服",
     pairHint: "设备页面通过管理员生成的配对链接打开（…?pair=令牌）。",
   },
   login: {

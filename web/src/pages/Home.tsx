@@ -8,7 +8,19 @@ import { fetchMe, logout, rolesOf } from "../lib/session.ts";
 
 interface PageLink {
   readonly path: string;
-  readonly key: "kiosk" | "display" | "counter" | "rate" | "lobby" | "admin" | "planning" | "analytics" | "messages" | "audit";
+  readonly key:
+    | "kiosk"
+    | "display"
+    | "counter"
+    | "rate"
+    | "lobby"
+    | "admin"
+    | "planning"
+    | "analytics"
+    | "messages"
+    | "audit"
+    | "agent"
+    | "chat";
   readonly roles: readonly Role[];
 }
 
@@ -20,11 +32,13 @@ const STAFF_PAGES: readonly PageLink[] = [
   { path: "/analytics", key: "analytics", roles: ["branch_manager", "admin", "lobby_manager", "teller"] },
   { path: "/messages", key: "messages", roles: ["admin", "branch_manager"] },
   { path: "/audit", key: "audit", roles: ["auditor", "admin"] },
+  { path: "/agent", key: "agent", roles: ["agent"] },
 ];
 const DEVICE_PAGES: readonly PageLink[] = [
   { path: "/kiosk", key: "kiosk", roles: [] },
   { path: "/display", key: "display", roles: [] },
   { path: "/rate", key: "rate", roles: [] },
+  { path: "/chat", key: "chat", roles: [] },
 ];
 const DEVICE_HOME: Record<string, string> = { kiosk: "/kiosk", display: "/display", rating_pad: "/rate" };
 

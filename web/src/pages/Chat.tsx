@@ -1,0 +1,284 @@
+import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError, api } from "../api/client.ts";
+import { LangSwitch } from "../components/LangSwitch.tsx";
+import { isEnglish } from "../i18n/index.ts";
+import "../styles/chat.css";
+import { openSse } from "./chat/sse.ts";
+
+interface Suggestion {
+  readonly articleId: string;
+  readonly title: string;
+}
+interface Message {
+  readonly seq: number;
+  readonly author: "customer" | "bot" | "agent" | "system";
+  readonly text: string;
+  readonly at: string;
+  readonly suggestions?: readonly Suggestion[];
+}
+interface QueueInfo {
+  readonly position: number;
+  readonly agentsOnline: number;
+  readonly estimatedWaitMinutes: number | null;
+}
+interface State {
+  readonly status: "bot" | "waiting" | "active" | "closed";
+  readonly queue?: QueueInfo | null;
+  readonly canRate: boolean;
+}
+interface Session {
+  readonly conversationId: string;
+  readonly token: string;
+}
+
+const STORAGE_KEY = "datang.chat";
+
+function savedSession(): Session | null {
+  try {
+    const raw = window.localStorage.getItem(STORAGE_KEY);
+    const s = raw ? (JSON.parse(raw) as Session) : null;
+    return s && typeof s.conversationId === "string" && typeof s.token === "string" ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The customer's chat (/chat): the bot first, a person when needed. The conversation's token stays in this
+ * browser, so a reload or a lost connection continues the same conversation; new messages arrive live.
+ */
+export default function Chat() {
+  const { t } = useTranslation("chat");
+  const [session, setSession] = useState<Session | null>(savedSession);
+  const [messages, setMessages] = useState<readonly Message[]>([]);
+  const [state, setState] = useState<State>({ status: "bot", canRate: false });
+  const [text, setText] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [connected, setConnected] = useState(true);
+  const [leaveMessage, setLeaveMessage] = useState(false);
+  const [contact, setContact] = useState("");
+  const [note, setNote] = useState("");
+  const [done, setDone] = useState<string | null>(null);
+  const log = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    document.title = t("title");
+  }, [t]);
+
+  const start = useCallback(async () => {
+    const s = await api.post<Session>("/api/public/chat", { language: isEnglish() ? "en" : "zh" });
+    window.localStorage.setItem(STORAGE_KEY, JSON.stringify(s));
+    setMessages([]);
+    setState({ status: "bot", canRate: false });
+    setLeaveMessage(false);
+    setDone(null);
+    setSession(s);
+  }, []);
+
+  useEffect(() => {
+    if (!session) void start().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, [session, start]);
+
+  // The live stream: every message after the last one shown, and the conversation's state.
+  useEffect(() => {
+    if (!session) return;
+    const headers = { authorization: `Bearer ${session.token}` };
+    let seen = 0;
+    const stop = openSse(
+      `/api/public/chat/${encodeURIComponent(session.conversationId)}/stream`,
+      headers,
+      (m) => {
+        const data = JSON.parse(m.data) as { type: "message"; message: Message } | ({ type: "state" } & State);
+        if (data.type === "message") {
+          if (data.message.seq <= seen) return;
+          seen = data.message.seq;
+          setMessages((list) => (list.some((x) => x.seq === data.message.seq) ? list : [...list, data.message]));
+        } else setState({ status: data.status, queue: data.queue ?? null, canRate: data.canRate });
+      },
+      setConnected,
+    );
+    return stop;
+  }, [session]);
+
+  // The newest message in view whenever one arrives.
+  useEffect(() => {
+    void messages;
+    log.current?.scrollTo({ top: log.current.scrollHeight });
+  }, [messages]);
+
+  const send = async (body: string) => {
+    if (!session || !body.trim()) return;
+    setError(null);
+    try {
+      const answer = await api.post<{ reply: { leaveMessage?: boolean } }>(
+        `/api/public/chat/${encodeURIComponent(session.conversationId)}/messages`,
+        { text: body },
+        { headers: { authorization: `Bearer ${session.token}` } },
+      );
+      if (answer.reply.leaveMessage) setLeaveMessage(true);
+      setText("");
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) {
+        window.localStorage.removeItem(STORAGE_KEY);
+        setSession(null);
+        return;
+      }
+      setError(t("error", { message: e instanceof Error ? e.message : String(e) }));
+    }
+  };
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void send(text);
+  };
+
+  const leave = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!session) return;
+    try {
+      await api.post(
+        `/api/public/chat/${encodeURIComponent(session.conversationId)}/callback`,
+        { contact, message: note },
+        { headers: { authorization: `Bearer ${session.token}` } },
+      );
+      setLeaveMessage(false);
+      setDone(t("leaveDone"));
+    } catch (err) {
+      setError(t("error", { message: err instanceof Error ? err.message : String(err) }));
+    }
+  };
+
+  const rate = async (score: 1 | 2 | 3) => {
+    if (!session) return;
+    try {
+      await api.post(
+        `/api/public/chat/${encodeURIComponent(session.conversationId)}/rating`,
+        { score },
+        { headers: { authorization: `Bearer ${session.token}` } },
+      );
+      setDone(t("rated"));
+    } catch (err) {
+      setError(t("error", { message: err instanceof Error ? err.message : String(err) }));
+    }
+  };
+
+  const who = (m: Message) => t(m.author === "customer" ? "you" : m.author);
+  const queue = state.status === "waiting" ? state.queue : null;
+  return (
+    <main className="chat-page">
+      <header className="chat-head">
+        <div>
+          <h1>{t("title")}</h1>
+          <p>{t("subtitle")}</p>
+        </div>
+        <LangSwitch />
+      </header>
+      {!connected && <div className="chat-offline">{t("reconnecting")}</div>}
+      <div className="chat-log" ref={log} aria-live="polite" data-testid="chat-log">
+        {messages.map((m) => (
+          <div key={m.seq} className={`chat-msg ${m.author}`} data-author={m.author}>
+            {m.author !== "system" && <span className="who">{who(m)}</span>}
+            {m.text}
+            {m.suggestions && m.suggestions.length > 0 && (
+              <div className="chat-suggestions">
+                {m.suggestions.map((s) => (
+                  <button key={s.articleId} type="button" onClick={() => void send(s.title)}>
+                    {s.title}
+                  </button>
+                ))}
+              </div>
+            )}
+          </div>
+        ))}
+      </div>
+      {queue && (
+        <div className="chat-status" data-testid="chat-queue">
+          {queue.position <= 1 && queue.agentsOnline > 0
+            ? t("queueNext")
+            : t("queue", { count: Math.max(0, queue.position - 1) })}
+          {" · "}
+          {queue.estimatedWaitMinutes === null
+            ? t("waitUnknown")
+            : t("waitAbout", { minutes: queue.estimatedWaitMinutes })}
+        </div>
+      )}
+      {error && (
+        <div className="chat-offline" role="alert">
+          {error}
+        </div>
+      )}
+      {done && <div className="chat-status">{done}</div>}
+      {state.status === "closed" ? (
+        state.canRate && !done ? (
+          <div className="chat-rate" data-testid="chat-rate">
+            <strong>{t("rateTitle")}</strong>
+            <button type="button" onClick={() => void rate(3)}>
+              {t("rate3")}
+            </button>
+            <button type="button" onClick={() => void rate(2)}>
+              {t("rate2")}
+            </button>
+            <button type="button" onClick={() => void rate(1)}>
+              {t("rate1")}
+            </button>
+          </div>
+        ) : (
+          <div className="chat-actions">
+            <span>{t("closed")}</span>
+            <button
+              type="button"
+              onClick={() => {
+                window.localStorage.removeItem(STORAGE_KEY);
+                void start();
+              }}
+            >
+              {t("newChat")}
+            </button>
+          </div>
+        )
+      ) : leaveMessage || (queue && queue.agentsOnline === 0) ? (
+        <form className="chat-leave" onSubmit={leave} data-testid="chat-leave">
+          <strong>{t("leaveTitle")}</strong>
+          <span>{t("leaveHint")}</span>
+          <label>
+            {t("contact")}
+            <input value={contact} onChange={(e) => setContact(e.target.value)} required maxLength={200} />
+          </label>
+          <label>
+            {t("message")}
+            <textarea value={note} onChange={(e) => setNote(e.target.value)} required maxLength={1000} rows={3} />
+          </label>
+          <button type="submit">{t("leaveSend")}</button>
+        </form>
+      ) : (
+        <>
+          <form className="chat-form" onSubmit={onSubmit}>
+            <textarea
+              aria-label={t("placeholder")}
+              placeholder={t("placeholder")}
+              value={text}
+              rows={2}
+              maxLength={1000}
+              onChange={(e) => setText(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === "Enter" && !e.shiftKey) {
+                  e.preventDefault();
+                  void send(text);
+                }
+              }}
+            />
+            <button type="submit">{t("send")}</button>
+          </form>
+          {state.status === "bot" && (
+            <div className="chat-actions">
+              <button type="button" onClick={() => void send(isEnglish() ? "I want to talk to a person" : "转人工")}>
+                {t("askPerson")}
+              </button>
+            </div>
+          )}
+        </>
+      )}
+    </main>
+  );
+}
