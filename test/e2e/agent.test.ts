@@ -81,4 +81,17 @@ describe.skipIf(!chromiumAvailable())("chat hand-over to an agent", () => {
     await expect.poll(() => customer.getByTestId("chat-log").textContent()).toContain("my card was stolen");
     await shoot(customer, "chat-phone-en");
   });
+  it("lets the admin write canned answers on the same page", async () => {
+    const admin = await session.page(DESK);
+    await login(admin, session.origin, "admin", "/agent");
+    await admin.getByRole("button", { name: "新建快捷回复" }).click();
+    const dialog = admin.locator(".ant-modal");
+    await dialog.getByLabel("名称").fill("问候");
+    await dialog.getByLabel("中文内容").fill("您好，很高兴为您服务。");
+    await dialog.getByRole("button", { name: /确\s*定|OK/ }).click();
+    await expect.poll(() => admin.locator(".ant-table-row").first().textContent()).toContain("很高兴为您服务");
+    await admin.getByRole("tab", { name: "坐席设置" }).click();
+    await expect.poll(() => admin.locator(".ant-table-row", { hasText: "孙客服" }).count()).toBe(1);
+    await shoot(admin, "agent-admin");
+  });
 });

@@ -21,8 +21,10 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../api/client.ts";
-import { StaffShell } from "../components/StaffShell.tsx";
+import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import { isEnglish } from "../i18n/index.ts";
+import { rolesOf } from "../lib/session.ts";
+import { ChatAdmin } from "./chat/ChatAdmin.tsx";
 import "../styles/staff.css";
 
 type Presence = "online" | "away" | "offline";
@@ -514,6 +516,12 @@ function Desk() {
   );
 }
 
+/** An agent works the chats; an admin (not an agent) sets up canned answers and agents' skills here. */
+function DeskOrAdmin() {
+  const roles = rolesOf(useStaffUser());
+  return roles.includes("agent") ? <Desk /> : <ChatAdmin />;
+}
+
 /** The contact-centre agent's workstation (/agent). */
 export default function Agent() {
   const { t } = useTranslation("chat");
@@ -521,8 +529,8 @@ export default function Agent() {
     document.title = t("deskTitle");
   }, [t]);
   return (
-    <StaffShell title={t("deskTitle")} roles={["agent"]}>
-      <Desk />
+    <StaffShell title={t("deskTitle")} roles={["agent", "admin"]}>
+      <DeskOrAdmin />
     </StaffShell>
   );
 }

@@ -32,7 +32,7 @@ const STAFF_PAGES: readonly PageLink[] = [
   { path: "/analytics", key: "analytics", roles: ["branch_manager", "admin", "lobby_manager", "teller"] },
   { path: "/messages", key: "messages", roles: ["admin", "branch_manager"] },
   { path: "/audit", key: "audit", roles: ["auditor", "admin"] },
-  { path: "/agent", key: "agent", roles: ["agent"] },
+  { path: "/agent", key: "agent", roles: ["agent", "admin"] },
 ];
 const DEVICE_PAGES: readonly PageLink[] = [
   { path: "/kiosk", key: "kiosk", roles: [] },
