@@ -4,7 +4,7 @@ import { buildServer, type Server } from "../src/http/server.ts";
 import { openStore } from "../src/store/connect.ts";
 import type { Store } from "../src/store/store.ts";
 import { DB_KINDS } from "./support/databases.ts";
-import { startTestServer, type TestServer } from "./support/harness.ts";
+import { issueAtKiosk, startTestServer, type TestServer } from "./support/harness.ts";
 
 interface Transcript {
   status: string;
@@ -334,5 +334,28 @@ describe.each(DB_KINDS)("hand-over to agents and the agent's workstation on %s",
     } finally {
       controller.abort();
     }
+  });
+  it("answers today's queue, hours and booking from live data (guided self-service)", async () => {
+    const c = await start();
+    const before = await say(c, "现在排队情况怎么样");
+    expect(before.text).toContain("上海南京西路支行");
+    const count = (text: string) => Number(/对公业务：(\d+) 人等候/.exec(text)?.[1] ?? Number.NaN);
+    const corp = await t.server.ctx.store.db
+      .selectFrom("services")
+      .select("id")
+      .where("code", "=", "CORP")
+      .executeTakeFirstOrThrow();
+    const waitingBefore = count(String(before.text));
+    expect(Number.isNaN(waitingBefore)).toBe(false);
+    await issueAtKiosk(t, corp.id);
+    const after = await say(c, "现在排队情况怎么样");
+    expect(count(String(after.text))).toBe(waitingBefore + 1);
+    // Monday 09:30 in Shanghai: today's hours.
+    expect((await say(c, "你们几点关门")).text).toContain("周一：09:00–17:00");
+    expect((await say(c, "我想预约明天办理开户")).text).toContain("/book");
+    const en = await start("en");
+    expect((await say(en, "Are you open today?")).text).toContain("Monday: 09:00–17:00");
+    // None of these counted as a miss: the bot has not handed over.
+    expect((await read(c)).status).toBe("bot");
   });
 });

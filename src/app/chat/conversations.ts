@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
-import { type Decision, decide } from "../../domain/chat/decide.ts";
+import { type Decision, decide, wantsPerson } from "../../domain/chat/decide.ts";
 import { GENERAL_SKILL } from "../../domain/chat/routing.ts";
+import { selfServiceIntent } from "../../domain/chat/self-service.ts";
 import type { Article } from "../../domain/knowledge/article.ts";
 import { parseJson } from "../../store/json.ts";
 import { listArticles } from "../../store/knowledge.ts";
@@ -9,7 +10,9 @@ import { newSecret, secretHash } from "../auth/passwords.ts";
 import type { AppContext } from "../context.ts";
 import { AppError, invalid, notFound } from "../errors.ts";
 import { knowledgeIndex } from "../knowledge/search-index.ts";
+import { messagingConfigFromEnv } from "../messages/config.ts";
 import { assignWaiting, OVERFLOW_AFTER_MS } from "./agents.ts";
+import { selfServiceAnswer } from "./self-service.ts";
 import { chatSignals } from "./signals.ts";
 
 /**
@@ -216,7 +219,12 @@ export async function postMessage(
   const known = await requireConversation(ctx, conversationId, token);
   const language = languageOf(text, known.language as ChatLanguage);
   // The search reads this instance's index (brought up to date first) outside the writing transaction.
-  const hits = known.status === "bot" ? await knowledgeIndex(ctx).query(text, 3) : [];
+  // Guided self-service: today's queue, hours, booking answered from live data rather than an article.
+  const intent = known.status === "bot" && !wantsPerson(text) ? selfServiceIntent(text) : null;
+  const live = intent
+    ? await selfServiceAnswer(ctx, intent, language, messagingConfigFromEnv(process.env).publicUrl ?? "")
+    : null;
+  const hits = known.status === "bot" && !live ? await knowledgeIndex(ctx).query(text, 3) : [];
   const articles = new Map(
     (await listArticles(ctx.store.db, { ids: hits.map((h) => h.id) })).map((a) => [a.id, a] as const),
   );
@@ -244,6 +252,7 @@ export async function postMessage(
     if (row.status === "closed") reply = { text: CLOSED[language], handover: false };
     else if (row.status === "waiting" || row.status === "active" || known.status !== "bot")
       reply = { text: WAITING[language], handover: true };
+    else if (live) reply = { text: live, handover: false };
     else {
       const decision = decide(text, hits, Number(row.misses));
       reply = replyFor(decision, articles, language);
