@@ -18,6 +18,9 @@ const Messages = lazy(() => import("./pages/Messages.tsx"));
 const Audit = lazy(() => import("./pages/Audit.tsx"));
 const LiveTicket = lazy(() => import("./pages/LiveTicket.tsx"));
 const Analytics = lazy(() => import("./pages/Analytics.tsx"));
+const Book = lazy(() => import("./pages/Book.tsx"));
+const ManageBooking = lazy(() => import("./pages/ManageBooking.tsx"));
+const Appointments = lazy(() => import("./pages/Appointments.tsx"));
 
 function App() {
   return (
@@ -37,6 +40,9 @@ function App() {
           <Route path="/messages" element={<Messages />} />
           <Route path="/audit" element={<Audit />} />
           <Route path="/t/:ticketId" element={<LiveTicket />} />
+          <Route path="/book" element={<Book />} />
+          <Route path="/book/manage" element={<ManageBooking />} />
+          <Route path="/appointments" element={<Appointments />} />
           <Route path="*" element={<Home />} />
         </Routes>
       </Suspense>

@@ -90,6 +90,8 @@ const en: Dictionary = {
     messagesDesc: "SMS and e-mail delivery, resend; webhook subscriptions",
     audit: "Audit trail",
     auditDesc: "Who did what, when: filter and export",
+    appointments: "Appointments",
+    appointmentsDesc: "A day's appointments: find, book for a caller, reschedule, cancel, check in",
     pairHint: "Device pages open from a pairing link created by an administrator (…?pair=token).",
   },
   login: {

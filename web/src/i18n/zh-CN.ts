@@ -88,6 +88,8 @@ const zhCN = {
     messagesDesc: "短信、邮件的发送状态与重发；Webhook 订阅",
     audit: "审计日志",
     auditDesc: "谁在何时做了什么：筛选与导出",
+    appointments: "预约",
+    appointmentsDesc: "当天预约：查找、电话预约、改期、取消、签到",
     pairHint: "设备页面通过管理员生成的配对链接打开（…?pair=令牌）。",
   },
   login: {

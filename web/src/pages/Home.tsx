@@ -8,7 +8,18 @@ import { fetchMe, logout, rolesOf } from "../lib/session.ts";
 
 interface PageLink {
   readonly path: string;
-  readonly key: "kiosk" | "display" | "counter" | "rate" | "lobby" | "admin" | "planning" | "analytics" | "messages" | "audit";
+  readonly key:
+    | "kiosk"
+    | "display"
+    | "counter"
+    | "rate"
+    | "lobby"
+    | "admin"
+    | "planning"
+    | "analytics"
+    | "messages"
+    | "audit"
+    | "appointments";
   readonly roles: readonly Role[];
 }
 
@@ -19,6 +30,7 @@ const STAFF_PAGES: readonly PageLink[] = [
   { path: "/planning", key: "planning", roles: ["branch_manager", "admin", "lobby_manager"] },
   { path: "/analytics", key: "analytics", roles: ["branch_manager", "admin", "lobby_manager", "teller"] },
   { path: "/messages", key: "messages", roles: ["admin", "branch_manager"] },
+  { path: "/appointments", key: "appointments", roles: ["admin", "branch_manager", "lobby_manager", "teller"] },
   { path: "/audit", key: "audit", roles: ["auditor", "admin"] },
 ];
 const DEVICE_PAGES: readonly PageLink[] = [
@@ -85,6 +97,13 @@ export default function Home() {
         ))}
       </div>
       <p className="muted">{t("home.pairHint")}</p>
+      <h2>{t("booking:homeCustomers")}</h2>
+      <div className="home-grid">
+        <Link to="/book" className="home-card device" data-testid="home-book">
+          <strong>{t("booking:title")}</strong>
+          <span>{t("booking:homeBookDesc")}</span>
+        </Link>
+      </div>
     </div>
   );
 }
