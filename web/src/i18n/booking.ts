@@ -154,7 +154,7 @@ export const bookingZh = {
     rangeHint: "该时段内所有已预约的客户都会收到取消通知。",
     empty: "这一天没有预约",
     ok: "确定",
-    channels: { public: "网上", staff: "电话" },
+    channels: { online: "网上", staff: "电话" },
   },
 };
 
@@ -314,6 +314,6 @@ export const bookingEn: BookingStrings & Record<string, unknown> = {
     rangeHint: "Every customer booked in this range is told of the cancellation.",
     empty: "No appointments on this day",
     ok: "OK",
-    channels: { public: "Online", staff: "Phone" },
+    channels: { online: "Online", staff: "Phone" },
   },
 };

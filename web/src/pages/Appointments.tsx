@@ -1,12 +1,26 @@
 import type { ButtonProps } from "antd";
-import { Alert, App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from "antd";
+import {
+  Alert,
+  App as AntApp,
+  Button,
+  Checkbox,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api, call, client, unwrapList } from "../api/client.ts";
 import type { Answer, Role, Service } from "../api/types.ts";
 import { BranchPicker } from "../components/BranchPicker.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
-import { dayIn, hhmm } from "../lib/booking.ts";
+import { type AnswerValue, dayIn, type FormField, fieldHelp, fieldLabel, hhmm } from "../lib/booking.ts";
 import { useBranches } from "../lib/branch.ts";
 import { localName } from "../lib/format.ts";
 import { hasRole } from "../lib/session.ts";
@@ -67,6 +81,62 @@ function SlotSelect(props: {
       }))}
     />
   );
+}
+
+/** The business type's form in the caller's booking: the caller answers on the phone, staff type it in. */
+function CallerFormFields({ serviceId }: { readonly serviceId: string | undefined }) {
+  const [fields, setFields] = useState<readonly FormField[]>([]);
+  useEffect(() => {
+    setFields([]);
+    if (!serviceId) return;
+    call(client.GET("/api/services/{serviceId}/booking-form", { params: { path: { serviceId } } })).then(
+      (a) => setFields(a.fields as FormField[]),
+      () => setFields([]),
+    );
+  }, [serviceId]);
+  return (
+    <>
+      {fields.map((f) => {
+        const testId = `caller-field-${f.key}`;
+        const control =
+          f.type === "number" || f.type === "amount" ? (
+            <InputNumber
+              min={f.type === "amount" ? 0 : undefined}
+              step={f.type === "amount" ? 0.01 : 1}
+              style={{ width: "100%" }}
+              data-testid={testId}
+            />
+          ) : f.type === "choice" ? (
+            <Select options={(f.options ?? []).map((o) => ({ value: o, label: o }))} data-testid={testId} />
+          ) : f.type === "date" ? (
+            <Input type="date" data-testid={testId} />
+          ) : f.type === "checkbox" ? (
+            <Checkbox data-testid={testId} />
+          ) : (
+            <Input maxLength={500} data-testid={testId} />
+          );
+        return (
+          <Form.Item
+            key={f.key}
+            name={["answers", f.key]}
+            label={fieldLabel(f)}
+            extra={fieldHelp(f) || undefined}
+            valuePropName={f.type === "checkbox" ? "checked" : "value"}
+            rules={f.required ? [{ required: true, ...(f.type === "checkbox" && { enum: [true] }) }] : []}
+          >
+            {control}
+          </Form.Item>
+        );
+      })}
+    </>
+  );
+}
+
+/** The answers given, without the empty ones (the server checks what is required). */
+function givenAnswers(answers: Record<string, AnswerValue | null | undefined> | undefined) {
+  const out: Record<string, AnswerValue> = {};
+  for (const [k, v] of Object.entries(answers ?? {})) if (v !== undefined && v !== null && v !== "") out[k] = v;
+  return out;
 }
 
 function AppointmentsConsole() {
@@ -286,8 +356,16 @@ function AppointmentsConsole() {
           form={bookForm}
           layout="vertical"
           initialValues={{ day }}
-          onFinish={(v: { serviceId: string; start: string; name: string; phone: string; email?: string }) =>
+          onFinish={(v: {
+            serviceId: string;
+            start: string;
+            name: string;
+            phone: string;
+            email?: string;
+            answers?: Record<string, AnswerValue | null>;
+          }) =>
             void run(async () => {
+              const answers = givenAnswers(v.answers);
               const booked = await call(
                 client.POST("/api/branches/{branchId}/appointments", {
                   params: { path: { branchId } },
@@ -297,6 +375,7 @@ function AppointmentsConsole() {
                     name: v.name.trim(),
                     phone: v.phone,
                     ...(v.email?.trim() && { email: v.email.trim() }),
+                    ...(Object.keys(answers).length > 0 && { answers }),
                   },
                 }),
               );
@@ -318,6 +397,7 @@ function AppointmentsConsole() {
           <Form.Item name="start" label={t("slot")} rules={[{ required: true }]}>
             <SlotSelect branchId={branchId} serviceId={bookService} day={bookDay} testId="book-caller-slot" />
           </Form.Item>
+          <CallerFormFields serviceId={bookService} />
           <Form.Item name="name" label={t("name")} rules={[{ required: true, whitespace: true, max: 100 }]}>
             <Input data-testid="book-caller-name" />
           </Form.Item>
