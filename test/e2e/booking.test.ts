@@ -57,6 +57,24 @@ async function axeViolations(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * Time passes: the server has no clock to set, so an appointment is moved to ten minutes from now in its database
+ * (the way its day arrives), which puts it inside the check-in window.
+ */
+function moveToSoon(dbPath: string, appointmentId: string): void {
+  const db = new Database(dbPath);
+  try {
+    const start = Date.now() + 10 * 60_000;
+    const day = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(start);
+    const moved = db
+      .prepare("update appointments set start_at = ?, end_at = ?, day = ? where id = ?")
+      .run(start, start + 15 * 60_000, day, appointmentId);
+    expect(moved.changes).toBe(1);
+  } finally {
+    db.close();
+  }
+}
+
 describe.skipIf(!chromiumAvailable())("booking an appointment on the phone, check-in and the counter", () => {
   let session: BrowserSession;
   let origin = "";
@@ -237,22 +255,8 @@ describe.skipIf(!chromiumAvailable())("booking an appointment on the phone, chec
     await shoot(kiosk, "kiosk-check-in-too-early");
     await kiosk.getByTestId("check-in-done").click();
 
-    // Time passes: the server has no clock to set, so the appointment is moved to ten minutes from now in its
-    // database (the way the day arrives), which puts it inside the check-in window.
-    const db = new Database(session.server.dbPath);
-    try {
-      const now = Date.now();
-      const start = now + 10 * 60_000;
-      const day = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(start);
-      db.prepare("update appointments set start_at = ?, end_at = ?, day = ? where id = ?").run(
-        start,
-        start + 15 * 60_000,
-        day,
-        appointmentId,
-      );
-    } finally {
-      db.close();
-    }
+    // Time passes (see moveToSoon).
+    moveToSoon(session.server.dbPath, appointmentId);
 
     await kiosk.getByTestId("kiosk-check-in-entry").click();
     await kiosk.getByTestId("check-in-code").fill(code);
@@ -276,7 +280,9 @@ describe.skipIf(!chromiumAvailable())("booking an appointment on the phone, chec
     await answers.waitFor();
     expect(await counter.getByTestId("answer-amount").textContent()).toMatch(/60,000\.00/);
     expect(await counter.getByTestId("answer-purpose").textContent()).toBe("学费 tuition");
-    for (const d of cash.requiredDocuments ?? []) expect(await answers.textContent()).toContain(d);
+    // The documents checklist is the counter page's own, beside the answers.
+    const card = (await counter.getByTestId("current-card").textContent()) ?? "";
+    for (const d of cash.requiredDocuments ?? []) expect(card).toContain(d);
     await shoot(counter, "counter-appointment-answers");
 
     // The phone's manage page now says checked in.
@@ -331,7 +337,7 @@ describe.skipIf(!chromiumAvailable())("booking an appointment on the phone, chec
     expect(JSON.stringify(trail.body)).toContain("网点临时停电 power cut");
   });
 
-  it("has no axe violations on /book and /book/manage in Chinese and English", async () => {
+  it("has no axe violations on /book and /book/manage in Chinese and English; the customer checks in from the phone", async () => {
     const phone = await session.page(PHONE);
     // A booking of its own for the manage page, made through the public API with the code from the SMS.
     await phone.goto(`${origin}/book`);
@@ -370,6 +376,16 @@ describe.skipIf(!chromiumAvailable())("booking an appointment on the phone, chec
       await phone.getByTestId("manage-bad-link").waitFor();
       found[`bad-link-${lang}`] = await axeViolations(phone);
     }
+    // When the day comes, the customer checks in from the phone and follows the ticket.
+    moveToSoon(session.server.dbPath, new URL(booked.body.manageUrl, origin).searchParams.get("id") ?? "");
+    await phone.goto(`${origin}${booked.body.manageUrl}`);
+    await phone.getByTestId("manage-check-in").click();
+    await phone.getByTestId("manage-notice").waitFor();
+    expect(await phone.getByTestId("manage-notice").textContent()).toMatch(/A\d{3}/);
+    await expect.poll(async () => phone.getByTestId("manage-status").getAttribute("data-status")).toBe("checked_in");
+    await shoot(phone, "book-manage-checked-in");
+    await phone.getByTestId("manage-follow").click();
+    await phone.waitForURL(/\/t\//);
     expect(found).toEqual({
       "book-zh-CN": [],
       "manage-zh-CN": [],

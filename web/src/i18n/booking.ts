@@ -90,10 +90,9 @@ export const bookingZh = {
     done: "完成",
   },
   counter: {
-    title: "预约信息与材料清单",
+    title: "客户预填信息",
     answers: "客户预填信息",
     noAnswers: "客户未填写表单。",
-    documents: "材料清单（逐项核对）",
     fromAppointment: "来自预约",
   },
   admin: {
@@ -250,10 +249,9 @@ export const bookingEn: BookingStrings & Record<string, unknown> = {
     done: "Done",
   },
   counter: {
-    title: "Appointment form and documents",
+    title: "Filled in before the visit",
     answers: "Filled in by the customer",
     noAnswers: "The customer filled in no form.",
-    documents: "Documents (tick each)",
     fromAppointment: "From the appointment",
   },
   admin: {

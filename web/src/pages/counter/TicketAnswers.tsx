@@ -1,20 +1,19 @@
-import { Card, Checkbox, Descriptions, Space, Tag, Typography } from "antd";
+import { Card, Descriptions, Space, Tag, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { call, client } from "../../api/client.ts";
 import { answerText, fieldLabel, type TicketAnswers } from "../../lib/booking.ts";
 
 /**
- * What the customer filled in online (or the lobby manager for a walk-in), with the business type's documents
- * as a checklist, for the teller when the ticket is called. Shows nothing when there is neither.
+ * What the customer filled in online (or the lobby manager for a walk-in), for the teller when the ticket is
+ * called; the counter page already lists the business type's documents as a checklist beside it. Shows nothing
+ * for a walk-in ticket without answers.
  */
 export function CounterTicketAnswers({ ticketId }: { readonly ticketId: string }) {
   const { t } = useTranslation("booking");
   const [data, setData] = useState<TicketAnswers | null>(null);
-  const [checked, setChecked] = useState<readonly string[]>([]);
   useEffect(() => {
     setData(null);
-    setChecked([]);
     let stop = false;
     call(client.GET("/api/tickets/{ticketId}/answers", { params: { path: { ticketId } } })).then(
       (answer) => {
@@ -29,7 +28,7 @@ export function CounterTicketAnswers({ ticketId }: { readonly ticketId: string }
 
   if (data === null) return null;
   const keys = Object.keys(data.answers);
-  if (keys.length === 0 && data.requiredDocuments.length === 0 && data.appointmentId === null) return null;
+  if (keys.length === 0 && data.appointmentId === null) return null;
   const known = new Set(data.fields.map((f) => f.key));
   const items = [
     ...data.fields
@@ -63,18 +62,6 @@ export function CounterTicketAnswers({ ticketId }: { readonly ticketId: string }
         ) : (
           <Typography.Text type="secondary">{t("counter.noAnswers")}</Typography.Text>
         )}
-        {data.requiredDocuments.length > 0 ? (
-          <>
-            <Typography.Text strong>{t("counter.documents")}</Typography.Text>
-            <Checkbox.Group
-              value={[...checked]}
-              onChange={(v) => setChecked(v as string[])}
-              options={data.requiredDocuments.map((d) => ({ label: d, value: d }))}
-              style={{ display: "flex", flexDirection: "column", gap: 4 }}
-              data-testid="ticket-documents"
-            />
-          </>
-        ) : null}
       </Space>
     </Card>
   );
