@@ -332,6 +332,29 @@ describe.skipIf(!chromiumAvailable())("booking an appointment on the phone, chec
     await expect
       .poll(() => smsTo(sms, "+8613700001111").some((text) => text.includes("网点临时停电")), { timeout: 30_000 })
       .toBe(true);
+    // The branch must close tomorrow morning: every appointment in the range is cancelled and its customer told.
+    const caller = await apiCall<{ code: string }>(lobby, "POST", `/api/branches/${branchId}/appointments`, {
+      serviceId: cash.id,
+      start: pick,
+      name: "韩梅梅",
+      phone: "13500003333",
+      answers: { amount: 500 },
+    });
+    expect(caller.status).toBe(201);
+    await lobby.getByTestId("appointments-cancel-range").click();
+    const dialog = lobby.locator(".ant-modal:visible");
+    await dialog.getByLabel("日期").fill(tomorrow);
+    await lobby.getByTestId("range-from").fill("00:00");
+    await lobby.getByTestId("range-to").fill("12:00");
+    await lobby.getByTestId("range-reason").fill("消防检查 fire inspection");
+    await lobby.getByTestId("range-ok").click();
+    await lobby.getByText("已取消 1 个预约，客户均已通知").waitFor();
+    await expect
+      .poll(() => smsTo(sms, "+8613500003333").some((text) => text.includes("消防检查")), { timeout: 30_000 })
+      .toBe(true);
+    const range = await apiCall(admin, "GET", "/api/audit?action=appointment.cancel_range");
+    expect(JSON.stringify(range.body)).toContain("消防检查 fire inspection");
+
     const trail = await apiCall(admin, "GET", `/api/audit?action=appointment.cancel&entityId=${booked[0]?.id}`);
     expect(trail.status).toBe(200);
     expect(JSON.stringify(trail.body)).toContain("网点临时停电 power cut");
