@@ -292,7 +292,9 @@ describe.skipIf(!chromiumAvailable())("booking an appointment on the phone, chec
 
   it("staff book for a caller without a code and cancel with a reason the customer is told", async () => {
     const lobby = await session.page(DESK);
-    await login(lobby, origin, "lobby", "/appointments");
+    await login(lobby, origin, "lobby", "/");
+    await lobby.getByTestId("home-appointments").click();
+    await lobby.waitForURL(`${origin}/appointments`);
     await lobby.getByTestId("appointments-book").click();
     await chooseOption(lobby, "book-caller-service", "现金存取");
     const tomorrow = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(Date.now() + 86_400_000);
@@ -391,10 +393,12 @@ describe.skipIf(!chromiumAvailable())("booking an appointment on the phone, chec
       await phone.getByTestId("book-service-CASH").click();
       await phone.locator("[data-testid^=slot-]:not([disabled])").first().click();
       found[`book-${lang}`] = await axeViolations(phone);
+      await shoot(phone, "book-slots");
       await phone.goto(`${origin}${booked.body.manageUrl}`);
       await phone.getByTestId("manage-reschedule").click();
       await phone.locator("[data-testid^=slot-]").first().waitFor();
       found[`manage-${lang}`] = await axeViolations(phone);
+      await shoot(phone, "book-manage-reschedule", { fullPage: true });
       await phone.goto(`${origin}/book/manage?id=nope&token=${"y".repeat(43)}`);
       await phone.getByTestId("manage-bad-link").waitFor();
       found[`bad-link-${lang}`] = await axeViolations(phone);
