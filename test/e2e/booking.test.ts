@@ -392,11 +392,14 @@ describe.skipIf(!chromiumAvailable())("booking an appointment on the phone, chec
       await setLanguage(phone, lang);
       await phone.getByTestId("book-service-CASH").click();
       await phone.locator("[data-testid^=slot-]:not([disabled])").first().click();
+      // Phone first: nothing wider than the phone's screen (no sideways scrolling of the page).
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
       found[`book-${lang}`] = await axeViolations(phone);
       await shoot(phone, "book-slots");
       await phone.goto(`${origin}${booked.body.manageUrl}`);
       await phone.getByTestId("manage-reschedule").click();
       await phone.locator("[data-testid^=slot-]").first().waitFor();
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
       found[`manage-${lang}`] = await axeViolations(phone);
       await shoot(phone, "book-manage-reschedule", { fullPage: true });
       await phone.goto(`${origin}/book/manage?id=nope&token=${"y".repeat(43)}`);
