@@ -265,6 +265,8 @@ describe.skipIf(!chromiumAvailable())("booking an appointment on the phone, chec
     const number = ((await kiosk.getByTestId("check-in-number").textContent()) ?? "").trim();
     expect(number).toMatch(/^A\d{3}$/);
     expect(await kiosk.getByTestId("check-in-late").count()).toBe(0);
+    await kiosk.getByTestId("check-in-qr").waitFor();
+    expect(await kiosk.getByTestId("check-in-qr").getAttribute("data-link")).toMatch(/\/t\/[^/]+$/);
     await shoot(kiosk, "kiosk-check-in-ticket");
 
     // The teller calls it and sees what the customer filled in, and the documents to check.

@@ -1,3 +1,4 @@
+import QRCode from "qrcode";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, call, client } from "../../api/client.ts";
@@ -19,6 +20,15 @@ export function KioskCheckIn(props: { readonly branchId: string; readonly onDone
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  const [qr, setQr] = useState<string | null>(null);
+  const ticketId = outcome?.kind === "ticket" ? outcome.result.ticket.id : null;
+  const liveLink = ticketId === null ? "" : `${window.location.origin}/t/${ticketId}`;
+  // As on a ticket taken at the kiosk: the QR code opens the live ticket on the customer's phone.
+  useEffect(() => {
+    setQr(null);
+    if (!liveLink) return;
+    QRCode.toDataURL(liveLink, { margin: 1, width: 200, errorCorrectionLevel: "M" }).then(setQr, () => setQr(null));
+  }, [liveLink]);
   const done = useRef(props.onDone);
   done.current = props.onDone;
   useEffect(() => input.current?.focus(), []);
@@ -109,6 +119,9 @@ export function KioskCheckIn(props: { readonly branchId: string; readonly onDone
               {t("kiosk.appointmentAt", { time: hhmm(outcome.result.appointmentStart) })}
             </p>
           )}
+          {qr !== null ? (
+            <img className="book-qr" src={qr} alt={liveLink} data-testid="check-in-qr" data-link={liveLink} />
+          ) : null}
         </div>
       ) : null}
       <button type="button" className="big-button secondary" onClick={props.onDone} data-testid="check-in-done">
