@@ -20,6 +20,9 @@ const LiveTicket = lazy(() => import("./pages/LiveTicket.tsx"));
 const Analytics = lazy(() => import("./pages/Analytics.tsx"));
 const Agent = lazy(() => import("./pages/Agent.tsx"));
 const Chat = lazy(() => import("./pages/Chat.tsx"));
+const Book = lazy(() => import("./pages/Book.tsx"));
+const ManageBooking = lazy(() => import("./pages/ManageBooking.tsx"));
+const Appointments = lazy(() => import("./pages/Appointments.tsx"));
 
 function App() {
   return (
@@ -41,6 +44,9 @@ function App() {
           <Route path="/t/:ticketId" element={<LiveTicket />} />
           <Route path="/agent" element={<Agent />} />
           <Route path="/chat" element={<Chat />} />
+          <Route path="/book" element={<Book />} />
+          <Route path="/book/manage" element={<ManageBooking />} />
+          <Route path="/appointments" element={<Appointments />} />
           <Route path="*" element={<Home />} />
         </Routes>
       </Suspense>

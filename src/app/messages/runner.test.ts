@@ -4,6 +4,7 @@ import { DB_KINDS } from "../../../test/support/databases.ts";
 import { type HttpSink, httpSink, type SmtpSink, smtpSink } from "../../../test/support/mail-sinks.ts";
 import { openStore } from "../../store/connect.ts";
 import { enqueueMessage, type NewMessage } from "../../store/outbox.ts";
+import { appointmentIcs } from "../appointments/messages.ts";
 import { createAppContext } from "../create-context.ts";
 import { requestOtp } from "../customers/otp.ts";
 import { makeTestContext, type TestContext } from "../test-context.ts";
@@ -85,6 +86,31 @@ describe.each(DB_KINDS)("the job runner on %s", (kind) => {
     expect(calendar).toContain("DTSTART:20261124T020000Z");
     expect(calendar).toContain("SUMMARY:Open an account");
     expect(await row(id)).toMatchObject({ status: "sent", attempts: 1, last_error: null });
+  });
+
+  it("attaches a calendar stored already rendered (as the booking use cases store it)", async () => {
+    const calendar = appointmentIcs({
+      id: "appt-2",
+      start: Date.parse("2026-11-25T02:00:00.000Z"),
+      end: Date.parse("2026-11-25T02:15:00.000Z"),
+      title: "现金存取 – 南京西路支行",
+      location: "南京西路支行",
+      description: "预约码: K7Q3",
+    });
+    await enqueue({
+      kind: "appointment.confirmed",
+      channel: "email",
+      recipient: "wang@example.com",
+      data: { code: "K7Q3", ics: calendar, icsFilename: "appointment.ics" },
+    });
+    const before = smtp.mails.length;
+    expect(await runner().tick()).toMatchObject({ messages: 1 });
+    const mail = smtp.mails[before];
+    const ics = mail?.attachments.find((a) => a.filename === "appointment.ics");
+    expect(ics?.contentType).toBe("text/calendar");
+    const text = ics?.content.toString("utf8") ?? "";
+    expect(text).toContain("DTSTART:20261125T020000Z");
+    expect(text).toContain("K7Q3");
   });
 
   it("retries while the SMTP server is down and delivers once it is back", async () => {

@@ -191,10 +191,17 @@ export class JobRunner {
   }
 }
 
-/** An `.ics` file from the message's `ics` data (the booking's event), attached to e-mails. */
+/**
+ * An `.ics` file from the message's `ics` data, attached to e-mails: either the event's fields, or the calendar
+ * already rendered (the booking use cases store the same text the manage page downloads).
+ */
 function attachmentsOf(data: Readonly<Record<string, unknown>>): Attachment[] {
+  const filename = typeof data.icsFilename === "string" ? data.icsFilename : "appointment.ics";
+  const contentType = "text/calendar; charset=utf-8; method=PUBLISH";
+  if (typeof data.ics === "string" && data.ics.startsWith("BEGIN:VCALENDAR"))
+    return [{ filename, content: data.ics, contentType }];
   if (!data.ics || typeof data.ics !== "object") return [];
   const { error, value } = createEvent(data.ics as EventAttributes);
   if (error || !value) throw new Error(`the calendar event is not valid: ${error?.message ?? "empty"}`);
-  return [{ filename: "appointment.ics", content: value, contentType: "text/calendar; charset=utf-8; method=PUBLISH" }];
+  return [{ filename, content: value, contentType }];
 }

@@ -95,6 +95,8 @@ const en: Dictionary = {
     agentDesc: "Chats handed over by the bot, callbacks",
     chat: "Online help (customer)",
     chatDesc: "The assistant and staff chat on the customer's phone",
+    appointments: "Appointments",
+    appointmentsDesc: "A day's appointments: find, book for a caller, reschedule, cancel, check in",
     pairHint: "Device pages open from a pairing link created by an administrator (…?pair=token).",
   },
   login: {

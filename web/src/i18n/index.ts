@@ -1,6 +1,7 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import { analyticsEn, analyticsZh } from "./analytics.ts";
+import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
 import en from "./en.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
@@ -24,11 +25,13 @@ void i18next.use(initReactI18next).init({
       translation: { ...zhCN, ...messagesStrings.zh, ...kioskDisplayStrings.zh, staff: staffZh, audit: auditZh },
       analytics: analyticsZh,
       chat: chatZh,
+      booking: bookingZh,
     },
     en: {
       translation: { ...en, ...messagesStrings.en, ...kioskDisplayStrings.en, staff: staffEn, audit: auditEn },
       analytics: analyticsEn,
       chat: chatEn,
+      booking: bookingEn,
     },
   },
   lng: initialLanguage(),

@@ -93,6 +93,8 @@ const zhCN = {
     agentDesc: "接待转人工的会话、回访留言",
     chat: "在线客服（客户）",
     chatDesc: "客户手机上的智能助手与人工客服",
+    appointments: "预约",
+    appointmentsDesc: "当天预约：查找、电话预约、改期、取消、签到",
     pairHint: "设备页面通过管理员生成的配对链接打开（…?pair=令牌）。",
   },
   login: {

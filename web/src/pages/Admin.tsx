@@ -41,6 +41,7 @@ import { useBranches } from "../lib/branch.ts";
 import { dateTime, localName, serviceLabel } from "../lib/format.ts";
 import { rolesOf } from "../lib/session.ts";
 import "../styles/staff.css";
+import { BookingFormEditor } from "./admin/BookingFormEditor.tsx";
 
 const DEVICE_PAGE: Record<DeviceKind, string> = { kiosk: "/kiosk", display: "/display", rating_pad: "/rate" };
 const required = (message: string) => [{ required: true, message }];
@@ -843,6 +844,11 @@ function AdminConsole() {
             key: "devices",
             label: t("admin.devices"),
             children: <DevicesTab branchId={branchId} counters={counters} />,
+          },
+          {
+            key: "booking-forms",
+            label: t("booking:admin.tab"),
+            children: <BookingFormEditor services={services} />,
           },
         ]}
       />

@@ -29,6 +29,7 @@ import { useBranches } from "../lib/branch.ts";
 import { useEventStream } from "../lib/events.ts";
 import { clockDuration, serviceLabel } from "../lib/format.ts";
 import { useDebounced, useNow } from "../lib/hooks.ts";
+import { CounterTicketAnswers } from "./counter/TicketAnswers.tsx";
 import "../styles/staff.css";
 
 const COUNTER_KEY = "datang.counter";
@@ -361,6 +362,7 @@ function Workstation() {
                     style={{ margin: "8px 0" }}
                   />
                 ) : null}
+                <CounterTicketAnswers ticketId={current.id} />
                 <Row gutter={16} className="current-timers">
                   <Col span={12}>
                     <Statistic

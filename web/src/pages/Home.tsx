@@ -20,7 +20,8 @@ interface PageLink {
     | "messages"
     | "audit"
     | "agent"
-    | "chat";
+    | "chat"
+    | "appointments";
   readonly roles: readonly Role[];
 }
 
@@ -31,6 +32,7 @@ const STAFF_PAGES: readonly PageLink[] = [
   { path: "/planning", key: "planning", roles: ["branch_manager", "admin", "lobby_manager"] },
   { path: "/analytics", key: "analytics", roles: ["branch_manager", "admin", "lobby_manager", "teller"] },
   { path: "/messages", key: "messages", roles: ["admin", "branch_manager"] },
+  { path: "/appointments", key: "appointments", roles: ["admin", "branch_manager", "lobby_manager", "teller"] },
   { path: "/audit", key: "audit", roles: ["auditor", "admin"] },
   { path: "/agent", key: "agent", roles: ["agent", "admin"] },
 ];
@@ -38,7 +40,6 @@ const DEVICE_PAGES: readonly PageLink[] = [
   { path: "/kiosk", key: "kiosk", roles: [] },
   { path: "/display", key: "display", roles: [] },
   { path: "/rate", key: "rate", roles: [] },
-  { path: "/chat", key: "chat", roles: [] },
 ];
 const DEVICE_HOME: Record<string, string> = { kiosk: "/kiosk", display: "/display", rating_pad: "/rate" };
 
@@ -99,6 +100,17 @@ export default function Home() {
         ))}
       </div>
       <p className="muted">{t("home.pairHint")}</p>
+      <h2>{t("booking:homeCustomers")}</h2>
+      <div className="home-grid">
+        <Link to="/book" className="home-card device" data-testid="home-book">
+          <strong>{t("booking:title")}</strong>
+          <span>{t("booking:homeBookDesc")}</span>
+        </Link>
+        <Link to="/chat" className="home-card device" data-testid="home-chat">
+          <strong>{t("home.chat")}</strong>
+          <span>{t("home.chatDesc")}</span>
+        </Link>
+      </div>
     </div>
   );
 }

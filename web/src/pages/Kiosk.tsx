@@ -10,6 +10,7 @@ import { ServiceIcon } from "../components/ServiceIcon.tsx";
 import { dateTime, localName, serviceDescription, serviceLabel } from "../lib/format.ts";
 import { useDeviceStatus } from "../lib/heartbeat.ts";
 import { peopleAhead } from "../lib/ticket.ts";
+import { KioskCheckIn } from "./kiosk/CheckIn.tsx";
 import "../styles/screens.css";
 
 const CARE_OPTIONS: readonly Priority[] = ["elderly", "disabled", "pregnant"];
@@ -46,6 +47,7 @@ function KioskScreen({ device }: { readonly device: Device }) {
   const [ticket, setTicket] = useState<Ticket | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [checkIn, setCheckIn] = useState(false);
   // One key per ticket the customer means to take: a double tap (or a retry after a lost answer) re-sends
   // the same key, so the server hands back the same ticket instead of issuing a second one.
   const intentKey = useRef(newKey());
@@ -109,11 +111,20 @@ function KioskScreen({ device }: { readonly device: Device }) {
     void loadQueue();
   }, [loadQueue]);
 
+  if (checkIn)
+    return (
+      <div className={`kiosk ${large ? "large" : ""}`} data-testid="kiosk">
+        <KioskCheckIn branchId={branchId} onDone={() => setCheckIn(false)} />
+      </div>
+    );
   return (
     <div className={`kiosk ${large ? "large" : ""}`} data-testid="kiosk">
       <header className="kiosk-top no-print">
         <div className="kiosk-brand">{t("app.name")}</div>
         <div className="kiosk-top-right">
+          <button type="button" className="toggle" onClick={() => setCheckIn(true)} data-testid="kiosk-check-in-entry">
+            {t("booking:kiosk.entry")}
+          </button>
           <button
             type="button"
             className={`toggle ${large ? "on" : ""}`}

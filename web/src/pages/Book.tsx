@@ -1,0 +1,394 @@
+import QRCode from "qrcode";
+import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError, call, client } from "../api/client.ts";
+import type { Answer } from "../api/types.ts";
+import { BookingFields } from "../components/BookingFields.tsx";
+import { LangSwitch } from "../components/LangSwitch.tsx";
+import { SlotPicker } from "../components/SlotPicker.tsx";
+import { isEnglish } from "../i18n/index.ts";
+import {
+  type AnswerValue,
+  type BookableBranch,
+  type BookableService,
+  type Booked,
+  icsHref,
+  missingFields,
+  whenLabel,
+} from "../lib/booking.ts";
+import { localName } from "../lib/format.ts";
+import "../styles/booking.css";
+
+const RESEND_SECONDS = 60;
+
+const errorText = (e: unknown) => (e instanceof ApiError || e instanceof Error ? e.message : String(e));
+
+/** Online booking on the customer's phone: branch, business, day, slot, form, name, phone and code. */
+export default function Book() {
+  const { t } = useTranslation("booking");
+  const [branches, setBranches] = useState<readonly BookableBranch[]>([]);
+  const [branchId, setBranchId] = useState<string>("");
+  const [services, setServices] = useState<readonly BookableService[]>([]);
+  const [serviceId, setServiceId] = useState<string>("");
+  const [start, setStart] = useState<string | null>(null);
+  const [answers, setAnswers] = useState<Record<string, AnswerValue>>({});
+  const [name, setName] = useState("");
+  const [phone, setPhone] = useState("");
+  const [otp, setOtp] = useState("");
+  const [email, setEmail] = useState("");
+  const [codeSent, setCodeSent] = useState(false);
+  const [cooldown, setCooldown] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [booked, setBooked] = useState<Booked | null>(null);
+
+  useEffect(() => {
+    document.title = t("title");
+  }, [t]);
+
+  useEffect(() => {
+    call(client.GET("/api/public/branches")).then(
+      (found) => {
+        const answer = found as Answer<"listBookableBranches">;
+        setBranches(answer.branches);
+        const only = answer.branches.length === 1 ? answer.branches[0] : undefined;
+        if (only) setBranchId(only.id);
+      },
+      (e: unknown) => setError(errorText(e)),
+    );
+  }, []);
+
+  useEffect(() => {
+    setServices([]);
+    setServiceId("");
+    setStart(null);
+    if (!branchId) return;
+    call(client.GET("/api/public/branches/{branchId}/services", { params: { path: { branchId } } })).then(
+      (answer) => setServices((answer as Answer<"listBookableServices">).services),
+      (e: unknown) => setError(errorText(e)),
+    );
+  }, [branchId]);
+
+  useEffect(() => {
+    if (cooldown <= 0) return;
+    const id = setTimeout(() => setCooldown((s) => s - 1), 1000);
+    return () => clearTimeout(id);
+  }, [cooldown]);
+
+  const branch = branches.find((b) => b.id === branchId);
+  const service = services.find((s) => s.id === serviceId);
+  const onAnswer = useCallback((key: string, value: AnswerValue | undefined) => {
+    setAnswers((prev) => {
+      const next = { ...prev };
+      if (value === undefined) delete next[key];
+      else next[key] = value;
+      return next;
+    });
+  }, []);
+
+  const sendCode = async () => {
+    setError(null);
+    try {
+      await call(client.POST("/api/public/otp", { body: { phone } }));
+      setCodeSent(true);
+      setCooldown(RESEND_SECONDS);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!branch || !service || start === null) return;
+    const missing = missingFields(service.form, answers);
+    if (missing.length > 0) {
+      setError(t("missing", { fields: missing.join(isEnglish() ? ", " : "、") }));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const known = new Set(service.form.map((f) => f.key));
+      const given = Object.fromEntries(Object.entries(answers).filter(([k]) => known.has(k)));
+      const result = await call(
+        client.POST("/api/public/appointments", {
+          body: {
+            branchId: branch.id,
+            serviceId: service.id,
+            start,
+            name: name.trim(),
+            phone,
+            otp: otp.trim(),
+            ...(email.trim() && { email: email.trim() }),
+            lang: isEnglish() ? "en" : "zh-CN",
+            ...(Object.keys(given).length > 0 && { answers: given }),
+          },
+        }),
+      );
+      setBooked(result);
+      window.scrollTo(0, 0);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (booked !== null && branch && service)
+    return (
+      <Confirmation
+        booked={booked}
+        branch={branch}
+        service={service}
+        onAnother={() => {
+          setBooked(null);
+          setStart(null);
+          setOtp("");
+          setCodeSent(false);
+        }}
+      />
+    );
+
+  const ready = branch && service && start !== null && name.trim() && phone.trim() && otp.trim();
+  return (
+    <div className="book">
+      <header className="book-top">
+        <h1>{t("title")}</h1>
+        <LangSwitch />
+      </header>
+      <main>
+        <p className="book-sub">{t("subtitle")}</p>
+        <form onSubmit={(e) => void submit(e)} noValidate>
+          <fieldset className="book-section">
+            <legend>{t("step.branch")}</legend>
+            <label htmlFor="book-branch" className="book-label">
+              {t("branch")}
+            </label>
+            <select
+              id="book-branch"
+              value={branchId}
+              onChange={(e) => setBranchId(e.target.value)}
+              data-testid="book-branch"
+            >
+              <option value="">{t("chooseBranch")}</option>
+              {branches.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {localName(b)}
+                </option>
+              ))}
+            </select>
+          </fieldset>
+
+          {branch ? (
+            <fieldset className="book-section">
+              <legend>{t("step.service")}</legend>
+              <div className="book-services" data-testid="book-services">
+                {services.map((s) => (
+                  <button
+                    key={s.id}
+                    type="button"
+                    className={`book-service ${s.id === serviceId ? "on" : ""}`}
+                    aria-pressed={s.id === serviceId}
+                    onClick={() => {
+                      setServiceId(s.id);
+                      setStart(null);
+                      setAnswers({});
+                    }}
+                    data-testid={`book-service-${s.code}`}
+                  >
+                    <strong>{localName(s)}</strong>
+                    <span>{t("minutes", { count: s.expectedMinutes })}</span>
+                  </button>
+                ))}
+              </div>
+              {service ? (
+                <section className="book-docs" data-testid="book-documents" aria-live="polite">
+                  {service.requiredDocuments.length > 0 ? (
+                    <>
+                      <h2>{t("documentsTitle")}</h2>
+                      <ul>
+                        {service.requiredDocuments.map((d) => (
+                          <li key={d}>{d}</li>
+                        ))}
+                      </ul>
+                    </>
+                  ) : (
+                    <p>{t("noDocuments")}</p>
+                  )}
+                </section>
+              ) : null}
+            </fieldset>
+          ) : null}
+
+          {branch && service ? (
+            <SlotPicker
+              key={`${branch.id}-${service.id}`}
+              branchId={branch.id}
+              serviceId={service.id}
+              timezone={branch.timezone}
+              daysAhead={service.daysAhead}
+              value={start}
+              onChange={setStart}
+              headingDay={t("step.day")}
+              headingSlot={t("step.slot")}
+            />
+          ) : null}
+
+          {service && service.form.length > 0 ? (
+            <fieldset className="book-section">
+              <legend>{t("step.form")}</legend>
+              <BookingFields fields={service.form} answers={answers} onChange={onAnswer} />
+            </fieldset>
+          ) : null}
+
+          {service ? (
+            <fieldset className="book-section">
+              <legend>{t("step.contact")}</legend>
+              <div className="book-field">
+                <label htmlFor="book-name">{t("name")}</label>
+                <input
+                  id="book-name"
+                  autoComplete="name"
+                  maxLength={100}
+                  value={name}
+                  onChange={(e) => setName(e.target.value)}
+                  data-testid="book-name"
+                />
+              </div>
+              <div className="book-field">
+                <label htmlFor="book-phone">{t("phone")}</label>
+                <div className="book-row">
+                  <input
+                    id="book-phone"
+                    type="tel"
+                    autoComplete="tel"
+                    inputMode="tel"
+                    maxLength={30}
+                    value={phone}
+                    onChange={(e) => setPhone(e.target.value)}
+                    data-testid="book-phone"
+                  />
+                  <button
+                    type="button"
+                    className="book-button secondary"
+                    disabled={!phone.trim() || cooldown > 0}
+                    onClick={() => void sendCode()}
+                    data-testid="book-send-code"
+                  >
+                    {cooldown > 0 ? t("resendIn", { seconds: cooldown }) : t("sendCode")}
+                  </button>
+                </div>
+                {codeSent ? (
+                  <p className="book-muted" role="status" data-testid="book-code-sent">
+                    {t("codeSent")}
+                  </p>
+                ) : null}
+              </div>
+              <div className="book-field">
+                <label htmlFor="book-otp">{t("code")}</label>
+                <input
+                  id="book-otp"
+                  inputMode="numeric"
+                  autoComplete="one-time-code"
+                  maxLength={6}
+                  value={otp}
+                  onChange={(e) => setOtp(e.target.value.replace(/\D/g, ""))}
+                  data-testid="book-otp"
+                />
+              </div>
+              <div className="book-field">
+                <label htmlFor="book-email">{t("email")}</label>
+                <input
+                  id="book-email"
+                  type="email"
+                  autoComplete="email"
+                  maxLength={254}
+                  value={email}
+                  onChange={(e) => setEmail(e.target.value)}
+                  data-testid="book-email"
+                />
+              </div>
+            </fieldset>
+          ) : null}
+
+          {error !== null ? (
+            <p className="book-error" role="alert" data-testid="book-error">
+              {error}
+            </p>
+          ) : null}
+          {service ? (
+            <button type="submit" className="book-button" disabled={!ready || busy} data-testid="book-submit">
+              {busy ? t("submitting") : t("submit")}
+            </button>
+          ) : null}
+        </form>
+      </main>
+    </div>
+  );
+}
+
+function Confirmation(props: {
+  readonly booked: Booked;
+  readonly branch: BookableBranch;
+  readonly service: BookableService;
+  readonly onAnother: () => void;
+}) {
+  const { t } = useTranslation("booking");
+  const { booked, branch, service } = props;
+  const [qr, setQr] = useState<string | null>(null);
+  useEffect(() => {
+    // The QR code holds the booking code itself: the kiosk's scanner types it into the check-in field.
+    QRCode.toDataURL(booked.code, { margin: 1, width: 220, errorCorrectionLevel: "M" }).then(setQr, () => setQr(null));
+  }, [booked.code]);
+  return (
+    <div className="book">
+      <header className="book-top">
+        <h1>{t("confirmed")}</h1>
+        <LangSwitch />
+      </header>
+      <main className="book-confirm" data-testid="book-confirmation">
+        <p className="book-label">{t("yourCode")}</p>
+        <p className="book-code" data-testid="book-code">
+          {booked.code}
+        </p>
+        {qr !== null ? (
+          <img className="book-qr" src={qr} alt={t("qrAlt", { code: booked.code })} data-testid="book-qr" />
+        ) : null}
+        <p className="book-muted">{t("codeHint")}</p>
+        <dl className="book-facts">
+          <dt>{t("when")}</dt>
+          <dd data-testid="book-when">{whenLabel(booked.start, booked.end)}</dd>
+          <dt>{t("where")}</dt>
+          <dd>{localName(branch)}</dd>
+          <dt>{t("what")}</dt>
+          <dd>{localName(service)}</dd>
+        </dl>
+        {service.requiredDocuments.length > 0 ? (
+          <section className="book-docs">
+            <h2>{t("documentsTitle")}</h2>
+            <ul>
+              {service.requiredDocuments.map((d) => (
+                <li key={d}>{d}</li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+        <a
+          className="book-button"
+          href={icsHref(booked.id, booked.manageToken)}
+          download="appointment.ics"
+          data-testid="book-ics"
+        >
+          {t("ics")}
+        </a>
+        <a className="book-button secondary" href={booked.manageUrl} data-testid="book-manage-link">
+          {t("manage")}
+        </a>
+        <p className="book-muted">{t("manageHint")}</p>
+        <button type="button" className="book-link" onClick={props.onAnother}>
+          {t("bookAnother")}
+        </button>
+      </main>
+    </div>
+  );
+}
