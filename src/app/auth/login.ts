@@ -5,6 +5,7 @@ import {
   deleteLimitRow,
   deleteStaleLimitRows,
   incrementLimitRow,
+  type LimitRow,
   lockLimitRows,
   readLimitRows,
   saveLimitRow,
@@ -61,12 +62,39 @@ function nameKey(username: string): string {
 
 const lastSweep = new WeakMap<AppContext, number>();
 
+/** The three counts of an attempt as its rows hold them now (a count over an hour old starts from nothing). */
+function currentCounts(
+  keys: ReturnType<typeof limitKeys>,
+  rows: ReadonlyMap<string, LimitRow>,
+  known: LimitRow | undefined,
+  now: number,
+) {
+  const accountApplies = known === undefined || now - known.last_at > KNOWN_ADDRESS_MS;
+  const counts = [
+    { key: keys.pair, free: PAIR_FREE_FAILURES, applies: true },
+    { key: keys.address, free: ADDRESS_FREE_FAILURES, applies: true },
+    { key: keys.account, free: ACCOUNT_FREE_FAILURES, applies: accountApplies },
+  ].map((c) => {
+    const row = rows.get(c.key);
+    const live = row && row.failures > 0 && now - row.last_at <= FORGET_MS ? row : undefined;
+    return { ...c, failures: live?.failures ?? 0, lockedUntil: live?.locked_until ?? 0 };
+  });
+  const lockedUntil = Math.max(...counts.map((c) => (c.applies && c.lockedUntil > now ? c.lockedUntil : 0)));
+  return { counts, lockedUntil };
+}
+
 /**
  * Counts one attempt against the limits, or answers until when it must wait (nothing counted then).
- * 0: counted, go on and check the password.
+ * 0: counted, go on and check the password. A locked attempt is answered from a plain read, without a write:
+ * during a flood from one address almost every attempt is, and none of them then takes a turn on the write
+ * path that ticket issue waits for. An attempt that may go on is counted in a write that reads its rows again
+ * under lock, so concurrent attempts count one after another.
  */
 async function countAttempt(ctx: AppContext, name: string, ip: string, now: number): Promise<number> {
   const keys = limitKeys(name, ip);
+  const seen = await readLimitRows(ctx.store.db, [keys.pair, keys.address, keys.account, keys.known]);
+  const before = currentCounts(keys, seen, seen.get(keys.known), now);
+  if (before.lockedUntil > now) return before.lockedUntil;
   const sweep = now - (lastSweep.get(ctx) ?? 0) >= SWEEP_EVERY_MS;
   if (sweep) lastSweep.set(ctx, now);
   return ctx.store.write(async (tx) => {
@@ -81,18 +109,7 @@ async function countAttempt(ctx: AppContext, name: string, ip: string, now: numb
     }
     const rows = await lockLimitRows(tx, [keys.pair, keys.address, keys.account], now);
     const known = (await readLimitRows(tx, [keys.known])).get(keys.known);
-    const accountApplies = known === undefined || now - known.last_at > KNOWN_ADDRESS_MS;
-    const counts = [
-      { key: keys.pair, free: PAIR_FREE_FAILURES, applies: true },
-      { key: keys.address, free: ADDRESS_FREE_FAILURES, applies: true },
-      { key: keys.account, free: ACCOUNT_FREE_FAILURES, applies: accountApplies },
-    ].map((c) => {
-      const row = rows.get(c.key);
-      // A count whose last failure is over an hour old starts again from nothing.
-      const live = row && row.failures > 0 && now - row.last_at <= FORGET_MS ? row : undefined;
-      return { ...c, failures: live?.failures ?? 0, lockedUntil: live?.locked_until ?? 0 };
-    });
-    const lockedUntil = Math.max(...counts.map((c) => (c.applies && c.lockedUntil > now ? c.lockedUntil : 0)));
+    const { counts, lockedUntil } = currentCounts(keys, rows, known, now);
     if (lockedUntil > now) return lockedUntil;
     for (const c of counts) {
       const failures = c.failures + 1;
@@ -152,7 +169,8 @@ function tooMany(retryAfterSeconds: number): AppError {
   );
 }
 
-function busy(): AppError {
+/** The answer to a sign-in that finds the hashing queue full. */
+export function busy(): AppError {
   return new AppError(
     429,
     "too_many_requests",
