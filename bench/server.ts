@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { type Datang, prepareSeats, startDatang } from "./lib/datang.ts";
 import { bareLoad, CONNECTIONS, DURATION_S, issueLoad, type LoadFigures, mixedLoad } from "./lib/load.ts";
 import { type LoginFloodFigures, loginFlood } from "./lib/login-flood.ts";
+import { type OutageRound, pgOutage } from "./lib/pg-outage.ts";
 import { type PgCluster, startPostgres } from "./lib/postgres.ts";
 import { CHILD_NOFILE, log, onExit, openFileLimits, startNode, stopAll } from "./lib/procs.ts";
 import { type SseFigures, sseFanout } from "./lib/sse.ts";
@@ -25,8 +26,8 @@ const TARGET_RSS_MB = 300;
 const TARGET_FLOOD_ISSUE_P99_MS = 100;
 /** The whole run is bounded: a hang anywhere ends it (and its children) instead of waiting forever. */
 const OVERALL_TIMEOUT_MS = 6 * 60_000;
-/** `BENCH_ONLY=sqlite` (or postgres, sse, flood; comma-separated) runs a part, e.g. while profiling; targets then read null. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? "sqlite,postgres,sse,flood").split(",").map((s) => s.trim()));
+/** `BENCH_ONLY=sqlite` (or postgres, sse, flood, outage; comma-separated) runs a part, e.g. while profiling; targets then read null. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? "sqlite,postgres,sse,flood,outage").split(",").map((s) => s.trim()));
 
 interface Bare {
   rps: number;
@@ -204,6 +205,22 @@ async function main(): Promise<void> {
     }
     const pgMet = postgres && "issue" in postgres ? postgres : undefined;
 
+    // A PostgreSQL outage under a kiosk's writes and a display's stream (issue 11), on the bench's own cluster.
+    let outage: OutageRound[] | { skipped: string } | undefined;
+    if (ONLY.has("outage")) {
+      pg ??= await startPostgres();
+      const control = pg?.control;
+      if (pg && control) {
+        const outageServer = await startDatang(await pg.createDatabase("datang_bench_outage"));
+        try {
+          outage = await pgOutage(outageServer, control);
+        } finally {
+          await outageServer.stop();
+        }
+      } else outage = { skipped: "needs the bench's own PostgreSQL cluster (not BENCH_DATABASE_URL)" };
+    }
+    const outageRounds = Array.isArray(outage) ? outage : undefined;
+
     const bareLast = await measureBare();
     loadAverage.push(os.loadavg()[0] ?? 0);
     const bare = {
@@ -257,6 +274,8 @@ async function main(): Promise<void> {
           floodFigures.manyAddresses.p99 < TARGET_FLOOD_ISSUE_P99_MS &&
           floodFigures.oneAddress.other + floodFigures.manyAddresses.other === 0
         : null,
+      pgOutageEventsLost: outageRounds ? outageRounds.every((r) => r.eventsLost === 0 && r.idsSkipped === 0) : null,
+      pgOutageNo500: outageRounds ? outageRounds.every((r) => !r.answers["500"]) : null,
       noErrors:
         [sqlite, pgMet].every((f) => !f || (f.issue.errors === 0 && f.mixed.errors === 0)) &&
         (bareDurable?.errors ?? 0) === 0 &&
@@ -280,6 +299,7 @@ async function main(): Promise<void> {
       },
       sse,
       loginFlood: floodFigures,
+      pgOutage: outage,
       targets,
       cpus: os.cpus().length,
       loadAverage1m: loadAverage.map((x) => round(x, 1)),

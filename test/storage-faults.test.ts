@@ -1,8 +1,8 @@
 /**
  * SQLite storage faults: a full disk (a small tmpfs) and a read-only database file (the server runs as
  * `nobody`, since root ignores file permissions). Writes answer 503 with a code and Retry-After, readiness says
- * why, the cause reaches standard error without DATANG_LOG. A full disk recovers by itself once space is freed,
- * with nothing acknowledged lost and nothing half-written.
+ * why, the cause reaches standard error without DATANG_LOG. Both recover by themselves (no restart) once space is freed
+ * or the file is writable again, with nothing acknowledged lost and nothing half-written.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import {
@@ -165,7 +165,7 @@ describe.skipIf(!isRoot)("a read-only database file (the server runs as nobody)"
     for (const c of cleanup.reverse()) await c();
   });
 
-  it("is not ready and answers 503 storage_read_only, logging the cause", async () => {
+  it("is not ready and answers 503 storage_read_only, logging the cause; recovers without a restart once writable", async () => {
     const uid = Number(execFileSync("id", ["-u", "nobody"], { encoding: "utf8" }).trim());
     const gid = Number(execFileSync("id", ["-g", "nobody"], { encoding: "utf8" }).trim());
     const dir = mkdtempSync(join(tmpdir(), "datang-ro-"));
@@ -176,7 +176,7 @@ describe.skipIf(!isRoot)("a read-only database file (the server runs as nobody)"
     const db = join(dir, "data", "datang.db");
     const port = await freePort();
     const first = await startChildServer(db, port, {}, { uid, gid });
-    const { issue } = await setup(first);
+    const { branchId, issue } = await setup(first);
     const ticket = await issue();
     expect(ticket.status).toBe(201);
     await first.stop();
@@ -193,5 +193,25 @@ describe.skipIf(!isRoot)("a read-only database file (the server runs as nobody)"
     expect(refused.body.error).toBe("storage_read_only");
     expect(refused.retryAfter).toBeTruthy();
     expect(server.output()).toContain("storage_read_only");
+
+    // The file becomes writable again: the same process takes writes, without a restart, and nothing is lost.
+    for (const f of files) chmodSync(f, 0o644);
+    await expect.poll(async () => (await health(server)).status, { timeout: 10_000 }).toBe(200);
+    const after = await issue();
+    expect(after.status, JSON.stringify(after.body)).toBe(201);
+    const again = await issue();
+    expect(again.status).toBe(201);
+    expect(server.process.exitCode).toBeNull();
+    expect(server.output()).toContain("takes writes again");
+    const stored = await waitingNumbers(server, branchId);
+    expect([...stored.entries()]).toEqual(
+      expect.arrayContaining([
+        [ticket.body.id, ticket.body.number],
+        [after.body.id, after.body.number],
+        [again.body.id, again.body.number],
+      ]),
+    );
+    const seqs = [...stored.values()].map((n) => Number(n.replace(/\D/g, ""))).sort((a, b) => a - b);
+    expect(seqs).toEqual([1, 2, 3]);
   }, 120_000);
 });

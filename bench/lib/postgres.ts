@@ -5,16 +5,20 @@
  */
 import pg from "pg";
 import { startCluster } from "../../test/support/postgres-cluster.ts";
+import type { OutageControl } from "./pg-outage.ts";
 import { log, onExit } from "./procs.ts";
 
 export interface PgCluster {
   /** URL of a fresh, empty database named `name` on the cluster. */
   createDatabase(name: string): Promise<string>;
   stop(): void;
+  /** Stopping and starting the server itself: only on the bench's own throwaway cluster. */
+  readonly control?: OutageControl;
 }
 
-function clusterFor(adminUrl: string, stop: () => void): PgCluster {
+function clusterFor(adminUrl: string, stop: () => void, control?: OutageControl): PgCluster {
   return {
+    control,
     async createDatabase(name) {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
@@ -39,5 +43,8 @@ export async function startPostgres(): Promise<PgCluster | undefined> {
   if (!cluster) return undefined;
   log(`PostgreSQL cluster at ${cluster.url} (${cluster.dir})`);
   onExit(() => cluster.stop());
-  return clusterFor(cluster.url, () => cluster.stop());
+  return clusterFor(cluster.url, () => cluster.stop(), {
+    stopServer: (mode) => cluster.stopServer(mode),
+    startServer: () => cluster.startServer(),
+  });
 }

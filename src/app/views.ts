@@ -1,7 +1,9 @@
+import { maskFreeText } from "../domain/personal-data/mask.ts";
 import type { PriorityClass, Rating, TicketStatus } from "../domain/ticket.ts";
 import type { EventTicket } from "../realtime/branch-event.ts";
 import type { Counter } from "../store/counters.ts";
 import type { Ticket } from "../store/tickets.ts";
+import type { Actor } from "./actor.ts";
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -36,11 +38,17 @@ export interface TicketView {
   readonly position?: number;
 }
 
+/**
+ * A ticket as staff see it. Its free text (notes, outcome, redirect reason, the customer's comment) is shown as
+ * typed only to the teller serving it (`viewerId` equal to the ticket's `servedBy`); everyone else gets mobile
+ * and ID numbers in it masked (src/domain/personal-data/mask.ts). Without a `viewerId` it is masked.
+ */
 export function ticketView(
   t: Ticket,
   counterNumber: number | null,
-  extra?: { position?: number; estimatedWaitMinutes?: number | null },
+  extra?: { position?: number; estimatedWaitMinutes?: number | null; viewerId?: string },
 ): TicketView {
+  const text = servesIt(t, extra?.viewerId) ? (s: string | null) => s : maskFreeText;
   return {
     id: t.id,
     branchId: t.branchId,
@@ -60,11 +68,11 @@ export function ticketView(
     completedAt: iso(t.completedAt),
     recallCount: t.recallCount,
     appointmentAt: iso(t.appointmentAt),
-    outcome: t.outcome,
-    notes: t.notes,
-    redirectReason: t.redirectReason,
+    outcome: text(t.outcome),
+    notes: text(t.notes),
+    redirectReason: text(t.redirectReason),
     rating: t.rating,
-    ratingComment: t.ratingComment,
+    ratingComment: text(t.ratingComment),
     ...(extra?.estimatedWaitMinutes === undefined
       ? { estimatedWaitMinutes: t.estimatedWaitMinutes, waitUnknownReason: null }
       : extra.estimatedWaitMinutes === null
@@ -72,6 +80,16 @@ export function ticketView(
         : { estimatedWaitMinutes: extra.estimatedWaitMinutes, waitUnknownReason: null }),
     ...(extra?.position === undefined ? {} : { position: extra.position }),
   };
+}
+
+/** The id `ticketView` compares with a ticket's teller: a signed-in user's (devices never serve). */
+export function viewerIdOf(actor: Actor): string | undefined {
+  return actor.type === "user" ? actor.id : undefined;
+}
+
+/** Whether the viewer is the teller serving (or who served) the ticket: the one who may read its notes as typed. */
+export function servesIt(t: Pick<Ticket, "servedBy">, viewerId: string | undefined): boolean {
+  return viewerId !== undefined && t.servedBy !== null && t.servedBy === viewerId;
 }
 
 export function eventTicket(t: Ticket, counterNumber: number | null): EventTicket {

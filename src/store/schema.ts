@@ -78,6 +78,14 @@ export interface UserTable {
   created_at: number;
 }
 
+/** Sign-in failure counts shared by every instance (migration 011, src/app/auth/login-limits.ts). */
+export interface LoginLimitTable {
+  key: string;
+  failures: number;
+  locked_until: number;
+  last_at: number;
+}
+
 export interface MembershipTable {
   user_id: string;
   branch_id: string;
@@ -192,6 +200,7 @@ export interface Database {
   services: ServiceTable;
   counters: CounterTable;
   users: UserTable;
+  login_limits: LoginLimitTable;
   memberships: MembershipTable;
   sessions: SessionTable;
   devices: DeviceTable;

@@ -31,7 +31,7 @@ export interface SqliteStoreOptions {
  */
 export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
   const onDisk = path !== ":memory:" && path !== "";
-  const connection = openConnection(path, onDisk);
+  let connection = openConnection(path, onDisk);
   const statements = withStatementCache(() => connection);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements.database }) });
 
@@ -42,8 +42,8 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   /**
    * The storage fault the last write met (the disk full, the file read-only), until a write succeeds again. While
    * it lasts, a probe write runs every second so that the store recovers by itself once the fault is gone, with
-   * or without traffic. A file that was read-only when SQLite opened it stays read-only to this connection:
-   * that fault clears only with a restart (not yet handled without one).
+   * or without traffic. A file that was read-only when SQLite opened it stays read-only to that connection, so
+   * while the fault is `storage_read_only` the probe opens the connection again once the file is writable.
    */
   let fault: StoreFault | undefined;
   let probeTimer: NodeJS.Timeout | undefined;
@@ -75,8 +75,22 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
         throw error;
       },
     );
+  /**
+   * A new connection in place of one that SQLite opened read-only. Only between transactions (no batch and no
+   * reader holds the connection then: better-sqlite3 runs each statement synchronously); the statements
+   * prepared on the old connection are dropped with it.
+   */
+  const reopen = (): void => {
+    if (!onDisk || connection.inTransaction || !writable(path)) return;
+    const fresh = openConnection(path, onDisk);
+    const old = connection;
+    connection = fresh;
+    statements.clear();
+    old.close();
+  };
   const probe = (): Promise<void> => {
     probing ??= (async () => {
+      if (fault === "storage_read_only") reopen();
       await write((tx) => tx.updateTable("storage_probe").set({ at: Date.now() }).where("id", "=", 1).execute());
     })()
       .catch(() => {})

@@ -72,6 +72,11 @@ export class HashPool {
     readonly maxQueued = 8 * threads,
   ) {}
 
+  /** Whether `admit` would refuse now: a sign-in may be answered 429 before any of its work is done. */
+  get saturated(): boolean {
+    return this.#admitted >= this.threads + this.maxQueued;
+  }
+
   /** Hashes waiting for a thread (not those running). */
   get queued(): number {
     return this.#queue.length;
@@ -83,7 +88,7 @@ export class HashPool {
    * when its hash is done.
    */
   admit(): () => void {
-    if (this.#admitted >= this.threads + this.maxQueued) throw new PoolBusy();
+    if (this.saturated) throw new PoolBusy();
     this.#admitted++;
     let released = false;
     return () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DB_KINDS } from "../../../test/support/databases.ts";
 import type { AppError } from "../errors.ts";
 import { makeTestContext, TEST_PASSWORD, type TestContext } from "../test-context.ts";
-import { FailureCounts, login, loginLimits } from "./login.ts";
+import { login, unknownUsernameFailures } from "./login.ts";
 import { secretHash } from "./passwords.ts";
 
 describe.each(DB_KINDS)("login on %s", (kind) => {
@@ -123,7 +123,7 @@ describe.each(DB_KINDS)("login on %s", (kind) => {
     expect(rows).toHaveLength(20);
     expect(rows.every((r) => r.actor_name === null)).toBe(true);
     expect(JSON.parse(rows[19]?.details ?? "{}")).toMatchObject({ unknownUsername: true, unknownFailuresThisHour: 20 });
-    expect(loginLimits(t.ctx).unknown.total).toBe(30);
+    expect(await unknownUsernameFailures(t.ctx.store.db, t.clock.now)).toEqual({ total: 30, inHour: 30 });
     // The next hour has a sample of its own.
     t.clock.advance(60 * 60_000);
     await expect(attempt("ghost-late", "guess", "10.3.1.1")).rejects.toMatchObject({ status: 401 });
@@ -153,35 +153,20 @@ describe.each(DB_KINDS)("login on %s", (kind) => {
     expect(JSON.stringify(rows)).not.toContain("secret-guess");
     expect(JSON.stringify(rows)).not.toContain(TEST_PASSWORD);
   });
-});
 
-describe("failure counts", () => {
-  it("locks a key after its free failures, and forgets it an hour after its last one", () => {
-    const table = new FailureCounts(3, 100, 60 * 60_000);
-    const t0 = 1_000_000;
-    for (let i = 0; i < 3; i++) table.fail("10.0.0.1", t0);
-    expect(table.lockedUntil("10.0.0.1", t0)).toBe(0);
-    table.fail("10.0.0.1", t0);
-    expect(table.lockedUntil("10.0.0.1", t0)).toBe(t0 + 1000);
-    table.fail("10.0.0.1", t0);
-    expect(table.lockedUntil("10.0.0.1", t0)).toBe(t0 + 2000);
-    expect(table.lockedUntil("10.0.0.2", t0)).toBe(0);
-    // An hour and a bit later the count starts again from nothing.
-    const later = t0 + 61 * 60_000;
-    table.fail("10.0.0.1", later);
-    expect(table.lockedUntil("10.0.0.1", later)).toBe(0);
-    table.succeed("10.0.0.1");
-    expect(table.size).toBe(0);
-  });
-
-  it("never holds more keys than its bound: the oldest failures make room", () => {
-    const table = new FailureCounts(3, 50);
-    for (let i = 0; i < 5; i++) table.fail("10.9.9.9", 1000);
-    for (let i = 0; i < 500; i++) table.fail(`10.1.${i >> 8}.${i & 255}`, 2000 + i);
-    expect(table.size).toBe(50);
-    // The early guesser was among the oldest, so it is gone; the newest addresses are kept.
-    expect(table.lockedUntil("10.9.9.9", 2000)).toBe(0);
-    for (let i = 0; i < 4; i++) table.fail("10.1.1.243", 3000);
-    expect(table.lockedUntil("10.1.1.243", 3000)).toBeGreaterThan(3000);
+  it("forgets a count an hour after its last failure, and sweeps forgotten counts from the database", async () => {
+    const ip = "10.1.0.8";
+    for (let i = 0; i < 4; i++) await expect(attempt("teller6", "wrong", ip)).rejects.toMatchObject({ status: 401 });
+    await expect(attempt("teller6", "wrong", ip)).rejects.toMatchObject({ status: 429 });
+    const rows = () => t.ctx.store.db.selectFrom("login_limits").select("key").where("key", "like", "p:%").execute();
+    expect((await rows()).map((r) => r.key)).toEqual(["p:teller6\n10.1.0.8"]);
+    t.clock.advance(61 * 60_000);
+    // Three free failures again, then the lock of a first excess (1 s), not the doubled one.
+    for (let i = 0; i < 4; i++) await expect(attempt("teller6", "wrong", ip)).rejects.toMatchObject({ status: 401 });
+    await expect(attempt("teller6", "wrong", ip)).rejects.toMatchObject({ details: { retryAfterSeconds: 1 } });
+    // Another address's attempt an hour later sweeps the stale rows: the pair above is gone from the table.
+    t.clock.advance(61 * 60_000);
+    await expect(attempt("teller6", "wrong", "10.1.0.9")).rejects.toMatchObject({ status: 401 });
+    expect((await rows()).map((r) => r.key)).toEqual(["p:teller6\n10.1.0.9"]);
   });
 });

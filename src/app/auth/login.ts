@@ -1,6 +1,18 @@
+import type { Kysely } from "kysely";
 import type { BranchId, UserId } from "../../domain/ids.ts";
 import { insertAudit } from "../../store/audit.ts";
-import type { UserTable } from "../../store/schema.ts";
+import {
+  deleteLimitRow,
+  deleteStaleLimitRows,
+  incrementLimitRow,
+  type LimitRow,
+  lockLimitRows,
+  readLimitRows,
+  saveLimitRow,
+  upsertLimitRow,
+} from "../../store/login-limits.ts";
+import type { Database, UserTable } from "../../store/schema.ts";
+import type { Tx } from "../../store/store.ts";
 import type { Role, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { AppError, unauthorized } from "../errors.ts";
@@ -9,174 +21,136 @@ import { decoyHash, hashPool, newSecret, secretHash, verifyPassword } from "./pa
 
 /**
  * Sign-in limits. Each attempt is counted as a failure BEFORE its password is hashed (and forgiven when it
- * turns out right), so parallel guesses cannot all slip past a limit while their hashes run. Three counts,
- * kept in this process's memory, each locking for a delay that doubles with every further failure (1 s up
- * to 5 min) once its free failures are used up:
+ * turns out right), so parallel guesses cannot all slip past a limit while their hashes run. Three counts, each
+ * locking for a delay that doubles with every further failure (1 s up to 5 min) once its free failures are used:
  * - per username and address: a stranger's guesses from one address lock that address out of that account,
  *   never the owner at another;
  * - per address, whatever the username: a sprayer of many usernames (generous: a branch's staff may share
  *   one address behind NAT);
  * - per username, whatever the address: a slower limit against guessing from many addresses. It does not
  *   apply at addresses where that username signed in successfully in the last 30 days.
- * Known and unknown usernames go through the same counts and answers: a 429 says nothing about whether the
- * username exists. With several instances each counts its own attempts (a guesser gains a factor of the
- * instance count, and no instance's database carries an attacker's writes).
+ * The counts live in the database (`login_limits`, src/store/login-limits.ts), so every instance on one
+ * PostgreSQL counts the same attempts: a guesser gains nothing from spreading over instances. An attempt reads
+ * and updates its rows in one transaction that holds them (PostgreSQL: FOR UPDATE), so concurrent attempts on
+ * any instance count one after another.
+ * Known and unknown usernames go through the same counts, the same answers and the same work (one write before
+ * the hash, one after): a 429 or the time an answer takes says nothing about whether the username exists.
  */
 const PAIR_FREE_FAILURES = 3;
 const ADDRESS_FREE_FAILURES = 10;
 const ACCOUNT_FREE_FAILURES = 30;
 const MAX_LOCK_SECONDS = 300;
+/** A count is forgotten an hour after its last failure. */
+const FORGET_MS = 60 * 60_000;
 const KNOWN_ADDRESS_MS = 30 * 24 * 60 * 60_000;
-/** Failed sign-ins of unknown usernames written to the audit trail per hour; the rest are only counted. */
-const UNKNOWN_AUDIT_SAMPLE = 20;
+const HOUR_MS = 60 * 60_000;
+/** Failed sign-ins of unknown usernames written to the audit trail per clock hour; the rest are only counted. */
+export const UNKNOWN_AUDIT_SAMPLE = 20;
+/** How often (at most) an instance deletes forgotten counts, during an attempt. */
+const SWEEP_EVERY_MS = 10 * 60_000;
 
-/**
- * Failure counts by key (an address, a username, or both), each forgotten `forgetAfterMs` after its last
- * failure. The table never holds more than `maxKeys`: when full, the keys whose last failure is oldest make
- * room (a flood of addresses or names cannot grow the server's memory).
- */
-export class FailureCounts {
-  readonly #entries = new Map<string, { count: number; until: number; last: number }>();
-  constructor(
-    readonly freeFailures = PAIR_FREE_FAILURES,
-    readonly maxKeys = 10_000,
-    readonly forgetAfterMs = 60 * 60_000,
-  ) {}
-
-  /** Until when the key must wait (0: it may try now). */
-  lockedUntil(key: string, now: number): number {
-    const entry = this.#entries.get(key);
-    if (!entry) return 0;
-    if (now - entry.last > this.forgetAfterMs) {
-      this.#entries.delete(key);
-      return 0;
-    }
-    return entry.until > now ? entry.until : 0;
-  }
-
-  fail(key: string, now: number): void {
-    let entry = this.#entries.get(key);
-    if (entry && now - entry.last > this.forgetAfterMs) entry = undefined;
-    const next = { count: (entry?.count ?? 0) + 1, until: entry?.until ?? 0, last: now };
-    if (next.count > this.freeFailures) next.until = now + lockSeconds(next.count - this.freeFailures) * 1000;
-    // Re-inserted, so the map's order is the order of last failures: the oldest come first.
-    this.#entries.delete(key);
-    this.#entries.set(key, next);
-    for (const oldest of this.#entries.keys()) {
-      if (this.#entries.size <= this.maxKeys) break;
-      this.#entries.delete(oldest);
-    }
-  }
-
-  /** Takes back one counted failure (an attempt that was counted but never checked), keeping any lock. */
-  forgive(key: string): void {
-    const entry = this.#entries.get(key);
-    if (entry) entry.count = Math.max(0, entry.count - 1);
-  }
-
-  succeed(key: string): void {
-    this.#entries.delete(key);
-  }
-
-  count(key: string): number {
-    return this.#entries.get(key)?.count ?? 0;
-  }
-
-  get size(): number {
-    return this.#entries.size;
-  }
+/** The keys of one attempt's counts. Usernames are told apart regardless of case (see users.ts): so are counts. */
+function limitKeys(name: string, ip: string) {
+  return { pair: `p:${name}\n${ip}`, address: `a:${ip}`, account: `n:${name}`, known: `k:${name}\n${ip}` };
 }
+const UNKNOWN_TOTAL_KEY = "t:unknown";
+const unknownHourKey = (now: number): string => `u:${Math.floor(now / HOUR_MS)}`;
 
-/** Failed sign-ins of unknown usernames: counted, and a bounded sample per hour kept in the audit trail. */
-export interface UnknownUsernameFailures {
-  /** Since this process started. */
-  total: number;
-  /** Start of the current hour's sample and how many fell in it. */
-  hourStart: number;
-  inHour: number;
-}
-
-export class LoginLimits {
-  readonly pairs = new FailureCounts(PAIR_FREE_FAILURES);
-  readonly addresses = new FailureCounts(ADDRESS_FREE_FAILURES);
-  readonly accounts = new FailureCounts(ACCOUNT_FREE_FAILURES);
-  /** Per username, the addresses it signed in from (at most 8 each, newest kept) and when. */
-  readonly #knownAddresses = new Map<string, Map<string, number>>();
-  readonly unknown: UnknownUsernameFailures = { total: 0, hourStart: 0, inHour: 0 };
-
-  /** Until when this attempt must wait (0: it may try now). */
-  lockedUntil(name: string, ip: string, now: number): number {
-    const known = this.#knownAddresses.get(name)?.get(ip);
-    const accountApplies = known === undefined || now - known > KNOWN_ADDRESS_MS;
-    return Math.max(
-      this.pairs.lockedUntil(pairKey(name, ip), now),
-      this.addresses.lockedUntil(ip, now),
-      accountApplies ? this.accounts.lockedUntil(name, now) : 0,
-    );
-  }
-
-  fail(name: string, ip: string, now: number): void {
-    this.pairs.fail(pairKey(name, ip), now);
-    this.addresses.fail(ip, now);
-    this.accounts.fail(name, now);
-  }
-
-  forgive(name: string, ip: string): void {
-    this.pairs.forgive(pairKey(name, ip));
-    this.addresses.forgive(ip);
-    this.accounts.forgive(name);
-  }
-
-  /** A right password: this address's count for the account starts again, and the address becomes known to it. */
-  succeed(name: string, ip: string, now: number): void {
-    this.pairs.succeed(pairKey(name, ip));
-    this.addresses.forgive(ip);
-    this.accounts.forgive(name);
-    let known = this.#knownAddresses.get(name);
-    if (!known) {
-      if (this.#knownAddresses.size >= 10_000) this.#knownAddresses.clear();
-      known = new Map();
-      this.#knownAddresses.set(name, known);
-    }
-    known.delete(ip);
-    known.set(ip, now);
-    for (const oldest of known.keys()) {
-      if (known.size <= 8) break;
-      known.delete(oldest);
-    }
-  }
-
-  /** Counts a failed sign-in of an unknown username; true when it belongs in this hour's audit sample. */
-  sampleUnknown(now: number): boolean {
-    this.unknown.total++;
-    if (now - this.unknown.hourStart >= 60 * 60_000) {
-      this.unknown.hourStart = now;
-      this.unknown.inHour = 0;
-    }
-    this.unknown.inHour++;
-    return this.unknown.inHour <= UNKNOWN_AUDIT_SAMPLE;
-  }
-}
-
-function pairKey(name: string, ip: string): string {
-  return `${name}\n${ip}`;
-}
-
-/** Usernames are told apart regardless of case (see users.ts): their counts are too. */
 function nameKey(username: string): string {
   return username.normalize("NFKC").toLowerCase();
 }
 
-const limitsByContext = new WeakMap<AppContext, LoginLimits>();
+const lastSweep = new WeakMap<AppContext, number>();
 
-/** The sign-in limits of an app context (one per server). */
-export function loginLimits(ctx: AppContext): LoginLimits {
-  let limits = limitsByContext.get(ctx);
-  if (!limits) {
-    limits = new LoginLimits();
-    limitsByContext.set(ctx, limits);
-  }
-  return limits;
+/** The three counts of an attempt as its rows hold them now (a count over an hour old starts from nothing). */
+function currentCounts(
+  keys: ReturnType<typeof limitKeys>,
+  rows: ReadonlyMap<string, LimitRow>,
+  known: LimitRow | undefined,
+  now: number,
+) {
+  const accountApplies = known === undefined || now - known.last_at > KNOWN_ADDRESS_MS;
+  const counts = [
+    { key: keys.pair, free: PAIR_FREE_FAILURES, applies: true },
+    { key: keys.address, free: ADDRESS_FREE_FAILURES, applies: true },
+    { key: keys.account, free: ACCOUNT_FREE_FAILURES, applies: accountApplies },
+  ].map((c) => {
+    const row = rows.get(c.key);
+    const live = row && row.failures > 0 && now - row.last_at <= FORGET_MS ? row : undefined;
+    return { ...c, failures: live?.failures ?? 0, lockedUntil: live?.locked_until ?? 0 };
+  });
+  const lockedUntil = Math.max(...counts.map((c) => (c.applies && c.lockedUntil > now ? c.lockedUntil : 0)));
+  return { counts, lockedUntil };
+}
+
+/**
+ * Counts one attempt against the limits, or answers until when it must wait (nothing counted then).
+ * 0: counted, go on and check the password. A locked attempt is answered from a plain read, without a write:
+ * during a flood from one address almost every attempt is, and none of them then takes a turn on the write
+ * path that ticket issue waits for. An attempt that may go on is counted in a write that reads its rows again
+ * under lock, so concurrent attempts count one after another.
+ */
+async function countAttempt(ctx: AppContext, name: string, ip: string, now: number): Promise<number> {
+  const keys = limitKeys(name, ip);
+  const seen = await readLimitRows(ctx.store.db, [keys.pair, keys.address, keys.account, keys.known]);
+  const before = currentCounts(keys, seen, seen.get(keys.known), now);
+  if (before.lockedUntil > now) return before.lockedUntil;
+  const sweep = now - (lastSweep.get(ctx) ?? 0) >= SWEEP_EVERY_MS;
+  if (sweep) lastSweep.set(ctx, now);
+  return ctx.store.write(async (tx) => {
+    if (sweep) {
+      await deleteStaleLimitRows(tx, [
+        { prefix: "p:", before: now - FORGET_MS },
+        { prefix: "a:", before: now - FORGET_MS },
+        { prefix: "n:", before: now - FORGET_MS },
+        { prefix: "u:", before: now - 2 * HOUR_MS },
+        { prefix: "k:", before: now - KNOWN_ADDRESS_MS },
+      ]);
+    }
+    const rows = await lockLimitRows(tx, [keys.pair, keys.address, keys.account], now);
+    const known = (await readLimitRows(tx, [keys.known])).get(keys.known);
+    const { counts, lockedUntil } = currentCounts(keys, rows, known, now);
+    if (lockedUntil > now) return lockedUntil;
+    for (const c of counts) {
+      const failures = c.failures + 1;
+      const until = failures > c.free ? now + lockSeconds(failures - c.free) * 1000 : c.lockedUntil;
+      await saveLimitRow(tx, { key: c.key, failures, locked_until: until, last_at: now });
+    }
+    return 0;
+  });
+}
+
+/** Takes back an attempt that was counted but never checked (the database failed meanwhile), keeping any lock. */
+async function forgiveAttempt(ctx: AppContext, name: string, ip: string, now: number): Promise<void> {
+  const keys = limitKeys(name, ip);
+  await ctx.store.write(async (tx) => {
+    const rows = await lockLimitRows(tx, [keys.pair, keys.address, keys.account], now);
+    for (const row of rows.values()) await saveLimitRow(tx, { ...row, failures: Math.max(0, row.failures - 1) });
+  });
+}
+
+/**
+ * A right password, inside the sign-in's write: this address's count for the account starts again, the
+ * attempt's failure is taken back from the others, and the address becomes known to the account.
+ */
+async function attemptSucceeded(tx: Tx, name: string, ip: string, now: number): Promise<void> {
+  const keys = limitKeys(name, ip);
+  const rows = await lockLimitRows(tx, [keys.address, keys.account], now);
+  for (const row of rows.values()) await saveLimitRow(tx, { ...row, failures: Math.max(0, row.failures - 1) });
+  await deleteLimitRow(tx, keys.pair);
+  await upsertLimitRow(tx, { key: keys.known, failures: 0, locked_until: 0, last_at: now });
+}
+
+/** Failed sign-ins of unknown usernames: all of them, and in this clock hour. */
+export async function unknownUsernameFailures(
+  db: Kysely<Database>,
+  now: number,
+): Promise<{ total: number; inHour: number }> {
+  const rows = await readLimitRows(db, [UNKNOWN_TOTAL_KEY, unknownHourKey(now)]);
+  return {
+    total: rows.get(UNKNOWN_TOTAL_KEY)?.failures ?? 0,
+    inHour: rows.get(unknownHourKey(now))?.failures ?? 0,
+  };
 }
 
 export interface LoginResult {
@@ -195,7 +169,8 @@ function tooMany(retryAfterSeconds: number): AppError {
   );
 }
 
-function busy(): AppError {
+/** The answer to a sign-in that finds the hashing queue full. */
+export function busy(): AppError {
   return new AppError(
     429,
     "too_many_requests",
@@ -217,35 +192,47 @@ export async function login(
   input: { username: string; password: string; ip: string },
 ): Promise<LoginResult> {
   const now = ctx.clock();
-  const limits = loginLimits(ctx);
   const name = nameKey(input.username);
-  const lockedUntil = limits.lockedUntil(name, input.ip, now);
-  if (lockedUntil > now) throw tooMany(Math.ceil((lockedUntil - now) / 1000));
-  limits.fail(name, input.ip, now);
 
   let user: UserTable | undefined;
   let ok: boolean;
-  let release: (() => void) | undefined;
+  let release: () => void;
   try {
-    // A place among the hashes running or queued, taken before the database is asked anything: a flood is
-    // refused here, at the cost of a counter.
+    // A place among the hashes running or queued, taken before anything else: a flood is refused here, at
+    // the cost of a counter in memory, without a database write or a hash.
     release = hashPool.admit();
-    user = await ctx.store.db.selectFrom("users").selectAll().where("username", "=", input.username).executeTakeFirst();
-    ok = user
-      ? (await verifyPassword(input.password, user.password_hash)) && user.active === 1
-      : await verifyPassword(input.password, await decoyHash()).then(() => false);
   } catch (error) {
-    // Not checked (hashing saturated, or the database failed): not a failure of this caller's.
-    limits.forgive(name, input.ip);
     if (error instanceof PoolBusy) throw busy();
     throw error;
-  } finally {
-    release?.();
   }
-  // Sign-ins are filed under the user's (first) branch so that the branch's auditor sees them.
-  const membership = user
-    ? await ctx.store.db.selectFrom("memberships").select("branch_id").where("user_id", "=", user.id).executeTakeFirst()
-    : undefined;
+  try {
+    const lockedUntil = await countAttempt(ctx, name, input.ip, now);
+    if (lockedUntil > now) throw tooMany(Math.ceil((lockedUntil - now) / 1000));
+    try {
+      user = await ctx.store.db
+        .selectFrom("users")
+        .selectAll()
+        .where("username", "=", input.username)
+        .executeTakeFirst();
+      ok = user
+        ? (await verifyPassword(input.password, user.password_hash)) && user.active === 1
+        : await verifyPassword(input.password, await decoyHash()).then(() => false);
+    } catch (error) {
+      // Not checked (the database or a hashing thread failed): not a failure of this caller's.
+      await forgiveAttempt(ctx, name, input.ip, now).catch(() => {});
+      if (error instanceof PoolBusy) throw busy();
+      throw error;
+    }
+  } finally {
+    release();
+  }
+  // Sign-ins are filed under the user's (first) branch so that the branch's auditor sees them. Asked for an
+  // unknown username too (an id no user has), so that both take the same steps.
+  const membership = await ctx.store.db
+    .selectFrom("memberships")
+    .select("branch_id")
+    .where("user_id", "=", user?.id ?? "")
+    .executeTakeFirst();
   const auditBase = {
     at: now,
     actorType: "user",
@@ -258,30 +245,33 @@ export async function login(
 
   if (!ok || !user) {
     const known = user;
-    if (known) {
-      await ctx.store.write((tx) =>
-        insertAudit(tx, { ...auditBase, actorId: known.id, action: "auth.login_failed", entityId: known.id }),
-      );
-    } else if (limits.sampleUnknown(now)) {
-      const { total, inHour } = limits.unknown;
-      await ctx.store.write((tx) =>
-        insertAudit(tx, {
+    // One write either way: the audit line of a real account's failure, or the count of unknown usernames'
+    // failures (with an audit line for the first ones of each hour).
+    await ctx.store.write(async (tx) => {
+      if (known) {
+        await insertAudit(tx, { ...auditBase, actorId: known.id, action: "auth.login_failed", entityId: known.id });
+        return;
+      }
+      const total = await incrementLimitRow(tx, UNKNOWN_TOTAL_KEY, now);
+      const inHour = await incrementLimitRow(tx, unknownHourKey(now), now);
+      if (inHour <= UNKNOWN_AUDIT_SAMPLE) {
+        await insertAudit(tx, {
           ...auditBase,
           actorId: null,
           action: "auth.login_failed",
           entityId: null,
           details: { unknownUsername: true, unknownFailuresThisHour: inHour, unknownFailuresTotal: total },
-        }),
-      );
-    }
+        });
+      }
+    });
     throw wrongPassword();
   }
 
-  limits.succeed(name, input.ip, now);
   const signedIn = user;
   const token = newSecret("dts");
   const expiresAt = now + ctx.settings.sessionTtlMs;
   await ctx.store.write(async (tx) => {
+    await attemptSucceeded(tx, name, input.ip, now);
     await tx
       .insertInto("sessions")
       .values({ id: secretHash(token), user_id: signedIn.id, created_at: now, expires_at: expiresAt, ip: input.ip })

@@ -131,5 +131,5 @@ async function finishCall(
     event: "ticket.called",
     ticket: eventTicket(ticket, counter.number),
   });
-  return ticketView(ticket, counter.number);
+  return ticketView(ticket, counter.number, { viewerId: teller.id });
 }

@@ -1,10 +1,11 @@
 import type { Kysely } from "kysely";
 import type { CounterKind, CounterState } from "../../domain/counter.ts";
+import { maskFreeText } from "../../domain/personal-data/mask.ts";
 import type { Counter } from "../../store/counters.ts";
 import { parseJson } from "../../store/json.ts";
 import type { Database } from "../../store/schema.ts";
 import { findTicket, listParkedAt } from "../../store/tickets.ts";
-import { type TicketView, ticketView } from "../views.ts";
+import { servesIt, type TicketView, ticketView } from "../views.ts";
 
 export interface CounterView {
   readonly id: string;
@@ -25,8 +26,12 @@ export interface CounterView {
   readonly parkedTickets: readonly TicketView[];
 }
 
-/** A counter as the consoles see it: the teller's name is staff information, never shown on public screens. */
-export async function counterView(db: Kysely<Database>, c: Counter): Promise<CounterView> {
+/**
+ * A counter as the consoles see it: the teller's name is staff information, never shown on public screens.
+ * `viewerId`: the user asking; free text about a ticket is shown as typed only to the teller serving it
+ * (see `ticketView`).
+ */
+export async function counterView(db: Kysely<Database>, c: Counter, viewerId?: string): Promise<CounterView> {
   const [user, current, last, parked, handoverNote] = await Promise.all([
     c.signedInUserId
       ? db
@@ -51,11 +56,11 @@ export async function counterView(db: Kysely<Database>, c: Counter): Promise<Cou
     dispatchPolicy: c.dispatchPolicy,
     pauseReason: c.pauseReason,
     signedInUser: user ? { id: user.id, displayName: user.display_name, staffNo: user.staff_no } : null,
-    currentTicket: current ? ticketView(current, c.number) : null,
-    handoverNote,
+    currentTicket: current ? ticketView(current, c.number, { viewerId }) : null,
+    handoverNote: current && servesIt(current, viewerId) ? handoverNote : maskFreeText(handoverNote),
     // The ticket served before: for the rating pad and the consoles' "last served", never its notes.
     lastTicket: last ? { ...ticketView(last, c.number), notes: null } : null,
-    parkedTickets: parked.map((t) => ticketView(t, c.number)),
+    parkedTickets: parked.map((t) => ticketView(t, c.number, { viewerId })),
   };
 }
 

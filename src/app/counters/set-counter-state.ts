@@ -7,7 +7,7 @@ import type { AppContext } from "../context.ts";
 import { conflict, forbidden } from "../errors.ts";
 import { audit, emitEvent } from "../record.ts";
 import { recordReleased, releaseFromClosedCounter } from "../tickets/release-targets.ts";
-import { eventCounter } from "../views.ts";
+import { eventCounter, viewerIdOf } from "../views.ts";
 import { loadCounter } from "./counter-access.ts";
 import { type CounterView, counterView } from "./counter-view.ts";
 
@@ -77,7 +77,7 @@ export function setCounterState(
       reason ? { reason } : undefined,
     );
     await emitEvent(ctx, tx, afterCommit, counter.branchId, EVENT[state], now, { counter: eventCounter(updated) });
-    return counterView(tx, updated);
+    return counterView(tx, updated, viewerIdOf(actor));
   });
   if (state !== "closed") return changed;
   // A transfer or resume that checked this counter before the close committed may send a ticket here after

@@ -15,7 +15,7 @@ export function signIn(ctx: AppContext, actor: Actor, counterId: string): Promis
     const counter = await loadCounter(tx, counterId);
     requireBranchAccess(actor, counter.branchId as BranchId, ["teller"]);
     if (actor.type !== "user") throw forbidden();
-    if (counter.signedInUserId === actor.id) return counterView(tx, counter);
+    if (counter.signedInUserId === actor.id) return counterView(tx, counter, actor.id);
     if (counter.signedInUserId !== null)
       throw conflict(
         `Counter ${counter.number} is taken by another teller.`,
@@ -49,7 +49,7 @@ export function signIn(ctx: AppContext, actor: Actor, counterId: string): Promis
     await audit(tx, actor, now, "counter.sign_in", { type: "counter", id: counter.id, branchId: counter.branchId });
     const type = counter.state === "closed" ? "counter.opened" : "counter.updated";
     await emitEvent(ctx, tx, afterCommit, counter.branchId, type, now, { counter: eventCounter(updated) });
-    return counterView(tx, updated);
+    return counterView(tx, updated, actor.id);
   });
 }
 
@@ -63,7 +63,7 @@ export function signOut(ctx: AppContext, actor: Actor, counterId: string): Promi
     const isManager = actor.roles.some((r) => TRIAGE_ROLES.includes(r));
     if (counter.signedInUserId !== actor.id && !isManager)
       throw forbidden("You are not signed in at this counter.", "您未在此窗口签到。");
-    if (counter.signedInUserId === null) return counterView(tx, counter);
+    if (counter.signedInUserId === null) return counterView(tx, counter, actor.id);
     if (counter.currentTicketId !== null) {
       throw conflict(
         `Counter ${counter.number} still has a ticket; complete, park or transfer it first.`,
@@ -86,6 +86,6 @@ export function signOut(ctx: AppContext, actor: Actor, counterId: string): Promi
     const updated = await loadCounter(tx, counter.id);
     await audit(tx, actor, now, "counter.sign_out", { type: "counter", id: counter.id, branchId: counter.branchId });
     await emitEvent(ctx, tx, afterCommit, counter.branchId, "counter.updated", now, { counter: eventCounter(updated) });
-    return counterView(tx, updated);
+    return counterView(tx, updated, actor.id);
   });
 }

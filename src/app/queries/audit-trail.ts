@@ -1,3 +1,4 @@
+import { maskStringsIn } from "../../domain/personal-data/mask.ts";
 import { type AuditEntry, type AuditFilter, listAudit } from "../../store/audit.ts";
 import { requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
@@ -60,5 +61,10 @@ export async function auditTrail(
     branchIds ??= staff.branchIds;
   }
   const { branchId: _branch, limit, ...rest } = filter;
-  return listAudit(ctx.store.db, { ...rest, branchIds, limit: Math.min(limit ?? 100, MAX_ROWS) });
+  const rows = await listAudit(ctx.store.db, { ...rest, branchIds, limit: Math.min(limit ?? 100, MAX_ROWS) });
+  // Free text in the details (a cancellation reason, a transfer note) may hold a customer's mobile or ID number:
+  // an auditor is never the teller serving the ticket, so it is masked (src/domain/personal-data/mask.ts).
+  return rows.map((r) =>
+    r.details === undefined || r.details === null ? r : { ...r, details: maskStringsIn(r.details) },
+  );
 }

@@ -10,7 +10,7 @@ import { type CounterView, counterView } from "../counters/counter-view.ts";
 import { notFound } from "../errors.ts";
 import { issuedTodayByPrefix, type ServiceAvailability, serviceAvailability } from "../tickets/service-availability.ts";
 import { loadBranchNow, predictBranch, standingOf, type WaitUnknownReason, waitEstimate } from "../tickets/standing.ts";
-import { type TicketView, ticketView } from "../views.ts";
+import { type TicketView, ticketView, viewerIdOf } from "../views.ts";
 
 export interface QueueSnapshot {
   readonly branchId: string;
@@ -80,6 +80,7 @@ export async function queueSnapshot(ctx: AppContext, actor: Actor, branchId: str
     const e = estimates.get(t.id);
     return {
       ...ticketView(t, null, {
+        viewerId: viewerIdOf(actor),
         estimatedWaitMinutes: e ? waitEstimate(e).estimatedWaitMinutes : 0,
         position: e?.position ?? 0,
       }),
@@ -118,7 +119,7 @@ export async function queueSnapshot(ctx: AppContext, actor: Actor, branchId: str
         availability: serviceAvailability(s, branch.timezone, now, issuedToday),
       };
     }),
-    counters: await Promise.all(counters.map((c) => counterView(db, c))),
+    counters: await Promise.all(counters.map((c) => counterView(db, c, viewerIdOf(actor)))),
     waiting: waitingViews,
     recentCalls: called.map(toTicket).map((t) => ({
       ticketId: t.id,

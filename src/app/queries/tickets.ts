@@ -14,17 +14,17 @@ import {
   type WaitUnknownReason,
   waitEstimate,
 } from "../tickets/standing.ts";
-import { type TicketView, ticketView } from "../views.ts";
+import { type TicketView, ticketView, viewerIdOf } from "../views.ts";
 
 export async function getTicket(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketView> {
   const t = await findTicket(ctx.store.db, ticketId);
   if (!t) throw notFound("Ticket", ticketId);
   requireBranchAccess(actor, t.branchId as BranchId, BRANCH_READERS);
   const counter = t.counterId ? await findCounter(ctx.store.db, t.counterId) : undefined;
-  if (t.status !== "waiting") return ticketView(t, counter?.number ?? null);
+  if (t.status !== "waiting") return ticketView(t, counter?.number ?? null, { viewerId: viewerIdOf(actor) });
   const standing = await ticketStanding(ctx.store.db, ctx.lines, toWaitingTicket(t), ctx.clock());
   const wait = waitEstimate(standing).estimatedWaitMinutes;
-  return ticketView(t, null, { position: standing.position, estimatedWaitMinutes: wait });
+  return ticketView(t, null, { position: standing.position, estimatedWaitMinutes: wait, viewerId: viewerIdOf(actor) });
 }
 
 /** What the customer's phone shows: the ticket's number and standing, no personal data, nothing of others. */

@@ -10,7 +10,7 @@ import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, notFound, TICKET_ACTION_ZH, TICKET_STATUS_ZH } from "../errors.ts";
 import { applyChange } from "../record.ts";
-import { eventTicket, type TicketView, ticketView } from "../views.ts";
+import { eventTicket, type TicketView, ticketView, viewerIdOf } from "../views.ts";
 import { releaseFromClosedCounter } from "./release-targets.ts";
 
 /** Reads a counter once per action: the check of who may act and the event both need the ticket's counter. */
@@ -139,7 +139,7 @@ export async function applyTicketAction(
         `${ticket.number}号刚被他人修改，请刷新后重试。`,
       );
     }
-    return ticketView(updated, counterNumber);
+    return ticketView(updated, counterNumber, { viewerId: viewerIdOf(actor) });
   });
 }
 

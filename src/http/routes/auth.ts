@@ -1,10 +1,12 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { authenticateDevice, forgetCredential, revokeCredential, sessionIdOf } from "../../app/auth/authenticate.ts";
-import { login, logout } from "../../app/auth/login.ts";
+import { busy, login, logout } from "../../app/auth/login.ts";
+import { hashPool } from "../../app/auth/passwords.ts";
 import type { AppContext } from "../../app/context.ts";
 import { unauthorized } from "../../app/errors.ts";
 import { actorOf, DEVICE_COOKIE, SESSION_COOKIE } from "../auth-plugin.ts";
+import { messageLanguage, toErrorResponse } from "../errors.ts";
 import { errors } from "../schemas.ts";
 import { PairedDeviceSchema, Ref, StaffSchema } from "../view-schemas.ts";
 
@@ -19,6 +21,17 @@ const PairBody = Type.Object(
   { token: Type.String({ minLength: 10, maxLength: 200 }) },
   { additionalProperties: false },
 );
+
+/**
+ * The 429 of a sign-in that finds the hashing queue full, serialised once per language. During a login flood
+ * this is most answers: sent from the route's onRequest hook, before the body is read, parsed and validated and
+ * without the error handler, so that the flood costs the one event loop, which also serves the kiosks, as
+ * little as possible per refused request.
+ */
+const BUSY = {
+  en: JSON.stringify(toErrorResponse(busy(), "en").body),
+  zh: JSON.stringify(toErrorResponse(busy(), "zh").body),
+};
 
 export function authRoutes(app: FastifyInstance, ctx: AppContext, secureCookies: boolean): void {
   const tags = ["auth"];
@@ -35,6 +48,14 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext, secureCookies:
     "/api/auth/login",
     {
       config: { public: true },
+      onRequest: (req, reply, done) => {
+        if (!hashPool.saturated) return done();
+        reply
+          .code(429)
+          .header("retry-after", "1")
+          .type("application/json; charset=utf-8")
+          .send(BUSY[messageLanguage(req.headers["accept-language"])]);
+      },
       schema: {
         tags,
         operationId: "login",

@@ -12,6 +12,7 @@ import { queueSnapshot } from "../../app/queries/queue.ts";
 import { type TodayStats, todayStats } from "../../app/queries/today-stats.ts";
 import { counterForViewer, snapshotForViewer } from "../../app/redact.ts";
 import { issueTicket } from "../../app/tickets/issue-ticket.ts";
+import { viewerIdOf } from "../../app/views.ts";
 import type { BranchId } from "../../domain/ids.ts";
 import { findBranch, listServices } from "../../store/branches.ts";
 import { listCounters } from "../../store/counters.ts";
@@ -212,7 +213,9 @@ export function branchRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (!(await findBranch(ctx.store.db, req.params.branchId))) throw notFound("Branch", req.params.branchId);
       const counters = await listCounters(ctx.store.db, req.params.branchId);
       const actor = actorOf(req);
-      return Promise.all(counters.map(async (c) => counterForViewer(actor, await counterView(ctx.store.db, c))));
+      return Promise.all(
+        counters.map(async (c) => counterForViewer(actor, await counterView(ctx.store.db, c, viewerIdOf(actor)))),
+      );
     },
   );
   app.post<{ Params: Static<typeof BranchParams>; Body: CounterInput }>(

@@ -11,6 +11,7 @@ import { signIn, signOut } from "../../app/counters/sign-in.ts";
 import { tellerToday } from "../../app/counters/teller-today.ts";
 import { forbidden } from "../../app/errors.ts";
 import { counterForViewer } from "../../app/redact.ts";
+import { viewerIdOf } from "../../app/views.ts";
 import { actorOf } from "../auth-plugin.ts";
 import { CounterKindSchema, CounterParams, errors, Id, LongText, PolicySchema, ShortText } from "../schemas.ts";
 import { CounterSchema, Ref, TicketRef } from "../view-schemas.ts";
@@ -61,7 +62,7 @@ export function counterRoutes(app: FastifyInstance, ctx: AppContext): void {
       const counter = await loadCounter(ctx.store.db, req.params.counterId);
       requireBranchAccess(actor, counter.branchId, BRANCH_READERS, ["display", "rating_pad"]);
       if (actor.type === "device" && actor.kind === "rating_pad" && actor.counterId !== counter.id) throw forbidden();
-      return counterForViewer(actor, await counterView(ctx.store.db, counter));
+      return counterForViewer(actor, await counterView(ctx.store.db, counter, viewerIdOf(actor)));
     },
   );
   app.get<{ Params: Static<typeof CounterParams> }>(

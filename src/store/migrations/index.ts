@@ -9,6 +9,7 @@ import * as customersOutbox from "./007-customers-outbox.ts";
 import * as appointments from "./008-appointments.ts";
 import * as knowledge from "./009-knowledge.ts";
 import * as analytics from "./010-analytics.ts";
+import * as usernamesLoginLimits from "./011-usernames-login-limits.ts";
 import * as chatAgents from "./021-chat-agents.ts";
 
 interface DialectMigration {
@@ -27,6 +28,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "008-appointments": appointments,
   "009-knowledge": knowledge,
   "021-chat-agents": chatAgents,
+  "011-usernames-login-limits": usernamesLoginLimits,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
