@@ -27,18 +27,21 @@ import { appointmentRoutes } from "./routes/appointments.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { branchRoutes } from "./routes/branches.ts";
 import { chatRoutes } from "./routes/chat.ts";
+import { complaintRoutes } from "./routes/complaints.ts";
 import { counterRoutes } from "./routes/counters.ts";
 import { customerRoutes } from "./routes/customers.ts";
 import { deviceRoutes } from "./routes/devices.ts";
 import { eventRoutes } from "./routes/events.ts";
-import { messageRoutes } from "./routes/messages.ts";
 import { knowledgeRoutes } from "./routes/knowledge.ts";
+import { messageRoutes } from "./routes/messages.ts";
 import { planningRoutes } from "./routes/planning.ts";
 import { publicRoutes } from "./routes/public.ts";
+import { reviewRoutes } from "./routes/reviews.ts";
+import { surveyRoutes } from "./routes/surveys.ts";
 import { ticketRoutes } from "./routes/tickets.ts";
 import { ErrorSchema } from "./schemas.ts";
-import { VIEW_SCHEMAS } from "./view-schemas.ts";
 import { registerSecurityHeaders } from "./security-headers.ts";
+import { VIEW_SCHEMAS } from "./view-schemas.ts";
 
 /** Query parameters that carry a credential: a device's pairing token (`/kiosk?pair=…`). */
 const SECRET_PARAMS = /([?&](?:pair|token)=)[^&#]*/gi;
@@ -200,6 +203,9 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   appointmentRoutes(app, ctx);
   knowledgeRoutes(app, ctx);
   chatRoutes(app, ctx);
+  reviewRoutes(app, ctx);
+  complaintRoutes(app, ctx);
+  surveyRoutes(app, ctx);
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
   const webRoot = options.webRoot ? resolve(options.webRoot) : undefined;
