@@ -18,6 +18,10 @@ const Messages = lazy(() => import("./pages/Messages.tsx"));
 const Audit = lazy(() => import("./pages/Audit.tsx"));
 const LiveTicket = lazy(() => import("./pages/LiveTicket.tsx"));
 const Analytics = lazy(() => import("./pages/Analytics.tsx"));
+const Reviews = lazy(() => import("./pages/Reviews.tsx"));
+const Complaints = lazy(() => import("./pages/Complaints.tsx"));
+const Survey = lazy(() => import("./pages/Survey.tsx"));
+const ComplaintReopen = lazy(() => import("./pages/ComplaintReopen.tsx"));
 
 function App() {
   return (
@@ -37,6 +41,10 @@ function App() {
           <Route path="/messages" element={<Messages />} />
           <Route path="/audit" element={<Audit />} />
           <Route path="/t/:ticketId" element={<LiveTicket />} />
+          <Route path="/reviews" element={<Reviews />} />
+          <Route path="/complaints" element={<Complaints />} />
+          <Route path="/survey/:token" element={<Survey />} />
+          <Route path="/complaint/:token" element={<ComplaintReopen />} />
           <Route path="*" element={<Home />} />
         </Routes>
       </Suspense>

@@ -26,7 +26,7 @@ import { ticketSides } from "../../store/reviews.ts";
 import type { ComplaintTable, Database } from "../../store/schema.ts";
 import type { Tx } from "../../store/store.ts";
 import { recordTransition } from "../../store/tickets.ts";
-import { canActInBranch, requireBranchAccess, requireStaff } from "../access.ts";
+import { canActInBranch, requireBranchAccess, requireRole, requireStaff } from "../access.ts";
 import type { Actor, Role, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
@@ -231,7 +231,7 @@ export async function recordComplaint(
   who: Actor,
   input: ComplaintInput,
 ): Promise<{ id: string; status: "open"; dueAt: string; reference: string }> {
-  const actor = requireStaff(who);
+  const actor = requireRole(who, COMPLAINT_RECORDERS);
   requireBranchAccess(actor, input.branchId as BranchId, COMPLAINT_RECORDERS);
   if (!input.description.trim()) throw invalid("Describe the complaint.", undefined, "请填写投诉内容。");
   const db = ctx.store.db;
@@ -304,7 +304,7 @@ export async function assignComplaint(
   id: string,
   input: { userId: string },
 ): Promise<ComplaintSummary> {
-  const actor = requireStaff(who);
+  const actor = requireRole(who, COMPLAINT_HANDLERS);
   const c = await loadComplaint(ctx, ctx.store.db, id);
   requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_HANDLERS);
   requireOpen(c);
@@ -396,7 +396,7 @@ export async function extendComplaint(
   id: string,
   input: { reason: string },
 ): Promise<ComplaintSummary & { complainantNotified: boolean }> {
-  const actor = requireStaff(who);
+  const actor = requireRole(who, COMPLAINT_SENIORS);
   const c = await loadComplaint(ctx, ctx.store.db, id);
   requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_SENIORS);
   requireOpen(c);
@@ -480,7 +480,7 @@ export async function closeComplaint(
   id: string,
   input: { rootCause?: string; reply?: string },
 ): Promise<ComplaintSummary & { complainantNotified: boolean }> {
-  const actor = requireStaff(who);
+  const actor = requireRole(who, COMPLAINT_RECORDERS);
   const rootCause = input.rootCause?.trim() ?? "";
   const reply = input.reply?.trim() ?? "";
   if (!rootCause)
@@ -606,7 +606,7 @@ export async function reopenComplaint(
   id: string,
   input: { reason: string },
 ): Promise<ComplaintSummary> {
-  const actor = requireStaff(who);
+  const actor = requireRole(who, COMPLAINT_HANDLERS);
   const c = await loadComplaint(ctx, ctx.store.db, id);
   requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_HANDLERS);
   const now = ctx.clock();
@@ -643,7 +643,7 @@ export interface ComplaintDetail extends ComplaintSummary {
 
 /** `GET /api/complaints/:id`. */
 export async function getComplaint(ctx: AppContext, who: Actor, id: string): Promise<ComplaintDetail> {
-  const actor = requireStaff(who);
+  const actor = requireRole(who, COMPLAINT_RECORDERS);
   const db = ctx.store.db;
   const c = await loadComplaint(ctx, db, id);
   requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_RECORDERS);
@@ -714,7 +714,7 @@ export async function exportComplaintsCsv(
   who: Actor,
   input: { from: string; to: string; branchId?: string },
 ): Promise<string> {
-  const actor = requireStaff(who);
+  const actor = requireRole(who, COMPLAINT_SENIORS);
   const from = Date.parse(input.from);
   const to = Date.parse(input.to);
   if (Number.isNaN(from) || Number.isNaN(to) || to <= from)

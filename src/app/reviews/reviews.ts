@@ -23,7 +23,7 @@ import {
 import type { ReviewTable } from "../../store/schema.ts";
 import type { Tx } from "../../store/store.ts";
 import { findTicket, recordTransition, type Ticket } from "../../store/tickets.ts";
-import { canActInBranch, requireBranchAccess, requireStaff } from "../access.ts";
+import { canActInBranch, requireBranchAccess, requireRole, requireStaff } from "../access.ts";
 import type { Actor, Role, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
@@ -274,7 +274,9 @@ async function authorizeDecision(tx: Tx, actor: Actor, review: ReviewTable): Pro
   return staff;
 }
 
-async function openReview(ctx: AppContext, reviewId: string): Promise<ReviewTable> {
+async function openReview(ctx: AppContext, actor: Actor, reviewId: string): Promise<ReviewTable> {
+  // The role first: whoever may never review learns nothing about which reviews exist.
+  requireRole(actor, REVIEWER_ROLES);
   const review = await findReview(ctx.store.db, reviewId);
   if (!review) throw notFound("Review", reviewId);
   return review;
@@ -287,7 +289,7 @@ export async function approveReview(
   reviewId: string,
   input: { note?: string } = {},
 ): Promise<TicketView> {
-  const review = await openReview(ctx, reviewId);
+  const review = await openReview(ctx, actor, reviewId);
   return applyTicketAction(ctx, actor, review.ticket_id, {
     action: "approve",
     event: "ticket.review_approved",
@@ -317,7 +319,7 @@ export async function rejectReview(
   reviewId: string,
   input: { reason: string },
 ): Promise<TicketView> {
-  const review = await openReview(ctx, reviewId);
+  const review = await openReview(ctx, actor, reviewId);
   let serveAt: string | null = null;
   return applyTicketAction(ctx, actor, review.ticket_id, {
     action: "reject",

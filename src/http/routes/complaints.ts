@@ -20,7 +20,7 @@ const NullableString = Nullable(Type.String());
 const NullableTime = Nullable(Type.String({ format: "date-time" }));
 const Severity = Type.Union([Type.Literal("simple"), Type.Literal("complex")]);
 const Category = Type.String({ minLength: 1, maxLength: 60, pattern: "^[a-z_]+$" });
-const ComplaintParams = Type.Object({ id: Id });
+const ComplaintParams = Type.Object({ complaintId: Id });
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: "\\S" });
 
 const CreateBody = Type.Object(
@@ -170,7 +170,7 @@ export function complaintRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req) => ({ items: await listComplaints(ctx, actorOf(req), req.params.branchId, req.query.status) }),
   );
   app.get<{ Params: Static<typeof ComplaintParams> }>(
-    "/api/complaints/:id",
+    "/api/complaints/:complaintId",
     {
       schema: {
         tags,
@@ -180,10 +180,10 @@ export function complaintRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { 200: Detail, ...errors(401, 403, 404) },
       },
     },
-    (req) => getComplaint(ctx, actorOf(req), req.params.id),
+    (req) => getComplaint(ctx, actorOf(req), req.params.complaintId),
   );
   app.post<{ Params: Static<typeof ComplaintParams>; Body: Static<typeof AssignBody> }>(
-    "/api/complaints/:id/assign",
+    "/api/complaints/:complaintId/assign",
     {
       schema: {
         tags,
@@ -194,10 +194,10 @@ export function complaintRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { 200: Summary, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    (req) => assignComplaint(ctx, actorOf(req), req.params.id, req.body),
+    (req) => assignComplaint(ctx, actorOf(req), req.params.complaintId, req.body),
   );
   app.post<{ Params: Static<typeof ComplaintParams>; Body: Static<typeof ReasonBody> }>(
-    "/api/complaints/:id/extend",
+    "/api/complaints/:complaintId/extend",
     {
       schema: {
         tags,
@@ -208,10 +208,10 @@ export function complaintRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { 200: WithNotice, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    (req) => extendComplaint(ctx, actorOf(req), req.params.id, req.body),
+    (req) => extendComplaint(ctx, actorOf(req), req.params.complaintId, req.body),
   );
   app.post<{ Params: Static<typeof ComplaintParams>; Body: Static<typeof CloseBody> }>(
-    "/api/complaints/:id/close",
+    "/api/complaints/:complaintId/close",
     {
       schema: {
         tags,
@@ -222,10 +222,10 @@ export function complaintRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { 200: WithNotice, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    (req) => closeComplaint(ctx, actorOf(req), req.params.id, req.body),
+    (req) => closeComplaint(ctx, actorOf(req), req.params.complaintId, req.body),
   );
   app.post<{ Params: Static<typeof ComplaintParams>; Body: Static<typeof ReasonBody> }>(
-    "/api/complaints/:id/reopen",
+    "/api/complaints/:complaintId/reopen",
     {
       schema: {
         tags,
@@ -236,7 +236,7 @@ export function complaintRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { 200: Summary, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    (req) => reopenComplaint(ctx, actorOf(req), req.params.id, req.body),
+    (req) => reopenComplaint(ctx, actorOf(req), req.params.complaintId, req.body),
   );
   app.post<{ Body: Static<typeof ReopenBody> }>(
     "/api/public/complaints/reopen",

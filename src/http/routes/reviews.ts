@@ -6,7 +6,7 @@ import { actorOf } from "../auth-plugin.ts";
 import { BranchParams, errors, Id, Priority } from "../schemas.ts";
 import { TicketRef } from "../view-schemas.ts";
 
-const ReviewParams = Type.Object({ id: Id });
+const ReviewParams = Type.Object({ reviewId: Id });
 const ReviewItem = Type.Object({
   id: Type.String(),
   ticketId: Type.String(),
@@ -103,7 +103,7 @@ export function reviewRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   );
   app.post<{ Params: Static<typeof ReviewParams>; Body: Static<typeof ApproveBody> }>(
-    "/api/reviews/:id/approve",
+    "/api/reviews/:reviewId/approve",
     {
       schema: {
         tags,
@@ -114,10 +114,10 @@ export function reviewRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { 200: TicketRef, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    (req) => approveReview(ctx, actorOf(req), req.params.id, req.body),
+    (req) => approveReview(ctx, actorOf(req), req.params.reviewId, req.body),
   );
   app.post<{ Params: Static<typeof ReviewParams>; Body: Static<typeof RejectBody> }>(
-    "/api/reviews/:id/reject",
+    "/api/reviews/:reviewId/reject",
     {
       schema: {
         tags,
@@ -128,6 +128,6 @@ export function reviewRoutes(app: FastifyInstance, ctx: AppContext): void {
         response: { 200: TicketRef, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    (req) => rejectReview(ctx, actorOf(req), req.params.id, req.body),
+    (req) => rejectReview(ctx, actorOf(req), req.params.reviewId, req.body),
   );
 }

@@ -8,8 +8,22 @@ import { fetchMe, logout, rolesOf } from "../lib/session.ts";
 
 interface PageLink {
   readonly path: string;
-  readonly key: "kiosk" | "display" | "counter" | "rate" | "lobby" | "admin" | "planning" | "analytics" | "messages" | "audit";
+  readonly key:
+    | "kiosk"
+    | "display"
+    | "counter"
+    | "rate"
+    | "lobby"
+    | "admin"
+    | "planning"
+    | "analytics"
+    | "messages"
+    | "audit"
+    | "reviews"
+    | "complaints";
   readonly roles: readonly Role[];
+  /** Labels from this i18n namespace's `home` (pages added with their own namespace). */
+  readonly ns?: "feedback";
 }
 
 const STAFF_PAGES: readonly PageLink[] = [
@@ -20,6 +34,18 @@ const STAFF_PAGES: readonly PageLink[] = [
   { path: "/analytics", key: "analytics", roles: ["branch_manager", "admin", "lobby_manager", "teller"] },
   { path: "/messages", key: "messages", roles: ["admin", "branch_manager"] },
   { path: "/audit", key: "audit", roles: ["auditor", "admin"] },
+  {
+    path: "/reviews",
+    key: "reviews",
+    roles: ["back_office", "branch_manager", "admin", "lobby_manager"],
+    ns: "feedback",
+  },
+  {
+    path: "/complaints",
+    key: "complaints",
+    roles: ["lobby_manager", "branch_manager", "admin", "back_office", "teller"],
+    ns: "feedback",
+  },
 ];
 const DEVICE_PAGES: readonly PageLink[] = [
   { path: "/kiosk", key: "kiosk", roles: [] },
@@ -70,8 +96,8 @@ export default function Home() {
       <div className="home-grid">
         {staff.map((p) => (
           <Link key={p.path} to={p.path} className="home-card" data-testid={`home-${p.key}`}>
-            <strong>{t(`home.${p.key}`)}</strong>
-            <span>{t(`home.${p.key}Desc`)}</span>
+            <strong>{t(`${p.ns ? `${p.ns}:` : ""}home.${p.key}`)}</strong>
+            <span>{t(`${p.ns ? `${p.ns}:` : ""}home.${p.key}Desc`)}</span>
           </Link>
         ))}
       </div>
@@ -79,8 +105,8 @@ export default function Home() {
       <div className="home-grid">
         {DEVICE_PAGES.map((p) => (
           <Link key={p.path} to={p.path} className="home-card device" data-testid={`home-${p.key}`}>
-            <strong>{t(`home.${p.key}`)}</strong>
-            <span>{t(`home.${p.key}Desc`)}</span>
+            <strong>{t(`${p.ns ? `${p.ns}:` : ""}home.${p.key}`)}</strong>
+            <span>{t(`${p.ns ? `${p.ns}:` : ""}home.${p.key}Desc`)}</span>
           </Link>
         ))}
       </div>
