@@ -1,5 +1,9 @@
 /** Strings of the review workstation, the complaint desk and the survey pages (namespace "feedback"). */
 export const feedbackZh = {
+  live: {
+    inReview_one: "业务已提交后台复核，约需 {{count}} 分钟，请在等候区稍候",
+    inReview_other: "业务已提交后台复核，约需 {{count}} 分钟，请在等候区稍候",
+  },
   home: {
     reviews: "复核工作台",
     reviewsDesc: "后台复核：领取、通过或退回",
@@ -38,6 +42,8 @@ export const feedbackZh = {
     approved: "已复核通过",
     rejected: "已退回原窗口",
     select: "请在左侧选择或领取一笔复核任务",
+    lateWarning_one: "{{count}} 笔业务复核超时：{{numbers}}，请协调后台复核。",
+    lateWarning_other: "{{count}} 笔业务复核超时：{{numbers}}，请协调后台复核。",
   },
   complaints: {
     title: "投诉受理台",
@@ -131,6 +137,10 @@ export const feedbackZh = {
 };
 
 export const feedbackEn: typeof feedbackZh = {
+  live: {
+    inReview_one: "Awaiting the back office's review, about {{count}} minute; please wait in the lobby",
+    inReview_other: "Awaiting the back office's review, about {{count}} minutes; please wait in the lobby",
+  },
   home: {
     reviews: "Review workstation",
     reviewsDesc: "Back-office second review: take, approve or reject",
@@ -169,6 +179,8 @@ export const feedbackEn: typeof feedbackZh = {
     approved: "Approved",
     rejected: "Sent back to the counter",
     select: "Pick or take a review on the left",
+    lateWarning_one: "{{count}} review is waiting past its alarm: {{numbers}}. Ask the back office.",
+    lateWarning_other: "{{count}} reviews are waiting past their alarm: {{numbers}}. Ask the back office.",
   },
   complaints: {
     title: "Complaint desk",
