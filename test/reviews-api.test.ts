@@ -11,7 +11,6 @@ describe.each(DB_KINDS)("back-office review API on %s", (kind) => {
   let teller3: string;
   let reviewer: string;
   let dual: string;
-  let lobby: string;
   const counter = (n: number) => ids.counters.get(n) as string;
   const svc = (code: string) => ids.services.get(code) as string;
 
@@ -61,7 +60,6 @@ describe.each(DB_KINDS)("back-office review API on %s", (kind) => {
     teller3 = await t.login("teller3");
     reviewer = await t.login("reviewer");
     dual = await t.login("dual");
-    lobby = await t.login("lobby");
     expect((await post(`/api/counters/${counter(3)}/sign-in`, teller3)).statusCode).toBe(200);
     expect((await post(`/api/counters/${counter(2)}/sign-in`, dual)).statusCode).toBe(200);
   });
