@@ -26,6 +26,9 @@ const PUBLIC = new Set([
   "POST /api/public/chat/{conversationId}/rating",
   "POST /api/public/chat/{conversationId}/callback",
   "GET /api/public/chat/{conversationId}/stream",
+  "GET /api/public/surveys/{token}",
+  "POST /api/public/surveys/{token}",
+  "POST /api/public/complaints/reopen",
 ]);
 /** Routes about the caller themselves, open to every signed-in account. */
 const SELF = new Set([
@@ -51,6 +54,7 @@ function queryFor(route: string, branchId: string, serviceId = ""): string {
     return `?from=2026-11-01&to=2026-11-02&groupBy=day&branchId=${branchId}`;
   if (route === "GET /api/knowledge/search") return "?q=card";
   if (route === "GET /api/chat/figures") return "?from=2026-11-01&to=2026-11-02";
+  if (route === "GET /api/complaints/export.csv") return `?from=2026-11-01&to=2026-12-01&branchId=${branchId}`;
   return "";
 }
 
@@ -117,6 +121,12 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     "POST /api/chat/canned": { title: "问候", textZh: "您好" },
     "PUT /api/chat/canned/{cannedId}": { title: "问候", textZh: "您好" },
     "POST /api/chat/callbacks/{callbackId}/done": { outcome: "已回电" },
+    "POST /api/complaints": { branchId: ids.branchId, category: "wait_time", severity: "simple", description: "d" },
+    "POST /api/complaints/{complaintId}/assign": { userId: ids.userId },
+    "POST /api/complaints/{complaintId}/extend": { reason: "x" },
+    "POST /api/complaints/{complaintId}/close": { rootCause: "x", reply: "y" },
+    "POST /api/complaints/{complaintId}/reopen": { reason: "x" },
+    "POST /api/reviews/{reviewId}/reject": { reason: "x" },
   };
   return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
 }
@@ -171,6 +181,14 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
       })
     ).id;
     other.appointmentId = await bookAppointment(other.branchId as string, other.serviceId as string);
+    other.complaintId = (
+      await post("/api/complaints", {
+        branchId: other.branchId,
+        category: "wait_time",
+        severity: "simple",
+        description: "等太久",
+      })
+    ).id;
   });
 
   /** A booked appointment of a branch (booked by the admin), so that routes about one meet a real one. */

@@ -36,6 +36,9 @@ const WHAT_ZH: Readonly<Record<string, string>> = {
   Device: "设备",
   Article: "知识库文章",
   Conversation: "会话",
+  Review: "复核任务",
+  Complaint: "投诉",
+  Survey: "满意度调查",
 };
 export const notFound = (what: string, id: string) =>
   new AppError(404, "not_found", `${what} ${id} does not exist.`, undefined, `${WHAT_ZH[what] ?? what} ${id} 不存在。`);
@@ -52,6 +55,7 @@ export const TICKET_STATUS_ZH: Readonly<Record<string, string>> = {
   parked: "已挂起",
   cancelled: "已取消",
   redirected: "已分流",
+  in_review: "待复核",
 };
 export const TICKET_ACTION_ZH: Readonly<Record<string, string>> = {
   call: "叫号",
@@ -67,6 +71,10 @@ export const TICKET_ACTION_ZH: Readonly<Record<string, string>> = {
   prioritize: "调整优先级",
   rate: "评价",
   requeue: "重新排队",
+  "submit-review": "提交复核",
+  approve: "复核通过",
+  reject: "复核退回",
+  "reject-requeue": "复核退回",
 };
 export const COUNTER_STATE_ZH: Readonly<Record<string, string>> = {
   open: "开放",

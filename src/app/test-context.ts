@@ -158,6 +158,13 @@ export async function ticketsInEveryStatus(t: TestContext): Promise<Record<Ticke
   const redirected = await issue();
   await redirectTicket(ctx, lobby, redirected, { reason: "simple deposit", target: "self_service" });
 
+  // A business type that needs a second review: its completion leaves it in review.
+  const inReview = (await issueTicket(ctx, kiosk, { branchId: t.branchId, serviceId: t.service("TRANSFER") })).ticket
+    .id;
+  await call(teller1, 1, inReview);
+  await startService(ctx, teller1, inReview);
+  await completeService(ctx, teller1, inReview, {});
+
   const called = await issue();
   await call(teller1, 1, called);
   const serving = await issue();
@@ -165,7 +172,7 @@ export async function ticketsInEveryStatus(t: TestContext): Promise<Record<Ticke
   await startService(ctx, teller2, serving);
 
   const waiting = await issue();
-  return { waiting, called, serving, done, no_show: noShow, parked, cancelled, redirected };
+  return { waiting, called, serving, done, no_show: noShow, parked, cancelled, redirected, in_review: inReview };
 }
 
 /** What a refused action must leave untouched: the ticket row, its transitions, the branch events, the counters. */

@@ -9,6 +9,8 @@ export const TicketStatus = Object.freeze({
   cancelled: "cancelled",
   redirected: "redirected",
   parked: "parked",
+  /** Completed at the counter and waiting for the back office's second review (前台受理、后台复核). */
+  inReview: "in_review",
 } as const);
 export type TicketStatus = (typeof TicketStatus)[keyof typeof TicketStatus];
 export const TICKET_STATUSES: readonly TicketStatus[] = Object.values(TicketStatus);
@@ -72,6 +74,10 @@ export const TicketAction = Object.freeze({
   prioritize: "prioritize",
   rate: "rate",
   requeue: "requeue",
+  submitReview: "submit-review",
+  approve: "approve",
+  reject: "reject",
+  rejectRequeue: "reject-requeue",
 } as const);
 export type TicketAction = (typeof TicketAction)[keyof typeof TicketAction];
 
@@ -80,9 +86,13 @@ export type TicketAction = (typeof TicketAction)[keyof typeof TicketAction];
  * `transfer` puts the ticket back in line (waiting) under another business type or counter.
  * `resume` returns a parked ticket to the line (the teller calls it again when ready).
  * `requeue` puts a no-show back in line: the customer came back, and the lobby manager lets them wait again.
+ * `submit-review` is the completion of a business type that needs a second review: the ticket leaves the
+ * counter and waits for the back office; `approve` completes it; `reject` sends it back to the counter that
+ * served it (serving again when that counter is free, else `reject-requeue`: first in that counter's line).
+ * `rate` keeps the status (null): the pad rates a ticket done or in review.
  */
 const TRANSITIONS: Readonly<
-  Record<TicketAction, { readonly from: readonly TicketStatus[]; readonly to: TicketStatus }>
+  Record<TicketAction, { readonly from: readonly TicketStatus[]; readonly to: TicketStatus | null }>
 > = Object.freeze({
   call: { from: ["waiting"], to: "called" },
   recall: { from: ["called"], to: "called" },
@@ -95,8 +105,12 @@ const TRANSITIONS: Readonly<
   cancel: { from: ["waiting", "called", "parked"], to: "cancelled" },
   redirect: { from: ["waiting", "called"], to: "redirected" },
   prioritize: { from: ["waiting"], to: "waiting" },
-  rate: { from: ["done"], to: "done" },
+  rate: { from: ["done", "in_review"], to: null },
   requeue: { from: ["no_show"], to: "waiting" },
+  "submit-review": { from: ["serving"], to: "in_review" },
+  approve: { from: ["in_review"], to: "done" },
+  reject: { from: ["in_review"], to: "serving" },
+  "reject-requeue": { from: ["in_review"], to: "waiting" },
 });
 
 export type TransitionCheck =
@@ -106,7 +120,7 @@ export type TransitionCheck =
 /** Whether `action` may be applied to a ticket in `status`, and the status it leads to. */
 export function checkTransition(status: TicketStatus, action: TicketAction): TransitionCheck {
   const rule = TRANSITIONS[action];
-  if (rule.from.includes(status)) return { ok: true, to: rule.to };
+  if (rule.from.includes(status)) return { ok: true, to: rule.to ?? status };
   return { ok: false, reason: `cannot ${action} a ticket that is ${status} (allowed from: ${rule.from.join(", ")})` };
 }
 

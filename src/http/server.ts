@@ -28,6 +28,7 @@ import { authRoutes } from "./routes/auth.ts";
 import { branchRoutes } from "./routes/branches.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { chatDeskRoutes } from "./routes/chat-desk.ts";
+import { complaintRoutes } from "./routes/complaints.ts";
 import { counterRoutes } from "./routes/counters.ts";
 import { customerRoutes } from "./routes/customers.ts";
 import { deviceRoutes } from "./routes/devices.ts";
@@ -36,6 +37,8 @@ import { knowledgeRoutes } from "./routes/knowledge.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { planningRoutes } from "./routes/planning.ts";
 import { publicRoutes } from "./routes/public.ts";
+import { reviewRoutes } from "./routes/reviews.ts";
+import { surveyRoutes } from "./routes/surveys.ts";
 import { ticketRoutes } from "./routes/tickets.ts";
 import { ErrorSchema } from "./schemas.ts";
 import { registerSecurityHeaders } from "./security-headers.ts";
@@ -204,6 +207,9 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   knowledgeRoutes(app, ctx);
   chatRoutes(app, ctx, streamLimits);
   chatDeskRoutes(app, ctx, streamLimits);
+  reviewRoutes(app, ctx);
+  complaintRoutes(app, ctx);
+  surveyRoutes(app, ctx);
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
   const webRoot = options.webRoot ? resolve(options.webRoot) : undefined;

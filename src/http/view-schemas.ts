@@ -163,6 +163,7 @@ export const PublicTicketSchema = Type.Object(
     position: Type.Integer(),
     estimatedWaitMinutes: Nullable(Type.Integer()),
     waitUnknownReason: Nullable(Type.Literal("no_open_counter")),
+    reviewWaitMinutes: Nullable(Type.Integer({ description: "In the back office's review: about N minutes more" })),
   },
   { $id: "PublicTicket" },
 );

@@ -21,6 +21,8 @@ const BRANCH = allColumns<BranchTable>()([
   "created_at",
   "no_show_after_seconds",
   "min_recall_gap_seconds",
+  "review_target_minutes",
+  "review_alarm_minutes",
 ]);
 const SERVICE = allColumns<ServiceTable>()([
   "id",

@@ -24,6 +24,9 @@ export interface BranchTable {
   no_show_after_seconds: Generated<number>;
   /** Migration 006: the least time between two calls of one ticket. */
   min_recall_gap_seconds: Generated<number>;
+  /** Migration 016: minutes a back-office review should wait at most, and after which the lobby is warned. */
+  review_target_minutes: Generated<number>;
+  review_alarm_minutes: Generated<number>;
 }
 
 export interface ServiceTable {
@@ -236,6 +239,10 @@ export interface Database {
   chat_agents: ChatAgentTable;
   chat_canned_answers: ChatCannedAnswerTable;
   chat_callbacks: ChatCallbackTable;
+  reviews: ReviewTable;
+  complaints: ComplaintTable;
+  complaint_notes: ComplaintNoteTable;
+  surveys: SurveyTable;
 }
 
 // Migration 007: customers, one-time codes, the outbox and webhooks.
@@ -587,4 +594,83 @@ export interface ChatMessageTable {
   text: string;
   data: string | null;
   at: number;
+}
+
+/** A back-office review of one ticket, one row per round (migration 016). */
+export interface ReviewTable {
+  id: string;
+  ticket_id: string;
+  branch_id: string;
+  service_id: string;
+  counter_id: string | null;
+  teller_id: string;
+  priority: PriorityClass;
+  round: number;
+  status: "pending" | "taken" | "approved" | "rejected";
+  submitted_at: number;
+  taken_by: string | null;
+  taken_at: number | null;
+  decided_by: string | null;
+  decided_at: number | null;
+  reason: string | null;
+  alarmed_at: number | null;
+}
+
+/** A consumer complaint (migration 017). */
+export interface ComplaintTable {
+  id: string;
+  branch_id: string;
+  ticket_id: string | null;
+  customer_id: string | null;
+  survey_id: string | null;
+  source: "staff" | "survey" | "online" | "rating_pad";
+  category: string;
+  severity: "simple" | "complex";
+  description: string;
+  status: "open" | "closed";
+  owner_id: string | null;
+  received_at: number;
+  due_at: number;
+  extended_at: number | null;
+  extended_by: string | null;
+  extension_reason: string | null;
+  reminded_at: number | null;
+  escalated_at: number | null;
+  root_cause: string | null;
+  reply: string | null;
+  closed_at: number | null;
+  closed_by: string | null;
+  reopen_count: number;
+  reopen_token_hash: string | null;
+  created_by: string | null;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ComplaintNoteTable {
+  complaint_id: string;
+  seq: number;
+  at: number;
+  action: string;
+  actor_id: string | null;
+  data: string | null;
+}
+
+/** A satisfaction survey of one served ticket (migration 017). */
+export interface SurveyTable {
+  id: string;
+  ticket_id: string;
+  branch_id: string;
+  customer_id: string | null;
+  token_hash: string | null;
+  channel: string | null;
+  sent_at: number | null;
+  csat: Rating | null;
+  csat_source: "survey" | "rating_pad" | null;
+  nps: number | null;
+  comment: string | null;
+  answered_at: number | null;
+  complaint_id: string | null;
+  created_at: number;
 }

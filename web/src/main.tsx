@@ -23,6 +23,10 @@ const Chat = lazy(() => import("./pages/Chat.tsx"));
 const Book = lazy(() => import("./pages/Book.tsx"));
 const ManageBooking = lazy(() => import("./pages/ManageBooking.tsx"));
 const Appointments = lazy(() => import("./pages/Appointments.tsx"));
+const Reviews = lazy(() => import("./pages/Reviews.tsx"));
+const Complaints = lazy(() => import("./pages/Complaints.tsx"));
+const Survey = lazy(() => import("./pages/Survey.tsx"));
+const ComplaintReopen = lazy(() => import("./pages/ComplaintReopen.tsx"));
 
 function App() {
   return (
@@ -47,6 +51,10 @@ function App() {
           <Route path="/book" element={<Book />} />
           <Route path="/book/manage" element={<ManageBooking />} />
           <Route path="/appointments" element={<Appointments />} />
+          <Route path="/reviews" element={<Reviews />} />
+          <Route path="/complaints" element={<Complaints />} />
+          <Route path="/survey/:token" element={<Survey />} />
+          <Route path="/complaint/:token" element={<ComplaintReopen />} />
           <Route path="*" element={<Home />} />
         </Routes>
       </Suspense>

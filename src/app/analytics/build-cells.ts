@@ -25,6 +25,8 @@ const num = (v: number | string | null): number | null => (v === null ? null : N
 
 function endOf(row: TicketFactRow, firstCall: number | null): TicketEnd {
   switch (row.status) {
+    // Served at the counter, waiting for (or past) the back office's second review.
+    case "in_review":
     case "done":
       return "served";
     case "no_show":

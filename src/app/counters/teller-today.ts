@@ -35,7 +35,8 @@ export async function tellerToday(ctx: AppContext, actor: Actor, counterId: stri
     .where("day", "=", day)
     .where("served_by", "=", actor.id)
     .execute();
-  const served = rows.filter((r) => r.status === "done");
+  // A ticket in the back office's review was served at this counter all the same.
+  const served = rows.filter((r) => r.status === "done" || r.status === "in_review");
   const times = served.flatMap((r) =>
     r.started_at !== null && r.completed_at !== null
       ? [(Number(r.completed_at) - Number(r.started_at)) / MINUTE_MS]

@@ -19,7 +19,9 @@ import { type AttemptResult, backoffMs, recordAttempt } from "../../store/leases
 import { claimMessages, type MessageChannel, sortByChannel } from "../../store/outbox.ts";
 import type { OutboxTable, WebhookDeliveryTable } from "../../store/schema.ts";
 import { claimDeliveries } from "../../store/webhooks.ts";
+import { sweepComplaintClocks } from "../complaints/complaints.ts";
 import type { AppContext } from "../context.ts";
+import { sweepReviewAlarms } from "../reviews/alarms.ts";
 import { sendWebhook } from "../webhooks/deliver.ts";
 import { deriveFromBranchEvents } from "../webhooks/from-events.ts";
 import type { Attachment, Channel, DeliveryOutcome } from "./channels/channel.ts";
@@ -49,6 +51,7 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private lastClockSweep: number | undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -91,11 +94,20 @@ export class JobRunner {
     for (const c of this.channels.values()) c.close();
   }
 
-  /** One round: park or revive by channel, derive webhook deliveries, deliver what is due. */
+  /**
+   * One round: park or revive by channel, derive webhook deliveries, run the clocks (complaint reminders and
+   * escalations inside working hours, late reviews warning the lobby), deliver what is due.
+   */
   async tick(): Promise<{ messages: number; webhooks: number }> {
     const now = this.ctx.clock();
     await this.ctx.store.write((tx) => sortByChannel(tx, this.configuredChannels, now));
     await deriveFromBranchEvents(this.ctx);
+    // The clocks count minutes and days: once a minute (by the context's clock) is often enough.
+    if (this.lastClockSweep === undefined || now - this.lastClockSweep >= 60_000) {
+      this.lastClockSweep = now;
+      await sweepComplaintClocks(this.ctx);
+      await sweepReviewAlarms(this.ctx);
+    }
     const messages = await this.deliverMessages();
     const webhooks = await this.deliverWebhooks();
     return { messages, webhooks };

@@ -173,6 +173,8 @@ export function buildReplayDay(input: ReplayInput): ReplayDay {
     let serviceMinutes = expected;
     let pin: ReplayPin = { noShow: false, leftAfterMinutes: null };
     switch (r.status) {
+      // A ticket in the back office's review was served at the counter: its counter time is over.
+      case "in_review":
       case "done":
         served++;
         if (completed !== null && (started ?? called) !== null)

@@ -1,6 +1,10 @@
+import type { Kysely } from "kysely";
 import type { BranchId } from "../../domain/ids.ts";
+import { orderReviews, reviewWaitMinutes } from "../../domain/reviews/queue.ts";
 import type { TicketStatus } from "../../domain/ticket.ts";
 import { findCounter } from "../../store/counters.ts";
+import { listOpenReviews, meanReviewMinutes, reviewLevels } from "../../store/reviews.ts";
+import type { Database } from "../../store/schema.ts";
 import { findTicket, toTicket, toWaitingTicket } from "../../store/tickets.ts";
 import { BRANCH_READERS, requireBranchAccess } from "../access.ts";
 import type { Actor } from "../actor.ts";
@@ -46,6 +50,8 @@ export interface PublicTicket {
   /** Null when no open counter serves the ticket's business type (`waitUnknownReason` says so). */
   readonly estimatedWaitMinutes: number | null;
   readonly waitUnknownReason: WaitUnknownReason | null;
+  /** In the back office's review (status in_review): "awaiting review, about N minutes"; null otherwise. */
+  readonly reviewWaitMinutes: number | null;
 }
 
 export async function publicTicket(ctx: AppContext, ticketId: string): Promise<PublicTicket> {
@@ -84,6 +90,9 @@ export async function publicTicketsOfBranch(
     waitingIds.length === 0
       ? new Map()
       : predictBranch(state, state.waiting, now, waitingIds.length === 1 ? waitingIds[0] : undefined);
+  const reviewWaits = tickets.some((t) => t.status === "in_review")
+    ? await reviewWaitsOf(db, branchId, now)
+    : new Map<string, number>();
   const services = new Map(state.services.map((s) => [s.id as string, s]));
   const counters = new Map(state.counters.map((c) => [c.id as string, c]));
   for (const t of tickets) {
@@ -109,7 +118,48 @@ export async function publicTicketsOfBranch(
       recallCount: t.recallCount,
       position: standing.position,
       ...waitEstimate(standing),
+      reviewWaitMinutes: t.status === "in_review" ? (reviewWaits.get(t.id) ?? null) : null,
     });
   }
   return views;
+}
+
+/**
+ * Minutes each ticket in review still waits, about: the reviews ahead of it in the branch's queue order and its
+ * own, at the branch's recent mean review time (the queue's target without history), less what it has waited.
+ */
+async function reviewWaitsOf(db: Kysely<Database>, branchId: string, now: number): Promise<Map<string, number>> {
+  const [open, levels, mean] = await Promise.all([
+    listOpenReviews(db, [branchId]),
+    reviewLevels(db, branchId),
+    meanReviewMinutes(db, branchId),
+  ]);
+  const waits = new Map<string, number>();
+  if (!levels) return waits;
+  const lv = { targetMinutes: levels.targetMinutes, alarmMinutes: levels.alarmMinutes };
+  const ordered = orderReviews(
+    open.map((r) => ({
+      id: r.id,
+      ticketId: r.ticket_id,
+      branchId: r.branch_id,
+      serviceId: r.service_id,
+      priority: r.priority,
+      submittedAt: Number(r.submitted_at),
+    })),
+    levels.policy,
+    lv,
+    now,
+  );
+  ordered.forEach((r, ahead) => {
+    waits.set(
+      r.ticketId,
+      reviewWaitMinutes({
+        ahead,
+        meanReviewMinutes: mean,
+        targetMinutes: levels.targetMinutes,
+        waitedMs: now - r.submittedAt,
+      }),
+    );
+  });
+  return waits;
 }

@@ -43,7 +43,8 @@ export async function todayStats(ctx: AppContext, actor: Actor, branchId: string
   return {
     day,
     issued: tickets.length,
-    served: count("done"),
+    // A ticket in the back office's review was served at the counter.
+    served: count("done") + count("in_review"),
     waiting: count("waiting"),
     noShow: count("no_show"),
     cancelled: count("cancelled"),

@@ -31,6 +31,14 @@ export interface ActionSpec {
   readonly details?: unknown;
   /** Replaces the usual check (lobby manager, or the teller at the ticket's counter). */
   readonly authorize?: (tx: Tx, actor: Actor, ticket: Ticket, counterById: CounterLoader) => Promise<void>;
+  /**
+   * Chooses the action from the ticket as read in the transaction (a completion of a business type that needs a
+   * second review is a `submit-review`); `action` when absent.
+   */
+  readonly resolve?: (
+    ticket: Ticket,
+    env: ActionEnv,
+  ) => Promise<{ action: TicketAction; event: BranchEventType }> | { action: TicketAction; event: BranchEventType };
 }
 
 /**
@@ -88,19 +96,22 @@ export async function applyTicketAction(
       return counter;
     };
     await (spec.authorize ?? requireTicketActor)(tx, actor, ticket, counterById);
-    const check = checkTransition(ticket.status, spec.action);
-    if (!check.ok)
-      throw conflict(
-        `Ticket ${ticket.number}: ${check.reason}.`,
-        { status: ticket.status },
-        transitionZh(ticket, spec.action),
-      );
     // Only some actions need the branch's settings (no-show: the number of recalls): read it when asked.
     const branch = async (): Promise<Branch> => {
       const found = await findBranch(tx, ticket.branchId);
       if (!found) throw notFound("Branch", ticket.branchId);
       return found;
     };
+    const { action, event } = spec.resolve
+      ? await spec.resolve(ticket, { tx, now, branch })
+      : { action: spec.action, event: spec.event };
+    const check = checkTransition(ticket.status, action);
+    if (!check.ok)
+      throw conflict(
+        `Ticket ${ticket.number}: ${check.reason}.`,
+        { status: ticket.status },
+        transitionZh(ticket, action),
+      );
     const patch: TicketPatch = {
       ...(await spec.change?.(ticket, { tx, now, branch })),
       status: check.to,
@@ -122,13 +133,13 @@ export async function applyTicketAction(
       {
         ticketId: ticket.id,
         branchId: ticket.branchId,
-        action: spec.action,
+        action,
         from: ticket.status,
         to: check.to,
         data: spec.details,
-        auditAction: `ticket.${spec.action}`,
+        auditAction: `ticket.${action}`,
         auditDetails: spec.details,
-        event: spec.event,
+        event,
         ticket: eventTicket(updated, counterNumber),
       },
     );

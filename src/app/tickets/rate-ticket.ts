@@ -6,6 +6,7 @@ import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden } from "../errors.ts";
+import { recordPadRating } from "../surveys/surveys.ts";
 import type { TicketView } from "../views.ts";
 import { applyTicketAction } from "./apply-action.ts";
 
@@ -41,6 +42,10 @@ export function rateTicket(
     event: "ticket.rated",
     details: { rating: input.rating },
     authorize: authorizeRating,
-    change: () => ({ rating: input.rating, rating_comment: input.comment ?? null }),
+    change: async (t, { tx, now }) => {
+      // The pad's answer joins the visit's survey record; 不满意 opens a complaint.
+      await recordPadRating(ctx, tx, t, input.rating, input.comment, now);
+      return { rating: input.rating, rating_comment: input.comment ?? null };
+    },
   });
 }

@@ -2,6 +2,8 @@ import { findCounter } from "../../store/counters.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict } from "../errors.ts";
+import { submitForReview } from "../reviews/submit.ts";
+import { afterServiceDone } from "../surveys/surveys.ts";
 import type { TicketView } from "../views.ts";
 import { applyTicketAction, unlessCounterClosed } from "./apply-action.ts";
 
@@ -45,21 +47,42 @@ export interface CompleteInput {
   readonly notes?: string;
 }
 
+/**
+ * The teller completes the service. For a business type that needs a second review, the completion is a
+ * `submit-review`: the ticket leaves the counter as `in_review` and joins the branch's review queue (nobody who
+ * reviewed it before may submit it: four eyes). Otherwise it is done, and the survey follows.
+ */
 export function completeService(
   ctx: AppContext,
   actor: Actor,
   ticketId: string,
   input: CompleteInput,
 ): Promise<TicketView> {
+  let review = false;
   return applyTicketAction(ctx, actor, ticketId, {
     action: "complete",
     event: "ticket.completed",
     details: input.outcome === undefined ? undefined : { outcome: input.outcome },
-    change: (t, { now }) => ({
-      completed_at: now,
-      outcome: input.outcome ?? "served",
-      notes: input.notes ?? t.notes,
-    }),
+    resolve: async (t, { tx }) => {
+      const service = await tx
+        .selectFrom("services")
+        .select("needs_review")
+        .where("id", "=", t.serviceId)
+        .executeTakeFirst();
+      review = service?.needs_review === 1;
+      return review
+        ? { action: "submit-review", event: "ticket.review_submitted" }
+        : { action: "complete", event: "ticket.completed" };
+    },
+    change: async (t, { tx, now }) => {
+      if (review) await submitForReview(ctx, tx, actor, t, now);
+      else await afterServiceDone(ctx, tx, t, now);
+      return {
+        completed_at: now,
+        outcome: input.outcome ?? "served",
+        notes: input.notes ?? t.notes,
+      };
+    },
   });
 }
 

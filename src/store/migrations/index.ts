@@ -10,6 +10,8 @@ import * as appointments from "./008-appointments.ts";
 import * as knowledge from "./009-knowledge.ts";
 import * as analytics from "./010-analytics.ts";
 import * as usernamesLoginLimits from "./011-usernames-login-limits.ts";
+import * as reviews from "./016-reviews.ts";
+import * as complaintsSurveys from "./017-complaints-surveys.ts";
 import * as chatAgents from "./021-chat-agents.ts";
 
 interface DialectMigration {
@@ -29,6 +31,8 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "009-knowledge": knowledge,
   "021-chat-agents": chatAgents,
   "011-usernames-login-limits": usernamesLoginLimits,
+  "016-reviews": reviews,
+  "017-complaints-surveys": complaintsSurveys,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

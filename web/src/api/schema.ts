@@ -1825,6 +1825,279 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/branches/{branchId}/reviews": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The branch's back-office review queue, in the order a reviewer takes it */
+        readonly get: operations["listBranchReviews"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/reviews": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The central review queue: every branch of the reviewer (all for admin) */
+        readonly get: operations["listReviews"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/branches/{branchId}/reviews/next": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Take the next review of the branch's queue (204 when none is left for you) */
+        readonly post: operations["takeNextBranchReview"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/reviews/next": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Take the next review of the central queue (204 when none is left for you) */
+        readonly post: operations["takeNextReview"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/reviews/{reviewId}/approve": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Approve: the ticket is done (403 for whoever served it) */
+        readonly post: operations["approveReview"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/reviews/{reviewId}/reject": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Reject with a reason: the ticket goes back to its counter (403 for whoever served it) */
+        readonly post: operations["rejectReview"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/complaints": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Record a complaint (staff); its statutory clock starts */
+        readonly post: operations["recordComplaint"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/complaints/export.csv": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Regulator export: complaints received in [from, to), CSV (UTF-8 with a byte-order mark) */
+        readonly get: operations["exportComplaintsCsv"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/branches/{branchId}/complaints": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The branch's complaints with their clocks, open ones by deadline first */
+        readonly get: operations["listComplaints"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/complaints/{complaintId}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** A complaint, its history and the linked visit's timeline */
+        readonly get: operations["getComplaint"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/complaints/{complaintId}/assign": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Give the complaint an owner (409 if that person served the visit: conflict of interest) */
+        readonly post: operations["assignComplaint"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/complaints/{complaintId}/extend": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** The one extension of 30 days (branch manager); the complainant is told */
+        readonly post: operations["extendComplaint"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/complaints/{complaintId}/close": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Close with the root cause and the reply (400 without a root cause) */
+        readonly post: operations["closeComplaint"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/complaints/{complaintId}/reopen": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Reopen a closed complaint at the complainant's request (staff) */
+        readonly post: operations["reopenComplaint"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/public/complaints/reopen": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** The complainant reopens a closed complaint with the link of the reply */
+        readonly post: operations["reopenComplaintByLink"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/public/surveys/{token}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The satisfaction survey of a visit, by the link sent after service */
+        readonly get: operations["getSurvey"];
+        readonly put?: never;
+        /** Answer the survey once: CSAT, NPS 0–10, free text (不满意 or NPS ≤ 6 opens a complaint) */
+        readonly post: operations["answerSurvey"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1841,7 +2114,7 @@ export interface components {
             readonly number: string;
             readonly day: string;
             readonly priority: "normal" | "vip1" | "vip2" | "vip3" | "elderly" | "disabled" | "pregnant" | "appointment";
-            readonly status: "waiting" | "called" | "serving" | "done" | "no_show" | "cancelled" | "redirected" | "parked";
+            readonly status: "waiting" | "called" | "serving" | "done" | "no_show" | "cancelled" | "redirected" | "parked" | "in_review";
             readonly channel: string;
             readonly counterId: string | null;
             readonly counterNumber: number | null;
@@ -1962,7 +2235,7 @@ export interface components {
                 readonly number: string;
                 readonly day: string;
                 readonly priority: "normal" | "vip1" | "vip2" | "vip3" | "elderly" | "disabled" | "pregnant" | "appointment";
-                readonly status: "waiting" | "called" | "serving" | "done" | "no_show" | "cancelled" | "redirected" | "parked";
+                readonly status: "waiting" | "called" | "serving" | "done" | "no_show" | "cancelled" | "redirected" | "parked" | "in_review";
                 readonly channel: string;
                 readonly counterId: string | null;
                 readonly counterNumber: number | null;
@@ -1995,13 +2268,13 @@ export interface components {
                 readonly counterNumber: number;
                 /** Format: date-time */
                 readonly calledAt: string;
-                readonly status: "waiting" | "called" | "serving" | "done" | "no_show" | "cancelled" | "redirected" | "parked";
+                readonly status: "waiting" | "called" | "serving" | "done" | "no_show" | "cancelled" | "redirected" | "parked" | "in_review";
             }[];
         };
         readonly PublicTicket: {
             readonly id: string;
             readonly number: string;
-            readonly status: "waiting" | "called" | "serving" | "done" | "no_show" | "cancelled" | "redirected" | "parked";
+            readonly status: "waiting" | "called" | "serving" | "done" | "no_show" | "cancelled" | "redirected" | "parked" | "in_review";
             readonly branchId: string;
             readonly branchNameZh: string;
             readonly branchNameEn: string;
@@ -2016,6 +2289,7 @@ export interface components {
             readonly position: number;
             readonly estimatedWaitMinutes: number | null;
             readonly waitUnknownReason: "no_open_counter" | null;
+            readonly reviewWaitMinutes: number | null;
         };
         readonly Staff: {
             /** @enum {string} */
@@ -7012,7 +7286,7 @@ export interface operations {
                             readonly number: string;
                             readonly day: string;
                             readonly priority: "normal" | "vip1" | "vip2" | "vip3" | "elderly" | "disabled" | "pregnant" | "appointment";
-                            readonly status: "waiting" | "called" | "serving" | "done" | "no_show" | "cancelled" | "redirected" | "parked";
+                            readonly status: "waiting" | "called" | "serving" | "done" | "no_show" | "cancelled" | "redirected" | "parked" | "in_review";
                             readonly channel: string;
                             readonly counterId: string | null;
                             readonly counterNumber: number | null;
@@ -7683,7 +7957,7 @@ export interface operations {
                             readonly number: string;
                             readonly day: string;
                             readonly priority: "normal" | "vip1" | "vip2" | "vip3" | "elderly" | "disabled" | "pregnant" | "appointment";
-                            readonly status: "waiting" | "called" | "serving" | "done" | "no_show" | "cancelled" | "redirected" | "parked";
+                            readonly status: "waiting" | "called" | "serving" | "done" | "no_show" | "cancelled" | "redirected" | "parked" | "in_review";
                             readonly channel: string;
                             readonly counterId: string | null;
                             readonly counterNumber: number | null;
@@ -10273,6 +10547,1284 @@ export interface operations {
             };
             /** @description Default Response */
             readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly listBranchReviews: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly items: readonly {
+                            readonly id: string;
+                            readonly ticketId: string;
+                            readonly branchId: string;
+                            readonly number: string;
+                            readonly serviceId: string;
+                            readonly serviceNameZh: string;
+                            readonly serviceNameEn: string;
+                            readonly priority: "normal" | "vip1" | "vip2" | "vip3" | "elderly" | "disabled" | "pregnant" | "appointment";
+                            readonly counterNumber: number | null;
+                            readonly tellerId: string;
+                            readonly tellerName: string;
+                            readonly round: number;
+                            readonly status: "pending" | "taken";
+                            readonly takenBy: string | null;
+                            /** Format: date-time */
+                            readonly submittedAt: string;
+                            readonly waitedMinutes: number;
+                            readonly pastTarget: boolean;
+                            readonly pastAlarm: boolean;
+                            readonly outcome: string | null;
+                            readonly notes: string | null;
+                            readonly earlierRejections: readonly string[];
+                            /** @description False when the asking user served the ticket (four eyes) */
+                            readonly mayDecide: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly listReviews: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly items: readonly {
+                            readonly id: string;
+                            readonly ticketId: string;
+                            readonly branchId: string;
+                            readonly number: string;
+                            readonly serviceId: string;
+                            readonly serviceNameZh: string;
+                            readonly serviceNameEn: string;
+                            readonly priority: "normal" | "vip1" | "vip2" | "vip3" | "elderly" | "disabled" | "pregnant" | "appointment";
+                            readonly counterNumber: number | null;
+                            readonly tellerId: string;
+                            readonly tellerName: string;
+                            readonly round: number;
+                            readonly status: "pending" | "taken";
+                            readonly takenBy: string | null;
+                            /** Format: date-time */
+                            readonly submittedAt: string;
+                            readonly waitedMinutes: number;
+                            readonly pastTarget: boolean;
+                            readonly pastAlarm: boolean;
+                            readonly outcome: string | null;
+                            readonly notes: string | null;
+                            readonly earlierRejections: readonly string[];
+                            /** @description False when the asking user served the ticket (four eyes) */
+                            readonly mayDecide: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly takeNextBranchReview: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": Record<string, never>;
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly ticketId: string;
+                        readonly branchId: string;
+                        readonly number: string;
+                        readonly serviceId: string;
+                        readonly serviceNameZh: string;
+                        readonly serviceNameEn: string;
+                        readonly priority: "normal" | "vip1" | "vip2" | "vip3" | "elderly" | "disabled" | "pregnant" | "appointment";
+                        readonly counterNumber: number | null;
+                        readonly tellerId: string;
+                        readonly tellerName: string;
+                        readonly round: number;
+                        readonly status: "pending" | "taken";
+                        readonly takenBy: string | null;
+                        /** Format: date-time */
+                        readonly submittedAt: string;
+                        readonly waitedMinutes: number;
+                        readonly pastTarget: boolean;
+                        readonly pastAlarm: boolean;
+                        readonly outcome: string | null;
+                        readonly notes: string | null;
+                        readonly earlierRejections: readonly string[];
+                        /** @description False when the asking user served the ticket (four eyes) */
+                        readonly mayDecide: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 204: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly takeNextReview: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": Record<string, never>;
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly ticketId: string;
+                        readonly branchId: string;
+                        readonly number: string;
+                        readonly serviceId: string;
+                        readonly serviceNameZh: string;
+                        readonly serviceNameEn: string;
+                        readonly priority: "normal" | "vip1" | "vip2" | "vip3" | "elderly" | "disabled" | "pregnant" | "appointment";
+                        readonly counterNumber: number | null;
+                        readonly tellerId: string;
+                        readonly tellerName: string;
+                        readonly round: number;
+                        readonly status: "pending" | "taken";
+                        readonly takenBy: string | null;
+                        /** Format: date-time */
+                        readonly submittedAt: string;
+                        readonly waitedMinutes: number;
+                        readonly pastTarget: boolean;
+                        readonly pastAlarm: boolean;
+                        readonly outcome: string | null;
+                        readonly notes: string | null;
+                        readonly earlierRejections: readonly string[];
+                        /** @description False when the asking user served the ticket (four eyes) */
+                        readonly mayDecide: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 204: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly approveReview: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly reviewId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly note?: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly rejectReview: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly reviewId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly reason: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly recordComplaint: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly branchId: string;
+                    readonly ticketId?: string;
+                    readonly customerId?: string;
+                    readonly category: string;
+                    readonly severity: "simple" | "complex";
+                    readonly description: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        /** @enum {string} */
+                        readonly status: "open";
+                        /** Format: date-time */
+                        readonly dueAt: string;
+                        readonly reference: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly exportComplaintsCsv: {
+        readonly parameters: {
+            readonly query: {
+                readonly from: string;
+                readonly to: string;
+                readonly branchId?: string;
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": string;
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly listComplaints: {
+        readonly parameters: {
+            readonly query?: {
+                readonly status?: "open" | "closed";
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly items: readonly {
+                            readonly id: string;
+                            readonly reference: string;
+                            readonly branchId: string;
+                            readonly ticketId: string | null;
+                            readonly customerId: string | null;
+                            readonly source: "staff" | "survey" | "online" | "rating_pad";
+                            readonly category: string;
+                            readonly severity: "simple" | "complex";
+                            readonly description: string;
+                            readonly status: "open" | "closed";
+                            readonly ownerId: string | null;
+                            /** Format: date-time */
+                            readonly receivedAt: string;
+                            /** Format: date-time */
+                            readonly dueAt: string;
+                            /** @description Branch-local calendar days to the deadline; negative once past */
+                            readonly daysLeft: number;
+                            readonly overdue: boolean;
+                            readonly extended: boolean;
+                            readonly remindedAt: string | null;
+                            readonly escalatedAt: string | null;
+                            readonly rootCause: string | null;
+                            readonly reply: string | null;
+                            readonly closedAt: string | null;
+                            readonly reopenCount: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly getComplaint: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly complaintId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly reference: string;
+                        readonly branchId: string;
+                        readonly ticketId: string | null;
+                        readonly customerId: string | null;
+                        readonly source: "staff" | "survey" | "online" | "rating_pad";
+                        readonly category: string;
+                        readonly severity: "simple" | "complex";
+                        readonly description: string;
+                        readonly status: "open" | "closed";
+                        readonly ownerId: string | null;
+                        /** Format: date-time */
+                        readonly receivedAt: string;
+                        /** Format: date-time */
+                        readonly dueAt: string;
+                        /** @description Branch-local calendar days to the deadline; negative once past */
+                        readonly daysLeft: number;
+                        readonly overdue: boolean;
+                        readonly extended: boolean;
+                        readonly remindedAt: string | null;
+                        readonly escalatedAt: string | null;
+                        readonly rootCause: string | null;
+                        readonly reply: string | null;
+                        readonly closedAt: string | null;
+                        readonly reopenCount: number;
+                    } & {
+                        readonly ticketNumber: string | null;
+                        readonly notes: readonly {
+                            /** Format: date-time */
+                            readonly at: string;
+                            readonly action: string;
+                            readonly actorId: string | null;
+                            readonly data: unknown;
+                        }[];
+                        readonly visit: readonly {
+                            /** Format: date-time */
+                            readonly at: string;
+                            readonly action: string;
+                            readonly from: string | null;
+                            readonly to: string;
+                            readonly actorId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly assignComplaint: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly complaintId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly userId: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly reference: string;
+                        readonly branchId: string;
+                        readonly ticketId: string | null;
+                        readonly customerId: string | null;
+                        readonly source: "staff" | "survey" | "online" | "rating_pad";
+                        readonly category: string;
+                        readonly severity: "simple" | "complex";
+                        readonly description: string;
+                        readonly status: "open" | "closed";
+                        readonly ownerId: string | null;
+                        /** Format: date-time */
+                        readonly receivedAt: string;
+                        /** Format: date-time */
+                        readonly dueAt: string;
+                        /** @description Branch-local calendar days to the deadline; negative once past */
+                        readonly daysLeft: number;
+                        readonly overdue: boolean;
+                        readonly extended: boolean;
+                        readonly remindedAt: string | null;
+                        readonly escalatedAt: string | null;
+                        readonly rootCause: string | null;
+                        readonly reply: string | null;
+                        readonly closedAt: string | null;
+                        readonly reopenCount: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly extendComplaint: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly complaintId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly reason: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly reference: string;
+                        readonly branchId: string;
+                        readonly ticketId: string | null;
+                        readonly customerId: string | null;
+                        readonly source: "staff" | "survey" | "online" | "rating_pad";
+                        readonly category: string;
+                        readonly severity: "simple" | "complex";
+                        readonly description: string;
+                        readonly status: "open" | "closed";
+                        readonly ownerId: string | null;
+                        /** Format: date-time */
+                        readonly receivedAt: string;
+                        /** Format: date-time */
+                        readonly dueAt: string;
+                        /** @description Branch-local calendar days to the deadline; negative once past */
+                        readonly daysLeft: number;
+                        readonly overdue: boolean;
+                        readonly extended: boolean;
+                        readonly remindedAt: string | null;
+                        readonly escalatedAt: string | null;
+                        readonly rootCause: string | null;
+                        readonly reply: string | null;
+                        readonly closedAt: string | null;
+                        readonly reopenCount: number;
+                    } & {
+                        readonly complainantNotified: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly closeComplaint: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly complaintId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly rootCause?: string;
+                    readonly reply?: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly reference: string;
+                        readonly branchId: string;
+                        readonly ticketId: string | null;
+                        readonly customerId: string | null;
+                        readonly source: "staff" | "survey" | "online" | "rating_pad";
+                        readonly category: string;
+                        readonly severity: "simple" | "complex";
+                        readonly description: string;
+                        readonly status: "open" | "closed";
+                        readonly ownerId: string | null;
+                        /** Format: date-time */
+                        readonly receivedAt: string;
+                        /** Format: date-time */
+                        readonly dueAt: string;
+                        /** @description Branch-local calendar days to the deadline; negative once past */
+                        readonly daysLeft: number;
+                        readonly overdue: boolean;
+                        readonly extended: boolean;
+                        readonly remindedAt: string | null;
+                        readonly escalatedAt: string | null;
+                        readonly rootCause: string | null;
+                        readonly reply: string | null;
+                        readonly closedAt: string | null;
+                        readonly reopenCount: number;
+                    } & {
+                        readonly complainantNotified: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly reopenComplaint: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly complaintId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly reason: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly reference: string;
+                        readonly branchId: string;
+                        readonly ticketId: string | null;
+                        readonly customerId: string | null;
+                        readonly source: "staff" | "survey" | "online" | "rating_pad";
+                        readonly category: string;
+                        readonly severity: "simple" | "complex";
+                        readonly description: string;
+                        readonly status: "open" | "closed";
+                        readonly ownerId: string | null;
+                        /** Format: date-time */
+                        readonly receivedAt: string;
+                        /** Format: date-time */
+                        readonly dueAt: string;
+                        /** @description Branch-local calendar days to the deadline; negative once past */
+                        readonly daysLeft: number;
+                        readonly overdue: boolean;
+                        readonly extended: boolean;
+                        readonly remindedAt: string | null;
+                        readonly escalatedAt: string | null;
+                        readonly rootCause: string | null;
+                        readonly reply: string | null;
+                        readonly closedAt: string | null;
+                        readonly reopenCount: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly reopenComplaintByLink: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly token: string;
+                    readonly reason: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly reference: string;
+                        /** @enum {string} */
+                        readonly status: "open";
+                        /** Format: date-time */
+                        readonly dueAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly getSurvey: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly token: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly number: string;
+                        readonly branchNameZh: string;
+                        readonly branchNameEn: string;
+                        readonly serviceNameZh: string;
+                        readonly serviceNameEn: string;
+                        readonly servedAt: string | null;
+                        readonly csat: ("satisfied" | "neutral" | "dissatisfied") | null;
+                        readonly csatFromPad: boolean;
+                        readonly answered: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly answerSurvey: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly token: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly csat?: "satisfied" | "neutral" | "dissatisfied";
+                    readonly nps?: number;
+                    readonly comment?: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        /** @enum {boolean} */
+                        readonly answered: true;
+                        readonly complaintOpened: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };

@@ -4,6 +4,7 @@ import { analyticsEn, analyticsZh } from "./analytics.ts";
 import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
 import en from "./en.ts";
+import { feedbackEn, feedbackZh } from "./feedback.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
 import { messagesStrings } from "./messages.ts";
 import { auditEn, auditZh, staffEn, staffZh } from "./staff.ts";
@@ -26,12 +27,14 @@ void i18next.use(initReactI18next).init({
       analytics: analyticsZh,
       chat: chatZh,
       booking: bookingZh,
+      feedback: feedbackZh,
     },
     en: {
       translation: { ...en, ...messagesStrings.en, ...kioskDisplayStrings.en, staff: staffEn, audit: auditEn },
       analytics: analyticsEn,
       chat: chatEn,
       booking: bookingEn,
+      feedback: feedbackEn,
     },
   },
   lng: initialLanguage(),

@@ -21,8 +21,12 @@ interface PageLink {
     | "audit"
     | "agent"
     | "chat"
-    | "appointments";
+    | "appointments"
+    | "reviews"
+    | "complaints";
   readonly roles: readonly Role[];
+  /** Labels from this i18n namespace's `home` (pages added with their own namespace). */
+  readonly ns?: "feedback";
 }
 
 const STAFF_PAGES: readonly PageLink[] = [
@@ -35,6 +39,18 @@ const STAFF_PAGES: readonly PageLink[] = [
   { path: "/appointments", key: "appointments", roles: ["admin", "branch_manager", "lobby_manager", "teller"] },
   { path: "/audit", key: "audit", roles: ["auditor", "admin"] },
   { path: "/agent", key: "agent", roles: ["agent", "admin"] },
+  {
+    path: "/reviews",
+    key: "reviews",
+    roles: ["back_office", "branch_manager", "admin", "lobby_manager"],
+    ns: "feedback",
+  },
+  {
+    path: "/complaints",
+    key: "complaints",
+    roles: ["lobby_manager", "branch_manager", "admin", "back_office", "teller"],
+    ns: "feedback",
+  },
 ];
 const DEVICE_PAGES: readonly PageLink[] = [
   { path: "/kiosk", key: "kiosk", roles: [] },
@@ -85,8 +101,8 @@ export default function Home() {
       <div className="home-grid">
         {staff.map((p) => (
           <Link key={p.path} to={p.path} className="home-card" data-testid={`home-${p.key}`}>
-            <strong>{t(`home.${p.key}`)}</strong>
-            <span>{t(`home.${p.key}Desc`)}</span>
+            <strong>{t(`${p.ns ? `${p.ns}:` : ""}home.${p.key}`)}</strong>
+            <span>{t(`${p.ns ? `${p.ns}:` : ""}home.${p.key}Desc`)}</span>
           </Link>
         ))}
       </div>
@@ -94,8 +110,8 @@ export default function Home() {
       <div className="home-grid">
         {DEVICE_PAGES.map((p) => (
           <Link key={p.path} to={p.path} className="home-card device" data-testid={`home-${p.key}`}>
-            <strong>{t(`home.${p.key}`)}</strong>
-            <span>{t(`home.${p.key}Desc`)}</span>
+            <strong>{t(`${p.ns ? `${p.ns}:` : ""}home.${p.key}`)}</strong>
+            <span>{t(`${p.ns ? `${p.ns}:` : ""}home.${p.key}Desc`)}</span>
           </Link>
         ))}
       </div>

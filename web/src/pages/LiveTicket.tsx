@@ -111,6 +111,13 @@ export default function LiveTicket() {
     case "parked":
       body = <p className="live-status">{t("live.parked")}</p>;
       break;
+    case "in_review":
+      body = (
+        <p className="live-status" data-testid="live-review">
+          {t("feedback:live.inReview", { count: ticket.reviewWaitMinutes ?? 1 })}
+        </p>
+      );
+      break;
     default:
       body = <p className="live-status">{t("live.noShow")}</p>;
   }

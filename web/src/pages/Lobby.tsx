@@ -33,6 +33,7 @@ import {
   type TodayStats,
 } from "../api/types.ts";
 import { BranchPicker } from "../components/BranchPicker.tsx";
+import { ReviewAlarm } from "../components/ReviewAlarm.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import { TransferModal } from "../components/TransferModal.tsx";
 import { useBranches } from "../lib/branch.ts";
@@ -164,6 +165,7 @@ function Console() {
   if (branchId === null) return null;
   return (
     <div className="lobby-page">
+      <ReviewAlarm branchId={branchId} />
       <Space className="lobby-toolbar" wrap>
         <BranchPicker branches={branches} branchId={branchId} onChange={setBranchId} />
         <Typography.Text type="secondary">

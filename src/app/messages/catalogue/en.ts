@@ -34,5 +34,20 @@ export const en: Catalogue = {
     message("Your turn is near", [
       `[Datang] ${nameIn(d.branch, "en")} ticket ${str(d.number)}: ${str(d.ahead)} ahead of you. Please come back to the waiting area.`,
     ]),
+  "survey.invite": (d, c) =>
+    message("How was our service?", [
+      `[Datang] Thank you for visiting ${nameIn(d.branch, "en")} (ticket ${str(d.number)}). One minute to rate our service:`,
+      link(d.surveyPath, c),
+    ]),
+  "complaint.extended": (d) =>
+    message("Your complaint: more time needed", [
+      `[Datang] Your complaint (ref. ${str(d.reference)}) is complex; with a senior's approval we will decide by ${when(d.dueAt, d.timeZone, "en-GB")}.`,
+      str(d.reason) ? `Reason: ${str(d.reason)}` : "",
+    ]),
+  "complaint.closed": (d, c) =>
+    message("Your complaint: our answer", [
+      `[Datang] Your complaint (ref. ${str(d.reference)}): ${str(d.reply)}`,
+      link(d.reopenPath, c) ? `Not satisfied? Ask us to look again: ${link(d.reopenPath, c)}` : "",
+    ]),
   fallback: (d) => message(str(d.subject) || "Datang", [str(d.text)]),
 };

@@ -32,5 +32,20 @@ export const zhCN: Catalogue = {
     message("快到您了", [
       `【大堂】${nameIn(d.branch, "zh")} ${str(d.number)} 号：前面还有 ${str(d.ahead)} 位，请回到等候区。`,
     ]),
+  "survey.invite": (d, c) =>
+    message("服务评价邀请", [
+      `【大堂】感谢您在${nameIn(d.branch, "zh")}办理业务（${str(d.number)} 号）。请花一分钟评价本次服务：`,
+      link(d.surveyPath, c),
+    ]),
+  "complaint.extended": (d) =>
+    message("投诉处理期限延长通知", [
+      `【大堂】您的投诉（编号 ${str(d.reference)}）情况复杂，经审批处理期限延长至 ${when(d.dueAt, d.timeZone, "zh-CN")}。`,
+      str(d.reason) ? `原因：${str(d.reason)}` : "",
+    ]),
+  "complaint.closed": (d, c) =>
+    message("投诉处理结果", [
+      `【大堂】您的投诉（编号 ${str(d.reference)}）处理结果：${str(d.reply)}`,
+      link(d.reopenPath, c) ? `如不满意，可在此申请重新处理：${link(d.reopenPath, c)}` : "",
+    ]),
   fallback: (d) => message(str(d.subject) || "大堂通知", [str(d.text)]),
 };

@@ -1,0 +1,868 @@
+/**
+ * Consumer complaints, following the Chinese rules for bank consumer complaints (银行保险机构消费投诉处理管理办法):
+ * recorded by staff, from a survey or the rating pad, or by the customer; a category, a severity and an owner;
+ * the statutory clock (see domain/complaints/clock.ts) with one extension approved by a senior (the branch
+ * manager) and told to the complainant; a handler who served the linked visit may not handle it (conflict of
+ * interest); closing needs a root cause and a reply, which is sent with the complainant's further options and a
+ * link to reopen; a regulator export of a period.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
+import {
+  clockAction,
+  DECISION_DAYS,
+  daysLeft,
+  decisionDueAt,
+  EXTENSION_DAYS,
+  extendedDueAt,
+  inWorkingHours,
+  type Severity,
+  type WeeklyHours,
+} from "../../domain/complaints/clock.ts";
+import type { BranchId } from "../../domain/ids.ts";
+import { findBranch } from "../../store/branches.ts";
+import { enqueueMessage, type MessageChannel, type MessageLang } from "../../store/outbox.ts";
+import { ticketSides } from "../../store/reviews.ts";
+import type { ComplaintTable, Database } from "../../store/schema.ts";
+import type { Tx } from "../../store/store.ts";
+import { recordTransition } from "../../store/tickets.ts";
+import { canActInBranch, requireBranchAccess, requireRole, requireStaff } from "../access.ts";
+import type { Actor, Role, StaffActor } from "../actor.ts";
+import type { AppContext } from "../context.ts";
+import { conflict, forbidden, invalid, notFound } from "../errors.ts";
+import { audit } from "../record.ts";
+
+/** Staff who record complaints: everyone who meets customers in the branch. */
+export const COMPLAINT_RECORDERS: readonly Role[] = [
+  "admin",
+  "branch_manager",
+  "lobby_manager",
+  "teller",
+  "back_office",
+];
+/** Staff who run the complaint desk: assign, close, reopen, read every complaint of the branch. */
+export const COMPLAINT_HANDLERS: readonly Role[] = ["admin", "branch_manager", "lobby_manager", "back_office"];
+/** A senior who approves an extension and exports for the regulator. */
+export const COMPLAINT_SENIORS: readonly Role[] = ["admin", "branch_manager"];
+
+export type ComplaintSource = ComplaintTable["source"];
+
+/**
+ * Stated in every reply to a complainant (the rules ask the reply to say what the complainant may still do):
+ * ask for a second look, mediation, the regulator's hotline, the courts.
+ */
+export const FURTHER_OPTIONS = {
+  zh: "如对处理结果不满意，您可通过本短信链接申请重新处理，也可向银行业消费纠纷调解组织申请调解、拨打 12378 金融消费者投诉热线向监管部门反映，或依法向人民法院提起诉讼。",
+  en: "If you are not satisfied, you may ask us to look again through this link, apply for mediation to the banking consumer dispute mediation body, call the regulator's consumer hotline 12378, or go to court.",
+} as const;
+
+export interface ComplaintInput {
+  readonly branchId: string;
+  readonly ticketId?: string;
+  readonly customerId?: string;
+  readonly category: string;
+  readonly severity: Severity;
+  readonly description: string;
+}
+
+export interface ComplaintSummary {
+  readonly id: string;
+  readonly reference: string;
+  readonly branchId: string;
+  readonly ticketId: string | null;
+  readonly customerId: string | null;
+  readonly source: ComplaintSource;
+  readonly category: string;
+  readonly severity: Severity;
+  readonly description: string;
+  readonly status: "open" | "closed";
+  readonly ownerId: string | null;
+  readonly receivedAt: string;
+  readonly dueAt: string;
+  /** Branch-local calendar days left to the deadline (negative once past). */
+  readonly daysLeft: number;
+  readonly overdue: boolean;
+  readonly extended: boolean;
+  readonly remindedAt: string | null;
+  readonly escalatedAt: string | null;
+  readonly rootCause: string | null;
+  readonly reply: string | null;
+  readonly closedAt: string | null;
+  readonly reopenCount: number;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(Number(ms)).toISOString());
+/** A short reference a complainant can quote: the id's last 8 characters, upper case. */
+export const referenceOf = (id: string): string => id.replace(/-/g, "").slice(-8).toUpperCase();
+
+export function complaintSummary(c: ComplaintTable, now: number, timeZone: string): ComplaintSummary {
+  const due = Number(c.due_at);
+  return {
+    id: c.id,
+    reference: referenceOf(c.id),
+    branchId: c.branch_id,
+    ticketId: c.ticket_id,
+    customerId: c.customer_id,
+    source: c.source,
+    category: c.category,
+    severity: c.severity,
+    description: c.description,
+    status: c.status,
+    ownerId: c.owner_id,
+    receivedAt: new Date(Number(c.received_at)).toISOString(),
+    dueAt: new Date(due).toISOString(),
+    daysLeft: daysLeft(due, now, timeZone),
+    overdue: c.status === "open" && now > due,
+    extended: c.extended_at !== null,
+    remindedAt: iso(c.reminded_at),
+    escalatedAt: iso(c.escalated_at),
+    rootCause: c.root_cause,
+    reply: c.reply,
+    closedAt: iso(c.closed_at),
+    reopenCount: Number(c.reopen_count),
+  };
+}
+
+const sha256 = (token: string) => createHash("sha256").update(token).digest("hex");
+/** 192 random bits, URL-safe. */
+export const newToken = (): string => randomBytes(24).toString("base64url");
+
+async function note(
+  tx: Tx,
+  complaintId: string,
+  now: number,
+  action: string,
+  actorId: string | null,
+  data?: unknown,
+): Promise<void> {
+  const last = await tx
+    .selectFrom("complaint_notes")
+    .select((eb) => eb.fn.max("seq").as("seq"))
+    .where("complaint_id", "=", complaintId)
+    .executeTakeFirst();
+  await tx
+    .insertInto("complaint_notes")
+    .values({
+      complaint_id: complaintId,
+      seq: Number(last?.seq ?? 0) + 1,
+      at: now,
+      action,
+      actor_id: actorId,
+      data: data === undefined ? null : JSON.stringify(data),
+    })
+    .execute();
+}
+
+async function branchZone(db: Kysely<Database>, branchId: string): Promise<string> {
+  const branch = await findBranch(db, branchId);
+  if (!branch) throw notFound("Branch", branchId);
+  return branch.timezone;
+}
+
+/**
+ * Opens a complaint inside a transaction (staff, the survey, the rating pad): its clock starts now. The linked
+ * visit's history gets a line naming it, so the visit's timeline shows it.
+ */
+export async function openComplaint(
+  ctx: AppContext,
+  tx: Tx,
+  input: ComplaintInput & { source: ComplaintSource; surveyId?: string; createdBy: string | null },
+  now: number,
+): Promise<ComplaintTable> {
+  const timeZone = await branchZone(tx, input.branchId);
+  const id = ctx.newId();
+  const row: ComplaintTable = {
+    id,
+    branch_id: input.branchId,
+    ticket_id: input.ticketId ?? null,
+    customer_id: input.customerId ?? null,
+    survey_id: input.surveyId ?? null,
+    source: input.source,
+    category: input.category,
+    severity: input.severity,
+    description: input.description,
+    status: "open",
+    owner_id: null,
+    received_at: now,
+    due_at: decisionDueAt(now, input.severity, timeZone),
+    extended_at: null,
+    extended_by: null,
+    extension_reason: null,
+    reminded_at: null,
+    escalated_at: null,
+    root_cause: null,
+    reply: null,
+    closed_at: null,
+    closed_by: null,
+    reopen_count: 0,
+    reopen_token_hash: null,
+    created_by: input.createdBy,
+    version: 0,
+    created_at: now,
+    updated_at: now,
+  };
+  await tx.insertInto("complaints").values(row).execute();
+  await note(tx, id, now, "recorded", input.createdBy, { source: input.source, severity: input.severity });
+  if (input.ticketId) {
+    const ticket = await tx
+      .selectFrom("tickets")
+      .select(["status"])
+      .where("id", "=", input.ticketId)
+      .executeTakeFirst();
+    if (ticket)
+      await recordTransition(tx, {
+        ticketId: input.ticketId,
+        branchId: input.branchId,
+        action: "complaint",
+        from: ticket.status,
+        to: ticket.status,
+        at: now,
+        actorType: input.createdBy ? "user" : "system",
+        actorId: input.createdBy,
+        data: { complaintId: id, source: input.source },
+      });
+  }
+  return row;
+}
+
+/** `POST /api/complaints`: a member of staff records a complaint. */
+export async function recordComplaint(
+  ctx: AppContext,
+  who: Actor,
+  input: ComplaintInput,
+): Promise<{ id: string; status: "open"; dueAt: string; reference: string }> {
+  const actor = requireRole(who, COMPLAINT_RECORDERS);
+  requireBranchAccess(actor, input.branchId as BranchId, COMPLAINT_RECORDERS);
+  if (!input.description.trim()) throw invalid("Describe the complaint.", undefined, "请填写投诉内容。");
+  const db = ctx.store.db;
+  if (input.ticketId) {
+    const t = await db.selectFrom("tickets").select("branch_id").where("id", "=", input.ticketId).executeTakeFirst();
+    if (!t || t.branch_id !== input.branchId)
+      throw invalid("The ticket is not a visit of this branch.", { ticketId: input.ticketId }, "该号票不属于此网点。");
+  }
+  if (input.customerId) {
+    const c = await db.selectFrom("customers").select("id").where("id", "=", input.customerId).executeTakeFirst();
+    if (!c) throw invalid("No such customer.", { customerId: input.customerId }, "客户不存在。");
+  }
+  const now = ctx.clock();
+  const row = await ctx.store.write(async (tx) => {
+    const created = await openComplaint(ctx, tx, { ...input, source: "staff", createdBy: actor.id }, now);
+    await audit(
+      tx,
+      actor,
+      now,
+      "complaint.record",
+      { type: "complaint", id: created.id, branchId: input.branchId },
+      {
+        category: input.category,
+        severity: input.severity,
+        ticketId: input.ticketId ?? null,
+      },
+    );
+    return created;
+  });
+  return { id: row.id, status: "open", dueAt: new Date(row.due_at).toISOString(), reference: referenceOf(row.id) };
+}
+
+async function loadComplaint(_ctx: AppContext, db: Kysely<Database>, id: string) {
+  const row = await db.selectFrom("complaints").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row) throw notFound("Complaint", id);
+  return row;
+}
+
+/** Applies a change to a complaint only if it is as read (its version); 409 when someone changed it meanwhile. */
+async function updateComplaint(
+  tx: Tx,
+  read: ComplaintTable,
+  patch: Partial<Omit<ComplaintTable, "id" | "version">>,
+): Promise<void> {
+  const r = await tx
+    .updateTable("complaints")
+    .set({ ...patch, version: Number(read.version) + 1 })
+    .where("id", "=", read.id)
+    .where("version", "=", Number(read.version))
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1)
+    throw conflict(
+      "The complaint was changed meanwhile; reload and try again.",
+      undefined,
+      "该投诉刚被他人修改，请刷新后重试。",
+    );
+}
+
+function requireOpen(c: ComplaintTable): void {
+  if (c.status !== "open") throw conflict("The complaint is closed.", { status: c.status }, "该投诉已办结。");
+}
+
+/**
+ * `POST /api/complaints/:id/assign {userId}`: the owner. 409 when that person served the linked visit (called,
+ * started or completed its ticket, or reviewed it): a conflict of interest.
+ */
+export async function assignComplaint(
+  ctx: AppContext,
+  who: Actor,
+  id: string,
+  input: { userId: string },
+): Promise<ComplaintSummary> {
+  const actor = requireRole(who, COMPLAINT_HANDLERS);
+  const c = await loadComplaint(ctx, ctx.store.db, id);
+  requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_HANDLERS);
+  requireOpen(c);
+  const user = await ctx.store.db
+    .selectFrom("users")
+    .innerJoin("memberships", "memberships.user_id", "users.id")
+    .select(["users.id", "users.roles", "users.active"])
+    .where("users.id", "=", input.userId)
+    .where("memberships.branch_id", "=", c.branch_id)
+    .executeTakeFirst();
+  const roles = user ? (JSON.parse(user.roles) as Role[]) : [];
+  if (user?.active !== 1 || !roles.some((r) => COMPLAINT_RECORDERS.includes(r)))
+    throw invalid(
+      "The owner must be an active member of staff of the complaint's branch.",
+      { userId: input.userId },
+      "处理人须为该网点的在职员工。",
+    );
+  if (c.ticket_id) {
+    const sides = await ticketSides(ctx.store.db, c.ticket_id);
+    if (sides.servers.has(input.userId) || sides.reviewers.has(input.userId))
+      throw conflict(
+        "Conflict of interest: this person served the visit the complaint is about.",
+        { userId: input.userId, reason: "served_visit" },
+        "利益冲突：此人办理过被投诉的业务，不能处理该投诉。",
+      );
+  }
+  const now = ctx.clock();
+  const updated = await ctx.store.write(async (tx) => {
+    const fresh = await loadComplaint(ctx, tx, id);
+    requireOpen(fresh);
+    await updateComplaint(tx, fresh, { owner_id: input.userId, updated_at: now });
+    await note(tx, id, now, "assigned", actor.id, { ownerId: input.userId });
+    await audit(
+      tx,
+      actor,
+      now,
+      "complaint.assign",
+      { type: "complaint", id, branchId: c.branch_id },
+      {
+        ownerId: input.userId,
+      },
+    );
+    return loadComplaint(ctx, tx, id);
+  });
+  return complaintSummary(updated, now, await branchZone(ctx.store.db, c.branch_id));
+}
+
+/** How to reach the complainant: the linked customer's channel, or the booking that brought the visit. */
+async function contactOf(
+  db: Tx,
+  c: Pick<ComplaintTable, "customer_id" | "ticket_id">,
+): Promise<{ channel: MessageChannel; recipient: string; lang: MessageLang; customerId: string | null } | undefined> {
+  if (c.customer_id) {
+    const customer = await db.selectFrom("customers").selectAll().where("id", "=", c.customer_id).executeTakeFirst();
+    if (customer) {
+      const email = customer.preferred_channel === "email" && customer.email;
+      return {
+        channel: email ? "email" : "sms",
+        recipient: email ? (customer.email as string) : customer.phone_e164,
+        lang: customer.lang === "en" ? "en" : "zh-CN",
+        customerId: customer.id,
+      };
+    }
+  }
+  if (c.ticket_id) {
+    const a = await db
+      .selectFrom("appointments")
+      .select(["customer_id", "customer_phone", "lang"])
+      .where("ticket_id", "=", c.ticket_id)
+      .executeTakeFirst();
+    if (a)
+      return {
+        channel: "sms",
+        recipient: a.customer_phone,
+        lang: a.lang === "en" ? "en" : "zh-CN",
+        customerId: a.customer_id,
+      };
+  }
+  return undefined;
+}
+
+/**
+ * `POST /api/complaints/:id/extend {reason}`: one extension of 30 days, approved by a senior (the branch
+ * manager), and the complainant told through the outbox in the same transaction.
+ */
+export async function extendComplaint(
+  ctx: AppContext,
+  who: Actor,
+  id: string,
+  input: { reason: string },
+): Promise<ComplaintSummary & { complainantNotified: boolean }> {
+  const actor = requireRole(who, COMPLAINT_SENIORS);
+  const c = await loadComplaint(ctx, ctx.store.db, id);
+  requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_SENIORS);
+  requireOpen(c);
+  if (c.extended_at !== null)
+    throw conflict("The complaint has had its one extension.", undefined, "该投诉已延期过一次，不能再次延期。");
+  const now = ctx.clock();
+  const timeZone = await branchZone(ctx.store.db, c.branch_id);
+  let notified = false;
+  const updated = await ctx.store.write(async (tx) => {
+    const fresh = await loadComplaint(ctx, tx, id);
+    requireOpen(fresh);
+    if (fresh.extended_at !== null)
+      throw conflict("The complaint has had its one extension.", undefined, "该投诉已延期过一次，不能再次延期。");
+    const dueAt = extendedDueAt(Number(fresh.due_at), timeZone);
+    await updateComplaint(tx, fresh, {
+      due_at: dueAt,
+      extended_at: now,
+      extended_by: actor.id,
+      extension_reason: input.reason,
+      // The new deadline has its own reminder and escalation.
+      reminded_at: null,
+      escalated_at: null,
+      updated_at: now,
+    });
+    const contact = await contactOf(tx, fresh);
+    if (contact) {
+      await enqueueMessage(tx, {
+        kind: "complaint.extended",
+        channel: contact.channel,
+        recipient: contact.recipient,
+        lang: contact.lang,
+        data: {
+          reference: referenceOf(id),
+          dueAt: new Date(dueAt).toISOString(),
+          timeZone,
+          reason: input.reason,
+        },
+        now,
+        quietHours: { timeZone },
+        branchId: fresh.branch_id,
+        ...(contact.customerId ? { customerId: contact.customerId } : {}),
+        relatedType: "complaint",
+        relatedId: id,
+        dedupeKey: `complaint.extended:${id}`,
+      });
+      notified = true;
+    }
+    await note(tx, id, now, "extended", actor.id, {
+      reason: input.reason,
+      days: EXTENSION_DAYS,
+      dueAt: new Date(dueAt).toISOString(),
+      complainantNotified: notified,
+    });
+    await audit(
+      tx,
+      actor,
+      now,
+      "complaint.extend",
+      { type: "complaint", id, branchId: c.branch_id },
+      {
+        reason: input.reason,
+        complainantNotified: notified,
+      },
+    );
+    return loadComplaint(ctx, tx, id);
+  });
+  return { ...complaintSummary(updated, now, timeZone), complainantNotified: notified };
+}
+
+function mayHandle(actor: StaffActor, c: ComplaintTable): boolean {
+  return canActInBranch(actor, c.branch_id as BranchId, COMPLAINT_HANDLERS) || c.owner_id === actor.id;
+}
+
+/**
+ * `POST /api/complaints/:id/close {rootCause, reply}`: by its owner or the desk. 400 without a root cause or a
+ * reply. The reply goes to the complainant with their further options and a link to reopen.
+ */
+export async function closeComplaint(
+  ctx: AppContext,
+  who: Actor,
+  id: string,
+  input: { rootCause?: string; reply?: string },
+): Promise<ComplaintSummary & { complainantNotified: boolean }> {
+  const actor = requireRole(who, COMPLAINT_RECORDERS);
+  const rootCause = input.rootCause?.trim() ?? "";
+  const reply = input.reply?.trim() ?? "";
+  if (!rootCause)
+    throw invalid("Closing a complaint needs its root cause.", { field: "rootCause" }, "办结投诉须填写根本原因。");
+  if (!reply)
+    throw invalid(
+      "Closing a complaint needs the reply to the complainant.",
+      { field: "reply" },
+      "办结投诉须填写给投诉人的答复。",
+    );
+  const c = await loadComplaint(ctx, ctx.store.db, id);
+  requireBranchAccess(actor, c.branch_id as BranchId, [...COMPLAINT_RECORDERS]);
+  if (!mayHandle(actor, c))
+    throw forbidden(
+      "Only the complaint's owner or the complaint desk may close it.",
+      "只有投诉处理人或投诉受理岗可以办结。",
+    );
+  requireOpen(c);
+  const now = ctx.clock();
+  const timeZone = await branchZone(ctx.store.db, c.branch_id);
+  let notified = false;
+  const updated = await ctx.store.write(async (tx) => {
+    const fresh = await loadComplaint(ctx, tx, id);
+    requireOpen(fresh);
+    const contact = await contactOf(tx, fresh);
+    const token = newToken();
+    const withinDeadline = now <= Number(fresh.due_at);
+    await updateComplaint(tx, fresh, {
+      status: "closed",
+      root_cause: rootCause,
+      reply,
+      closed_at: now,
+      closed_by: actor.id,
+      reopen_token_hash: sha256(token),
+      updated_at: now,
+    });
+    if (contact) {
+      const options = contact.lang === "en" ? FURTHER_OPTIONS.en : FURTHER_OPTIONS.zh;
+      await enqueueMessage(tx, {
+        kind: "complaint.closed",
+        channel: contact.channel,
+        recipient: contact.recipient,
+        lang: contact.lang,
+        data: { reference: referenceOf(id), reply: `${reply} ${options}`, reopenPath: `/complaint/${token}` },
+        now,
+        quietHours: { timeZone },
+        branchId: fresh.branch_id,
+        ...(contact.customerId ? { customerId: contact.customerId } : {}),
+        relatedType: "complaint",
+        relatedId: id,
+      });
+      notified = true;
+    }
+    await note(tx, id, now, "closed", actor.id, { withinDeadline, complainantNotified: notified });
+    await audit(
+      tx,
+      actor,
+      now,
+      "complaint.close",
+      { type: "complaint", id, branchId: c.branch_id },
+      {
+        withinDeadline,
+        complainantNotified: notified,
+      },
+    );
+    return loadComplaint(ctx, tx, id);
+  });
+  return { ...complaintSummary(updated, now, timeZone), complainantNotified: notified };
+}
+
+async function reopen(
+  _ctx: AppContext,
+  tx: Tx,
+  c: ComplaintTable,
+  actorId: string | null,
+  reason: string,
+  now: number,
+) {
+  if (c.status !== "closed") throw conflict("The complaint is open.", { status: c.status }, "该投诉尚未办结。");
+  const timeZone = await branchZone(tx, c.branch_id);
+  await updateComplaint(tx, c, {
+    status: "open",
+    // A reopened complaint is decided again within its severity's days from the reopening.
+    received_at: now,
+    due_at: decisionDueAt(now, c.severity, timeZone),
+    extended_at: null,
+    extended_by: null,
+    extension_reason: null,
+    reminded_at: null,
+    escalated_at: null,
+    closed_at: null,
+    closed_by: null,
+    reopen_token_hash: null,
+    reopen_count: Number(c.reopen_count) + 1,
+    updated_at: now,
+  });
+  await note(tx, c.id, now, "reopened", actorId, { reason, by: actorId ? "staff" : "complainant" });
+}
+
+/** `POST /api/public/complaints/reopen {token, reason}`: the complainant, from the link in the reply. */
+export async function reopenByComplainant(
+  ctx: AppContext,
+  input: { token: string; reason: string },
+): Promise<{ reference: string; status: "open"; dueAt: string }> {
+  const now = ctx.clock();
+  const row = await ctx.store.write(async (tx) => {
+    const c = await tx
+      .selectFrom("complaints")
+      .selectAll()
+      .where("reopen_token_hash", "=", sha256(input.token))
+      .executeTakeFirst();
+    if (!c) throw notFound("Complaint", "(link)");
+    await reopen(ctx, tx, c, null, input.reason, now);
+    return loadComplaint(ctx, tx, c.id);
+  });
+  return { reference: referenceOf(row.id), status: "open", dueAt: new Date(Number(row.due_at)).toISOString() };
+}
+
+/** `POST /api/complaints/:id/reopen {reason}`: staff reopen at the complainant's request by phone or in person. */
+export async function reopenComplaint(
+  ctx: AppContext,
+  who: Actor,
+  id: string,
+  input: { reason: string },
+): Promise<ComplaintSummary> {
+  const actor = requireRole(who, COMPLAINT_HANDLERS);
+  const c = await loadComplaint(ctx, ctx.store.db, id);
+  requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_HANDLERS);
+  const now = ctx.clock();
+  const updated = await ctx.store.write(async (tx) => {
+    const fresh = await loadComplaint(ctx, tx, id);
+    await reopen(ctx, tx, fresh, actor.id, input.reason, now);
+    await audit(
+      tx,
+      actor,
+      now,
+      "complaint.reopen",
+      { type: "complaint", id, branchId: c.branch_id },
+      {
+        reason: input.reason,
+      },
+    );
+    return loadComplaint(ctx, tx, id);
+  });
+  return complaintSummary(updated, now, await branchZone(ctx.store.db, c.branch_id));
+}
+
+export interface ComplaintDetail extends ComplaintSummary {
+  readonly notes: ReadonlyArray<{ at: string; action: string; actorId: string | null; data: unknown }>;
+  /** The linked visit's timeline (the ticket's history), the complaint's evidence. */
+  readonly visit: ReadonlyArray<{
+    at: string;
+    action: string;
+    from: string | null;
+    to: string;
+    actorId: string | null;
+  }>;
+  readonly ticketNumber: string | null;
+}
+
+/** `GET /api/complaints/:id`. */
+export async function getComplaint(ctx: AppContext, who: Actor, id: string): Promise<ComplaintDetail> {
+  const actor = requireRole(who, COMPLAINT_RECORDERS);
+  const db = ctx.store.db;
+  const c = await loadComplaint(ctx, db, id);
+  requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_RECORDERS);
+  if (!mayHandle(actor, c) && c.created_by !== actor.id) throw forbidden();
+  const [notes, visit, ticket] = await Promise.all([
+    db.selectFrom("complaint_notes").selectAll().where("complaint_id", "=", id).orderBy("seq").execute(),
+    c.ticket_id
+      ? db.selectFrom("ticket_transitions").selectAll().where("ticket_id", "=", c.ticket_id).orderBy("id").execute()
+      : Promise.resolve([]),
+    c.ticket_id
+      ? db.selectFrom("tickets").select("number").where("id", "=", c.ticket_id).executeTakeFirst()
+      : Promise.resolve(undefined),
+  ]);
+  return {
+    ...complaintSummary(c, ctx.clock(), await branchZone(db, c.branch_id)),
+    ticketNumber: ticket?.number ?? null,
+    notes: notes.map((n) => ({
+      at: new Date(Number(n.at)).toISOString(),
+      action: n.action,
+      actorId: n.actor_id,
+      data: n.data === null ? null : JSON.parse(n.data),
+    })),
+    visit: visit.map((v) => ({
+      at: new Date(Number(v.at)).toISOString(),
+      action: v.action,
+      from: v.from_status,
+      to: v.to_status,
+      actorId: v.actor_id,
+    })),
+  };
+}
+
+/** `GET /api/branches/:branchId/complaints?status=`: the desk's list with clocks, most urgent first. */
+export async function listComplaints(
+  ctx: AppContext,
+  who: Actor,
+  branchId: string,
+  status?: "open" | "closed",
+): Promise<ComplaintSummary[]> {
+  const actor = requireStaff(who);
+  requireBranchAccess(actor, branchId as BranchId, COMPLAINT_RECORDERS);
+  const desk = canActInBranch(actor, branchId as BranchId, COMPLAINT_HANDLERS);
+  let q = ctx.store.db.selectFrom("complaints").selectAll().where("branch_id", "=", branchId);
+  if (status) q = q.where("status", "=", status);
+  // A teller sees the complaints they own or recorded; the desk sees all of the branch.
+  if (!desk) q = q.where((eb) => eb.or([eb("owner_id", "=", actor.id), eb("created_by", "=", actor.id)]));
+  const rows = await q.orderBy("due_at").limit(500).execute();
+  const zone = await branchZone(ctx.store.db, branchId);
+  const now = ctx.clock();
+  return rows
+    .map((r) => complaintSummary(r, now, zone))
+    .sort((a, b) => Number(a.status === "closed") - Number(b.status === "closed") || a.dueAt.localeCompare(b.dueAt));
+}
+
+/** RFC 4180 field. */
+const csvField = (v: unknown): string => {
+  const s = v === null || v === undefined ? "" : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/**
+ * `GET /api/complaints/export.csv?from=&to=&branchId=`: every complaint received in [from, to) of the branches
+ * the senior may see, one line each, for the regulator's periodic report. No personal data: the description and
+ * reply stay in the bank.
+ */
+export async function exportComplaintsCsv(
+  ctx: AppContext,
+  who: Actor,
+  input: { from: string; to: string; branchId?: string },
+): Promise<string> {
+  const actor = requireRole(who, COMPLAINT_SENIORS);
+  const from = Date.parse(input.from);
+  const to = Date.parse(input.to);
+  if (Number.isNaN(from) || Number.isNaN(to) || to <= from)
+    throw invalid("Give a period: from before to (ISO dates).", input, "请给出起止日期（from 早于 to）。");
+  let branchIds: string[] | null;
+  if (input.branchId) {
+    requireBranchAccess(actor, input.branchId as BranchId, COMPLAINT_SENIORS);
+    branchIds = [input.branchId];
+  } else if (actor.roles.includes("admin")) branchIds = null;
+  else {
+    if (!actor.roles.includes("branch_manager")) throw forbidden();
+    branchIds = [...actor.branchIds];
+  }
+  let q = ctx.store.db
+    .selectFrom("complaints")
+    .innerJoin("branches", "branches.id", "complaints.branch_id")
+    .selectAll("complaints")
+    .select(["branches.code as branch_code", "branches.timezone as timezone"])
+    .where("complaints.created_at", ">=", from)
+    .where("complaints.created_at", "<", to);
+  if (branchIds !== null) q = q.where("complaints.branch_id", "in", branchIds.length ? branchIds : [""]);
+  const rows = await q.orderBy("complaints.created_at").execute();
+  const header = [
+    "reference",
+    "branch",
+    "received",
+    "source",
+    "category",
+    "severity",
+    "statutory_days",
+    "extended",
+    "due",
+    "status",
+    "closed",
+    "days_to_close",
+    "within_deadline",
+    "root_cause",
+    "reopened",
+  ];
+  const day = (ms: number | null, tz: string) =>
+    ms === null ? "" : new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(Number(ms));
+  const lines = rows.map((r) => {
+    const closed = r.closed_at === null ? null : Number(r.closed_at);
+    return [
+      referenceOf(r.id),
+      r.branch_code,
+      day(Number(r.created_at), r.timezone),
+      r.source,
+      r.category,
+      r.severity,
+      DECISION_DAYS[r.severity] + (r.extended_at !== null ? EXTENSION_DAYS : 0),
+      r.extended_at !== null ? "yes" : "no",
+      day(Number(r.due_at), r.timezone),
+      r.status,
+      day(closed, r.timezone),
+      closed === null ? "" : Math.ceil((closed - Number(r.received_at)) / 86_400_000),
+      closed === null ? (ctx.clock() > Number(r.due_at) ? "no" : "") : closed <= Number(r.due_at) ? "yes" : "no",
+      r.root_cause ?? "",
+      Number(r.reopen_count),
+    ]
+      .map(csvField)
+      .join(",");
+  });
+  await ctx.store.write((tx) =>
+    audit(
+      tx,
+      actor,
+      ctx.clock(),
+      "complaint.export",
+      { type: "complaint", id: null, branchId: input.branchId ?? null },
+      {
+        from: input.from,
+        to: input.to,
+        rows: rows.length,
+      },
+    ),
+  );
+  return `\uFEFF${[header.join(","), ...lines].join("\r\n")}\r\n`;
+}
+
+/**
+ * The clock's job (run by the job runner each round): for each open complaint of a branch that is open now
+ * (its weekly hours, not a closed day), the reminder before the deadline and the escalation after it, each once
+ * per deadline. Outside working hours nothing happens; the next round inside them does it. Answers what it did.
+ */
+export async function sweepComplaintClocks(ctx: AppContext): Promise<{ reminded: number; escalated: number }> {
+  const db = ctx.store.db;
+  const now = ctx.clock();
+  const open = await db
+    .selectFrom("complaints")
+    .select(["id", "branch_id", "due_at", "reminded_at", "escalated_at"])
+    .where("status", "=", "open")
+    .where((eb) => eb.or([eb("reminded_at", "is", null), eb("escalated_at", "is", null)]))
+    .execute();
+  let reminded = 0;
+  let escalated = 0;
+  const branches = new Map<string, { zone: string; open: boolean }>();
+  for (const c of open) {
+    let b = branches.get(c.branch_id);
+    if (!b) {
+      const branch = await findBranch(db, c.branch_id);
+      if (!branch) continue;
+      const closures = await db
+        .selectFrom("branch_closures")
+        .select("day")
+        .where("branch_id", "=", c.branch_id)
+        .where("hours", "is", null)
+        .execute();
+      b = {
+        zone: branch.timezone,
+        open: inWorkingHours(
+          now,
+          branch.timezone,
+          branch.openingHours as WeeklyHours,
+          new Set(closures.map((x) => x.day)),
+        ),
+      };
+      branches.set(c.branch_id, b);
+    }
+    if (!b.open) continue;
+    const action = clockAction(
+      {
+        dueAt: Number(c.due_at),
+        remindedAt: c.reminded_at === null ? null : Number(c.reminded_at),
+        escalatedAt: c.escalated_at === null ? null : Number(c.escalated_at),
+      },
+      now,
+      b.zone,
+    );
+    if (!action) continue;
+    const column = action === "remind" ? "reminded_at" : "escalated_at";
+    const done = await ctx.store.write(async (tx) => {
+      const r = await tx
+        .updateTable("complaints")
+        .set({ [column]: now, updated_at: now })
+        .where("id", "=", c.id)
+        .where("status", "=", "open")
+        .where(column, "is", null)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return false;
+      await note(tx, c.id, now, action === "remind" ? "reminded" : "escalated", null, {
+        dueAt: new Date(Number(c.due_at)).toISOString(),
+        daysLeft: daysLeft(Number(c.due_at), now, b.zone),
+      });
+      return true;
+    });
+    if (done && action === "remind") reminded++;
+    if (done && action === "escalate") escalated++;
+  }
+  return { reminded, escalated };
+}
