@@ -202,6 +202,8 @@ export const UserSchema = Type.Object(
     roles: Type.Array(RoleSchema),
     branchIds: Type.Array(Type.String()),
     active: Type.Boolean(),
+    email: Nullable(Type.String({ description: "For notices to this staff member (a wait past the alarm)" })),
+    phone: Nullable(Type.String({ description: "E.164 mobile number for SMS notices" })),
   },
   { $id: "User" },
 );

@@ -1,3 +1,4 @@
+import type { Selectable } from "kysely";
 import type { BranchId, UserId } from "../../domain/ids.ts";
 import { insertAudit } from "../../store/audit.ts";
 import type { UserTable } from "../../store/schema.ts";
@@ -223,7 +224,7 @@ export async function login(
   if (lockedUntil > now) throw tooMany(Math.ceil((lockedUntil - now) / 1000));
   limits.fail(name, input.ip, now);
 
-  let user: UserTable | undefined;
+  let user: Selectable<UserTable> | undefined;
   let ok: boolean;
   let release: (() => void) | undefined;
   try {

@@ -1752,6 +1752,8 @@ export interface components {
             readonly roles: readonly ("admin" | "branch_manager" | "lobby_manager" | "teller" | "back_office" | "auditor")[];
             readonly branchIds: readonly string[];
             readonly active: boolean;
+            readonly email: string | null;
+            readonly phone: string | null;
         };
         readonly Device: {
             readonly id: string;
@@ -4573,6 +4575,8 @@ export interface operations {
                     readonly roles: readonly ("admin" | "branch_manager" | "lobby_manager" | "teller" | "back_office" | "auditor")[];
                     readonly branchIds: readonly string[];
                     readonly active?: boolean;
+                    readonly email?: string | null;
+                    readonly phone?: string | null;
                 };
             };
         };
@@ -4643,6 +4647,8 @@ export interface operations {
                     readonly roles?: readonly ("admin" | "branch_manager" | "lobby_manager" | "teller" | "back_office" | "auditor")[];
                     readonly branchIds?: readonly string[];
                     readonly active?: boolean;
+                    readonly email?: string | null;
+                    readonly phone?: string | null;
                 };
             };
         };

@@ -1,9 +1,10 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import { analyticsEn, analyticsZh } from "./analytics.ts";
+import { dailyEn, dailyZh } from "./daily.ts";
 import en from "./en.ts";
-import { messagesStrings } from "./messages.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
+import { messagesStrings } from "./messages.ts";
 import { auditEn, auditZh, staffEn, staffZh } from "./staff.ts";
 import zhCN from "./zh-CN.ts";
 
@@ -20,11 +21,25 @@ function initialLanguage(): Language {
 void i18next.use(initReactI18next).init({
   resources: {
     "zh-CN": {
-      translation: { ...zhCN, ...messagesStrings.zh, ...kioskDisplayStrings.zh, staff: staffZh, audit: auditZh },
+      translation: {
+        ...zhCN,
+        ...messagesStrings.zh,
+        ...kioskDisplayStrings.zh,
+        staff: staffZh,
+        audit: auditZh,
+        daily: dailyZh,
+      },
       analytics: analyticsZh,
     },
     en: {
-      translation: { ...en, ...messagesStrings.en, ...kioskDisplayStrings.en, staff: staffEn, audit: auditEn },
+      translation: {
+        ...en,
+        ...messagesStrings.en,
+        ...kioskDisplayStrings.en,
+        staff: staffEn,
+        audit: auditEn,
+        daily: dailyEn,
+      },
       analytics: analyticsEn,
     },
   },

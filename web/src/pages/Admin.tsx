@@ -86,6 +86,8 @@ interface UserForm {
   branchIds: string[];
   password?: string;
   active: boolean;
+  email?: string;
+  phone?: string;
 }
 interface DeviceForm {
   kind: DeviceKind;
@@ -501,7 +503,7 @@ function StaffTab({ branches, branchId }: { readonly branches: readonly Branch[]
     <EntityTab<UserView, UserForm>
       testId="users"
       rows={users}
-      fieldNames={["username", "displayName", "staffNo", "roles", "branchIds", "password", "active"]}
+      fieldNames={["username", "displayName", "staffNo", "roles", "branchIds", "password", "active", "email", "phone"]}
       columns={[
         { title: t("admin.username"), dataIndex: "username", key: "u" },
         { title: t("admin.displayName"), dataIndex: "displayName", key: "d" },
@@ -527,6 +529,8 @@ function StaffTab({ branches, branchId }: { readonly branches: readonly Branch[]
               roles: [...u.roles],
               branchIds: [...u.branchIds],
               active: u.active,
+              email: u.email ?? "",
+              phone: u.phone ?? "",
             }
       }
       save={async (values, editing) => {
@@ -567,6 +571,18 @@ function StaffTab({ branches, branchId }: { readonly branches: readonly Branch[]
           >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
+          <Space wrap>
+            <Form.Item name="email" label={t("daily.email")} rules={[{ type: "email", message: t("daily.email") }]}>
+              <Input maxLength={254} autoComplete="off" data-testid="user-email" />
+            </Form.Item>
+            <Form.Item
+              name="phone"
+              label={t("daily.phone")}
+              rules={[{ pattern: /^(\+[1-9][0-9]{6,14})?$/, message: t("daily.phone") }]}
+            >
+              <Input maxLength={16} autoComplete="off" data-testid="user-phone" />
+            </Form.Item>
+          </Space>
           <Form.Item name="active" label={t("admin.active")} valuePropName="checked">
             <Switch />
           </Form.Item>

@@ -34,5 +34,9 @@ export const en: Catalogue = {
     message("Your turn is near", [
       `[Datang] ${nameIn(d.branch, "en")} ticket ${str(d.number)}: ${str(d.ahead)} ahead of you. Please come back to the waiting area.`,
     ]),
+  "wait.alarm": (d) =>
+    message(`Wait past the alarm: ticket ${str(d.number)}`, [
+      `${nameIn(d.branch, "en")}: ticket ${str(d.number)} (${nameIn(d.service, "en")}) has waited ${str(d.waitedMinutes)} min, past the alarm of ${str(d.alarmMinutes)} min. Please open or re-assign a counter.`,
+    ]),
   fallback: (d) => message(str(d.subject) || "Datang", [str(d.text)]),
 };

@@ -32,5 +32,9 @@ export const zhCN: Catalogue = {
     message("快到您了", [
       `【大堂】${nameIn(d.branch, "zh")} ${str(d.number)} 号：前面还有 ${str(d.ahead)} 位，请回到等候区。`,
     ]),
+  "wait.alarm": (d) =>
+    message(`等候超时：${str(d.number)} 号`, [
+      `【大堂】${nameIn(d.branch, "zh")}：${str(d.number)} 号（${nameIn(d.service, "zh")}）已等候 ${str(d.waitedMinutes)} 分钟，超过告警时长 ${str(d.alarmMinutes)} 分钟，请协调窗口。`,
+    ]),
   fallback: (d) => message(str(d.subject) || "大堂通知", [str(d.text)]),
 };
