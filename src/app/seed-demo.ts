@@ -209,8 +209,6 @@ export async function seedDemo(
           failed_logins: 0,
           locked_until: 0,
           created_at: now,
-          // The branch manager hears of waits past the alarm (an e-mail, undeliverable until SMTP is set up).
-          email: u.username === "manager" ? "manager@example.com" : null,
         })
         .execute();
       if (!u.roles.includes("admin"))

@@ -31,14 +31,14 @@ import { counterRoutes } from "./routes/counters.ts";
 import { customerRoutes } from "./routes/customers.ts";
 import { deviceRoutes } from "./routes/devices.ts";
 import { eventRoutes } from "./routes/events.ts";
-import { messageRoutes } from "./routes/messages.ts";
 import { knowledgeRoutes } from "./routes/knowledge.ts";
+import { messageRoutes } from "./routes/messages.ts";
 import { planningRoutes } from "./routes/planning.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { ticketRoutes } from "./routes/tickets.ts";
 import { ErrorSchema } from "./schemas.ts";
-import { VIEW_SCHEMAS } from "./view-schemas.ts";
 import { registerSecurityHeaders } from "./security-headers.ts";
+import { VIEW_SCHEMAS } from "./view-schemas.ts";
 
 /** Query parameters that carry a credential: a device's pairing token (`/kiosk?pair=…`). */
 const SECRET_PARAMS = /([?&](?:pair|token)=)[^&#]*/gi;

@@ -263,6 +263,7 @@ const HourPlanSchema = Type.Object({
   recommendedCounters: Type.Integer(),
   simulatedWithinTargetShare: Type.Number(),
   simulatedMeanWaitMinutes: Type.Number(),
+  needsMoreCounters: Type.Boolean({ description: "The load needs more counters than the branch has" }),
 });
 
 export const DayPlanSchema = Type.Object(
@@ -280,6 +281,8 @@ export const DayPlanSchema = Type.Object(
     erlangCounterHours: Type.Integer(),
     recommendedCounterHours: Type.Integer(),
     confirmed: Type.Boolean(),
+    maxCounters: Nullable(Type.Integer({ description: "The branch's counters: no hour is planned with more" })),
+    hoursNeedingMore: Type.Array(Type.Integer(), { description: "Hours whose load needs more counters" }),
   },
   { $id: "DayPlan" },
 );

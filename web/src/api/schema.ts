@@ -1810,10 +1810,15 @@ export interface components {
                 readonly recommendedCounters: number;
                 readonly simulatedWithinTargetShare: number;
                 readonly simulatedMeanWaitMinutes: number;
+                /** @description The load needs more counters than the branch has */
+                readonly needsMoreCounters: boolean;
             }[];
             readonly erlangCounterHours: number;
             readonly recommendedCounterHours: number;
             readonly confirmed: boolean;
+            readonly maxCounters: number | null;
+            /** @description Hours whose load needs more counters */
+            readonly hoursNeedingMore: readonly number[];
         };
         readonly WaitFigures: {
             readonly customers: number;

@@ -26,6 +26,14 @@ export const dailyZh = {
   email: "电子邮件（接收通知）",
   phone: "手机号（接收短信通知，如 +8613800000000）",
   issueService: "选择取号业务",
+  branchCounters: "本网点共 {{count}} 个窗口，建议不超过此数",
+  needsMore_one:
+    "{{hours}} 的客流需要超过 {{max}} 个窗口：全部开放也难以达到目标，请考虑增派人手、引导预约或分流到自助设备。",
+  needsMore_other:
+    "{{hours}} 共 {{count}} 个时段的客流需要超过 {{max}} 个窗口：全部开放也难以达到目标，请考虑增派人手、引导预约或分流到自助设备。",
+  needsMoreTag: "需 > {{max}}",
+  planDate: "计划日期",
+  today: "今天",
 };
 
 export const dailyEn: typeof dailyZh = {
@@ -53,4 +61,12 @@ export const dailyEn: typeof dailyZh = {
   email: "E-mail (for notices)",
   phone: "Mobile (for SMS notices, e.g. +8613800000000)",
   issueService: "Service for a new ticket",
+  branchCounters: "This branch has {{count}} counters; no hour is planned with more",
+  needsMore_one:
+    "At {{hours}} the load needs more than {{max}} counters: even with all open the target is out of reach. Consider more staff, steering customers to appointments or to self-service.",
+  needsMore_other:
+    "In {{count}} hours ({{hours}}) the load needs more than {{max}} counters: even with all open the target is out of reach. Consider more staff, steering customers to appointments or to self-service.",
+  needsMoreTag: "needs > {{max}}",
+  planDate: "Plan for",
+  today: "today",
 };

@@ -601,12 +601,30 @@ function PlanningConsole() {
           })}
           {" · "}
           {t("planning.counterHours", { count: plan.recommendedCounterHours, erlang: plan.erlangCounterHours })}
+          {plan.maxCounters !== null ? (
+            <>
+              {" · "}
+              <span data-testid="plan-branch-counters">{t("daily.branchCounters", { count: plan.maxCounters })}</span>
+            </>
+          ) : null}
           {plan.confirmed ? null : (
             <Tag color="orange" style={{ marginLeft: 8 }}>
               {t("planning.notConfirmed")}
             </Tag>
           )}
         </Typography.Text>
+      ) : null}
+      {plan !== null && plan.hoursNeedingMore.length > 0 ? (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="plan-needs-more"
+          title={t("daily.needsMore", {
+            count: plan.hoursNeedingMore.length,
+            hours: plan.hoursNeedingMore.map((h) => `${hh(h)}:00`).join("、"),
+            max: plan.maxCounters ?? 0,
+          })}
+        />
       ) : null}
 
       <Card size="small" title={t("planning.chartTitle")} loading={loading && plan === null}>
@@ -640,7 +658,16 @@ function PlanningConsole() {
                     dataIndex: "recommendedCounters",
                     key: "r",
                     align: "right",
-                    render: (n: number) => <strong>{n}</strong>,
+                    render: (n: number, h) => (
+                      <Space size={4}>
+                        <strong>{n}</strong>
+                        {h.needsMoreCounters ? (
+                          <Tag color="red" data-testid={`needs-more-${h.hour}`}>
+                            {t("daily.needsMoreTag", { max: plan.maxCounters ?? n })}
+                          </Tag>
+                        ) : null}
+                      </Space>
+                    ),
                   },
                   {
                     title: t("planning.simWithin"),
