@@ -203,7 +203,10 @@ export function shippedOnBranch(
       perHour[h] = (perHour[h] ?? 0) + 1;
     }
   const appts = shipped.appointments;
-  if (appts) appts.perHour.forEach((n, h) => (perHour[h] = (perHour[h] ?? 0) + n * (1 - appts.noShowShare)));
+  if (appts)
+    appts.perHour.forEach((n, h) => {
+      perHour[h] = (perHour[h] ?? 0) + n * (1 - appts.noShowShare);
+    });
   return {
     ...shipped,
     source: `${shipped.source} Arrivals of the shipped scenario on this branch's business types and counters.`,
