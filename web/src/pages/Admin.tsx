@@ -826,6 +826,7 @@ function AdminConsole() {
       <Space style={{ marginBottom: 12 }}>
         <Typography.Text>{t("admin.branch")}</Typography.Text>
         <Select
+          aria-label={t("admin.branch")}
           value={branchId}
           onChange={setBranchId}
           style={{ minWidth: 200 }}

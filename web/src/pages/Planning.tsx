@@ -410,6 +410,7 @@ function WhatIf({
             <Col xs={12} md={8} lg={5}>
               <Form.Item label={t("planning.policy")}>
                 <Select
+                  aria-label={t("planning.policy")}
                   value={policy}
                   onChange={setPolicy}
                   options={DISPATCH_POLICIES.map((p) => ({ value: p, label: t(`admin.policy.${p}`) }))}
@@ -420,6 +421,7 @@ function WhatIf({
             <Col xs={12} md={8} lg={4}>
               <Form.Item label={t("planning.seed")} tooltip={t("planning.seedHint")}>
                 <InputNumber
+                  aria-label={t("planning.seed")}
                   value={seed}
                   min={0}
                   max={2_147_483_647}
@@ -472,6 +474,7 @@ function WhatIf({
             <Space size={16} wrap align="end" style={{ marginBottom: 16 }}>
               <Form.Item label={t("planning.extraCount")} style={{ marginBottom: 0 }}>
                 <InputNumber
+                  aria-label={t("planning.extraCount")}
                   min={1}
                   max={30}
                   precision={0}
@@ -482,6 +485,7 @@ function WhatIf({
               </Form.Item>
               <Form.Item label={t("planning.from")} style={{ marginBottom: 0 }}>
                 <Select
+                  aria-label={t("planning.from")}
                   value={extra.from}
                   onChange={(from) => setExtra((x) => ({ ...x, from }))}
                   options={TIMES.map((v) => ({ value: v, label: v }))}
@@ -492,6 +496,7 @@ function WhatIf({
               </Form.Item>
               <Form.Item label={t("planning.to")} style={{ marginBottom: 0 }}>
                 <Select
+                  aria-label={t("planning.to")}
                   value={extra.to}
                   onChange={(to) => setExtra((x) => ({ ...x, to }))}
                   options={TIMES.map((v) => ({ value: v, label: v }))}
@@ -581,6 +586,7 @@ function PlanningConsole() {
           <Space size={6}>
             <Typography.Text type="secondary">{t("planning.scenarioPick")}</Typography.Text>
             <Select
+              aria-label={t("planning.scenarioPick")}
               value={scenario ?? planScenario ?? "weekday"}
               onChange={(v: ShippedScenario) => setScenario(v)}
               style={{ minWidth: 150 }}
