@@ -128,12 +128,12 @@ describe.skipIf(!chromiumAvailable())("staff pages from the keyboard alone", () 
     const number = await page.getByTestId("current-number").textContent();
     await expect
       .poll(async () => {
-        const tickets = await apiCall<{ waiting: Array<{ number: string }> }>(
+        const queue = await apiCall<{ recentCalls: Array<{ number: string; status: string }> }>(
           page,
           "GET",
           `/api/branches/${branchId}/queue`,
         );
-        const recent = (tickets.body as { recentCalls: Array<{ number: string; status: string }> }).recentCalls;
+        const recent = queue.body.recentCalls;
         return recent.find((c) => c.number === number)?.status;
       })
       .toBe("done");

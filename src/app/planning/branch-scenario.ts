@@ -177,10 +177,11 @@ export interface PlanningScenario {
 
 /**
  * A shipped scenario's day (its hourly arrivals, appointment check-ins included, its no-shows and patience) on
- * the branch's own structure: the branch's active business types with their expected minutes, in equal shares
- * (a branch without history has no mix of its own), and the branch's counters with their skills. So a plan and
- * a what-if speak of the branch's business types and windows, never the example's. Undefined when the branch
- * has no active type or no counter with a skill.
+ * the branch's own structure: the branch's active business types and its counters with their skills, so a plan
+ * and a what-if speak of the branch's types and windows, never the example's. A type whose code names one of the
+ * scenario's (CASH → cash) takes that one's share of the mix and service times; any other type takes the
+ * smallest matched share and its own expected minutes (all equal when nothing matches: a branch without history
+ * has no mix of its own). Undefined when the branch has no active type or no counter with a skill.
  */
 export function shippedOnBranch(
   shipped: Scenario,
@@ -196,6 +197,13 @@ export function shippedOnBranch(
     c.skills.some((k) => k.weight > 0 && active.some((s) => s.id === k.serviceId)),
   );
   if (active.length === 0 || staffed.length === 0) return undefined;
+  const byCode = new Map(shipped.services.map((x) => [String(x.id).toLowerCase(), x]));
+  const matched = new Map<string, ScenarioService>();
+  for (const s of active) {
+    const same = byCode.get(s.code.toLowerCase());
+    if (same) matched.set(s.id, same);
+  }
+  const otherShare = matched.size > 0 ? Math.min(...[...matched.values()].map((x) => x.share)) : 1;
   const perHour = shipped.arrivals.kind === "poisson" ? [...shipped.arrivals.perHour] : new Array<number>(24).fill(0);
   if (shipped.arrivals.kind === "trace")
     for (const c of shipped.arrivals.customers) {
@@ -210,14 +218,17 @@ export function shippedOnBranch(
   return {
     ...shipped,
     source: `${shipped.source} Arrivals of the shipped scenario on this branch's business types and counters.`,
-    services: active.map((s) => ({
-      id: s.id,
-      name: s.nameEn,
-      share: 1,
-      expectedMinutes: s.expectedMinutes,
-      serviceTime: { dist: "exponential", meanMinutes: Math.max(0.1, s.expectedMinutes) },
-      classMix: null,
-    })),
+    services: active.map((s) => {
+      const same = matched.get(s.id);
+      return {
+        id: s.id,
+        name: s.nameEn,
+        share: same?.share ?? otherShare,
+        expectedMinutes: s.expectedMinutes,
+        serviceTime: same?.serviceTime ?? { dist: "exponential", meanMinutes: Math.max(0.1, s.expectedMinutes) },
+        classMix: same?.classMix ?? null,
+      };
+    }),
     arrivals: { kind: "poisson", perHour },
     appointments: null,
     counters: staffed.map((c) => ({
