@@ -34,6 +34,7 @@ export const dailyZh = {
   needsMoreTag: "需 > {{max}}",
   planDate: "计划日期",
   today: "今天",
+  sep: "、",
 };
 
 export const dailyEn: typeof dailyZh = {
@@ -69,4 +70,5 @@ export const dailyEn: typeof dailyZh = {
   needsMoreTag: "needs > {{max}}",
   planDate: "Plan for",
   today: "today",
+  sep: ", ",
 };

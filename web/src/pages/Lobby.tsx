@@ -240,7 +240,7 @@ function Console() {
           title={t("daily.alarmBanner", {
             count: overdue.length,
             alarm: alarmMinutes,
-            numbers: overdue.map((w) => w.number).join("、"),
+            numbers: overdue.map((w) => w.number).join(t("daily.sep")),
           })}
         />
       ) : null}
@@ -256,7 +256,7 @@ function Console() {
                 (d) =>
                   `${d.name}（${d.lastSeenAt ? t("daily.lastSeen", { time: timeOfDay(d.lastSeenAt) }) : t("daily.neverSeen")}）`,
               )
-              .join("、"),
+              .join(t("daily.sep")),
           })}
         />
       ) : null}

@@ -627,7 +627,7 @@ function PlanningConsole() {
           data-testid="plan-needs-more"
           title={t("daily.needsMore", {
             count: plan.hoursNeedingMore.length,
-            hours: plan.hoursNeedingMore.map((h) => `${hh(h)}:00`).join("、"),
+            hours: plan.hoursNeedingMore.map((h) => `${hh(h)}:00`).join(t("daily.sep")),
             max: plan.maxCounters ?? 0,
           })}
         />
