@@ -17,6 +17,7 @@ import { JobRunner } from "./app/messages/runner.ts";
 import { isEmpty, seedDemo } from "./app/seed-demo.ts";
 import { closePastDays } from "./app/tickets/close-past-days.ts";
 import { releaseAllClosedCounters } from "./app/tickets/release-targets.ts";
+import { notifyWaitAlarms } from "./app/tickets/wait-alarms.ts";
 import { buildServer } from "./http/server.ts";
 import { findBranch } from "./store/branches.ts";
 import { DEFAULT_SQLITE_PATH, isPostgresUrl, migrateToLatest, openStore } from "./store/connect.ts";
@@ -205,6 +206,9 @@ export async function runServerCommand(
     expiryRuns = true;
     void expireUnansweredCalls(server.ctx)
       .catch((error) => console.error("marking unanswered calls no-show failed", error))
+      // Waits past the alarm reach the branch managers (e-mail/SMS through the outbox), once per ticket.
+      .then(() => notifyWaitAlarms(server.ctx))
+      .catch((error) => console.error("notifying waits past the alarm failed", error))
       .finally(() => {
         expiryRuns = false;
       });

@@ -27,7 +27,9 @@ describe.each(DB_KINDS)("upgrading a database of the first release on %s", (kind
     const old = openStore(database.location);
     const first = await new Migrator({ db: old.db, provider: migrationProvider(old.dialect) }).migrateTo("001-initial");
     expect(first.error).toBeUndefined();
-    const demo = await seedDemo(createAppContext({ store: old, clock: () => START }), TEST_PASSWORD, { knowledge: false });
+    const demo = await seedDemo(createAppContext({ store: old, clock: () => START }), TEST_PASSWORD, {
+      knowledge: false,
+    });
     const service = await old.db
       .selectFrom("services")
       .select(["id", "prefix"])

@@ -203,6 +203,8 @@ export const UserSchema = Type.Object(
     roles: Type.Array(RoleSchema),
     branchIds: Type.Array(Type.String()),
     active: Type.Boolean(),
+    email: Nullable(Type.String({ description: "For notices to this staff member (a wait past the alarm)" })),
+    phone: Nullable(Type.String({ description: "E.164 mobile number for SMS notices" })),
   },
   { $id: "User" },
 );
@@ -262,6 +264,7 @@ const HourPlanSchema = Type.Object({
   recommendedCounters: Type.Integer(),
   simulatedWithinTargetShare: Type.Number(),
   simulatedMeanWaitMinutes: Type.Number(),
+  needsMoreCounters: Type.Boolean({ description: "The load needs more counters than the branch has" }),
 });
 
 export const DayPlanSchema = Type.Object(
@@ -279,6 +282,8 @@ export const DayPlanSchema = Type.Object(
     erlangCounterHours: Type.Integer(),
     recommendedCounterHours: Type.Integer(),
     confirmed: Type.Boolean(),
+    maxCounters: Nullable(Type.Integer({ description: "The branch's counters: no hour is planned with more" })),
+    hoursNeedingMore: Type.Array(Type.Integer(), { description: "Hours whose load needs more counters" }),
   },
   { $id: "DayPlan" },
 );

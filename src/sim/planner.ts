@@ -15,6 +15,8 @@ export interface DayPlanOptions {
   readonly replications?: number;
   /** How many times the simulator may add a counter to the hours still short. */
   readonly rounds?: number;
+  /** The counters the branch has: no hour is planned with more; an hour that needs more says so. */
+  readonly maxCounters?: number;
 }
 
 export interface HourPlan {
@@ -29,6 +31,8 @@ export interface HourPlan {
   readonly recommendedCounters: number;
   readonly simulatedWithinTargetShare: number;
   readonly simulatedMeanWaitMinutes: number;
+  /** The load needs more counters than the branch has (`maxCounters`): even all of them miss the target. */
+  readonly needsMoreCounters: boolean;
 }
 
 export interface DayPlan {
@@ -41,6 +45,10 @@ export interface DayPlan {
   readonly recommendedCounterHours: number;
   /** Whether every hour reached the target within the allowed rounds. */
   readonly confirmed: boolean;
+  /** The most counters an hour was planned with (the branch's), or null without a limit. */
+  readonly maxCounters: number | null;
+  /** Hours whose load needs more counters than the branch has. */
+  readonly hoursNeedingMore: readonly number[];
 }
 
 /** Expected arrivals and the mean configured service minutes for each hour of the day (index 0–23). */
@@ -163,21 +171,27 @@ export function planDay(scenario: Scenario, options: DayPlanOptions): DayPlan {
   const erlang = load.map((a, h) =>
     erlangRecommendedCounters(a, ahtMinutes[h] ?? 1, options.targetShare, options.targetMinutes),
   );
-  const staffing = erlang.slice();
+  const cap = options.maxCounters ?? Number.POSITIVE_INFINITY;
+  // Never more than the branch has: an hour Erlang C wants more of is planned with all of them.
+  const staffing = erlang.map((n) => Math.min(n, cap));
   let check = simulatedHours(withCountersPerHour(scenario, staffing), options);
   let confirmed = false;
   for (let round = 0; round < (options.rounds ?? 8); round++) {
     const short = staffing.map((n, h) => n > 0 && (check.within[h] ?? 1) < options.targetShare);
+    // Hours already at the branch's limit cannot be given another counter: they are reported, not grown.
+    const growable = short.map((s, h) => s && (staffing[h] ?? 0) < cap);
     if (!short.includes(true)) {
       confirmed = true;
       break;
     }
-    short.forEach((s, h) => {
+    if (!growable.includes(true)) break;
+    growable.forEach((s, h) => {
       if (s) staffing[h] = (staffing[h] ?? 0) + 1;
     });
     check = simulatedHours(withCountersPerHour(scenario, staffing), options);
   }
   if (!confirmed) confirmed = staffing.every((n, h) => n === 0 || (check.within[h] ?? 1) >= options.targetShare);
+  const needsMore = staffing.map((n, h) => n > 0 && n >= cap && (check.within[h] ?? 1) < options.targetShare);
   const hours: HourPlan[] = [];
   for (let h = 0; h < 24; h++) {
     if ((arrivals[h] ?? 0) <= 0) continue;
@@ -190,6 +204,7 @@ export function planDay(scenario: Scenario, options: DayPlanOptions): DayPlan {
       recommendedCounters: staffing[h] ?? 0,
       simulatedWithinTargetShare: Math.round((check.within[h] ?? 1) * 1000) / 1000,
       simulatedMeanWaitMinutes: Math.round((check.mean[h] ?? 0) * 100) / 100,
+      needsMoreCounters: needsMore[h] ?? false,
     });
   }
   return {
@@ -201,5 +216,7 @@ export function planDay(scenario: Scenario, options: DayPlanOptions): DayPlan {
     erlangCounterHours: erlang.reduce((s, n) => s + n, 0),
     recommendedCounterHours: staffing.reduce((s, n) => s + n, 0),
     confirmed,
+    maxCounters: Number.isFinite(cap) ? cap : null,
+    hoursNeedingMore: hours.filter((h) => h.needsMoreCounters).map((h) => h.hour),
   };
 }

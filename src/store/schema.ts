@@ -2,7 +2,7 @@
  * Table shapes as Kysely sees them. Times are epoch milliseconds (bigint in PostgreSQL, integer in SQLite);
  * JSON values are stored as text in both databases so that both behave identically.
  */
-import type { Generated } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 import type { CounterKind, CounterState } from "../domain/counter.ts";
 import type { PriorityClass, Rating, TicketStatus } from "../domain/ticket.ts";
 
@@ -79,6 +79,9 @@ export interface UserTable {
   failed_logins: number;
   locked_until: number;
   created_at: number;
+  /** Migration 013: the staff member's own contact for notices (null: none). */
+  email: ColumnType<string | null, string | null | undefined, string | null>;
+  phone: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Sign-in failure counts shared by every instance (migration 011, src/app/auth/login-limits.ts). */

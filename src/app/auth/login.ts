@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { BranchId, UserId } from "../../domain/ids.ts";
 import { insertAudit } from "../../store/audit.ts";
 import {
@@ -194,7 +194,7 @@ export async function login(
   const now = ctx.clock();
   const name = nameKey(input.username);
 
-  let user: UserTable | undefined;
+  let user: Selectable<UserTable> | undefined;
   let ok: boolean;
   let release: () => void;
   try {

@@ -2,7 +2,7 @@ import type { BranchId } from "../../domain/ids.ts";
 import { findBranch } from "../../store/branches.ts";
 import { findCounter } from "../../store/counters.ts";
 import type { DeviceTable } from "../../store/schema.ts";
-import { CONFIG_ROLES, requireBranchAccess } from "../access.ts";
+import { CONFIG_ROLES, requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor, DeviceKind } from "../actor.ts";
 import { revokeCredential } from "../auth/authenticate.ts";
 import { newSecret, secretHash } from "../auth/passwords.ts";
@@ -68,8 +68,9 @@ function checkedPrinterUrl(kind: string, url: string | null | undefined): string
   return url;
 }
 
+/** The branch's devices with their heartbeat; the lobby manager reads them too (an offline display or kiosk). */
 export async function listDevices(ctx: AppContext, actor: Actor, branchId: string): Promise<DeviceView[]> {
-  requireBranchAccess(actor, branchId as BranchId, CONFIG_ROLES);
+  requireBranchAccess(actor, branchId as BranchId, TRIAGE_ROLES);
   const rows = await ctx.store.db
     .selectFrom("devices")
     .selectAll()

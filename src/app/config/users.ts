@@ -18,6 +18,9 @@ export interface UserView {
   readonly roles: readonly Role[];
   readonly branchIds: readonly string[];
   readonly active: boolean;
+  /** The staff member's own contact for notices (a wait past the alarm reaches branch managers): null when none. */
+  readonly email: string | null;
+  readonly phone: string | null;
 }
 
 export interface UserInput {
@@ -28,7 +31,13 @@ export interface UserInput {
   readonly roles: readonly Role[];
   readonly branchIds: readonly string[];
   readonly active?: boolean;
+  /** Empty string or null: none. */
+  readonly email?: string | null;
+  readonly phone?: string | null;
 }
+
+/** An empty contact is no contact. */
+const contact = (value: string | null | undefined): string | null => (value ? value.trim() || null : null);
 
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -66,6 +75,8 @@ async function loadUserView(tx: Kysely<Database>, id: string): Promise<UserView>
     roles: JSON.parse(u.roles) as Role[],
     branchIds: m.map((r) => r.branch_id),
     active: u.active === 1,
+    email: u.email ?? null,
+    phone: u.phone ?? null,
   };
 }
 
@@ -137,6 +148,8 @@ export async function createUser(ctx: AppContext, actor: Actor, input: UserInput
         failed_logins: 0,
         locked_until: 0,
         created_at: now,
+        email: contact(input.email),
+        phone: contact(input.phone),
       })
       .execute();
     for (const b of new Set(input.branchIds))
@@ -179,6 +192,8 @@ export async function updateUser(
       ...(patch.staffNo !== undefined && { staff_no: patch.staffNo }),
       ...(patch.roles !== undefined && { roles: JSON.stringify([...new Set(patch.roles)]) }),
       ...(patch.active !== undefined && { active: patch.active ? 1 : 0 }),
+      ...(patch.email !== undefined && { email: contact(patch.email) }),
+      ...(patch.phone !== undefined && { phone: contact(patch.phone) }),
       ...(passwordHash !== undefined && { password_hash: passwordHash, failed_logins: 0, locked_until: 0 }),
     };
     // A patch of the branches alone changes no column of the user's row (an empty SET is no SQL at all).

@@ -171,6 +171,74 @@ export interface PlanningScenario {
   readonly date: string;
   /** Same weekdays with tickets that the history covered (0 when a scenario was used). */
   readonly historyDays: number;
+  /** The counters the branch has (a plan never staffs an hour with more). */
+  readonly branchCounters: number;
+}
+
+/**
+ * A shipped scenario's day (its hourly arrivals, appointment check-ins included, its no-shows and patience) on
+ * the branch's own structure: the branch's active business types and its counters with their skills, so a plan
+ * and a what-if speak of the branch's types and windows, never the example's. A type whose code names one of the
+ * scenario's (CASH → cash) takes that one's share of the mix and service times; any other type takes the
+ * smallest matched share and its own expected minutes (all equal when nothing matches: a branch without history
+ * has no mix of its own). Undefined when the branch has no active type or no counter with a skill.
+ */
+export function shippedOnBranch(
+  shipped: Scenario,
+  services: readonly Service[],
+  counters: readonly Counter[],
+): Scenario | undefined {
+  // Types no counter serves are left out: their customers would only wait out the day in the simulation.
+  const served = new Set(
+    counters.flatMap((c) => c.skills.filter((k) => k.weight > 0).map((k) => k.serviceId as string)),
+  );
+  const active = services.filter((s) => s.active && served.has(s.id));
+  const staffed = counters.filter((c) =>
+    c.skills.some((k) => k.weight > 0 && active.some((s) => s.id === k.serviceId)),
+  );
+  if (active.length === 0 || staffed.length === 0) return undefined;
+  const byCode = new Map(shipped.services.map((x) => [String(x.id).toLowerCase(), x]));
+  const matched = new Map<string, ScenarioService>();
+  for (const s of active) {
+    const same = byCode.get(s.code.toLowerCase());
+    if (same) matched.set(s.id, same);
+  }
+  const otherShare = matched.size > 0 ? Math.min(...[...matched.values()].map((x) => x.share)) : 1;
+  const perHour = shipped.arrivals.kind === "poisson" ? [...shipped.arrivals.perHour] : new Array<number>(24).fill(0);
+  if (shipped.arrivals.kind === "trace")
+    for (const c of shipped.arrivals.customers) {
+      const h = Math.min(23, Math.floor(c.minute / 60));
+      perHour[h] = (perHour[h] ?? 0) + 1;
+    }
+  const appts = shipped.appointments;
+  if (appts)
+    appts.perHour.forEach((n, h) => {
+      perHour[h] = (perHour[h] ?? 0) + n * (1 - appts.noShowShare);
+    });
+  return {
+    ...shipped,
+    source: `${shipped.source} Arrivals of the shipped scenario on this branch's business types and counters.`,
+    services: active.map((s) => {
+      const same = matched.get(s.id);
+      return {
+        id: s.id,
+        name: s.nameEn,
+        share: same?.share ?? otherShare,
+        expectedMinutes: s.expectedMinutes,
+        serviceTime: same?.serviceTime ?? { dist: "exponential", meanMinutes: Math.max(0.1, s.expectedMinutes) },
+        classMix: same?.classMix ?? null,
+      };
+    }),
+    arrivals: { kind: "poisson", perHour },
+    appointments: null,
+    counters: staffed.map((c) => ({
+      id: c.id,
+      kind: c.kind,
+      skills: c.skills,
+      intervals: [[shipped.openMinute, shipped.closeMinute]],
+      speed: 1,
+    })),
+  };
 }
 
 /** The day to plan or simulate: from the branch's history of recent same weekdays, else the named scenario. */
@@ -193,8 +261,17 @@ export async function planningScenario(
     listTicketsOfDays(db, branch.id, sameWeekdaysBefore(date, HISTORY_WEEKS)),
   ]);
   const fromHistory = scenarioFromHistory({ branch, services, counters, rows, date });
+  const branchCounters = counters.length;
   if (fromHistory) {
-    return { scenario: fromHistory, source: "history", date, historyDays: new Set(rows.map((r) => r.day)).size };
+    return {
+      scenario: fromHistory,
+      source: "history",
+      date,
+      historyDays: new Set(rows.map((r) => r.day)).size,
+      branchCounters,
+    };
   }
-  return { scenario: shippedScenario(options.scenario ?? DEFAULT_SCENARIO), source: "scenario", date, historyDays: 0 };
+  const shipped = shippedScenario(options.scenario ?? DEFAULT_SCENARIO);
+  const onBranch = shippedOnBranch(shipped, services, counters);
+  return { scenario: onBranch ?? shipped, source: "scenario", date, historyDays: 0, branchCounters };
 }

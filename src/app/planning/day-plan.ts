@@ -49,6 +49,7 @@ export async function branchDayPlan(
     targetShare: PLAN_TARGET_SHARE,
     targetMinutes: day.scenario.targetWaitMinutes,
     replications: REPLICATIONS,
+    maxCounters: day.branchCounters,
   });
   return {
     ...plan,

@@ -18,6 +18,15 @@ const UserBody = Type.Object(
     roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 6 }),
     branchIds: Type.Array(Id, { maxItems: 100 }),
     active: Type.Optional(Type.Boolean()),
+    email: Type.Optional(
+      Type.Union([
+        Pattern("^$|^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$", "电子邮件地址，如 name@bank.cn", { maxLength: 254 }),
+        Type.Null(),
+      ]),
+    ),
+    phone: Type.Optional(
+      Type.Union([Pattern("^$|^\\+[1-9][0-9]{6,14}$", "国际格式手机号，如 +8613800000000"), Type.Null()]),
+    ),
   },
   { additionalProperties: false },
 );

@@ -10,6 +10,7 @@ import * as appointments from "./008-appointments.ts";
 import * as knowledge from "./009-knowledge.ts";
 import * as analytics from "./010-analytics.ts";
 import * as usernamesLoginLimits from "./011-usernames-login-limits.ts";
+import * as staffContacts from "./013-staff-contacts.ts";
 import * as reviews from "./016-reviews.ts";
 import * as complaintsSurveys from "./017-complaints-surveys.ts";
 import * as chatAgents from "./021-chat-agents.ts";
@@ -33,6 +34,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "011-usernames-login-limits": usernamesLoginLimits,
   "016-reviews": reviews,
   "017-complaints-surveys": complaintsSurveys,
+  "013-staff-contacts": staffContacts,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -2317,6 +2317,8 @@ export interface components {
             readonly roles: readonly ("admin" | "branch_manager" | "lobby_manager" | "teller" | "back_office" | "auditor" | "agent")[];
             readonly branchIds: readonly string[];
             readonly active: boolean;
+            readonly email: string | null;
+            readonly phone: string | null;
         };
         readonly Device: {
             readonly id: string;
@@ -2373,10 +2375,15 @@ export interface components {
                 readonly recommendedCounters: number;
                 readonly simulatedWithinTargetShare: number;
                 readonly simulatedMeanWaitMinutes: number;
+                /** @description The load needs more counters than the branch has */
+                readonly needsMoreCounters: boolean;
             }[];
             readonly erlangCounterHours: number;
             readonly recommendedCounterHours: number;
             readonly confirmed: boolean;
+            readonly maxCounters: number | null;
+            /** @description Hours whose load needs more counters */
+            readonly hoursNeedingMore: readonly number[];
         };
         readonly WaitFigures: {
             readonly customers: number;
@@ -5138,6 +5145,8 @@ export interface operations {
                     readonly roles: readonly ("admin" | "branch_manager" | "lobby_manager" | "teller" | "back_office" | "auditor" | "agent")[];
                     readonly branchIds: readonly string[];
                     readonly active?: boolean;
+                    readonly email?: string | null;
+                    readonly phone?: string | null;
                 };
             };
         };
@@ -5208,6 +5217,8 @@ export interface operations {
                     readonly roles?: readonly ("admin" | "branch_manager" | "lobby_manager" | "teller" | "back_office" | "auditor" | "agent")[];
                     readonly branchIds?: readonly string[];
                     readonly active?: boolean;
+                    readonly email?: string | null;
+                    readonly phone?: string | null;
                 };
             };
         };

@@ -1,4 +1,5 @@
 import { Select, Typography } from "antd";
+import { useTranslation } from "react-i18next";
 import type { Branch } from "../api/types.ts";
 import { localName } from "../lib/format.ts";
 
@@ -9,9 +10,11 @@ export function BranchPicker(props: {
   readonly onChange: (id: string) => void;
 }) {
   const { branches, branchId, onChange } = props;
+  const { t } = useTranslation();
   if (branches.length > 1)
     return (
       <Select
+        aria-label={t("admin.branch")}
         value={branchId}
         onChange={onChange}
         style={{ minWidth: 180 }}

@@ -1,4 +1,4 @@
-import { Input, Modal, Radio, Select, Space, Typography } from "antd";
+import { Alert, Input, Modal, Radio, Select, Space, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Counter, Service, Ticket } from "../api/types.ts";
@@ -35,6 +35,7 @@ export function TransferModal({
   const [target, setTarget] = useState<string | undefined>(undefined);
   const [position, setPosition] = useState<"first" | "last">("first");
   const [note, setNote] = useState("");
+  const [confirmModal, confirmHolder] = Modal.useModal();
   useEffect(() => {
     if (open) {
       setTarget(undefined);
@@ -42,23 +43,40 @@ export function TransferModal({
       setMode(initialMode);
     }
   }, [open, initialMode]);
+  const chosenCounter = mode === "counter" ? counters.find((c) => c.id === target) : undefined;
+  const unskilled =
+    chosenCounter !== undefined &&
+    !chosenCounter.skills.some((skill) => skill.serviceId === ticket.serviceId && skill.weight > 0)
+      ? chosenCounter
+      : undefined;
+  const serviceName = serviceLabel(services.find((s) => s.id === ticket.serviceId));
   return (
     <Modal
       open={open}
       title={`${t("counter.transferTo")} · ${ticket.number}`}
       onCancel={onClose}
       okButtonProps={{ disabled: target === undefined, id: "transfer-ok" }}
-      onOk={() =>
-        target === undefined
-          ? undefined
-          : void onSubmit({
-              ...(mode === "service" ? { serviceId: target } : { counterId: target }),
-              position,
-              ...(note.trim() ? { note: note.trim() } : {}),
-            })
-      }
+      onOk={() => {
+        if (target === undefined) return;
+        const send = () =>
+          void onSubmit({
+            ...(mode === "service" ? { serviceId: target } : { counterId: target }),
+            position,
+            ...(note.trim() ? { note: note.trim() } : {}),
+          });
+        // A counter without the ticket's skill may be right (a teller covering), but is asked about first.
+        if (unskilled === undefined) return send();
+        void confirmModal.confirm({
+          title: t("daily.noSkillTitle"),
+          content: t("daily.noSkill", { counter: unskilled.number, service: serviceName }),
+          okText: t("daily.noSkillConfirm"),
+          okButtonProps: { id: "no-skill-confirm" },
+          onOk: send,
+        });
+      }}
       destroyOnHidden
     >
+      {confirmHolder}
       <Space direction="vertical" style={{ width: "100%" }}>
         <Radio.Group
           value={mode}
@@ -85,6 +103,16 @@ export function TransferModal({
               : counters.map((c) => ({ value: c.id, label: t("common.counterN", { n: c.number }) }))
           }
         />
+        {unskilled !== undefined ? (
+          <Alert
+            type="warning"
+            showIcon
+            role="alert"
+            data-testid="no-skill-warning"
+            title={t("daily.noSkillTitle")}
+            description={t("daily.noSkill", { counter: unskilled.number, service: serviceName })}
+          />
+        ) : null}
         <Space>
           <Typography.Text>{t("counter.position")}</Typography.Text>
           <Radio.Group

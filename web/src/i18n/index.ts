@@ -3,6 +3,7 @@ import { initReactI18next } from "react-i18next";
 import { analyticsEn, analyticsZh } from "./analytics.ts";
 import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
+import { dailyEn, dailyZh } from "./daily.ts";
 import en from "./en.ts";
 import { feedbackEn, feedbackZh } from "./feedback.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
@@ -23,14 +24,28 @@ function initialLanguage(): Language {
 void i18next.use(initReactI18next).init({
   resources: {
     "zh-CN": {
-      translation: { ...zhCN, ...messagesStrings.zh, ...kioskDisplayStrings.zh, staff: staffZh, audit: auditZh },
+      translation: {
+        ...zhCN,
+        ...messagesStrings.zh,
+        ...kioskDisplayStrings.zh,
+        staff: staffZh,
+        audit: auditZh,
+        daily: dailyZh,
+      },
       analytics: analyticsZh,
       chat: chatZh,
       booking: bookingZh,
       feedback: feedbackZh,
     },
     en: {
-      translation: { ...en, ...messagesStrings.en, ...kioskDisplayStrings.en, staff: staffEn, audit: auditEn },
+      translation: {
+        ...en,
+        ...messagesStrings.en,
+        ...kioskDisplayStrings.en,
+        staff: staffEn,
+        audit: auditEn,
+        daily: dailyEn,
+      },
       analytics: analyticsEn,
       chat: chatEn,
       booking: bookingEn,

@@ -87,6 +87,8 @@ interface UserForm {
   branchIds: string[];
   password?: string;
   active: boolean;
+  email?: string;
+  phone?: string;
 }
 interface DeviceForm {
   kind: DeviceKind;
@@ -502,7 +504,7 @@ function StaffTab({ branches, branchId }: { readonly branches: readonly Branch[]
     <EntityTab<UserView, UserForm>
       testId="users"
       rows={users}
-      fieldNames={["username", "displayName", "staffNo", "roles", "branchIds", "password", "active"]}
+      fieldNames={["username", "displayName", "staffNo", "roles", "branchIds", "password", "active", "email", "phone"]}
       columns={[
         { title: t("admin.username"), dataIndex: "username", key: "u" },
         { title: t("admin.displayName"), dataIndex: "displayName", key: "d" },
@@ -528,6 +530,8 @@ function StaffTab({ branches, branchId }: { readonly branches: readonly Branch[]
               roles: [...u.roles],
               branchIds: [...u.branchIds],
               active: u.active,
+              email: u.email ?? "",
+              phone: u.phone ?? "",
             }
       }
       save={async (values, editing) => {
@@ -568,6 +572,18 @@ function StaffTab({ branches, branchId }: { readonly branches: readonly Branch[]
           >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
+          <Space wrap>
+            <Form.Item name="email" label={t("daily.email")} rules={[{ type: "email", message: t("daily.email") }]}>
+              <Input maxLength={254} autoComplete="off" data-testid="user-email" />
+            </Form.Item>
+            <Form.Item
+              name="phone"
+              label={t("daily.phone")}
+              rules={[{ pattern: /^(\+[1-9][0-9]{6,14})?$/, message: t("daily.phone") }]}
+            >
+              <Input maxLength={16} autoComplete="off" data-testid="user-phone" />
+            </Form.Item>
+          </Space>
           <Form.Item name="active" label={t("admin.active")} valuePropName="checked">
             <Switch />
           </Form.Item>
@@ -811,6 +827,7 @@ function AdminConsole() {
       <Space style={{ marginBottom: 12 }}>
         <Typography.Text>{t("admin.branch")}</Typography.Text>
         <Select
+          aria-label={t("admin.branch")}
           value={branchId}
           onChange={setBranchId}
           style={{ minWidth: 200 }}

@@ -17,7 +17,7 @@ import {
   Tooltip,
   Typography,
 } from "antd";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { ApiError, api, unwrapList } from "../api/client.ts";
@@ -25,6 +25,7 @@ import {
   type Branch,
   type BranchEvent,
   type Counter,
+  type DeviceView,
   PRIORITIES,
   type Priority,
   type QueueSnapshot,
@@ -38,9 +39,11 @@ import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import { TransferModal } from "../components/TransferModal.tsx";
 import { useBranches } from "../lib/branch.ts";
 import { useEventStream } from "../lib/events.ts";
-import { minutesSince, serviceLabel, timeOfDay } from "../lib/format.ts";
+import { dateTime, localName, minutesSince, serviceLabel, timeOfDay } from "../lib/format.ts";
 import { useDebounced, useNow } from "../lib/hooks.ts";
 import { hasRole } from "../lib/session.ts";
+import { chime, unlockAudio } from "../lib/speech.ts";
+import { peopleAhead } from "../lib/ticket.ts";
 import "../styles/staff.css";
 
 type Triage =
@@ -86,6 +89,8 @@ function Console() {
   const [error, setError] = useState<string | null>(null);
   const [triage, setTriage] = useState<Triage | null>(null);
   const [issueService, setIssueService] = useState<string | undefined>(undefined);
+  const [issued, setIssued] = useState<Ticket | null>(null);
+  const [devices, setDevices] = useState<readonly DeviceView[]>([]);
   const [form] = Form.useForm<TriageForm>();
   const now = useNow(15_000);
 
@@ -98,6 +103,11 @@ function Console() {
         api.get<unknown>(`/api/branches/${branchId}/counters`),
         api.get<TodayStats>(`/api/branches/${branchId}/stats/today`).catch(() => null),
       ]);
+      // Device health is a courtesy: a role that may not read it sees no warning rather than an error.
+      void api
+        .get<readonly DeviceView[]>(`/api/branches/${branchId}/devices`)
+        .then(setDevices)
+        .catch(() => setDevices([]));
       setQueue(q);
       setServices(unwrapList<Service>(s, "services"));
       setCounters(unwrapList<Counter>(c, "counters"));
@@ -162,6 +172,17 @@ function Console() {
   // Today's latest calls that ended in a no-show: the customer may come back and be put back in line.
   const noShows = (queue?.recentCalls ?? []).filter((call) => call.status === "no_show");
 
+  const alarmMinutes = queue?.alarmWaitMinutes ?? branch?.alarmWaitMinutes ?? 30;
+  const overdue = (queue?.waiting ?? []).filter(
+    (w) => Math.max(w.waitedMinutes, minutesSince(w.issuedAt, now)) >= alarmMinutes,
+  );
+  const offlineDevices = devices.filter(
+    (d) => (d.kind === "display" || d.kind === "kiosk") && d.revokedAt === null && !d.online,
+  );
+  const counterNumber = new Map(counters.map((c) => [c.id, c.number]));
+  const overdueKey = overdue.map((w) => w.id).join(",");
+  useAlarmSound(overdueKey);
+
   if (branchId === null) return null;
   return (
     <div className="lobby-page">
@@ -177,6 +198,8 @@ function Console() {
         />
         <Select
           placeholder={t("lobby.issueTicket")}
+          aria-label={t("daily.issueService")}
+          data-testid="issue-service"
           value={issueService}
           onChange={setIssueService}
           style={{ minWidth: 180 }}
@@ -184,14 +207,16 @@ function Console() {
         />
         <Button
           disabled={issueService === undefined}
+          data-testid="issue-ticket"
           onClick={() =>
-            void run(() =>
-              api.post(
+            void run(async () => {
+              const ticket = await api.post<Ticket>(
                 `/api/branches/${branchId}/tickets`,
                 { serviceId: issueService },
                 { headers: { "Idempotency-Key": crypto.randomUUID() } },
-              ),
-            ).then(() => setIssueService(undefined))
+              );
+              setIssued(ticket);
+            }).then(() => setIssueService(undefined))
           }
         >
           {t("lobby.issueTicket")}
@@ -204,6 +229,38 @@ function Console() {
       </Space>
       {error !== null ? (
         <Alert type="error" title={error} showIcon closable onClose={() => setError(null)} data-testid="lobby-error" />
+      ) : null}
+
+      {overdue.length > 0 ? (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          className="lobby-alarm"
+          data-testid="wait-alarm"
+          data-numbers={overdue.map((w) => w.number).join(" ")}
+          title={t("daily.alarmBanner", {
+            count: overdue.length,
+            alarm: alarmMinutes,
+            numbers: overdue.map((w) => w.number).join(t("daily.sep")),
+          })}
+        />
+      ) : null}
+      {offlineDevices.length > 0 ? (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="devices-offline"
+          title={t("daily.devicesOffline", {
+            count: offlineDevices.length,
+            names: offlineDevices
+              .map(
+                (d) =>
+                  `${d.name}（${d.lastSeenAt ? t("daily.lastSeen", { time: timeOfDay(d.lastSeenAt) }) : t("daily.neverSeen")}）`,
+              )
+              .join(t("daily.sep")),
+          })}
+        />
       ) : null}
 
       <Card title={t("lobby.today")} size="small" className="lobby-stats" data-testid="stats">
@@ -375,7 +432,16 @@ function Console() {
                   title: t("lobby.ticket"),
                   dataIndex: "number",
                   key: "number",
-                  render: (n: string) => <strong>{n}</strong>,
+                  render: (n: string, row) => (
+                    <Space size={4}>
+                      <strong>{n}</strong>
+                      {row.targetCounterId !== null ? (
+                        <Tag color="blue" data-testid={`sent-to-${n}`}>
+                          {t("daily.sentTo", { n: counterNumber.get(row.targetCounterId) ?? "?" })}
+                        </Tag>
+                      ) : null}
+                    </Space>
+                  ),
                 },
                 {
                   title: t("lobby.service"),
@@ -507,6 +573,12 @@ function Console() {
           ) : null}
         </Form>
       </Modal>
+      <IssuedSlip
+        ticket={issued}
+        branch={branch}
+        service={issued ? serviceById.get(issued.serviceId) : undefined}
+        onClose={() => setIssued(null)}
+      />
       {triage !== null && (triage.kind === "transfer-service" || triage.kind === "transfer-counter") ? (
         <TransferModal
           open
@@ -521,6 +593,85 @@ function Console() {
         />
       ) : null}
     </div>
+  );
+}
+
+/**
+ * A loud chime each time a ticket newly passes the alarm (not again for the same ticket). Browsers allow sound
+ * only after a gesture in the page: the first click or key press (the login's counts) unlocks it.
+ */
+function useAlarmSound(overdueIds: string): void {
+  const sounded = useRef(new Set<string>());
+  useEffect(() => {
+    void unlockAudio();
+    const unlock = () => void unlockAudio();
+    window.addEventListener("pointerdown", unlock);
+    window.addEventListener("keydown", unlock);
+    return () => {
+      window.removeEventListener("pointerdown", unlock);
+      window.removeEventListener("keydown", unlock);
+    };
+  }, []);
+  useEffect(() => {
+    const ids = overdueIds === "" ? [] : overdueIds.split(",");
+    const fresh = ids.filter((id) => !sounded.current.has(id));
+    for (const id of fresh) sounded.current.add(id);
+    if (fresh.length > 0) void unlockAudio().then(() => chime(true));
+  }, [overdueIds]);
+}
+
+/** The number the lobby manager just issued, large, with a slip to print for the customer. */
+function IssuedSlip({
+  ticket,
+  branch,
+  service,
+  onClose,
+}: {
+  readonly ticket: Ticket | null;
+  readonly branch: Branch | undefined;
+  readonly service: Service | undefined;
+  readonly onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const print = () => {
+    // Only the slip is printed (staff.css, body.printing-slip): the console around it stays on screen.
+    document.body.classList.add("printing-slip");
+    const done = () => {
+      document.body.classList.remove("printing-slip");
+      window.removeEventListener("afterprint", done);
+    };
+    window.addEventListener("afterprint", done);
+    window.print();
+    done();
+  };
+  return (
+    <Modal
+      open={ticket !== null}
+      title={t("daily.issuedTitle")}
+      onCancel={onClose}
+      footer={[
+        <Button key="close" onClick={onClose}>
+          {t("daily.close")}
+        </Button>,
+        <Button key="print" type="primary" onClick={print} data-testid="issued-print" autoFocus>
+          {t("daily.print")}
+        </Button>,
+      ]}
+    >
+      {ticket !== null ? (
+        <div className="lobby-slip" data-testid="issued-slip">
+          <div className="lobby-slip-branch">{localName(branch)}</div>
+          <div className="lobby-slip-number" data-testid="issued-number">
+            {ticket.number}
+          </div>
+          <div>{serviceLabel(service)}</div>
+          <div data-testid="issued-ahead">{t("daily.issuedAhead", { count: peopleAhead(ticket) })}</div>
+          <div className="lobby-slip-time">
+            {t("daily.issuedAt")} {dateTime(ticket.issuedAt)}
+          </div>
+        </div>
+      ) : null}
+    </Modal>
   );
 }
 

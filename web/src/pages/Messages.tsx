@@ -94,6 +94,7 @@ function MessagesTab() {
       <Space>
         <Select
           allowClear
+          aria-label={t("messages.statusFilter")}
           placeholder={t("messages.statusFilter")}
           style={{ width: 200 }}
           value={status}

@@ -410,6 +410,7 @@ function WhatIf({
             <Col xs={12} md={8} lg={5}>
               <Form.Item label={t("planning.policy")}>
                 <Select
+                  aria-label={t("planning.policy")}
                   value={policy}
                   onChange={setPolicy}
                   options={DISPATCH_POLICIES.map((p) => ({ value: p, label: t(`admin.policy.${p}`) }))}
@@ -420,6 +421,7 @@ function WhatIf({
             <Col xs={12} md={8} lg={4}>
               <Form.Item label={t("planning.seed")} tooltip={t("planning.seedHint")}>
                 <InputNumber
+                  aria-label={t("planning.seed")}
                   value={seed}
                   min={0}
                   max={2_147_483_647}
@@ -472,6 +474,7 @@ function WhatIf({
             <Space size={16} wrap align="end" style={{ marginBottom: 16 }}>
               <Form.Item label={t("planning.extraCount")} style={{ marginBottom: 0 }}>
                 <InputNumber
+                  aria-label={t("planning.extraCount")}
                   min={1}
                   max={30}
                   precision={0}
@@ -482,6 +485,7 @@ function WhatIf({
               </Form.Item>
               <Form.Item label={t("planning.from")} style={{ marginBottom: 0 }}>
                 <Select
+                  aria-label={t("planning.from")}
                   value={extra.from}
                   onChange={(from) => setExtra((x) => ({ ...x, from }))}
                   options={TIMES.map((v) => ({ value: v, label: v }))}
@@ -492,6 +496,7 @@ function WhatIf({
               </Form.Item>
               <Form.Item label={t("planning.to")} style={{ marginBottom: 0 }}>
                 <Select
+                  aria-label={t("planning.to")}
                   value={extra.to}
                   onChange={(to) => setExtra((x) => ({ ...x, to }))}
                   options={TIMES.map((v) => ({ value: v, label: v }))}
@@ -581,6 +586,7 @@ function PlanningConsole() {
           <Space size={6}>
             <Typography.Text type="secondary">{t("planning.scenarioPick")}</Typography.Text>
             <Select
+              aria-label={t("planning.scenarioPick")}
               value={scenario ?? planScenario ?? "weekday"}
               onChange={(v: ShippedScenario) => setScenario(v)}
               style={{ minWidth: 150 }}
@@ -601,12 +607,30 @@ function PlanningConsole() {
           })}
           {" · "}
           {t("planning.counterHours", { count: plan.recommendedCounterHours, erlang: plan.erlangCounterHours })}
+          {plan.maxCounters !== null ? (
+            <>
+              {" · "}
+              <span data-testid="plan-branch-counters">{t("daily.branchCounters", { count: plan.maxCounters })}</span>
+            </>
+          ) : null}
           {plan.confirmed ? null : (
             <Tag color="orange" style={{ marginLeft: 8 }}>
               {t("planning.notConfirmed")}
             </Tag>
           )}
         </Typography.Text>
+      ) : null}
+      {plan !== null && plan.hoursNeedingMore.length > 0 ? (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="plan-needs-more"
+          title={t("daily.needsMore", {
+            count: plan.hoursNeedingMore.length,
+            hours: plan.hoursNeedingMore.map((h) => `${hh(h)}:00`).join(t("daily.sep")),
+            max: plan.maxCounters ?? 0,
+          })}
+        />
       ) : null}
 
       <Card size="small" title={t("planning.chartTitle")} loading={loading && plan === null}>
@@ -640,7 +664,16 @@ function PlanningConsole() {
                     dataIndex: "recommendedCounters",
                     key: "r",
                     align: "right",
-                    render: (n: number) => <strong>{n}</strong>,
+                    render: (n: number, h) => (
+                      <Space size={4}>
+                        <strong>{n}</strong>
+                        {h.needsMoreCounters ? (
+                          <Tag color="red" data-testid={`needs-more-${h.hour}`}>
+                            {t("daily.needsMoreTag", { max: plan.maxCounters ?? n })}
+                          </Tag>
+                        ) : null}
+                      </Space>
+                    ),
                   },
                   {
                     title: t("planning.simWithin"),

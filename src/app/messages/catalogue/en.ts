@@ -49,5 +49,9 @@ export const en: Catalogue = {
       `[Datang] Your complaint (ref. ${str(d.reference)}): ${str(d.reply)}`,
       link(d.reopenPath, c) ? `Not satisfied? Ask us to look again: ${link(d.reopenPath, c)}` : "",
     ]),
+  "wait.alarm": (d) =>
+    message(`Wait past the alarm: ticket ${str(d.number)}`, [
+      `${nameIn(d.branch, "en")}: ticket ${str(d.number)} (${nameIn(d.service, "en")}) has waited ${str(d.waitedMinutes)} min, past the alarm of ${str(d.alarmMinutes)} min. Please open or re-assign a counter.`,
+    ]),
   fallback: (d) => message(str(d.subject) || "Datang", [str(d.text)]),
 };

@@ -9,6 +9,7 @@
  *   `reason` (cancellation), `previousStart` (reschedule), `ics` (an `ics` package EventAttributes object:
  *   attached to e-mails as appointment.ics).
  * - `ticket.near`: `number`, `ahead`, `branch`.
+ * - `wait.alarm` (to branch managers): `number`, `branch`, `service`, `waitedMinutes`, `alarmMinutes`.
  * - any other kind: `subject`, `text`.
  */
 export interface Rendered {

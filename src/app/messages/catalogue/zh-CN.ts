@@ -47,5 +47,9 @@ export const zhCN: Catalogue = {
       `【大堂】您的投诉（编号 ${str(d.reference)}）处理结果：${str(d.reply)}`,
       link(d.reopenPath, c) ? `如不满意，可在此申请重新处理：${link(d.reopenPath, c)}` : "",
     ]),
+  "wait.alarm": (d) =>
+    message(`等候超时：${str(d.number)} 号`, [
+      `【大堂】${nameIn(d.branch, "zh")}：${str(d.number)} 号（${nameIn(d.service, "zh")}）已等候 ${str(d.waitedMinutes)} 分钟，超过告警时长 ${str(d.alarmMinutes)} 分钟，请协调窗口。`,
+    ]),
   fallback: (d) => message(str(d.subject) || "大堂通知", [str(d.text)]),
 };
