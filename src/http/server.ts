@@ -30,15 +30,16 @@ import { chatRoutes } from "./routes/chat.ts";
 import { counterRoutes } from "./routes/counters.ts";
 import { customerRoutes } from "./routes/customers.ts";
 import { deviceRoutes } from "./routes/devices.ts";
+import { displayRoutes } from "./routes/display.ts";
 import { eventRoutes } from "./routes/events.ts";
-import { messageRoutes } from "./routes/messages.ts";
 import { knowledgeRoutes } from "./routes/knowledge.ts";
+import { messageRoutes } from "./routes/messages.ts";
 import { planningRoutes } from "./routes/planning.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { ticketRoutes } from "./routes/tickets.ts";
 import { ErrorSchema } from "./schemas.ts";
-import { VIEW_SCHEMAS } from "./view-schemas.ts";
 import { registerSecurityHeaders } from "./security-headers.ts";
+import { VIEW_SCHEMAS } from "./view-schemas.ts";
 
 /** Query parameters that carry a credential: a device's pairing token (`/kiosk?pair=…`). */
 const SECRET_PARAMS = /([?&](?:pair|token)=)[^&#]*/gi;
@@ -191,6 +192,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   ticketRoutes(app, ctx);
   adminRoutes(app, ctx);
   deviceRoutes(app, ctx);
+  displayRoutes(app, ctx);
   const phones = new PublicTicketStreams(ctx);
   eventRoutes(app, ctx, hub, phones);
   planningRoutes(app, ctx);
