@@ -165,6 +165,9 @@ export function displayRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags: ["display"],
         summary: "The audio of the branch's own recording of a clip token",
         params: ClipParams,
+        querystring: Type.Object({
+          v: Type.Optional(Type.String({ maxLength: 64, description: "the clip's upload time, to bust caches" })),
+        }),
         produces: [...CLIP_TYPES],
         response: { 200: Type.String({ format: "binary" }), ...errors(400, 401, 403, 404) },
       },

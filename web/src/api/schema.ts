@@ -5360,7 +5360,10 @@ export interface operations {
     };
     readonly getVoiceClip: {
         readonly parameters: {
-            readonly query?: never;
+            readonly query?: {
+                /** @description the clip's upload time, to bust caches */
+                readonly v?: string;
+            };
             readonly header?: never;
             readonly path: {
                 readonly branchId: string;
