@@ -100,6 +100,7 @@ export function audioMatchesType(bytes: Uint8Array, type: ClipType): boolean {
 /** Icons a kiosk may show for a business type (drawn by the web app's ServiceIcon). */
 export const KIOSK_ICONS = [
   "cash",
+  "transfer",
   "card",
   "account",
   "wealth",

@@ -5218,7 +5218,7 @@ export interface operations {
                         readonly noticeSeconds: number;
                         readonly kioskReturnSeconds: number;
                         readonly kioskIcons: {
-                            readonly [key: string]: "cash" | "card" | "account" | "wealth" | "vip" | "loan" | "exchange" | "corporate" | "other";
+                            readonly [key: string]: "cash" | "transfer" | "card" | "account" | "wealth" | "vip" | "loan" | "exchange" | "corporate" | "other";
                         };
                         readonly customClips: readonly {
                             readonly token: string;
@@ -5287,7 +5287,7 @@ export interface operations {
                     readonly noticeSeconds?: number;
                     readonly kioskReturnSeconds?: number;
                     readonly kioskIcons?: {
-                        readonly [key: string]: "cash" | "card" | "account" | "wealth" | "vip" | "loan" | "exchange" | "corporate" | "other";
+                        readonly [key: string]: "cash" | "transfer" | "card" | "account" | "wealth" | "vip" | "loan" | "exchange" | "corporate" | "other";
                     };
                 };
             };
@@ -5307,7 +5307,7 @@ export interface operations {
                         readonly noticeSeconds: number;
                         readonly kioskReturnSeconds: number;
                         readonly kioskIcons: {
-                            readonly [key: string]: "cash" | "card" | "account" | "wealth" | "vip" | "loan" | "exchange" | "corporate" | "other";
+                            readonly [key: string]: "cash" | "transfer" | "card" | "account" | "wealth" | "vip" | "loan" | "exchange" | "corporate" | "other";
                         };
                         readonly customClips: readonly {
                             readonly token: string;

@@ -2,8 +2,8 @@ import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import { analyticsEn, analyticsZh } from "./analytics.ts";
 import en from "./en.ts";
-import { messagesStrings } from "./messages.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
+import { messagesStrings } from "./messages.ts";
 import { auditEn, auditZh, staffEn, staffZh } from "./staff.ts";
 import zhCN from "./zh-CN.ts";
 

@@ -83,8 +83,15 @@ const zh = {
     cancel: "取消",
     none: "暂无公告",
   },
+  kioskPager: {
+    label: "翻页",
+    prev: "‹ 上一页",
+    next: "更多业务 ›",
+    where: "第 {{page}} / {{pages}} 页",
+  },
   kioskIcon: {
     cash: "现金",
+    transfer: "转账",
     card: "银行卡",
     account: "开户",
     wealth: "理财",
@@ -182,8 +189,15 @@ const en: Dictionary = {
     cancel: "Cancel",
     none: "No notices yet",
   },
+  kioskPager: {
+    label: "Pages",
+    prev: "‹ Back",
+    next: "More services ›",
+    where: "Page {{page}} of {{pages}}",
+  },
   kioskIcon: {
     cash: "Cash",
+    transfer: "Transfer",
     card: "Card",
     account: "Account",
     wealth: "Wealth",

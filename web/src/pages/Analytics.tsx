@@ -122,7 +122,13 @@ function Dashboard() {
   const columns = [
     { title: t("col.key"), key: "key", render: (_: unknown, r: SummaryRow) => keyLabel(r) },
     ...(tab === "service" || tab === "staff" || tab === "branch"
-      ? [{ title: t("col.name"), key: "name", render: (_: unknown, r: SummaryRow) => (en ? r.nameEn : r.nameZh) ?? "—" }]
+      ? [
+          {
+            title: t("col.name"),
+            key: "name",
+            render: (_: unknown, r: SummaryRow) => (en ? r.nameEn : r.nameZh) ?? "—",
+          },
+        ]
       : []),
     { title: t("col.arrived"), dataIndex: "arrived", key: "arrived" },
     { title: t("col.served"), dataIndex: "served", key: "served" },

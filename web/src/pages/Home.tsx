@@ -8,7 +8,17 @@ import { fetchMe, logout, rolesOf } from "../lib/session.ts";
 
 interface PageLink {
   readonly path: string;
-  readonly key: "kiosk" | "display" | "counter" | "rate" | "lobby" | "admin" | "planning" | "analytics" | "messages" | "audit";
+  readonly key:
+    | "kiosk"
+    | "display"
+    | "counter"
+    | "rate"
+    | "lobby"
+    | "admin"
+    | "planning"
+    | "analytics"
+    | "messages"
+    | "audit";
   readonly roles: readonly Role[];
 }
 
