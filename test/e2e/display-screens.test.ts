@@ -235,4 +235,49 @@ describe.skipIf(!chromiumAvailable())("the lobby display: voice from recorded cl
     }
     await apiCall(admin, "POST", `/api/notices/${(rates.body as Ref).id}`, undefined).catch(() => undefined);
   });
+  it("a branch manager edits the voice, a recording and a notice in admin, and the display shows the notice", async () => {
+    const manager = await session.page(DESK);
+    await login(manager, origin, "manager", "/admin");
+    await manager.getByRole("tab", { name: "大堂屏与取号机" }).click();
+    await manager.getByTestId("display-setup").waitFor();
+    await manager.getByTestId("setup-announce-times").fill("3");
+    await manager.getByTestId("setup-kiosk-return").fill("90");
+    await manager.getByTestId("setup-save").click();
+    await expect
+      .poll(async () => {
+        const s = (await apiCall(manager, "GET", `/api/branches/${branchId}/display-settings`)).body as {
+          announceTimes: number;
+          kioskReturnSeconds: number;
+        };
+        return [s.announceTimes, s.kioskReturnSeconds];
+      })
+      .toEqual([3, 90]);
+    // A recording of "到" from a file, as staff would choose it.
+    await manager.getByTestId("clip-token").click();
+    await manager.keyboard.type("zh-dao");
+    await manager.keyboard.press("Enter");
+    await manager.getByTestId("clip-file").setInputFiles(join(ROOT, "web/public/voice/zh-dao.ogg"));
+    await manager.getByTestId("clip-upload").click();
+    await manager.getByTestId("clip-remove-zh-dao").waitFor();
+    // A notice in both languages.
+    await manager.getByTestId("notice-title-zh").fill("营业时间调整");
+    await manager.getByTestId("notice-title-en").fill("New opening hours");
+    await manager.getByTestId("notice-body-zh").fill("周六 9:00–16:00");
+    await manager.getByTestId("notice-body-en").fill("Saturday 9:00–16:00");
+    await manager.getByTestId("notice-save").click();
+    await expect
+      .poll(() => manager.locator('[data-testid^="notice-row-"]').filter({ hasText: "营业时间调整" }).count())
+      .toBe(1);
+    await shoot(manager, "admin-display-setup", { fullPage: true });
+    const display = await openDisplay({ width: 1920, height: 1080 });
+    const board = display.getByTestId("notice-board");
+    // Notices rotate: wait until this one is up (each shows for the branch's interval).
+    await expect.poll(async () => (await board.textContent()) ?? "", { timeout: 30_000 }).toContain("营业时间调整");
+    expect(await board.textContent()).toContain("New opening hours");
+    await shoot(display, "display-notice");
+    await apiCall(manager, "PATCH", `/api/branches/${branchId}/display-settings`, {
+      announceTimes: 2,
+      kioskReturnSeconds: 60,
+    });
+  });
 });

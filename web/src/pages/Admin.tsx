@@ -35,6 +35,7 @@ import {
   type Skill,
   type UserView,
 } from "../api/types.ts";
+import { DisplaySetup } from "../components/DisplaySetup.tsx";
 import { EntityTab } from "../components/EntityTab.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import { useBranches } from "../lib/branch.ts";
@@ -843,6 +844,11 @@ function AdminConsole() {
             key: "devices",
             label: t("admin.devices"),
             children: <DevicesTab branchId={branchId} counters={counters} />,
+          },
+          {
+            key: "display",
+            label: t("displaySetup.tab"),
+            children: <DisplaySetup branchId={branchId} services={services} />,
           },
         ]}
       />
