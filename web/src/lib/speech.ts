@@ -60,7 +60,11 @@ function speakOne(item: Announcement): Promise<void> {
     utterance.lang = item.lang;
     utterance.rate = 0.9;
     const voice = window.speechSynthesis.getVoices().find((v) => v.lang.replace("_", "-").startsWith(item.lang));
-    if (voice !== undefined) utterance.voice = voice;
+    try {
+      if (voice !== undefined) utterance.voice = voice;
+    } catch {
+      // Not a voice this engine knows: the language alone picks one.
+    }
     // Some engines never fire `end` (no voice installed); do not let one silent line block the queue.
     const guard = setTimeout(resolve, 8000);
     const finish = (): void => {
