@@ -21,6 +21,7 @@ import { useTranslation } from "react-i18next";
 import { KIOSK_ICONS, type KioskIcon, VOICE_TOKENS } from "../../../src/domain/display/voice.ts";
 import { ApiError, api, call, client } from "../api/client.ts";
 import type { Service } from "../api/types.ts";
+import "../i18n/display-setup.ts";
 import type { DisplaySettings, Notice } from "../lib/call-clips.ts";
 import { serviceLabel } from "../lib/format.ts";
 import { defaultIcon, ServiceIcon } from "./ServiceIcon.tsx";
