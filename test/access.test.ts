@@ -127,6 +127,13 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     "POST /api/complaints/{complaintId}/close": { rootCause: "x", reply: "y" },
     "POST /api/complaints/{complaintId}/reopen": { reason: "x" },
     "POST /api/reviews/{reviewId}/reject": { reason: "x" },
+    "PATCH /api/branches/{branchId}/display-settings": { announceTimes: 3 },
+    "PUT /api/branches/{branchId}/voice-clips/{token}": {
+      mime: "audio/ogg",
+      data: Buffer.concat([Buffer.from("OggS"), Buffer.alloc(60, 1)]).toString("base64"),
+    },
+    "POST /api/branches/{branchId}/notices": { titleZh: "公告" },
+    "PATCH /api/notices/{noticeId}": { titleZh: "新公告" },
   };
   return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
 }
@@ -189,6 +196,8 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
         description: "等太久",
       })
     ).id;
+    other.token = "zh-qing";
+    other.noticeId = (await post(`/api/branches/${other.branchId}/notices`, { titleZh: "北京公告" })).id;
   });
 
   /** A booked appointment of a branch (booked by the admin), so that routes about one meet a real one. */
@@ -256,6 +265,7 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
   });
 
   let ownAppointment: string | undefined;
+  let ownNotice: string | undefined;
   /** Ids of the caller's own branch (the demo branch), so that a refusal is about the role, never a 404. */
   const ownIds = async (): Promise<Record<string, string>> => {
     const { db } = t.server.ctx.store;
@@ -286,7 +296,17 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
     });
     expect(issued.statusCode).toBe(201);
     ownAppointment ??= await bookAppointment(t.branchId, service.id);
+    ownNotice ??= (
+      await t.request({
+        method: "POST",
+        url: `/api/branches/${t.branchId}/notices`,
+        cookie: await t.login("admin"),
+        body: { titleZh: "本网点公告" },
+      })
+    ).json().id;
     return {
+      noticeId: ownNotice as string,
+      token: "zh-qing",
       appointmentId: ownAppointment,
       branchId: t.branchId,
       serviceId: service.id,
@@ -339,6 +359,12 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
       "POST /api/tickets/{ticketId}/priority",
       "POST /api/tickets/{ticketId}/rating",
       "POST /api/counters/{counterId}/close",
+      "PATCH /api/branches/{branchId}/display-settings",
+      "PUT /api/branches/{branchId}/voice-clips/{token}",
+      "DELETE /api/branches/{branchId}/voice-clips/{token}",
+      "POST /api/branches/{branchId}/notices",
+      "PATCH /api/notices/{noticeId}",
+      "DELETE /api/notices/{noticeId}",
     ]);
   });
 
@@ -352,6 +378,7 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
       "POST /api/branches/{branchId}/check-in",
       "GET /api/branches/{branchId}/queue",
       "GET /api/branches/{branchId}/events",
+      "GET /api/branches/{branchId}/display-settings",
     ],
     display: [
       "POST /api/devices/heartbeat",
@@ -360,6 +387,9 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
       "GET /api/branches/{branchId}/queue",
       "GET /api/branches/{branchId}/events",
       "GET /api/counters/{counterId}",
+      "GET /api/branches/{branchId}/display-settings",
+      "GET /api/branches/{branchId}/notices",
+      "GET /api/branches/{branchId}/voice-clips/{token}",
     ],
     rating_pad: [
       "POST /api/devices/heartbeat",

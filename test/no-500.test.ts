@@ -46,6 +46,7 @@ describe.each(DB_KINDS)("no 500 from any input on %s", (kind) => {
       serviceId: ids.services.get("CASH") as string,
       counterId: ids.counters.get(3) as string,
       ticketId: issued.json().id,
+      token: "zh-qing",
     };
   });
   afterAll(() => t?.close());

@@ -82,7 +82,13 @@ export async function startDatang(db: string, env: Record<string, string> = {}):
     join(ROOT, "src/cli.ts"),
     ["serve", "--demo", "--port", String(port), "--host", "127.0.0.1", "--db", db, "--quiet"],
     /Datang is serving on/,
-    { DATANG_DEMO_PASSWORD: DEMO_PASSWORD, DATANG_LOG: "0", NODE_ENV: "production", DATANG_DEMO_HISTORY_DAYS: "0", ...env },
+    {
+      DATANG_DEMO_PASSWORD: DEMO_PASSWORD,
+      DATANG_LOG: "0",
+      NODE_ENV: "production",
+      DATANG_DEMO_HISTORY_DAYS: "0",
+      ...env,
+    },
     60_000,
     // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": profile the servers under load without touching the bench.
     (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean),

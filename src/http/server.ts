@@ -32,6 +32,7 @@ import { complaintRoutes } from "./routes/complaints.ts";
 import { counterRoutes } from "./routes/counters.ts";
 import { customerRoutes } from "./routes/customers.ts";
 import { deviceRoutes } from "./routes/devices.ts";
+import { displayRoutes } from "./routes/display.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { knowledgeRoutes } from "./routes/knowledge.ts";
 import { messageRoutes } from "./routes/messages.ts";
@@ -196,6 +197,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   ticketRoutes(app, ctx);
   adminRoutes(app, ctx);
   deviceRoutes(app, ctx);
+  displayRoutes(app, ctx);
   const phones = new PublicTicketStreams(ctx);
   const streamLimits = new StreamLimits();
   eventRoutes(app, ctx, hub, phones, streamLimits);

@@ -246,6 +246,9 @@ export interface Database {
   complaints: ComplaintTable;
   complaint_notes: ComplaintNoteTable;
   surveys: SurveyTable;
+  display_settings: DisplaySettingsTable;
+  voice_clips: VoiceClipTable;
+  display_notices: DisplayNoticeTable;
 }
 
 // Migration 007: customers, one-time codes, the outbox and webhooks.
@@ -676,4 +679,44 @@ export interface SurveyTable {
   answered_at: number | null;
   complaint_id: string | null;
   created_at: number;
+}
+
+// Migration 012: the lobby display's voice and notices, the kiosk's settings.
+
+export interface DisplaySettingsTable {
+  branch_id: string;
+  /** "auto" (clips when the browser has no Mandarin voice) | "clips" (always). */
+  voice_mode: string;
+  announce_times: number;
+  announce_english: number;
+  notice_seconds: number;
+  kiosk_return_seconds: number;
+  /** JSON object: business type id → icon name. */
+  kiosk_icons: string;
+  updated_at: number;
+}
+
+export interface VoiceClipTable {
+  branch_id: string;
+  token: string;
+  mime: string;
+  size: number;
+  /** The audio, base64. */
+  data: string;
+  updated_at: number;
+}
+
+export interface DisplayNoticeTable {
+  id: string;
+  branch_id: string;
+  title_zh: string;
+  title_en: string;
+  body_zh: string;
+  body_en: string;
+  /** A data: URL (png, jpeg, webp, gif), or null for a text notice. */
+  image: string | null;
+  sort_order: number;
+  active: number;
+  created_at: number;
+  updated_at: number;
 }

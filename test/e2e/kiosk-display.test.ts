@@ -170,23 +170,18 @@ describe.skipIf(!chromiumAvailable())("kiosk and display", () => {
     await shoot(display, "display-after-finish");
   });
 
-  it("a display that cannot speak says so to staff, and remembers that sound was turned on", async () => {
+  it("a display that cannot play sound says so to staff, and remembers that sound was turned on", async () => {
     const display = await session.page({ width: 1280, height: 720 });
     await display.goto(`${origin}/display?pair=${session.server.tokens.display}`);
     await display.getByTestId("display").waitFor();
-    const hasVoice = await display.evaluate(() =>
-      window.speechSynthesis.getVoices().some((v) => /^(zh|cmn)/i.test(v.lang)),
-    );
-    // This Chromium has no Mandarin voice (the case the warning is for); a machine with one shows no warning.
-    if (!hasVoice) {
-      await expect.poll(() => display.getByTestId("sound-warning").getAttribute("data-level")).toBe("silent");
-      expect(await display.getByTestId("sound-warning").textContent()).toContain("本屏无法播报叫号");
-    }
+    // Sound is off until staff turn it on (or the browser runs with the autoplay flag): a warning for staff.
+    await expect.poll(() => display.getByTestId("sound-warning").getAttribute("data-level")).toBe("silent");
+    expect(await display.getByTestId("sound-warning").textContent()).toContain("本屏无法播报叫号");
+    await shoot(display, "display-sound-warning");
     await display.getByTestId("enable-sound").click();
     await expect.poll(() => display.getByTestId("enable-sound").count()).toBe(0);
     expect(await display.evaluate(() => window.localStorage.getItem("datang.display.sound"))).toBe("1");
-    if (!hasVoice)
-      await expect.poll(() => display.getByTestId("sound-warning").getAttribute("data-level")).toBe("chime");
-    await shoot(display, "display-sound-warning");
+    // With sound on, a browser without a Mandarin voice speaks through the recorded clips: nothing to warn about.
+    await expect.poll(() => display.getByTestId("sound-warning").count()).toBe(0);
   });
 });

@@ -10,6 +10,7 @@ import * as appointments from "./008-appointments.ts";
 import * as knowledge from "./009-knowledge.ts";
 import * as analytics from "./010-analytics.ts";
 import * as usernamesLoginLimits from "./011-usernames-login-limits.ts";
+import * as displayVoiceNotices from "./012-display-voice-notices.ts";
 import * as staffContacts from "./013-staff-contacts.ts";
 import * as reviews from "./016-reviews.ts";
 import * as complaintsSurveys from "./017-complaints-surveys.ts";
@@ -35,6 +36,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "016-reviews": reviews,
   "017-complaints-surveys": complaintsSurveys,
   "013-staff-contacts": staffContacts,
+  "012-display-voice-notices": displayVoiceNotices,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

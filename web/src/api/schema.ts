@@ -776,6 +776,79 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/branches/{branchId}/display-settings": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** How the branch's display speaks and shows notices, and its kiosks' return time and icons */
+        readonly get: operations["getDisplaySettings"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        /** Change the display's voice (clips always or only without a Mandarin voice, times per call) and the kiosk settings */
+        readonly patch: operations["updateDisplaySettings"];
+        readonly trace?: never;
+    };
+    readonly "/api/branches/{branchId}/voice-clips/{token}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The audio of the branch's own recording of a clip token */
+        readonly get: operations["getVoiceClip"];
+        /** Upload the branch's own recording of one clip token (ogg, mp3, wav, webm or m4a; up to 200 KB) */
+        readonly put: operations["uploadVoiceClip"];
+        readonly post?: never;
+        /** Remove the branch's recording of a clip token: the shipped clip is used again */
+        readonly delete: operations["deleteVoiceClip"];
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/branches/{branchId}/notices": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The notices and exchange rates of the branch's display (the display sees the active ones) */
+        readonly get: operations["listNotices"];
+        readonly put?: never;
+        /** Add a notice (text and/or an image, Chinese and English) to the display */
+        readonly post: operations["createNotice"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/notices/{noticeId}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        readonly post?: never;
+        /** Remove a notice from the display */
+        readonly delete: operations["deleteNotice"];
+        readonly options?: never;
+        readonly head?: never;
+        /** Change a notice, its order, or switch it off */
+        readonly patch: operations["updateNotice"];
+        readonly trace?: never;
+    };
     readonly "/api/branches/{branchId}/events": {
         readonly parameters: {
             readonly query?: never;
@@ -5687,6 +5760,690 @@ export interface operations {
             };
             /** @description Default Response */
             readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly getDisplaySettings: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly branchId: string;
+                        readonly voiceMode: "auto" | "clips";
+                        readonly announceTimes: number;
+                        readonly announceEnglish: boolean;
+                        readonly noticeSeconds: number;
+                        readonly kioskReturnSeconds: number;
+                        readonly kioskIcons: {
+                            readonly [key: string]: "cash" | "transfer" | "card" | "account" | "wealth" | "vip" | "loan" | "exchange" | "corporate" | "other";
+                        };
+                        readonly customClips: readonly {
+                            readonly token: string;
+                            readonly mime: string;
+                            readonly size: number;
+                            /** Format: date-time */
+                            readonly updatedAt: string;
+                        }[];
+                        readonly updatedAt: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly updateDisplaySettings: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly voiceMode?: "auto" | "clips";
+                    readonly announceTimes?: number;
+                    readonly announceEnglish?: boolean;
+                    readonly noticeSeconds?: number;
+                    readonly kioskReturnSeconds?: number;
+                    readonly kioskIcons?: {
+                        readonly [key: string]: "cash" | "transfer" | "card" | "account" | "wealth" | "vip" | "loan" | "exchange" | "corporate" | "other";
+                    };
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly branchId: string;
+                        readonly voiceMode: "auto" | "clips";
+                        readonly announceTimes: number;
+                        readonly announceEnglish: boolean;
+                        readonly noticeSeconds: number;
+                        readonly kioskReturnSeconds: number;
+                        readonly kioskIcons: {
+                            readonly [key: string]: "cash" | "transfer" | "card" | "account" | "wealth" | "vip" | "loan" | "exchange" | "corporate" | "other";
+                        };
+                        readonly customClips: readonly {
+                            readonly token: string;
+                            readonly mime: string;
+                            readonly size: number;
+                            /** Format: date-time */
+                            readonly updatedAt: string;
+                        }[];
+                        readonly updatedAt: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly getVoiceClip: {
+        readonly parameters: {
+            readonly query?: {
+                /** @description the clip's upload time, to bust caches */
+                readonly v?: string;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+                readonly token: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "audio/ogg": string;
+                    readonly "audio/mpeg": string;
+                    readonly "audio/wav": string;
+                    readonly "audio/webm": string;
+                    readonly "audio/mp4": string;
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "audio/ogg": components["schemas"]["Error"];
+                    readonly "audio/mpeg": components["schemas"]["Error"];
+                    readonly "audio/wav": components["schemas"]["Error"];
+                    readonly "audio/webm": components["schemas"]["Error"];
+                    readonly "audio/mp4": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "audio/ogg": components["schemas"]["Error"];
+                    readonly "audio/mpeg": components["schemas"]["Error"];
+                    readonly "audio/wav": components["schemas"]["Error"];
+                    readonly "audio/webm": components["schemas"]["Error"];
+                    readonly "audio/mp4": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "audio/ogg": components["schemas"]["Error"];
+                    readonly "audio/mpeg": components["schemas"]["Error"];
+                    readonly "audio/wav": components["schemas"]["Error"];
+                    readonly "audio/webm": components["schemas"]["Error"];
+                    readonly "audio/mp4": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "audio/ogg": components["schemas"]["Error"];
+                    readonly "audio/mpeg": components["schemas"]["Error"];
+                    readonly "audio/wav": components["schemas"]["Error"];
+                    readonly "audio/webm": components["schemas"]["Error"];
+                    readonly "audio/mp4": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly uploadVoiceClip: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+                readonly token: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly mime: "audio/ogg" | "audio/mpeg" | "audio/wav" | "audio/webm" | "audio/mp4";
+                    /** @description the audio, base64 */
+                    readonly data: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly token: string;
+                        readonly mime: string;
+                        readonly size: number;
+                        /** Format: date-time */
+                        readonly updatedAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly deleteVoiceClip: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+                readonly token: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly clips: readonly {
+                            readonly token: string;
+                            readonly mime: string;
+                            readonly size: number;
+                            /** Format: date-time */
+                            readonly updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly listNotices: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly notices: readonly {
+                            readonly id: string;
+                            readonly branchId: string;
+                            readonly titleZh: string;
+                            readonly titleEn: string;
+                            readonly bodyZh: string;
+                            readonly bodyEn: string;
+                            readonly image: string | null;
+                            readonly sortOrder: number;
+                            readonly active: boolean;
+                            /** Format: date-time */
+                            readonly updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly createNotice: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly titleZh?: string;
+                    readonly titleEn?: string;
+                    readonly bodyZh?: string;
+                    readonly bodyEn?: string;
+                    readonly image?: string | null;
+                    readonly sortOrder?: number;
+                    readonly active?: boolean;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly branchId: string;
+                        readonly titleZh: string;
+                        readonly titleEn: string;
+                        readonly bodyZh: string;
+                        readonly bodyEn: string;
+                        readonly image: string | null;
+                        readonly sortOrder: number;
+                        readonly active: boolean;
+                        /** Format: date-time */
+                        readonly updatedAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly deleteNotice: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly noticeId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly branchId: string;
+                        readonly titleZh: string;
+                        readonly titleEn: string;
+                        readonly bodyZh: string;
+                        readonly bodyEn: string;
+                        readonly image: string | null;
+                        readonly sortOrder: number;
+                        readonly active: boolean;
+                        /** Format: date-time */
+                        readonly updatedAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly updateNotice: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly noticeId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly titleZh?: string;
+                    readonly titleEn?: string;
+                    readonly bodyZh?: string;
+                    readonly bodyEn?: string;
+                    readonly image?: string | null;
+                    readonly sortOrder?: number;
+                    readonly active?: boolean;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly branchId: string;
+                        readonly titleZh: string;
+                        readonly titleEn: string;
+                        readonly bodyZh: string;
+                        readonly bodyEn: string;
+                        readonly image: string | null;
+                        readonly sortOrder: number;
+                        readonly active: boolean;
+                        /** Format: date-time */
+                        readonly updatedAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };

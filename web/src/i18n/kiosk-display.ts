@@ -38,9 +38,19 @@ const zh = {
     never: "从未连接",
   },
   voice: {
-    silent: "本屏无法播报叫号：声音未启用，且浏览器没有中文语音",
-    chimeOnly: "浏览器没有中文语音：叫号只有提示音，没有语音播报",
+    silent: "本屏无法播报叫号：声音未启用，请点击下方按钮（或按 README 设置浏览器自动播放）",
+    clipsFailed: "本屏无法播报叫号：叫号录音无法播放，请检查音箱与网络",
   },
+  displayNotices: {
+    region: "公告与汇率",
+  },
+  kioskPager: {
+    label: "翻页",
+    prev: "‹ 上一页",
+    next: "更多业务 ›",
+    where: "第 {{page}} / {{pages}} 页",
+  },
+  displaySetupTab: "大堂屏与取号机",
 };
 
 type Dictionary = typeof zh;
@@ -81,9 +91,21 @@ const en: Dictionary = {
     never: "Never connected",
   },
   voice: {
-    silent: "This screen cannot announce calls: sound is off and the browser has no Mandarin voice",
-    chimeOnly: "The browser has no Mandarin voice: calls get a chime but no spoken announcement",
+    silent:
+      "This screen cannot announce calls: sound is off. Press the button below (or set the browser to autoplay, see the README)",
+    clipsFailed:
+      "This screen cannot announce calls: the recorded voice does not play. Check the speakers and the network",
   },
+  displayNotices: {
+    region: "Notices and exchange rates",
+  },
+  kioskPager: {
+    label: "Pages",
+    prev: "‹ Back",
+    next: "More services ›",
+    where: "Page {{page}} of {{pages}}",
+  },
+  displaySetupTab: "Display & kiosk",
 };
 
 export const kioskDisplayStrings = { zh, en };

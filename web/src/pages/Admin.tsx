@@ -15,7 +15,7 @@ import {
   Typography,
 } from "antd";
 import QRCode from "qrcode";
-import { useCallback, useEffect, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { api, unwrapList } from "../api/client.ts";
@@ -42,6 +42,9 @@ import { dateTime, localName, serviceLabel } from "../lib/format.ts";
 import { rolesOf } from "../lib/session.ts";
 import "../styles/staff.css";
 import { BookingFormEditor } from "./admin/BookingFormEditor.tsx";
+
+/** The display and kiosk settings load when their tab opens: the admin page stays within its size budget. */
+const DisplaySetup = lazy(() => import("../components/DisplaySetup.tsx").then((m) => ({ default: m.DisplaySetup })));
 
 const DEVICE_PAGE: Record<DeviceKind, string> = { kiosk: "/kiosk", display: "/display", rating_pad: "/rate" };
 const required = (message: string) => [{ required: true, message }];
@@ -866,6 +869,15 @@ function AdminConsole() {
             key: "booking-forms",
             label: t("booking:admin.tab"),
             children: <BookingFormEditor services={services} />,
+          },
+          {
+            key: "display",
+            label: t("displaySetupTab"),
+            children: (
+              <Suspense fallback={null}>
+                <DisplaySetup branchId={branchId} services={services} />
+              </Suspense>
+            ),
           },
         ]}
       />

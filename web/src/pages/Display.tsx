@@ -5,11 +5,12 @@ import type { BranchEvent, Device, QueueSnapshot, Service } from "../api/types.t
 import { DeviceGate } from "../components/DeviceGate.tsx";
 import { LangSwitch } from "../components/LangSwitch.tsx";
 import i18n from "../i18n/index.ts";
+import { clipUrls, type DisplaySettings, type Notice } from "../lib/call-clips.ts";
 import { useEventStream } from "../lib/events.ts";
 import { serviceLabel } from "../lib/format.ts";
 import { useDebounced, useNow } from "../lib/hooks.ts";
 import {
-  announce,
+  announceCall,
   audioUnlocked,
   mandarinVoiceAvailable,
   rememberSoundOn,
@@ -63,6 +64,28 @@ function DisplayScreen({ device }: { readonly device: Device }) {
       if ("speechSynthesis" in window) window.speechSynthesis.removeEventListener("voiceschanged", update);
     };
   }, []);
+  const [settings, setSettings] = useState<DisplaySettings | null>(null);
+  const [notices, setNotices] = useState<readonly Notice[]>([]);
+  // Set when a recorded clip could not be played (a missing file, sound refused): staff are told.
+  const [clipsFailed, setClipsFailed] = useState(false);
+  const settingsRef = useRef<DisplaySettings | null>(null);
+  settingsRef.current = settings;
+  // The branch's voice settings and notices: read at start and every minute (they change rarely).
+  useEffect(() => {
+    const load = (): void => {
+      api
+        .get<DisplaySettings>(`/api/branches/${branchId}/display-settings`)
+        .then(setSettings)
+        .catch(() => undefined);
+      api
+        .get<{ notices: Notice[] }>(`/api/branches/${branchId}/notices`)
+        .then((v) => setNotices(v.notices))
+        .catch(() => undefined);
+    };
+    load();
+    const id = setInterval(load, 60_000);
+    return () => clearInterval(id);
+  }, [branchId]);
   // Tickets whose call is over (done, no-show, cancelled, sent back to the line…): never shown as being called.
   const [ended, setEnded] = useState<ReadonlySet<string>>(new Set());
   const spoken = useRef(new Set<string>());
@@ -128,12 +151,21 @@ function DisplayScreen({ device }: { readonly device: Device }) {
         const fresh = Date.now() - Date.parse(event.at) < STALE_CALL_MS;
         if (fresh && !spoken.current.has(call.key)) {
           spoken.current.add(call.key);
-          announce({ text: callSentences(number, counter).zh, lang: "zh-CN" });
+          const current = settingsRef.current;
+          announceCall({
+            sentences: callSentences(number, counter),
+            clips: clipUrls(branchId, current, number, counter),
+            // Recorded clips when the branch says so, or when the browser has no Mandarin voice to speak with.
+            useClips: current?.voiceMode === "clips" || !mandarinVoiceAvailable(),
+            english: current?.announceEnglish ?? true,
+            times: current?.announceTimes ?? 2,
+            onClipResult: (ok) => setClipsFailed(!ok),
+          });
         }
       }
       reloadSoon();
     },
-    [reloadSoon],
+    [reloadSoon, branchId],
   );
   const stream = useEventStream<BranchEvent>(`/api/branches/${branchId}/events`, onEvent, reloadSoon);
   useEffect(() => {
@@ -156,7 +188,7 @@ function DisplayScreen({ device }: { readonly device: Device }) {
   const latestSentences = calling ? callSentences(calling.number, calling.counter) : null;
 
   return (
-    <div className="display" data-testid="display">
+    <div className={`display ${notices.length > 0 ? "has-notices" : ""}`} data-testid="display">
       <header className="display-top">
         <div className="display-brand">
           {t("app.name")} · {t("display.title")}
@@ -253,15 +285,19 @@ function DisplayScreen({ device }: { readonly device: Device }) {
           </section>
         </aside>
       </main>
-      {voice && soundOn ? null : (
-        // Staff must see a display that cannot announce: silent calls go unnoticed otherwise.
+      {notices.length > 0 ? <NoticeBoard notices={notices} seconds={settings?.noticeSeconds ?? 10} /> : null}
+      {soundOn && !clipsFailed ? null : (
+        // Staff must see a display that cannot announce: silent calls go unnoticed otherwise. With sound on, a
+        // display without a Mandarin voice speaks through the recorded clips, so only sound off or clips that
+        // fail to play leave it mute.
         <div
           className="sound-warning"
           role="status"
           data-testid="sound-warning"
-          data-level={soundOn ? "chime" : "silent"}
+          data-level={soundOn ? "clips-failed" : "silent"}
+          data-voice={voice ? "browser" : "clips"}
         >
-          {soundOn ? t("voice.chimeOnly") : t("voice.silent")}
+          {soundOn ? t("voice.clipsFailed") : t("voice.silent")}
         </div>
       )}
       {soundOn ? null : (
@@ -280,6 +316,53 @@ function DisplayScreen({ device }: { readonly device: Device }) {
         </button>
       )}
     </div>
+  );
+}
+
+/** The bottom of the display: the branch's notices and exchange rates, one at a time, rotating. */
+function NoticeBoard({ notices, seconds }: { readonly notices: readonly Notice[]; readonly seconds: number }) {
+  const { t, i18n: i18nInstance } = useTranslation();
+  const [index, setIndex] = useState(0);
+  useEffect(() => {
+    if (notices.length < 2) return;
+    const id = setInterval(() => setIndex((i) => i + 1), Math.max(3, seconds) * 1000);
+    return () => clearInterval(id);
+  }, [notices.length, seconds]);
+  const notice = notices[index % notices.length];
+  if (notice === undefined) return null;
+  const en = i18nInstance.language === "en";
+  // The page's language first; the other language under it when the branch wrote one.
+  const title = en ? notice.titleEn || notice.titleZh : notice.titleZh || notice.titleEn;
+  const body = en ? notice.bodyEn || notice.bodyZh : notice.bodyZh || notice.bodyEn;
+  const otherTitle = en ? (notice.titleEn ? notice.titleZh : "") : notice.titleZh ? notice.titleEn : "";
+  const otherBody = en ? (notice.bodyEn ? notice.bodyZh : "") : notice.bodyZh ? notice.bodyEn : "";
+  return (
+    <section
+      className="display-notices"
+      aria-label={t("displayNotices.region")}
+      data-testid="notice-board"
+      data-notice={notice.id}
+    >
+      {notice.image ? <img className="display-notice-image" src={notice.image} alt={title} /> : null}
+      <div className="display-notice-text">
+        {title ? <h2 className="display-notice-title">{title}</h2> : null}
+        {body ? <p className="display-notice-body">{body}</p> : null}
+        {otherTitle || otherBody ? (
+          <p className="display-notice-other" lang={en ? "zh-CN" : "en"}>
+            {otherTitle}
+            {otherTitle && otherBody ? " · " : ""}
+            {otherBody}
+          </p>
+        ) : null}
+      </div>
+      {notices.length > 1 ? (
+        <div className="display-notice-dots" aria-hidden="true">
+          {notices.map((n, i) => (
+            <span key={n.id} className={i === index % notices.length ? "on" : ""} />
+          ))}
+        </div>
+      ) : null}
+    </section>
   );
 }
 

@@ -1,12 +1,13 @@
 import type { TFunction } from "i18next";
 import QRCode from "qrcode";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api, unwrapList, unwrapOne } from "../api/client.ts";
 import type { Branch, Device, Priority, QueueService, QueueSnapshot, Service, Ticket } from "../api/types.ts";
 import { DeviceGate } from "../components/DeviceGate.tsx";
 import { LangSwitch } from "../components/LangSwitch.tsx";
 import { ServiceIcon } from "../components/ServiceIcon.tsx";
+import type { DisplaySettings } from "../lib/call-clips.ts";
 import { dateTime, localName, serviceDescription, serviceLabel } from "../lib/format.ts";
 import { useDeviceStatus } from "../lib/heartbeat.ts";
 import { peopleAhead } from "../lib/ticket.ts";
@@ -14,8 +15,36 @@ import { KioskCheckIn } from "./kiosk/CheckIn.tsx";
 import "../styles/screens.css";
 
 const CARE_OPTIONS: readonly Priority[] = ["elderly", "disabled", "pregnant"];
-const RETURN_AFTER_S = 30;
+/** Back to the start after a ticket when the branch has not said otherwise: a minute, not rushed. */
+const RETURN_AFTER_S = 60;
 const LARGE_KEY = "datang.kiosk.large";
+
+/**
+ * Choices on one screen. Large-text mode (适老化) shows few at a time, big, with "more" to page on; a screen
+ * that cannot scroll pages its business types rather than cutting them off.
+ */
+function pageSize(large: boolean, portrait: boolean): number {
+  if (large) return 4;
+  return portrait ? 8 : 6;
+}
+
+function usePortrait(): boolean {
+  const query = "(orientation: portrait)";
+  const [portrait, setPortrait] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const update = () => setPortrait(list.matches);
+    list.addEventListener("change", update);
+    return () => list.removeEventListener("change", update);
+  }, []);
+  return portrait;
+}
+
+/** One entry on the start screen: a business type's button, or another entry (an appointment check-in). */
+interface Entry {
+  readonly key: string;
+  readonly node: ReactNode;
+}
 
 /** Why a business type takes no ticket now, as the kiosk says it. */
 function closedText(t: TFunction, queue: QueueService): string | null {
@@ -44,6 +73,9 @@ function KioskScreen({ device }: { readonly device: Device }) {
   const [queues, setQueues] = useState<ReadonlyMap<string, QueueService>>(new Map());
   const [care, setCare] = useState<Priority | null>(null);
   const [large, setLarge] = useState(() => window.localStorage.getItem(LARGE_KEY) === "1");
+  const [settings, setSettings] = useState<DisplaySettings | null>(null);
+  const [page, setPage] = useState(0);
+  const portrait = usePortrait();
   const [ticket, setTicket] = useState<Ticket | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -71,6 +103,10 @@ function KioskScreen({ device }: { readonly device: Device }) {
     api
       .get<unknown>("/api/branches")
       .then((v) => setBranch(unwrapList<Branch>(v, "branches").find((b) => b.id === branchId)))
+      .catch(() => undefined);
+    api
+      .get<DisplaySettings>(`/api/branches/${branchId}/display-settings`)
+      .then(setSettings)
       .catch(() => undefined);
     void loadQueue();
     const id = setInterval(() => void loadQueue(), 15_000);
@@ -108,6 +144,7 @@ function KioskScreen({ device }: { readonly device: Device }) {
     intentKey.current = newKey();
     setTicket(null);
     setCare(null);
+    setPage(0);
     void loadQueue();
   }, [loadQueue]);
 
@@ -117,6 +154,42 @@ function KioskScreen({ device }: { readonly device: Device }) {
         <KioskCheckIn branchId={branchId} onDone={() => setCheckIn(false)} />
       </div>
     );
+  const serviceButton = (service: Service): ReactNode => {
+    const queue = queues.get(service.id);
+    const closed = queue !== undefined && !queue.availability.open ? closedText(t, queue) : null;
+    return (
+      <button
+        type="button"
+        className={`service-button ${closed === null ? "" : "closed"}`}
+        disabled={busy || closed !== null}
+        aria-disabled={closed !== null}
+        onClick={() => void take(service)}
+        data-testid={`service-${service.prefix}`}
+        data-closed={closed === null ? undefined : "true"}
+      >
+        <ServiceIcon service={service} icon={settings?.kioskIcons[service.id]} />
+        <span className="service-name">{serviceLabel(service)}</span>
+        <span className="service-desc">{serviceDescription(service)}</span>
+        {closed !== null ? (
+          <span className="service-closed" data-testid={`closed-${service.prefix}`}>
+            {closed}
+          </span>
+        ) : queue !== undefined && queue.estimatedWaitMinutes === null ? (
+          <span className="service-closed" data-testid={`no-counter-${service.prefix}`}>
+            {t("opening.noCounterOpen")}
+          </span>
+        ) : null}
+        <span className="service-meta">
+          <span className="service-prefix">{service.prefix}</span>
+          {service.expectedMinutes ? (
+            <span className="nowrap">{t("kiosk.expected", { count: service.expectedMinutes })} · </span>
+          ) : null}
+          <span className="nowrap">{t("kiosk.waitingNow", { count: queue?.waiting ?? 0 })}</span>
+        </span>
+      </button>
+    );
+  };
+
   return (
     <div className={`kiosk ${large ? "large" : ""}`} data-testid="kiosk">
       <header className="kiosk-top no-print">
@@ -165,44 +238,15 @@ function KioskScreen({ device }: { readonly device: Device }) {
             </div>
           ) : null}
           {services.length === 0 && error === null ? <p className="kiosk-sub">{t("kiosk.noServices")}</p> : null}
-          <div className="service-grid">
-            {services.map((service) => {
-              const queue = queues.get(service.id);
-              const closed = queue !== undefined && !queue.availability.open ? closedText(t, queue) : null;
-              return (
-                <button
-                  type="button"
-                  key={service.id}
-                  className={`service-button ${closed === null ? "" : "closed"}`}
-                  disabled={busy || closed !== null}
-                  aria-disabled={closed !== null}
-                  onClick={() => void take(service)}
-                  data-testid={`service-${service.prefix}`}
-                  data-closed={closed === null ? undefined : "true"}
-                >
-                  <ServiceIcon service={service} />
-                  <span className="service-name">{serviceLabel(service)}</span>
-                  <span className="service-desc">{serviceDescription(service)}</span>
-                  {closed !== null ? (
-                    <span className="service-closed" data-testid={`closed-${service.prefix}`}>
-                      {closed}
-                    </span>
-                  ) : queue !== undefined && queue.estimatedWaitMinutes === null ? (
-                    <span className="service-closed" data-testid={`no-counter-${service.prefix}`}>
-                      {t("opening.noCounterOpen")}
-                    </span>
-                  ) : null}
-                  <span className="service-meta">
-                    <span className="service-prefix">{service.prefix}</span>
-                    {service.expectedMinutes ? (
-                      <span className="nowrap">{t("kiosk.expected", { count: service.expectedMinutes })} · </span>
-                    ) : null}
-                    <span className="nowrap">{t("kiosk.waitingNow", { count: queue?.waiting ?? 0 })}</span>
-                  </span>
-                </button>
-              );
-            })}
-          </div>
+          <EntryGrid
+            entries={services.map(
+              (service): Entry => ({ key: service.id, node: serviceButton(service) }),
+              // Another entry (an appointment check-in) is added to this list, beside the business types.
+            )}
+            size={pageSize(large, portrait)}
+            page={page}
+            onPage={setPage}
+          />
           {busy ? <div className="kiosk-busy">{t("kiosk.issuing")}</div> : null}
         </main>
       ) : (
@@ -211,6 +255,7 @@ function KioskScreen({ device }: { readonly device: Device }) {
           service={services.find((s) => s.id === ticket.serviceId)}
           branch={branch}
           onDone={reset}
+          returnAfter={settings?.kioskReturnSeconds ?? RETURN_AFTER_S}
         />
       )}
     </div>
@@ -222,15 +267,17 @@ function TicketView({
   service,
   branch,
   onDone,
+  returnAfter,
 }: {
   readonly ticket: Ticket;
   readonly service: Service | undefined;
   readonly branch: Branch | undefined;
   readonly onDone: () => void;
+  readonly returnAfter: number;
 }) {
   const { t } = useTranslation();
   const [qr, setQr] = useState<string | null>(null);
-  const [seconds, setSeconds] = useState(RETURN_AFTER_S);
+  const [seconds, setSeconds] = useState(returnAfter);
   const link = `${window.location.origin}/t/${ticket.id}`;
 
   useEffect(() => {
@@ -305,6 +352,60 @@ function TicketView({
       </div>
       <p className="kiosk-sub no-print">{t("kiosk.autoReturn", { seconds: Math.max(0, seconds) })}</p>
     </main>
+  );
+}
+
+/** The start screen's entries, a screenful at a time, with buttons to page on when there are more. */
+function EntryGrid({
+  entries,
+  size,
+  page,
+  onPage,
+}: {
+  readonly entries: readonly Entry[];
+  readonly size: number;
+  readonly page: number;
+  readonly onPage: (page: number) => void;
+}) {
+  const { t } = useTranslation();
+  const pages = Math.max(1, Math.ceil(entries.length / size));
+  const current = Math.min(page, pages - 1);
+  const shown = entries.slice(current * size, current * size + size);
+  return (
+    <>
+      <div className={`service-grid count-${Math.min(shown.length, size)}`} data-testid="service-grid">
+        {shown.map((e) => (
+          <div className="service-cell" key={e.key}>
+            {e.node}
+          </div>
+        ))}
+      </div>
+      {pages > 1 ? (
+        <nav className="kiosk-pager" aria-label={t("kioskPager.label")}>
+          <button
+            type="button"
+            className="big-button secondary"
+            disabled={current === 0}
+            onClick={() => onPage(current - 1)}
+            data-testid="page-prev"
+          >
+            {t("kioskPager.prev")}
+          </button>
+          <span className="kiosk-pager-where" data-testid="page-where">
+            {t("kioskPager.where", { page: current + 1, pages })}
+          </span>
+          <button
+            type="button"
+            className="big-button secondary"
+            disabled={current >= pages - 1}
+            onClick={() => onPage(current + 1)}
+            data-testid="page-next"
+          >
+            {t("kioskPager.next")}
+          </button>
+        </nav>
+      ) : null}
+    </>
   );
 }
 
