@@ -3,8 +3,9 @@
  * counter × staff member, replaced a whole branch-day at a time so a rebuild never counts a ticket twice.
  */
 import type { Kysely } from "kysely";
+import { type Rollup, type RollupGrain, rollupsOf } from "../domain/analytics/rollup.ts";
 import { decodeBins, encodeBins, type Tally } from "../domain/analytics/tally.ts";
-import type { AnalyticsCellTable, Database } from "./schema.ts";
+import type { AnalyticsCellTable, AnalyticsRollupTable, Database } from "./schema.ts";
 import type { Tx } from "./store.ts";
 
 /** What a tally needs of one ticket, with the imported labels where the old system named an unknown counter or teller. */
@@ -79,7 +80,10 @@ export interface StoredCell extends Cell {
 /** Rows per INSERT: well under SQLite's and PostgreSQL's bound on parameters (23 columns each). */
 const INSERT_CHUNK = 40;
 
-/** Replaces the cells of one branch-day with `cells`, inside the caller's write. */
+/**
+ * Replaces the cells of one branch-day with `cells`, and its rollups with theirs (migration 020), inside the
+ * caller's write: the two never disagree.
+ */
 export async function replaceBranchDayCells(
   tx: Tx,
   branchId: string,
@@ -93,17 +97,25 @@ export async function replaceBranchDayCells(
       .values(cells.slice(i, i + INSERT_CHUNK).map((c) => toRow(branchId, day, c)))
       .execute();
   }
+  const rollups = rollupsOf(cells);
+  // Rows of one grain are deleted by the primary key's prefix (branch, grain, day).
+  for (const grain of ["day", "hour", "service", "counter", "staff"] as const)
+    await tx
+      .deleteFrom("analytics_rollups")
+      .where("branch_id", "=", branchId)
+      .where("grain", "=", grain)
+      .where("day", "=", day)
+      .execute();
+  for (let i = 0; i < rollups.length; i += INSERT_CHUNK) {
+    await tx
+      .insertInto("analytics_rollups")
+      .values(rollups.slice(i, i + INSERT_CHUNK).map((r) => toRollupRow(branchId, day, r)))
+      .execute();
+  }
 }
 
-function toRow(branchId: string, day: string, c: Cell): AnalyticsCellTable {
-  const t = c.tally;
+function tallyColumns(t: Tally) {
   return {
-    branch_id: branchId,
-    day,
-    hour: c.hour,
-    service_id: c.serviceId,
-    counter_key: c.counterKey,
-    staff_key: c.staffKey,
     arrived: t.arrived,
     served: t.served,
     no_shows: t.noShows,
@@ -121,6 +133,71 @@ function toRow(branchId: string, day: string, c: Cell): AnalyticsCellTable {
     satisfied: t.satisfied,
     neutral: t.neutral,
     dissatisfied: t.dissatisfied,
+  };
+}
+
+function toRollupRow(branchId: string, day: string, r: Rollup): AnalyticsRollupTable {
+  return { branch_id: branchId, grain: r.grain, day, key: r.key, ...tallyColumns(r.tally) };
+}
+
+type TallyRow = Omit<AnalyticsCellTable, "branch_id" | "day" | "hour" | "service_id" | "counter_key" | "staff_key">;
+
+function tallyOfRow(r: TallyRow): Tally {
+  return {
+    arrived: Number(r.arrived),
+    served: Number(r.served),
+    noShows: Number(r.no_shows),
+    walkAways: Number(r.walk_aways),
+    redirected: Number(r.redirected),
+    called: Number(r.called),
+    waitSumMs: Number(r.wait_sum_ms),
+    waitMaxMs: Number(r.wait_max_ms),
+    withinTarget: Number(r.within_target),
+    aboveAlarm: Number(r.above_alarm),
+    waitBins: decodeBins(r.wait_bins),
+    timed: Number(r.timed),
+    serviceSumMs: Number(r.service_sum_ms),
+    rated: Number(r.rated),
+    satisfied: Number(r.satisfied),
+    neutral: Number(r.neutral),
+    dissatisfied: Number(r.dissatisfied),
+  };
+}
+
+export interface StoredRollup {
+  readonly branchId: string;
+  readonly day: string;
+  readonly key: string;
+  readonly tally: Tally;
+}
+
+/** The rollups of one grain of some branches over days [from, to]; the primary key's prefix answers it. */
+export async function readRollups(
+  db: Kysely<Database>,
+  grain: RollupGrain,
+  f: { readonly branchIds: readonly string[]; readonly from: string; readonly to: string },
+): Promise<StoredRollup[]> {
+  if (f.branchIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("analytics_rollups")
+    .selectAll()
+    .where("branch_id", "in", [...f.branchIds])
+    .where("grain", "=", grain)
+    .where("day", ">=", f.from)
+    .where("day", "<=", f.to)
+    .execute();
+  return rows.map((r) => ({ branchId: r.branch_id, day: r.day, key: r.key, tally: tallyOfRow(r) }));
+}
+
+function toRow(branchId: string, day: string, c: Cell): AnalyticsCellTable {
+  return {
+    branch_id: branchId,
+    day,
+    hour: c.hour,
+    service_id: c.serviceId,
+    counter_key: c.counterKey,
+    staff_key: c.staffKey,
+    ...tallyColumns(c.tally),
   };
 }
 
@@ -150,24 +227,6 @@ export async function readCells(db: Kysely<Database>, f: CellFilter): Promise<St
     serviceId: r.service_id,
     counterKey: r.counter_key,
     staffKey: r.staff_key,
-    tally: {
-      arrived: Number(r.arrived),
-      served: Number(r.served),
-      noShows: Number(r.no_shows),
-      walkAways: Number(r.walk_aways),
-      redirected: Number(r.redirected),
-      called: Number(r.called),
-      waitSumMs: Number(r.wait_sum_ms),
-      waitMaxMs: Number(r.wait_max_ms),
-      withinTarget: Number(r.within_target),
-      aboveAlarm: Number(r.above_alarm),
-      waitBins: decodeBins(r.wait_bins),
-      timed: Number(r.timed),
-      serviceSumMs: Number(r.service_sum_ms),
-      rated: Number(r.rated),
-      satisfied: Number(r.satisfied),
-      neutral: Number(r.neutral),
-      dissatisfied: Number(r.dissatisfied),
-    },
+    tally: tallyOfRow(r),
   }));
 }

@@ -208,6 +208,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   webhook_cursors: WebhookCursorTable;
   analytics_cells: AnalyticsCellTable;
+  analytics_rollups: AnalyticsRollupTable;
   imported_tickets: ImportedTicketTable;
   storage_probe: StorageProbeTable;
   appointments: AppointmentTable;
@@ -372,6 +373,15 @@ export interface AnalyticsCellTable {
   satisfied: number;
   neutral: number;
   dissatisfied: number;
+}
+
+/** The cells of one branch-day merged along one dimension (migration 020, src/domain/analytics/rollup.ts). */
+export interface AnalyticsRollupTable
+  extends Omit<AnalyticsCellTable, "hour" | "service_id" | "counter_key" | "staff_key"> {
+  /** "day", "hour", "service", "counter" or "staff". */
+  grain: string;
+  /** "" for the day, else the hour, business type id, counter key or staff key. */
+  key: string;
 }
 
 /** One row, rewritten to test whether the disk takes writes again (see migration 004). */

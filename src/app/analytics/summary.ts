@@ -4,9 +4,10 @@
  */
 import { type Figures, figuresOf } from "../../domain/analytics/figures.ts";
 import { isoWeek, isoWeekday, monthOf } from "../../domain/analytics/keys.ts";
+import type { RollupGrain } from "../../domain/analytics/rollup.ts";
 import { emptyTally, mergeTally, type Tally } from "../../domain/analytics/tally.ts";
 import type { BranchId } from "../../domain/ids.ts";
-import { readCells, type StoredCell } from "../../store/analytics.ts";
+import { readCells, readRollups, type StoredCell } from "../../store/analytics.ts";
 import { listBranches } from "../../store/branches.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
@@ -157,13 +158,55 @@ function compareKeys(a: string | number, b: string | number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export async function analyticsSummary(ctx: AppContext, actor: Actor, q: SummaryQuery): Promise<Summary> {
+/** The rollup that answers each grouping (src/domain/analytics/rollup.ts). */
+const GRAIN_OF: Readonly<Record<GroupBy, RollupGrain>> = {
+  service: "service",
+  counter: "counter",
+  staff: "staff",
+  hour: "hour",
+  weekday: "day",
+  day: "day",
+  week: "day",
+  month: "day",
+  branch: "day",
+};
+
+/**
+ * The tallies a summary merges: the rollup of its grouping's grain, or the fine cells where the caller may see
+ * only his own figures (or `source` asks for them: the test that proves both answer the same). A rollup row
+ * stands in for a cell whose other keys it does not keep; `keyOf` reads only the key of the grouping.
+ */
+async function tallies(
+  ctx: AppContext,
+  scope: Scope,
+  q: SummaryQuery,
+  source: "rollups" | "cells",
+): Promise<StoredCell[]> {
+  const range = { branchIds: scope.branchIds, from: q.from, to: q.to };
+  if (source === "cells" || scope.staffKey !== undefined)
+    return readCells(ctx.store.db, { ...range, staffKey: scope.staffKey });
+  const grain = GRAIN_OF[q.groupBy];
+  const rollups = await readRollups(ctx.store.db, grain, range);
+  return rollups.map((r) => ({
+    branchId: r.branchId,
+    day: r.day,
+    hour: grain === "hour" ? Number(r.key) : -1,
+    serviceId: grain === "service" ? r.key : "",
+    counterKey: grain === "counter" ? r.key : "",
+    staffKey: grain === "staff" ? r.key : "",
+    tally: r.tally,
+  }));
+}
+
+export async function analyticsSummary(
+  ctx: AppContext,
+  actor: Actor,
+  q: SummaryQuery,
+  source: "rollups" | "cells" = "rollups",
+): Promise<Summary> {
   checkRange(q.from, q.to);
   const scope = await scopeOf(ctx, actor, q.branchId);
-  const [cells, names] = await Promise.all([
-    readCells(ctx.store.db, { branchIds: scope.branchIds, from: q.from, to: q.to, staffKey: scope.staffKey }),
-    namesOf(ctx, scope.branchIds),
-  ]);
+  const [cells, names] = await Promise.all([tallies(ctx, scope, q, source), namesOf(ctx, scope.branchIds)]);
   const groups = new Map<string | number, { key: KeyOf; tally: Tally }>();
   const total = emptyTally();
   for (const cell of cells) {
