@@ -292,6 +292,20 @@ describe.each(DB_KINDS)("analytics of live tickets and the demo history on %s", 
       meanServiceMinutes: 3,
     });
     expect(rows.find((r) => r.key === "teller1")).toMatchObject({ served: 1, meanWaitMinutes: 6 });
+    // Counter 1 opened when teller1 signed in, 12 minutes ago, and served for 3 of them.
+    const byCounter = await t.request({
+      method: "GET",
+      url: "/api/analytics/summary?from=2026-11-23&to=2026-11-23&groupBy=counter",
+      cookie: manager,
+    });
+    expect(byCounter.json().rows.find((r: { key: unknown }) => r.key === 1)).toMatchObject({
+      served: 1,
+      counterOpenHours: 0.2,
+      utilisation: 0.25,
+      idleMinutes: 9,
+      pausedMinutes: 0,
+    });
+    expect(byCounter.json().total).toMatchObject({ counterOpenHours: 0.2, utilisation: 0.25 });
   });
 
   it("simulates the demo branch's past weeks through the importer, and the planner learns from them", async () => {

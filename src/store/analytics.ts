@@ -2,9 +2,11 @@
  * Analytics tallies in `analytics_cells` (migration 010): one row per branch × day × hour × business type ×
  * counter × staff member, replaced a whole branch-day at a time so a rebuild never counts a ticket twice.
  */
-import type { Kysely } from "kysely";
+import type { ExpressionBuilder, Kysely } from "kysely";
+import type { CounterHour, CounterStateChange, CounterStateName } from "../domain/analytics/counter-time.ts";
 import { type Rollup, type RollupGrain, rollupsOf } from "../domain/analytics/rollup.ts";
 import { decodeBins, encodeBins, type Tally } from "../domain/analytics/tally.ts";
+import { parseJson } from "./json.ts";
 import type { AnalyticsCellTable, AnalyticsRollupTable, Database } from "./schema.ts";
 import type { Tx } from "./store.ts";
 
@@ -161,6 +163,9 @@ function tallyOfRow(r: TallyRow): Tally {
     satisfied: Number(r.satisfied),
     neutral: Number(r.neutral),
     dissatisfied: Number(r.dissatisfied),
+    counterOpenMs: 0,
+    counterPausedMs: 0,
+    counterBusyMs: 0,
   };
 }
 
@@ -228,5 +233,137 @@ export async function readCells(db: Kysely<Database>, f: CellFilter): Promise<St
     counterKey: r.counter_key,
     staffKey: r.staff_key,
     tally: tallyOfRow(r),
+  }));
+}
+
+const COUNTER_EVENTS = ["counter.opened", "counter.paused", "counter.closed", "counter.updated"];
+const STATES: readonly string[] = ["open", "paused", "closed"];
+
+/** The counters' state changes of a branch within [from, to), from its counter events. */
+export async function listCounterChanges(
+  db: Kysely<Database> | Tx,
+  branchId: string,
+  from: number,
+  to: number,
+): Promise<CounterStateChange[]> {
+  const rows = await db
+    .selectFrom("events")
+    .select(["at", "payload"])
+    .where("branch_id", "=", branchId)
+    .where("type", "in", COUNTER_EVENTS)
+    .where("at", ">=", from)
+    .where("at", "<", to)
+    .execute();
+  const out: CounterStateChange[] = [];
+  for (const r of rows) {
+    const counter = parseJson<{ counter?: { id?: unknown; state?: unknown } } | null>(r.payload, null)?.counter;
+    if (typeof counter?.id === "string" && typeof counter.state === "string" && STATES.includes(counter.state))
+      out.push({ counterId: counter.id, at: Number(r.at), state: counter.state as CounterStateName });
+  }
+  return out;
+}
+
+/** Replaces the counter hours of one branch-day, inside the caller's write. */
+export async function replaceCounterHours(
+  tx: Tx,
+  branchId: string,
+  day: string,
+  hours: readonly CounterHour[],
+): Promise<void> {
+  await tx.deleteFrom("analytics_counter_hours").where("branch_id", "=", branchId).where("day", "=", day).execute();
+  for (let i = 0; i < hours.length; i += INSERT_CHUNK * 2)
+    await tx
+      .insertInto("analytics_counter_hours")
+      .values(
+        hours.slice(i, i + INSERT_CHUNK * 2).map((h) => ({
+          branch_id: branchId,
+          day,
+          hour: h.hour,
+          counter_id: h.counterId,
+          open_ms: h.openMs,
+          paused_ms: h.pausedMs,
+          busy_ms: h.busyMs,
+        })),
+      )
+      .execute();
+}
+
+export interface StoredCounterTime {
+  readonly branchId: string;
+  /** "" where summed over days. */
+  readonly day: string;
+  /** -1 where summed over hours. */
+  readonly hour: number;
+  /** "" where summed over counters. */
+  readonly counterId: string;
+  readonly openMs: number;
+  readonly pausedMs: number;
+  readonly busyMs: number;
+}
+
+/**
+ * Counter time of some branches over days [from, to], summed in the database per branch and the keys asked for:
+ * per counter, per day, or per day and hour.
+ */
+export async function readCounterTime(
+  db: Kysely<Database>,
+  f: { readonly branchIds: readonly string[]; readonly from: string; readonly to: string },
+  by: "counter" | "day" | "hour",
+): Promise<StoredCounterTime[]> {
+  if (f.branchIds.length === 0) return [];
+  const base = db
+    .selectFrom("analytics_counter_hours")
+    .where("branch_id", "in", [...f.branchIds])
+    .where("day", ">=", f.from)
+    .where("day", "<=", f.to);
+  const sums = (eb: ExpressionBuilder<Database, "analytics_counter_hours">) =>
+    [
+      eb.fn.sum<number | string>("open_ms").as("open_ms"),
+      eb.fn.sum<number | string>("paused_ms").as("paused_ms"),
+      eb.fn.sum<number | string>("busy_ms").as("busy_ms"),
+    ] as const;
+  const num = (v: number | string | null | undefined) => Number(v ?? 0);
+  if (by === "counter") {
+    const rows = await base
+      .select((eb) => ["branch_id", "counter_id", ...sums(eb)])
+      .groupBy(["branch_id", "counter_id"])
+      .execute();
+    return rows.map((r) => ({
+      branchId: r.branch_id,
+      day: "",
+      hour: -1,
+      counterId: r.counter_id,
+      openMs: num(r.open_ms),
+      pausedMs: num(r.paused_ms),
+      busyMs: num(r.busy_ms),
+    }));
+  }
+  if (by === "day") {
+    const rows = await base
+      .select((eb) => ["branch_id", "day", ...sums(eb)])
+      .groupBy(["branch_id", "day"])
+      .execute();
+    return rows.map((r) => ({
+      branchId: r.branch_id,
+      day: r.day,
+      hour: -1,
+      counterId: "",
+      openMs: num(r.open_ms),
+      pausedMs: num(r.paused_ms),
+      busyMs: num(r.busy_ms),
+    }));
+  }
+  const rows = await base
+    .select((eb) => ["branch_id", "day", "hour", ...sums(eb)])
+    .groupBy(["branch_id", "day", "hour"])
+    .execute();
+  return rows.map((r) => ({
+    branchId: r.branch_id,
+    day: r.day,
+    hour: Number(r.hour),
+    counterId: "",
+    openMs: num(r.open_ms),
+    pausedMs: num(r.paused_ms),
+    busyMs: num(r.busy_ms),
   }));
 }

@@ -209,6 +209,7 @@ export interface Database {
   webhook_cursors: WebhookCursorTable;
   analytics_cells: AnalyticsCellTable;
   analytics_rollups: AnalyticsRollupTable;
+  analytics_counter_hours: AnalyticsCounterHourTable;
   imported_tickets: ImportedTicketTable;
   storage_probe: StorageProbeTable;
   appointments: AppointmentTable;
@@ -382,6 +383,17 @@ export interface AnalyticsRollupTable
   grain: string;
   /** "" for the day, else the hour, business type id, counter key or staff key. */
   key: string;
+}
+
+/** Counter time of one branch-day, hour and counter (migration 020, src/domain/analytics/counter-time.ts). */
+export interface AnalyticsCounterHourTable {
+  branch_id: string;
+  day: string;
+  hour: number;
+  counter_id: string;
+  open_ms: number;
+  paused_ms: number;
+  busy_ms: number;
 }
 
 /** One row, rewritten to test whether the disk takes writes again (see migration 004). */

@@ -7,7 +7,7 @@ import { isoWeek, isoWeekday, monthOf } from "../../domain/analytics/keys.ts";
 import type { RollupGrain } from "../../domain/analytics/rollup.ts";
 import { emptyTally, mergeTally, type Tally } from "../../domain/analytics/tally.ts";
 import type { BranchId } from "../../domain/ids.ts";
-import { readCells, readRollups, type StoredCell } from "../../store/analytics.ts";
+import { readCells, readCounterTime, readRollups, type StoredCell } from "../../store/analytics.ts";
 import { listBranches } from "../../store/branches.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
@@ -198,6 +198,22 @@ async function tallies(
   }));
 }
 
+/** Counter time as cells for `keyOf` (none for a teller's own figures: a counter's time is not his alone). */
+async function counterTimeOf(ctx: AppContext, scope: Scope, q: SummaryQuery): Promise<StoredCell[]> {
+  if (scope.staffKey !== undefined) return [];
+  const by = q.groupBy === "counter" ? "counter" : q.groupBy === "hour" ? "hour" : "day";
+  const rows = await readCounterTime(ctx.store.db, { branchIds: scope.branchIds, from: q.from, to: q.to }, by);
+  return rows.map((r) => ({
+    branchId: r.branchId,
+    day: r.day,
+    hour: r.hour,
+    serviceId: "",
+    counterKey: r.counterId,
+    staffKey: "",
+    tally: { ...emptyTally(), counterOpenMs: r.openMs, counterPausedMs: r.pausedMs, counterBusyMs: r.busyMs },
+  }));
+}
+
 export async function analyticsSummary(
   ctx: AppContext,
   actor: Actor,
@@ -206,7 +222,11 @@ export async function analyticsSummary(
 ): Promise<Summary> {
   checkRange(q.from, q.to);
   const scope = await scopeOf(ctx, actor, q.branchId);
-  const [cells, names] = await Promise.all([tallies(ctx, scope, q, source), namesOf(ctx, scope.branchIds)]);
+  const [cells, counterTime, names] = await Promise.all([
+    tallies(ctx, scope, q, source),
+    counterTimeOf(ctx, scope, q),
+    namesOf(ctx, scope.branchIds),
+  ]);
   const groups = new Map<string | number, { key: KeyOf; tally: Tally }>();
   const total = emptyTally();
   for (const cell of cells) {
@@ -218,6 +238,20 @@ export async function analyticsSummary(
     }
     mergeTally(group.tally, cell.tally);
     mergeTally(total, cell.tally);
+  }
+  // Counter time belongs to a counter, an hour and a day, not to a business type or a teller's tickets: those
+  // groupings carry it in the total only.
+  const perGroup = q.groupBy !== "service" && q.groupBy !== "staff";
+  for (const cell of counterTime) {
+    mergeTally(total, cell.tally);
+    if (!perGroup) continue;
+    const key = keyOf(cell, q.groupBy, names);
+    let group = groups.get(key.key);
+    if (!group) {
+      group = { key, tally: emptyTally() };
+      groups.set(key.key, group);
+    }
+    mergeTally(group.tally, cell.tally);
   }
   const rows = [...groups.values()]
     .sort((a, b) => compareKeys(a.key.key, b.key.key))

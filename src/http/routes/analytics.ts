@@ -38,6 +38,10 @@ const FiguresSchema = {
   rated: Type.Integer(),
   satisfiedShare: Share,
   csat: Share,
+  counterOpenHours: Share,
+  utilisation: Share,
+  idleMinutes: Share,
+  pausedMinutes: Share,
 };
 const SummaryResponse = Type.Object({
   from: Type.String(),

@@ -7,7 +7,7 @@ import type { DialectName } from "../dialect-name.ts";
 /**
  * Analytics, second part: rollups of the fine cells (one row per branch × grain × day × key, see
  * src/domain/analytics/rollup.ts) that the summary reads when its grouping needs no finer cell, filled here from
- * the cells already stored.
+ * the cells already stored; counter time per hour (utilisation, idle time, counters open).
  */
 export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<void> {
   await db.schema
@@ -36,6 +36,20 @@ export async function up(db: Kysely<unknown>, _dialect: DialectName): Promise<vo
     .addPrimaryKeyConstraint("analytics_rollups_pk", ["branch_id", "grain", "day", "key"])
     .execute();
   await backfill(db);
+  // Counter time per branch-day × hour × counter (src/domain/analytics/counter-time.ts), made by the rebuild.
+  await db.schema
+    .createTable("analytics_counter_hours")
+    .addColumn("branch_id", "text", (c) => c.notNull())
+    .addColumn("day", "text", (c) => c.notNull())
+    .addColumn("hour", "integer", (c) => c.notNull())
+    .addColumn("counter_id", "text", (c) => c.notNull())
+    .addColumn("open_ms", "bigint", (c) => c.notNull())
+    .addColumn("paused_ms", "bigint", (c) => c.notNull())
+    .addColumn("busy_ms", "bigint", (c) => c.notNull())
+    .addPrimaryKeyConstraint("analytics_counter_hours_pk", ["branch_id", "day", "hour", "counter_id"])
+    .execute();
+  // The counters' state changes of a branch-day are read by type and time.
+  await db.schema.createIndex("events_branch_type_at").on("events").columns(["branch_id", "type", "at"]).execute();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a migration reads the tables as they were when it was written.
@@ -88,5 +102,8 @@ function tallyOf(r: Row): Tally {
     satisfied: Number(r.satisfied),
     neutral: Number(r.neutral),
     dissatisfied: Number(r.dissatisfied),
+    counterOpenMs: 0,
+    counterPausedMs: 0,
+    counterBusyMs: 0,
   };
 }
