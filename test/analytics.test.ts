@@ -181,6 +181,15 @@ describe.each(DB_KINDS)("analytics: import of history and the summary on %s", (k
     const byHour = (await summary("hour")).json() as { rows: Array<{ key: number; arrived: number }> };
     const hourOf = (ms: number) => (new Date(ms).getUTCHours() + 8) % 24;
     for (const h of byHour.rows) expect(h.arrived).toBe(rows.filter((r) => hourOf(r.issued) === h.key).length);
+
+    // The heat map: weekday (16 November 2026 is a Monday) × hour of issue.
+    const heat = (await summary("weekdayHour")).json() as { rows: Array<Record<string, unknown>> };
+    const weekdayOf = (day: string) => DAYS.indexOf(day) + 1;
+    const keyOf = (r: Row) => `${weekdayOf(r.day)}T${String(hourOf(r.issued)).padStart(2, "0")}`;
+    // (An hour with no arrivals appears where a counter was still serving in it: counter time, nothing else.)
+    const arrivedHours = heat.rows.filter((h) => (h.arrived as number) > 0);
+    expect(arrivedHours.map((h) => h.key).sort()).toEqual([...new Set(rows.map(keyOf))].sort());
+    for (const h of heat.rows) expect(h).toMatchObject(expected(rows.filter((r) => keyOf(r) === h.key)));
   });
 
   it("does not double a file imported twice", async () => {
@@ -306,6 +315,33 @@ describe.each(DB_KINDS)("analytics of live tickets and the demo history on %s", 
       pausedMinutes: 0,
     });
     expect(byCounter.json().total).toMatchObject({ counterOpenHours: 0.2, utilisation: 0.25 });
+
+    // Plan against actual: the planner's counters for today beside the 0.2 counter hours actually open.
+    const planned = await t.request({ method: "GET", url: `/api/branches/${t.branchId}/plan`, cookie: manager });
+    const pva = await t.request({
+      method: "GET",
+      url: `/api/branches/${t.branchId}/analytics/plan-vs-actual?day=2026-11-23`,
+      cookie: manager,
+    });
+    expect(pva.statusCode, pva.body).toBe(200);
+    const recommended = (planned.json().hours as Array<{ recommendedCounters: number }>).reduce(
+      (s, h) => s + h.recommendedCounters,
+      0,
+    );
+    expect(recommended).toBeGreaterThan(0);
+    expect(pva.json()).toMatchObject({
+      day: "2026-11-23",
+      actualCounterHours: 0.2,
+      recommendedCounterHours: recommended,
+    });
+    const hours = pva.json().hours as Array<{ arrived: number; actualCounters: number }>;
+    expect(hours.reduce((s, h) => s + h.arrived, 0)).toBe(2);
+    const bad = await t.request({
+      method: "GET",
+      url: `/api/branches/${t.branchId}/analytics/plan-vs-actual?day=2026-02-30x`,
+      cookie: manager,
+    });
+    expect(bad.statusCode).toBe(400);
   });
 
   it("simulates the demo branch's past weeks through the importer, and the planner learns from them", async () => {

@@ -13,7 +13,18 @@ import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { forbidden, invalid } from "../errors.ts";
 
-export const GROUP_BYS = ["service", "counter", "staff", "hour", "weekday", "day", "week", "month", "branch"] as const;
+export const GROUP_BYS = [
+  "service",
+  "counter",
+  "staff",
+  "hour",
+  "weekday",
+  "weekdayHour",
+  "day",
+  "week",
+  "month",
+  "branch",
+] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
 /** Roles that read a branch's figures; a teller reads only his own, the auditor none. */
@@ -30,7 +41,7 @@ export interface SummaryQuery {
 }
 
 export interface SummaryRow extends Figures {
-  /** The business type's code, the counter's number, the teller's username, the hour 0–23, the weekday 1–7 (Monday 1), the day, "2026-W48", "2026-11", or the branch's code. */
+  /** The business type's code, the counter's number, the teller's username, the hour 0–23, the weekday 1–7 (Monday 1), weekday and hour ("1T09": Monday 09:00–10:00, the heat map), the day, "2026-W48", "2026-11", or the branch's code. */
   readonly key: string | number;
   /** A readable name for the key where it has one (business type, branch, staff member). */
   readonly nameZh: string | null;
@@ -138,6 +149,8 @@ function keyOf(cell: StoredCell, groupBy: GroupBy, names: Names): KeyOf {
       return plain(cell.hour);
     case "weekday":
       return plain(isoWeekday(cell.day));
+    case "weekdayHour":
+      return plain(`${isoWeekday(cell.day)}T${String(cell.hour).padStart(2, "0")}`);
     case "day":
       return plain(cell.day);
     case "week":
@@ -164,6 +177,7 @@ const GRAIN_OF: Readonly<Record<GroupBy, RollupGrain>> = {
   counter: "counter",
   staff: "staff",
   hour: "hour",
+  weekdayHour: "hour",
   weekday: "day",
   day: "day",
   week: "day",
@@ -201,7 +215,7 @@ async function tallies(
 /** Counter time as cells for `keyOf` (none for a teller's own figures: a counter's time is not his alone). */
 async function counterTimeOf(ctx: AppContext, scope: Scope, q: SummaryQuery): Promise<StoredCell[]> {
   if (scope.staffKey !== undefined) return [];
-  const by = q.groupBy === "counter" ? "counter" : q.groupBy === "hour" ? "hour" : "day";
+  const by = q.groupBy === "counter" ? "counter" : q.groupBy === "hour" || q.groupBy === "weekdayHour" ? "hour" : "day";
   const rows = await readCounterTime(ctx.store.db, { branchIds: scope.branchIds, from: q.from, to: q.to }, by);
   return rows.map((r) => ({
     branchId: r.branchId,
