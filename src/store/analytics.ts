@@ -303,12 +303,12 @@ export interface StoredCounterTime {
 
 /**
  * Counter time of some branches over days [from, to], summed in the database per branch and the keys asked for:
- * per counter, per day, or per day and hour.
+ * per branch, per counter, per day, or per day and hour.
  */
 export async function readCounterTime(
   db: Kysely<Database>,
   f: { readonly branchIds: readonly string[]; readonly from: string; readonly to: string },
-  by: "counter" | "day" | "hour",
+  by: "branch" | "counter" | "day" | "hour",
 ): Promise<StoredCounterTime[]> {
   if (f.branchIds.length === 0) return [];
   const base = db
@@ -323,6 +323,21 @@ export async function readCounterTime(
       eb.fn.sum<number | string>("busy_ms").as("busy_ms"),
     ] as const;
   const num = (v: number | string | null | undefined) => Number(v ?? 0);
+  if (by === "branch") {
+    const rows = await base
+      .select((eb) => ["branch_id", ...sums(eb)])
+      .groupBy("branch_id")
+      .execute();
+    return rows.map((r) => ({
+      branchId: r.branch_id,
+      day: "",
+      hour: -1,
+      counterId: "",
+      openMs: num(r.open_ms),
+      pausedMs: num(r.paused_ms),
+      busyMs: num(r.busy_ms),
+    }));
+  }
   if (by === "counter") {
     const rows = await base
       .select((eb) => ["branch_id", "counter_id", ...sums(eb)])

@@ -215,7 +215,15 @@ async function tallies(
 /** Counter time as cells for `keyOf` (none for a teller's own figures: a counter's time is not his alone). */
 async function counterTimeOf(ctx: AppContext, scope: Scope, q: SummaryQuery): Promise<StoredCell[]> {
   if (scope.staffKey !== undefined) return [];
-  const by = q.groupBy === "counter" ? "counter" : q.groupBy === "hour" || q.groupBy === "weekdayHour" ? "hour" : "day";
+  // Grouped by business type or teller, counter time is in the total only: one sum per branch will do.
+  const by =
+    q.groupBy === "counter"
+      ? "counter"
+      : q.groupBy === "hour" || q.groupBy === "weekdayHour"
+        ? "hour"
+        : q.groupBy === "service" || q.groupBy === "staff"
+          ? "branch"
+          : "day";
   const rows = await readCounterTime(ctx.store.db, { branchIds: scope.branchIds, from: q.from, to: q.to }, by);
   return rows.map((r) => ({
     branchId: r.branchId,
