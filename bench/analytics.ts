@@ -2,10 +2,11 @@
  * `npm run bench:analytics`: prints ONE JSON line. Builds a year of busy branches through the importer (the
  * path a bank's history takes), rebuilds the tallies from the raw tickets, then times the dashboard's queries:
  * a year of one branch and a month of all branches, against a baseline in the same run that computes the same
- * figures from the raw tickets (what the dashboard would cost without the stored tallies).
+ * figures from the raw tickets (what the dashboard would cost without the stored tallies), and the same queries
+ * answered from the fine cells instead of the rollups.
  *
  * Sizes: BENCH_BRANCHES (20), BENCH_DAYS (365), BENCH_PER_DAY (700 tickets a branch-day): 5.1 million tickets.
- * BENCH_DB=sqlite|postgres|both (both).
+ * BENCH_DB=sqlite|postgres|both (both). BENCH_REPEAT (20): timings of each query.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,7 +30,7 @@ const BRANCHES = Number(process.env.BENCH_BRANCHES ?? 20);
 const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const PER_DAY = Number(process.env.BENCH_PER_DAY ?? 700);
 const WHICH = process.env.BENCH_DB ?? "both";
-const REPEAT = 20;
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 20);
 const FIRST_DAY = "2025-11-01";
 const SERVICES = ["CASH", "TRANSFER", "ACCOUNT", "CARD", "WEALTH", "CORP"];
 
@@ -170,6 +171,18 @@ async function benchOne(kind: "sqlite" | "postgres", location: string): Promise<
     yearOne.push(...(await timed(() => analyticsSummary(ctx, ADMIN, { branchId: demo.branchId, from, to, groupBy }))));
   for (const groupBy of [...dashboard, "branch"] as GroupBy[])
     monthAll.push(...(await timed(() => analyticsSummary(ctx, ADMIN, { from: monthFrom, to, groupBy }))));
+  log(
+    `${kind}: rollups p95 year of one branch ${round(percentile(yearOne, 95), 1)} ms, month of all ${round(percentile(monthAll, 95), 1)} ms`,
+  );
+  // The same queries from the fine cells, as before the rollups (migration 020), in the same run and load.
+  const yearOneCells: number[] = [];
+  const monthAllCells: number[] = [];
+  for (const groupBy of [...dashboard, "counter", "staff"] as GroupBy[])
+    yearOneCells.push(
+      ...(await timed(() => analyticsSummary(ctx, ADMIN, { branchId: demo.branchId, from, to, groupBy }, "cells"))),
+    );
+  for (const groupBy of [...dashboard, "branch"] as GroupBy[])
+    monthAllCells.push(...(await timed(() => analyticsSummary(ctx, ADMIN, { from: monthFrom, to, groupBy }, "cells"))));
 
   // Baseline: the same year of one branch tallied from its raw tickets, as without stored tallies.
   const branch = await findBranch(store.db, demo.branchId);
@@ -188,6 +201,8 @@ async function benchOne(kind: "sqlite" | "postgres", location: string): Promise<
     yearOfOneBranchP95Ms: round(percentile(yearOne, 95), 1),
     monthOfAllBranchesP50Ms: round(percentile(monthAll, 50), 1),
     monthOfAllBranchesP95Ms: round(percentile(monthAll, 95), 1),
+    fineCellsYearOfOneBranchP95Ms: round(percentile(yearOneCells, 95), 1),
+    fineCellsMonthOfAllBranchesP95Ms: round(percentile(monthAllCells, 95), 1),
     baselineRawYearOfOneBranchMs: round(rawYearMs, 1),
     baselineCells: rawCells,
     targetP95Met: percentile(yearOne, 95) < 300 && percentile(monthAll, 95) < 300,

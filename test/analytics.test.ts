@@ -181,6 +181,15 @@ describe.each(DB_KINDS)("analytics: import of history and the summary on %s", (k
     const byHour = (await summary("hour")).json() as { rows: Array<{ key: number; arrived: number }> };
     const hourOf = (ms: number) => (new Date(ms).getUTCHours() + 8) % 24;
     for (const h of byHour.rows) expect(h.arrived).toBe(rows.filter((r) => hourOf(r.issued) === h.key).length);
+
+    // The heat map: weekday (16 November 2026 is a Monday) × hour of issue.
+    const heat = (await summary("weekdayHour")).json() as { rows: Array<Record<string, unknown>> };
+    const weekdayOf = (day: string) => DAYS.indexOf(day) + 1;
+    const keyOf = (r: Row) => `${weekdayOf(r.day)}T${String(hourOf(r.issued)).padStart(2, "0")}`;
+    // (An hour with no arrivals appears where a counter was still serving in it: counter time, nothing else.)
+    const arrivedHours = heat.rows.filter((h) => (h.arrived as number) > 0);
+    expect(arrivedHours.map((h) => h.key).sort()).toEqual([...new Set(rows.map(keyOf))].sort());
+    for (const h of heat.rows) expect(h).toMatchObject(expected(rows.filter((r) => keyOf(r) === h.key)));
   });
 
   it("does not double a file imported twice", async () => {
@@ -292,6 +301,47 @@ describe.each(DB_KINDS)("analytics of live tickets and the demo history on %s", 
       meanServiceMinutes: 3,
     });
     expect(rows.find((r) => r.key === "teller1")).toMatchObject({ served: 1, meanWaitMinutes: 6 });
+    // Counter 1 opened when teller1 signed in, 12 minutes ago, and served for 3 of them.
+    const byCounter = await t.request({
+      method: "GET",
+      url: "/api/analytics/summary?from=2026-11-23&to=2026-11-23&groupBy=counter",
+      cookie: manager,
+    });
+    expect(byCounter.json().rows.find((r: { key: unknown }) => r.key === 1)).toMatchObject({
+      served: 1,
+      counterOpenHours: 0.2,
+      utilisation: 0.25,
+      idleMinutes: 9,
+      pausedMinutes: 0,
+    });
+    expect(byCounter.json().total).toMatchObject({ counterOpenHours: 0.2, utilisation: 0.25 });
+
+    // Plan against actual: the planner's counters for today beside the 0.2 counter hours actually open.
+    const planned = await t.request({ method: "GET", url: `/api/branches/${t.branchId}/plan`, cookie: manager });
+    const pva = await t.request({
+      method: "GET",
+      url: `/api/branches/${t.branchId}/analytics/plan-vs-actual?day=2026-11-23`,
+      cookie: manager,
+    });
+    expect(pva.statusCode, pva.body).toBe(200);
+    const recommended = (planned.json().hours as Array<{ recommendedCounters: number }>).reduce(
+      (s, h) => s + h.recommendedCounters,
+      0,
+    );
+    expect(recommended).toBeGreaterThan(0);
+    expect(pva.json()).toMatchObject({
+      day: "2026-11-23",
+      actualCounterHours: 0.2,
+      recommendedCounterHours: recommended,
+    });
+    const hours = pva.json().hours as Array<{ arrived: number; actualCounters: number }>;
+    expect(hours.reduce((s, h) => s + h.arrived, 0)).toBe(2);
+    const bad = await t.request({
+      method: "GET",
+      url: `/api/branches/${t.branchId}/analytics/plan-vs-actual?day=2026-02-30x`,
+      cookie: manager,
+    });
+    expect(bad.statusCode).toBe(400);
   });
 
   it("simulates the demo branch's past weeks through the importer, and the planner learns from them", async () => {
@@ -315,5 +365,37 @@ describe.each(DB_KINDS)("analytics of live tickets and the demo history on %s", 
     const plan = await t.request({ method: "GET", url: `/api/branches/${t.branchId}/plan`, cookie: manager });
     expect(plan.statusCode).toBe(200);
     expect(plan.json().source).toBe("history");
+  });
+
+  it("answers every grouping from the rollups exactly as from the fine cells", async () => {
+    const { analyticsSummary, GROUP_BYS } = await import("../src/app/analytics/summary.ts");
+    const user = await t.server.ctx.store.db
+      .selectFrom("users")
+      .select(["id", "username"])
+      .where("username", "=", "admin")
+      .executeTakeFirstOrThrow();
+    const admin = {
+      type: "user",
+      id: user.id,
+      username: user.username,
+      displayName: user.username,
+      roles: ["admin"],
+      branchIds: [],
+      ip: "127.0.0.1",
+    } as unknown as import("../src/app/actor.ts").StaffActor;
+    const ranges = [
+      { from: "2026-11-01", to: "2026-11-23" },
+      { from: "2026-11-10", to: "2026-11-12" },
+    ];
+    let compared = 0;
+    for (const range of ranges)
+      for (const groupBy of GROUP_BYS) {
+        const fromRollups = await analyticsSummary(t.server.ctx, admin, { ...range, groupBy }, "rollups");
+        const fromCells = await analyticsSummary(t.server.ctx, admin, { ...range, groupBy }, "cells");
+        expect(fromRollups, `${groupBy} ${range.from}`).toEqual(fromCells);
+        expect(fromCells.rows.length).toBeGreaterThan(0);
+        compared += fromCells.rows.length;
+      }
+    expect(compared).toBeGreaterThan(100);
   });
 });

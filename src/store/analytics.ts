@@ -2,9 +2,12 @@
  * Analytics tallies in `analytics_cells` (migration 010): one row per branch × day × hour × business type ×
  * counter × staff member, replaced a whole branch-day at a time so a rebuild never counts a ticket twice.
  */
-import type { Kysely } from "kysely";
+import type { ExpressionBuilder, Kysely } from "kysely";
+import type { CounterHour, CounterStateChange, CounterStateName } from "../domain/analytics/counter-time.ts";
+import { type Rollup, type RollupGrain, rollupsOf } from "../domain/analytics/rollup.ts";
 import { decodeBins, encodeBins, type Tally } from "../domain/analytics/tally.ts";
-import type { AnalyticsCellTable, Database } from "./schema.ts";
+import { parseJson } from "./json.ts";
+import type { AnalyticsCellTable, AnalyticsRollupTable, Database } from "./schema.ts";
 import type { Tx } from "./store.ts";
 
 /** What a tally needs of one ticket, with the imported labels where the old system named an unknown counter or teller. */
@@ -79,7 +82,10 @@ export interface StoredCell extends Cell {
 /** Rows per INSERT: well under SQLite's and PostgreSQL's bound on parameters (23 columns each). */
 const INSERT_CHUNK = 40;
 
-/** Replaces the cells of one branch-day with `cells`, inside the caller's write. */
+/**
+ * Replaces the cells of one branch-day with `cells`, and its rollups with theirs (migration 020), inside the
+ * caller's write: the two never disagree.
+ */
 export async function replaceBranchDayCells(
   tx: Tx,
   branchId: string,
@@ -93,17 +99,25 @@ export async function replaceBranchDayCells(
       .values(cells.slice(i, i + INSERT_CHUNK).map((c) => toRow(branchId, day, c)))
       .execute();
   }
+  const rollups = rollupsOf(cells);
+  // Rows of one grain are deleted by the primary key's prefix (branch, grain, day).
+  for (const grain of ["day", "hour", "service", "counter", "staff"] as const)
+    await tx
+      .deleteFrom("analytics_rollups")
+      .where("branch_id", "=", branchId)
+      .where("grain", "=", grain)
+      .where("day", "=", day)
+      .execute();
+  for (let i = 0; i < rollups.length; i += INSERT_CHUNK) {
+    await tx
+      .insertInto("analytics_rollups")
+      .values(rollups.slice(i, i + INSERT_CHUNK).map((r) => toRollupRow(branchId, day, r)))
+      .execute();
+  }
 }
 
-function toRow(branchId: string, day: string, c: Cell): AnalyticsCellTable {
-  const t = c.tally;
+function tallyColumns(t: Tally) {
   return {
-    branch_id: branchId,
-    day,
-    hour: c.hour,
-    service_id: c.serviceId,
-    counter_key: c.counterKey,
-    staff_key: c.staffKey,
     arrived: t.arrived,
     served: t.served,
     no_shows: t.noShows,
@@ -121,6 +135,74 @@ function toRow(branchId: string, day: string, c: Cell): AnalyticsCellTable {
     satisfied: t.satisfied,
     neutral: t.neutral,
     dissatisfied: t.dissatisfied,
+  };
+}
+
+function toRollupRow(branchId: string, day: string, r: Rollup): AnalyticsRollupTable {
+  return { branch_id: branchId, grain: r.grain, day, key: r.key, ...tallyColumns(r.tally) };
+}
+
+type TallyRow = Omit<AnalyticsCellTable, "branch_id" | "day" | "hour" | "service_id" | "counter_key" | "staff_key">;
+
+function tallyOfRow(r: TallyRow): Tally {
+  return {
+    arrived: Number(r.arrived),
+    served: Number(r.served),
+    noShows: Number(r.no_shows),
+    walkAways: Number(r.walk_aways),
+    redirected: Number(r.redirected),
+    called: Number(r.called),
+    waitSumMs: Number(r.wait_sum_ms),
+    waitMaxMs: Number(r.wait_max_ms),
+    withinTarget: Number(r.within_target),
+    aboveAlarm: Number(r.above_alarm),
+    waitBins: decodeBins(r.wait_bins),
+    timed: Number(r.timed),
+    serviceSumMs: Number(r.service_sum_ms),
+    rated: Number(r.rated),
+    satisfied: Number(r.satisfied),
+    neutral: Number(r.neutral),
+    dissatisfied: Number(r.dissatisfied),
+    counterOpenMs: 0,
+    counterPausedMs: 0,
+    counterBusyMs: 0,
+  };
+}
+
+export interface StoredRollup {
+  readonly branchId: string;
+  readonly day: string;
+  readonly key: string;
+  readonly tally: Tally;
+}
+
+/** The rollups of one grain of some branches over days [from, to]; the primary key's prefix answers it. */
+export async function readRollups(
+  db: Kysely<Database>,
+  grain: RollupGrain,
+  f: { readonly branchIds: readonly string[]; readonly from: string; readonly to: string },
+): Promise<StoredRollup[]> {
+  if (f.branchIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("analytics_rollups")
+    .selectAll()
+    .where("branch_id", "in", [...f.branchIds])
+    .where("grain", "=", grain)
+    .where("day", ">=", f.from)
+    .where("day", "<=", f.to)
+    .execute();
+  return rows.map((r) => ({ branchId: r.branch_id, day: r.day, key: r.key, tally: tallyOfRow(r) }));
+}
+
+function toRow(branchId: string, day: string, c: Cell): AnalyticsCellTable {
+  return {
+    branch_id: branchId,
+    day,
+    hour: c.hour,
+    service_id: c.serviceId,
+    counter_key: c.counterKey,
+    staff_key: c.staffKey,
+    ...tallyColumns(c.tally),
   };
 }
 
@@ -150,24 +232,153 @@ export async function readCells(db: Kysely<Database>, f: CellFilter): Promise<St
     serviceId: r.service_id,
     counterKey: r.counter_key,
     staffKey: r.staff_key,
-    tally: {
-      arrived: Number(r.arrived),
-      served: Number(r.served),
-      noShows: Number(r.no_shows),
-      walkAways: Number(r.walk_aways),
-      redirected: Number(r.redirected),
-      called: Number(r.called),
-      waitSumMs: Number(r.wait_sum_ms),
-      waitMaxMs: Number(r.wait_max_ms),
-      withinTarget: Number(r.within_target),
-      aboveAlarm: Number(r.above_alarm),
-      waitBins: decodeBins(r.wait_bins),
-      timed: Number(r.timed),
-      serviceSumMs: Number(r.service_sum_ms),
-      rated: Number(r.rated),
-      satisfied: Number(r.satisfied),
-      neutral: Number(r.neutral),
-      dissatisfied: Number(r.dissatisfied),
-    },
+    tally: tallyOfRow(r),
+  }));
+}
+
+const COUNTER_EVENTS = ["counter.opened", "counter.paused", "counter.closed", "counter.updated"];
+const STATES: readonly string[] = ["open", "paused", "closed"];
+
+/** The counters' state changes of a branch within [from, to), from its counter events. */
+export async function listCounterChanges(
+  db: Kysely<Database> | Tx,
+  branchId: string,
+  from: number,
+  to: number,
+): Promise<CounterStateChange[]> {
+  const rows = await db
+    .selectFrom("events")
+    .select(["at", "payload"])
+    .where("branch_id", "=", branchId)
+    .where("type", "in", COUNTER_EVENTS)
+    .where("at", ">=", from)
+    .where("at", "<", to)
+    .execute();
+  const out: CounterStateChange[] = [];
+  for (const r of rows) {
+    const counter = parseJson<{ counter?: { id?: unknown; state?: unknown } } | null>(r.payload, null)?.counter;
+    if (typeof counter?.id === "string" && typeof counter.state === "string" && STATES.includes(counter.state))
+      out.push({ counterId: counter.id, at: Number(r.at), state: counter.state as CounterStateName });
+  }
+  return out;
+}
+
+/** Replaces the counter hours of one branch-day, inside the caller's write. */
+export async function replaceCounterHours(
+  tx: Tx,
+  branchId: string,
+  day: string,
+  hours: readonly CounterHour[],
+): Promise<void> {
+  await tx.deleteFrom("analytics_counter_hours").where("branch_id", "=", branchId).where("day", "=", day).execute();
+  for (let i = 0; i < hours.length; i += INSERT_CHUNK * 2)
+    await tx
+      .insertInto("analytics_counter_hours")
+      .values(
+        hours.slice(i, i + INSERT_CHUNK * 2).map((h) => ({
+          branch_id: branchId,
+          day,
+          hour: h.hour,
+          counter_id: h.counterId,
+          open_ms: h.openMs,
+          paused_ms: h.pausedMs,
+          busy_ms: h.busyMs,
+        })),
+      )
+      .execute();
+}
+
+export interface StoredCounterTime {
+  readonly branchId: string;
+  /** "" where summed over days. */
+  readonly day: string;
+  /** -1 where summed over hours. */
+  readonly hour: number;
+  /** "" where summed over counters. */
+  readonly counterId: string;
+  readonly openMs: number;
+  readonly pausedMs: number;
+  readonly busyMs: number;
+}
+
+/**
+ * Counter time of some branches over days [from, to], summed in the database per branch and the keys asked for:
+ * per branch, per counter, per day, or per day and hour.
+ */
+export async function readCounterTime(
+  db: Kysely<Database>,
+  f: { readonly branchIds: readonly string[]; readonly from: string; readonly to: string },
+  by: "branch" | "counter" | "day" | "hour",
+): Promise<StoredCounterTime[]> {
+  if (f.branchIds.length === 0) return [];
+  const base = db
+    .selectFrom("analytics_counter_hours")
+    .where("branch_id", "in", [...f.branchIds])
+    .where("day", ">=", f.from)
+    .where("day", "<=", f.to);
+  const sums = (eb: ExpressionBuilder<Database, "analytics_counter_hours">) =>
+    [
+      eb.fn.sum<number | string>("open_ms").as("open_ms"),
+      eb.fn.sum<number | string>("paused_ms").as("paused_ms"),
+      eb.fn.sum<number | string>("busy_ms").as("busy_ms"),
+    ] as const;
+  const num = (v: number | string | null | undefined) => Number(v ?? 0);
+  if (by === "branch") {
+    const rows = await base
+      .select((eb) => ["branch_id", ...sums(eb)])
+      .groupBy("branch_id")
+      .execute();
+    return rows.map((r) => ({
+      branchId: r.branch_id,
+      day: "",
+      hour: -1,
+      counterId: "",
+      openMs: num(r.open_ms),
+      pausedMs: num(r.paused_ms),
+      busyMs: num(r.busy_ms),
+    }));
+  }
+  if (by === "counter") {
+    const rows = await base
+      .select((eb) => ["branch_id", "counter_id", ...sums(eb)])
+      .groupBy(["branch_id", "counter_id"])
+      .execute();
+    return rows.map((r) => ({
+      branchId: r.branch_id,
+      day: "",
+      hour: -1,
+      counterId: r.counter_id,
+      openMs: num(r.open_ms),
+      pausedMs: num(r.paused_ms),
+      busyMs: num(r.busy_ms),
+    }));
+  }
+  if (by === "day") {
+    const rows = await base
+      .select((eb) => ["branch_id", "day", ...sums(eb)])
+      .groupBy(["branch_id", "day"])
+      .execute();
+    return rows.map((r) => ({
+      branchId: r.branch_id,
+      day: r.day,
+      hour: -1,
+      counterId: "",
+      openMs: num(r.open_ms),
+      pausedMs: num(r.paused_ms),
+      busyMs: num(r.busy_ms),
+    }));
+  }
+  const rows = await base
+    .select((eb) => ["branch_id", "day", "hour", ...sums(eb)])
+    .groupBy(["branch_id", "day", "hour"])
+    .execute();
+  return rows.map((r) => ({
+    branchId: r.branch_id,
+    day: r.day,
+    hour: Number(r.hour),
+    counterId: "",
+    openMs: num(r.open_ms),
+    pausedMs: num(r.paused_ms),
+    busyMs: num(r.busy_ms),
   }));
 }

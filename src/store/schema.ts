@@ -223,6 +223,8 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   webhook_cursors: WebhookCursorTable;
   analytics_cells: AnalyticsCellTable;
+  analytics_rollups: AnalyticsRollupTable;
+  analytics_counter_hours: AnalyticsCounterHourTable;
   imported_tickets: ImportedTicketTable;
   storage_probe: StorageProbeTable;
   appointments: AppointmentTable;
@@ -397,6 +399,26 @@ export interface AnalyticsCellTable {
   satisfied: number;
   neutral: number;
   dissatisfied: number;
+}
+
+/** The cells of one branch-day merged along one dimension (migration 020, src/domain/analytics/rollup.ts). */
+export interface AnalyticsRollupTable
+  extends Omit<AnalyticsCellTable, "hour" | "service_id" | "counter_key" | "staff_key"> {
+  /** "day", "hour", "service", "counter" or "staff". */
+  grain: string;
+  /** "" for the day, else the hour, business type id, counter key or staff key. */
+  key: string;
+}
+
+/** Counter time of one branch-day, hour and counter (migration 020, src/domain/analytics/counter-time.ts). */
+export interface AnalyticsCounterHourTable {
+  branch_id: string;
+  day: string;
+  hour: number;
+  counter_id: string;
+  open_ms: number;
+  paused_ms: number;
+  busy_ms: number;
 }
 
 /** One row, rewritten to test whether the disk takes writes again (see migration 004). */

@@ -40,6 +40,9 @@ describe.skipIf(!chromiumAvailable())("the analytics dashboard", () => {
     await page.waitForURL(`${session.origin}/analytics`);
     await page.getByTestId("analytics-kpis").waitFor();
     await page.locator("[data-testid=chart-days] canvas").first().waitFor();
+    // The heat map of waits by weekday × hour, and plan against actual for today.
+    await page.locator("[data-testid=chart-heat] canvas").first().waitFor();
+    await page.locator("[data-testid=chart-plan] canvas").first().waitFor();
     const rows = page.locator("[data-testid=analytics-table] tbody tr.ant-table-row");
     await expect.poll(() => rows.count()).toBe(6);
     await expect.poll(async () => (await rows.first().textContent()) ?? "").toContain("ACCOUNT");

@@ -6,14 +6,17 @@
  * touched; `datang analytics rebuild` rebuilds everything from the raw records.
  */
 
-import { dayBefore } from "../../domain/analytics/keys.ts";
+import { type BusySpan, counterHours, localMidnight } from "../../domain/analytics/counter-time.ts";
+import { dayAfter, dayBefore } from "../../domain/analytics/keys.ts";
 import { addTicket, emptyTally, type Tally, type TicketEnd, type TicketFacts } from "../../domain/analytics/tally.ts";
 import { localDay, localHour } from "../../domain/local-day.ts";
 import {
   type Cell,
+  listCounterChanges,
   listTicketDays,
   listTicketFacts,
   replaceBranchDayCells,
+  replaceCounterHours,
   type TicketFactRow,
 } from "../../store/analytics.ts";
 import { type Branch, findBranch, listBranches } from "../../store/branches.ts";
@@ -78,11 +81,27 @@ export function cellsOf(branch: Branch, rows: readonly TicketFactRow[]): Cell[] 
   return [...cells.values()];
 }
 
-/** Rebuilds one branch-day's cells from its tickets. */
+/** How far back a counter's state at the start of a day is looked for; a counter unchanged so long counts as closed. */
+const STATE_LOOK_BACK_MS = 7 * 86_400_000;
+
+/** Rebuilds one branch-day's cells from its tickets, and its counter time from its counters' state changes. */
 export async function rebuildBranchDay(ctx: AppContext, branch: Branch, day: string): Promise<void> {
+  const now = ctx.clock();
   await ctx.store.write(async (tx) => {
     const rows = await listTicketFacts(tx, branch.id, day);
     await replaceBranchDayCells(tx, branch.id, day, cellsOf(branch, rows));
+    const dayStart = localMidnight(day, branch.timezone);
+    const dayEnd = localMidnight(dayAfter(day), branch.timezone);
+    const changes = await listCounterChanges(tx, branch.id, dayStart - STATE_LOOK_BACK_MS, dayEnd);
+    const spans: BusySpan[] = [];
+    for (const r of rows) {
+      if (r.counter_id === null || r.started_at === null) continue;
+      // A service still running counts until now; one that never finished otherwise is not counted.
+      const to = r.completed_at !== null ? Number(r.completed_at) : r.status === "serving" ? now : null;
+      if (to !== null) spans.push({ counterId: r.counter_id, from: Number(r.started_at), to });
+    }
+    const hours = counterHours(changes, spans, dayStart, dayEnd, now, (at) => localHour(at, branch.timezone));
+    await replaceCounterHours(tx, branch.id, day, hours);
   });
 }
 

@@ -26,6 +26,10 @@ export const SUMMARY_COLUMNS = [
   "rated",
   "satisfiedShare",
   "csat",
+  "counterOpenHours",
+  "utilisation",
+  "idleMinutes",
+  "pausedMinutes",
 ] as const satisfies ReadonlyArray<keyof SummaryRow>;
 
 function csvCell(v: unknown): string {
@@ -64,6 +68,10 @@ const HEADING_ZH: Readonly<Record<string, string>> = {
   rated: "评价数",
   satisfiedShare: "满意率",
   csat: "满意度均分",
+  counterOpenHours: "窗口开放(时)",
+  utilisation: "窗口利用率",
+  idleMinutes: "空闲(分)",
+  pausedMinutes: "暂停(分)",
 };
 
 export async function summaryXlsx(summary: Summary): Promise<Buffer> {

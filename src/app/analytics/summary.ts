@@ -4,15 +4,27 @@
  */
 import { type Figures, figuresOf } from "../../domain/analytics/figures.ts";
 import { isoWeek, isoWeekday, monthOf } from "../../domain/analytics/keys.ts";
+import type { RollupGrain } from "../../domain/analytics/rollup.ts";
 import { emptyTally, mergeTally, type Tally } from "../../domain/analytics/tally.ts";
 import type { BranchId } from "../../domain/ids.ts";
-import { readCells, type StoredCell } from "../../store/analytics.ts";
+import { readCells, readCounterTime, readRollups, type StoredCell } from "../../store/analytics.ts";
 import { listBranches } from "../../store/branches.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { forbidden, invalid } from "../errors.ts";
 
-export const GROUP_BYS = ["service", "counter", "staff", "hour", "weekday", "day", "week", "month", "branch"] as const;
+export const GROUP_BYS = [
+  "service",
+  "counter",
+  "staff",
+  "hour",
+  "weekday",
+  "weekdayHour",
+  "day",
+  "week",
+  "month",
+  "branch",
+] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
 /** Roles that read a branch's figures; a teller reads only his own, the auditor none. */
@@ -29,7 +41,7 @@ export interface SummaryQuery {
 }
 
 export interface SummaryRow extends Figures {
-  /** The business type's code, the counter's number, the teller's username, the hour 0–23, the weekday 1–7 (Monday 1), the day, "2026-W48", "2026-11", or the branch's code. */
+  /** The business type's code, the counter's number, the teller's username, the hour 0–23, the weekday 1–7 (Monday 1), weekday and hour ("1T09": Monday 09:00–10:00, the heat map), the day, "2026-W48", "2026-11", or the branch's code. */
   readonly key: string | number;
   /** A readable name for the key where it has one (business type, branch, staff member). */
   readonly nameZh: string | null;
@@ -137,6 +149,8 @@ function keyOf(cell: StoredCell, groupBy: GroupBy, names: Names): KeyOf {
       return plain(cell.hour);
     case "weekday":
       return plain(isoWeekday(cell.day));
+    case "weekdayHour":
+      return plain(`${isoWeekday(cell.day)}T${String(cell.hour).padStart(2, "0")}`);
     case "day":
       return plain(cell.day);
     case "week":
@@ -157,11 +171,82 @@ function compareKeys(a: string | number, b: string | number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export async function analyticsSummary(ctx: AppContext, actor: Actor, q: SummaryQuery): Promise<Summary> {
+/** The rollup that answers each grouping (src/domain/analytics/rollup.ts). */
+const GRAIN_OF: Readonly<Record<GroupBy, RollupGrain>> = {
+  service: "service",
+  counter: "counter",
+  staff: "staff",
+  hour: "hour",
+  weekdayHour: "hour",
+  weekday: "day",
+  day: "day",
+  week: "day",
+  month: "day",
+  branch: "day",
+};
+
+/**
+ * The tallies a summary merges: the rollup of its grouping's grain, or the fine cells where the caller may see
+ * only his own figures (or `source` asks for them: the test that proves both answer the same). A rollup row
+ * stands in for a cell whose other keys it does not keep; `keyOf` reads only the key of the grouping.
+ */
+async function tallies(
+  ctx: AppContext,
+  scope: Scope,
+  q: SummaryQuery,
+  source: "rollups" | "cells",
+): Promise<StoredCell[]> {
+  const range = { branchIds: scope.branchIds, from: q.from, to: q.to };
+  if (source === "cells" || scope.staffKey !== undefined)
+    return readCells(ctx.store.db, { ...range, staffKey: scope.staffKey });
+  const grain = GRAIN_OF[q.groupBy];
+  const rollups = await readRollups(ctx.store.db, grain, range);
+  return rollups.map((r) => ({
+    branchId: r.branchId,
+    day: r.day,
+    hour: grain === "hour" ? Number(r.key) : -1,
+    serviceId: grain === "service" ? r.key : "",
+    counterKey: grain === "counter" ? r.key : "",
+    staffKey: grain === "staff" ? r.key : "",
+    tally: r.tally,
+  }));
+}
+
+/** Counter time as cells for `keyOf` (none for a teller's own figures: a counter's time is not his alone). */
+async function counterTimeOf(ctx: AppContext, scope: Scope, q: SummaryQuery): Promise<StoredCell[]> {
+  if (scope.staffKey !== undefined) return [];
+  // Grouped by business type or teller, counter time is in the total only: one sum per branch will do.
+  const by =
+    q.groupBy === "counter"
+      ? "counter"
+      : q.groupBy === "hour" || q.groupBy === "weekdayHour"
+        ? "hour"
+        : q.groupBy === "service" || q.groupBy === "staff"
+          ? "branch"
+          : "day";
+  const rows = await readCounterTime(ctx.store.db, { branchIds: scope.branchIds, from: q.from, to: q.to }, by);
+  return rows.map((r) => ({
+    branchId: r.branchId,
+    day: r.day,
+    hour: r.hour,
+    serviceId: "",
+    counterKey: r.counterId,
+    staffKey: "",
+    tally: { ...emptyTally(), counterOpenMs: r.openMs, counterPausedMs: r.pausedMs, counterBusyMs: r.busyMs },
+  }));
+}
+
+export async function analyticsSummary(
+  ctx: AppContext,
+  actor: Actor,
+  q: SummaryQuery,
+  source: "rollups" | "cells" = "rollups",
+): Promise<Summary> {
   checkRange(q.from, q.to);
   const scope = await scopeOf(ctx, actor, q.branchId);
-  const [cells, names] = await Promise.all([
-    readCells(ctx.store.db, { branchIds: scope.branchIds, from: q.from, to: q.to, staffKey: scope.staffKey }),
+  const [cells, counterTime, names] = await Promise.all([
+    tallies(ctx, scope, q, source),
+    counterTimeOf(ctx, scope, q),
     namesOf(ctx, scope.branchIds),
   ]);
   const groups = new Map<string | number, { key: KeyOf; tally: Tally }>();
@@ -175,6 +260,20 @@ export async function analyticsSummary(ctx: AppContext, actor: Actor, q: Summary
     }
     mergeTally(group.tally, cell.tally);
     mergeTally(total, cell.tally);
+  }
+  // Counter time belongs to a counter, an hour and a day, not to a business type or a teller's tickets: those
+  // groupings carry it in the total only.
+  const perGroup = q.groupBy !== "service" && q.groupBy !== "staff";
+  for (const cell of counterTime) {
+    mergeTally(total, cell.tally);
+    if (!perGroup) continue;
+    const key = keyOf(cell, q.groupBy, names);
+    let group = groups.get(key.key);
+    if (!group) {
+      group = { key, tally: emptyTally() };
+      groups.set(key.key, group);
+    }
+    mergeTally(group.tally, cell.tally);
   }
   const rows = [...groups.values()]
     .sort((a, b) => compareKeys(a.key.key, b.key.key))

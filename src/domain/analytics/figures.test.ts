@@ -110,6 +110,37 @@ describe("analytics figures", () => {
     expect(waitPercentileMinutes(one, 0.9)).toBe(0);
   });
 
+  it("stores a histogram as text and reads it back", () => {
+    const bins = new Map([
+      [240, 1],
+      [0, 3],
+      [12, 57],
+    ]);
+    expect(encodeBins(bins)).toBe("0:3,12:57,240:1");
+    expect([...decodeBins("0:3,12:57,240:1").entries()]).toEqual([
+      [0, 3],
+      [12, 57],
+      [240, 1],
+    ]);
+    expect(decodeBins("").size).toBe(0);
+    // A damaged pair is skipped, the rest kept.
+    expect([...decodeBins("1:2,x:3,4:5").entries()]).toEqual([
+      [1, 2],
+      [4, 5],
+    ]);
+  });
+
+  it("computes counter utilisation, idle and paused time", () => {
+    const t = {
+      ...emptyTally(),
+      counterOpenMs: 4 * 3_600_000,
+      counterBusyMs: 3 * 3_600_000,
+      counterPausedMs: 1_800_000,
+    };
+    expect(figuresOf(t)).toMatchObject({ counterOpenHours: 4, utilisation: 0.75, idleMinutes: 30, pausedMinutes: 30 });
+    expect(figuresOf(emptyTally())).toMatchObject({ counterOpenHours: null, utilisation: null, idleMinutes: null });
+  });
+
   it("has a glossary line in both languages for every figure", () => {
     const keys = Object.keys(figuresOf(emptyTally()));
     expect(GLOSSARY.map((g) => g.key).sort()).toEqual([...keys].sort());

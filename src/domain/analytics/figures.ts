@@ -25,6 +25,13 @@ export interface Figures {
   readonly satisfiedShare: number | null;
   /** Mean rating on the pad's 1–3 scale (3 = 满意). */
   readonly csat: number | null;
+  /** Counter hours open (open or paused), summed over counters. */
+  readonly counterOpenHours: number | null;
+  /** Busy ÷ open counter time. */
+  readonly utilisation: number | null;
+  /** Open counter time neither busy nor paused, in minutes. */
+  readonly idleMinutes: number | null;
+  readonly pausedMinutes: number | null;
 }
 
 const round1 = (v: number): number => Math.round(v * 10) / 10;
@@ -53,6 +60,13 @@ export function figuresOf(t: Tally): Figures {
     rated: t.rated,
     satisfiedShare: share(t.satisfied, t.rated),
     csat: t.rated === 0 ? null : round1((3 * t.satisfied + 2 * t.neutral + t.dissatisfied) / t.rated),
+    counterOpenHours: t.counterOpenMs === 0 ? null : round1(t.counterOpenMs / 3_600_000),
+    utilisation: share(Math.min(t.counterBusyMs, t.counterOpenMs), t.counterOpenMs),
+    idleMinutes:
+      t.counterOpenMs === 0
+        ? null
+        : round1(Math.max(0, t.counterOpenMs - t.counterBusyMs - t.counterPausedMs) / MINUTE_MS),
+    pausedMinutes: t.counterOpenMs === 0 ? null : round1(t.counterPausedMs / MINUTE_MS),
   };
 }
 
@@ -125,5 +139,25 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     key: "csat",
     zh: "满意度均分：评价的平均分（满意 3、一般 2、不满意 1）。",
     en: "CSAT: mean rating, 3 = satisfied, 2 = neutral, 1 = dissatisfied.",
+  },
+  {
+    key: "counterOpenHours",
+    zh: "窗口开放时长：各窗口处于开放或暂停状态的小时数之和（来自窗口开关记录）。",
+    en: "Counter hours open: hours each counter was open or paused, summed (from the counters' open/close records).",
+  },
+  {
+    key: "utilisation",
+    zh: "窗口利用率：办理时间（开始到办结）除以窗口开放时间。",
+    en: "Counter utilisation: time serving (start to finish) over counter time open.",
+  },
+  {
+    key: "idleMinutes",
+    zh: "空闲时间：窗口开放但既未办理也未暂停的分钟数。",
+    en: "Idle time: minutes a counter was open but neither serving nor paused.",
+  },
+  {
+    key: "pausedMinutes",
+    zh: "暂停时间：窗口处于暂停状态的分钟数。",
+    en: "Paused time: minutes counters were paused.",
   },
 ];

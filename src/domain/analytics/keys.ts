@@ -38,3 +38,8 @@ export function daysBetween(from: string, to: string): string[] {
 export function dayBefore(day: string): string {
   return new Date(utcOfDay(day) - DAY_MS).toISOString().slice(0, 10);
 }
+
+/** The day after a branch-local day. */
+export function dayAfter(day: string): string {
+  return new Date(utcOfDay(day) + DAY_MS).toISOString().slice(0, 10);
+}

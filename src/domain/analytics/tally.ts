@@ -54,6 +54,10 @@ export interface Tally {
   satisfied: number;
   neutral: number;
   dissatisfied: number;
+  /** Counter time (src/domain/analytics/counter-time.ts): open (open or paused), paused, and busy serving. */
+  counterOpenMs: number;
+  counterPausedMs: number;
+  counterBusyMs: number;
 }
 
 export function emptyTally(): Tally {
@@ -75,6 +79,9 @@ export function emptyTally(): Tally {
     satisfied: 0,
     neutral: 0,
     dissatisfied: 0,
+    counterOpenMs: 0,
+    counterPausedMs: 0,
+    counterBusyMs: 0,
   };
 }
 
@@ -148,6 +155,9 @@ export function mergeTally(into: Tally, other: Tally): void {
   into.satisfied += other.satisfied;
   into.neutral += other.neutral;
   into.dissatisfied += other.dissatisfied;
+  into.counterOpenMs += other.counterOpenMs;
+  into.counterPausedMs += other.counterPausedMs;
+  into.counterBusyMs += other.counterBusyMs;
 }
 
 /**
@@ -177,13 +187,30 @@ export function encodeBins(bins: ReadonlyMap<number, number>): string {
 }
 
 export function decodeBins(text: string): Map<number, number> {
+  // Read digit by digit: the summary decodes thousands of these per answer, and split/Number cost several times more.
   const out = new Map<number, number>();
-  if (text === "") return out;
-  for (const pair of text.split(",")) {
-    const colon = pair.indexOf(":");
-    const bin = Number(pair.slice(0, colon));
-    const n = Number(pair.slice(colon + 1));
-    if (Number.isInteger(bin) && Number.isInteger(n)) out.set(bin, (out.get(bin) ?? 0) + n);
+  let bin = 0;
+  let n = 0;
+  let inCount = false;
+  let valid = true;
+  const put = () => {
+    if (valid && inCount) out.set(bin, (out.get(bin) ?? 0) + n);
+    bin = 0;
+    n = 0;
+    inCount = false;
+    valid = true;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (inCount) n = n * 10 + (c - 48);
+      else bin = bin * 10 + (c - 48);
+    } else if (c === 58 /* : */) {
+      if (inCount) valid = false;
+      inCount = true;
+    } else if (c === 44 /* , */) put();
+    else valid = false;
   }
+  if (text.length > 0) put();
   return out;
 }

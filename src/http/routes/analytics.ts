@@ -1,6 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { summaryCsv, summaryXlsx } from "../../app/analytics/export.ts";
+import { planAgainstActual } from "../../app/analytics/plan-vs-actual.ts";
 import { analyticsSummary, GROUP_BYS } from "../../app/analytics/summary.ts";
 import type { AppContext } from "../../app/context.ts";
 import { GLOSSARY } from "../../domain/analytics/figures.ts";
@@ -38,6 +39,10 @@ const FiguresSchema = {
   rated: Type.Integer(),
   satisfiedShare: Share,
   csat: Share,
+  counterOpenHours: Share,
+  utilisation: Share,
+  idleMinutes: Share,
+  pausedMinutes: Share,
 };
 const SummaryResponse = Type.Object({
   from: Type.String(),
@@ -60,6 +65,26 @@ const GlossaryResponse = Type.Object({
 });
 
 type Query = { Querystring: Static<typeof SummaryQuery> };
+
+const PlanActualQuery = Type.Object({ day: Type.Optional(Day) }, { additionalProperties: false });
+const PlanActualResponse = Type.Object({
+  branchId: Type.String(),
+  day: Type.String(),
+  planSource: Type.Union([Type.Literal("history"), Type.Literal("scenario")]),
+  recommendedCounterHours: Type.Number(),
+  actualCounterHours: Type.Number(),
+  hours: Type.Array(
+    Type.Object({
+      hour: Type.Integer(),
+      expectedArrivals: Type.Number(),
+      recommendedCounters: Type.Integer(),
+      actualCounters: Type.Number(),
+      arrived: Type.Integer(),
+      meanWaitMinutes: Share,
+      withinTargetShare: Share,
+    }),
+  ),
+});
 
 /** Figures over any range of days, grouped by one dimension, from the stored tallies; as JSON, CSV or XLSX. */
 export function analyticsRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -121,6 +146,20 @@ export function analyticsRoutes(app: FastifyInstance, ctx: AppContext): void {
         )
         .send(await summaryXlsx(summary));
     },
+  );
+  app.get<{ Params: { branchId: string }; Querystring: Static<typeof PlanActualQuery> }>(
+    "/api/branches/:branchId/analytics/plan-vs-actual",
+    {
+      schema: {
+        tags,
+        operationId: "getPlanAgainstActual",
+        summary: "Per hour of a day: the planner's recommended counters beside the counters actually open",
+        params: Type.Object({ branchId: Id }),
+        querystring: PlanActualQuery,
+        response: { 200: PlanActualResponse, ...errors(400, 401, 403, 404) },
+      },
+    },
+    (req) => planAgainstActual(ctx, actorOf(req), req.params.branchId, req.query.day),
   );
   app.get(
     "/api/analytics/glossary",

@@ -14,6 +14,7 @@ import * as displayVoiceNotices from "./012-display-voice-notices.ts";
 import * as staffContacts from "./013-staff-contacts.ts";
 import * as reviews from "./016-reviews.ts";
 import * as complaintsSurveys from "./017-complaints-surveys.ts";
+import * as analyticsRollups from "./020-analytics-rollups.ts";
 import * as chatAgents from "./021-chat-agents.ts";
 
 interface DialectMigration {
@@ -37,6 +38,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "017-complaints-surveys": complaintsSurveys,
   "013-staff-contacts": staffContacts,
   "012-display-voice-notices": displayVoiceNotices,
+  "020-analytics-rollups": analyticsRollups,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

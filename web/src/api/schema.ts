@@ -985,6 +985,23 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/branches/{branchId}/analytics/plan-vs-actual": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Per hour of a day: the planner's recommended counters beside the counters actually open */
+        readonly get: operations["getPlanAgainstActual"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/analytics/glossary": {
         readonly parameters: {
             readonly query?: never;
@@ -6779,7 +6796,7 @@ export interface operations {
                 readonly branchId?: string;
                 readonly from: string;
                 readonly to: string;
-                readonly groupBy: "service" | "counter" | "staff" | "hour" | "weekday" | "day" | "week" | "month" | "branch";
+                readonly groupBy: "service" | "counter" | "staff" | "hour" | "weekday" | "weekdayHour" | "day" | "week" | "month" | "branch";
             };
             readonly header?: never;
             readonly path?: never;
@@ -6821,6 +6838,10 @@ export interface operations {
                             readonly rated: number;
                             readonly satisfiedShare: number | null;
                             readonly csat: number | null;
+                            readonly counterOpenHours: number | null;
+                            readonly utilisation: number | null;
+                            readonly idleMinutes: number | null;
+                            readonly pausedMinutes: number | null;
                         }[];
                         readonly total: {
                             readonly arrived: number;
@@ -6841,6 +6862,10 @@ export interface operations {
                             readonly rated: number;
                             readonly satisfiedShare: number | null;
                             readonly csat: number | null;
+                            readonly counterOpenHours: number | null;
+                            readonly utilisation: number | null;
+                            readonly idleMinutes: number | null;
+                            readonly pausedMinutes: number | null;
                         };
                     };
                 };
@@ -6880,7 +6905,7 @@ export interface operations {
                 readonly branchId?: string;
                 readonly from: string;
                 readonly to: string;
-                readonly groupBy: "service" | "counter" | "staff" | "hour" | "weekday" | "day" | "week" | "month" | "branch";
+                readonly groupBy: "service" | "counter" | "staff" | "hour" | "weekday" | "weekdayHour" | "day" | "week" | "month" | "branch";
             };
             readonly header?: never;
             readonly path?: never;
@@ -6932,7 +6957,7 @@ export interface operations {
                 readonly branchId?: string;
                 readonly from: string;
                 readonly to: string;
-                readonly groupBy: "service" | "counter" | "staff" | "hour" | "weekday" | "day" | "week" | "month" | "branch";
+                readonly groupBy: "service" | "counter" | "staff" | "hour" | "weekday" | "weekdayHour" | "day" | "week" | "month" | "branch";
             };
             readonly header?: never;
             readonly path?: never;
@@ -6969,6 +6994,81 @@ export interface operations {
             };
             /** @description Default Response */
             readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly getPlanAgainstActual: {
+        readonly parameters: {
+            readonly query?: {
+                readonly day?: string;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly branchId: string;
+                        readonly day: string;
+                        readonly planSource: "history" | "scenario";
+                        readonly recommendedCounterHours: number;
+                        readonly actualCounterHours: number;
+                        readonly hours: readonly {
+                            readonly hour: number;
+                            readonly expectedArrivals: number;
+                            readonly recommendedCounters: number;
+                            readonly actualCounters: number;
+                            readonly arrived: number;
+                            readonly meanWaitMinutes: number | null;
+                            readonly withinTargetShare: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };

@@ -10,6 +10,8 @@ export interface AnalyticsChartProps {
   readonly labels: readonly string[];
   /** Bars on the left axis (counts). */
   readonly bars: { readonly name: string; readonly values: readonly number[] };
+  /** A second bar series on the same axis (plan against actual). */
+  readonly bars2?: { readonly name: string; readonly values: readonly number[] };
   /** A line on the right axis (minutes); null where nothing was measured. */
   readonly line: { readonly name: string; readonly values: ReadonlyArray<number | null> };
   readonly height?: number;
@@ -17,7 +19,7 @@ export interface AnalyticsChartProps {
 }
 
 /** Counts as bars and a wait as a line over days or hours: the dashboard's two charts. */
-export default function AnalyticsChart({ labels, bars, line, height = 280, testId }: AnalyticsChartProps) {
+export default function AnalyticsChart({ labels, bars, bars2, line, height = 280, testId }: AnalyticsChartProps) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -35,6 +37,7 @@ export default function AnalyticsChart({ labels, bars, line, height = 280, testI
       ],
       series: [
         { type: "bar", name: bars.name, data: [...bars.values], itemStyle: { color: "#90a4ae" } },
+        ...(bars2 ? [{ type: "bar", name: bars2.name, data: [...bars2.values], itemStyle: { color: "#1565c0" } }] : []),
         { type: "line", name: line.name, yAxisIndex: 1, data: [...line.values], itemStyle: { color: "#b71c1c" } },
       ],
     });
@@ -44,7 +47,7 @@ export default function AnalyticsChart({ labels, bars, line, height = 280, testI
       resize.disconnect();
       chart.dispose();
     };
-  }, [labels, bars, line]);
+  }, [labels, bars, bars2, line]);
   return (
     <div
       ref={box}

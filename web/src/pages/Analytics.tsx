@@ -9,8 +9,19 @@ import { localName } from "../lib/format.ts";
 import "../styles/staff.css";
 
 const AnalyticsChart = lazy(() => import("../components/AnalyticsChart.tsx"));
+const WaitHeatMap = lazy(() => import("../components/WaitHeatMap.tsx"));
 
-type GroupBy = "service" | "counter" | "staff" | "hour" | "weekday" | "day" | "week" | "month" | "branch";
+type GroupBy =
+  | "service"
+  | "counter"
+  | "staff"
+  | "hour"
+  | "weekday"
+  | "weekdayHour"
+  | "day"
+  | "week"
+  | "month"
+  | "branch";
 
 interface Figures {
   readonly arrived: number;
@@ -29,6 +40,10 @@ interface Figures {
   readonly walkAwayShare: number | null;
   readonly satisfiedShare: number | null;
   readonly csat: number | null;
+  readonly counterOpenHours: number | null;
+  readonly utilisation: number | null;
+  readonly idleMinutes: number | null;
+  readonly pausedMinutes: number | null;
 }
 interface SummaryRow extends Figures {
   readonly key: string | number;
@@ -72,6 +87,35 @@ function useSummary(branchId: string | null, from: string, to: string, groupBy: 
   return state;
 }
 
+interface PlanActual {
+  readonly day: string;
+  readonly planSource: "history" | "scenario";
+  readonly recommendedCounterHours: number;
+  readonly actualCounterHours: number;
+  readonly hours: ReadonlyArray<{
+    readonly hour: number;
+    readonly recommendedCounters: number;
+    readonly actualCounters: number;
+    readonly meanWaitMinutes: number | null;
+  }>;
+}
+
+function usePlanActual(branchId: string | null, day: string) {
+  const [state, setState] = useState<{ data?: PlanActual; error?: string }>({});
+  useEffect(() => {
+    if (branchId === null || branchId === ALL) return;
+    let live = true;
+    api.get<PlanActual>(`/api/branches/${branchId}/analytics/plan-vs-actual?day=${day}`).then(
+      (data) => live && setState({ data }),
+      (e: unknown) => live && setState({ error: e instanceof ApiError ? e.message : String(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [branchId, day]);
+  return state;
+}
+
 function Dashboard() {
   const { t, i18n } = useTranslation("analytics");
   const user = useStaffUser();
@@ -94,6 +138,11 @@ function Dashboard() {
   const days = useSummary(branchId, from, to, "day");
   const hours = useSummary(branchId, from, to, "hour");
   const details = useSummary(branchId, from, to, tab);
+  const heat = useSummary(branchId, from, to, "weekdayHour");
+  const [planDay, setPlanDay] = useState<Dayjs>(dayjs());
+  // The plan is the branch's managers' (a teller alone reads only his own figures).
+  const plans = user.roles.some((r) => r === "admin" || r === "branch_manager" || r === "lobby_manager");
+  const planActual = usePlanActual(plans ? branchId : null, planDay.format("YYYY-MM-DD"));
   const en = i18n.language === "en";
   const total = days.data?.total;
 
@@ -113,6 +162,37 @@ function Dashboard() {
       line: { name: t("meanWaitLine"), values: rows.map((r) => r.meanWaitMinutes) },
     };
   }, [hours.data, t]);
+
+  const heatMap = useMemo(() => {
+    const rows = heat.data?.rows ?? [];
+    const parsed = rows
+      .map((r) => {
+        const [weekday, hour] = String(r.key).split("T").map(Number);
+        return { weekday: weekday ?? 0, hour: hour ?? 0, wait: r.meanWaitMinutes };
+      })
+      .filter((c) => c.wait !== null);
+    const hourList = [...new Set(parsed.map((c) => c.hour))].sort((a, b) => a - b);
+    const hours =
+      hourList.length === 0
+        ? []
+        : Array.from({ length: (hourList.at(-1) ?? 0) - (hourList[0] ?? 0) + 1 }, (_, i) => (hourList[0] ?? 0) + i);
+    return {
+      weekdays: (t("weekdays", { returnObjects: true }) as string[]).slice(1),
+      hours,
+      cells: parsed.map((c) => [hours.indexOf(c.hour), c.weekday - 1, c.wait ?? 0] as const),
+      label: t("meanWaitLine"),
+    };
+  }, [heat.data, t]);
+
+  const planChart = useMemo(() => {
+    const hours = planActual.data?.hours ?? [];
+    return {
+      labels: hours.map((h) => `${String(h.hour).padStart(2, "0")}:00`),
+      bars: { name: t("plan.recommended"), values: hours.map((h) => h.recommendedCounters) },
+      bars2: { name: t("plan.actual"), values: hours.map((h) => h.actualCounters) },
+      line: { name: t("meanWaitLine"), values: hours.map((h) => h.meanWaitMinutes) },
+    };
+  }, [planActual.data, t]);
 
   const keyLabel = (r: SummaryRow): string => {
     if (tab === "weekday") return (t("weekdays", { returnObjects: true }) as string[])[Number(r.key)] ?? String(r.key);
@@ -141,6 +221,13 @@ function Dashboard() {
     { title: t("col.serviceTime"), key: "st", render: (_: unknown, r: SummaryRow) => num(r.meanServiceMinutes) },
     { title: t("col.satisfied"), key: "sat", render: (_: unknown, r: SummaryRow) => pct(r.satisfiedShare) },
     { title: t("col.csat"), key: "csat", render: (_: unknown, r: SummaryRow) => num(r.csat) },
+    ...(tab === "service" || tab === "staff"
+      ? []
+      : [
+          { title: t("col.openHours"), key: "oh", render: (_: unknown, r: SummaryRow) => num(r.counterOpenHours) },
+          { title: t("col.utilisation"), key: "ut", render: (_: unknown, r: SummaryRow) => pct(r.utilisation) },
+          { title: t("col.idle"), key: "idle", render: (_: unknown, r: SummaryRow) => num(r.idleMinutes) },
+        ]),
   ];
   const exportQuery = branchId === null ? "" : query(branchId, from, to, tab);
   const tabs: GroupBy[] = [
@@ -201,6 +288,8 @@ function Dashboard() {
                 total.meanServiceMinutes === null ? "—" : t("minutes", { value: total.meanServiceMinutes }),
               ],
               ["satisfied", pct(total.satisfiedShare)],
+              ["utilisation", pct(total.utilisation)],
+              ["idle", total.idleMinutes === null ? "—" : t("minutes", { value: total.idleMinutes })],
             ] as const
           ).map(([key, value]) => (
             <Col key={key} xs={12} sm={8} md={6} lg={4}>
@@ -228,6 +317,47 @@ function Dashboard() {
           </Card>
         </Col>
       </Row>
+      <Card size="small" title={t("heatMap")}>
+        {heatMap.cells.length === 0 ? (
+          <Alert type="info" showIcon message={t("noData")} />
+        ) : (
+          <Suspense fallback={null}>
+            <WaitHeatMap {...heatMap} testId="chart-heat" />
+          </Suspense>
+        )}
+      </Card>
+      {branchId !== null && branchId !== ALL && (planActual.data || planActual.error) ? (
+        <Card
+          size="small"
+          title={t("plan.title")}
+          extra={
+            <DatePicker
+              aria-label={t("plan.day")}
+              value={planDay}
+              allowClear={false}
+              onChange={(v) => {
+                if (v) setPlanDay(v);
+              }}
+            />
+          }
+          data-testid="plan-actual"
+        >
+          {planActual.error ? <Alert type="error" showIcon message={planActual.error} /> : null}
+          {planActual.data ? (
+            <>
+              <p>
+                {t("plan.summary", {
+                  recommended: planActual.data.recommendedCounterHours,
+                  actual: planActual.data.actualCounterHours,
+                })}
+              </p>
+              <Suspense fallback={null}>
+                <AnalyticsChart {...planChart} testId="chart-plan" />
+              </Suspense>
+            </>
+          ) : null}
+        </Card>
+      ) : null}
       <Card size="small" title={t("tables")}>
         <Tabs
           activeKey={tab}
