@@ -25,20 +25,21 @@ import { adminRoutes } from "./routes/admin.ts";
 import { analyticsRoutes } from "./routes/analytics.ts";
 import { appointmentRoutes } from "./routes/appointments.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { bookingRoutes } from "./routes/booking.ts";
 import { branchRoutes } from "./routes/branches.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { counterRoutes } from "./routes/counters.ts";
 import { customerRoutes } from "./routes/customers.ts";
 import { deviceRoutes } from "./routes/devices.ts";
 import { eventRoutes } from "./routes/events.ts";
-import { messageRoutes } from "./routes/messages.ts";
 import { knowledgeRoutes } from "./routes/knowledge.ts";
+import { messageRoutes } from "./routes/messages.ts";
 import { planningRoutes } from "./routes/planning.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { ticketRoutes } from "./routes/tickets.ts";
 import { ErrorSchema } from "./schemas.ts";
-import { VIEW_SCHEMAS } from "./view-schemas.ts";
 import { registerSecurityHeaders } from "./security-headers.ts";
+import { VIEW_SCHEMAS } from "./view-schemas.ts";
 
 /** Query parameters that carry a credential: a device's pairing token (`/kiosk?pair=…`). */
 const SECRET_PARAMS = /([?&](?:pair|token)=)[^&#]*/gi;
@@ -198,6 +199,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   customerRoutes(app, ctx);
   messageRoutes(app, ctx);
   appointmentRoutes(app, ctx);
+  bookingRoutes(app, ctx);
   knowledgeRoutes(app, ctx);
   chatRoutes(app, ctx);
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());

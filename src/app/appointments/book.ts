@@ -135,6 +135,27 @@ export async function bookAppointment(ctx: AppContext, who: Actor | "public", in
       "您近期多次预约未到，请致电网点由工作人员为您预约。",
     );
 
+  if (input.holdId !== undefined) {
+    const hold = await ctx.store.db
+      .selectFrom("slot_holds")
+      .select(["branch_id", "service_id", "start_at"])
+      .where("id", "=", input.holdId)
+      .executeTakeFirst();
+    // A hold that lapsed (and was cleared) is no refusal: the booking simply needs a free place like any other.
+    if (
+      hold &&
+      (hold.branch_id !== input.branchId || hold.service_id !== input.serviceId || Number(hold.start_at) !== start)
+    )
+      throw invalid(
+        "That hold is for another slot.",
+        { field: "holdId", reason: "hold_mismatch" },
+        "该保留不属于此时段。",
+      );
+  }
+  // A full slot is refused before the one writer is asked for anything (a rush of 1,000 on 10 places is
+  // mostly refusals); the count under the slot's lock below stays the one that decides.
+  if ((await placesTaken(ctx.store.db, input.branchId, input.serviceId, start, now, input.holdId)) >= slot.capacity)
+    throw slotFull();
   if (!byStaff) await checkPhoneCode(ctx, phone, input.otp);
   const id = ctx.newId();
   const token = newManageToken();
