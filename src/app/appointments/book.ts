@@ -18,6 +18,7 @@ import { audit } from "../record.ts";
 import { type BookingSetup, loadSetup, slotsOn } from "./booking-setup.ts";
 import { invalidateSlots } from "./free-slots.ts";
 import { checkPhoneCode, consumePhoneCode, identifyCustomer, publishEvent, requirePhone } from "./identity.ts";
+import { requireManager } from "./manager.ts";
 import { appointmentMessages } from "./messages.ts";
 import { manageTokenHash, manageUrl, newBookingCode, newManageToken } from "./tokens.ts";
 import type { BookedView } from "./view.ts";
@@ -135,6 +136,11 @@ export async function bookAppointment(ctx: AppContext, who: Actor | "public", in
       "您近期多次预约未到，请致电网点由工作人员为您预约。",
     );
 
+  if (input.managerUserId !== undefined) {
+    if (!byStaff)
+      throw invalid("Only staff name a customer manager.", { field: "managerUserId" }, "仅工作人员可指定客户经理。");
+    await requireManager(ctx, input.branchId, input.managerUserId);
+  }
   if (input.holdId !== undefined) {
     const hold = await ctx.store.db
       .selectFrom("slot_holds")

@@ -41,6 +41,18 @@ export interface RunnerOptions {
   /** Channels to use instead of those built from `config` (tests). */
   readonly channels?: readonly Channel[];
   readonly onError?: (error: unknown) => void;
+  /** Scheduled jobs run by the same loop (appointments becoming no-shows, waitlist offers lapsing, …). */
+  readonly jobs?: readonly ScheduledJob[];
+}
+
+/**
+ * A job the runner runs every `everyMs` (at the first round after that much time passed). Every instance
+ * runs its own; jobs must therefore be safe to run on several instances at once (conditional updates).
+ */
+export interface ScheduledJob {
+  readonly name: string;
+  readonly everyMs: number;
+  run(ctx: AppContext): Promise<unknown>;
 }
 
 export class JobRunner {
@@ -49,6 +61,7 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private readonly lastRun = new Map<string, number>();
 
   constructor(
     private readonly ctx: AppContext,
@@ -96,9 +109,24 @@ export class JobRunner {
     const now = this.ctx.clock();
     await this.ctx.store.write((tx) => sortByChannel(tx, this.configuredChannels, now));
     await deriveFromBranchEvents(this.ctx);
+    await this.runJobs(now);
     const messages = await this.deliverMessages();
     const webhooks = await this.deliverWebhooks();
     return { messages, webhooks };
+  }
+
+  /** The scheduled jobs that are due; one failing does not stop the others or the deliveries. */
+  private async runJobs(now: number): Promise<void> {
+    for (const job of this.options.jobs ?? []) {
+      const last = this.lastRun.get(job.name);
+      if (last !== undefined && now - last < job.everyMs && now >= last) continue;
+      this.lastRun.set(job.name, now);
+      try {
+        await job.run(this.ctx);
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+    }
   }
 
   private async deliverMessages(): Promise<number> {

@@ -5,7 +5,9 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { holdSlot, releaseHold } from "../../app/appointments/holds.ts";
+import { myContact, setMyContact } from "../../app/appointments/staff-contacts.ts";
 import type { AppContext } from "../../app/context.ts";
+import { actorOf } from "../auth-plugin.ts";
 import { errors, Id } from "../schemas.ts";
 
 const HoldId = Type.String({ minLength: 16, maxLength: 64 });
@@ -53,5 +55,42 @@ export function bookingRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     (req) => releaseHold(ctx, req.params.holdId),
+  );
+
+  const Contact = Type.Object({
+    phone: Type.Union([Type.String(), Type.Null()]),
+    email: Type.Union([Type.String(), Type.Null()]),
+  });
+  const ContactBody = Type.Object(
+    {
+      phone: Type.Union([Type.String({ maxLength: 30 }), Type.Null()]),
+      email: Type.Union([Type.String({ maxLength: 254 }), Type.Null()]),
+    },
+    { additionalProperties: false },
+  );
+  app.get(
+    "/api/me/contact",
+    {
+      schema: {
+        tags,
+        operationId: "getMyContact",
+        summary: "The signed-in member of staff's phone and e-mail for messages (a customer's arrival)",
+        response: { 200: Contact, ...errors(401, 403) },
+      },
+    },
+    (req) => myContact(ctx, actorOf(req)),
+  );
+  app.put<{ Body: Static<typeof ContactBody> }>(
+    "/api/me/contact",
+    {
+      schema: {
+        tags,
+        operationId: "setMyContact",
+        summary: "Set the signed-in member of staff's phone and e-mail for messages",
+        body: ContactBody,
+        response: { 200: Contact, ...errors(400, 401, 403) },
+      },
+    },
+    (req) => setMyContact(ctx, actorOf(req), req.body),
   );
 }

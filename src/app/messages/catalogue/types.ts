@@ -9,6 +9,9 @@
  *   `reason` (cancellation), `previousStart` (reschedule), `ics` (an `ics` package EventAttributes object:
  *   attached to e-mails as appointment.ics).
  * - `ticket.near`: `number`, `ahead`, `branch`.
+ * - `appointment.arrived` (to the customer manager): `name`, `code`, `number`, `start`, `timeZone`, `branch`,
+ *   `service`.
+ * - `waitlist.offer`: `start`, `expiresAt`, `timeZone`, `branch`, `service`, `offerPath`.
  * - any other kind: `subject`, `text`.
  */
 export interface Rendered {

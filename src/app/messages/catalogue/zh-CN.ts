@@ -32,5 +32,14 @@ export const zhCN: Catalogue = {
     message("快到您了", [
       `【大堂】${nameIn(d.branch, "zh")} ${str(d.number)} 号：前面还有 ${str(d.ahead)} 位，请回到等候区。`,
     ]),
+  "appointment.arrived": (d) =>
+    message("您的客户已到店", [
+      `【大堂】您的客户 ${str(d.name)}（${place(d)}，预约 ${at(d)}，预约码 ${str(d.code)}）已签到，号码 ${str(d.number)}。`,
+    ]),
+  "waitlist.offer": (d, c) =>
+    message("有空位了", [
+      `【大堂】您候补的 ${place(d)} 有空位：${at(d)}。已为您保留至 ${at(d, "expiresAt")}。`,
+      link(d.offerPath, c) ? `确认预约：${link(d.offerPath, c)}` : "",
+    ]),
   fallback: (d) => message(str(d.subject) || "大堂通知", [str(d.text)]),
 };

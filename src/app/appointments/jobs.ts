@@ -1,0 +1,11 @@
+/**
+ * The booking's scheduled jobs, run by the job runner (app/messages/runner.ts) on every instance; each is
+ * safe to run on several at once (every change is a conditional update).
+ */
+import type { ScheduledJob } from "../messages/runner.ts";
+import { markNoShows } from "./check-in.ts";
+
+export const BOOKING_JOBS: readonly ScheduledJob[] = [
+  // After the check-in window an appointment is a no-show, counted against the customer's online booking.
+  { name: "appointments.no-shows", everyMs: 60_000, run: markNoShows },
+];
