@@ -5,7 +5,6 @@ import { DB_KINDS } from "./support/databases.ts";
 import { demoIds, START, startTestServer, TEST_PASSWORD, type TestServer } from "./support/harness.ts";
 
 const MIN = 60_000;
-const local = (day: string, hhmm: string) => `${day}T${hhmm}:00+08:00`;
 
 describe.each(DB_KINDS)("no-shows and customer managers on %s", (kind) => {
   let t: TestServer;

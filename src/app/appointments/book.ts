@@ -106,8 +106,14 @@ export function ruleRefusal(
  * Books a place in a slot: a customer online (with the one-time code sent to the phone) or staff for a caller.
  * Every refusal is thrown before or inside the one write, so nothing is booked, held or sent on any refusal.
  */
-export async function bookAppointment(ctx: AppContext, who: Actor | "public", input: BookInput): Promise<BookedView> {
-  const byStaff = who !== "public";
+export async function bookAppointment(
+  ctx: AppContext,
+  who: Actor | "public" | "waitlist",
+  input: BookInput,
+): Promise<BookedView> {
+  // "waitlist": a customer accepting a waitlist offer; their phone was proven by its code when they joined.
+  const byStaff = who !== "public" && who !== "waitlist";
+  const needsCode = who === "public";
   if (byStaff) requireBranchAccess(who, input.branchId as BranchId, BOOKING_ROLES);
   const start = parseStart(input.start);
   const name = input.name.trim();
@@ -162,12 +168,12 @@ export async function bookAppointment(ctx: AppContext, who: Actor | "public", in
   // mostly refusals); the count under the slot's lock below stays the one that decides.
   if ((await placesTaken(ctx.store.db, input.branchId, input.serviceId, start, now, input.holdId)) >= slot.capacity)
     throw slotFull();
-  if (!byStaff) await checkPhoneCode(ctx, phone, input.otp);
+  if (needsCode) await checkPhoneCode(ctx, phone, input.otp);
   const id = ctx.newId();
   const token = newManageToken();
   const code = newBookingCode();
   await ctx.store.write(async (tx, afterCommit) => {
-    if (!byStaff) await consumePhoneCode(tx, ctx, phone, input.otp);
+    if (needsCode) await consumePhoneCode(tx, ctx, phone, input.otp);
     await lockSlot(tx, input.branchId, input.serviceId, start);
     if (capReached(setup.rules, await bookingsOfPhoneOnDay(tx, input.branchId, phone, day)))
       throw conflict(

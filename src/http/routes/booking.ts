@@ -6,6 +6,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { holdSlot, releaseHold } from "../../app/appointments/holds.ts";
 import { myContact, setMyContact } from "../../app/appointments/staff-contacts.ts";
+import { acceptOffer, joinWaitlist } from "../../app/appointments/waitlist.ts";
 import type { AppContext } from "../../app/context.ts";
 import { actorOf } from "../auth-plugin.ts";
 import { errors, Id } from "../schemas.ts";
@@ -55,6 +56,74 @@ export function bookingRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     (req) => releaseHold(ctx, req.params.holdId),
+  );
+
+  const HHMM = Type.String({ pattern: "^([01]\\d|2[0-3]):[0-5]\\d$" });
+  const WaitlistBody = Type.Object(
+    {
+      branchId: Id,
+      serviceId: Id,
+      day: Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$" }),
+      from: Type.Optional(HHMM),
+      to: Type.Optional(HHMM),
+      name: Type.String({ minLength: 1, maxLength: 100 }),
+      phone: Type.String({ minLength: 3, maxLength: 30 }),
+      otp: Type.String({ minLength: 1, maxLength: 10 }),
+      email: Type.Optional(Type.String({ maxLength: 254 })),
+      lang: Type.Optional(Type.Union([Type.Literal("zh-CN"), Type.Literal("en")])),
+    },
+    { additionalProperties: false },
+  );
+  app.post<{ Body: Static<typeof WaitlistBody> }>(
+    "/api/public/waitlist",
+    {
+      config: pub,
+      schema: {
+        tags,
+        operationId: "joinWaitlist",
+        summary: "Wait for a place on a full day (business types that keep a waitlist), with the SMS code",
+        body: WaitlistBody,
+        response: {
+          201: Type.Object({
+            id: Type.String(),
+            day: Type.String(),
+            status: Type.String(),
+            position: Type.Integer(),
+          }),
+          ...errors(400, 404, 429),
+        },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await joinWaitlist(ctx, req.body)),
+  );
+  const OfferBody = Type.Object(
+    { token: Type.String({ minLength: 16, maxLength: 200 }) },
+    { additionalProperties: false },
+  );
+  app.post<{ Body: Static<typeof OfferBody> }>(
+    "/api/public/waitlist/accept",
+    {
+      config: pub,
+      schema: {
+        tags,
+        operationId: "acceptWaitlistOffer",
+        summary: "Book the place a waitlist offer holds (the token from the offer's link)",
+        body: OfferBody,
+        response: {
+          201: Type.Object({
+            id: Type.String(),
+            code: Type.String(),
+            start: Type.String(),
+            end: Type.String(),
+            status: Type.String(),
+            manageToken: Type.String(),
+            manageUrl: Type.String(),
+          }),
+          ...errors(400, 403, 404, 409),
+        },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await acceptOffer(ctx, req.body.token)),
   );
 
   const Contact = Type.Object({
