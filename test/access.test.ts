@@ -20,6 +20,10 @@ const PUBLIC = new Set([
   "POST /api/public/appointments/{appointmentId}/cancel",
   "POST /api/public/appointments/{appointmentId}/reschedule",
   "POST /api/public/appointments/{appointmentId}/check-in",
+  "POST /api/public/holds",
+  "POST /api/public/holds/{holdId}/release",
+  "POST /api/public/waitlist",
+  "POST /api/public/waitlist/accept",
   "POST /api/public/chat",
   "POST /api/public/chat/{conversationId}/messages",
   "GET /api/public/chat/{conversationId}/messages",
@@ -31,6 +35,8 @@ const SELF = new Set([
   "GET /api/branches",
   "POST /api/plan/erlang",
   "GET /api/analytics/glossary",
+  "GET /api/me/contact",
+  "PUT /api/me/contact",
 ]);
 /** Routes open to every staff member who serves customers, in no branch's data: refused to the auditor and devices. */
 const STAFF_WIDE = new Set([
@@ -106,6 +112,7 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     "PUT /api/services/{serviceId}/booking-form": { fields: [] },
     "PUT /api/services/{serviceId}/booking-rules": { bookable: true },
     "PUT /api/tickets/{ticketId}/answers": { answers: {} },
+    "PUT /api/me/contact": { phone: null, email: null },
   };
   return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
 }
