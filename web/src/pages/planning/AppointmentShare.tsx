@@ -100,7 +100,12 @@ export default function AppointmentShare({ branchId, scenario }: { branchId: str
               columns={[
                 { title: t("column"), dataIndex: "label", key: "label" },
                 { title: t("today"), dataIndex: "a", key: "a", align: "right" },
-                { title: t("withShare", { share: Math.round(result.share * 100) }), dataIndex: "b", key: "b", align: "right" },
+                {
+                  title: t("withShare", { share: Math.round(result.share * 100) }),
+                  dataIndex: "b",
+                  key: "b",
+                  align: "right",
+                },
               ]}
             />
             <Typography.Text data-testid="appointment-share-booked">
