@@ -24,6 +24,7 @@ const PUBLIC = new Set([
   "POST /api/public/holds/{holdId}/release",
   "POST /api/public/waitlist",
   "POST /api/public/waitlist/accept",
+  "POST /api/public/tickets/{ticketId}/near-alert",
   "POST /api/public/chat",
   "POST /api/public/chat/{conversationId}/messages",
   "GET /api/public/chat/{conversationId}/messages",
@@ -113,6 +114,7 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     "PUT /api/services/{serviceId}/booking-rules": { bookable: true },
     "PUT /api/tickets/{ticketId}/answers": { answers: {} },
     "PUT /api/me/contact": { phone: null, email: null },
+    "POST /api/branches/{branchId}/simulate/appointment-share": { share: 0.3 },
   };
   return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
 }

@@ -3,6 +3,7 @@
  * safe to run on several at once (every change is a conditional update).
  */
 import type { ScheduledJob } from "../messages/runner.ts";
+import { sendTurnAlerts } from "../tickets/turn-alerts.ts";
 import { markNoShows } from "./check-in.ts";
 import { offerWaitlistPlaces } from "./waitlist.ts";
 
@@ -11,4 +12,6 @@ export const BOOKING_JOBS: readonly ScheduledJob[] = [
   { name: "appointments.no-shows", everyMs: 60_000, run: markNoShows },
   // Lapsed waitlist offers close; free places of days with people waiting are offered to the next in line.
   { name: "appointments.waitlist", everyMs: 30_000, run: offerWaitlistPlaces },
+  // "Your turn is near" for live tickets whose customer asked for it.
+  { name: "tickets.turn-alerts", everyMs: 5_000, run: (ctx) => sendTurnAlerts(ctx) },
 ];

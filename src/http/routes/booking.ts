@@ -8,6 +8,7 @@ import { holdSlot, releaseHold } from "../../app/appointments/holds.ts";
 import { myContact, setMyContact } from "../../app/appointments/staff-contacts.ts";
 import { acceptOffer, joinWaitlist } from "../../app/appointments/waitlist.ts";
 import type { AppContext } from "../../app/context.ts";
+import { askTurnAlert } from "../../app/tickets/turn-alerts.ts";
 import { actorOf } from "../auth-plugin.ts";
 import { errors, Id } from "../schemas.ts";
 
@@ -124,6 +125,40 @@ export function bookingRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req, reply) => reply.status(201).send(await acceptOffer(ctx, req.body.token)),
+  );
+
+  const AlertParams = Type.Object({ ticketId: Id });
+  const AlertBody = Type.Object(
+    {
+      phone: Type.Optional(Type.String({ minLength: 3, maxLength: 30 })),
+      email: Type.Optional(Type.String({ maxLength: 254 })),
+      ahead: Type.Optional(Type.Integer({ minimum: 0, maximum: 20 })),
+      lang: Type.Optional(Type.Union([Type.Literal("zh-CN"), Type.Literal("en")])),
+    },
+    { additionalProperties: false },
+  );
+  app.post<{ Params: Static<typeof AlertParams>; Body: Static<typeof AlertBody> }>(
+    "/api/public/tickets/:ticketId/near-alert",
+    {
+      config: pub,
+      schema: {
+        tags,
+        operationId: "askTurnAlert",
+        summary: "Be told by SMS or e-mail, once, when N people (default 3) are ahead of this live ticket",
+        params: AlertParams,
+        body: AlertBody,
+        response: {
+          201: Type.Object({
+            ticketId: Type.String(),
+            channel: Type.String(),
+            ahead: Type.Integer(),
+            status: Type.String(),
+          }),
+          ...errors(400, 404),
+        },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await askTurnAlert(ctx, req.params.ticketId, req.body)),
   );
 
   const Contact = Type.Object({
