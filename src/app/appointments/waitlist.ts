@@ -124,7 +124,7 @@ export async function joinWaitlist(
 /** The instant of a local "HH:MM" on a day, as ISO with the zone's offset that day. */
 function isoAt(day: string, hhmm: string, tz: string): string {
   const guess = Date.parse(`${day}T${hhmm}:00Z`);
-  const offset = Date.parse(isoInZone(guess, tz).slice(0, 19) + "Z") - guess;
+  const offset = Date.parse(`${isoInZone(guess, tz).slice(0, 19)}Z`) - guess;
   return new Date(guess - offset).toISOString();
 }
 
@@ -277,7 +277,7 @@ export async function acceptOffer(ctx: AppContext, token: string): Promise<Booke
     .selectAll()
     .where("offer_token_hash", "=", hashOf(token))
     .executeTakeFirst();
-  if (!entry || entry.status !== "offered" || entry.offer_start === null) throw notFound("Waitlist offer", "offer");
+  if (entry?.status !== "offered" || entry.offer_start === null) throw notFound("Waitlist offer", "offer");
   if (Number(entry.offer_expires_at) <= now)
     throw invalid("This offer has lapsed.", { reason: "offer_lapsed" }, "此候补名额已过期。");
   const setup = await loadSetup(ctx.store.db, entry.branch_id, entry.service_id);

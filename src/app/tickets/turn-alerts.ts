@@ -93,7 +93,7 @@ export async function sendTurnAlerts(ctx: AppContext, onlyBranch?: string): Prom
     const now = ctx.clock();
     for (const a of list) {
       const view = views.get(a.ticket_id);
-      const gone = !view || view.status !== "waiting";
+      const gone = view?.status !== "waiting";
       const peopleAhead = view ? Math.max(0, view.position - 1) : 0;
       if (!gone && peopleAhead > a.ahead) continue;
       sent += await ctx.store.write(async (tx) => {
