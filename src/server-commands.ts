@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { refreshRecentDays } from "./app/analytics/build-cells.ts";
 import { DEMO_HISTORY_DAYS, seedDemoHistory } from "./app/analytics/demo-history.ts";
-import { markNoShows } from "./app/appointments/check-in.ts";
+import { BOOKING_JOBS } from "./app/appointments/jobs.ts";
 import { bootstrapAdmin } from "./app/bootstrap-admin.ts";
 import { assignWaiting } from "./app/chat/agents.ts";
 import type { AppContext } from "./app/context.ts";
@@ -189,8 +189,6 @@ export async function runServerCommand(
       .catch((error) => console.error("releasing tickets of closed counters failed", error))
       .then(() => refreshRecentDays(server.ctx))
       .catch((error) => console.error("refreshing the analytics failed", error))
-      .then(() => markNoShows(server.ctx))
-      .catch((error) => console.error("marking missed appointments failed", error))
       .then(() => assignWaiting(server.ctx))
       .catch((error) => console.error("assigning waiting chats failed", error))
       .finally(() => {
@@ -226,6 +224,7 @@ export async function runServerCommand(
   const runner = new JobRunner(server.ctx, {
     config: messaging,
     onError: (error) => console.error("message delivery round failed", error),
+    jobs: BOOKING_JOBS,
   });
   runner.start();
   const missing = [messaging.smtp ? "" : "e-mail (DATANG_SMTP_URL)", messaging.sms ? "" : "SMS (DATANG_SMS_HTTP_URL)"];

@@ -20,6 +20,11 @@ const PUBLIC = new Set([
   "POST /api/public/appointments/{appointmentId}/cancel",
   "POST /api/public/appointments/{appointmentId}/reschedule",
   "POST /api/public/appointments/{appointmentId}/check-in",
+  "POST /api/public/holds",
+  "POST /api/public/holds/{holdId}/release",
+  "POST /api/public/waitlist",
+  "POST /api/public/waitlist/accept",
+  "POST /api/public/tickets/{ticketId}/near-alert",
   "POST /api/public/chat",
   "POST /api/public/chat/{conversationId}/messages",
   "GET /api/public/chat/{conversationId}/messages",
@@ -37,6 +42,8 @@ const SELF = new Set([
   "GET /api/branches",
   "POST /api/plan/erlang",
   "GET /api/analytics/glossary",
+  "GET /api/me/contact",
+  "PUT /api/me/contact",
 ]);
 /** Routes open to every staff member who serves customers, in no branch's data: refused to the auditor and devices. */
 const STAFF_WIDE = new Set([
@@ -134,6 +141,8 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     },
     "POST /api/branches/{branchId}/notices": { titleZh: "公告" },
     "PATCH /api/notices/{noticeId}": { titleZh: "新公告" },
+    "PUT /api/me/contact": { phone: null, email: null },
+    "POST /api/branches/{branchId}/simulate/appointment-share": { share: 0.3 },
   };
   return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
 }

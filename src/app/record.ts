@@ -1,5 +1,11 @@
 import type { EpochMs } from "../domain/ids.ts";
-import type { BranchEvent, BranchEventType, EventCounter, EventTicket } from "../realtime/branch-event.ts";
+import type {
+  BranchEvent,
+  BranchEventType,
+  EventAppointment,
+  EventCounter,
+  EventTicket,
+} from "../realtime/branch-event.ts";
 import { type AuditEntry, insertAudit } from "../store/audit.ts";
 import { appendEvent } from "../store/events.ts";
 import type { AfterCommit, Tx } from "../store/store.ts";
@@ -24,7 +30,7 @@ export async function emitEvent(
   branchId: string,
   type: BranchEventType,
   now: EpochMs,
-  body: { ticket?: EventTicket; counter?: EventCounter },
+  body: { ticket?: EventTicket; counter?: EventCounter; appointment?: EventAppointment },
 ): Promise<BranchEvent> {
   const event = await appendEvent(
     tx,

@@ -25,6 +25,7 @@ import { adminRoutes } from "./routes/admin.ts";
 import { analyticsRoutes } from "./routes/analytics.ts";
 import { appointmentRoutes } from "./routes/appointments.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { bookingRoutes } from "./routes/booking.ts";
 import { branchRoutes } from "./routes/branches.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { chatDeskRoutes } from "./routes/chat-desk.ts";
@@ -206,6 +207,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   customerRoutes(app, ctx);
   messageRoutes(app, ctx);
   appointmentRoutes(app, ctx);
+  bookingRoutes(app, ctx);
   knowledgeRoutes(app, ctx);
   chatRoutes(app, ctx, streamLimits);
   chatDeskRoutes(app, ctx, streamLimits);

@@ -25,6 +25,8 @@ export const BRANCH_EVENT_TYPES = [
   "counter.closed",
   "counter.updated",
   "branch.updated",
+  // A customer with a named customer manager checked in (the "digital reception desk"): the manager's screen shows it.
+  "appointment.arrived",
 ] as const;
 export type BranchEventType = (typeof BRANCH_EVENT_TYPES)[number];
 
@@ -62,4 +64,18 @@ export interface BranchEvent {
   readonly branchId: string;
   readonly ticket?: EventTicket;
   readonly counter?: EventCounter;
+  readonly appointment?: EventAppointment;
+}
+
+/** An arrival for a customer manager: the booking code and the ticket, never the customer's name or phone. */
+export interface EventAppointment {
+  readonly id: string;
+  readonly code: string;
+  readonly serviceId: string;
+  /** The appointment's time (ISO 8601 with the branch's offset). */
+  readonly start: string;
+  /** The staff user named as the customer's manager. */
+  readonly managerUserId: string;
+  readonly ticketId: string;
+  readonly ticketNumber: string;
 }

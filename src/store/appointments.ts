@@ -131,7 +131,7 @@ export async function placesTaken(
   return Number(booked.n) + Number(held.n);
 }
 
-/** Places taken per slot start on one day (for the free-slot list). */
+/** Places taken per slot start on one day (for the free-slot list), and when the first counted hold lapses. */
 export async function placesTakenOnDay(
   db: Kysely<Database>,
   branchId: string,
@@ -139,7 +139,7 @@ export async function placesTakenOnDay(
   from: number,
   to: number,
   now: number,
-): Promise<Map<number, number>> {
+): Promise<{ taken: Map<number, number>; firstExpiry: number }> {
   const taken = new Map<number, number>();
   const booked = await db
     .selectFrom("appointments")
@@ -153,7 +153,7 @@ export async function placesTakenOnDay(
     .execute();
   const held = await db
     .selectFrom("slot_holds")
-    .select(["start_at", (eb) => eb.fn.countAll().as("n")])
+    .select(["start_at", (eb) => eb.fn.countAll().as("n"), (eb) => eb.fn.min("expires_at").as("first")])
     .where("branch_id", "=", branchId)
     .where("service_id", "=", serviceId)
     .where("start_at", ">=", from)
@@ -161,11 +161,13 @@ export async function placesTakenOnDay(
     .where("expires_at", ">", now)
     .groupBy("start_at")
     .execute();
+  let firstExpiry = Number.POSITIVE_INFINITY;
   for (const r of [...booked, ...held]) {
     const k = Number(r.start_at);
     taken.set(k, (taken.get(k) ?? 0) + Number(r.n));
   }
-  return taken;
+  for (const r of held) firstExpiry = Math.min(firstExpiry, Number(r.first));
+  return { taken, firstExpiry };
 }
 
 /** A customer's appointments on one local day in one branch that still hold a place (for the cap). */

@@ -231,6 +231,8 @@ export interface Database {
   appointment_slots: AppointmentSlotTable;
   slot_holds: SlotHoldTable;
   appointment_waitlist: WaitlistTable;
+  staff_contacts: StaffContactTable;
+  ticket_alerts: TicketAlertTable;
   booking_rules: BookingRulesTable;
   booking_forms: BookingFormTable;
   branch_closures: BranchClosureTable;
@@ -471,6 +473,8 @@ export interface SlotHoldTable {
   start_at: number;
   expires_at: number;
   created_at: number;
+  /** Migration 015: the client address's hash (holds are limited per address); null for staff holds. */
+  ip_hash: string | null;
 }
 
 export interface WaitlistTable {
@@ -485,6 +489,36 @@ export interface WaitlistTable {
   status: "waiting" | "offered" | "booked" | "left";
   joined_at: number;
   offered_at: number | null;
+  /** Migration 015. */
+  customer_email: string | null;
+  /** The slot starts the customer wants, [from_at, to_at); null for the whole day. */
+  from_at: number | null;
+  to_at: number | null;
+  offer_token_hash: string | null;
+  offer_start: number | null;
+  offer_hold_id: string | null;
+  offer_expires_at: number | null;
+}
+
+/** Migration 015: how a member of staff is reached (a customer manager told of an arrival). */
+export interface StaffContactTable {
+  user_id: string;
+  phone: string | null;
+  email: string | null;
+  updated_at: number;
+}
+
+/** Migration 015: "your turn is near" for a live ticket, sent once when `ahead` people are left before it. */
+export interface TicketAlertTable {
+  ticket_id: string;
+  branch_id: string;
+  channel: "sms" | "email";
+  recipient: string;
+  lang: string;
+  ahead: number;
+  status: "waiting" | "sent" | "cancelled";
+  created_at: number;
+  sent_at: number | null;
 }
 
 export interface BookingRulesTable {

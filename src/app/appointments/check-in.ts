@@ -12,6 +12,7 @@ import { BOOKING_ROLES } from "./book.ts";
 import { type BookingSetup, loadSetup } from "./booking-setup.ts";
 import { publishEvent } from "./identity.ts";
 import { appointmentEvent, appointmentForToken } from "./manage.ts";
+import { tellManager } from "./manager.ts";
 import { normaliseCode } from "./tokens.ts";
 
 export interface CheckedIn {
@@ -126,6 +127,7 @@ async function checkIn(ctx: AppContext, actor: Actor, a: Appointment): Promise<C
           details: JSON.stringify({ ticketId: out.ticket.id, late }),
         })
         .execute();
+    if (!late) await tellManager(ctx, tx, afterCommit, a, setup, out.ticket, now);
     await publishEvent(
       tx,
       ctx,

@@ -20,14 +20,36 @@ export interface FreeSlots {
 }
 
 /**
- * Answers are cached for a short while per business type and day, and dropped at once when this process books,
- * cancels or moves an appointment there (`invalidateSlots`). Another instance's booking shows here within
- * `TTL_MS` at worst; the booking itself always counts places under the slot's lock, so a stale answer can
- * offer a place that is gone (the booking then gets a 409), never take one twice.
+ * Answers are cached per business type, day and audience, and dropped at once when this process books,
+ * cancels, moves, holds or releases a place there (`invalidateSlots`, after the commit). Another instance's
+ * change shows here within the TTL at worst (1 s by default; `DATANG_SLOT_CACHE_MS`, 0 turns the cache off);
+ * the booking itself always counts places under the slot's lock, so a stale answer can offer a place that is
+ * gone (the booking then gets a 409), never take one twice. SQLite runs one instance, so there every answer
+ * is current. Answers also lapse when a hold they count expires or a slot's booking notice begins.
  */
-const TTL_MS = 2_000;
+const DEFAULT_TTL_MS = 2_000;
 const MAX_ENTRIES = 5_000;
-const caches = new WeakMap<AppContext, Map<string, { at: number; value: FreeSlots }>>();
+const MIN = 60_000;
+
+interface Entry {
+  readonly at: number;
+  /** Until when the answer holds: the TTL, or sooner when a counted hold lapses or a slot stops being bookable. */
+  until: number;
+  value?: FreeSlots;
+  /** The answer being computed: requests that miss together share one computation. */
+  pending?: Promise<FreeSlots>;
+}
+
+const caches = new WeakMap<AppContext, Map<string, Entry>>();
+let ttl: number | undefined;
+function ttlMs(): number {
+  if (ttl === undefined) {
+    const raw = process.env.DATANG_SLOT_CACHE_MS;
+    const n = raw === undefined || raw === "" ? DEFAULT_TTL_MS : Number(raw);
+    ttl = Number.isInteger(n) && n >= 0 && n <= 60_000 ? n : DEFAULT_TTL_MS;
+  }
+  return ttl;
+}
 
 function cacheOf(ctx: AppContext) {
   let c = caches.get(ctx);
@@ -38,6 +60,7 @@ function cacheOf(ctx: AppContext) {
   return c;
 }
 
+/** Drops the answers of a business type's day (after a change there committed): the next query computes afresh. */
 export function invalidateSlots(ctx: AppContext, branchId: string, serviceId: string, day: string): void {
   const c = cacheOf(ctx);
   c.delete(`${branchId}|${serviceId}|${day}|public`);
@@ -56,18 +79,51 @@ export async function freeSlots(
 ): Promise<FreeSlots> {
   if (!DATE.test(date) || Number.isNaN(Date.parse(date)))
     throw invalid("date must be a day written YYYY-MM-DD.", { field: "date" }, "date 须为 YYYY-MM-DD 格式的日期。");
+  const maxAge = ttlMs();
+  if (maxAge === 0) return (await computeFreeSlots(ctx, branchId, serviceId, date, audience, ctx.clock())).value;
   const now = ctx.clock();
   const key = `${branchId}|${serviceId}|${date}|${audience}`;
   const cache = cacheOf(ctx);
   const hit = cache.get(key);
-  if (hit && now - hit.at < TTL_MS && now >= hit.at) return hit.value;
+  if (hit && now >= hit.at) {
+    if (hit.value && now < hit.until) return hit.value;
+    if (hit.pending) return hit.pending;
+  }
+  const entry: Entry = { at: now, until: now };
+  entry.pending = computeFreeSlots(ctx, branchId, serviceId, date, audience, now).then(
+    ({ value, validUntil }) => {
+      // Dropped meanwhile (a change committed while this was read): answer these callers, keep nothing.
+      if (cache.get(key) === entry) {
+        entry.value = value;
+        entry.until = Math.min(now + maxAge, validUntil);
+        entry.pending = undefined;
+      }
+      return value;
+    },
+    (error: unknown) => {
+      if (cache.get(key) === entry) cache.delete(key);
+      throw error;
+    },
+  );
+  if (cache.size >= MAX_ENTRIES) cache.clear();
+  cache.set(key, entry);
+  return entry.pending;
+}
 
+async function computeFreeSlots(
+  ctx: AppContext,
+  branchId: string,
+  serviceId: string,
+  date: string,
+  audience: "public" | "staff",
+  now: number,
+): Promise<{ value: FreeSlots; validUntil: number }> {
   const setup = await loadSetup(ctx.store.db, branchId, serviceId);
   const tz = setup.branch.timezone;
   const grid = slotsOn(setup, date);
   const taken =
     grid.length === 0
-      ? new Map<number, number>()
+      ? { taken: new Map<number, number>(), firstExpiry: Number.POSITIVE_INFINITY }
       : await placesTakenOnDay(
           ctx.store.db,
           branchId,
@@ -78,20 +134,21 @@ export async function freeSlots(
         );
   const last = lastBookableDay(setup.rules, dayInZone(now, tz));
   const byStaff = audience === "staff";
+  // The first moment a slot of this day stops being bookable (its notice begins): the answer changes then.
+  const notice = byStaff ? 0 : setup.rules.minNoticeBookMinutes * MIN;
+  let validUntil = taken.firstExpiry;
   const slots: FreeSlot[] = [];
   for (const s of grid) {
+    if (s.start - notice > now) validUntil = Math.min(validUntil, s.start - notice);
     if (!canBook(setup.rules, now, s.start, date, byStaff ? addDays(date, 1) : last, byStaff).ok) continue;
     if (s.capacity === 0) continue;
     slots.push({
       start: isoInZone(s.start, tz),
       end: isoInZone(s.end, tz),
-      free: Math.max(0, s.capacity - (taken.get(s.start) ?? 0)),
+      free: Math.max(0, s.capacity - (taken.taken.get(s.start) ?? 0)),
     });
   }
-  const value = { timezone: tz, slots };
-  if (cache.size >= MAX_ENTRIES) cache.clear();
-  cache.set(key, { at: now, value });
-  return value;
+  return { value: { timezone: tz, slots }, validUntil };
 }
 
 /** The slots staff may book for a caller: every future one with a place, without the customer's notice. */

@@ -15,6 +15,7 @@ import { publishEvent } from "./identity.ts";
 import { appointmentMessages } from "./messages.ts";
 import { manageTokenHash, manageUrl, newManageToken, tokenMatches } from "./tokens.ts";
 import { type AppointmentView, appointmentView } from "./view.ts";
+import { offerSoon } from "./waitlist.ts";
 
 /** The customer (holding the manage link's token) or a member of staff of the appointment's branch. */
 export type Changer = { readonly token: string } | Actor;
@@ -169,6 +170,7 @@ export async function cancelAppointment(
     });
     await publishEvent(tx, ctx, appointmentEvent(a, "appointment.cancelled", tz, { status: "cancelled" }));
     afterCommit(() => invalidateSlots(ctx, a.branchId, a.serviceId, a.day));
+    if (setup.rules.waitlist) afterCommit(() => offerSoon(ctx));
   });
   return appointmentView({ ...a, status: "cancelled", cancelReason: reason }, tz, { maskPhone: !byStaff });
 }
@@ -214,6 +216,7 @@ export async function rescheduleAppointment(
       invalidateSlots(ctx, a.branchId, a.serviceId, a.day);
       invalidateSlots(ctx, a.branchId, a.serviceId, day);
     });
+    if (setup.rules.waitlist) afterCommit(() => offerSoon(ctx));
   });
   return appointmentView({ ...a, start, end: slot.end, day }, tz, { maskPhone: !byStaff });
 }
@@ -291,6 +294,7 @@ export async function cancelRange(
         appointmentEvent(a, "appointment.cancelled", setup.branch.timezone, { status: "cancelled" }),
       );
       afterCommit(() => invalidateSlots(ctx, branchId, a.serviceId, a.day));
+      if (setup.rules.waitlist) afterCommit(() => offerSoon(ctx));
     }
     await audit(
       tx,

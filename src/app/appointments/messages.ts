@@ -4,6 +4,7 @@ import type { Tx } from "../../store/store.ts";
 import type { AppContext } from "../context.ts";
 import type { BookingSetup } from "./booking-setup.ts";
 import { cancelPending, enqueue } from "./identity.ts";
+import { publicUrl } from "./tokens.ts";
 
 const HOUR = 3_600_000;
 /** Reminders before the appointment (default 24 h and 2 h). */
@@ -26,6 +27,12 @@ export interface AppointmentMessageInput {
   readonly manageUrl?: string;
   readonly reason?: string;
   readonly now: number;
+}
+
+/** A link made with DATANG_PUBLIC_URL as the path the message templates make a link of again when sending. */
+export function pathOf(url: string): string {
+  const base = publicUrl("");
+  return base && url.startsWith(base) ? url.slice(base.length) : url;
 }
 
 /** The appointment as a calendar file (RFC 5545), attached to the confirmation and offered for download. */
@@ -84,8 +91,12 @@ export async function appointmentMessages(tx: Tx, _ctx: AppContext, m: Appointme
     serviceNameZh: service.nameZh,
     serviceNameEn: service.nameEn,
     requiredDocuments: service.requiredDocuments,
-    ...(m.manageUrl !== undefined && { manageUrl: m.manageUrl }),
+    ...(m.manageUrl !== undefined && { manageUrl: m.manageUrl, managePath: pathOf(m.manageUrl) }),
     ...(m.reason !== undefined && { reason: m.reason }),
+    // What the templates read (app/messages/catalogue/types.ts): names in both languages, the zone, the path.
+    branch: { zh: branch.nameZh, en: branch.nameEn },
+    service: { zh: service.nameZh, en: service.nameEn },
+    timeZone: tz,
   };
   const common = {
     lang: m.lang,

@@ -16,8 +16,9 @@
 import { randomUUID } from "node:crypto";
 import { createEvent, type EventAttributes } from "ics";
 import { type AttemptResult, backoffMs, recordAttempt } from "../../store/leases.ts";
-import { claimMessages, type MessageChannel, sortByChannel } from "../../store/outbox.ts";
+import { claimMessages, enqueueMessage, type MessageChannel, sortByChannel } from "../../store/outbox.ts";
 import type { OutboxTable, WebhookDeliveryTable } from "../../store/schema.ts";
+import type { Tx } from "../../store/store.ts";
 import { claimDeliveries } from "../../store/webhooks.ts";
 import { sweepComplaintClocks } from "../complaints/complaints.ts";
 import type { AppContext } from "../context.ts";
@@ -43,6 +44,18 @@ export interface RunnerOptions {
   /** Channels to use instead of those built from `config` (tests). */
   readonly channels?: readonly Channel[];
   readonly onError?: (error: unknown) => void;
+  /** Scheduled jobs run by the same loop (appointments becoming no-shows, waitlist offers lapsing, …). */
+  readonly jobs?: readonly ScheduledJob[];
+}
+
+/**
+ * A job the runner runs every `everyMs` (at the first round after that much time passed). Every instance
+ * runs its own; jobs must therefore be safe to run on several instances at once (conditional updates).
+ */
+export interface ScheduledJob {
+  readonly name: string;
+  readonly everyMs: number;
+  run(ctx: AppContext): Promise<unknown>;
 }
 
 export class JobRunner {
@@ -52,6 +65,7 @@ export class JobRunner {
   private running: Promise<void> | undefined;
   private stopped = false;
   private lastClockSweep: number | undefined;
+  private readonly lastRun = new Map<string, number>();
 
   constructor(
     private readonly ctx: AppContext,
@@ -108,9 +122,24 @@ export class JobRunner {
       await sweepComplaintClocks(this.ctx);
       await sweepReviewAlarms(this.ctx);
     }
+    await this.runJobs(now);
     const messages = await this.deliverMessages();
     const webhooks = await this.deliverWebhooks();
     return { messages, webhooks };
+  }
+
+  /** The scheduled jobs that are due; one failing does not stop the others or the deliveries. */
+  private async runJobs(now: number): Promise<void> {
+    for (const job of this.options.jobs ?? []) {
+      const last = this.lastRun.get(job.name);
+      if (last !== undefined && now - last < job.everyMs && now >= last) continue;
+      this.lastRun.set(job.name, now);
+      try {
+        await job.run(this.ctx);
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+    }
   }
 
   private async deliverMessages(): Promise<number> {
@@ -156,6 +185,7 @@ export class JobRunner {
       // A one-time code is needed only until its SMS is out; it is not kept afterwards.
       if (ours && row.kind === "otp" && result.kind !== "retry")
         await tx.updateTable("outbox").set({ data: '{"code":"******"}' }).where("id", "=", row.id).execute();
+      if (ours && result.kind === "dead" && row.channel === "email") await smsInstead(tx, row, this.ctx.clock());
     });
   }
 
@@ -201,6 +231,45 @@ export class JobRunner {
     if (outcome.permanent || attempts >= MAX_ATTEMPTS) return { kind: "dead", error: outcome.error, at };
     return { kind: "retry", error: outcome.error, at, nextAttemptAt: at + backoffMs(attempts) };
   }
+}
+
+/**
+ * An e-mail refused for good (dead) goes to the customer's phone by SMS instead, unless the same message
+ * already went out by SMS (booking messages go by both): one more outbox row, in the transaction that records
+ * the death, with the same kind and data (no attachment), at most once per e-mail.
+ */
+async function smsInstead(tx: Tx, row: OutboxTable, now: number): Promise<void> {
+  if (row.customer_id === null) return;
+  const customer = await tx
+    .selectFrom("customers")
+    .select("phone_e164")
+    .where("id", "=", row.customer_id)
+    .executeTakeFirst();
+  if (!customer) return;
+  if (row.related_id !== null) {
+    const bySms = await tx
+      .selectFrom("outbox")
+      .select("id")
+      .where("related_id", "=", row.related_id)
+      .where("kind", "=", row.kind)
+      .where("channel", "=", "sms")
+      .executeTakeFirst();
+    if (bySms) return;
+  }
+  const { ics: _ics, icsFilename: _name, ...data } = JSON.parse(row.data) as Record<string, unknown>;
+  await enqueueMessage(tx, {
+    kind: row.kind,
+    channel: "sms",
+    recipient: customer.phone_e164,
+    lang: row.lang === "en" ? "en" : "zh-CN",
+    data,
+    now,
+    dedupeKey: `sms-instead:${row.id}`,
+    ...(row.branch_id !== null && { branchId: row.branch_id }),
+    customerId: row.customer_id,
+    ...(row.related_type !== null && { relatedType: row.related_type }),
+    ...(row.related_id !== null && { relatedId: row.related_id }),
+  });
 }
 
 /**

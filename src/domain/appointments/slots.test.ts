@@ -1,5 +1,6 @@
+import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { computeSlots, hoursOn, isoInZone, type SlotInput } from "./slots.ts";
+import { computeSlots, dayInZone, hoursOn, isoInZone, localHour, type SlotInput } from "./slots.ts";
 
 const WEEK = {
   "1": ["09:00", "17:00"],
@@ -91,5 +92,37 @@ describe("computeSlots", () => {
     // The same local day in Shanghai starts 8 hours earlier than in London in winter.
     const sh = computeSlots({ ...base, date: "2026-03-27" });
     expect((winter[0]?.start ?? 0) - (sh[0]?.start ?? 0)).toBe(8 * 3_600_000);
+  });
+});
+
+describe("isoInZone, dayInZone, localHour (fast offsets)", () => {
+  it("write exactly what luxon writes, across DST transitions and odd offsets", () => {
+    const zones = [
+      "Asia/Shanghai",
+      "Europe/London",
+      "America/New_York",
+      "Australia/Lord_Howe",
+      "Asia/Kathmandu",
+      "America/St_Johns",
+      "UTC",
+      "Etc/GMT-3",
+    ];
+    // Every 21 minutes and 39 seconds through March and November 2026 (the northern transitions) and April
+    // (Lord Howe's half-hour one), so stretches on both sides of every transition are asked.
+    const ranges = [
+      [Date.UTC(2026, 2, 1), Date.UTC(2026, 3, 10)],
+      [Date.UTC(2026, 9, 20), Date.UTC(2026, 10, 5)],
+    ] as const;
+    let checked = 0;
+    for (const zone of zones)
+      for (const [from, to] of ranges)
+        for (let at = from; at < to; at += 1_299_007) {
+          const lux = DateTime.fromMillis(at, { zone });
+          expect(isoInZone(at, zone)).toBe(lux.toISO());
+          expect(dayInZone(at, zone)).toBe(lux.toISODate());
+          expect(localHour(at, zone)).toBe(lux.hour);
+          checked++;
+        }
+    expect(checked).toBeGreaterThan(25_000);
   });
 });

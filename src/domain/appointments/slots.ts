@@ -1,4 +1,4 @@
-import { DateTime } from "luxon";
+import { DateTime, Info } from "luxon";
 import type { EpochMs } from "../ids.ts";
 
 /** Weekday 0 (Sunday) … 6 → [open "HH:MM", close "HH:MM"], or null when closed (as branches.opening_hours stores it). */
@@ -66,7 +66,7 @@ export function computeSlots(input: SlotInput): Slot[] {
   let total = 0;
   let given = 0;
   for (let start = open; start + length <= close; start += step) {
-    const hour = DateTime.fromMillis(start, { zone: input.timeZone }).hour;
+    const hour = localHour(start, input.timeZone);
     const share = clampShare(input.shareByHour?.[String(hour)] ?? input.share);
     total += input.counters * share;
     // A tiny tolerance: 0.1 + 0.2 must make 0.3 places, not 0.29999.
@@ -88,14 +88,64 @@ function atLocal(date: string, hhmm: string, timeZone: string): EpochMs | undefi
   return t.isValid ? t.toMillis() : undefined;
 }
 
-/** An instant as ISO 8601 with the branch's offset (2026-11-24T09:00:00.000+08:00). */
+/**
+ * The UTC offset of a time zone at an instant, in minutes. Luxon asks Intl for it, which costs some
+ * microseconds per call, and a slot list asks it for every slot; so offsets are remembered per 15-minute
+ * stretch of UTC time (every zone's transitions since 1970 fall on a quarter hour), and only when the offset is
+ * the same at both ends of the stretch, so a stretch holding a transition is always asked afresh.
+ */
+const QUARTER = 15 * 60_000;
+const offsets = new Map<string, number>();
+const MAX_OFFSETS = 100_000;
+export function offsetMinutes(at: EpochMs, timeZone: string): number {
+  const bucket = Math.floor(at / QUARTER);
+  const key = `${timeZone}|${bucket}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
+  const zone = Info.normalizeZone(timeZone);
+  const first = zone.offset(bucket * QUARTER);
+  const last = zone.offset(bucket * QUARTER + QUARTER - 1);
+  if (first !== last) return zone.offset(at);
+  if (offsets.size >= MAX_OFFSETS) offsets.clear();
+  offsets.set(key, first);
+  return first;
+}
+
+/** Whether the fast formatting below writes exactly what luxon writes: luxon writes "Z" for UTC itself. */
+const fastZones = new Map<string, boolean>();
+function fastZone(timeZone: string): boolean {
+  let ok = fastZones.get(timeZone);
+  if (ok === undefined) {
+    const zone = Info.normalizeZone(timeZone);
+    ok = zone.isValid && !zone.isUniversal;
+    if (fastZones.size < 1_000) fastZones.set(timeZone, ok);
+  }
+  return ok;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+
+/** The local hour (0…23) of an instant in a time zone. */
+export function localHour(at: EpochMs, timeZone: string): number {
+  if (!fastZone(timeZone)) return DateTime.fromMillis(at, { zone: timeZone }).hour;
+  return new Date(at + offsetMinutes(at, timeZone) * 60_000).getUTCHours();
+}
+
+/** An instant as ISO 8601 with the branch's offset (2026-11-24T09:00:00.000+08:00), exactly as luxon writes it. */
 export function isoInZone(at: EpochMs, timeZone: string): string {
-  return DateTime.fromMillis(at, { zone: timeZone }).toISO() ?? new Date(at).toISOString();
+  const year = new Date(at).getUTCFullYear();
+  if (!fastZone(timeZone) || year < 1000 || year > 9998)
+    return DateTime.fromMillis(at, { zone: timeZone }).toISO() ?? new Date(at).toISOString();
+  const offset = offsetMinutes(at, timeZone);
+  const local = new Date(at + offset * 60_000).toISOString().slice(0, 23);
+  const abs = Math.abs(offset);
+  return `${local}${offset < 0 ? "-" : "+"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
 /** The branch-local day of an instant, YYYY-MM-DD. */
 export function dayInZone(at: EpochMs, timeZone: string): string {
-  return DateTime.fromMillis(at, { zone: timeZone }).toISODate() ?? "";
+  if (!fastZone(timeZone)) return DateTime.fromMillis(at, { zone: timeZone }).toISODate() ?? "";
+  return new Date(at + offsetMinutes(at, timeZone) * 60_000).toISOString().slice(0, 10);
 }
 
 /** The local day `days` after `date`. */

@@ -122,6 +122,8 @@ const PublicBookBody = Type.Object(
     email: Type.Optional(Type.String({ maxLength: 254 })),
     lang: Type.Optional(Type.Union([Type.Literal("zh-CN"), Type.Literal("en")])),
     answers: Type.Optional(AnswersSchema),
+    /** The hold taken while the form was filled in (`POST /api/public/holds`): its place becomes the booking's. */
+    holdId: Type.Optional(Type.String({ minLength: 16, maxLength: 64 })),
   },
   { additionalProperties: false },
 );
@@ -136,6 +138,7 @@ const StaffBookBody = Type.Object(
     lang: Type.Optional(Type.Union([Type.Literal("zh-CN"), Type.Literal("en")])),
     answers: Type.Optional(AnswersSchema),
     managerUserId: Type.Optional(Id),
+    holdId: Type.Optional(Type.String({ minLength: 16, maxLength: 64 })),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../app/context.ts";
+import { simulateAppointmentShare } from "../../app/planning/appointment-share.ts";
 import { branchDayPlan } from "../../app/planning/day-plan.ts";
 import { planErlang } from "../../app/planning/erlang-plan.ts";
 import { SHIPPED_SCENARIOS } from "../../app/planning/shipped-scenarios.ts";
@@ -102,5 +103,57 @@ export function planningRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     (req) => simulateWhatIf(ctx, actorOf(req), req.params.branchId, req.body),
+  );
+
+  const WalkIns = Type.Object({
+    customers: Type.Integer(),
+    meanWaitMinutes: Type.Number(),
+    withinTargetShare: Type.Number(),
+    walkAways: Type.Integer(),
+    overAlarm: Type.Integer(),
+  });
+  const ShareBody = Type.Object(
+    {
+      share: Type.Number({ minimum: 0, maximum: 1 }),
+      date: Type.Optional(DateSchema),
+      scenario: Type.Optional(ScenarioName),
+      seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
+    },
+    { additionalProperties: false },
+  );
+  app.post<{ Params: Static<typeof BranchParams>; Body: Static<typeof ShareBody> }>(
+    "/api/branches/:branchId/simulate/appointment-share",
+    {
+      schema: {
+        tags,
+        summary: "What keeping a share of counter time for appointments does to walk-in waits (simulated)",
+        operationId: "simulateAppointmentShare",
+        params: BranchParams,
+        body: ShareBody,
+        response: {
+          200: Type.Object({
+            branchId: Type.String(),
+            date: Type.String(),
+            source: Type.String(),
+            scenario: Type.String(),
+            share: Type.Number(),
+            seed: Type.Integer(),
+            targetWaitMinutes: Type.Number(),
+            appointmentsPerHour: Type.Array(Type.Integer()),
+            baseline: WalkIns,
+            withShare: Type.Object({
+              ...WalkIns.properties,
+              appointments: Type.Object({
+                booked: Type.Integer(),
+                missed: Type.Integer(),
+                onTimeShare: Type.Number(),
+              }),
+            }),
+          }),
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    (req) => simulateAppointmentShare(ctx, actorOf(req), req.params.branchId, req.body),
   );
 }

@@ -12,6 +12,7 @@ import * as analytics from "./010-analytics.ts";
 import * as usernamesLoginLimits from "./011-usernames-login-limits.ts";
 import * as displayVoiceNotices from "./012-display-voice-notices.ts";
 import * as staffContacts from "./013-staff-contacts.ts";
+import * as bookingExtras from "./015-booking-extras.ts";
 import * as reviews from "./016-reviews.ts";
 import * as complaintsSurveys from "./017-complaints-surveys.ts";
 import * as analyticsRollups from "./020-analytics-rollups.ts";
@@ -39,6 +40,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "013-staff-contacts": staffContacts,
   "012-display-voice-notices": displayVoiceNotices,
   "020-analytics-rollups": analyticsRollups,
+  "015-booking-extras": bookingExtras,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -1,6 +1,7 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import { analyticsEn, analyticsZh } from "./analytics.ts";
+import { appointmentShareEn, appointmentShareZh } from "./appointment-share.ts";
 import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
 import { dailyEn, dailyZh } from "./daily.ts";
@@ -36,6 +37,7 @@ void i18next.use(initReactI18next).init({
       chat: chatZh,
       booking: bookingZh,
       feedback: feedbackZh,
+      appointmentShare: appointmentShareZh,
     },
     en: {
       translation: {
@@ -50,6 +52,7 @@ void i18next.use(initReactI18next).init({
       chat: chatEn,
       booking: bookingEn,
       feedback: feedbackEn,
+      appointmentShare: appointmentShareEn,
     },
   },
   lng: initialLanguage(),

@@ -35,6 +35,7 @@ import "../styles/staff.css";
 
 // ECharts is a chunk of its own, fetched when the plan is drawn: the page's first load stays Ant Design only.
 const PlanChart = lazy(() => import("../components/PlanChart.tsx"));
+const AppointmentShare = lazy(() => import("./planning/AppointmentShare.tsx"));
 
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
 const hh = (h: number): string => String(h).padStart(2, "0");
@@ -699,6 +700,11 @@ function PlanningConsole() {
       ) : (
         <Alert type="info" showIcon title={t("planning.whatIfNotAllowed")} data-testid="whatif-not-allowed" />
       )}
+      {plan !== null && canSimulate ? (
+        <Suspense fallback={<Skeleton active />}>
+          <AppointmentShare branchId={branchId} {...(scenario !== undefined && { scenario })} />
+        </Suspense>
+      ) : null}
     </div>
   );
 }

@@ -53,5 +53,14 @@ export const en: Catalogue = {
     message(`Wait past the alarm: ticket ${str(d.number)}`, [
       `${nameIn(d.branch, "en")}: ticket ${str(d.number)} (${nameIn(d.service, "en")}) has waited ${str(d.waitedMinutes)} min, past the alarm of ${str(d.alarmMinutes)} min. Please open or re-assign a counter.`,
     ]),
+  "appointment.arrived": (d) =>
+    message("Your customer has arrived", [
+      `[Datang] Your customer ${str(d.name)} (${place(d)}, appointment ${at(d)}, code ${str(d.code)}) checked in: ticket ${str(d.number)}.`,
+    ]),
+  "waitlist.offer": (d, c) =>
+    message("A place is free", [
+      `[Datang] A place you waited for is free: ${place(d)}, ${at(d)}. It is kept for you until ${at(d, "expiresAt")}.`,
+      link(d.offerPath, c) ? `Book it: ${link(d.offerPath, c)}` : "",
+    ]),
   fallback: (d) => message(str(d.subject) || "Datang", [str(d.text)]),
 };

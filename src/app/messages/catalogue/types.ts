@@ -10,6 +10,9 @@
  *   attached to e-mails as appointment.ics).
  * - `ticket.near`: `number`, `ahead`, `branch`.
  * - `wait.alarm` (to branch managers): `number`, `branch`, `service`, `waitedMinutes`, `alarmMinutes`.
+ * - `appointment.arrived` (to the customer manager): `name`, `code`, `number`, `start`, `timeZone`, `branch`,
+ *   `service`.
+ * - `waitlist.offer`: `start`, `expiresAt`, `timeZone`, `branch`, `service`, `offerPath`.
  * - any other kind: `subject`, `text`.
  */
 export interface Rendered {

@@ -51,5 +51,14 @@ export const zhCN: Catalogue = {
     message(`等候超时：${str(d.number)} 号`, [
       `【大堂】${nameIn(d.branch, "zh")}：${str(d.number)} 号（${nameIn(d.service, "zh")}）已等候 ${str(d.waitedMinutes)} 分钟，超过告警时长 ${str(d.alarmMinutes)} 分钟，请协调窗口。`,
     ]),
+  "appointment.arrived": (d) =>
+    message("您的客户已到店", [
+      `【大堂】您的客户 ${str(d.name)}（${place(d)}，预约 ${at(d)}，预约码 ${str(d.code)}）已签到，号码 ${str(d.number)}。`,
+    ]),
+  "waitlist.offer": (d, c) =>
+    message("有空位了", [
+      `【大堂】您候补的 ${place(d)} 有空位：${at(d)}。已为您保留至 ${at(d, "expiresAt")}。`,
+      link(d.offerPath, c) ? `确认预约：${link(d.offerPath, c)}` : "",
+    ]),
   fallback: (d) => message(str(d.subject) || "大堂通知", [str(d.text)]),
 };
