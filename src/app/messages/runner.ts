@@ -20,6 +20,7 @@ import { claimMessages, type MessageChannel, sortByChannel } from "../../store/o
 import type { OutboxTable, WebhookDeliveryTable } from "../../store/schema.ts";
 import { claimDeliveries } from "../../store/webhooks.ts";
 import type { AppContext } from "../context.ts";
+import { runCustomerJobs } from "../customers/jobs.ts";
 import { sendWebhook } from "../webhooks/deliver.ts";
 import { deriveFromBranchEvents } from "../webhooks/from-events.ts";
 import type { Attachment, Channel, DeliveryOutcome } from "./channels/channel.ts";
@@ -96,6 +97,8 @@ export class JobRunner {
     const now = this.ctx.clock();
     await this.ctx.store.write((tx) => sortByChannel(tx, this.configuredChannels, now));
     await deriveFromBranchEvents(this.ctx);
+    // Customer records: service reports of finished tickets, and the daily retention run (issue 14).
+    await runCustomerJobs(this.ctx);
     const messages = await this.deliverMessages();
     const webhooks = await this.deliverWebhooks();
     return { messages, webhooks };
@@ -193,6 +196,10 @@ export class JobRunner {
 
 /** An `.ics` file from the message's `ics` data (the booking's event), attached to e-mails. */
 function attachmentsOf(data: Readonly<Record<string, unknown>>): Attachment[] {
+  // A service report (app/customers/service-record.ts): the PDF, base64.
+  const pdf = data.pdf as { filename?: unknown; base64?: unknown } | undefined;
+  if (pdf && typeof pdf.filename === "string" && typeof pdf.base64 === "string")
+    return [{ filename: pdf.filename, content: pdf.base64, contentType: "application/pdf", encoding: "base64" }];
   if (!data.ics || typeof data.ics !== "object") return [];
   const { error, value } = createEvent(data.ics as EventAttributes);
   if (error || !value) throw new Error(`the calendar event is not valid: ${error?.message ?? "empty"}`);

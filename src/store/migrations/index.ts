@@ -2,13 +2,14 @@ import type { Kysely, Migration, MigrationProvider } from "kysely";
 import type { DialectName } from "../dialect-name.ts";
 import * as initial from "./001-initial.ts";
 import * as firstCall from "./002-first-call.ts";
-import * as analytics from "./010-analytics.ts";
-import * as customersOutbox from "./007-customers-outbox.ts";
 import * as storageProbe from "./004-storage-probe.ts";
 import * as kioskDisplay from "./005-kiosk-display.ts";
 import * as counterRules from "./006-counter-rules.ts";
+import * as customersOutbox from "./007-customers-outbox.ts";
 import * as appointments from "./008-appointments.ts";
 import * as knowledge from "./009-knowledge.ts";
+import * as analytics from "./010-analytics.ts";
+import * as customerRecords from "./018-customer-records.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -25,6 +26,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "006-counter-rules": counterRules,
   "008-appointments": appointments,
   "009-knowledge": knowledge,
+  "018-customer-records": customerRecords,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
