@@ -146,44 +146,49 @@ export interface SearchInput {
 
 const LIMIT = 20;
 
-export async function searchCustomers(ctx: AppContext, actor: Actor, input: SearchInput): Promise<CustomerMatch[]> {
-  const staff = requireRole(actor, CUSTOMER_ROLES);
-  const db = ctx.store.db;
-  const now = ctx.clock();
-  let rows: Row[] = [];
-  let criteria: Record<string, string> = {};
+/** The reads of a search (no access check, no audit): what the indexes of migration 018 serve. */
+export async function findCustomers(
+  db: AppContext["store"]["db"],
+  input: SearchInput,
+): Promise<{ rows: Row[]; criteria: Record<string, string> }> {
   if (input.phone !== undefined) {
     const digits = input.phone.replace(/[\s\-().]/g, "");
     if (!/^\+?\d{3,15}$/.test(digits))
       throw invalid("Give at least 3 digits of the phone number.", { field: "phone" }, "请输入手机号码至少 3 位数字。");
+    const criteria = { phone: `${digits.length} digits` };
     const full = digits.length >= 11 ? normalisePhone(digits) : undefined;
     if (full?.ok) {
-      rows = await db.selectFrom("customers").selectAll().where("phone_e164", "=", full.e164).execute();
-    } else {
-      const national = digits.replace(/^\+86/, "");
-      const [starts, ends] = await Promise.all([
-        prefixSearch(db, "phone_e164", digits.startsWith("+") ? digits : `+86${national}`, LIMIT),
-        prefixSearch(db, "phone_rev", [...national].reverse().join(""), LIMIT),
-      ]);
-      const seen = new Set<string>();
-      rows = [...starts, ...ends].filter((r) => !seen.has(r.id) && seen.add(r.id)).slice(0, LIMIT);
+      const rows = await db.selectFrom("customers").selectAll().where("phone_e164", "=", full.e164).execute();
+      return { rows, criteria };
     }
-    criteria = { phone: `${digits.length} digits` };
-  } else if (input.name !== undefined) {
+    const national = digits.replace(/^\+86/, "");
+    const [starts, ends] = await Promise.all([
+      prefixSearch(db, "phone_e164", digits.startsWith("+") ? digits : `+86${national}`, LIMIT),
+      prefixSearch(db, "phone_rev", [...national].reverse().join(""), LIMIT),
+    ]);
+    const seen = new Set<string>();
+    const rows = [...starts, ...ends].filter((r) => !seen.has(r.id) && seen.add(r.id)).slice(0, LIMIT);
+    return { rows, criteria };
+  }
+  if (input.name !== undefined) {
     const name = input.name.trim();
     if (!name) throw invalid("Give the start of a name.", { field: "name" }, "请输入姓名的开头。");
-    rows = await prefixSearch(db, "name", name, LIMIT);
-    criteria = { name: `${[...name].length} characters` };
-  } else if (input.code !== undefined) {
+    return { rows: await prefixSearch(db, "name", name, LIMIT), criteria: { name: `${[...name].length} characters` } };
+  }
+  if (input.code !== undefined) {
     const code = input.code.trim().toUpperCase();
     if (code.length < 2)
       throw invalid("Give at least 2 characters of the code.", { field: "code" }, "请输入客户号至少 2 位。");
-    rows = await prefixSearch(db, "code", code, LIMIT);
-    criteria = { code };
-  } else {
-    throw invalid("Search by phone, name or code.", { field: "phone" }, "请按手机号、姓名或客户号查询。");
+    return { rows: await prefixSearch(db, "code", code, LIMIT), criteria: { code } };
   }
-  // Searches are recorded (who searched for what kind of key, how many matched), the key itself is not.
+  throw invalid("Search by phone, name or code.", { field: "phone" }, "请按手机号、姓名或客户号查询。");
+}
+
+export async function searchCustomers(ctx: AppContext, actor: Actor, input: SearchInput): Promise<CustomerMatch[]> {
+  const staff = requireRole(actor, CUSTOMER_ROLES);
+  const now = ctx.clock();
+  const { rows, criteria } = await findCustomers(ctx.store.db, input);
+  // Searches are recorded (who searched by what kind of key, how many matched); the key itself is not.
   await ctx.store.write((tx) =>
     audit(
       tx,
@@ -191,10 +196,7 @@ export async function searchCustomers(ctx: AppContext, actor: Actor, input: Sear
       now,
       "customer.search",
       { type: "customer", id: null, branchId: null },
-      {
-        ...criteria,
-        matches: rows.length,
-      },
+      { ...criteria, matches: rows.length },
     ),
   );
   return rows.filter((r) => r.merged_into === null).map((r) => matchOf(r, now));
