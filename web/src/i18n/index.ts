@@ -1,9 +1,10 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import { analyticsEn, analyticsZh } from "./analytics.ts";
+import { customersEn, customersZh } from "./customers.ts";
 import en from "./en.ts";
-import { messagesStrings } from "./messages.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
+import { messagesStrings } from "./messages.ts";
 import { auditEn, auditZh, staffEn, staffZh } from "./staff.ts";
 import zhCN from "./zh-CN.ts";
 
@@ -22,10 +23,12 @@ void i18next.use(initReactI18next).init({
     "zh-CN": {
       translation: { ...zhCN, ...messagesStrings.zh, ...kioskDisplayStrings.zh, staff: staffZh, audit: auditZh },
       analytics: analyticsZh,
+      customers: customersZh,
     },
     en: {
       translation: { ...en, ...messagesStrings.en, ...kioskDisplayStrings.en, staff: staffEn, audit: auditEn },
       analytics: analyticsEn,
+      customers: customersEn,
     },
   },
   lng: initialLanguage(),
