@@ -8,7 +8,7 @@
  * the last 4 digits, a name prefix of 1–2 characters and a code prefix. Reported twice: `query`, the reads
  * alone (findCustomers: what the index design decides, the target p99 < 20 ms), and `useCase`, the reads
  * plus the search's audit line (a durable commit each). p50/p99/max in ms per kind and overall. BENCH_CUSTOMERS changes the count,
- * BENCH_SEARCHES the number of searches per database (default 3,000).
+ * BENCH_SEARCHES the number of searches per database (default 3,000), BENCH_DBS=sqlite|postgres runs one.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -160,8 +160,9 @@ async function measure(location: string, label: string) {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "datang-bench-customers-"));
   onExit(() => rmSync(dir, { recursive: true, force: true }));
-  const sqlite = await measure(join(dir, "datang.db"), "SQLite");
-  const cluster = await startPostgres();
+  const only = process.env.BENCH_DBS; // "sqlite" or "postgres" to run one
+  const sqlite = only === "postgres" ? null : await measure(join(dir, "datang.db"), "SQLite");
+  const cluster = only === "sqlite" ? undefined : await startPostgres();
   const postgres = cluster ? await measure(await cluster.createDatabase("bench_customers"), "PostgreSQL") : null;
   cluster?.stop();
   process.stdout.write(

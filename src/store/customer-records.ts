@@ -8,22 +8,25 @@ import { isPostgres } from "./sql.ts";
 
 type Column = "phone_e164" | "phone_rev" | "name" | "code";
 
-/** Largest code point: `x || U+10FFFF` is above every string that starts with x (binary order, SQLite). */
+/** Largest code point: `x || U+10FFFF` is above every string that starts with x, in byte order. */
 const TOP = String.fromCodePoint(0x10ffff);
 
 /**
- * Customers whose `column` starts with `prefix`, by that column, at most `limit`. PostgreSQL: `LIKE 'x%'`
- * on a `text_pattern_ops` index; SQLite: a range on the binary index.
+ * Customers whose `column` starts with `prefix`, in byte order, at most `limit`: a range over the column's
+ * byte-ordered index that stops after `limit` rows (PostgreSQL: the `(col COLLATE "C")` indexes of
+ * migration 018; SQLite: its binary indexes).
  */
 export function prefixSearch(db: Kysely<Database>, column: Column, prefix: string, limit: number) {
-  let q = db.selectFrom("customers").selectAll().where("merged_into", "is", null);
-  if (isPostgres(db)) {
-    const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
-    q = q.where(sql<boolean>`${sql.ref(column)} LIKE ${`${escaped}%`}`);
-  } else {
-    q = q.where(column, ">=", prefix).where(column, "<", `${prefix}${TOP}`);
-  }
-  return q.orderBy(column).limit(limit).execute();
+  const key = isPostgres(db) ? sql<string>`${sql.ref(column)} COLLATE "C"` : sql<string>`${sql.ref(column)}`;
+  return db
+    .selectFrom("customers")
+    .selectAll()
+    .where("merged_into", "is", null)
+    .where(key, ">=", prefix)
+    .where(key, "<", `${prefix}${TOP}`)
+    .orderBy(key)
+    .limit(limit)
+    .execute();
 }
 
 /** The customer of a ticket: identified for it, or the appointment it was checked in from. */

@@ -9,9 +9,9 @@ import type { DialectName } from "../dialect-name.ts";
  *   so that a search by the last digits is an index range scan like a prefix search), an ID number, a birth
  *   date, staff-set segments and VIP tier, preferences (counter), free notes, and `anonymised_at` /
  *   `merged_into` for records that were anonymised by retention or erasure, or merged into another.
- * - Prefix searches (phone, reversed phone, name, code): on PostgreSQL `LIKE 'x%'` with `text_pattern_ops`
- *   indexes (usable whatever the database's collation); on SQLite a range `>= x AND < x || U+10FFFF` over
- *   plain (binary) indexes.
+ * - Prefix searches (phone, reversed phone, name, code) are ranges `>= x AND < x || U+10FFFF` in byte order,
+ *   ordered the same way, so an index range scan stops after the first 20: on PostgreSQL over expression
+ *   indexes `(col COLLATE "C")` (whatever the database's collation), on SQLite over plain (binary) indexes.
  * - `ticket_customers`: which customer a ticket served, how they were identified, by whom. A separate
  *   table rather than a column of `tickets`, so the ticket hot path and its statements stay as they are.
  * - `service_reports.pdf` is base64 text (the same on both databases); `sha256` is the hash of the PDF's
@@ -50,10 +50,10 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
 
   await db.schema.createIndex("customers_code").on("customers").column("code").unique().execute();
   if (pg) {
-    await sql`CREATE INDEX customers_phone_prefix ON customers (phone_e164 text_pattern_ops)`.execute(db);
-    await sql`CREATE INDEX customers_phone_rev ON customers (phone_rev text_pattern_ops)`.execute(db);
-    await sql`CREATE INDEX customers_name_prefix ON customers (name text_pattern_ops)`.execute(db);
-    await sql`CREATE INDEX customers_code_prefix ON customers (code text_pattern_ops)`.execute(db);
+    await sql`CREATE INDEX customers_phone_prefix ON customers ((phone_e164 COLLATE "C"))`.execute(db);
+    await sql`CREATE INDEX customers_phone_rev ON customers ((phone_rev COLLATE "C"))`.execute(db);
+    await sql`CREATE INDEX customers_name_prefix ON customers ((name COLLATE "C"))`.execute(db);
+    await sql`CREATE INDEX customers_code_prefix ON customers ((code COLLATE "C"))`.execute(db);
   } else {
     await db.schema.createIndex("customers_phone_rev").on("customers").column("phone_rev").execute();
     await db.schema.createIndex("customers_name_prefix").on("customers").column("name").execute();
