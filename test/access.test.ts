@@ -53,6 +53,14 @@ const STAFF_WIDE = new Set([
   "GET /api/knowledge/search",
   "GET /api/knowledge/synonyms",
   "GET /api/knowledge/export",
+  // Customers are the bank's, not a branch's (issue 14): every serving role searches and sees them, masked;
+  // the visits shown are those of the caller's branches.
+  "GET /api/customers",
+  "GET /api/customers/{customerId}",
+  "PATCH /api/customers/{customerId}",
+  "POST /api/customers/{customerId}/unmask",
+  "GET /api/customer-merges",
+  "POST /api/customer-merges",
 ]);
 /** A query each route needs before its caller is looked at (a missing one is a 400), per branch asked about. */
 function queryFor(route: string, branchId: string, serviceId = ""): string {
@@ -62,6 +70,7 @@ function queryFor(route: string, branchId: string, serviceId = ""): string {
   if (route === "GET /api/knowledge/search") return "?q=card";
   if (route === "GET /api/chat/figures") return "?from=2026-11-01&to=2026-11-02";
   if (route === "GET /api/complaints/export.csv") return `?from=2026-11-01&to=2026-12-01&branchId=${branchId}`;
+  if (route === "GET /api/customers") return "?phone=138";
   return "";
 }
 
@@ -143,6 +152,15 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     "PATCH /api/notices/{noticeId}": { titleZh: "新公告" },
     "PUT /api/me/contact": { phone: null, email: null },
     "POST /api/branches/{branchId}/simulate/appointment-share": { share: 0.3 },
+    "PATCH /api/customers/{customerId}": { notes: "x" },
+    "POST /api/customers/{customerId}/unmask": { field: "phone", reason: "checking identity" },
+    "POST /api/customers/{customerId}/export": { reason: "customer request" },
+    "POST /api/customers/{customerId}/erase": { reason: "customer request" },
+    "POST /api/customer-merges": { sourceId: "a", targetId: "b", reason: "same person" },
+    "POST /api/tickets/{ticketId}/customer": { phone: "13800000000" },
+    "POST /api/tickets/{ticketId}/identify": { phone: "13800000000", otp: "123456" },
+    "PUT /api/tickets/{ticketId}/service-record": { needs: "", products: [], outcome: "" },
+    "PUT /api/retention": { days: {} },
   };
   return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
 }
@@ -385,6 +403,7 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
       "GET /api/branches/{branchId}/counters",
       "POST /api/branches/{branchId}/tickets",
       "POST /api/branches/{branchId}/check-in",
+      "POST /api/tickets/{ticketId}/identify",
       "GET /api/branches/{branchId}/queue",
       "GET /api/branches/{branchId}/events",
       "GET /api/branches/{branchId}/display-settings",

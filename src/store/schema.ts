@@ -253,6 +253,12 @@ export interface Database {
   display_settings: DisplaySettingsTable;
   voice_clips: VoiceClipTable;
   display_notices: DisplayNoticeTable;
+  ticket_customers: TicketCustomerTable;
+  service_records: ServiceRecordTable;
+  service_reports: ServiceReportTable;
+  customer_merges: CustomerMergeTable;
+  retention_settings: RetentionSettingTable;
+  retention_runs: RetentionRunTable;
 }
 
 // Migration 007: customers, one-time codes, the outbox and webhooks.
@@ -269,6 +275,21 @@ export interface CustomerTable {
   preferred_channel: string;
   created_at: number;
   updated_at: number;
+  /** Migration 018: the customer code (客户号), unique; null only before the migration backfilled it. */
+  code: string | null;
+  /** National digits reversed, for a search by the last digits. */
+  phone_rev: Generated<string>;
+  id_number: string | null;
+  /** YYYY-MM-DD. */
+  birth_date: string | null;
+  /** JSON array of segment codes set by staff ("elderly", "small_business", "vip"). */
+  segments: Generated<string>;
+  vip_tier: string | null;
+  /** Preferred counter number, as text. */
+  pref_counter: string | null;
+  notes: Generated<string>;
+  anonymised_at: number | null;
+  merged_into: string | null;
 }
 
 export interface CustomerConsentTable {
@@ -775,4 +796,69 @@ export interface DisplayNoticeTable {
   active: number;
   created_at: number;
   updated_at: number;
+}
+
+// Migration 018: customer records (issue 14).
+
+export interface TicketCustomerTable {
+  ticket_id: string;
+  customer_id: string;
+  branch_id: string;
+  /** "otp" (kiosk, phone and code) | "staff". */
+  method: string;
+  attached_by: string | null;
+  attached_at: number;
+}
+
+export interface ServiceRecordTable {
+  ticket_id: string;
+  branch_id: string;
+  needs: string;
+  /** JSON array of strings. */
+  products: string;
+  outcome: string;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+export interface ServiceReportTable {
+  id: string;
+  ticket_id: string;
+  customer_id: string | null;
+  branch_id: string;
+  /** SHA-256 (hex) of the report's content lines, printed in the PDF. */
+  sha256: string;
+  /** The PDF, base64. */
+  pdf: string;
+  sent_message_id: string | null;
+  created_at: number;
+}
+
+export interface CustomerMergeTable {
+  id: string;
+  /** The record that disappears into the target. */
+  source_id: string;
+  target_id: string;
+  /** proposed | confirmed | rejected */
+  status: string;
+  reason: string;
+  proposed_by: string;
+  proposed_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+}
+
+export interface RetentionSettingTable {
+  data_class: string;
+  days: number;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+export interface RetentionRunTable {
+  id: Generated<number>;
+  at: number;
+  actor_id: string | null;
+  /** JSON: what the run did per data class. */
+  summary: string;
 }

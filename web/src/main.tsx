@@ -16,6 +16,7 @@ const Admin = lazy(() => import("./pages/Admin.tsx"));
 const Planning = lazy(() => import("./pages/Planning.tsx"));
 const Messages = lazy(() => import("./pages/Messages.tsx"));
 const Audit = lazy(() => import("./pages/Audit.tsx"));
+const Customers = lazy(() => import("./pages/Customers.tsx"));
 const LiveTicket = lazy(() => import("./pages/LiveTicket.tsx"));
 const Analytics = lazy(() => import("./pages/Analytics.tsx"));
 const Agent = lazy(() => import("./pages/Agent.tsx"));
@@ -45,6 +46,7 @@ function App() {
           <Route path="/analytics" element={<Analytics />} />
           <Route path="/messages" element={<Messages />} />
           <Route path="/audit" element={<Audit />} />
+          <Route path="/customers" element={<Customers />} />
           <Route path="/t/:ticketId" element={<LiveTicket />} />
           <Route path="/agent" element={<Agent />} />
           <Route path="/chat" element={<Chat />} />

@@ -172,7 +172,10 @@ export async function cancelAppointment(
     afterCommit(() => invalidateSlots(ctx, a.branchId, a.serviceId, a.day));
     if (setup.rules.waitlist) afterCommit(() => offerSoon(ctx));
   });
-  return appointmentView({ ...a, status: "cancelled", cancelReason: reason }, tz, { maskPhone: !byStaff });
+  return appointmentView({ ...a, status: "cancelled", cancelReason: reason }, tz, {
+    maskPhone: !byStaff,
+    staff: byStaff,
+  });
 }
 
 export async function rescheduleAppointment(
@@ -218,7 +221,7 @@ export async function rescheduleAppointment(
     });
     if (setup.rules.waitlist) afterCommit(() => offerSoon(ctx));
   });
-  return appointmentView({ ...a, start, end: slot.end, day }, tz, { maskPhone: !byStaff });
+  return appointmentView({ ...a, start, end: slot.end, day }, tz, { maskPhone: !byStaff, staff: byStaff });
 }
 
 /** Staff send the confirmation again, with a new manage link (the old token is only kept hashed). */
@@ -239,7 +242,7 @@ export async function resendConfirmation(ctx: AppContext, actor: Actor, id: stri
       manageUrl: manageUrl(a.id, token),
     });
   });
-  return appointmentView(a, setup.branch.timezone, { maskPhone: false });
+  return appointmentView(a, setup.branch.timezone, { maskPhone: false, staff: true });
 }
 
 /** The branch must close: every booked appointment in [from, to) is cancelled with the reason, and each customer told. */

@@ -101,7 +101,7 @@ export async function listAppointments(
     );
   } else query = query.where("day", "=", day);
   const rows = await query.orderBy("start_at").limit(500).execute();
-  return rows.map((r) => appointmentView(toAppointment(r), branch.timezone, { maskPhone: false }));
+  return rows.map((r) => appointmentView(toAppointment(r), branch.timezone, { maskPhone: false, staff: true }));
 }
 
 export interface TicketAnswers {

@@ -1,4 +1,5 @@
 import { isoInZone } from "../../domain/appointments/slots.ts";
+import { maskCustomerEmail, maskName } from "../../domain/personal-data/mask-customer.ts";
 import type { Appointment } from "../../store/appointments.ts";
 
 /** What the booker gets back: the manage token only once, at booking (it is stored hashed). */
@@ -37,7 +38,16 @@ export function maskPhone(phone: string): string {
   return `${phone.slice(0, phone.length - 8)}****${phone.slice(-4)}`;
 }
 
-export function appointmentView(a: Appointment, timeZone: string, options: { maskPhone: boolean }): AppointmentView {
+/**
+ * `staff`: the answer goes to a member of staff, who sees the customer masked (王*明, 138****5678, z***@…;
+ * issue 14); a full value is read through the customer's break-glass route.
+ */
+export function appointmentView(
+  a: Appointment,
+  timeZone: string,
+  options: { maskPhone: boolean; staff?: boolean },
+): AppointmentView {
+  const staff = options.staff === true;
   return {
     id: a.id,
     branchId: a.branchId,
@@ -46,9 +56,9 @@ export function appointmentView(a: Appointment, timeZone: string, options: { mas
     start: isoInZone(a.start, timeZone),
     end: isoInZone(a.end, timeZone),
     status: a.status,
-    name: a.customerName,
-    phone: options.maskPhone ? maskPhone(a.customerPhone) : a.customerPhone,
-    email: a.customerEmail,
+    name: staff ? maskName(a.customerName) : a.customerName,
+    phone: options.maskPhone || staff ? maskPhone(a.customerPhone) : a.customerPhone,
+    email: staff && a.customerEmail !== null ? maskCustomerEmail(a.customerEmail) : a.customerEmail,
     channel: a.channel,
     answers: a.answers,
     ticketId: a.ticketId,

@@ -13,8 +13,10 @@
  * sees the winner's row. On SQLite writes are serialised, so the second insert always sees the first.
  */
 
-import type { Kysely } from "kysely";
+import { randomBytes } from "node:crypto";
+import type { Insertable, Kysely } from "kysely";
 import { normalisePhone } from "../../domain/customers/phone.ts";
+import { newCustomerCode, reverseDigits } from "../../domain/customers/records.ts";
 import type { CustomerTable, Database } from "../../store/schema.ts";
 import type { Tx } from "../../store/store.ts";
 import type { AppContext } from "../context.ts";
@@ -75,7 +77,7 @@ export async function findOrCreateCustomer(tx: Tx, ctx: AppContext, input: Ident
     throw invalid("Not a valid e-mail address.", { field: "email" }, "电子邮箱地址无效。");
   const name = input.name?.trim() || undefined;
   const now = ctx.clock();
-  const row: CustomerTable = {
+  const row: Insertable<CustomerTable> = {
     id: ctx.newId(),
     phone_e164: phone,
     name: name ?? "",
@@ -84,6 +86,14 @@ export async function findOrCreateCustomer(tx: Tx, ctx: AppContext, input: Ident
     preferred_channel: input.preferredChannel ?? "sms",
     created_at: now,
     updated_at: now,
+    code: newCustomerCode(randomBytes(10)),
+    phone_rev: reverseDigits(phone),
+    id_number: null,
+    birth_date: null,
+    vip_tier: null,
+    pref_counter: null,
+    anonymised_at: null,
+    merged_into: null,
   };
   const inserted = await tx
     .insertInto("customers")
@@ -93,7 +103,7 @@ export async function findOrCreateCustomer(tx: Tx, ctx: AppContext, input: Ident
     .executeTakeFirst();
   let current = await tx.selectFrom("customers").selectAll().where("phone_e164", "=", phone).executeTakeFirstOrThrow();
   if (!inserted) {
-    const changes: Partial<CustomerTable> = {};
+    const changes: Partial<Insertable<CustomerTable>> = {};
     if (name !== undefined && name !== current.name) changes.name = name;
     if (email !== undefined && email !== current.email) changes.email = email;
     if (input.lang !== undefined && input.lang !== current.lang) changes.lang = input.lang;

@@ -22,6 +22,7 @@ import type { Tx } from "../../store/store.ts";
 import { claimDeliveries } from "../../store/webhooks.ts";
 import { sweepComplaintClocks } from "../complaints/complaints.ts";
 import type { AppContext } from "../context.ts";
+import { runCustomerJobs } from "../customers/jobs.ts";
 import { sweepReviewAlarms } from "../reviews/alarms.ts";
 import { sendWebhook } from "../webhooks/deliver.ts";
 import { deriveFromBranchEvents } from "../webhooks/from-events.ts";
@@ -123,6 +124,8 @@ export class JobRunner {
       await sweepReviewAlarms(this.ctx);
     }
     await this.runJobs(now);
+    // Customer records: service reports of finished tickets, and the daily retention run (issue 14).
+    await runCustomerJobs(this.ctx);
     const messages = await this.deliverMessages();
     const webhooks = await this.deliverWebhooks();
     return { messages, webhooks };
@@ -281,6 +284,10 @@ function attachmentsOf(data: Readonly<Record<string, unknown>>): Attachment[] {
   const contentType = "text/calendar; charset=utf-8; method=PUBLISH";
   if (typeof data.ics === "string" && data.ics.startsWith("BEGIN:VCALENDAR"))
     return [{ filename, content: data.ics, contentType }];
+  // A service report (app/customers/service-record.ts): the PDF, base64.
+  const pdf = data.pdf as { filename?: unknown; base64?: unknown } | undefined;
+  if (pdf && typeof pdf.filename === "string" && typeof pdf.base64 === "string")
+    return [{ filename: pdf.filename, content: pdf.base64, contentType: "application/pdf", encoding: "base64" }];
   if (!data.ics || typeof data.ics !== "object") return [];
   const { error, value } = createEvent(data.ics as EventAttributes);
   if (error || !value) throw new Error(`the calendar event is not valid: ${error?.message ?? "empty"}`);

@@ -15,6 +15,7 @@ import * as staffContacts from "./013-staff-contacts.ts";
 import * as bookingExtras from "./015-booking-extras.ts";
 import * as reviews from "./016-reviews.ts";
 import * as complaintsSurveys from "./017-complaints-surveys.ts";
+import * as customerRecords from "./018-customer-records.ts";
 import * as analyticsRollups from "./020-analytics-rollups.ts";
 import * as chatAgents from "./021-chat-agents.ts";
 
@@ -41,6 +42,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "012-display-voice-notices": displayVoiceNotices,
   "020-analytics-rollups": analyticsRollups,
   "015-booking-extras": bookingExtras,
+  "018-customer-records": customerRecords,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -4,6 +4,7 @@ import { analyticsEn, analyticsZh } from "./analytics.ts";
 import { appointmentShareEn, appointmentShareZh } from "./appointment-share.ts";
 import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
+import { customersEn, customersZh } from "./customers.ts";
 import { dailyEn, dailyZh } from "./daily.ts";
 import en from "./en.ts";
 import { feedbackEn, feedbackZh } from "./feedback.ts";
@@ -38,6 +39,7 @@ void i18next.use(initReactI18next).init({
       booking: bookingZh,
       feedback: feedbackZh,
       appointmentShare: appointmentShareZh,
+      customers: customersZh,
     },
     en: {
       translation: {
@@ -53,6 +55,7 @@ void i18next.use(initReactI18next).init({
       booking: bookingEn,
       feedback: feedbackEn,
       appointmentShare: appointmentShareEn,
+      customers: customersEn,
     },
   },
   lng: initialLanguage(),

@@ -23,6 +23,7 @@ import { useTranslation } from "react-i18next";
 import type { TellerToday } from "../../../src/app/counters/teller-today.ts";
 import { ApiError, api, unwrapList, unwrapOne } from "../api/client.ts";
 import type { BranchEvent, Counter, QueueSnapshot, Service, Ticket } from "../api/types.ts";
+import { CallCard } from "../components/CallCard.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import { TransferModal } from "../components/TransferModal.tsx";
 import { useBranches } from "../lib/branch.ts";
@@ -353,6 +354,7 @@ function Workstation() {
                     </Space>
                   </Space>
                 </div>
+                <CallCard ticketId={current.id} />
                 {counter?.handoverNote ? (
                   <Alert
                     type="info"

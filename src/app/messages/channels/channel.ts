@@ -5,6 +5,8 @@ export interface Attachment {
   readonly filename: string;
   readonly content: string;
   readonly contentType: string;
+  /** "base64" when `content` is base64 (a PDF); text otherwise. */
+  readonly encoding?: "base64";
 }
 
 export interface OutgoingMessage {

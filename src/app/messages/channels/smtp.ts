@@ -43,6 +43,7 @@ export function smtpChannel(config: SmtpConfig): Channel {
             filename: a.filename,
             content: a.content,
             contentType: a.contentType,
+            ...(a.encoding ? { encoding: a.encoding } : {}),
           })),
         });
         return { ok: true };

@@ -1,0 +1,181 @@
+/**
+ * `npm run bench:customers`: customer search of issue 14 over 1,000,000 customers, on SQLite and on
+ * PostgreSQL (a throwaway cluster, or BENCH_DATABASE_URL). Prints ONE JSON line on stdout, progress on stderr.
+ *
+ * Each database gets 1,000,000 customers (8 mobile prefixes, unique numbers, Chinese names from 20 surnames
+ * and 30 given-name characters, codes), then the search use case `searchCustomers` — what
+ * `GET /api/customers` runs — is called one at a time with a mix of keys: a full phone, the first 3–7 digits,
+ * the last 4 digits, a name prefix of 1–2 characters and a code prefix. Reported twice: `query`, the reads
+ * alone (findCustomers: what the index design decides, the target p99 < 20 ms), and `useCase`, the reads
+ * plus the search's audit line (a durable commit each). p50/p99/max in ms per kind and overall. BENCH_CUSTOMERS changes the count,
+ * BENCH_SEARCHES the number of searches per database (default 3,000), BENCH_DBS=sqlite|postgres runs one.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "kysely";
+import type { StaffActor } from "../src/app/actor.ts";
+import { createAppContext } from "../src/app/create-context.ts";
+import { findCustomers, searchCustomers } from "../src/app/customers/records.ts";
+import type { UserId } from "../src/domain/ids.ts";
+import { migrateToLatest, openStore } from "../src/store/connect.ts";
+import { isPostgres } from "../src/store/sql.ts";
+import type { Store } from "../src/store/store.ts";
+import { startPostgres } from "./lib/postgres.ts";
+import { log, onExit } from "./lib/procs.ts";
+import { percentile, round } from "./lib/stats.ts";
+
+const COUNT = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
+const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 3_000);
+const TARGET_P99_MS = 20;
+const PREFIXES = [138, 139, 150, 158, 186, 188, 135, 177];
+const SURNAMES = [..."王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"];
+const GIVEN = [..."伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英华玉兰平刚桂新建国红"];
+
+function customerAt(i: number) {
+  const national = `${PREFIXES[i % 8]}${String((i * 7919) % 100_000_000).padStart(8, "0")}`;
+  const name = `${SURNAMES[i % 20]}${GIVEN[Math.floor(i / 20) % 30]}${i % 3 === 0 ? "" : GIVEN[Math.floor(i / 600) % 30]}`;
+  return {
+    id: `bench-${i}`,
+    phone_e164: `+86${national}`,
+    phone_rev: [...national].reverse().join(""),
+    name,
+    code: `K${String(i).padStart(10, "0")}`,
+  };
+}
+
+async function fill(store: Store): Promise<number> {
+  const started = performance.now();
+  const batch = isPostgres(store.db) ? 10_000 : 5_000;
+  const now = Date.now();
+  for (let from = 0; from < COUNT; from += batch) {
+    const rows = Array.from({ length: Math.min(batch, COUNT - from) }, (_, k) => customerAt(from + k));
+    if (isPostgres(store.db)) {
+      const col = (k: keyof ReturnType<typeof customerAt>) => rows.map((r) => r[k]);
+      await sql`INSERT INTO customers (id, phone_e164, phone_rev, name, code, created_at, updated_at)
+        SELECT *, ${now}::bigint, ${now}::bigint FROM unnest(${col("id")}::text[], ${col("phone_e164")}::text[],
+          ${col("phone_rev")}::text[], ${col("name")}::text[], ${col("code")}::text[])`.execute(store.db);
+    } else {
+      await store.write(async (tx) => {
+        for (let k = 0; k < rows.length; k += 500)
+          await tx
+            .insertInto("customers")
+            .values(
+              rows
+                .slice(k, k + 500)
+                .map((r) => ({ ...r, lang: "zh-CN", preferred_channel: "sms", created_at: now, updated_at: now })),
+            )
+            .execute();
+      });
+    }
+    if ((from / batch) % 20 === 0) log(`  ${from + rows.length} customers`);
+  }
+  if (isPostgres(store.db)) await sql`ANALYZE customers`.execute(store.db);
+  else await sql`ANALYZE`.execute(store.db);
+  return (performance.now() - started) / 1000;
+}
+
+type Kind = "full_phone" | "phone_prefix" | "phone_suffix" | "name_prefix" | "code_prefix";
+
+function keyFor(n: number): { kind: Kind; input: { phone?: string; name?: string; code?: string } } {
+  const c = customerAt((n * 104_729) % COUNT);
+  const national = c.phone_e164.slice(3);
+  switch (n % 5) {
+    case 0:
+      return { kind: "full_phone", input: { phone: national } };
+    case 1:
+      return { kind: "phone_prefix", input: { phone: national.slice(0, 3 + (n % 5)) } };
+    case 2:
+      return { kind: "phone_suffix", input: { phone: national.slice(-4) } };
+    case 3:
+      return { kind: "name_prefix", input: { name: [...c.name].slice(0, 1 + (n % 2)).join("") } };
+    default:
+      return { kind: "code_prefix", input: { code: c.code.slice(0, 8) } };
+  }
+}
+
+async function measure(location: string, label: string) {
+  const store = openStore(location);
+  try {
+    await migrateToLatest(store);
+    log(`${label}: filling ${COUNT} customers`);
+    const fillSeconds = await fill(store);
+    const ctx = createAppContext({ store });
+    const actor: StaffActor = {
+      type: "user",
+      id: "bench-teller" as UserId,
+      username: "bench",
+      displayName: "bench",
+      roles: ["teller"],
+      branchIds: [],
+      ip: "127.0.0.1",
+    };
+    // Warm-up: the first queries read the indexes from disk.
+    for (let n = 0; n < 200; n++) await findCustomers(store.db, keyFor(n).input);
+    const run = async (what: "query" | "useCase") => {
+      const times = new Map<Kind, number[]>();
+      let matches = 0;
+      log(`${label}: ${SEARCHES} searches (${what})`);
+      for (let n = 0; n < SEARCHES; n++) {
+        const { kind, input } = keyFor(n + 1_000);
+        const t0 = performance.now();
+        const found =
+          what === "query" ? (await findCustomers(store.db, input)).rows : await searchCustomers(ctx, actor, input);
+        const ms = performance.now() - t0;
+        matches += found.length;
+        const list = times.get(kind) ?? [];
+        list.push(ms);
+        times.set(kind, list);
+      }
+      const all = [...times.values()].flat().sort((a, b) => a - b);
+      const byKind = Object.fromEntries(
+        [...times].map(([k, v]) => {
+          v.sort((a, b) => a - b);
+          return [k, { p50: round(percentile(v, 50), 2), p99: round(percentile(v, 99), 2) }];
+        }),
+      );
+      return {
+        searches: all.length,
+        meanMatches: round(matches / all.length, 1),
+        p50Ms: round(percentile(all, 50), 2),
+        p99Ms: round(percentile(all, 99), 2),
+        maxMs: round(all.at(-1) ?? 0, 2),
+        byKind,
+        meetsTarget: percentile(all, 99) < TARGET_P99_MS,
+      };
+    };
+    return {
+      customers: COUNT,
+      fillSeconds: round(fillSeconds, 1),
+      // The reads the indexes serve: what the target is about.
+      query: await run("query"),
+      // The whole use case: the reads and the search's audit line, a durable commit (fsync) each.
+      useCase: await run("useCase"),
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "datang-bench-customers-"));
+  onExit(() => rmSync(dir, { recursive: true, force: true }));
+  const only = process.env.BENCH_DBS; // "sqlite" or "postgres" to run one
+  const sqlite = only === "postgres" ? null : await measure(join(dir, "datang.db"), "SQLite");
+  const cluster = only === "sqlite" ? undefined : await startPostgres();
+  const postgres = cluster ? await measure(await cluster.createDatabase("bench_customers"), "PostgreSQL") : null;
+  cluster?.stop();
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: "customers",
+      targetP99Ms: TARGET_P99_MS,
+      note: "one search at a time, in-process; query = the reads, useCase = reads + audit commit; shared 2-core machine, 7 engineers",
+      loadavg: (await import("node:os")).loadavg().map((l) => round(l, 2)),
+      sqlite,
+      postgres,
+    })}\n`,
+  );
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,12 @@
+/**
+ * Customer-record work of the job runner (app/messages/runner.ts calls it each round): service reports of
+ * finished tickets, and the retention run once a day.
+ */
+import type { AppContext } from "../context.ts";
+import { retentionDue, runRetention } from "./retention.ts";
+import { generateServiceReports } from "./service-record.ts";
+
+export async function runCustomerJobs(ctx: AppContext): Promise<void> {
+  await generateServiceReports(ctx);
+  if (await retentionDue(ctx)) await runRetention(ctx, "system");
+}

@@ -1,0 +1,580 @@
+/**
+ * Retention of personal data per data class, a customer's export and erasure (issue 14; PIPL).
+ *
+ *   retentionSettings(ctx, staff) / setRetention(ctx, admin, { days }) — days per class, defaults in
+ *     domain/customers/records.ts (RETENTION_DEFAULTS); changes audited.
+ *   retentionPlan(ctx, staff) — the dry run: per class, the cut-off and how many rows of which table the
+ *     next run anonymises. Nothing is written.
+ *   runRetention(ctx, actor | "system") — does it: personal data older than the class's period is blanked
+ *     or unlinked, facts for statistics stay (tickets' times, business, outcome, rating; appointments' times
+ *     and statuses; audit lines' action, actor and time). Recorded in `retention_runs` and the audit trail.
+ *     The job runner calls it once a day (runCustomerJobs).
+ *   exportCustomer(ctx, staff, id, reason) — everything kept about a customer, as JSON; audited.
+ *   eraseCustomer(ctx, staff, id, reason) — anonymises the customer now, with their appointments, visit
+ *     links, form answers and records; audited.
+ *
+ * Complaints and survey texts are H6's tables (issue 14's feedback part); until they exist on this branch
+ * their classes have settings but nothing to anonymise, and the plan says so (`available: false`).
+ */
+import {
+  DATA_CLASSES,
+  type DataClass,
+  RETENTION_DEFAULTS,
+  RETENTION_MAX_DAYS,
+  RETENTION_MIN_DAYS,
+} from "../../domain/customers/records.ts";
+import { ticketIdsOfCustomer } from "../../store/customer-records.ts";
+import type { Tx } from "../../store/store.ts";
+import { requireRole } from "../access.ts";
+import type { Actor, Role, StaffActor } from "../actor.ts";
+import type { AppContext } from "../context.ts";
+import { invalid, notFound } from "../errors.ts";
+import { audit } from "../record.ts";
+import { consentsOf } from "./records.ts";
+
+const DAY = 86_400_000;
+export const RETENTION_ADMIN: readonly Role[] = ["admin"];
+export const PRIVACY_ROLES: readonly Role[] = ["admin", "branch_manager"];
+
+export interface RetentionClass {
+  readonly dataClass: DataClass;
+  readonly days: number;
+  readonly defaultDays: number;
+  readonly updatedAt: string | null;
+}
+
+async function daysByClass(ctx: AppContext): Promise<Map<DataClass, { days: number; updatedAt: number | null }>> {
+  const rows = await ctx.store.db.selectFrom("retention_settings").selectAll().execute();
+  const out = new Map<DataClass, { days: number; updatedAt: number | null }>();
+  for (const c of DATA_CLASSES) out.set(c, { days: RETENTION_DEFAULTS[c], updatedAt: null });
+  for (const r of rows)
+    if (DATA_CLASSES.includes(r.data_class as DataClass))
+      out.set(r.data_class as DataClass, { days: r.days, updatedAt: r.updated_at });
+  return out;
+}
+
+export async function retentionSettings(ctx: AppContext, actor: Actor): Promise<RetentionClass[]> {
+  requireRole(actor, PRIVACY_ROLES);
+  const map = await daysByClass(ctx);
+  return DATA_CLASSES.map((c) => ({
+    dataClass: c,
+    days: map.get(c)?.days ?? RETENTION_DEFAULTS[c],
+    defaultDays: RETENTION_DEFAULTS[c],
+    updatedAt: map.get(c)?.updatedAt ? new Date(map.get(c)?.updatedAt as number).toISOString() : null,
+  }));
+}
+
+export async function setRetention(
+  ctx: AppContext,
+  actor: Actor,
+  days: Partial<Record<string, number>>,
+): Promise<RetentionClass[]> {
+  const staff = requireRole(actor, RETENTION_ADMIN);
+  const entries = Object.entries(days);
+  for (const [c, d] of entries) {
+    if (!DATA_CLASSES.includes(c as DataClass))
+      throw invalid(`Unknown data class ${c}.`, { field: c, allowed: DATA_CLASSES }, `未知的数据类别：${c}。`);
+    if (!Number.isInteger(d) || (d as number) < RETENTION_MIN_DAYS || (d as number) > RETENTION_MAX_DAYS)
+      throw invalid(
+        `Days must be a whole number from ${RETENTION_MIN_DAYS} to ${RETENTION_MAX_DAYS}.`,
+        { field: c, min: RETENTION_MIN_DAYS, max: RETENTION_MAX_DAYS },
+        `保存天数须为 ${RETENTION_MIN_DAYS} 至 ${RETENTION_MAX_DAYS} 的整数。`,
+      );
+  }
+  await ctx.store.write(async (tx) => {
+    const now = ctx.clock();
+    for (const [c, d] of entries)
+      await tx
+        .insertInto("retention_settings")
+        .values({ data_class: c, days: d as number, updated_by: staff.id, updated_at: now })
+        .onConflict((oc) =>
+          oc.column("data_class").doUpdateSet({ days: d as number, updated_by: staff.id, updated_at: now }),
+        )
+        .execute();
+    await audit(tx, staff, now, "retention.settings", { type: "retention", id: null, branchId: null }, days);
+  });
+  return retentionSettings(ctx, staff);
+}
+
+export interface PlanItem {
+  readonly dataClass: DataClass;
+  readonly days: number;
+  readonly cutoff: string;
+  readonly available: boolean;
+  /** Rows the run anonymises, per table. */
+  readonly rows: Record<string, number>;
+}
+
+const n = (v: unknown) => Number(v ?? 0);
+
+/** What each class's run covers; `apply` false counts, true anonymises. */
+async function sweep(
+  settings: Map<DataClass, { days: number; updatedAt: number | null }>,
+  db: Tx | AppContext["store"]["db"],
+  apply: boolean,
+  now: number,
+): Promise<PlanItem[]> {
+  const cutoffOf = (c: DataClass) => now - (settings.get(c)?.days ?? RETENTION_DEFAULTS[c]) * DAY;
+  const items: PlanItem[] = [];
+
+  // Visit personal data: finished tickets' links to customers, free texts, form answers, service records.
+  {
+    const cutoff = cutoffOf("visit_personal");
+    const oldTickets = db.selectFrom("tickets").select("id").where("completed_at", "<", cutoff);
+    const count = async (table: "ticket_customers" | "ticket_answers" | "service_records") =>
+      n(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as("c"))
+            .where("ticket_id", "in", oldTickets)
+            .executeTakeFirst()
+        )?.c,
+      );
+    const notes = n(
+      (
+        await db
+          .selectFrom("tickets")
+          .select((eb) => eb.fn.countAll().as("c"))
+          .where("completed_at", "<", cutoff)
+          .where((eb) => eb.or([eb("notes", "is not", null), eb("rating_comment", "is not", null)]))
+          .executeTakeFirst()
+      )?.c,
+    );
+    const reports = n(
+      (
+        await db
+          .selectFrom("service_reports")
+          .select((eb) => eb.fn.countAll().as("c"))
+          .where("created_at", "<", cutoff)
+          .where("pdf", "!=", "")
+          .executeTakeFirst()
+      )?.c,
+    );
+    const messages = n(
+      (
+        await db
+          .selectFrom("outbox")
+          .select((eb) => eb.fn.countAll().as("c"))
+          .where("created_at", "<", cutoff)
+          .where("recipient", "!=", "")
+          .where("status", "in", ["sent", "dead", "cancelled"])
+          .executeTakeFirst()
+      )?.c,
+    );
+    // Customers with nothing newer than the cut-off: created before it, no visit or appointment after it.
+    const idle = db
+      .selectFrom("customers")
+      .select("customers.id")
+      .where("anonymised_at", "is", null)
+      .where("created_at", "<", cutoff)
+      .where("updated_at", "<", cutoff)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("ticket_customers")
+              .select("ticket_id")
+              .whereRef("ticket_customers.customer_id", "=", "customers.id")
+              .where("attached_at", ">=", cutoff),
+          ),
+        ),
+      )
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("appointments")
+              .select("id")
+              .whereRef("appointments.customer_id", "=", "customers.id")
+              .where("start_at", ">=", cutoff),
+          ),
+        ),
+      );
+    const customers = (await idle.execute()).map((r) => r.id);
+    const rows = {
+      ticket_customers: await count("ticket_customers"),
+      ticket_answers: await count("ticket_answers"),
+      service_records: await count("service_records"),
+      tickets: notes,
+      service_reports: reports,
+      outbox: messages,
+      customers: customers.length,
+    };
+    if (apply) {
+      await db.deleteFrom("ticket_customers").where("ticket_id", "in", oldTickets).execute();
+      await db.deleteFrom("ticket_answers").where("ticket_id", "in", oldTickets).execute();
+      await db
+        .updateTable("service_records")
+        .set({ needs: "", products: "[]" })
+        .where("ticket_id", "in", oldTickets)
+        .execute();
+      await db
+        .updateTable("tickets")
+        .set({ notes: null, rating_comment: null })
+        .where("completed_at", "<", cutoff)
+        .where((eb) => eb.or([eb("notes", "is not", null), eb("rating_comment", "is not", null)]))
+        .execute();
+      await db
+        .updateTable("service_reports")
+        .set({ pdf: "", customer_id: null })
+        .where("created_at", "<", cutoff)
+        .execute();
+      await db
+        .updateTable("outbox")
+        .set({ recipient: "", data: "{}" })
+        .where("created_at", "<", cutoff)
+        .where("recipient", "!=", "")
+        .where("status", "in", ["sent", "dead", "cancelled"])
+        .execute();
+      for (const id of customers) await anonymiseCustomerRow(db, id, now);
+    }
+    items.push({
+      dataClass: "visit_personal",
+      days: settings.get("visit_personal")?.days ?? 0,
+      cutoff: new Date(cutoff).toISOString(),
+      available: true,
+      rows,
+    });
+  }
+
+  // Appointments: the booked person's name, phone, e-mail and answers; times and statuses stay.
+  {
+    const cutoff = cutoffOf("appointments");
+    const appointments = n(
+      (
+        await db
+          .selectFrom("appointments")
+          .select((eb) => eb.fn.countAll().as("c"))
+          .where("end_at", "<", cutoff)
+          .where("customer_phone", "!=", "")
+          .executeTakeFirst()
+      )?.c,
+    );
+    const waitlist = n(
+      (
+        await db
+          .selectFrom("appointment_waitlist")
+          .select((eb) => eb.fn.countAll().as("c"))
+          .where("joined_at", "<", cutoff)
+          .where("customer_phone", "!=", "")
+          .executeTakeFirst()
+      )?.c,
+    );
+    if (apply) {
+      await db
+        .updateTable("appointments")
+        .set({ customer_name: "", customer_phone: "", customer_email: null, answers: "{}", customer_id: null })
+        .where("end_at", "<", cutoff)
+        .where("customer_phone", "!=", "")
+        .execute();
+      await db
+        .updateTable("appointment_waitlist")
+        .set({ customer_name: "", customer_phone: "", customer_id: null })
+        .where("joined_at", "<", cutoff)
+        .where("customer_phone", "!=", "")
+        .execute();
+    }
+    items.push({
+      dataClass: "appointments",
+      days: settings.get("appointments")?.days ?? 0,
+      cutoff: new Date(cutoff).toISOString(),
+      available: true,
+      rows: { appointments, appointment_waitlist: waitlist },
+    });
+  }
+
+  // Complaints and survey texts: H6's tables, not on this branch yet.
+  for (const c of ["complaints", "survey_texts"] as const)
+    items.push({
+      dataClass: c,
+      days: settings.get(c)?.days ?? 0,
+      cutoff: new Date(cutoffOf(c)).toISOString(),
+      available: false,
+      rows: {},
+    });
+
+  // Audit: the client address and details of old lines; who did what when stays.
+  {
+    const cutoff = cutoffOf("audit");
+    const lines = n(
+      (
+        await db
+          .selectFrom("audit_log")
+          .select((eb) => eb.fn.countAll().as("c"))
+          .where("at", "<", cutoff)
+          .where((eb) => eb.or([eb("ip", "is not", null), eb("details", "is not", null)]))
+          .executeTakeFirst()
+      )?.c,
+    );
+    if (apply)
+      await db
+        .updateTable("audit_log")
+        .set({ ip: null, details: null })
+        .where("at", "<", cutoff)
+        .where((eb) => eb.or([eb("ip", "is not", null), eb("details", "is not", null)]))
+        .execute();
+    items.push({
+      dataClass: "audit",
+      days: settings.get("audit")?.days ?? 0,
+      cutoff: new Date(cutoff).toISOString(),
+      available: true,
+      rows: { audit_log: lines },
+    });
+  }
+  return items;
+}
+
+async function anonymiseCustomerRow(db: Tx | AppContext["store"]["db"], id: string, now: number): Promise<void> {
+  await db
+    .updateTable("customers")
+    .set({
+      // The phone is UNIQUE: a placeholder keeps it so, and the real number may become a new customer later.
+      phone_e164: `anon:${id}`,
+      phone_rev: "",
+      name: "",
+      email: null,
+      id_number: null,
+      birth_date: null,
+      notes: "",
+      pref_counter: null,
+      anonymised_at: now,
+      updated_at: now,
+    })
+    .where("id", "=", id)
+    .execute();
+}
+
+export async function retentionPlan(
+  ctx: AppContext,
+  actor: Actor,
+): Promise<{ at: string; items: PlanItem[]; lastRunAt: string | null }> {
+  requireRole(actor, PRIVACY_ROLES);
+  const now = ctx.clock();
+  const last = await lastRunAt(ctx);
+  return {
+    at: new Date(now).toISOString(),
+    items: await sweep(await daysByClass(ctx), ctx.store.db, false, now),
+    lastRunAt: last === null ? null : new Date(last).toISOString(),
+  };
+}
+
+async function lastRunAt(ctx: AppContext): Promise<number | null> {
+  const row = await ctx.store.db
+    .selectFrom("retention_runs")
+    .select((eb) => eb.fn.max("at").as("at"))
+    .executeTakeFirst();
+  return row?.at == null ? null : Number(row.at);
+}
+
+export async function runRetention(
+  ctx: AppContext,
+  actor: Actor | "system",
+): Promise<{ at: string; items: PlanItem[] }> {
+  const staff = actor === "system" ? null : requireRole(actor, RETENTION_ADMIN);
+  const now = ctx.clock();
+  // Read before the write: on SQLite a read through the store inside a write would wait for that write.
+  const settings = await daysByClass(ctx);
+  const items = await ctx.store.write(async (tx) => {
+    const done = await sweep(settings, tx, true, now);
+    await tx
+      .insertInto("retention_runs")
+      .values({ at: now, actor_id: staff?.id ?? null, summary: JSON.stringify(done) })
+      .execute();
+    const summary = Object.fromEntries(done.map((i) => [i.dataClass, i.rows]));
+    if (staff) await audit(tx, staff, now, "retention.run", { type: "retention", id: null, branchId: null }, summary);
+    else
+      await tx
+        .insertInto("audit_log")
+        .values({
+          at: now,
+          actor_type: "system",
+          actor_id: null,
+          actor_name: "retention",
+          action: "retention.run",
+          entity_type: "retention",
+          entity_id: null,
+          branch_id: null,
+          ip: null,
+          details: JSON.stringify(summary),
+        })
+        .execute();
+    return done;
+  });
+  return { at: new Date(now).toISOString(), items };
+}
+
+/** The job runner's daily run: once the last run is a day old. */
+export async function retentionDue(ctx: AppContext): Promise<boolean> {
+  const last = await lastRunAt(ctx);
+  return last === null || ctx.clock() - last >= DAY;
+}
+
+function requireReason(reason: string): string {
+  const r = reason.trim();
+  if ([...r].length < 4)
+    throw invalid("Give the reason (the customer's request).", { field: "reason" }, "请填写理由（客户的申请）。");
+  return r;
+}
+
+export async function exportCustomer(
+  ctx: AppContext,
+  actor: Actor,
+  customerId: string,
+  reason: string,
+): Promise<Record<string, unknown>> {
+  const staff: StaffActor = requireRole(actor, PRIVACY_ROLES);
+  const why = requireReason(reason);
+  const db = ctx.store.db;
+  const customer = await db.selectFrom("customers").selectAll().where("id", "=", customerId).executeTakeFirst();
+  if (!customer) throw notFound("Customer", customerId);
+  const ticketIds = await ticketIdsOfCustomer(db, customerId);
+  const [consents, appointments, tickets, answers, records, reports, messages] = await Promise.all([
+    consentsOf(ctx, customerId),
+    db.selectFrom("appointments").selectAll().where("customer_id", "=", customerId).execute(),
+    ticketIds.length ? db.selectFrom("tickets").selectAll().where("id", "in", ticketIds).execute() : [],
+    ticketIds.length ? db.selectFrom("ticket_answers").selectAll().where("ticket_id", "in", ticketIds).execute() : [],
+    ticketIds.length ? db.selectFrom("service_records").selectAll().where("ticket_id", "in", ticketIds).execute() : [],
+    db
+      .selectFrom("service_reports")
+      .select(["id", "ticket_id", "sha256", "created_at"])
+      .where("customer_id", "=", customerId)
+      .execute(),
+    db
+      .selectFrom("outbox")
+      .select(["id", "kind", "channel", "status", "created_at", "sent_at"])
+      .where("customer_id", "=", customerId)
+      .execute(),
+  ]);
+  await ctx.store.write((tx) =>
+    audit(
+      tx,
+      staff,
+      ctx.clock(),
+      "customer.export",
+      { type: "customer", id: customerId, branchId: null },
+      { reason: why },
+    ),
+  );
+  const time = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    exportedAt: new Date(ctx.clock()).toISOString(),
+    customer: {
+      id: customer.id,
+      code: customer.code,
+      name: customer.name,
+      phone: customer.phone_e164,
+      email: customer.email,
+      idNumber: customer.id_number,
+      birthDate: customer.birth_date,
+      lang: customer.lang,
+      preferredChannel: customer.preferred_channel,
+      segments: JSON.parse(customer.segments) as unknown,
+      vipTier: customer.vip_tier,
+      preferredCounter: customer.pref_counter,
+      notes: customer.notes,
+      createdAt: time(customer.created_at),
+      anonymisedAt: time(customer.anonymised_at),
+    },
+    consents,
+    appointments: appointments.map((a) => ({
+      id: a.id,
+      branchId: a.branch_id,
+      serviceId: a.service_id,
+      start: time(a.start_at),
+      status: a.status,
+      answers: JSON.parse(a.answers) as unknown,
+      code: a.code,
+    })),
+    visits: tickets.map((t) => ({
+      ticketId: t.id,
+      branchId: t.branch_id,
+      number: t.number,
+      day: t.day,
+      serviceId: t.service_id,
+      status: t.status,
+      issuedAt: time(t.issued_at),
+      completedAt: time(t.completed_at),
+      outcome: t.outcome,
+      rating: t.rating,
+      ratingComment: t.rating_comment,
+    })),
+    formAnswers: answers.map((a) => ({ ticketId: a.ticket_id, answers: JSON.parse(a.answers) as unknown })),
+    serviceRecords: records.map((r) => ({
+      ticketId: r.ticket_id,
+      needs: r.needs,
+      products: JSON.parse(r.products) as unknown,
+      outcome: r.outcome,
+    })),
+    serviceReports: reports.map((r) => ({
+      id: r.id,
+      ticketId: r.ticket_id,
+      sha256: r.sha256,
+      createdAt: time(r.created_at),
+    })),
+    messages: messages.map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      channel: m.channel,
+      status: m.status,
+      createdAt: time(m.created_at),
+      sentAt: time(m.sent_at),
+    })),
+    // TODO(H6): complaints and survey answers once their tables are merged.
+    complaints: [],
+    surveys: [],
+  };
+}
+
+export async function eraseCustomer(
+  ctx: AppContext,
+  actor: Actor,
+  customerId: string,
+  reason: string,
+): Promise<{ id: string; erasedAt: string }> {
+  const staff = requireRole(actor, PRIVACY_ROLES);
+  const why = requireReason(reason);
+  const now = ctx.clock();
+  await ctx.store.write(async (tx) => {
+    const row = await tx.selectFrom("customers").select("id").where("id", "=", customerId).executeTakeFirst();
+    if (!row) throw notFound("Customer", customerId);
+    const ticketIds = await ticketIdsOfCustomer(tx, customerId);
+    if (ticketIds.length) {
+      await tx.deleteFrom("ticket_answers").where("ticket_id", "in", ticketIds).execute();
+      await tx
+        .updateTable("service_records")
+        .set({ needs: "", products: "[]" })
+        .where("ticket_id", "in", ticketIds)
+        .execute();
+      await tx.updateTable("tickets").set({ notes: null, rating_comment: null }).where("id", "in", ticketIds).execute();
+      await tx.deleteFrom("ticket_customers").where("customer_id", "=", customerId).execute();
+    }
+    await tx
+      .updateTable("service_reports")
+      .set({ pdf: "", customer_id: null })
+      .where("customer_id", "=", customerId)
+      .execute();
+    await tx
+      .updateTable("appointments")
+      .set({ customer_name: "", customer_phone: "", customer_email: null, answers: "{}", customer_id: null })
+      .where("customer_id", "=", customerId)
+      .execute();
+    await tx
+      .updateTable("outbox")
+      .set({ recipient: "", data: "{}", status: "cancelled" })
+      .where("customer_id", "=", customerId)
+      .where("status", "in", ["pending", "failed", "undeliverable"])
+      .execute();
+    await tx.updateTable("outbox").set({ recipient: "", data: "{}" }).where("customer_id", "=", customerId).execute();
+    await anonymiseCustomerRow(tx, customerId, now);
+    await audit(
+      tx,
+      staff,
+      now,
+      "customer.erase",
+      { type: "customer", id: customerId, branchId: null },
+      { reason: why },
+    );
+  });
+  return { id: customerId, erasedAt: new Date(now).toISOString() };
+}

@@ -1,0 +1,212 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROLES } from "../src/app/actor.ts";
+import { generateServiceReports } from "../src/app/customers/service-record.ts";
+import { DB_KINDS } from "./support/databases.ts";
+import { demoIds, issueAtKiosk, startTestServer, type TestServer } from "./support/harness.ts";
+
+/** Usernames of the demo per role. */
+const USER_OF: Record<(typeof ROLES)[number], string> = {
+  admin: "admin",
+  branch_manager: "manager",
+  lobby_manager: "lobby",
+  teller: "teller1",
+  back_office: "reviewer",
+  auditor: "auditor",
+  agent: "agent1",
+};
+
+/**
+ * Which role needs a full phone number, ID number or name in an ordinary answer: none. Staff see customers
+ * masked (138****5678, 110105********002X, 王*明) and ask for one full value through the break-glass route
+ * (POST, with a reason, recorded), which this walk does not take.
+ */
+const NEEDS_FULL: ReadonlySet<string> = new Set();
+
+const PHONES = ["13812345678", "13912345678", "13700001111"] as const;
+const ID_NUMBER = "11010519491231002X";
+const NAMES = ["王小明", "李四海", "赵钱孙"] as const;
+
+/** What in an answer is an unmasked phone or ID number: the known ones in any form, and anything shaped like one. */
+function leaks(body: string): string[] {
+  const found: string[] = [];
+  for (const p of PHONES) if (body.includes(p)) found.push(`phone ${p}`);
+  if (body.includes(ID_NUMBER)) found.push("ID number");
+  for (const n of NAMES) if (body.includes(n)) found.push(`name ${n}`);
+  const mobile = body.match(/(?<![\d.])(?:\+?86)?1[3-9]\d{9}(?!\d)/g);
+  if (mobile) found.push(...mobile.map((m) => `mobile-shaped ${m}`));
+  const id = body.match(/(?<!\d)\d{17}[\dX](?!\d)/g);
+  if (id) found.push(...id.map((m) => `ID-shaped ${m}`));
+  return found;
+}
+
+describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
+  let t: TestServer;
+  let real: Record<string, string>;
+  let gets: string[];
+
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+    const ids = await demoIds(t);
+    const [lobby, teller] = (await Promise.all(["lobby", "teller1"].map((u) => t.login(u)))) as [string, string];
+    const post = async (url: string, cookie: string, body: unknown = {}, code = 200) => {
+      const res = await t.request({ method: "POST", url, cookie, body });
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(code);
+      return res.json();
+    };
+    // A customer with a phone, name and ID number on a ticket that is served and reported.
+    const ticket = await issueAtKiosk(t, ids.services.get("CASH"));
+    const attached = await post(`/api/tickets/${ticket.id}/customer`, lobby, { phone: PHONES[0], name: NAMES[0] });
+    const customerId = attached.customerId as string;
+    const patch = await t.request({
+      method: "PATCH",
+      url: `/api/customers/${customerId}`,
+      cookie: lobby,
+      body: { idNumber: ID_NUMBER, notes: "VIP" },
+    });
+    expect(patch.statusCode).toBe(200);
+    await t.server.ctx.store.write((tx) =>
+      tx
+        .insertInto("customer_consents")
+        .values({
+          customer_id: customerId,
+          purpose: "service",
+          granted: 1,
+          channel: "staff",
+          text_version: "v1",
+          at: t.clock.now,
+        })
+        .execute(),
+    );
+    const c1 = ids.counters.get(1) as string;
+    await post(`/api/counters/${c1}/sign-in`, teller);
+    const called = await post(`/api/counters/${c1}/call-next`, teller);
+    await post(`/api/tickets/${called.ticket.id}/start`, teller);
+    await t.request({
+      method: "PUT",
+      url: `/api/tickets/${called.ticket.id}/service-record`,
+      cookie: teller,
+      body: { needs: "存款", products: ["定期"], outcome: "办结" },
+    });
+    await post(`/api/tickets/${called.ticket.id}/complete`, teller, { outcome: "served" });
+    await generateServiceReports(t.server.ctx);
+    // An appointment booked by phone for someone else, and a one-time code sent to a third number.
+    const slots = await t.request({
+      method: "GET",
+      url: `/api/public/branches/${t.branchId}/slots?serviceId=${ids.services.get("CASH")}&date=2026-11-24`,
+    });
+    const start = (slots.json().slots as Array<{ start: string; free: number }>).find((s) => s.free > 0)?.start;
+    const booked = await post(
+      `/api/branches/${t.branchId}/appointments`,
+      lobby,
+      { serviceId: ids.services.get("CASH"), start, name: NAMES[1], phone: PHONES[1] },
+      201,
+    );
+    expect((await t.request({ method: "POST", url: "/api/public/otp", body: { phone: PHONES[2] } })).statusCode).toBe(
+      202,
+    );
+    // A walk-in the lobby attached by phone and name, waiting.
+    const waiting = await issueAtKiosk(t, ids.services.get("CASH"));
+    await post(`/api/tickets/${waiting.id}/customer`, lobby, { phone: "13600006666", name: NAMES[2] });
+    // A proposed merge.
+    await post(
+      "/api/customer-merges",
+      lobby,
+      {
+        sourceId: customerId,
+        targetId: (
+          await post(`/api/tickets/${(await issueAtKiosk(t, ids.services.get("CASH"))).id}/customer`, lobby, {
+            phone: "13500005555",
+            name: "周五",
+          })
+        ).customerId,
+        reason: "test",
+      },
+      201,
+    );
+    const user = await t.server.ctx.store.db
+      .selectFrom("users")
+      .select("id")
+      .where("username", "=", "teller1")
+      .executeTakeFirstOrThrow();
+    const device = await t.server.ctx.store.db
+      .selectFrom("devices")
+      .select("id")
+      .where("branch_id", "=", t.branchId)
+      .executeTakeFirstOrThrow();
+    real = {
+      branchId: t.branchId,
+      serviceId: ids.services.get("CASH") as string,
+      counterId: c1,
+      ticketId: called.ticket.id,
+      customerId,
+      appointmentId: booked.id,
+      userId: user.id,
+      deviceId: device.id,
+    };
+    const doc = (await t.request({ method: "GET", url: "/api/openapi.json" })).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    gets = Object.entries(doc.paths)
+      .filter(([, ops]) => "get" in ops)
+      .map(([path]) => path)
+      // Event streams stay open; what they carry is checked below from the events table.
+      .filter((p) => !p.endsWith("/events"));
+  });
+  afterAll(() => t?.close());
+
+  const query = (path: string): string => {
+    if (path === "/api/customers") return "?phone=138";
+    if (path === "/api/branches/{branchId}/appointments") return "?date=2026-11-24";
+    if (path.startsWith("/api/analytics/summary"))
+      return `?from=2026-11-01&to=2026-11-30&groupBy=day&branchId=${t.branchId}`;
+    if (path === "/api/knowledge/search") return "?q=card";
+    if (path === "/api/branches/{branchId}/appointment-slots") return `?serviceId=${real.serviceId}&date=2026-11-24`;
+    if (path === "/api/public/branches/{branchId}/slots") return `?serviceId=${real.serviceId}&date=2026-11-24`;
+    return "";
+  };
+
+  it("finds no unmasked phone, ID number or name in any GET answer, for any role, nor in public answers", async () => {
+    const problems: string[] = [];
+    let answered = 0;
+    const callers: Array<[string, string | undefined]> = [
+      ["public", undefined],
+      ...(await Promise.all(ROLES.map(async (r) => [r, await t.login(USER_OF[r])] as [string, string]))),
+    ];
+    for (const [role, cookie] of callers)
+      for (const path of gets) {
+        const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => real[name] ?? "unknown") + query(path);
+        const res = await t.request({ method: "GET", url, cookie });
+        if (res.statusCode !== 200) continue;
+        answered++;
+        if (NEEDS_FULL.has(`${role} GET ${path}`)) continue;
+        const body = res.headers["content-type"]?.toString().includes("pdf") ? "" : res.body;
+        for (const leak of leaks(body)) problems.push(`${role} GET ${path}: ${leak}`);
+      }
+    expect(problems).toEqual([]);
+    // The walk really saw answers: every role some, and the customer routes among them.
+    expect(answered).toBeGreaterThan(gets.length);
+    const profile = await t.request({
+      method: "GET",
+      url: `/api/customers/${real.customerId}`,
+      cookie: await t.login("teller1"),
+    });
+    expect(profile.json()).toMatchObject({ phone: "138****5678", idNumber: "110105********002X", name: "王*明" });
+  });
+
+  it("the detector catches what it should (so a pass above means something)", () => {
+    expect(leaks('{"phone":"+8613812345678"}')).not.toEqual([]);
+    expect(leaks('{"x":"15011112222"}')).not.toEqual([]);
+    expect(leaks('{"id":"11010519900307123X"}')).not.toEqual([]);
+    expect(leaks('{"phone":"138****5678","id":"110105********002X","name":"王*明","at":1764000000000}')).toEqual([]);
+  });
+
+  it("puts no personal data in branch events or public ticket pages", async () => {
+    const events = await t.server.ctx.store.db.selectFrom("events").select(["type", "payload"]).execute();
+    expect(events.length).toBeGreaterThan(0);
+    const problems = events.flatMap((e) => leaks(e.payload).map((l) => `${e.type}: ${l}`));
+    expect(problems).toEqual([]);
+    const pub = await t.request({ method: "GET", url: `/api/public/tickets/${real.ticketId}` });
+    expect(pub.statusCode).toBe(200);
+    expect(leaks(pub.body)).toEqual([]);
+  });
+});
