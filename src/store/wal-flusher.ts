@@ -30,7 +30,9 @@ export function createWalFlusher(walPath: string): WalFlusher {
     const current = statSync(walPath).ino;
     if (fd === undefined || current !== inode) {
       if (fd !== undefined) retired.push(fd);
-      fd = openSync(walPath, "r+");
+      // Read-only is enough for a sync (Linux syncs a file through any descriptor), and works on a database file
+      // made read-only, where a write through SQLite is refused anyway.
+      fd = openSync(walPath, "r");
       inode = fstatSync(fd).ino;
       const dir = openSync(dirname(walPath), "r");
       try {
@@ -48,7 +50,9 @@ export function createWalFlusher(walPath: string): WalFlusher {
       try {
         target = descriptor();
       } catch (error) {
-        reject(error);
+        // No WAL file: nothing was ever written through it, so there is nothing to sync.
+        if ((error as NodeJS.ErrnoException).code === "ENOENT" && fd === undefined) resolve();
+        else reject(error);
         return;
       }
       fdatasync(target, (error) => (error ? reject(error) : resolve()));

@@ -231,6 +231,23 @@ async function nextSeq(tx: Tx, conversationId: string, now: number): Promise<num
  * the housekeeping tick (for the overflow time). Returns the assignments made.
  */
 export async function assignWaiting(ctx: AppContext): Promise<Array<{ conversationId: string; agentId: string }>> {
+  // Most of the time nobody waits or nobody is online: a read says so without opening a write (which would
+  // take the writer's turn, and on a read-only disk would be a write that is not needed).
+  const [someoneWaits, someoneOnline] = await Promise.all([
+    ctx.store.db
+      .selectFrom("chat_conversations")
+      .select("id")
+      .where("status", "=", "waiting")
+      .limit(1)
+      .executeTakeFirst(),
+    ctx.store.db
+      .selectFrom("chat_agents")
+      .select("user_id")
+      .where("presence", "=", "online")
+      .limit(1)
+      .executeTakeFirst(),
+  ]);
+  if (!someoneWaits || !someoneOnline) return [];
   const made = await ctx.store.write(async (tx, afterCommit) => {
     const now = ctx.clock();
     let agentsQuery = tx.selectFrom("chat_agents").selectAll().where("presence", "=", "online");
