@@ -79,7 +79,7 @@ export default function AppointmentShare({ branchId, scenario }: { branchId: str
             onChange={setShare}
             style={{ width: 220 }}
             tooltip={{ formatter: (v) => `${v}%` }}
-            aria-label={t("share")}
+            ariaLabelForHandle={t("share")}
           />
           <Typography.Text strong data-testid="appointment-share-value">
             {share}%
