@@ -32,7 +32,7 @@ export interface OutageControl {
 
 /** A display's stream that resumes with Last-Event-ID and records every issued ticket and any skipped id. */
 function follow(d: Datang) {
-  const state = { last: undefined as number | undefined, issued: new Set<string>(), skipped: 0 };
+  const state = { last: undefined as number | undefined, issued: new Set<string>(), skipped: 0, connected: false };
   let stopped = false;
   let current: ReturnType<typeof request> | undefined;
   const connect = (): void => {
@@ -54,6 +54,7 @@ function follow(d: Datang) {
         return;
       }
       res.setEncoding("utf8");
+      state.connected = true;
       res.on("data", (chunk: string) => {
         buffer += chunk;
         for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
@@ -128,6 +129,10 @@ export async function pgOutage(d: Datang, control: OutageControl): Promise<Outag
   try {
     for (const mode of ["fast", "immediate"] as const) {
       const display = follow(d);
+      // A display without a Last-Event-ID starts from now: the kiosk waits until it listens, or the first
+      // ticket's event could come before the stream and be counted as lost.
+      const listening = Date.now() + 10_000;
+      while (!display.state.connected && Date.now() < listening) await sleep(10);
       const acknowledged = new Set<string>();
       const answers: Record<string, number> = {};
       let back: number | undefined;
