@@ -50,9 +50,7 @@ export function createWalFlusher(walPath: string): WalFlusher {
       try {
         target = descriptor();
       } catch (error) {
-        // No WAL file: nothing was ever written through it, so there is nothing to sync.
-        if ((error as NodeJS.ErrnoException).code === "ENOENT" && fd === undefined) resolve();
-        else reject(error);
+        reject(error);
         return;
       }
       fdatasync(target, (error) => (error ? reject(error) : resolve()));
