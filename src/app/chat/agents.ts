@@ -1,5 +1,6 @@
 import { GENERAL_SKILL, route } from "../../domain/chat/routing.ts";
 import { parseJson } from "../../store/json.ts";
+import { isPostgres } from "../../store/sql.ts";
 import type { Tx } from "../../store/store.ts";
 import { requireRole } from "../access.ts";
 import type { Actor, Role, StaffActor } from "../actor.ts";
@@ -61,10 +62,6 @@ function profileOf(row: {
     senior: Boolean(Number(row.senior)),
     maxChats: Number(row.max_chats),
   };
-}
-
-function isPostgres(ctx: AppContext): boolean {
-  return ctx.store.dialect === "postgres";
 }
 
 async function agentRow(db: AppContext["store"]["db"] | Tx, userId: string) {
@@ -251,7 +248,7 @@ export async function assignWaiting(ctx: AppContext): Promise<Array<{ conversati
   const made = await ctx.store.write(async (tx, afterCommit) => {
     const now = ctx.clock();
     let agentsQuery = tx.selectFrom("chat_agents").selectAll().where("presence", "=", "online");
-    if (isPostgres(ctx)) agentsQuery = agentsQuery.forUpdate();
+    if (isPostgres(tx)) agentsQuery = agentsQuery.forUpdate();
     const agentRows = await agentsQuery.execute();
     if (agentRows.length === 0) return [];
     const active = await tx
@@ -571,7 +568,7 @@ export async function transferConversation(
     let outcome: { status: string; agentId: string | null };
     if (input.agentId) {
       let q = tx.selectFrom("chat_agents").selectAll().where("user_id", "=", input.agentId);
-      if (isPostgres(ctx)) q = q.forUpdate();
+      if (isPostgres(tx)) q = q.forUpdate();
       const target = await q.executeTakeFirst();
       if (target?.presence !== "online") throw conflict("That agent is not online.", undefined, "该客服当前不在线。");
       const load = await tx
@@ -650,4 +647,49 @@ export async function closeConversation(ctx: AppContext, actor: Actor, conversat
   });
   chatSignals.board();
   await assignWaiting(ctx);
+}
+
+export interface AgentListing extends AgentProfile {
+  readonly displayName: string;
+  readonly activeChats: number;
+}
+
+/** Every active agent with presence, skills and load: to transfer to one, or to configure them. */
+export async function listAgents(ctx: AppContext, actor: Actor): Promise<{ agents: AgentListing[] }> {
+  requireRole(actor, [...AGENT_ROLES, ...CHAT_ADMIN_ROLES]);
+  const users = (
+    await ctx.store.db
+      .selectFrom("users")
+      .leftJoin("chat_agents", "chat_agents.user_id", "users.id")
+      .select([
+        "users.id",
+        "users.display_name",
+        "users.roles",
+        "users.active",
+        "chat_agents.presence",
+        "chat_agents.skills",
+        "chat_agents.senior",
+        "chat_agents.max_chats",
+      ])
+      .orderBy("users.username")
+      .execute()
+  ).filter((u) => Number(u.active) === 1 && parseJson<string[]>(u.roles, []).includes("agent"));
+  const load = await ctx.store.db
+    .selectFrom("chat_conversations")
+    .select(["agent_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("status", "=", "active")
+    .groupBy("agent_id")
+    .execute();
+  const loadBy = new Map(load.map((r) => [r.agent_id, Number(r.n)]));
+  return {
+    agents: users.map((u) => ({
+      userId: u.id,
+      displayName: u.display_name,
+      presence: (u.presence ?? "offline") as Presence,
+      skills: u.skills ? parseJson<string[]>(u.skills, []) : [...DEFAULT_SKILLS],
+      senior: Boolean(Number(u.senior ?? 0)),
+      maxChats: Number(u.max_chats ?? DEFAULT_MAX_CHATS),
+      activeChats: loadBy.get(u.id) ?? 0,
+    })),
+  };
 }

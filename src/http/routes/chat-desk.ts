@@ -1,17 +1,13 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { requireRole } from "../../app/access.ts";
 import { sessionIdOf } from "../../app/auth/authenticate.ts";
 import {
-  AGENT_ROLES,
   agentBoard,
   agentConversation,
   agentReply,
-  CHAT_ADMIN_ROLES,
   closeConversation,
   configureAgent,
-  DEFAULT_MAX_CHATS,
-  DEFAULT_SKILLS,
+  listAgents,
   MAX_AGENT_MESSAGE,
   PRESENCES,
   setPresence,
@@ -21,7 +17,6 @@ import { completeCallback, deleteCanned, listCallbacks, listCanned, saveCanned }
 import { chatFigures } from "../../app/chat/figures.ts";
 import type { AppContext } from "../../app/context.ts";
 import { sseHeaders } from "../../realtime/sse.ts";
-import { parseJson } from "../../store/json.ts";
 import { actorOf, SESSION_COOKIE } from "../auth-plugin.ts";
 import { runChatStream } from "../chat-streams.ts";
 import { errors, Id } from "../schemas.ts";
@@ -186,44 +181,7 @@ export function chatDeskRoutes(app: FastifyInstance, ctx: AppContext, limits = n
         },
       },
     },
-    async (req) => {
-      requireRole(actorOf(req), [...AGENT_ROLES, ...CHAT_ADMIN_ROLES]);
-      const users = (
-        await ctx.store.db
-          .selectFrom("users")
-          .leftJoin("chat_agents", "chat_agents.user_id", "users.id")
-          .select([
-            "users.id",
-            "users.display_name",
-            "users.roles",
-            "users.active",
-            "chat_agents.presence",
-            "chat_agents.skills",
-            "chat_agents.senior",
-            "chat_agents.max_chats",
-          ])
-          .orderBy("users.username")
-          .execute()
-      ).filter((u) => Number(u.active) === 1 && parseJson<string[]>(u.roles, []).includes("agent"));
-      const load = await ctx.store.db
-        .selectFrom("chat_conversations")
-        .select(["agent_id", (eb) => eb.fn.countAll<number>().as("n")])
-        .where("status", "=", "active")
-        .groupBy("agent_id")
-        .execute();
-      const loadBy = new Map(load.map((r) => [r.agent_id, Number(r.n)]));
-      return {
-        agents: users.map((u) => ({
-          userId: u.id,
-          displayName: u.display_name,
-          presence: (u.presence ?? "offline") as (typeof PRESENCES)[number],
-          skills: u.skills ? parseJson<string[]>(u.skills, []) : [...DEFAULT_SKILLS],
-          senior: Boolean(Number(u.senior ?? 0)),
-          maxChats: Number(u.max_chats ?? DEFAULT_MAX_CHATS),
-          activeChats: loadBy.get(u.id) ?? 0,
-        })),
-      };
-    },
+    (req) => listAgents(ctx, actorOf(req)),
   );
   const AgentParams = Type.Object({ userId: Id });
   const ConfigureBody = Type.Object(
