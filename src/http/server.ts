@@ -19,6 +19,7 @@ import { readLiveLine } from "../store/live-tickets.ts";
 import type { Store } from "../store/store.ts";
 import { DOCS_PREFIX, registerAuth } from "./auth-plugin.ts";
 import { frameworkErrors, messageLanguage, registerErrorHandling, stderrErrorLog } from "./errors.ts";
+import { createLazySerializers } from "./lazy-serializers.ts";
 import { toOpenApi31 } from "./openapi-31.ts";
 import { PublicTicketStreams } from "./public-ticket-streams.ts";
 import { adminRoutes } from "./routes/admin.ts";
@@ -84,6 +85,8 @@ export interface Server {
   readonly hub: SseHub;
   /** Every route registered, as `METHOD /url` with whether the OpenAPI document hides it (the contract test reads it). */
   readonly routes: ReadonlyArray<{ readonly method: string; readonly url: string; readonly hidden: boolean }>;
+  /** Compiles the response serialisers no route has needed yet (they are built lazily); returns how many. */
+  compileAllSerializers(): number;
   close(): Promise<void>;
 }
 
@@ -125,6 +128,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     : noFanout;
   const ctx = createAppContext({ store: options.store, clock: options.clock, bus, fanout, lines, revocations });
 
+  const serializers = createLazySerializers();
   const app = Fastify({
     logger: options.logger
       ? {
@@ -138,6 +142,8 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     // Behind a reverse proxy set DATANG_TRUST_PROXY=1; otherwise X-Forwarded-For is the client's own claim.
     trustProxy: options.trustProxy ?? false,
     ajv: AJV_OPTIONS,
+    // Serialisers are compiled on each route's first answer (see lazy-serializers.ts), not at start.
+    schemaController: { compilersFactory: { buildSerializer: serializers.buildSerializer as never } },
     frameworkErrors,
   });
   const routes: Array<{ method: string; url: string; hidden: boolean }> = [];
@@ -234,6 +240,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     ctx,
     hub,
     routes,
+    compileAllSerializers: () => serializers.compileAll(),
     async close() {
       hub.close();
       phones.close();
