@@ -14,7 +14,6 @@ import {
   Tag,
   Typography,
 } from "antd";
-import QRCode from "qrcode";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
@@ -626,6 +625,8 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
         printerUrl !== undefined && printerUrl.trim() !== "" ? { ...rest, printerUrl: printerUrl.trim() } : rest;
       const { device, token } = await api.post<CreatedDevice>(`/api/branches/${branchId}/devices`, body);
       const link = `${window.location.origin}${DEVICE_PAGE[device.kind]}?pair=${encodeURIComponent(token)}`;
+      // The QR encoder loads only when a device is paired: it is not part of the admin page's first load.
+      const { default: QRCode } = await import("qrcode");
       setPairing({ link, qr: await QRCode.toDataURL(link, { margin: 1, width: 220 }), device });
       setCreating(false);
       load();
