@@ -61,7 +61,8 @@ export async function startServer(port: number, dbPath: string, previous?: Devic
   child.stderr?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const deadline = Date.now() + 45_000;
+  // 45 s is plenty on a quiet machine; E2E_START_TIMEOUT_MS gives a loaded one (many test runs at once) longer.
+  const deadline = Date.now() + Number(process.env.E2E_START_TIMEOUT_MS ?? 45_000);
   while (!/serving on/i.test(output)) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     if (Date.now() > deadline) {
