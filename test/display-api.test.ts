@@ -216,4 +216,59 @@ describe.each(DB_KINDS)("display settings, voice clips and notices on %s", (kind
     for (const action of ["notice.create", "notice.update", "notice.delete"]) expect(trail).toContain(action);
     expect(trail).not.toContain("iVBORw0KGgo");
   });
+  it("lets one kiosk keep its own return time, set where devices are edited, over the branch's (audited)", async () => {
+    const devices = (
+      await t.request({ method: "GET", url: `/api/branches/${t.branchId}/devices`, cookie: manager })
+    ).json() as { id: string; kind: string; kioskReturnSeconds: number | null }[];
+    const kiosk = devices.find((d) => d.kind === "kiosk" && d.kioskReturnSeconds === null);
+    const display = devices.find((d) => d.kind === "display");
+    if (!kiosk || !display) throw new Error("the demo branch has a kiosk and a display");
+    const branchValue = (await t.request({ method: "GET", url: settingsUrl(), cookie: manager })).json()
+      .kioskReturnSeconds as number;
+
+    const set = await t.request({
+      method: "PATCH",
+      url: `/api/devices/${kiosk.id}`,
+      cookie: manager,
+      body: { kioskReturnSeconds: 150 },
+    });
+    expect(set.statusCode).toBe(200);
+    expect(set.json().kioskReturnSeconds).toBe(150);
+    const read = async (who: { cookie?: string; token?: string }) =>
+      (await t.request({ method: "GET", url: settingsUrl(), ...who })).json().kioskReturnSeconds;
+    // The kiosk reads its own; staff and the branch's settings page still see the branch's.
+    expect(await read({ token: t.deviceToken("kiosk") })).toBe(150);
+    expect(await read({ cookie: teller })).toBe(branchValue);
+    expect(branchValue).not.toBe(150);
+
+    // Refused: under 30 s, on a display, by a lobby manager; nothing changes.
+    for (const [url, body, cookie, status] of [
+      [`/api/devices/${kiosk.id}`, { kioskReturnSeconds: 10 }, manager, 400],
+      [`/api/devices/${display.id}`, { kioskReturnSeconds: 120 }, manager, 400],
+      [`/api/devices/${kiosk.id}`, { kioskReturnSeconds: 300 }, lobby, 403],
+    ] as const)
+      expect((await t.request({ method: "PATCH", url, cookie, body })).statusCode).toBe(status);
+    expect(await read({ token: t.deviceToken("kiosk") })).toBe(150);
+
+    // A kiosk created with its own time answers it; null gives the first one back to the branch's.
+    const created = await t.request({
+      method: "POST",
+      url: `/api/branches/${t.branchId}/devices`,
+      cookie: manager,
+      body: { kind: "kiosk", name: "Seated area kiosk", kioskReturnSeconds: 240 },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().device.kioskReturnSeconds).toBe(240);
+    const cleared = await t.request({
+      method: "PATCH",
+      url: `/api/devices/${kiosk.id}`,
+      cookie: manager,
+      body: { kioskReturnSeconds: null },
+    });
+    expect(cleared.json().kioskReturnSeconds).toBeNull();
+    expect(await read({ token: t.deviceToken("kiosk") })).toBe(branchValue);
+
+    const trail = JSON.stringify(await auditActions());
+    expect(trail).toContain("kioskReturnSeconds");
+  });
 });

@@ -226,6 +226,9 @@ export const DeviceSchema = Type.Object(
     lastSeenAt: Nullable(Type.String({ format: "date-time" })),
     pageVersion: Nullable(Type.String()),
     online: Type.Boolean({ description: "A heartbeat within the last two minutes" }),
+    kioskReturnSeconds: Nullable(
+      Type.Integer({ description: "A kiosk's own seconds back to its start screen; null: the branch's setting" }),
+    ),
   },
   { $id: "Device" },
 );

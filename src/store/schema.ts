@@ -122,6 +122,8 @@ export interface DeviceTable {
   /** The device's last heartbeat and the web app version it runs. */
   last_seen_at: number | null;
   page_version: string | null;
+  /** A kiosk's own auto-return seconds, overriding the branch's display settings; null: the branch's (migration 022). */
+  kiosk_return_seconds: number | null;
 }
 
 export interface TicketTable {

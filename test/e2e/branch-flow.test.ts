@@ -226,6 +226,8 @@ describe.skipIf(!chromiumAvailable())("the branch in the browser", () => {
     await login(admin, origin, "admin", "/admin");
     await admin.getByRole("tab", { name: "业务类型" }).click();
     await admin.getByTestId("services-create").waitFor();
+    // The table loads as its own chunk after the page (EntityTab): shoot it, not its placeholder.
+    await admin.locator(".ant-table-row").first().waitFor();
     await shootBoth(admin, "admin");
     await admin.getByRole("tab", { name: "业务类型" }).click();
     const firstEdit = admin.locator('[data-testid^="services-edit-"]').first();

@@ -269,13 +269,27 @@ describe.skipIf(!chromiumAvailable())("counter actions and the printed ticket", 
 
   it("lists the customers this counter may call, calls one of them, and says nobody waits only when none does", async () => {
     await clearLine();
-    const c = await issue("C"); // account opening: not a skill of counter 1
     await expect.poll(() => counter.getByTestId("nobody-waiting").count()).toBe(1);
+    const c = await issue("C"); // account opening: not a skill of counter 1
+    // Someone waits, only not for this counter: the page says so instead of "nobody waits".
+    await expect
+      .poll(async () => (await counter.getByTestId("others-waiting").allTextContents()).join(""))
+      .toBe("1 位客户在等候其他窗口的业务");
+    expect(await counter.getByTestId("nobody-waiting").count()).toBe(0);
     expect(await counter.getByTestId(`callable-${c.number}`).count()).toBe(0);
+    // Call-next finds nothing for this counter and says why, in the same words.
+    await counter.getByTestId("act-callNext").click();
+    await expect
+      .poll(async () => (await counter.locator(".ant-message").allTextContents()).join(""))
+      .toContain("1 位客户在等候其他窗口的业务");
+    await shoot(counter, "counter-others-waiting");
     const a1 = await issue("A");
     const a2 = await issue("A");
     await counter.getByTestId(`callable-${a2.number}`).waitFor();
     expect(await counter.getByTestId("nobody-waiting").count()).toBe(0);
+    await expect
+      .poll(async () => (await counter.getByTestId("others-waiting").allTextContents()).join(""))
+      .toBe("另有 1 位客户在等候其他窗口的业务");
     await counter.getByTestId(`callable-${a1.number}`).waitFor();
     await shootBoth(counter, "counter-callable");
     // "Call this one": the second in line, by the teller's choice.
@@ -307,6 +321,8 @@ describe.skipIf(!chromiumAvailable())("counter actions and the printed ticket", 
     await shortcut(counter, "c");
     await idle();
     await clearLine();
+    await expect.poll(() => counter.getByTestId("nobody-waiting").count()).toBe(1);
+    expect(await counter.getByTestId("others-waiting").count()).toBe(0);
   });
 
   it("pauses with a reason by key and reopens by button; the lobby console follows", async () => {

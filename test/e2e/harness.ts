@@ -61,8 +61,9 @@ export async function startServer(port: number, dbPath: string, previous?: Devic
   child.stderr?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });
-  // Generous: browser test files run two at a time, and each start compiles the server on a 2-core machine.
-  const deadline = Date.now() + 120_000;
+  // Generous by default: browser test files run two at a time, and each start compiles the server on a 2-core
+  // machine; E2E_START_TIMEOUT_MS changes it.
+  const deadline = Date.now() + Number(process.env.E2E_START_TIMEOUT_MS ?? 120_000);
   while (!/serving on/i.test(output)) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     if (Date.now() > deadline) {

@@ -89,6 +89,8 @@ describe.skipIf(!chromiumAvailable())("the staff manual's screenshots", () => {
     await login(admin, origin, "admin", "/admin");
     await admin.getByRole("tab", { name: "业务类型" }).click();
     await admin.getByTestId("services-create").waitFor();
+    // The table loads as its own chunk after the page (EntityTab): shoot it, not its placeholder.
+    await admin.locator(".ant-table-row").first().waitFor();
     await shootManual(admin, "admin");
 
     const manager = await session.page(DESK);

@@ -29,6 +29,8 @@ export interface DeviceView {
   readonly lastSeenAt: string | null;
   readonly pageVersion: string | null;
   readonly online: boolean;
+  /** A kiosk's own seconds before it returns to its start screen; null: the branch's display setting. */
+  readonly kioskReturnSeconds: number | null;
 }
 
 type DeviceRow = Omit<DeviceTable, "token_hash">;
@@ -52,7 +54,20 @@ export const toDeviceView = (d: DeviceRow, now: number): DeviceView => ({
   lastSeenAt: iso(d.last_seen_at),
   pageVersion: d.page_version,
   online: d.revoked_at === null && d.last_seen_at !== null && now - Number(d.last_seen_at) < OFFLINE_AFTER_MS,
+  kioskReturnSeconds: d.kiosk_return_seconds === null ? null : Number(d.kiosk_return_seconds),
 });
+
+/** A kiosk's own return time, or null; refused for other devices (they have no start screen to return to). */
+function checkedKioskReturn(kind: string, seconds: number | null | undefined): number | null {
+  if (seconds === undefined || seconds === null) return null;
+  if (kind !== "kiosk")
+    throw invalid(
+      "Only a kiosk returns to a start screen.",
+      { field: "kioskReturnSeconds" },
+      "只有取号机有自动返回首页的时间。",
+    );
+  return seconds;
+}
 
 /** Refuses a printer address the server cannot print to; answers the address as stored. */
 function checkedPrinterUrl(kind: string, url: string | null | undefined): string | null {
@@ -86,7 +101,13 @@ export function createDevice(
   ctx: AppContext,
   actor: Actor,
   branchId: string,
-  input: { kind: DeviceKind; name: string; counterId?: string; printerUrl?: string | null },
+  input: {
+    kind: DeviceKind;
+    name: string;
+    counterId?: string;
+    printerUrl?: string | null;
+    kioskReturnSeconds?: number | null;
+  },
 ): Promise<{ device: DeviceView; token: string }> {
   requireBranchAccess(actor, branchId as BranchId, CONFIG_ROLES);
   return ctx.store.write(async (tx) => {
@@ -103,6 +124,7 @@ export function createDevice(
       if (!counter || counter.branchId !== branchId) throw notFound("Counter", input.counterId);
     }
     const printerUrl = checkedPrinterUrl(input.kind, input.printerUrl);
+    const kioskReturnSeconds = checkedKioskReturn(input.kind, input.kioskReturnSeconds);
     const id = ctx.newId();
     const token = newSecret("dtd");
     const row: DeviceTable = {
@@ -119,6 +141,7 @@ export function createDevice(
       printer_checked_at: null,
       last_seen_at: null,
       page_version: null,
+      kiosk_return_seconds: kioskReturnSeconds,
     };
     await tx.insertInto("devices").values(row).execute();
     await audit(tx, actor, now, "device.create", { type: "device", id, branchId }, input);
@@ -141,12 +164,12 @@ export async function revokeDevice(ctx: AppContext, actor: Actor, deviceId: stri
   return result;
 }
 
-/** Renames a device or sets (null: removes) a kiosk's network printer. */
+/** Renames a device, sets (null: removes) a kiosk's network printer or its own return time. */
 export async function updateDevice(
   ctx: AppContext,
   actor: Actor,
   deviceId: string,
-  patch: { name?: string; printerUrl?: string | null },
+  patch: { name?: string; printerUrl?: string | null; kioskReturnSeconds?: number | null },
 ): Promise<DeviceView> {
   const result = await ctx.store.write(async (tx) => {
     const now = ctx.clock();
@@ -159,6 +182,10 @@ export async function updateDevice(
     const next = {
       name: patch.name ?? device.name,
       printer_url: printerUrl,
+      kiosk_return_seconds:
+        patch.kioskReturnSeconds === undefined
+          ? device.kiosk_return_seconds
+          : checkedKioskReturn(device.kind, patch.kioskReturnSeconds),
       // A new printer's state is not known until it is asked.
       ...(changed && { printer_state: null, printer_checked_at: null }),
     };

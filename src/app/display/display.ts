@@ -102,11 +102,25 @@ export async function getDisplaySettings(
 ): Promise<DisplaySettingsView> {
   requireBranchAccess(actor, branchId as BranchId, BRANCH_READERS, ["display", "kiosk"]);
   if (!(await findBranch(ctx.store.db, branchId))) throw notFound("Branch", branchId);
-  const [row, clips] = await Promise.all([
+  const [row, clips, ownReturn] = await Promise.all([
     findDisplaySettings(ctx.store.db, branchId),
     listVoiceClips(ctx.store.db, branchId),
+    kioskOwnReturnSeconds(ctx, actor),
   ]);
-  return settingsView(branchId, row, clips);
+  const view = settingsView(branchId, row, clips);
+  // A kiosk with its own return time (set where devices are edited) reads that one instead of the branch's.
+  return ownReturn === null ? view : { ...view, kioskReturnSeconds: ownReturn };
+}
+
+/** The asking kiosk's own auto-return seconds, or null (staff, other devices, or a kiosk without its own). */
+async function kioskOwnReturnSeconds(ctx: AppContext, actor: Actor): Promise<number | null> {
+  if (actor.type !== "device" || actor.kind !== "kiosk") return null;
+  const row = await ctx.store.db
+    .selectFrom("devices")
+    .select("kiosk_return_seconds")
+    .where("id", "=", actor.id)
+    .executeTakeFirst();
+  return row?.kiosk_return_seconds == null ? null : Number(row.kiosk_return_seconds);
 }
 
 export function updateDisplaySettings(

@@ -37,6 +37,11 @@ const DeviceBody = Type.Object(
     name: ShortText,
     counterId: Type.Optional(Id),
     printerUrl: Type.Optional(Type.Union([PrinterUrl, Type.Null()])),
+    kioskReturnSeconds: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 30, maximum: 600 }), Type.Null()], {
+        description: "A kiosk's own seconds back to its start screen; null or absent: the branch's setting",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -32,11 +32,16 @@ export const DeviceSchema = Type.Object({
   lastSeenAt: Nullable(Type.String({ format: "date-time" })),
   pageVersion: Nullable(Type.String()),
   online: Type.Boolean({ description: "a heartbeat within the last two minutes" }),
+  kioskReturnSeconds: Type.Union([Type.Integer(), Type.Null()]),
 });
 
 const DeviceParams = Type.Object({ deviceId: Id });
 const DevicePatch = Type.Object(
-  { name: Type.Optional(ShortText), printerUrl: Type.Optional(Type.Union([PrinterUrl, Type.Null()])) },
+  {
+    name: Type.Optional(ShortText),
+    printerUrl: Type.Optional(Type.Union([PrinterUrl, Type.Null()])),
+    kioskReturnSeconds: Type.Optional(Type.Union([Type.Integer({ minimum: 30, maximum: 600 }), Type.Null()])),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 const HeartbeatBody = Type.Object(
@@ -64,7 +69,7 @@ export function deviceRoutes(app: FastifyInstance, ctx: AppContext): void {
       schema: {
         operationId: "updateDevice",
         tags: ["devices"],
-        summary: "Rename a device or set a kiosk's network receipt printer (null removes it)",
+        summary: "Rename a device, set a kiosk's network receipt printer or its own return time (null removes it)",
         params: DeviceParams,
         body: DevicePatch,
         response: { 200: DeviceSchema, ...errors(400, 401, 403, 404) },

@@ -106,7 +106,8 @@ export function displayRoutes(app: FastifyInstance, ctx: AppContext): void {
       schema: {
         operationId: "getDisplaySettings",
         tags: ["display"],
-        summary: "How the branch's display speaks and shows notices, and its kiosks' return time and icons",
+        summary:
+          "How the branch's display speaks and shows notices, and its kiosks' return time and icons (a kiosk with its own return time reads that one)",
         params: BranchParams,
         response: { 200: SettingsSchema, ...errors(400, 401, 403, 404) },
       },

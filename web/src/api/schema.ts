@@ -755,7 +755,7 @@ export interface paths {
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
-        /** Rename a device or set a kiosk's network receipt printer (null removes it) */
+        /** Rename a device, set a kiosk's network receipt printer or its own return time (null removes it) */
         readonly patch: operations["updateDevice"];
         readonly trace?: never;
     };
@@ -783,7 +783,7 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** How the branch's display speaks and shows notices, and its kiosks' return time and icons */
+        /** How the branch's display speaks and shows notices, and its kiosks' return time and icons (a kiosk with its own return time reads that one) */
         readonly get: operations["getDisplaySettings"];
         readonly put?: never;
         readonly post?: never;
@@ -2822,6 +2822,7 @@ export interface components {
             readonly pageVersion: string | null;
             /** @description A heartbeat within the last two minutes */
             readonly online: boolean;
+            readonly kioskReturnSeconds: number | null;
         };
         readonly CreatedDevice: {
             readonly device: components["schemas"]["Device"];
@@ -5821,6 +5822,8 @@ export interface operations {
                     readonly name: string;
                     readonly counterId?: string;
                     readonly printerUrl?: string | null;
+                    /** @description A kiosk's own seconds back to its start screen; null or absent: the branch's setting */
+                    readonly kioskReturnSeconds?: number | null;
                 };
             };
         };
@@ -6057,6 +6060,7 @@ export interface operations {
                 readonly "application/json": {
                     readonly name?: string;
                     readonly printerUrl?: string | null;
+                    readonly kioskReturnSeconds?: number | null;
                 };
             };
         };
@@ -6083,6 +6087,7 @@ export interface operations {
                         readonly pageVersion: string | null;
                         /** @description a heartbeat within the last two minutes */
                         readonly online: boolean;
+                        readonly kioskReturnSeconds: number | null;
                     };
                 };
             };

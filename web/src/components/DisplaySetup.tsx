@@ -466,3 +466,21 @@ function Notices({
     </section>
   );
 }
+
+/** The notices board alone, for the lobby page (a lobby manager keeps it; the server checks role and branch). */
+export function NoticesEditor({ branchId }: { readonly branchId: string }) {
+  const [notices, setNotices] = useState<readonly Notice[] | null>(null);
+  const load = useCallback(() => {
+    api.get<{ notices: Notice[] }>(`/api/branches/${branchId}/notices`).then(
+      (v) => setNotices(v.notices),
+      () => setNotices([]),
+    );
+  }, [branchId]);
+  useEffect(load, [load]);
+  if (notices === null) return null;
+  return (
+    <div className="display-setup" data-testid="notices-editor">
+      <Notices branchId={branchId} notices={notices} onChange={load} />
+    </div>
+  );
+}

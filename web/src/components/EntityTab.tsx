@@ -1,5 +1,15 @@
-import { Alert, Button, Form, type FormInstance, Modal, Space, Table, type TableColumnsType } from "antd";
-import { type ReactNode, useState } from "react";
+import {
+  Alert,
+  Button,
+  Form,
+  type FormInstance,
+  Modal,
+  Skeleton,
+  Space,
+  type Table,
+  type TableColumnsType,
+} from "antd";
+import { lazy, type ReactNode, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client.ts";
 
@@ -56,8 +66,12 @@ export function applyServerError<T>(
       return null;
     }
   }
-  return issues.length > 0 ? null : `${error.message} (${error.code})`;
+  // The server's localized message, never its code: staff read "(conflict)" as noise.
+  return issues.length > 0 ? null : error.message;
 }
+
+/** The table arrives as its own chunk, after the page's shell (see lazy-table.tsx); typed as antd's own. */
+const LazyTable = lazy(() => import("./lazy-table.tsx")) as unknown as typeof Table;
 
 /** Table of records plus one modal form for creating and editing them. */
 export function EntityTab<R extends { readonly id: string }, F extends object>({
@@ -123,31 +137,33 @@ export function EntityTab<R extends { readonly id: string }, F extends object>({
           {t("common.create")}
         </Button>
       ) : null}
-      <Table<R>
-        size="small"
-        rowKey="id"
-        loading={loading}
-        dataSource={[...rows]}
-        pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        scroll={{ x: true }}
-        columns={[
-          ...columns,
-          {
-            title: t("common.actions"),
-            key: "actions",
-            render: (_, row) => (
-              <Space size={4}>
-                {canEdit ? (
-                  <Button size="small" onClick={() => open(row)} data-testid={`${testId}-edit-${row.id}`}>
-                    {t("common.edit")}
-                  </Button>
-                ) : null}
-                {extraActions?.(row)}
-              </Space>
-            ),
-          },
-        ]}
-      />
+      <Suspense fallback={<Skeleton active />}>
+        <LazyTable<R>
+          size="small"
+          rowKey="id"
+          loading={loading}
+          dataSource={[...rows]}
+          pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          scroll={{ x: true }}
+          columns={[
+            ...columns,
+            {
+              title: t("common.actions"),
+              key: "actions",
+              render: (_, row) => (
+                <Space size={4}>
+                  {canEdit ? (
+                    <Button size="small" onClick={() => open(row)} data-testid={`${testId}-edit-${row.id}`}>
+                      {t("common.edit")}
+                    </Button>
+                  ) : null}
+                  {extraActions?.(row)}
+                </Space>
+              ),
+            },
+          ]}
+        />
+      </Suspense>
       <Modal
         open={editing !== undefined}
         title={editing ? t("common.edit") : t("common.create")}

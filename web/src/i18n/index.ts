@@ -6,6 +6,7 @@ import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
 import { customersEn, customersZh } from "./customers.ts";
 import { dailyEn, dailyZh } from "./daily.ts";
+import { daily2En, daily2Zh } from "./daily2.ts";
 import en from "./en.ts";
 import { feedbackEn, feedbackZh } from "./feedback.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
@@ -33,6 +34,7 @@ void i18next.use(initReactI18next).init({
         staff: staffZh,
         audit: auditZh,
         daily: dailyZh,
+        daily2: daily2Zh,
       },
       analytics: analyticsZh,
       chat: chatZh,
@@ -49,6 +51,7 @@ void i18next.use(initReactI18next).init({
         staff: staffEn,
         audit: auditEn,
         daily: dailyEn,
+        daily2: daily2En,
       },
       analytics: analyticsEn,
       chat: chatEn,

@@ -14,7 +14,6 @@ import {
   Tag,
   Typography,
 } from "antd";
-import QRCode from "qrcode";
 import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
@@ -58,6 +57,8 @@ interface BranchForm {
   alarmWaitMinutes: number;
   maxRecalls: number;
   dispatchPolicy: string;
+  noShowAfterSeconds: number;
+  minRecallGapSeconds: number;
 }
 interface ServiceForm {
   code: string;
@@ -98,10 +99,12 @@ interface DeviceForm {
   name: string;
   counterId?: string;
   printerUrl?: string;
+  kioskReturnSeconds?: number | null;
 }
 interface DeviceEditForm {
   name: string;
   printerUrl: string;
+  kioskReturnSeconds: number | null;
 }
 const PRINTER_URL = /^tcp:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?\/?$/;
 
@@ -123,6 +126,8 @@ function BranchesTab({ branches, reload }: { readonly branches: readonly Branch[
         "alarmWaitMinutes",
         "maxRecalls",
         "dispatchPolicy",
+        "noShowAfterSeconds",
+        "minRecallGapSeconds",
       ]}
       columns={[
         { title: t("admin.code"), dataIndex: "code", key: "code" },
@@ -139,6 +144,8 @@ function BranchesTab({ branches, reload }: { readonly branches: readonly Branch[
               alarmWaitMinutes: 30,
               maxRecalls: 3,
               dispatchPolicy: "smart",
+              noShowAfterSeconds: 300,
+              minRecallGapSeconds: 10,
             }
           : {
               code: b.code,
@@ -149,6 +156,8 @@ function BranchesTab({ branches, reload }: { readonly branches: readonly Branch[
               alarmWaitMinutes: b.alarmWaitMinutes,
               maxRecalls: b.maxRecalls ?? 3,
               dispatchPolicy: b.dispatchPolicy,
+              noShowAfterSeconds: b.noShowAfterSeconds,
+              minRecallGapSeconds: b.minRecallGapSeconds,
             }
       }
       save={async (values, editing) => {
@@ -197,8 +206,18 @@ function BranchesTab({ branches, reload }: { readonly branches: readonly Branch[
             >
               <InputNumber min={1} max={480} />
             </Form.Item>
-            <Form.Item name="maxRecalls" label="Max recalls" rules={required(t("common.required"))}>
+            <Form.Item name="maxRecalls" label={t("daily2.maxRecalls")} rules={required(t("common.required"))}>
               <InputNumber min={0} max={10} />
+            </Form.Item>
+            <Form.Item name="noShowAfterSeconds" label={t("daily2.noShowAfter")} rules={required(t("common.required"))}>
+              <InputNumber min={0} max={3600} data-testid="no-show-after" />
+            </Form.Item>
+            <Form.Item
+              name="minRecallGapSeconds"
+              label={t("daily2.minRecallGap")}
+              rules={required(t("common.required"))}
+            >
+              <InputNumber min={0} max={600} data-testid="min-recall-gap" />
             </Form.Item>
           </Space>
           <Form.Item name="dispatchPolicy" label={t("admin.dispatchPolicy")} rules={required(t("common.required"))}>
@@ -621,11 +640,16 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
     }
     setError(null);
     try {
-      const { printerUrl, ...rest } = values;
-      const body =
-        printerUrl !== undefined && printerUrl.trim() !== "" ? { ...rest, printerUrl: printerUrl.trim() } : rest;
+      const { printerUrl, kioskReturnSeconds, ...rest } = values;
+      const body = {
+        ...rest,
+        ...(printerUrl !== undefined && printerUrl.trim() !== "" && { printerUrl: printerUrl.trim() }),
+        ...(typeof kioskReturnSeconds === "number" && { kioskReturnSeconds }),
+      };
       const { device, token } = await api.post<CreatedDevice>(`/api/branches/${branchId}/devices`, body);
       const link = `${window.location.origin}${DEVICE_PAGE[device.kind]}?pair=${encodeURIComponent(token)}`;
+      // The QR encoder loads only when a device is paired: it is not part of the admin page's first load.
+      const { default: QRCode } = await import("qrcode");
       setPairing({ link, qr: await QRCode.toDataURL(link, { margin: 1, width: 220 }), device });
       setCreating(false);
       load();
@@ -653,7 +677,7 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
         testId="devices"
         canCreate={false}
         rows={devices}
-        fieldNames={["name", "printerUrl"]}
+        fieldNames={["name", "printerUrl", "kioskReturnSeconds"]}
         columns={[
           { title: t("admin.name"), dataIndex: "name", key: "n" },
           { title: t("admin.deviceKind"), key: "k", render: (_, d) => t(`admin.${d.kind}`) },
@@ -700,15 +724,36 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
               ),
           },
           { title: t("printer.version"), key: "v", render: (_, d) => d.pageVersion ?? "—" },
+          {
+            title: t("daily2.kioskReturn"),
+            key: "kr",
+            render: (_, d) =>
+              d.kind !== "kiosk" ? (
+                "—"
+              ) : (
+                <span data-testid={`device-return-${d.id}`}>
+                  {d.kioskReturnSeconds === null
+                    ? t("daily2.kioskReturnBranch")
+                    : t("daily2.kioskReturnShort", { seconds: d.kioskReturnSeconds })}
+                </span>
+              ),
+          },
         ]}
         canEdit
-        toForm={(d) => ({ name: d?.name ?? "", printerUrl: d?.printerUrl ?? "" })}
+        toForm={(d) => ({
+          name: d?.name ?? "",
+          printerUrl: d?.printerUrl ?? "",
+          kioskReturnSeconds: d?.kioskReturnSeconds ?? null,
+        })}
         save={async (values, editing) => {
           if (editing === null) return;
           const url = values.printerUrl.trim();
           await api.patch(`/api/devices/${editing.id}`, {
             name: values.name,
-            ...(editing.kind === "kiosk" && { printerUrl: url === "" ? null : url }),
+            ...(editing.kind === "kiosk" && {
+              printerUrl: url === "" ? null : url,
+              kioskReturnSeconds: typeof values.kioskReturnSeconds === "number" ? values.kioskReturnSeconds : null,
+            }),
           });
           load();
         }}
@@ -727,6 +772,11 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
                 <Input maxLength={200} placeholder="tcp://192.168.1.50:9100" data-testid="device-printer-url" />
               </Form.Item>
             ) : null}
+            {editing?.kind === "kiosk" ? (
+              <Form.Item name="kioskReturnSeconds" label={t("daily2.kioskReturn")} extra={t("daily2.kioskReturnHint")}>
+                <InputNumber min={30} max={600} data-testid="device-kiosk-return" />
+              </Form.Item>
+            ) : null}
           </>
         )}
         extraActions={(d) =>
@@ -737,7 +787,7 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
                 void api
                   .post(`/api/devices/${d.id}/revoke`)
                   .then(load)
-                  .catch((e: unknown) => setError(String(e)))
+                  .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
               }
             >
               <Button size="small" danger data-testid={`revoke-${d.id}`}>
@@ -770,6 +820,11 @@ function DevicesTab({ branchId, counters }: { readonly branchId: string; readonl
               rules={[{ pattern: PRINTER_URL, message: "tcp://host:9100" }]}
             >
               <Input maxLength={200} placeholder="tcp://192.168.1.50:9100" data-testid="device-printer-url" />
+            </Form.Item>
+          ) : null}
+          {kind === "kiosk" ? (
+            <Form.Item name="kioskReturnSeconds" label={t("daily2.kioskReturn")} extra={t("daily2.kioskReturnHint")}>
+              <InputNumber min={30} max={600} data-testid="new-device-kiosk-return" />
             </Form.Item>
           ) : null}
           {kind === "rating_pad" ? (

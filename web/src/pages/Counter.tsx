@@ -144,6 +144,18 @@ function Workstation() {
     setOutcome("completed");
   }, [current?.id]);
 
+  const skills = useMemo(
+    () => (counter?.skills ?? []).filter((s) => s.weight > 0).map((s) => s.serviceId),
+    [counter?.skills],
+  );
+  const waitingForMe = (queue?.services ?? []).filter((s) => skills.includes(s.serviceId) && s.waiting > 0);
+  // The tickets this counter may call, as dispatch sees them: its skills, or sent to it; none sent elsewhere.
+  const callable = (queue?.waiting ?? []).filter((w) =>
+    w.targetCounterId === null ? skills.includes(w.serviceId) : w.targetCounterId === counterId,
+  );
+  // Customers waiting for business this counter does not handle (or sent to another counter): not "nobody".
+  const othersWaiting = (queue?.waiting ?? []).length - callable.length;
+
   const run = useCallback(
     async (work: () => Promise<unknown>): Promise<boolean> => {
       setBusy(true);
@@ -172,7 +184,10 @@ function Workstation() {
           if (current !== null && current.status !== "done") return;
           void run(async () => {
             const answer = await api.post<unknown>(`/api/counters/${counterId}/call-next`);
-            if (answer === undefined) void message.info(t("counter.nobodyWaiting"));
+            if (answer === undefined)
+              void message.info(
+                othersWaiting > 0 ? t("daily2.othersWaiting", { count: othersWaiting }) : t("counter.nobodyWaiting"),
+              );
           });
           return;
         case "pause":
@@ -197,7 +212,7 @@ function Workstation() {
         }
       }
     },
-    [busy, counterId, signedIn, current, counter?.state, run, message, t, outcome, notes],
+    [busy, counterId, signedIn, current, counter?.state, run, message, t, outcome, notes, othersWaiting],
   );
 
   const resume = (entry: Ticket): void => {
@@ -228,16 +243,6 @@ function Workstation() {
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, []);
-
-  const skills = useMemo(
-    () => (counter?.skills ?? []).filter((s) => s.weight > 0).map((s) => s.serviceId),
-    [counter?.skills],
-  );
-  const waitingForMe = (queue?.services ?? []).filter((s) => skills.includes(s.serviceId) && s.waiting > 0);
-  // The tickets this counter may call, as dispatch sees them: its skills, or sent to it; none sent elsewhere.
-  const callable = (queue?.waiting ?? []).filter((w) =>
-    w.targetCounterId === null ? skills.includes(w.serviceId) : w.targetCounterId === counterId,
-  );
 
   const callThis = (ticketId: string): void => {
     if (counterId === null) return;
@@ -459,9 +464,15 @@ function Workstation() {
             extra={<Badge status={stream.online ? "success" : "error"} />}
           >
             {callable.length === 0 ? (
-              <Typography.Text type="secondary" data-testid="nobody-waiting">
-                {t("counter.nobodyWaiting")}
-              </Typography.Text>
+              othersWaiting > 0 ? (
+                <Typography.Text type="secondary" data-testid="others-waiting">
+                  {t("daily2.othersWaiting", { count: othersWaiting })}
+                </Typography.Text>
+              ) : (
+                <Typography.Text type="secondary" data-testid="nobody-waiting">
+                  {t("counter.nobodyWaiting")}
+                </Typography.Text>
+              )
             ) : (
               <>
                 <ul className="skill-waiting">
@@ -506,6 +517,11 @@ function Workstation() {
                     </li>
                   ))}
                 </ul>
+                {othersWaiting > 0 ? (
+                  <Typography.Text type="secondary" data-testid="others-waiting">
+                    {t("daily2.othersWaitingAlso", { count: othersWaiting })}
+                  </Typography.Text>
+                ) : null}
               </>
             )}
           </Card>

@@ -45,6 +45,7 @@ import { hasRole } from "../lib/session.ts";
 import { chime, unlockAudio } from "../lib/speech.ts";
 import { peopleAhead } from "../lib/ticket.ts";
 import "../styles/staff.css";
+import { NoticesButton } from "./lobby/NoticesButton.tsx";
 
 type Triage =
   | { readonly kind: "priority" | "redirect" | "cancel"; readonly ticket: Ticket }
@@ -226,6 +227,7 @@ function Console() {
             <Button>{t("lobby.planning")}</Button>
           </Link>
         ) : null}
+        {hasRole(user, "branch_manager", "lobby_manager", "admin") ? <NoticesButton branchId={branchId} /> : null}
       </Space>
       {error !== null ? (
         <Alert type="error" title={error} showIcon closable onClose={() => setError(null)} data-testid="lobby-error" />

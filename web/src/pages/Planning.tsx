@@ -62,7 +62,8 @@ function shownError(e: unknown): ShownError {
     : e.details === undefined || e.details === null
       ? []
       : [JSON.stringify(e.details)];
-  return { message: `${e.message} (${e.code})`, details: details.filter((d) => d !== "") };
+  // The server's localized sentence only: a bare code such as "(conflict)" means nothing to staff.
+  return { message: e.message, details: details.filter((d) => d !== "") };
 }
 
 function ErrorInPlace({ error, testId, onClose }: { error: ShownError; testId: string; onClose: () => void }) {
