@@ -134,7 +134,11 @@ const MD_SECTIONS = {
 
 /** Articles of a Markdown file written like `articlesToMarkdown`; a 400 naming the article for anything unusable. */
 export function markdownToRows(text: string): ImportRow[] {
-  const chunks = text.replace(/^\ufeff/, "").replace(/\r\n?/g, "\n").split(/^## /m).slice(1);
+  const chunks = text
+    .replace(/^\ufeff/, "")
+    .replace(/\r\n?/g, "\n")
+    .split(/^## /m)
+    .slice(1);
   if (chunks.length === 0)
     throw invalid("The Markdown has no articles (## headings).", undefined, "Markdown 文件中没有文章（## 标题）。");
   if (chunks.length > MAX_IMPORT_ROWS)

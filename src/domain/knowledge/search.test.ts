@@ -43,7 +43,12 @@ describe("knowledge text analysis", () => {
     expect(splitPinyin("card")).toBeUndefined();
   });
   it("keeps every shortest reading of ambiguous pinyin", () => {
-    expect(splitPinyinAll("xiane")).toEqual(expect.arrayContaining([["xian", "e"], ["xia", "ne"]]));
+    expect(splitPinyinAll("xiane")).toEqual(
+      expect.arrayContaining([
+        ["xian", "e"],
+        ["xia", "ne"],
+      ]),
+    );
     expect(splitPinyinAll("card")).toEqual([]);
     expect(analyzeQuery("qukuanji xiane")).toEqual(expect.arrayContaining(["p:ji_xian", "p:xian_e"]));
   });

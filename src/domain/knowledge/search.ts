@@ -224,7 +224,8 @@ export class KnowledgeSearch {
     let termNo = 0;
     for (const [term, weight] of weights) {
       if (++termNo >= 4096) break;
-      for (const [data, termWeight] of this.expansions(term)) this.accumulate(data, weight * termWeight, weight, termNo, touched);
+      for (const [data, termWeight] of this.expansions(term))
+        this.accumulate(data, weight * termWeight, weight, termNo, touched);
     }
     // minisearch's rule: an article's score is multiplied by how many of the question's terms it matched.
     const ranked = touched

@@ -233,7 +233,11 @@ export function analyzeQuery(text: string): string[] {
 }
 
 function latinWords(text: string): string[] {
-  return [...normalize(text).replace(CJK, " ").matchAll(/[a-z]+/g)].map((m) => m[0]);
+  return [
+    ...normalize(text)
+      .replace(CJK, " ")
+      .matchAll(/[a-z]+/g),
+  ].map((m) => m[0]);
 }
 
 /**

@@ -9,6 +9,7 @@ import { dailyEn, dailyZh } from "./daily.ts";
 import en from "./en.ts";
 import { feedbackEn, feedbackZh } from "./feedback.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
+import { knowledgeEn, knowledgeZh } from "./knowledge.ts";
 import { messagesStrings } from "./messages.ts";
 import { auditEn, auditZh, staffEn, staffZh } from "./staff.ts";
 import zhCN from "./zh-CN.ts";
@@ -40,6 +41,7 @@ void i18next.use(initReactI18next).init({
       feedback: feedbackZh,
       appointmentShare: appointmentShareZh,
       customers: customersZh,
+      knowledge: knowledgeZh,
     },
     en: {
       translation: {
@@ -56,6 +58,7 @@ void i18next.use(initReactI18next).init({
       feedback: feedbackEn,
       appointmentShare: appointmentShareEn,
       customers: customersEn,
+      knowledge: knowledgeEn,
     },
   },
   lng: initialLanguage(),
