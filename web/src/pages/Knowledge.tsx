@@ -267,7 +267,8 @@ function TrySearch({ revision }: { readonly revision: number }) {
   );
 }
 
-function ArticlesTab() {
+/** `revision` counts saved changes on this page (articles, synonyms, imports): the try-search box searches again. */
+function ArticlesTab({ revision, onChange }: { readonly revision: number; readonly onChange: () => void }) {
   const { t, i18n } = useTranslation("knowledge");
   const { message: toast } = AntApp.useApp();
   const [articles, setArticles] = useState<readonly Article[]>([]);
@@ -276,7 +277,6 @@ function ArticlesTab() {
   const [filter, setFilter] = useState("");
   const [editing, setEditing] = useState<Article | "new" | null>(null);
   const [history, setHistory] = useState<Article | null>(null);
-  const [revision, setRevision] = useState(0);
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -289,13 +289,11 @@ function ArticlesTab() {
       setLoading(false);
     }
   }, []);
+  // Loaded again after any saved change on the page (an import changes articles too).
   useEffect(() => {
-    void load();
-  }, [load]);
-  const changed = () => {
-    setRevision((r) => r + 1);
-    void load();
-  };
+    if (revision >= 0) void load();
+  }, [load, revision]);
+  const changed = onChange;
 
   const shown = useMemo(() => {
     const f = filter.trim().toLowerCase();
@@ -321,7 +319,7 @@ function ArticlesTab() {
         <TrySearch revision={revision} />
       </Card>
       <Space wrap>
-        <Input.Search
+        <Input
           aria-label={t("filter")}
           placeholder={t("filter")}
           allowClear
@@ -405,7 +403,7 @@ function ArticlesTab() {
   );
 }
 
-function SynonymsTab() {
+function SynonymsTab({ onChange }: { readonly onChange: () => void }) {
   const { t } = useTranslation("knowledge");
   const { message: toast } = AntApp.useApp();
   const [groups, setGroups] = useState<string[][]>([]);
@@ -428,6 +426,7 @@ function SynonymsTab() {
       setGroups((await api.put<{ groups: string[][] }>("/api/knowledge/synonyms", { groups: kept })).groups);
       setError(null);
       toast.success(t("synonymsSaved"));
+      onChange();
     } catch (e) {
       setError(message(e));
     } finally {
@@ -468,7 +467,7 @@ function SynonymsTab() {
   );
 }
 
-function ExchangeTab() {
+function ExchangeTab({ onChange }: { readonly onChange: () => void }) {
   const { t } = useTranslation("knowledge");
   const [result, setResult] = useState<{ created: number; updated: number; unchanged: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -479,6 +478,7 @@ function ExchangeTab() {
       const content = await file.text();
       const format = /\.(md|markdown)$/i.test(file.name) ? "md" : "csv";
       setResult(await api.post("/api/knowledge/import", { format, content }));
+      onChange();
     } catch (e) {
       setError(message(e));
     }
@@ -519,14 +519,20 @@ function ExchangeTab() {
 
 export default function Knowledge() {
   const { t } = useTranslation("knowledge");
+  const [revision, setRevision] = useState(0);
+  const changed = useCallback(() => setRevision((r) => r + 1), []);
   return (
     <StaffShell title={t("title")} roles={["admin"]}>
       <AntApp>
         <Tabs
           items={[
-            { key: "articles", label: t("tabs.articles"), children: <ArticlesTab /> },
-            { key: "synonyms", label: t("tabs.synonyms"), children: <SynonymsTab /> },
-            { key: "exchange", label: t("tabs.exchange"), children: <ExchangeTab /> },
+            {
+              key: "articles",
+              label: t("tabs.articles"),
+              children: <ArticlesTab revision={revision} onChange={changed} />,
+            },
+            { key: "synonyms", label: t("tabs.synonyms"), children: <SynonymsTab onChange={changed} /> },
+            { key: "exchange", label: t("tabs.exchange"), children: <ExchangeTab onChange={changed} /> },
           ]}
         />
       </AntApp>
