@@ -510,8 +510,18 @@ function ExchangeTab({ onChange }: { readonly onChange: () => void }) {
             }}
           />
         </label>
-        {result && <Alert type="success" showIcon message={t("imported", result)} data-testid="kb-imported" />}
-        {error && <Alert type="error" showIcon message={error} data-testid="kb-import-error" />}
+        {result && (
+          <Alert
+            type="success"
+            showIcon
+            message={t("imported", result)}
+            data-testid="kb-imported"
+            style={{ marginTop: 12 }}
+          />
+        )}
+        {error && (
+          <Alert type="error" showIcon message={error} data-testid="kb-import-error" style={{ marginTop: 12 }} />
+        )}
       </Card>
     </Space>
   );
