@@ -221,7 +221,10 @@ describe.each(DB_KINDS)("knowledge base API on %s", (kind) => {
     const md = await t.request({ method: "GET", url: "/api/knowledge/export?format=md", cookie: admin });
     expect(md.statusCode).toBe(200);
     // Edit one article in the file, as a reviewer would, and import it back.
-    const edited = md.body.replace("- titleEn: Branch opening hours", "- titleEn: When branches are open");
+    const edited = md.body.replace(
+      "- titleEn: Branch opening hours",
+      "- titleEn: Branch hours, reviewed by compliance",
+    );
     expect(edited).not.toBe(md.body);
     const imported = await t.request({
       method: "POST",
@@ -237,8 +240,8 @@ describe.each(DB_KINDS)("knowledge base API on %s", (kind) => {
     const fields = ["id", "titleZh", "bodyZh", "bodyEn", "questions", "keywords", "category", "status"];
     const pick = (a: Record<string, unknown>) => Object.fromEntries(fields.map((f) => [f, a[f]]));
     expect(after.map(pick)).toEqual(before.map(pick));
-    expect(after.find((a) => a.id === "faq-hours-branch")?.titleEn).toBe("When branches are open");
-    expect((await search("When branches are open"))[0]?.id).toBe("faq-hours-branch");
+    expect(after.find((a) => a.id === "faq-hours-branch")?.titleEn).toBe("Branch hours, reviewed by compliance");
+    expect((await search("reviewed by compliance"))[0]?.id).toBe("faq-hours-branch");
 
     const broken = "## 没有正文\n\n- titleZh: 没有正文\n";
     const refused = await t.request({
