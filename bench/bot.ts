@@ -167,8 +167,10 @@ const all = accuracy((q) => smart.search(q, 3).map((h) => h.id), ALL_QUESTIONS);
 const quick = process.argv.includes("--quick");
 const large = largeBase(quick ? base.length : LARGE_SIZE);
 let t0 = performance.now();
+const indexCpu0 = process.cpuUsage();
 const smartLarge = new KnowledgeSearch(large, DEMO_SYNONYMS);
 const smartIndexMs = performance.now() - t0;
+const indexCpu = process.cpuUsage(indexCpu0);
 t0 = performance.now();
 const plainLarge = baselineIndex(large);
 const plainIndexMs = performance.now() - t0;
@@ -202,6 +204,7 @@ const line = {
     articles: large.length,
     searchMs: smartLatency,
     indexMs: round(smartIndexMs, 0),
+    indexCpuMs: round((indexCpu.user + indexCpu.system) / 1000, 0),
     baselineSearchMs: plainLatency,
     baselineIndexMs: round(plainIndexMs, 0),
   },
