@@ -213,4 +213,51 @@ describe.each(DB_KINDS)("knowledge base API on %s", (kind) => {
       count,
     );
   });
+
+  it("round-trips the whole knowledge base through a Markdown export and import, and refuses a broken file", async () => {
+    const before = (await t.request({ method: "GET", url: "/api/knowledge/articles", cookie: admin })).json() as Array<
+      Record<string, unknown>
+    >;
+    const md = await t.request({ method: "GET", url: "/api/knowledge/export?format=md", cookie: admin });
+    expect(md.statusCode).toBe(200);
+    // Edit one article in the file, as a reviewer would, and import it back.
+    const edited = md.body.replace(
+      "- titleEn: Branch opening hours",
+      "- titleEn: Branch hours, reviewed by compliance",
+    );
+    expect(edited).not.toBe(md.body);
+    const imported = await t.request({
+      method: "POST",
+      url: "/api/knowledge/import",
+      cookie: admin,
+      body: { format: "md", content: edited },
+    });
+    expect(imported.statusCode).toBe(200);
+    expect(imported.json()).toEqual({ created: 0, updated: 1, unchanged: before.length - 1 });
+    const after = (await t.request({ method: "GET", url: "/api/knowledge/articles", cookie: admin })).json() as Array<
+      Record<string, unknown>
+    >;
+    const fields = ["id", "titleZh", "bodyZh", "bodyEn", "questions", "keywords", "category", "status"];
+    const pick = (a: Record<string, unknown>) => Object.fromEntries(fields.map((f) => [f, a[f]]));
+    expect(after.map(pick)).toEqual(before.map(pick));
+    expect(after.find((a) => a.id === "faq-hours-branch")?.titleEn).toBe("Branch hours, reviewed by compliance");
+    expect((await search("reviewed by compliance"))[0]?.id).toBe("faq-hours-branch");
+
+    const broken = "## 没有正文\n\n- titleZh: 没有正文\n";
+    const refused = await t.request({
+      method: "POST",
+      url: "/api/knowledge/import",
+      cookie: admin,
+      body: { format: "md", content: broken },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().details).toEqual({ row: 1 });
+    const byTeller = await t.request({
+      method: "POST",
+      url: "/api/knowledge/import",
+      cookie: teller,
+      body: { format: "md", content: edited },
+    });
+    expect(byTeller.statusCode).toBe(403);
+  });
 });

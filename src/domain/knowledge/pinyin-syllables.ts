@@ -52,3 +52,29 @@ export function splitPinyin(letters: string): string[] | undefined {
   }
   return out;
 }
+
+/**
+ * Every shortest split of letters into pinyin syllables (at most 4): "xiane" → [xian, e] and [xia, ne];
+ * none when the letters are not pinyin.
+ */
+export function splitPinyinAll(letters: string): string[][] {
+  const n = letters.length;
+  if (n === 0 || n > 40) return [];
+  // ways[i]: the shortest splits of letters[0, i) (at most 4 kept).
+  const ways: Array<string[][] | undefined> = new Array(n + 1).fill(undefined);
+  ways[0] = [[]];
+  for (let i = 0; i < n; i++) {
+    const here = ways[i];
+    if (!here) continue;
+    for (let len = 1; len <= 6 && i + len <= n; len++) {
+      const syllable = letters.slice(i, i + len);
+      if (!PINYIN_SYLLABLES.has(syllable)) continue;
+      const count = (here[0] as string[]).length + 1;
+      const there = ways[i + len];
+      const extended = here.map((w) => [...w, syllable]);
+      if (!there || (there[0] as string[]).length > count) ways[i + len] = extended.slice(0, 4);
+      else if ((there[0] as string[]).length === count) ways[i + len] = [...there, ...extended].slice(0, 4);
+    }
+  }
+  return ways[n] ?? [];
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { splitPinyin } from "./pinyin-syllables.ts";
+import { splitPinyin, splitPinyinAll } from "./pinyin-syllables.ts";
 import { KnowledgeSearch, type SearchableArticle } from "./search.ts";
-import { analyzeQuery, normalize, stem } from "./text.ts";
+import { analyze, analyzeQuery, normalize, stem } from "./text.ts";
 
 const article = (
   id: string,
@@ -42,6 +42,27 @@ describe("knowledge text analysis", () => {
     expect(splitPinyin("yinhangka")).toEqual(["yin", "hang", "ka"]);
     expect(splitPinyin("card")).toBeUndefined();
   });
+  it("keeps every shortest reading of ambiguous pinyin", () => {
+    expect(splitPinyinAll("xiane")).toEqual(
+      expect.arrayContaining([
+        ["xian", "e"],
+        ["xia", "ne"],
+      ]),
+    );
+    expect(splitPinyinAll("card")).toEqual([]);
+    expect(analyzeQuery("qukuanji xiane")).toEqual(expect.arrayContaining(["p:ji_xian", "p:xian_e"]));
+  });
+  it("reads 还款 as huan kuan, and gives a word's initials (and with the word before) for initials typists", () => {
+    expect(analyze("信用卡还款")).toContain("p:huan_kuan");
+    expect(analyze("开通手机银行")).toEqual(expect.arrayContaining(["w:sj", "w:yh", "w:sjyh"]));
+    expect(analyzeQuery("sjyh")).toContain("w:sjyh");
+    // An English stop word is not read as initials ("my" is not 美元).
+    expect(analyzeQuery("my card")).not.toContain("w:my");
+  });
+  it("pairs a question's characters across a stop word, so a typo holding one still sounds right", () => {
+    // 到 alone is a stop word; 到其 is 到期 mistyped.
+    expect(analyzeQuery("卡片到其了")).toEqual(expect.arrayContaining(["b:到其", "p:dao_qi"]));
+  });
   it("reads consonant-only letters as pinyin initials and drops stop words", () => {
     expect(analyzeQuery("yhk")).toEqual(expect.arrayContaining(["i:yh", "i:hk"]));
     expect(analyzeQuery("我的怎么办").filter((t) => t.startsWith("z:"))).toEqual([]);
@@ -67,6 +88,31 @@ describe("knowledge search", () => {
     expect(plain.search("丢了").map((h) => h.id)).not.toContain("hours");
     plain.setSynonyms([["营业时间", "打烊"]]);
     expect(top(plain, "打烊")).toBe("hours");
+  });
+
+  it("weighs the sound of a character pair no article holds as the word it stands for (typos)", () => {
+    const s = new KnowledgeSearch([
+      article("expiry", "银行卡到期", "Card expiry", "到期前换卡。", "Renew before expiry."),
+      article("damaged", "卡片损坏", "Damaged card", "卡片损坏请换卡。", "Replace a damaged card."),
+    ]);
+    expect(top(s, "到期了")).toBe("expiry");
+    expect(top(s, "到其了")).toBe("expiry");
+    // The typo's sound counts like the word: the mistyped question keeps a good part of the right one's score.
+    const right = s.search("换卡到期")[0]?.score ?? 0;
+    const typo = s.search("换卡到其")[0]?.score ?? 0;
+    expect(typo).toBeGreaterThan(right * 0.4);
+    expect(top(s, "换卡到其")).toBe("expiry");
+  });
+
+  it("matches synonyms typed in pinyin, and English synonyms in any inflection", () => {
+    const s = new KnowledgeSearch(ARTICLES, [
+      ["挂失", "被偷", "lost card"],
+      ["到期", "run out"],
+    ]);
+    s.upsert(article("expiry", "银行卡到期", "Card expiry", "到期前换卡。", "Renew before expiry."));
+    expect(top(s, "bei tou")).toBe("lost");
+    expect(top(s, "my card runs out soon")).toBe("expiry");
+    expect(new KnowledgeSearch(ARTICLES).search("bei tou")).toEqual([]);
   });
 
   it("ranks best first with a coverage share, and returns nothing for a question with no known word", () => {

@@ -1,8 +1,8 @@
 import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
 import * as OpenCC from "opencc-js/t2cn";
-import { pinyin } from "pinyin-pro";
-import { splitPinyin } from "./pinyin-syllables.ts";
+import { customPinyin, pinyin } from "pinyin-pro";
+import { splitPinyinAll } from "./pinyin-syllables.ts";
 
 /**
  * How text becomes search terms, the same for an article and a customer's question. Pure: the segmenter,
@@ -14,10 +14,15 @@ import { splitPinyin } from "./pinyin-syllables.ts";
  * - `p:` two neighbouring syllables in "fuzzy" pinyin (zh=z, ch=c, sh=s, n=l, -ng=-n): same-sounding
  *   typos (银航卡), near-homophones of southern speakers, and customers who type pinyin (yinhangka);
  * - `i:` two neighbouring pinyin initials (yhk, gs) for those who type only the first letters;
+ * - `w:` the pinyin initials of a whole word (手机银行 → sjyh, 银行卡 → yhk): typed initials meet the word they
+ *   abbreviate, where two-letter pairs alone are common to too many articles to count;
  * - `e:` an English word, stemmed.
  */
 
-export type TermKind = "z" | "b" | "p" | "i" | "e";
+export type TermKind = "z" | "b" | "p" | "i" | "w" | "e";
+
+// pinyin-pro's phrase table reads 还 in these banking words as hái; customers (and their pinyin) say huán.
+customPinyin({ 还款: "huán kuǎn", 还贷: "huán dài", 应还: "yīng huán", 重置: "chóng zhì", 提前还: "tí qián huán" });
 
 let segmenter: Jieba | undefined;
 function jieba(): Jieba {
@@ -123,28 +128,62 @@ function pinyinOf(word: string): string[] {
   return hit;
 }
 
-/** The terms of Chinese text (one run of Han characters); initials only for articles (see analyzeQuery). */
+/**
+ * The terms of Chinese text (one run of Han characters). For an article (`initials`), word initials and
+ * initial pairs; for a question (not `initials`), also the pairs that straddle a stop word's character, since
+ * a mistyped word may hold one (到其 for 到期: 到 alone is a stop word).
+ */
 function chineseTerms(run: string, out: string[], initials: boolean): void {
   // Words without the stop words; the pairs below are taken over what is left, so that "我的" or "怎么"
-  // never make two questions look alike.
+  // never make two questions look alike. The pinyin is read over the whole run (a polyphonic character is
+  // decided by its neighbours), one syllable a character, and kept for the kept words.
+  const runSyllables = pinyinOf(run);
   const words: string[] = [];
+  const syllables: string[] = [];
+  let previousInitials = "";
+  let at = 0;
+  const stop: boolean[] = [];
   for (const w of jieba().cut(run, true)) {
+    const from = at;
+    at += w.length;
+    for (let i = 0; i < w.length; i++) stop.push(ZH_STOP.has(w));
     if (ZH_STOP.has(w)) continue;
     words.push(w);
+    const own = runSyllables.length === run.length ? runSyllables.slice(from, at) : pinyinOf(w);
+    syllables.push(...own);
     for (const part of jieba().cutForSearch(w, true)) out.push(`z:${part}`);
+    if (initials) {
+      // A word's initials, and those of it with the word before (手机 银行 → sjyh).
+      const mine = own.map((x) => x.charAt(0)).join("");
+      if (mine.length >= 2) out.push(`w:${mine}`);
+      if (previousInitials && previousInitials.length + mine.length >= 3) out.push(`w:${previousInitials}${mine}`);
+      previousInitials = mine;
+    }
   }
   if (words.length === 0) return;
   const chars = [...words.join("")];
   for (const c of chars) out.push(`u:${c}`);
   pairs(chars, "b:", out);
-  const syllables = words.flatMap(pinyinOf);
   pairs(syllables.map(fuzzySyllable), "p:", out, "_");
+  if (!initials && runSyllables.length === run.length && stop.length === run.length) {
+    for (let i = 0; i + 1 < run.length; i++) {
+      if (!(stop[i] || stop[i + 1]) || (stop[i] && stop[i + 1])) continue;
+      out.push(`b:${run.slice(i, i + 2)}`);
+      out.push(`p:${fuzzySyllable(runSyllables[i] as string)}_${fuzzySyllable(runSyllables[i + 1] as string)}`);
+    }
+  }
   if (initials)
     pairs(
       syllables.map((s) => s.charAt(0)),
       "i:",
       out,
     );
+}
+
+/** The fuzzy pinyin pair term (`p:`) of two characters: what a mistyped pair of characters sounds like. */
+export function pinyinPairOf(twoChars: string): string | undefined {
+  const s = pinyinOf(twoChars);
+  return s.length === 2 ? `p:${fuzzySyllable(s[0] as string)}_${fuzzySyllable(s[1] as string)}` : undefined;
 }
 
 function terms(text: string, initials: boolean): string[] {
@@ -178,28 +217,55 @@ export function analyze(text: string): string[] {
 
 /**
  * The terms of a customer's question: those of `analyze` (but initials), and letters read as pinyin (whole syllables,
- * "gua shi" or "guashi") or as pinyin initials ("gs", "yhk") when they are not English.
+ * "gua shi" or "guashi", every shortest reading of ambiguous letters: "xiane" is xian'e or xia'ne) or as pinyin
+ * initials ("gs", "yhk") when they are not English.
  */
 export function analyzeQuery(text: string): string[] {
   // Chinese characters give no initials here: "yh" pairs of a typed question would match any article.
   const out = terms(text, false);
-  const norm = normalize(text).replace(CJK, " ");
-  const words = [...norm.matchAll(/[a-z]+/g)].map((m) => m[0]);
-  // Consecutive pinyin words form one run: "yin hang ka" is yinhangka.
-  let run: string[] = [];
+  for (const run of pinyinRuns(text)) pairs(run, "p:", out, "_");
+  for (const w of latinWords(text))
+    if (w.length >= 2 && w.length <= 8 && !/[aeiou]/.test(w) && !EN_STOP.has(w)) {
+      pairs([...w], "i:", out);
+      out.push(`w:${w}`);
+    }
+  return out;
+}
+
+function latinWords(text: string): string[] {
+  return [
+    ...normalize(text)
+      .replace(CJK, " ")
+      .matchAll(/[a-z]+/g),
+  ].map((m) => m[0]);
+}
+
+/**
+ * The runs of pinyin a question's letters spell, as fuzzy syllables: consecutive pinyin words form one run
+ * ("yin hang ka" is yinhangka); letters with two shortest readings give a run for each.
+ */
+export function pinyinRuns(text: string): string[][] {
+  const runs: string[][] = [];
+  let current: string[][] = [[]];
   const flush = () => {
-    pairs(run.map(fuzzySyllable), "p:", out, "_");
-    run = [];
+    for (const r of current) if (r.length) runs.push(r.map(fuzzySyllable));
+    current = [[]];
   };
-  for (const w of words) {
-    const syllables = splitPinyin(w);
-    if (syllables) {
-      run.push(...syllables);
+  for (const w of latinWords(text)) {
+    const readings = splitPinyinAll(w);
+    if (readings.length === 0) {
+      flush();
       continue;
     }
-    flush();
-    if (w.length >= 2 && w.length <= 8 && !/[aeiou]/.test(w)) pairs([...w], "i:", out);
+    const next: string[][] = [];
+    for (const r of current) for (const reading of readings) if (next.length < 8) next.push([...r, ...reading]);
+    current = next;
   }
   flush();
-  return out;
+  return runs;
+}
+
+/** A Chinese phrase's fuzzy syllables, space-separated (to find it in `pinyinRuns`). */
+export function fuzzyPinyinOf(phrase: string): string {
+  return pinyinOf(normalize(phrase)).map(fuzzySyllable).join(" ");
 }

@@ -12,7 +12,7 @@ import {
   synonyms,
   updateArticle,
 } from "../../app/knowledge/articles.ts";
-import { articlesToCsv, articlesToMarkdown, csvToRows } from "../../app/knowledge/exchange.ts";
+import { articlesToCsv, articlesToMarkdown, csvToRows, markdownToRows } from "../../app/knowledge/exchange.ts";
 import { searchKnowledge } from "../../app/knowledge/search-index.ts";
 import { ARTICLE_STATUSES, KNOWLEDGE_CATEGORIES } from "../../domain/knowledge/article.ts";
 import { actorOf } from "../auth-plugin.ts";
@@ -80,7 +80,10 @@ const SynonymGroups = Type.Object(
   { additionalProperties: false },
 );
 const ImportBody = Type.Object(
-  { format: Type.Literal("csv"), content: Type.String({ minLength: 1, maxLength: 60_000 }) },
+  {
+    format: Type.Union([Type.Literal("csv"), Type.Literal("md")]),
+    content: Type.String({ minLength: 1, maxLength: 2_000_000 }),
+  },
   { additionalProperties: false },
 );
 const ExportQuery = Type.Object(
@@ -89,6 +92,7 @@ const ExportQuery = Type.Object(
 );
 
 const TAGS = ["knowledge"];
+const IMPORT_BODY_LIMIT = 4 * 1024 * 1024;
 
 export function knowledgeRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Querystring: Static<typeof ListQuery> }>(
@@ -215,10 +219,13 @@ export function knowledgeRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Body: Static<typeof ImportBody> }>(
     "/api/knowledge/import",
     {
+      // A whole knowledge base's export (thousands of articles) is more than the default 64 KB.
+      bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
         operationId: "importKnowledge",
         tags: TAGS,
-        summary: "Import articles from CSV (admin): a row with a known id updates it; all rows or none",
+        summary:
+          "Import articles from CSV or Markdown as exported (admin): a known id updates its article; all or none",
         body: ImportBody,
         response: {
           200: Type.Object({ created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer() }),
@@ -226,7 +233,12 @@ export function knowledgeRoutes(app: FastifyInstance, ctx: AppContext): void {
         },
       },
     },
-    (req) => importArticles(ctx, actorOf(req), csvToRows(req.body.content)),
+    (req) =>
+      importArticles(
+        ctx,
+        actorOf(req),
+        req.body.format === "md" ? markdownToRows(req.body.content) : csvToRows(req.body.content),
+      ),
   );
   app.get<{ Querystring: Static<typeof ExportQuery> }>(
     "/api/knowledge/export",

@@ -1960,7 +1960,7 @@ export interface paths {
         };
         readonly get?: never;
         readonly put?: never;
-        /** Import articles from CSV (admin): a row with a known id updates it; all rows or none */
+        /** Import articles from CSV or Markdown as exported (admin): a known id updates its article; all or none */
         readonly post: operations["importKnowledge"];
         readonly delete?: never;
         readonly options?: never;
@@ -12348,8 +12348,7 @@ export interface operations {
         readonly requestBody: {
             readonly content: {
                 readonly "application/json": {
-                    /** @enum {string} */
-                    readonly format: "csv";
+                    readonly format: "csv" | "md";
                     readonly content: string;
                 };
             };

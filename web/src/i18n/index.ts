@@ -10,6 +10,7 @@ import { daily2En, daily2Zh } from "./daily2.ts";
 import en from "./en.ts";
 import { feedbackEn, feedbackZh } from "./feedback.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
+import { knowledgeEn, knowledgeZh } from "./knowledge.ts";
 import { messagesStrings } from "./messages.ts";
 import { auditEn, auditZh, staffEn, staffZh } from "./staff.ts";
 import zhCN from "./zh-CN.ts";
@@ -42,6 +43,7 @@ void i18next.use(initReactI18next).init({
       feedback: feedbackZh,
       appointmentShare: appointmentShareZh,
       customers: customersZh,
+      knowledge: knowledgeZh,
     },
     en: {
       translation: {
@@ -59,6 +61,7 @@ void i18next.use(initReactI18next).init({
       feedback: feedbackEn,
       appointmentShare: appointmentShareEn,
       customers: customersEn,
+      knowledge: knowledgeEn,
     },
   },
   lng: initialLanguage(),

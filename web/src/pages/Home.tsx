@@ -23,10 +23,11 @@ interface PageLink {
     | "chat"
     | "appointments"
     | "reviews"
-    | "complaints";
+    | "complaints"
+    | "knowledge";
   readonly roles: readonly Role[];
   /** Labels from this i18n namespace's `home` (pages added with their own namespace). */
-  readonly ns?: "feedback";
+  readonly ns?: "feedback" | "knowledge";
 }
 
 const STAFF_PAGES: readonly PageLink[] = [
@@ -51,6 +52,7 @@ const STAFF_PAGES: readonly PageLink[] = [
     roles: ["lobby_manager", "branch_manager", "admin", "back_office", "teller"],
     ns: "feedback",
   },
+  { path: "/knowledge", key: "knowledge", roles: ["admin"], ns: "knowledge" },
 ];
 const DEVICE_PAGES: readonly PageLink[] = [
   { path: "/kiosk", key: "kiosk", roles: [] },
