@@ -40,7 +40,7 @@ import { type Branch, findBranch, findService, listBranches } from "../../store/
 import { enqueueMessage } from "../../store/outbox.ts";
 import type { AnalyticsAlertRuleTable, AnalyticsAlertTable } from "../../store/schema.ts";
 import { listBranchContacts } from "../../store/wait-alarms.ts";
-import { CONFIG_ROLES, requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
+import { CONFIG_ROLES, requireBranchAccess, requireRole, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
@@ -214,6 +214,8 @@ export async function updateAlertRule(
   ruleId: string,
   patch: Partial<AlertRuleInput>,
 ): Promise<AlertRuleView> {
+  // The role first: whether a rule exists is not told to those who may not keep rules.
+  requireRole(actor, CONFIG_ROLES);
   const existing = await findRuleRow(ctx.store.db, ruleId);
   if (!existing) throw notFound("Alert rule", ruleId);
   requireBranchAccess(actor, existing.branch_id as BranchId, CONFIG_ROLES);
@@ -256,6 +258,8 @@ export async function updateAlertRule(
 }
 
 export async function deleteAlertRule(ctx: AppContext, actor: Actor, ruleId: string): Promise<void> {
+  // The role first: whether a rule exists is not told to those who may not keep rules.
+  requireRole(actor, CONFIG_ROLES);
   const existing = await findRuleRow(ctx.store.db, ruleId);
   if (!existing) throw notFound("Alert rule", ruleId);
   requireBranchAccess(actor, existing.branch_id as BranchId, CONFIG_ROLES);
@@ -276,6 +280,7 @@ export async function listAlerts(ctx: AppContext, actor: Actor, branchId: string
 }
 
 export async function acknowledgeAlert(ctx: AppContext, actor: Actor, alertId: string): Promise<AlertView> {
+  requireRole(actor, TRIAGE_ROLES);
   const existing = await findAlertRow(ctx.store.db, alertId);
   if (!existing) throw notFound("Alert", alertId);
   requireBranchAccess(actor, existing.branch_id as BranchId, TRIAGE_ROLES);

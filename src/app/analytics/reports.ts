@@ -194,6 +194,7 @@ export async function updateReportSubscription(
   id: string,
   patch: Partial<Omit<SubscriptionInput, "branchId">>,
 ): Promise<SubscriptionView> {
+  requireRole(actor, CONFIG_ROLES);
   const existing = await findSubscriptionRow(ctx.store.db, id);
   if (!existing) throw notFound("Report subscription", id);
   requireScope(actor, existing.branch_id);
@@ -232,6 +233,7 @@ export async function updateReportSubscription(
 }
 
 export async function deleteReportSubscription(ctx: AppContext, actor: Actor, id: string): Promise<void> {
+  requireRole(actor, CONFIG_ROLES);
   const existing = await findSubscriptionRow(ctx.store.db, id);
   if (!existing) throw notFound("Report subscription", id);
   requireScope(actor, existing.branch_id);
@@ -495,6 +497,7 @@ export async function sendDueReports(ctx: AppContext): Promise<SentReport[]> {
 
 /** "Send now": the last ended period's report to the subscription's recipients (audited). */
 export async function sendReportNow(ctx: AppContext, actor: Actor, id: string): Promise<SentReport> {
+  requireRole(actor, CONFIG_ROLES);
   const row = await findSubscriptionRow(ctx.store.db, id);
   if (!row) throw notFound("Report subscription", id);
   requireScope(actor, row.branch_id);

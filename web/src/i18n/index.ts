@@ -1,6 +1,7 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import { analyticsEn, analyticsZh } from "./analytics.ts";
+import { analyticsAlertsEn, analyticsAlertsZh } from "./analytics-alerts.ts";
 import { appointmentShareEn, appointmentShareZh } from "./appointment-share.ts";
 import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
@@ -40,6 +41,7 @@ void i18next.use(initReactI18next).init({
       feedback: feedbackZh,
       appointmentShare: appointmentShareZh,
       customers: customersZh,
+      analyticsAlerts: analyticsAlertsZh,
     },
     en: {
       translation: {
@@ -56,6 +58,7 @@ void i18next.use(initReactI18next).init({
       feedback: feedbackEn,
       appointmentShare: appointmentShareEn,
       customers: customersEn,
+      analyticsAlerts: analyticsAlertsEn,
     },
   },
   lng: initialLanguage(),

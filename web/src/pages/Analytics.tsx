@@ -10,6 +10,7 @@ import "../styles/staff.css";
 
 const AnalyticsChart = lazy(() => import("../components/AnalyticsChart.tsx"));
 const WaitHeatMap = lazy(() => import("../components/WaitHeatMap.tsx"));
+const AnalyticsAlertsSection = lazy(() => import("../components/AnalyticsAlertsSection.tsx"));
 
 type GroupBy =
   | "service"
@@ -375,6 +376,9 @@ function Dashboard() {
           data-testid="analytics-table"
         />
       </Card>
+      <Suspense fallback={null}>
+        <AnalyticsAlertsSection branchId={branchId} branches={branches} roles={user.roles} />
+      </Suspense>
       <Collapse
         items={[
           {
