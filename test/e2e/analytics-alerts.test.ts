@@ -77,9 +77,7 @@ describe.skipIf(!chromiumAvailable())("threshold alerts and scheduled reports", 
     await page.reload();
     const banner = page.getByTestId("analytics-alert");
     await banner.first().waitFor({ timeout: 30_000 });
-    expect(await banner.first().textContent()).toContain(
-      `等候人数（当前值，不按窗口） 高于 ${waiting} · ${waiting + 1}`,
-    );
+    expect(await banner.first().textContent()).toContain(`等候人数 高于 ${waiting}（触发时为 ${waiting + 1}）`);
     await expect.poll(async () => (await ruleRows.first().textContent()) ?? "").toContain("告警中");
 
     // The report subscription, through the form.

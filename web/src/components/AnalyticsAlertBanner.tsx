@@ -60,7 +60,7 @@ export function AnalyticsAlertBanner({ branchId }: { readonly branchId: string }
           type={a.acknowledgedAt === null ? "error" : "warning"}
           showIcon
           data-testid="analytics-alert"
-          message={t("banner", { text: `${describe(a)} · ${a.value}` })}
+          message={t("banner", { rule: describe(a), value: a.value })}
           action={
             a.acknowledgedAt === null ? (
               <Button

@@ -19,7 +19,7 @@ import { useTranslation } from "react-i18next";
 import { ApiError, api, unwrapList } from "../api/client.ts";
 import type { Branch, Service } from "../api/types.ts";
 import { localName } from "../lib/format.ts";
-import { AnalyticsAlertBanner, useDescribeRule } from "./AnalyticsAlertBanner.tsx";
+import { useDescribeRule } from "./AnalyticsAlertBanner.tsx";
 
 interface Rule {
   readonly id: string;
@@ -321,8 +321,8 @@ function ReportSubscriptions({
 }
 
 /**
- * The analytics page's alerts and reports (issue 15): the branch's open alerts for everyone who may see them;
- * the alert rules and report subscriptions for branch managers and admins.
+ * The analytics page's alert rules and report subscriptions (issue 15), for branch managers and admins; the open
+ * alerts themselves are the banner at the top of the page (AnalyticsAlertBanner).
  */
 export default function AnalyticsAlertsSection({
   branchId,
@@ -337,12 +337,10 @@ export default function AnalyticsAlertsSection({
   const { t } = useTranslation("analyticsAlerts");
   const isAdmin = roles.includes("admin");
   const manages = isAdmin || roles.includes("branch_manager");
-  const sees = manages || roles.includes("lobby_manager");
   const one = branchId !== null && branchId !== "" ? branchId : null;
-  if (!sees) return null;
+  if (!manages) return null;
   return (
     <Space direction="vertical" size="middle" style={{ width: "100%" }} data-testid="analytics-alerts">
-      {one ? <AnalyticsAlertBanner branchId={one} /> : null}
       {manages ? (
         one ? (
           <AlertRules branchId={one} />

@@ -1,6 +1,6 @@
 /** Strings of the threshold alerts and scheduled reports (namespace "analyticsAlerts"), in both languages. */
 export const analyticsAlertsZh = {
-  banner: "运营告警：{{text}}",
+  banner: "运营告警：{{rule}}（触发时为 {{value}}）",
   acknowledge: "知道了",
   acknowledged: "已确认",
   rules: {
@@ -30,7 +30,7 @@ export const analyticsAlertsZh = {
     noShowCount: "过号数",
   },
   comparison: { above: "高于", below: "低于" },
-  windowless: "（当前值，不按窗口）",
+  windowless: "",
   describe: "{{metric}}{{window}} {{comparison}} {{threshold}}",
   lastMinutes: "（近 {{minutes}} 分钟）",
   reports: {
@@ -56,7 +56,7 @@ export const analyticsAlertsZh = {
 };
 
 export const analyticsAlertsEn: typeof analyticsAlertsZh = {
-  banner: "Alert: {{text}}",
+  banner: "Alert: {{rule}} (it was {{value}})",
   acknowledge: "Got it",
   acknowledged: "Acknowledged",
   rules: {
@@ -86,7 +86,7 @@ export const analyticsAlertsEn: typeof analyticsAlertsZh = {
     noShowCount: "No-shows",
   },
   comparison: { above: "above", below: "below" },
-  windowless: " (now, no window)",
+  windowless: "",
   describe: "{{metric}}{{window}} {{comparison}} {{threshold}}",
   lastMinutes: " (last {{minutes}} min)",
   reports: {
