@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { refreshRecentDays } from "./app/analytics/build-cells.ts";
 import { DEMO_HISTORY_DAYS, seedDemoHistory } from "./app/analytics/demo-history.ts";
+import { ANALYTICS_JOBS } from "./app/analytics/jobs.ts";
 import { BOOKING_JOBS } from "./app/appointments/jobs.ts";
 import { bootstrapAdmin } from "./app/bootstrap-admin.ts";
 import { assignWaiting } from "./app/chat/agents.ts";
@@ -224,7 +225,7 @@ export async function runServerCommand(
   const runner = new JobRunner(server.ctx, {
     config: messaging,
     onError: (error) => console.error("message delivery round failed", error),
-    jobs: BOOKING_JOBS,
+    jobs: [...BOOKING_JOBS, ...ANALYTICS_JOBS],
   });
   runner.start();
   const missing = [messaging.smtp ? "" : "e-mail (DATANG_SMTP_URL)", messaging.sms ? "" : "SMS (DATANG_SMS_HTTP_URL)"];

@@ -161,6 +161,18 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     "POST /api/tickets/{ticketId}/identify": { phone: "13800000000", otp: "123456" },
     "PUT /api/tickets/{ticketId}/service-record": { needs: "", products: [], outcome: "" },
     "PUT /api/retention": { days: {} },
+    "POST /api/branches/{branchId}/analytics/alert-rules": {
+      metric: "meanWait",
+      windowMinutes: 15,
+      comparison: "above",
+      threshold: 20,
+    },
+    "POST /api/analytics/report-subscriptions": {
+      branchId: ids.branchId,
+      period: "daily",
+      recipients: ["boss@example.com"],
+      timeOfDay: "07:30",
+    },
   };
   return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
 }

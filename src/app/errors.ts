@@ -39,6 +39,9 @@ const WHAT_ZH: Readonly<Record<string, string>> = {
   Review: "复核任务",
   Complaint: "投诉",
   Survey: "满意度调查",
+  "Alert rule": "告警规则",
+  Alert: "告警",
+  "Report subscription": "报表订阅",
 };
 export const notFound = (what: string, id: string) =>
   new AppError(404, "not_found", `${what} ${id} does not exist.`, undefined, `${WHAT_ZH[what] ?? what} ${id} 不存在。`);

@@ -24,6 +24,7 @@ import { toOpenApi31 } from "./openapi-31.ts";
 import { PublicTicketStreams } from "./public-ticket-streams.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { analyticsRoutes } from "./routes/analytics.ts";
+import { analyticsAlertRoutes } from "./routes/analytics-alerts.ts";
 import { appointmentRoutes } from "./routes/appointments.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { bookingRoutes } from "./routes/booking.ts";
@@ -210,6 +211,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   eventRoutes(app, ctx, hub, phones, streamLimits);
   planningRoutes(app, ctx);
   analyticsRoutes(app, ctx);
+  analyticsAlertRoutes(app, ctx);
   customerRoutes(app, ctx);
   messageRoutes(app, ctx);
   appointmentRoutes(app, ctx);

@@ -261,6 +261,10 @@ export interface Database {
   customer_merges: CustomerMergeTable;
   retention_settings: RetentionSettingTable;
   retention_runs: RetentionRunTable;
+  // Migration 026 (issue 15): threshold alerts and scheduled reports.
+  analytics_alert_rules: AnalyticsAlertRuleTable;
+  analytics_alerts: AnalyticsAlertTable;
+  report_subscriptions: ReportSubscriptionTable;
 }
 
 // Migration 007: customers, one-time codes, the outbox and webhooks.
@@ -863,4 +867,65 @@ export interface RetentionRunTable {
   actor_id: string | null;
   /** JSON: what the run did per data class. */
   summary: string;
+}
+
+// Migration 026 (issue 15): threshold alerts and scheduled reports.
+
+export interface AnalyticsAlertRuleTable {
+  id: string;
+  branch_id: string;
+  /** src/domain/analytics/alerts.ts ALERT_METRICS. */
+  metric: string;
+  window_minutes: number;
+  /** "above" | "below". */
+  comparison: string;
+  threshold: number;
+  service_id: string | null;
+  active: number;
+  /** 1 while the rule's breach lasts (fired once); 0 when armed. */
+  firing: number;
+  last_value: number | null;
+  last_evaluated_at: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AnalyticsAlertTable {
+  id: string;
+  rule_id: string;
+  branch_id: string;
+  metric: string;
+  window_minutes: number;
+  comparison: string;
+  threshold: number;
+  service_id: string | null;
+  /** The figure when it fired. */
+  value: number;
+  fired_at: number;
+  cleared_at: number | null;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+}
+
+export interface ReportSubscriptionTable {
+  id: string;
+  /** Null: every branch (head office, admins only). */
+  branch_id: string | null;
+  /** "daily" | "weekly" | "monthly". */
+  period: string;
+  /** JSON array of e-mail addresses. */
+  recipients: string;
+  /** "HH:MM" in `time_zone`. */
+  time_of_day: string;
+  time_zone: string;
+  lang: string;
+  active: number;
+  next_run_at: number;
+  /** The last period sent ("2026-11-23", "2026-W48", "2026-11"). */
+  last_period: string | null;
+  last_sent_at: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
 }

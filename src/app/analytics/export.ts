@@ -46,7 +46,7 @@ export function summaryCsv(summary: Summary): string {
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
 
-const HEADING_ZH: Readonly<Record<string, string>> = {
+export const HEADING_ZH: Readonly<Record<string, string>> = {
   key: "分组",
   nameZh: "名称",
   nameEn: "Name",

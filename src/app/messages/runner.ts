@@ -288,6 +288,20 @@ function attachmentsOf(data: Readonly<Record<string, unknown>>): Attachment[] {
   const pdf = data.pdf as { filename?: unknown; base64?: unknown } | undefined;
   if (pdf && typeof pdf.filename === "string" && typeof pdf.base64 === "string")
     return [{ filename: pdf.filename, content: pdf.base64, contentType: "application/pdf", encoding: "base64" }];
+  // Scheduled reports (app/analytics/reports.ts): files given as `attachments: [{filename, contentType, base64}]`.
+  if (Array.isArray(data.attachments))
+    return (data.attachments as Array<Record<string, unknown>>).flatMap((a) =>
+      typeof a.filename === "string" && typeof a.base64 === "string"
+        ? [
+            {
+              filename: a.filename,
+              content: a.base64,
+              contentType: typeof a.contentType === "string" ? a.contentType : "application/octet-stream",
+              encoding: "base64" as const,
+            },
+          ]
+        : [],
+    );
   if (!data.ics || typeof data.ics !== "object") return [];
   const { error, value } = createEvent(data.ics as EventAttributes);
   if (error || !value) throw new Error(`the calendar event is not valid: ${error?.message ?? "empty"}`);

@@ -19,6 +19,7 @@ import * as customerRecords from "./018-customer-records.ts";
 import * as analyticsRollups from "./020-analytics-rollups.ts";
 import * as chatAgents from "./021-chat-agents.ts";
 import * as deviceKioskReturn from "./022-device-kiosk-return.ts";
+import * as analyticsAlertsReports from "./026-analytics-alerts-reports.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -45,6 +46,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "015-booking-extras": bookingExtras,
   "018-customer-records": customerRecords,
   "022-device-kiosk-return": deviceKioskReturn,
+  "026-analytics-alerts-reports": analyticsAlertsReports,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

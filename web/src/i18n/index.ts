@@ -1,6 +1,7 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import { analyticsEn, analyticsZh } from "./analytics.ts";
+import { analyticsAlertsEn, analyticsAlertsZh } from "./analytics-alerts.ts";
 import { appointmentShareEn, appointmentShareZh } from "./appointment-share.ts";
 import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
@@ -44,6 +45,7 @@ void i18next.use(initReactI18next).init({
       appointmentShare: appointmentShareZh,
       customers: customersZh,
       knowledge: knowledgeZh,
+      analyticsAlerts: analyticsAlertsZh,
     },
     en: {
       translation: {
@@ -62,6 +64,7 @@ void i18next.use(initReactI18next).init({
       appointmentShare: appointmentShareEn,
       customers: customersEn,
       knowledge: knowledgeEn,
+      analyticsAlerts: analyticsAlertsEn,
     },
   },
   lng: initialLanguage(),

@@ -3,6 +3,7 @@ import dayjs, { type Dayjs } from "dayjs";
 import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../api/client.ts";
+import { AnalyticsAlertBanner } from "../components/AnalyticsAlertBanner.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import { useBranches } from "../lib/branch.ts";
 import { localName } from "../lib/format.ts";
@@ -10,6 +11,7 @@ import "../styles/staff.css";
 
 const AnalyticsChart = lazy(() => import("../components/AnalyticsChart.tsx"));
 const WaitHeatMap = lazy(() => import("../components/WaitHeatMap.tsx"));
+const AnalyticsAlertsSection = lazy(() => import("../components/AnalyticsAlertsSection.tsx"));
 
 type GroupBy =
   | "service"
@@ -270,6 +272,9 @@ function Dashboard() {
           {t("exportXlsx")}
         </Button>
       </Space>
+      {branchId && user.roles.some((r) => r === "admin" || r === "branch_manager" || r === "lobby_manager") ? (
+        <AnalyticsAlertBanner branchId={branchId} />
+      ) : null}
       {days.error ? <Alert type="error" showIcon message={days.error} /> : null}
       {days.data?.ownFiguresOnly ? <Alert type="info" showIcon message={t("ownOnly")} /> : null}
       {total ? (
@@ -375,6 +380,9 @@ function Dashboard() {
           data-testid="analytics-table"
         />
       </Card>
+      <Suspense fallback={null}>
+        <AnalyticsAlertsSection branchId={branchId} branches={branches} roles={user.roles} />
+      </Suspense>
       <Collapse
         items={[
           {

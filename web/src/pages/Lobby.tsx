@@ -33,6 +33,7 @@ import {
   type Ticket,
   type TodayStats,
 } from "../api/types.ts";
+import { AnalyticsAlertBanner } from "../components/AnalyticsAlertBanner.tsx";
 import { BranchPicker } from "../components/BranchPicker.tsx";
 import { ReviewAlarm } from "../components/ReviewAlarm.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
@@ -188,6 +189,7 @@ function Console() {
   return (
     <div className="lobby-page">
       <ReviewAlarm branchId={branchId} />
+      <AnalyticsAlertBanner branchId={branchId} />
       <Space className="lobby-toolbar" wrap>
         <BranchPicker branches={branches} branchId={branchId} onChange={setBranchId} />
         <Typography.Text type="secondary">

@@ -62,5 +62,26 @@ export const en: Catalogue = {
       `[Datang] A place you waited for is free: ${place(d)}, ${at(d)}. It is kept for you until ${at(d, "expiresAt")}.`,
       link(d.offerPath, c) ? `Book it: ${link(d.offerPath, c)}` : "",
     ]),
+  "analytics.alert": (d) =>
+    message(`Alert: ${nameIn(d.branch, "en")}`, [
+      `[Datang] ${nameIn(d.branch, "en")}${nameIn(d.service, "en") ? ` (${nameIn(d.service, "en")})` : ""}: ${ALERT_METRIC_EN[str(d.metric)] ?? str(d.metric)}${windowEn(d)} is ${str(d.value)}${unitEn(d)}, ${d.comparison === "below" ? "below" : "above"} the threshold of ${str(d.threshold)}${unitEn(d)}.`,
+    ]),
+  "analytics.report": (d) =>
+    message(`Datang report: ${nameIn(d.branch, "en")} ${str(d.key)}`, [
+      `The report of ${nameIn(d.branch, "en")} from ${str(d.from)} to ${str(d.to)} is attached (XLSX details and a PDF summary).`,
+      `Arrived ${str(d.arrived)}, served ${str(d.served)}, mean wait ${d.meanWaitMinutes === null ? "—" : `${str(d.meanWaitMinutes)} min`}.`,
+    ]),
   fallback: (d) => message(str(d.subject) || "Datang", [str(d.text)]),
 };
+
+const ALERT_METRIC_EN: Readonly<Record<string, string>> = {
+  meanWait: "mean wait",
+  longestWait: "longest current wait",
+  waitingCount: "people waiting",
+  withinTargetShare: "share within the target wait",
+  noShowCount: "no-shows",
+};
+const windowEn = (d: Readonly<Record<string, unknown>>) =>
+  d.metric === "longestWait" || d.metric === "waitingCount" ? "" : ` (last ${str(d.windowMinutes)} min)`;
+const unitEn = (d: Readonly<Record<string, unknown>>) =>
+  d.metric === "withinTargetShare" ? "%" : d.metric === "meanWait" || d.metric === "longestWait" ? " min" : "";

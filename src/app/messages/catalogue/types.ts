@@ -13,6 +13,10 @@
  * - `appointment.arrived` (to the customer manager): `name`, `code`, `number`, `start`, `timeZone`, `branch`,
  *   `service`.
  * - `waitlist.offer`: `start`, `expiresAt`, `timeZone`, `branch`, `service`, `offerPath`.
+ * - `analytics.alert` (to branch managers): `branch`, `service`, `metric`, `windowMinutes`, `comparison`,
+ *   `threshold`, `value`.
+ * - `analytics.report`: `branch`, `from`, `to`, `key`, `arrived`, `served`, `meanWaitMinutes`, `attachments`
+ *   (`[{filename, contentType, base64}]`, attached to the e-mail).
  * - any other kind: `subject`, `text`.
  */
 export interface Rendered {

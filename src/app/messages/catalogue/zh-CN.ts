@@ -60,5 +60,26 @@ export const zhCN: Catalogue = {
       `【大堂】您候补的 ${place(d)} 有空位：${at(d)}。已为您保留至 ${at(d, "expiresAt")}。`,
       link(d.offerPath, c) ? `确认预约：${link(d.offerPath, c)}` : "",
     ]),
+  "analytics.alert": (d) =>
+    message(`运营告警：${nameIn(d.branch, "zh")}`, [
+      `【大堂】${nameIn(d.branch, "zh")}${nameIn(d.service, "zh") ? `（${nameIn(d.service, "zh")}）` : ""}：${ALERT_METRIC_ZH[str(d.metric)] ?? str(d.metric)}${windowZh(d)} 为 ${str(d.value)}${unitZh(d)}，${d.comparison === "below" ? "低于" : "高于"}阈值 ${str(d.threshold)}${unitZh(d)}。`,
+    ]),
+  "analytics.report": (d) =>
+    message(`大堂运营报告：${nameIn(d.branch, "zh")} ${str(d.key)}`, [
+      `${nameIn(d.branch, "zh")} ${str(d.from)} 至 ${str(d.to)} 的运营报告见附件（XLSX 明细与 PDF 摘要）。`,
+      `到达 ${str(d.arrived)}，办结 ${str(d.served)}，平均等候 ${d.meanWaitMinutes === null ? "—" : `${str(d.meanWaitMinutes)} 分钟`}。`,
+    ]),
   fallback: (d) => message(str(d.subject) || "大堂通知", [str(d.text)]),
 };
+
+const ALERT_METRIC_ZH: Readonly<Record<string, string>> = {
+  meanWait: "平均等候",
+  longestWait: "当前最长等候",
+  waitingCount: "等候人数",
+  withinTargetShare: "等候达标率",
+  noShowCount: "过号数",
+};
+const windowZh = (d: Readonly<Record<string, unknown>>) =>
+  d.metric === "longestWait" || d.metric === "waitingCount" ? "" : `（近 ${str(d.windowMinutes)} 分钟）`;
+const unitZh = (d: Readonly<Record<string, unknown>>) =>
+  d.metric === "withinTargetShare" ? "%" : d.metric === "meanWait" || d.metric === "longestWait" ? " 分钟" : "";

@@ -1,0 +1,356 @@
+import {
+  Alert,
+  Button,
+  Card,
+  Form,
+  Input,
+  InputNumber,
+  Popconfirm,
+  Select,
+  Space,
+  Switch,
+  Table,
+  Tag,
+  Typography,
+  message as toast,
+} from "antd";
+import { useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError, api, unwrapList } from "../api/client.ts";
+import type { Branch, Service } from "../api/types.ts";
+import { localName } from "../lib/format.ts";
+import { useDescribeRule } from "./AnalyticsAlertBanner.tsx";
+
+interface Rule {
+  readonly id: string;
+  readonly metric: string;
+  readonly windowMinutes: number;
+  readonly comparison: "above" | "below";
+  readonly threshold: number;
+  readonly serviceId: string | null;
+  readonly active: boolean;
+  readonly firing: boolean;
+  readonly currentValue: number | null;
+}
+
+interface Subscription {
+  readonly id: string;
+  readonly branchId: string | null;
+  readonly period: "daily" | "weekly" | "monthly";
+  readonly recipients: readonly string[];
+  readonly timeOfDay: string;
+  readonly timeZone: string;
+  readonly lang: "zh-CN" | "en";
+  readonly nextRunAt: string;
+  readonly lastPeriod: string | null;
+}
+
+const METRICS = ["meanWait", "longestWait", "waitingCount", "withinTargetShare", "noShowCount"] as const;
+const errorText = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
+
+function AlertRules({ branchId }: { readonly branchId: string }) {
+  const { t } = useTranslation("analyticsAlerts");
+  const describe = useDescribeRule();
+  const [rules, setRules] = useState<readonly Rule[]>([]);
+  const [services, setServices] = useState<readonly Service[]>([]);
+  const [error, setError] = useState<string>();
+  const [form] = Form.useForm();
+  const load = useCallback(() => {
+    api.get<Rule[]>(`/api/branches/${branchId}/analytics/alert-rules`).then(setRules, (e) => setError(errorText(e)));
+  }, [branchId]);
+  useEffect(() => {
+    load();
+    api
+      .get<unknown>(`/api/branches/${branchId}/services`)
+      .then((v) => setServices(unwrapList<Service>(v, "services")))
+      .catch(() => undefined);
+  }, [branchId, load]);
+  const serviceName = (id: string | null) =>
+    id === null ? t("rules.allServices") : localName(services.find((s) => s.id === id));
+  const add = async (values: Record<string, unknown>) => {
+    setError(undefined);
+    try {
+      await api.post(`/api/branches/${branchId}/analytics/alert-rules`, {
+        metric: values.metric,
+        windowMinutes: values.windowMinutes,
+        comparison: values.comparison,
+        threshold: values.threshold,
+        serviceId: values.serviceId || null,
+      });
+      load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  return (
+    <Card size="small" title={t("rules.title")} data-testid="alert-rules">
+      <Typography.Paragraph type="secondary">{t("rules.hint")}</Typography.Paragraph>
+      {error ? <Alert type="error" showIcon message={error} /> : null}
+      <Table<Rule>
+        size="small"
+        rowKey="id"
+        pagination={false}
+        dataSource={[...rules]}
+        locale={{ emptyText: t("rules.none") }}
+        columns={[
+          { title: t("rules.metric"), key: "d", render: (_: unknown, r) => describe(r) },
+          { title: t("rules.service"), key: "s", render: (_: unknown, r) => serviceName(r.serviceId) },
+          { title: t("rules.now"), key: "v", render: (_: unknown, r) => r.currentValue ?? "—" },
+          {
+            title: t("rules.state"),
+            key: "f",
+            render: (_: unknown, r) =>
+              r.firing ? <Tag color="red">{t("rules.firing")}</Tag> : <Tag color="green">{t("rules.armed")}</Tag>,
+          },
+          {
+            title: t("rules.active"),
+            key: "a",
+            render: (_: unknown, r) => (
+              <Switch
+                size="small"
+                checked={r.active}
+                aria-label={t("rules.active")}
+                onChange={(active) =>
+                  void api
+                    .patch(`/api/analytics/alert-rules/${r.id}`, { active })
+                    .then(load, (e) => setError(errorText(e)))
+                }
+              />
+            ),
+          },
+          {
+            title: "",
+            key: "x",
+            render: (_: unknown, r) => (
+              <Popconfirm
+                title={t("rules.remove")}
+                onConfirm={() =>
+                  void api.delete(`/api/analytics/alert-rules/${r.id}`).then(load, (e) => setError(errorText(e)))
+                }
+              >
+                <Button size="small" danger data-testid="alert-rule-remove">
+                  {t("rules.remove")}
+                </Button>
+              </Popconfirm>
+            ),
+          },
+        ]}
+      />
+      <Form
+        form={form}
+        layout="inline"
+        style={{ marginTop: 12, rowGap: 8 }}
+        initialValues={{ metric: "meanWait", windowMinutes: 15, comparison: "above", threshold: 20, serviceId: "" }}
+        onFinish={add}
+      >
+        <Form.Item name="metric" label={t("rules.metric")}>
+          <Select
+            style={{ minWidth: 200 }}
+            data-testid="alert-rule-metric"
+            options={METRICS.map((m) => ({ value: m, label: t(`metric.${m}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="windowMinutes" label={t("rules.window")}>
+          <InputNumber min={1} max={1440} data-testid="alert-rule-window" />
+        </Form.Item>
+        <Form.Item name="comparison" label={t("rules.comparison")}>
+          <Select
+            style={{ minWidth: 90 }}
+            options={(["above", "below"] as const).map((c) => ({ value: c, label: t(`comparison.${c}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="threshold" label={t("rules.threshold")}>
+          <InputNumber min={0} data-testid="alert-rule-threshold" />
+        </Form.Item>
+        <Form.Item name="serviceId" label={t("rules.service")}>
+          <Select
+            style={{ minWidth: 160 }}
+            options={[
+              { value: "", label: t("rules.allServices") },
+              ...services.map((s) => ({ value: s.id, label: localName(s) })),
+            ]}
+          />
+        </Form.Item>
+        <Form.Item>
+          <Button type="primary" htmlType="submit" data-testid="alert-rule-add">
+            {t("rules.add")}
+          </Button>
+        </Form.Item>
+      </Form>
+    </Card>
+  );
+}
+
+function ReportSubscriptions({
+  branches,
+  isAdmin,
+  defaultBranchId,
+}: {
+  readonly branches: readonly Branch[];
+  readonly isAdmin: boolean;
+  readonly defaultBranchId: string | null;
+}) {
+  const { t } = useTranslation("analyticsAlerts");
+  const [subs, setSubs] = useState<readonly Subscription[]>([]);
+  const [error, setError] = useState<string>();
+  const load = useCallback(() => {
+    api.get<Subscription[]>("/api/analytics/report-subscriptions").then(setSubs, (e) => setError(errorText(e)));
+  }, []);
+  useEffect(load, [load]);
+  const branchName = (id: string | null) =>
+    id === null ? t("reports.allBranches") : localName(branches.find((b) => b.id === id));
+  const add = async (values: Record<string, unknown>) => {
+    setError(undefined);
+    try {
+      await api.post("/api/analytics/report-subscriptions", {
+        branchId: values.branchId === "" ? null : values.branchId,
+        period: values.period,
+        recipients: values.recipients,
+        timeOfDay: values.timeOfDay,
+        lang: values.lang,
+      });
+      load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  const sendNow = async (id: string) => {
+    try {
+      const r = await api.post<{ period: string; messages: number }>(`/api/analytics/report-subscriptions/${id}/send`);
+      void toast.success(t("reports.sent", { period: r.period, count: r.messages }));
+      load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  const branchOptions = [
+    ...(isAdmin ? [{ value: "", label: t("reports.allBranches") }] : []),
+    ...branches.map((b) => ({ value: b.id, label: localName(b) })),
+  ];
+  return (
+    <Card size="small" title={t("reports.title")} data-testid="report-subscriptions">
+      <Typography.Paragraph type="secondary">{t("reports.hint")}</Typography.Paragraph>
+      {error ? <Alert type="error" showIcon message={error} /> : null}
+      <Table<Subscription>
+        size="small"
+        rowKey="id"
+        pagination={false}
+        dataSource={[...subs]}
+        locale={{ emptyText: t("reports.none") }}
+        columns={[
+          { title: t("reports.branch"), key: "b", render: (_: unknown, s) => branchName(s.branchId) },
+          { title: t("reports.period"), key: "p", render: (_: unknown, s) => t(`period.${s.period}`) },
+          { title: t("reports.recipients"), key: "r", render: (_: unknown, s) => s.recipients.join(", ") },
+          { title: t("reports.time"), key: "t", render: (_: unknown, s) => `${s.timeOfDay} (${s.timeZone})` },
+          { title: t("reports.lang"), key: "l", render: (_: unknown, s) => t(`langs.${s.lang}`) },
+          { title: t("reports.next"), key: "n", render: (_: unknown, s) => new Date(s.nextRunAt).toLocaleString() },
+          { title: t("reports.last"), key: "lp", render: (_: unknown, s) => s.lastPeriod ?? "—" },
+          {
+            title: "",
+            key: "x",
+            render: (_: unknown, s) => (
+              <Space>
+                <Button size="small" data-testid="report-send-now" onClick={() => void sendNow(s.id)}>
+                  {t("reports.sendNow")}
+                </Button>
+                <Popconfirm
+                  title={t("reports.remove")}
+                  onConfirm={() =>
+                    void api
+                      .delete(`/api/analytics/report-subscriptions/${s.id}`)
+                      .then(load, (e) => setError(errorText(e)))
+                  }
+                >
+                  <Button size="small" danger>
+                    {t("reports.remove")}
+                  </Button>
+                </Popconfirm>
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <Form
+        layout="inline"
+        style={{ marginTop: 12, rowGap: 8 }}
+        initialValues={{
+          branchId: defaultBranchId ?? branches[0]?.id ?? "",
+          period: "daily",
+          recipients: [],
+          timeOfDay: "07:30",
+          lang: "zh-CN",
+        }}
+        onFinish={add}
+      >
+        <Form.Item name="branchId" label={t("reports.branch")}>
+          <Select style={{ minWidth: 180 }} options={branchOptions} />
+        </Form.Item>
+        <Form.Item name="period" label={t("reports.period")}>
+          <Select
+            style={{ minWidth: 140 }}
+            options={(["daily", "weekly", "monthly"] as const).map((p) => ({ value: p, label: t(`period.${p}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="recipients" label={t("reports.recipients")} tooltip={t("reports.recipientsHelp")}>
+          <Select
+            mode="tags"
+            style={{ minWidth: 260 }}
+            open={false}
+            tokenSeparators={[",", " ", ";"]}
+            data-testid="report-recipients"
+            aria-label={t("reports.recipients")}
+          />
+        </Form.Item>
+        <Form.Item name="timeOfDay" label={t("reports.time")}>
+          <Input style={{ width: 90 }} data-testid="report-time" />
+        </Form.Item>
+        <Form.Item name="lang" label={t("reports.lang")}>
+          <Select
+            style={{ minWidth: 100 }}
+            options={(["zh-CN", "en"] as const).map((l) => ({ value: l, label: t(`langs.${l}`) }))}
+          />
+        </Form.Item>
+        <Form.Item>
+          <Button type="primary" htmlType="submit" data-testid="report-add">
+            {t("reports.add")}
+          </Button>
+        </Form.Item>
+      </Form>
+    </Card>
+  );
+}
+
+/**
+ * The analytics page's alert rules and report subscriptions (issue 15), for branch managers and admins; the open
+ * alerts themselves are the banner at the top of the page (AnalyticsAlertBanner).
+ */
+export default function AnalyticsAlertsSection({
+  branchId,
+  branches,
+  roles,
+}: {
+  /** The branch chosen on the dashboard; null or "" for all branches. */
+  readonly branchId: string | null;
+  readonly branches: readonly Branch[];
+  readonly roles: readonly string[];
+}) {
+  const { t } = useTranslation("analyticsAlerts");
+  const isAdmin = roles.includes("admin");
+  const manages = isAdmin || roles.includes("branch_manager");
+  const one = branchId !== null && branchId !== "" ? branchId : null;
+  if (!manages) return null;
+  return (
+    <Space direction="vertical" size="middle" style={{ width: "100%" }} data-testid="analytics-alerts">
+      {manages ? (
+        one ? (
+          <AlertRules branchId={one} />
+        ) : (
+          <Card size="small" title={t("rules.title")}>
+            <Alert type="info" showIcon message={t("rules.pickBranch")} />
+          </Card>
+        )
+      ) : null}
+      {manages ? <ReportSubscriptions branches={branches} isAdmin={isAdmin} defaultBranchId={one} /> : null}
+    </Space>
+  );
+}
