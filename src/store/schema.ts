@@ -259,6 +259,10 @@ export interface Database {
   customer_merges: CustomerMergeTable;
   retention_settings: RetentionSettingTable;
   retention_runs: RetentionRunTable;
+  followup_rules: FollowupRuleTable;
+  followup_policy: FollowupPolicyTable;
+  customer_managers: CustomerManagerTable;
+  followups: FollowupTable;
 }
 
 // Migration 007: customers, one-time codes, the outbox and webhooks.
@@ -861,4 +865,61 @@ export interface RetentionRunTable {
   actor_id: string | null;
   /** JSON: what the run did per data class. */
   summary: string;
+}
+
+// Migration 024: follow-up tasks (issue 14).
+
+export interface FollowupRuleTable {
+  service_id: string;
+  days: number;
+  /** "service" | "marketing". */
+  purpose: string;
+  active: number;
+  /** Tickets completed before this are not followed up. */
+  enabled_at: number;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+export interface FollowupPolicyTable {
+  id: string;
+  marketing_cap: number;
+  marketing_window_days: number;
+  reminder_days: number;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+export interface CustomerManagerTable {
+  customer_id: string;
+  user_id: string;
+  set_by: string | null;
+  set_at: number;
+}
+
+export interface FollowupTable {
+  id: string;
+  branch_id: string;
+  customer_id: string;
+  ticket_id: string;
+  service_id: string;
+  purpose: "service" | "marketing";
+  status: "open" | "closed";
+  assignee_id: string | null;
+  assigned_by: string | null;
+  /** "appointment" | "customer" | "staff": where the assignee came from. */
+  assigned_via: string | null;
+  due_at: number;
+  reminded_at: number | null;
+  escalated_at: number | null;
+  contacted_at: number | null;
+  /** "done" | "no_answer" | "declined". */
+  outcome: string | null;
+  note: string | null;
+  appointment_id: string | null;
+  closed_at: number | null;
+  closed_by: string | null;
+  version: number;
+  created_at: number;
+  updated_at: number;
 }

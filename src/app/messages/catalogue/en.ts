@@ -62,5 +62,15 @@ export const en: Catalogue = {
       `[Datang] A place you waited for is free: ${place(d)}, ${at(d)}. It is kept for you until ${at(d, "expiresAt")}.`,
       link(d.offerPath, c) ? `Book it: ${link(d.offerPath, c)}` : "",
     ]),
+  "followup.reminder": (d, c) =>
+    message(`Follow-up due: ticket ${str(d.number)}`, [
+      `[Datang] ${place(d)}: your follow-up (ticket ${str(d.number)}, customer ${str(d.customer)}) is due by ${at(d, "dueAt")}.`,
+      link(d.path, c) ? `Open it: ${link(d.path, c)}` : "",
+    ]),
+  "followup.escalated": (d, c) =>
+    message(`Follow-up overdue: ticket ${str(d.number)}`, [
+      `[Datang] ${place(d)}: the follow-up (ticket ${str(d.number)}, customer ${str(d.customer)}) passed its due date ${at(d, "dueAt")}${d.assigned ? "" : " and has no assignee"}; please see to it.`,
+      link(d.path, c) ? `Open it: ${link(d.path, c)}` : "",
+    ]),
   fallback: (d) => message(str(d.subject) || "Datang", [str(d.text)]),
 };

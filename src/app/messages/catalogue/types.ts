@@ -13,6 +13,8 @@
  * - `appointment.arrived` (to the customer manager): `name`, `code`, `number`, `start`, `timeZone`, `branch`,
  *   `service`.
  * - `waitlist.offer`: `start`, `expiresAt`, `timeZone`, `branch`, `service`, `offerPath`.
+ * - `followup.reminder | followup.escalated` (to staff): `number`, `branch`, `service`, `customer` (masked),
+ *   `dueAt`, `timeZone`, `assigned`, `path`.
  * - any other kind: `subject`, `text`.
  */
 export interface Rendered {

@@ -60,5 +60,15 @@ export const zhCN: Catalogue = {
       `【大堂】您候补的 ${place(d)} 有空位：${at(d)}。已为您保留至 ${at(d, "expiresAt")}。`,
       link(d.offerPath, c) ? `确认预约：${link(d.offerPath, c)}` : "",
     ]),
+  "followup.reminder": (d, c) =>
+    message(`回访提醒：${str(d.number)} 号客户`, [
+      `【大堂】${place(d)}：您负责的回访（${str(d.number)} 号，客户 ${str(d.customer)}）应在 ${at(d, "dueAt")} 前完成。`,
+      link(d.path, c) ? `查看：${link(d.path, c)}` : "",
+    ]),
+  "followup.escalated": (d, c) =>
+    message(`回访逾期：${str(d.number)} 号客户`, [
+      `【大堂】${place(d)}：回访（${str(d.number)} 号，客户 ${str(d.customer)}）已过期限 ${at(d, "dueAt")}${d.assigned ? "" : "，且尚未指派负责人"}，请跟进。`,
+      link(d.path, c) ? `查看：${link(d.path, c)}` : "",
+    ]),
   fallback: (d) => message(str(d.subject) || "大堂通知", [str(d.text)]),
 };
