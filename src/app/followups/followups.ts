@@ -629,6 +629,7 @@ function requireWorker(who: Actor, f: FollowupTable): StaffActor {
 
 /** `GET /api/followups/:followupId`. */
 export async function getFollowup(ctx: AppContext, who: Actor, id: string): Promise<FollowupView> {
+  requireRole(who, FOLLOWUP_WORKERS);
   const f = await loadFollowup(ctx.store.db, id);
   requireWorker(who, f);
   const [view] = await views(ctx, [f]);
@@ -742,6 +743,7 @@ export async function recordFollowupOutcome(
   id: string,
   input: { outcome: FollowupOutcome; note?: string },
 ): Promise<FollowupView> {
+  requireRole(who, FOLLOWUP_WORKERS);
   const f = await loadFollowup(ctx.store.db, id);
   const actor = requireWorker(who, f);
   requireOpen(f);
@@ -783,6 +785,7 @@ export async function bookFollowupAppointment(
   id: string,
   input: { start: string; serviceId?: string },
 ): Promise<FollowupView> {
+  requireRole(who, FOLLOWUP_WORKERS);
   const db = ctx.store.db;
   const f = await loadFollowup(db, id);
   const actor = requireWorker(who, f);
