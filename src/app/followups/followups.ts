@@ -637,13 +637,27 @@ export async function getFollowup(ctx: AppContext, who: Actor, id: string): Prom
 }
 
 /** `GET /api/customers/:customerId/followups`: the customer's follow-ups in the caller's branches (profile). */
-export async function customerFollowups(ctx: AppContext, who: Actor, customerId: string): Promise<FollowupView[]> {
+export async function customerFollowups(
+  ctx: AppContext,
+  who: Actor,
+  customerId: string,
+): Promise<{ items: FollowupView[]; managerUserId: string | null; managerName: string | null }> {
   const actor = requireRole(who, FOLLOWUP_WORKERS);
   const branches = actor.roles.includes("admin") ? null : [...actor.branchIds];
   let q = ctx.store.db.selectFrom("followups").selectAll().where("customer_id", "=", customerId);
   if (branches !== null) q = q.where("branch_id", "in", branches.length ? branches : [""]);
   const rows = await q.orderBy("created_at", "desc").limit(200).execute();
-  return views(ctx, rows);
+  const manager = await ctx.store.db
+    .selectFrom("customer_managers")
+    .innerJoin("users", "users.id", "customer_managers.user_id")
+    .select(["users.id", "users.display_name"])
+    .where("customer_managers.customer_id", "=", customerId)
+    .executeTakeFirst();
+  return {
+    items: await views(ctx, rows),
+    managerUserId: manager?.id ?? null,
+    managerName: manager?.display_name ?? null,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------- actions

@@ -194,10 +194,13 @@ export function followupRoutes(app: FastifyInstance, ctx: AppContext): void {
         operationId: "listCustomerFollowups",
         summary: "A customer's follow-ups in the caller's branches (the profile's visit history)",
         params: CustomerParams,
-        response: { 200: FollowupList, ...errors(401, 403) },
+        response: {
+          200: Type.Object({ items: Type.Array(Followup), managerUserId: NullableString, managerName: NullableString }),
+          ...errors(401, 403),
+        },
       },
     },
-    async (req) => ({ items: await customerFollowups(ctx, actorOf(req), req.params.customerId) }),
+    (req) => customerFollowups(ctx, actorOf(req), req.params.customerId),
   );
   app.put<{ Params: Static<typeof CustomerParams>; Body: Static<typeof ManagerBody> }>(
     "/api/customers/:customerId/manager",

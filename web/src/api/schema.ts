@@ -15905,6 +15905,8 @@ export interface operations {
                                 readonly allowed: boolean;
                             } | null;
                         }[];
+                        readonly managerUserId: string | null;
+                        readonly managerName: string | null;
                     };
                 };
             };

@@ -8,6 +8,7 @@ import { customersEn, customersZh } from "./customers.ts";
 import { dailyEn, dailyZh } from "./daily.ts";
 import en from "./en.ts";
 import { feedbackEn, feedbackZh } from "./feedback.ts";
+import { followupsEn, followupsZh } from "./followups.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
 import { messagesStrings } from "./messages.ts";
 import { auditEn, auditZh, staffEn, staffZh } from "./staff.ts";
@@ -40,6 +41,7 @@ void i18next.use(initReactI18next).init({
       feedback: feedbackZh,
       appointmentShare: appointmentShareZh,
       customers: customersZh,
+      followups: followupsZh,
     },
     en: {
       translation: {
@@ -56,6 +58,7 @@ void i18next.use(initReactI18next).init({
       feedback: feedbackEn,
       appointmentShare: appointmentShareEn,
       customers: customersEn,
+      followups: followupsEn,
     },
   },
   lng: initialLanguage(),

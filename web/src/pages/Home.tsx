@@ -23,10 +23,11 @@ interface PageLink {
     | "chat"
     | "appointments"
     | "reviews"
-    | "complaints";
+    | "complaints"
+    | "followups";
   readonly roles: readonly Role[];
   /** Labels from this i18n namespace's `home` (pages added with their own namespace). */
-  readonly ns?: "feedback";
+  readonly ns?: "feedback" | "followups";
 }
 
 const STAFF_PAGES: readonly PageLink[] = [
@@ -50,6 +51,12 @@ const STAFF_PAGES: readonly PageLink[] = [
     key: "complaints",
     roles: ["lobby_manager", "branch_manager", "admin", "back_office", "teller"],
     ns: "feedback",
+  },
+  {
+    path: "/followups",
+    key: "followups",
+    roles: ["branch_manager", "admin", "lobby_manager", "teller", "back_office"],
+    ns: "followups",
   },
 ];
 const DEVICE_PAGES: readonly PageLink[] = [
