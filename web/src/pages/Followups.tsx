@@ -3,40 +3,19 @@ import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api, call, client } from "../api/client.ts";
 import type { Answer } from "../api/types.ts";
+import { type Followup, FollowupClock, MarketingBlock } from "../components/FollowupTags.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import { useBranches } from "../lib/branch.ts";
 import { localName } from "../lib/format.ts";
 import { rolesOf } from "../lib/session.ts";
 import "../styles/staff.css";
 
-export type Followup = Answer<"getFollowup">;
 type Outcome = "done" | "no_answer" | "declined";
 type StaffUser = { id: string; displayName: string; roles: string[]; branchIds: string[]; active: boolean };
 
 const errorText = (e: unknown) => (e instanceof ApiError || e instanceof Error ? e.message : String(e));
 const day = (iso: string) => new Date(iso).toLocaleDateString();
 const hhmm = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-
-/** Days left, due today, or overdue, as a tag. */
-export function FollowupClock({ f }: { readonly f: Followup }) {
-  const { t } = useTranslation("followups");
-  if (f.status === "closed") return <Tag color="green">{t(`outcomes.${f.outcome ?? "done"}`)}</Tag>;
-  if (f.overdue || f.daysLeft < 0)
-    return <Tag color="red">{t("overdueDays", { count: Math.max(1, -f.daysLeft) })}</Tag>;
-  if (f.daysLeft === 0) return <Tag color="red">{t("dueToday")}</Tag>;
-  return <Tag color={f.daysLeft <= 1 ? "orange" : "blue"}>{t("daysLeft", { count: f.daysLeft })}</Tag>;
-}
-
-/** Why a marketing follow-up may not contact its customer now, if it may not. */
-export function MarketingBlock({ f }: { readonly f: Followup }) {
-  const { t } = useTranslation("followups");
-  if (!f.marketing || f.marketing.allowed || f.status === "closed") return null;
-  return (
-    <Tag color="volcano" data-testid="marketing-blocked">
-      {f.marketing.consent ? t("capReached", { cap: f.marketing.cap, days: f.marketing.windowDays }) : t("noConsent")}
-    </Tag>
-  );
-}
 
 function BookModal(props: { readonly f: Followup | null; readonly onClose: () => void; readonly onDone: () => void }) {
   const { t } = useTranslation("followups");
