@@ -39,7 +39,8 @@ describe.skipIf(!chromiumAvailable())("follow-up pages", () => {
     await manager.getByRole("tab", { name: /回访设置|Follow-ups/ }).click();
     await manager.getByTestId("followup-settings").waitFor();
     await manager.getByTestId("rule-active-CORP").click();
-    await manager.getByTestId("rule-days-CORP").locator("input").fill("3");
+    // Ant Design puts the test id on the number input itself (or on its wrapper, by version).
+    await manager.locator("input[data-testid=rule-days-CORP], [data-testid=rule-days-CORP] input").first().fill("3");
     await manager.getByTestId("rule-save-CORP").click();
     await expect
       .poll(async () => {

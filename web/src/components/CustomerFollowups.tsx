@@ -62,6 +62,7 @@ export function CustomerFollowups({ customerId }: { readonly customerId: string 
             value={data.managerUserId ?? undefined}
             onChange={(v: string | undefined) => void setManager(v ?? null)}
             data-testid="customer-manager"
+            virtual={false}
             options={staff
               .filter((u) => u.active && u.roles.some((r) => r !== "auditor" && r !== "agent"))
               .map((u) => ({ value: u.id, label: u.displayName }))}

@@ -252,6 +252,7 @@ function FollowupList() {
                   value={f.assigneeId ?? undefined}
                   onChange={(v: string) => void assign(f, v)}
                   data-testid="followup-assign"
+                  virtual={false}
                   options={[
                     ...assignable.map((u) => ({ value: u.id, label: u.displayName })),
                     ...(f.assigneeId && !assignable.some((u) => u.id === f.assigneeId)
