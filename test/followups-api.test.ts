@@ -428,6 +428,52 @@ describe.each(DB_KINDS)("follow-up tasks on %s", (kind) => {
     expect((await post(`/api/followups/${sid}/outcome`, c.teller2, { outcome: "done" })).statusCode).toBe(200);
   });
 
+  it("moves follow-ups with a confirmed merge and closes them, notes blanked, when the customer is erased", async () => {
+    const teller3 = await userId("teller3");
+    let source = "";
+    let target = "";
+    const first = await serveCash(async (id) => {
+      source = await attach(id, "13800138010", "钱十");
+    });
+    const second = await serveCash(async (id) => {
+      target = await attach(id, "13800138011", "钱十");
+    });
+    const a = await followupOf(first.id);
+    const b = await followupOf(second.id);
+    expect((await request("PUT", `/api/customers/${source}/manager`, c.manager, { userId: teller3 })).statusCode).toBe(
+      200,
+    );
+    const proposed = await post("/api/customer-merges", c.lobby, {
+      sourceId: source,
+      targetId: target,
+      reason: "同一人",
+    });
+    expect(proposed.statusCode, proposed.body).toBe(201);
+    const confirmed = await post(`/api/customer-merges/${proposed.json().id}/confirm`, c.manager, {});
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    const moved = await db()
+      .selectFrom("followups")
+      .select(["id", "customer_id"])
+      .where("id", "in", [a?.id as string, b?.id as string])
+      .execute();
+    expect(moved.map((m) => m.customer_id)).toEqual([target, target]);
+    expect(
+      await db().selectFrom("customer_managers").selectAll().where("customer_id", "=", target).executeTakeFirst(),
+    ).toMatchObject({ user_id: teller3 });
+    // Erasure: the target's tasks lose their notes and close; its manager link goes.
+    await post(`/api/followups/${a?.id}/outcome`, c.manager, { outcome: "done", note: "电话已回访，客户王先生" });
+    const erased = await post(`/api/customers/${target}/erase`, c.manager, { reason: "客户申请删除" });
+    expect(erased.statusCode, erased.body).toBe(200);
+    const after = await db().selectFrom("followups").selectAll().where("customer_id", "=", target).execute();
+    expect(after.map((f) => [f.status, f.note])).toEqual([
+      ["closed", null],
+      ["closed", null],
+    ]);
+    expect(await db().selectFrom("customer_managers").selectAll().where("customer_id", "=", target).execute()).toEqual(
+      [],
+    );
+  });
+
   it("reminds the assignee before the due date and escalates to the branch manager after it, inside working hours", async () => {
     const teller2 = await userId("teller2");
     let customerId = "";
