@@ -13,6 +13,7 @@ import { assignWaiting } from "./app/chat/agents.ts";
 import type { AppContext } from "./app/context.ts";
 import { expireUnansweredCalls } from "./app/counters/expire-calls.ts";
 import { createAppContext } from "./app/create-context.ts";
+import { FOLLOWUP_JOBS } from "./app/followups/followups.ts";
 import { messagingConfigFromEnv } from "./app/messages/config.ts";
 import { JobRunner } from "./app/messages/runner.ts";
 import { isEmpty, seedDemo } from "./app/seed-demo.ts";
@@ -225,7 +226,7 @@ export async function runServerCommand(
   const runner = new JobRunner(server.ctx, {
     config: messaging,
     onError: (error) => console.error("message delivery round failed", error),
-    jobs: [...BOOKING_JOBS, ...ANALYTICS_JOBS],
+    jobs: [...BOOKING_JOBS, ...ANALYTICS_JOBS, ...FOLLOWUP_JOBS],
   });
   runner.start();
   const missing = [messaging.smtp ? "" : "e-mail (DATANG_SMTP_URL)", messaging.sms ? "" : "SMS (DATANG_SMS_HTTP_URL)"];

@@ -61,6 +61,8 @@ const STAFF_WIDE = new Set([
   "POST /api/customers/{customerId}/unmask",
   "GET /api/customer-merges",
   "POST /api/customer-merges",
+  // A customer's follow-ups, those of the caller's branches only (issue 14, follow-up tasks).
+  "GET /api/customers/{customerId}/followups",
 ]);
 /** A query each route needs before its caller is looked at (a missing one is a 400), per branch asked about. */
 function queryFor(route: string, branchId: string, serviceId = ""): string {
@@ -173,6 +175,12 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
       recipients: ["boss@example.com"],
       timeOfDay: "07:30",
     },
+    "POST /api/followups/{followupId}/assign": { userId: ids.userId },
+    "POST /api/followups/{followupId}/outcome": { outcome: "done" },
+    "POST /api/followups/{followupId}/appointment": { start: "2026-11-25T10:00:00+08:00" },
+    "PUT /api/customers/{customerId}/manager": { userId: null },
+    "PUT /api/services/{serviceId}/followup-rule": { active: true, days: 7, purpose: "service" },
+    "PUT /api/followup-policy": { marketingCap: 2, windowDays: 30, reminderDays: 1 },
   };
   return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
 }
@@ -237,6 +245,37 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
     ).id;
     other.token = "zh-qing";
     other.noticeId = (await post(`/api/branches/${other.branchId}/notices`, { titleZh: "北京公告" })).id;
+    // A follow-up task of the other branch (as the job creates one for a completed ticket with a customer).
+    other.followupId = "fu-other";
+    await t.server.ctx.store.write((tx) =>
+      tx
+        .insertInto("followups")
+        .values({
+          id: other.followupId as string,
+          branch_id: other.branchId as string,
+          customer_id: "c-other",
+          ticket_id: other.ticketId as string,
+          service_id: other.serviceId as string,
+          purpose: "service",
+          status: "open",
+          assignee_id: other.userId as string,
+          assigned_by: null,
+          assigned_via: null,
+          due_at: t.clock.now + 86_400_000,
+          reminded_at: null,
+          escalated_at: null,
+          contacted_at: null,
+          outcome: null,
+          note: null,
+          appointment_id: null,
+          closed_at: null,
+          closed_by: null,
+          version: 0,
+          created_at: t.clock.now,
+          updated_at: t.clock.now,
+        })
+        .execute(),
+    );
   });
 
   /** A booked appointment of a branch (booked by the admin), so that routes about one meet a real one. */
@@ -404,6 +443,10 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
       "POST /api/branches/{branchId}/notices",
       "PATCH /api/notices/{noticeId}",
       "DELETE /api/notices/{noticeId}",
+      "GET /api/branches/{branchId}/followup-settings",
+      "PUT /api/services/{serviceId}/followup-rule",
+      "PUT /api/followup-policy",
+      "PUT /api/customers/{customerId}/manager",
     ]);
   });
 

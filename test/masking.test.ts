@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLES } from "../src/app/actor.ts";
 import { generateServiceReports } from "../src/app/customers/service-record.ts";
+import { createDueFollowups } from "../src/app/followups/followups.ts";
 import { DB_KINDS } from "./support/databases.ts";
 import { demoIds, issueAtKiosk, startTestServer, type TestServer } from "./support/harness.ts";
 
@@ -77,6 +78,14 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
         })
         .execute(),
     );
+    // CASH wants a follow-up: the served ticket below gets one (its customer shown in follow-up answers).
+    const rule = await t.request({
+      method: "PUT",
+      url: `/api/services/${ids.services.get("CASH")}/followup-rule`,
+      cookie: await t.login("manager"),
+      body: { active: true, days: 7, purpose: "marketing" },
+    });
+    expect(rule.statusCode, rule.body).toBe(200);
     const c1 = ids.counters.get(1) as string;
     await post(`/api/counters/${c1}/sign-in`, teller);
     const called = await post(`/api/counters/${c1}/call-next`, teller);
@@ -89,6 +98,7 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
     });
     await post(`/api/tickets/${called.ticket.id}/complete`, teller, { outcome: "served" });
     await generateServiceReports(t.server.ctx);
+    expect(await createDueFollowups(t.server.ctx)).toBe(1);
     // An appointment booked by phone for someone else, and a one-time code sent to a third number.
     const slots = await t.request({
       method: "GET",
@@ -142,6 +152,13 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
       appointmentId: booked.id,
       userId: user.id,
       deviceId: device.id,
+      followupId: (
+        await t.server.ctx.store.db
+          .selectFrom("followups")
+          .select("id")
+          .where("ticket_id", "=", called.ticket.id)
+          .executeTakeFirstOrThrow()
+      ).id,
     };
     const doc = (await t.request({ method: "GET", url: "/api/openapi.json" })).json() as {
       paths: Record<string, Record<string, unknown>>;
@@ -160,6 +177,7 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
     if (path.startsWith("/api/analytics/summary"))
       return `?from=2026-11-01&to=2026-11-30&groupBy=day&branchId=${t.branchId}`;
     if (path === "/api/knowledge/search") return "?q=card";
+    if (path === "/api/branches/{branchId}/followups") return "?scope=branch";
     if (path === "/api/branches/{branchId}/appointment-slots") return `?serviceId=${real.serviceId}&date=2026-11-24`;
     if (path === "/api/public/branches/{branchId}/slots") return `?serviceId=${real.serviceId}&date=2026-11-24`;
     return "";
@@ -191,6 +209,13 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
       cookie: await t.login("teller1"),
     });
     expect(profile.json()).toMatchObject({ phone: "138****5678", idNumber: "110105********002X", name: "王*明" });
+    // The follow-up answers carried the customer, masked (so their place in the walk above meant something).
+    const followup = await t.request({
+      method: "GET",
+      url: `/api/followups/${real.followupId}`,
+      cookie: await t.login("manager"),
+    });
+    expect(followup.json().customer).toMatchObject({ phone: "138****5678", name: "王*明" });
   });
 
   it("the detector catches what it should (so a pass above means something)", () => {

@@ -37,6 +37,7 @@ import { customerRoutes } from "./routes/customers.ts";
 import { deviceRoutes } from "./routes/devices.ts";
 import { displayRoutes } from "./routes/display.ts";
 import { eventRoutes } from "./routes/events.ts";
+import { followupRoutes } from "./routes/followups.ts";
 import { knowledgeRoutes } from "./routes/knowledge.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { planningRoutes } from "./routes/planning.ts";
@@ -222,6 +223,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   reviewRoutes(app, ctx);
   complaintRoutes(app, ctx);
   surveyRoutes(app, ctx);
+  followupRoutes(app, ctx);
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
   const webRoot = options.webRoot ? resolve(options.webRoot) : undefined;

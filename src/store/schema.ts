@@ -265,6 +265,10 @@ export interface Database {
   analytics_alert_rules: AnalyticsAlertRuleTable;
   analytics_alerts: AnalyticsAlertTable;
   report_subscriptions: ReportSubscriptionTable;
+  followup_rules: FollowupRuleTable;
+  followup_policy: FollowupPolicyTable;
+  customer_managers: CustomerManagerTable;
+  followups: FollowupTable;
 }
 
 // Migration 007: customers, one-time codes, the outbox and webhooks.
@@ -926,6 +930,63 @@ export interface ReportSubscriptionTable {
   last_period: string | null;
   last_sent_at: number | null;
   created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+// Migration 024: follow-up tasks (issue 14).
+
+export interface FollowupRuleTable {
+  service_id: string;
+  days: number;
+  /** "service" | "marketing". */
+  purpose: string;
+  active: number;
+  /** Tickets completed before this are not followed up. */
+  enabled_at: number;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+export interface FollowupPolicyTable {
+  id: string;
+  marketing_cap: number;
+  marketing_window_days: number;
+  reminder_days: number;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+export interface CustomerManagerTable {
+  customer_id: string;
+  user_id: string;
+  set_by: string | null;
+  set_at: number;
+}
+
+export interface FollowupTable {
+  id: string;
+  branch_id: string;
+  customer_id: string;
+  ticket_id: string;
+  service_id: string;
+  purpose: "service" | "marketing";
+  status: "open" | "closed";
+  assignee_id: string | null;
+  assigned_by: string | null;
+  /** "appointment" | "customer" | "staff": where the assignee came from. */
+  assigned_via: string | null;
+  due_at: number;
+  reminded_at: number | null;
+  escalated_at: number | null;
+  contacted_at: number | null;
+  /** "done" | "no_answer" | "declined". */
+  outcome: string | null;
+  note: string | null;
+  appointment_id: string | null;
+  closed_at: number | null;
+  closed_by: string | null;
+  version: number;
   created_at: number;
   updated_at: number;
 }

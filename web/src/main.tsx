@@ -26,6 +26,7 @@ const ManageBooking = lazy(() => import("./pages/ManageBooking.tsx"));
 const Appointments = lazy(() => import("./pages/Appointments.tsx"));
 const Reviews = lazy(() => import("./pages/Reviews.tsx"));
 const Complaints = lazy(() => import("./pages/Complaints.tsx"));
+const Followups = lazy(() => import("./pages/Followups.tsx"));
 const Survey = lazy(() => import("./pages/Survey.tsx"));
 const ComplaintReopen = lazy(() => import("./pages/ComplaintReopen.tsx"));
 const Knowledge = lazy(() => import("./pages/Knowledge.tsx"));
@@ -56,6 +57,7 @@ function App() {
           <Route path="/appointments" element={<Appointments />} />
           <Route path="/reviews" element={<Reviews />} />
           <Route path="/complaints" element={<Complaints />} />
+          <Route path="/followups" element={<Followups />} />
           <Route path="/survey/:token" element={<Survey />} />
           <Route path="/complaint/:token" element={<ComplaintReopen />} />
           <Route path="/knowledge" element={<Knowledge />} />

@@ -162,6 +162,15 @@ export async function decideMerge(
       await tx.updateTable("customer_consents").set({ customer_id: t }).where("customer_id", "=", s).execute();
       await tx.updateTable("service_reports").set({ customer_id: t }).where("customer_id", "=", s).execute();
       await tx.updateTable("outbox").set({ customer_id: t }).where("customer_id", "=", s).execute();
+      // Follow-up tasks go with the visits; the target keeps its own manager if it has one.
+      await tx.updateTable("followups").set({ customer_id: t }).where("customer_id", "=", s).execute();
+      const targetManager = await tx
+        .selectFrom("customer_managers")
+        .select("user_id")
+        .where("customer_id", "=", t)
+        .executeTakeFirst();
+      if (targetManager) await tx.deleteFrom("customer_managers").where("customer_id", "=", s).execute();
+      else await tx.updateTable("customer_managers").set({ customer_id: t }).where("customer_id", "=", s).execute();
       await tx
         .updateTable("customers")
         .set({ merged_into: t, phone_e164: `merged:${s}`, phone_rev: "", updated_at: now })

@@ -566,6 +566,19 @@ export async function eraseCustomer(
       .where("status", "in", ["pending", "failed", "undeliverable"])
       .execute();
     await tx.updateTable("outbox").set({ recipient: "", data: "{}" }).where("customer_id", "=", customerId).execute();
+    // Follow-up tasks: their notes go, open ones are closed (the customer may not be contacted any more).
+    await tx
+      .updateTable("followups")
+      .set({ note: null, updated_at: now })
+      .where("customer_id", "=", customerId)
+      .execute();
+    await tx
+      .updateTable("followups")
+      .set({ status: "closed", closed_at: now, updated_at: now })
+      .where("customer_id", "=", customerId)
+      .where("status", "=", "open")
+      .execute();
+    await tx.deleteFrom("customer_managers").where("customer_id", "=", customerId).execute();
     await anonymiseCustomerRow(tx, customerId, now);
     await audit(
       tx,

@@ -20,6 +20,7 @@ import * as analyticsRollups from "./020-analytics-rollups.ts";
 import * as chatAgents from "./021-chat-agents.ts";
 import * as deviceKioskReturn from "./022-device-kiosk-return.ts";
 import * as analyticsAlertsReports from "./026-analytics-alerts-reports.ts";
+import * as followups from "./024-followups.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -47,6 +48,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "018-customer-records": customerRecords,
   "022-device-kiosk-return": deviceKioskReturn,
   "026-analytics-alerts-reports": analyticsAlertsReports,
+  "024-followups": followups,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -2707,6 +2707,176 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/branches/{branchId}/followups": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Follow-up tasks: mine (default) or the whole branch's (branch manager), open ones by due date first */
+        readonly get: operations["listFollowups"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/followups/{followupId}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** A follow-up task (its assignee or the branch manager) */
+        readonly get: operations["getFollowup"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/followups/{followupId}/assign": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Give the follow-up to a customer manager of its branch (branch manager) */
+        readonly post: operations["assignFollowup"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/followups/{followupId}/outcome": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Record the outcome (done, no answer, declined) and close it; 409 for a marketing follow-up without consent or past the cap */
+        readonly post: operations["recordFollowupOutcome"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/followups/{followupId}/appointment": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Book a follow-up appointment for the customer (staff booking); 409 for marketing without consent or past the cap */
+        readonly post: operations["bookFollowupAppointment"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/customers/{customerId}/followups": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** A customer's follow-ups in the caller's branches (the profile's visit history) */
+        readonly get: operations["listCustomerFollowups"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/customers/{customerId}/manager": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        /** Set (or clear) the customer's own manager, who gets their follow-ups (branch manager) */
+        readonly put: operations["setCustomerManager"];
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/branches/{branchId}/followup-settings": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Follow-up rules of the branch's business types and the marketing cap (branch manager) */
+        readonly get: operations["getFollowupSettings"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/services/{serviceId}/followup-rule": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        /** Whether a business type wants a follow-up, after how many days, for what purpose (branch manager) */
+        readonly put: operations["setFollowupRule"];
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/followup-policy": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        /** The marketing frequency cap per customer and the reminder lead (admin) */
+        readonly put: operations["setFollowupPolicy"];
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -15978,6 +16148,918 @@ export interface operations {
             };
             /** @description Default Response */
             readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly listFollowups: {
+        readonly parameters: {
+            readonly query?: {
+                readonly scope?: "mine" | "branch";
+                readonly status?: "open" | "closed";
+                readonly dueBefore?: string;
+            };
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly items: readonly {
+                            readonly id: string;
+                            readonly branchId: string;
+                            readonly ticketId: string;
+                            readonly ticketNumber: string | null;
+                            readonly serviceId: string;
+                            readonly serviceNameZh: string;
+                            readonly serviceNameEn: string;
+                            readonly purpose: "service" | "marketing";
+                            readonly status: "open" | "closed";
+                            readonly customer: {
+                                readonly id: string;
+                                readonly code: string | null;
+                                /** @description Masked (王*明) */
+                                readonly name: string;
+                                /** @description Masked (138****5678) */
+                                readonly phone: string;
+                            };
+                            readonly assigneeId: string | null;
+                            readonly assigneeName: string | null;
+                            readonly assignedVia: string | null;
+                            /** Format: date-time */
+                            readonly dueAt: string;
+                            /** @description Branch-local days to the due date; negative once past */
+                            readonly daysLeft: number;
+                            readonly overdue: boolean;
+                            readonly remindedAt: string | null;
+                            readonly escalatedAt: string | null;
+                            readonly contactedAt: string | null;
+                            readonly outcome: ("done" | "no_answer" | "declined") | null;
+                            readonly note: string | null;
+                            readonly appointment: {
+                                readonly id: string;
+                                readonly code: string;
+                                /** Format: date-time */
+                                readonly start: string;
+                                readonly status: string;
+                            } | null;
+                            readonly closedAt: string | null;
+                            /** Format: date-time */
+                            readonly createdAt: string;
+                            readonly marketing: {
+                                readonly consent: boolean;
+                                readonly contactsInWindow: number;
+                                readonly cap: number;
+                                readonly windowDays: number;
+                                readonly allowed: boolean;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly getFollowup: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly followupId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly branchId: string;
+                        readonly ticketId: string;
+                        readonly ticketNumber: string | null;
+                        readonly serviceId: string;
+                        readonly serviceNameZh: string;
+                        readonly serviceNameEn: string;
+                        readonly purpose: "service" | "marketing";
+                        readonly status: "open" | "closed";
+                        readonly customer: {
+                            readonly id: string;
+                            readonly code: string | null;
+                            /** @description Masked (王*明) */
+                            readonly name: string;
+                            /** @description Masked (138****5678) */
+                            readonly phone: string;
+                        };
+                        readonly assigneeId: string | null;
+                        readonly assigneeName: string | null;
+                        readonly assignedVia: string | null;
+                        /** Format: date-time */
+                        readonly dueAt: string;
+                        /** @description Branch-local days to the due date; negative once past */
+                        readonly daysLeft: number;
+                        readonly overdue: boolean;
+                        readonly remindedAt: string | null;
+                        readonly escalatedAt: string | null;
+                        readonly contactedAt: string | null;
+                        readonly outcome: ("done" | "no_answer" | "declined") | null;
+                        readonly note: string | null;
+                        readonly appointment: {
+                            readonly id: string;
+                            readonly code: string;
+                            /** Format: date-time */
+                            readonly start: string;
+                            readonly status: string;
+                        } | null;
+                        readonly closedAt: string | null;
+                        /** Format: date-time */
+                        readonly createdAt: string;
+                        readonly marketing: {
+                            readonly consent: boolean;
+                            readonly contactsInWindow: number;
+                            readonly cap: number;
+                            readonly windowDays: number;
+                            readonly allowed: boolean;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly assignFollowup: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly followupId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly userId: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly branchId: string;
+                        readonly ticketId: string;
+                        readonly ticketNumber: string | null;
+                        readonly serviceId: string;
+                        readonly serviceNameZh: string;
+                        readonly serviceNameEn: string;
+                        readonly purpose: "service" | "marketing";
+                        readonly status: "open" | "closed";
+                        readonly customer: {
+                            readonly id: string;
+                            readonly code: string | null;
+                            /** @description Masked (王*明) */
+                            readonly name: string;
+                            /** @description Masked (138****5678) */
+                            readonly phone: string;
+                        };
+                        readonly assigneeId: string | null;
+                        readonly assigneeName: string | null;
+                        readonly assignedVia: string | null;
+                        /** Format: date-time */
+                        readonly dueAt: string;
+                        /** @description Branch-local days to the due date; negative once past */
+                        readonly daysLeft: number;
+                        readonly overdue: boolean;
+                        readonly remindedAt: string | null;
+                        readonly escalatedAt: string | null;
+                        readonly contactedAt: string | null;
+                        readonly outcome: ("done" | "no_answer" | "declined") | null;
+                        readonly note: string | null;
+                        readonly appointment: {
+                            readonly id: string;
+                            readonly code: string;
+                            /** Format: date-time */
+                            readonly start: string;
+                            readonly status: string;
+                        } | null;
+                        readonly closedAt: string | null;
+                        /** Format: date-time */
+                        readonly createdAt: string;
+                        readonly marketing: {
+                            readonly consent: boolean;
+                            readonly contactsInWindow: number;
+                            readonly cap: number;
+                            readonly windowDays: number;
+                            readonly allowed: boolean;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly recordFollowupOutcome: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly followupId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly outcome: "done" | "no_answer" | "declined";
+                    readonly note?: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly branchId: string;
+                        readonly ticketId: string;
+                        readonly ticketNumber: string | null;
+                        readonly serviceId: string;
+                        readonly serviceNameZh: string;
+                        readonly serviceNameEn: string;
+                        readonly purpose: "service" | "marketing";
+                        readonly status: "open" | "closed";
+                        readonly customer: {
+                            readonly id: string;
+                            readonly code: string | null;
+                            /** @description Masked (王*明) */
+                            readonly name: string;
+                            /** @description Masked (138****5678) */
+                            readonly phone: string;
+                        };
+                        readonly assigneeId: string | null;
+                        readonly assigneeName: string | null;
+                        readonly assignedVia: string | null;
+                        /** Format: date-time */
+                        readonly dueAt: string;
+                        /** @description Branch-local days to the due date; negative once past */
+                        readonly daysLeft: number;
+                        readonly overdue: boolean;
+                        readonly remindedAt: string | null;
+                        readonly escalatedAt: string | null;
+                        readonly contactedAt: string | null;
+                        readonly outcome: ("done" | "no_answer" | "declined") | null;
+                        readonly note: string | null;
+                        readonly appointment: {
+                            readonly id: string;
+                            readonly code: string;
+                            /** Format: date-time */
+                            readonly start: string;
+                            readonly status: string;
+                        } | null;
+                        readonly closedAt: string | null;
+                        /** Format: date-time */
+                        readonly createdAt: string;
+                        readonly marketing: {
+                            readonly consent: boolean;
+                            readonly contactsInWindow: number;
+                            readonly cap: number;
+                            readonly windowDays: number;
+                            readonly allowed: boolean;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly bookFollowupAppointment: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly followupId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly start: string;
+                    readonly serviceId?: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly branchId: string;
+                        readonly ticketId: string;
+                        readonly ticketNumber: string | null;
+                        readonly serviceId: string;
+                        readonly serviceNameZh: string;
+                        readonly serviceNameEn: string;
+                        readonly purpose: "service" | "marketing";
+                        readonly status: "open" | "closed";
+                        readonly customer: {
+                            readonly id: string;
+                            readonly code: string | null;
+                            /** @description Masked (王*明) */
+                            readonly name: string;
+                            /** @description Masked (138****5678) */
+                            readonly phone: string;
+                        };
+                        readonly assigneeId: string | null;
+                        readonly assigneeName: string | null;
+                        readonly assignedVia: string | null;
+                        /** Format: date-time */
+                        readonly dueAt: string;
+                        /** @description Branch-local days to the due date; negative once past */
+                        readonly daysLeft: number;
+                        readonly overdue: boolean;
+                        readonly remindedAt: string | null;
+                        readonly escalatedAt: string | null;
+                        readonly contactedAt: string | null;
+                        readonly outcome: ("done" | "no_answer" | "declined") | null;
+                        readonly note: string | null;
+                        readonly appointment: {
+                            readonly id: string;
+                            readonly code: string;
+                            /** Format: date-time */
+                            readonly start: string;
+                            readonly status: string;
+                        } | null;
+                        readonly closedAt: string | null;
+                        /** Format: date-time */
+                        readonly createdAt: string;
+                        readonly marketing: {
+                            readonly consent: boolean;
+                            readonly contactsInWindow: number;
+                            readonly cap: number;
+                            readonly windowDays: number;
+                            readonly allowed: boolean;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly listCustomerFollowups: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly customerId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly items: readonly {
+                            readonly id: string;
+                            readonly branchId: string;
+                            readonly ticketId: string;
+                            readonly ticketNumber: string | null;
+                            readonly serviceId: string;
+                            readonly serviceNameZh: string;
+                            readonly serviceNameEn: string;
+                            readonly purpose: "service" | "marketing";
+                            readonly status: "open" | "closed";
+                            readonly customer: {
+                                readonly id: string;
+                                readonly code: string | null;
+                                /** @description Masked (王*明) */
+                                readonly name: string;
+                                /** @description Masked (138****5678) */
+                                readonly phone: string;
+                            };
+                            readonly assigneeId: string | null;
+                            readonly assigneeName: string | null;
+                            readonly assignedVia: string | null;
+                            /** Format: date-time */
+                            readonly dueAt: string;
+                            /** @description Branch-local days to the due date; negative once past */
+                            readonly daysLeft: number;
+                            readonly overdue: boolean;
+                            readonly remindedAt: string | null;
+                            readonly escalatedAt: string | null;
+                            readonly contactedAt: string | null;
+                            readonly outcome: ("done" | "no_answer" | "declined") | null;
+                            readonly note: string | null;
+                            readonly appointment: {
+                                readonly id: string;
+                                readonly code: string;
+                                /** Format: date-time */
+                                readonly start: string;
+                                readonly status: string;
+                            } | null;
+                            readonly closedAt: string | null;
+                            /** Format: date-time */
+                            readonly createdAt: string;
+                            readonly marketing: {
+                                readonly consent: boolean;
+                                readonly contactsInWindow: number;
+                                readonly cap: number;
+                                readonly windowDays: number;
+                                readonly allowed: boolean;
+                            } | null;
+                        }[];
+                        readonly managerUserId: string | null;
+                        readonly managerName: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly setCustomerManager: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly customerId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly userId: string | null;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly customerId: string;
+                        readonly managerUserId: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly getFollowupSettings: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly policy: {
+                            readonly marketingCap: number;
+                            readonly windowDays: number;
+                            readonly reminderDays: number;
+                        };
+                        readonly rules: readonly {
+                            readonly serviceId: string;
+                            readonly code: string;
+                            readonly nameZh: string;
+                            readonly nameEn: string;
+                            readonly active: boolean;
+                            readonly days: number | null;
+                            readonly purpose: ("service" | "marketing") | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly setFollowupRule: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly serviceId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly active: boolean;
+                    readonly days: number;
+                    readonly purpose: "service" | "marketing";
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly serviceId: string;
+                        readonly code: string;
+                        readonly nameZh: string;
+                        readonly nameEn: string;
+                        readonly active: boolean;
+                        readonly days: number | null;
+                        readonly purpose: ("service" | "marketing") | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly setFollowupPolicy: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly marketingCap: number;
+                    readonly windowDays: number;
+                    readonly reminderDays: number;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly marketingCap: number;
+                        readonly windowDays: number;
+                        readonly reminderDays: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };

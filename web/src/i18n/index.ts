@@ -10,6 +10,7 @@ import { dailyEn, dailyZh } from "./daily.ts";
 import { daily2En, daily2Zh } from "./daily2.ts";
 import en from "./en.ts";
 import { feedbackEn, feedbackZh } from "./feedback.ts";
+import { followupsEn, followupsZh } from "./followups.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
 import { knowledgeEn, knowledgeZh } from "./knowledge.ts";
 import { messagesStrings } from "./messages.ts";
@@ -46,6 +47,7 @@ void i18next.use(initReactI18next).init({
       customers: customersZh,
       knowledge: knowledgeZh,
       analyticsAlerts: analyticsAlertsZh,
+      followups: followupsZh,
     },
     en: {
       translation: {
@@ -65,6 +67,7 @@ void i18next.use(initReactI18next).init({
       customers: customersEn,
       knowledge: knowledgeEn,
       analyticsAlerts: analyticsAlertsEn,
+      followups: followupsEn,
     },
   },
   lng: initialLanguage(),

@@ -44,6 +44,9 @@ import { BookingFormEditor } from "./admin/BookingFormEditor.tsx";
 
 /** The display and kiosk settings load when their tab opens: the admin page stays within its size budget. */
 const DisplaySetup = lazy(() => import("../components/DisplaySetup.tsx").then((m) => ({ default: m.DisplaySetup })));
+const FollowupSettings = lazy(() =>
+  import("./admin/FollowupSettings.tsx").then((m) => ({ default: m.FollowupSettings })),
+);
 
 const DEVICE_PAGE: Record<DeviceKind, string> = { kiosk: "/kiosk", display: "/display", rating_pad: "/rate" };
 const required = (message: string) => [{ required: true, message }];
@@ -931,6 +934,15 @@ function AdminConsole() {
             children: (
               <Suspense fallback={null}>
                 <DisplaySetup branchId={branchId} services={services} />
+              </Suspense>
+            ),
+          },
+          {
+            key: "followups",
+            label: t("followups:settings.tab"),
+            children: (
+              <Suspense fallback={null}>
+                <FollowupSettings branchId={branchId} />
               </Suspense>
             ),
           },

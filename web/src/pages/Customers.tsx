@@ -21,6 +21,7 @@ import {
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, call, client } from "../api/client.ts";
+import { CustomerFollowups } from "../components/CustomerFollowups.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import "../styles/staff.css";
 
@@ -216,6 +217,7 @@ function ProfileView({ id, onChanged }: { id: string; onChanged: () => void }) {
           },
         ]}
       />
+      <CustomerFollowups customerId={id} />
       <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
         {t("complaints")}: {p.complaints.length === 0 ? t("noComplaints") : p.complaints.length}
       </Typography.Paragraph>

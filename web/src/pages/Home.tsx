@@ -24,10 +24,11 @@ interface PageLink {
     | "appointments"
     | "reviews"
     | "complaints"
-    | "knowledge";
+    | "knowledge"
+    | "followups";
   readonly roles: readonly Role[];
   /** Labels from this i18n namespace's `home` (pages added with their own namespace). */
-  readonly ns?: "feedback" | "knowledge";
+  readonly ns?: "feedback" | "knowledge" | "followups";
 }
 
 const STAFF_PAGES: readonly PageLink[] = [
@@ -53,6 +54,12 @@ const STAFF_PAGES: readonly PageLink[] = [
     ns: "feedback",
   },
   { path: "/knowledge", key: "knowledge", roles: ["admin"], ns: "knowledge" },
+  {
+    path: "/followups",
+    key: "followups",
+    roles: ["branch_manager", "admin", "lobby_manager", "teller", "back_office"],
+    ns: "followups",
+  },
 ];
 const DEVICE_PAGES: readonly PageLink[] = [
   { path: "/kiosk", key: "kiosk", roles: [] },

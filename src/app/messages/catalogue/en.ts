@@ -71,6 +71,16 @@ export const en: Catalogue = {
       `The report of ${nameIn(d.branch, "en")} from ${str(d.from)} to ${str(d.to)} is attached (XLSX details and a PDF summary).`,
       `Arrived ${str(d.arrived)}, served ${str(d.served)}, mean wait ${d.meanWaitMinutes === null ? "—" : `${str(d.meanWaitMinutes)} min`}.`,
     ]),
+  "followup.reminder": (d, c) =>
+    message(`Follow-up due: ticket ${str(d.number)}`, [
+      `[Datang] ${place(d)}: your follow-up (ticket ${str(d.number)}, customer ${str(d.customer)}) is due by ${at(d, "dueAt")}.`,
+      link(d.path, c) ? `Open it: ${link(d.path, c)}` : "",
+    ]),
+  "followup.escalated": (d, c) =>
+    message(`Follow-up overdue: ticket ${str(d.number)}`, [
+      `[Datang] ${place(d)}: the follow-up (ticket ${str(d.number)}, customer ${str(d.customer)}) passed its due date ${at(d, "dueAt")}${d.assigned ? "" : " and has no assignee"}; please see to it.`,
+      link(d.path, c) ? `Open it: ${link(d.path, c)}` : "",
+    ]),
   fallback: (d) => message(str(d.subject) || "Datang", [str(d.text)]),
 };
 

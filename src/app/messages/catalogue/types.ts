@@ -17,6 +17,8 @@
  *   `threshold`, `value`.
  * - `analytics.report`: `branch`, `from`, `to`, `key`, `arrived`, `served`, `meanWaitMinutes`, `attachments`
  *   (`[{filename, contentType, base64}]`, attached to the e-mail).
+ * - `followup.reminder | followup.escalated` (to staff): `number`, `branch`, `service`, `customer` (masked),
+ *   `dueAt`, `timeZone`, `assigned`, `path`.
  * - any other kind: `subject`, `text`.
  */
 export interface Rendered {

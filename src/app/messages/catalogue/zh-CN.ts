@@ -69,6 +69,16 @@ export const zhCN: Catalogue = {
       `${nameIn(d.branch, "zh")} ${str(d.from)} 至 ${str(d.to)} 的运营报告见附件（XLSX 明细与 PDF 摘要）。`,
       `到达 ${str(d.arrived)}，办结 ${str(d.served)}，平均等候 ${d.meanWaitMinutes === null ? "—" : `${str(d.meanWaitMinutes)} 分钟`}。`,
     ]),
+  "followup.reminder": (d, c) =>
+    message(`回访提醒：${str(d.number)} 号客户`, [
+      `【大堂】${place(d)}：您负责的回访（${str(d.number)} 号，客户 ${str(d.customer)}）应在 ${at(d, "dueAt")} 前完成。`,
+      link(d.path, c) ? `查看：${link(d.path, c)}` : "",
+    ]),
+  "followup.escalated": (d, c) =>
+    message(`回访逾期：${str(d.number)} 号客户`, [
+      `【大堂】${place(d)}：回访（${str(d.number)} 号，客户 ${str(d.customer)}）已过期限 ${at(d, "dueAt")}${d.assigned ? "" : "，且尚未指派负责人"}，请跟进。`,
+      link(d.path, c) ? `查看：${link(d.path, c)}` : "",
+    ]),
   fallback: (d) => message(str(d.subject) || "大堂通知", [str(d.text)]),
 };
 

@@ -1,0 +1,102 @@
+import { DateTime } from "luxon";
+import { inWorkingHours, type WeeklyHours } from "../complaints/clock.ts";
+import type { EpochMs } from "../ids.ts";
+
+/**
+ * Follow-up tasks (issue 14, C7): a business type may want the customer called back N days after it was done
+ * (loans, wealth products). The due date is on the branch's calendar: the end of the branch-local day N days
+ * after completion, moved on to the next day the branch is open (its weekly hours, not a closed day). The
+ * assignee is reminded `reminderDays` branch-local days before it; the branch manager is told once it is past.
+ * Both only inside the branch's working hours (the same test the complaint clock uses).
+ *
+ * Marketing contact (a product offer) needs the customer's current marketing consent and stays within a
+ * frequency cap: at most `cap` contacts in any `windowDays` days per customer. Service follow-ups need neither.
+ */
+export type FollowupPurpose = "service" | "marketing";
+export const PURPOSES: readonly FollowupPurpose[] = ["service", "marketing"];
+export type FollowupOutcome = "done" | "no_answer" | "declined";
+export const OUTCOMES: readonly FollowupOutcome[] = ["done", "no_answer", "declined"];
+
+export interface FollowupPolicy {
+  /** Marketing contacts allowed per customer in any window of `windowDays` days. */
+  readonly marketingCap: number;
+  readonly windowDays: number;
+  /** The assignee is reminded this many branch-local days before the due date. */
+  readonly reminderDays: number;
+}
+
+export const DEFAULT_POLICY: FollowupPolicy = Object.freeze({ marketingCap: 2, windowDays: 30, reminderDays: 1 });
+export const MAX_DAYS = 365;
+/** A due date searches this many days on for an open day before giving up and keeping the N-th day. */
+const OPEN_DAY_SEARCH = 31;
+
+export interface BranchCalendar {
+  readonly timeZone: string;
+  readonly hours: WeeklyHours;
+  /** Whole days the branch is closed (YYYY-MM-DD, branch-local). */
+  readonly closedDays: ReadonlySet<string>;
+}
+
+/** Whether the branch opens at all on the branch-local day of `at`. */
+export function isOpenDay(at: EpochMs, calendar: BranchCalendar): boolean {
+  const local = DateTime.fromMillis(at, { zone: calendar.timeZone });
+  if (calendar.closedDays.has(local.toISODate() ?? "")) return false;
+  return Boolean(calendar.hours[String(local.weekday % 7)]);
+}
+
+/** The due date of a follow-up of a ticket completed at `completedAt`: see the module's comment. */
+export function followupDueAt(completedAt: EpochMs, days: number, calendar: BranchCalendar): EpochMs {
+  const day = DateTime.fromMillis(completedAt, { zone: calendar.timeZone }).plus({ days }).endOf("day");
+  for (let i = 0; i < OPEN_DAY_SEARCH; i++) {
+    const candidate = day.plus({ days: i }).endOf("day").toMillis();
+    if (isOpenDay(candidate, calendar)) return candidate;
+  }
+  return day.toMillis();
+}
+
+/** Whole branch-local days from today to the due date (0 on the day, negative once past). */
+export function daysToDue(dueAt: EpochMs, now: EpochMs, timeZone: string): number {
+  const due = DateTime.fromMillis(dueAt, { zone: timeZone }).startOf("day");
+  const today = DateTime.fromMillis(now, { zone: timeZone }).startOf("day");
+  return Math.round(due.diff(today, "days").days);
+}
+
+export type FollowupClockAction = "remind" | "escalate";
+
+/**
+ * What the clock asks of an open follow-up now: nothing, the reminder to its assignee (only when it has one),
+ * or the escalation to the branch manager (each once), and nothing at all outside the branch's working hours.
+ */
+export function followupClockAction(
+  f: {
+    readonly dueAt: EpochMs;
+    readonly assigneeId: string | null;
+    readonly remindedAt: EpochMs | null;
+    readonly escalatedAt: EpochMs | null;
+  },
+  now: EpochMs,
+  calendar: BranchCalendar,
+  reminderDays: number,
+): FollowupClockAction | null {
+  if (!inWorkingHours(now, calendar.timeZone, calendar.hours, calendar.closedDays)) return null;
+  if (now > f.dueAt) return f.escalatedAt === null ? "escalate" : null;
+  if (f.assigneeId !== null && f.remindedAt === null && daysToDue(f.dueAt, now, calendar.timeZone) <= reminderDays)
+    return "remind";
+  return null;
+}
+
+export type MarketingVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: "no_consent" | "cap" };
+
+/**
+ * Whether a marketing contact may happen now: `consent` is the customer's current marketing consent
+ * (undefined: never asked), `contactsInWindow` the marketing contacts already made in the last window.
+ */
+export function marketingAllowed(
+  consent: boolean | undefined,
+  contactsInWindow: number,
+  policy: FollowupPolicy,
+): MarketingVerdict {
+  if (consent !== true) return { ok: false, reason: "no_consent" };
+  if (contactsInWindow >= policy.marketingCap) return { ok: false, reason: "cap" };
+  return { ok: true };
+}
