@@ -234,7 +234,12 @@ export function chatRoutes(app: FastifyInstance, ctx: AppContext, limits = new S
           sent = m.seq;
           reply.raw.write(`id: ${m.seq}\ndata: ${JSON.stringify({ type: "message", message: m })}\n\n`);
         }
-        const state = JSON.stringify({ status: t.status, queue: t.queue ?? null, canRate: t.canRate });
+        const state = JSON.stringify({
+          status: t.status,
+          queue: t.queue ?? null,
+          canRate: t.canRate,
+          identified: t.identified ?? null,
+        });
         if (state !== lastState) {
           lastState = state;
           reply.raw.write(`event: state\ndata: ${JSON.stringify({ type: "state", ...JSON.parse(state) })}\n\n`);

@@ -4,6 +4,7 @@ import { analyticsEn, analyticsZh } from "./analytics.ts";
 import { appointmentShareEn, appointmentShareZh } from "./appointment-share.ts";
 import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
+import { chat2En, chat2Zh } from "./chat2.ts";
 import { customersEn, customersZh } from "./customers.ts";
 import { dailyEn, dailyZh } from "./daily.ts";
 import en from "./en.ts";
@@ -36,6 +37,7 @@ void i18next.use(initReactI18next).init({
       },
       analytics: analyticsZh,
       chat: chatZh,
+      chat2: chat2Zh,
       booking: bookingZh,
       feedback: feedbackZh,
       appointmentShare: appointmentShareZh,
@@ -52,6 +54,7 @@ void i18next.use(initReactI18next).init({
       },
       analytics: analyticsEn,
       chat: chatEn,
+      chat2: chat2En,
       booking: bookingEn,
       feedback: feedbackEn,
       appointmentShare: appointmentShareEn,
