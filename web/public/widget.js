@@ -31,7 +31,7 @@
   const button = document.createElement("button");
   button.type = "button";
   button.id = "datang-chat-button";
-  button.textContent = `💬 ${words.open}`;
+  button.textContent = words.open;
   button.setAttribute("aria-expanded", "false");
   button.setAttribute("aria-controls", "datang-chat-panel");
   style(button, {
@@ -107,14 +107,14 @@
     panel.hidden = false;
     style(panel, { display: "flex" });
     button.setAttribute("aria-expanded", "true");
-    button.textContent = `💬 ${words.close}`;
+    button.textContent = words.close;
     frame.focus();
   };
   const shut = () => {
     panel.hidden = true;
     style(panel, { display: "none" });
     button.setAttribute("aria-expanded", "false");
-    button.textContent = `💬 ${words.open}`;
+    button.textContent = words.open;
     button.focus();
   };
   button.addEventListener("click", () => (panel.hidden ? open() : shut()));

@@ -302,14 +302,14 @@ export async function continueTicketFlow(
     const wait =
       t.estimatedWaitMinutes === null
         ? en
-          ? "no counter for it is open yet"
-          : "暂无窗口开放，开放后开始叫号"
+          ? "no counter for it is open yet; calling starts when one opens"
+          : "目前暂无窗口开放，开放后开始叫号"
         : en
-          ? `about ${t.estimatedWaitMinutes} min`
-          : `约 ${t.estimatedWaitMinutes} 分钟`;
+          ? `about ${t.estimatedWaitMinutes} min wait`
+          : `预计等候约 ${t.estimatedWaitMinutes} 分钟`;
     const text2 = en
-      ? `Your ticket: ${t.number} (${serviceName}). ${t.position} ahead of you, wait ${wait}.\nFollow it live and come to the branch when your turn is near; a number not present when called is missed:\n${url}`
-      : `已为您取号：${t.number}（${serviceName}）。前面还有 ${t.position} 人，预计等候${wait}。\n请在叫号前到达网点，叫号未到将视为过号。实时进度：\n${url}`;
+      ? `Your ticket: ${t.number} (${serviceName}). ${t.position} ahead of you; ${wait}.\nFollow it live and come to the branch when your turn is near; a number not present when called is missed:\n${url}`
+      : `已为您取号：${t.number}（${serviceName}）。前面还有 ${t.position} 人，${wait}。\n请在叫号前到达网点，叫号未到将视为过号。实时进度：\n${url}`;
     return {
       text: text2,
       ticket: { id: t.id, number: t.number, url },

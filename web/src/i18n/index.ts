@@ -70,7 +70,11 @@ void i18next.use(initReactI18next).init({
 document.documentElement.lang = i18next.language;
 i18next.on("languageChanged", (lng) => {
   document.documentElement.lang = lng;
-  window.localStorage.setItem(STORAGE_KEY, lng);
+  try {
+    window.localStorage.setItem(STORAGE_KEY, lng);
+  } catch {
+    // A page framed by another site may be refused storage (the chat widget): the choice lasts this page.
+  }
 });
 
 export function toggleLanguage(): void {

@@ -41,9 +41,40 @@ const STORAGE_KEY = "datang.chat";
 /** `/chat?embed=1`: inside a bank website's widget frame (links open outside the frame). */
 const EMBEDDED = new URLSearchParams(window.location.search).get("embed") === "1";
 
+/**
+ * Where the conversation's token is kept: this browser's storage, so a reload continues the conversation. A
+ * browser that refuses storage to a page framed by another site (the website widget, with third-party storage
+ * blocked) keeps it in memory: the widget keeps its frame while the site's page is open, so closing and
+ * reopening the panel still continues the conversation; leaving the site's page starts a new one.
+ */
+const memory = new Map<string, string>();
+const sessionStore = {
+  get(): string | null {
+    try {
+      return window.localStorage.getItem(STORAGE_KEY);
+    } catch {
+      return memory.get(STORAGE_KEY) ?? null;
+    }
+  },
+  set(value: string): void {
+    try {
+      window.localStorage.setItem(STORAGE_KEY, value);
+    } catch {
+      memory.set(STORAGE_KEY, value);
+    }
+  },
+  remove(): void {
+    try {
+      window.localStorage.removeItem(STORAGE_KEY);
+    } catch {
+      memory.delete(STORAGE_KEY);
+    }
+  },
+};
+
 function savedSession(): Session | null {
   try {
-    const raw = window.localStorage.getItem(STORAGE_KEY);
+    const raw = sessionStore.get();
     const s = raw ? (JSON.parse(raw) as Session) : null;
     return s && typeof s.conversationId === "string" && typeof s.token === "string" ? s : null;
   } catch {
@@ -87,7 +118,7 @@ export default function Chat() {
 
   const start = useCallback(async () => {
     const s = await api.post<Session>("/api/public/chat", { language: isEnglish() ? "en" : "zh" });
-    window.localStorage.setItem(STORAGE_KEY, JSON.stringify(s));
+    sessionStore.set(JSON.stringify(s));
     setMessages([]);
     setState({ status: "bot", canRate: false });
     setLeaveMessage(false);
@@ -145,7 +176,7 @@ export default function Chat() {
       setText("");
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) {
-        window.localStorage.removeItem(STORAGE_KEY);
+        sessionStore.remove();
         setSession(null);
         return;
       }
@@ -301,7 +332,7 @@ export default function Chat() {
             <button
               type="button"
               onClick={() => {
-                window.localStorage.removeItem(STORAGE_KEY);
+                sessionStore.remove();
                 void start();
               }}
             >
