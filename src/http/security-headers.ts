@@ -38,14 +38,16 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 /**
  * The one exception to "never inside a frame": the customer's chat page opened by the website widget
  * (`GET /chat?embed=1`, see web/public/widget.js) may be framed by the sites listed in DATANG_CHAT_EMBED_ORIGINS
- * (origins separated by spaces or commas; unset: any site, "none": no site). It carries no staff controls, and
+ * (origins separated by spaces or commas; unset: any site, "none" or anything else than origins: no site). It carries no staff controls, and
  * only the page itself is frameable: the API answers and every other page keep `frame-ancestors 'none'`.
  */
 export function chatEmbedOrigins(env: NodeJS.ProcessEnv = process.env): string[] {
   const raw = env.DATANG_CHAT_EMBED_ORIGINS?.trim();
   if (!raw) return ["*"];
   if (raw === "none") return [];
-  return raw.split(/[\s,]+/).filter((o) => /^https?:\/\/[^\s/'";]+$/.test(o) || o === "*");
+  const origins = raw.split(/[\s,]+/).filter(Boolean);
+  // A value that is not a list of origins (a typo, or a policy written into it) frames nothing rather than guess.
+  return origins.every((o) => o === "*" || /^https?:\/\/[^\s/'";,]+$/.test(o)) ? origins : [];
 }
 
 function isEmbeddedChat(url: string): boolean {
