@@ -84,7 +84,7 @@ describe.skipIf(!chromiumAvailable())("the analytics dashboard", () => {
     expect(
       (await apiCall(agent, "POST", `/api/chat/conversations/${handed.conversationId}/messages`, { text: "您好" }))
         .status,
-    ).toBe(200);
+    ).toBe(201);
     expect((await apiCall(agent, "POST", `/api/chat/conversations/${handed.conversationId}/close`)).status).toBe(204);
     await post(handed, "rating", { score: 3 });
 

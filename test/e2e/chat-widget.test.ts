@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import Database from "better-sqlite3";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations } from "./axe.ts";
@@ -33,7 +34,10 @@ describe.skipIf(!chromiumAvailable())("the embeddable chat widget", () => {
     siteOrigin = `http://localhost:${port}`;
   }, 120_000);
   afterAll(async () => {
-    await new Promise((resolve) => site?.close(resolve));
+    if (site) {
+      site.closeAllConnections();
+      await new Promise((resolve) => site.close(resolve));
+    }
     await session?.close();
   });
 
@@ -102,6 +106,42 @@ describe.skipIf(!chromiumAvailable())("the embeddable chat widget", () => {
       .toContain("Datang assistant");
     expect(await page.locator("#datang-chat-panel iframe").getAttribute("title")).toBe("Online service");
     await shoot(page, "chat-widget-en");
+  });
+
+  it("identifies the customer inside the chat with the SMS code", async () => {
+    const page = await session.page({ width: 390, height: 760 });
+    await page.goto(`${session.origin}/chat?embed=1&lang=zh-CN`);
+    await page.getByTestId("chat-log").locator("[data-author=bot]").first().waitFor();
+    await page.getByTestId("chat-identify-open").click();
+    const form = page.getByTestId("chat-identify");
+    await form.getByLabel("手机号码").fill("13812345678");
+    await form.getByRole("button", { name: "获取验证码" }).click();
+    await form.getByRole("status").waitFor();
+    // The code as the SMS gateway would get it: from the server's outbox.
+    const db = new Database(session.server.dbPath, { readonly: true, fileMustExist: true });
+    let code = "";
+    try {
+      await expect
+        .poll(() => {
+          const row = db
+            .prepare("SELECT data FROM outbox WHERE kind = 'otp' AND recipient = ? ORDER BY created_at DESC")
+            .get("+8613812345678") as { data: string } | undefined;
+          code = row ? (JSON.parse(row.data) as { code: string }).code : "";
+          return code;
+        })
+        .toMatch(/^\d{6}$/);
+    } finally {
+      db.close();
+    }
+    await form.getByLabel("验证码").fill(code);
+    expect(await axeViolations(page)).toEqual([]);
+    await form.getByRole("button", { name: "验证" }).click();
+    await expect
+      .poll(() => page.getByTestId("chat-identified").textContent(), { timeout: 15_000 })
+      .toBe("已验证：138****5678");
+    await expect.poll(() => page.getByTestId("chat-log").textContent()).toContain("已验证身份：138****5678");
+    expect(await page.getByTestId("chat-identify").count()).toBe(0);
+    await shoot(page, "chat-identified");
   });
 
   it("lets only the embedded chat page be framed, and the page passes axe in both languages", async () => {
