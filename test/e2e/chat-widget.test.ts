@@ -135,7 +135,7 @@ describe.skipIf(!chromiumAvailable())("the embeddable chat widget", () => {
     }
     await form.getByLabel("验证码").fill(code);
     expect(await axeViolations(page)).toEqual([]);
-    await form.getByRole("button", { name: "验证" }).click();
+    await form.getByRole("button", { name: "验证", exact: true }).click();
     await expect
       .poll(() => page.getByTestId("chat-identified").textContent(), { timeout: 15_000 })
       .toBe("已验证：138****5678");
