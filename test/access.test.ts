@@ -31,6 +31,7 @@ const PUBLIC = new Set([
   "POST /api/public/chat/{conversationId}/rating",
   "POST /api/public/chat/{conversationId}/callback",
   "GET /api/public/chat/{conversationId}/stream",
+  "POST /api/public/chat/{conversationId}/identify",
   "GET /api/public/surveys/{token}",
   "POST /api/public/surveys/{token}",
   "POST /api/public/complaints/reopen",

@@ -143,6 +143,36 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
       .select("id")
       .where("branch_id", "=", t.branchId)
       .executeTakeFirstOrThrow();
+    // The first customer identified in a chat by phone and code, handed over to agent1: the agent's view of
+    // the conversation and of the customer is walked too.
+    const chat = (await t.request({ method: "POST", url: "/api/public/chat", body: {} })).json();
+    expect((await t.request({ method: "POST", url: "/api/public/otp", body: { phone: PHONES[0] } })).statusCode).toBe(
+      202,
+    );
+    const sms = await t.server.ctx.store.db
+      .selectFrom("outbox")
+      .select("data")
+      .where("kind", "=", "otp")
+      .where("recipient", "=", `+86${PHONES[0]}`)
+      .executeTakeFirstOrThrow();
+    const identified = await t.request({
+      method: "POST",
+      url: `/api/public/chat/${chat.conversationId}/identify`,
+      token: chat.token,
+      body: { phone: PHONES[0], otp: (JSON.parse(sms.data) as { code: string }).code },
+    });
+    expect(identified.statusCode, identified.body).toBe(200);
+    const agent1 = await t.login("agent1");
+    expect(
+      (await t.request({ method: "PUT", url: "/api/chat/me/presence", cookie: agent1, body: { presence: "online" } }))
+        .statusCode,
+    ).toBe(200);
+    await t.request({
+      method: "POST",
+      url: `/api/public/chat/${chat.conversationId}/messages`,
+      token: chat.token,
+      body: { text: "转人工" },
+    });
     real = {
       branchId: t.branchId,
       serviceId: ids.services.get("CASH") as string,
@@ -159,6 +189,7 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
           .where("ticket_id", "=", called.ticket.id)
           .executeTakeFirstOrThrow()
       ).id,
+      conversationId: chat.conversationId,
     };
     const doc = (await t.request({ method: "GET", url: "/api/openapi.json" })).json() as {
       paths: Record<string, Record<string, unknown>>;
@@ -216,6 +247,14 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
       cookie: await t.login("manager"),
     });
     expect(followup.json().customer).toMatchObject({ phone: "138****5678", name: "王*明" });
+    // The agent's view of the customer identified in the chat was walked, answered, and is masked.
+    const chatCustomer = await t.request({
+      method: "GET",
+      url: `/api/chat/conversations/${real.conversationId}/customer`,
+      cookie: await t.login("agent1"),
+    });
+    expect(chatCustomer.json()).toMatchObject({ customer: { phone: "138****5678", name: "王*明" } });
+    expect(chatCustomer.json().visits.length).toBeGreaterThan(0);
   });
 
   it("the detector catches what it should (so a pass above means something)", () => {

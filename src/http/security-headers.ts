@@ -35,9 +35,41 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "referrer-policy": "same-origin",
 };
 
+/**
+ * The one exception to "never inside a frame": the customer's chat page opened by the website widget
+ * (`GET /chat?embed=1`, see web/public/widget.js) may be framed by the sites listed in DATANG_CHAT_EMBED_ORIGINS
+ * (origins separated by spaces or commas; unset: any site, "none" or anything else than origins: no site). It carries no staff controls, and
+ * only the page itself is frameable: the API answers and every other page keep `frame-ancestors 'none'`.
+ */
+export function chatEmbedOrigins(env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = env.DATANG_CHAT_EMBED_ORIGINS?.trim();
+  if (!raw) return ["*"];
+  if (raw === "none") return [];
+  const origins = raw.split(/[\s,]+/).filter(Boolean);
+  // A value that is not a list of origins (a typo, or a policy written into it) frames nothing rather than guess.
+  return origins.every((o) => o === "*" || /^https?:\/\/[^\s/'";,]+$/.test(o)) ? origins : [];
+}
+
+function isEmbeddedChat(url: string): boolean {
+  const [path, query = ""] = url.split("?");
+  return (path === "/chat" || path === "/chat/") && new URLSearchParams(query).get("embed") === "1";
+}
+
 /** Sets the security headers on every answer, errors and 404s included (before anything else may answer). */
-export function registerSecurityHeaders(app: FastifyInstance): void {
-  app.addHook("onRequest", async (_req, reply) => {
+export function registerSecurityHeaders(
+  app: FastifyInstance,
+  embedOrigins: readonly string[] = chatEmbedOrigins(),
+): void {
+  const embeddedPolicy =
+    embedOrigins.length === 0
+      ? null
+      : CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", `frame-ancestors ${embedOrigins.join(" ")}`);
+  app.addHook("onRequest", async (req, reply) => {
     reply.headers(SECURITY_HEADERS);
+    if (embeddedPolicy && req.method === "GET" && isEmbeddedChat(req.url)) {
+      reply.header("content-security-policy", embeddedPolicy);
+      // X-Frame-Options cannot name several sites; frame-ancestors (every current browser) decides.
+      reply.removeHeader("x-frame-options");
+    }
   });
 }

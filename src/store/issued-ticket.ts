@@ -27,7 +27,8 @@ export interface NewTicket {
   /** The branch-local day its number belongs to. */
   readonly day: string;
   readonly priority: PriorityClass;
-  readonly channel: "kiosk" | "staff";
+  /** Where it was taken: a kiosk, by staff, or by the chat bot for a customer (remote). */
+  readonly channel: "kiosk" | "staff" | "chat";
   readonly at: number;
   readonly appointmentAt: number | null;
   readonly estimatedWaitMinutes: number;

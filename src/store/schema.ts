@@ -642,6 +642,11 @@ export interface ChatConversationTable {
   csat: number | null;
   vip: number;
   answered_by_bot: number;
+  /** Migration 029: guided self-service in progress (JSON), the bot's last ticket, the identified customer. */
+  flow: string | null;
+  ticket_id: string | null;
+  customer_id: string | null;
+  identified_at: number | null;
 }
 
 /** A contact-centre agent's presence, skills and capacity (migration 021). */

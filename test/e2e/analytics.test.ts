@@ -51,6 +51,62 @@ describe.skipIf(!chromiumAvailable())("the analytics dashboard", () => {
     await expect.poll(async () => (await rows.first().textContent()) ?? "").toContain("teller");
   });
 
+  it("the admin reads the chat's figures: containment, hand-over, satisfaction per agent", async () => {
+    // Two customers: the bot answers one; the other asks for a person, agent1 answers, closes, and is rated 满意.
+    const agent = await session.page(DESK);
+    await login(agent, session.origin, "agent1", "/agent");
+    const online = await agent.evaluate(async () => {
+      const res = await fetch("/api/chat/me/presence", {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ presence: "online" }),
+      });
+      return res.status;
+    });
+    expect(online).toBe(200);
+    const json = { "content-type": "application/json" };
+    const start = async () =>
+      (await (
+        await fetch(`${session.origin}/api/public/chat`, { method: "POST", headers: json, body: "{}" })
+      ).json()) as { conversationId: string; token: string };
+    const post = async (c: { conversationId: string; token: string }, what: string, body: unknown) => {
+      const res = await fetch(`${session.origin}/api/public/chat/${c.conversationId}/${what}`, {
+        method: "POST",
+        headers: { ...json, authorization: `Bearer ${c.token}` },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, await res.clone().text()).toBeLessThan(300);
+    };
+    const answered = await start();
+    await post(answered, "messages", { text: "银行卡丢了怎么办" });
+    const handed = await start();
+    await post(handed, "messages", { text: "转人工" });
+    expect(
+      (await apiCall(agent, "POST", `/api/chat/conversations/${handed.conversationId}/messages`, { text: "您好" }))
+        .status,
+    ).toBe(201);
+    expect((await apiCall(agent, "POST", `/api/chat/conversations/${handed.conversationId}/close`)).status).toBe(204);
+    await post(handed, "rating", { score: 3 });
+
+    const page = await session.page(DESK);
+    await login(page, session.origin, "admin", "/analytics");
+    const card = page.getByTestId("chat-figures");
+    await card.waitFor();
+    await expect.poll(async () => (await page.getByTestId("chat-conversations").textContent()) ?? "").toContain("2");
+    expect(await page.getByTestId("chat-containment").textContent()).toContain("50%");
+    expect(await page.getByTestId("chat-handover").textContent()).toContain("50%");
+    const row = page.locator("[data-testid=chat-figures-agents] tbody tr.ant-table-row");
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.first().textContent()).toMatch(/孙客服.*1.*100%.*3\.00/);
+    await card.scrollIntoViewIfNeeded();
+    await shootBoth(page, "analytics-chat");
+    // A teller's dashboard has no chat card (the figures are the contact centre's).
+    const teller = await session.page(DESK);
+    await login(teller, session.origin, "teller1", "/analytics");
+    await teller.getByTestId("analytics-kpis").waitFor();
+    expect(await teller.getByTestId("chat-figures").count()).toBe(0);
+  });
+
   it("a teller sees only his own figures", async () => {
     const page = await session.page(DESK);
     await login(page, session.origin, "teller1", "/analytics");

@@ -444,6 +444,8 @@ export interface AgentConversation {
   readonly language: string;
   readonly agentId: string | null;
   readonly handoverAt: string | null;
+  /** The customer proved their phone in the chat: their masked profile is at …/customer (each look recorded). */
+  readonly identified: boolean;
   /** The articles the bot answered with or offered before the hand-over. */
   readonly botTried: ReadonlyArray<{ articleId: string; title: string }>;
   readonly messages: readonly AgentMessage[];
@@ -500,6 +502,7 @@ export async function agentConversation(
     language: row.language,
     agentId: row.agent_id,
     handoverAt: row.handover_at === null ? null : new Date(Number(row.handover_at)).toISOString(),
+    identified: row.customer_id !== null,
     botTried: [...tried].map(([articleId, title]) => ({ articleId, title })),
     messages,
   };

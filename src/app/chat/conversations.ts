@@ -3,15 +3,25 @@ import { type Decision, decide, wantsPerson } from "../../domain/chat/decide.ts"
 import { GENERAL_SKILL } from "../../domain/chat/routing.ts";
 import { selfServiceIntent } from "../../domain/chat/self-service.ts";
 import type { Article } from "../../domain/knowledge/article.ts";
+import { maskCustomerPhone } from "../../domain/personal-data/mask-customer.ts";
 import { parseJson } from "../../store/json.ts";
 import { listArticles } from "../../store/knowledge.ts";
 import type { Tx } from "../../store/store.ts";
 import { newSecret, secretHash } from "../auth/passwords.ts";
 import type { AppContext } from "../context.ts";
+import { attach as attachTicketCustomer } from "../customers/ticket-customer.ts";
 import { AppError, invalid, notFound } from "../errors.ts";
 import { knowledgeIndex } from "../knowledge/search-index.ts";
 import { messagingConfigFromEnv } from "../messages/config.ts";
 import { assignWaiting, OVERFLOW_AFTER_MS } from "./agents.ts";
+import {
+  type ChatChoice,
+  type ChatTicket,
+  continueTicketFlow,
+  type FlowReply,
+  parseFlow,
+  startTicketFlow,
+} from "./remote-ticket.ts";
 import { selfServiceAnswer } from "./self-service.ts";
 import { chatSignals } from "./signals.ts";
 
@@ -49,6 +59,10 @@ export interface BotReply {
   readonly queue?: QueueInfo;
   /** No agent is online: the customer may leave a message and a contact for a callback. */
   readonly leaveMessage?: boolean;
+  /** Guided self-service: the choices offered (buttons that send `value`). */
+  readonly choices?: readonly ChatChoice[];
+  /** Guided self-service: the ticket the bot took (or holds) for the customer. */
+  readonly ticket?: ChatTicket;
 }
 
 export interface ChatMessage {
@@ -59,6 +73,8 @@ export interface ChatMessage {
   readonly articleId?: string;
   readonly suggestions?: readonly Suggestion[];
   readonly handover?: boolean;
+  readonly choices?: readonly ChatChoice[];
+  readonly ticket?: ChatTicket;
 }
 
 export interface Transcript {
@@ -69,6 +85,8 @@ export interface Transcript {
   readonly queue?: QueueInfo;
   /** Closed by an agent and not rated yet: the page offers the rating. */
   readonly canRate: boolean;
+  /** The customer proved their phone in this chat: its masked form (138****5678). */
+  readonly identified?: { readonly phone: string };
 }
 
 export const MAX_MESSAGE_LENGTH = 1000;
@@ -134,6 +152,10 @@ export async function startConversation(
         updated_at: now,
         vip: 0,
         answered_by_bot: 0,
+        flow: null,
+        ticket_id: null,
+        customer_id: null,
+        identified_at: null,
       })
       .execute();
     await insertMessage(tx, conversationId, 1, "bot", GREETING[language], null, now);
@@ -142,7 +164,7 @@ export async function startConversation(
 }
 
 /** 401 without a token; 404 for a wrong token or an unknown conversation (which of the two is not told). */
-async function requireConversation(ctx: AppContext | Tx, conversationId: string, token: string | undefined) {
+export async function requireConversation(ctx: AppContext | Tx, conversationId: string, token: string | undefined) {
   if (!token)
     throw new AppError(401, "unauthorized", "This conversation's token is required.", undefined, "缺少会话令牌。");
   const db = "store" in ctx ? ctx.store.db : ctx;
@@ -220,11 +242,19 @@ export async function postMessage(
   const language = languageOf(text, known.language as ChatLanguage);
   // The search reads this instance's index (brought up to date first) outside the writing transaction.
   // Guided self-service: today's queue, hours, booking answered from live data rather than an article.
-  const intent = known.status === "bot" && !wantsPerson(text) ? selfServiceIntent(text) : null;
-  const live = intent
-    ? await selfServiceAnswer(ctx, intent, language, messagingConfigFromEnv(process.env).publicUrl ?? "")
+  // A step-by-step exchange in progress (taking a remote ticket) reads the answer first; a request for a person
+  // leaves it, and an answer that is not one of the choices twice in a row leaves it for the ordinary replies.
+  const publicUrl = messagingConfigFromEnv(process.env).publicUrl ?? "";
+  const askingBot = known.status === "bot" && !wantsPerson(text);
+  const flow = askingBot ? parseFlow(known.flow) : null;
+  const conversationNow = { id: conversationId, lastSeq: Number(known.last_seq), ticketId: known.ticket_id };
+  let guided: FlowReply | null = flow
+    ? await continueTicketFlow(ctx, flow, text, language, conversationNow, publicUrl)
     : null;
-  const hits = known.status === "bot" && !live ? await knowledgeIndex(ctx).query(text, 3) : [];
+  const intent = askingBot && !guided ? selfServiceIntent(text) : null;
+  if (intent === "ticket") guided = await startTicketFlow(ctx, text, language, conversationNow, publicUrl);
+  const live = intent && intent !== "ticket" ? await selfServiceAnswer(ctx, intent, language, publicUrl) : null;
+  const hits = known.status === "bot" && !live && !guided ? await knowledgeIndex(ctx).query(text, 3) : [];
   const articles = new Map(
     (await listArticles(ctx.store.db, { ids: hits.map((h) => h.id) })).map((a) => [a.id, a] as const),
   );
@@ -252,8 +282,45 @@ export async function postMessage(
     if (row.status === "closed") reply = { text: CLOSED[language], handover: false };
     else if (row.status === "waiting" || row.status === "active" || known.status !== "bot")
       reply = { text: WAITING[language], handover: true };
-    else if (live) reply = { text: live, handover: false };
-    else {
+    else if (guided) {
+      reply = {
+        text: guided.text,
+        handover: false,
+        ...(guided.choices ? { choices: guided.choices } : {}),
+        ...(guided.ticket ? { ticket: guided.ticket } : {}),
+      };
+      await tx
+        .updateTable("chat_conversations")
+        .set({
+          flow: guided.flow ? JSON.stringify(guided.flow) : null,
+          misses: 0,
+          // A ticket taken is a request the bot fulfilled itself.
+          ...(guided.issuedTicketId ? { ticket_id: guided.issuedTicketId, answered_by_bot: 1 } : {}),
+        })
+        .where("id", "=", conversationId)
+        .execute();
+      // An identified customer's ticket is theirs: the counter's call card shows them.
+      if (guided.issuedTicketId && row.customer_id) {
+        const ticket = await tx
+          .selectFrom("tickets")
+          .select(["id", "branch_id"])
+          .where("id", "=", guided.issuedTicketId)
+          .executeTakeFirst();
+        if (ticket)
+          await attachTicketCustomer(
+            tx,
+            { id: ticket.id, branchId: ticket.branch_id },
+            row.customer_id,
+            "chat",
+            null,
+            now,
+          );
+      }
+    } else if (live) {
+      reply = { text: live, handover: false };
+      if (row.flow !== null)
+        await tx.updateTable("chat_conversations").set({ flow: null }).where("id", "=", conversationId).execute();
+    } else {
       const decision = decide(text, hits, Number(row.misses));
       reply = replyFor(decision, articles, language);
       handedOver = decision.kind === "handover";
@@ -262,6 +329,7 @@ export async function postMessage(
         .updateTable("chat_conversations")
         .set({
           misses: decision.kind === "answer" ? 0 : missed ? Number(row.misses) + 1 : Number(row.misses),
+          flow: null,
           ...(decision.kind === "answer" ? { answered_by_bot: 1 } : {}),
           ...(decision.skill ? { skill: decision.skill } : {}),
           ...(decision.kind === "handover"
@@ -292,6 +360,8 @@ export async function postMessage(
         ...(reply.suggestions ? { suggestions: reply.suggestions } : {}),
         handover: reply.handover,
         ...(reply.leaveMessage ? { leaveMessage: true } : {}),
+        ...(reply.choices ? { choices: reply.choices } : {}),
+        ...(reply.ticket ? { ticket: reply.ticket } : {}),
       },
       now,
     );
@@ -520,6 +590,8 @@ export async function transcript(
         suggestions?: Suggestion[];
         handover?: boolean;
         internal?: boolean;
+        choices?: ChatChoice[];
+        ticket?: ChatTicket;
       }>(m.data, {});
       // Staff's notes (a transfer's note) are not the customer's to read.
       if (internal) return [];
@@ -532,10 +604,25 @@ export async function transcript(
           ...(data.articleId ? { articleId: data.articleId } : {}),
           ...(data.suggestions ? { suggestions: data.suggestions } : {}),
           ...(data.handover !== undefined ? { handover: data.handover } : {}),
+          ...(data.choices ? { choices: data.choices } : {}),
+          ...(data.ticket ? { ticket: data.ticket } : {}),
         },
       ];
     }),
     ...(queue ? { queue } : {}),
     canRate: row.status === "closed" && row.agent_id !== null && row.csat === null,
+    ...(await identifiedAs(ctx, row.customer_id)),
   };
+}
+
+/** The identified customer's masked phone, for the customer's own page. */
+async function identifiedAs(ctx: AppContext, customerId: string | null): Promise<{ identified?: { phone: string } }> {
+  if (!customerId) return {};
+  const c = await ctx.store.db
+    .selectFrom("customers")
+    .select(["phone_e164", "anonymised_at"])
+    .where("id", "=", customerId)
+    .executeTakeFirst();
+  if (!c || c.anonymised_at !== null) return {};
+  return { identified: { phone: maskCustomerPhone(c.phone_e164) } };
 }

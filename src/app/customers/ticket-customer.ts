@@ -45,7 +45,7 @@ async function openTicket(ctx: AppContext, ticketId: string) {
   return ticket;
 }
 
-async function attach(
+export async function attach(
   tx: Tx,
   ticket: { id: string; branchId: string },
   customerId: string,

@@ -31,8 +31,18 @@ export interface IssuedTicket {
   readonly replayed: boolean;
 }
 
+export interface IssueOptions {
+  /** The chat bot takes the ticket for a customer (a remote ticket; the actor is the branch's chat "kiosk"). */
+  readonly channel?: "chat";
+}
+
 /** A kiosk or the lobby manager takes a ticket for a business type; the answer says where it stands. */
-export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTicketInput): Promise<IssuedTicket> {
+export async function issueTicket(
+  ctx: AppContext,
+  actor: Actor,
+  input: IssueTicketInput,
+  options: IssueOptions = {},
+): Promise<IssuedTicket> {
   requireBranchAccess(actor, input.branchId as BranchId, TRIAGE_ROLES, ["kiosk"]);
   // A kiosk is self-service: anyone may ask for care, but a VIP class or an appointment is staff's to grant.
   if (
@@ -54,7 +64,7 @@ export async function issueTicket(ctx: AppContext, actor: Actor, input: IssueTic
   const now = ctx.clock();
   const prepared = await prepareIssue(ctx, input, now);
   const outcome = await ctx.store.write((tx, afterCommit) =>
-    issueInTransaction(ctx, tx, afterCommit, actor, input, prepared, now),
+    issueInTransaction(ctx, tx, afterCommit, actor, input, prepared, now, options.channel),
   );
   const { estimate } = prepared;
   if (outcome.replayed) return { ticket: await replayView(ctx, outcome.ticket, now), replayed: true };
@@ -102,6 +112,7 @@ export async function issueInTransaction(
   input: IssueTicketInput,
   prepared: PreparedIssue,
   now: number,
+  channel?: "chat",
 ): Promise<{ replayed: boolean; ticket: Ticket }> {
   const { priority, candidate, estimate } = prepared;
   const service = await findServiceForIssue(tx, input.branchId, input.serviceId);
@@ -140,7 +151,7 @@ export async function issueInTransaction(
     serviceId: input.serviceId,
     day,
     priority,
-    channel: actor.type === "device" ? "kiosk" : "staff",
+    channel: channel ?? (actor.type === "device" ? "kiosk" : "staff"),
     at: now,
     appointmentAt: candidate.appointmentAt,
     estimatedWaitMinutes: estimate.minutes,

@@ -14,6 +14,20 @@ describe("guided self-service intents", () => {
     expect(selfServiceIntent("I'd like to book an appointment")).toBe("book");
   });
 
+  it("knows when the customer wants the bot to take a ticket for them", () => {
+    for (const q of [
+      "帮我取个号",
+      "我想远程取号",
+      "能在线取号吗",
+      "Can you get me a ticket?",
+      "take a number for me please",
+    ])
+      expect(selfServiceIntent(q), q).toBe("ticket");
+    // How taking a number works, or a missed number, stays with the knowledge base.
+    for (const q of ["取号机在哪里 怎么取号", "过号了怎么办", "I missed my number"])
+      expect(selfServiceIntent(q), q).toBeNull();
+  });
+
   it("leaves other questions to the knowledge base", () => {
     for (const q of [
       "银行卡丢了怎么办",

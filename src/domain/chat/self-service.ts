@@ -2,11 +2,12 @@
  * Guided self-service, pure: which questions the bot answers from live data instead of an article.
  * - `queue`: how many wait now, how long ("现在排队多吗", "how long is the queue");
  * - `hours`: opening hours today ("几点关门", "are you open today");
- * - `book`: the customer wants an appointment ("我想预约", "book an appointment").
+ * - `book`: the customer wants an appointment ("我想预约", "book an appointment");
+ * - `ticket`: the customer wants the bot to take a queue ticket for them now ("帮我取个号", "get me a ticket").
  * The words are deliberately narrow: a question about a product that happens to say "time" stays with the
  * knowledge base.
  */
-export type SelfService = "queue" | "hours" | "book";
+export type SelfService = "queue" | "hours" | "book" | "ticket";
 
 const RULES: ReadonlyArray<{
   readonly kind: SelfService;
@@ -49,6 +50,31 @@ const RULES: ReadonlyArray<{
     kind: "book",
     zh: ["我想预约", "我要预约", "帮我预约", "怎么预约", "如何预约", "想约个时间", "约个时间"],
     en: [/\bbook (an? )?(appointment|slot|visit)\b/, /\bmake an appointment\b/],
+  },
+  {
+    kind: "ticket",
+    zh: [
+      "我要取号",
+      "我想取号",
+      "帮我取号",
+      "帮我取个号",
+      "取个号",
+      "取一个号",
+      "远程取号",
+      "在线取号",
+      "线上取号",
+      "网上取号",
+      "手机取号",
+      "拿个号",
+      "我要排号",
+      "帮我排号",
+      "帮我排个号",
+    ],
+    en: [
+      /\b(take|get|give|book)( me)? (a |an )?(queue |remote )?(ticket|number)\b/,
+      /\bremote (ticket|queue number)\b/,
+      /\bjoin the queue\b/,
+    ],
   },
 ];
 

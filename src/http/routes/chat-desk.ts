@@ -15,6 +15,7 @@ import {
 } from "../../app/chat/agents.ts";
 import { completeCallback, deleteCanned, listCallbacks, listCanned, saveCanned } from "../../app/chat/desk.ts";
 import { chatFigures } from "../../app/chat/figures.ts";
+import { chatCustomer } from "../../app/chat/identify.ts";
 import type { AppContext } from "../../app/context.ts";
 import { sseHeaders } from "../../realtime/sse.ts";
 import { actorOf, SESSION_COOKIE } from "../auth-plugin.ts";
@@ -63,6 +64,7 @@ const Conversation = Type.Object({
   language: Type.String(),
   agentId: Type.Union([Type.String(), Type.Null()]),
   handoverAt: NullableIso,
+  identified: Type.Boolean(),
   botTried: Type.Array(Suggestion),
   messages: Type.Array(
     Type.Object({
@@ -218,6 +220,45 @@ export function chatDeskRoutes(app: FastifyInstance, ctx: AppContext, limits = n
       },
     },
     (req) => agentConversation(ctx, actorOf(req), req.params.conversationId),
+  );
+  const ChatCustomer = Type.Object({
+    customer: Type.Union([
+      Type.Object({
+        id: Type.String(),
+        code: Type.String(),
+        name: Type.String(),
+        phone: Type.String(),
+        segments: Type.Array(Type.String()),
+        vipTier: Type.Union([Type.String(), Type.Null()]),
+        identifiedAt: Iso,
+      }),
+      Type.Null(),
+    ]),
+    visits: Type.Array(
+      Type.Object({
+        ticketId: Type.String(),
+        number: Type.String(),
+        day: Type.String(),
+        serviceNameZh: Type.String(),
+        serviceNameEn: Type.String(),
+        status: Type.String(),
+        outcome: Type.Union([Type.String(), Type.Null()]),
+      }),
+    ),
+  });
+  app.get<{ Params: Static<typeof ConversationParams> }>(
+    "/api/chat/conversations/:conversationId/customer",
+    {
+      schema: {
+        operationId: "getChatCustomer",
+        tags: TAGS,
+        summary:
+          "The customer identified in the chat (phone + code), masked, with their last visits, for the conversation's agent (or an admin); each look is recorded as a profile view",
+        params: ConversationParams,
+        response: { 200: ChatCustomer, ...errors(401, 403, 404) },
+      },
+    },
+    (req) => chatCustomer(ctx, actorOf(req), req.params.conversationId),
   );
   const ReplyBody = Type.Object(
     { text: Type.String({ minLength: 1, maxLength: MAX_AGENT_MESSAGE }) },

@@ -8,6 +8,7 @@ import {
   startConversation,
   transcript,
 } from "../../app/chat/conversations.ts";
+import { identifyInChat } from "../../app/chat/identify.ts";
 import type { AppContext } from "../../app/context.ts";
 import { sseHeaders } from "../../realtime/sse.ts";
 import { runChatStream } from "../chat-streams.ts";
@@ -22,6 +23,8 @@ const MessageBody = Type.Object(
   { additionalProperties: false },
 );
 const SuggestionSchema = Type.Object({ articleId: Type.String(), title: Type.String() });
+const ChoiceSchema = Type.Object({ value: Type.String(), label: Type.String() });
+const ChatTicketSchema = Type.Object({ id: Type.String(), number: Type.String(), url: Type.String() });
 export const QueueInfoSchema = Type.Object({
   position: Type.Integer({ minimum: 1 }),
   agentsOnline: Type.Integer({ minimum: 0 }),
@@ -34,6 +37,8 @@ const ReplySchema = Type.Object({
   handover: Type.Boolean(),
   queue: Type.Optional(QueueInfoSchema),
   leaveMessage: Type.Optional(Type.Boolean()),
+  choices: Type.Optional(Type.Array(ChoiceSchema)),
+  ticket: Type.Optional(ChatTicketSchema),
 });
 const TranscriptSchema = Type.Object({
   conversationId: Type.String(),
@@ -53,11 +58,21 @@ const TranscriptSchema = Type.Object({
       articleId: Type.Optional(Type.String()),
       suggestions: Type.Optional(Type.Array(SuggestionSchema)),
       handover: Type.Optional(Type.Boolean()),
+      choices: Type.Optional(Type.Array(ChoiceSchema)),
+      ticket: Type.Optional(ChatTicketSchema),
     }),
   ),
   queue: Type.Optional(QueueInfoSchema),
   canRate: Type.Boolean(),
+  identified: Type.Optional(Type.Object({ phone: Type.String() })),
 });
+const IdentifyBody = Type.Object(
+  {
+    phone: Type.String({ minLength: 3, maxLength: 30 }),
+    otp: Type.String({ minLength: 4, maxLength: 8 }),
+  },
+  { additionalProperties: false },
+);
 const RatingBody = Type.Object({ score: Type.Integer({ minimum: 1, maximum: 3 }) }, { additionalProperties: false });
 const CallbackBody = Type.Object(
   {
@@ -165,6 +180,23 @@ export function chatRoutes(app: FastifyInstance, ctx: AppContext, limits = new S
     async (req, reply) =>
       reply.status(201).send(await leaveCallback(ctx, req.params.conversationId, chatToken(req), req.body)),
   );
+  app.post<{ Params: Static<typeof ConversationParams>; Body: Static<typeof IdentifyBody> }>(
+    "/api/public/chat/:conversationId/identify",
+    {
+      config: { public: true },
+      schema: {
+        operationId: "identifyInChat",
+        tags: TAGS,
+        summary:
+          "The customer proves their phone with the one-time code sent by POST /api/public/otp; the conversation is linked to their record (masked phone in the answer). 400 otp_invalid with a wrong code",
+        security: SECURITY,
+        params: ConversationParams,
+        body: IdentifyBody,
+        response: { 200: Type.Object({ phone: Type.String() }), ...errors(400, 401, 404, 409) },
+      },
+    },
+    (req) => identifyInChat(ctx, req.params.conversationId, chatToken(req), req.body),
+  );
   app.get<{ Params: Static<typeof ConversationParams>; Headers: Static<typeof StreamHeaders> }>(
     "/api/public/chat/:conversationId/stream",
     {
@@ -202,7 +234,12 @@ export function chatRoutes(app: FastifyInstance, ctx: AppContext, limits = new S
           sent = m.seq;
           reply.raw.write(`id: ${m.seq}\ndata: ${JSON.stringify({ type: "message", message: m })}\n\n`);
         }
-        const state = JSON.stringify({ status: t.status, queue: t.queue ?? null, canRate: t.canRate });
+        const state = JSON.stringify({
+          status: t.status,
+          queue: t.queue ?? null,
+          canRate: t.canRate,
+          identified: t.identified ?? null,
+        });
         if (state !== lastState) {
           lastState = state;
           reply.raw.write(`event: state\ndata: ${JSON.stringify({ type: "state", ...JSON.parse(state) })}\n\n`);

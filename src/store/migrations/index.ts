@@ -21,6 +21,7 @@ import * as chatAgents from "./021-chat-agents.ts";
 import * as deviceKioskReturn from "./022-device-kiosk-return.ts";
 import * as analyticsAlertsReports from "./026-analytics-alerts-reports.ts";
 import * as followups from "./024-followups.ts";
+import * as chatSelfService from "./029-chat-self-service.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -49,6 +50,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "022-device-kiosk-return": deviceKioskReturn,
   "026-analytics-alerts-reports": analyticsAlertsReports,
   "024-followups": followups,
+  "029-chat-self-service": chatSelfService,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

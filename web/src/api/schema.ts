@@ -2177,6 +2177,23 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/public/chat/{conversationId}/identify": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** The customer proves their phone with the one-time code sent by POST /api/public/otp; the conversation is linked to their record (masked phone in the answer). 400 otp_invalid with a wrong code */
+        readonly post: operations["identifyInChat"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/public/chat/{conversationId}/stream": {
         readonly parameters: {
             readonly query?: never;
@@ -2271,6 +2288,23 @@ export interface paths {
         };
         /** The whole conversation for its agent (or an admin): messages, staff notes, what the bot tried */
         readonly get: operations["getAgentConversation"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/chat/conversations/{conversationId}/customer": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The customer identified in the chat (phone + code), masked, with their last visits, for the conversation's agent (or an admin); each look is recorded as a profile view */
+        readonly get: operations["getChatCustomer"];
         readonly put?: never;
         readonly post?: never;
         readonly delete?: never;
@@ -13566,6 +13600,15 @@ export interface operations {
                                 readonly title: string;
                             }[];
                             readonly handover?: boolean;
+                            readonly choices?: readonly {
+                                readonly value: string;
+                                readonly label: string;
+                            }[];
+                            readonly ticket?: {
+                                readonly id: string;
+                                readonly number: string;
+                                readonly url: string;
+                            };
                         }[];
                         readonly queue?: {
                             readonly position: number;
@@ -13573,6 +13616,9 @@ export interface operations {
                             readonly estimatedWaitMinutes: number | null;
                         };
                         readonly canRate: boolean;
+                        readonly identified?: {
+                            readonly phone: string;
+                        };
                     };
                 };
             };
@@ -13643,6 +13689,15 @@ export interface operations {
                                 readonly estimatedWaitMinutes: number | null;
                             };
                             readonly leaveMessage?: boolean;
+                            readonly choices?: readonly {
+                                readonly value: string;
+                                readonly label: string;
+                            }[];
+                            readonly ticket?: {
+                                readonly id: string;
+                                readonly number: string;
+                                readonly url: string;
+                            };
                         };
                     };
                 };
@@ -13766,6 +13821,73 @@ export interface operations {
                         readonly callbackId: string;
                         /** Format: date-time */
                         readonly dueAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly identifyInChat: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly conversationId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly phone: string;
+                    readonly otp: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly phone: string;
                     };
                 };
             };
@@ -14138,6 +14260,7 @@ export interface operations {
                         readonly language: string;
                         readonly agentId: string | null;
                         readonly handoverAt: string | null;
+                        readonly identified: boolean;
                         readonly botTried: readonly {
                             readonly articleId: string;
                             readonly title: string;
@@ -14154,6 +14277,75 @@ export interface operations {
                                 readonly articleId: string;
                                 readonly title: string;
                             }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly getChatCustomer: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly conversationId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly customer: {
+                            readonly id: string;
+                            readonly code: string;
+                            readonly name: string;
+                            readonly phone: string;
+                            readonly segments: readonly string[];
+                            readonly vipTier: string | null;
+                            /** Format: date-time */
+                            readonly identifiedAt: string;
+                        } | null;
+                        readonly visits: readonly {
+                            readonly ticketId: string;
+                            readonly number: string;
+                            readonly day: string;
+                            readonly serviceNameZh: string;
+                            readonly serviceNameEn: string;
+                            readonly status: string;
+                            readonly outcome: string | null;
                         }[];
                     };
                 };

@@ -5,6 +5,7 @@ import { analyticsAlertsEn, analyticsAlertsZh } from "./analytics-alerts.ts";
 import { appointmentShareEn, appointmentShareZh } from "./appointment-share.ts";
 import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
+import { chat2En, chat2Zh } from "./chat2.ts";
 import { customersEn, customersZh } from "./customers.ts";
 import { dailyEn, dailyZh } from "./daily.ts";
 import { daily2En, daily2Zh } from "./daily2.ts";
@@ -41,6 +42,7 @@ void i18next.use(initReactI18next).init({
       },
       analytics: analyticsZh,
       chat: chatZh,
+      chat2: chat2Zh,
       booking: bookingZh,
       feedback: feedbackZh,
       appointmentShare: appointmentShareZh,
@@ -61,6 +63,7 @@ void i18next.use(initReactI18next).init({
       },
       analytics: analyticsEn,
       chat: chatEn,
+      chat2: chat2En,
       booking: bookingEn,
       feedback: feedbackEn,
       appointmentShare: appointmentShareEn,
@@ -79,7 +82,11 @@ void i18next.use(initReactI18next).init({
 document.documentElement.lang = i18next.language;
 i18next.on("languageChanged", (lng) => {
   document.documentElement.lang = lng;
-  window.localStorage.setItem(STORAGE_KEY, lng);
+  try {
+    window.localStorage.setItem(STORAGE_KEY, lng);
+  } catch {
+    // A page framed by another site may be refused storage (the chat widget): the choice lasts this page.
+  }
 });
 
 export function toggleLanguage(): void {

@@ -25,6 +25,7 @@ import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import { isEnglish } from "../i18n/index.ts";
 import { rolesOf } from "../lib/session.ts";
 import { ChatAdmin } from "./chat/ChatAdmin.tsx";
+import { ChatCustomerPanel } from "./chat/ChatCustomerPanel.tsx";
 import "../styles/staff.css";
 
 type Presence = "online" | "away" | "offline";
@@ -61,6 +62,7 @@ interface Conversation {
   readonly skill: string;
   readonly vip: boolean;
   readonly language: string;
+  readonly identified: boolean;
   readonly botTried: ReadonlyArray<{ articleId: string; title: string }>;
   readonly messages: readonly Message[];
 }
@@ -239,6 +241,7 @@ function ChatPane({
           ))}
         </div>
         <div className="agent-side">
+          <ChatCustomerPanel conversationId={id} identified={conv.identified} />
           <Typography.Title level={5}>{t("botTried")}</Typography.Title>
           {conv.botTried.length === 0 ? (
             <Typography.Text type="secondary">{t("noBotTried")}</Typography.Text>

@@ -7,6 +7,7 @@ import { AnalyticsAlertBanner } from "../components/AnalyticsAlertBanner.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import { useBranches } from "../lib/branch.ts";
 import { localName } from "../lib/format.ts";
+import { ChatFiguresCard } from "./chat/ChatFiguresCard.tsx";
 import "../styles/staff.css";
 
 const AnalyticsChart = lazy(() => import("../components/AnalyticsChart.tsx"));
@@ -363,6 +364,7 @@ function Dashboard() {
           ) : null}
         </Card>
       ) : null}
+      <ChatFiguresCard from={from} to={to} />
       <Card size="small" title={t("tables")}>
         <Tabs
           activeKey={tab}

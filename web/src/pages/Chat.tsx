@@ -16,6 +16,10 @@ interface Message {
   readonly text: string;
   readonly at: string;
   readonly suggestions?: readonly Suggestion[];
+  /** Guided self-service: the choices offered (a button sends `value`). */
+  readonly choices?: ReadonlyArray<{ value: string; label: string }>;
+  /** The ticket the bot took for the customer. */
+  readonly ticket?: { id: string; number: string; url: string };
 }
 interface QueueInfo {
   readonly position: number;
@@ -26,6 +30,7 @@ interface State {
   readonly status: "bot" | "waiting" | "active" | "closed";
   readonly queue?: QueueInfo | null;
   readonly canRate: boolean;
+  readonly identified?: { phone: string } | null;
 }
 interface Session {
   readonly conversationId: string;
@@ -33,10 +38,43 @@ interface Session {
 }
 
 const STORAGE_KEY = "datang.chat";
+/** `/chat?embed=1`: inside a bank website's widget frame (links open outside the frame). */
+const EMBEDDED = new URLSearchParams(window.location.search).get("embed") === "1";
+
+/**
+ * Where the conversation's token is kept: this browser's storage, so a reload continues the conversation. A
+ * browser that refuses storage to a page framed by another site (the website widget, with third-party storage
+ * blocked) keeps it in memory: the widget keeps its frame while the site's page is open, so closing and
+ * reopening the panel still continues the conversation; leaving the site's page starts a new one.
+ */
+const memory = new Map<string, string>();
+const sessionStore = {
+  get(): string | null {
+    try {
+      return window.localStorage.getItem(STORAGE_KEY);
+    } catch {
+      return memory.get(STORAGE_KEY) ?? null;
+    }
+  },
+  set(value: string): void {
+    try {
+      window.localStorage.setItem(STORAGE_KEY, value);
+    } catch {
+      memory.set(STORAGE_KEY, value);
+    }
+  },
+  remove(): void {
+    try {
+      window.localStorage.removeItem(STORAGE_KEY);
+    } catch {
+      memory.delete(STORAGE_KEY);
+    }
+  },
+};
 
 function savedSession(): Session | null {
   try {
-    const raw = window.localStorage.getItem(STORAGE_KEY);
+    const raw = sessionStore.get();
     const s = raw ? (JSON.parse(raw) as Session) : null;
     return s && typeof s.conversationId === "string" && typeof s.token === "string" ? s : null;
   } catch {
@@ -50,6 +88,8 @@ function savedSession(): Session | null {
  */
 export default function Chat() {
   const { t } = useTranslation("chat");
+  const { t: t2 } = useTranslation("chat2");
+  const [identifying, setIdentifying] = useState(false);
   const [session, setSession] = useState<Session | null>(savedSession);
   const [messages, setMessages] = useState<readonly Message[]>([]);
   const [state, setState] = useState<State>({ status: "bot", canRate: false });
@@ -66,9 +106,19 @@ export default function Chat() {
     document.title = t("title");
   }, [t]);
 
+  // Inside the website widget's frame, Escape asks the widget to close (it cannot hear keys in the frame).
+  useEffect(() => {
+    if (!EMBEDDED || window.parent === window) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") window.parent.postMessage({ type: "datang-chat-close" }, "*");
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
   const start = useCallback(async () => {
     const s = await api.post<Session>("/api/public/chat", { language: isEnglish() ? "en" : "zh" });
-    window.localStorage.setItem(STORAGE_KEY, JSON.stringify(s));
+    sessionStore.set(JSON.stringify(s));
     setMessages([]);
     setState({ status: "bot", canRate: false });
     setLeaveMessage(false);
@@ -94,7 +144,13 @@ export default function Chat() {
           if (data.message.seq <= seen) return;
           seen = data.message.seq;
           setMessages((list) => (list.some((x) => x.seq === data.message.seq) ? list : [...list, data.message]));
-        } else setState({ status: data.status, queue: data.queue ?? null, canRate: data.canRate });
+        } else
+          setState({
+            status: data.status,
+            queue: data.queue ?? null,
+            canRate: data.canRate,
+            identified: data.identified ?? null,
+          });
       },
       setConnected,
     );
@@ -120,7 +176,7 @@ export default function Chat() {
       setText("");
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) {
-        window.localStorage.removeItem(STORAGE_KEY);
+        sessionStore.remove();
         setSession(null);
         return;
       }
@@ -164,22 +220,69 @@ export default function Chat() {
   };
 
   const who = (m: Message) => t(m.author === "customer" ? "you" : m.author);
+  // Choices are answered once: only the newest message's are buttons, while the bot is still talking.
+  const lastSeq = messages.at(-1)?.seq ?? 0;
   const queue = state.status === "waiting" ? state.queue : null;
   return (
-    <main className="chat-page">
+    <main className={`chat-page${EMBEDDED ? " embedded" : ""}`}>
       <header className="chat-head">
         <div>
           <h1>{t("title")}</h1>
           <p>{t("subtitle")}</p>
         </div>
-        <LangSwitch />
+        <div className="chat-head-tools">
+          {state.identified ? (
+            <span className="chat-identified" data-testid="chat-identified">
+              {t2("identified", { phone: state.identified.phone })}
+            </span>
+          ) : (
+            state.status !== "closed" &&
+            session && (
+              <button
+                type="button"
+                className="chat-identify-open"
+                onClick={() => setIdentifying(true)}
+                data-testid="chat-identify-open"
+              >
+                {t2("identify")}
+              </button>
+            )
+          )}
+          <LangSwitch />
+        </div>
       </header>
+      {identifying && session && !state.identified && (
+        <IdentifyForm
+          session={session}
+          onDone={() => setIdentifying(false)}
+          onError={(m) => setError(t("error", { message: m }))}
+        />
+      )}
       {!connected && <div className="chat-offline">{t("reconnecting")}</div>}
       <div className="chat-log" ref={log} aria-live="polite" data-testid="chat-log">
         {messages.map((m) => (
           <div key={m.seq} className={`chat-msg ${m.author}`} data-author={m.author}>
             {m.author !== "system" && <span className="who">{who(m)}</span>}
             {m.text}
+            {m.ticket && (
+              <a
+                className="chat-ticket"
+                href={m.ticket.url}
+                {...(EMBEDDED ? { target: "_blank", rel: "noopener" } : {})}
+                data-testid="chat-ticket-link"
+              >
+                {t2("ticketLink", { number: m.ticket.number })}
+              </a>
+            )}
+            {m.choices && m.choices.length > 0 && m.seq === lastSeq && state.status === "bot" && (
+              <div className="chat-suggestions" data-testid="chat-choices">
+                {m.choices.map((c) => (
+                  <button key={c.value} type="button" onClick={() => void send(c.value)}>
+                    {c.label}
+                  </button>
+                ))}
+              </div>
+            )}
             {m.suggestions && m.suggestions.length > 0 && (
               <div className="chat-suggestions">
                 {m.suggestions.map((s) => (
@@ -229,7 +332,7 @@ export default function Chat() {
             <button
               type="button"
               onClick={() => {
-                window.localStorage.removeItem(STORAGE_KEY);
+                sessionStore.remove();
                 void start();
               }}
             >
@@ -280,5 +383,82 @@ export default function Chat() {
         </>
       )}
     </main>
+  );
+}
+
+/** Phone and one-time code (the same codes as online booking), inside the chat. */
+function IdentifyForm({
+  session,
+  onDone,
+  onError,
+}: {
+  readonly session: Session;
+  readonly onDone: () => void;
+  readonly onError: (message: string) => void;
+}) {
+  const { t } = useTranslation("chat2");
+  const [phone, setPhone] = useState("");
+  const [code, setCode] = useState("");
+  const [sent, setSent] = useState(false);
+  const sendCode = async () => {
+    try {
+      await api.post("/api/public/otp", { phone, lang: isEnglish() ? "en" : "zh-CN" });
+      setSent(true);
+    } catch (e) {
+      onError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const verify = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      await api.post(
+        `/api/public/chat/${encodeURIComponent(session.conversationId)}/identify`,
+        { phone, otp: code },
+        { headers: { authorization: `Bearer ${session.token}` } },
+      );
+      onDone();
+    } catch (err) {
+      onError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <form className="chat-leave chat-identify" onSubmit={verify} data-testid="chat-identify">
+      <strong>{t("identifyTitle")}</strong>
+      <span>{t("identifyHint")}</span>
+      <label>
+        {t("phone")}
+        <input
+          value={phone}
+          onChange={(e) => setPhone(e.target.value)}
+          inputMode="tel"
+          autoComplete="tel"
+          maxLength={20}
+          required
+        />
+      </label>
+      <button type="button" onClick={() => void sendCode()} disabled={phone.trim().length < 11}>
+        {t("sendCode")}
+      </button>
+      {sent && <span role="status">{t("codeSent")}</span>}
+      <label>
+        {t("code")}
+        <input
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          maxLength={8}
+          required
+        />
+      </label>
+      <div className="chat-identify-actions">
+        <button type="submit" disabled={!sent || code.trim().length < 4}>
+          {t("verify")}
+        </button>
+        <button type="button" className="secondary" onClick={onDone}>
+          {t("cancel")}
+        </button>
+      </div>
+    </form>
   );
 }
