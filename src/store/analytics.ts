@@ -382,3 +382,52 @@ export async function readCounterTime(
     busyMs: num(r.busy_ms),
   }));
 }
+
+/** A counter's state change of a past day, as history (the demo's simulated days) records it. */
+export interface PastCounterEvent {
+  readonly counterId: string;
+  readonly number: number;
+  readonly state: CounterStateName;
+  readonly at: number;
+}
+
+const PAST_EVENT_TYPE: Readonly<Record<CounterStateName, string>> = {
+  open: "counter.opened",
+  paused: "counter.paused",
+  closed: "counter.closed",
+};
+
+/**
+ * Records counter state changes of past days as the branch's counter events, numbered after its latest event
+ * (inside the caller's write, which holds the branch's event counter). They are not announced: nothing live
+ * changed. Counter time (`listCounterChanges`) reads them as it reads the live ones.
+ */
+export async function appendPastCounterEvents(
+  tx: Tx,
+  branchId: string,
+  events: readonly PastCounterEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const row = await tx
+    .updateTable("branches")
+    .set((eb) => ({ event_seq: eb("event_seq", "+", events.length) }))
+    .where("id", "=", branchId)
+    .returning("event_seq")
+    .executeTakeFirst();
+  if (!row) throw new Error(`no branch ${branchId} to number an event in`);
+  let seq = Number(row.event_seq) - events.length;
+  const sorted = [...events].sort((a, b) => a.at - b.at);
+  for (let i = 0; i < sorted.length; i += INSERT_CHUNK * 4)
+    await tx
+      .insertInto("events")
+      .values(
+        sorted.slice(i, i + INSERT_CHUNK * 4).map((e) => {
+          seq++;
+          const type = PAST_EVENT_TYPE[e.state];
+          const at = new Date(e.at).toISOString();
+          const payload = { seq, type, at, branchId, counter: { id: e.counterId, number: e.number, state: e.state } };
+          return { branch_id: branchId, seq, type, at: e.at, payload: JSON.stringify(payload) };
+        }),
+      )
+      .execute();
+}
