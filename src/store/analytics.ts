@@ -431,3 +431,31 @@ export async function appendPastCounterEvents(
       )
       .execute();
 }
+
+/** Open (not paused) counter time of some branches over days [from, to], summed per branch, counter and hour. */
+export async function readOpenTimeByCounterHour(
+  db: Kysely<Database>,
+  f: { readonly branchIds: readonly string[]; readonly from: string; readonly to: string },
+): Promise<Array<{ branchId: string; counterId: string; hour: number; openMs: number }>> {
+  if (f.branchIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("analytics_counter_hours")
+    .select((eb) => [
+      "branch_id",
+      "counter_id",
+      "hour",
+      eb.fn.sum<number | string>("open_ms").as("open_ms"),
+      eb.fn.sum<number | string>("paused_ms").as("paused_ms"),
+    ])
+    .where("branch_id", "in", [...f.branchIds])
+    .where("day", ">=", f.from)
+    .where("day", "<=", f.to)
+    .groupBy(["branch_id", "counter_id", "hour"])
+    .execute();
+  return rows.map((r) => ({
+    branchId: r.branch_id,
+    counterId: r.counter_id,
+    hour: Number(r.hour),
+    openMs: Math.max(0, Number(r.open_ms ?? 0) - Number(r.paused_ms ?? 0)),
+  }));
+}
