@@ -6,10 +6,12 @@
  * answered from the fine cells instead of the rollups.
  *
  * Sizes: BENCH_BRANCHES (20), BENCH_DAYS (365), BENCH_PER_DAY (700 tickets a branch-day): 5.1 million tickets.
- * BENCH_DB=sqlite|postgres|both (both). BENCH_REPEAT (20): timings of each query.
+ * BENCH_DB=sqlite|postgres|both (both). BENCH_REPEAT (20): timings of each query. The year of one branch is timed
+ * twice: over whole calendar months (read from the month rollups, migration 027) and over a range starting mid-month
+ * (its first half-month read from the day rollups). The line carries the machine's load average at the start and end.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StaffActor } from "../src/app/actor.ts";
 import { cellsOf, rebuildAll } from "../src/app/analytics/build-cells.ts";
@@ -166,9 +168,15 @@ async function benchOne(kind: "sqlite" | "postgres", location: string): Promise<
   const monthFrom = daysBetween(FIRST_DAY, to).slice(-30)[0] ?? from;
   const dashboard: GroupBy[] = ["day", "hour", "service"];
   const yearOne: number[] = [];
+  const yearOneUnaligned: number[] = [];
   const monthAll: number[] = [];
-  for (const groupBy of [...dashboard, "counter", "staff"] as GroupBy[])
+  const midFrom = daysBetween(FIRST_DAY, to)[14] ?? from;
+  for (const groupBy of [...dashboard, "counter", "staff"] as GroupBy[]) {
     yearOne.push(...(await timed(() => analyticsSummary(ctx, ADMIN, { branchId: demo.branchId, from, to, groupBy }))));
+    yearOneUnaligned.push(
+      ...(await timed(() => analyticsSummary(ctx, ADMIN, { branchId: demo.branchId, from: midFrom, to, groupBy }))),
+    );
+  }
   for (const groupBy of [...dashboard, "branch"] as GroupBy[])
     monthAll.push(...(await timed(() => analyticsSummary(ctx, ADMIN, { from: monthFrom, to, groupBy }))));
   log(
@@ -199,17 +207,24 @@ async function benchOne(kind: "sqlite" | "postgres", location: string): Promise<
     rebuildRowsPerSecond: Math.round(imported / rebuildSeconds),
     yearOfOneBranchP50Ms: round(percentile(yearOne, 50), 1),
     yearOfOneBranchP95Ms: round(percentile(yearOne, 95), 1),
+    yearOfOneBranchMidMonthStartP95Ms: round(percentile(yearOneUnaligned, 95), 1),
     monthOfAllBranchesP50Ms: round(percentile(monthAll, 50), 1),
     monthOfAllBranchesP95Ms: round(percentile(monthAll, 95), 1),
     fineCellsYearOfOneBranchP95Ms: round(percentile(yearOneCells, 95), 1),
     fineCellsMonthOfAllBranchesP95Ms: round(percentile(monthAllCells, 95), 1),
     baselineRawYearOfOneBranchMs: round(rawYearMs, 1),
     baselineCells: rawCells,
-    targetP95Met: percentile(yearOne, 95) < 300 && percentile(monthAll, 95) < 300,
+    targetP95Met:
+      percentile(yearOne, 95) < 300 && percentile(yearOneUnaligned, 95) < 300 && percentile(monthAll, 95) < 300,
   };
 }
 
-const out: Record<string, unknown> = { branches: BRANCHES, days: DAYS, perDay: PER_DAY };
+const out: Record<string, unknown> = {
+  branches: BRANCHES,
+  days: DAYS,
+  perDay: PER_DAY,
+  loadAtStart: loadavg().map((l) => round(l, 1)),
+};
 if (WHICH === "sqlite" || WHICH === "both") {
   const dir = mkdtempSync(join(tmpdir(), "datang-bench-analytics-"));
   try {
@@ -228,4 +243,5 @@ if (WHICH === "postgres" || WHICH === "both") {
       cluster.stop();
     }
 }
+out.loadAtEnd = loadavg().map((l) => round(l, 1));
 console.log(JSON.stringify(out));

@@ -45,6 +45,15 @@ async function leagueBranches(ctx: AppContext, actor: Actor): Promise<string[]> 
   throw forbidden();
 }
 
+type Expectation = { meanWait: number; withinTarget: number; staffing: "recorded" | "all_counters" } | null;
+
+/**
+ * Expectations already simulated, by everything they are made of (the branch's set-up and its average day): the
+ * dashboard asks for the same range again and again, and a branch's past does not change between two asks.
+ */
+const simulated = new Map<string, Expectation>();
+const MAX_CACHED = 500;
+
 /** The expected mean wait and within-target share of a branch's average day, from the simulator; null if none. */
 async function expectation(
   ctx: AppContext,
@@ -56,7 +65,7 @@ async function expectation(
     openMsByCounterHour: Map<string, number[]>;
     noShowShare: number;
   },
-): Promise<{ meanWait: number; withinTarget: number; staffing: "recorded" | "all_counters" } | null> {
+): Promise<Expectation> {
   const [services, counters] = await Promise.all([
     listServices(ctx.store.db, branch.id),
     listCounters(ctx.store.db, branch.id),
@@ -105,6 +114,9 @@ async function expectation(
     noShowShare: input.noShowShare,
     noShowRecallMinutes: 1,
   };
+  const key = JSON.stringify([scenario, branch.dispatchPolicy]);
+  const cached = simulated.get(key);
+  if (cached !== undefined) return cached;
   let wait = 0;
   let within = 0;
   for (let seed = 1; seed <= LEAGUE_REPLICATIONS; seed++) {
@@ -112,11 +124,14 @@ async function expectation(
     wait += report.meanWaitMinutes;
     within += report.withinTargetShare;
   }
-  return {
+  const result: Expectation = {
     meanWait: Math.round((wait / LEAGUE_REPLICATIONS) * 10) / 10,
     withinTarget: Math.round((within / LEAGUE_REPLICATIONS) * 1000) / 1000,
     staffing: day.intervals ? "recorded" : "all_counters",
   };
+  if (simulated.size >= MAX_CACHED) simulated.clear();
+  simulated.set(key, result);
+  return result;
 }
 
 export async function branchLeague(
