@@ -1,6 +1,7 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import { analyticsEn, analyticsZh } from "./analytics.ts";
+import { analytics2En, analytics2Zh } from "./analytics2.ts";
 import { appointmentShareEn, appointmentShareZh } from "./appointment-share.ts";
 import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
@@ -35,6 +36,7 @@ void i18next.use(initReactI18next).init({
         daily: dailyZh,
       },
       analytics: analyticsZh,
+      analytics2: analytics2Zh,
       chat: chatZh,
       booking: bookingZh,
       feedback: feedbackZh,
@@ -51,6 +53,7 @@ void i18next.use(initReactI18next).init({
         daily: dailyEn,
       },
       analytics: analyticsEn,
+      analytics2: analytics2En,
       chat: chatEn,
       booking: bookingEn,
       feedback: feedbackEn,

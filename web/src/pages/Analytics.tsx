@@ -7,6 +7,7 @@ import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import { useBranches } from "../lib/branch.ts";
 import { localName } from "../lib/format.ts";
 import "../styles/staff.css";
+import { LeagueCard, StaffEvaluationCard } from "./analytics/LeagueAndStaff.tsx";
 
 const AnalyticsChart = lazy(() => import("../components/AnalyticsChart.tsx"));
 const WaitHeatMap = lazy(() => import("../components/WaitHeatMap.tsx"));
@@ -357,6 +358,12 @@ function Dashboard() {
             </>
           ) : null}
         </Card>
+      ) : null}
+      {user.roles.includes("admin") || (user.roles.includes("branch_manager") && branches.length > 1) ? (
+        <LeagueCard from={from} to={to} />
+      ) : null}
+      {user.roles.some((r) => r === "admin" || r === "branch_manager" || r === "teller") && branchId !== null ? (
+        <StaffEvaluationCard branchId={branchId === ALL ? null : branchId} from={from} to={to} />
       ) : null}
       <Card size="small" title={t("tables")}>
         <Tabs
