@@ -192,6 +192,30 @@ describe.each(DB_KINDS)("analytics: import of history and the summary on %s", (k
     for (const h of heat.rows) expect(h).toMatchObject(expected(rows.filter((r) => keyOf(r) === h.key)));
   });
 
+  it("answers the weekday, week, month and branch groupings with figures computed from the file", async () => {
+    // 16–18 November 2026 are Monday to Wednesday of ISO week 47.
+    const weekday = (await summary("weekday")).json() as { rows: Array<Record<string, unknown>> };
+    expect(weekday.rows.map((r) => r.key)).toEqual([1, 2, 3]);
+    for (const [i, day] of DAYS.entries())
+      expect(weekday.rows[i]).toMatchObject(expected(rows.filter((r) => r.day === day)));
+    for (const [groupBy, key] of [
+      ["week", "2026-W47"],
+      ["month", "2026-11"],
+      ["branch", "SH001"],
+    ] as const) {
+      const body = (await summary(groupBy)).json() as { rows: Array<Record<string, unknown>> };
+      expect(
+        body.rows.map((r) => r.key),
+        groupBy,
+      ).toEqual([key]);
+      expect(body.rows[0], groupBy).toMatchObject(expected(rows));
+    }
+    // Head office (an admin) without a branch: every branch's figures, here the one that has any.
+    const all = (await summary("branch", await t.login("admin"))).json() as { branchIds: string[]; total: unknown };
+    expect(all.branchIds).toContain(t.branchId);
+    expect(all.total).toMatchObject(expected(rows));
+  });
+
   it("does not double a file imported twice", async () => {
     const before = (await summary("branch")).json();
     const again = await importTickets(t.server.ctx, csvOf(rows));

@@ -303,10 +303,20 @@ export interface SecondDemoBranch {
   readonly usernames: readonly string[];
 }
 
-/** Adds the second demo branch (SH002) with its business types, counters and staff; no devices (pair them in /admin). */
+/**
+ * Adds the second demo branch (SH002) with its business types, counters and staff; no devices (pair them in
+ * /admin), right after `seedDemo` with the same password: its staff share it, and the first branch's stored hash is
+ * reused (hashing again would cost the first start a deliberately slow key derivation).
+ */
 export async function seedSecondDemoBranch(ctx: AppContext, password: string): Promise<SecondDemoBranch> {
   const now = ctx.clock();
-  const passwordHash = await hashPassword(password);
+  const first = await ctx.store.db
+    .selectFrom("users")
+    .select("password_hash")
+    .where("username", "=", "manager")
+    .executeTakeFirst();
+  // Called right after seedDemo with the same password: the first branch's manager already has its hash.
+  const passwordHash = first?.password_hash ?? (await hashPassword(password));
   const branchId = ctx.newId();
   await ctx.store.write(async (tx) => {
     await tx
