@@ -16,7 +16,7 @@ import { createAppContext } from "./app/create-context.ts";
 import { FOLLOWUP_JOBS } from "./app/followups/followups.ts";
 import { messagingConfigFromEnv } from "./app/messages/config.ts";
 import { JobRunner } from "./app/messages/runner.ts";
-import { isEmpty, seedDemo } from "./app/seed-demo.ts";
+import { isEmpty, seedDemo, seedSecondDemoBranch } from "./app/seed-demo.ts";
 import { closePastDays } from "./app/tickets/close-past-days.ts";
 import { releaseAllClosedCounters } from "./app/tickets/release-targets.ts";
 import { notifyWaitAlarms } from "./app/tickets/wait-alarms.ts";
@@ -57,13 +57,16 @@ function ensureWebBuild(): void {
   );
 }
 
-/** Seeds the demo branch and prints its logins; returns the branch's id. */
-async function seed(ctx: AppContext, location: string): Promise<string> {
+/** Seeds the two demo branches and prints their logins; returns the branches' ids. */
+async function seed(ctx: AppContext, location: string): Promise<string[]> {
   const logins = await seedDemo(ctx, demoPassword());
+  const second = await seedSecondDemoBranch(ctx, logins.password);
   const lines = [
     "Demo branch created: 上海南京西路支行 / Shanghai Nanjing West Road Branch (SH001)",
+    "Second demo branch: 上海陆家嘴支行 / Shanghai Lujiazui Branch (SH002), for comparing branches",
     `Staff logins (password for all: ${logins.password}):`,
     `  ${logins.usernames.join(", ")}`,
+    `  SH002: ${second.usernames.join(", ")}`,
     "Device pairing tokens (shown once; create more in /admin):",
     ...logins.devices.map((d) => `  ${d.kind.padEnd(10)} ${d.token}   (${d.name})`),
   ];
@@ -76,7 +79,7 @@ async function seed(ctx: AppContext, location: string): Promise<string> {
     chmodSync(file, 0o600);
     console.log(`(also written to ${file})`);
   }
-  return logins.branchId;
+  return [logins.branchId, second.branchId];
 }
 
 export async function runServerCommand(
@@ -117,7 +120,7 @@ export async function runServerCommand(
       return 2;
     }
     if (!(await isEmpty(ctx))) console.log("The database already has branches; the demo branch was not added.");
-    else await addDemoHistory(ctx, await seed(ctx, location));
+    else for (const id of await seed(ctx, location)) await addDemoHistory(ctx, id);
     await store.close();
     return 0;
   }
@@ -144,9 +147,9 @@ export async function runServerCommand(
     trustProxy: process.env.DATANG_TRUST_PROXY === "1",
     publicUrl: process.env.DATANG_PUBLIC_URL,
   });
-  let demoBranchId: string | undefined;
+  let demoBranchIds: string[] = [];
   if (values.demo) {
-    if (await isEmpty(server.ctx)) demoBranchId = await seed(server.ctx, location);
+    if (await isEmpty(server.ctx)) demoBranchIds = await seed(server.ctx, location);
     else {
       const file = demoLoginsFile(location);
       if (file && existsSync(file)) console.log(`Demo logins and device pairing tokens: ${shown(file)}`);
@@ -220,8 +223,12 @@ export async function runServerCommand(
     `Datang is serving on http://localhost:${actualPort}/  (API docs: http://localhost:${actualPort}/api/docs)`,
   );
   console.log(`Database: ${isPostgresUrl(location) ? "PostgreSQL" : location}`);
-  // The demo's past 90 days are simulated after the server is up, so the first start is not held up by them.
-  if (demoBranchId) void addDemoHistory(server.ctx, demoBranchId);
+  // The demo's past 90 days are simulated after the server is up, so the first start is not held up by them;
+  // one branch after the other, so the first is on the dashboard soonest.
+  if (demoBranchIds.length)
+    void (async () => {
+      for (const id of demoBranchIds) await addDemoHistory(server.ctx, id);
+    })();
   // The outbox and webhooks: messages committed before a crash go out now; without a channel they wait.
   const runner = new JobRunner(server.ctx, {
     config: messaging,
@@ -266,7 +273,9 @@ async function addDemoHistory(ctx: AppContext, branchId: string): Promise<void> 
     const branch = await findBranch(ctx.store.db, branchId);
     if (!branch || days === 0) return;
     const tickets = await seedDemoHistory(ctx, branch, days);
-    console.log(`Demo history: ${tickets} tickets of the past ${days} days added for the dashboard and planner.`);
+    console.log(
+      `Demo history of ${branch.code}: ${tickets} tickets of the past ${days} days added for the dashboard and planner.`,
+    );
   } catch (error) {
     console.error("adding the demo history failed", error);
   }

@@ -74,6 +74,8 @@ function queryFor(route: string, branchId: string, serviceId = ""): string {
   if (route === "GET /api/chat/figures") return "?from=2026-11-01&to=2026-11-02";
   if (route === "GET /api/complaints/export.csv") return `?from=2026-11-01&to=2026-12-01&branchId=${branchId}`;
   if (route === "GET /api/customers") return "?phone=138";
+  if (route === "GET /api/analytics/league") return "?from=2026-11-01&to=2026-11-02";
+  if (route === "GET /api/analytics/staff") return `?from=2026-11-01&to=2026-11-02&branchId=${branchId}`;
   return "";
 }
 

@@ -192,6 +192,30 @@ describe.each(DB_KINDS)("analytics: import of history and the summary on %s", (k
     for (const h of heat.rows) expect(h).toMatchObject(expected(rows.filter((r) => keyOf(r) === h.key)));
   });
 
+  it("answers the weekday, week, month and branch groupings with figures computed from the file", async () => {
+    // 16–18 November 2026 are Monday to Wednesday of ISO week 47.
+    const weekday = (await summary("weekday")).json() as { rows: Array<Record<string, unknown>> };
+    expect(weekday.rows.map((r) => r.key)).toEqual([1, 2, 3]);
+    for (const [i, day] of DAYS.entries())
+      expect(weekday.rows[i]).toMatchObject(expected(rows.filter((r) => r.day === day)));
+    for (const [groupBy, key] of [
+      ["week", "2026-W47"],
+      ["month", "2026-11"],
+      ["branch", "SH001"],
+    ] as const) {
+      const body = (await summary(groupBy)).json() as { rows: Array<Record<string, unknown>> };
+      expect(
+        body.rows.map((r) => r.key),
+        groupBy,
+      ).toEqual([key]);
+      expect(body.rows[0], groupBy).toMatchObject(expected(rows));
+    }
+    // Head office (an admin) without a branch: every branch's figures, here the one that has any.
+    const all = (await summary("branch", await t.login("admin"))).json() as { branchIds: string[]; total: unknown };
+    expect(all.branchIds).toContain(t.branchId);
+    expect(all.total).toMatchObject(expected(rows));
+  });
+
   it("does not double a file imported twice", async () => {
     const before = (await summary("branch")).json();
     const again = await importTickets(t.server.ctx, csvOf(rows));
@@ -362,6 +386,11 @@ describe.each(DB_KINDS)("analytics of live tickets and the demo history on %s", 
     expect(rows.length).toBe(18);
     expect(rows.every((r) => r.arrived > 150 && r.meanWaitMinutes !== null)).toBe(true);
     expect(rows.reduce((s, r) => s + r.arrived, 0)).toBe(imported);
+    // The simulated days carry the counters' open, pause and close events: past days show counter time.
+    const total = res.json().total as { counterOpenHours: number | null; utilisation: number | null };
+    expect(total.counterOpenHours).toBeGreaterThan(18 * 8);
+    expect(total.utilisation).toBeGreaterThan(0.2);
+    expect(total.utilisation).toBeLessThanOrEqual(1);
     const plan = await t.request({ method: "GET", url: `/api/branches/${t.branchId}/plan`, cookie: manager });
     expect(plan.statusCode).toBe(200);
     expect(plan.json().source).toBe("history");
@@ -383,7 +412,12 @@ describe.each(DB_KINDS)("analytics of live tickets and the demo history on %s", 
       branchIds: [],
       ip: "127.0.0.1",
     } as unknown as import("../src/app/actor.ts").StaffActor;
+    // Whole calendar months are read from the month rollups (migration 027), the days around them from the day
+    // rollups: October and November whole, November alone, a month and a half, and days inside one month.
     const ranges = [
+      { from: "2026-10-01", to: "2026-11-30" },
+      { from: "2026-11-01", to: "2026-11-30" },
+      { from: "2026-10-20", to: "2026-11-23" },
       { from: "2026-11-01", to: "2026-11-23" },
       { from: "2026-11-10", to: "2026-11-12" },
     ];
@@ -391,8 +425,10 @@ describe.each(DB_KINDS)("analytics of live tickets and the demo history on %s", 
     for (const range of ranges)
       for (const groupBy of GROUP_BYS) {
         const fromRollups = await analyticsSummary(t.server.ctx, admin, { ...range, groupBy }, "rollups");
+        const fromDays = await analyticsSummary(t.server.ctx, admin, { ...range, groupBy }, "days");
         const fromCells = await analyticsSummary(t.server.ctx, admin, { ...range, groupBy }, "cells");
         expect(fromRollups, `${groupBy} ${range.from}`).toEqual(fromCells);
+        expect(fromDays, `${groupBy} ${range.from} days`).toEqual(fromCells);
         expect(fromCells.rows.length).toBeGreaterThan(0);
         compared += fromCells.rows.length;
       }

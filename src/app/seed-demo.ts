@@ -257,3 +257,150 @@ export async function seedDemo(
   if (options.knowledge ?? true) await seedKnowledge(ctx);
   return { branchId, password, usernames: USERS.map((u) => u.username), devices };
 }
+
+/**
+ * The second demo branch, so branches can be compared: a business district branch with a heavier mix (foreign
+ * exchange, wealth and corporate business, fewer simple cash customers), six counters and its own staff.
+ */
+const SECOND_SERVICES = [
+  SERVICES[0],
+  SERVICES[1],
+  {
+    code: "FX",
+    prefix: "G",
+    category: "payment",
+    minutes: 10,
+    zh: "外汇业务",
+    en: "Foreign exchange",
+    dzh: "购汇、结汇、境外汇款",
+    den: "Buying and selling currency, remittance abroad",
+    docs: ["身份证或护照 / ID card or passport"],
+  },
+  SERVICES[4],
+  SERVICES[5],
+] as const;
+
+const SECOND_COUNTERS: ReadonlyArray<{ number: number; kind: CounterKind; skills: Record<string, number> }> = [
+  { number: 1, kind: "teller", skills: { CASH: 3, TRANSFER: 2, FX: 1 } },
+  { number: 2, kind: "teller", skills: { TRANSFER: 3, CASH: 2 } },
+  { number: 3, kind: "teller", skills: { FX: 3, CASH: 1 } },
+  { number: 4, kind: "wealth", skills: { WEALTH: 3 } },
+  { number: 5, kind: "teller", skills: { CORP: 3, TRANSFER: 1 } },
+  { number: 6, kind: "vip", skills: { CORP: 2, WEALTH: 2, FX: 1 } },
+];
+
+const SECOND_USERS: ReadonlyArray<{ username: string; name: string; roles: Role[] }> = [
+  { username: "manager2", name: "陈经理", roles: ["branch_manager"] },
+  ...Array.from({ length: SECOND_COUNTERS.length }, (_, i) => ({
+    username: `teller${i + 9}`,
+    name: `柜员${i + 9}`,
+    roles: ["teller"] as Role[],
+  })),
+];
+
+export interface SecondDemoBranch {
+  readonly branchId: string;
+  readonly usernames: readonly string[];
+}
+
+/**
+ * Adds the second demo branch (SH002) with its business types, counters and staff; no devices (pair them in
+ * /admin), right after `seedDemo` with the same password: its staff share it, and the first branch's stored hash is
+ * reused (hashing again would cost the first start a deliberately slow key derivation).
+ */
+export async function seedSecondDemoBranch(ctx: AppContext, password: string): Promise<SecondDemoBranch> {
+  const now = ctx.clock();
+  const first = await ctx.store.db
+    .selectFrom("users")
+    .select("password_hash")
+    .where("username", "=", "manager")
+    .executeTakeFirst();
+  // Called right after seedDemo with the same password: the first branch's manager already has its hash.
+  const passwordHash = first?.password_hash ?? (await hashPassword(password));
+  const branchId = ctx.newId();
+  await ctx.store.write(async (tx) => {
+    await tx
+      .insertInto("branches")
+      .values({
+        id: branchId,
+        code: "SH002",
+        name_zh: "上海陆家嘴支行",
+        name_en: "Shanghai Lujiazui Branch",
+        timezone: BRANCH_DEFAULTS.timezone,
+        opening_hours: JSON.stringify(BRANCH_DEFAULTS.openingHours),
+        target_wait_minutes: BRANCH_DEFAULTS.targetWaitMinutes,
+        alarm_wait_minutes: BRANCH_DEFAULTS.alarmWaitMinutes,
+        max_recalls: BRANCH_DEFAULTS.maxRecalls,
+        dispatch_policy: DEFAULT_POLICY,
+        event_seq: 0,
+        created_at: now,
+      })
+      .execute();
+    const serviceIds = new Map<string, string>();
+    for (const [i, s] of SECOND_SERVICES.entries()) {
+      const id = ctx.newId();
+      serviceIds.set(s.code, id);
+      await tx
+        .insertInto("services")
+        .values({
+          id,
+          branch_id: branchId,
+          code: s.code,
+          name_zh: s.zh,
+          name_en: s.en,
+          description_zh: s.dzh,
+          description_en: s.den,
+          category: s.category,
+          expected_minutes: s.minutes,
+          prefix: s.prefix,
+          needs_review: "review" in s && s.review ? 1 : 0,
+          required_documents: JSON.stringify(s.docs),
+          sort_order: i,
+          active: 1,
+          created_at: now,
+        })
+        .execute();
+    }
+    for (const c of SECOND_COUNTERS) {
+      const skills = Object.entries(c.skills).map(([code, weight]) => ({ serviceId: serviceIds.get(code), weight }));
+      await tx
+        .insertInto("counters")
+        .values({
+          id: ctx.newId(),
+          branch_id: branchId,
+          number: c.number,
+          name: `${c.number}号窗口`,
+          kind: c.kind,
+          state: "closed",
+          skills: JSON.stringify(skills),
+          dispatch_policy: null,
+          signed_in_user_id: null,
+          current_ticket_id: null,
+          last_ticket_id: null,
+          pause_reason: null,
+          created_at: now,
+        })
+        .execute();
+    }
+    for (const [i, u] of SECOND_USERS.entries()) {
+      const id = ctx.newId();
+      await tx
+        .insertInto("users")
+        .values({
+          id,
+          username: u.username,
+          display_name: u.name,
+          staff_no: String(2001 + i),
+          password_hash: passwordHash,
+          roles: JSON.stringify(u.roles),
+          active: 1,
+          failed_logins: 0,
+          locked_until: 0,
+          created_at: now,
+        })
+        .execute();
+      await tx.insertInto("memberships").values({ user_id: id, branch_id: branchId }).execute();
+    }
+  });
+  return { branchId, usernames: SECOND_USERS.map((u) => u.username) };
+}

@@ -382,3 +382,80 @@ export async function readCounterTime(
     busyMs: num(r.busy_ms),
   }));
 }
+
+/** A counter's state change of a past day, as history (the demo's simulated days) records it. */
+export interface PastCounterEvent {
+  readonly counterId: string;
+  readonly number: number;
+  readonly state: CounterStateName;
+  readonly at: number;
+}
+
+const PAST_EVENT_TYPE: Readonly<Record<CounterStateName, string>> = {
+  open: "counter.opened",
+  paused: "counter.paused",
+  closed: "counter.closed",
+};
+
+/**
+ * Records counter state changes of past days as the branch's counter events, numbered after its latest event
+ * (inside the caller's write, which holds the branch's event counter). They are not announced: nothing live
+ * changed. Counter time (`listCounterChanges`) reads them as it reads the live ones.
+ */
+export async function appendPastCounterEvents(
+  tx: Tx,
+  branchId: string,
+  events: readonly PastCounterEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const row = await tx
+    .updateTable("branches")
+    .set((eb) => ({ event_seq: eb("event_seq", "+", events.length) }))
+    .where("id", "=", branchId)
+    .returning("event_seq")
+    .executeTakeFirst();
+  if (!row) throw new Error(`no branch ${branchId} to number an event in`);
+  let seq = Number(row.event_seq) - events.length;
+  const sorted = [...events].sort((a, b) => a.at - b.at);
+  for (let i = 0; i < sorted.length; i += INSERT_CHUNK * 4)
+    await tx
+      .insertInto("events")
+      .values(
+        sorted.slice(i, i + INSERT_CHUNK * 4).map((e) => {
+          seq++;
+          const type = PAST_EVENT_TYPE[e.state];
+          const at = new Date(e.at).toISOString();
+          const payload = { seq, type, at, branchId, counter: { id: e.counterId, number: e.number, state: e.state } };
+          return { branch_id: branchId, seq, type, at: e.at, payload: JSON.stringify(payload) };
+        }),
+      )
+      .execute();
+}
+
+/** Open (not paused) counter time of some branches over days [from, to], summed per branch, counter and hour. */
+export async function readOpenTimeByCounterHour(
+  db: Kysely<Database>,
+  f: { readonly branchIds: readonly string[]; readonly from: string; readonly to: string },
+): Promise<Array<{ branchId: string; counterId: string; hour: number; openMs: number }>> {
+  if (f.branchIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("analytics_counter_hours")
+    .select((eb) => [
+      "branch_id",
+      "counter_id",
+      "hour",
+      eb.fn.sum<number | string>("open_ms").as("open_ms"),
+      eb.fn.sum<number | string>("paused_ms").as("paused_ms"),
+    ])
+    .where("branch_id", "in", [...f.branchIds])
+    .where("day", ">=", f.from)
+    .where("day", "<=", f.to)
+    .groupBy(["branch_id", "counter_id", "hour"])
+    .execute();
+  return rows.map((r) => ({
+    branchId: r.branch_id,
+    counterId: r.counter_id,
+    hour: Number(r.hour),
+    openMs: Math.max(0, Number(r.open_ms ?? 0) - Number(r.paused_ms ?? 0)),
+  }));
+}

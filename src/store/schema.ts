@@ -226,6 +226,7 @@ export interface Database {
   webhook_cursors: WebhookCursorTable;
   analytics_cells: AnalyticsCellTable;
   analytics_rollups: AnalyticsRollupTable;
+  analytics_month_rollups: AnalyticsMonthRollupTable;
   analytics_counter_hours: AnalyticsCounterHourTable;
   imported_tickets: ImportedTicketTable;
   storage_probe: StorageProbeTable;
@@ -441,6 +442,12 @@ export interface AnalyticsRollupTable
   grain: string;
   /** "" for the day, else the hour, business type id, counter key or staff key. */
   key: string;
+}
+
+/** The day rollups of one branch-month merged per grain and key (migration 027, src/store/month-rollups.ts). */
+export interface AnalyticsMonthRollupTable extends Omit<AnalyticsRollupTable, "day"> {
+  /** "2026-11". */
+  month: string;
 }
 
 /** Counter time of one branch-day, hour and counter (migration 020, src/domain/analytics/counter-time.ts). */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectNoAxeViolations } from "./axe.ts";
 import { apiCall, type BrowserSession, chromiumAvailable, login, openBrowserSession, shootBoth } from "./harness.ts";
 
 const DESK = { width: 1440, height: 1000 };
@@ -49,6 +50,43 @@ describe.skipIf(!chromiumAvailable())("the analytics dashboard", () => {
     await shootBoth(page, "analytics", { fullPage: true });
     await page.getByRole("tab", { name: "柜员" }).click();
     await expect.poll(async () => (await rows.first().textContent()) ?? "").toContain("teller");
+    // Staff evaluation: the branch's eight tellers with satisfaction first; no league for one branch.
+    const staff = page.locator("[data-testid=staff-table] tbody tr.ant-table-row");
+    await expect.poll(() => staff.count()).toBe(8);
+    expect(await page.getByTestId("league").count()).toBe(0);
+  });
+
+  it("head office compares the two demo branches in the fair league table, in both languages", async () => {
+    const page = await session.page(DESK);
+    await login(page, session.origin, "admin", "/");
+    const today = new Date();
+    const from = new Date(today.getTime() - 30 * 86_400_000).toISOString().slice(0, 10);
+    const to = new Date(today.getTime() + 86_400_000).toISOString().slice(0, 10);
+    // The second branch's history is simulated after the first's: wait until both are ranked.
+    await expect
+      .poll(
+        async () =>
+          (
+            await apiCall<{ rows: Array<{ rank: number | null }> }>(
+              page,
+              "GET",
+              `/api/analytics/league?from=${from}&to=${to}`,
+            )
+          ).body.rows.filter((r) => r.rank !== null).length,
+        { timeout: 120_000 },
+      )
+      .toBe(2);
+    await page.getByTestId("home-analytics").click();
+    await page.waitForURL(`${session.origin}/analytics`);
+    const league = page.locator("[data-testid=league-table] tbody tr.ant-table-row");
+    await expect.poll(() => league.count(), { timeout: 30_000 }).toBe(2);
+    const text = (await page.getByTestId("league").textContent()) ?? "";
+    expect(text).toContain("SH001");
+    expect(text).toContain("SH002");
+    expect(text).toContain("窗口开关记录");
+    await page.getByTestId("league").scrollIntoViewIfNeeded();
+    await shootBoth(page, "analytics-league", { fullPage: true });
+    await expectNoAxeViolations(page, "analytics with the league table");
   });
 
   it("the admin reads the chat's figures: containment, hand-over, satisfaction per agent", async () => {
@@ -112,5 +150,10 @@ describe.skipIf(!chromiumAvailable())("the analytics dashboard", () => {
     await login(page, session.origin, "teller1", "/analytics");
     await page.getByTestId("analytics-kpis").waitFor();
     await expect.poll(async () => (await page.getByTestId("analytics").textContent()) ?? "").toContain("仅为您本人");
+    // His own evaluation: one row, his own.
+    const staff = page.locator("[data-testid=staff-table] tbody tr.ant-table-row");
+    await expect.poll(() => staff.count()).toBe(1);
+    expect((await staff.first().textContent()) ?? "").toContain("teller1");
+    expect(await page.getByTestId("league").count()).toBe(0);
   });
 });

@@ -7,7 +7,7 @@
  */
 
 import { type BusySpan, counterHours, localMidnight } from "../../domain/analytics/counter-time.ts";
-import { dayAfter, dayBefore } from "../../domain/analytics/keys.ts";
+import { dayAfter, dayBefore, monthOf } from "../../domain/analytics/keys.ts";
 import { addTicket, emptyTally, type Tally, type TicketEnd, type TicketFacts } from "../../domain/analytics/tally.ts";
 import { localDay, localHour } from "../../domain/local-day.ts";
 import {
@@ -20,6 +20,7 @@ import {
   type TicketFactRow,
 } from "../../store/analytics.ts";
 import { type Branch, findBranch, listBranches } from "../../store/branches.ts";
+import { refreshMonthRollups } from "../../store/month-rollups.ts";
 import type { AppContext } from "../context.ts";
 
 const RATING_SCORE: Readonly<Record<string, 1 | 2 | 3>> = { satisfied: 3, neutral: 2, dissatisfied: 1 };
@@ -84,12 +85,26 @@ export function cellsOf(branch: Branch, rows: readonly TicketFactRow[]): Cell[] 
 /** How far back a counter's state at the start of a day is looked for; a counter unchanged so long counts as closed. */
 const STATE_LOOK_BACK_MS = 7 * 86_400_000;
 
-/** Rebuilds one branch-day's cells from its tickets, and its counter time from its counters' state changes. */
-export async function rebuildBranchDay(ctx: AppContext, branch: Branch, day: string): Promise<void> {
+/** Branch-months whose month rollups wait to be rebuilt once, after many of their days ("branch\0month"). */
+export type DeferredMonths = Set<string>;
+
+/**
+ * Rebuilds one branch-day's cells from its tickets, its counter time from its counters' state changes, and its
+ * month's rollups (migration 027) in the same write; or, given `deferred`, notes the month for
+ * `refreshDeferredMonths` (a bulk rebuild or import refreshes each month once instead of once per day).
+ */
+export async function rebuildBranchDay(
+  ctx: AppContext,
+  branch: Branch,
+  day: string,
+  deferred?: DeferredMonths,
+): Promise<void> {
   const now = ctx.clock();
   await ctx.store.write(async (tx) => {
     const rows = await listTicketFacts(tx, branch.id, day);
     await replaceBranchDayCells(tx, branch.id, day, cellsOf(branch, rows));
+    if (deferred) deferred.add(`${branch.id}\u0000${monthOf(day)}`);
+    else await refreshMonthRollups(tx, branch.id, monthOf(day));
     const dayStart = localMidnight(day, branch.timezone);
     const dayEnd = localMidnight(dayAfter(day), branch.timezone);
     const changes = await listCounterChanges(tx, branch.id, dayStart - STATE_LOOK_BACK_MS, dayEnd);
@@ -103,6 +118,15 @@ export async function rebuildBranchDay(ctx: AppContext, branch: Branch, day: str
     const hours = counterHours(changes, spans, dayStart, dayEnd, now, (at) => localHour(at, branch.timezone));
     await replaceCounterHours(tx, branch.id, day, hours);
   });
+}
+
+/** Rebuilds the month rollups of the branch-months noted by `rebuildBranchDay`. */
+export async function refreshDeferredMonths(ctx: AppContext, deferred: DeferredMonths): Promise<void> {
+  for (const entry of deferred) {
+    const [branchId, month] = entry.split("\u0000") as [string, string];
+    await ctx.store.write((tx) => refreshMonthRollups(tx, branchId, month));
+  }
+  deferred.clear();
 }
 
 /** Every minute: each branch's today and yesterday (branch-local), where tickets still change. */
@@ -123,6 +147,7 @@ export async function rebuildAll(
 ): Promise<number> {
   const days = await listTicketDays(ctx.store.db, filter);
   const branches = new Map<string, Branch>();
+  const deferred: DeferredMonths = new Set();
   let done = 0;
   for (const { branchId, day } of days) {
     let branch = branches.get(branchId);
@@ -131,9 +156,10 @@ export async function rebuildAll(
       if (!branch) continue;
       branches.set(branchId, branch);
     }
-    await rebuildBranchDay(ctx, branch, day);
+    await rebuildBranchDay(ctx, branch, day, deferred);
     done++;
     onProgress?.(done, days.length);
   }
+  await refreshDeferredMonths(ctx, deferred);
   return done;
 }

@@ -12,7 +12,7 @@ import { insertAudit } from "../../store/audit.ts";
 import { type Branch, findBranch } from "../../store/branches.ts";
 import type { TicketTable } from "../../store/schema.ts";
 import type { AppContext } from "../context.ts";
-import { rebuildBranchDay } from "./build-cells.ts";
+import { type DeferredMonths, rebuildBranchDay, refreshDeferredMonths } from "./build-cells.ts";
 
 export const IMPORT_COLUMNS = [
   "branch_code",
@@ -301,9 +301,11 @@ export async function importTickets(ctx: AppContext, csv: string, source = "data
   });
 
   const branches = new Map<string, Branch>([...look.branches.values()].map((b) => [b.id, b]));
+  const months: DeferredMonths = new Set();
   for (const { branchId, day } of byBranchDay.values()) {
     const branch = branches.get(branchId);
-    if (branch) await rebuildBranchDay(ctx, branch, day);
+    if (branch) await rebuildBranchDay(ctx, branch, day, months);
   }
+  await refreshDeferredMonths(ctx, months);
   return { ok: true, imported: fresh.length, alreadyPresent, days: byBranchDay.size };
 }

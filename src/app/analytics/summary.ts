@@ -3,12 +3,13 @@
  * dimension, and every figure computed once from the merged tally (src/domain/analytics/figures.ts).
  */
 import { type Figures, figuresOf } from "../../domain/analytics/figures.ts";
-import { isoWeek, isoWeekday, monthOf } from "../../domain/analytics/keys.ts";
+import { isoWeek, isoWeekday, monthOf, splitByMonths } from "../../domain/analytics/keys.ts";
 import type { RollupGrain } from "../../domain/analytics/rollup.ts";
 import { emptyTally, mergeTally, type Tally } from "../../domain/analytics/tally.ts";
 import type { BranchId } from "../../domain/ids.ts";
 import { readCells, readCounterTime, readRollups, type StoredCell } from "../../store/analytics.ts";
 import { listBranches } from "../../store/branches.ts";
+import { readMonthRollups } from "../../store/month-rollups.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { forbidden, invalid } from "../errors.ts";
@@ -84,7 +85,7 @@ async function scopeOf(ctx: AppContext, actor: Actor, branchId: string | undefin
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-function checkRange(from: string, to: string): void {
+export function checkRange(from: string, to: string): void {
   if (!DAY.test(from) || !DAY.test(to) || Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)))
     throw invalid("from and to are days: YYYY-MM-DD.", undefined, "from 和 to 应为日期：YYYY-MM-DD。");
   if (from > to) throw invalid("from is after to.", undefined, "开始日期晚于结束日期。");
@@ -185,23 +186,26 @@ const GRAIN_OF: Readonly<Record<GroupBy, RollupGrain>> = {
   branch: "day",
 };
 
+/** Groupings that need no day of their tallies: whole months of them are read from the month rollups. */
+const MONTHLY: ReadonlySet<GroupBy> = new Set(["service", "counter", "staff", "hour", "branch", "month"]);
+
 /**
- * The tallies a summary merges: the rollup of its grouping's grain, or the fine cells where the caller may see
- * only his own figures (or `source` asks for them: the test that proves both answer the same). A rollup row
+ * The tallies a summary merges: the rollup of its grouping's grain (month rollups for the whole calendar months of
+ * the range where the grouping needs no day, day rollups for the rest), or the fine cells where the caller may see
+ * only his own figures (or `source` asks for them: the test that proves all answer the same). A rollup row
  * stands in for a cell whose other keys it does not keep; `keyOf` reads only the key of the grouping.
  */
 async function tallies(
   ctx: AppContext,
   scope: Scope,
   q: SummaryQuery,
-  source: "rollups" | "cells",
+  source: "rollups" | "cells" | "days",
 ): Promise<StoredCell[]> {
   const range = { branchIds: scope.branchIds, from: q.from, to: q.to };
   if (source === "cells" || scope.staffKey !== undefined)
     return readCells(ctx.store.db, { ...range, staffKey: scope.staffKey });
   const grain = GRAIN_OF[q.groupBy];
-  const rollups = await readRollups(ctx.store.db, grain, range);
-  return rollups.map((r) => ({
+  const asCell = (r: { branchId: string; day: string; key: string; tally: Tally }): StoredCell => ({
     branchId: r.branchId,
     day: r.day,
     hour: grain === "hour" ? Number(r.key) : -1,
@@ -209,7 +213,24 @@ async function tallies(
     counterKey: grain === "counter" ? r.key : "",
     staffKey: grain === "staff" ? r.key : "",
     tally: r.tally,
-  }));
+  });
+  const split =
+    source === "rollups" && MONTHLY.has(q.groupBy)
+      ? splitByMonths(q.from, q.to)
+      : { months: null, days: [[q.from, q.to] as const] };
+  const [months, ...days] = await Promise.all([
+    split.months
+      ? readMonthRollups(ctx.store.db, grain, {
+          branchIds: scope.branchIds,
+          from: split.months[0],
+          to: split.months[1],
+        })
+      : [],
+    ...split.days.map(([from, to]) => readRollups(ctx.store.db, grain, { branchIds: scope.branchIds, from, to })),
+  ]);
+  const out = months.map((m) => asCell({ branchId: m.branchId, day: `${m.month}-01`, key: m.key, tally: m.tally }));
+  for (const list of days) for (const r of list) out.push(asCell(r));
+  return out;
 }
 
 /** Counter time as cells for `keyOf` (none for a teller's own figures: a counter's time is not his alone). */
@@ -240,7 +261,7 @@ export async function analyticsSummary(
   ctx: AppContext,
   actor: Actor,
   q: SummaryQuery,
-  source: "rollups" | "cells" = "rollups",
+  source: "rollups" | "cells" | "days" = "rollups",
 ): Promise<Summary> {
   checkRange(q.from, q.to);
   const scope = await scopeOf(ctx, actor, q.branchId);
@@ -259,8 +280,9 @@ export async function analyticsSummary(
       groups.set(key.key, group);
     }
     mergeTally(group.tally, cell.tally);
-    mergeTally(total, cell.tally);
   }
+  // The total is the groups' (fewer merges than every cell's), before counter time joins some of them.
+  for (const group of groups.values()) mergeTally(total, group.tally);
   // Counter time belongs to a counter, an hour and a day, not to a business type or a teller's tickets: those
   // groupings carry it in the total only.
   const perGroup = q.groupBy !== "service" && q.groupBy !== "staff";

@@ -43,3 +43,32 @@ export function dayBefore(day: string): string {
 export function dayAfter(day: string): string {
   return new Date(utcOfDay(day) + DAY_MS).toISOString().slice(0, 10);
 }
+
+/** The last day of a month "2026-02" → "2026-02-28". */
+export function lastDayOfMonth(month: string): string {
+  return new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
+}
+
+function shiftMonth(month: string, by: number): string {
+  const d = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1 + by, 1));
+  return d.toISOString().slice(0, 7);
+}
+
+/**
+ * Days [from, to] as the whole calendar months inside them (null when none is whole) and the days left over at
+ * either end: what a summary reads from month rollups and from day rollups.
+ */
+export function splitByMonths(
+  from: string,
+  to: string,
+): { readonly months: readonly [string, string] | null; readonly days: ReadonlyArray<readonly [string, string]> } {
+  const firstFull = from.endsWith("-01") ? monthOf(from) : shiftMonth(monthOf(from), 1);
+  const lastFull = to === lastDayOfMonth(monthOf(to)) ? monthOf(to) : shiftMonth(monthOf(to), -1);
+  if (from > to) return { months: null, days: [] };
+  if (firstFull > lastFull) return { months: null, days: [[from, to]] };
+  const days: Array<readonly [string, string]> = [];
+  if (from < `${firstFull}-01`) days.push([from, dayBefore(`${firstFull}-01`)]);
+  const end = lastDayOfMonth(lastFull);
+  if (to > end) days.push([dayAfter(end), to]);
+  return { months: [firstFull, lastFull], days };
+}

@@ -1,7 +1,9 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { summaryCsv, summaryXlsx } from "../../app/analytics/export.ts";
+import { branchLeague } from "../../app/analytics/league.ts";
 import { planAgainstActual } from "../../app/analytics/plan-vs-actual.ts";
+import { staffEvaluation } from "../../app/analytics/staff-evaluation.ts";
 import { analyticsSummary, GROUP_BYS } from "../../app/analytics/summary.ts";
 import type { AppContext } from "../../app/context.ts";
 import { GLOSSARY } from "../../domain/analytics/figures.ts";
@@ -65,6 +67,55 @@ const GlossaryResponse = Type.Object({
 });
 
 type Query = { Querystring: Static<typeof SummaryQuery> };
+
+const RangeQuery = Type.Object({ from: Day, to: Day }, { additionalProperties: false });
+const Num = Type.Union([Type.Number(), Type.Null()]);
+const LeagueResponse = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  replications: Type.Integer(),
+  rows: Type.Array(
+    Type.Object({
+      rank: Type.Union([Type.Integer(), Type.Null()]),
+      branchId: Type.String(),
+      code: Type.String(),
+      nameZh: Type.String(),
+      nameEn: Type.String(),
+      called: Type.Integer(),
+      arrivedPerDay: Type.Number(),
+      actualMeanWaitMinutes: Num,
+      expectedMeanWaitMinutes: Num,
+      excessWaitMinutes: Num,
+      waitRatio: Num,
+      actualWithinTargetShare: Num,
+      expectedWithinTargetShare: Num,
+      withinTargetGap: Num,
+      staffing: Type.Union([Type.Literal("recorded"), Type.Literal("all_counters")]),
+    }),
+  ),
+});
+const StaffQuery = Type.Object({ branchId: Type.Optional(Id), from: Day, to: Day }, { additionalProperties: false });
+const StaffResponse = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  branchIds: Type.Array(Type.String()),
+  ownFiguresOnly: Type.Boolean(),
+  rows: Type.Array(
+    Type.Object({
+      username: Type.String(),
+      displayName: Type.Union([Type.String(), Type.Null()]),
+      served: Type.Integer(),
+      meanServiceMinutes: Num,
+      rated: Type.Integer(),
+      satisfiedShare: Num,
+      csat: Num,
+      complaints: Type.Integer(),
+      complaintsPerThousand: Num,
+      called: Type.Integer(),
+      withinTargetShare: Num,
+    }),
+  ),
+});
 
 const PlanActualQuery = Type.Object({ day: Type.Optional(Day) }, { additionalProperties: false });
 const PlanActualResponse = Type.Object({
@@ -160,6 +211,34 @@ export function analyticsRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     (req) => planAgainstActual(ctx, actorOf(req), req.params.branchId, req.query.day),
+  );
+  app.get<{ Querystring: Static<typeof RangeQuery> }>(
+    "/api/analytics/league",
+    {
+      schema: {
+        tags,
+        operationId: "getBranchLeague",
+        summary:
+          "Branch league table: each branch's actual waits against the simulator's for its own mix and staffing, ranked",
+        querystring: RangeQuery,
+        response: { 200: LeagueResponse, ...errors(400, 401, 403) },
+      },
+    },
+    (req) => branchLeague(ctx, actorOf(req), req.query),
+  );
+  app.get<{ Querystring: Static<typeof StaffQuery> }>(
+    "/api/analytics/staff",
+    {
+      schema: {
+        tags,
+        operationId: "getStaffEvaluation",
+        summary:
+          "Per teller: served, service time, satisfaction, complaints and calls within target (a teller: himself only)",
+        querystring: StaffQuery,
+        response: { 200: StaffResponse, ...errors(400, 401, 403) },
+      },
+    },
+    (req) => staffEvaluation(ctx, actorOf(req), req.query),
   );
   app.get(
     "/api/analytics/glossary",

@@ -22,6 +22,7 @@ import * as deviceKioskReturn from "./022-device-kiosk-return.ts";
 import * as analyticsAlertsReports from "./026-analytics-alerts-reports.ts";
 import * as followups from "./024-followups.ts";
 import * as chatSelfService from "./029-chat-self-service.ts";
+import * as analyticsMonthRollups from "./027-analytics-month-rollups.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -51,6 +52,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "026-analytics-alerts-reports": analyticsAlertsReports,
   "024-followups": followups,
   "029-chat-self-service": chatSelfService,
+  "027-analytics-month-rollups": analyticsMonthRollups,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

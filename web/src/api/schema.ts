@@ -1019,6 +1019,40 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/analytics/league": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Branch league table: each branch's actual waits against the simulator's for its own mix and staffing, ranked */
+        readonly get: operations["getBranchLeague"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/analytics/staff": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Per teller: served, service time, satisfaction, complaints and calls within target (a teller: himself only) */
+        readonly get: operations["getStaffEvaluation"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/analytics/glossary": {
         readonly parameters: {
             readonly query?: never;
@@ -7892,6 +7926,146 @@ export interface operations {
             };
             /** @description Default Response */
             readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly getBranchLeague: {
+        readonly parameters: {
+            readonly query: {
+                readonly from: string;
+                readonly to: string;
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly from: string;
+                        readonly to: string;
+                        readonly replications: number;
+                        readonly rows: readonly {
+                            readonly rank: number | null;
+                            readonly branchId: string;
+                            readonly code: string;
+                            readonly nameZh: string;
+                            readonly nameEn: string;
+                            readonly called: number;
+                            readonly arrivedPerDay: number;
+                            readonly actualMeanWaitMinutes: number | null;
+                            readonly expectedMeanWaitMinutes: number | null;
+                            readonly excessWaitMinutes: number | null;
+                            readonly waitRatio: number | null;
+                            readonly actualWithinTargetShare: number | null;
+                            readonly expectedWithinTargetShare: number | null;
+                            readonly withinTargetGap: number | null;
+                            readonly staffing: "recorded" | "all_counters";
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly getStaffEvaluation: {
+        readonly parameters: {
+            readonly query: {
+                readonly branchId?: string;
+                readonly from: string;
+                readonly to: string;
+            };
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly from: string;
+                        readonly to: string;
+                        readonly branchIds: readonly string[];
+                        readonly ownFiguresOnly: boolean;
+                        readonly rows: readonly {
+                            readonly username: string;
+                            readonly displayName: string | null;
+                            readonly served: number;
+                            readonly meanServiceMinutes: number | null;
+                            readonly rated: number;
+                            readonly satisfiedShare: number | null;
+                            readonly csat: number | null;
+                            readonly complaints: number;
+                            readonly complaintsPerThousand: number | null;
+                            readonly called: number;
+                            readonly withinTargetShare: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
                 };

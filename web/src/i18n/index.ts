@@ -2,6 +2,7 @@ import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import { analyticsEn, analyticsZh } from "./analytics.ts";
 import { analyticsAlertsEn, analyticsAlertsZh } from "./analytics-alerts.ts";
+import { analytics2En, analytics2Zh } from "./analytics2.ts";
 import { appointmentShareEn, appointmentShareZh } from "./appointment-share.ts";
 import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
@@ -41,6 +42,7 @@ void i18next.use(initReactI18next).init({
         daily2: daily2Zh,
       },
       analytics: analyticsZh,
+      analytics2: analytics2Zh,
       chat: chatZh,
       chat2: chat2Zh,
       booking: bookingZh,
@@ -62,6 +64,7 @@ void i18next.use(initReactI18next).init({
         daily2: daily2En,
       },
       analytics: analyticsEn,
+      analytics2: analytics2En,
       chat: chatEn,
       chat2: chat2En,
       booking: bookingEn,

@@ -9,6 +9,7 @@ import { useBranches } from "../lib/branch.ts";
 import { localName } from "../lib/format.ts";
 import { ChatFiguresCard } from "./chat/ChatFiguresCard.tsx";
 import "../styles/staff.css";
+import { LeagueCard, StaffEvaluationCard } from "./analytics/LeagueAndStaff.tsx";
 
 const AnalyticsChart = lazy(() => import("../components/AnalyticsChart.tsx"));
 const WaitHeatMap = lazy(() => import("../components/WaitHeatMap.tsx"));
@@ -365,6 +366,12 @@ function Dashboard() {
         </Card>
       ) : null}
       <ChatFiguresCard from={from} to={to} />
+      {user.roles.includes("admin") || (user.roles.includes("branch_manager") && branches.length > 1) ? (
+        <LeagueCard from={from} to={to} />
+      ) : null}
+      {user.roles.some((r) => r === "admin" || r === "branch_manager" || r === "teller") && branchId !== null ? (
+        <StaffEvaluationCard branchId={branchId === ALL ? null : branchId} from={from} to={to} />
+      ) : null}
       <Card size="small" title={t("tables")}>
         <Tabs
           activeKey={tab}

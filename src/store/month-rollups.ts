@@ -1,0 +1,128 @@
+/**
+ * Month rollups (migration 027): the day rollups of one branch-month merged per grain and key. A month's rows are
+ * always rebuilt whole from its day rollups, so they never disagree with them, and histograms merge exactly: every
+ * figure read from a month rollup is the figure the days (and the fine cells under them) give.
+ */
+import type { Kysely } from "kysely";
+import { ROLLUP_GRAINS, type RollupGrain } from "../domain/analytics/rollup.ts";
+import { decodeBins, emptyTally, encodeBins, mergeTally, type Tally } from "../domain/analytics/tally.ts";
+import type { Database } from "./schema.ts";
+import type { Tx } from "./store.ts";
+
+type Db = Kysely<Database> | Tx;
+
+/** Rows per INSERT: 21 columns each. */
+const CHUNK = 40;
+
+function tallyOf(r: Record<string, unknown>): Tally {
+  return {
+    ...emptyTally(),
+    arrived: Number(r.arrived),
+    served: Number(r.served),
+    noShows: Number(r.no_shows),
+    walkAways: Number(r.walk_aways),
+    redirected: Number(r.redirected),
+    called: Number(r.called),
+    waitSumMs: Number(r.wait_sum_ms),
+    waitMaxMs: Number(r.wait_max_ms),
+    withinTarget: Number(r.within_target),
+    aboveAlarm: Number(r.above_alarm),
+    waitBins: decodeBins(String(r.wait_bins)),
+    timed: Number(r.timed),
+    serviceSumMs: Number(r.service_sum_ms),
+    rated: Number(r.rated),
+    satisfied: Number(r.satisfied),
+    neutral: Number(r.neutral),
+    dissatisfied: Number(r.dissatisfied),
+  };
+}
+
+/** The last day of a month "2026-02" → "2026-02-31": days compare as text, so an upper bound past the end is fine. */
+const monthEnd = (month: string): string => `${month}-31`;
+
+/** Rebuilds the month rollups of one branch-month from its day rollups (inside the caller's write, if any). */
+export async function refreshMonthRollups(db: Db, branchId: string, month: string): Promise<void> {
+  const rows = await db
+    .selectFrom("analytics_rollups")
+    .selectAll()
+    .where("branch_id", "=", branchId)
+    .where("grain", "in", [...ROLLUP_GRAINS])
+    .where("day", ">=", `${month}-01`)
+    .where("day", "<=", monthEnd(month))
+    .execute();
+  const merged = new Map<string, { grain: string; key: string; tally: Tally }>();
+  for (const r of rows) {
+    const id = `${r.grain}\u0000${r.key}`;
+    let m = merged.get(id);
+    if (!m) {
+      m = { grain: r.grain, key: r.key, tally: emptyTally() };
+      merged.set(id, m);
+    }
+    mergeTally(m.tally, tallyOf(r as unknown as Record<string, unknown>));
+  }
+  for (const grain of ROLLUP_GRAINS)
+    await db
+      .deleteFrom("analytics_month_rollups")
+      .where("branch_id", "=", branchId)
+      .where("grain", "=", grain)
+      .where("month", "=", month)
+      .execute();
+  const values = [...merged.values()].map(({ grain, key, tally: t }) => ({
+    branch_id: branchId,
+    grain,
+    month,
+    key,
+    arrived: t.arrived,
+    served: t.served,
+    no_shows: t.noShows,
+    walk_aways: t.walkAways,
+    redirected: t.redirected,
+    called: t.called,
+    wait_sum_ms: t.waitSumMs,
+    wait_max_ms: t.waitMaxMs,
+    within_target: t.withinTarget,
+    above_alarm: t.aboveAlarm,
+    wait_bins: encodeBins(t.waitBins),
+    timed: t.timed,
+    service_sum_ms: t.serviceSumMs,
+    rated: t.rated,
+    satisfied: t.satisfied,
+    neutral: t.neutral,
+    dissatisfied: t.dissatisfied,
+  }));
+  for (let i = 0; i < values.length; i += CHUNK)
+    await db
+      .insertInto("analytics_month_rollups")
+      .values(values.slice(i, i + CHUNK))
+      .execute();
+}
+
+export interface StoredMonthRollup {
+  readonly branchId: string;
+  readonly month: string;
+  readonly key: string;
+  readonly tally: Tally;
+}
+
+/** The month rollups of one grain of some branches over months [from, to] ("2026-01"); the primary key answers it. */
+export async function readMonthRollups(
+  db: Kysely<Database>,
+  grain: RollupGrain,
+  f: { readonly branchIds: readonly string[]; readonly from: string; readonly to: string },
+): Promise<StoredMonthRollup[]> {
+  if (f.branchIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("analytics_month_rollups")
+    .selectAll()
+    .where("branch_id", "in", [...f.branchIds])
+    .where("grain", "=", grain)
+    .where("month", ">=", f.from)
+    .where("month", "<=", f.to)
+    .execute();
+  return rows.map((r) => ({
+    branchId: r.branch_id,
+    month: r.month,
+    key: r.key,
+    tally: tallyOf(r as unknown as Record<string, unknown>),
+  }));
+}
