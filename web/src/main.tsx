@@ -28,6 +28,7 @@ const Reviews = lazy(() => import("./pages/Reviews.tsx"));
 const Complaints = lazy(() => import("./pages/Complaints.tsx"));
 const Survey = lazy(() => import("./pages/Survey.tsx"));
 const ComplaintReopen = lazy(() => import("./pages/ComplaintReopen.tsx"));
+const BookOffer = lazy(() => import("./pages/BookOffer.tsx"));
 
 function App() {
   return (
@@ -57,6 +58,7 @@ function App() {
           <Route path="/complaints" element={<Complaints />} />
           <Route path="/survey/:token" element={<Survey />} />
           <Route path="/complaint/:token" element={<ComplaintReopen />} />
+          <Route path="/book/offer" element={<BookOffer />} />
           <Route path="*" element={<Home />} />
         </Routes>
       </Suspense>
