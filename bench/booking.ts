@@ -5,7 +5,10 @@
  * - free-slot queries/s (public, cached and invalidated on change), across business types and days, and the
  *   same load on a second server with the cache off (DATANG_SLOT_CACHE_MS=0): what the cache is worth;
  * - staff bookings/s and p99 across many slots (every request a new caller; a full slot answers 409);
- * - a rush: 1,000 booking attempts at once on 10 slots, 64 in flight: overbooked places and p99.
+ * - a rush: 1,000 booking attempts at once on 10 slots, 64 in flight: overbooked places and p99. The rush
+ *   runs BENCH_RUSH_RUNS times (default 3), each on another day's 10 slots of the same server; the target is
+ *   judged on the median run's p99 (one run on a shared machine is mostly noise), every run is printed.
+ * `BENCH_ONLY=rush` (or slots, bookings; comma-separated) runs a part, e.g. while profiling.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -21,6 +24,8 @@ const TARGET_SLOT_QPS = 5_000;
 const TARGET_RUSH_P99_MS = 100;
 const RUSH_ATTEMPTS = 1_000;
 const RUSH_SLOTS = 10;
+const RUSH_RUNS = Math.max(1, Math.min(9, Number(process.env.BENCH_RUSH_RUNS ?? 3) || 3));
+const ONLY = new Set((process.env.BENCH_ONLY ?? "slots,bookings,rush").split(",").map((s) => s.trim()));
 
 interface Slot {
   start: string;
@@ -50,6 +55,18 @@ function cannon(options: autocannon.Options): Promise<autocannon.Result> {
 
 const count = (r: autocannon.Result, code: number) => r.statusCodeStats?.[String(code) as "200"]?.count ?? 0;
 
+interface RushRun {
+  day: string;
+  places: number;
+  booked: number;
+  overbooked: number;
+  placesLeftAfter: number;
+  otherErrors: number;
+  p50Ms: number;
+  p99Ms: number;
+  totalMs: number;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "datang-bench-booking-"));
   onExit(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,6 +74,7 @@ async function main(): Promise<void> {
   const d = await startDatang(join(dir, "datang.db"));
   try {
     const manager = await login(d.base, "manager");
+    const lobby = await login(d.base, "lobby");
     const tz = "Asia/Shanghai";
     const days = Array.from({ length: 10 }, (_, i) =>
       DateTime.now()
@@ -70,161 +88,203 @@ async function main(): Promise<void> {
           .body as { slots: Slot[] }
       ).slots;
 
-    // 1. Slot queries across every business type and ten days.
-    const queries = d.services.flatMap((s) =>
-      days.map((day) => `/api/public/branches/${d.branchId}/slots?serviceId=${s.id}&date=${day}`),
-    );
-    let q = 0;
-    log(`slot queries: ${queries.length} distinct URLs`);
-    const slotRun = await cannon({
-      url: `${d.base}${queries[0]}`,
-      requests: [{ setupRequest: (req) => ({ ...req, path: queries[q++ % queries.length] as string }) }],
-    });
-    const slotQps = round(count(slotRun, 200) / slotRun.duration, 0);
-    log(`slot queries: ${slotQps}/s, p99 ${slotRun.latency.p99} ms`);
-
-    // 1b. The same queries without the cache, on a second server (same data: a fresh demo branch).
-    const uncached = await startDatang(join(dir, "uncached.db"), { DATANG_SLOT_CACHE_MS: "0" });
-    let u = 0;
-    const uQueries = queries.map((path) => path.replace(d.branchId, uncached.branchId));
-    const uServices = new Map(uncached.services.map((s) => [s.code, s.id]));
-    for (const s of d.services) {
-      const other = uServices.get(s.code);
-      if (other) for (let i = 0; i < uQueries.length; i++) uQueries[i] = (uQueries[i] as string).replace(s.id, other);
-    }
-    let uncachedRun: autocannon.Result;
-    try {
-      uncachedRun = await cannon({
-        url: `${uncached.base}${uQueries[0]}`,
-        requests: [{ setupRequest: (req) => ({ ...req, path: uQueries[u++ % uQueries.length] as string }) }],
-      });
-    } finally {
-      await uncached.stop();
-    }
-    const uncachedQps = round(count(uncachedRun, 200) / uncachedRun.duration, 0);
-    log(`slot queries without the cache: ${uncachedQps}/s, p99 ${uncachedRun.latency.p99} ms`);
-
-    // 2. Bookings across slots: CASH keeps all 5 counters' time for appointments (5 places a slot).
-    const cash = d.services.find((s) => s.code === "CASH")?.id as string;
-    const rules = await api(d.base, "PUT", `/api/services/${cash}/booking-rules`, { cookie: manager }, { share: 1 });
-    if (rules.status !== 200) throw new Error(`rules: ${rules.status} ${JSON.stringify(rules.body)}`);
-    const lobby = await login(d.base, "lobby");
-    const open: string[] = [];
-    for (const day of days.slice(1)) for (const s of await slotsOf(cash, day)) if (s.free > 0) open.push(s.start);
-    let n = 0;
-    log(`bookings: ${open.length} slots`);
-    const bookRun = await cannon({
-      url: `${d.base}/api/branches/${d.branchId}/appointments`,
-      method: "POST",
-      headers: { "content-type": "application/json", cookie: lobby },
-      requests: [
-        {
-          setupRequest: (req) => {
-            const i = n++;
-            return {
-              ...req,
-              body: JSON.stringify({
-                serviceId: cash,
-                start: open[i % open.length],
-                name: `Bench ${i}`,
-                phone: `+86139${String(i).padStart(8, "0")}`,
-              }),
-            };
-          },
-        },
-      ],
-    });
-    const booked = count(bookRun, 201);
-    const full = count(bookRun, 409);
-
-    log(
-      `bookings: ${booked} booked, ${full} full, p99 ${bookRun.latency.p99} ms, errors ${bookRun.errors + bookRun.timeouts}`,
-    );
-    // 3. The rush: 1,000 attempts on the first day's 10 first ACCOUNT slots, 64 in flight.
-    const account = d.services.find((s) => s.code === "ACCOUNT")?.id as string;
-    const rushSlots = (await slotsOf(account, days[0] as string)).filter((s) => s.free > 0).slice(0, RUSH_SLOTS);
-    const places = rushSlots.reduce((sum, s) => sum + s.free, 0);
-    const latencies: number[] = [];
-    let rushBooked = 0;
-    let rushOther = 0;
-    let next = 0;
-    const worker = async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= RUSH_ATTEMPTS) return;
-        const t0 = performance.now();
-        let status = 0;
-        try {
-          status = (
-            await api(
-              d.base,
-              "POST",
-              `/api/branches/${d.branchId}/appointments`,
-              { cookie: lobby },
-              {
-                serviceId: account,
-                start: rushSlots[i % rushSlots.length]?.start,
-                name: `Rush ${i}`,
-                phone: `+86137${String(i).padStart(8, "0")}`,
-              },
-            )
-          ).status;
-        } catch {
-          // A timeout (10 s) on a loaded machine: counted, and its latency kept.
-        }
-        latencies.push(performance.now() - t0);
-        if (status === 201) rushBooked++;
-        else if (status !== 409) rushOther++;
-      }
-    };
-    const rushStarted = performance.now();
-    await Promise.all(Array.from({ length: CONNECTIONS }, worker));
-    const rushMs = performance.now() - rushStarted;
-    const after = await slotsOf(account, days[0] as string);
-    const stillFree = after.filter((s) => rushSlots.some((r) => r.start === s.start)).reduce((a, s) => a + s.free, 0);
-    const rushP99 = round(percentile(latencies, 99), 1);
-
-    const figures = {
+    const figures: Record<string, unknown> = {
       bench: "booking",
       database: "sqlite",
-      // The machine's 1-minute load average as the run ends: figures mean little when it is far above the cores.
-      loadAverage1m: round(loadavg()[0] ?? 0, 1),
       cores: availableParallelism(),
       connections: CONNECTIONS,
       durationS: DURATION_S,
       baselineBareRps: baseline.rps,
-      slotQueriesPerS: slotQps,
-      slotQueryP99Ms: slotRun.latency.p99,
-      slotQueryShareOfBare: round(slotQps / baseline.rps, 2),
-      slotQueriesUncachedPerS: uncachedQps,
-      slotQueryUncachedP99Ms: uncachedRun.latency.p99,
-      slotQueryErrors: slotRun.errors + slotRun.timeouts + slotRun.non2xx + uncachedRun.non2xx,
-      bookingAttemptsPerS: round((booked + full) / bookRun.duration, 0),
-      bookingsPerS: round(booked / bookRun.duration, 0),
-      bookingP99Ms: bookRun.latency.p99,
-      bookingErrors: bookRun.errors + bookRun.timeouts + (count(bookRun, 400) + count(bookRun, 500)),
-      rush: {
-        attempts: RUSH_ATTEMPTS,
-        slots: rushSlots.length,
-        places,
-        booked: rushBooked,
-        overbooked: Math.max(0, rushBooked - places),
-        placesLeftAfter: stillFree,
-        otherErrors: rushOther,
-        p99Ms: rushP99,
-        totalMs: round(rushMs, 0),
-      },
-      targets: {
-        slotQueriesPerS: slotQps >= TARGET_SLOT_QPS,
-        rushNoOverbooking: rushBooked <= places && rushBooked + stillFree === places,
-        rushP99: rushP99 < TARGET_RUSH_P99_MS,
-      },
     };
+    const targets: Record<string, boolean | null> = { slotQueriesPerS: null, rushNoOverbooking: null, rushP99: null };
+
+    if (ONLY.has("slots")) {
+      // 1. Slot queries across every business type and ten days.
+      const queries = d.services.flatMap((s) =>
+        days.map((day) => `/api/public/branches/${d.branchId}/slots?serviceId=${s.id}&date=${day}`),
+      );
+      let q = 0;
+      log(`slot queries: ${queries.length} distinct URLs`);
+      const slotRun = await cannon({
+        url: `${d.base}${queries[0]}`,
+        requests: [{ setupRequest: (req) => ({ ...req, path: queries[q++ % queries.length] as string }) }],
+      });
+      const slotQps = round(count(slotRun, 200) / slotRun.duration, 0);
+      log(`slot queries: ${slotQps}/s, p99 ${slotRun.latency.p99} ms`);
+
+      // 1b. The same queries without the cache, on a second server (same data: a fresh demo branch).
+      const uncached = await startDatang(join(dir, "uncached.db"), { DATANG_SLOT_CACHE_MS: "0" });
+      let u = 0;
+      const uQueries = queries.map((path) => path.replace(d.branchId, uncached.branchId));
+      const uServices = new Map(uncached.services.map((s) => [s.code, s.id]));
+      for (const s of d.services) {
+        const other = uServices.get(s.code);
+        if (other) for (let i = 0; i < uQueries.length; i++) uQueries[i] = (uQueries[i] as string).replace(s.id, other);
+      }
+      let uncachedRun: autocannon.Result;
+      try {
+        uncachedRun = await cannon({
+          url: `${uncached.base}${uQueries[0]}`,
+          requests: [{ setupRequest: (req) => ({ ...req, path: uQueries[u++ % uQueries.length] as string }) }],
+        });
+      } finally {
+        await uncached.stop();
+      }
+      const uncachedQps = round(count(uncachedRun, 200) / uncachedRun.duration, 0);
+      log(`slot queries without the cache: ${uncachedQps}/s, p99 ${uncachedRun.latency.p99} ms`);
+      Object.assign(figures, {
+        slotQueriesPerS: slotQps,
+        slotQueryP99Ms: slotRun.latency.p99,
+        slotQueryShareOfBare: round(slotQps / baseline.rps, 2),
+        slotQueriesUncachedPerS: uncachedQps,
+        slotQueryUncachedP99Ms: uncachedRun.latency.p99,
+        slotQueryErrors: slotRun.errors + slotRun.timeouts + slotRun.non2xx + uncachedRun.non2xx,
+      });
+      targets.slotQueriesPerS = slotQps >= TARGET_SLOT_QPS;
+    }
+
+    if (ONLY.has("bookings")) {
+      // 2. Bookings across slots: CASH keeps all 5 counters' time for appointments (5 places a slot).
+      const cash = d.services.find((s) => s.code === "CASH")?.id as string;
+      const rules = await api(d.base, "PUT", `/api/services/${cash}/booking-rules`, { cookie: manager }, { share: 1 });
+      if (rules.status !== 200) throw new Error(`rules: ${rules.status} ${JSON.stringify(rules.body)}`);
+      const open: string[] = [];
+      for (const day of days.slice(1)) for (const s of await slotsOf(cash, day)) if (s.free > 0) open.push(s.start);
+      let n = 0;
+      log(`bookings: ${open.length} slots`);
+      const bookRun = await cannon({
+        url: `${d.base}/api/branches/${d.branchId}/appointments`,
+        method: "POST",
+        headers: { "content-type": "application/json", cookie: lobby },
+        requests: [
+          {
+            setupRequest: (req) => {
+              const i = n++;
+              return {
+                ...req,
+                body: JSON.stringify({
+                  serviceId: cash,
+                  start: open[i % open.length],
+                  name: `Bench ${i}`,
+                  phone: `+86139${String(i).padStart(8, "0")}`,
+                }),
+              };
+            },
+          },
+        ],
+      });
+      const booked = count(bookRun, 201);
+      const full = count(bookRun, 409);
+      log(
+        `bookings: ${booked} booked, ${full} full, p99 ${bookRun.latency.p99} ms, errors ${bookRun.errors + bookRun.timeouts}`,
+      );
+      Object.assign(figures, {
+        bookingAttemptsPerS: round((booked + full) / bookRun.duration, 0),
+        bookingsPerS: round(booked / bookRun.duration, 0),
+        bookingP99Ms: bookRun.latency.p99,
+        bookingErrors: bookRun.errors + bookRun.timeouts + (count(bookRun, 400) + count(bookRun, 500)),
+      });
+    }
+
+    if (ONLY.has("rush")) {
+      // 3. The rush: 1,000 attempts on one day's 10 first ACCOUNT slots, 64 in flight; again on the next days.
+      const account = d.services.find((s) => s.code === "ACCOUNT")?.id as string;
+      const runs: RushRun[] = [];
+      for (let r = 0; r < RUSH_RUNS; r++) {
+        const day = days[r] as string;
+        const run = await rush(d.base, d.branchId, lobby, account, day, slotsOf);
+        log(`rush ${r + 1} (${day}): ${JSON.stringify(run)}`);
+        runs.push(run);
+      }
+      const byP99 = [...runs].sort((a, b) => a.p99Ms - b.p99Ms);
+      const median = byP99[Math.floor((byP99.length - 1) / 2)] as RushRun;
+      figures.rush = {
+        attempts: RUSH_ATTEMPTS,
+        slots: RUSH_SLOTS,
+        runs: runs.length,
+        places: median.places,
+        booked: median.booked,
+        overbooked: Math.max(...runs.map((x) => x.overbooked)),
+        placesLeftAfter: median.placesLeftAfter,
+        otherErrors: runs.reduce((a, x) => a + x.otherErrors, 0),
+        p50Ms: median.p50Ms,
+        p99Ms: median.p99Ms,
+        p99MsEachRun: runs.map((x) => x.p99Ms),
+        totalMs: median.totalMs,
+      };
+      targets.rushNoOverbooking = runs.every((x) => x.booked <= x.places && x.booked + x.placesLeftAfter === x.places);
+      targets.rushP99 = median.p99Ms < TARGET_RUSH_P99_MS;
+    }
+
+    // The machine's 1-minute load average as the run ends: figures mean little when it is far above the cores.
+    figures.loadAverage1m = round(loadavg()[0] ?? 0, 1);
+    figures.targets = targets;
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } finally {
     await d.stop();
     await stopAll();
   }
+}
+
+async function rush(
+  base: string,
+  branchId: string,
+  cookie: string,
+  serviceId: string,
+  day: string,
+  slotsOf: (serviceId: string, date: string) => Promise<Slot[]>,
+): Promise<RushRun> {
+  const rushSlots = (await slotsOf(serviceId, day)).filter((s) => s.free > 0).slice(0, RUSH_SLOTS);
+  const places = rushSlots.reduce((sum, s) => sum + s.free, 0);
+  const latencies: number[] = [];
+  let booked = 0;
+  let other = 0;
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= RUSH_ATTEMPTS) return;
+      const t0 = performance.now();
+      let status = 0;
+      try {
+        status = (
+          await api(
+            base,
+            "POST",
+            `/api/branches/${branchId}/appointments`,
+            { cookie },
+            {
+              serviceId,
+              start: rushSlots[i % rushSlots.length]?.start,
+              name: `Rush ${i}`,
+              phone: `+86137${day.replaceAll("-", "").slice(4)}${String(i).padStart(4, "0")}`,
+            },
+          )
+        ).status;
+      } catch {
+        // A timeout (10 s) on a loaded machine: counted, and its latency kept.
+      }
+      latencies.push(performance.now() - t0);
+      if (status === 201) booked++;
+      else if (status !== 409) other++;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  const totalMs = performance.now() - started;
+  const after = await slotsOf(serviceId, day);
+  const left = after.filter((s) => rushSlots.some((r) => r.start === s.start)).reduce((a, s) => a + s.free, 0);
+  return {
+    day,
+    places,
+    booked,
+    overbooked: Math.max(0, booked - places),
+    placesLeftAfter: left,
+    otherErrors: other,
+    p50Ms: round(percentile(latencies, 50), 1),
+    p99Ms: round(percentile(latencies, 99), 1),
+    totalMs: round(totalMs, 0),
+  };
 }
 
 main().catch(async (error) => {

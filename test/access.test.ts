@@ -35,6 +35,9 @@ const PUBLIC = new Set([
   "GET /api/public/surveys/{token}",
   "POST /api/public/surveys/{token}",
   "POST /api/public/complaints/reopen",
+  // Issue 13: a waitlist offer's link (the token is its credential).
+  "GET /api/public/waitlist/offer",
+  "POST /api/public/waitlist/decline",
 ]);
 /** Routes about the caller themselves, open to every signed-in account. */
 const SELF = new Set([

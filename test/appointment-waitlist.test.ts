@@ -114,6 +114,12 @@ describe.each(DB_KINDS)("waitlist on %s", (kind) => {
     const late = await t.request({ method: "POST", url: "/api/public/waitlist/accept", body: { token: tokenA } });
     expect(late.statusCode).toBe(404);
     const tokenB = await offerToken("+8613300133003");
+    // The offer's page shows B's place; A's lapsed link shows nothing.
+    const shown = await t.request({ method: "GET", url: `/api/public/waitlist/offer?token=${tokenB}` });
+    expect(shown.statusCode, shown.body).toBe(200);
+    expect(shown.json()).toMatchObject({ status: "offered", start, serviceId: svc("WEALTH") });
+    const lapsed = await t.request({ method: "GET", url: `/api/public/waitlist/offer?token=${tokenA}` });
+    expect(lapsed.statusCode).toBe(404);
     const wrong = await t.request({
       method: "POST",
       url: "/api/public/waitlist/accept",

@@ -13,17 +13,53 @@ export interface Fanout {
   readonly notice: EventNotice | undefined;
   /** Tells the other instances of a revoked credential (after its write committed). */
   announce(revocation: Revocation): Promise<void>;
+  /**
+   * Set when other instances cache bookable places (issue 13): a write that takes or frees places, or changes
+   * a business type's booking setup, NOTIFYs them on this channel inside its transaction (see
+   * `notifySlotChange`), so they hear of it at commit and drop what they cached.
+   */
+  readonly slotNotice: EventNotice | undefined;
+  /**
+   * Calls `listener` with each other instance's slot change, and with null when some may have been missed
+   * (the listening connection was lost and is back). Answers a function that stops the calls.
+   */
+  onSlotChange(listener: (change: SlotChange | null) => void): () => void;
   close(): Promise<void>;
+}
+
+/**
+ * Places of a business type changed on a day; `day` null: its whole setup (rules, form) changed. `freed`: a place
+ * may have become free (a cancellation, a move away, a released hold), not only been taken.
+ */
+export interface SlotChange {
+  readonly branchId: string;
+  readonly serviceId: string;
+  readonly day: string | null;
+  readonly freed: boolean;
 }
 
 export const noFanout: Fanout = {
   notice: undefined,
   async announce() {},
+  slotNotice: undefined,
+  onSlotChange: () => () => {},
   async close() {},
 };
 
 export const NOTIFY_CHANNEL = "datang_events";
 export const REVOKE_CHANNEL = "datang_revocations";
+export const SLOTS_CHANNEL = "datang_slots";
+
+function isSlotChange(x: unknown): x is SlotChange {
+  if (typeof x !== "object" || x === null) return false;
+  const c = x as Record<string, unknown>;
+  return (
+    typeof c.branchId === "string" &&
+    typeof c.serviceId === "string" &&
+    (c.day === null || typeof c.day === "string") &&
+    typeof c.freed === "boolean"
+  );
+}
 
 interface Notice {
   readonly origin: string;
@@ -44,8 +80,21 @@ export async function createPgFanout(
 ): Promise<Fanout> {
   let client: pg.PoolClient | undefined;
   let closed = false;
+  const slotListeners = new Set<(change: SlotChange | null) => void>();
+  const tellSlotListeners = (change: SlotChange | null): void => {
+    for (const listener of slotListeners) listener(change);
+  };
 
   const onNotification = (msg: pg.Notification): void => {
+    if (msg.channel === SLOTS_CHANNEL && msg.payload) {
+      try {
+        const notice = JSON.parse(msg.payload) as { origin?: unknown; change?: unknown };
+        if (notice.origin !== origin && isSlotChange(notice.change)) tellSlotListeners(notice.change);
+      } catch {
+        // A malformed notice from elsewhere is not ours to crash on.
+      }
+      return;
+    }
     if (msg.channel === REVOKE_CHANNEL && msg.payload) {
       try {
         const notice = JSON.parse(msg.payload) as { origin?: unknown; revocation?: unknown };
@@ -75,6 +124,8 @@ export async function createPgFanout(
         () => {
           bus.setOrdering(true);
           onResync();
+          // Slot changes of the outage were not heard: whatever was cached may be stale.
+          tellSlotListeners(null);
         },
         () => reconnect(Math.min(delayMs * 2, 1_000)),
       );
@@ -91,13 +142,14 @@ export async function createPgFanout(
       if (client === c) client = undefined;
       // Other instances' events of the outage will never come: do not hold ours waiting for them.
       bus.setOrdering(false);
+      tellSlotListeners(null);
       reconnect(200);
     };
     c.on("notification", onNotification);
     c.on("error", onLost);
     c.on("end", onLost);
     try {
-      await c.query(`LISTEN ${NOTIFY_CHANNEL}; LISTEN ${REVOKE_CHANNEL}`);
+      await c.query(`LISTEN ${NOTIFY_CHANNEL}; LISTEN ${REVOKE_CHANNEL}; LISTEN ${SLOTS_CHANNEL}`);
     } catch (error) {
       if (!lost) {
         lost = true;
@@ -116,8 +168,14 @@ export async function createPgFanout(
     async announce(revocation) {
       await pool.query("SELECT pg_notify($1, $2)", [REVOKE_CHANNEL, JSON.stringify({ origin, revocation })]);
     },
+    slotNotice: { channel: SLOTS_CHANNEL, origin },
+    onSlotChange(listener) {
+      slotListeners.add(listener);
+      return () => slotListeners.delete(listener);
+    },
     async close() {
       closed = true;
+      slotListeners.clear();
       if (client) {
         client.removeAllListeners("end");
         client.removeAllListeners("error");

@@ -1,6 +1,7 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Answers, FormField } from "../domain/appointments/forms.ts";
 import type { BookingRules } from "../domain/appointments/rules.ts";
+import type { EventNotice } from "./events.ts";
 import { parseJson } from "./json.ts";
 import type { AppointmentTable, Database } from "./schema.ts";
 import type { Tx } from "./store.ts";
@@ -102,6 +103,21 @@ export async function lockSlot(tx: Tx, branchId: string, serviceId: string, star
     .execute();
 }
 
+/**
+ * NOTIFY the other instances (PostgreSQL; `notice` is unset with one instance) that the places of a business type
+ * changed on a day, or its whole setup (`day` null). Sent inside the writing transaction: delivered at its commit,
+ * never for a change that rolled back.
+ */
+export async function notifySlotChange(
+  tx: Tx,
+  notice: EventNotice | undefined,
+  change: { branchId: string; serviceId: string; day: string | null; freed: boolean },
+): Promise<void> {
+  if (!notice) return;
+  const payload = JSON.stringify({ origin: notice.origin, change });
+  await sql`SELECT pg_notify(${notice.channel}, ${payload})`.execute(tx);
+}
+
 /** Places taken in one slot: appointments that hold one, and holds still running (except `exceptHold`). */
 export async function placesTaken(
   db: Kysely<Database>,
@@ -111,6 +127,18 @@ export async function placesTaken(
   now: number,
   exceptHold?: string,
 ): Promise<number> {
+  return (await placesTakenUntil(db, branchId, serviceId, start, now, exceptHold)).taken;
+}
+
+/** `placesTaken`, and when the first hold it counted lapses (the count may drop then; +Infinity without holds). */
+export async function placesTakenUntil(
+  db: Kysely<Database>,
+  branchId: string,
+  serviceId: string,
+  start: number,
+  now: number,
+  exceptHold?: string,
+): Promise<{ taken: number; firstHoldExpiry: number }> {
   const booked = await db
     .selectFrom("appointments")
     .select((eb) => eb.fn.countAll().as("n"))
@@ -121,14 +149,15 @@ export async function placesTaken(
     .executeTakeFirstOrThrow();
   let holds = db
     .selectFrom("slot_holds")
-    .select((eb) => eb.fn.countAll().as("n"))
+    .select((eb) => [eb.fn.countAll().as("n"), eb.fn.min("expires_at").as("first")])
     .where("branch_id", "=", branchId)
     .where("service_id", "=", serviceId)
     .where("start_at", "=", start)
     .where("expires_at", ">", now);
   if (exceptHold !== undefined) holds = holds.where("id", "<>", exceptHold);
   const held = await holds.executeTakeFirstOrThrow();
-  return Number(booked.n) + Number(held.n);
+  const first = held.first === null ? Number.POSITIVE_INFINITY : Number(held.first);
+  return { taken: Number(booked.n) + Number(held.n), firstHoldExpiry: first };
 }
 
 /** Places taken per slot start on one day (for the free-slot list), and when the first counted hold lapses. */

@@ -30,6 +30,7 @@ const Followups = lazy(() => import("./pages/Followups.tsx"));
 const Survey = lazy(() => import("./pages/Survey.tsx"));
 const ComplaintReopen = lazy(() => import("./pages/ComplaintReopen.tsx"));
 const Knowledge = lazy(() => import("./pages/Knowledge.tsx"));
+const BookOffer = lazy(() => import("./pages/BookOffer.tsx"));
 
 function App() {
   return (
@@ -61,6 +62,7 @@ function App() {
           <Route path="/survey/:token" element={<Survey />} />
           <Route path="/complaint/:token" element={<ComplaintReopen />} />
           <Route path="/knowledge" element={<Knowledge />} />
+          <Route path="/book/offer" element={<BookOffer />} />
           <Route path="*" element={<Home />} />
         </Routes>
       </Suspense>

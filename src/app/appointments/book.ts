@@ -9,17 +9,17 @@ import {
 } from "../../domain/appointments/rules.ts";
 import { dayInZone, isoInZone, type Slot } from "../../domain/appointments/slots.ts";
 import type { BranchId } from "../../domain/ids.ts";
-import { bookingsOfPhoneOnDay, lockSlot, noShowsOfPhone, placesTaken } from "../../store/appointments.ts";
+import { bookingsOfPhoneOnDay, lockSlot, noShowsOfPhone, placesTakenUntil } from "../../store/appointments.ts";
 import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { AppError, conflict, invalid } from "../errors.ts";
 import { audit } from "../record.ts";
 import { type BookingSetup, loadSetup, slotsOn } from "./booking-setup.ts";
-import { invalidateSlots } from "./free-slots.ts";
 import { checkPhoneCode, consumePhoneCode, identifyCustomer, publishEvent, requirePhone } from "./identity.ts";
 import { requireManager } from "./manager.ts";
 import { appointmentMessages } from "./messages.ts";
+import { fullTicket, inSlotTurn, knownFull, rememberedSetup, rememberFull, slotsChanged } from "./slot-state.ts";
 import { manageTokenHash, manageUrl, newBookingCode, newManageToken } from "./tokens.ts";
 import type { BookedView } from "./view.ts";
 
@@ -118,9 +118,45 @@ export async function bookAppointment(
   const start = parseStart(input.start);
   const name = input.name.trim();
   if (!name) throw invalid("Give the customer's name.", { field: "name" }, "请填写客户姓名。");
-  const phone = requirePhone(input.phone);
   const now = ctx.clock();
-  const setup = await loadSetup(ctx.store.db, input.branchId, input.serviceId);
+  // A rush on a full slot is mostly refusals: a slot known full (slot-state.ts) is refused from memory, before
+  // any read or write. A customer holding a place (a hold, an offer) is never refused this way: the hold counts.
+  const remembered = await rememberedSetup(ctx, input.branchId, input.serviceId);
+  const refuseKnownFull = (): void => {
+    if (input.holdId !== undefined) return;
+    const known = remembered.setup;
+    const day = dayInZone(start, known.branch.timezone);
+    if (known.service.active && knownFull(ctx, input.branchId, input.serviceId, day, start, now)) {
+      ruleRefusal(known.rules, now, start, day, dayInZone(now, known.branch.timezone), byStaff);
+      throw slotFull();
+    }
+  };
+  refuseKnownFull();
+  // The rest takes turns per slot on this instance: of a rush on one slot, one request at a time reads and
+  // writes; once the places are gone, those waiting are refused from memory as their turn comes.
+  return inSlotTurn(ctx, input.branchId, input.serviceId, start, () => {
+    refuseKnownFull();
+    return bookInTurn(ctx, who, input, { start, name, now, byStaff, needsCode, remembered });
+  });
+}
+
+async function bookInTurn(
+  ctx: AppContext,
+  who: Actor | "public" | "waitlist",
+  input: BookInput,
+  known: {
+    start: number;
+    name: string;
+    now: number;
+    byStaff: boolean;
+    needsCode: boolean;
+    remembered: { setup: BookingSetup; fresh: boolean };
+  },
+): Promise<BookedView> {
+  const { start, name, now, byStaff, needsCode, remembered } = known;
+  const phone = requirePhone(input.phone);
+  // What is written is decided on the setup as it is now.
+  const setup = remembered.fresh ? remembered.setup : await loadSetup(ctx.store.db, input.branchId, input.serviceId);
   const tz = setup.branch.timezone;
   if (!setup.service.active)
     throw refused("not_bookable", "This business type is not offered at the moment.", "此业务暂停办理。");
@@ -164,10 +200,17 @@ export async function bookAppointment(
         "该保留不属于此时段。",
       );
   }
-  // A full slot is refused before the one writer is asked for anything (a rush of 1,000 on 10 places is
-  // mostly refusals); the count under the slot's lock below stays the one that decides.
-  if ((await placesTaken(ctx.store.db, input.branchId, input.serviceId, start, now, input.holdId)) >= slot.capacity)
+  // A full slot is refused before the one writer is asked for anything, and remembered as full (unless the count
+  // left out the customer's own hold); the count under the slot's lock below stays the one that decides.
+  const ticket = fullTicket(ctx, input.branchId, input.serviceId, day);
+  const remember = (count: { taken: number; firstHoldExpiry: number }) => {
+    if (input.holdId === undefined) rememberFull(ctx, ticket, start, now, count.firstHoldExpiry);
+  };
+  const before = await placesTakenUntil(ctx.store.db, input.branchId, input.serviceId, start, now, input.holdId);
+  if (before.taken >= slot.capacity) {
+    remember(before);
     throw slotFull();
+  }
   if (needsCode) await checkPhoneCode(ctx, phone, input.otp);
   const id = ctx.newId();
   const token = newManageToken();
@@ -181,8 +224,13 @@ export async function bookAppointment(
         { reason: "cap" },
         `该手机号当天已有 ${setup.rules.capPerCustomerPerDay} 个预约。`,
       );
-    const taken = await placesTaken(tx, input.branchId, input.serviceId, start, now, input.holdId);
-    if (taken >= slot.capacity) throw slotFull();
+    const counted = await placesTakenUntil(tx, input.branchId, input.serviceId, start, now, input.holdId);
+    if (counted.taken >= slot.capacity) {
+      remember(counted);
+      throw slotFull();
+    }
+    // This booking takes the last place: the attempts behind it are refused from memory once it committed.
+    if (counted.taken + 1 >= slot.capacity) afterCommit(() => remember(counted));
     const customer = await identifyCustomer(tx, ctx, {
       phone,
       name,
@@ -190,7 +238,7 @@ export async function bookAppointment(
       ...(input.lang !== undefined && { lang: input.lang }),
     });
     if (input.holdId !== undefined) await tx.deleteFrom("slot_holds").where("id", "=", input.holdId).execute();
-    const createdBy = byStaff ? who.id : null;
+    const createdBy = byStaff ? (who as Actor).id : null;
     await tx
       .insertInto("appointments")
       .values({
@@ -223,7 +271,7 @@ export async function bookAppointment(
     if (byStaff)
       await audit(
         tx,
-        who,
+        who as Actor,
         now,
         "appointment.book",
         { type: "appointment", id, branchId: input.branchId },
@@ -263,7 +311,7 @@ export async function bookAppointment(
         customer: { id: customer.customerId, name, phone, email: input.email?.trim() || null },
       }),
     });
-    afterCommit(() => invalidateSlots(ctx, input.branchId, input.serviceId, day));
+    await slotsChanged(tx, afterCommit, ctx, input.branchId, input.serviceId, day, false);
   });
   return {
     id,

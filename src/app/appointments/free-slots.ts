@@ -7,6 +7,7 @@ import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { invalid } from "../errors.ts";
 import { loadSetup, slotsOn } from "./booking-setup.ts";
+import { type AnswerEntry, answerCache, slotCacheTtlMs } from "./slot-state.ts";
 
 export interface FreeSlot {
   readonly start: string;
@@ -20,52 +21,13 @@ export interface FreeSlots {
 }
 
 /**
- * Answers are cached per business type, day and audience, and dropped at once when this process books,
- * cancels, moves, holds or releases a place there (`invalidateSlots`, after the commit). Another instance's
- * change shows here within the TTL at worst (1 s by default; `DATANG_SLOT_CACHE_MS`, 0 turns the cache off);
- * the booking itself always counts places under the slot's lock, so a stale answer can offer a place that is
- * gone (the booking then gets a 409), never take one twice. SQLite runs one instance, so there every answer
- * is current. Answers also lapse when a hold they count expires or a slot's booking notice begins.
+ * Answers are cached per business type, day and audience (slot-state.ts): dropped at once when a change of
+ * places there commits, on this instance and (PostgreSQL, by NOTIFY) on the others; otherwise kept for the TTL
+ * (2 s by default; `DATANG_SLOT_CACHE_MS`, 0 turns the cache off). The booking itself always counts places
+ * under the slot's lock, so a stale answer can offer a place that is gone (the booking then gets a 409), never
+ * take one twice. Answers also lapse when a hold they count expires or a slot's booking notice begins.
  */
-const DEFAULT_TTL_MS = 2_000;
-const MAX_ENTRIES = 5_000;
 const MIN = 60_000;
-
-interface Entry {
-  readonly at: number;
-  /** Until when the answer holds: the TTL, or sooner when a counted hold lapses or a slot stops being bookable. */
-  until: number;
-  value?: FreeSlots;
-  /** The answer being computed: requests that miss together share one computation. */
-  pending?: Promise<FreeSlots>;
-}
-
-const caches = new WeakMap<AppContext, Map<string, Entry>>();
-let ttl: number | undefined;
-function ttlMs(): number {
-  if (ttl === undefined) {
-    const raw = process.env.DATANG_SLOT_CACHE_MS;
-    const n = raw === undefined || raw === "" ? DEFAULT_TTL_MS : Number(raw);
-    ttl = Number.isInteger(n) && n >= 0 && n <= 60_000 ? n : DEFAULT_TTL_MS;
-  }
-  return ttl;
-}
-
-function cacheOf(ctx: AppContext) {
-  let c = caches.get(ctx);
-  if (!c) {
-    c = new Map();
-    caches.set(ctx, c);
-  }
-  return c;
-}
-
-/** Drops the answers of a business type's day (after a change there committed): the next query computes afresh. */
-export function invalidateSlots(ctx: AppContext, branchId: string, serviceId: string, day: string): void {
-  const c = cacheOf(ctx);
-  c.delete(`${branchId}|${serviceId}|${day}|public`);
-  c.delete(`${branchId}|${serviceId}|${day}|staff`);
-}
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -79,17 +41,17 @@ export async function freeSlots(
 ): Promise<FreeSlots> {
   if (!DATE.test(date) || Number.isNaN(Date.parse(date)))
     throw invalid("date must be a day written YYYY-MM-DD.", { field: "date" }, "date 须为 YYYY-MM-DD 格式的日期。");
-  const maxAge = ttlMs();
+  const maxAge = slotCacheTtlMs();
   if (maxAge === 0) return (await computeFreeSlots(ctx, branchId, serviceId, date, audience, ctx.clock())).value;
   const now = ctx.clock();
   const key = `${branchId}|${serviceId}|${date}|${audience}`;
-  const cache = cacheOf(ctx);
+  const cache = answerCache(ctx);
   const hit = cache.get(key);
   if (hit && now >= hit.at) {
     if (hit.value && now < hit.until) return hit.value;
     if (hit.pending) return hit.pending;
   }
-  const entry: Entry = { at: now, until: now };
+  const entry: AnswerEntry = { at: now, until: now };
   entry.pending = computeFreeSlots(ctx, branchId, serviceId, date, audience, now).then(
     ({ value, validUntil }) => {
       // Dropped meanwhile (a change committed while this was read): answer these callers, keep nothing.
@@ -105,7 +67,6 @@ export async function freeSlots(
       throw error;
     },
   );
-  if (cache.size >= MAX_ENTRIES) cache.clear();
   cache.set(key, entry);
   return entry.pending;
 }

@@ -13,7 +13,7 @@ import type { AppContext } from "../context.ts";
 import { AppError, invalid } from "../errors.ts";
 import { parseStart, ruleRefusal, slotAt, slotFull } from "./book.ts";
 import { loadSetup } from "./booking-setup.ts";
-import { invalidateSlots } from "./free-slots.ts";
+import { slotsChanged } from "./slot-state.ts";
 
 /** Per client address: holds alive at once, and holds taken in an hour. */
 export const HOLD_LIMITS = Object.freeze({ livePerAddress: 3, perAddressPerHour: 30 });
@@ -88,7 +88,7 @@ export async function holdSlot(
         ip_hash: ipHash,
       })
       .execute();
-    afterCommit(() => invalidateSlots(ctx, input.branchId, input.serviceId, day));
+    await slotsChanged(tx, afterCommit, ctx, input.branchId, input.serviceId, day, false);
   });
   return { holdId: id, start: isoInZone(start, tz), end: isoInZone(slot.end, tz), expiresAt: isoInZone(expiresAt, tz) };
 }
@@ -100,9 +100,9 @@ export async function releaseHold(ctx: AppContext, holdId: string): Promise<{ re
   const setup = await loadSetup(ctx.store.db, hold.branch_id, hold.service_id);
   const released = await ctx.store.write(async (tx, afterCommit) => {
     const result = await tx.deleteFrom("slot_holds").where("id", "=", holdId).executeTakeFirst();
-    afterCommit(() =>
-      invalidateSlots(ctx, hold.branch_id, hold.service_id, dayInZone(Number(hold.start_at), setup.branch.timezone)),
-    );
+    const day = dayInZone(Number(hold.start_at), setup.branch.timezone);
+    if (Number(result.numDeletedRows) === 1)
+      await slotsChanged(tx, afterCommit, ctx, hold.branch_id, hold.service_id, day, true);
     return Number(result.numDeletedRows) === 1;
   });
   return { released };

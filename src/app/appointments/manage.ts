@@ -10,9 +10,9 @@ import { conflict, invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
 import { BOOKING_ROLES, parseStart, ruleRefusal, slotAt, slotFull } from "./book.ts";
 import { type BookingSetup, loadSetup } from "./booking-setup.ts";
-import { invalidateSlots } from "./free-slots.ts";
 import { publishEvent } from "./identity.ts";
 import { appointmentMessages } from "./messages.ts";
+import { slotsChanged } from "./slot-state.ts";
 import { manageTokenHash, manageUrl, newManageToken, tokenMatches } from "./tokens.ts";
 import { type AppointmentView, appointmentView } from "./view.ts";
 import { offerSoon } from "./waitlist.ts";
@@ -169,7 +169,7 @@ export async function cancelAppointment(
       ...(reason !== null && { reason }),
     });
     await publishEvent(tx, ctx, appointmentEvent(a, "appointment.cancelled", tz, { status: "cancelled" }));
-    afterCommit(() => invalidateSlots(ctx, a.branchId, a.serviceId, a.day));
+    await slotsChanged(tx, afterCommit, ctx, a.branchId, a.serviceId, a.day, true);
     if (setup.rules.waitlist) afterCommit(() => offerSoon(ctx));
   });
   return appointmentView({ ...a, status: "cancelled", cancelReason: reason }, tz, {
@@ -215,10 +215,8 @@ export async function rescheduleAppointment(
       );
     await appointmentMessages(tx, ctx, { ...messageBase(a, setup, now), kind: "rescheduled", start, end: slot.end });
     await publishEvent(tx, ctx, appointmentEvent(a, "appointment.rescheduled", tz, { start, end: slot.end }));
-    afterCommit(() => {
-      invalidateSlots(ctx, a.branchId, a.serviceId, a.day);
-      invalidateSlots(ctx, a.branchId, a.serviceId, day);
-    });
+    await slotsChanged(tx, afterCommit, ctx, a.branchId, a.serviceId, a.day, true);
+    if (day !== a.day) await slotsChanged(tx, afterCommit, ctx, a.branchId, a.serviceId, day, false);
     if (setup.rules.waitlist) afterCommit(() => offerSoon(ctx));
   });
   return appointmentView({ ...a, start, end: slot.end, day }, tz, { maskPhone: !byStaff, staff: byStaff });
@@ -296,7 +294,7 @@ export async function cancelRange(
         ctx,
         appointmentEvent(a, "appointment.cancelled", setup.branch.timezone, { status: "cancelled" }),
       );
-      afterCommit(() => invalidateSlots(ctx, branchId, a.serviceId, a.day));
+      await slotsChanged(tx, afterCommit, ctx, branchId, a.serviceId, a.day, true);
       if (setup.rules.waitlist) afterCommit(() => offerSoon(ctx));
     }
     await audit(

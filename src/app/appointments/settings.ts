@@ -8,6 +8,7 @@ import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
+import { setupChanged } from "./slot-state.ts";
 
 async function serviceFor(ctx: AppContext, actor: Actor, serviceId: string, write: boolean) {
   const service = await findService(ctx.store.db, serviceId);
@@ -33,7 +34,8 @@ export async function setBookingRules(
   const problems = ruleProblems(rules);
   if (problems.length > 0) throw invalid(problems.join("; "), { problems }, `预约规则有误：${problems.join("；")}`);
   const now = ctx.clock();
-  await ctx.store.write(async (tx) => {
+  await ctx.store.write(async (tx, afterCommit) => {
+    await setupChanged(tx, afterCommit, ctx, service.branchId, serviceId);
     await tx
       .insertInto("booking_rules")
       .values({ service_id: serviceId, rules: JSON.stringify(rules), updated_at: now })
@@ -67,7 +69,8 @@ export async function setBookingForm(
   if (problems.length > 0) throw invalid(problems.join("; "), { problems }, `表单定义有误：${problems.join("；")}`);
   const now = ctx.clock();
   const text = JSON.stringify(fields);
-  await ctx.store.write(async (tx) => {
+  await ctx.store.write(async (tx, afterCommit) => {
+    await setupChanged(tx, afterCommit, ctx, service.branchId, serviceId);
     await tx
       .insertInto("booking_forms")
       .values({ service_id: serviceId, fields: text, updated_at: now })

@@ -17,8 +17,8 @@ import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { bookAppointment } from "./book.ts";
 import { loadSetup, slotsOn } from "./booking-setup.ts";
-import { invalidateSlots } from "./free-slots.ts";
 import { checkPhoneCode, consumePhoneCode, enqueue, requirePhone } from "./identity.ts";
+import { slotsChanged } from "./slot-state.ts";
 import { publicUrl } from "./tokens.ts";
 import type { BookedView } from "./view.ts";
 
@@ -247,7 +247,7 @@ async function offerDay(ctx: AppContext, branchId: string, serviceId: string, da
           };
           await enqueue(tx, { ...msg, channel: "sms", recipient: next.customer_phone });
           if (next.customer_email) await enqueue(tx, { ...msg, channel: "email", recipient: next.customer_email });
-          afterCommit(() => invalidateSlots(ctx, branchId, serviceId, day));
+          await slotsChanged(tx, afterCommit, ctx, branchId, serviceId, day, false);
           return true;
         })
         .catch((error: unknown) => {
@@ -299,4 +299,75 @@ export async function acceptOffer(ctx: AppContext, token: string): Promise<Booke
       .execute(),
   );
   return booked;
+}
+
+/** What the offer's link shows before the customer takes or refuses the place. */
+export interface OfferView {
+  readonly status: "offered" | "lapsed";
+  readonly branchId: string;
+  readonly serviceId: string;
+  readonly start: string;
+  readonly end: string;
+  readonly expiresAt: string;
+  readonly timezone: string;
+  readonly branch: { readonly nameZh: string; readonly nameEn: string };
+  readonly service: { readonly nameZh: string; readonly nameEn: string };
+  readonly requiredDocuments: readonly string[];
+  readonly lang: "zh-CN" | "en";
+}
+
+async function offeredEntry(ctx: AppContext, token: string) {
+  const entry = await ctx.store.db
+    .selectFrom("appointment_waitlist")
+    .selectAll()
+    .where("offer_token_hash", "=", hashOf(token))
+    .executeTakeFirst();
+  if (entry?.status !== "offered" || entry.offer_start === null) throw notFound("Waitlist offer", "offer");
+  return entry;
+}
+
+/** The offer behind a link: its place, until when it is kept; 404 once taken, refused or replaced. */
+export async function showOffer(ctx: AppContext, token: string): Promise<OfferView> {
+  const entry = await offeredEntry(ctx, token);
+  const setup = await loadSetup(ctx.store.db, entry.branch_id, entry.service_id);
+  const tz = setup.branch.timezone;
+  const start = Number(entry.offer_start);
+  const slot = slotsOn(setup, entry.day).find((s) => s.start === start);
+  const expires = Number(entry.offer_expires_at);
+  return {
+    status: expires <= ctx.clock() ? "lapsed" : "offered",
+    branchId: entry.branch_id,
+    serviceId: entry.service_id,
+    start: isoInZone(start, tz),
+    end: isoInZone(slot?.end ?? start + setup.service.expectedMinutes * MIN, tz),
+    expiresAt: isoInZone(expires, tz),
+    timezone: tz,
+    branch: { nameZh: setup.branch.nameZh, nameEn: setup.branch.nameEn },
+    service: { nameZh: setup.service.nameZh, nameEn: setup.service.nameEn },
+    requiredDocuments: setup.service.requiredDocuments,
+    lang: entry.lang === "en" ? "en" : "zh-CN",
+  };
+}
+
+/**
+ * The customer refuses the offered place: their hold is given up at once and the place offered to the next in
+ * line. They leave the waitlist of that day; the link stops working.
+ */
+export async function declineOffer(ctx: AppContext, token: string): Promise<{ declined: true }> {
+  const entry = await offeredEntry(ctx, token);
+  const setup = await loadSetup(ctx.store.db, entry.branch_id, entry.service_id);
+  await ctx.store.write(async (tx, afterCommit) => {
+    const left = await tx
+      .updateTable("appointment_waitlist")
+      .set({ status: "left", offer_token_hash: null })
+      .where("id", "=", entry.id)
+      .where("status", "=", "offered")
+      .executeTakeFirst();
+    // Taken or refused meanwhile (a double tap): the first answer stands.
+    if (Number(left.numUpdatedRows) !== 1) throw notFound("Waitlist offer", "offer");
+    if (entry.offer_hold_id !== null) await tx.deleteFrom("slot_holds").where("id", "=", entry.offer_hold_id).execute();
+    await slotsChanged(tx, afterCommit, ctx, entry.branch_id, entry.service_id, entry.day, true);
+    if (setup.rules.waitlist) afterCommit(() => offerSoon(ctx));
+  });
+  return { declined: true };
 }

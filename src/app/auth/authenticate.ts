@@ -54,6 +54,7 @@ export function forgetCredential(secret: string): void {
 
 export function forgetAllCredentials(): void {
   cache.clear();
+  lookups.clear();
 }
 
 /** The id a session is stored under, from its token. */
@@ -76,22 +77,42 @@ export async function revokeCredential(ctx: AppContext, revocation: Revocation):
     );
 }
 
+/**
+ * Session lookups in flight, by cache key: requests of one session that miss the cache together (a rush of 200
+ * bookings from one desk) share one lookup instead of each taking a connection from the pool.
+ */
+const lookups = new Map<string, Promise<StaffActor | null>>();
+
 export async function authenticateSession(ctx: AppContext, token: string, ip: string): Promise<StaffActor | null> {
   const now = ctx.clock();
-  const key = `s:${secretHash(token)}`;
+  const id = secretHash(token);
+  const key = `s:${id}`;
   const hit = cached(key, now);
   if (hit) return hit.actor ? { ...(hit.actor as StaffActor), ip } : null;
-  const session = await ctx.store.db
-    .selectFrom("sessions")
-    .select(["user_id", "expires_at"])
-    .where("id", "=", secretHash(token))
-    .executeTakeFirst();
-  const actor =
-    session && Number(session.expires_at) > now
-      ? ((await loadStaff(ctx, session.user_id as UserId, ip)) ?? null)
-      : null;
-  remember(key, now, actor);
-  return actor;
+  const pending = lookups.get(key);
+  if (pending) {
+    const actor = await pending;
+    return actor ? { ...actor, ip } : null;
+  }
+  const lookup = (async () => {
+    const session = await ctx.store.db
+      .selectFrom("sessions")
+      .select(["user_id", "expires_at"])
+      .where("id", "=", id)
+      .executeTakeFirst();
+    const actor =
+      session && Number(session.expires_at) > now
+        ? ((await loadStaff(ctx, session.user_id as UserId, ip)) ?? null)
+        : null;
+    remember(key, now, actor);
+    return actor;
+  })();
+  lookups.set(key, lookup);
+  try {
+    return await lookup;
+  } finally {
+    lookups.delete(key);
+  }
 }
 
 export async function authenticateDevice(ctx: AppContext, token: string, ip: string): Promise<DeviceActor | null> {

@@ -6,7 +6,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { holdSlot, releaseHold } from "../../app/appointments/holds.ts";
 import { myContact, setMyContact } from "../../app/appointments/staff-contacts.ts";
-import { acceptOffer, joinWaitlist } from "../../app/appointments/waitlist.ts";
+import { acceptOffer, declineOffer, joinWaitlist, showOffer } from "../../app/appointments/waitlist.ts";
 import type { AppContext } from "../../app/context.ts";
 import { askTurnAlert } from "../../app/tickets/turn-alerts.ts";
 import { actorOf } from "../auth-plugin.ts";
@@ -125,6 +125,52 @@ export function bookingRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req, reply) => reply.status(201).send(await acceptOffer(ctx, req.body.token)),
+  );
+
+  const Names = Type.Object({ nameZh: Type.String(), nameEn: Type.String() });
+  const OfferQuery = Type.Object({ token: Type.String({ minLength: 16, maxLength: 200 }) });
+  app.get<{ Querystring: Static<typeof OfferQuery> }>(
+    "/api/public/waitlist/offer",
+    {
+      config: pub,
+      schema: {
+        tags,
+        operationId: "showWaitlistOffer",
+        summary: "The place a waitlist offer holds, and until when (the token from the offer's link)",
+        querystring: OfferQuery,
+        response: {
+          200: Type.Object({
+            status: Type.Union([Type.Literal("offered"), Type.Literal("lapsed")]),
+            branchId: Type.String(),
+            serviceId: Type.String(),
+            start: Type.String(),
+            end: Type.String(),
+            expiresAt: Type.String(),
+            timezone: Type.String(),
+            branch: Names,
+            service: Names,
+            requiredDocuments: Type.Array(Type.String()),
+            lang: Type.Union([Type.Literal("zh-CN"), Type.Literal("en")]),
+          }),
+          ...errors(400, 404),
+        },
+      },
+    },
+    (req) => showOffer(ctx, req.query.token),
+  );
+  app.post<{ Body: Static<typeof OfferBody> }>(
+    "/api/public/waitlist/decline",
+    {
+      config: pub,
+      schema: {
+        tags,
+        operationId: "declineWaitlistOffer",
+        summary: "Refuse the place a waitlist offer holds: it goes to the next in line at once",
+        body: OfferBody,
+        response: { 200: Type.Object({ declined: Type.Boolean() }), ...errors(400, 404) },
+      },
+    },
+    (req) => declineOffer(ctx, req.body.token),
   );
 
   const AlertParams = Type.Object({ ticketId: Id });

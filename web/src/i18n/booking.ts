@@ -155,6 +155,19 @@ export const bookingZh = {
     ok: "确定",
     channels: { online: "网上", staff: "电话" },
   },
+  offer: {
+    title: "候补名额",
+    lead: "您候补的时段有了空位，已为您保留。",
+    keptUntil: "保留至 {{when}}，过时将让给下一位。",
+    accept: "确认预约",
+    decline: "不需要了，让给下一位",
+    declineConfirm: "确定放弃这个名额吗？",
+    booked: "预约成功。到店后凭预约码签到。",
+    manage: "查看或管理预约",
+    declined: "已放弃，名额已让给下一位候补客户。",
+    lapsed: "此名额的保留时间已过。",
+    badLink: "此链接无效或已使用。",
+  },
 };
 
 export type BookingStrings = typeof bookingZh;
@@ -313,5 +326,18 @@ export const bookingEn: BookingStrings & Record<string, unknown> = {
     empty: "No appointments on this day",
     ok: "OK",
     channels: { online: "Online", staff: "Phone" },
+  },
+  offer: {
+    title: "Waitlist offer",
+    lead: "A place is free in the time you waited for, and it is kept for you.",
+    keptUntil: "Kept until {{when}}; then it goes to the next in line.",
+    accept: "Book it",
+    decline: "No thanks, give it to the next",
+    declineConfirm: "Give up this place?",
+    booked: "Booked. Check in with your code when you arrive.",
+    manage: "See or change the appointment",
+    declined: "Given up; the place went to the next customer waiting.",
+    lapsed: "The time this place was kept for you has passed.",
+    badLink: "This link is not valid or was already used.",
   },
 };
