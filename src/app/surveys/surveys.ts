@@ -10,6 +10,7 @@ import type { Kysely } from "kysely";
 import type { Rating } from "../../domain/ticket.ts";
 import { findBranch } from "../../store/branches.ts";
 import { enqueueMessage, type MessageChannel, type MessageLang } from "../../store/outbox.ts";
+import { customerIdOfTicket } from "../../store/customer-records.ts";
 import type { Database, SurveyTable } from "../../store/schema.ts";
 import type { Tx } from "../../store/store.ts";
 import type { Ticket } from "../../store/tickets.ts";
@@ -30,19 +31,17 @@ export function surveyIntervalDays(env: NodeJS.ProcessEnv = process.env): number
 
 const sha256 = (token: string) => createHash("sha256").update(token).digest("hex");
 
-/** The customer of a visit: the one the ticket's appointment was booked for (the only link a ticket has yet). */
+/**
+ * The customer of a visit: the one staff or the kiosk attached to the ticket (`ticket_customers`), else the one
+ * the ticket's appointment was booked for.
+ */
 async function customerOfTicket(
   db: Kysely<Database>,
   ticketId: string,
 ): Promise<{ id: string; channel: MessageChannel; recipient: string; lang: MessageLang } | undefined> {
-  const a = await db
-    .selectFrom("appointments")
-    .select(["customer_id"])
-    .where("ticket_id", "=", ticketId)
-    .where("customer_id", "is not", null)
-    .executeTakeFirst();
-  if (!a?.customer_id) return undefined;
-  const c = await db.selectFrom("customers").selectAll().where("id", "=", a.customer_id).executeTakeFirst();
+  const customerId = await customerIdOfTicket(db, ticketId);
+  if (!customerId) return undefined;
+  const c = await db.selectFrom("customers").selectAll().where("id", "=", customerId).executeTakeFirst();
   if (!c) return undefined;
   const email = c.preferred_channel === "email" && c.email ? c.email : null;
   return {
