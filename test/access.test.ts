@@ -34,6 +34,8 @@ const PUBLIC = new Set([
   "GET /api/public/surveys/{token}",
   "POST /api/public/surveys/{token}",
   "POST /api/public/complaints/reopen",
+  "POST /api/public/complaints",
+  "GET /api/public/complaints/{token}",
 ]);
 /** Routes about the caller themselves, open to every signed-in account. */
 const SELF = new Set([
@@ -161,6 +163,7 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     "POST /api/tickets/{ticketId}/identify": { phone: "13800000000", otp: "123456" },
     "PUT /api/tickets/{ticketId}/service-record": { needs: "", products: [], outcome: "" },
     "PUT /api/retention": { days: {} },
+    "PUT /api/branches/{branchId}/feedback-settings": { survey: { enabled: true } },
   };
   return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
 }

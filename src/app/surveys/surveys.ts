@@ -9,8 +9,8 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Rating } from "../../domain/ticket.ts";
 import { findBranch } from "../../store/branches.ts";
-import { enqueueMessage, type MessageChannel, type MessageLang } from "../../store/outbox.ts";
 import { customerIdOfTicket } from "../../store/customer-records.ts";
+import { enqueueMessage, type MessageChannel, type MessageLang } from "../../store/outbox.ts";
 import type { Database, SurveyTable } from "../../store/schema.ts";
 import type { Tx } from "../../store/store.ts";
 import type { Ticket } from "../../store/tickets.ts";
@@ -18,16 +18,9 @@ import { openComplaint } from "../complaints/complaints.ts";
 import type { AppContext } from "../context.ts";
 import { currentConsent } from "../customers/identify.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
+import { surveySettingsOf } from "./settings.ts";
 
-export const DEFAULT_SURVEY_INTERVAL_DAYS = 30;
-
-/** Days between two surveys of one customer (DATANG_SURVEY_INTERVAL_DAYS, a whole number ≥ 0; default 30). */
-export function surveyIntervalDays(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.DATANG_SURVEY_INTERVAL_DAYS;
-  if (raw === undefined || raw === "") return DEFAULT_SURVEY_INTERVAL_DAYS;
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= 0 ? n : DEFAULT_SURVEY_INTERVAL_DAYS;
-}
+export { DEFAULT_SURVEY_INTERVAL_DAYS, surveyIntervalDays } from "./settings.ts";
 
 const sha256 = (token: string) => createHash("sha256").update(token).digest("hex");
 
@@ -38,7 +31,7 @@ const sha256 = (token: string) => createHash("sha256").update(token).digest("hex
 async function customerOfTicket(
   db: Kysely<Database>,
   ticketId: string,
-): Promise<{ id: string; channel: MessageChannel; recipient: string; lang: MessageLang } | undefined> {
+): Promise<{ id: string; channel: MessageChannel; recipient: string; phone: string; lang: MessageLang } | undefined> {
   const customerId = await customerIdOfTicket(db, ticketId);
   if (!customerId) return undefined;
   const c = await db.selectFrom("customers").selectAll().where("id", "=", customerId).executeTakeFirst();
@@ -48,6 +41,7 @@ async function customerOfTicket(
     id: c.id,
     channel: email ? "email" : "sms",
     recipient: email ?? c.phone_e164,
+    phone: c.phone_e164,
     lang: c.lang === "en" ? "en" : "zh-CN",
   };
 }
@@ -65,13 +59,20 @@ export async function afterServiceDone(
   tx: Tx,
   t: Ticket,
   now: number,
-): Promise<{ token?: string; skipped?: "no_customer" | "no_consent" | "recently_surveyed" | "already_sent" }> {
-  const customer = await customerOfTicket(tx, t.id);
-  if (!customer) return { skipped: "no_customer" };
+): Promise<{
+  token?: string;
+  skipped?: "disabled" | "no_customer" | "no_consent" | "recently_surveyed" | "already_sent";
+}> {
+  const settings = await surveySettingsOf(tx, t.branchId);
+  if (!settings.enabled) return { skipped: "disabled" };
+  const found = await customerOfTicket(tx, t.id);
+  if (!found) return { skipped: "no_customer" };
+  // The branch may send every survey by SMS, whatever the customer's preferred channel.
+  const customer = settings.channel === "sms" ? { ...found, channel: "sms" as const, recipient: found.phone } : found;
   if ((await currentConsent(tx, customer.id, "service")) !== true) return { skipped: "no_consent" };
   const existing = await surveyOfTicket(tx, t.id);
   if (existing?.sent_at !== null && existing?.sent_at !== undefined) return { skipped: "already_sent" };
-  const since = now - surveyIntervalDays() * 86_400_000;
+  const since = now - settings.intervalDays * 86_400_000;
   const recent = await tx
     .selectFrom("surveys")
     .select("id")

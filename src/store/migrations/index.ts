@@ -18,6 +18,7 @@ import * as complaintsSurveys from "./017-complaints-surveys.ts";
 import * as customerRecords from "./018-customer-records.ts";
 import * as analyticsRollups from "./020-analytics-rollups.ts";
 import * as chatAgents from "./021-chat-agents.ts";
+import * as feedbackSettings from "./025-feedback-settings.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -43,6 +44,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "020-analytics-rollups": analyticsRollups,
   "015-booking-extras": bookingExtras,
   "018-customer-records": customerRecords,
+  "025-feedback-settings": feedbackSettings,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
