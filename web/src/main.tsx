@@ -27,6 +27,7 @@ const Appointments = lazy(() => import("./pages/Appointments.tsx"));
 const Reviews = lazy(() => import("./pages/Reviews.tsx"));
 const Complaints = lazy(() => import("./pages/Complaints.tsx"));
 const Survey = lazy(() => import("./pages/Survey.tsx"));
+const FileComplaint = lazy(() => import("./pages/FileComplaint.tsx"));
 const ComplaintReopen = lazy(() => import("./pages/ComplaintReopen.tsx"));
 
 function App() {
@@ -56,6 +57,7 @@ function App() {
           <Route path="/reviews" element={<Reviews />} />
           <Route path="/complaints" element={<Complaints />} />
           <Route path="/survey/:token" element={<Survey />} />
+          <Route path="/complaint/new" element={<FileComplaint />} />
           <Route path="/complaint/:token" element={<ComplaintReopen />} />
           <Route path="*" element={<Home />} />
         </Routes>

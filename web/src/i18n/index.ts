@@ -8,6 +8,7 @@ import { customersEn, customersZh } from "./customers.ts";
 import { dailyEn, dailyZh } from "./daily.ts";
 import en from "./en.ts";
 import { feedbackEn, feedbackZh } from "./feedback.ts";
+import { feedback2En, feedback2Zh } from "./feedback2.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
 import { messagesStrings } from "./messages.ts";
 import { auditEn, auditZh, staffEn, staffZh } from "./staff.ts";
@@ -40,6 +41,7 @@ void i18next.use(initReactI18next).init({
       feedback: feedbackZh,
       appointmentShare: appointmentShareZh,
       customers: customersZh,
+      feedback2: feedback2Zh,
     },
     en: {
       translation: {
@@ -56,6 +58,7 @@ void i18next.use(initReactI18next).init({
       feedback: feedbackEn,
       appointmentShare: appointmentShareEn,
       customers: customersEn,
+      feedback2: feedback2En,
     },
   },
   lng: initialLanguage(),
