@@ -78,6 +78,9 @@ export const feedback2Zh = {
       audit: "审计日志",
     },
   },
+  counter: {
+    reviewRejected: "后台复核退回：{{reason}}。请按原因补正后重新办结，客户无需重新取号。",
+  },
 };
 
 export const feedback2En: typeof feedback2Zh = {
@@ -158,5 +161,9 @@ export const feedback2En: typeof feedback2Zh = {
       survey_texts: "Survey texts",
       audit: "Audit trail",
     },
+  },
+  counter: {
+    reviewRejected:
+      "Sent back by the back-office review: {{reason}}. Put it right and complete again; the customer keeps the ticket.",
   },
 };
