@@ -1,6 +1,14 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiCall, type BrowserSession, chromiumAvailable, login, openBrowserSession, shootBoth } from "./harness.ts";
+import {
+  apiCall,
+  type BrowserSession,
+  chooseOption,
+  chromiumAvailable,
+  login,
+  openBrowserSession,
+  shootBoth,
+} from "./harness.ts";
 
 const DESK = { width: 1440, height: 900 };
 
@@ -73,7 +81,7 @@ describe.skipIf(!chromiumAvailable())("the review workstation", () => {
     expect(back.body.counterNumber).toBe(3);
     expect(back.body.notes).toContain("收款人户名与账号不符");
     // The teller sees at once why it came back: a warning above the ticket with the reviewer's reason.
-    await teller.reload();
+    await chooseOption(teller, "counter-select", "3号窗口");
     await expect
       .poll(
         async () =>
