@@ -38,6 +38,8 @@ const PUBLIC = new Set([
   // Issue 13: a waitlist offer's link (the token is its credential).
   "GET /api/public/waitlist/offer",
   "POST /api/public/waitlist/decline",
+  "POST /api/public/complaints",
+  "GET /api/public/complaints/{token}",
 ]);
 /** Routes about the caller themselves, open to every signed-in account. */
 const SELF = new Set([
@@ -187,6 +189,7 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     "PUT /api/customers/{customerId}/manager": { userId: null },
     "PUT /api/services/{serviceId}/followup-rule": { active: true, days: 7, purpose: "service" },
     "PUT /api/followup-policy": { marketingCap: 2, windowDays: 30, reminderDays: 1 },
+    "PUT /api/branches/{branchId}/feedback-settings": { survey: { enabled: true } },
   };
   return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
 }

@@ -329,6 +329,34 @@ describe.each(DB_KINDS)("complaints and surveys API on %s", (kind) => {
     expect(await surveyMessages(walkIn.id)).toHaveLength(0);
   });
 
+  it("sends a survey after a walk-in ticket to which staff attached a consenting customer (ticket_customers)", async () => {
+    const ctx = t.server.ctx;
+    const customerId = await ctx.store.write(async (tx) => {
+      const c = await findOrCreateCustomer(tx, ctx, {
+        phone: "13800138040",
+        name: "赵六",
+        consents: [{ purpose: "service", granted: true, channel: "staff", textVersion: "v1" }],
+      });
+      return c.id;
+    });
+    t.clock.advance(31 * DAY); // past any earlier survey's 30 days
+    await relogin();
+    const ticket = await serveCash(async (id) => {
+      const res = await post(`/api/tickets/${id}/customer`, lobby, { customerId });
+      expect(res.statusCode, res.body).toBe(200);
+    });
+    // Not through an appointment: only the staff's link names the customer.
+    expect(await db().selectFrom("appointments").select("id").where("ticket_id", "=", ticket.id).execute()).toEqual([]);
+    const [invite] = await surveyMessages(ticket.id);
+    expect(invite).toMatchObject({ channel: "sms", recipient: "+8613800138040", customer_id: customerId });
+    const survey = await db()
+      .selectFrom("surveys")
+      .selectAll()
+      .where("ticket_id", "=", ticket.id)
+      .executeTakeFirstOrThrow();
+    expect(survey.customer_id).toBe(customerId);
+  });
+
   it("survey → complaint: NPS ≤ 6 opens one by itself; the pad's answer joins the same record", async () => {
     const ticket = await serveCash((id) => customerFor(id, "13800138020", true));
     // The counter's rating pad: 一般 (neutral), no complaint.

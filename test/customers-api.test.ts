@@ -344,6 +344,92 @@ describe.each(DB_KINDS)("customer records API on %s", (kind) => {
     });
   });
 
+  it("lists the customer's complaints and ratings on the profile and open complaints on the call card", async () => {
+    // Wang's visit served above was linked by staff (ticket_customers) and Wang consented: a survey went out.
+    const invite = await db()
+      .selectFrom("outbox")
+      .selectAll()
+      .where("kind", "=", "survey.invite")
+      .where("customer_id", "=", wang)
+      .executeTakeFirstOrThrow();
+    const visitId = invite.related_id as string;
+    const pad = await t.request({
+      method: "POST",
+      url: `/api/tickets/${visitId}/rating`,
+      token: t.deviceToken("rating_pad"),
+      body: { rating: "neutral" },
+    });
+    expect(pad.statusCode, pad.body).toBe(200);
+    const token = (JSON.parse(invite.data).surveyPath as string).replace("/survey/", "");
+    const answered = await t.request({
+      method: "POST",
+      url: `/api/public/surveys/${token}`,
+      body: { nps: 3, comment: "请回电 13912345678" },
+    });
+    expect(answered.json()).toEqual({ answered: true, complaintOpened: true });
+    const staffComplaint = await post("/api/complaints", lobby, {
+      branchId: t.branchId,
+      customerId: wang,
+      category: "fees",
+      severity: "complex",
+      description: "年费 annual fee",
+    });
+    expect(staffComplaint.statusCode, staffComplaint.body).toBe(201);
+
+    const profile = (await get(`/api/customers/${wang}`, teller)).json();
+    expect(profile.complaints).toHaveLength(2);
+    expect(profile.complaints).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ source: "survey", ticketId: visitId, status: "open", category: "service_quality" }),
+        expect.objectContaining({
+          id: staffComplaint.json().id,
+          source: "staff",
+          ticketId: null,
+          severity: "complex",
+          dueAt: staffComplaint.json().dueAt,
+        }),
+      ]),
+    );
+    expect(profile.ratings).toEqual([
+      expect.objectContaining({
+        ticketId: visitId,
+        csat: "neutral",
+        csatSource: "rating_pad",
+        nps: 3,
+        comment: "请回电 139****5678",
+        complaintId: expect.any(String),
+      }),
+    ]);
+    expect(JSON.stringify(profile)).not.toContain("13912345678");
+    // Another customer's profile shows none of them.
+    const other = (await get(`/api/customers/${li}`, teller)).json();
+    expect(other.complaints).toEqual([]);
+    expect(other.ratings).toEqual([]);
+
+    // A walk-in identified by staff who has an open complaint: the call card shows it.
+    const walkIn = await issueAtKiosk(t, ids.services.get("CASH"));
+    const attached = await post(`/api/tickets/${walkIn.id}/customer`, lobby, { phone: "13700001111", name: "赵六" });
+    expect(attached.statusCode, attached.body).toBe(200);
+    const zhao = attached.json().customerId as string;
+    const hers = await post("/api/complaints", lobby, {
+      branchId: t.branchId,
+      customerId: zhao,
+      category: "queue",
+      severity: "simple",
+      description: "等太久",
+    });
+    expect(hers.statusCode).toBe(201);
+    const c1 = ids.counters.get(1) as string;
+    const call = await post(`/api/counters/${c1}/call`, teller, { ticketId: walkIn.id });
+    expect(call.statusCode, call.body).toBe(200);
+    const card = (await get(`/api/tickets/${walkIn.id}/call-card`, teller)).json();
+    expect(card.openComplaints).toEqual([
+      { id: hers.json().id, category: "queue", status: "open", dueAt: hers.json().dueAt },
+    ]);
+    expect((await post(`/api/tickets/${walkIn.id}/start`, teller)).statusCode).toBe(200);
+    expect((await post(`/api/tickets/${walkIn.id}/complete`, teller, {})).statusCode).toBe(200);
+  });
+
   it("merges two records only when a second person confirms, and audits both steps", async () => {
     const propose = await post("/api/customer-merges", lobby, {
       sourceId: li,
@@ -379,6 +465,12 @@ describe.each(DB_KINDS)("customer records API on %s", (kind) => {
     expect(data.customer).toMatchObject({ phone: "+8613812345678", idNumber: "11010519491231002X", name: "王小明" });
     expect(data.visits.length).toBe(2);
     expect(data.serviceRecords[0]).toMatchObject({ needs: "换汇 USD" });
+    // The complaints and survey answers are the customer's data too, as given (unmasked, to the customer).
+    expect(data.complaints.map((c: { source: string }) => c.source).sort()).toEqual(["staff", "survey"]);
+    expect(data.complaints).toEqual(
+      expect.arrayContaining([expect.objectContaining({ description: "年费 annual fee", status: "open" })]),
+    );
+    expect(data.surveys).toEqual([expect.objectContaining({ nps: 3, comment: "请回电 13912345678" })]);
     expect((await post(`/api/customers/${wang}/export`, teller, { reason: "just looking" })).statusCode).toBe(403);
     expect((await post(`/api/customers/${wang}/export`, manager, { reason: " " })).statusCode).toBe(400);
     expect(await auditCount("customer.export", wang)).toBe(1);

@@ -17,6 +17,11 @@ const TOP = String.fromCodePoint(0x10ffff);
  * migration 018; SQLite: its binary indexes).
  */
 export function prefixSearch(db: Kysely<Database>, column: Column, prefix: string, limit: number) {
+  return prefixSearchQuery(db, column, prefix, limit).execute();
+}
+
+/** The query of `prefixSearch`, not run (the customers bench asks each database for its plan). */
+export function prefixSearchQuery(db: Kysely<Database>, column: Column, prefix: string, limit: number) {
   const key = isPostgres(db) ? sql<string>`${sql.ref(column)} COLLATE "C"` : sql<string>`${sql.ref(column)}`;
   return db
     .selectFrom("customers")
@@ -25,8 +30,7 @@ export function prefixSearch(db: Kysely<Database>, column: Column, prefix: strin
     .where(key, ">=", prefix)
     .where(key, "<", `${prefix}${TOP}`)
     .orderBy(key)
-    .limit(limit)
-    .execute();
+    .limit(limit);
 }
 
 /** The customer of a ticket: identified for it, or the appointment it was checked in from. */
@@ -60,4 +64,57 @@ export async function ticketIdsOfCustomer(db: Kysely<Database>, customerId: stri
     .where("ticket_id", "is not", null)
     .execute();
   return [...new Set([...attached.map((r) => r.ticket_id), ...booked.map((r) => r.ticket_id as string)])];
+}
+
+/** A customer's complaints: those naming them and those about their visits, newest first (issue 14). */
+export async function complaintsOfCustomer(db: Kysely<Database>, customerId: string, ticketIds: readonly string[]) {
+  return db
+    .selectFrom("complaints")
+    .select([
+      "id",
+      "branch_id",
+      "ticket_id",
+      "source",
+      "category",
+      "severity",
+      "status",
+      "received_at",
+      "due_at",
+      "created_at",
+    ])
+    .where((eb) =>
+      ticketIds.length
+        ? eb.or([eb("customer_id", "=", customerId), eb("ticket_id", "in", [...ticketIds])])
+        : eb("customer_id", "=", customerId),
+    )
+    .orderBy("created_at", "desc")
+    .limit(100)
+    .execute();
+}
+
+/** A customer's ratings: the survey records (pad and phone survey) of their visits that hold an answer. */
+export async function ratingsOfCustomer(db: Kysely<Database>, customerId: string, ticketIds: readonly string[]) {
+  return db
+    .selectFrom("surveys")
+    .select([
+      "id",
+      "ticket_id",
+      "branch_id",
+      "csat",
+      "csat_source",
+      "nps",
+      "comment",
+      "answered_at",
+      "created_at",
+      "complaint_id",
+    ])
+    .where((eb) =>
+      ticketIds.length
+        ? eb.or([eb("customer_id", "=", customerId), eb("ticket_id", "in", [...ticketIds])])
+        : eb("customer_id", "=", customerId),
+    )
+    .where((eb) => eb.or([eb("csat", "is not", null), eb("nps", "is not", null), eb("comment", "is not", null)]))
+    .orderBy("created_at", "desc")
+    .limit(100)
+    .execute();
 }

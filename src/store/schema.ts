@@ -253,6 +253,7 @@ export interface Database {
   complaints: ComplaintTable;
   complaint_notes: ComplaintNoteTable;
   surveys: SurveyTable;
+  branch_feedback_settings: BranchFeedbackSettingsTable;
   display_settings: DisplaySettingsTable;
   voice_clips: VoiceClipTable;
   display_notices: DisplayNoticeTable;
@@ -721,6 +722,22 @@ export interface ReviewTable {
   alarmed_at: number | null;
 }
 
+/**
+ * A branch's survey and review settings (migration 025); a branch without a row has the defaults: surveys on,
+ * the instance's interval, the customer's preferred channel, reviews in the central queue.
+ */
+export interface BranchFeedbackSettingsTable {
+  branch_id: string;
+  survey_enabled: number;
+  /** Days between two surveys of one customer; null: the instance's default (DATANG_SURVEY_INTERVAL_DAYS). */
+  survey_interval_days: number | null;
+  /** "sms" always, or null: the customer's preferred channel. */
+  survey_channel: string | null;
+  review_central: number;
+  updated_at: number;
+  updated_by: string | null;
+}
+
 /** A consumer complaint (migration 017). */
 export interface ComplaintTable {
   id: string;
@@ -749,6 +766,9 @@ export interface ComplaintTable {
   reopen_token_hash: string | null;
   created_by: string | null;
   version: number;
+  /** Migration 025: the online complainant's link to follow it (SHA-256), and the filing address's hash. */
+  status_token_hash?: string | null;
+  ip_hash?: string | null;
   created_at: number;
   updated_at: number;
 }

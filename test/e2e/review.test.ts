@@ -1,6 +1,14 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiCall, type BrowserSession, chromiumAvailable, login, openBrowserSession, shootBoth } from "./harness.ts";
+import {
+  apiCall,
+  type BrowserSession,
+  chooseOption,
+  chromiumAvailable,
+  login,
+  openBrowserSession,
+  shootBoth,
+} from "./harness.ts";
 
 const DESK = { width: 1440, height: 900 };
 
@@ -72,6 +80,18 @@ describe.skipIf(!chromiumAvailable())("the review workstation", () => {
     const back = await apiCall<{ counterNumber: number; notes: string }>(teller, "GET", `/api/tickets/${ticket.id}`);
     expect(back.body.counterNumber).toBe(3);
     expect(back.body.notes).toContain("收款人户名与账号不符");
+    // The teller sees at once why it came back: a warning above the ticket with the reviewer's reason.
+    await chooseOption(teller, "counter-select", "3号窗口");
+    await expect
+      .poll(
+        async () =>
+          teller
+            .getByTestId("review-rejected")
+            .count()
+            .then((n) => (n ? teller.getByTestId("review-rejected").textContent() : "")) ?? "",
+      )
+      .toContain("收款人户名与账号不符");
+    await shootBoth(teller, "counter-review-rejected");
 
     // The teller corrects it and completes again: round 2, which the reviewer approves.
     expect((await apiCall(teller, "POST", `/api/tickets/${ticket.id}/complete`, {})).status).toBe(200);

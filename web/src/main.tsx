@@ -28,6 +28,7 @@ const Reviews = lazy(() => import("./pages/Reviews.tsx"));
 const Complaints = lazy(() => import("./pages/Complaints.tsx"));
 const Followups = lazy(() => import("./pages/Followups.tsx"));
 const Survey = lazy(() => import("./pages/Survey.tsx"));
+const FileComplaint = lazy(() => import("./pages/FileComplaint.tsx"));
 const ComplaintReopen = lazy(() => import("./pages/ComplaintReopen.tsx"));
 const Knowledge = lazy(() => import("./pages/Knowledge.tsx"));
 const BookOffer = lazy(() => import("./pages/BookOffer.tsx"));
@@ -60,6 +61,7 @@ function App() {
           <Route path="/complaints" element={<Complaints />} />
           <Route path="/followups" element={<Followups />} />
           <Route path="/survey/:token" element={<Survey />} />
+          <Route path="/complaint/new" element={<FileComplaint />} />
           <Route path="/complaint/:token" element={<ComplaintReopen />} />
           <Route path="/knowledge" element={<Knowledge />} />
           <Route path="/book/offer" element={<BookOffer />} />

@@ -590,7 +590,10 @@ export async function reopenByComplainant(
     const c = await tx
       .selectFrom("complaints")
       .selectAll()
-      .where("reopen_token_hash", "=", sha256(input.token))
+      // The reply's link, or (filed online) the link given at filing.
+      .where((eb) =>
+        eb.or([eb("reopen_token_hash", "=", sha256(input.token)), eb("status_token_hash", "=", sha256(input.token))]),
+      )
       .executeTakeFirst();
     if (!c) throw notFound("Complaint", "(link)");
     await reopen(ctx, tx, c, null, input.reason, now);

@@ -17,11 +17,18 @@ import { DateTime } from "luxon";
 import { normalisePhone } from "../../domain/customers/phone.ts";
 import { birthDateFromId, ruleSegments, SEGMENTS, type Segment, VIP_TIERS } from "../../domain/customers/records.ts";
 import type { BranchId } from "../../domain/ids.ts";
+import { maskFreeText } from "../../domain/personal-data/mask.ts";
 import { maskCustomerPhone, maskIdentity, maskName } from "../../domain/personal-data/mask-customer.ts";
-import { prefixSearch, ticketIdsOfCustomer } from "../../store/customer-records.ts";
+import {
+  complaintsOfCustomer,
+  prefixSearch,
+  ratingsOfCustomer,
+  ticketIdsOfCustomer,
+} from "../../store/customer-records.ts";
 import type { CustomerTable } from "../../store/schema.ts";
 import { requireRole } from "../access.ts";
 import type { Actor, Role, StaffActor } from "../actor.ts";
+import { referenceOf } from "../complaints/complaints.ts";
 import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
@@ -68,6 +75,74 @@ export interface Visit {
   readonly reportId: string | null;
 }
 
+export interface CustomerComplaint {
+  readonly id: string;
+  readonly reference: string;
+  readonly branchId: string;
+  readonly ticketId: string | null;
+  readonly source: string;
+  readonly status: string;
+  readonly category: string;
+  readonly severity: string;
+  readonly openedAt: string;
+  readonly dueAt: string;
+}
+
+export interface CustomerRating {
+  readonly surveyId: string;
+  readonly ticketId: string;
+  readonly branchId: string;
+  readonly csat: string | null;
+  readonly csatSource: string | null;
+  readonly nps: number | null;
+  readonly comment: string | null;
+  readonly at: string;
+  readonly complaintId: string | null;
+}
+
+/** A customer's complaints and ratings in the branches `canSee` allows (profile and call card). */
+export async function feedbackOf(
+  ctx: AppContext,
+  customerId: string,
+  canSee: (branchId: string) => boolean,
+): Promise<{ complaints: CustomerComplaint[]; ratings: CustomerRating[] }> {
+  const db = ctx.store.db;
+  const ticketIds = await ticketIdsOfCustomer(db, customerId);
+  const [complaints, ratings] = await Promise.all([
+    complaintsOfCustomer(db, customerId, ticketIds),
+    ratingsOfCustomer(db, customerId, ticketIds),
+  ]);
+  return {
+    complaints: complaints
+      .filter((c) => canSee(c.branch_id))
+      .map((c) => ({
+        id: c.id,
+        reference: referenceOf(c.id),
+        branchId: c.branch_id,
+        ticketId: c.ticket_id,
+        source: c.source,
+        status: c.status,
+        category: c.category,
+        severity: c.severity,
+        openedAt: new Date(Number(c.received_at)).toISOString(),
+        dueAt: new Date(Number(c.due_at)).toISOString(),
+      })),
+    ratings: ratings
+      .filter((r) => canSee(r.branch_id))
+      .map((r) => ({
+        surveyId: r.id,
+        ticketId: r.ticket_id,
+        branchId: r.branch_id,
+        csat: r.csat,
+        csatSource: r.csat_source,
+        nps: r.nps === null ? null : Number(r.nps),
+        comment: maskFreeText(r.comment),
+        at: new Date(Number(r.answered_at ?? r.created_at)).toISOString(),
+        complaintId: r.complaint_id,
+      })),
+  };
+}
+
 export interface AppointmentSummary {
   readonly id: string;
   readonly branchId: string;
@@ -95,8 +170,10 @@ export interface CustomerProfile {
   readonly consents: ConsentState[];
   readonly visits: Visit[];
   readonly appointments: AppointmentSummary[];
-  /** Issue 14's complaints, follow-ups: built by H6's work (review/complaints); empty until it is merged. */
-  readonly complaints: Array<{ id: string; status: string; category: string; openedAt: string }>;
+  /** Complaints naming the customer or about their visits (of the branches the member of staff works in). */
+  readonly complaints: CustomerComplaint[];
+  /** Ratings of their visits: the counter's pad and the phone survey (CSAT, NPS, free text masked). */
+  readonly ratings: CustomerRating[];
   readonly followUps: Array<{ id: string; status: string; dueAt: string }>;
   readonly createdAt: string;
 }
@@ -314,9 +391,10 @@ export async function customerProfile(
   const row = await requireCustomer(ctx, customerId);
   const now = ctx.clock();
   const canSee = visibleBranches(staff);
-  const [consents, visits, appointments] = await Promise.all([
+  const [consents, visits, feedback, appointments] = await Promise.all([
     consentsOf(ctx, customerId),
     visitsOf(ctx, customerId, canSee),
+    feedbackOf(ctx, customerId, canSee),
     ctx.store.db
       .selectFrom("appointments")
       .select(["id", "branch_id", "service_id", "start_at", "status", "ticket_id"])
@@ -360,8 +438,8 @@ export async function customerProfile(
         status: a.status,
         ticketId: a.ticket_id,
       })),
-    // TODO(H6, issue 14 complaints/follow-ups): read the complaints and follow-up tables once they are on main.
-    complaints: [],
+    complaints: feedback.complaints,
+    ratings: feedback.ratings,
     followUps: [],
     createdAt: new Date(row.created_at).toISOString(),
   };

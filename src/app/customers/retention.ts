@@ -16,6 +16,8 @@
  * Complaints and survey texts are H6's tables (issue 14's feedback part); until they exist on this branch
  * their classes have settings but nothing to anonymise, and the plan says so (`available: false`).
  */
+
+import type { ExpressionBuilder } from "kysely";
 import {
   DATA_CLASSES,
   type DataClass,
@@ -24,9 +26,11 @@ import {
   RETENTION_MIN_DAYS,
 } from "../../domain/customers/records.ts";
 import { ticketIdsOfCustomer } from "../../store/customer-records.ts";
+import type { Database } from "../../store/schema.ts";
 import type { Tx } from "../../store/store.ts";
 import { requireRole } from "../access.ts";
 import type { Actor, Role, StaffActor } from "../actor.ts";
+import { referenceOf } from "../complaints/complaints.ts";
 import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
@@ -429,23 +433,33 @@ export async function exportCustomer(
   const customer = await db.selectFrom("customers").selectAll().where("id", "=", customerId).executeTakeFirst();
   if (!customer) throw notFound("Customer", customerId);
   const ticketIds = await ticketIdsOfCustomer(db, customerId);
-  const [consents, appointments, tickets, answers, records, reports, messages] = await Promise.all([
-    consentsOf(ctx, customerId),
-    db.selectFrom("appointments").selectAll().where("customer_id", "=", customerId).execute(),
-    ticketIds.length ? db.selectFrom("tickets").selectAll().where("id", "in", ticketIds).execute() : [],
-    ticketIds.length ? db.selectFrom("ticket_answers").selectAll().where("ticket_id", "in", ticketIds).execute() : [],
-    ticketIds.length ? db.selectFrom("service_records").selectAll().where("ticket_id", "in", ticketIds).execute() : [],
-    db
-      .selectFrom("service_reports")
-      .select(["id", "ticket_id", "sha256", "created_at"])
-      .where("customer_id", "=", customerId)
-      .execute(),
-    db
-      .selectFrom("outbox")
-      .select(["id", "kind", "channel", "status", "created_at", "sent_at"])
-      .where("customer_id", "=", customerId)
-      .execute(),
-  ]);
+  const ofCustomer = (eb: ExpressionBuilder<Database, "complaints" | "surveys">) =>
+    ticketIds.length
+      ? eb.or([eb("customer_id", "=", customerId), eb("ticket_id", "in", ticketIds)])
+      : eb("customer_id", "=", customerId);
+  const [consents, appointments, tickets, answers, records, reports, messages, complaints, surveys] = await Promise.all(
+    [
+      consentsOf(ctx, customerId),
+      db.selectFrom("appointments").selectAll().where("customer_id", "=", customerId).execute(),
+      ticketIds.length ? db.selectFrom("tickets").selectAll().where("id", "in", ticketIds).execute() : [],
+      ticketIds.length ? db.selectFrom("ticket_answers").selectAll().where("ticket_id", "in", ticketIds).execute() : [],
+      ticketIds.length
+        ? db.selectFrom("service_records").selectAll().where("ticket_id", "in", ticketIds).execute()
+        : [],
+      db
+        .selectFrom("service_reports")
+        .select(["id", "ticket_id", "sha256", "created_at"])
+        .where("customer_id", "=", customerId)
+        .execute(),
+      db
+        .selectFrom("outbox")
+        .select(["id", "kind", "channel", "status", "created_at", "sent_at"])
+        .where("customer_id", "=", customerId)
+        .execute(),
+      db.selectFrom("complaints").selectAll().where(ofCustomer).orderBy("created_at").execute(),
+      db.selectFrom("surveys").selectAll().where(ofCustomer).orderBy("created_at").execute(),
+    ],
+  );
   await ctx.store.write((tx) =>
     audit(
       tx,
@@ -520,9 +534,29 @@ export async function exportCustomer(
       createdAt: time(m.created_at),
       sentAt: time(m.sent_at),
     })),
-    // TODO(H6): complaints and survey answers once their tables are merged.
-    complaints: [],
-    surveys: [],
+    complaints: complaints.map((c) => ({
+      id: c.id,
+      reference: referenceOf(c.id),
+      ticketId: c.ticket_id,
+      source: c.source,
+      category: c.category,
+      severity: c.severity,
+      description: c.description,
+      status: c.status,
+      receivedAt: time(Number(c.received_at)),
+      dueAt: time(Number(c.due_at)),
+      reply: c.reply,
+      closedAt: c.closed_at === null ? null : time(Number(c.closed_at)),
+    })),
+    surveys: surveys.map((v) => ({
+      ticketId: v.ticket_id,
+      csat: v.csat,
+      csatSource: v.csat_source,
+      nps: v.nps,
+      comment: v.comment,
+      sentAt: v.sent_at === null ? null : time(Number(v.sent_at)),
+      answeredAt: v.answered_at === null ? null : time(Number(v.answered_at)),
+    })),
   };
 }
 

@@ -24,7 +24,16 @@ import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
 import { findOrCreateCustomer } from "./identify.ts";
 import { checkOtp, verifyOtp } from "./otp.ts";
-import { type ConsentState, consentsOf, matchOf, recordView, segmentsOf, type Visit, visitsOf } from "./records.ts";
+import {
+  type ConsentState,
+  consentsOf,
+  feedbackOf,
+  matchOf,
+  recordView,
+  segmentsOf,
+  type Visit,
+  visitsOf,
+} from "./records.ts";
 
 export const ATTACH_ROLES: readonly Role[] = ["admin", "branch_manager", "lobby_manager", "teller"];
 
@@ -175,7 +184,7 @@ export interface CallCard {
     readonly notes: string;
   } | null;
   readonly lastVisits: Visit[];
-  /** TODO(H6): open complaints from the complaints tables once they are merged; empty until then. */
+  /** The customer's open complaints (of the branches the member of staff works in). */
   readonly openComplaints: Array<{ id: string; category: string; status: string; dueAt: string }>;
   readonly answers: TicketAnswers;
 }
@@ -192,7 +201,11 @@ export async function callCard(ctx: AppContext, actor: Actor, ticketId: string):
   if (!row) return { ticketId, customer: null, lastVisits: [], openComplaints: [], answers };
   const now = ctx.clock();
   const canSee = (b: string) => actor.roles.includes("admin") || actor.branchIds.includes(b as BranchId);
-  const [consents, visits] = await Promise.all([consentsOf(ctx, row.id), visitsOf(ctx, row.id, canSee)]);
+  const [consents, visits, feedback] = await Promise.all([
+    consentsOf(ctx, row.id),
+    visitsOf(ctx, row.id, canSee),
+    feedbackOf(ctx, row.id, canSee),
+  ]);
   await recordView(ctx, actor, row.id, "call_card", ticket.branchId);
   return {
     ticketId,
@@ -208,7 +221,9 @@ export async function callCard(ctx: AppContext, actor: Actor, ticketId: string):
       notes: row.notes,
     },
     lastVisits: visits.filter((v) => v.ticketId !== ticketId).slice(0, 5),
-    openComplaints: [],
+    openComplaints: feedback.complaints
+      .filter((c) => c.status === "open")
+      .map((c) => ({ id: c.id, category: c.category, status: c.status, dueAt: c.dueAt })),
     answers,
   };
 }

@@ -28,6 +28,7 @@ import type { Actor, Role, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
+import { branchesOutOfCentralQueue } from "../surveys/settings.ts";
 import { afterServiceDone } from "../surveys/surveys.ts";
 import { applyTicketAction } from "../tickets/apply-action.ts";
 import type { TicketView } from "../views.ts";
@@ -87,8 +88,13 @@ function scopeOf(actor: StaffActor, branchId: string | undefined): string[] | nu
 }
 
 /** Open reviews of the scope in the order a reviewer takes them (each branch's policy; branches by the oldest). */
-async function orderedQueue(ctx: AppContext, scope: string[] | null) {
-  const rows = await listOpenReviews(ctx.store.db, scope);
+async function orderedQueue(ctx: AppContext, scope: string[] | null, central = false) {
+  let rows = await listOpenReviews(ctx.store.db, scope);
+  if (central) {
+    // The central queue holds the branches that send their reviews there (the admin's review settings).
+    const out = await branchesOutOfCentralQueue(ctx.store.db);
+    if (out.size) rows = rows.filter((r) => !out.has(r.branch_id));
+  }
   const now = ctx.clock();
   const byBranch = new Map<string, ReviewTable[]>();
   for (const r of rows) byBranch.set(r.branch_id, [...(byBranch.get(r.branch_id) ?? []), r]);
@@ -209,7 +215,7 @@ async function itemsOf(
 /** `GET /api/branches/:branchId/reviews` (one branch) or `GET /api/reviews` (the central queue of the actor's branches). */
 export async function listReviews(ctx: AppContext, who: Actor, branchId?: string): Promise<ReviewItem[]> {
   const actor = requireStaff(who);
-  return itemsOf(ctx, actor, await orderedQueue(ctx, scopeOf(actor, branchId)));
+  return itemsOf(ctx, actor, await orderedQueue(ctx, scopeOf(actor, branchId), branchId === undefined));
 }
 
 /**
@@ -220,7 +226,7 @@ export async function takeNextReview(ctx: AppContext, who: Actor, branchId?: str
   const actor = requireStaff(who);
   if (branchId !== undefined) requireBranchAccess(actor, branchId as BranchId, REVIEWER_ROLES);
   else if (!actor.roles.some((r) => REVIEWER_ROLES.includes(r))) throw forbidden();
-  const ordered = await orderedQueue(ctx, scopeOf(actor, branchId));
+  const ordered = await orderedQueue(ctx, scopeOf(actor, branchId), branchId === undefined);
   const mine = ordered.find((o) => o.row.status === "taken" && o.row.taken_by === actor.id);
   if (mine) return (await itemsOf(ctx, actor, [mine]))[0];
   for (const o of ordered) {

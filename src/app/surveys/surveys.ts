@@ -9,6 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Rating } from "../../domain/ticket.ts";
 import { findBranch } from "../../store/branches.ts";
+import { customerIdOfTicket } from "../../store/customer-records.ts";
 import { enqueueMessage, type MessageChannel, type MessageLang } from "../../store/outbox.ts";
 import type { Database, SurveyTable } from "../../store/schema.ts";
 import type { Tx } from "../../store/store.ts";
@@ -17,38 +18,30 @@ import { openComplaint } from "../complaints/complaints.ts";
 import type { AppContext } from "../context.ts";
 import { currentConsent } from "../customers/identify.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
+import { surveySettingsOf } from "./settings.ts";
 
-export const DEFAULT_SURVEY_INTERVAL_DAYS = 30;
-
-/** Days between two surveys of one customer (DATANG_SURVEY_INTERVAL_DAYS, a whole number ≥ 0; default 30). */
-export function surveyIntervalDays(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.DATANG_SURVEY_INTERVAL_DAYS;
-  if (raw === undefined || raw === "") return DEFAULT_SURVEY_INTERVAL_DAYS;
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= 0 ? n : DEFAULT_SURVEY_INTERVAL_DAYS;
-}
+export { DEFAULT_SURVEY_INTERVAL_DAYS, surveyIntervalDays } from "./settings.ts";
 
 const sha256 = (token: string) => createHash("sha256").update(token).digest("hex");
 
-/** The customer of a visit: the one the ticket's appointment was booked for (the only link a ticket has yet). */
+/**
+ * The customer of a visit: the one staff or the kiosk attached to the ticket (`ticket_customers`), else the one
+ * the ticket's appointment was booked for.
+ */
 async function customerOfTicket(
   db: Kysely<Database>,
   ticketId: string,
-): Promise<{ id: string; channel: MessageChannel; recipient: string; lang: MessageLang } | undefined> {
-  const a = await db
-    .selectFrom("appointments")
-    .select(["customer_id"])
-    .where("ticket_id", "=", ticketId)
-    .where("customer_id", "is not", null)
-    .executeTakeFirst();
-  if (!a?.customer_id) return undefined;
-  const c = await db.selectFrom("customers").selectAll().where("id", "=", a.customer_id).executeTakeFirst();
+): Promise<{ id: string; channel: MessageChannel; recipient: string; phone: string; lang: MessageLang } | undefined> {
+  const customerId = await customerIdOfTicket(db, ticketId);
+  if (!customerId) return undefined;
+  const c = await db.selectFrom("customers").selectAll().where("id", "=", customerId).executeTakeFirst();
   if (!c) return undefined;
   const email = c.preferred_channel === "email" && c.email ? c.email : null;
   return {
     id: c.id,
     channel: email ? "email" : "sms",
     recipient: email ?? c.phone_e164,
+    phone: c.phone_e164,
     lang: c.lang === "en" ? "en" : "zh-CN",
   };
 }
@@ -66,13 +59,20 @@ export async function afterServiceDone(
   tx: Tx,
   t: Ticket,
   now: number,
-): Promise<{ token?: string; skipped?: "no_customer" | "no_consent" | "recently_surveyed" | "already_sent" }> {
-  const customer = await customerOfTicket(tx, t.id);
-  if (!customer) return { skipped: "no_customer" };
+): Promise<{
+  token?: string;
+  skipped?: "disabled" | "no_customer" | "no_consent" | "recently_surveyed" | "already_sent";
+}> {
+  const settings = await surveySettingsOf(tx, t.branchId);
+  if (!settings.enabled) return { skipped: "disabled" };
+  const found = await customerOfTicket(tx, t.id);
+  if (!found) return { skipped: "no_customer" };
+  // The branch may send every survey by SMS, whatever the customer's preferred channel.
+  const customer = settings.channel === "sms" ? { ...found, channel: "sms" as const, recipient: found.phone } : found;
   if ((await currentConsent(tx, customer.id, "service")) !== true) return { skipped: "no_consent" };
   const existing = await surveyOfTicket(tx, t.id);
   if (existing?.sent_at !== null && existing?.sent_at !== undefined) return { skipped: "already_sent" };
-  const since = now - surveyIntervalDays() * 86_400_000;
+  const since = now - settings.intervalDays * 86_400_000;
   const recent = await tx
     .selectFrom("surveys")
     .select("id")

@@ -11,6 +11,7 @@ import {
   reopenByComplainant,
   reopenComplaint,
 } from "../../app/complaints/complaints.ts";
+import { complaintStatus, fileOnlineComplaint, ONLINE_CATEGORIES } from "../../app/complaints/online.ts";
 import type { AppContext } from "../../app/context.ts";
 import { actorOf } from "../auth-plugin.ts";
 import { BranchParams, errors, Id } from "../schemas.ts";
@@ -118,6 +119,45 @@ const Reopened = Type.Object({
   reference: Type.String(),
   status: Type.Literal("open"),
   dueAt: Type.String({ format: "date-time" }),
+});
+
+const OnlineBody = Type.Object(
+  {
+    branchId: Id,
+    category: Type.Union(ONLINE_CATEGORIES.map((c) => Type.Literal(c))),
+    description: Text(2000),
+    phone: Type.String({ minLength: 3, maxLength: 30 }),
+    otp: Type.String({ minLength: 1, maxLength: 10 }),
+    ticketNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 10, pattern: "^[A-Za-z]{0,3}[0-9]{1,5}$" })),
+    visitDate: Type.Optional(Type.String({ format: "date" })),
+    lang: Type.Optional(Type.Union([Type.Literal("zh-CN"), Type.Literal("en")])),
+  },
+  { additionalProperties: false },
+);
+const Filed = Type.Object({
+  reference: Type.String(),
+  status: Type.Literal("open"),
+  dueAt: Type.String({ format: "date-time" }),
+  visitLinked: Type.Boolean(),
+  statusPath: Type.String({
+    description: "The complainant's link to follow the complaint (and reopen it once closed)",
+  }),
+});
+const StatusParams = Type.Object({
+  token: Type.String({ minLength: 20, maxLength: 100, pattern: "^[A-Za-z0-9_-]+$" }),
+});
+const PublicStatus = Type.Object({
+  reference: Type.String(),
+  category: Type.String(),
+  status: Type.Union([Type.Literal("open"), Type.Literal("closed")]),
+  receivedAt: Type.String({ format: "date-time" }),
+  dueAt: Type.String({ format: "date-time" }),
+  extended: Type.Boolean(),
+  closedAt: NullableTime,
+  reply: NullableString,
+  furtherOptions: Type.Union([Type.Object({ zh: Type.String(), en: Type.String() }), Type.Null()]),
+  mayReopen: Type.Boolean(),
+  reopenCount: Type.Integer(),
 });
 
 export function complaintRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -251,5 +291,34 @@ export function complaintRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     (req) => reopenByComplainant(ctx, req.body),
+  );
+  app.post<{ Body: Static<typeof OnlineBody> }>(
+    "/api/public/complaints",
+    {
+      config: { public: true },
+      schema: {
+        tags: ["public"],
+        operationId: "fileComplaintOnline",
+        summary:
+          "The customer files a complaint, the phone proven by a one-time code; its statutory clock starts (429 when filed too often)",
+        body: OnlineBody,
+        response: { 201: Filed, ...errors(400, 404, 429) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await fileOnlineComplaint(ctx, req.body, req.ip)),
+  );
+  app.get<{ Params: Static<typeof StatusParams> }>(
+    "/api/public/complaints/:token",
+    {
+      config: { public: true },
+      schema: {
+        tags: ["public"],
+        operationId: "getComplaintStatus",
+        summary: "The complainant's view of a complaint by its link: status, deadline, the reply once closed",
+        params: StatusParams,
+        response: { 200: PublicStatus, ...errors(400, 404) },
+      },
+    },
+    (req) => complaintStatus(ctx, req.params.token),
   );
 }

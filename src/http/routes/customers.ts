@@ -97,7 +97,33 @@ const Profile = Type.Object({
   appointments: Type.Array(
     Type.Object({ id: Str, branchId: Str, serviceId: Str, start: Str, status: Str, ticketId: NStr }),
   ),
-  complaints: Type.Array(Type.Object({ id: Str, status: Str, category: Str, openedAt: Str })),
+  complaints: Type.Array(
+    Type.Object({
+      id: Str,
+      reference: Str,
+      branchId: Str,
+      ticketId: NStr,
+      source: Str,
+      status: Str,
+      category: Str,
+      severity: Str,
+      openedAt: Str,
+      dueAt: Str,
+    }),
+  ),
+  ratings: Type.Array(
+    Type.Object({
+      surveyId: Str,
+      ticketId: Str,
+      branchId: Str,
+      csat: NStr,
+      csatSource: NStr,
+      nps: Type.Union([Type.Integer(), Type.Null()]),
+      comment: NStr,
+      at: Str,
+      complaintId: NStr,
+    }),
+  ),
   followUps: Type.Array(Type.Object({ id: Str, status: Str, dueAt: Str })),
   createdAt: Str,
 });

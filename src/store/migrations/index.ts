@@ -19,10 +19,11 @@ import * as customerRecords from "./018-customer-records.ts";
 import * as analyticsRollups from "./020-analytics-rollups.ts";
 import * as chatAgents from "./021-chat-agents.ts";
 import * as deviceKioskReturn from "./022-device-kiosk-return.ts";
-import * as analyticsAlertsReports from "./026-analytics-alerts-reports.ts";
 import * as followups from "./024-followups.ts";
-import * as chatSelfService from "./029-chat-self-service.ts";
+import * as feedbackSettings from "./025-feedback-settings.ts";
+import * as analyticsAlertsReports from "./026-analytics-alerts-reports.ts";
 import * as analyticsMonthRollups from "./027-analytics-month-rollups.ts";
+import * as chatSelfService from "./029-chat-self-service.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -53,6 +54,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "024-followups": followups,
   "029-chat-self-service": chatSelfService,
   "027-analytics-month-rollups": analyticsMonthRollups,
+  "025-feedback-settings": feedbackSettings,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

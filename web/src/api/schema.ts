@@ -2791,6 +2791,58 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/public/complaints": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** The customer files a complaint, the phone proven by a one-time code; its statutory clock starts (429 when filed too often) */
+        readonly post: operations["fileComplaintOnline"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/public/complaints/{token}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The complainant's view of a complaint by its link: status, deadline, the reply once closed */
+        readonly get: operations["getComplaintStatus"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/api/branches/{branchId}/feedback-settings": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The branch's survey (on/off, days between, channel) and review settings (target, alarm, central queue) */
+        readonly get: operations["getFeedbackSettings"];
+        /** Change the branch's survey and review settings (admin, branch manager; audited) */
+        readonly put: operations["updateFeedbackSettings"];
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/public/surveys/{token}": {
         readonly parameters: {
             readonly query?: never;
@@ -9403,9 +9455,26 @@ export interface operations {
                         }[];
                         readonly complaints: readonly {
                             readonly id: string;
+                            readonly reference: string;
+                            readonly branchId: string;
+                            readonly ticketId: string | null;
+                            readonly source: string;
                             readonly status: string;
                             readonly category: string;
+                            readonly severity: string;
                             readonly openedAt: string;
+                            readonly dueAt: string;
+                        }[];
+                        readonly ratings: readonly {
+                            readonly surveyId: string;
+                            readonly ticketId: string;
+                            readonly branchId: string;
+                            readonly csat: string | null;
+                            readonly csatSource: string | null;
+                            readonly nps: number | null;
+                            readonly comment: string | null;
+                            readonly at: string;
+                            readonly complaintId: string | null;
                         }[];
                         readonly followUps: readonly {
                             readonly id: string;
@@ -9533,9 +9602,26 @@ export interface operations {
                         }[];
                         readonly complaints: readonly {
                             readonly id: string;
+                            readonly reference: string;
+                            readonly branchId: string;
+                            readonly ticketId: string | null;
+                            readonly source: string;
                             readonly status: string;
                             readonly category: string;
+                            readonly severity: string;
                             readonly openedAt: string;
+                            readonly dueAt: string;
+                        }[];
+                        readonly ratings: readonly {
+                            readonly surveyId: string;
+                            readonly ticketId: string;
+                            readonly branchId: string;
+                            readonly csat: string | null;
+                            readonly csatSource: string | null;
+                            readonly nps: number | null;
+                            readonly comment: string | null;
+                            readonly at: string;
+                            readonly complaintId: string | null;
                         }[];
                         readonly followUps: readonly {
                             readonly id: string;
@@ -16541,6 +16627,282 @@ export interface operations {
             };
             /** @description Default Response */
             readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly fileComplaintOnline: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly branchId: string;
+                    readonly category: "service_attitude" | "wait_time" | "service_quality" | "fees" | "product" | "other";
+                    readonly description: string;
+                    readonly phone: string;
+                    readonly otp: string;
+                    readonly ticketNumber?: string;
+                    /** Format: date */
+                    readonly visitDate?: string;
+                    readonly lang?: "zh-CN" | "en";
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly reference: string;
+                        /** @enum {string} */
+                        readonly status: "open";
+                        /** Format: date-time */
+                        readonly dueAt: string;
+                        readonly visitLinked: boolean;
+                        /** @description The complainant's link to follow the complaint (and reopen it once closed) */
+                        readonly statusPath: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 429: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly getComplaintStatus: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly token: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly reference: string;
+                        readonly category: string;
+                        readonly status: "open" | "closed";
+                        /** Format: date-time */
+                        readonly receivedAt: string;
+                        /** Format: date-time */
+                        readonly dueAt: string;
+                        readonly extended: boolean;
+                        readonly closedAt: string | null;
+                        readonly reply: string | null;
+                        readonly furtherOptions: {
+                            readonly zh: string;
+                            readonly en: string;
+                        } | null;
+                        readonly mayReopen: boolean;
+                        readonly reopenCount: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly getFeedbackSettings: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly branchId: string;
+                        readonly survey: {
+                            readonly enabled: boolean;
+                            readonly intervalDays: number;
+                            readonly defaultIntervalDays: number;
+                            readonly channel: "preferred" | "sms";
+                        };
+                        readonly review: {
+                            readonly targetMinutes: number;
+                            readonly alarmMinutes: number;
+                            readonly central: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly updateFeedbackSettings: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly branchId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly survey?: {
+                        readonly enabled?: boolean;
+                        /** @description null: the instance's default */
+                        readonly intervalDays?: number | null;
+                        readonly channel?: "preferred" | "sms";
+                    };
+                    readonly review?: {
+                        readonly targetMinutes?: number;
+                        readonly alarmMinutes?: number;
+                        readonly central?: boolean;
+                    };
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly branchId: string;
+                        readonly survey: {
+                            readonly enabled: boolean;
+                            readonly intervalDays: number;
+                            readonly defaultIntervalDays: number;
+                            readonly channel: "preferred" | "sms";
+                        };
+                        readonly review: {
+                            readonly targetMinutes: number;
+                            readonly alarmMinutes: number;
+                            readonly central: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
                 headers: {
                     readonly [name: string]: unknown;
                 };

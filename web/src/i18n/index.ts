@@ -12,6 +12,7 @@ import { dailyEn, dailyZh } from "./daily.ts";
 import { daily2En, daily2Zh } from "./daily2.ts";
 import en from "./en.ts";
 import { feedbackEn, feedbackZh } from "./feedback.ts";
+import { feedback2En, feedback2Zh } from "./feedback2.ts";
 import { followupsEn, followupsZh } from "./followups.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
 import { knowledgeEn, knowledgeZh } from "./knowledge.ts";
@@ -52,6 +53,7 @@ void i18next.use(initReactI18next).init({
       knowledge: knowledgeZh,
       analyticsAlerts: analyticsAlertsZh,
       followups: followupsZh,
+      feedback2: feedback2Zh,
     },
     en: {
       translation: {
@@ -74,6 +76,7 @@ void i18next.use(initReactI18next).init({
       knowledge: knowledgeEn,
       analyticsAlerts: analyticsAlertsEn,
       followups: followupsEn,
+      feedback2: feedback2En,
     },
   },
   lng: initialLanguage(),

@@ -47,6 +47,14 @@ const DisplaySetup = lazy(() => import("../components/DisplaySetup.tsx").then((m
 const FollowupSettings = lazy(() =>
   import("./admin/FollowupSettings.tsx").then((m) => ({ default: m.FollowupSettings })),
 );
+// Issue 14's settings: survey, review and retention tabs, a chunk of their own (the page's first load is at budget).
+const SurveySettingsTab = lazy(() =>
+  import("./admin/FeedbackSettings.tsx").then((m) => ({ default: m.SurveySettingsTab })),
+);
+const ReviewSettingsTab = lazy(() =>
+  import("./admin/FeedbackSettings.tsx").then((m) => ({ default: m.ReviewSettingsTab })),
+);
+const RetentionTab = lazy(() => import("./admin/FeedbackSettings.tsx").then((m) => ({ default: m.RetentionTab })));
 
 const DEVICE_PAGE: Record<DeviceKind, string> = { kiosk: "/kiosk", display: "/display", rating_pad: "/rate" };
 const required = (message: string) => [{ required: true, message }];
@@ -943,6 +951,33 @@ function AdminConsole() {
             children: (
               <Suspense fallback={null}>
                 <FollowupSettings branchId={branchId} />
+              </Suspense>
+            ),
+          },
+          {
+            key: "survey-settings",
+            label: t("feedback2:settings.surveyTab"),
+            children: (
+              <Suspense fallback={null}>
+                <SurveySettingsTab branchId={branchId} />
+              </Suspense>
+            ),
+          },
+          {
+            key: "review-settings",
+            label: t("feedback2:settings.reviewTab"),
+            children: (
+              <Suspense fallback={null}>
+                <ReviewSettingsTab branchId={branchId} services={services} reload={reload} />
+              </Suspense>
+            ),
+          },
+          {
+            key: "retention",
+            label: t("feedback2:settings.retentionTab"),
+            children: (
+              <Suspense fallback={null}>
+                <RetentionTab />
               </Suspense>
             ),
           },

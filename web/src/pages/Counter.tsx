@@ -360,6 +360,15 @@ function Workstation() {
                   </Space>
                 </div>
                 <CallCard ticketId={current.id} />
+                {reviewRejection(current.notes) !== null ? (
+                  <Alert
+                    type="warning"
+                    showIcon
+                    title={t("feedback2:counter.reviewRejected", { reason: reviewRejection(current.notes) })}
+                    data-testid="review-rejected"
+                    style={{ margin: "8px 0" }}
+                  />
+                ) : null}
                 {counter?.handoverNote ? (
                   <Alert
                     type="info"
@@ -621,4 +630,10 @@ export default function CounterPage() {
       </AntApp>
     </StaffShell>
   );
+}
+
+/** The back office's reason when it sent this ticket back (the last rejection written into its notes), or null. */
+function reviewRejection(notes: string | null | undefined): string | null {
+  const found = [...(notes ?? "").matchAll(/\[复核退回 \/ Review rejected\] (.*)$/gm)];
+  return found.at(-1)?.[1] ?? null;
 }
