@@ -1,4 +1,5 @@
 import { Checkbox, Form, Input, InputNumber, Select } from "antd";
+import { useTranslation } from "react-i18next";
 import { type AnswerValue, type FormField, fieldHelp, fieldLabel } from "../lib/booking.ts";
 
 /**
@@ -6,6 +7,7 @@ import { type AnswerValue, type FormField, fieldHelp, fieldLabel } from "../lib/
  * manager's tablet on /lobby): one item per field under `answers`, with its help and its required check.
  */
 export function StaffFormFields(props: { readonly fields: readonly FormField[]; readonly testIdPrefix: string }) {
+  const { t } = useTranslation("booking");
   return (
     <>
       {props.fields.map((f) => {
@@ -34,7 +36,22 @@ export function StaffFormFields(props: { readonly fields: readonly FormField[]; 
             label={fieldLabel(f)}
             extra={fieldHelp(f) || undefined}
             valuePropName={f.type === "checkbox" ? "checked" : "value"}
-            rules={f.required ? [{ required: true, ...(f.type === "checkbox" && { enum: [true] }) }] : []}
+            required={f.required}
+            rules={
+              !f.required
+                ? []
+                : f.type === "checkbox"
+                  ? // A required checkbox must be ticked (a boolean: the default string rule would refuse `true`).
+                    [
+                      {
+                        validator: (_: unknown, v: unknown) =>
+                          v === true
+                            ? Promise.resolve()
+                            : Promise.reject(new Error(`${fieldLabel(f)}: ${t("required")}`)),
+                      },
+                    ]
+                  : [{ required: true }]
+            }
           >
             {control}
           </Form.Item>
