@@ -168,6 +168,22 @@ export const bookingZh = {
     lapsed: "此名额的保留时间已过。",
     badLink: "此链接无效或已使用。",
   },
+  manager: {
+    label: "客户经理",
+    help: "可选：客户签到时通知该员工（财富、对公客户）。",
+    named: "已指定",
+  },
+  lobbyForm: {
+    fill: "填写表单",
+    edit: "修改表单",
+    title: "填写表单 · {{number}}",
+    lead: "客户等候时由大堂经理代为填写；叫号时柜员可直接看到答案。",
+    save: "保存",
+    cancel: "取消",
+    saved: "表单已保存，柜员叫号时可见",
+    filled: "已填",
+    loadFailed: "表单加载失败",
+  },
 };
 
 export type BookingStrings = typeof bookingZh;
@@ -339,5 +355,21 @@ export const bookingEn: BookingStrings & Record<string, unknown> = {
     declined: "Given up; the place went to the next customer waiting.",
     lapsed: "The time this place was kept for you has passed.",
     badLink: "This link is not valid or was already used.",
+  },
+  manager: {
+    label: "Customer manager",
+    help: "Optional: this member of staff is told when the customer checks in (wealth, corporate).",
+    named: "Named",
+  },
+  lobbyForm: {
+    fill: "Fill in form",
+    edit: "Edit form",
+    title: "Fill in form · {{number}}",
+    lead: "Filled in by the lobby manager while the customer waits; the teller sees the answers when calling.",
+    save: "Save",
+    cancel: "Cancel",
+    saved: "Form saved; the teller sees it when calling",
+    filled: "Filled",
+    loadFailed: "The form could not be loaded",
   },
 };

@@ -1,26 +1,13 @@
 import type { ButtonProps } from "antd";
-import {
-  Alert,
-  App as AntApp,
-  Button,
-  Checkbox,
-  Form,
-  Input,
-  InputNumber,
-  Modal,
-  Select,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from "antd";
+import { Alert, App as AntApp, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api, call, client, unwrapList } from "../api/client.ts";
 import type { Answer, Role, Service } from "../api/types.ts";
 import { BranchPicker } from "../components/BranchPicker.tsx";
+import { givenAnswers, StaffFormFields } from "../components/StaffFormFields.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
-import { type AnswerValue, dayIn, type FormField, fieldHelp, fieldLabel, hhmm } from "../lib/booking.ts";
+import { type AnswerValue, dayIn, type FormField, hhmm } from "../lib/booking.ts";
 import { useBranches } from "../lib/branch.ts";
 import { localName } from "../lib/format.ts";
 import { hasRole } from "../lib/session.ts";
@@ -28,6 +15,7 @@ import "../styles/staff.css";
 
 type Row = Answer<"listAppointments">["appointments"][number];
 type StaffSlot = Answer<"listSlotsForStaff">["slots"][number];
+type StaffMember = Answer<"listUsers">[number];
 
 /** Who may open the page (book, reschedule, cancel, check in: src/app/appointments/book.ts BOOKING_ROLES). */
 const BOOKING_ROLES: readonly Role[] = ["admin", "branch_manager", "lobby_manager", "teller"];
@@ -94,49 +82,7 @@ function CallerFormFields({ serviceId }: { readonly serviceId: string | undefine
       () => setFields([]),
     );
   }, [serviceId]);
-  return (
-    <>
-      {fields.map((f) => {
-        const testId = `caller-field-${f.key}`;
-        const control =
-          f.type === "number" || f.type === "amount" ? (
-            <InputNumber
-              min={f.type === "amount" ? 0 : undefined}
-              step={f.type === "amount" ? 0.01 : 1}
-              style={{ width: "100%" }}
-              data-testid={testId}
-            />
-          ) : f.type === "choice" ? (
-            <Select options={(f.options ?? []).map((o) => ({ value: o, label: o }))} data-testid={testId} />
-          ) : f.type === "date" ? (
-            <Input type="date" data-testid={testId} />
-          ) : f.type === "checkbox" ? (
-            <Checkbox data-testid={testId} />
-          ) : (
-            <Input maxLength={500} data-testid={testId} />
-          );
-        return (
-          <Form.Item
-            key={f.key}
-            name={["answers", f.key]}
-            label={fieldLabel(f)}
-            extra={fieldHelp(f) || undefined}
-            valuePropName={f.type === "checkbox" ? "checked" : "value"}
-            rules={f.required ? [{ required: true, ...(f.type === "checkbox" && { enum: [true] }) }] : []}
-          >
-            {control}
-          </Form.Item>
-        );
-      })}
-    </>
-  );
-}
-
-/** The answers given, without the empty ones (the server checks what is required). */
-function givenAnswers(answers: Record<string, AnswerValue | null | undefined> | undefined) {
-  const out: Record<string, AnswerValue> = {};
-  for (const [k, v] of Object.entries(answers ?? {})) if (v !== undefined && v !== null && v !== "") out[k] = v;
-  return out;
+  return <StaffFormFields fields={fields} testIdPrefix="caller-field-" />;
 }
 
 function AppointmentsConsole() {
@@ -156,6 +102,7 @@ function AppointmentsConsole() {
   const [moving, setMoving] = useState<Row | null>(null);
   const [cancelling, setCancelling] = useState<Row | null>(null);
   const [ranging, setRanging] = useState(false);
+  const [staff, setStaff] = useState<readonly StaffMember[]>([]);
   const [bookForm] = Form.useForm();
   const [moveForm] = Form.useForm();
   const [cancelForm] = Form.useForm();
@@ -185,6 +132,19 @@ function AppointmentsConsole() {
       .then((v) => setServices(unwrapList<Service>(v, "services")))
       .catch(() => setServices([]));
   }, [branchId]);
+
+  // The branch's active staff, who may be named customer manager (GET /api/users answers admins and branch
+  // managers only: for other roles the select is not offered and the column shows that a manager is named).
+  const mayListStaff = hasRole(user, "admin", "branch_manager");
+  useEffect(() => {
+    setStaff([]);
+    if (branchId === null || !mayListStaff) return;
+    call(client.GET("/api/users"))
+      .then((users) =>
+        setStaff((users as readonly StaffMember[]).filter((u) => u.active && u.branchIds.includes(branchId))),
+      )
+      .catch(() => setStaff([]));
+  }, [branchId, mayListStaff]);
 
   const run = async (what: () => Promise<string>) => {
     try {
@@ -283,6 +243,16 @@ function AppointmentsConsole() {
           { title: t("staff.phone"), dataIndex: "phone" },
           { title: t("staff.service"), key: "service", render: (_, r) => serviceName(r.serviceId) },
           {
+            title: t("manager.label"),
+            key: "manager",
+            render: (_, r) =>
+              r.managerUserId === null ? null : (
+                <span data-testid={`manager-${r.code}`}>
+                  {staff.find((u) => u.id === r.managerUserId)?.displayName ?? t("manager.named")}
+                </span>
+              ),
+          },
+          {
             title: t("staff.channel"),
             dataIndex: "channel",
             render: (c: string) => t(`staff.channels.${c}`, { defaultValue: c }),
@@ -362,6 +332,7 @@ function AppointmentsConsole() {
             name: string;
             phone: string;
             email?: string;
+            managerUserId?: string;
             answers?: Record<string, AnswerValue | null>;
           }) =>
             void run(async () => {
@@ -376,6 +347,7 @@ function AppointmentsConsole() {
                     phone: v.phone,
                     ...(v.email?.trim() && { email: v.email.trim() }),
                     ...(Object.keys(answers).length > 0 && { answers }),
+                    ...(v.managerUserId && { managerUserId: v.managerUserId }),
                   },
                 }),
               );
@@ -407,6 +379,17 @@ function AppointmentsConsole() {
           <Form.Item name="email" label={t("email")} rules={[{ type: "email", max: 254 }]}>
             <Input type="email" />
           </Form.Item>
+          {mayListStaff ? (
+            <Form.Item name="managerUserId" label={t("manager.label")} extra={t("manager.help")}>
+              <Select
+                allowClear
+                showSearch
+                optionFilterProp="label"
+                data-testid="book-caller-manager"
+                options={staff.map((u) => ({ value: u.id, label: `${u.displayName} (${u.staffNo || u.username})` }))}
+              />
+            </Form.Item>
+          ) : null}
         </Form>
       </Modal>
 

@@ -20,7 +20,7 @@ import {
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { ApiError, api, unwrapList } from "../api/client.ts";
+import { ApiError, api, call, client, unwrapList } from "../api/client.ts";
 import {
   type Branch,
   type BranchEvent,
@@ -47,6 +47,7 @@ import { chime, unlockAudio } from "../lib/speech.ts";
 import { peopleAhead } from "../lib/ticket.ts";
 import "../styles/staff.css";
 import { NoticesButton } from "./lobby/NoticesButton.tsx";
+import { TicketFormDrawer } from "./lobby/TicketFormDrawer.tsx";
 
 type Triage =
   | { readonly kind: "priority" | "redirect" | "cancel"; readonly ticket: Ticket }
@@ -93,6 +94,10 @@ function Console() {
   const [issueService, setIssueService] = useState<string | undefined>(undefined);
   const [issued, setIssued] = useState<Ticket | null>(null);
   const [devices, setDevices] = useState<readonly DeviceView[]>([]);
+  // The business types that have a pre-filled form, and the waiting ticket whose form is open on the tablet.
+  const [withForm, setWithForm] = useState<ReadonlySet<string>>(new Set());
+  const [filling, setFilling] = useState<{ id: string; number: string } | null>(null);
+  const { t: tb } = useTranslation("booking");
   const [form] = Form.useForm<TriageForm>();
   const now = useNow(15_000);
 
@@ -168,6 +173,25 @@ function Console() {
       ok = await run(() => api.post(`/api/tickets/${id}/cancel`, { reason: values.reason }));
     if (ok) setTriage(null);
   };
+
+  const serviceIds = services.map((s) => s.id).join(",");
+  useEffect(() => {
+    const ids = serviceIds === "" ? [] : serviceIds.split(",");
+    let live = true;
+    void Promise.all(
+      ids.map((serviceId) =>
+        call(client.GET("/api/services/{serviceId}/booking-form", { params: { path: { serviceId } } })).then(
+          (a) => (a.fields.length > 0 ? serviceId : null),
+          () => null,
+        ),
+      ),
+    ).then((found) => {
+      if (live) setWithForm(new Set(found.filter((id): id is string => id !== null)));
+    });
+    return () => {
+      live = false;
+    };
+  }, [serviceIds]);
 
   const serviceById = new Map<string, Service>(services.map((s) => [s.id, s]));
   const sortedCounters = [...counters].sort((a, b) => Number(a.number) - Number(b.number));
@@ -481,6 +505,17 @@ function Console() {
                   key: "actions",
                   render: (_, row) => (
                     <Space size={4} wrap>
+                      {withForm.has(row.serviceId) ? (
+                        <Button
+                          size="small"
+                          type="primary"
+                          ghost
+                          onClick={() => setFilling({ id: row.id, number: row.number })}
+                          data-testid={`fill-form-${row.number}`}
+                        >
+                          {tb("lobbyForm.fill")}
+                        </Button>
+                      ) : null}
                       <Button
                         size="small"
                         onClick={() => openTriage({ kind: "transfer-service", ticket: row })}
@@ -577,6 +612,14 @@ function Console() {
           ) : null}
         </Form>
       </Modal>
+      <TicketFormDrawer
+        ticket={filling}
+        onClose={() => setFilling(null)}
+        onSaved={() => {
+          setFilling(null);
+          void message.success(tb("lobbyForm.saved"));
+        }}
+      />
       <IssuedSlip
         ticket={issued}
         branch={branch}
