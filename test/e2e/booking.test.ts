@@ -95,7 +95,11 @@ describe.skipIf(!chromiumAvailable())("booking an appointment on the phone, chec
     origin = session.origin;
     admin = await session.page(DESK);
     await login(admin, origin, "admin", "/admin");
-    branchId = listOf<Ref>((await apiCall(admin, "GET", "/api/branches")).body, "branches")[0]?.id ?? "";
+    // The first demo branch (the demo also seeds a second one, SH002).
+    branchId =
+      listOf<Ref & { code?: string }>((await apiCall(admin, "GET", "/api/branches")).body, "branches").find(
+        (b) => b.code === "SH001",
+      )?.id ?? "";
     const services = listOf<Ref>((await apiCall(admin, "GET", `/api/branches/${branchId}/services`)).body, "services");
     cash = services.find((s) => s.prefix === "A") as Ref;
     expect(cash).toBeDefined();
@@ -150,7 +154,8 @@ describe.skipIf(!chromiumAvailable())("booking an appointment on the phone, chec
   it("books on a phone with the SMS code, gets the e-mail with the .ics, checks in at the kiosk and is called with the answers", async () => {
     const phone = await session.page(PHONE);
     await phone.goto(`${origin}/book`);
-    // One demo branch: chosen already. The business type tells its whole list of documents, once.
+    // Two demo branches: the customer picks one. The business type tells its whole list of documents, once.
+    await phone.getByTestId("book-branch").selectOption(branchId);
     await phone.getByTestId("book-service-CASH").click();
     const docs = phone.getByTestId("book-documents");
     for (const d of cash.requiredDocuments ?? []) await expect.poll(async () => docs.textContent()).toContain(d);
@@ -392,6 +397,7 @@ describe.skipIf(!chromiumAvailable())("booking an appointment on the phone, chec
     for (const lang of ["zh-CN", "en"] as const) {
       await phone.goto(`${origin}/book`);
       await setLanguage(phone, lang);
+      await phone.getByTestId("book-branch").selectOption(branchId);
       await phone.getByTestId("book-service-CASH").click();
       await phone.locator("[data-testid^=slot-]:not([disabled])").first().click();
       // Phone first: nothing wider than the phone's screen (no sideways scrolling of the page).
