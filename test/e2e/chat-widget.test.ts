@@ -62,6 +62,11 @@ describe.skipIf(!chromiumAvailable())("the embeddable chat widget", () => {
     await box.focus();
     await page.keyboard.type("帮我取个号");
     await page.keyboard.press("Enter");
+    // The demo has two branches: the bot asks which one first, and offers both as buttons.
+    await expect.poll(() => log.textContent(), { timeout: 15_000 }).toContain("请问您要在哪个网点取号");
+    const branch = frame.getByTestId("chat-choices").getByRole("button", { name: "上海南京西路支行" });
+    await branch.focus();
+    await page.keyboard.press("Enter");
     await expect.poll(() => log.textContent(), { timeout: 15_000 }).toContain("请选择要办理的业务");
     const choice = frame.getByTestId("chat-choices").getByRole("button", { name: "现金存取" });
     await choice.focus();
