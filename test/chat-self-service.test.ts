@@ -200,6 +200,9 @@ describe.each(DB_KINDS)("the chat's remote ticket and identified customers on %s
     const d = await start();
     const named = await say(d, "帮我在北京西单支行取个号");
     expect(named.text).toContain("北京西单支行：请选择要办理的业务");
+    // Without the city, as customers say it.
+    const short = await say(await start(), "帮我在西单支行取个号");
+    expect(short.text).toContain("北京西单支行：请选择要办理的业务");
     const miss = await say(d, "嗯？");
     expect(miss.text).toContain("没有看懂您选的业务");
     const left = await say(d, "我的银行卡丢了，怎么挂失？");

@@ -213,9 +213,14 @@ function pickNamedBranch(
   rows: ReadonlyArray<{ id: string; code: string; name_zh: string; name_en: string }>,
 ): string | null {
   const lower = text.toLowerCase();
-  const hits = rows.filter((r) =>
-    [r.name_zh, r.name_en].some((n) => n && n.length >= 2 && lower.includes(n.toLowerCase())),
-  );
+  // Customers leave out the city ("西单支行" for 北京西单支行): a Chinese name is also tried without its first two
+  // characters when four or more remain.
+  const names = (r: { name_zh: string; name_en: string }): string[] => [
+    r.name_zh,
+    r.name_en,
+    ...(r.name_zh && r.name_zh.length >= 6 ? [r.name_zh.slice(2)] : []),
+  ];
+  const hits = rows.filter((r) => names(r).some((n) => n && n.length >= 2 && lower.includes(n.toLowerCase())));
   return hits.length === 1 ? (hits[0]?.id ?? null) : null;
 }
 
