@@ -1,5 +1,6 @@
 import type { CounterKind } from "../domain/counter.ts";
 import { DEFAULT_POLICY } from "../domain/dispatch/index.ts";
+import type { Tx } from "../store/store.ts";
 import type { DeviceKind, Role } from "./actor.ts";
 import { hashPassword, newSecret, secretHash } from "./auth/passwords.ts";
 import { DEFAULT_MAX_CHATS, DEFAULT_SKILLS } from "./chat/agents.ts";
@@ -131,72 +132,14 @@ export async function seedDemo(
   const branchId = ctx.newId();
   const devices: Array<{ kind: DeviceKind; name: string; token: string }> = [];
   await ctx.store.write(async (tx) => {
-    await tx
-      .insertInto("branches")
-      .values({
-        id: branchId,
-        code: "SH001",
-        name_zh: "上海南京西路支行",
-        name_en: "Shanghai Nanjing West Road Branch",
-        timezone: BRANCH_DEFAULTS.timezone,
-        opening_hours: JSON.stringify(BRANCH_DEFAULTS.openingHours),
-        target_wait_minutes: BRANCH_DEFAULTS.targetWaitMinutes,
-        alarm_wait_minutes: BRANCH_DEFAULTS.alarmWaitMinutes,
-        max_recalls: BRANCH_DEFAULTS.maxRecalls,
-        dispatch_policy: DEFAULT_POLICY,
-        event_seq: 0,
-        created_at: now,
-      })
-      .execute();
-    const serviceIds = new Map<string, string>();
-    for (const [i, s] of SERVICES.entries()) {
-      const id = ctx.newId();
-      serviceIds.set(s.code, id);
-      await tx
-        .insertInto("services")
-        .values({
-          id,
-          branch_id: branchId,
-          code: s.code,
-          name_zh: s.zh,
-          name_en: s.en,
-          description_zh: s.dzh,
-          description_en: s.den,
-          category: s.category,
-          expected_minutes: s.minutes,
-          prefix: s.prefix,
-          needs_review: "review" in s && s.review ? 1 : 0,
-          required_documents: JSON.stringify(s.docs),
-          sort_order: i,
-          active: 1,
-          created_at: now,
-        })
-        .execute();
-    }
-    const counterIds = new Map<number, string>();
-    for (const c of COUNTERS) {
-      const id = ctx.newId();
-      counterIds.set(c.number, id);
-      const skills = Object.entries(c.skills).map(([code, weight]) => ({ serviceId: serviceIds.get(code), weight }));
-      await tx
-        .insertInto("counters")
-        .values({
-          id,
-          branch_id: branchId,
-          number: c.number,
-          name: `${c.number}号窗口`,
-          kind: c.kind,
-          state: "closed",
-          skills: JSON.stringify(skills),
-          dispatch_policy: null,
-          signed_in_user_id: null,
-          current_ticket_id: null,
-          last_ticket_id: null,
-          pause_reason: null,
-          created_at: now,
-        })
-        .execute();
-    }
+    const { counterIds } = await insertDemoBranch(tx, ctx, now, {
+      id: branchId,
+      code: "SH001",
+      nameZh: "上海南京西路支行",
+      nameEn: "Shanghai Nanjing West Road Branch",
+      services: SERVICES,
+      counters: COUNTERS,
+    });
     for (const [i, u] of USERS.entries()) {
       const id = ctx.newId();
       await tx
@@ -319,69 +262,14 @@ export async function seedSecondDemoBranch(ctx: AppContext, password: string): P
   const passwordHash = first?.password_hash ?? (await hashPassword(password));
   const branchId = ctx.newId();
   await ctx.store.write(async (tx) => {
-    await tx
-      .insertInto("branches")
-      .values({
-        id: branchId,
-        code: "SH002",
-        name_zh: "上海陆家嘴支行",
-        name_en: "Shanghai Lujiazui Branch",
-        timezone: BRANCH_DEFAULTS.timezone,
-        opening_hours: JSON.stringify(BRANCH_DEFAULTS.openingHours),
-        target_wait_minutes: BRANCH_DEFAULTS.targetWaitMinutes,
-        alarm_wait_minutes: BRANCH_DEFAULTS.alarmWaitMinutes,
-        max_recalls: BRANCH_DEFAULTS.maxRecalls,
-        dispatch_policy: DEFAULT_POLICY,
-        event_seq: 0,
-        created_at: now,
-      })
-      .execute();
-    const serviceIds = new Map<string, string>();
-    for (const [i, s] of SECOND_SERVICES.entries()) {
-      const id = ctx.newId();
-      serviceIds.set(s.code, id);
-      await tx
-        .insertInto("services")
-        .values({
-          id,
-          branch_id: branchId,
-          code: s.code,
-          name_zh: s.zh,
-          name_en: s.en,
-          description_zh: s.dzh,
-          description_en: s.den,
-          category: s.category,
-          expected_minutes: s.minutes,
-          prefix: s.prefix,
-          needs_review: "review" in s && s.review ? 1 : 0,
-          required_documents: JSON.stringify(s.docs),
-          sort_order: i,
-          active: 1,
-          created_at: now,
-        })
-        .execute();
-    }
-    for (const c of SECOND_COUNTERS) {
-      const skills = Object.entries(c.skills).map(([code, weight]) => ({ serviceId: serviceIds.get(code), weight }));
-      await tx
-        .insertInto("counters")
-        .values({
-          id: ctx.newId(),
-          branch_id: branchId,
-          number: c.number,
-          name: `${c.number}号窗口`,
-          kind: c.kind,
-          state: "closed",
-          skills: JSON.stringify(skills),
-          dispatch_policy: null,
-          signed_in_user_id: null,
-          current_ticket_id: null,
-          last_ticket_id: null,
-          pause_reason: null,
-          created_at: now,
-        })
-        .execute();
-    }
+    await insertDemoBranch(tx, ctx, now, {
+      id: branchId,
+      code: "SH002",
+      nameZh: "上海陆家嘴支行",
+      nameEn: "Shanghai Lujiazui Branch",
+      services: SECOND_SERVICES,
+      counters: SECOND_COUNTERS,
+    });
     for (const [i, u] of SECOND_USERS.entries()) {
       const id = ctx.newId();
       await tx
@@ -403,4 +291,100 @@ export async function seedSecondDemoBranch(ctx: AppContext, password: string): P
     }
   });
   return { branchId, usernames: SECOND_USERS.map((u) => u.username) };
+}
+
+interface DemoService {
+  readonly code: string;
+  readonly prefix: string;
+  readonly category: string;
+  readonly minutes: number;
+  readonly zh: string;
+  readonly en: string;
+  readonly dzh: string;
+  readonly den: string;
+  readonly docs: readonly string[];
+  readonly review?: boolean;
+}
+
+/** A demo branch with its business types and (closed) counters, the counters' skills by business code. */
+async function insertDemoBranch(
+  tx: Tx,
+  ctx: AppContext,
+  now: number,
+  branch: {
+    readonly id: string;
+    readonly code: string;
+    readonly nameZh: string;
+    readonly nameEn: string;
+    readonly services: readonly DemoService[];
+    readonly counters: ReadonlyArray<{ number: number; kind: CounterKind; skills: Record<string, number> }>;
+  },
+): Promise<{ counterIds: Map<number, string> }> {
+  await tx
+    .insertInto("branches")
+    .values({
+      id: branch.id,
+      code: branch.code,
+      name_zh: branch.nameZh,
+      name_en: branch.nameEn,
+      timezone: BRANCH_DEFAULTS.timezone,
+      opening_hours: JSON.stringify(BRANCH_DEFAULTS.openingHours),
+      target_wait_minutes: BRANCH_DEFAULTS.targetWaitMinutes,
+      alarm_wait_minutes: BRANCH_DEFAULTS.alarmWaitMinutes,
+      max_recalls: BRANCH_DEFAULTS.maxRecalls,
+      dispatch_policy: DEFAULT_POLICY,
+      event_seq: 0,
+      created_at: now,
+    })
+    .execute();
+  const serviceIds = new Map<string, string>();
+  for (const [i, s] of branch.services.entries()) {
+    const id = ctx.newId();
+    serviceIds.set(s.code, id);
+    await tx
+      .insertInto("services")
+      .values({
+        id,
+        branch_id: branch.id,
+        code: s.code,
+        name_zh: s.zh,
+        name_en: s.en,
+        description_zh: s.dzh,
+        description_en: s.den,
+        category: s.category,
+        expected_minutes: s.minutes,
+        prefix: s.prefix,
+        needs_review: s.review ? 1 : 0,
+        required_documents: JSON.stringify(s.docs),
+        sort_order: i,
+        active: 1,
+        created_at: now,
+      })
+      .execute();
+  }
+  const counterIds = new Map<number, string>();
+  for (const c of branch.counters) {
+    const id = ctx.newId();
+    counterIds.set(c.number, id);
+    const skills = Object.entries(c.skills).map(([code, weight]) => ({ serviceId: serviceIds.get(code), weight }));
+    await tx
+      .insertInto("counters")
+      .values({
+        id,
+        branch_id: branch.id,
+        number: c.number,
+        name: `${c.number}号窗口`,
+        kind: c.kind,
+        state: "closed",
+        skills: JSON.stringify(skills),
+        dispatch_policy: null,
+        signed_in_user_id: null,
+        current_ticket_id: null,
+        last_ticket_id: null,
+        pause_reason: null,
+        created_at: now,
+      })
+      .execute();
+  }
+  return { counterIds };
 }
