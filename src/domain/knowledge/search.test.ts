@@ -133,3 +133,30 @@ describe("knowledge search", () => {
     expect(s.size).toBe(3);
   });
 });
+
+describe("knowledge search: words typed as meant, and synonyms", () => {
+  const articles = [
+    article("lost", "银行卡挂失", "Report a lost card", "卡片丢失请立即挂失。", "Block a lost card at once."),
+    article("register", "开通手机银行注册", "Register for the app", "在手机上注册即可。", "Register in the app."),
+    article("other", "网点营业时间", "Opening hours", "周一至周五营业。", "Weekdays."),
+  ];
+  it("a dictionary word that merely sounds like an article's word (租车 ~ 注册) is not taken for a typo", () => {
+    const s = new KnowledgeSearch(articles, [["挂失", "落在"]]);
+    expect(top(s, "卡好像落在出租车上了")).toBe("lost");
+  });
+  it("a pair that is no word is still read as the word it sounds like (注侧 → 注册)", () => {
+    const s = new KnowledgeSearch(articles, [["挂失", "落在"]]);
+    expect(top(s, "怎么注侧")).toBe("register");
+  });
+  it("a synonym group's match weighs like a typed word, not like one stray character", () => {
+    const s = new KnowledgeSearch(
+      [
+        article("lost", "银行卡挂失", "Report a lost card", "卡片丢失请立即挂失。", "Block a lost card."),
+        article("insert", "卡要插上才能用", "Insert the card", "卡要插上才能用。", "Insert the card first."),
+      ],
+      [["挂失", "落在"]],
+    );
+    // 卡 and 上 match the second article by three terms; 落在 the first by its group's one term.
+    expect(top(s, "卡好像落在出租车上了")).toBe("lost");
+  });
+});

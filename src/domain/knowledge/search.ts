@@ -1,5 +1,14 @@
 import SearchableMap from "minisearch/SearchableMap";
-import { analyze, analyzeQuery, fuzzyPinyinOf, normalize, pinyinPairOf, pinyinRuns, stem } from "./text.ts";
+import {
+  analyze,
+  analyzeQuery,
+  fuzzyPinyinOf,
+  isDictionaryWord,
+  normalize,
+  pinyinPairOf,
+  pinyinRuns,
+  stem,
+} from "./text.ts";
 
 /** What search needs of an article. */
 export interface SearchableArticle {
@@ -30,6 +39,12 @@ const KIND_WEIGHT: Readonly<Record<string, number>> = { z: 1, u: 0.3, b: 0.7, p:
  * 密马, 到其): its pinyin pair then counts about as much as the word, pair and sound it stands for (1 + 0.7 + 0.5).
  */
 const TYPO_PINYIN_WEIGHT = 2;
+/**
+ * A synonym group's term counts as this many matched terms in the "how many terms matched" factor: a word
+ * a customer types gives its word, pair and sound terms (three or more), a synonym of it only the one group
+ * term, so 落在 (left behind) would otherwise weigh less than a stray character's match.
+ */
+const SYNONYM_QUALITY = 3;
 /** Terms found in more than this share of the articles say little and cost much: a question skips them. */
 const COMMON_SHARE = 0.5;
 
@@ -215,7 +230,10 @@ export class KnowledgeSearch {
     for (const t of asked) {
       if (!t.startsWith("b:") || this.df.has(t)) continue;
       const sound = pinyinPairOf(t.slice(2));
-      if (sound && weights.has(sound)) weights.set(sound, TYPO_PINYIN_WEIGHT);
+      // A pair the dictionary knows as a word (租车 of 出租车) was most likely typed as meant: that it sounds
+      // like an article's word (注册) is chance, so its sound keeps its ordinary weight. Pairs that are no
+      // word (银航, 到其) are likely typos of the word they sound like.
+      if (sound && weights.has(sound) && !isDictionaryWord(t.slice(2))) weights.set(sound, TYPO_PINYIN_WEIGHT);
     }
     const own = [...weights.values()].reduce((a, b) => a + b, 0);
     if (own === 0 || this.size === 0) return [];
@@ -225,7 +243,14 @@ export class KnowledgeSearch {
     for (const [term, weight] of weights) {
       if (++termNo >= 4096) break;
       for (const [data, termWeight] of this.expansions(term))
-        this.accumulate(data, weight * termWeight, weight, termNo, touched);
+        this.accumulate(
+          data,
+          weight * termWeight,
+          weight,
+          termNo,
+          touched,
+          term.startsWith("s:") ? SYNONYM_QUALITY : 1,
+        );
     }
     // minisearch's rule: an article's score is multiplied by how many of the question's terms it matched.
     const ranked = touched
@@ -275,7 +300,14 @@ export class KnowledgeSearch {
   }
 
   /** Adds one term's BM25 score to every article holding it. */
-  private accumulate(data: TermData, factor: number, weight: number, termNo: number, touched: number[]): void {
+  private accumulate(
+    data: TermData,
+    factor: number,
+    weight: number,
+    termNo: number,
+    touched: number[],
+    counts: number,
+  ): void {
     const n = this.size;
     const mark = this.searches * 4096 + termNo;
     for (let f = 0; f < FIELDS.length; f++) {
@@ -295,7 +327,7 @@ export class KnowledgeSearch {
         if (this.stamp[slot] !== mark) {
           if (this.quality[slot] === 0) touched.push(slot);
           this.stamp[slot] = mark;
-          this.quality[slot] = (this.quality[slot] as number) + 1;
+          this.quality[slot] = (this.quality[slot] as number) + counts;
           this.matched[slot] = (this.matched[slot] as number) + weight;
         }
         this.score[slot] = (this.score[slot] as number) + value;

@@ -180,6 +180,11 @@ function chineseTerms(run: string, out: string[], initials: boolean): void {
     );
 }
 
+/** Whether a Chinese text is one word of the segmenter's dictionary (租车 is; 银航 and 冻洁 are not). */
+export function isDictionaryWord(text: string): boolean {
+  return jieba().cut(text, false).length === 1;
+}
+
 /** The fuzzy pinyin pair term (`p:`) of two characters: what a mistyped pair of characters sounds like. */
 export function pinyinPairOf(twoChars: string): string | undefined {
   const s = pinyinOf(twoChars);
