@@ -228,6 +228,19 @@ describe.each(DB_KINDS)("the chat's remote ticket and identified customers on %s
       .where("id", "=", c.conversationId)
       .executeTakeFirstOrThrow();
     expect(before.customer_id).toBeNull();
+    const identifications = async () =>
+      (
+        await db()
+          .selectFrom("audit_log")
+          .select(["actor_type", "actor_id", "actor_name", "entity_id", "branch_id", "ip", "details"])
+          .where("action", "=", "customer.identify")
+          .orderBy("id")
+          .execute()
+      ).filter(
+        (l) => (JSON.parse(l.details ?? "{}") as { conversationId?: string }).conversationId === c.conversationId,
+      );
+    // A wrong code identifies nobody, so nothing is recorded.
+    expect(await identifications()).toEqual([]);
     // Without the conversation's token nothing is checked.
     const noToken = await t.request({
       method: "POST",
@@ -245,6 +258,33 @@ describe.each(DB_KINDS)("the chat's remote ticket and identified customers on %s
       .select("id")
       .where("phone_e164", "=", "+8613812345678")
       .executeTakeFirstOrThrow();
+    // The identification is in the audit trail: the customer (by record id) linked this conversation; no
+    // phone or name is copied into the line. The refused tries (wrong code, spent code) added none.
+    const lines = await identifications();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      actor_type: "customer",
+      actor_id: customer.id,
+      actor_name: null,
+      entity_id: customer.id,
+      branch_id: null,
+    });
+    expect(lines[0]?.ip).toBeTruthy();
+    expect(JSON.parse(lines[0]?.details ?? "{}")).toEqual({
+      via: "chat",
+      conversationId: c.conversationId,
+      vip: false,
+      created: true,
+    });
+    expect(JSON.stringify(lines)).not.toMatch(/13812345678|5678/);
+    // Admins (and auditors) read it in the audit trail like any profile view.
+    const trail = await as("admin", "GET", "/api/audit?limit=50");
+    expect(trail.statusCode, trail.body).toBe(200);
+    expect(
+      (trail.json() as Array<{ action: string; entityId: string | null }>).some(
+        (e) => e.action === "customer.identify" && e.entityId === customer.id,
+      ),
+    ).toBe(true);
     const linked = await db()
       .selectFrom("chat_conversations")
       .select(["customer_id", "vip"])
@@ -306,7 +346,10 @@ describe.each(DB_KINDS)("the chat's remote ticket and identified customers on %s
     const c = await start();
     t.clock.advance(61_000); // one code a minute per phone
     const code2 = await otpFor("13900001111");
+    const identified = await auditCount("customer.identify", vipCustomer.id);
     expect((await identify(c, "13900001111", code2)).statusCode).toBe(200);
+    // Every identification is recorded, the same customer's second one (another conversation) too.
+    expect(await auditCount("customer.identify", vipCustomer.id)).toBe(identified + 1);
     expect(
       Number(
         (

@@ -1,5 +1,6 @@
 import { maskFreeText } from "../../domain/personal-data/mask.ts";
 import { maskCustomerPhone } from "../../domain/personal-data/mask-customer.ts";
+import { insertAudit } from "../../store/audit.ts";
 import { requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
@@ -16,7 +17,8 @@ import { chatSignals } from "./signals.ts";
  * and the kiosk: `POST /api/public/otp`, then this). The conversation is linked to the customer's record;
  * a VIP customer (segment "vip" or a VIP tier) is routed to senior agents from then on. The agent who takes
  * the conversation sees the customer's masked profile and recent visits (`chatCustomer`), and each look is
- * recorded as a profile view, as on the customer records pages.
+ * recorded as a profile view, as on the customer records pages. Each identification is itself in the audit
+ * trail ("customer.identify", the customer's record id as actor and entity, no phone or name).
  */
 
 export interface ChatIdentified {
@@ -34,6 +36,7 @@ export async function identifyInChat(
   conversationId: string,
   token: string | undefined,
   input: { readonly phone: string; readonly otp: string },
+  ip: string | null = null,
 ): Promise<ChatIdentified> {
   const known = await requireConversation(ctx, conversationId, token);
   if (known.status === "closed")
@@ -68,6 +71,20 @@ export async function identifyInChat(
     const phone = maskCustomerPhone(row.phone_e164);
     const text = updated.language === "en" ? `Identity verified: ${phone}.` : `已验证身份：${phone}。`;
     await insertChatMessage(tx, conversationId, Number(updated.last_seq), "system", text, { identified: true }, now);
+    // Every identification is in the audit trail, as a staff member's look at the profile is: the customer
+    // (by record id, no name or phone) linked their record to this conversation, from this address.
+    await insertAudit(tx, {
+      at: now,
+      actorType: "customer",
+      actorId: row.id,
+      actorName: null,
+      action: "customer.identify",
+      entityType: "customer",
+      entityId: row.id,
+      branchId: null,
+      ip,
+      details: { via: "chat", conversationId, vip, created: customer.created },
+    });
     afterCommit(() => chatSignals.conversation(conversationId));
     return { phone, vip, waiting: updated.status === "waiting" };
   });

@@ -195,7 +195,7 @@ export function chatRoutes(app: FastifyInstance, ctx: AppContext, limits = new S
         response: { 200: Type.Object({ phone: Type.String() }), ...errors(400, 401, 404, 409) },
       },
     },
-    (req) => identifyInChat(ctx, req.params.conversationId, chatToken(req), req.body),
+    (req) => identifyInChat(ctx, req.params.conversationId, chatToken(req), req.body, req.ip),
   );
   app.get<{ Params: Static<typeof ConversationParams>; Headers: Static<typeof StreamHeaders> }>(
     "/api/public/chat/:conversationId/stream",
