@@ -38,17 +38,24 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 /**
  * The one exception to "never inside a frame": the customer's chat page opened by the website widget
  * (`GET /chat?embed=1`, see web/public/widget.js) may be framed by the sites listed in DATANG_CHAT_EMBED_ORIGINS
- * (origins separated by spaces or commas; unset: any site, "none" or anything else than origins: no site). It carries no staff controls, and
- * only the page itself is frameable: the API answers and every other page keep `frame-ancestors 'none'`.
+ * (origins separated by spaces or commas, e.g. "https://www.examplebank.cn https://m.examplebank.cn").
+ * - Unset or empty: Datang's own origin only ('self'), as a bank expects of a page that takes a customer's phone
+ *   and one-time code: no other site can wrap it in its own page until the bank names that site.
+ * - "*": any site (a deliberate choice, written out).
+ * - "none", or anything that is not a list of origins (a typo, or a policy written into it): no site at all.
+ * It carries no staff controls, and only the page itself is frameable: the API answers and every other page keep
+ * `frame-ancestors 'none'`.
  */
 export function chatEmbedOrigins(env: NodeJS.ProcessEnv = process.env): string[] {
   const raw = env.DATANG_CHAT_EMBED_ORIGINS?.trim();
-  if (!raw) return ["*"];
+  if (!raw) return [SAME_ORIGIN];
   if (raw === "none") return [];
   const origins = raw.split(/[\s,]+/).filter(Boolean);
-  // A value that is not a list of origins (a typo, or a policy written into it) frames nothing rather than guess.
-  return origins.every((o) => o === "*" || /^https?:\/\/[^\s/'";,]+$/.test(o)) ? origins : [];
+  // A value that is not a list of origins frames nothing rather than guess.
+  return origins.every((o) => o === "*" || o === SAME_ORIGIN || /^https?:\/\/[^\s/'";,]+$/.test(o)) ? origins : [];
 }
+
+const SAME_ORIGIN = "'self'";
 
 function isEmbeddedChat(url: string): boolean {
   const [path, query = ""] = url.split("?");
@@ -64,12 +71,15 @@ export function registerSecurityHeaders(
     embedOrigins.length === 0
       ? null
       : CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", `frame-ancestors ${embedOrigins.join(" ")}`);
+  const sameOriginOnly = embedOrigins.every((o) => o === SAME_ORIGIN);
   app.addHook("onRequest", async (req, reply) => {
     reply.headers(SECURITY_HEADERS);
     if (embeddedPolicy && req.method === "GET" && isEmbeddedChat(req.url)) {
       reply.header("content-security-policy", embeddedPolicy);
-      // X-Frame-Options cannot name several sites; frame-ancestors (every current browser) decides.
-      reply.removeHeader("x-frame-options");
+      // X-Frame-Options (for browsers without frame-ancestors) says SAMEORIGIN when that is the whole rule; it
+      // cannot name other sites, so with a list frame-ancestors (every current browser) decides alone.
+      if (sameOriginOnly) reply.header("x-frame-options", "SAMEORIGIN");
+      else reply.removeHeader("x-frame-options");
     }
   });
 }

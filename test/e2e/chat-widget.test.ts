@@ -10,17 +10,31 @@ const DESK = { width: 1280, height: 860 };
 /**
  * The website widget, as a bank's site uses it: a plain HTML page on another site (localhost, while Datang is
  * at 127.0.0.1) includes the one <script> tag from the README; a customer opens the chat with the keyboard,
- * takes a remote ticket through the bot, and closes it with Escape.
+ * takes a remote ticket through the bot, and closes it with Escape. Datang is started with that site in
+ * DATANG_CHAT_EMBED_ORIGINS (unset, only Datang's own origin may frame the chat); a site not listed gets a
+ * refused frame.
  */
 describe.skipIf(!chromiumAvailable())("the embeddable chat widget", () => {
   let session: BrowserSession;
   let site: Server;
+  let other: Server;
   let siteOrigin: string;
+  let otherOrigin: string;
 
   beforeAll(async () => {
-    session = await openBrowserSession();
     const port = await freePort();
-    // The bank's own page: nothing but its content and the widget's tag.
+    siteOrigin = `http://localhost:${port}`;
+    // The server reads the allowed sites at start (the harness passes this process's environment on).
+    const before = process.env.DATANG_CHAT_EMBED_ORIGINS;
+    process.env.DATANG_CHAT_EMBED_ORIGINS = siteOrigin;
+    try {
+      session = await openBrowserSession();
+    } finally {
+      if (before === undefined) delete process.env.DATANG_CHAT_EMBED_ORIGINS;
+      else process.env.DATANG_CHAT_EMBED_ORIGINS = before;
+    }
+    // The bank's own page: nothing but its content and the widget's tag (the same page serves as a site
+    // the bank did not name, on another port).
     site = createServer((req, res) => {
       const lang = req.url?.includes("en") ? "en" : "zh-CN";
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
@@ -31,12 +45,16 @@ describe.skipIf(!chromiumAvailable())("the embeddable chat widget", () => {
 </body></html>`);
     });
     await new Promise<void>((resolve) => site.listen(port, "127.0.0.1", resolve));
-    siteOrigin = `http://localhost:${port}`;
+    const otherPort = await freePort();
+    other = createServer((req, res) => site.emit("request", req, res));
+    await new Promise<void>((resolve) => other.listen(otherPort, "127.0.0.1", resolve));
+    otherOrigin = `http://localhost:${otherPort}`;
   }, 120_000);
   afterAll(async () => {
-    if (site) {
-      site.closeAllConnections();
-      await new Promise((resolve) => site.close(resolve));
+    for (const server of [site, other]) {
+      if (!server) continue;
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
     await session?.close();
   });
@@ -149,9 +167,22 @@ describe.skipIf(!chromiumAvailable())("the embeddable chat widget", () => {
     await shoot(page, "chat-identified");
   });
 
+  it("refuses the frame on a site the bank did not name", async () => {
+    const page = await session.page(DESK);
+    await page.goto(`${otherOrigin}/`);
+    await page.locator("#datang-chat-button").click();
+    await page.locator("#datang-chat-panel iframe").waitFor();
+    // Chromium replaces a frame that frame-ancestors refuses with its error page; the chat never loads in it.
+    await expect
+      .poll(() => page.frames().map((f) => f.url()), { timeout: 30_000 })
+      .toContainEqual(expect.stringMatching(/^chrome-error:/));
+    expect(await page.frameLocator("#datang-chat-panel iframe").getByTestId("chat-log").count()).toBe(0);
+    await page.close();
+  });
+
   it("lets only the embedded chat page be framed, and the page passes axe in both languages", async () => {
     const embedded = await fetch(`${session.origin}/chat?embed=1`);
-    expect(embedded.headers.get("content-security-policy")).toContain("frame-ancestors *");
+    expect(embedded.headers.get("content-security-policy")).toMatch(new RegExp(`frame-ancestors ${siteOrigin}$`));
     expect(embedded.headers.get("x-frame-options")).toBeNull();
     for (const path of ["/chat", "/agent", "/api/health"]) {
       const other = await fetch(`${session.origin}${path}`);
