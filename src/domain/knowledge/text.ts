@@ -182,8 +182,15 @@ function chineseTerms(run: string, out: string[], initials: boolean): void {
 
 /** Whether a Chinese text is one word of the segmenter's dictionary (租车 is; 银航 and 冻洁 are not). */
 export function isDictionaryWord(text: string): boolean {
-  return jieba().cut(text, false).length === 1;
+  let hit = dictionaryWords.get(text);
+  if (hit === undefined) {
+    hit = jieba().cut(text, false).length === 1;
+    if (dictionaryWords.size > 100_000) dictionaryWords.clear();
+    dictionaryWords.set(text, hit);
+  }
+  return hit;
 }
+const dictionaryWords = new Map<string, boolean>();
 
 /** The fuzzy pinyin pair term (`p:`) of two characters: what a mistyped pair of characters sounds like. */
 export function pinyinPairOf(twoChars: string): string | undefined {
