@@ -7,7 +7,9 @@
  * - staff bookings/s and p99 across many slots (every request a new caller; a full slot answers 409);
  * - a rush: 1,000 booking attempts at once on 10 slots, 64 in flight: overbooked places and p99. The rush
  *   runs BENCH_RUSH_RUNS times (default 3), each on another day's 10 slots of the same server; the target is
- *   judged on the median run's p99 (one run on a shared machine is mostly noise), every run is printed.
+ *   judged on the median run's p99 (one run on a shared machine is mostly noise), every run is printed, with
+ *   the CPU time per attempt of the server and of this bench's own client (which shares the two cores): on a
+ *   loaded machine those, not the wall clock, say whether an attempt got cheaper.
  * `BENCH_ONLY=rush` (or slots, bookings; comma-separated) runs a part, e.g. while profiling.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
