@@ -1,7 +1,8 @@
 /**
  * Issue 13: what an instance remembers about bookable places, and how it forgets it.
  * - A slot known full is refused from memory, and a cancellation or a released hold makes it bookable again at once.
- * - Two instances on one PostgreSQL: a booking, a cancellation or a rule change on one shows in the other's slot
+ * - Two instances on one PostgreSQL: a booking, a cancellation, a rule change or an edit of what the slot grid is
+ *   made of (a counter's skills, the opening hours, a business type's minutes) on one shows in the other's slot
  *   answer at once (NOTIFY), and a full slot freed on one is bookable on the other at once.
  * - The listening connection lost: no crash, answers still come (the TTL bounds them), and after it is back the
  *   notices flow again.
@@ -22,7 +23,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function soon(check: () => Promise<boolean>, ms = 3_000): Promise<number> {
   const t0 = Date.now();
   while (!(await check())) {
-    if (Date.now() - t0 > ms) throw new Error(`not within ${ms} ms`);
+    if (Date.now() - t0 > ms) throw new Error(`not within ${ms} ms: ${check.toString().slice(0, 200)}`);
     await sleep(10);
   }
   return Date.now() - t0;
@@ -267,5 +268,77 @@ describe.each(DB_KINDS.filter((k) => k === "postgres"))("slot answers across two
     const booked = await bookOn(t.server, start, "13900139011");
     expect(booked.statusCode, booked.body).toBe(201);
     expect(await soon(async () => (await freeAt(second.server, start)) === 1)).toBeLessThan(3_000);
+  });
+
+  it("a counter, opening-hours or business-type edit on one instance shows in the other's answers at once", async () => {
+    const day = "2026-11-26"; // a Thursday no test above booked on
+    const config = (server: Server, url: string, payload: object) =>
+      server.app.inject({ method: "PATCH", url, headers: { cookie: manager }, payload });
+    const ids = await demoIds(t);
+    const counter7 = ids.counters.get(7) as string;
+    const at = (hhmm: string) => `${day}T${hhmm}:00.000+08:00`;
+
+    // Counters 6 and 7 serve WEALTH at share 1: two places a slot, cached on both instances (10 s lifetime).
+    const rules = await t.server.app.inject({
+      method: "PUT",
+      url: `/api/services/${wealth}/booking-rules`,
+      headers: { cookie: manager },
+      payload: { share: 1 },
+    });
+    expect(rules.statusCode, rules.body).toBe(200);
+    await soon(async () => (await slotsOn(second.server, day)).every((s) => s.free === 2));
+    expect((await slotsOn(second.server, day)).every((s) => s.free === 2)).toBe(true);
+    expect((await slotsOn(t.server, day)).every((s) => s.free === 2)).toBe(true);
+    // Counter 7 stops serving WEALTH on the first instance: one place a slot on both, well inside the lifetime.
+    const unskilled = await config(t.server, `/api/counters/${counter7}`, {
+      skills: [{ serviceId: ids.services.get("CASH") as string, weight: 1 }],
+    });
+    expect(unskilled.statusCode, unskilled.body).toBe(200);
+    expect(await soon(async () => (await slotsOn(second.server, day)).every((s) => s.free === 1))).toBeLessThan(3_000);
+    expect((await slotsOn(t.server, day)).every((s) => s.free === 1)).toBe(true);
+
+    // The second instance learns 09:00 is full (one place): its next attempt is refused from memory.
+    expect((await bookOn(second.server, at("09:00"), "13900139021")).statusCode).toBe(201);
+    expect((await bookOn(second.server, at("09:00"), "13900139022")).statusCode).toBe(409);
+    // Counter 7 serves WEALTH again (first instance): the second instance books the new place at once.
+    const reskilled = await config(t.server, `/api/counters/${counter7}`, {
+      skills: [{ serviceId: wealth, weight: 3 }],
+    });
+    expect(reskilled.statusCode, reskilled.body).toBe(200);
+    await soon(async () => (await slotsOn(second.server, day)).find((s) => s.start === at("09:00"))?.free === 1);
+    expect((await bookOn(second.server, at("09:00"), "13900139023")).statusCode).toBe(201);
+
+    // Opening hours of Thursday cut to 09:00–10:00 on the first instance: no later slot on the second.
+    const branches = (
+      await t.server.app.inject({ method: "GET", url: "/api/branches", headers: { cookie: manager } })
+    ).json() as Array<{ id: string; openingHours: Record<string, [string, string] | null> }>;
+    const branch = branches.find((b) => b.id === t.branchId) as (typeof branches)[number];
+    const thursday = branch.openingHours["4"];
+    expect(thursday?.[1]).not.toBe("10:00");
+    expect((await slotsOn(second.server, day)).some((s) => s.start >= at("10:00"))).toBe(true);
+    const hours = await config(t.server, `/api/branches/${t.branchId}`, {
+      openingHours: { ...branch.openingHours, 4: [thursday?.[0] ?? "09:00", "10:00"] },
+    });
+    expect(hours.statusCode, hours.body).toBe(200);
+    expect(
+      await soon(async () => {
+        const slots = await slotsOn(second.server, day);
+        return slots.length > 0 && slots.every((s) => s.start < at("10:00"));
+      }),
+    ).toBeLessThan(3_000);
+
+    // WEALTH takes twice as long on the first instance: half as many slots on the second.
+    const before = (await slotsOn(second.server, day)).length;
+    const service = (
+      await t.server.app.inject({
+        method: "GET",
+        url: `/api/branches/${t.branchId}/services`,
+        headers: { cookie: manager },
+      })
+    ).json() as Array<{ id: string; expectedMinutes: number }>;
+    const minutes = service.find((s) => s.id === wealth)?.expectedMinutes as number;
+    const longer = await config(t.server, `/api/services/${wealth}`, { expectedMinutes: minutes * 2 });
+    expect(longer.statusCode, longer.body).toBe(200);
+    expect(await soon(async () => (await slotsOn(second.server, day)).length < before)).toBeLessThan(3_000);
   });
 });

@@ -72,7 +72,8 @@ export function registerSecurityHeaders(
       ? null
       : CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", `frame-ancestors ${embedOrigins.join(" ")}`);
   const sameOriginOnly = embedOrigins.every((o) => o === SAME_ORIGIN);
-  app.addHook("onRequest", async (req, reply) => {
+  // A callback hook, not an async one: nothing here waits, and every request would pay for a promise.
+  app.addHook("onRequest", (req, reply, done) => {
     reply.headers(SECURITY_HEADERS);
     if (embeddedPolicy && req.method === "GET" && isEmbeddedChat(req.url)) {
       reply.header("content-security-policy", embeddedPolicy);
@@ -81,5 +82,6 @@ export function registerSecurityHeaders(
       if (sameOriginOnly) reply.header("x-frame-options", "SAMEORIGIN");
       else reply.removeHeader("x-frame-options");
     }
+    done();
   });
 }

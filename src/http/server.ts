@@ -159,8 +159,9 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   registerSecurityHeaders(app);
   // A POST without a body means "no options": validate it as {} (so `curl -X POST …/open` works, and a
   // missing required field is named instead of "body must be object").
-  app.addHook("preValidation", async (req) => {
+  app.addHook("preValidation", (req, _reply, done) => {
     if (req.body === undefined && (req.method === "POST" || req.method === "PATCH")) req.body = {};
+    done();
   });
   // Without the request log, server-side failures still reach standard error.
   registerErrorHandling(app, options.logger ? undefined : stderrErrorLog());

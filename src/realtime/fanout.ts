@@ -15,7 +15,7 @@ export interface Fanout {
   announce(revocation: Revocation): Promise<void>;
   /**
    * Set when other instances cache bookable places (issue 13): a write that takes or frees places, or changes
-   * a business type's booking setup, NOTIFYs them on this channel inside its transaction (see
+   * what slots are made of (a business type's booking setup, the branch's hours, its counters), NOTIFYs them on this channel inside its transaction (see
    * `notifySlotChange`), so they hear of it at commit and drop what they cached.
    */
   readonly slotNotice: EventNotice | undefined;
@@ -28,12 +28,14 @@ export interface Fanout {
 }
 
 /**
- * Places of a business type changed on a day; `day` null: its whole setup (rules, form) changed. `freed`: a place
- * may have become free (a cancellation, a move away, a released hold), not only been taken.
+ * Places of a business type changed on a day; `day` null: its whole setup (rules, form, minutes) changed;
+ * `serviceId` null too: what every business type of the branch is booked on changed (opening hours, time zone,
+ * counters' skills). `freed`: a place may have become free (a cancellation, a move away, a released hold), not
+ * only been taken.
  */
 export interface SlotChange {
   readonly branchId: string;
-  readonly serviceId: string;
+  readonly serviceId: string | null;
   readonly day: string | null;
   readonly freed: boolean;
 }
@@ -55,7 +57,7 @@ function isSlotChange(x: unknown): x is SlotChange {
   const c = x as Record<string, unknown>;
   return (
     typeof c.branchId === "string" &&
-    typeof c.serviceId === "string" &&
+    (c.serviceId === null || typeof c.serviceId === "string") &&
     (c.day === null || typeof c.day === "string") &&
     typeof c.freed === "boolean"
   );

@@ -111,7 +111,7 @@ export async function lockSlot(tx: Tx, branchId: string, serviceId: string, star
 export async function notifySlotChange(
   tx: Tx,
   notice: EventNotice | undefined,
-  change: { branchId: string; serviceId: string; day: string | null; freed: boolean },
+  change: { branchId: string; serviceId: string | null; day: string | null; freed: boolean },
 ): Promise<void> {
   if (!notice) return;
   const payload = JSON.stringify({ origin: notice.origin, change });

@@ -33,6 +33,38 @@ async function apiPut(page: Page, path: string, body: unknown): Promise<number> 
   );
 }
 
+/**
+ * Waits until the open drawer has stopped moving: Ant Design slides the panel in and fades the mask (and a
+ * form's error text) over a few hundred ms, and a screenshot taken meanwhile shows it half-way. Settled: no
+ * motion class left on anything in the drawer, no running animation or transition in it, and the panel's box
+ * the same on two frames in a row.
+ */
+async function drawerSettled(page: Page): Promise<void> {
+  await page.locator(".ant-drawer-section:visible").waitFor();
+  await page.waitForFunction(
+    () => {
+      const w = window as unknown as { lastDrawerBox?: string };
+      const root = [...document.querySelectorAll<HTMLElement>(".ant-drawer.ant-drawer-open")].find(
+        (el) => el.getClientRects().length > 0,
+      );
+      const panel = root?.querySelector(".ant-drawer-section");
+      if (!root || !panel) return false;
+      const inMotion =
+        root.querySelector('[class*="-enter-active"], [class*="-appear-active"], [class*="-leave-active"]') !== null;
+      const animating = document
+        .getAnimations()
+        .some((a) => a.playState === "running" && a.effect instanceof KeyframeEffect && root.contains(a.effect.target));
+      const r = panel.getBoundingClientRect();
+      const box = `${r.x},${r.y},${r.width},${r.height}`;
+      const steady = w.lastDrawerBox === box;
+      w.lastDrawerBox = box;
+      return !inMotion && !animating && steady;
+    },
+    undefined,
+    { polling: "raf", timeout: 10_000 },
+  );
+}
+
 const TABLET = { width: 1024, height: 768 };
 const DESK = { width: 1440, height: 900 };
 
@@ -115,6 +147,7 @@ describe.skipIf(!chromiumAvailable())("the lobby manager fills in a walk-in tick
       `/api/tickets/${ticket.id}/answers`,
     );
     expect(before.body.answers).toEqual({});
+    await drawerSettled(lobby);
     const violations = await axeViolations(lobby, { selector: ".ant-drawer-section" });
     expect(violations, describeViolations(violations)).toEqual([]);
     await shoot(lobby, "lobby-form-drawer-required");
@@ -145,6 +178,7 @@ describe.skipIf(!chromiumAvailable())("the lobby manager fills in a walk-in tick
     await lobby.getByTestId("lobby-field-amount").fill("60000");
     await lobby.getByTestId("lobby-field-purpose").fill("学费 tuition");
     await lobby.getByTestId("lobby-field-idSeen").check();
+    await drawerSettled(lobby);
     await shoot(lobby, "lobby-form-drawer");
     const after = await axeViolations(lobby, { selector: ".ant-drawer-section" });
     expect(after, describeViolations(after)).toEqual([]);
@@ -166,6 +200,7 @@ describe.skipIf(!chromiumAvailable())("the lobby manager fills in a walk-in tick
     expect(en).toContain("Over 50,000 yuan, show an identity card");
     expect(en).toContain("Amount to withdraw (yuan)");
     expect(await lobby.getByTestId("lobby-field-purpose").inputValue()).toBe("学费 tuition");
+    await drawerSettled(lobby);
     await shoot(lobby, "lobby-form-drawer");
     await lobby.evaluate(() => window.localStorage.setItem("datang.lang", "zh-CN"));
   });

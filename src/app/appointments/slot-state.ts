@@ -6,7 +6,8 @@
  * - slots known to be full, so that a rush on a full slot is refused before any count or write (book.ts).
  *
  * Everything lapses after the TTL (`DATANG_SLOT_CACHE_MS`, 2 s by default, 0 turns all of it off), and is dropped
- * sooner when it changes: on this instance after the commit of the change (`slotsChanged`, `setupChanged`), on
+ * sooner when it changes: on this instance after the commit of the change (`slotsChanged`, `setupChanged`,
+ * `branchSetupChanged`: bookings, rules and forms, and the config edits of hours, counters and business types), on
  * the others at that commit, by NOTIFY on PostgreSQL (see fanout.ts). When the listening connection is lost and
  * comes back everything is dropped (what changed meanwhile was not heard); while it is lost the TTL bounds how
  * stale an answer can be.
@@ -86,6 +87,7 @@ function stateOf(ctx: AppContext): State {
     // Other instances' changes (PostgreSQL); null: some may have been missed.
     ctx.fanout.onSlotChange((change) => {
       if (change === null) dropAll(state);
+      else if (change.serviceId === null) dropBranch(state, change.branchId);
       else if (change.day === null) dropService(state, change.branchId, change.serviceId);
       else dropDay(state, change.branchId, change.serviceId, change.day, change.freed);
     });
@@ -108,6 +110,14 @@ function dropService(s: State, branchId: string, serviceId: string): void {
   s.setups.delete(`${branchId}|${serviceId}`);
   for (const key of s.answers.keys()) if (key.startsWith(prefix)) s.answers.delete(key);
   for (const key of s.full.keys()) if (key.startsWith(prefix)) s.full.delete(key);
+  s.epoch++;
+}
+
+/** Everything of a branch: every business type's setup, answers and full markers. */
+function dropBranch(s: State, branchId: string): void {
+  const prefix = `${branchId}|`;
+  for (const map of [s.setups, s.answers, s.full])
+    for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
   s.epoch++;
 }
 
@@ -136,7 +146,10 @@ export async function slotsChanged(
   afterCommit(() => dropDay(stateOf(ctx), branchId, serviceId, day, freed));
 }
 
-/** Inside the transaction that changes a business type's booking setup (rules, form): as `slotsChanged`, every day. */
+/**
+ * Inside the transaction that changes a business type's booking setup (rules, form, its minutes, whether it is
+ * offered): as `slotsChanged`, every day.
+ */
 export async function setupChanged(
   tx: Tx,
   afterCommit: AfterCommit,
@@ -146,6 +159,20 @@ export async function setupChanged(
 ): Promise<void> {
   await notifySlotChange(tx, ctx.fanout.slotNotice, { branchId, serviceId, day: null, freed: true });
   afterCommit(() => dropService(stateOf(ctx), branchId, serviceId));
+}
+
+/**
+ * Inside the transaction that changes what every business type of a branch is booked on (opening hours, time zone,
+ * a counter's skills): as `setupChanged`, for all of the branch's business types.
+ */
+export async function branchSetupChanged(
+  tx: Tx,
+  afterCommit: AfterCommit,
+  ctx: AppContext,
+  branchId: string,
+): Promise<void> {
+  await notifySlotChange(tx, ctx.fanout.slotNotice, { branchId, serviceId: null, day: null, freed: true });
+  afterCommit(() => dropBranch(stateOf(ctx), branchId));
 }
 
 /** The free-slot answers (free-slots.ts keeps and drops entries in it; the drops above clear it too). */

@@ -4,6 +4,7 @@ import { isValidTimeZone } from "../../domain/local-day.ts";
 import { type Branch, findBranch, listBranches, type OpeningHours } from "../../store/branches.ts";
 import { CONFIG_ROLES, requireBranchAccess, requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
+import { branchSetupChanged } from "../appointments/slot-state.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
 import { audit, emitEvent } from "../record.ts";
@@ -132,6 +133,9 @@ export async function updateBranch(
       })
       .where("id", "=", branch.id)
       .execute();
+    // Opening hours and time zone shape every business type's slots (here and on the other instances).
+    if (patch.openingHours !== undefined || patch.timezone !== undefined)
+      await branchSetupChanged(tx, afterCommit, ctx, branch.id);
     await audit(tx, actor, now, "branch.update", { type: "branch", id: branch.id, branchId: branch.id }, patch);
     await emitEvent(ctx, tx, afterCommit, branch.id, "branch.updated", now, {});
     const updated = await findBranch(tx, branch.id);

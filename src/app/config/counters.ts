@@ -5,6 +5,7 @@ import { findBranch, listServices } from "../../store/branches.ts";
 import type { Tx } from "../../store/store.ts";
 import { CONFIG_ROLES, requireBranchAccess } from "../access.ts";
 import type { Actor } from "../actor.ts";
+import { branchSetupChanged } from "../appointments/slot-state.ts";
 import type { AppContext } from "../context.ts";
 import { loadCounter } from "../counters/counter-access.ts";
 import { type CounterView, counterView } from "../counters/counter-view.ts";
@@ -87,6 +88,8 @@ export function createCounter(
       })
       .execute();
     await audit(tx, actor, now, "counter.create", { type: "counter", id, branchId: branch.id }, input);
+    // Its skills add places to the slots of the business types it serves (here and on the other instances).
+    await branchSetupChanged(tx, afterCommit, ctx, branch.id);
     const created = await loadCounter(tx, id);
     await emitEvent(ctx, tx, afterCommit, branch.id, "counter.updated", now, { counter: eventCounter(created) });
     return counterView(tx, created);
@@ -117,6 +120,7 @@ export function updateCounter(
       .where("id", "=", counter.id)
       .execute();
     const updated = await loadCounter(tx, counter.id);
+    if (patch.skills !== undefined) await branchSetupChanged(tx, afterCommit, ctx, counter.branchId);
     await audit(
       tx,
       actor,

@@ -4,6 +4,7 @@ import { findBranch, findService, type Service } from "../../store/branches.ts";
 import type { Tx } from "../../store/store.ts";
 import { CONFIG_ROLES, requireBranchAccess } from "../access.ts";
 import type { Actor } from "../actor.ts";
+import { setupChanged } from "../appointments/slot-state.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
 import { audit, emitEvent } from "../record.ts";
@@ -142,6 +143,8 @@ export function updateService(
       })
       .where("id", "=", service.id)
       .execute();
+    // Its minutes and whether it is offered shape its slots (here and on the other instances).
+    await setupChanged(tx, afterCommit, ctx, service.branchId, service.id);
     await audit(
       tx,
       actor,
