@@ -197,6 +197,7 @@ export function predictWaits(input: PredictInput): Map<TicketId, number | null> 
     targetWaitMinutes: input.targetWaitMinutes,
     alarmWaitMinutes: input.alarmWaitMinutes,
     expectedMinutes: input.expectedMinutes,
+    openCounters: input.openCounters,
   };
   // A guard against a look-ahead that never ends (virtual arrivals outpacing the counters): a day at most.
   const horizon = input.now + 24 * 60 * MINUTE_MS;

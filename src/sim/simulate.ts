@@ -1,6 +1,6 @@
 import type { DispatchCounter } from "../domain/counter.ts";
 import { POLICIES, type PolicyName } from "../domain/dispatch/index.ts";
-import type { DispatchContext } from "../domain/dispatch/policy.ts";
+import type { DispatchContext, DispatchPolicy } from "../domain/dispatch/policy.ts";
 import { MINUTE_MS, type ServiceId } from "../domain/ids.ts";
 import { createServiceTimeLearner, type PredictorCounter, predictWaits } from "../domain/predictor.ts";
 import type { WaitingTicket } from "../domain/ticket.ts";
@@ -16,6 +16,8 @@ export interface SimulateOptions {
   readonly predictor?: boolean;
   /** Receives every customer and what happened to them once the day ran (the demo history is made from it). */
   readonly onOutcomes?: (customers: readonly SimCustomer[], outcomes: readonly CustomerOutcome[]) => void;
+  /** A policy under study in place of `POLICIES[policy]` (research scripts; `policy` still names the report). */
+  readonly dispatch?: DispatchPolicy;
 }
 
 const OPEN = 0;
@@ -57,7 +59,7 @@ export function runDay(
   missedAppointments: number,
   options: SimulateOptions,
 ): SimulationReport {
-  const policy = POLICIES[options.policy];
+  const policy = options.dispatch ?? POLICIES[options.policy];
   const predict = options.predictor ?? true;
   const closeMs = scenario.closeMinute * MINUTE_MS;
   const expectedMinutes = new Map<ServiceId, number>(scenario.services.map((s) => [s.id, s.expectedMinutes]));
@@ -125,6 +127,7 @@ export function runDay(
     if (waiting.length === 0) return false;
     const c = counters[ci] as CounterState;
     context.now = now;
+    context.openCounters = openDispatchCounters();
     const pick = policy(waiting, c.dc, context);
     if (pick === undefined) return false;
     removeWaiting(pick);
@@ -139,6 +142,11 @@ export function runDay(
     c.startMs = now;
     heap.push(now + minutes * MINUTE_MS, COMPLETE, ci);
     return true;
+  };
+  const openDispatchCounters = (): DispatchCounter[] => {
+    const out: DispatchCounter[] = [];
+    for (const c of counters) if (c.on && !c.closing) out.push(c.dc);
+    return out;
   };
   const removeIdle = (ci: number): void => {
     const i = idle.indexOf(ci);

@@ -83,6 +83,8 @@ describe.skipIf(!chromiumAvailable())("the staff manual's screenshots", () => {
     const lobby = await session.page(DESK);
     await login(lobby, origin, "lobby", "/lobby");
     await expect.poll(() => lobby.getByTestId("stat-issued").textContent()).toContain("1");
+    // The lobby's tables arrive as their own chunk (lazy, for the page's size budget): shoot them, not placeholders.
+    await lobby.getByTestId("counter-state-1").waitFor();
     await shootManual(lobby, "lobby");
 
     const admin = await session.page(DESK);

@@ -1,7 +1,7 @@
 import { DEFAULT_POLICY, type DispatchContext, knownPolicy, resolvePolicy } from "../../domain/dispatch/index.ts";
 import type { WaitingTicket } from "../../domain/ticket.ts";
 import { findDispatchSettings } from "../../store/branches.ts";
-import { assignCurrentTicket, type Counter } from "../../store/counters.ts";
+import { assignCurrentTicket, type Counter, listCounters } from "../../store/counters.ts";
 import { listWaitingForDispatch } from "../../store/live-tickets.ts";
 import type { AfterCommit, Tx } from "../../store/store.ts";
 import { claimWaitingTicket, findTicket, type Ticket } from "../../store/tickets.ts";
@@ -52,6 +52,8 @@ export function callNext(ctx: AppContext, actor: Actor, counterId: string): Prom
       targetWaitMinutes: settings.targetWaitMinutes,
       alarmWaitMinutes: settings.alarmWaitMinutes,
       expectedMinutes: settings.expectedMinutes,
+      // Open counters: `smart` lets a counter leave business to those that prefer it (specialist counters).
+      openCounters: (await listCounters(tx, counter.branchId)).filter((c) => c.state === "open"),
     };
     // First pass: tickets another transaction holds this instant are passed over (on PostgreSQL); last resort:
     // wait for those, in the policy's order again, so that a counter is told "nothing" only when nothing waits.

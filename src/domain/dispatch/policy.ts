@@ -10,6 +10,8 @@ export interface DispatchContext {
   readonly alarmWaitMinutes: number;
   /** Expected service minutes per business type (configured, or learned from history). */
   readonly expectedMinutes: ReadonlyMap<ServiceId, number>;
+  /** The branch's open counters (the caller among them), busy or free; absent where the caller does not know them. */
+  readonly openCounters?: readonly DispatchCounter[];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MINUTE_MS } from "../ids.ts";
 import type { WaitingTicket } from "../ticket.ts";
-import { smart } from "./smart.ts";
+import { createSmartPolicy, smart } from "./smart.ts";
 import { context, counter, T0, ticket } from "./test-helpers.ts";
 
 const expected = { simple: 3, complex: 10, cash: 4, wealth: 20 };
@@ -70,5 +70,66 @@ describe("smart", () => {
     const walkIn = ticket("simple", -22); // due at minute 8
     const appt = ticket("complex", -2, { appointmentMinute: -1 }); // slot passed, due at minute 4
     expect(smart([walkIn, appt], counter("c", { simple: 1, complex: 1 }), context(0, expected))).toBe(appt);
+  });
+});
+
+describe("smart: specialist counters", () => {
+  // The demo branch: counters 1–3 take cash (and transfers) first; counter 4 opens accounts and handles card loss,
+  // with cash as a side line; counter 5 takes cards and accounts.
+  const minutes = { cash: 4, transfer: 6, account: 15, card: 12 };
+  const c1 = counter("c1", { cash: 3, transfer: 2 });
+  const c2 = counter("c2", { cash: 3, transfer: 2 });
+  const c3 = counter("c3", { transfer: 3, cash: 2 });
+  const c4 = counter("c4", { account: 3, card: 3, cash: 1 });
+  const c5 = counter("c5", { card: 3, account: 2, transfer: 1 });
+  const branch = [c1, c2, c3, c4, c5];
+  const at = (minute: number, open = branch) => ({ ...context(minute, minutes), openCounters: open });
+
+  it("counter 4 calls account and card business before a cash ticket the cash counters will take", () => {
+    const cash = ticket("cash", -6);
+    const account = ticket("account", -4);
+    const card = ticket("card", -3);
+    const waiting = [cash, account, card];
+    // Card before account: the shorter of its specialities (cμ among them).
+    expect(smart(waiting, c4, at(0))).toBe(card);
+    expect(smart([cash, account], c4, at(0))).toBe(account);
+    // Without the branch's counters (or with the rule off) the cash ticket goes first, as before: short business.
+    expect(smart(waiting, c4, context(0, minutes))).toBe(cash);
+    expect(createSmartPolicy({ leaveToPreferringCounters: 0 })(waiting, c4, at(0))).toBe(cash);
+  });
+
+  it("helps with cash when the cash line is longer than the counters that prefer cash", () => {
+    // Counters 1–3 prefer cash more than counter 4 does: three cash tickets are theirs, a fourth is not.
+    const cashLine = [ticket("cash", -5), ticket("cash", -4), ticket("cash", -3), ticket("cash", -2)];
+    const account = ticket("account", -4);
+    expect(smart([...cashLine, account], c4, at(0))).toBe(cashLine[0]);
+    expect(smart([...cashLine.slice(1), account], c4, at(0))).toBe(account);
+  });
+
+  it("calls the cash ticket when no open counter prefers cash more than counter 4", () => {
+    const cash = ticket("cash", -6);
+    const account = ticket("account", -4);
+    expect(smart([cash, account], c4, at(0, [c4, c5]))).toBe(cash);
+  });
+
+  it("does not leave a customer who has waited the target wait", () => {
+    const cash = ticket("cash", -15); // 15 min: the target
+    const account = ticket("account", -1);
+    expect(smart([cash, account], c4, at(0))).toBe(cash);
+    const younger = ticket("cash", -14);
+    expect(smart([younger, account], c4, at(0))).toBe(account);
+  });
+
+  it("still calls a critical ticket first, whatever its business", () => {
+    const cash = ticket("cash", -22); // past 70% of the 30-min alarm
+    const card = ticket("card", -1);
+    expect(smart([card, cash], c4, at(0))).toBe(cash);
+  });
+
+  it("a counter whose every skill is a speciality leaves nothing to others", () => {
+    const vip = counter("vip", { cash: 2, account: 2 });
+    const cash = ticket("cash", -2);
+    const account = ticket("account", -3);
+    expect(smart([cash, account], vip, at(0, [...branch, vip]))).toBe(cash);
   });
 });

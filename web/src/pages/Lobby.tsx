@@ -10,14 +10,15 @@ import {
   Modal,
   Row,
   Select,
+  Skeleton,
   Space,
   Statistic,
-  Table,
+  type Table,
   Tag,
   Tooltip,
   Typography,
 } from "antd";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import { ApiError, api, call, client, unwrapList } from "../api/client.ts";
@@ -37,7 +38,6 @@ import { AnalyticsAlertBanner } from "../components/AnalyticsAlertBanner.tsx";
 import { BranchPicker } from "../components/BranchPicker.tsx";
 import { ReviewAlarm } from "../components/ReviewAlarm.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
-import { TransferModal } from "../components/TransferModal.tsx";
 import { useBranches } from "../lib/branch.ts";
 import { useEventStream } from "../lib/events.ts";
 import { dateTime, localName, minutesSince, serviceLabel, timeOfDay } from "../lib/format.ts";
@@ -47,7 +47,15 @@ import { chime, unlockAudio } from "../lib/speech.ts";
 import { peopleAhead } from "../lib/ticket.ts";
 import "../styles/staff.css";
 import { NoticesButton } from "./lobby/NoticesButton.tsx";
-import { TicketFormDrawer } from "./lobby/TicketFormDrawer.tsx";
+
+// The page's first load stays within its budget (scripts/web-size.mjs, 400 KB gz): Ant Design's Table (about
+// 60 KB gz) arrives as its own chunk while the first queue snapshot is fetched; the ticket form drawer and the
+// transfer dialog load when first opened.
+const LazyTable = lazy(() => import("../components/lazy-table.tsx")) as unknown as typeof Table;
+const TicketFormDrawer = lazy(() =>
+  import("./lobby/TicketFormDrawer.tsx").then((m) => ({ default: m.TicketFormDrawer })),
+);
+const TransferModal = lazy(() => import("../components/TransferModal.tsx").then((m) => ({ default: m.TransferModal })));
 
 type Triage =
   | { readonly kind: "priority" | "redirect" | "cancel"; readonly ticket: Ticket }
@@ -97,6 +105,8 @@ function Console() {
   // The business types that have a pre-filled form, and the waiting ticket whose form is open on the tablet.
   const [withForm, setWithForm] = useState<ReadonlySet<string>>(new Set());
   const [filling, setFilling] = useState<{ id: string; number: string } | null>(null);
+  // Mounted from the first opening on (the drawer's chunk loads then), so that it can animate closed.
+  const [formOpened, setFormOpened] = useState(false);
   const { t: tb } = useTranslation("booking");
   const [form] = Form.useForm<TriageForm>();
   const now = useNow(15_000);
@@ -328,99 +338,107 @@ function Console() {
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={9}>
           <Card title={t("lobby.queues")} size="small">
-            <Table
-              size="small"
-              pagination={false}
-              rowKey="serviceId"
-              dataSource={[...(queue?.services ?? [])]}
-              columns={[
-                {
-                  title: t("lobby.service"),
-                  key: "svc",
-                  render: (_, row) => {
-                    const svc = serviceById.get(row.serviceId);
-                    return (
-                      <span>
-                        <Tag>{svc?.prefix}</Tag>
-                        {serviceLabel(svc)}
-                      </span>
-                    );
+            <Suspense fallback={<Skeleton active paragraph={{ rows: 3 }} />}>
+              <LazyTable
+                size="small"
+                pagination={false}
+                rowKey="serviceId"
+                dataSource={[...(queue?.services ?? [])]}
+                columns={[
+                  {
+                    title: t("lobby.service"),
+                    key: "svc",
+                    render: (_, row) => {
+                      const svc = serviceById.get(row.serviceId);
+                      return (
+                        <span>
+                          <Tag>{svc?.prefix}</Tag>
+                          {serviceLabel(svc)}
+                        </span>
+                      );
+                    },
                   },
-                },
-                { title: t("lobby.waiting"), dataIndex: "waiting", key: "waiting", align: "right" },
-                {
-                  title: t("lobby.longest"),
-                  key: "longest",
-                  align: "right",
-                  render: (_, row) => (
-                    <Tag color={waitColour(row.longestWaitMinutes, branch)}>
-                      {t("common.minutesShort", { count: Math.round(row.longestWaitMinutes) })}
-                    </Tag>
-                  ),
-                },
-                {
-                  title: t("lobby.estimated"),
-                  key: "est",
-                  align: "right",
-                  render: (_, row) =>
-                    row.estimatedWaitMinutes === null
-                      ? t("opening.noCounterOpen")
-                      : t("common.minutesShort", { count: Math.round(row.estimatedWaitMinutes) }),
-                },
-              ]}
-            />
+                  { title: t("lobby.waiting"), dataIndex: "waiting", key: "waiting", align: "right" },
+                  {
+                    title: t("lobby.longest"),
+                    key: "longest",
+                    align: "right",
+                    render: (_, row) => (
+                      <Tag color={waitColour(row.longestWaitMinutes, branch)}>
+                        {t("common.minutesShort", { count: Math.round(row.longestWaitMinutes) })}
+                      </Tag>
+                    ),
+                  },
+                  {
+                    title: t("lobby.estimated"),
+                    key: "est",
+                    align: "right",
+                    render: (_, row) =>
+                      row.estimatedWaitMinutes === null
+                        ? t("opening.noCounterOpen")
+                        : t("common.minutesShort", { count: Math.round(row.estimatedWaitMinutes) }),
+                  },
+                ]}
+              />
+            </Suspense>
           </Card>
           <Card title={t("lobby.counters")} size="small" style={{ marginTop: 16 }}>
-            <Table
-              size="small"
-              pagination={false}
-              rowKey="id"
-              dataSource={sortedCounters}
-              columns={[
-                { title: "#", dataIndex: "number", key: "n", width: 44 },
-                {
-                  title: t("lobby.status"),
-                  key: "state",
-                  render: (_, c) => (
-                    <Tag
-                      color={c.state === "open" ? "green" : c.state === "paused" ? "orange" : "default"}
-                      data-testid={`counter-state-${c.number}`}
-                    >
-                      {t(`counterState.${c.state}`)}
-                    </Tag>
-                  ),
-                },
-                {
-                  title: t("lobby.teller"),
-                  key: "teller",
-                  render: (_, c) => c.signedInUser?.displayName ?? "—",
-                },
-                { title: t("lobby.currentTicket"), key: "cur", render: (_, c) => c.currentTicket?.number ?? "—" },
-                {
-                  title: t("common.actions"),
-                  key: "act",
-                  render: (_, c) => (
-                    <Space size={4} wrap>
-                      {(["open", "pause", "close"] as const)
-                        .filter((a) =>
-                          a === "open" ? c.state !== "open" : a === "pause" ? c.state === "open" : c.state !== "closed",
-                        )
-                        .map((a) => (
-                          <Button
-                            key={a}
-                            size="small"
-                            danger={a === "close"}
-                            onClick={() => void run(() => api.post(`/api/counters/${c.id}/${a}`, {}))}
-                            data-testid={`counter-${a}-${c.number}`}
-                          >
-                            {t(`lobby.${a}`)}
-                          </Button>
-                        ))}
-                    </Space>
-                  ),
-                },
-              ]}
-            />
+            <Suspense fallback={<Skeleton active paragraph={{ rows: 3 }} />}>
+              <LazyTable
+                size="small"
+                pagination={false}
+                rowKey="id"
+                dataSource={sortedCounters}
+                columns={[
+                  { title: "#", dataIndex: "number", key: "n", width: 44 },
+                  {
+                    title: t("lobby.status"),
+                    key: "state",
+                    render: (_, c) => (
+                      <Tag
+                        color={c.state === "open" ? "green" : c.state === "paused" ? "orange" : "default"}
+                        data-testid={`counter-state-${c.number}`}
+                      >
+                        {t(`counterState.${c.state}`)}
+                      </Tag>
+                    ),
+                  },
+                  {
+                    title: t("lobby.teller"),
+                    key: "teller",
+                    render: (_, c) => c.signedInUser?.displayName ?? "—",
+                  },
+                  { title: t("lobby.currentTicket"), key: "cur", render: (_, c) => c.currentTicket?.number ?? "—" },
+                  {
+                    title: t("common.actions"),
+                    key: "act",
+                    render: (_, c) => (
+                      <Space size={4} wrap>
+                        {(["open", "pause", "close"] as const)
+                          .filter((a) =>
+                            a === "open"
+                              ? c.state !== "open"
+                              : a === "pause"
+                                ? c.state === "open"
+                                : c.state !== "closed",
+                          )
+                          .map((a) => (
+                            <Button
+                              key={a}
+                              size="small"
+                              danger={a === "close"}
+                              onClick={() => void run(() => api.post(`/api/counters/${c.id}/${a}`, {}))}
+                              data-testid={`counter-${a}-${c.number}`}
+                            >
+                              {t(`lobby.${a}`)}
+                            </Button>
+                          ))}
+                      </Space>
+                    ),
+                  },
+                ]}
+              />
+            </Suspense>
           </Card>
           {noShows.length > 0 ? (
             <Card title={t("staff.recentNoShows")} size="small" style={{ marginTop: 16 }} data-testid="no-shows">
@@ -448,115 +466,120 @@ function Console() {
         </Col>
         <Col xs={24} xl={15}>
           <Card title={t("lobby.waitingTickets")} size="small">
-            <Table<QueueSnapshot["waiting"][number]>
-              size="small"
-              rowKey="id"
-              pagination={{ pageSize: 15, hideOnSinglePage: true }}
-              locale={{ emptyText: t("lobby.noWaiting") }}
-              dataSource={[...(queue?.waiting ?? [])]}
-              onRow={(row) => ({ "data-testid": `waiting-row-${row.number}` }) as React.HTMLAttributes<HTMLElement>}
-              columns={[
-                {
-                  title: t("lobby.ticket"),
-                  dataIndex: "number",
-                  key: "number",
-                  render: (n: string, row) => (
-                    <Space size={4}>
-                      <strong>{n}</strong>
-                      {row.targetCounterId !== null ? (
-                        <Tag color="blue" data-testid={`sent-to-${n}`}>
-                          {t("daily.sentTo", { n: counterNumber.get(row.targetCounterId) ?? "?" })}
-                        </Tag>
-                      ) : null}
-                    </Space>
-                  ),
-                },
-                {
-                  title: t("lobby.service"),
-                  key: "svc",
-                  render: (_, row) => serviceLabel(serviceById.get(row.serviceId)),
-                },
-                {
-                  title: t("lobby.priority"),
-                  key: "prio",
-                  render: (_, row) =>
-                    row.priority === "normal" ? (
-                      t("priority.normal")
-                    ) : (
-                      <Tag color="magenta">{t(`priority.${row.priority}`)}</Tag>
+            <Suspense fallback={<Skeleton active paragraph={{ rows: 3 }} />}>
+              <LazyTable<QueueSnapshot["waiting"][number]>
+                size="small"
+                rowKey="id"
+                pagination={{ pageSize: 15, hideOnSinglePage: true }}
+                locale={{ emptyText: t("lobby.noWaiting") }}
+                dataSource={[...(queue?.waiting ?? [])]}
+                onRow={(row) => ({ "data-testid": `waiting-row-${row.number}` }) as React.HTMLAttributes<HTMLElement>}
+                columns={[
+                  {
+                    title: t("lobby.ticket"),
+                    dataIndex: "number",
+                    key: "number",
+                    render: (n: string, row) => (
+                      <Space size={4}>
+                        <strong>{n}</strong>
+                        {row.targetCounterId !== null ? (
+                          <Tag color="blue" data-testid={`sent-to-${n}`}>
+                            {t("daily.sentTo", { n: counterNumber.get(row.targetCounterId) ?? "?" })}
+                          </Tag>
+                        ) : null}
+                      </Space>
                     ),
-                },
-                {
-                  title: t("lobby.waitedFor"),
-                  key: "wait",
-                  render: (_, row) => {
-                    const minutes = row.waitedMinutes ?? minutesSince(row.issuedAt, now);
-                    return (
-                      <Tooltip title={`${t("lobby.issuedAt")} ${timeOfDay(row.issuedAt)}`}>
-                        <Tag color={waitColour(minutes, branch)} data-testid={`wait-${row.number}`}>
-                          {t("common.minutesShort", { count: minutes })}
-                        </Tag>
-                      </Tooltip>
-                    );
                   },
-                },
-                {
-                  title: t("common.actions"),
-                  key: "actions",
-                  render: (_, row) => (
-                    <Space size={4} wrap>
-                      {withForm.has(row.serviceId) ? (
+                  {
+                    title: t("lobby.service"),
+                    key: "svc",
+                    render: (_, row) => serviceLabel(serviceById.get(row.serviceId)),
+                  },
+                  {
+                    title: t("lobby.priority"),
+                    key: "prio",
+                    render: (_, row) =>
+                      row.priority === "normal" ? (
+                        t("priority.normal")
+                      ) : (
+                        <Tag color="magenta">{t(`priority.${row.priority}`)}</Tag>
+                      ),
+                  },
+                  {
+                    title: t("lobby.waitedFor"),
+                    key: "wait",
+                    render: (_, row) => {
+                      const minutes = row.waitedMinutes ?? minutesSince(row.issuedAt, now);
+                      return (
+                        <Tooltip title={`${t("lobby.issuedAt")} ${timeOfDay(row.issuedAt)}`}>
+                          <Tag color={waitColour(minutes, branch)} data-testid={`wait-${row.number}`}>
+                            {t("common.minutesShort", { count: minutes })}
+                          </Tag>
+                        </Tooltip>
+                      );
+                    },
+                  },
+                  {
+                    title: t("common.actions"),
+                    key: "actions",
+                    render: (_, row) => (
+                      <Space size={4} wrap>
+                        {withForm.has(row.serviceId) ? (
+                          <Button
+                            size="small"
+                            type="primary"
+                            ghost
+                            onClick={() => {
+                              setFormOpened(true);
+                              setFilling({ id: row.id, number: row.number });
+                            }}
+                            data-testid={`fill-form-${row.number}`}
+                          >
+                            {tb("lobbyForm.fill")}
+                          </Button>
+                        ) : null}
                         <Button
                           size="small"
-                          type="primary"
-                          ghost
-                          onClick={() => setFilling({ id: row.id, number: row.number })}
-                          data-testid={`fill-form-${row.number}`}
+                          onClick={() => openTriage({ kind: "transfer-service", ticket: row })}
+                          data-testid={`triage-service-${row.number}`}
                         >
-                          {tb("lobbyForm.fill")}
+                          {t("lobby.changeService")}
                         </Button>
-                      ) : null}
-                      <Button
-                        size="small"
-                        onClick={() => openTriage({ kind: "transfer-service", ticket: row })}
-                        data-testid={`triage-service-${row.number}`}
-                      >
-                        {t("lobby.changeService")}
-                      </Button>
-                      <Button
-                        size="small"
-                        onClick={() => openTriage({ kind: "priority", ticket: row })}
-                        data-testid={`triage-priority-${row.number}`}
-                      >
-                        {t("lobby.changePriority")}
-                      </Button>
-                      <Button
-                        size="small"
-                        onClick={() => openTriage({ kind: "transfer-counter", ticket: row })}
-                        data-testid={`triage-counter-${row.number}`}
-                      >
-                        {t("lobby.sendToCounter")}
-                      </Button>
-                      <Button
-                        size="small"
-                        onClick={() => openTriage({ kind: "redirect", ticket: row })}
-                        data-testid={`triage-redirect-${row.number}`}
-                      >
-                        {t("lobby.redirect")}
-                      </Button>
-                      <Button
-                        size="small"
-                        danger
-                        onClick={() => openTriage({ kind: "cancel", ticket: row })}
-                        data-testid={`triage-cancel-${row.number}`}
-                      >
-                        {t("lobby.cancelTicket")}
-                      </Button>
-                    </Space>
-                  ),
-                },
-              ]}
-            />
+                        <Button
+                          size="small"
+                          onClick={() => openTriage({ kind: "priority", ticket: row })}
+                          data-testid={`triage-priority-${row.number}`}
+                        >
+                          {t("lobby.changePriority")}
+                        </Button>
+                        <Button
+                          size="small"
+                          onClick={() => openTriage({ kind: "transfer-counter", ticket: row })}
+                          data-testid={`triage-counter-${row.number}`}
+                        >
+                          {t("lobby.sendToCounter")}
+                        </Button>
+                        <Button
+                          size="small"
+                          onClick={() => openTriage({ kind: "redirect", ticket: row })}
+                          data-testid={`triage-redirect-${row.number}`}
+                        >
+                          {t("lobby.redirect")}
+                        </Button>
+                        <Button
+                          size="small"
+                          danger
+                          onClick={() => openTriage({ kind: "cancel", ticket: row })}
+                          data-testid={`triage-cancel-${row.number}`}
+                        >
+                          {t("lobby.cancelTicket")}
+                        </Button>
+                      </Space>
+                    ),
+                  },
+                ]}
+              />
+            </Suspense>
           </Card>
         </Col>
       </Row>
@@ -612,14 +635,18 @@ function Console() {
           ) : null}
         </Form>
       </Modal>
-      <TicketFormDrawer
-        ticket={filling}
-        onClose={() => setFilling(null)}
-        onSaved={() => {
-          setFilling(null);
-          void message.success(tb("lobbyForm.saved"));
-        }}
-      />
+      {formOpened ? (
+        <Suspense fallback={null}>
+          <TicketFormDrawer
+            ticket={filling}
+            onClose={() => setFilling(null)}
+            onSaved={() => {
+              setFilling(null);
+              void message.success(tb("lobbyForm.saved"));
+            }}
+          />
+        </Suspense>
+      ) : null}
       <IssuedSlip
         ticket={issued}
         branch={branch}
@@ -627,17 +654,19 @@ function Console() {
         onClose={() => setIssued(null)}
       />
       {triage !== null && (triage.kind === "transfer-service" || triage.kind === "transfer-counter") ? (
-        <TransferModal
-          open
-          initialMode={triage.kind === "transfer-service" ? "service" : "counter"}
-          ticket={triage.ticket}
-          services={services}
-          counters={sortedCounters.filter((c) => c.state !== "closed")}
-          onClose={() => setTriage(null)}
-          onSubmit={async (body) => {
-            if (await run(() => api.post(`/api/tickets/${triage.ticket.id}/transfer`, body))) setTriage(null);
-          }}
-        />
+        <Suspense fallback={null}>
+          <TransferModal
+            open
+            initialMode={triage.kind === "transfer-service" ? "service" : "counter"}
+            ticket={triage.ticket}
+            services={services}
+            counters={sortedCounters.filter((c) => c.state !== "closed")}
+            onClose={() => setTriage(null)}
+            onSubmit={async (body) => {
+              if (await run(() => api.post(`/api/tickets/${triage.ticket.id}/transfer`, body))) setTriage(null);
+            }}
+          />
+        </Suspense>
       ) : null}
     </div>
   );
