@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts", "web/src/**/*.test.ts"],
-    globalSetup: ["test/setup/global-postgres.ts"],
+    globalSetup: ["test/setup/global-postgres.ts", "test/setup/global-server-build.ts"],
     // Servers started by tests seed the demo branch without its simulated past (tests that want it ask for it).
     env: { DATANG_DEMO_HISTORY_DAYS: "0" },
     testTimeout: 60_000,

@@ -2,7 +2,6 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { refreshRecentDays } from "./app/analytics/build-cells.ts";
 import { DEMO_HISTORY_DAYS, seedDemoHistory } from "./app/analytics/demo-history.ts";
@@ -16,6 +15,7 @@ import { createAppContext } from "./app/create-context.ts";
 import { FOLLOWUP_JOBS } from "./app/followups/followups.ts";
 import { messagingConfigFromEnv } from "./app/messages/config.ts";
 import { JobRunner } from "./app/messages/runner.ts";
+import { PROJECT_ROOT } from "./app/project-root.ts";
 import { isEmpty, seedDemo, seedSecondDemoBranch } from "./app/seed-demo.ts";
 import { closePastDays } from "./app/tickets/close-past-days.ts";
 import { releaseAllClosedCounters } from "./app/tickets/release-targets.ts";
@@ -24,7 +24,7 @@ import { buildServer } from "./http/server.ts";
 import { findBranch } from "./store/branches.ts";
 import { DEFAULT_SQLITE_PATH, isPostgresUrl, migrateToLatest, openStore } from "./store/connect.ts";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const ROOT = PROJECT_ROOT;
 
 function demoPassword(): string {
   return process.env.DATANG_DEMO_PASSWORD || randomBytes(6).toString("base64url");

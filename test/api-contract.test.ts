@@ -17,6 +17,8 @@ interface Operation {
   readonly operationId?: string;
   readonly tags?: readonly string[];
   readonly responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+  readonly requestBody?: unknown;
+  readonly parameters?: readonly unknown[];
 }
 interface Document {
   readonly openapi: string;
@@ -66,11 +68,16 @@ describe("the API contract", () => {
     expect(operations.length).toBeGreaterThanOrEqual(50);
   });
 
-  it("compiles every response schema into a serialiser (they are built lazily, so a bad one would only fail in use)", () => {
-    const compiled = server.compileAllSerializers();
+  it("compiles every request and response schema (they are built lazily, so a bad one would only fail in use)", () => {
+    const compiled = server.compileAllSchemas();
     const documentedAnswers = operations.reduce((n, o) => n + Object.keys(o.op.responses ?? {}).length, 0);
-    expect(compiled).toBeGreaterThanOrEqual(documentedAnswers / 2);
-    expect(server.compileAllSerializers()).toBe(0);
+    const documentedInputs = operations.reduce(
+      (n, o) => n + (o.op.requestBody ? 1 : 0) + ((o.op.parameters ?? []).length > 0 ? 1 : 0),
+      0,
+    );
+    expect(compiled.serializers).toBeGreaterThanOrEqual(documentedAnswers / 2);
+    expect(compiled.validators).toBeGreaterThanOrEqual(documentedInputs / 2);
+    expect(server.compileAllSchemas()).toEqual({ validators: 0, serializers: 0 });
   });
 
   it("gives every operation a unique operationId, a tag, and a schema for each success answer", () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadReplayDay, simulateReplay } from "../src/app/planning/replay-day.ts";
 import { DB_KINDS } from "./support/databases.ts";
 import { demoIds, startTestServer, type TestServer } from "./support/harness.ts";
+import { SERVER_BUNDLE } from "./support/server-bundle.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const run = promisify(execFile);
@@ -163,8 +164,7 @@ describe.each(DB_KINDS)("replaying a real branch-day on %s", (kind) => {
   });
 
   it.runIf(kind === "sqlite")("replays from the command line, on its own and across policies", async () => {
-    const cli = (...args: string[]) =>
-      run(process.execPath, [join(ROOT, "bin/datang.js"), "simulate", ...args], { cwd: ROOT });
+    const cli = (...args: string[]) => run(process.execPath, [SERVER_BUNDLE, "simulate", ...args], { cwd: ROOT });
     const one = await cli("--db", t.location, "--branch", "SH001", "--day", DAY, "--policy", "fifo", "--json");
     const report = JSON.parse(one.stdout);
     expect(report).toMatchObject({ policy: "fifo", customers: 5, walkAways: 1, actual: { tickets: 5 } });

@@ -19,7 +19,7 @@ import { readLiveLine } from "../store/live-tickets.ts";
 import type { Store } from "../store/store.ts";
 import { DOCS_PREFIX, registerAuth } from "./auth-plugin.ts";
 import { frameworkErrors, messageLanguage, registerErrorHandling, stderrErrorLog } from "./errors.ts";
-import { createLazySerializers } from "./lazy-serializers.ts";
+import { createLazyCompilers } from "./lazy-compilers.ts";
 import { toOpenApi31 } from "./openapi-31.ts";
 import { PublicTicketStreams } from "./public-ticket-streams.ts";
 import { adminRoutes } from "./routes/admin.ts";
@@ -88,7 +88,8 @@ export interface Server {
   /** Every route registered, as `METHOD /url` with whether the OpenAPI document hides it (the contract test reads it). */
   readonly routes: ReadonlyArray<{ readonly method: string; readonly url: string; readonly hidden: boolean }>;
   /** Compiles the response serialisers no route has needed yet (they are built lazily); returns how many. */
-  compileAllSerializers(): number;
+  /** Compiles every route schema not yet compiled (they are compiled on first use; see lazy-compilers.ts). */
+  compileAllSchemas(): { validators: number; serializers: number };
   close(): Promise<void>;
 }
 
@@ -130,7 +131,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     : noFanout;
   const ctx = createAppContext({ store: options.store, clock: options.clock, bus, fanout, lines, revocations });
 
-  const serializers = createLazySerializers();
+  const compilers = createLazyCompilers();
   const app = Fastify({
     logger: options.logger
       ? {
@@ -144,8 +145,13 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     // Behind a reverse proxy set DATANG_TRUST_PROXY=1; otherwise X-Forwarded-For is the client's own claim.
     trustProxy: options.trustProxy ?? false,
     ajv: AJV_OPTIONS,
-    // Serialisers are compiled on each route's first answer (see lazy-serializers.ts), not at start.
-    schemaController: { compilersFactory: { buildSerializer: serializers.buildSerializer as never } },
+    // Validators and serialisers are compiled on each route's first use (see lazy-compilers.ts), not at start.
+    schemaController: {
+      compilersFactory: {
+        buildValidator: compilers.buildValidator as never,
+        buildSerializer: compilers.buildSerializer as never,
+      },
+    },
     frameworkErrors,
   });
   const routes: Array<{ method: string; url: string; hidden: boolean }> = [];
@@ -245,7 +251,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     ctx,
     hub,
     routes,
-    compileAllSerializers: () => serializers.compileAll(),
+    compileAllSchemas: () => compilers.compileAll(),
     async close() {
       hub.close();
       phones.close();

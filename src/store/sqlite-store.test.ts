@@ -65,9 +65,10 @@ describe("WAL flusher", () => {
 describe("command line", () => {
   it("migrate and seed end by themselves once they close the database", () => {
     const dir = tempDir();
-    const cli = join(import.meta.dirname, "..", "cli.ts");
+    // The command line as the test run bundled it (test/setup/global-server-build.ts): the same src/cli.ts.
+    const cli = join(import.meta.dirname, "../../test-output/server/cli.mjs");
     const run = (...args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", cli, ...args, "--db", join(dir, "datang.db")], {
+      spawnSync(process.execPath, [cli, ...args, "--db", join(dir, "datang.db")], {
         encoding: "utf8",
         timeout: 60_000,
         env: { ...process.env, DATANG_DEMO_PASSWORD: "cli-test-pass-1" },

@@ -19,6 +19,7 @@ export function chromiumAvailable(): boolean {
 }
 
 import { freePort } from "../support/free-port.ts";
+import { SERVER_BUNDLE } from "../support/server-bundle.ts";
 
 export { freePort };
 
@@ -46,8 +47,8 @@ export interface RunningServer {
 /** Starts the server and waits until it says it is serving; device tokens are read from its demo output. */
 export async function startServer(port: number, dbPath: string, previous?: DeviceTokens): Promise<RunningServer> {
   const child: ChildProcess = spawn(
-    join(ROOT, "node_modules/.bin/tsx"),
-    ["src/cli.ts", "serve", "--demo", "--port", String(port), "--db", dbPath],
+    process.execPath,
+    [SERVER_BUNDLE, "serve", "--demo", "--port", String(port), "--db", dbPath],
     {
       cwd: ROOT,
       env: { ...process.env, DATANG_DEMO_PASSWORD: PASSWORD, NODE_ENV: "test" },

@@ -3,6 +3,8 @@ import { join } from "node:path";
 
 const ROOT = join(import.meta.dirname, "../..");
 
+import { SERVER_BUNDLE } from "./server-bundle.ts";
+
 export { freePort } from "./free-port.ts";
 
 export interface ChildServer {
@@ -14,7 +16,7 @@ export interface ChildServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Runs `datang serve` in its own process, as a user would, and waits until it listens. */
+/** Runs `datang serve` (the bundled build) in its own process, as a user would, and waits until it listens. */
 export async function startChildServer(
   db: string,
   port: number,
@@ -24,7 +26,7 @@ export async function startChildServer(
   const demo = options.demo === false ? [] : ["--demo"];
   const child = spawn(
     process.execPath,
-    [join(ROOT, "bin/datang.js"), "serve", ...demo, "--db", db, "--port", String(port), "--host", "127.0.0.1"],
+    [SERVER_BUNDLE, "serve", ...demo, "--db", db, "--port", String(port), "--host", "127.0.0.1"],
     {
       cwd: ROOT,
       env: { ...process.env, DATANG_DEMO_PASSWORD: "test-password-1", ...env },

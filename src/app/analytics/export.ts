@@ -1,6 +1,6 @@
 /** The summary as a file: CSV for machines and spreadsheets, XLSX with both languages' headings and the glossary. */
-import ExcelJS from "exceljs";
 import { GLOSSARY } from "../../domain/analytics/figures.ts";
+import { loadExcelJS } from "../lazy-modules.ts";
 import type { Summary, SummaryRow } from "./summary.ts";
 
 /** The columns of both files, in order: the key, its names, then every figure. */
@@ -75,6 +75,7 @@ export const HEADING_ZH: Readonly<Record<string, string>> = {
 };
 
 export async function summaryXlsx(summary: Summary): Promise<Buffer> {
+  const ExcelJS = await loadExcelJS();
   const book = new ExcelJS.Workbook();
   book.creator = "Datang";
   const sheet = book.addWorksheet(`${summary.groupBy} ${summary.from}~${summary.to}`.slice(0, 31));

@@ -13,9 +13,7 @@
 
 import { existsSync } from "node:fs";
 import { Cron } from "croner";
-import ExcelJS from "exceljs";
 import { DateTime } from "luxon";
-import PDFDocument from "pdfkit";
 import { type Figures, GLOSSARY } from "../../domain/analytics/figures.ts";
 import {
   cronPattern,
@@ -44,6 +42,7 @@ import type { Actor, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { CJK_FONT } from "../customers/service-record.ts";
 import { forbidden, invalid, notFound } from "../errors.ts";
+import { loadExcelJS, loadPdfKit } from "../lazy-modules.ts";
 import { audit } from "../record.ts";
 import { HEADING_ZH, SUMMARY_COLUMNS } from "./export.ts";
 import { analyticsSummary, type GroupBy, type Summary } from "./summary.ts";
@@ -325,6 +324,7 @@ export async function buildReport(
   const scopeZh = scope ? scope.nameZh : "全部网点";
   const scopeEn = scope ? scope.nameEn : "All branches";
   const code = scope ? scope.code : "ALL";
+  const ExcelJS = await loadExcelJS();
   const book = new ExcelJS.Workbook();
   book.creator = "Datang";
   book.created = new Date(now);
@@ -366,7 +366,7 @@ export async function buildReport(
   };
 }
 
-function reportPdf(input: {
+async function reportPdf(input: {
   scopeZh: string;
   scopeEn: string;
   range: ReportRange;
@@ -374,6 +374,7 @@ function reportPdf(input: {
   byService: Summary | undefined;
   now: number;
 }): Promise<Buffer> {
+  const PDFDocument = await loadPdfKit();
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: "A4",

@@ -25,15 +25,15 @@ import type { FreeSlots } from "./free-slots.ts";
 const DEFAULT_TTL_MS = 2_000;
 const MAX_ENTRIES = 5_000;
 
-let ttl: number | undefined;
-/** How long anything here is kept at most (ms); 0: nothing is kept. */
+let ttl: { raw: string | undefined; ms: number } | undefined;
+/** How long anything here is kept at most (ms); 0: nothing is kept. DATANG_SLOT_CACHE_MS, read as it is now. */
 export function slotCacheTtlMs(): number {
-  if (ttl === undefined) {
-    const raw = process.env.DATANG_SLOT_CACHE_MS;
+  const raw = process.env.DATANG_SLOT_CACHE_MS;
+  if (ttl?.raw !== raw) {
     const n = raw === undefined || raw === "" ? DEFAULT_TTL_MS : Number(raw);
-    ttl = Number.isInteger(n) && n >= 0 && n <= 60_000 ? n : DEFAULT_TTL_MS;
+    ttl = { raw, ms: Number.isInteger(n) && n >= 0 && n <= 60_000 ? n : DEFAULT_TTL_MS };
   }
-  return ttl;
+  return ttl.ms;
 }
 
 /** A free-slot answer, or the one being computed (requests that miss together share one computation). */

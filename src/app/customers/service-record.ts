@@ -15,7 +15,6 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { DateTime } from "luxon";
-import PDFDocument from "pdfkit";
 import type { BranchId } from "../../domain/ids.ts";
 import { maskCustomerPhone, maskName } from "../../domain/personal-data/mask-customer.ts";
 import { customerIdOfTicket } from "../../store/customer-records.ts";
@@ -25,6 +24,7 @@ import { BRANCH_READERS, requireBranchAccess } from "../access.ts";
 import type { Actor, Role } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, notFound } from "../errors.ts";
+import { loadPdfKit } from "../lazy-modules.ts";
 import { audit } from "../record.ts";
 import { currentConsent } from "./identify.ts";
 
@@ -148,7 +148,8 @@ export function reportLines(r: {
 export const sha256Hex = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
 /** A PDF of the lines with the hash in its footer. Deterministic: fixed creation date, no random ids. */
-export function renderReportPdf(lines: readonly string[], hash: string, createdAt: number): Promise<Buffer> {
+export async function renderReportPdf(lines: readonly string[], hash: string, createdAt: number): Promise<Buffer> {
+  const PDFDocument = await loadPdfKit();
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: "A4",

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseScenario, type Scenario } from "../../sim/scenario.ts";
+import { PROJECT_ROOT } from "../project-root.ts";
 
 /**
  * The scenarios shipped in examples/ that a plan may fall back on. A fixed list mapped to fixed files: the name
@@ -21,8 +23,7 @@ const loaded = new Map<ShippedScenarioName, Scenario>();
 export function shippedScenario(name: ShippedScenarioName): Scenario {
   let s = loaded.get(name);
   if (!s) {
-    const url = new URL(`../../../examples/${FILES[name]}`, import.meta.url);
-    s = parseScenario(JSON.parse(readFileSync(url, "utf8")));
+    s = parseScenario(JSON.parse(readFileSync(join(PROJECT_ROOT, "examples", FILES[name]), "utf8")));
     loaded.set(name, s);
   }
   return s;

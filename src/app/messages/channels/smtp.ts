@@ -1,4 +1,4 @@
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Channel, DeliveryOutcome, OutgoingMessage } from "./channel.ts";
 
 export interface SmtpConfig {
@@ -20,18 +20,25 @@ function outcomeOf(error: unknown): DeliveryOutcome {
 
 export function smtpChannel(config: SmtpConfig): Channel {
   const timeout = config.timeoutMs ?? 15_000;
-  const transport = nodemailer.createTransport({
-    url: config.url,
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
-  });
+  // nodemailer is loaded with the first message, not at start: most servers and tests never send e-mail.
+  let transport: Promise<Transporter> | undefined;
+  const connect = () => {
+    transport ??= import("nodemailer").then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url: config.url,
+        connectionTimeout: timeout,
+        greetingTimeout: timeout,
+        socketTimeout: timeout,
+      }),
+    );
+    return transport;
+  };
   const domain = /@([^>\s]+)>?\s*$/.exec(config.from)?.[1] ?? "datang.local";
   return {
     name: "email",
     async send(message: OutgoingMessage): Promise<DeliveryOutcome> {
       try {
-        await transport.sendMail({
+        await (await connect()).sendMail({
           from: config.from,
           to: message.recipient,
           subject: message.rendered.subject,
@@ -51,6 +58,8 @@ export function smtpChannel(config: SmtpConfig): Channel {
         return outcomeOf(error);
       }
     },
-    close: () => transport.close(),
+    close: () => {
+      void transport?.then((t) => t.close());
+    },
   };
 }
