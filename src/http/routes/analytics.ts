@@ -105,6 +105,10 @@ const LeagueResponse = Type.Object({
       expectedWithinTargetShare: Num,
       withinTargetGap: Num,
       staffing: Type.Union([Type.Literal("recorded"), Type.Literal("all_counters")]),
+      expectedNoShowShare: Num,
+      patienceMinutes: Num,
+      actualWalkAwayShare: Num,
+      expectedWalkAwayShare: Num,
     }),
   ),
 });
