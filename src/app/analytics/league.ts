@@ -145,7 +145,8 @@ async function expectation(
   for (let seed = 1; seed <= LEAGUE_REPLICATIONS; seed++) {
     const report = simulate(scenario, { policy: branch.dispatchPolicy as PolicyName, seed, predictor: false });
     wait += report.meanWaitMinutes;
-    within += report.withinTargetShare;
+    // The simulator judges walk-aways as missing the target; the actual share is over called tickets only.
+    within += report.served === 0 ? 1 : (report.withinTargetShare * (report.served + report.walkAways)) / report.served;
     walkAways += report.customers === 0 ? 0 : report.walkAways / report.customers;
   }
   const result: Expectation = {
@@ -196,7 +197,8 @@ export async function branchLeague(
       if (s.branchId === branchId) arrivedByService.set(s.key, (arrivedByService.get(s.key) ?? 0) + s.tally.arrived);
     const openMsByCounterHour = new Map<string, number[]>();
     for (const c of counterTime) {
-      if (c.branchId !== branchId) continue;
+      // A counter never open in the range (its hours all zero) staffs nothing: no recorded staffing is not "none".
+      if (c.branchId !== branchId || c.openMs <= 0) continue;
       const list = openMsByCounterHour.get(c.counterId) ?? new Array<number>(24).fill(0);
       list[c.hour] = (list[c.hour] ?? 0) + c.openMs;
       openMsByCounterHour.set(c.counterId, list);

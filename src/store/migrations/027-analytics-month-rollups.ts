@@ -67,7 +67,10 @@ async function fillMonth(db: Kysely<unknown>, branchId: string, month: string): 
   // biome-ignore lint/suspicious/noExplicitAny: a migration reads the table as it was when it was written.
   const rows = await sql<Record<string, any>>`SELECT * FROM analytics_rollups WHERE branch_id = ${branchId}
     AND day >= ${`${month}-01`} AND day <= ${`${month}-31`}`.execute(db);
-  const merged = new Map<string, { grain: string; key: string; sums: number[]; max: number; bins: Map<number, number> }>();
+  const merged = new Map<
+    string,
+    { grain: string; key: string; sums: number[]; max: number; bins: Map<number, number> }
+  >();
   for (const r of rows.rows) {
     const id = `${r.grain}\u0000${r.key}`;
     let m = merged.get(id);

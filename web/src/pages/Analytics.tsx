@@ -48,6 +48,20 @@ interface Figures {
   readonly utilisation: number | null;
   readonly idleMinutes: number | null;
   readonly pausedMinutes: number | null;
+  readonly npsResponses: number;
+  readonly nps: number | null;
+  readonly complaints: number;
+  readonly complaintsPer1000Visits: number | null;
+  readonly reviews: number;
+  readonly meanReviewWaitMinutes: number | null;
+  readonly meanReviewMinutes: number | null;
+  readonly appointmentsBooked: number;
+  readonly appointmentsCancelled: number;
+  readonly appointmentNoShows: number;
+  readonly appointmentsCheckedIn: number;
+  readonly appointmentsOnTime: number;
+  readonly appointmentOnTimeShare: number | null;
+  readonly meanLeadTimeHours: number | null;
 }
 interface SummaryRow extends Figures {
   readonly key: string | number;
@@ -122,6 +136,7 @@ function usePlanActual(branchId: string | null, day: string) {
 
 function Dashboard() {
   const { t, i18n } = useTranslation("analytics");
+  const { t: t3 } = useTranslation("analytics3");
   const user = useStaffUser();
   const { branches } = useBranches(user);
   const [branchId, setBranchId] = useState<string | null>(null);
@@ -225,6 +240,14 @@ function Dashboard() {
     { title: t("col.serviceTime"), key: "st", render: (_: unknown, r: SummaryRow) => num(r.meanServiceMinutes) },
     { title: t("col.satisfied"), key: "sat", render: (_: unknown, r: SummaryRow) => pct(r.satisfiedShare) },
     { title: t("col.csat"), key: "csat", render: (_: unknown, r: SummaryRow) => num(r.csat) },
+    { title: t3("col.nps"), key: "nps", render: (_: unknown, r: SummaryRow) => num(r.nps) },
+    {
+      title: t3("col.complaintsPer1000"),
+      key: "cpt",
+      render: (_: unknown, r: SummaryRow) => num(r.complaintsPer1000Visits),
+    },
+    { title: t3("col.reviewWait"), key: "rw", render: (_: unknown, r: SummaryRow) => num(r.meanReviewWaitMinutes) },
+    { title: t3("col.reviewTime"), key: "rt", render: (_: unknown, r: SummaryRow) => num(r.meanReviewMinutes) },
     ...(tab === "service" || tab === "staff"
       ? []
       : [
@@ -305,6 +328,23 @@ function Dashboard() {
               </Card>
             </Col>
           ))}
+          {(
+            [
+              ["nps", num(total.nps)],
+              ["complaintsPer1000", num(total.complaintsPer1000Visits)],
+              [
+                "reviewWait",
+                total.meanReviewWaitMinutes === null ? "—" : t("minutes", { value: total.meanReviewWaitMinutes }),
+              ],
+              ["reviewTime", total.meanReviewMinutes === null ? "—" : t("minutes", { value: total.meanReviewMinutes })],
+            ] as const
+          ).map(([key, value]) => (
+            <Col key={key} xs={12} sm={8} md={6} lg={4}>
+              <Card size="small">
+                <Statistic title={t3(`kpi.${key}`)} value={value} />
+              </Card>
+            </Col>
+          ))}
         </Row>
       ) : null}
       {total && total.arrived === 0 ? <Alert type="warning" showIcon message={t("noData")} /> : null}
@@ -363,6 +403,35 @@ function Dashboard() {
               </Suspense>
             </>
           ) : null}
+        </Card>
+      ) : null}
+      {total ? (
+        <Card size="small" title={t3("appointments.title")} data-testid="analytics-appointments">
+          {total.appointmentsBooked === 0 ? (
+            <Alert type="info" showIcon message={t3("appointments.none")} />
+          ) : (
+            <Row gutter={[12, 12]}>
+              {(
+                [
+                  ["booked", String(total.appointmentsBooked)],
+                  ["cancelled", String(total.appointmentsCancelled)],
+                  ["noShows", String(total.appointmentNoShows)],
+                  ["checkedIn", String(total.appointmentsCheckedIn)],
+                  ["onTime", pct(total.appointmentOnTimeShare)],
+                  [
+                    "leadTime",
+                    total.meanLeadTimeHours === null
+                      ? "—"
+                      : t3("appointments.hours", { value: total.meanLeadTimeHours }),
+                  ],
+                ] as const
+              ).map(([key, value]) => (
+                <Col key={key} xs={12} sm={8} md={6} lg={4}>
+                  <Statistic title={t3(`appointments.${key}`)} value={value} />
+                </Col>
+              ))}
+            </Row>
+          )}
         </Card>
       ) : null}
       <ChatFiguresCard from={from} to={to} />
