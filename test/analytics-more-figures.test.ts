@@ -253,7 +253,7 @@ describe.each(DB_KINDS)("NPS, complaints, reviews and appointments in the summar
     const values = (sheet.getRow(3).values as unknown[]).slice(1);
     expect(values[keys.indexOf("complaintsPer1000Visits")]).toBe(600);
     expect(values[keys.indexOf("meanLeadTimeHours")]).toBe(22.5);
-    const glossary = (book.worksheets[1]?.getSheetValues() as unknown[][]).map((r) => r?.[1]);
+    const glossary = ((book.worksheets[1]?.getSheetValues() ?? []) as unknown[][]).map((r) => r?.[1]);
     expect(glossary).toContain("nps");
   });
 });
