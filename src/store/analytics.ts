@@ -148,7 +148,7 @@ export async function listTouchedSince(
   db: Kysely<Database>,
   since: number,
 ): Promise<{ days: Array<{ branchId: string; day: string }>; unlinked: Array<{ branchId: string; at: number }> }> {
-  const [surveys, taken, decided, complaints, unlinked] = await Promise.all([
+  const [surveys, reviews, complaints, unlinked] = await Promise.all([
     db
       .selectFrom("surveys")
       .innerJoin("tickets", "tickets.id", "surveys.ticket_id")
@@ -160,14 +160,7 @@ export async function listTouchedSince(
       .selectFrom("reviews")
       .innerJoin("tickets", "tickets.id", "reviews.ticket_id")
       .select(["tickets.branch_id", "tickets.day"])
-      .where("reviews.taken_at", ">=", since)
-      .distinct()
-      .execute(),
-    db
-      .selectFrom("reviews")
-      .innerJoin("tickets", "tickets.id", "reviews.ticket_id")
-      .select(["tickets.branch_id", "tickets.day"])
-      .where("reviews.decided_at", ">=", since)
+      .where((eb) => eb.or([eb("reviews.taken_at", ">=", since), eb("reviews.decided_at", ">=", since)]))
       .distinct()
       .execute(),
     db
@@ -186,7 +179,7 @@ export async function listTouchedSince(
       .execute(),
   ]);
   const seen = new Map<string, { branchId: string; day: string }>();
-  for (const r of [...surveys, ...taken, ...decided, ...complaints])
+  for (const r of [...surveys, ...reviews, ...complaints])
     seen.set(`${r.branch_id}\u0000${r.day}`, { branchId: r.branch_id, day: r.day });
   return {
     days: [...seen.values()],

@@ -137,6 +137,7 @@ function usePlanActual(branchId: string | null, day: string) {
 function Dashboard() {
   const { t, i18n } = useTranslation("analytics");
   const { t: t3 } = useTranslation("analytics3");
+  const mins = (v: number | null): string => (v === null ? "—" : t("minutes", { value: v }));
   const user = useStaffUser();
   const { branches } = useBranches(user);
   const [branchId, setBranchId] = useState<string | null>(null);
@@ -306,42 +307,26 @@ function Dashboard() {
         <Row gutter={[12, 12]} data-testid="analytics-kpis">
           {(
             [
-              ["arrived", String(total.arrived)],
-              ["served", String(total.served)],
-              ["meanWait", total.meanWaitMinutes === null ? "—" : t("minutes", { value: total.meanWaitMinutes })],
-              ["p90Wait", total.p90WaitMinutes === null ? "—" : t("minutes", { value: total.p90WaitMinutes })],
-              ["withinTarget", pct(total.withinTargetShare)],
-              ["noShow", pct(total.noShowShare)],
-              ["walkAway", pct(total.walkAwayShare)],
-              [
-                "serviceTime",
-                total.meanServiceMinutes === null ? "—" : t("minutes", { value: total.meanServiceMinutes }),
-              ],
-              ["satisfied", pct(total.satisfiedShare)],
-              ["utilisation", pct(total.utilisation)],
-              ["idle", total.idleMinutes === null ? "—" : t("minutes", { value: total.idleMinutes })],
+              [t("kpi.arrived"), String(total.arrived)],
+              [t("kpi.served"), String(total.served)],
+              [t("kpi.meanWait"), mins(total.meanWaitMinutes)],
+              [t("kpi.p90Wait"), mins(total.p90WaitMinutes)],
+              [t("kpi.withinTarget"), pct(total.withinTargetShare)],
+              [t("kpi.noShow"), pct(total.noShowShare)],
+              [t("kpi.walkAway"), pct(total.walkAwayShare)],
+              [t("kpi.serviceTime"), mins(total.meanServiceMinutes)],
+              [t("kpi.satisfied"), pct(total.satisfiedShare)],
+              [t("kpi.utilisation"), pct(total.utilisation)],
+              [t("kpi.idle"), mins(total.idleMinutes)],
+              [t3("kpi.nps"), num(total.nps)],
+              [t3("kpi.complaintsPer1000"), num(total.complaintsPer1000Visits)],
+              [t3("kpi.reviewWait"), mins(total.meanReviewWaitMinutes)],
+              [t3("kpi.reviewTime"), mins(total.meanReviewMinutes)],
             ] as const
-          ).map(([key, value]) => (
-            <Col key={key} xs={12} sm={8} md={6} lg={4}>
+          ).map(([title, value]) => (
+            <Col key={title} xs={12} sm={8} md={6} lg={4}>
               <Card size="small">
-                <Statistic title={t(`kpi.${key}`)} value={value} />
-              </Card>
-            </Col>
-          ))}
-          {(
-            [
-              ["nps", num(total.nps)],
-              ["complaintsPer1000", num(total.complaintsPer1000Visits)],
-              [
-                "reviewWait",
-                total.meanReviewWaitMinutes === null ? "—" : t("minutes", { value: total.meanReviewWaitMinutes }),
-              ],
-              ["reviewTime", total.meanReviewMinutes === null ? "—" : t("minutes", { value: total.meanReviewMinutes })],
-            ] as const
-          ).map(([key, value]) => (
-            <Col key={key} xs={12} sm={8} md={6} lg={4}>
-              <Card size="small">
-                <Statistic title={t3(`kpi.${key}`)} value={value} />
+                <Statistic title={title} value={value} />
               </Card>
             </Col>
           ))}
