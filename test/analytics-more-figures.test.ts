@@ -7,7 +7,6 @@ import { startTestServer, type TestServer } from "./support/harness.ts";
 
 const DAY = "2026-11-16";
 const at = (hhmm: string) => Date.parse(`${DAY}T${hhmm}:00+08:00`);
-const MIN = 60_000;
 const H = 3_600_000;
 
 /**
