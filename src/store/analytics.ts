@@ -5,13 +5,16 @@
 import type { ExpressionBuilder, Kysely } from "kysely";
 import type { CounterHour, CounterStateChange, CounterStateName } from "../domain/analytics/counter-time.ts";
 import { type Rollup, type RollupGrain, rollupsOf } from "../domain/analytics/rollup.ts";
-import { decodeBins, encodeBins, type Tally } from "../domain/analytics/tally.ts";
+import type { Tally } from "../domain/analytics/tally.ts";
 import { parseJson } from "./json.ts";
 import type { AnalyticsCellTable, AnalyticsRollupTable, Database } from "./schema.ts";
 import type { Tx } from "./store.ts";
+import { tallyColumns, tallyOfRow } from "./tally-row.ts";
 
 /** What a tally needs of one ticket, with the imported labels where the old system named an unknown counter or teller. */
 export interface TicketFactRow {
+  /** The ticket's id: its review rounds and complaints join its cell. */
+  readonly id?: string;
   readonly service_id: string;
   readonly counter_id: string | null;
   readonly served_by: string | null;
@@ -24,6 +27,10 @@ export interface TicketFactRow {
   readonly rating: string | null;
   readonly counter_label: string | null;
   readonly staff_label: string | null;
+  /** "day_closed" for a ticket the day's close cancelled (not a walk-away by choice). */
+  readonly outcome?: string | null;
+  /** The visit's survey answer 0–10, where one was given. */
+  readonly nps?: number | string | null;
 }
 
 /** Every ticket of one branch-local day (the unique (branch, day, number) index answers it). */
@@ -31,7 +38,9 @@ export function listTicketFacts(db: Kysely<Database> | Tx, branchId: string, day
   return db
     .selectFrom("tickets")
     .leftJoin("imported_tickets", "imported_tickets.ticket_id", "tickets.id")
+    .leftJoin("surveys", "surveys.ticket_id", "tickets.id")
     .select([
+      "tickets.id",
       "tickets.service_id",
       "tickets.counter_id",
       "tickets.served_by",
@@ -44,10 +53,138 @@ export function listTicketFacts(db: Kysely<Database> | Tx, branchId: string, day
       "tickets.rating",
       "imported_tickets.counter_label",
       "imported_tickets.staff_label",
+      "tickets.outcome",
+      "surveys.nps",
     ])
     .where("tickets.branch_id", "=", branchId)
     .where("tickets.day", "=", day)
     .execute();
+}
+
+/** A review round of one of the branch-day's tickets, with the ticket's keys. */
+export interface ReviewFactRow {
+  readonly ticket_id: string;
+  readonly submitted_at: number | string;
+  readonly taken_at: number | string | null;
+  readonly decided_at: number | string | null;
+}
+
+/** The review rounds of one branch-day's tickets (a review belongs to the day of the visit it reviews). */
+export function listReviewFacts(db: Kysely<Database> | Tx, branchId: string, day: string): Promise<ReviewFactRow[]> {
+  return db
+    .selectFrom("reviews")
+    .innerJoin("tickets", "tickets.id", "reviews.ticket_id")
+    .select(["reviews.ticket_id", "reviews.submitted_at", "reviews.taken_at", "reviews.decided_at"])
+    .where("tickets.branch_id", "=", branchId)
+    .where("tickets.day", "=", day)
+    .execute();
+}
+
+export interface ComplaintFactRow {
+  /** The visit it is about, where it is one of the day's tickets. */
+  readonly ticket_id: string | null;
+  readonly received_at: number | string;
+}
+
+/**
+ * The complaints of one branch-day: those about its tickets, and those of the branch naming no ticket of the
+ * branch, received within [dayStart, dayEnd).
+ */
+export async function listComplaintFacts(
+  db: Kysely<Database> | Tx,
+  branchId: string,
+  day: string,
+  dayStart: number,
+  dayEnd: number,
+): Promise<ComplaintFactRow[]> {
+  const [linked, unlinked] = await Promise.all([
+    db
+      .selectFrom("complaints")
+      .innerJoin("tickets", "tickets.id", "complaints.ticket_id")
+      .select(["complaints.ticket_id", "complaints.received_at"])
+      .where("tickets.branch_id", "=", branchId)
+      .where("tickets.day", "=", day)
+      .execute(),
+    db
+      .selectFrom("complaints")
+      .leftJoin("tickets", "tickets.id", "complaints.ticket_id")
+      .select(["complaints.received_at"])
+      .where("complaints.branch_id", "=", branchId)
+      .where("complaints.received_at", ">=", dayStart)
+      .where("complaints.received_at", "<", dayEnd)
+      .where("tickets.id", "is", null)
+      .execute(),
+  ]);
+  return [...linked, ...unlinked.map((r) => ({ ticket_id: null, received_at: r.received_at }))];
+}
+
+export interface AppointmentFactRow {
+  readonly service_id: string;
+  readonly status: "booked" | "cancelled" | "checked_in" | "no_show" | "completed";
+  readonly created_at: number | string;
+  readonly start_at: number | string;
+  readonly checked_in_at: number | string | null;
+}
+
+/** The appointments booked for one branch-day, whatever became of them. */
+export function listAppointmentFacts(
+  db: Kysely<Database> | Tx,
+  branchId: string,
+  day: string,
+): Promise<AppointmentFactRow[]> {
+  return db
+    .selectFrom("appointments")
+    .select(["service_id", "status", "created_at", "start_at", "checked_in_at"])
+    .where("branch_id", "=", branchId)
+    .where("day", "=", day)
+    .execute();
+}
+
+/**
+ * Branch-days whose figures changed after the fact since `since`: a survey answered, a review taken or decided,
+ * a complaint recorded about one of their tickets (complaints naming no ticket: their branch and receipt time).
+ */
+export async function listTouchedSince(
+  db: Kysely<Database>,
+  since: number,
+): Promise<{ days: Array<{ branchId: string; day: string }>; unlinked: Array<{ branchId: string; at: number }> }> {
+  const [surveys, reviews, complaints, unlinked] = await Promise.all([
+    db
+      .selectFrom("surveys")
+      .innerJoin("tickets", "tickets.id", "surveys.ticket_id")
+      .select(["tickets.branch_id", "tickets.day"])
+      .where("surveys.answered_at", ">=", since)
+      .distinct()
+      .execute(),
+    db
+      .selectFrom("reviews")
+      .innerJoin("tickets", "tickets.id", "reviews.ticket_id")
+      .select(["tickets.branch_id", "tickets.day"])
+      .where((eb) => eb.or([eb("reviews.taken_at", ">=", since), eb("reviews.decided_at", ">=", since)]))
+      .distinct()
+      .execute(),
+    db
+      .selectFrom("complaints")
+      .innerJoin("tickets", "tickets.id", "complaints.ticket_id")
+      .select(["tickets.branch_id", "tickets.day"])
+      .where("complaints.created_at", ">=", since)
+      .distinct()
+      .execute(),
+    db
+      .selectFrom("complaints")
+      .leftJoin("tickets", "tickets.id", "complaints.ticket_id")
+      .select(["complaints.branch_id", "complaints.received_at"])
+      .where("complaints.created_at", ">=", since)
+      .where("tickets.id", "is", null)
+      .execute(),
+  ]);
+  const seen = new Map<string, { branchId: string; day: string }>();
+  for (const r of [...surveys, ...reviews, ...complaints])
+    seen.set(`${r.branch_id}\u0000${r.day}`, { branchId: r.branch_id, day: r.day });
+  return {
+    days: [...seen.values()],
+    unlinked: unlinked.map((r) => ({ branchId: r.branch_id, at: Number(r.received_at) })),
+  };
 }
 
 /** The branch-days that hold tickets, optionally of one branch and within days [from, to]. */
@@ -116,57 +253,8 @@ export async function replaceBranchDayCells(
   }
 }
 
-function tallyColumns(t: Tally) {
-  return {
-    arrived: t.arrived,
-    served: t.served,
-    no_shows: t.noShows,
-    walk_aways: t.walkAways,
-    redirected: t.redirected,
-    called: t.called,
-    wait_sum_ms: t.waitSumMs,
-    wait_max_ms: t.waitMaxMs,
-    within_target: t.withinTarget,
-    above_alarm: t.aboveAlarm,
-    wait_bins: encodeBins(t.waitBins),
-    timed: t.timed,
-    service_sum_ms: t.serviceSumMs,
-    rated: t.rated,
-    satisfied: t.satisfied,
-    neutral: t.neutral,
-    dissatisfied: t.dissatisfied,
-  };
-}
-
 function toRollupRow(branchId: string, day: string, r: Rollup): AnalyticsRollupTable {
   return { branch_id: branchId, grain: r.grain, day, key: r.key, ...tallyColumns(r.tally) };
-}
-
-type TallyRow = Omit<AnalyticsCellTable, "branch_id" | "day" | "hour" | "service_id" | "counter_key" | "staff_key">;
-
-function tallyOfRow(r: TallyRow): Tally {
-  return {
-    arrived: Number(r.arrived),
-    served: Number(r.served),
-    noShows: Number(r.no_shows),
-    walkAways: Number(r.walk_aways),
-    redirected: Number(r.redirected),
-    called: Number(r.called),
-    waitSumMs: Number(r.wait_sum_ms),
-    waitMaxMs: Number(r.wait_max_ms),
-    withinTarget: Number(r.within_target),
-    aboveAlarm: Number(r.above_alarm),
-    waitBins: decodeBins(r.wait_bins),
-    timed: Number(r.timed),
-    serviceSumMs: Number(r.service_sum_ms),
-    rated: Number(r.rated),
-    satisfied: Number(r.satisfied),
-    neutral: Number(r.neutral),
-    dissatisfied: Number(r.dissatisfied),
-    counterOpenMs: 0,
-    counterPausedMs: 0,
-    counterBusyMs: 0,
-  };
 }
 
 export interface StoredRollup {

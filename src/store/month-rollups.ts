@@ -5,37 +5,15 @@
  */
 import type { Kysely } from "kysely";
 import { ROLLUP_GRAINS, type RollupGrain } from "../domain/analytics/rollup.ts";
-import { decodeBins, emptyTally, encodeBins, mergeTally, type Tally } from "../domain/analytics/tally.ts";
+import { emptyTally, mergeTally, type Tally } from "../domain/analytics/tally.ts";
 import type { Database } from "./schema.ts";
 import type { Tx } from "./store.ts";
+import { tallyColumns, tallyOfRow } from "./tally-row.ts";
 
 type Db = Kysely<Database> | Tx;
 
-/** Rows per INSERT: 21 columns each. */
+/** Rows per INSERT: 37 columns each. */
 const CHUNK = 40;
-
-function tallyOf(r: Record<string, unknown>): Tally {
-  return {
-    ...emptyTally(),
-    arrived: Number(r.arrived),
-    served: Number(r.served),
-    noShows: Number(r.no_shows),
-    walkAways: Number(r.walk_aways),
-    redirected: Number(r.redirected),
-    called: Number(r.called),
-    waitSumMs: Number(r.wait_sum_ms),
-    waitMaxMs: Number(r.wait_max_ms),
-    withinTarget: Number(r.within_target),
-    aboveAlarm: Number(r.above_alarm),
-    waitBins: decodeBins(String(r.wait_bins)),
-    timed: Number(r.timed),
-    serviceSumMs: Number(r.service_sum_ms),
-    rated: Number(r.rated),
-    satisfied: Number(r.satisfied),
-    neutral: Number(r.neutral),
-    dissatisfied: Number(r.dissatisfied),
-  };
-}
 
 /** The last day of a month "2026-02" → "2026-02-31": days compare as text, so an upper bound past the end is fine. */
 const monthEnd = (month: string): string => `${month}-31`;
@@ -58,7 +36,7 @@ export async function refreshMonthRollups(db: Db, branchId: string, month: strin
       m = { grain: r.grain, key: r.key, tally: emptyTally() };
       merged.set(id, m);
     }
-    mergeTally(m.tally, tallyOf(r as unknown as Record<string, unknown>));
+    mergeTally(m.tally, tallyOfRow(r));
   }
   for (const grain of ROLLUP_GRAINS)
     await db
@@ -67,28 +45,12 @@ export async function refreshMonthRollups(db: Db, branchId: string, month: strin
       .where("grain", "=", grain)
       .where("month", "=", month)
       .execute();
-  const values = [...merged.values()].map(({ grain, key, tally: t }) => ({
+  const values = [...merged.values()].map(({ grain, key, tally }) => ({
     branch_id: branchId,
     grain,
     month,
     key,
-    arrived: t.arrived,
-    served: t.served,
-    no_shows: t.noShows,
-    walk_aways: t.walkAways,
-    redirected: t.redirected,
-    called: t.called,
-    wait_sum_ms: t.waitSumMs,
-    wait_max_ms: t.waitMaxMs,
-    within_target: t.withinTarget,
-    above_alarm: t.aboveAlarm,
-    wait_bins: encodeBins(t.waitBins),
-    timed: t.timed,
-    service_sum_ms: t.serviceSumMs,
-    rated: t.rated,
-    satisfied: t.satisfied,
-    neutral: t.neutral,
-    dissatisfied: t.dissatisfied,
+    ...tallyColumns(tally),
   }));
   for (let i = 0; i < values.length; i += CHUNK)
     await db
@@ -123,6 +85,6 @@ export async function readMonthRollups(
     branchId: r.branch_id,
     month: r.month,
     key: r.key,
-    tally: tallyOf(r as unknown as Record<string, unknown>),
+    tally: tallyOfRow(r),
   }));
 }

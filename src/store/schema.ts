@@ -410,13 +410,17 @@ export interface ImportedTicketTable {
   imported_at: number;
 }
 
-export interface AnalyticsCellTable {
+export interface AnalyticsCellTable extends AnalyticsTallyColumns {
   branch_id: string;
   day: string;
   hour: number;
   service_id: string;
   counter_key: string;
   staff_key: string;
+}
+
+/** The counts and sums of a tally, as the three analytics tables keep them (src/store/tally-row.ts). */
+export interface AnalyticsTallyColumns {
   arrived: number;
   served: number;
   no_shows: number;
@@ -434,6 +438,23 @@ export interface AnalyticsCellTable {
   satisfied: number;
   neutral: number;
   dissatisfied: number;
+  // Issue 15, second part (migration 033): patience, NPS, complaints, reviews and appointments.
+  left_count: number;
+  left_wait_sum_ms: number;
+  nps_promoters: number;
+  nps_passives: number;
+  nps_detractors: number;
+  complaints: number;
+  reviews_taken: number;
+  review_wait_sum_ms: number;
+  reviews_decided: number;
+  review_sum_ms: number;
+  appts_booked: number;
+  appts_cancelled: number;
+  appts_no_show: number;
+  appts_checked_in: number;
+  appts_on_time: number;
+  appts_lead_sum_ms: number;
 }
 
 /** The cells of one branch-day merged along one dimension (migration 020, src/domain/analytics/rollup.ts). */

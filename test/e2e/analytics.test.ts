@@ -47,6 +47,10 @@ describe.skipIf(!chromiumAvailable())("the analytics dashboard", () => {
     const rows = page.locator("[data-testid=analytics-table] tbody tr.ant-table-row");
     await expect.poll(() => rows.count()).toBe(6);
     await expect.poll(async () => (await rows.first().textContent()) ?? "").toContain("ACCOUNT");
+    // NPS, complaints per 1,000 visits and the review figures beside the others; the appointments card.
+    expect((await page.getByTestId("analytics-kpis").textContent()) ?? "").toContain("千次到访投诉");
+    expect((await page.getByTestId("analytics-table").textContent()) ?? "").toContain("净推荐值");
+    await page.getByTestId("analytics-appointments").waitFor();
     await shootBoth(page, "analytics", { fullPage: true });
     await page.getByRole("tab", { name: "柜员" }).click();
     await expect.poll(async () => (await rows.first().textContent()) ?? "").toContain("teller");
@@ -84,6 +88,9 @@ describe.skipIf(!chromiumAvailable())("the analytics dashboard", () => {
     expect(text).toContain("SH001");
     expect(text).toContain("SH002");
     expect(text).toContain("窗口开关记录");
+    // What the expectation includes: the learned patience, walk-aways actual against expected.
+    expect((await page.getByTestId("league-includes").textContent()) ?? "").toContain("耐心");
+    expect(text).toContain("客户平均耐心");
     await page.getByTestId("league").scrollIntoViewIfNeeded();
     await shootBoth(page, "analytics-league", { fullPage: true });
     await expectNoAxeViolations(page, "analytics with the league table");

@@ -8,13 +8,29 @@
 
 import { type BusySpan, counterHours, localMidnight } from "../../domain/analytics/counter-time.ts";
 import { dayAfter, dayBefore, monthOf } from "../../domain/analytics/keys.ts";
-import { addTicket, emptyTally, type Tally, type TicketEnd, type TicketFacts } from "../../domain/analytics/tally.ts";
+import {
+  addAppointment,
+  addComplaint,
+  addReview,
+  addTicket,
+  emptyTally,
+  type Tally,
+  type TicketEnd,
+  type TicketFacts,
+} from "../../domain/analytics/tally.ts";
 import { localDay, localHour } from "../../domain/local-day.ts";
 import {
+  type AppointmentFactRow,
   type Cell,
+  type ComplaintFactRow,
+  listAppointmentFacts,
+  listComplaintFacts,
   listCounterChanges,
+  listReviewFacts,
   listTicketDays,
   listTicketFacts,
+  listTouchedSince,
+  type ReviewFactRow,
   replaceBranchDayCells,
   replaceCounterHours,
   type TicketFactRow,
@@ -49,35 +65,77 @@ function endOf(row: TicketFactRow, firstCall: number | null): TicketEnd {
 export function factsOf(row: TicketFactRow): TicketFacts {
   // Tickets called before migration 002 have no first call recorded: their latest call stands in.
   const firstCall = num(row.first_called_at) ?? num(row.called_at);
+  const end = endOf(row, firstCall);
+  const completedAt = num(row.completed_at);
   return {
     issuedAt: Number(row.issued_at),
     firstCalledAt: firstCall,
     startedAt: num(row.started_at),
-    completedAt: num(row.completed_at),
-    end: endOf(row, firstCall),
+    completedAt,
+    end,
     rating: row.rating === null ? null : (RATING_SCORE[row.rating] ?? null),
+    // Cancelled uncalled: the customer's patience ran out then, unless it was the day's close that cancelled it.
+    leftAt: end === "walked_away" && row.outcome !== "day_closed" ? completedAt : null,
+    nps: row.nps === null || row.nps === undefined ? null : Number(row.nps),
   };
 }
 
-/** The cells of one branch-day, from its tickets. */
-export function cellsOf(branch: Branch, rows: readonly TicketFactRow[]): Cell[] {
+/** What else a branch-day's cells count beside its tickets. */
+export interface DayExtras {
+  readonly reviews: readonly ReviewFactRow[];
+  readonly complaints: readonly ComplaintFactRow[];
+  readonly appointments: readonly AppointmentFactRow[];
+}
+
+const NO_EXTRAS: DayExtras = { reviews: [], complaints: [], appointments: [] };
+
+/**
+ * The cells of one branch-day, from its tickets, and from what else belongs to the day: its tickets' review
+ * rounds and complaints (in their ticket's cell), complaints naming no ticket (hour of receipt, no business
+ * type, counter or teller), and the appointments booked for the day (hour of their start, their business type).
+ */
+export function cellsOf(branch: Branch, rows: readonly TicketFactRow[], extras: DayExtras = NO_EXTRAS): Cell[] {
   const cells = new Map<
     string,
     { hour: number; serviceId: string; counterKey: string; staffKey: string; tally: Tally }
   >();
+  const cellAt = (hour: number, serviceId: string, counterKey: string, staffKey: string): Tally => {
+    const key = `${hour}\u0000${serviceId}\u0000${counterKey}\u0000${staffKey}`;
+    let cell = cells.get(key);
+    if (!cell) {
+      cell = { hour, serviceId, counterKey, staffKey, tally: emptyTally() };
+      cells.set(key, cell);
+    }
+    return cell.tally;
+  };
   const limits = { targetMinutes: branch.targetWaitMinutes, alarmMinutes: branch.alarmWaitMinutes };
+  const ticketCell = new Map<string, Tally>();
   for (const row of rows) {
     const facts = factsOf(row);
     const hour = localHour(facts.issuedAt, branch.timezone);
     const counterKey = row.counter_id ?? (row.counter_label ? `label:${row.counter_label}` : "");
     const staffKey = row.served_by ?? (row.staff_label ? `label:${row.staff_label}` : "");
-    const key = `${hour}\u0000${row.service_id}\u0000${counterKey}\u0000${staffKey}`;
-    let cell = cells.get(key);
-    if (!cell) {
-      cell = { hour, serviceId: row.service_id, counterKey, staffKey, tally: emptyTally() };
-      cells.set(key, cell);
-    }
-    addTicket(cell.tally, facts, limits);
+    const tally = cellAt(hour, row.service_id, counterKey, staffKey);
+    addTicket(tally, facts, limits);
+    if (row.id !== undefined) ticketCell.set(row.id, tally);
+  }
+  for (const r of extras.reviews) {
+    const tally = ticketCell.get(r.ticket_id);
+    if (tally)
+      addReview(tally, { submittedAt: Number(r.submitted_at), takenAt: num(r.taken_at), decidedAt: num(r.decided_at) });
+  }
+  for (const c of extras.complaints) {
+    const linked = c.ticket_id === null ? undefined : ticketCell.get(c.ticket_id);
+    addComplaint(linked ?? cellAt(localHour(Number(c.received_at), branch.timezone), "", "", ""));
+  }
+  for (const a of extras.appointments) {
+    const startAt = Number(a.start_at);
+    addAppointment(cellAt(localHour(startAt, branch.timezone), a.service_id, "", ""), {
+      status: a.status,
+      createdAt: Number(a.created_at),
+      startAt,
+      checkedInAt: num(a.checked_in_at),
+    });
   }
   return [...cells.values()];
 }
@@ -101,12 +159,17 @@ export async function rebuildBranchDay(
 ): Promise<void> {
   const now = ctx.clock();
   await ctx.store.write(async (tx) => {
-    const rows = await listTicketFacts(tx, branch.id, day);
-    await replaceBranchDayCells(tx, branch.id, day, cellsOf(branch, rows));
-    if (deferred) deferred.add(`${branch.id}\u0000${monthOf(day)}`);
-    else await refreshMonthRollups(tx, branch.id, monthOf(day));
     const dayStart = localMidnight(day, branch.timezone);
     const dayEnd = localMidnight(dayAfter(day), branch.timezone);
+    const rows = await listTicketFacts(tx, branch.id, day);
+    const extras: DayExtras = {
+      reviews: await listReviewFacts(tx, branch.id, day),
+      complaints: await listComplaintFacts(tx, branch.id, day, dayStart, dayEnd),
+      appointments: await listAppointmentFacts(tx, branch.id, day),
+    };
+    await replaceBranchDayCells(tx, branch.id, day, cellsOf(branch, rows, extras));
+    if (deferred) deferred.add(`${branch.id}\u0000${monthOf(day)}`);
+    else await refreshMonthRollups(tx, branch.id, monthOf(day));
     const changes = await listCounterChanges(tx, branch.id, dayStart - STATE_LOOK_BACK_MS, dayEnd);
     const spans: BusySpan[] = [];
     for (const r of rows) {
@@ -129,14 +192,43 @@ export async function refreshDeferredMonths(ctx: AppContext, deferred: DeferredM
   deferred.clear();
 }
 
-/** Every minute: each branch's today and yesterday (branch-local), where tickets still change. */
+/** When each context's housekeeping last looked for older branch-days changed after the fact. */
+const lastTouchScan = new WeakMap<AppContext, number>();
+/** On the first pass after a start, changes this far back are looked for. */
+const FIRST_SCAN_BACK_MS = 15 * 60_000;
+
+/**
+ * Every minute: each branch's today and yesterday (branch-local), where tickets still change; and any older
+ * branch-day whose figures changed after the fact since the last pass (a survey answered, a review taken or
+ * decided, a complaint recorded about one of its visits).
+ */
 export async function refreshRecentDays(ctx: AppContext): Promise<void> {
   const now = ctx.clock();
-  for (const branch of await listBranches(ctx.store.db)) {
+  const since = lastTouchScan.get(ctx) ?? now - FIRST_SCAN_BACK_MS;
+  const touched = await listTouchedSince(ctx.store.db, since);
+  lastTouchScan.set(ctx, now);
+  const branches = await listBranches(ctx.store.db);
+  const recent = new Set<string>();
+  for (const branch of branches) {
     const today = localDay(now, branch.timezone);
     await rebuildBranchDay(ctx, branch, dayBefore(today));
     await rebuildBranchDay(ctx, branch, today);
+    recent.add(`${branch.id}\u0000${today}`).add(`${branch.id}\u0000${dayBefore(today)}`);
   }
+  const byId = new Map(branches.map((b) => [b.id as string, b]));
+  const older = new Map<string, { branch: Branch; day: string }>();
+  for (const d of touched.days) {
+    const branch = byId.get(d.branchId);
+    if (branch) older.set(`${d.branchId}\u0000${d.day}`, { branch, day: d.day });
+  }
+  for (const u of touched.unlinked) {
+    const branch = byId.get(u.branchId);
+    if (branch) {
+      const day = localDay(u.at, branch.timezone);
+      older.set(`${u.branchId}\u0000${day}`, { branch, day });
+    }
+  }
+  for (const [key, { branch, day }] of older) if (!recent.has(key)) await rebuildBranchDay(ctx, branch, day);
 }
 
 /** Rebuilds the cells of every branch-day with tickets (optionally of one branch or a range of days). */

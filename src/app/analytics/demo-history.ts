@@ -206,6 +206,8 @@ export async function demoHistory(ctx: AppContext, branch: Branch, days = DEMO_H
           const outcome =
             called === null ? (o.walkedAway ? "walked_away" : "cancelled") : c.noShow ? "no_show" : "served";
           const finished = outcome === "served" && called !== null ? called + c.serviceMinutes * MINUTE_MS : null;
+          // A walk-away's finish is when his patience ran out and he left: what the league learns patience from.
+          const left = outcome === "walked_away" && Number.isFinite(c.patienceMs) ? issued + c.patienceMs : null;
           // Satisfaction falls with the wait; four in ten customers do not rate.
           const waitMin = called === null ? 0 : (called - issued) / MINUTE_MS;
           const r = rating.next();
@@ -225,7 +227,7 @@ export async function demoHistory(ctx: AppContext, branch: Branch, days = DEMO_H
               iso(issued),
               called === null ? "" : iso(called),
               finished === null || called === null ? "" : iso(called),
-              finished === null ? "" : iso(finished),
+              finished !== null ? iso(finished) : left !== null ? iso(left) : "",
               counterNumber === undefined ? "" : String(counterNumber),
               teller,
               outcome,

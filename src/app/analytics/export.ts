@@ -30,6 +30,20 @@ export const SUMMARY_COLUMNS = [
   "utilisation",
   "idleMinutes",
   "pausedMinutes",
+  "npsResponses",
+  "nps",
+  "complaints",
+  "complaintsPer1000Visits",
+  "reviews",
+  "meanReviewWaitMinutes",
+  "meanReviewMinutes",
+  "appointmentsBooked",
+  "appointmentsCancelled",
+  "appointmentNoShows",
+  "appointmentsCheckedIn",
+  "appointmentsOnTime",
+  "appointmentOnTimeShare",
+  "meanLeadTimeHours",
 ] as const satisfies ReadonlyArray<keyof SummaryRow>;
 
 function csvCell(v: unknown): string {
@@ -72,6 +86,20 @@ export const HEADING_ZH: Readonly<Record<string, string>> = {
   utilisation: "窗口利用率",
   idleMinutes: "空闲(分)",
   pausedMinutes: "暂停(分)",
+  npsResponses: "推荐度答复",
+  nps: "净推荐值",
+  complaints: "投诉",
+  complaintsPer1000Visits: "千次到访投诉",
+  reviews: "复核数",
+  meanReviewWaitMinutes: "平均复核等候(分)",
+  meanReviewMinutes: "平均复核时长(分)",
+  appointmentsBooked: "预约数",
+  appointmentsCancelled: "预约取消",
+  appointmentNoShows: "预约未到",
+  appointmentsCheckedIn: "预约签到",
+  appointmentsOnTime: "准时预约",
+  appointmentOnTimeShare: "预约准时率",
+  meanLeadTimeHours: "平均预约提前(时)",
 };
 
 export async function summaryXlsx(summary: Summary): Promise<Buffer> {

@@ -2,10 +2,18 @@
  * The fair branch league table (src/domain/analytics/league.ts): for each branch the caller may compare, its
  * actual waits over the days asked for beside the simulator's waits for the same branch's average day (its own
  * arrivals by hour, its own mix of business types at their standard service times, its own counters with their
- * skills, open in the hours they were open), ranked by how far the actual waits beat or missed that.
+ * skills, open in the hours they were open, its own no-show share, and its own customers' patience learned from
+ * its walk-aways: without it the simulated line never shortens and the expectation runs far above any real
+ * branch where customers leave), ranked by how far the actual waits beat or missed that.
  */
 import { figuresOf } from "../../domain/analytics/figures.ts";
-import { expectedDay, type LeagueInput, type LeagueRow, leagueTable } from "../../domain/analytics/league.ts";
+import {
+  expectedDay,
+  type LeagueInput,
+  type LeagueRow,
+  leagueTable,
+  patienceMinutes,
+} from "../../domain/analytics/league.ts";
 import { emptyTally, mergeTally } from "../../domain/analytics/tally.ts";
 import type { PolicyName } from "../../domain/dispatch/index.ts";
 import type { ServiceId } from "../../domain/ids.ts";
@@ -33,6 +41,13 @@ export interface League {
       /** Where the expected day's counter hours came from: the counters' recorded open time, or all counters all day. */
       readonly staffing: "recorded" | "all_counters";
       readonly arrivedPerDay: number;
+      /** What the expected day includes beside arrivals, mix and staffing: the branch's own no-show share… */
+      readonly expectedNoShowShare: number | null;
+      /** …and its customers' mean patience (minutes) learned from its walk-aways; null: none walked away. */
+      readonly patienceMinutes: number | null;
+      /** Walk-aways over arrivals, actual, beside the expected day's. */
+      readonly actualWalkAwayShare: number | null;
+      readonly expectedWalkAwayShare: number | null;
     }
   >;
 }
@@ -45,7 +60,12 @@ async function leagueBranches(ctx: AppContext, actor: Actor): Promise<string[]> 
   throw forbidden();
 }
 
-type Expectation = { meanWait: number; withinTarget: number; staffing: "recorded" | "all_counters" } | null;
+type Expectation = {
+  meanWait: number;
+  withinTarget: number;
+  walkAwayShare: number;
+  staffing: "recorded" | "all_counters";
+} | null;
 
 /**
  * Expectations already simulated, by everything they are made of (the branch's set-up and its average day): the
@@ -64,6 +84,8 @@ async function expectation(
     arrivedByService: Map<string, number>;
     openMsByCounterHour: Map<string, number[]>;
     noShowShare: number;
+    /** The branch's customers' mean patience, minutes (exponential); null: nobody walks away. */
+    patienceMinutes: number | null;
   },
 ): Promise<Expectation> {
   const [services, counters] = await Promise.all([
@@ -110,7 +132,7 @@ async function expectation(
     arrivals: { kind: "poisson", perHour: day.perHour },
     appointments: null,
     counters: scenarioCounters,
-    patience: null,
+    patience: input.patienceMinutes === null ? null : { dist: "exponential", meanMinutes: input.patienceMinutes },
     noShowShare: input.noShowShare,
     noShowRecallMinutes: 1,
   };
@@ -119,14 +141,18 @@ async function expectation(
   if (cached !== undefined) return cached;
   let wait = 0;
   let within = 0;
+  let walkAways = 0;
   for (let seed = 1; seed <= LEAGUE_REPLICATIONS; seed++) {
     const report = simulate(scenario, { policy: branch.dispatchPolicy as PolicyName, seed, predictor: false });
     wait += report.meanWaitMinutes;
-    within += report.withinTargetShare;
+    // The simulator judges walk-aways as missing the target; the actual share is over called tickets only.
+    within += report.served === 0 ? 1 : (report.withinTargetShare * (report.served + report.walkAways)) / report.served;
+    walkAways += report.customers === 0 ? 0 : report.walkAways / report.customers;
   }
   const result: Expectation = {
     meanWait: Math.round((wait / LEAGUE_REPLICATIONS) * 10) / 10,
     withinTarget: Math.round((within / LEAGUE_REPLICATIONS) * 1000) / 1000,
+    walkAwayShare: Math.round((walkAways / LEAGUE_REPLICATIONS) * 1000) / 1000,
     staffing: day.intervals ? "recorded" : "all_counters",
   };
   if (simulated.size >= MAX_CACHED) simulated.clear();
@@ -150,7 +176,8 @@ export async function branchLeague(
   ]);
   const rows: Array<League["rows"][number]> = [];
   const inputs: LeagueInput[] = [];
-  const extra = new Map<string, { staffing: "recorded" | "all_counters"; arrivedPerDay: number }>();
+  type Extra = Omit<League["rows"][number], keyof LeagueRow>;
+  const extra = new Map<string, Extra>();
   for (const branchId of branchIds) {
     const branch = await findBranch(ctx.store.db, branchId);
     if (!branch) continue;
@@ -170,11 +197,14 @@ export async function branchLeague(
       if (s.branchId === branchId) arrivedByService.set(s.key, (arrivedByService.get(s.key) ?? 0) + s.tally.arrived);
     const openMsByCounterHour = new Map<string, number[]>();
     for (const c of counterTime) {
-      if (c.branchId !== branchId) continue;
+      // A counter never open in the range (its hours all zero) staffs nothing: no recorded staffing is not "none".
+      if (c.branchId !== branchId || c.openMs <= 0) continue;
       const list = openMsByCounterHour.get(c.counterId) ?? new Array<number>(24).fill(0);
       list[c.hour] = (list[c.hour] ?? 0) + c.openMs;
       openMsByCounterHour.set(c.counterId, list);
     }
+    const noShowShare = total.called > 0 ? total.noShows / total.called : 0;
+    const patience = patienceMinutes(total);
     const expected =
       total.called > 0
         ? await expectation(ctx, branch, {
@@ -182,7 +212,8 @@ export async function branchLeague(
             arrivedByHour,
             arrivedByService,
             openMsByCounterHour,
-            noShowShare: total.noShows / total.called,
+            noShowShare,
+            patienceMinutes: patience,
           })
         : null;
     inputs.push({
@@ -199,9 +230,15 @@ export async function branchLeague(
     extra.set(branchId, {
       staffing: expected?.staffing ?? (openMsByCounterHour.size ? "recorded" : "all_counters"),
       arrivedPerDay: dayCount === 0 ? 0 : Math.round((total.arrived / dayCount) * 10) / 10,
+      expectedNoShowShare: expected ? Math.round(noShowShare * 1000) / 1000 : null,
+      patienceMinutes: expected ? patience : null,
+      actualWalkAwayShare: figures.walkAwayShare,
+      expectedWalkAwayShare: expected?.walkAwayShare ?? null,
     });
   }
-  for (const row of leagueTable(inputs))
-    rows.push({ ...row, ...(extra.get(row.branchId) ?? { staffing: "all_counters", arrivedPerDay: 0 }) });
+  for (const row of leagueTable(inputs)) {
+    const more = extra.get(row.branchId);
+    if (more) rows.push({ ...row, ...more });
+  }
   return { from: q.from, to: q.to, replications: LEAGUE_REPLICATIONS, rows };
 }

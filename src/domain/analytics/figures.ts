@@ -32,6 +32,39 @@ export interface Figures {
   /** Open counter time neither busy nor paused, in minutes. */
   readonly idleMinutes: number | null;
   readonly pausedMinutes: number | null;
+  /** Survey answers to "would you recommend us" (0–10). */
+  readonly npsResponses: number;
+  /** Net promoter score, −100…100. */
+  readonly nps: number | null;
+  readonly complaints: number;
+  readonly complaintsPer1000Visits: number | null;
+  /** Review rounds a reviewer took. */
+  readonly reviews: number;
+  readonly meanReviewWaitMinutes: number | null;
+  readonly meanReviewMinutes: number | null;
+  readonly appointmentsBooked: number;
+  readonly appointmentsCancelled: number;
+  readonly appointmentNoShows: number;
+  readonly appointmentsCheckedIn: number;
+  readonly appointmentsOnTime: number;
+  readonly appointmentOnTimeShare: number | null;
+  readonly meanLeadTimeHours: number | null;
+}
+
+/** Net promoter score: promoters (9–10) minus detractors (0–6), as a percentage of all answers, whole. */
+export function npsOf(promoters: number, passives: number, detractors: number): number | null {
+  const n = promoters + passives + detractors;
+  return n === 0 ? null : Math.round(((promoters - detractors) / n) * 100);
+}
+
+/** Events per 1,000 visits (arrivals), to one decimal; null without visits. */
+export function perThousandVisits(events: number, visits: number): number | null {
+  return visits === 0 ? null : round1((events / visits) * 1000);
+}
+
+/** A mean duration in minutes (one decimal) from a sum in ms and a count; null without any. */
+export function meanMinutes(sumMs: number, n: number): number | null {
+  return n === 0 ? null : round1(sumMs / n / MINUTE_MS);
 }
 
 const round1 = (v: number): number => Math.round(v * 10) / 10;
@@ -67,6 +100,20 @@ export function figuresOf(t: Tally): Figures {
         ? null
         : round1(Math.max(0, t.counterOpenMs - t.counterBusyMs - t.counterPausedMs) / MINUTE_MS),
     pausedMinutes: t.counterOpenMs === 0 ? null : round1(t.counterPausedMs / MINUTE_MS),
+    npsResponses: t.npsPromoters + t.npsPassives + t.npsDetractors,
+    nps: npsOf(t.npsPromoters, t.npsPassives, t.npsDetractors),
+    complaints: t.complaints,
+    complaintsPer1000Visits: perThousandVisits(t.complaints, t.arrived),
+    reviews: t.reviewsTaken,
+    meanReviewWaitMinutes: meanMinutes(t.reviewWaitSumMs, t.reviewsTaken),
+    meanReviewMinutes: meanMinutes(t.reviewSumMs, t.reviewsDecided),
+    appointmentsBooked: t.apptsBooked,
+    appointmentsCancelled: t.apptsCancelled,
+    appointmentNoShows: t.apptsNoShow,
+    appointmentsCheckedIn: t.apptsCheckedIn,
+    appointmentsOnTime: t.apptsOnTime,
+    appointmentOnTimeShare: share(t.apptsOnTime, t.apptsCheckedIn),
+    meanLeadTimeHours: t.apptsBooked === 0 ? null : round1(t.apptsLeadSumMs / t.apptsBooked / 3_600_000),
   };
 }
 
@@ -159,5 +206,75 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     key: "pausedMinutes",
     zh: "暂停时间：窗口处于暂停状态的分钟数。",
     en: "Paused time: minutes counters were paused.",
+  },
+  {
+    key: "npsResponses",
+    zh: "推荐度答复数：回答“是否愿意推荐我们”（0–10 分）的调查数。",
+    en: "NPS answers: surveys answering “would you recommend us” (0–10).",
+  },
+  {
+    key: "nps",
+    zh: "净推荐值（NPS）：推荐者（9–10 分）占比减贬损者（0–6 分）占比，乘以 100。",
+    en: "NPS: share of promoters (9–10) minus share of detractors (0–6), times 100.",
+  },
+  {
+    key: "complaints",
+    zh: "投诉数：关于这些到访的投诉（未关联到访的按受理日计入网点）。",
+    en: "Complaints: complaints about these visits (those naming no visit count at the branch on the day received).",
+  },
+  {
+    key: "complaintsPer1000Visits",
+    zh: "千次到访投诉：投诉数除以到达数，乘以 1000。",
+    en: "Complaints per 1,000 visits: complaints over arrivals, times 1,000.",
+  },
+  {
+    key: "reviews",
+    zh: "复核数：后台复核人员已领取的复核轮次。",
+    en: "Reviews: second-review rounds a reviewer took.",
+  },
+  {
+    key: "meanReviewWaitMinutes",
+    zh: "平均复核等候：从柜面提交到复核人员领取的平均分钟数。",
+    en: "Mean review wait: submitted at the counter to taken by a reviewer, averaged, in minutes.",
+  },
+  {
+    key: "meanReviewMinutes",
+    zh: "平均复核时长：从领取到作出复核决定的平均分钟数。",
+    en: "Mean review time: taken to decided, averaged, in minutes.",
+  },
+  {
+    key: "appointmentsBooked",
+    zh: "预约数：预约在这些日期的全部预约（含后来取消的）。",
+    en: "Appointments booked: every appointment for these days, cancelled ones included.",
+  },
+  {
+    key: "appointmentsCancelled",
+    zh: "预约取消：其中被取消的预约。",
+    en: "Appointments cancelled: of those, the ones cancelled.",
+  },
+  {
+    key: "appointmentNoShows",
+    zh: "预约未到：其中客户未到网点签到的预约。",
+    en: "Appointment no-shows: of those, the ones whose customer never checked in.",
+  },
+  {
+    key: "appointmentsCheckedIn",
+    zh: "预约签到：客户到网点签到的预约。",
+    en: "Appointments checked in: those whose customer checked in at the branch.",
+  },
+  {
+    key: "appointmentsOnTime",
+    zh: "准时预约：签到时间不晚于预约开始时间的预约。",
+    en: "Appointments on time: checked in no later than the booked start.",
+  },
+  {
+    key: "appointmentOnTimeShare",
+    zh: "预约准时率：准时预约除以签到预约。",
+    en: "On-time share: appointments on time over appointments checked in.",
+  },
+  {
+    key: "meanLeadTimeHours",
+    zh: "平均预约提前量：从预约操作到预约开始的平均小时数。",
+    en: "Mean lead time: hours from booking to the booked start, averaged.",
   },
 ];

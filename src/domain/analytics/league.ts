@@ -114,3 +114,24 @@ export function expectedDay(input: ExpectedDayInput): ExpectedDay {
   }
   return { perHour, intervals };
 }
+
+/** What a branch's patience is learned from: its called tickets' waits and its walk-aways' time in line. */
+export interface PatienceInput {
+  /** Called tickets and their summed wait (issue → first call), ms: customers who were still there. */
+  readonly called: number;
+  readonly waitSumMs: number;
+  /** Walk-aways who left by themselves at a known time, and their summed time in line, ms. */
+  readonly leftCount: number;
+  readonly leftWaitSumMs: number;
+}
+
+/**
+ * Pure: the mean patience (minutes) of a branch's customers, taking patience as exponential: every customer
+ * either left after his patience ran out (a walk-away: an observed patience) or was called first (his patience
+ * was longer than his wait: a censored one). The maximum-likelihood mean is then the time all of them spent in
+ * line over the number who left. Null without walk-aways (nobody's patience ran out: none is assumed).
+ */
+export function patienceMinutes(p: PatienceInput): number | null {
+  if (p.leftCount <= 0) return null;
+  return Math.round(((p.waitSumMs + p.leftWaitSumMs) / p.leftCount / 60_000) * 10) / 10;
+}

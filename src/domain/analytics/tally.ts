@@ -27,6 +27,29 @@ export interface TicketFacts {
   readonly end: TicketEnd;
   /** 3 = 满意 satisfied, 2 = 一般 neutral, 1 = 不满意 dissatisfied. */
   readonly rating: 1 | 2 | 3 | null;
+  /**
+   * When a walk-away left the line by himself (cancelled uncalled, not by the day's close): what his patience is
+   * learned from. Null otherwise, or where the leaving time is unknown.
+   */
+  readonly leftAt?: EpochMs | null;
+  /** The visit's survey answer to "would you recommend us", 0–10; null where not answered. */
+  readonly nps?: number | null;
+}
+
+/** One round of the back office's second review of a served ticket (migration 016). */
+export interface ReviewFacts {
+  readonly submittedAt: EpochMs;
+  readonly takenAt: EpochMs | null;
+  readonly decidedAt: EpochMs | null;
+}
+
+/** One appointment of the day, whatever became of it (migration 008). */
+export interface AppointmentFacts {
+  readonly status: "booked" | "cancelled" | "checked_in" | "no_show" | "completed";
+  /** When it was booked. */
+  readonly createdAt: EpochMs;
+  readonly startAt: EpochMs;
+  readonly checkedInAt: EpochMs | null;
 }
 
 export interface Tally {
@@ -58,7 +81,50 @@ export interface Tally {
   counterOpenMs: number;
   counterPausedMs: number;
   counterBusyMs: number;
+  /** Walk-aways who left by themselves at a known time, and their summed time in line (patience, issue 15). */
+  leftCount: number;
+  leftWaitSumMs: number;
+  /** Survey answers 0–10: 9–10 promoters, 7–8 passives, 0–6 detractors. */
+  npsPromoters: number;
+  npsPassives: number;
+  npsDetractors: number;
+  /** Complaints about the visits (or received at the branch, where they name no visit). */
+  complaints: number;
+  /** Review rounds taken by a reviewer, and their summed wait (submitted → taken). */
+  reviewsTaken: number;
+  reviewWaitSumMs: number;
+  /** Review rounds decided, and their summed review time (taken → decided). */
+  reviewsDecided: number;
+  reviewSumMs: number;
+  /** Appointments for the day: all booked, then what became of them; lead time summed over all booked. */
+  apptsBooked: number;
+  apptsCancelled: number;
+  apptsNoShow: number;
+  apptsCheckedIn: number;
+  apptsOnTime: number;
+  apptsLeadSumMs: number;
 }
+
+/** The counts and sums added by issue 15's second part, in one list: storage and merging walk it. */
+export const EXTRA_SUMS = [
+  "leftCount",
+  "leftWaitSumMs",
+  "npsPromoters",
+  "npsPassives",
+  "npsDetractors",
+  "complaints",
+  "reviewsTaken",
+  "reviewWaitSumMs",
+  "reviewsDecided",
+  "reviewSumMs",
+  "apptsBooked",
+  "apptsCancelled",
+  "apptsNoShow",
+  "apptsCheckedIn",
+  "apptsOnTime",
+  "apptsLeadSumMs",
+] as const satisfies ReadonlyArray<keyof Tally>;
+export type ExtraSum = (typeof EXTRA_SUMS)[number];
 
 export function emptyTally(): Tally {
   return {
@@ -82,6 +148,22 @@ export function emptyTally(): Tally {
     counterOpenMs: 0,
     counterPausedMs: 0,
     counterBusyMs: 0,
+    leftCount: 0,
+    leftWaitSumMs: 0,
+    npsPromoters: 0,
+    npsPassives: 0,
+    npsDetractors: 0,
+    complaints: 0,
+    reviewsTaken: 0,
+    reviewWaitSumMs: 0,
+    reviewsDecided: 0,
+    reviewSumMs: 0,
+    apptsBooked: 0,
+    apptsCancelled: 0,
+    apptsNoShow: 0,
+    apptsCheckedIn: 0,
+    apptsOnTime: 0,
+    apptsLeadSumMs: 0,
   };
 }
 
@@ -134,6 +216,42 @@ export function addTicket(tally: Tally, t: TicketFacts, limits: WaitLimits): voi
     else if (t.rating === 2) tally.neutral++;
     else tally.dissatisfied++;
   }
+  if (t.end === "walked_away" && t.firstCalledAt === null && t.leftAt !== undefined && t.leftAt !== null) {
+    tally.leftCount++;
+    tally.leftWaitSumMs += Math.max(0, t.leftAt - t.issuedAt);
+  }
+  if (t.nps !== undefined && t.nps !== null && Number.isInteger(t.nps) && t.nps >= 0 && t.nps <= 10) {
+    if (t.nps >= 9) tally.npsPromoters++;
+    else if (t.nps >= 7) tally.npsPassives++;
+    else tally.npsDetractors++;
+  }
+}
+
+/** Adds one complaint (in place). */
+export function addComplaint(tally: Tally): void {
+  tally.complaints++;
+}
+
+/** Adds one review round (in place): its wait once taken, its review time once decided. */
+export function addReview(tally: Tally, r: ReviewFacts): void {
+  if (r.takenAt === null) return;
+  tally.reviewsTaken++;
+  tally.reviewWaitSumMs += Math.max(0, r.takenAt - r.submittedAt);
+  if (r.decidedAt === null) return;
+  tally.reviewsDecided++;
+  tally.reviewSumMs += Math.max(0, r.decidedAt - r.takenAt);
+}
+
+/** Adds one appointment (in place). On time: checked in no later than its start. */
+export function addAppointment(tally: Tally, a: AppointmentFacts): void {
+  tally.apptsBooked++;
+  tally.apptsLeadSumMs += Math.max(0, a.startAt - a.createdAt);
+  if (a.status === "cancelled") tally.apptsCancelled++;
+  else if (a.status === "no_show") tally.apptsNoShow++;
+  if (a.checkedInAt !== null && a.status !== "cancelled") {
+    tally.apptsCheckedIn++;
+    if (a.checkedInAt <= a.startAt) tally.apptsOnTime++;
+  }
 }
 
 /** Adds `other` into `into` (in place). */
@@ -158,6 +276,7 @@ export function mergeTally(into: Tally, other: Tally): void {
   into.counterOpenMs += other.counterOpenMs;
   into.counterPausedMs += other.counterPausedMs;
   into.counterBusyMs += other.counterBusyMs;
+  for (const k of EXTRA_SUMS) into[k] += other[k];
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import { rollupsOf } from "../../domain/analytics/rollup.ts";
-import { decodeBins, encodeBins, type Tally } from "../../domain/analytics/tally.ts";
+import { decodeBins, emptyTally, encodeBins, type Tally } from "../../domain/analytics/tally.ts";
 import type { DialectName } from "../dialect-name.ts";
 
 /**
@@ -85,6 +85,8 @@ async function backfill(db: Kysely<unknown>): Promise<void> {
 
 function tallyOf(r: Row): Tally {
   return {
+    // The counts later migrations added are not in these tables yet.
+    ...emptyTally(),
     arrived: Number(r.arrived),
     served: Number(r.served),
     noShows: Number(r.no_shows),

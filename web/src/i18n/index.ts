@@ -3,6 +3,7 @@ import { initReactI18next } from "react-i18next";
 import { analyticsEn, analyticsZh } from "./analytics.ts";
 import { analyticsAlertsEn, analyticsAlertsZh } from "./analytics-alerts.ts";
 import { analytics2En, analytics2Zh } from "./analytics2.ts";
+import { analytics3En, analytics3Zh } from "./analytics3.ts";
 import { appointmentShareEn, appointmentShareZh } from "./appointment-share.ts";
 import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
@@ -54,6 +55,7 @@ void i18next.use(initReactI18next).init({
       analyticsAlerts: analyticsAlertsZh,
       followups: followupsZh,
       feedback2: feedback2Zh,
+      analytics3: analytics3Zh,
     },
     en: {
       translation: {
@@ -77,6 +79,7 @@ void i18next.use(initReactI18next).init({
       analyticsAlerts: analyticsAlertsEn,
       followups: followupsEn,
       feedback2: feedback2En,
+      analytics3: analytics3En,
     },
   },
   lng: initialLanguage(),

@@ -48,6 +48,20 @@ interface Figures {
   readonly utilisation: number | null;
   readonly idleMinutes: number | null;
   readonly pausedMinutes: number | null;
+  readonly npsResponses: number;
+  readonly nps: number | null;
+  readonly complaints: number;
+  readonly complaintsPer1000Visits: number | null;
+  readonly reviews: number;
+  readonly meanReviewWaitMinutes: number | null;
+  readonly meanReviewMinutes: number | null;
+  readonly appointmentsBooked: number;
+  readonly appointmentsCancelled: number;
+  readonly appointmentNoShows: number;
+  readonly appointmentsCheckedIn: number;
+  readonly appointmentsOnTime: number;
+  readonly appointmentOnTimeShare: number | null;
+  readonly meanLeadTimeHours: number | null;
 }
 interface SummaryRow extends Figures {
   readonly key: string | number;
@@ -122,6 +136,8 @@ function usePlanActual(branchId: string | null, day: string) {
 
 function Dashboard() {
   const { t, i18n } = useTranslation("analytics");
+  const { t: t3 } = useTranslation("analytics3");
+  const mins = (v: number | null): string => (v === null ? "—" : t("minutes", { value: v }));
   const user = useStaffUser();
   const { branches } = useBranches(user);
   const [branchId, setBranchId] = useState<string | null>(null);
@@ -225,6 +241,14 @@ function Dashboard() {
     { title: t("col.serviceTime"), key: "st", render: (_: unknown, r: SummaryRow) => num(r.meanServiceMinutes) },
     { title: t("col.satisfied"), key: "sat", render: (_: unknown, r: SummaryRow) => pct(r.satisfiedShare) },
     { title: t("col.csat"), key: "csat", render: (_: unknown, r: SummaryRow) => num(r.csat) },
+    { title: t3("col.nps"), key: "nps", render: (_: unknown, r: SummaryRow) => num(r.nps) },
+    {
+      title: t3("col.complaintsPer1000"),
+      key: "cpt",
+      render: (_: unknown, r: SummaryRow) => num(r.complaintsPer1000Visits),
+    },
+    { title: t3("col.reviewWait"), key: "rw", render: (_: unknown, r: SummaryRow) => num(r.meanReviewWaitMinutes) },
+    { title: t3("col.reviewTime"), key: "rt", render: (_: unknown, r: SummaryRow) => num(r.meanReviewMinutes) },
     ...(tab === "service" || tab === "staff"
       ? []
       : [
@@ -283,25 +307,26 @@ function Dashboard() {
         <Row gutter={[12, 12]} data-testid="analytics-kpis">
           {(
             [
-              ["arrived", String(total.arrived)],
-              ["served", String(total.served)],
-              ["meanWait", total.meanWaitMinutes === null ? "—" : t("minutes", { value: total.meanWaitMinutes })],
-              ["p90Wait", total.p90WaitMinutes === null ? "—" : t("minutes", { value: total.p90WaitMinutes })],
-              ["withinTarget", pct(total.withinTargetShare)],
-              ["noShow", pct(total.noShowShare)],
-              ["walkAway", pct(total.walkAwayShare)],
-              [
-                "serviceTime",
-                total.meanServiceMinutes === null ? "—" : t("minutes", { value: total.meanServiceMinutes }),
-              ],
-              ["satisfied", pct(total.satisfiedShare)],
-              ["utilisation", pct(total.utilisation)],
-              ["idle", total.idleMinutes === null ? "—" : t("minutes", { value: total.idleMinutes })],
+              [t("kpi.arrived"), String(total.arrived)],
+              [t("kpi.served"), String(total.served)],
+              [t("kpi.meanWait"), mins(total.meanWaitMinutes)],
+              [t("kpi.p90Wait"), mins(total.p90WaitMinutes)],
+              [t("kpi.withinTarget"), pct(total.withinTargetShare)],
+              [t("kpi.noShow"), pct(total.noShowShare)],
+              [t("kpi.walkAway"), pct(total.walkAwayShare)],
+              [t("kpi.serviceTime"), mins(total.meanServiceMinutes)],
+              [t("kpi.satisfied"), pct(total.satisfiedShare)],
+              [t("kpi.utilisation"), pct(total.utilisation)],
+              [t("kpi.idle"), mins(total.idleMinutes)],
+              [t3("kpi.nps"), num(total.nps)],
+              [t3("kpi.complaintsPer1000"), num(total.complaintsPer1000Visits)],
+              [t3("kpi.reviewWait"), mins(total.meanReviewWaitMinutes)],
+              [t3("kpi.reviewTime"), mins(total.meanReviewMinutes)],
             ] as const
-          ).map(([key, value]) => (
-            <Col key={key} xs={12} sm={8} md={6} lg={4}>
+          ).map(([title, value]) => (
+            <Col key={title} xs={12} sm={8} md={6} lg={4}>
               <Card size="small">
-                <Statistic title={t(`kpi.${key}`)} value={value} />
+                <Statistic title={title} value={value} />
               </Card>
             </Col>
           ))}
@@ -363,6 +388,35 @@ function Dashboard() {
               </Suspense>
             </>
           ) : null}
+        </Card>
+      ) : null}
+      {total ? (
+        <Card size="small" title={t3("appointments.title")} data-testid="analytics-appointments">
+          {total.appointmentsBooked === 0 ? (
+            <Alert type="info" showIcon message={t3("appointments.none")} />
+          ) : (
+            <Row gutter={[12, 12]}>
+              {(
+                [
+                  ["booked", String(total.appointmentsBooked)],
+                  ["cancelled", String(total.appointmentsCancelled)],
+                  ["noShows", String(total.appointmentNoShows)],
+                  ["checkedIn", String(total.appointmentsCheckedIn)],
+                  ["onTime", pct(total.appointmentOnTimeShare)],
+                  [
+                    "leadTime",
+                    total.meanLeadTimeHours === null
+                      ? "—"
+                      : t3("appointments.hours", { value: total.meanLeadTimeHours }),
+                  ],
+                ] as const
+              ).map(([key, value]) => (
+                <Col key={key} xs={12} sm={8} md={6} lg={4}>
+                  <Statistic title={t3(`appointments.${key}`)} value={value} />
+                </Col>
+              ))}
+            </Row>
+          )}
         </Card>
       ) : null}
       <ChatFiguresCard from={from} to={to} />

@@ -36,16 +36,24 @@ interface LeagueRow {
   readonly actualWithinTargetShare: number | null;
   readonly expectedWithinTargetShare: number | null;
   readonly staffing: "recorded" | "all_counters";
+  readonly expectedNoShowShare: number | null;
+  readonly patienceMinutes: number | null;
+  readonly actualWalkAwayShare: number | null;
+  readonly expectedWalkAwayShare: number | null;
 }
 
 /** The fair league table of the branches the caller compares (head office: all). */
 export function LeagueCard({ from, to }: { from: string; to: string }) {
   const { t, i18n } = useTranslation("analytics2");
   const league = useGet<{ rows: LeagueRow[] }>(`/api/analytics/league?from=${from}&to=${to}`);
+  const { t: t3 } = useTranslation("analytics3");
   const en = i18n.language === "en";
   return (
     <Card size="small" title={t("league.title")} data-testid="league">
       <Typography.Paragraph type="secondary">{t("league.help")}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary" data-testid="league-includes">
+        {t3("league.includes")}
+      </Typography.Paragraph>
       {league.error ? <Alert type="error" showIcon message={league.error} /> : null}
       <Table<LeagueRow>
         size="small"
@@ -64,6 +72,10 @@ export function LeagueCard({ from, to }: { from: string; to: string }) {
           { title: t("league.ratio"), key: "r", render: (_, r) => num(r.waitRatio) },
           { title: t("league.withinActual"), key: "wa", render: (_, r) => pct(r.actualWithinTargetShare) },
           { title: t("league.withinExpected"), key: "we", render: (_, r) => pct(r.expectedWithinTargetShare) },
+          { title: t3("league.walkActual"), key: "wka", render: (_, r) => pct(r.actualWalkAwayShare) },
+          { title: t3("league.walkExpected"), key: "wke", render: (_, r) => pct(r.expectedWalkAwayShare) },
+          { title: t3("league.patience"), key: "pat", render: (_, r) => num(r.patienceMinutes) },
+          { title: t3("league.noShow"), key: "ns", render: (_, r) => pct(r.expectedNoShowShare) },
           { title: t("league.perDay"), dataIndex: "arrivedPerDay", key: "pd" },
           { title: t("league.staffing"), key: "s", render: (_, r) => t(`league.${r.staffing}`) },
         ]}
