@@ -15,8 +15,16 @@ import type { Store } from "../src/store/store.ts";
 import { DB_KINDS } from "./support/databases.ts";
 import { demoIds, startTestServer, type TestServer } from "./support/harness.ts";
 
-// A long lifetime (read once, at the first answer): whatever shows at once below was dropped, not expired.
-process.env.DATANG_SLOT_CACHE_MS = "10000";
+// A long lifetime: whatever shows at once below was dropped, not expired. Put back after this file, since test files
+// may share a process (vitest.config.ts).
+const lifetimeBefore = process.env.DATANG_SLOT_CACHE_MS;
+beforeAll(() => {
+  process.env.DATANG_SLOT_CACHE_MS = "10000";
+});
+afterAll(() => {
+  if (lifetimeBefore === undefined) delete process.env.DATANG_SLOT_CACHE_MS;
+  else process.env.DATANG_SLOT_CACHE_MS = lifetimeBefore;
+});
 const TOMORROW = "2026-11-24";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Polls until `check` holds; answers how long that took (a notice takes a moment, the lifetime is 10 s). */

@@ -29,7 +29,7 @@ let ttl: { raw: string | undefined; ms: number } | undefined;
 /** How long anything here is kept at most (ms); 0: nothing is kept. DATANG_SLOT_CACHE_MS, read as it is now. */
 export function slotCacheTtlMs(): number {
   const raw = process.env.DATANG_SLOT_CACHE_MS;
-  if (ttl?.raw !== raw) {
+  if (ttl === undefined || ttl.raw !== raw) {
     const n = raw === undefined || raw === "" ? DEFAULT_TTL_MS : Number(raw);
     ttl = { raw, ms: Number.isInteger(n) && n >= 0 && n <= 60_000 ? n : DEFAULT_TTL_MS };
   }
