@@ -12,6 +12,7 @@ import {
   createReportSubscription,
   deleteReportSubscription,
   listReportSubscriptions,
+  REPORT_REFUSALS,
   sendReportNow,
   updateReportSubscription,
 } from "../../app/analytics/reports.ts";
@@ -104,6 +105,9 @@ const SubscriptionSchema = Type.Object({
   nextRunAt: Stamp,
   lastPeriod: Type.Union([Type.String(), Type.Null()]),
   lastSentAt: Type.Union([Stamp, Type.Null()]),
+  lastRunAt: Type.Union([Stamp, Type.Null()]),
+  lastOutcome: Type.Union([Type.Literal("sent"), Type.Literal("refused"), Type.Null()]),
+  lastReason: Type.Union([literals(REPORT_REFUSALS), Type.Null()]),
 });
 const SentSchema = Type.Object({ subscriptionId: Type.String(), period: Type.String(), messages: Type.Integer() });
 const BranchParams = Type.Object({ branchId: Id });
@@ -238,7 +242,8 @@ export function analyticsAlertRoutes(app: FastifyInstance, ctx: AppContext): voi
       schema: {
         tags,
         operationId: "listReportSubscriptions",
-        summary: "Scheduled report subscriptions: admins every one, branch managers those of their branches",
+        summary:
+          "Scheduled report subscriptions: admins every one, branch managers those of their branches, head office its own",
         response: { 200: Type.Array(SubscriptionSchema), ...errors(401, 403) },
       },
     },
@@ -279,9 +284,10 @@ export function analyticsAlertRoutes(app: FastifyInstance, ctx: AppContext): voi
       schema: {
         tags,
         operationId: "sendReportNow",
-        summary: "Send the last ended period's report to the subscription's recipients now",
+        summary:
+          "Send the last ended period's report to the subscription's recipients now (409 if its owner may no longer have it)",
         params: SubscriptionParams,
-        response: { 202: SentSchema, ...errors(400, 401, 403, 404) },
+        response: { 202: SentSchema, ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (req, reply) => reply.code(202).send(await sendReportNow(ctx, actorOf(req), req.params.subscriptionId)),
