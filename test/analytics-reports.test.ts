@@ -367,7 +367,17 @@ describe.each(DB_KINDS)("scheduled reports on %s", (kind) => {
     expect(added).not.toContain("moved_mgr@example.com");
     expect(added).not.toContain("gone_mgr@example.com");
     // The runs record why, and move on (not retried every minute); the period is not counted as sent.
-    const list = (await as("GET", url, admin)).json() as Array<Record<string, unknown>>;
+    // A day has passed: the sessions made before it have expired.
+    const signIn = await t.request({
+      method: "POST",
+      url: "/api/auth/login",
+      body: { username: "admin", password: TEST_PASSWORD },
+    });
+    const session = signIn.cookies.find((c) => c.name === "datang_session");
+    const admin2 = `datang_session=${session?.value}`;
+    const listed = await as("GET", url, admin2);
+    expect(listed.statusCode, listed.body).toBe(200);
+    const list = listed.json() as Array<Record<string, unknown>>;
     expect(list.find((s) => s.id === moved.subscriptionId)).toMatchObject({
       lastOutcome: "refused",
       lastReason: "owner_not_allowed",
@@ -381,7 +391,7 @@ describe.each(DB_KINDS)("scheduled reports on %s", (kind) => {
     expect(list.find((s) => s.id === control.json().id)).toMatchObject({ lastOutcome: "sent", lastReason: null });
     expect(await sendDueReports(t.server.ctx)).toEqual([]);
     // The branch given back: the next run is sent again.
-    expect((await as("PATCH", `/api/users/${moved.userId}`, admin, { branchIds: [t.branchId] })).statusCode).toBe(200);
+    expect((await as("PATCH", `/api/users/${moved.userId}`, admin2, { branchIds: [t.branchId] })).statusCode).toBe(200);
     t.clock.advance(86_400_000);
     const again = new Map((await sendDueReports(t.server.ctx)).map((r) => [r.subscriptionId, r]));
     expect(again.get(moved.subscriptionId)).toMatchObject({ messages: 1 });

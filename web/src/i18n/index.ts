@@ -2,6 +2,7 @@ import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import { analyticsEn, analyticsZh } from "./analytics.ts";
 import { analyticsAlertsEn, analyticsAlertsZh } from "./analytics-alerts.ts";
+import { analyticsEditEn, analyticsEditZh } from "./analytics-edit.ts";
 import { analytics2En, analytics2Zh } from "./analytics2.ts";
 import { appointmentShareEn, appointmentShareZh } from "./appointment-share.ts";
 import { bookingEn, bookingZh } from "./booking.ts";
@@ -54,6 +55,7 @@ void i18next.use(initReactI18next).init({
       analyticsAlerts: analyticsAlertsZh,
       followups: followupsZh,
       feedback2: feedback2Zh,
+      analyticsEdit: analyticsEditZh,
     },
     en: {
       translation: {
@@ -77,6 +79,7 @@ void i18next.use(initReactI18next).init({
       analyticsAlerts: analyticsAlertsEn,
       followups: followupsEn,
       feedback2: feedback2En,
+      analyticsEdit: analyticsEditEn,
     },
   },
   lng: initialLanguage(),
