@@ -16,7 +16,7 @@ import {
   Typography,
   message as toast,
 } from "antd";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api, unwrapList } from "../api/client.ts";
 import type { Branch, Service } from "../api/types.ts";
@@ -141,7 +141,6 @@ function EditDialog({
       cancelText={t("cancel")}
       confirmLoading={saving}
       okButtonProps={{ "data-testid": `${testId}-save` } as ButtonProps}
-      destroyOnClose
       forceRender
     >
       <div data-testid={testId}>
@@ -158,6 +157,7 @@ function AlertRules({ branchId, canEdit }: { readonly branchId: string; readonly
   const { t } = useTranslation("analyticsAlerts");
   const e = useTranslation("analyticsEdit").t;
   const [editing, setEditing] = useState<Rule | null>(null);
+  const ruleValues = useMemo(() => editing && { ...editing, serviceId: editing.serviceId ?? "" }, [editing]);
   const describe = useDescribeRule();
   const [rules, setRules] = useState<readonly Rule[]>([]);
   const [services, setServices] = useState<readonly Service[]>([]);
@@ -277,7 +277,7 @@ function AlertRules({ branchId, canEdit }: { readonly branchId: string; readonly
       <EditDialog
         title={e("editRule")}
         testId="alert-rule-dialog"
-        values={editing && { ...editing, serviceId: editing.serviceId ?? "" }}
+        values={ruleValues}
         onClose={() => setEditing(null)}
         onSave={async (v) => {
           await api.patch(`/api/analytics/alert-rules/${editing?.id}`, {
@@ -350,6 +350,7 @@ function ReportSubscriptions({
   const [subs, setSubs] = useState<readonly Subscription[]>([]);
   const [error, setError] = useState<string>();
   const [editing, setEditing] = useState<Subscription | null>(null);
+  const subscriptionValues = useMemo(() => editing && { ...editing, recipients: [...editing.recipients] }, [editing]);
   const load = useCallback(() => {
     api.get<Subscription[]>("/api/analytics/report-subscriptions").then(setSubs, (e) => setError(errorText(e)));
   }, []);
@@ -472,7 +473,7 @@ function ReportSubscriptions({
       <EditDialog
         title={e("editSubscription")}
         testId="report-dialog"
-        values={editing && { ...editing, recipients: [...editing.recipients] }}
+        values={subscriptionValues}
         onClose={() => setEditing(null)}
         onSave={async (v) => {
           await api.patch(`/api/analytics/report-subscriptions/${editing?.id}`, {
