@@ -510,6 +510,14 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
       branchIds: [t.branchId],
     });
     expect(granted.statusCode, granted.body).toBe(403);
+    const byAdmin = await call(await t.login("admin"), "POST", "/api/users", {
+      username: "hq2",
+      displayName: "总行",
+      password: "longenough",
+      roles: ["head_office"],
+      branchIds: [],
+    });
+    expect(byAdmin.statusCode, byAdmin.body).toBe(201);
   });
 
   it("refuses a teller the branch's configuration, staff, devices, audit trail and the lobby manager's work (403)", async () => {
