@@ -153,6 +153,26 @@ function EditDialog({
   );
 }
 
+/** "Remove" with a confirmation: DELETE `url`, then `onDone`, or the error's text to `onError`. */
+function RemoveButton(props: {
+  readonly url: string;
+  readonly label: string;
+  readonly testId: string;
+  readonly onDone: () => void;
+  readonly onError: (text: string) => void;
+}) {
+  return (
+    <Popconfirm
+      title={props.label}
+      onConfirm={() => void api.delete(props.url).then(props.onDone, (e) => props.onError(errorText(e)))}
+    >
+      <Button size="small" danger data-testid={props.testId}>
+        {props.label}
+      </Button>
+    </Popconfirm>
+  );
+}
+
 function AlertRules({ branchId, canEdit }: { readonly branchId: string; readonly canEdit: boolean }) {
   const { t } = useTranslation("analyticsAlerts");
   const e = useTranslation("analyticsEdit").t;
@@ -237,18 +257,13 @@ function AlertRules({ branchId, canEdit }: { readonly branchId: string; readonly
                       <Button size="small" data-testid="alert-rule-edit" onClick={() => setEditing(r)}>
                         {e("edit")}
                       </Button>
-                      <Popconfirm
-                        title={t("rules.remove")}
-                        onConfirm={() =>
-                          void api
-                            .delete(`/api/analytics/alert-rules/${r.id}`)
-                            .then(load, (e) => setError(errorText(e)))
-                        }
-                      >
-                        <Button size="small" danger data-testid="alert-rule-remove">
-                          {t("rules.remove")}
-                        </Button>
-                      </Popconfirm>
+                      <RemoveButton
+                        url={`/api/analytics/alert-rules/${r.id}`}
+                        label={t("rules.remove")}
+                        testId="alert-rule-remove"
+                        onDone={load}
+                        onError={setError}
+                      />
                     </Space>
                   ),
                 },
@@ -431,18 +446,13 @@ function ReportSubscriptions({
                 <Button size="small" data-testid="report-send-now" onClick={() => void sendNow(s.id)}>
                   {t("reports.sendNow")}
                 </Button>
-                <Popconfirm
-                  title={t("reports.remove")}
-                  onConfirm={() =>
-                    void api
-                      .delete(`/api/analytics/report-subscriptions/${s.id}`)
-                      .then(load, (e) => setError(errorText(e)))
-                  }
-                >
-                  <Button size="small" danger data-testid="report-remove">
-                    {t("reports.remove")}
-                  </Button>
-                </Popconfirm>
+                <RemoveButton
+                  url={`/api/analytics/report-subscriptions/${s.id}`}
+                  label={t("reports.remove")}
+                  testId="report-remove"
+                  onDone={load}
+                  onError={setError}
+                />
               </Space>
             ),
           },
