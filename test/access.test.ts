@@ -426,6 +426,100 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
     );
   });
 
+  /** Head office (issue 15): every branch's analytics, read only, and report subscriptions of its own. */
+  const HEAD_OFFICE_READS = [
+    "GET /api/analytics/summary",
+    "GET /api/analytics/summary.csv",
+    "GET /api/analytics/summary.xlsx",
+    "GET /api/branches/{branchId}/analytics/plan-vs-actual",
+    "GET /api/analytics/league",
+    "GET /api/analytics/staff",
+    "GET /api/branches/{branchId}/analytics/alert-rules",
+    "GET /api/branches/{branchId}/analytics/alerts",
+    "GET /api/analytics/report-subscriptions",
+  ];
+  const SUBSCRIPTION_ROUTES = [
+    "POST /api/analytics/report-subscriptions",
+    "PATCH /api/analytics/report-subscriptions/{subscriptionId}",
+    "DELETE /api/analytics/report-subscriptions/{subscriptionId}",
+    "POST /api/analytics/report-subscriptions/{subscriptionId}/send",
+  ];
+
+  it("lets head office read every branch's analytics, in branches it does not belong to, and nothing else (403)", async () => {
+    const head = await t.login("headoffice");
+    for (const branchId of [t.branchId, other.branchId as string])
+      for (const route of HEAD_OFFICE_READS) {
+        const u = (route.split(" ")[1] as string).replace("{branchId}", branchId) + queryFor(route, branchId);
+        const res = await t.request({ method: "GET", url: u, cookie: head });
+        expect(res.statusCode, `${route} in ${branchId}: ${res.body}`).toBe(200);
+      }
+    // Every branch: the summary without a branch covers both, the league ranks both.
+    const all = await t.request({
+      method: "GET",
+      url: "/api/analytics/summary?from=2026-11-01&to=2026-11-02&groupBy=branch",
+      cookie: head,
+    });
+    expect([...all.json().branchIds].sort()).toEqual([t.branchId, other.branchId].sort());
+    const branches = await t.request({ method: "GET", url: "/api/branches", cookie: head });
+    expect(branches.json().map((b: { id: string }) => b.id)).toEqual(
+      expect.arrayContaining([t.branchId, other.branchId]),
+    );
+    const allowed = new Set([...HEAD_OFFICE_READS, ...SUBSCRIPTION_ROUTES]);
+    await expectForbidden(
+      { cookie: head },
+      routes.filter((r) => !PUBLIC.has(r) && !SELF.has(r) && !allowed.has(r)),
+    );
+  });
+
+  it("lets head office keep report subscriptions of its own only, of any branch or every branch", async () => {
+    const [head, manager] = [await t.login("headoffice"), await t.login("manager")];
+    const call = (cookie: string, method: string, u: string, body?: unknown) =>
+      t.request({ method, url: u, cookie, body });
+    const base = { period: "weekly", recipients: ["hq@example.com"], timeOfDay: "08:00" };
+    const mine = await call(head, "POST", "/api/analytics/report-subscriptions", { ...base, branchId: null });
+    expect(mine.statusCode, mine.body).toBe(201);
+    const there = await call(head, "POST", "/api/analytics/report-subscriptions", {
+      ...base,
+      branchId: other.branchId,
+    });
+    expect(there.statusCode, there.body).toBe(201);
+    const managers = await call(manager, "POST", "/api/analytics/report-subscriptions", {
+      ...base,
+      branchId: t.branchId,
+    });
+    expect(managers.statusCode, managers.body).toBe(201);
+    const listed = (await call(head, "GET", "/api/analytics/report-subscriptions")).json() as Array<{ id: string }>;
+    expect(listed.map((s) => s.id).sort()).toEqual([mine.json().id, there.json().id].sort());
+    const own = `/api/analytics/report-subscriptions/${mine.json().id}`;
+    expect((await call(head, "PATCH", own, { timeOfDay: "09:15" })).json().timeOfDay).toBe("09:15");
+    expect((await call(head, "POST", `${own}/send`)).statusCode).toBe(202);
+    expect((await call(head, "DELETE", own)).statusCode).toBe(204);
+    const theirs = `/api/analytics/report-subscriptions/${managers.json().id}`;
+    for (const [method, u, body] of [
+      ["PATCH", theirs, { timeOfDay: "09:15" }],
+      ["POST", `${theirs}/send`, undefined],
+      ["DELETE", theirs, undefined],
+    ] as const)
+      expect((await call(head, method, u, body)).statusCode, `${method} ${u}`).toBe(403);
+    // Only an admin grants the role.
+    const granted = await call(manager, "POST", "/api/users", {
+      username: "hq2",
+      displayName: "总行",
+      password: "longenough",
+      roles: ["head_office"],
+      branchIds: [t.branchId],
+    });
+    expect(granted.statusCode, granted.body).toBe(403);
+    const byAdmin = await call(await t.login("admin"), "POST", "/api/users", {
+      username: "hq2",
+      displayName: "总行",
+      password: "longenough",
+      roles: ["head_office"],
+      branchIds: [],
+    });
+    expect(byAdmin.statusCode, byAdmin.body).toBe(201);
+  });
+
   it("refuses a teller the branch's configuration, staff, devices, audit trail and the lobby manager's work (403)", async () => {
     const teller = await t.login("teller2");
     await expectForbidden({ cookie: teller }, [

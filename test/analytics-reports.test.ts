@@ -9,7 +9,7 @@ import { importTickets } from "../src/app/analytics/import-tickets.ts";
 import { sendDueReports } from "../src/app/analytics/reports.ts";
 import { JobRunner } from "../src/app/messages/runner.ts";
 import { DB_KINDS } from "./support/databases.ts";
-import { startTestServer, type TestServer } from "./support/harness.ts";
+import { startTestServer, TEST_PASSWORD, type TestServer } from "./support/harness.ts";
 import { type SmtpSink, smtpSink } from "./support/mail-sinks.ts";
 
 const MINUTE = 60_000;
@@ -309,5 +309,92 @@ describe.each(DB_KINDS)("scheduled reports on %s", (kind) => {
     expect(text.replace(/\s+/g, " ")).toContain(
       `到达 arrived ${cash.arrived}, 办结 served ${cash.served}, 平均等候 mean wait ${cash.meanWaitMinutes}`,
     );
+  });
+  it("checks the owner's rights again at every run: a manager who lost the branch or a deactivated one gets nothing, and the run says why", async () => {
+    const admin = await t.login("admin");
+    const as = async (method: string, u: string, cookie: string, body?: unknown) =>
+      t.request({ method, url: u, cookie, body });
+    // Two more managers of the branch, each subscribing to its daily report.
+    const owners: Record<string, { userId: string; subscriptionId: string }> = {};
+    for (const username of ["moved_mgr", "gone_mgr"]) {
+      const user = await as("POST", "/api/users", admin, {
+        username,
+        displayName: username,
+        password: TEST_PASSWORD,
+        roles: ["branch_manager"],
+        branchIds: [t.branchId],
+      });
+      expect(user.statusCode, user.body).toBe(201);
+      const cookie = await t.login(username);
+      const sub = await as("POST", url, cookie, {
+        branchId: t.branchId,
+        period: "daily",
+        recipients: [`${username}@example.com`],
+        timeOfDay: "10:00",
+      });
+      expect(sub.statusCode, sub.body).toBe(201);
+      owners[username] = { userId: user.json().id, subscriptionId: sub.json().id };
+    }
+    const control = await as("POST", url, await t.login("manager"), {
+      branchId: t.branchId,
+      period: "daily",
+      recipients: ["still@example.com"],
+      timeOfDay: "10:00",
+    });
+    expect(control.statusCode).toBe(201);
+    const moved = owners.moved_mgr as { userId: string; subscriptionId: string };
+    const gone = owners.gone_mgr as { userId: string; subscriptionId: string };
+    // One loses the branch, the other is deactivated, after saving.
+    expect((await as("PATCH", `/api/users/${moved.userId}`, admin, { branchIds: [] })).statusCode).toBe(200);
+    expect((await as("PATCH", `/api/users/${gone.userId}`, admin, { active: false })).statusCode).toBe(200);
+
+    // "Send now" on a refused subscription sends nothing either (the admin may keep it, its owner may not have it).
+    const now = await as("POST", `${url}/${moved.subscriptionId}/send`, admin);
+    expect(now.statusCode, now.body).toBe(409);
+    expect(now.json().details).toEqual({ reason: "owner_not_allowed" });
+
+    const before = await t.server.ctx.store.db.selectFrom("outbox").select("recipient").execute();
+    t.clock.advance(86_400_000);
+    const runs = await sendDueReports(t.server.ctx);
+    const byId = new Map(runs.map((r) => [r.subscriptionId, r]));
+    expect(byId.get(moved.subscriptionId)).toMatchObject({ messages: 0, refused: "owner_not_allowed" });
+    expect(byId.get(gone.subscriptionId)).toMatchObject({ messages: 0, refused: "owner_inactive" });
+    expect(byId.get(control.json().id)).toMatchObject({ messages: 1 });
+    expect(byId.get(control.json().id)?.refused).toBeUndefined();
+    const after = await t.server.ctx.store.db.selectFrom("outbox").select("recipient").execute();
+    const added = after.map((m) => m.recipient).filter((r) => !before.some((b) => b.recipient === r));
+    expect(added).toContain("still@example.com");
+    expect(added).not.toContain("moved_mgr@example.com");
+    expect(added).not.toContain("gone_mgr@example.com");
+    // The runs record why, and move on (not retried every minute); the period is not counted as sent.
+    // A day has passed: the sessions made before it have expired.
+    const signIn = await t.request({
+      method: "POST",
+      url: "/api/auth/login",
+      body: { username: "admin", password: TEST_PASSWORD },
+    });
+    const session = signIn.cookies.find((c) => c.name === "datang_session");
+    const admin2 = `datang_session=${session?.value}`;
+    const listed = await as("GET", url, admin2);
+    expect(listed.statusCode, listed.body).toBe(200);
+    const list = listed.json() as Array<Record<string, unknown>>;
+    expect(list.find((s) => s.id === moved.subscriptionId)).toMatchObject({
+      lastOutcome: "refused",
+      lastReason: "owner_not_allowed",
+      lastPeriod: null,
+      lastSentAt: null,
+    });
+    expect(list.find((s) => s.id === gone.subscriptionId)).toMatchObject({
+      lastOutcome: "refused",
+      lastReason: "owner_inactive",
+    });
+    expect(list.find((s) => s.id === control.json().id)).toMatchObject({ lastOutcome: "sent", lastReason: null });
+    expect(await sendDueReports(t.server.ctx)).toEqual([]);
+    // The branch given back: the next run is sent again.
+    expect((await as("PATCH", `/api/users/${moved.userId}`, admin2, { branchIds: [t.branchId] })).statusCode).toBe(200);
+    t.clock.advance(86_400_000);
+    const again = new Map((await sendDueReports(t.server.ctx)).map((r) => [r.subscriptionId, r]));
+    expect(again.get(moved.subscriptionId)).toMatchObject({ messages: 1 });
+    expect(again.get(gone.subscriptionId)).toMatchObject({ messages: 0, refused: "owner_inactive" });
   });
 });

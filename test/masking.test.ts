@@ -14,6 +14,7 @@ const USER_OF: Record<(typeof ROLES)[number], string> = {
   back_office: "reviewer",
   auditor: "auditor",
   agent: "agent1",
+  head_office: "headoffice",
 };
 
 /**

@@ -41,3 +41,18 @@ export const BRANCH_READERS: readonly Role[] = ["admin", "branch_manager", "lobb
 export const KNOWLEDGE_READERS: readonly Role[] = [...BRANCH_READERS, "agent"];
 export const TRIAGE_ROLES: readonly Role[] = ["admin", "branch_manager", "lobby_manager"];
 export const CONFIG_ROLES: readonly Role[] = ["admin", "branch_manager"];
+
+/**
+ * Who reads every branch's analytics (summary, dashboard, league table, staff evaluation, exports, alerts):
+ * admins, and head office, which reads them only (no tickets, counters or configuration) and belongs to no branch.
+ */
+export const EVERY_BRANCH_READERS: readonly Role[] = ["admin", "head_office"];
+
+export function readsEveryBranch(actor: Actor): boolean {
+  return actor.type === "user" && actor.roles.some((r) => EVERY_BRANCH_READERS.includes(r));
+}
+
+/** Throws 403 unless the actor reads every branch's figures or holds one of `roles` in `branchId`. */
+export function requireBranchRead(actor: Actor, branchId: BranchId, roles: readonly Role[]): void {
+  if (!readsEveryBranch(actor)) requireBranchAccess(actor, branchId, roles);
+}

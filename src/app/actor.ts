@@ -1,6 +1,15 @@
 import type { BranchId, CounterId, DeviceId, UserId } from "../domain/ids.ts";
 
-export const ROLES = ["admin", "branch_manager", "lobby_manager", "teller", "back_office", "auditor", "agent"] as const;
+export const ROLES = [
+  "admin",
+  "branch_manager",
+  "lobby_manager",
+  "teller",
+  "back_office",
+  "auditor",
+  "agent",
+  "head_office",
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export const DEVICE_KINDS = ["kiosk", "display", "rating_pad"] as const;

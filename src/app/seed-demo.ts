@@ -111,6 +111,8 @@ const USERS: ReadonlyArray<{ username: string; name: string; roles: Role[] }> = 
   { username: "auditor", name: "钱审计", roles: ["auditor"] },
   { username: "agent1", name: "孙客服", roles: ["agent"] },
   { username: "agent2", name: "周客服", roles: ["agent"] },
+  // Head office: every branch's analytics, read only; belongs to no branch (as the admin).
+  { username: "headoffice", name: "吴总行", roles: ["head_office"] },
 ];
 
 export async function isEmpty(ctx: AppContext): Promise<boolean> {
@@ -157,7 +159,7 @@ export async function seedDemo(
           created_at: now,
         })
         .execute();
-      if (!u.roles.includes("admin"))
+      if (!u.roles.includes("admin") && !u.roles.includes("head_office"))
         await tx.insertInto("memberships").values({ user_id: id, branch_id: branchId }).execute();
       // The senior agent takes VIP customers (chat agents came with the knowledge base's second part, migration 021).
       if (u.username === "agent1" && options.knowledge !== false)

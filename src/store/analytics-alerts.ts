@@ -169,19 +169,49 @@ export function dueSubscriptionRows(db: Db, now: number): Promise<ReportSubscrip
     .execute();
 }
 
-/** Moves a due subscription to its next run; `true` for the one instance whose update did it (it sends). */
+/**
+ * Moves a due subscription to its next run; `true` for the one instance whose update did it (it sends, or records
+ * the refusal). A refused run does not count as the period sent.
+ */
 export async function claimRun(
   tx: Tx,
   id: string,
   dueAt: number,
-  next: { nextRunAt: number; period: string; now: number },
+  next: { nextRunAt: number; period: string; now: number; refusal: string | null },
 ): Promise<boolean> {
+  const outcome = {
+    last_run_at: next.now,
+    last_outcome: next.refusal === null ? "sent" : "refused",
+    last_reason: next.refusal,
+  };
   const r = await tx
     .updateTable("report_subscriptions")
-    .set({ next_run_at: next.nextRunAt, last_period: next.period, last_sent_at: next.now })
+    .set(
+      next.refusal === null
+        ? { next_run_at: next.nextRunAt, last_period: next.period, last_sent_at: next.now, ...outcome }
+        : { next_run_at: next.nextRunAt, ...outcome },
+    )
     .where("id", "=", id)
     .where("next_run_at", "=", dueAt)
     .where("active", "=", 1)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+export interface SubscriptionOwner {
+  readonly active: boolean;
+  readonly roles: readonly string[];
+  readonly branchIds: readonly string[];
+}
+
+/** A subscription owner's account as it is now: whether active, its roles and its branches; undefined if gone. */
+export async function findSubscriptionOwner(db: Db, userId: string): Promise<SubscriptionOwner | undefined> {
+  const user = await db.selectFrom("users").select(["active", "roles"]).where("id", "=", userId).executeTakeFirst();
+  if (!user) return undefined;
+  const memberships = await db.selectFrom("memberships").select("branch_id").where("user_id", "=", userId).execute();
+  return {
+    active: Number(user.active) === 1,
+    roles: JSON.parse(user.roles) as string[],
+    branchIds: memberships.map((m) => m.branch_id),
+  };
 }

@@ -985,6 +985,12 @@ export interface ReportSubscriptionTable {
   created_by: string | null;
   created_at: number;
   updated_at: number;
+  // Migration 034: the last due run, sent or refused, and why it was refused.
+  last_run_at: number | null;
+  /** "sent" | "refused". */
+  last_outcome: string | null;
+  /** REPORT_REFUSALS (src/app/analytics/reports.ts); null when sent. */
+  last_reason: string | null;
 }
 
 // Migration 024: follow-up tasks (issue 14).

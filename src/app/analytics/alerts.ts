@@ -5,9 +5,9 @@
  * (lobby and dashboard, `listAlerts`) until the breach clears, and each branch manager of the branch with an
  * e-mail address or a mobile number is told through the outbox, once. A cleared rule is armed again.
  *
- *   listAlertRules(ctx, actor, branchId) → the rules with their figure now (admin, branch manager)
+ *   listAlertRules(ctx, actor, branchId) → the rules with their figure now (admin, branch manager; head office reads)
  *   createAlertRule / updateAlertRule / deleteAlertRule → audited; a change re-arms the rule
- *   listAlerts(ctx, actor, branchId) → open alerts and those of the last day (admin, branch and lobby managers)
+ *   listAlerts(ctx, actor, branchId) → open alerts and those of the last day (admin, head office, branch and lobby managers)
  *   acknowledgeAlert(ctx, actor, alertId) → audited; the alert stays open until its breach clears
  */
 import {
@@ -40,7 +40,7 @@ import { type Branch, findBranch, findService, listBranches } from "../../store/
 import { enqueueMessage } from "../../store/outbox.ts";
 import type { AnalyticsAlertRuleTable, AnalyticsAlertTable } from "../../store/schema.ts";
 import { listBranchContacts } from "../../store/wait-alarms.ts";
-import { CONFIG_ROLES, requireBranchAccess, requireRole, TRIAGE_ROLES } from "../access.ts";
+import { CONFIG_ROLES, requireBranchAccess, requireBranchRead, requireRole, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
@@ -139,7 +139,7 @@ async function requireBranch(ctx: AppContext, branchId: string): Promise<Branch>
 }
 
 export async function listAlertRules(ctx: AppContext, actor: Actor, branchId: string): Promise<AlertRuleView[]> {
-  requireBranchAccess(actor, branchId as BranchId, CONFIG_ROLES);
+  requireBranchRead(actor, branchId as BranchId, CONFIG_ROLES);
   const branch = await requireBranch(ctx, branchId);
   const rows = await listRuleRows(ctx.store.db, [branchId]);
   const values = await figuresNow(ctx, branch, rows, ctx.clock());
@@ -273,7 +273,7 @@ export async function deleteAlertRule(ctx: AppContext, actor: Actor, ruleId: str
 
 /** The branch's open alerts first, then those of the last 24 hours. */
 export async function listAlerts(ctx: AppContext, actor: Actor, branchId: string): Promise<AlertView[]> {
-  requireBranchAccess(actor, branchId as BranchId, TRIAGE_ROLES);
+  requireBranchRead(actor, branchId as BranchId, TRIAGE_ROLES);
   const rows = await listAlertRows(ctx.store.db, branchId, ctx.clock() - DAY_MS);
   const views = rows.map(alertView);
   return [...views.filter((v) => v.clearedAt === null), ...views.filter((v) => v.clearedAt !== null)];

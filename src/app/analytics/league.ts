@@ -22,6 +22,7 @@ import { simulate } from "../../sim/simulate.ts";
 import { readOpenTimeByCounterHour, readRollups } from "../../store/analytics.ts";
 import { type Branch, findBranch, listBranches, listServices } from "../../store/branches.ts";
 import { listCounters } from "../../store/counters.ts";
+import { readsEveryBranch } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { forbidden } from "../errors.ts";
@@ -55,7 +56,7 @@ export interface League {
 /** Head office (admins) compare every branch; a branch manager the branches he manages. */
 async function leagueBranches(ctx: AppContext, actor: Actor): Promise<string[]> {
   if (actor.type !== "user") throw forbidden();
-  if (actor.roles.includes("admin")) return (await listBranches(ctx.store.db)).map((b) => b.id);
+  if (readsEveryBranch(actor)) return (await listBranches(ctx.store.db)).map((b) => b.id);
   if (actor.roles.includes("branch_manager")) return [...actor.branchIds];
   throw forbidden();
 }

@@ -4,10 +4,12 @@
  * in that hour, from the counters' state changes), with the arrivals expected and seen and the mean wait.
  */
 import { figuresOf } from "../../domain/analytics/figures.ts";
+import type { BranchId } from "../../domain/ids.ts";
 import { readCounterTime, readRollups } from "../../store/analytics.ts";
+import { requireBranchRead, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
-import { branchDayPlan } from "../planning/day-plan.ts";
+import { dayPlanOf } from "../planning/day-plan.ts";
 
 export interface PlanActualHour {
   readonly hour: number;
@@ -38,8 +40,9 @@ export async function planAgainstActual(
   branchId: string,
   day: string | undefined,
 ): Promise<PlanAgainstActual> {
-  // The plan checks the caller's access to the branch and the day's form.
-  const plan = await branchDayPlan(ctx, actor, branchId, { date: day });
+  // The branch's planners read it, and head office (every branch, read only); the plan checks the day's form.
+  requireBranchRead(actor, branchId as BranchId, TRIAGE_ROLES);
+  const plan = await dayPlanOf(ctx, branchId, { date: day });
   const range = { branchIds: [branchId], from: plan.date, to: plan.date };
   const [rollups, counterTime] = await Promise.all([
     readRollups(ctx.store.db, "hour", range),

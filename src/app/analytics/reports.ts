@@ -4,11 +4,13 @@
  * XLSX workbook (the summary by business type, counter, staff member and hour, and by branch for every branch)
  * and a PDF summary (CJK font), both attached, through the outbox.
  *
- *   listReportSubscriptions(ctx, actor) → admins every one, branch managers those of their branches
+ *   listReportSubscriptions(ctx, actor) → admins every one, branch managers those of their branches, head office
+ *     its own (head office keeps subscriptions of any branch or every branch, and reads; nothing else)
  *   createReportSubscription / updateReportSubscription / deleteReportSubscription → audited
  *   sendReportNow(ctx, actor, id) → the last ended period now (audited), besides the schedule
  *   buildReport(ctx, scope, range, lang) → the figures, the workbook and the PDF
- *   sendDueReports(ctx) → the job: each due subscription is sent by the one instance that moves it on
+ *   sendDueReports(ctx) → the job: each due subscription is sent by the one instance that moves it on, if its
+ *     owner may still read it (`subscriptionRefusal`: checked again at every run, the refusal recorded)
  */
 
 import { existsSync } from "node:fs";
@@ -28,6 +30,7 @@ import {
   claimRun,
   deleteSubscriptionRow,
   dueSubscriptionRows,
+  findSubscriptionOwner,
   findSubscriptionRow,
   insertSubscriptionRow,
   listSubscriptionRows,
@@ -37,11 +40,11 @@ import { findBranch, listBranches } from "../../store/branches.ts";
 import { enqueueMessage, type MessageLang } from "../../store/outbox.ts";
 import type { ReportSubscriptionTable } from "../../store/schema.ts";
 import type { Tx } from "../../store/store.ts";
-import { CONFIG_ROLES, requireBranchAccess, requireRole } from "../access.ts";
-import type { Actor, StaffActor } from "../actor.ts";
+import { CONFIG_ROLES, requireRole } from "../access.ts";
+import type { Actor, Role, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { CJK_FONT } from "../customers/service-record.ts";
-import { forbidden, invalid, notFound } from "../errors.ts";
+import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { loadExcelJS, loadPdfKit } from "../lazy-modules.ts";
 import { audit } from "../record.ts";
 import { HEADING_ZH, SUMMARY_COLUMNS } from "./export.ts";
@@ -73,7 +76,18 @@ export interface SubscriptionView {
   readonly nextRunAt: string;
   readonly lastPeriod: string | null;
   readonly lastSentAt: string | null;
+  /** The last due run, sent or refused (its owner no longer allowed: `lastReason`). */
+  readonly lastRunAt: string | null;
+  readonly lastOutcome: "sent" | "refused" | null;
+  readonly lastReason: ReportRefusal | null;
 }
+
+/** Why a due report was not sent: its owner's account is gone or deactivated, or no longer may read its scope. */
+export const REPORT_REFUSALS = ["owner_unknown", "owner_inactive", "owner_not_allowed"] as const;
+export type ReportRefusal = (typeof REPORT_REFUSALS)[number];
+
+/** Roles that may keep a report subscription: the branch's managers and admins, and head office. */
+const SUBSCRIBER_ROLES: readonly Role[] = [...CONFIG_ROLES, "head_office"];
 
 function view(row: ReportSubscriptionTable): SubscriptionView {
   return {
@@ -88,6 +102,11 @@ function view(row: ReportSubscriptionTable): SubscriptionView {
     nextRunAt: new Date(Number(row.next_run_at)).toISOString(),
     lastPeriod: row.last_period,
     lastSentAt: row.last_sent_at === null ? null : new Date(Number(row.last_sent_at)).toISOString(),
+    lastRunAt: row.last_run_at === null ? null : new Date(Number(row.last_run_at)).toISOString(),
+    lastOutcome: row.last_outcome === "sent" || row.last_outcome === "refused" ? row.last_outcome : null,
+    lastReason: (REPORT_REFUSALS as readonly string[]).includes(row.last_reason ?? "")
+      ? (row.last_reason as ReportRefusal)
+      : null,
   };
 }
 
@@ -103,22 +122,56 @@ export function nextRunAfter(period: ReportPeriod, timeOfDay: string, timeZone: 
   }
 }
 
-/** Who may keep a subscription of this scope: the branch's managers and admins; every branch, admins only. */
+/**
+ * Who may keep a subscription of this scope: the branch's managers, admins and head office; every branch, admins
+ * and head office.
+ */
 function requireScope(actor: Actor, branchId: string | null): StaffActor {
-  const staff = requireRole(actor, CONFIG_ROLES);
-  if (branchId === null) {
-    if (!staff.roles.includes("admin")) throw forbidden();
-  } else requireBranchAccess(actor, branchId as BranchId, CONFIG_ROLES);
+  const staff = requireRole(actor, SUBSCRIBER_ROLES);
+  if (!allowedScope(staff.roles, staff.branchIds, branchId)) throw forbidden();
   return staff;
 }
 
+/** Whether roles and branches allow a subscription of this scope (at saving, and again at every run). */
+function allowedScope(roles: readonly string[], branchIds: readonly string[], branchId: string | null): boolean {
+  if (roles.includes("admin") || roles.includes("head_office")) return true;
+  return branchId !== null && roles.includes("branch_manager") && branchIds.includes(branchId);
+}
+
+/** Admins see every subscription; head office its own; branch managers those of their branches. */
 function mayRead(actor: StaffActor, row: ReportSubscriptionTable): boolean {
   if (actor.roles.includes("admin")) return true;
+  if (actor.roles.includes("head_office") && row.created_by === actor.id) return true;
   return (
     row.branch_id !== null &&
     actor.roles.includes("branch_manager") &&
     actor.branchIds.includes(row.branch_id as BranchId)
   );
+}
+
+/** The subscription, if the actor may see and keep it (403 before 404 for those who may keep none). */
+async function requireSubscription(ctx: AppContext, actor: Actor, id: string): Promise<ReportSubscriptionTable> {
+  const staff = requireRole(actor, SUBSCRIBER_ROLES);
+  const row = await findSubscriptionRow(ctx.store.db, id);
+  if (!row) throw notFound("Report subscription", id);
+  if (!mayRead(staff, row)) throw forbidden();
+  requireScope(actor, row.branch_id);
+  return row;
+}
+
+/**
+ * Whether the subscription's owner may still have its report, as the account is now: null if so, else why not
+ * (deactivated, gone, or no longer a manager of the branch, head office or admin).
+ */
+export async function subscriptionRefusal(
+  ctx: AppContext,
+  row: ReportSubscriptionTable,
+): Promise<ReportRefusal | null> {
+  if (row.created_by === null) return "owner_unknown";
+  const owner = await findSubscriptionOwner(ctx.store.db, row.created_by);
+  if (!owner) return "owner_unknown";
+  if (!owner.active) return "owner_inactive";
+  return allowedScope(owner.roles, owner.branchIds, row.branch_id) ? null : "owner_not_allowed";
 }
 
 function checkInput(input: SubscriptionInput): void {
@@ -140,7 +193,7 @@ async function timeZoneOf(ctx: AppContext, branchId: string | null): Promise<str
 }
 
 export async function listReportSubscriptions(ctx: AppContext, actor: Actor): Promise<SubscriptionView[]> {
-  const staff = requireRole(actor, CONFIG_ROLES);
+  const staff = requireRole(actor, SUBSCRIBER_ROLES);
   return (await listSubscriptionRows(ctx.store.db)).filter((r) => mayRead(staff, r)).map(view);
 }
 
@@ -169,6 +222,9 @@ export async function createReportSubscription(
       created_by: staff.id,
       created_at: now,
       updated_at: now,
+      last_run_at: null,
+      last_outcome: null,
+      last_reason: null,
     };
     await insertSubscriptionRow(tx, row);
     await audit(
@@ -193,10 +249,7 @@ export async function updateReportSubscription(
   id: string,
   patch: Partial<Omit<SubscriptionInput, "branchId">>,
 ): Promise<SubscriptionView> {
-  requireRole(actor, CONFIG_ROLES);
-  const existing = await findSubscriptionRow(ctx.store.db, id);
-  if (!existing) throw notFound("Report subscription", id);
-  requireScope(actor, existing.branch_id);
+  const existing = await requireSubscription(ctx, actor, id);
   const current = view(existing);
   const next: SubscriptionInput = {
     branchId: existing.branch_id,
@@ -232,10 +285,7 @@ export async function updateReportSubscription(
 }
 
 export async function deleteReportSubscription(ctx: AppContext, actor: Actor, id: string): Promise<void> {
-  requireRole(actor, CONFIG_ROLES);
-  const existing = await findSubscriptionRow(ctx.store.db, id);
-  if (!existing) throw notFound("Report subscription", id);
-  requireScope(actor, existing.branch_id);
+  const existing = await requireSubscription(ctx, actor, id);
   await ctx.store.write(async (tx) => {
     const now = ctx.clock();
     await deleteSubscriptionRow(tx, id);
@@ -250,15 +300,15 @@ export async function deleteReportSubscription(ctx: AppContext, actor: Actor, id
 // The report itself.
 
 /**
- * The scheduled job reads the figures as head office does: the subscription was made by someone allowed to
- * read them, and its scope (one branch or all) was checked then and is checked again when it changes.
+ * The scheduled job reads the figures as head office does (every branch, read only): the subscription's owner was
+ * allowed its scope when it was saved, and is checked again before every report is built (`subscriptionRefusal`).
  */
 const REPORTER: StaffActor = {
   type: "user",
   id: "system:reports" as UserId,
   username: "system",
   displayName: "Datang reports",
-  roles: ["admin"],
+  roles: ["head_office"],
   branchIds: [],
   ip: "",
 };
@@ -471,13 +521,16 @@ export interface SentReport {
   readonly subscriptionId: string;
   readonly period: string;
   readonly messages: number;
+  /** Set when the run sent nothing because its owner may no longer have the report. */
+  readonly refused?: ReportRefusal;
 }
 
 /**
  * The job: every due subscription's report of the period that ended before its run. The report is built
  * before the claim (no long write transaction); the instance whose conditional update moves `next_run_at` on
  * enqueues the e-mails in that same commit, so several instances send it once. After an outage only the latest
- * period is sent.
+ * period is sent. The owner's rights are checked again first: a run whose owner may no longer read its scope
+ * sends nothing, builds nothing, and records why (`last_outcome` "refused", `last_reason`).
  */
 export async function sendDueReports(ctx: AppContext): Promise<SentReport[]> {
   const now = ctx.clock();
@@ -485,23 +538,31 @@ export async function sendDueReports(ctx: AppContext): Promise<SentReport[]> {
   for (const row of await dueSubscriptionRows(ctx.store.db, now)) {
     const dueAt = Number(row.next_run_at);
     const range = periodBefore(row.period as ReportPeriod, localDay(dueAt, row.time_zone));
-    const report = await buildReport(ctx, row.branch_id, range, now);
     const nextRunAt = nextRunAfter(row.period as ReportPeriod, row.time_of_day, row.time_zone, Math.max(now, dueAt));
+    const refusal = await subscriptionRefusal(ctx, row);
+    const report = refusal === null ? await buildReport(ctx, row.branch_id, range, now) : undefined;
     const messages = await ctx.store.write(async (tx) => {
-      if (!(await claimRun(tx, row.id, dueAt, { nextRunAt, period: range.key, now }))) return undefined;
+      if (!(await claimRun(tx, row.id, dueAt, { nextRunAt, period: range.key, now, refusal }))) return undefined;
+      if (!report) return 0;
       return enqueueReport(tx, row, report, now, `${ANALYTICS_REPORT_KIND}:${row.id}:${range.key}`);
     });
-    if (messages !== undefined) sent.push({ subscriptionId: row.id, period: range.key, messages });
+    if (messages !== undefined)
+      sent.push({ subscriptionId: row.id, period: range.key, messages, ...(refusal !== null && { refused: refusal }) });
   }
   return sent;
 }
 
 /** "Send now": the last ended period's report to the subscription's recipients (audited). */
 export async function sendReportNow(ctx: AppContext, actor: Actor, id: string): Promise<SentReport> {
-  requireRole(actor, CONFIG_ROLES);
-  const row = await findSubscriptionRow(ctx.store.db, id);
-  if (!row) throw notFound("Report subscription", id);
-  requireScope(actor, row.branch_id);
+  const row = await requireSubscription(ctx, actor, id);
+  // The recipients are the owner's: his rights count too, as at a scheduled run.
+  const refusal = await subscriptionRefusal(ctx, row);
+  if (refusal !== null)
+    throw conflict(
+      "The subscription's owner may no longer receive this report; it is not sent.",
+      { reason: refusal },
+      "该订阅的创建人已无权获取此报表，未发送。",
+    );
   const now = ctx.clock();
   const range = periodBefore(row.period as ReportPeriod, localDay(now, row.time_zone));
   const report = await buildReport(ctx, row.branch_id, range, now);

@@ -6,6 +6,7 @@
  */
 import type { BranchId } from "../../domain/ids.ts";
 import { listBranches } from "../../store/branches.ts";
+import { readsEveryBranch } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { forbidden } from "../errors.ts";
@@ -46,7 +47,7 @@ async function scopeOf(
   if (actor.type !== "user") throw forbidden();
   let branchIds: string[];
   let own = false;
-  if (actor.roles.includes("admin")) branchIds = (await listBranches(ctx.store.db)).map((b) => b.id);
+  if (readsEveryBranch(actor)) branchIds = (await listBranches(ctx.store.db)).map((b) => b.id);
   else if (actor.roles.includes("branch_manager")) branchIds = [...actor.branchIds];
   else if (actor.roles.includes("teller")) {
     branchIds = [...actor.branchIds];

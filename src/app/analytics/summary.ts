@@ -10,6 +10,7 @@ import type { BranchId } from "../../domain/ids.ts";
 import { readCells, readCounterTime, readRollups, type StoredCell } from "../../store/analytics.ts";
 import { listBranches } from "../../store/branches.ts";
 import { readMonthRollups } from "../../store/month-rollups.ts";
+import { readsEveryBranch } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { forbidden, invalid } from "../errors.ts";
@@ -29,7 +30,7 @@ export const GROUP_BYS = [
 export type GroupBy = (typeof GROUP_BYS)[number];
 
 /** Roles that read a branch's figures; a teller reads only his own, the auditor none. */
-const BRANCH_ANALYSTS = ["admin", "branch_manager", "lobby_manager"] as const;
+const BRANCH_ANALYSTS = ["admin", "head_office", "branch_manager", "lobby_manager"] as const;
 
 /** The longest range one summary covers: three years of days. */
 const MAX_DAYS = 3 * 366;
@@ -68,7 +69,7 @@ interface Scope {
 /** Which branches (and whose figures) the actor may read for this query. */
 async function scopeOf(ctx: AppContext, actor: Actor, branchId: string | undefined): Promise<Scope> {
   if (actor.type !== "user") throw forbidden();
-  const isAdmin = actor.roles.includes("admin");
+  const isAdmin = readsEveryBranch(actor);
   const analyst = actor.roles.some((r) => (BRANCH_ANALYSTS as readonly string[]).includes(r));
   const teller = actor.roles.includes("teller");
   if (!analyst && !teller) throw forbidden();

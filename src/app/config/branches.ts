@@ -2,7 +2,7 @@ import { DEFAULT_POLICY, isPolicyName } from "../../domain/dispatch/index.ts";
 import type { BranchId } from "../../domain/ids.ts";
 import { isValidTimeZone } from "../../domain/local-day.ts";
 import { type Branch, findBranch, listBranches, type OpeningHours } from "../../store/branches.ts";
-import { CONFIG_ROLES, requireBranchAccess, requireRole } from "../access.ts";
+import { CONFIG_ROLES, readsEveryBranch, requireBranchAccess, requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import { branchSetupChanged } from "../appointments/slot-state.ts";
 import type { AppContext } from "../context.ts";
@@ -58,10 +58,10 @@ function validate(b: Partial<BranchInput>, current?: Branch): void {
     );
 }
 
-/** Branches the actor may see: all for an admin, its own for everyone else. */
+/** Branches the actor may see: all for an admin and head office, its own for everyone else. */
 export async function visibleBranches(ctx: AppContext, actor: Actor): Promise<Branch[]> {
   if (actor.type === "device") return listBranches(ctx.store.db, [actor.branchId]);
-  if (actor.roles.includes("admin")) return listBranches(ctx.store.db);
+  if (readsEveryBranch(actor)) return listBranches(ctx.store.db);
   return listBranches(ctx.store.db, actor.branchIds);
 }
 

@@ -43,12 +43,15 @@ export const MIN_PASSWORD_LENGTH = 8;
 
 /**
  * An admin manages everyone. A branch manager manages the staff of their own branches, and may not hand
- * out roles above their own (admin, auditor) nor place anyone in a branch they do not run.
+ * out roles above their own (admin, auditor, head office) nor place anyone in a branch they do not run.
  */
 function requireManageable(manager: StaffActor, roles: readonly Role[], branchIds: readonly string[]): void {
   if (manager.roles.includes("admin")) return;
-  if (roles.some((r) => r === "admin" || r === "auditor"))
-    throw forbidden("Only an admin grants the admin or auditor role.", "只有系统管理员能授予管理员或审计员角色。");
+  if (roles.some((r) => r === "admin" || r === "auditor" || r === "head_office"))
+    throw forbidden(
+      "Only an admin grants the admin, auditor or head office role.",
+      "只有系统管理员能授予管理员、审计员或总行角色。",
+    );
   if (branchIds.some((b) => !manager.branchIds.includes(b as BranchId))) {
     throw forbidden("You may only manage staff of your own branches.", "您只能管理本人所属网点的员工。");
   }

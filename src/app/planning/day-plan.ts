@@ -39,6 +39,11 @@ export async function branchDayPlan(
   query: DayPlanQuery,
 ): Promise<BranchDayPlan> {
   requireBranchAccess(actor, branchId as BranchId, TRIAGE_ROLES);
+  return dayPlanOf(ctx, branchId, query);
+}
+
+/** The day plan without an access check: for callers that checked it themselves (plan against actual). */
+export async function dayPlanOf(ctx: AppContext, branchId: string, query: DayPlanQuery): Promise<BranchDayPlan> {
   const branch = await findBranch(ctx.store.db, branchId);
   if (!branch) throw notFound("Branch", branchId);
   const day = await planningScenario(ctx.store.db, branch, ctx.clock(), query);

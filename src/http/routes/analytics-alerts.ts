@@ -1,5 +1,5 @@
-import { type Static, Type } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
+import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import {
   acknowledgeAlert,
   createAlertRule,
@@ -12,6 +12,7 @@ import {
   createReportSubscription,
   deleteReportSubscription,
   listReportSubscriptions,
+  REPORT_REFUSALS,
   sendReportNow,
   updateReportSubscription,
 } from "../../app/analytics/reports.ts";
@@ -104,12 +105,65 @@ const SubscriptionSchema = Type.Object({
   nextRunAt: Stamp,
   lastPeriod: Type.Union([Type.String(), Type.Null()]),
   lastSentAt: Type.Union([Stamp, Type.Null()]),
+  lastRunAt: Type.Union([Stamp, Type.Null()]),
+  lastOutcome: Type.Union([Type.Literal("sent"), Type.Literal("refused"), Type.Null()]),
+  lastReason: Type.Union([literals(REPORT_REFUSALS), Type.Null()]),
 });
 const SentSchema = Type.Object({ subscriptionId: Type.String(), period: Type.String(), messages: Type.Integer() });
 const BranchParams = Type.Object({ branchId: Id });
 const RuleParams = Type.Object({ ruleId: Id });
 const AlertParams = Type.Object({ alertId: Id });
 const SubscriptionParams = Type.Object({ subscriptionId: Id });
+
+type Req<P extends TSchema, B extends TSchema> = FastifyRequest<{ Params: Static<P>; Body: Static<B> }>;
+
+/**
+ * The PATCH (200 with the changed record) and DELETE (204) of one record at one path: the alert rules and the
+ * report subscriptions are changed and removed the same way.
+ */
+function editRoutes<P extends TSchema, B extends TSchema>(
+  app: FastifyInstance,
+  spec: {
+    readonly path: string;
+    readonly params: P;
+    readonly body: B;
+    readonly response: TSchema;
+    readonly update: { operationId: string; summary: string; run: (req: Req<P, B>) => Promise<unknown> };
+    readonly remove: { operationId: string; summary: string; run: (req: Req<P, B>) => Promise<void> };
+  },
+): void {
+  const { path, params, body, response, update, remove } = spec;
+  app.patch<{ Params: Static<P>; Body: Static<B> }>(
+    path,
+    {
+      schema: {
+        tags,
+        operationId: update.operationId,
+        summary: update.summary,
+        params,
+        body,
+        response: { 200: response, ...errors(400, 401, 403, 404) },
+      },
+    },
+    (req) => update.run(req),
+  );
+  app.delete<{ Params: Static<P>; Body: Static<B> }>(
+    path,
+    {
+      schema: {
+        tags,
+        operationId: remove.operationId,
+        summary: remove.summary,
+        params,
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      await remove.run(req);
+      return reply.code(204).send();
+    },
+  );
+}
 
 /** Threshold alert rules and their alerts, and scheduled report subscriptions (issue 15). */
 export function analyticsAlertRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -140,36 +194,22 @@ export function analyticsAlertRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
     async (req, reply) => reply.code(201).send(await createAlertRule(ctx, actorOf(req), req.params.branchId, req.body)),
   );
-  app.patch<{ Params: Static<typeof RuleParams>; Body: Static<typeof RulePatch> }>(
-    "/api/analytics/alert-rules/:ruleId",
-    {
-      schema: {
-        tags,
-        operationId: "updateAlertRule",
-        summary: "Change a threshold alert rule; it is armed again",
-        params: RuleParams,
-        body: RulePatch,
-        response: { 200: RuleSchema, ...errors(400, 401, 403, 404) },
-      },
+  editRoutes(app, {
+    path: "/api/analytics/alert-rules/:ruleId",
+    params: RuleParams,
+    body: RulePatch,
+    response: RuleSchema,
+    update: {
+      operationId: "updateAlertRule",
+      summary: "Change a threshold alert rule; it is armed again",
+      run: (req) => updateAlertRule(ctx, actorOf(req), req.params.ruleId, req.body),
     },
-    (req) => updateAlertRule(ctx, actorOf(req), req.params.ruleId, req.body),
-  );
-  app.delete<{ Params: Static<typeof RuleParams> }>(
-    "/api/analytics/alert-rules/:ruleId",
-    {
-      schema: {
-        tags,
-        operationId: "deleteAlertRule",
-        summary: "Remove a threshold alert rule",
-        params: RuleParams,
-        response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
-      },
+    remove: {
+      operationId: "deleteAlertRule",
+      summary: "Remove a threshold alert rule",
+      run: (req) => deleteAlertRule(ctx, actorOf(req), req.params.ruleId),
     },
-    async (req, reply) => {
-      await deleteAlertRule(ctx, actorOf(req), req.params.ruleId);
-      return reply.code(204).send();
-    },
-  );
+  });
   app.get<{ Params: Static<typeof BranchParams> }>(
     "/api/branches/:branchId/analytics/alerts",
     {
@@ -202,7 +242,8 @@ export function analyticsAlertRoutes(app: FastifyInstance, ctx: AppContext): voi
       schema: {
         tags,
         operationId: "listReportSubscriptions",
-        summary: "Scheduled report subscriptions: admins every one, branch managers those of their branches",
+        summary:
+          "Scheduled report subscriptions: admins every one, branch managers those of their branches, head office its own",
         response: { 200: Type.Array(SubscriptionSchema), ...errors(401, 403) },
       },
     },
@@ -221,45 +262,32 @@ export function analyticsAlertRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
     async (req, reply) => reply.code(201).send(await createReportSubscription(ctx, actorOf(req), req.body)),
   );
-  app.patch<{ Params: Static<typeof SubscriptionParams>; Body: Static<typeof SubscriptionPatch> }>(
-    "/api/analytics/report-subscriptions/:subscriptionId",
-    {
-      schema: {
-        tags,
-        operationId: "updateReportSubscription",
-        summary: "Change a report subscription's period, recipients, time or language",
-        params: SubscriptionParams,
-        body: SubscriptionPatch,
-        response: { 200: SubscriptionSchema, ...errors(400, 401, 403, 404) },
-      },
+  editRoutes(app, {
+    path: "/api/analytics/report-subscriptions/:subscriptionId",
+    params: SubscriptionParams,
+    body: SubscriptionPatch,
+    response: SubscriptionSchema,
+    update: {
+      operationId: "updateReportSubscription",
+      summary: "Change a report subscription's period, recipients, time or language",
+      run: (req) => updateReportSubscription(ctx, actorOf(req), req.params.subscriptionId, req.body),
     },
-    (req) => updateReportSubscription(ctx, actorOf(req), req.params.subscriptionId, req.body),
-  );
-  app.delete<{ Params: Static<typeof SubscriptionParams> }>(
-    "/api/analytics/report-subscriptions/:subscriptionId",
-    {
-      schema: {
-        tags,
-        operationId: "deleteReportSubscription",
-        summary: "End a report subscription",
-        params: SubscriptionParams,
-        response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
-      },
+    remove: {
+      operationId: "deleteReportSubscription",
+      summary: "End a report subscription",
+      run: (req) => deleteReportSubscription(ctx, actorOf(req), req.params.subscriptionId),
     },
-    async (req, reply) => {
-      await deleteReportSubscription(ctx, actorOf(req), req.params.subscriptionId);
-      return reply.code(204).send();
-    },
-  );
+  });
   app.post<{ Params: Static<typeof SubscriptionParams> }>(
     "/api/analytics/report-subscriptions/:subscriptionId/send",
     {
       schema: {
         tags,
         operationId: "sendReportNow",
-        summary: "Send the last ended period's report to the subscription's recipients now",
+        summary:
+          "Send the last ended period's report to the subscription's recipients now (409 if its owner may no longer have it)",
         params: SubscriptionParams,
-        response: { 202: SentSchema, ...errors(400, 401, 403, 404) },
+        response: { 202: SentSchema, ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (req, reply) => reply.code(202).send(await sendReportNow(ctx, actorOf(req), req.params.subscriptionId)),

@@ -25,6 +25,7 @@ import * as analyticsAlertsReports from "./026-analytics-alerts-reports.ts";
 import * as analyticsMonthRollups from "./027-analytics-month-rollups.ts";
 import * as chatSelfService from "./029-chat-self-service.ts";
 import * as analyticsMoreFigures from "./033-analytics-more-figures.ts";
+import * as reportRunRights from "./034-report-run-rights.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -57,6 +58,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "027-analytics-month-rollups": analyticsMonthRollups,
   "025-feedback-settings": feedbackSettings,
   "033-analytics-more-figures": analyticsMoreFigures,
+  "034-report-run-rights": reportRunRights,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -1147,7 +1147,7 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** Scheduled report subscriptions: admins every one, branch managers those of their branches */
+        /** Scheduled report subscriptions: admins every one, branch managers those of their branches, head office its own */
         readonly get: operations["listReportSubscriptions"];
         readonly put?: never;
         /** Subscribe to a daily, weekly or monthly report (XLSX and PDF by e-mail); branchId null: every branch */
@@ -1185,7 +1185,7 @@ export interface paths {
         };
         readonly get?: never;
         readonly put?: never;
-        /** Send the last ended period's report to the subscription's recipients now */
+        /** Send the last ended period's report to the subscription's recipients now (409 if its owner may no longer have it) */
         readonly post: operations["sendReportNow"];
         readonly delete?: never;
         readonly options?: never;
@@ -3230,7 +3230,7 @@ export interface components {
             readonly id: string;
             readonly username: string;
             readonly displayName: string;
-            readonly roles: readonly ("admin" | "branch_manager" | "lobby_manager" | "teller" | "back_office" | "auditor" | "agent")[];
+            readonly roles: readonly ("admin" | "branch_manager" | "lobby_manager" | "teller" | "back_office" | "auditor" | "agent" | "head_office")[];
             readonly branchIds: readonly string[];
         };
         readonly PairedDevice: {
@@ -3247,7 +3247,7 @@ export interface components {
             readonly username: string;
             readonly displayName: string;
             readonly staffNo: string;
-            readonly roles: readonly ("admin" | "branch_manager" | "lobby_manager" | "teller" | "back_office" | "auditor" | "agent")[];
+            readonly roles: readonly ("admin" | "branch_manager" | "lobby_manager" | "teller" | "back_office" | "auditor" | "agent" | "head_office")[];
             readonly branchIds: readonly string[];
             readonly active: boolean;
             readonly email: string | null;
@@ -6076,7 +6076,7 @@ export interface operations {
                     readonly displayName: string;
                     readonly staffNo?: string;
                     readonly password: string;
-                    readonly roles: readonly ("admin" | "branch_manager" | "lobby_manager" | "teller" | "back_office" | "auditor" | "agent")[];
+                    readonly roles: readonly ("admin" | "branch_manager" | "lobby_manager" | "teller" | "back_office" | "auditor" | "agent" | "head_office")[];
                     readonly branchIds: readonly string[];
                     readonly active?: boolean;
                     readonly email?: string | null;
@@ -6148,7 +6148,7 @@ export interface operations {
                     readonly displayName?: string;
                     readonly staffNo?: string;
                     readonly password?: string;
-                    readonly roles?: readonly ("admin" | "branch_manager" | "lobby_manager" | "teller" | "back_office" | "auditor" | "agent")[];
+                    readonly roles?: readonly ("admin" | "branch_manager" | "lobby_manager" | "teller" | "back_office" | "auditor" | "agent" | "head_office")[];
                     readonly branchIds?: readonly string[];
                     readonly active?: boolean;
                     readonly email?: string | null;
@@ -8685,6 +8685,9 @@ export interface operations {
                         readonly nextRunAt: string;
                         readonly lastPeriod: string | null;
                         readonly lastSentAt: string | null;
+                        readonly lastRunAt: string | null;
+                        readonly lastOutcome: "sent" | "refused" | null;
+                        readonly lastReason: ("owner_unknown" | "owner_inactive" | "owner_not_allowed") | null;
                     }[];
                 };
             };
@@ -8746,6 +8749,9 @@ export interface operations {
                         readonly nextRunAt: string;
                         readonly lastPeriod: string | null;
                         readonly lastSentAt: string | null;
+                        readonly lastRunAt: string | null;
+                        readonly lastOutcome: "sent" | "refused" | null;
+                        readonly lastReason: ("owner_unknown" | "owner_inactive" | "owner_not_allowed") | null;
                     };
                 };
             };
@@ -8882,6 +8888,9 @@ export interface operations {
                         readonly nextRunAt: string;
                         readonly lastPeriod: string | null;
                         readonly lastSentAt: string | null;
+                        readonly lastRunAt: string | null;
+                        readonly lastOutcome: "sent" | "refused" | null;
+                        readonly lastReason: ("owner_unknown" | "owner_inactive" | "owner_not_allowed") | null;
                     };
                 };
             };
@@ -8976,6 +8985,15 @@ export interface operations {
             };
             /** @description Default Response */
             readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
                 headers: {
                     readonly [name: string]: unknown;
                 };

@@ -92,6 +92,7 @@ export const ROLES = complete<Role>()([
   "back_office",
   "auditor",
   "agent",
+  "head_office",
 ]);
 export const DEVICE_KINDS = complete<DeviceKind>()(["kiosk", "display", "rating_pad"]);
 export const COUNTER_KINDS = complete<CounterKind>()(["teller", "vip", "wealth", "self_service_helper"]);

@@ -32,9 +32,16 @@ export function useDescribeRule() {
 
 /**
  * On the lobby and the dashboard: the branch's open threshold alerts (issue 15), polled every 20 s, each with
- * its figure when it fired; "Got it" acknowledges one (it stays until its breach clears).
+ * its figure when it fired; "Got it" acknowledges one (it stays until its breach clears). Head office reads them
+ * only (`readOnly`: no "Got it").
  */
-export function AnalyticsAlertBanner({ branchId }: { readonly branchId: string }) {
+export function AnalyticsAlertBanner({
+  branchId,
+  readOnly = false,
+}: {
+  readonly branchId: string;
+  readonly readOnly?: boolean;
+}) {
   const { t } = useTranslation("analyticsAlerts");
   const describe = useDescribeRule();
   const [open, setOpen] = useState<readonly AnalyticsAlert[]>([]);
@@ -62,7 +69,7 @@ export function AnalyticsAlertBanner({ branchId }: { readonly branchId: string }
           data-testid="analytics-alert"
           message={t("banner", { rule: describe(a), value: a.value })}
           action={
-            a.acknowledgedAt === null ? (
+            a.acknowledgedAt === null && !readOnly ? (
               <Button
                 size="small"
                 data-testid="analytics-alert-ack"
@@ -70,9 +77,9 @@ export function AnalyticsAlertBanner({ branchId }: { readonly branchId: string }
               >
                 {t("acknowledge")}
               </Button>
-            ) : (
+            ) : a.acknowledgedAt !== null ? (
               <span>{t("acknowledged")}</span>
-            )
+            ) : null
           }
         />
       ))}

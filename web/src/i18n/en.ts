@@ -62,6 +62,7 @@ const en: Dictionary = {
     back_office: "Back office",
     agent: "Contact-centre agent",
     auditor: "Auditor",
+    head_office: "Head office (analytics, read only)",
   },
   rating: { satisfied: "Satisfied", neutral: "Neutral", dissatisfied: "Dissatisfied" },
   home: {

@@ -2,6 +2,7 @@ import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import { analyticsEn, analyticsZh } from "./analytics.ts";
 import { analyticsAlertsEn, analyticsAlertsZh } from "./analytics-alerts.ts";
+import { analyticsEditEn, analyticsEditZh } from "./analytics-edit.ts";
 import { analytics2En, analytics2Zh } from "./analytics2.ts";
 import { analytics3En, analytics3Zh } from "./analytics3.ts";
 import { appointmentShareEn, appointmentShareZh } from "./appointment-share.ts";
@@ -56,6 +57,7 @@ void i18next.use(initReactI18next).init({
       followups: followupsZh,
       feedback2: feedback2Zh,
       analytics3: analytics3Zh,
+      analyticsEdit: analyticsEditZh,
     },
     en: {
       translation: {
@@ -80,6 +82,7 @@ void i18next.use(initReactI18next).init({
       followups: followupsEn,
       feedback2: feedback2En,
       analytics3: analytics3En,
+      analyticsEdit: analyticsEditEn,
     },
   },
   lng: initialLanguage(),

@@ -60,6 +60,7 @@ const zhCN = {
     back_office: "后台复核",
     agent: "在线客服",
     auditor: "审计",
+    head_office: "总行（分析只读）",
   },
   rating: { satisfied: "满意", neutral: "一般", dissatisfied: "不满意" },
   home: {

@@ -161,7 +161,9 @@ function Dashboard() {
   const heat = useSummary(branchId, from, to, "weekdayHour");
   const [planDay, setPlanDay] = useState<Dayjs>(dayjs());
   // The plan is the branch's managers' (a teller alone reads only his own figures).
-  const plans = user.roles.some((r) => r === "admin" || r === "branch_manager" || r === "lobby_manager");
+  const plans = user.roles.some(
+    (r) => r === "admin" || r === "head_office" || r === "branch_manager" || r === "lobby_manager",
+  );
   const planActual = usePlanActual(plans ? branchId : null, planDay.format("YYYY-MM-DD"));
   const en = i18n.language === "en";
   const total = days.data?.total;
@@ -300,6 +302,8 @@ function Dashboard() {
       </Space>
       {branchId && user.roles.some((r) => r === "admin" || r === "branch_manager" || r === "lobby_manager") ? (
         <AnalyticsAlertBanner branchId={branchId} />
+      ) : branchId && user.roles.includes("head_office") ? (
+        <AnalyticsAlertBanner branchId={branchId} readOnly />
       ) : null}
       {days.error ? <Alert type="error" showIcon message={days.error} /> : null}
       {days.data?.ownFiguresOnly ? <Alert type="info" showIcon message={t("ownOnly")} /> : null}
@@ -420,10 +424,13 @@ function Dashboard() {
         </Card>
       ) : null}
       <ChatFiguresCard from={from} to={to} />
-      {user.roles.includes("admin") || (user.roles.includes("branch_manager") && branches.length > 1) ? (
+      {user.roles.includes("admin") ||
+      user.roles.includes("head_office") ||
+      (user.roles.includes("branch_manager") && branches.length > 1) ? (
         <LeagueCard from={from} to={to} />
       ) : null}
-      {user.roles.some((r) => r === "admin" || r === "branch_manager" || r === "teller") && branchId !== null ? (
+      {user.roles.some((r) => r === "admin" || r === "head_office" || r === "branch_manager" || r === "teller") &&
+      branchId !== null ? (
         <StaffEvaluationCard branchId={branchId === ALL ? null : branchId} from={from} to={to} />
       ) : null}
       <Card size="small" title={t("tables")}>
@@ -471,7 +478,7 @@ function Dashboard() {
 export default function Analytics() {
   const { t } = useTranslation("analytics");
   return (
-    <StaffShell title={t("title")} roles={["admin", "branch_manager", "lobby_manager", "teller"]}>
+    <StaffShell title={t("title")} roles={["admin", "head_office", "branch_manager", "lobby_manager", "teller"]}>
       <Dashboard />
     </StaffShell>
   );

@@ -36,7 +36,11 @@ const STAFF_PAGES: readonly PageLink[] = [
   { path: "/lobby", key: "lobby", roles: ["lobby_manager", "branch_manager", "admin", "back_office"] },
   { path: "/admin", key: "admin", roles: ["admin", "branch_manager"] },
   { path: "/planning", key: "planning", roles: ["branch_manager", "admin", "lobby_manager"] },
-  { path: "/analytics", key: "analytics", roles: ["branch_manager", "admin", "lobby_manager", "teller"] },
+  {
+    path: "/analytics",
+    key: "analytics",
+    roles: ["branch_manager", "admin", "lobby_manager", "teller", "head_office"],
+  },
   { path: "/messages", key: "messages", roles: ["admin", "branch_manager"] },
   { path: "/appointments", key: "appointments", roles: ["admin", "branch_manager", "lobby_manager", "teller"] },
   { path: "/audit", key: "audit", roles: ["auditor", "admin"] },
