@@ -31,6 +31,7 @@ import type { Actor, Role, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
+import { updateIfUnchanged } from "../versioned-update.ts";
 
 /** Staff who record complaints: everyone who meets customers in the branch. */
 export const COMPLAINT_RECORDERS: readonly Role[] = [
@@ -271,23 +272,8 @@ async function loadComplaint(_ctx: AppContext, db: Kysely<Database>, id: string)
 }
 
 /** Applies a change to a complaint only if it is as read (its version); 409 when someone changed it meanwhile. */
-async function updateComplaint(
-  tx: Tx,
-  read: ComplaintTable,
-  patch: Partial<Omit<ComplaintTable, "id" | "version">>,
-): Promise<void> {
-  const r = await tx
-    .updateTable("complaints")
-    .set({ ...patch, version: Number(read.version) + 1 })
-    .where("id", "=", read.id)
-    .where("version", "=", Number(read.version))
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1)
-    throw conflict(
-      "The complaint was changed meanwhile; reload and try again.",
-      undefined,
-      "该投诉刚被他人修改，请刷新后重试。",
-    );
+function updateComplaint(tx: Tx, read: ComplaintTable, patch: Partial<Omit<ComplaintTable, "id" | "version">>) {
+  return updateIfUnchanged(tx, "complaints", read, patch, { en: "complaint", zh: "投诉" });
 }
 
 function requireOpen(c: ComplaintTable): void {

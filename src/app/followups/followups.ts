@@ -42,6 +42,7 @@ import { currentConsent } from "../customers/identify.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import type { ScheduledJob } from "../messages/runner.ts";
 import { audit } from "../record.ts";
+import { updateIfUnchanged } from "../versioned-update.ts";
 
 /** Staff who may hold and work follow-ups (customer managers are staff of these roles). */
 export const FOLLOWUP_WORKERS: readonly Role[] = BRANCH_READERS;
@@ -666,19 +667,8 @@ function requireOpen(f: FollowupTable): void {
   if (f.status !== "open") throw conflict("The follow-up is closed.", { status: f.status }, "该回访任务已完成。");
 }
 
-async function updateFollowup(tx: Tx, read: FollowupTable, patch: Partial<FollowupTable>): Promise<void> {
-  const r = await tx
-    .updateTable("followups")
-    .set({ ...patch, version: Number(read.version) + 1 })
-    .where("id", "=", read.id)
-    .where("version", "=", Number(read.version))
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1)
-    throw conflict(
-      "The follow-up was changed meanwhile; reload and try again.",
-      undefined,
-      "该回访任务刚被他人修改，请刷新后重试。",
-    );
+function updateFollowup(tx: Tx, read: FollowupTable, patch: Partial<FollowupTable>) {
+  return updateIfUnchanged(tx, "followups", read, patch, { en: "follow-up", zh: "回访任务" });
 }
 
 /** 409 unless a marketing follow-up may contact its customer now (consent, cap); nothing for service ones. */
