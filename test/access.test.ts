@@ -276,6 +276,7 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
           contacted_at: null,
           outcome: null,
           note: null,
+          attempts: 0,
           appointment_id: null,
           closed_at: null,
           closed_by: null,

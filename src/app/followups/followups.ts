@@ -432,6 +432,7 @@ export async function createDueFollowups(ctx: AppContext, limit = 50): Promise<n
       contacted_at: null,
       outcome: null,
       note: null,
+      attempts: 0,
       appointment_id: null,
       closed_at: null,
       closed_by: null,

@@ -24,6 +24,7 @@ import * as feedbackSettings from "./025-feedback-settings.ts";
 import * as analyticsAlertsReports from "./026-analytics-alerts-reports.ts";
 import * as analyticsMonthRollups from "./027-analytics-month-rollups.ts";
 import * as chatSelfService from "./029-chat-self-service.ts";
+import * as followupAttemptsStaffLang from "./032-followup-attempts-staff-lang.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -55,6 +56,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "029-chat-self-service": chatSelfService,
   "027-analytics-month-rollups": analyticsMonthRollups,
   "025-feedback-settings": feedbackSettings,
+  "032-followup-attempts-staff-lang": followupAttemptsStaffLang,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
