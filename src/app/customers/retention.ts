@@ -11,7 +11,8 @@
  *     The job runner calls it once a day (runCustomerJobs).
  *   exportCustomer(ctx, staff, id, reason) — everything kept about a customer, as JSON; audited.
  *   eraseCustomer(ctx, staff, id, reason) — anonymises the customer now, with their appointments, visit
- *     links, form answers and records; audited.
+ *     links, form answers, records, follow-up notes, complaint texts (description, reply, reasons; the facts
+ *     stay), survey comments and chat conversations (unlinked, transcript blanked); audited.
  *
  * Complaints and survey texts are H6's tables (issue 14's feedback part); until they exist on this branch
  * their classes have settings but nothing to anonymise, and the plan says so (`available: false`).
@@ -329,6 +330,60 @@ async function sweep(
   return items;
 }
 
+type Db = Tx | AppContext["store"]["db"];
+
+/** Reasons written into a complaint's own history (an extension's, a reopening's) may quote the complainant. */
+const NOTE_ACTIONS_WITH_TEXT = ["extended", "reopened"] as const;
+
+/**
+ * A complaint's personal texts: the complainant's description, the reply to them, the extension's reason, the
+ * filing address's hash, and the reasons in its history. The facts stay (category, severity, source, status,
+ * dates, root cause, owner) for the statistics and the regulator export.
+ */
+export async function anonymiseComplaintTexts(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable("complaints")
+    .set({ description: "", reply: null, extension_reason: null, ip_hash: null })
+    .where("id", "in", ids)
+    .execute();
+  const notes = await db
+    .selectFrom("complaint_notes")
+    .select(["complaint_id", "seq", "data"])
+    .where("complaint_id", "in", ids)
+    .where("action", "in", NOTE_ACTIONS_WITH_TEXT)
+    .execute();
+  for (const n of notes) {
+    const data = (n.data ? JSON.parse(n.data) : {}) as Record<string, unknown>;
+    if (typeof data.reason !== "string" || data.reason === "") continue;
+    await db
+      .updateTable("complaint_notes")
+      .set({ data: JSON.stringify({ ...data, reason: "" }) })
+      .where("complaint_id", "=", n.complaint_id)
+      .where("seq", "=", n.seq)
+      .execute();
+  }
+}
+
+/**
+ * Chat conversations of a customer: unlinked from them, the transcript's texts blanked (who wrote when stays,
+ * for the contact centre's figures), the flow in progress and callback contacts gone.
+ */
+export async function anonymiseConversations(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable("chat_messages").set({ text: "", data: null }).where("conversation_id", "in", ids).execute();
+  await db
+    .updateTable("chat_callbacks")
+    .set({ contact: "", message: "" })
+    .where("conversation_id", "in", ids)
+    .execute();
+  await db
+    .updateTable("chat_conversations")
+    .set({ customer_id: null, identified_at: null, flow: null })
+    .where("id", "in", ids)
+    .execute();
+}
+
 async function anonymiseCustomerRow(db: Tx | AppContext["store"]["db"], id: string, now: number): Promise<void> {
   await db
     .updateTable("customers")
@@ -613,6 +668,23 @@ export async function eraseCustomer(
       .where("status", "=", "open")
       .execute();
     await tx.deleteFrom("customer_managers").where("customer_id", "=", customerId).execute();
+    // Complaints and survey answers: the customer's own words go, the facts stay.
+    const ofCustomer = (eb: ExpressionBuilder<Database, "complaints" | "surveys" | "chat_conversations">) =>
+      ticketIds.length
+        ? eb.or([eb("customer_id", "=", customerId), eb("ticket_id", "in", ticketIds)])
+        : eb("customer_id", "=", customerId);
+    const complaints = await tx.selectFrom("complaints").select("id").where(ofCustomer).execute();
+    await anonymiseComplaintTexts(
+      tx,
+      complaints.map((c) => c.id),
+    );
+    await tx.updateTable("surveys").set({ comment: null }).where(ofCustomer).execute();
+    // Chat conversations the customer identified in (or whose ticket is theirs): unlinked, transcript blanked.
+    const conversations = await tx.selectFrom("chat_conversations").select("id").where(ofCustomer).execute();
+    await anonymiseConversations(
+      tx,
+      conversations.map((c) => c.id),
+    );
     await anonymiseCustomerRow(tx, customerId, now);
     await audit(
       tx,
