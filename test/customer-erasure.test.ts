@@ -229,4 +229,136 @@ describe.each(DB_KINDS)("erasure and merge reach complaints, surveys and chats o
     const profile = (await as("teller1", "GET", `/api/customers/${target.customerId}`)).json();
     expect(profile.complaints.map((c: { id: string }) => c.id)).toContain(filed.json().id);
   });
+  it("retention clears follow-up notes, complaint texts and survey comments past their periods; dry run lists them", async () => {
+    const { customerId, ticketId } = await customerWithTicket("13812340004", "赵六");
+    // A follow-up closed today with a note (as recordFollowupOutcome leaves it), and one still open.
+    const followup = (id: string, ticket: string, status: "open" | "closed") => ({
+      id,
+      branch_id: t.branchId,
+      customer_id: customerId,
+      ticket_id: ticket,
+      service_id: ids.services.get("CASH") as string,
+      purpose: "service" as const,
+      status,
+      assignee_id: null,
+      assigned_by: null,
+      assigned_via: null,
+      due_at: t.clock.now,
+      reminded_at: null,
+      escalated_at: null,
+      contacted_at: t.clock.now,
+      outcome: status === "closed" ? "done" : null,
+      note: "赵六说下月再来，住在西城区",
+      attempts: 0,
+      appointment_id: null,
+      closed_at: status === "closed" ? t.clock.now : null,
+      closed_by: null,
+      version: 0,
+      created_at: t.clock.now,
+      updated_at: t.clock.now,
+    });
+    const other = await customerWithTicket("13812340005", "赵七");
+    await t.server.ctx.store.write(async (tx) => {
+      await tx
+        .insertInto("followups")
+        .values(followup("fu-closed", ticketId, "closed"))
+        .execute();
+      await tx
+        .insertInto("followups")
+        .values(followup("fu-open", other.ticketId, "open"))
+        .execute();
+    });
+    const filed = await as("lobby", "POST", "/api/complaints", {
+      branchId: t.branchId,
+      customerId,
+      category: "attitude",
+      severity: "simple",
+      description: "赵六投诉柜员态度",
+    });
+    expect(filed.statusCode, filed.body).toBe(201);
+    const closed = await as("manager", "POST", `/api/complaints/${filed.json().id}/close`, {
+      rootCause: "沟通不当",
+      reply: "赵女士您好，已批评教育",
+    });
+    expect(closed.statusCode, closed.body).toBe(200);
+    await t.server.ctx.store.write((tx) =>
+      tx
+        .insertInto("surveys")
+        .values({
+          id: "survey-retention-1",
+          ticket_id: ticketId,
+          branch_id: t.branchId,
+          customer_id: customerId,
+          token_hash: null,
+          channel: "sms",
+          sent_at: t.clock.now,
+          csat: "neutral",
+          csat_source: "survey",
+          nps: 7,
+          comment: "赵六：等了很久",
+          answered_at: t.clock.now,
+          complaint_id: null,
+          created_at: t.clock.now,
+        })
+        .execute(),
+    );
+    const set = await as("admin", "PUT", "/api/retention", {
+      days: { complaints: 30, survey_texts: 30, followup_notes: 30 },
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json().classes.find((c: { dataClass: string }) => c.dataClass === "followup_notes")).toMatchObject({
+      days: 30,
+      defaultDays: 365,
+    });
+
+    t.clock.advance(31 * 86_400_000);
+    const login = await t.server.app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { username: "admin", password: "test-password-1" },
+    });
+    const admin = `datang_session=${login.cookies.find((c) => c.name === "datang_session")?.value}`;
+    const call = (method: string, url: string) =>
+      t.request({ method, url, cookie: admin }).then((r) => {
+        expect(r.statusCode, r.body).toBe(200);
+        return r.json() as { items: Array<{ dataClass: string; available: boolean; rows: Record<string, number> }> };
+      });
+    const rowsOf = (plan: Awaited<ReturnType<typeof call>>, c: string) => plan.items.find((i) => i.dataClass === c);
+    const dry = await call("GET", "/api/retention/dry-run");
+    expect(rowsOf(dry, "followup_notes")).toMatchObject({ available: true, rows: { followups: 1 } });
+    expect(rowsOf(dry, "complaints")).toMatchObject({ available: true, rows: { complaints: 1 } });
+    expect(rowsOf(dry, "survey_texts")).toMatchObject({ available: true, rows: { surveys: 1 } });
+    // The dry run wrote nothing.
+    const note = async (id: string) =>
+      (await db().selectFrom("followups").select(["note", "outcome"]).where("id", "=", id).executeTakeFirstOrThrow())
+        .note;
+    expect(await note("fu-closed")).toBe("赵六说下月再来，住在西城区");
+
+    const run = await call("POST", "/api/retention/run");
+    expect(rowsOf(run, "followup_notes")?.rows).toEqual({ followups: 1 });
+    expect(await note("fu-closed")).toBeNull();
+    // The open follow-up's note is still being worked on: it stays.
+    expect(await note("fu-open")).toBe("赵六说下月再来，住在西城区");
+    const outcome = await db()
+      .selectFrom("followups")
+      .select("outcome")
+      .where("id", "=", "fu-closed")
+      .executeTakeFirstOrThrow();
+    expect(outcome.outcome).toBe("done");
+    const complaint = await db()
+      .selectFrom("complaints")
+      .selectAll()
+      .where("id", "=", filed.json().id)
+      .executeTakeFirstOrThrow();
+    expect(complaint).toMatchObject({ description: "", reply: null, category: "attitude", root_cause: "沟通不当" });
+    const survey = await db()
+      .selectFrom("surveys")
+      .selectAll()
+      .where("id", "=", "survey-retention-1")
+      .executeTakeFirstOrThrow();
+    expect(survey).toMatchObject({ comment: null, nps: 7, csat: "neutral" });
+    const again = await call("GET", "/api/retention/dry-run");
+    expect(rowsOf(again, "followup_notes")?.rows).toEqual({ followups: 0 });
+    expect(rowsOf(again, "complaints")?.rows).toEqual({ complaints: 0 });
+  });
 });

@@ -14,8 +14,8 @@
  *     links, form answers, records, follow-up notes, complaint texts (description, reply, reasons; the facts
  *     stay), survey comments and chat conversations (unlinked, transcript blanked); audited.
  *
- * Complaints and survey texts are H6's tables (issue 14's feedback part); until they exist on this branch
- * their classes have settings but nothing to anonymise, and the plan says so (`available: false`).
+ * Complaints (closed ones: description, reply, reasons), survey texts (the free comment) and follow-up notes (of
+ * closed follow-ups) have their own classes; their facts stay (category, severity, dates, outcome, scores).
  */
 
 import type { ExpressionBuilder } from "kysely";
@@ -289,15 +289,60 @@ async function sweep(
     });
   }
 
-  // Complaints and survey texts: H6's tables, not on this branch yet.
-  for (const c of ["complaints", "survey_texts"] as const)
+  // Complaints: the texts of complaints closed before the cut-off (description, reply, reasons); the facts stay.
+  {
+    const cutoff = cutoffOf("complaints");
+    const old = await db
+      .selectFrom("complaints")
+      .select("id")
+      .where("status", "=", "closed")
+      .where("closed_at", "<", cutoff)
+      .where((eb) =>
+        eb.or([
+          eb("description", "!=", ""),
+          eb("reply", "is not", null),
+          eb("extension_reason", "is not", null),
+          eb("ip_hash", "is not", null),
+        ]),
+      )
+      .execute();
+    if (apply)
+      await anonymiseComplaintTexts(
+        db,
+        old.map((c) => c.id),
+      );
     items.push({
-      dataClass: c,
-      days: settings.get(c)?.days ?? 0,
-      cutoff: new Date(cutoffOf(c)).toISOString(),
-      available: false,
-      rows: {},
+      dataClass: "complaints",
+      days: settings.get("complaints")?.days ?? 0,
+      cutoff: new Date(cutoff).toISOString(),
+      available: true,
+      rows: { complaints: old.length },
     });
+  }
+
+  // Survey texts: the free text of answers given before the cut-off; the scores stay.
+  {
+    const cutoff = cutoffOf("survey_texts");
+    const old = (eb: ExpressionBuilder<Database, "surveys">) =>
+      eb.and([eb("comment", "is not", null), eb("created_at", "<", cutoff)]);
+    const surveys = n(
+      (
+        await db
+          .selectFrom("surveys")
+          .select((eb) => eb.fn.countAll().as("c"))
+          .where(old)
+          .executeTakeFirst()
+      )?.c,
+    );
+    if (apply) await db.updateTable("surveys").set({ comment: null }).where(old).execute();
+    items.push({
+      dataClass: "survey_texts",
+      days: settings.get("survey_texts")?.days ?? 0,
+      cutoff: new Date(cutoff).toISOString(),
+      available: true,
+      rows: { surveys },
+    });
+  }
 
   // Audit: the client address and details of old lines; who did what when stays.
   {
@@ -325,6 +370,30 @@ async function sweep(
       cutoff: new Date(cutoff).toISOString(),
       available: true,
       rows: { audit_log: lines },
+    });
+  }
+  // Follow-up notes: what the customer manager wrote on follow-ups closed before the cut-off; the outcome code,
+  // the attempts and the dates stay.
+  {
+    const cutoff = cutoffOf("followup_notes");
+    const old = (eb: ExpressionBuilder<Database, "followups">) =>
+      eb.and([eb("status", "=", "closed"), eb("closed_at", "<", cutoff), eb("note", "is not", null)]);
+    const followups = n(
+      (
+        await db
+          .selectFrom("followups")
+          .select((eb) => eb.fn.countAll().as("c"))
+          .where(old)
+          .executeTakeFirst()
+      )?.c,
+    );
+    if (apply) await db.updateTable("followups").set({ note: null, updated_at: now }).where(old).execute();
+    items.push({
+      dataClass: "followup_notes",
+      days: settings.get("followup_notes")?.days ?? 0,
+      cutoff: new Date(cutoff).toISOString(),
+      available: true,
+      rows: { followups },
     });
   }
   return items;

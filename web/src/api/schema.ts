@@ -10401,6 +10401,7 @@ export interface operations {
                         readonly complaints?: number;
                         readonly survey_texts?: number;
                         readonly audit?: number;
+                        readonly followup_notes?: number;
                     };
                 };
             };

@@ -76,6 +76,7 @@ export const feedback2Zh = {
       complaints: "投诉",
       survey_texts: "调查文字",
       audit: "审计日志",
+      followup_notes: "回访备注",
     },
   },
   counter: {
@@ -160,6 +161,7 @@ export const feedback2En: typeof feedback2Zh = {
       complaints: "Complaints",
       survey_texts: "Survey texts",
       audit: "Audit trail",
+      followup_notes: "Follow-up notes",
     },
   },
   counter: {
