@@ -16,14 +16,17 @@
  */
 import type { Kysely } from "kysely";
 import {
+  afterNoAnswer,
   type BranchCalendar,
   DEFAULT_POLICY,
   daysToDue,
   type FollowupOutcome,
   type FollowupPolicy,
   type FollowupPurpose,
+  type FollowupResult,
   followupClockAction,
   followupDueAt,
+  MAX_ATTEMPTS_LIMIT,
   MAX_DAYS,
   marketingAllowed,
 } from "../../domain/followups/rules.ts";
@@ -77,8 +80,12 @@ export interface FollowupView {
   readonly remindedAt: string | null;
   readonly escalatedAt: string | null;
   readonly contactedAt: string | null;
-  readonly outcome: FollowupOutcome | null;
+  /** The last outcome recorded: "no_answer" on an open follow-up means another attempt is scheduled. */
+  readonly outcome: FollowupResult | null;
   readonly note: string | null;
+  /** Attempts without an answer so far, and how many the policy allows before "unreachable". */
+  readonly attempts: number;
+  readonly maxAttempts: number;
   readonly appointment: {
     readonly id: string;
     readonly code: string;
@@ -109,6 +116,7 @@ export async function loadPolicy(db: Kysely<Database>): Promise<FollowupPolicy> 
     marketingCap: Number(row.marketing_cap),
     windowDays: Number(row.marketing_window_days),
     reminderDays: Number(row.reminder_days),
+    maxAttempts: row.max_attempts === null ? DEFAULT_POLICY.maxAttempts : Number(row.max_attempts),
   };
 }
 
@@ -225,15 +233,31 @@ export async function setFollowupRule(
   };
 }
 
-/** `PUT /api/followup-policy {marketingCap, windowDays, reminderDays}`: admin (the cap is the bank's). */
-export async function setFollowupPolicy(ctx: AppContext, who: Actor, input: FollowupPolicy): Promise<FollowupPolicy> {
+/**
+ * `PUT /api/followup-policy {marketingCap, windowDays, reminderDays, maxAttempts?}`: admin (the cap is the
+ * bank's). Without `maxAttempts` the current one stays.
+ */
+export async function setFollowupPolicy(
+  ctx: AppContext,
+  who: Actor,
+  body: Omit<FollowupPolicy, "maxAttempts"> & { maxAttempts?: number },
+): Promise<FollowupPolicy> {
   const actor = requireRole(who, ["admin"]);
+  const input: FollowupPolicy = {
+    ...body,
+    maxAttempts: body.maxAttempts ?? (await loadPolicy(ctx.store.db)).maxAttempts,
+  };
   const whole = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
-  if (!whole(input.marketingCap, 0, 100) || !whole(input.windowDays, 1, 365) || !whole(input.reminderDays, 0, 30))
+  if (
+    !whole(input.marketingCap, 0, 100) ||
+    !whole(input.windowDays, 1, 365) ||
+    !whole(input.reminderDays, 0, 30) ||
+    !whole(input.maxAttempts, 1, MAX_ATTEMPTS_LIMIT)
+  )
     throw invalid(
-      "marketingCap 0–100, windowDays 1–365 and reminderDays 0–30, whole numbers.",
+      `marketingCap 0–100, windowDays 1–365, reminderDays 0–30 and maxAttempts 1–${MAX_ATTEMPTS_LIMIT}, whole numbers.`,
       undefined,
-      "营销次数上限 0–100、统计天数 1–365、提前提醒天数 0–30，均为整数。",
+      `营销次数上限 0–100、统计天数 1–365、提前提醒天数 0–30、联系尝试次数 1–${MAX_ATTEMPTS_LIMIT}，均为整数。`,
     );
   const now = ctx.clock();
   await ctx.store.write(async (tx) => {
@@ -241,6 +265,7 @@ export async function setFollowupPolicy(ctx: AppContext, who: Actor, input: Foll
       marketing_cap: input.marketingCap,
       marketing_window_days: input.windowDays,
       reminder_days: input.reminderDays,
+      max_attempts: input.maxAttempts,
       updated_by: actor.id,
       updated_at: now,
     };
@@ -252,7 +277,7 @@ export async function setFollowupPolicy(ctx: AppContext, who: Actor, input: Foll
         .execute();
     await audit(tx, actor, now, "followup.policy", { type: "followup_policy", id: "global", branchId: null }, input);
   });
-  return { marketingCap: input.marketingCap, windowDays: input.windowDays, reminderDays: input.reminderDays };
+  return input;
 }
 
 /** Whether `userId` is an active member of staff of the branch in a role that works follow-ups. */
@@ -555,8 +580,10 @@ async function views(ctx: AppContext, rows: readonly FollowupTable[]): Promise<F
       remindedAt: iso(r.reminded_at),
       escalatedAt: iso(r.escalated_at),
       contactedAt: iso(r.contacted_at),
-      outcome: (r.outcome as FollowupOutcome | null) ?? null,
+      outcome: (r.outcome as FollowupResult | null) ?? null,
       note: r.note,
+      attempts: Number(r.attempts ?? 0),
+      maxAttempts: policy.maxAttempts,
       appointment: appointment
         ? {
             id: appointment.id,
@@ -739,7 +766,9 @@ export async function assignFollowup(
 }
 
 /**
- * `POST /api/followups/:followupId/outcome {outcome, note}`: done, no answer or declined; closes the task.
+ * `POST /api/followups/:followupId/outcome {outcome, note}`: done or declined closes the task. No answer
+ * schedules another attempt (due at the end of the branch's next working day, the reminder and escalation
+ * armed again) until the policy's attempts are used up; the last one closes it as "unreachable".
  * A marketing follow-up: 409 without the customer's marketing consent or past the cap.
  */
 export async function recordFollowupOutcome(
@@ -753,26 +782,54 @@ export async function recordFollowupOutcome(
   const actor = requireWorker(who, f);
   requireOpen(f);
   const now = ctx.clock();
+  // Read before the write: on SQLite a read through the store inside a write would wait for that write.
+  const [policy, calendar] = await Promise.all([loadPolicy(ctx.store.db), calendarOf(ctx.store.db, f.branch_id)]);
   await ctx.store.write(async (tx) => {
     const fresh = await loadFollowup(tx, id);
     requireOpen(fresh);
     await requireMarketingAllowed(tx, fresh, now);
-    await updateFollowup(tx, fresh, {
-      status: "closed",
-      outcome: input.outcome,
-      note: input.note?.trim() || null,
-      contacted_at: fresh.contacted_at ?? now,
-      closed_at: now,
-      closed_by: actor.id,
-      updated_at: now,
-    });
+    const attempts = Number(fresh.attempts ?? 0) + (input.outcome === "no_answer" ? 1 : 0);
+    const next =
+      input.outcome === "no_answer" && calendar ? afterNoAnswer(attempts, policy.maxAttempts, now, calendar) : null;
+    const note = input.note?.trim() || null;
+    const contacted = fresh.contacted_at ?? now;
+    if (next?.retry) {
+      await updateFollowup(tx, fresh, {
+        outcome: "no_answer",
+        note,
+        attempts,
+        due_at: next.dueAt,
+        reminded_at: null,
+        escalated_at: null,
+        contacted_at: contacted,
+        updated_at: now,
+      });
+    } else {
+      const result: FollowupResult = input.outcome === "no_answer" ? "unreachable" : input.outcome;
+      await updateFollowup(tx, fresh, {
+        status: "closed",
+        outcome: result,
+        note,
+        attempts,
+        contacted_at: contacted,
+        closed_at: now,
+        closed_by: actor.id,
+        updated_at: now,
+      });
+    }
     await audit(
       tx,
       actor,
       now,
       "followup.outcome",
       { type: "followup", id, branchId: f.branch_id },
-      { outcome: input.outcome, purpose: f.purpose },
+      {
+        outcome: input.outcome,
+        purpose: f.purpose,
+        attempts,
+        ...(next?.retry ? { nextDueAt: new Date(next.dueAt).toISOString() } : {}),
+        ...(input.outcome === "no_answer" && !next?.retry ? { closedAs: "unreachable" } : {}),
+      },
     );
   });
   return getFollowup(ctx, who, id);

@@ -2921,7 +2921,7 @@ export interface paths {
         };
         readonly get?: never;
         readonly put?: never;
-        /** Record the outcome (done, no answer, declined) and close it; 409 for a marketing follow-up without consent or past the cap */
+        /** Record the outcome: done or declined closes it; no answer schedules another attempt on the next working day until the policy's attempts are used up, then closes it as unreachable; 409 for a marketing follow-up without consent or past the cap */
         readonly post: operations["recordFollowupOutcome"];
         readonly delete?: never;
         readonly options?: never;
@@ -17075,8 +17075,13 @@ export interface operations {
                             readonly remindedAt: string | null;
                             readonly escalatedAt: string | null;
                             readonly contactedAt: string | null;
-                            readonly outcome: ("done" | "no_answer" | "declined") | null;
+                            /** @description The last outcome; no_answer on an open follow-up: another attempt is scheduled (dueAt) */
+                            readonly outcome: ("done" | "no_answer" | "declined") | "unreachable" | null;
                             readonly note: string | null;
+                            /** @description Attempts without an answer so far */
+                            readonly attempts: number;
+                            /** @description Attempts before the follow-up closes as unreachable */
+                            readonly maxAttempts: number;
                             readonly appointment: {
                                 readonly id: string;
                                 readonly code: string;
@@ -17173,8 +17178,13 @@ export interface operations {
                         readonly remindedAt: string | null;
                         readonly escalatedAt: string | null;
                         readonly contactedAt: string | null;
-                        readonly outcome: ("done" | "no_answer" | "declined") | null;
+                        /** @description The last outcome; no_answer on an open follow-up: another attempt is scheduled (dueAt) */
+                        readonly outcome: ("done" | "no_answer" | "declined") | "unreachable" | null;
                         readonly note: string | null;
+                        /** @description Attempts without an answer so far */
+                        readonly attempts: number;
+                        /** @description Attempts before the follow-up closes as unreachable */
+                        readonly maxAttempts: number;
                         readonly appointment: {
                             readonly id: string;
                             readonly code: string;
@@ -17276,8 +17286,13 @@ export interface operations {
                         readonly remindedAt: string | null;
                         readonly escalatedAt: string | null;
                         readonly contactedAt: string | null;
-                        readonly outcome: ("done" | "no_answer" | "declined") | null;
+                        /** @description The last outcome; no_answer on an open follow-up: another attempt is scheduled (dueAt) */
+                        readonly outcome: ("done" | "no_answer" | "declined") | "unreachable" | null;
                         readonly note: string | null;
+                        /** @description Attempts without an answer so far */
+                        readonly attempts: number;
+                        /** @description Attempts before the follow-up closes as unreachable */
+                        readonly maxAttempts: number;
                         readonly appointment: {
                             readonly id: string;
                             readonly code: string;
@@ -17398,8 +17413,13 @@ export interface operations {
                         readonly remindedAt: string | null;
                         readonly escalatedAt: string | null;
                         readonly contactedAt: string | null;
-                        readonly outcome: ("done" | "no_answer" | "declined") | null;
+                        /** @description The last outcome; no_answer on an open follow-up: another attempt is scheduled (dueAt) */
+                        readonly outcome: ("done" | "no_answer" | "declined") | "unreachable" | null;
                         readonly note: string | null;
+                        /** @description Attempts without an answer so far */
+                        readonly attempts: number;
+                        /** @description Attempts before the follow-up closes as unreachable */
+                        readonly maxAttempts: number;
                         readonly appointment: {
                             readonly id: string;
                             readonly code: string;
@@ -17520,8 +17540,13 @@ export interface operations {
                         readonly remindedAt: string | null;
                         readonly escalatedAt: string | null;
                         readonly contactedAt: string | null;
-                        readonly outcome: ("done" | "no_answer" | "declined") | null;
+                        /** @description The last outcome; no_answer on an open follow-up: another attempt is scheduled (dueAt) */
+                        readonly outcome: ("done" | "no_answer" | "declined") | "unreachable" | null;
                         readonly note: string | null;
+                        /** @description Attempts without an answer so far */
+                        readonly attempts: number;
+                        /** @description Attempts before the follow-up closes as unreachable */
+                        readonly maxAttempts: number;
                         readonly appointment: {
                             readonly id: string;
                             readonly code: string;
@@ -17636,8 +17661,13 @@ export interface operations {
                             readonly remindedAt: string | null;
                             readonly escalatedAt: string | null;
                             readonly contactedAt: string | null;
-                            readonly outcome: ("done" | "no_answer" | "declined") | null;
+                            /** @description The last outcome; no_answer on an open follow-up: another attempt is scheduled (dueAt) */
+                            readonly outcome: ("done" | "no_answer" | "declined") | "unreachable" | null;
                             readonly note: string | null;
+                            /** @description Attempts without an answer so far */
+                            readonly attempts: number;
+                            /** @description Attempts before the follow-up closes as unreachable */
+                            readonly maxAttempts: number;
                             readonly appointment: {
                                 readonly id: string;
                                 readonly code: string;
@@ -17770,6 +17800,7 @@ export interface operations {
                             readonly marketingCap: number;
                             readonly windowDays: number;
                             readonly reminderDays: number;
+                            readonly maxAttempts?: number;
                         };
                         readonly rules: readonly {
                             readonly serviceId: string;
@@ -17890,6 +17921,7 @@ export interface operations {
                     readonly marketingCap: number;
                     readonly windowDays: number;
                     readonly reminderDays: number;
+                    readonly maxAttempts?: number;
                 };
             };
         };
@@ -17904,6 +17936,7 @@ export interface operations {
                         readonly marketingCap: number;
                         readonly windowDays: number;
                         readonly reminderDays: number;
+                        readonly maxAttempts?: number;
                     };
                 };
             };
