@@ -31,7 +31,11 @@ import type { Actor, Role, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
+import { branchManagers, staffContact, staffLangOf } from "../staff-notices.ts";
 import { updateIfUnchanged } from "../versioned-update.ts";
+
+export const COMPLAINT_REMINDER_KIND = "complaint.reminder";
+export const COMPLAINT_ESCALATION_KIND = "complaint.escalated";
 
 /** Staff who record complaints: everyone who meets customers in the branch. */
 export const COMPLAINT_RECORDERS: readonly Role[] = [
@@ -787,20 +791,22 @@ export async function exportComplaintsCsv(
 /**
  * The clock's job (run by the job runner each round): for each open complaint of a branch that is open now
  * (its weekly hours, not a closed day), the reminder before the deadline and the escalation after it, each once
- * per deadline. Outside working hours nothing happens; the next round inside them does it. Answers what it did.
+ * per deadline, noted in its history and sent (e-mail and SMS through the outbox) to the owner, or the branch's
+ * managers, in each recipient's language (staffLangOf). Outside working hours nothing happens; the next round
+ * inside them does it. Answers what it did.
  */
 export async function sweepComplaintClocks(ctx: AppContext): Promise<{ reminded: number; escalated: number }> {
   const db = ctx.store.db;
   const now = ctx.clock();
   const open = await db
     .selectFrom("complaints")
-    .select(["id", "branch_id", "due_at", "reminded_at", "escalated_at"])
+    .select(["id", "branch_id", "due_at", "reminded_at", "escalated_at", "owner_id", "category"])
     .where("status", "=", "open")
     .where((eb) => eb.or([eb("reminded_at", "is", null), eb("escalated_at", "is", null)]))
     .execute();
   let reminded = 0;
   let escalated = 0;
-  const branches = new Map<string, { zone: string; open: boolean }>();
+  const branches = new Map<string, { zone: string; open: boolean; name: { zh: string; en: string } }>();
   for (const c of open) {
     let b = branches.get(c.branch_id);
     if (!b) {
@@ -813,6 +819,7 @@ export async function sweepComplaintClocks(ctx: AppContext): Promise<{ reminded:
         .where("hours", "is", null)
         .execute();
       b = {
+        name: { zh: branch.nameZh, en: branch.nameEn },
         zone: branch.timezone,
         open: inWorkingHours(
           now,
@@ -835,6 +842,26 @@ export async function sweepComplaintClocks(ctx: AppContext): Promise<{ reminded:
     );
     if (!action) continue;
     const column = action === "remind" ? "reminded_at" : "escalated_at";
+    // The owner is reminded (the branch's managers when it has none); the managers are told once it is past.
+    const recipients = action === "remind" && c.owner_id ? [c.owner_id] : await branchManagers(db, c.branch_id);
+    const contacts = await Promise.all(
+      recipients.map(async (u) => ({
+        userId: u,
+        lang: await staffLangOf(db, u, c.branch_id),
+        ...(await staffContact(db, u)),
+      })),
+    );
+    const kind = action === "remind" ? COMPLAINT_REMINDER_KIND : COMPLAINT_ESCALATION_KIND;
+    const data = {
+      reference: referenceOf(c.id),
+      branch: b.name,
+      category: c.category,
+      dueAt: new Date(Number(c.due_at)).toISOString(),
+      timeZone: b.zone,
+      daysLeft: daysLeft(Number(c.due_at), now, b.zone),
+      owned: c.owner_id !== null,
+      path: `/complaints?id=${c.id}`,
+    };
     const done = await ctx.store.write(async (tx) => {
       const r = await tx
         .updateTable("complaints")
@@ -848,6 +875,24 @@ export async function sweepComplaintClocks(ctx: AppContext): Promise<{ reminded:
         dueAt: new Date(Number(c.due_at)).toISOString(),
         daysLeft: daysLeft(Number(c.due_at), now, b.zone),
       });
+      for (const r of contacts)
+        for (const [channel, recipient] of [
+          ["email", r.email],
+          ["sms", r.phone],
+        ] as const)
+          if (recipient)
+            await enqueueMessage(tx, {
+              kind,
+              channel,
+              recipient,
+              lang: r.lang,
+              data,
+              now,
+              dedupeKey: `${kind}:${c.id}:${r.userId}:${channel}:${Number(c.due_at)}`,
+              branchId: c.branch_id,
+              relatedType: "complaint",
+              relatedId: c.id,
+            });
       return true;
     });
     if (done && action === "remind") reminded++;

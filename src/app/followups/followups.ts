@@ -45,6 +45,7 @@ import { currentConsent } from "../customers/identify.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import type { ScheduledJob } from "../messages/runner.ts";
 import { audit } from "../record.ts";
+import { branchManagers, staffContact, staffLangOf } from "../staff-notices.ts";
 import { updateIfUnchanged } from "../versioned-update.ts";
 
 /** Staff who may hold and work follow-ups (customer managers are staff of these roles). */
@@ -909,34 +910,10 @@ export async function bookFollowupAppointment(
 
 // ---------------------------------------------------------------------------------------------- the clock
 
-/** How a member of staff is reached: the contact they set (staff_contacts), else their account's. */
-async function staffContact(
-  db: Kysely<Database>,
-  userId: string,
-): Promise<{ email: string | null; phone: string | null }> {
-  const [own, user] = await Promise.all([
-    db.selectFrom("staff_contacts").select(["email", "phone"]).where("user_id", "=", userId).executeTakeFirst(),
-    db.selectFrom("users").select(["email", "phone", "active"]).where("id", "=", userId).executeTakeFirst(),
-  ]);
-  if (user?.active !== 1) return { email: null, phone: null };
-  return { email: own?.email ?? user.email ?? null, phone: own?.phone ?? user.phone ?? null };
-}
-
-async function branchManagers(db: Kysely<Database>, branchId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom("users")
-    .innerJoin("memberships", "memberships.user_id", "users.id")
-    .select(["users.id", "users.roles"])
-    .where("memberships.branch_id", "=", branchId)
-    .where("users.active", "=", 1)
-    .execute();
-  return rows.filter((r) => (JSON.parse(r.roles) as string[]).includes("branch_manager")).map((r) => r.id);
-}
-
 /**
  * The job: for each open follow-up of a branch that is open now, the reminder to its assignee before the due
  * date and the escalation to the branch's managers after it, each once, by e-mail and SMS through the outbox
- * (to whoever has a contact). Answers what it did.
+ * (to whoever has a contact), in each recipient's language (staffLangOf). Answers what it did.
  */
 export async function sweepFollowupClocks(ctx: AppContext): Promise<{ reminded: number; escalated: number }> {
   const db = ctx.store.db;
@@ -974,7 +951,13 @@ export async function sweepFollowupClocks(ctx: AppContext): Promise<{ reminded: 
       db.selectFrom("tickets").select("number").where("id", "=", f.ticket_id).executeTakeFirst(),
       db.selectFrom("customers").select(["name", "anonymised_at"]).where("id", "=", f.customer_id).executeTakeFirst(),
     ]);
-    const contacts = await Promise.all(recipients.map(async (u) => ({ userId: u, ...(await staffContact(db, u)) })));
+    const contacts = await Promise.all(
+      recipients.map(async (u) => ({
+        userId: u,
+        lang: await staffLangOf(db, u, f.branch_id),
+        ...(await staffContact(db, u)),
+      })),
+    );
     const column = action === "remind" ? "reminded_at" : "escalated_at";
     const kind = action === "remind" ? FOLLOWUP_REMINDER_KIND : FOLLOWUP_ESCALATION_KIND;
     const data = {
@@ -1007,7 +990,7 @@ export async function sweepFollowupClocks(ctx: AppContext): Promise<{ reminded: 
               kind,
               channel,
               recipient,
-              lang: "zh-CN",
+              lang: c.lang,
               data,
               now,
               dedupeKey: `${kind}:${f.id}:${c.userId}:${channel}:${Number(f.due_at)}`,

@@ -13171,6 +13171,8 @@ export interface operations {
                     readonly "application/json": {
                         readonly phone: string | null;
                         readonly email: string | null;
+                        /** @description The language of their notices (reminders, escalations); null: the branch's */
+                        readonly lang: "zh-CN" | "en" | null;
                     };
                 };
             };
@@ -13206,6 +13208,8 @@ export interface operations {
                 readonly "application/json": {
                     readonly phone: string | null;
                     readonly email: string | null;
+                    /** @description The language of their notices (reminders, escalations); null: the branch's */
+                    readonly lang?: "zh-CN" | "en" | null;
                 };
             };
         };
@@ -13219,6 +13223,8 @@ export interface operations {
                     readonly "application/json": {
                         readonly phone: string | null;
                         readonly email: string | null;
+                        /** @description The language of their notices (reminders, escalations); null: the branch's */
+                        readonly lang: "zh-CN" | "en" | null;
                     };
                 };
             };
@@ -16794,6 +16800,10 @@ export interface operations {
                             readonly alarmMinutes: number;
                             readonly central: boolean;
                         };
+                        readonly staff: {
+                            /** @description The language of staff notices in the branch (members of staff may set their own); null: Chinese */
+                            readonly lang: "zh-CN" | "en" | null;
+                        };
                     };
                 };
             };
@@ -16849,6 +16859,9 @@ export interface operations {
                         readonly alarmMinutes?: number;
                         readonly central?: boolean;
                     };
+                    readonly staff?: {
+                        readonly lang: "zh-CN" | "en" | null;
+                    };
                 };
             };
         };
@@ -16871,6 +16884,10 @@ export interface operations {
                             readonly targetMinutes: number;
                             readonly alarmMinutes: number;
                             readonly central: boolean;
+                        };
+                        readonly staff: {
+                            /** @description The language of staff notices in the branch (members of staff may set their own); null: Chinese */
+                            readonly lang: "zh-CN" | "en" | null;
                         };
                     };
                 };
