@@ -150,6 +150,7 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     "POST /api/complaints": { branchId: ids.branchId, category: "wait_time", severity: "simple", description: "d" },
     "POST /api/complaints/{complaintId}/assign": { userId: ids.userId },
     "POST /api/complaints/{complaintId}/extend": { reason: "x" },
+    "POST /api/complaints/{complaintId}/severity": { severity: "complex", reason: "需多方核实" },
     "POST /api/complaints/{complaintId}/close": { rootCause: "x", reply: "y" },
     "POST /api/complaints/{complaintId}/reopen": { reason: "x" },
     "POST /api/reviews/{reviewId}/reject": { reason: "x" },

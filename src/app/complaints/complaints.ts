@@ -456,6 +456,73 @@ export async function extendComplaint(
   return { ...complaintSummary(updated, now, timeZone), complainantNotified: notified };
 }
 
+/**
+ * `POST /api/complaints/:id/severity {severity, reason}`: the complaint desk reclassifies an open complaint
+ * (simple ↔ complex; online ones always arrive as simple). The statutory clock is computed again from the receipt
+ * (or the last reopening) with the new severity's days, plus the extension if it had one; the reminder and
+ * escalation are armed again for the new deadline. Noted in its history and audited. 400 without a reason or for
+ * the severity it already has.
+ */
+export async function reclassifyComplaint(
+  ctx: AppContext,
+  who: Actor,
+  id: string,
+  input: { severity: Severity; reason: string },
+): Promise<ComplaintSummary> {
+  const actor = requireRole(who, COMPLAINT_HANDLERS);
+  const c = await loadComplaint(ctx, ctx.store.db, id);
+  requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_HANDLERS);
+  requireOpen(c);
+  const reason = input.reason.trim();
+  if ([...reason].length < 2)
+    throw invalid("Say why the severity changes.", { field: "reason" }, "请说明调整投诉类型的理由。");
+  if (!(input.severity in DECISION_DAYS))
+    throw invalid("Severity is simple or complex.", { field: "severity" }, "投诉类型须为简易或复杂。");
+  if (input.severity === c.severity)
+    throw invalid(
+      `The complaint is already ${c.severity}.`,
+      { field: "severity", severity: c.severity },
+      `该投诉已是${c.severity === "simple" ? "简易" : "复杂"}投诉。`,
+    );
+  const now = ctx.clock();
+  const timeZone = await branchZone(ctx.store.db, c.branch_id);
+  const updated = await ctx.store.write(async (tx) => {
+    const fresh = await loadComplaint(ctx, tx, id);
+    requireOpen(fresh);
+    // The clock runs from the receipt, or from the last reopening (a reopened complaint is decided again).
+    const reopened =
+      Number(fresh.reopen_count) > 0
+        ? await tx
+            .selectFrom("complaint_notes")
+            .select((eb) => eb.fn.max("at").as("at"))
+            .where("complaint_id", "=", id)
+            .where("action", "=", "reopened")
+            .executeTakeFirst()
+        : undefined;
+    const from = reopened?.at != null ? Number(reopened.at) : Number(fresh.received_at);
+    const base = decisionDueAt(from, input.severity, timeZone);
+    const dueAt = fresh.extended_at !== null ? extendedDueAt(base, timeZone) : base;
+    await updateComplaint(tx, fresh, {
+      severity: input.severity,
+      due_at: dueAt,
+      reminded_at: null,
+      escalated_at: null,
+      updated_at: now,
+    });
+    const change = {
+      from: fresh.severity,
+      to: input.severity,
+      reason,
+      dueAt: new Date(dueAt).toISOString(),
+      previousDueAt: new Date(Number(fresh.due_at)).toISOString(),
+    };
+    await note(tx, id, now, "reclassified", actor.id, change);
+    await audit(tx, actor, now, "complaint.reclassify", { type: "complaint", id, branchId: c.branch_id }, change);
+    return loadComplaint(ctx, tx, id);
+  });
+  return complaintSummary(updated, now, timeZone);
+}
+
 function mayHandle(actor: StaffActor, c: ComplaintTable): boolean {
   return canActInBranch(actor, c.branch_id as BranchId, COMPLAINT_HANDLERS) || c.owner_id === actor.id;
 }

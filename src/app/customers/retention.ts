@@ -401,8 +401,8 @@ async function sweep(
 
 type Db = Tx | AppContext["store"]["db"];
 
-/** Reasons written into a complaint's own history (an extension's, a reopening's) may quote the complainant. */
-const NOTE_ACTIONS_WITH_TEXT = ["extended", "reopened"] as const;
+/** Reasons written into a complaint's own history (extension, reopening, reclassification) may quote the complainant. */
+const NOTE_ACTIONS_WITH_TEXT = ["extended", "reopened", "reclassified"] as const;
 
 /**
  * A complaint's personal texts: the complainant's description, the reply to them, the extension's reason, the

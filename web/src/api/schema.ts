@@ -2740,6 +2740,23 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/complaints/{complaintId}/severity": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Reclassify an open complaint simple ↔ complex with a reason (complaint desk); the deadline is computed again from the receipt */
+        readonly post: operations["reclassifyComplaint"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/complaints/{complaintId}/close": {
         readonly parameters: {
             readonly query?: never;
@@ -16332,6 +16349,106 @@ export interface operations {
                         readonly reopenCount: number;
                     } & {
                         readonly complainantNotified: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly reclassifyComplaint: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly complaintId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly severity: "simple" | "complex";
+                    readonly reason: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly reference: string;
+                        readonly branchId: string;
+                        readonly ticketId: string | null;
+                        readonly customerId: string | null;
+                        readonly source: "staff" | "survey" | "online" | "rating_pad";
+                        readonly category: string;
+                        readonly severity: "simple" | "complex";
+                        readonly description: string;
+                        readonly status: "open" | "closed";
+                        readonly ownerId: string | null;
+                        /** Format: date-time */
+                        readonly receivedAt: string;
+                        /** Format: date-time */
+                        readonly dueAt: string;
+                        /** @description Branch-local calendar days to the deadline; negative once past */
+                        readonly daysLeft: number;
+                        readonly overdue: boolean;
+                        readonly extended: boolean;
+                        readonly remindedAt: string | null;
+                        readonly escalatedAt: string | null;
+                        readonly rootCause: string | null;
+                        readonly reply: string | null;
+                        readonly closedAt: string | null;
+                        readonly reopenCount: number;
                     };
                 };
             };
