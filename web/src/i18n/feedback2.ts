@@ -82,6 +82,11 @@ export const feedback2Zh = {
   counter: {
     reviewRejected: "后台复核退回：{{reason}}。请按原因补正后重新办结，客户无需重新取号。",
   },
+  reclassify: {
+    reason: "调整投诉类型的理由",
+    toComplex: "改为复杂投诉（30 天）",
+    toSimple: "改为简易投诉（15 天）",
+  },
 };
 
 export const feedback2En: typeof feedback2Zh = {
@@ -167,5 +172,10 @@ export const feedback2En: typeof feedback2Zh = {
   counter: {
     reviewRejected:
       "Sent back by the back-office review: {{reason}}. Put it right and complete again; the customer keeps the ticket.",
+  },
+  reclassify: {
+    reason: "Reason for changing the severity",
+    toComplex: "Make complex (30 days)",
+    toSimple: "Make simple (15 days)",
   },
 };
