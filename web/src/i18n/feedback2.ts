@@ -87,6 +87,10 @@ export const feedback2Zh = {
     toComplex: "改为复杂投诉（30 天）",
     toSimple: "改为简易投诉（15 天）",
   },
+  staffLang: {
+    label: "员工提醒语言（网点默认）",
+    help: "投诉与回访的提醒、上报按员工本人设置的语言发送；未设置的按此网点默认。",
+  },
 };
 
 export const feedback2En: typeof feedback2Zh = {
@@ -177,5 +181,9 @@ export const feedback2En: typeof feedback2Zh = {
     reason: "Reason for changing the severity",
     toComplex: "Make complex (30 days)",
     toSimple: "Make simple (15 days)",
+  },
+  staffLang: {
+    label: "Language of staff notices (branch default)",
+    help: "Complaint and follow-up reminders and escalations go in each person's own language; this is for those who set none.",
   },
 };
