@@ -30,6 +30,33 @@ describe.each(DB_KINDS)("erasure and merge reach complaints, surveys and chats o
     return { customerId: res.json().customerId as string, ticketId: ticket.id };
   };
 
+  /** A survey answer of a visit (as the phone survey stores it). */
+  const insertSurvey = (
+    id: string,
+    ticketId: string,
+    customerId: string,
+    answer: { csat: "satisfied" | "neutral" | "dissatisfied"; nps: number; comment: string | null },
+  ) =>
+    t.server.ctx.store.write((tx) =>
+      tx
+        .insertInto("surveys")
+        .values({
+          id,
+          ticket_id: ticketId,
+          branch_id: t.branchId,
+          customer_id: customerId,
+          token_hash: null,
+          channel: "sms",
+          sent_at: t.clock.now,
+          csat_source: "survey",
+          answered_at: t.clock.now,
+          complaint_id: null,
+          created_at: t.clock.now,
+          ...answer,
+        })
+        .execute(),
+    );
+
   /** A chat in which the customer wrote personal data and then identified by phone and one-time code. */
   const identifiedChat = async (phone: string, text: string) => {
     const started = await t.request({ method: "POST", url: "/api/public/chat", body: { language: "zh" } });
@@ -82,28 +109,11 @@ describe.each(DB_KINDS)("erasure and merge reach complaints, surveys and chats o
       reply: "王先生您好，已退还多扣年费",
     });
     expect(closed.statusCode, closed.body).toBe(200);
-    // A survey answer of the customer's visit with a free text (as the phone survey stores it).
-    await t.server.ctx.store.write((tx) =>
-      tx
-        .insertInto("surveys")
-        .values({
-          id: "survey-erase-1",
-          ticket_id: ticketId,
-          branch_id: t.branchId,
-          customer_id: customerId,
-          token_hash: null,
-          channel: "sms",
-          sent_at: t.clock.now,
-          csat: "dissatisfied",
-          csat_source: "survey",
-          nps: 2,
-          comment: "住址 北京市西城区 请回电 13812340001",
-          answered_at: t.clock.now,
-          complaint_id: null,
-          created_at: t.clock.now,
-        })
-        .execute(),
-    );
+    await insertSurvey("survey-erase-1", ticketId, customerId, {
+      csat: "dissatisfied",
+      nps: 2,
+      comment: "住址 北京市西城区 请回电 13812340001",
+    });
     const conversationId = await identifiedChat("13812340001", "我叫王小明，身份证 11010519491231002X");
     const linked = await db()
       .selectFrom("chat_conversations")
@@ -188,27 +198,11 @@ describe.each(DB_KINDS)("erasure and merge reach complaints, surveys and chats o
       description: "等太久",
     });
     expect(filed.statusCode, filed.body).toBe(201);
-    await t.server.ctx.store.write((tx) =>
-      tx
-        .insertInto("surveys")
-        .values({
-          id: "survey-merge-1",
-          ticket_id: source.ticketId,
-          branch_id: t.branchId,
-          customer_id: source.customerId,
-          token_hash: null,
-          channel: "sms",
-          sent_at: t.clock.now,
-          csat: "satisfied",
-          csat_source: "survey",
-          nps: 9,
-          comment: null,
-          answered_at: t.clock.now,
-          complaint_id: null,
-          created_at: t.clock.now,
-        })
-        .execute(),
-    );
+    await insertSurvey("survey-merge-1", source.ticketId, source.customerId, {
+      csat: "satisfied",
+      nps: 9,
+      comment: null,
+    });
     const conversationId = await identifiedChat("13812340002", "你好");
 
     const proposed = await as("lobby", "POST", "/api/customer-merges", {
@@ -281,27 +275,11 @@ describe.each(DB_KINDS)("erasure and merge reach complaints, surveys and chats o
       reply: "赵女士您好，已批评教育",
     });
     expect(closed.statusCode, closed.body).toBe(200);
-    await t.server.ctx.store.write((tx) =>
-      tx
-        .insertInto("surveys")
-        .values({
-          id: "survey-retention-1",
-          ticket_id: ticketId,
-          branch_id: t.branchId,
-          customer_id: customerId,
-          token_hash: null,
-          channel: "sms",
-          sent_at: t.clock.now,
-          csat: "neutral",
-          csat_source: "survey",
-          nps: 7,
-          comment: "赵六：等了很久",
-          answered_at: t.clock.now,
-          complaint_id: null,
-          created_at: t.clock.now,
-        })
-        .execute(),
-    );
+    await insertSurvey("survey-retention-1", ticketId, customerId, {
+      csat: "neutral",
+      nps: 7,
+      comment: "赵六：等了很久",
+    });
     const set = await as("admin", "PUT", "/api/retention", {
       days: { complaints: 30, survey_texts: 30, followup_notes: 30 },
     });

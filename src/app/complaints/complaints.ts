@@ -31,7 +31,7 @@ import type { Actor, Role, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
-import { branchManagers, staffContact, staffLangOf } from "../staff-notices.ts";
+import { branchManagers, enqueueStaffNotice, staffRecipients } from "../staff-notices.ts";
 import { updateIfUnchanged } from "../versioned-update.ts";
 
 export const COMPLAINT_REMINDER_KIND = "complaint.reminder";
@@ -911,13 +911,7 @@ export async function sweepComplaintClocks(ctx: AppContext): Promise<{ reminded:
     const column = action === "remind" ? "reminded_at" : "escalated_at";
     // The owner is reminded (the branch's managers when it has none); the managers are told once it is past.
     const recipients = action === "remind" && c.owner_id ? [c.owner_id] : await branchManagers(db, c.branch_id);
-    const contacts = await Promise.all(
-      recipients.map(async (u) => ({
-        userId: u,
-        lang: await staffLangOf(db, u, c.branch_id),
-        ...(await staffContact(db, u)),
-      })),
-    );
+    const contacts = await staffRecipients(db, recipients, c.branch_id);
     const kind = action === "remind" ? COMPLAINT_REMINDER_KIND : COMPLAINT_ESCALATION_KIND;
     const data = {
       reference: referenceOf(c.id),
@@ -942,24 +936,15 @@ export async function sweepComplaintClocks(ctx: AppContext): Promise<{ reminded:
         dueAt: new Date(Number(c.due_at)).toISOString(),
         daysLeft: daysLeft(Number(c.due_at), now, b.zone),
       });
-      for (const r of contacts)
-        for (const [channel, recipient] of [
-          ["email", r.email],
-          ["sms", r.phone],
-        ] as const)
-          if (recipient)
-            await enqueueMessage(tx, {
-              kind,
-              channel,
-              recipient,
-              lang: r.lang,
-              data,
-              now,
-              dedupeKey: `${kind}:${c.id}:${r.userId}:${channel}:${Number(c.due_at)}`,
-              branchId: c.branch_id,
-              relatedType: "complaint",
-              relatedId: c.id,
-            });
+      await enqueueStaffNotice(tx, contacts, {
+        kind,
+        data,
+        now,
+        dedupe: `${c.id}:${Number(c.due_at)}`,
+        branchId: c.branch_id,
+        relatedType: "complaint",
+        relatedId: c.id,
+      });
       return true;
     });
     if (done && action === "remind") reminded++;

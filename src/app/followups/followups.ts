@@ -34,7 +34,6 @@ import type { BranchId } from "../../domain/ids.ts";
 import { maskCustomerPhone, maskName } from "../../domain/personal-data/mask-customer.ts";
 import { findBranch } from "../../store/branches.ts";
 import { customerIdOfTicket } from "../../store/customer-records.ts";
-import { enqueueMessage } from "../../store/outbox.ts";
 import type { Database, FollowupTable } from "../../store/schema.ts";
 import type { Tx } from "../../store/store.ts";
 import { BRANCH_READERS, CONFIG_ROLES, canActInBranch, requireBranchAccess, requireRole } from "../access.ts";
@@ -45,7 +44,7 @@ import { currentConsent } from "../customers/identify.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import type { ScheduledJob } from "../messages/runner.ts";
 import { audit } from "../record.ts";
-import { branchManagers, staffContact, staffLangOf } from "../staff-notices.ts";
+import { branchManagers, enqueueStaffNotice, staffRecipients } from "../staff-notices.ts";
 import { updateIfUnchanged } from "../versioned-update.ts";
 
 /** Staff who may hold and work follow-ups (customer managers are staff of these roles). */
@@ -951,13 +950,7 @@ export async function sweepFollowupClocks(ctx: AppContext): Promise<{ reminded: 
       db.selectFrom("tickets").select("number").where("id", "=", f.ticket_id).executeTakeFirst(),
       db.selectFrom("customers").select(["name", "anonymised_at"]).where("id", "=", f.customer_id).executeTakeFirst(),
     ]);
-    const contacts = await Promise.all(
-      recipients.map(async (u) => ({
-        userId: u,
-        lang: await staffLangOf(db, u, f.branch_id),
-        ...(await staffContact(db, u)),
-      })),
-    );
+    const contacts = await staffRecipients(db, recipients, f.branch_id);
     const column = action === "remind" ? "reminded_at" : "escalated_at";
     const kind = action === "remind" ? FOLLOWUP_REMINDER_KIND : FOLLOWUP_ESCALATION_KIND;
     const data = {
@@ -980,24 +973,15 @@ export async function sweepFollowupClocks(ctx: AppContext): Promise<{ reminded: 
         .where(column, "is", null)
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) return false;
-      for (const c of contacts)
-        for (const [channel, recipient] of [
-          ["email", c.email],
-          ["sms", c.phone],
-        ] as const)
-          if (recipient)
-            await enqueueMessage(tx, {
-              kind,
-              channel,
-              recipient,
-              lang: c.lang,
-              data,
-              now,
-              dedupeKey: `${kind}:${f.id}:${c.userId}:${channel}:${Number(f.due_at)}`,
-              branchId: f.branch_id,
-              relatedType: "followup",
-              relatedId: f.id,
-            });
+      await enqueueStaffNotice(tx, contacts, {
+        kind,
+        data,
+        now,
+        dedupe: `${f.id}:${Number(f.due_at)}`,
+        branchId: f.branch_id,
+        relatedType: "followup",
+        relatedId: f.id,
+      });
       return true;
     });
     if (done && action === "remind") reminded++;
