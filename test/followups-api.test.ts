@@ -155,7 +155,7 @@ describe.each(DB_KINDS)("follow-up tasks on %s", (kind) => {
     expect(set.json()).toMatchObject({ serviceId: svc("CASH"), active: true, days: 6, purpose: "service" });
     const settings = await get(`/api/branches/${t.branchId}/followup-settings`, c.manager);
     expect(settings.statusCode).toBe(200);
-    expect(settings.json().policy).toEqual({ marketingCap: 2, windowDays: 30, reminderDays: 1 });
+    expect(settings.json().policy).toEqual({ marketingCap: 2, windowDays: 30, reminderDays: 1, maxAttempts: 3 });
     expect(settings.json().rules.find((r: { code: string }) => r.code === "CASH")).toMatchObject({
       active: true,
       days: 6,
@@ -282,12 +282,83 @@ describe.each(DB_KINDS)("follow-up tasks on %s", (kind) => {
     const id = (await followupOf(ticket.id))?.id as string;
     expect((await post(`/api/followups/${id}/outcome`, c.teller1, { outcome: "done" })).statusCode).toBe(403);
     expect((await post(`/api/followups/${id}/outcome`, c.teller2, { outcome: "maybe" })).statusCode).toBe(400);
-    const done = await post(`/api/followups/${id}/outcome`, c.teller2, { outcome: "no_answer", note: "两次未接" });
+    const done = await post(`/api/followups/${id}/outcome`, c.teller2, { outcome: "declined", note: "客户不需要" });
     expect(done.statusCode, done.body).toBe(200);
-    expect(done.json()).toMatchObject({ status: "closed", outcome: "no_answer", note: "两次未接", marketing: null });
+    expect(done.json()).toMatchObject({ status: "closed", outcome: "declined", note: "客户不需要", marketing: null });
     expect((await post(`/api/followups/${id}/outcome`, c.manager, { outcome: "done" })).statusCode).toBe(409);
     const audit = await db().selectFrom("audit_log").selectAll().where("action", "=", "followup.outcome").execute();
     expect(audit.map((a) => a.entity_id)).toContain(id);
+  });
+
+  it("no answer schedules another attempt on the next working day, up to the policy's attempts, then unreachable", async () => {
+    const teller2 = await userId("teller2");
+    let customerId = "";
+    const ticket = await serveCash(async (id) => {
+      customerId = await attach(id, "13800138013", "周吴郑");
+      await fromAppointment(id, customerId, teller2);
+    });
+    const id = (await followupOf(ticket.id))?.id as string;
+    // Armed reminder and escalation of the first due date: another attempt arms them again for the new one.
+    await t.server.ctx.store.write((tx) =>
+      tx
+        .updateTable("followups")
+        .set({ reminded_at: t.clock.now, escalated_at: t.clock.now })
+        .where("id", "=", id)
+        .execute(),
+    );
+    // Monday 2026-11-23 in Shanghai: the next attempt is due at the end of Tuesday (the branch opens then).
+    expect(new Date(t.clock.now + 8 * HOUR).toISOString().slice(0, 10)).toBe("2026-11-23");
+    const first = await post(`/api/followups/${id}/outcome`, c.teller2, { outcome: "no_answer", note: "未接" });
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toMatchObject({
+      status: "open",
+      outcome: "no_answer",
+      attempts: 1,
+      maxAttempts: 3,
+      dueAt: "2026-11-24T15:59:59.999Z",
+      remindedAt: null,
+      escalatedAt: null,
+      closedAt: null,
+    });
+    // Visible as such in the follow-up list and on the customer's profile.
+    const mine = await get(`/api/branches/${t.branchId}/followups?scope=mine&status=open`, c.teller2);
+    expect(mine.json().items.find((x: { id: string }) => x.id === id)).toMatchObject({ attempts: 1, status: "open" });
+    const profile = await get(`/api/customers/${customerId}/followups`, c.teller1);
+    expect(profile.json().items.find((x: { id: string }) => x.id === id)).toMatchObject({
+      attempts: 1,
+      outcome: "no_answer",
+    });
+    const second = await post(`/api/followups/${id}/outcome`, c.teller2, { outcome: "no_answer" });
+    expect(second.json()).toMatchObject({ status: "open", attempts: 2 });
+    const third = await post(`/api/followups/${id}/outcome`, c.teller2, { outcome: "no_answer", note: "三次未接" });
+    expect(third.statusCode, third.body).toBe(200);
+    expect(third.json()).toMatchObject({ status: "closed", outcome: "unreachable", attempts: 3, note: "三次未接" });
+    expect(third.json().closedAt).not.toBeNull();
+    expect((await post(`/api/followups/${id}/outcome`, c.teller2, { outcome: "no_answer" })).statusCode).toBe(409);
+
+    // The attempts are the bank's setting: with 1, the first "no answer" closes it.
+    const policy = (await get(`/api/branches/${t.branchId}/followup-settings`, c.manager)).json().policy;
+    expect(policy.maxAttempts).toBe(3);
+    const bad = await request("PUT", "/api/followup-policy", c.admin, { ...policy, maxAttempts: 0 });
+    expect(bad.statusCode).toBe(400);
+    const set = await request("PUT", "/api/followup-policy", c.admin, { ...policy, maxAttempts: 1 });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json().maxAttempts).toBe(1);
+    const other = await serveCash(async (tid) => {
+      const cid = await attach(tid, "13800138014", "冯陈");
+      await fromAppointment(tid, cid, teller2);
+    });
+    const otherId = (await followupOf(other.id))?.id as string;
+    const once = await post(`/api/followups/${otherId}/outcome`, c.teller2, { outcome: "no_answer" });
+    expect(once.json()).toMatchObject({ status: "closed", outcome: "unreachable", attempts: 1, maxAttempts: 1 });
+    // A policy change without maxAttempts keeps it.
+    const keep = await request("PUT", "/api/followup-policy", c.admin, {
+      marketingCap: policy.marketingCap,
+      windowDays: policy.windowDays,
+      reminderDays: policy.reminderDays,
+    });
+    expect(keep.json().maxAttempts).toBe(1);
+    expect((await request("PUT", "/api/followup-policy", c.admin, { ...policy, maxAttempts: 3 })).statusCode).toBe(200);
   });
 
   it("books a follow-up appointment from it with the staff booking, naming the assignee as customer manager", async () => {

@@ -82,6 +82,8 @@ export interface UserTable {
   /** Migration 013: the staff member's own contact for notices (null: none). */
   email: ColumnType<string | null, string | null | undefined, string | null>;
   phone: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Migration 032: the language of this member of staff's notices ("zh-CN" | "en"; null: the branch's). */
+  lang: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Sign-in failure counts shared by every instance (migration 011, src/app/auth/login-limits.ts). */
@@ -755,6 +757,8 @@ export interface BranchFeedbackSettingsTable {
   /** "sms" always, or null: the customer's preferred channel. */
   survey_channel: string | null;
   review_central: number;
+  /** Migration 032: the language of staff notices in this branch ("zh-CN" | "en"; null: Chinese). */
+  staff_lang: ColumnType<string | null, string | null | undefined, string | null>;
   updated_at: number;
   updated_by: string | null;
 }
@@ -1012,6 +1016,8 @@ export interface FollowupPolicyTable {
   marketing_cap: number;
   marketing_window_days: number;
   reminder_days: number;
+  /** Migration 032: attempts before a customer who does not answer is closed as unreachable (null: default). */
+  max_attempts: ColumnType<number | null, number | null | undefined, number | null>;
   updated_by: string | null;
   updated_at: number;
 }
@@ -1039,9 +1045,11 @@ export interface FollowupTable {
   reminded_at: number | null;
   escalated_at: number | null;
   contacted_at: number | null;
-  /** "done" | "no_answer" | "declined". */
+  /** "done" | "no_answer" | "declined" | "unreachable" (no answer at the last allowed attempt). */
   outcome: string | null;
   note: string | null;
+  /** Migration 032: times the customer did not answer (each "no answer" schedules another attempt). */
+  attempts: number;
   appointment_id: string | null;
   closed_at: number | null;
   closed_by: string | null;

@@ -10,18 +10,24 @@ import { audit } from "../record.ts";
 export interface StaffContact {
   readonly phone: string | null;
   readonly email: string | null;
+  /** The language of their notices (reminders, escalations); null: the branch's. Unchanged when not given. */
+  readonly lang?: "zh-CN" | "en" | null;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export async function myContact(ctx: AppContext, actor: Actor): Promise<StaffContact> {
   const me = requireStaff(actor);
-  const row = await ctx.store.db
-    .selectFrom("staff_contacts")
-    .select(["phone", "email"])
-    .where("user_id", "=", me.id)
-    .executeTakeFirst();
-  return { phone: row?.phone ?? null, email: row?.email ?? null };
+  const [row, user] = await Promise.all([
+    ctx.store.db
+      .selectFrom("staff_contacts")
+      .select(["phone", "email"])
+      .where("user_id", "=", me.id)
+      .executeTakeFirst(),
+    ctx.store.db.selectFrom("users").select("lang").where("id", "=", me.id).executeTakeFirst(),
+  ]);
+  const lang = user?.lang === "en" || user?.lang === "zh-CN" ? user.lang : null;
+  return { phone: row?.phone ?? null, email: row?.email ?? null, lang };
 }
 
 /** Sets the signed-in member of staff's own phone and e-mail (either may be null: not reached that way). */
@@ -38,6 +44,8 @@ export async function setMyContact(ctx: AppContext, actor: Actor, input: StaffCo
       .values({ user_id: me.id, phone, email, updated_at: now })
       .onConflict((oc) => oc.column("user_id").doUpdateSet({ phone, email, updated_at: now }))
       .execute();
+    if (input.lang !== undefined)
+      await tx.updateTable("users").set({ lang: input.lang }).where("id", "=", me.id).execute();
     await audit(
       tx,
       me,
@@ -47,8 +55,9 @@ export async function setMyContact(ctx: AppContext, actor: Actor, input: StaffCo
       {
         phone: phone !== null,
         email: email !== null,
+        ...(input.lang !== undefined ? { lang: input.lang } : {}),
       },
     );
   });
-  return { phone, email };
+  return myContact(ctx, me);
 }

@@ -31,6 +31,11 @@ import type { Actor, Role, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
+import { branchManagers, enqueueStaffNotice, staffRecipients } from "../staff-notices.ts";
+import { updateIfUnchanged } from "../versioned-update.ts";
+
+export const COMPLAINT_REMINDER_KIND = "complaint.reminder";
+export const COMPLAINT_ESCALATION_KIND = "complaint.escalated";
 
 /** Staff who record complaints: everyone who meets customers in the branch. */
 export const COMPLAINT_RECORDERS: readonly Role[] = [
@@ -271,23 +276,8 @@ async function loadComplaint(_ctx: AppContext, db: Kysely<Database>, id: string)
 }
 
 /** Applies a change to a complaint only if it is as read (its version); 409 when someone changed it meanwhile. */
-async function updateComplaint(
-  tx: Tx,
-  read: ComplaintTable,
-  patch: Partial<Omit<ComplaintTable, "id" | "version">>,
-): Promise<void> {
-  const r = await tx
-    .updateTable("complaints")
-    .set({ ...patch, version: Number(read.version) + 1 })
-    .where("id", "=", read.id)
-    .where("version", "=", Number(read.version))
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1)
-    throw conflict(
-      "The complaint was changed meanwhile; reload and try again.",
-      undefined,
-      "该投诉刚被他人修改，请刷新后重试。",
-    );
+function updateComplaint(tx: Tx, read: ComplaintTable, patch: Partial<Omit<ComplaintTable, "id" | "version">>) {
+  return updateIfUnchanged(tx, "complaints", read, patch, { en: "complaint", zh: "投诉" });
 }
 
 function requireOpen(c: ComplaintTable): void {
@@ -464,6 +454,73 @@ export async function extendComplaint(
     return loadComplaint(ctx, tx, id);
   });
   return { ...complaintSummary(updated, now, timeZone), complainantNotified: notified };
+}
+
+/**
+ * `POST /api/complaints/:id/severity {severity, reason}`: the complaint desk reclassifies an open complaint
+ * (simple ↔ complex; online ones always arrive as simple). The statutory clock is computed again from the receipt
+ * (or the last reopening) with the new severity's days, plus the extension if it had one; the reminder and
+ * escalation are armed again for the new deadline. Noted in its history and audited. 400 without a reason or for
+ * the severity it already has.
+ */
+export async function reclassifyComplaint(
+  ctx: AppContext,
+  who: Actor,
+  id: string,
+  input: { severity: Severity; reason: string },
+): Promise<ComplaintSummary> {
+  const actor = requireRole(who, COMPLAINT_HANDLERS);
+  const c = await loadComplaint(ctx, ctx.store.db, id);
+  requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_HANDLERS);
+  requireOpen(c);
+  const reason = input.reason.trim();
+  if ([...reason].length < 2)
+    throw invalid("Say why the severity changes.", { field: "reason" }, "请说明调整投诉类型的理由。");
+  if (!(input.severity in DECISION_DAYS))
+    throw invalid("Severity is simple or complex.", { field: "severity" }, "投诉类型须为简易或复杂。");
+  if (input.severity === c.severity)
+    throw invalid(
+      `The complaint is already ${c.severity}.`,
+      { field: "severity", severity: c.severity },
+      `该投诉已是${c.severity === "simple" ? "简易" : "复杂"}投诉。`,
+    );
+  const now = ctx.clock();
+  const timeZone = await branchZone(ctx.store.db, c.branch_id);
+  const updated = await ctx.store.write(async (tx) => {
+    const fresh = await loadComplaint(ctx, tx, id);
+    requireOpen(fresh);
+    // The clock runs from the receipt, or from the last reopening (a reopened complaint is decided again).
+    const reopened =
+      Number(fresh.reopen_count) > 0
+        ? await tx
+            .selectFrom("complaint_notes")
+            .select((eb) => eb.fn.max("at").as("at"))
+            .where("complaint_id", "=", id)
+            .where("action", "=", "reopened")
+            .executeTakeFirst()
+        : undefined;
+    const from = reopened?.at != null ? Number(reopened.at) : Number(fresh.received_at);
+    const base = decisionDueAt(from, input.severity, timeZone);
+    const dueAt = fresh.extended_at !== null ? extendedDueAt(base, timeZone) : base;
+    await updateComplaint(tx, fresh, {
+      severity: input.severity,
+      due_at: dueAt,
+      reminded_at: null,
+      escalated_at: null,
+      updated_at: now,
+    });
+    const change = {
+      from: fresh.severity,
+      to: input.severity,
+      reason,
+      dueAt: new Date(dueAt).toISOString(),
+      previousDueAt: new Date(Number(fresh.due_at)).toISOString(),
+    };
+    await note(tx, id, now, "reclassified", actor.id, change);
+    await audit(tx, actor, now, "complaint.reclassify", { type: "complaint", id, branchId: c.branch_id }, change);
+    return loadComplaint(ctx, tx, id);
+  });
+  return complaintSummary(updated, now, timeZone);
 }
 
 function mayHandle(actor: StaffActor, c: ComplaintTable): boolean {
@@ -801,20 +858,22 @@ export async function exportComplaintsCsv(
 /**
  * The clock's job (run by the job runner each round): for each open complaint of a branch that is open now
  * (its weekly hours, not a closed day), the reminder before the deadline and the escalation after it, each once
- * per deadline. Outside working hours nothing happens; the next round inside them does it. Answers what it did.
+ * per deadline, noted in its history and sent (e-mail and SMS through the outbox) to the owner, or the branch's
+ * managers, in each recipient's language (staffLangOf). Outside working hours nothing happens; the next round
+ * inside them does it. Answers what it did.
  */
 export async function sweepComplaintClocks(ctx: AppContext): Promise<{ reminded: number; escalated: number }> {
   const db = ctx.store.db;
   const now = ctx.clock();
   const open = await db
     .selectFrom("complaints")
-    .select(["id", "branch_id", "due_at", "reminded_at", "escalated_at"])
+    .select(["id", "branch_id", "due_at", "reminded_at", "escalated_at", "owner_id", "category"])
     .where("status", "=", "open")
     .where((eb) => eb.or([eb("reminded_at", "is", null), eb("escalated_at", "is", null)]))
     .execute();
   let reminded = 0;
   let escalated = 0;
-  const branches = new Map<string, { zone: string; open: boolean }>();
+  const branches = new Map<string, { zone: string; open: boolean; name: { zh: string; en: string } }>();
   for (const c of open) {
     let b = branches.get(c.branch_id);
     if (!b) {
@@ -827,6 +886,7 @@ export async function sweepComplaintClocks(ctx: AppContext): Promise<{ reminded:
         .where("hours", "is", null)
         .execute();
       b = {
+        name: { zh: branch.nameZh, en: branch.nameEn },
         zone: branch.timezone,
         open: inWorkingHours(
           now,
@@ -849,6 +909,20 @@ export async function sweepComplaintClocks(ctx: AppContext): Promise<{ reminded:
     );
     if (!action) continue;
     const column = action === "remind" ? "reminded_at" : "escalated_at";
+    // The owner is reminded (the branch's managers when it has none); the managers are told once it is past.
+    const recipients = action === "remind" && c.owner_id ? [c.owner_id] : await branchManagers(db, c.branch_id);
+    const contacts = await staffRecipients(db, recipients, c.branch_id);
+    const kind = action === "remind" ? COMPLAINT_REMINDER_KIND : COMPLAINT_ESCALATION_KIND;
+    const data = {
+      reference: referenceOf(c.id),
+      branch: b.name,
+      category: c.category,
+      dueAt: new Date(Number(c.due_at)).toISOString(),
+      timeZone: b.zone,
+      daysLeft: daysLeft(Number(c.due_at), now, b.zone),
+      owned: c.owner_id !== null,
+      path: `/complaints?id=${c.id}`,
+    };
     const done = await ctx.store.write(async (tx) => {
       const r = await tx
         .updateTable("complaints")
@@ -861,6 +935,15 @@ export async function sweepComplaintClocks(ctx: AppContext): Promise<{ reminded:
       await note(tx, c.id, now, action === "remind" ? "reminded" : "escalated", null, {
         dueAt: new Date(Number(c.due_at)).toISOString(),
         daysLeft: daysLeft(Number(c.due_at), now, b.zone),
+      });
+      await enqueueStaffNotice(tx, contacts, {
+        kind,
+        data,
+        now,
+        dedupe: `${c.id}:${Number(c.due_at)}`,
+        branchId: c.branch_id,
+        relatedType: "complaint",
+        relatedId: c.id,
       });
       return true;
     });

@@ -5,8 +5,8 @@
  *
  *   proposeMerge(ctx, staff, { sourceId, targetId, reason }) → the proposal (status "proposed")
  *   decideMerge(ctx, manager, mergeId, "confirm" | "reject") → confirm moves the source's visits,
- *     appointments, consents and reports to the target, keeps the target's identity, and marks the source
- *     merged (its phone freed for nobody: a placeholder, so identification finds the target by its own phone)
+ *     appointments, consents, reports, follow-ups, complaints, survey answers and chat conversations to the
+ *     target, keeps the target's identity, and marks the source merged (its phone freed for nobody: a placeholder, so identification finds the target by its own phone)
  *   listMerges(ctx, staff, status?) → proposals with masked names
  */
 import { maskCustomerPhone, maskName } from "../../domain/personal-data/mask-customer.ts";
@@ -164,6 +164,10 @@ export async function decideMerge(
       await tx.updateTable("outbox").set({ customer_id: t }).where("customer_id", "=", s).execute();
       // Follow-up tasks go with the visits; the target keeps its own manager if it has one.
       await tx.updateTable("followups").set({ customer_id: t }).where("customer_id", "=", s).execute();
+      // Complaints, survey answers and chat conversations are the person's too.
+      await tx.updateTable("complaints").set({ customer_id: t }).where("customer_id", "=", s).execute();
+      await tx.updateTable("surveys").set({ customer_id: t }).where("customer_id", "=", s).execute();
+      await tx.updateTable("chat_conversations").set({ customer_id: t }).where("customer_id", "=", s).execute();
       const targetManager = await tx
         .selectFrom("customer_managers")
         .select("user_id")

@@ -11,10 +11,11 @@
  *     The job runner calls it once a day (runCustomerJobs).
  *   exportCustomer(ctx, staff, id, reason) — everything kept about a customer, as JSON; audited.
  *   eraseCustomer(ctx, staff, id, reason) — anonymises the customer now, with their appointments, visit
- *     links, form answers and records; audited.
+ *     links, form answers, records, follow-up notes, complaint texts (description, reply, reasons; the facts
+ *     stay), survey comments and chat conversations (unlinked, transcript blanked); audited.
  *
- * Complaints and survey texts are H6's tables (issue 14's feedback part); until they exist on this branch
- * their classes have settings but nothing to anonymise, and the plan says so (`available: false`).
+ * Complaints (closed ones: description, reply, reasons), survey texts (the free comment) and follow-up notes (of
+ * closed follow-ups) have their own classes; their facts stay (category, severity, dates, outcome, scores).
  */
 
 import type { ExpressionBuilder } from "kysely";
@@ -288,15 +289,60 @@ async function sweep(
     });
   }
 
-  // Complaints and survey texts: H6's tables, not on this branch yet.
-  for (const c of ["complaints", "survey_texts"] as const)
+  // Complaints: the texts of complaints closed before the cut-off (description, reply, reasons); the facts stay.
+  {
+    const cutoff = cutoffOf("complaints");
+    const old = await db
+      .selectFrom("complaints")
+      .select("id")
+      .where("status", "=", "closed")
+      .where("closed_at", "<", cutoff)
+      .where((eb) =>
+        eb.or([
+          eb("description", "!=", ""),
+          eb("reply", "is not", null),
+          eb("extension_reason", "is not", null),
+          eb("ip_hash", "is not", null),
+        ]),
+      )
+      .execute();
+    if (apply)
+      await anonymiseComplaintTexts(
+        db,
+        old.map((c) => c.id),
+      );
     items.push({
-      dataClass: c,
-      days: settings.get(c)?.days ?? 0,
-      cutoff: new Date(cutoffOf(c)).toISOString(),
-      available: false,
-      rows: {},
+      dataClass: "complaints",
+      days: settings.get("complaints")?.days ?? 0,
+      cutoff: new Date(cutoff).toISOString(),
+      available: true,
+      rows: { complaints: old.length },
     });
+  }
+
+  // Survey texts: the free text of answers given before the cut-off; the scores stay.
+  {
+    const cutoff = cutoffOf("survey_texts");
+    const old = (eb: ExpressionBuilder<Database, "surveys">) =>
+      eb.and([eb("comment", "is not", null), eb("created_at", "<", cutoff)]);
+    const surveys = n(
+      (
+        await db
+          .selectFrom("surveys")
+          .select((eb) => eb.fn.countAll().as("c"))
+          .where(old)
+          .executeTakeFirst()
+      )?.c,
+    );
+    if (apply) await db.updateTable("surveys").set({ comment: null }).where(old).execute();
+    items.push({
+      dataClass: "survey_texts",
+      days: settings.get("survey_texts")?.days ?? 0,
+      cutoff: new Date(cutoff).toISOString(),
+      available: true,
+      rows: { surveys },
+    });
+  }
 
   // Audit: the client address and details of old lines; who did what when stays.
   {
@@ -326,7 +372,85 @@ async function sweep(
       rows: { audit_log: lines },
     });
   }
+  // Follow-up notes: what the customer manager wrote on follow-ups closed before the cut-off; the outcome code,
+  // the attempts and the dates stay.
+  {
+    const cutoff = cutoffOf("followup_notes");
+    const old = (eb: ExpressionBuilder<Database, "followups">) =>
+      eb.and([eb("status", "=", "closed"), eb("closed_at", "<", cutoff), eb("note", "is not", null)]);
+    const followups = n(
+      (
+        await db
+          .selectFrom("followups")
+          .select((eb) => eb.fn.countAll().as("c"))
+          .where(old)
+          .executeTakeFirst()
+      )?.c,
+    );
+    if (apply) await db.updateTable("followups").set({ note: null, updated_at: now }).where(old).execute();
+    items.push({
+      dataClass: "followup_notes",
+      days: settings.get("followup_notes")?.days ?? 0,
+      cutoff: new Date(cutoff).toISOString(),
+      available: true,
+      rows: { followups },
+    });
+  }
   return items;
+}
+
+type Db = Tx | AppContext["store"]["db"];
+
+/** Reasons written into a complaint's own history (extension, reopening, reclassification) may quote the complainant. */
+const NOTE_ACTIONS_WITH_TEXT = ["extended", "reopened", "reclassified"] as const;
+
+/**
+ * A complaint's personal texts: the complainant's description, the reply to them, the extension's reason, the
+ * filing address's hash, and the reasons in its history. The facts stay (category, severity, source, status,
+ * dates, root cause, owner) for the statistics and the regulator export.
+ */
+export async function anonymiseComplaintTexts(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable("complaints")
+    .set({ description: "", reply: null, extension_reason: null, ip_hash: null })
+    .where("id", "in", ids)
+    .execute();
+  const notes = await db
+    .selectFrom("complaint_notes")
+    .select(["complaint_id", "seq", "data"])
+    .where("complaint_id", "in", ids)
+    .where("action", "in", NOTE_ACTIONS_WITH_TEXT)
+    .execute();
+  for (const n of notes) {
+    const data = (n.data ? JSON.parse(n.data) : {}) as Record<string, unknown>;
+    if (typeof data.reason !== "string" || data.reason === "") continue;
+    await db
+      .updateTable("complaint_notes")
+      .set({ data: JSON.stringify({ ...data, reason: "" }) })
+      .where("complaint_id", "=", n.complaint_id)
+      .where("seq", "=", n.seq)
+      .execute();
+  }
+}
+
+/**
+ * Chat conversations of a customer: unlinked from them, the transcript's texts blanked (who wrote when stays,
+ * for the contact centre's figures), the flow in progress and callback contacts gone.
+ */
+export async function anonymiseConversations(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable("chat_messages").set({ text: "", data: null }).where("conversation_id", "in", ids).execute();
+  await db
+    .updateTable("chat_callbacks")
+    .set({ contact: "", message: "" })
+    .where("conversation_id", "in", ids)
+    .execute();
+  await db
+    .updateTable("chat_conversations")
+    .set({ customer_id: null, identified_at: null, flow: null })
+    .where("id", "in", ids)
+    .execute();
 }
 
 async function anonymiseCustomerRow(db: Tx | AppContext["store"]["db"], id: string, now: number): Promise<void> {
@@ -613,6 +737,23 @@ export async function eraseCustomer(
       .where("status", "=", "open")
       .execute();
     await tx.deleteFrom("customer_managers").where("customer_id", "=", customerId).execute();
+    // Complaints and survey answers: the customer's own words go, the facts stay.
+    const ofCustomer = (eb: ExpressionBuilder<Database, "complaints" | "surveys" | "chat_conversations">) =>
+      ticketIds.length
+        ? eb.or([eb("customer_id", "=", customerId), eb("ticket_id", "in", ticketIds)])
+        : eb("customer_id", "=", customerId);
+    const complaints = await tx.selectFrom("complaints").select("id").where(ofCustomer).execute();
+    await anonymiseComplaintTexts(
+      tx,
+      complaints.map((c) => c.id),
+    );
+    await tx.updateTable("surveys").set({ comment: null }).where(ofCustomer).execute();
+    // Chat conversations the customer identified in (or whose ticket is theirs): unlinked, transcript blanked.
+    const conversations = await tx.selectFrom("chat_conversations").select("id").where(ofCustomer).execute();
+    await anonymiseConversations(
+      tx,
+      conversations.map((c) => c.id),
+    );
     await anonymiseCustomerRow(tx, customerId, now);
     await audit(
       tx,

@@ -16,14 +16,17 @@
  */
 import type { Kysely } from "kysely";
 import {
+  afterNoAnswer,
   type BranchCalendar,
   DEFAULT_POLICY,
   daysToDue,
   type FollowupOutcome,
   type FollowupPolicy,
   type FollowupPurpose,
+  type FollowupResult,
   followupClockAction,
   followupDueAt,
+  MAX_ATTEMPTS_LIMIT,
   MAX_DAYS,
   marketingAllowed,
 } from "../../domain/followups/rules.ts";
@@ -31,7 +34,6 @@ import type { BranchId } from "../../domain/ids.ts";
 import { maskCustomerPhone, maskName } from "../../domain/personal-data/mask-customer.ts";
 import { findBranch } from "../../store/branches.ts";
 import { customerIdOfTicket } from "../../store/customer-records.ts";
-import { enqueueMessage } from "../../store/outbox.ts";
 import type { Database, FollowupTable } from "../../store/schema.ts";
 import type { Tx } from "../../store/store.ts";
 import { BRANCH_READERS, CONFIG_ROLES, canActInBranch, requireBranchAccess, requireRole } from "../access.ts";
@@ -42,6 +44,8 @@ import { currentConsent } from "../customers/identify.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import type { ScheduledJob } from "../messages/runner.ts";
 import { audit } from "../record.ts";
+import { branchManagers, enqueueStaffNotice, staffRecipients } from "../staff-notices.ts";
+import { updateIfUnchanged } from "../versioned-update.ts";
 
 /** Staff who may hold and work follow-ups (customer managers are staff of these roles). */
 export const FOLLOWUP_WORKERS: readonly Role[] = BRANCH_READERS;
@@ -76,8 +80,12 @@ export interface FollowupView {
   readonly remindedAt: string | null;
   readonly escalatedAt: string | null;
   readonly contactedAt: string | null;
-  readonly outcome: FollowupOutcome | null;
+  /** The last outcome recorded: "no_answer" on an open follow-up means another attempt is scheduled. */
+  readonly outcome: FollowupResult | null;
   readonly note: string | null;
+  /** Attempts without an answer so far, and how many the policy allows before "unreachable". */
+  readonly attempts: number;
+  readonly maxAttempts: number;
   readonly appointment: {
     readonly id: string;
     readonly code: string;
@@ -108,6 +116,7 @@ export async function loadPolicy(db: Kysely<Database>): Promise<FollowupPolicy> 
     marketingCap: Number(row.marketing_cap),
     windowDays: Number(row.marketing_window_days),
     reminderDays: Number(row.reminder_days),
+    maxAttempts: row.max_attempts === null ? DEFAULT_POLICY.maxAttempts : Number(row.max_attempts),
   };
 }
 
@@ -224,15 +233,31 @@ export async function setFollowupRule(
   };
 }
 
-/** `PUT /api/followup-policy {marketingCap, windowDays, reminderDays}`: admin (the cap is the bank's). */
-export async function setFollowupPolicy(ctx: AppContext, who: Actor, input: FollowupPolicy): Promise<FollowupPolicy> {
+/**
+ * `PUT /api/followup-policy {marketingCap, windowDays, reminderDays, maxAttempts?}`: admin (the cap is the
+ * bank's). Without `maxAttempts` the current one stays.
+ */
+export async function setFollowupPolicy(
+  ctx: AppContext,
+  who: Actor,
+  body: Omit<FollowupPolicy, "maxAttempts"> & { maxAttempts?: number },
+): Promise<FollowupPolicy> {
   const actor = requireRole(who, ["admin"]);
+  const input: FollowupPolicy = {
+    ...body,
+    maxAttempts: body.maxAttempts ?? (await loadPolicy(ctx.store.db)).maxAttempts,
+  };
   const whole = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
-  if (!whole(input.marketingCap, 0, 100) || !whole(input.windowDays, 1, 365) || !whole(input.reminderDays, 0, 30))
+  if (
+    !whole(input.marketingCap, 0, 100) ||
+    !whole(input.windowDays, 1, 365) ||
+    !whole(input.reminderDays, 0, 30) ||
+    !whole(input.maxAttempts, 1, MAX_ATTEMPTS_LIMIT)
+  )
     throw invalid(
-      "marketingCap 0–100, windowDays 1–365 and reminderDays 0–30, whole numbers.",
+      `marketingCap 0–100, windowDays 1–365, reminderDays 0–30 and maxAttempts 1–${MAX_ATTEMPTS_LIMIT}, whole numbers.`,
       undefined,
-      "营销次数上限 0–100、统计天数 1–365、提前提醒天数 0–30，均为整数。",
+      `营销次数上限 0–100、统计天数 1–365、提前提醒天数 0–30、联系尝试次数 1–${MAX_ATTEMPTS_LIMIT}，均为整数。`,
     );
   const now = ctx.clock();
   await ctx.store.write(async (tx) => {
@@ -240,6 +265,7 @@ export async function setFollowupPolicy(ctx: AppContext, who: Actor, input: Foll
       marketing_cap: input.marketingCap,
       marketing_window_days: input.windowDays,
       reminder_days: input.reminderDays,
+      max_attempts: input.maxAttempts,
       updated_by: actor.id,
       updated_at: now,
     };
@@ -251,7 +277,7 @@ export async function setFollowupPolicy(ctx: AppContext, who: Actor, input: Foll
         .execute();
     await audit(tx, actor, now, "followup.policy", { type: "followup_policy", id: "global", branchId: null }, input);
   });
-  return { marketingCap: input.marketingCap, windowDays: input.windowDays, reminderDays: input.reminderDays };
+  return input;
 }
 
 /** Whether `userId` is an active member of staff of the branch in a role that works follow-ups. */
@@ -431,6 +457,7 @@ export async function createDueFollowups(ctx: AppContext, limit = 50): Promise<n
       contacted_at: null,
       outcome: null,
       note: null,
+      attempts: 0,
       appointment_id: null,
       closed_at: null,
       closed_by: null,
@@ -553,8 +580,10 @@ async function views(ctx: AppContext, rows: readonly FollowupTable[]): Promise<F
       remindedAt: iso(r.reminded_at),
       escalatedAt: iso(r.escalated_at),
       contactedAt: iso(r.contacted_at),
-      outcome: (r.outcome as FollowupOutcome | null) ?? null,
+      outcome: (r.outcome as FollowupResult | null) ?? null,
       note: r.note,
+      attempts: Number(r.attempts ?? 0),
+      maxAttempts: policy.maxAttempts,
       appointment: appointment
         ? {
             id: appointment.id,
@@ -666,19 +695,8 @@ function requireOpen(f: FollowupTable): void {
   if (f.status !== "open") throw conflict("The follow-up is closed.", { status: f.status }, "该回访任务已完成。");
 }
 
-async function updateFollowup(tx: Tx, read: FollowupTable, patch: Partial<FollowupTable>): Promise<void> {
-  const r = await tx
-    .updateTable("followups")
-    .set({ ...patch, version: Number(read.version) + 1 })
-    .where("id", "=", read.id)
-    .where("version", "=", Number(read.version))
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1)
-    throw conflict(
-      "The follow-up was changed meanwhile; reload and try again.",
-      undefined,
-      "该回访任务刚被他人修改，请刷新后重试。",
-    );
+function updateFollowup(tx: Tx, read: FollowupTable, patch: Partial<FollowupTable>) {
+  return updateIfUnchanged(tx, "followups", read, patch, { en: "follow-up", zh: "回访任务" });
 }
 
 /** 409 unless a marketing follow-up may contact its customer now (consent, cap); nothing for service ones. */
@@ -748,7 +766,9 @@ export async function assignFollowup(
 }
 
 /**
- * `POST /api/followups/:followupId/outcome {outcome, note}`: done, no answer or declined; closes the task.
+ * `POST /api/followups/:followupId/outcome {outcome, note}`: done or declined closes the task. No answer
+ * schedules another attempt (due at the end of the branch's next working day, the reminder and escalation
+ * armed again) until the policy's attempts are used up; the last one closes it as "unreachable".
  * A marketing follow-up: 409 without the customer's marketing consent or past the cap.
  */
 export async function recordFollowupOutcome(
@@ -762,26 +782,54 @@ export async function recordFollowupOutcome(
   const actor = requireWorker(who, f);
   requireOpen(f);
   const now = ctx.clock();
+  // Read before the write: on SQLite a read through the store inside a write would wait for that write.
+  const [policy, calendar] = await Promise.all([loadPolicy(ctx.store.db), calendarOf(ctx.store.db, f.branch_id)]);
   await ctx.store.write(async (tx) => {
     const fresh = await loadFollowup(tx, id);
     requireOpen(fresh);
     await requireMarketingAllowed(tx, fresh, now);
-    await updateFollowup(tx, fresh, {
-      status: "closed",
-      outcome: input.outcome,
-      note: input.note?.trim() || null,
-      contacted_at: fresh.contacted_at ?? now,
-      closed_at: now,
-      closed_by: actor.id,
-      updated_at: now,
-    });
+    const attempts = Number(fresh.attempts ?? 0) + (input.outcome === "no_answer" ? 1 : 0);
+    const next =
+      input.outcome === "no_answer" && calendar ? afterNoAnswer(attempts, policy.maxAttempts, now, calendar) : null;
+    const note = input.note?.trim() || null;
+    const contacted = fresh.contacted_at ?? now;
+    if (next?.retry) {
+      await updateFollowup(tx, fresh, {
+        outcome: "no_answer",
+        note,
+        attempts,
+        due_at: next.dueAt,
+        reminded_at: null,
+        escalated_at: null,
+        contacted_at: contacted,
+        updated_at: now,
+      });
+    } else {
+      const result: FollowupResult = input.outcome === "no_answer" ? "unreachable" : input.outcome;
+      await updateFollowup(tx, fresh, {
+        status: "closed",
+        outcome: result,
+        note,
+        attempts,
+        contacted_at: contacted,
+        closed_at: now,
+        closed_by: actor.id,
+        updated_at: now,
+      });
+    }
     await audit(
       tx,
       actor,
       now,
       "followup.outcome",
       { type: "followup", id, branchId: f.branch_id },
-      { outcome: input.outcome, purpose: f.purpose },
+      {
+        outcome: input.outcome,
+        purpose: f.purpose,
+        attempts,
+        ...(next?.retry ? { nextDueAt: new Date(next.dueAt).toISOString() } : {}),
+        ...(input.outcome === "no_answer" && !next?.retry ? { closedAs: "unreachable" } : {}),
+      },
     );
   });
   return getFollowup(ctx, who, id);
@@ -861,34 +909,10 @@ export async function bookFollowupAppointment(
 
 // ---------------------------------------------------------------------------------------------- the clock
 
-/** How a member of staff is reached: the contact they set (staff_contacts), else their account's. */
-async function staffContact(
-  db: Kysely<Database>,
-  userId: string,
-): Promise<{ email: string | null; phone: string | null }> {
-  const [own, user] = await Promise.all([
-    db.selectFrom("staff_contacts").select(["email", "phone"]).where("user_id", "=", userId).executeTakeFirst(),
-    db.selectFrom("users").select(["email", "phone", "active"]).where("id", "=", userId).executeTakeFirst(),
-  ]);
-  if (user?.active !== 1) return { email: null, phone: null };
-  return { email: own?.email ?? user.email ?? null, phone: own?.phone ?? user.phone ?? null };
-}
-
-async function branchManagers(db: Kysely<Database>, branchId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom("users")
-    .innerJoin("memberships", "memberships.user_id", "users.id")
-    .select(["users.id", "users.roles"])
-    .where("memberships.branch_id", "=", branchId)
-    .where("users.active", "=", 1)
-    .execute();
-  return rows.filter((r) => (JSON.parse(r.roles) as string[]).includes("branch_manager")).map((r) => r.id);
-}
-
 /**
  * The job: for each open follow-up of a branch that is open now, the reminder to its assignee before the due
  * date and the escalation to the branch's managers after it, each once, by e-mail and SMS through the outbox
- * (to whoever has a contact). Answers what it did.
+ * (to whoever has a contact), in each recipient's language (staffLangOf). Answers what it did.
  */
 export async function sweepFollowupClocks(ctx: AppContext): Promise<{ reminded: number; escalated: number }> {
   const db = ctx.store.db;
@@ -926,7 +950,7 @@ export async function sweepFollowupClocks(ctx: AppContext): Promise<{ reminded: 
       db.selectFrom("tickets").select("number").where("id", "=", f.ticket_id).executeTakeFirst(),
       db.selectFrom("customers").select(["name", "anonymised_at"]).where("id", "=", f.customer_id).executeTakeFirst(),
     ]);
-    const contacts = await Promise.all(recipients.map(async (u) => ({ userId: u, ...(await staffContact(db, u)) })));
+    const contacts = await staffRecipients(db, recipients, f.branch_id);
     const column = action === "remind" ? "reminded_at" : "escalated_at";
     const kind = action === "remind" ? FOLLOWUP_REMINDER_KIND : FOLLOWUP_ESCALATION_KIND;
     const data = {
@@ -949,24 +973,15 @@ export async function sweepFollowupClocks(ctx: AppContext): Promise<{ reminded: 
         .where(column, "is", null)
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) return false;
-      for (const c of contacts)
-        for (const [channel, recipient] of [
-          ["email", c.email],
-          ["sms", c.phone],
-        ] as const)
-          if (recipient)
-            await enqueueMessage(tx, {
-              kind,
-              channel,
-              recipient,
-              lang: "zh-CN",
-              data,
-              now,
-              dedupeKey: `${kind}:${f.id}:${c.userId}:${channel}:${Number(f.due_at)}`,
-              branchId: f.branch_id,
-              relatedType: "followup",
-              relatedId: f.id,
-            });
+      await enqueueStaffNotice(tx, contacts, {
+        kind,
+        data,
+        now,
+        dedupe: `${f.id}:${Number(f.due_at)}`,
+        branchId: f.branch_id,
+        relatedType: "followup",
+        relatedId: f.id,
+      });
       return true;
     });
     if (done && action === "remind") reminded++;

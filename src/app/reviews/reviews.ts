@@ -226,8 +226,13 @@ export async function takeNextReview(ctx: AppContext, who: Actor, branchId?: str
   const actor = requireStaff(who);
   if (branchId !== undefined) requireBranchAccess(actor, branchId as BranchId, REVIEWER_ROLES);
   else if (!actor.roles.some((r) => REVIEWER_ROLES.includes(r))) throw forbidden();
-  const ordered = await orderedQueue(ctx, scopeOf(actor, branchId), branchId === undefined);
-  const mine = ordered.find((o) => o.row.status === "taken" && o.row.taken_by === actor.id);
+  const scope = scopeOf(actor, branchId);
+  const central = branchId === undefined;
+  const ordered = await orderedQueue(ctx, scope, central);
+  // An item the reviewer already holds is theirs to decide first, even when its branch has left the central queue
+  // since they took it (otherwise they would hold two and the first would stay taken by nobody who sees it).
+  const held = central ? await orderedQueue(ctx, scope, false) : ordered;
+  const mine = held.find((o) => o.row.status === "taken" && o.row.taken_by === actor.id);
   if (mine) return (await itemsOf(ctx, actor, [mine]))[0];
   for (const o of ordered) {
     if (o.row.status !== "pending") continue;

@@ -35,11 +35,16 @@ export interface FeedbackSettings {
     readonly channel: SurveyChannel;
   };
   readonly review: { readonly targetMinutes: number; readonly alarmMinutes: number; readonly central: boolean };
+  /** The language of staff notices in this branch (a member of staff's own wins); null: Chinese. */
+  readonly staff: { readonly lang: StaffLang | null };
 }
+
+export type StaffLang = "zh-CN" | "en";
 
 export interface FeedbackSettingsPatch {
   readonly survey?: { enabled?: boolean; intervalDays?: number | null; channel?: SurveyChannel };
   readonly review?: { targetMinutes?: number; alarmMinutes?: number; central?: boolean };
+  readonly staff?: { lang: StaffLang | null };
 }
 
 export const DEFAULT_SURVEY_INTERVAL_DAYS = 30;
@@ -108,6 +113,7 @@ async function readSettings(db: Kysely<Database>, branchId: string): Promise<Fee
       alarmMinutes: Number(branch.review_alarm_minutes),
       central: row ? Number(row.review_central) === 1 : true,
     },
+    staff: { lang: row?.staff_lang === "en" || row?.staff_lang === "zh-CN" ? row.staff_lang : null },
   };
 }
 
@@ -152,6 +158,7 @@ export async function updateFeedbackSettings(
       survey_interval_days: intervalDays === null ? null : Number(intervalDays),
       survey_channel: (patch.survey?.channel ?? before.survey.channel) === "sms" ? "sms" : null,
       review_central: (patch.review?.central ?? before.review.central) ? 1 : 0,
+      staff_lang: patch.staff !== undefined ? patch.staff.lang : before.staff.lang,
       updated_at: now,
       updated_by: staff.id,
     };
@@ -164,6 +171,7 @@ export async function updateFeedbackSettings(
           survey_interval_days: values.survey_interval_days,
           survey_channel: values.survey_channel,
           review_central: values.review_central,
+          staff_lang: values.staff_lang,
           updated_at: now,
           updated_by: staff.id,
         }),

@@ -64,7 +64,14 @@ export function ruleSegments(input: { birthDate: string | null; idNumber: string
 }
 
 /** Data classes with their own retention period. */
-export const DATA_CLASSES = ["visit_personal", "appointments", "complaints", "survey_texts", "audit"] as const;
+export const DATA_CLASSES = [
+  "visit_personal",
+  "appointments",
+  "complaints",
+  "survey_texts",
+  "audit",
+  "followup_notes",
+] as const;
 export type DataClass = (typeof DATA_CLASSES)[number];
 
 /** Defaults in days. Complaints and audit are kept long (regulators ask for years); survey texts briefly. */
@@ -74,6 +81,8 @@ export const RETENTION_DEFAULTS: Readonly<Record<DataClass, number>> = {
   complaints: 3 * 365,
   survey_texts: 180,
   audit: 5 * 365,
+  /** The notes a customer manager writes on a closed follow-up; its outcome code and dates stay. */
+  followup_notes: 365,
 };
 export const RETENTION_MIN_DAYS = 30;
 export const RETENTION_MAX_DAYS = 10 * 365;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  afterNoAnswer,
   type BranchCalendar,
   DEFAULT_POLICY,
   daysToDue,
@@ -69,5 +70,21 @@ describe("marketing contact", () => {
     expect(marketingAllowed(true, 1, DEFAULT_POLICY)).toEqual({ ok: true });
     expect(marketingAllowed(true, 2, DEFAULT_POLICY)).toEqual({ ok: false, reason: "cap" });
     expect(marketingAllowed(true, 0, { ...DEFAULT_POLICY, marketingCap: 0 })).toEqual({ ok: false, reason: "cap" });
+  });
+});
+
+describe("no answer: another attempt on the next working day, up to the policy's attempts", () => {
+  it("retries at the end of the next open day, skipping Sundays and closed days", () => {
+    expect(afterNoAnswer(1, 3, MON, SHANGHAI)).toEqual({ retry: true, dueAt: Date.parse("2026-11-24T15:59:59.999Z") });
+    const saturday = Date.parse("2026-11-28T03:00:00Z");
+    const closed = { ...SHANGHAI, closedDays: new Set(["2026-11-30"]) };
+    expect(afterNoAnswer(2, 3, saturday, closed)).toEqual({
+      retry: true,
+      dueAt: Date.parse("2026-12-01T15:59:59.999Z"),
+    });
+  });
+  it("stops at the last attempt", () => {
+    expect(afterNoAnswer(3, 3, MON, SHANGHAI)).toEqual({ retry: false });
+    expect(afterNoAnswer(1, 1, MON, SHANGHAI)).toEqual({ retry: false });
   });
 });

@@ -16,6 +16,8 @@ export type FollowupPurpose = "service" | "marketing";
 export const PURPOSES: readonly FollowupPurpose[] = ["service", "marketing"];
 export type FollowupOutcome = "done" | "no_answer" | "declined";
 export const OUTCOMES: readonly FollowupOutcome[] = ["done", "no_answer", "declined"];
+/** What a closed follow-up may say: an outcome recorded, or "unreachable" (no answer at the last attempt). */
+export type FollowupResult = FollowupOutcome | "unreachable";
 
 export interface FollowupPolicy {
   /** Marketing contacts allowed per customer in any window of `windowDays` days. */
@@ -23,9 +25,17 @@ export interface FollowupPolicy {
   readonly windowDays: number;
   /** The assignee is reminded this many branch-local days before the due date. */
   readonly reminderDays: number;
+  /** Attempts to reach a customer who does not answer before the follow-up closes as unreachable. */
+  readonly maxAttempts: number;
 }
 
-export const DEFAULT_POLICY: FollowupPolicy = Object.freeze({ marketingCap: 2, windowDays: 30, reminderDays: 1 });
+export const DEFAULT_POLICY: FollowupPolicy = Object.freeze({
+  marketingCap: 2,
+  windowDays: 30,
+  reminderDays: 1,
+  maxAttempts: 3,
+});
+export const MAX_ATTEMPTS_LIMIT = 10;
 export const MAX_DAYS = 365;
 /** A due date searches this many days on for an open day before giving up and keeping the N-th day. */
 const OPEN_DAY_SEARCH = 31;
@@ -52,6 +62,20 @@ export function followupDueAt(completedAt: EpochMs, days: number, calendar: Bran
     if (isOpenDay(candidate, calendar)) return candidate;
   }
   return day.toMillis();
+}
+
+/**
+ * After "no answer": another attempt, due at the end of the next day the branch is open after the branch-local
+ * day of `now`, while `attempts` (the ones made, this one included) is below `maxAttempts`; else unreachable.
+ */
+export function afterNoAnswer(
+  attempts: number,
+  maxAttempts: number,
+  now: EpochMs,
+  calendar: BranchCalendar,
+): { readonly retry: true; readonly dueAt: EpochMs } | { readonly retry: false } {
+  if (attempts >= maxAttempts) return { retry: false };
+  return { retry: true, dueAt: followupDueAt(now, 1, calendar) };
 }
 
 /** Whole branch-local days from today to the due date (0 on the day, negative once past). */

@@ -207,14 +207,19 @@ export function bookingRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (req, reply) => reply.status(201).send(await askTurnAlert(ctx, req.params.ticketId, req.body)),
   );
 
+  const StaffLang = Type.Union([Type.Literal("zh-CN"), Type.Literal("en"), Type.Null()], {
+    description: "The language of their notices (reminders, escalations); null: the branch's",
+  });
   const Contact = Type.Object({
     phone: Type.Union([Type.String(), Type.Null()]),
     email: Type.Union([Type.String(), Type.Null()]),
+    lang: StaffLang,
   });
   const ContactBody = Type.Object(
     {
       phone: Type.Union([Type.String({ maxLength: 30 }), Type.Null()]),
       email: Type.Union([Type.String({ maxLength: 254 }), Type.Null()]),
+      lang: Type.Optional(StaffLang),
     },
     { additionalProperties: false },
   );

@@ -7,6 +7,7 @@ import {
   extendComplaint,
   getComplaint,
   listComplaints,
+  reclassifyComplaint,
   recordComplaint,
   reopenByComplainant,
   reopenComplaint,
@@ -96,6 +97,10 @@ const Detail = Type.Intersect([
 ]);
 const AssignBody = Type.Object({ userId: Id }, { additionalProperties: false });
 const ReasonBody = Type.Object({ reason: Text(1000) }, { additionalProperties: false });
+const SeverityBody = Type.Object(
+  { severity: Type.Union([Type.Literal("simple"), Type.Literal("complex")]), reason: Text(1000) },
+  { additionalProperties: false },
+);
 const CloseBody = Type.Object(
   {
     rootCause: Type.Optional(Type.String({ maxLength: 2000 })),
@@ -249,6 +254,21 @@ export function complaintRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     (req) => extendComplaint(ctx, actorOf(req), req.params.complaintId, req.body),
+  );
+  app.post<{ Params: Static<typeof ComplaintParams>; Body: Static<typeof SeverityBody> }>(
+    "/api/complaints/:complaintId/severity",
+    {
+      schema: {
+        tags,
+        operationId: "reclassifyComplaint",
+        summary:
+          "Reclassify an open complaint simple ↔ complex with a reason (complaint desk); the deadline is computed again from the receipt",
+        params: ComplaintParams,
+        body: SeverityBody,
+        response: { 200: Summary, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    (req) => reclassifyComplaint(ctx, actorOf(req), req.params.complaintId, req.body),
   );
   app.post<{ Params: Static<typeof ComplaintParams>; Body: Static<typeof CloseBody> }>(
     "/api/complaints/:complaintId/close",

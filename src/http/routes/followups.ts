@@ -49,8 +49,12 @@ const Followup = Type.Object({
   remindedAt: NullableTime,
   escalatedAt: NullableTime,
   contactedAt: NullableTime,
-  outcome: Type.Union([Outcome, Type.Null()]),
+  outcome: Type.Union([Outcome, Type.Literal("unreachable"), Type.Null()], {
+    description: "The last outcome; no_answer on an open follow-up: another attempt is scheduled (dueAt)",
+  }),
   note: NullableString,
+  attempts: Type.Integer({ description: "Attempts without an answer so far" }),
+  maxAttempts: Type.Integer({ description: "Attempts before the follow-up closes as unreachable" }),
   appointment: Type.Union([
     Type.Object({
       id: Type.String(),
@@ -79,6 +83,7 @@ const Policy = Type.Object(
     marketingCap: Type.Integer({ minimum: 0, maximum: 100 }),
     windowDays: Type.Integer({ minimum: 1, maximum: 365 }),
     reminderDays: Type.Integer({ minimum: 0, maximum: 30 }),
+    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
   },
   { additionalProperties: false },
 );
@@ -163,7 +168,7 @@ export function followupRoutes(app: FastifyInstance, ctx: AppContext): void {
         tags,
         operationId: "recordFollowupOutcome",
         summary:
-          "Record the outcome (done, no answer, declined) and close it; 409 for a marketing follow-up without consent or past the cap",
+          "Record the outcome: done or declined closes it; no answer schedules another attempt on the next working day until the policy's attempts are used up, then closes it as unreachable; 409 for a marketing follow-up without consent or past the cap",
         params: FollowupParams,
         body: OutcomeBody,
         response: { 200: Followup, ...errors(400, 401, 403, 404, 409) },

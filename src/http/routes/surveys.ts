@@ -39,6 +39,11 @@ const Settings = Type.Object({
     channel: Type.Union([Type.Literal("preferred"), Type.Literal("sms")]),
   }),
   review: Type.Object({ targetMinutes: Type.Integer(), alarmMinutes: Type.Integer(), central: Type.Boolean() }),
+  staff: Type.Object({
+    lang: Type.Union([Type.Literal("zh-CN"), Type.Literal("en"), Type.Null()], {
+      description: "The language of staff notices in the branch (members of staff may set their own); null: Chinese",
+    }),
+  }),
 });
 const SettingsBody = Type.Object(
   {
@@ -63,6 +68,12 @@ const SettingsBody = Type.Object(
           alarmMinutes: Type.Optional(Type.Integer({ minimum: 2, maximum: 2880 })),
           central: Type.Optional(Type.Boolean()),
         },
+        { additionalProperties: false },
+      ),
+    ),
+    staff: Type.Optional(
+      Type.Object(
+        { lang: Type.Union([Type.Literal("zh-CN"), Type.Literal("en"), Type.Null()]) },
         { additionalProperties: false },
       ),
     ),

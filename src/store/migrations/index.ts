@@ -26,6 +26,7 @@ import * as analyticsMonthRollups from "./027-analytics-month-rollups.ts";
 import * as chatSelfService from "./029-chat-self-service.ts";
 import * as analyticsMoreFigures from "./033-analytics-more-figures.ts";
 import * as reportRunRights from "./034-report-run-rights.ts";
+import * as followupAttemptsStaffLang from "./032-followup-attempts-staff-lang.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -59,6 +60,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "025-feedback-settings": feedbackSettings,
   "033-analytics-more-figures": analyticsMoreFigures,
   "034-report-run-rights": reportRunRights,
+  "032-followup-attempts-staff-lang": followupAttemptsStaffLang,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

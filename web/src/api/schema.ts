@@ -2740,6 +2740,23 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/complaints/{complaintId}/severity": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Reclassify an open complaint simple ↔ complex with a reason (complaint desk); the deadline is computed again from the receipt */
+        readonly post: operations["reclassifyComplaint"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/complaints/{complaintId}/close": {
         readonly parameters: {
             readonly query?: never;
@@ -2921,7 +2938,7 @@ export interface paths {
         };
         readonly get?: never;
         readonly put?: never;
-        /** Record the outcome (done, no answer, declined) and close it; 409 for a marketing follow-up without consent or past the cap */
+        /** Record the outcome: done or declined closes it; no answer schedules another attempt on the next working day until the policy's attempts are used up, then closes it as unreachable; 409 for a marketing follow-up without consent or past the cap */
         readonly post: operations["recordFollowupOutcome"];
         readonly delete?: never;
         readonly options?: never;
@@ -10451,6 +10468,7 @@ export interface operations {
                         readonly complaints?: number;
                         readonly survey_texts?: number;
                         readonly audit?: number;
+                        readonly followup_notes?: number;
                     };
                 };
             };
@@ -13220,6 +13238,8 @@ export interface operations {
                     readonly "application/json": {
                         readonly phone: string | null;
                         readonly email: string | null;
+                        /** @description The language of their notices (reminders, escalations); null: the branch's */
+                        readonly lang: "zh-CN" | "en" | null;
                     };
                 };
             };
@@ -13255,6 +13275,8 @@ export interface operations {
                 readonly "application/json": {
                     readonly phone: string | null;
                     readonly email: string | null;
+                    /** @description The language of their notices (reminders, escalations); null: the branch's */
+                    readonly lang?: "zh-CN" | "en" | null;
                 };
             };
         };
@@ -13268,6 +13290,8 @@ export interface operations {
                     readonly "application/json": {
                         readonly phone: string | null;
                         readonly email: string | null;
+                        /** @description The language of their notices (reminders, escalations); null: the branch's */
+                        readonly lang: "zh-CN" | "en" | null;
                     };
                 };
             };
@@ -16425,6 +16449,106 @@ export interface operations {
             };
         };
     };
+    readonly reclassifyComplaint: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly complaintId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly severity: "simple" | "complex";
+                    readonly reason: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly id: string;
+                        readonly reference: string;
+                        readonly branchId: string;
+                        readonly ticketId: string | null;
+                        readonly customerId: string | null;
+                        readonly source: "staff" | "survey" | "online" | "rating_pad";
+                        readonly category: string;
+                        readonly severity: "simple" | "complex";
+                        readonly description: string;
+                        readonly status: "open" | "closed";
+                        readonly ownerId: string | null;
+                        /** Format: date-time */
+                        readonly receivedAt: string;
+                        /** Format: date-time */
+                        readonly dueAt: string;
+                        /** @description Branch-local calendar days to the deadline; negative once past */
+                        readonly daysLeft: number;
+                        readonly overdue: boolean;
+                        readonly extended: boolean;
+                        readonly remindedAt: string | null;
+                        readonly escalatedAt: string | null;
+                        readonly rootCause: string | null;
+                        readonly reply: string | null;
+                        readonly closedAt: string | null;
+                        readonly reopenCount: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 409: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     readonly closeComplaint: {
         readonly parameters: {
             readonly query?: never;
@@ -16843,6 +16967,10 @@ export interface operations {
                             readonly alarmMinutes: number;
                             readonly central: boolean;
                         };
+                        readonly staff: {
+                            /** @description The language of staff notices in the branch (members of staff may set their own); null: Chinese */
+                            readonly lang: "zh-CN" | "en" | null;
+                        };
                     };
                 };
             };
@@ -16898,6 +17026,9 @@ export interface operations {
                         readonly alarmMinutes?: number;
                         readonly central?: boolean;
                     };
+                    readonly staff?: {
+                        readonly lang: "zh-CN" | "en" | null;
+                    };
                 };
             };
         };
@@ -16920,6 +17051,10 @@ export interface operations {
                             readonly targetMinutes: number;
                             readonly alarmMinutes: number;
                             readonly central: boolean;
+                        };
+                        readonly staff: {
+                            /** @description The language of staff notices in the branch (members of staff may set their own); null: Chinese */
+                            readonly lang: "zh-CN" | "en" | null;
                         };
                     };
                 };
@@ -17124,8 +17259,13 @@ export interface operations {
                             readonly remindedAt: string | null;
                             readonly escalatedAt: string | null;
                             readonly contactedAt: string | null;
-                            readonly outcome: ("done" | "no_answer" | "declined") | null;
+                            /** @description The last outcome; no_answer on an open follow-up: another attempt is scheduled (dueAt) */
+                            readonly outcome: ("done" | "no_answer" | "declined") | "unreachable" | null;
                             readonly note: string | null;
+                            /** @description Attempts without an answer so far */
+                            readonly attempts: number;
+                            /** @description Attempts before the follow-up closes as unreachable */
+                            readonly maxAttempts: number;
                             readonly appointment: {
                                 readonly id: string;
                                 readonly code: string;
@@ -17222,8 +17362,13 @@ export interface operations {
                         readonly remindedAt: string | null;
                         readonly escalatedAt: string | null;
                         readonly contactedAt: string | null;
-                        readonly outcome: ("done" | "no_answer" | "declined") | null;
+                        /** @description The last outcome; no_answer on an open follow-up: another attempt is scheduled (dueAt) */
+                        readonly outcome: ("done" | "no_answer" | "declined") | "unreachable" | null;
                         readonly note: string | null;
+                        /** @description Attempts without an answer so far */
+                        readonly attempts: number;
+                        /** @description Attempts before the follow-up closes as unreachable */
+                        readonly maxAttempts: number;
                         readonly appointment: {
                             readonly id: string;
                             readonly code: string;
@@ -17325,8 +17470,13 @@ export interface operations {
                         readonly remindedAt: string | null;
                         readonly escalatedAt: string | null;
                         readonly contactedAt: string | null;
-                        readonly outcome: ("done" | "no_answer" | "declined") | null;
+                        /** @description The last outcome; no_answer on an open follow-up: another attempt is scheduled (dueAt) */
+                        readonly outcome: ("done" | "no_answer" | "declined") | "unreachable" | null;
                         readonly note: string | null;
+                        /** @description Attempts without an answer so far */
+                        readonly attempts: number;
+                        /** @description Attempts before the follow-up closes as unreachable */
+                        readonly maxAttempts: number;
                         readonly appointment: {
                             readonly id: string;
                             readonly code: string;
@@ -17447,8 +17597,13 @@ export interface operations {
                         readonly remindedAt: string | null;
                         readonly escalatedAt: string | null;
                         readonly contactedAt: string | null;
-                        readonly outcome: ("done" | "no_answer" | "declined") | null;
+                        /** @description The last outcome; no_answer on an open follow-up: another attempt is scheduled (dueAt) */
+                        readonly outcome: ("done" | "no_answer" | "declined") | "unreachable" | null;
                         readonly note: string | null;
+                        /** @description Attempts without an answer so far */
+                        readonly attempts: number;
+                        /** @description Attempts before the follow-up closes as unreachable */
+                        readonly maxAttempts: number;
                         readonly appointment: {
                             readonly id: string;
                             readonly code: string;
@@ -17569,8 +17724,13 @@ export interface operations {
                         readonly remindedAt: string | null;
                         readonly escalatedAt: string | null;
                         readonly contactedAt: string | null;
-                        readonly outcome: ("done" | "no_answer" | "declined") | null;
+                        /** @description The last outcome; no_answer on an open follow-up: another attempt is scheduled (dueAt) */
+                        readonly outcome: ("done" | "no_answer" | "declined") | "unreachable" | null;
                         readonly note: string | null;
+                        /** @description Attempts without an answer so far */
+                        readonly attempts: number;
+                        /** @description Attempts before the follow-up closes as unreachable */
+                        readonly maxAttempts: number;
                         readonly appointment: {
                             readonly id: string;
                             readonly code: string;
@@ -17685,8 +17845,13 @@ export interface operations {
                             readonly remindedAt: string | null;
                             readonly escalatedAt: string | null;
                             readonly contactedAt: string | null;
-                            readonly outcome: ("done" | "no_answer" | "declined") | null;
+                            /** @description The last outcome; no_answer on an open follow-up: another attempt is scheduled (dueAt) */
+                            readonly outcome: ("done" | "no_answer" | "declined") | "unreachable" | null;
                             readonly note: string | null;
+                            /** @description Attempts without an answer so far */
+                            readonly attempts: number;
+                            /** @description Attempts before the follow-up closes as unreachable */
+                            readonly maxAttempts: number;
                             readonly appointment: {
                                 readonly id: string;
                                 readonly code: string;
@@ -17819,6 +17984,7 @@ export interface operations {
                             readonly marketingCap: number;
                             readonly windowDays: number;
                             readonly reminderDays: number;
+                            readonly maxAttempts?: number;
                         };
                         readonly rules: readonly {
                             readonly serviceId: string;
@@ -17939,6 +18105,7 @@ export interface operations {
                     readonly marketingCap: number;
                     readonly windowDays: number;
                     readonly reminderDays: number;
+                    readonly maxAttempts?: number;
                 };
             };
         };
@@ -17953,6 +18120,7 @@ export interface operations {
                         readonly marketingCap: number;
                         readonly windowDays: number;
                         readonly reminderDays: number;
+                        readonly maxAttempts?: number;
                     };
                 };
             };

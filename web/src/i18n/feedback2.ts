@@ -76,10 +76,20 @@ export const feedback2Zh = {
       complaints: "投诉",
       survey_texts: "调查文字",
       audit: "审计日志",
+      followup_notes: "回访备注",
     },
   },
   counter: {
     reviewRejected: "后台复核退回：{{reason}}。请按原因补正后重新办结，客户无需重新取号。",
+  },
+  reclassify: {
+    reason: "调整投诉类型的理由",
+    toComplex: "改为复杂投诉（30 天）",
+    toSimple: "改为简易投诉（15 天）",
+  },
+  staffLang: {
+    label: "员工提醒语言（网点默认）",
+    help: "投诉与回访的提醒、上报按员工本人设置的语言发送；未设置的按此网点默认。",
   },
 };
 
@@ -160,10 +170,20 @@ export const feedback2En: typeof feedback2Zh = {
       complaints: "Complaints",
       survey_texts: "Survey texts",
       audit: "Audit trail",
+      followup_notes: "Follow-up notes",
     },
   },
   counter: {
     reviewRejected:
       "Sent back by the back-office review: {{reason}}. Put it right and complete again; the customer keeps the ticket.",
+  },
+  reclassify: {
+    reason: "Reason for changing the severity",
+    toComplex: "Make complex (30 days)",
+    toSimple: "Make simple (15 days)",
+  },
+  staffLang: {
+    label: "Language of staff notices (branch default)",
+    help: "Complaint and follow-up reminders and escalations go in each person's own language; this is for those who set none.",
   },
 };

@@ -24,7 +24,7 @@ export const followupsZh = {
   overdueDays_one: "逾期 {{count}} 天",
   overdueDays_other: "逾期 {{count}} 天",
   outcome: "结果",
-  outcomes: { done: "已回访", no_answer: "未接通", declined: "客户拒绝" },
+  outcomes: { done: "已回访", no_answer: "未接通", declined: "客户拒绝", unreachable: "多次未接通，已结束" },
   note: "备注",
   appointment: "回访预约",
   actions: "操作",
@@ -61,7 +61,9 @@ export const followupsZh = {
     window: "统计周期（天）",
     reminder: "提前提醒（天）",
     adminOnly: "频次上限由总行管理员设定。",
+    maxAttempts: "未接通时最多尝试（次）",
   },
+  nextAttempt: "第 {{next}} 次尝试（共 {{max}} 次）",
 };
 
 export const followupsEn: typeof followupsZh = {
@@ -89,7 +91,12 @@ export const followupsEn: typeof followupsZh = {
   overdueDays_one: "{{count}} day overdue",
   overdueDays_other: "{{count}} days overdue",
   outcome: "Outcome",
-  outcomes: { done: "Reached", no_answer: "No answer", declined: "Declined" },
+  outcomes: {
+    done: "Reached",
+    no_answer: "No answer",
+    declined: "Declined",
+    unreachable: "Unreachable after attempts",
+  },
   note: "Note",
   appointment: "Follow-up appointment",
   actions: "Actions",
@@ -126,5 +133,7 @@ export const followupsEn: typeof followupsZh = {
     window: "Per days",
     reminder: "Remind days before",
     adminOnly: "The cap is set by the head-office administrator.",
+    maxAttempts: "Attempts when there is no answer",
   },
+  nextAttempt: "Attempt {{next}} of {{max}}",
 };

@@ -79,6 +79,7 @@ function Desk() {
   const [closeForm] = Form.useForm();
   const [assignTo, setAssignTo] = useState("");
   const [extendReason, setExtendReason] = useState("");
+  const [severityReason, setSeverityReason] = useState("");
   const [reopenReason, setReopenReason] = useState("");
 
   const load = useCallback(() => {
@@ -273,6 +274,28 @@ function Desk() {
                   />
                   <Button onClick={() => void act("assign", { userId: assignTo.trim() })}>
                     {t("complaints.assign")}
+                  </Button>
+                </Space.Compact>
+                <Space.Compact style={{ width: "100%" }}>
+                  <Input
+                    placeholder={t("feedback2:reclassify.reason")}
+                    value={severityReason}
+                    onChange={(e) => setSeverityReason(e.target.value)}
+                    aria-label={t("feedback2:reclassify.reason")}
+                    data-testid="severity-reason"
+                  />
+                  <Button
+                    data-testid="reclassify"
+                    onClick={() =>
+                      void act("severity", {
+                        severity: detail.severity === "simple" ? "complex" : "simple",
+                        reason: severityReason.trim(),
+                      })?.then(() => setSeverityReason(""))
+                    }
+                  >
+                    {t(
+                      detail.severity === "simple" ? "feedback2:reclassify.toComplex" : "feedback2:reclassify.toSimple",
+                    )}
                   </Button>
                 </Space.Compact>
                 {senior && !detail.extended && (

@@ -81,6 +81,16 @@ export const en: Catalogue = {
       `[Datang] ${place(d)}: the follow-up (ticket ${str(d.number)}, customer ${str(d.customer)}) passed its due date ${at(d, "dueAt")}${d.assigned ? "" : " and has no assignee"}; please see to it.`,
       link(d.path, c) ? `Open it: ${link(d.path, c)}` : "",
     ]),
+  "complaint.reminder": (d, c) =>
+    message(`Complaint due: ${str(d.reference)}`, [
+      `[Datang] ${nameIn(d.branch, "en")}: complaint ${str(d.reference)} must be decided by ${at(d, "dueAt")}.`,
+      link(d.path, c) ? `Open it: ${link(d.path, c)}` : "",
+    ]),
+  "complaint.escalated": (d, c) =>
+    message(`Complaint overdue: ${str(d.reference)}`, [
+      `[Datang] ${nameIn(d.branch, "en")}: complaint ${str(d.reference)} passed its deadline ${at(d, "dueAt")}${d.owned ? "" : " and has no handler"}; please see to it.`,
+      link(d.path, c) ? `Open it: ${link(d.path, c)}` : "",
+    ]),
   fallback: (d) => message(str(d.subject) || "Datang", [str(d.text)]),
 };
 

@@ -19,6 +19,8 @@
  *   (`[{filename, contentType, base64}]`, attached to the e-mail).
  * - `followup.reminder | followup.escalated` (to staff): `number`, `branch`, `service`, `customer` (masked),
  *   `dueAt`, `timeZone`, `assigned`, `path`.
+ * - `complaint.reminder | complaint.escalated` (to staff): `reference`, `branch`, `category`, `dueAt`,
+ *   `timeZone`, `daysLeft`, `owned`, `path`.
  * - any other kind: `subject`, `text`.
  */
 export interface Rendered {

@@ -79,6 +79,16 @@ export const zhCN: Catalogue = {
       `【大堂】${place(d)}：回访（${str(d.number)} 号，客户 ${str(d.customer)}）已过期限 ${at(d, "dueAt")}${d.assigned ? "" : "，且尚未指派负责人"}，请跟进。`,
       link(d.path, c) ? `查看：${link(d.path, c)}` : "",
     ]),
+  "complaint.reminder": (d, c) =>
+    message(`投诉处理提醒：${str(d.reference)}`, [
+      `【大堂】${nameIn(d.branch, "zh")}：投诉 ${str(d.reference)} 应在 ${at(d, "dueAt")} 前办结，请及时处理。`,
+      link(d.path, c) ? `查看：${link(d.path, c)}` : "",
+    ]),
+  "complaint.escalated": (d, c) =>
+    message(`投诉逾期：${str(d.reference)}`, [
+      `【大堂】${nameIn(d.branch, "zh")}：投诉 ${str(d.reference)} 已超过办结期限 ${at(d, "dueAt")}${d.owned ? "" : "，且尚未指派处理人"}，请跟进。`,
+      link(d.path, c) ? `查看：${link(d.path, c)}` : "",
+    ]),
   fallback: (d) => message(str(d.subject) || "大堂通知", [str(d.text)]),
 };
 

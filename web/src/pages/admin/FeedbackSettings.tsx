@@ -13,6 +13,7 @@ interface Settings {
     channel: "preferred" | "sms";
   };
   readonly review: { targetMinutes: number; alarmMinutes: number; central: boolean };
+  readonly staff: { lang: "zh-CN" | "en" | null };
 }
 interface RetentionClass {
   readonly dataClass: string;
@@ -144,6 +145,28 @@ export function ReviewSettingsTab({
           {t("settings.save")}
         </Button>
       </Form>
+      <Space direction="vertical">
+        <Typography.Text id="staff-lang-label">{t("staffLang.label")}</Typography.Text>
+        <Radio.Group
+          aria-labelledby="staff-lang-label"
+          data-testid="staff-lang"
+          value={settings.staff.lang ?? "zh-CN"}
+          onChange={(e) =>
+            api
+              .put<Settings>(`/api/branches/${branchId}/feedback-settings`, { staff: { lang: e.target.value } })
+              .then((s) => {
+                setSettings(s);
+                void message.success(t("settings.saved"));
+              })
+              .catch(fail)
+          }
+          options={[
+            { value: "zh-CN", label: "中文" },
+            { value: "en", label: "English" },
+          ]}
+        />
+        <Typography.Text type="secondary">{t("staffLang.help")}</Typography.Text>
+      </Space>
       <Typography.Title level={5}>{t("settings.needsReview")}</Typography.Title>
       <Table
         size="small"

@@ -156,6 +156,16 @@ export function FollowupSettings({ branchId }: { readonly branchId: string }) {
             value={policy.reminderDays}
             onChange={(v) => setPolicy({ ...policy, reminderDays: Number(v ?? 0) })}
           />
+          <label htmlFor="fu-attempts">{t("settings.maxAttempts")}</label>
+          <InputNumber
+            id="fu-attempts"
+            min={1}
+            max={10}
+            disabled={!admin}
+            value={policy.maxAttempts ?? 3}
+            onChange={(v) => setPolicy({ ...policy, maxAttempts: Number(v ?? 3) })}
+            data-testid="policy-max-attempts"
+          />
           {admin ? (
             <Button onClick={() => void savePolicy()} data-testid="policy-save">
               {t("save")}
