@@ -24,9 +24,9 @@ import * as feedbackSettings from "./025-feedback-settings.ts";
 import * as analyticsAlertsReports from "./026-analytics-alerts-reports.ts";
 import * as analyticsMonthRollups from "./027-analytics-month-rollups.ts";
 import * as chatSelfService from "./029-chat-self-service.ts";
+import * as followupAttemptsStaffLang from "./032-followup-attempts-staff-lang.ts";
 import * as analyticsMoreFigures from "./033-analytics-more-figures.ts";
 import * as reportRunRights from "./034-report-run-rights.ts";
-import * as followupAttemptsStaffLang from "./032-followup-attempts-staff-lang.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
