@@ -135,7 +135,8 @@ describe.each(DB_KINDS)("no-shows and customer managers on %s", (kind) => {
       body: { phone: "13500135000", email: null },
     });
     expect(contact.statusCode, contact.body).toBe(200);
-    expect(contact.json()).toEqual({ phone: "+8613500135000", email: null });
+    // No language of his own chosen: messages to him follow the branch default (lang null).
+    expect(contact.json()).toEqual({ phone: "+8613500135000", email: null, lang: null });
     const bad = await t.request({
       method: "PUT",
       url: "/api/me/contact",

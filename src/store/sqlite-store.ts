@@ -1,4 +1,4 @@
-import { accessSync, constants, realpathSync } from "node:fs";
+import { accessSync, closeSync, constants, fsyncSync, openSync, realpathSync, rmSync, writeSync } from "node:fs";
 import SQLite from "better-sqlite3";
 import { Kysely, type SqliteDatabase, SqliteDialect } from "kysely";
 import { createBatchingWriter } from "./batching-writer.ts";
@@ -91,6 +91,9 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
   const probe = (): Promise<void> => {
     probing ??= (async () => {
       if (fault === "storage_read_only") reopen();
+      // A full disk may still take the probe's one-row update (a page SQLite reuses) while a ticket, with its
+      // indexes and tallies, needs new pages: the disk must first have room for a burst of writes.
+      if (fault === "storage_full" && onDisk) roomFor(`${path}-space-probe`, SPACE_PROBE_BYTES);
       await write((tx) => tx.updateTable("storage_probe").set({ at: Date.now() }).where("id", "=", 1).execute());
     })()
       .catch(() => {})
@@ -124,6 +127,21 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
 
 /** While the disk refuses writes, how often the store tries a write again. */
 const PROBE_INTERVAL_MS = 1_000;
+
+/** Room a full disk must have again before the store says it takes writes: a burst of writes, not one page. */
+const SPACE_PROBE_BYTES = 256 * 1024;
+
+/** Writes and syncs `bytes` to a scratch file beside the database, then removes it; throws (ENOSPC) without room. */
+function roomFor(file: string, bytes: number): void {
+  const fd = openSync(file, "w");
+  try {
+    writeSync(fd, Buffer.alloc(bytes));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+}
 
 function writable(path: string): boolean {
   try {
