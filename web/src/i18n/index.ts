@@ -8,6 +8,7 @@ import { appointmentShareEn, appointmentShareZh } from "./appointment-share.ts";
 import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
 import { chat2En, chat2Zh } from "./chat2.ts";
+import { closuresEn, closuresZh } from "./closures.ts";
 import { customersEn, customersZh } from "./customers.ts";
 import { dailyEn, dailyZh } from "./daily.ts";
 import { daily2En, daily2Zh } from "./daily2.ts";
@@ -56,6 +57,7 @@ void i18next.use(initReactI18next).init({
       followups: followupsZh,
       feedback2: feedback2Zh,
       analytics3: analytics3Zh,
+      closures: closuresZh,
     },
     en: {
       translation: {
@@ -80,6 +82,7 @@ void i18next.use(initReactI18next).init({
       followups: followupsEn,
       feedback2: feedback2En,
       analytics3: analytics3En,
+      closures: closuresEn,
     },
   },
   lng: initialLanguage(),
