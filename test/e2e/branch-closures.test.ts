@@ -86,6 +86,45 @@ describe.skipIf(!chromiumAvailable())("closed days and special hours", () => {
     expect(manager.url()).toContain(`day=${day}`);
   });
 
+  it("gives a day special hours in admin (the slots shrink to them), then removes it again", async () => {
+    await manager.goto(`${session.origin}/admin`);
+    await manager.getByTestId("admin-tab-closures").click();
+    await manager.getByTestId("closures").waitFor();
+    let next = day;
+    const slotsOf = async () =>
+      (
+        await apiCall<{ slots: Array<{ start: string; end: string }> }>(
+          manager,
+          "GET",
+          `/api/public/branches/${branchId}/slots?serviceId=${cashId}&date=${next}`,
+        )
+      ).body.slots;
+    // The first day after the closed one that offers slots.
+    do next = new Date(Date.parse(`${next}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    while ((await slotsOf()).length === 0);
+    const before = await slotsOf();
+    await manager.getByTestId("closure-from").fill(next);
+    await manager
+      .getByTestId("closure-kind")
+      .getByText(/特殊营业时间|Special hours/)
+      .click();
+    await manager.getByTestId("closure-opens").fill("10:00");
+    await manager.getByTestId("closure-closes").fill("11:00");
+    await manager.getByTestId("closure-reason").fill("培训");
+    await manager.getByTestId("closure-add").click();
+    await manager.getByTestId(`closure-remove-${next}`).waitFor();
+    expect(await manager.getByTestId("closures-table").textContent()).toContain("10:00–11:00");
+    const after = await slotsOf();
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.length).toBeLessThan(before.length);
+    for (const s of after) expect(s.start.slice(11, 16) >= "10:00" && s.end.slice(11, 16) <= "11:00").toBe(true);
+    await shootBoth(manager, "admin-closures-hours");
+    await manager.getByTestId(`closure-remove-${next}`).click();
+    await manager.locator(".ant-popconfirm .ant-btn-primary").click();
+    await expect.poll(async () => manager.getByTestId(`closure-remove-${next}`).count()).toBe(0);
+    expect((await slotsOf()).length).toBe(before.length);
+  });
+
   it("offers no slot that day on /book", async () => {
     const phone = await session.page(PHONE);
     await phone.goto(`${session.origin}/book`);
