@@ -2,7 +2,7 @@
 export const closuresZh = {
   tab: "休息日与特殊营业时间",
   title: "休息日与特殊营业时间",
-  hint: "节假日（如国庆节、春节）或临时调整营业时间的日子。预约时段、投诉时限和回访到期日都按这里的日历计算。",
+  hint: "节假日（如国庆节、春节）或临时调整营业时间的日子。预约时段、投诉提醒和回访到期日都按这里的日历计算。",
   from: "开始日期",
   to: "结束日期（可选，含当天）",
   kind: "类型",
@@ -25,12 +25,13 @@ export const closuresZh = {
   affected_one: "{{day}} 已有 {{count}} 个预约不在新的营业时间内，系统不会自动取消。",
   affected_other: "{{day}} 已有 {{count}} 个预约不在新的营业时间内，系统不会自动取消。",
   cancelThem: "前往“批量取消（网点停业）”并通知客户",
+  hoursColumn: "营业时间",
 };
 
 export const closuresEn: typeof closuresZh = {
   tab: "Closed days and special hours",
   title: "Closed days and special hours",
-  hint: "Public holidays (National Day, Spring Festival) or days with other hours. Appointment slots, complaint deadlines and follow-up due dates all count on this calendar.",
+  hint: "Public holidays (National Day, Spring Festival) or days with other hours. Appointment slots, complaint reminders and follow-up due dates all follow this calendar.",
   from: "From",
   to: "To (optional, included)",
   kind: "Kind",
@@ -54,4 +55,5 @@ export const closuresEn: typeof closuresZh = {
   affected_other:
     "{{day}} has {{count}} booked appointments outside the new hours; they are not cancelled automatically.",
   cancelThem: "Open “Cancel a time range” and tell the customers",
+  hoursColumn: "Hours",
 };

@@ -163,7 +163,7 @@ export function BranchClosures({ branchId }: { readonly branchId: string }) {
         columns={[
           { title: t("day"), dataIndex: "day", key: "day" },
           {
-            title: t("hours"),
+            title: t("hoursColumn"),
             key: "hours",
             render: (_, c) => (c.hours === null ? t("closedAllDay") : `${c.hours[0]}–${c.hours[1]}`),
           },
