@@ -191,6 +191,9 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     "PUT /api/services/{serviceId}/followup-rule": { active: true, days: 7, purpose: "service" },
     "PUT /api/followup-policy": { marketingCap: 2, windowDays: 30, reminderDays: 1 },
     "PUT /api/branches/{branchId}/feedback-settings": { survey: { enabled: true } },
+    // Issue 13: the branch's closed days and special hours.
+    "PUT /api/branches/{branchId}/closures/{day}": { hours: null, reason: "国庆节" },
+    "POST /api/branches/{branchId}/closures/range": { from: "2026-12-01", to: "2026-12-03", hours: null, reason: "x" },
   };
   return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
 }
@@ -552,6 +555,10 @@ describe.each(DB_KINDS)("access control on %s", (kind) => {
       "PUT /api/services/{serviceId}/followup-rule",
       "PUT /api/followup-policy",
       "PUT /api/customers/{customerId}/manager",
+      "GET /api/branches/{branchId}/closures",
+      "PUT /api/branches/{branchId}/closures/{day}",
+      "DELETE /api/branches/{branchId}/closures/{day}",
+      "POST /api/branches/{branchId}/closures/range",
     ]);
   });
 

@@ -186,18 +186,24 @@ describe.each(DB_KINDS)("follow-up tasks on %s", (kind) => {
     expect(await db().selectFrom("followups").select("id").where("ticket_id", "=", ticket.id).execute()).toHaveLength(
       1,
     );
-    // A closed day on the branch's calendar moves it on again (Monday 30th closed → Tuesday 1st).
-    await t.server.ctx.store.write((tx) =>
-      tx
-        .insertInto("branch_closures")
-        .values({ branch_id: t.branchId, day: "2026-11-30", hours: null, reason: "test" })
-        .execute(),
-    );
+    // A closed day on the branch's calendar, entered by the branch manager, moves it on again (Monday 30th → 1st).
+    const closed = await t.request({
+      method: "PUT",
+      url: `/api/branches/${t.branchId}/closures/2026-11-30`,
+      cookie: c.manager,
+      body: { hours: null, reason: "test" },
+    });
+    expect(closed.statusCode, closed.body).toBe(200);
     const second = await serveCash(async (id) => {
       await attach(id, "13800138001");
     });
     expect(new Date(Number((await followupOf(second.id))?.due_at)).toISOString()).toBe("2026-12-01T15:59:59.999Z");
-    await t.server.ctx.store.write((tx) => tx.deleteFrom("branch_closures").where("day", "=", "2026-11-30").execute());
+    const reopened = await t.request({
+      method: "DELETE",
+      url: `/api/branches/${t.branchId}/closures/2026-11-30`,
+      cookie: c.manager,
+    });
+    expect(reopened.json()).toEqual({ removed: true });
     // The branch manager sees it, unassigned; a teller's own list does not have it, and the branch list is refused.
     const branch = await get(`/api/branches/${t.branchId}/followups?scope=branch&status=open`, c.manager);
     expect(branch.statusCode).toBe(200);

@@ -47,6 +47,7 @@ describe.each(DB_KINDS)("no 500 from any input on %s", (kind) => {
       counterId: ids.counters.get(3) as string,
       ticketId: issued.json().id,
       token: "zh-qing",
+      day: "2026-12-24",
     };
   });
   afterAll(() => t?.close());

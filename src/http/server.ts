@@ -31,6 +31,7 @@ import { bookingRoutes } from "./routes/booking.ts";
 import { branchRoutes } from "./routes/branches.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { chatDeskRoutes } from "./routes/chat-desk.ts";
+import { closureRoutes } from "./routes/closures.ts";
 import { complaintRoutes } from "./routes/complaints.ts";
 import { counterRoutes } from "./routes/counters.ts";
 import { customerRoutes } from "./routes/customers.ts";
@@ -231,6 +232,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   complaintRoutes(app, ctx);
   surveyRoutes(app, ctx);
   followupRoutes(app, ctx);
+  closureRoutes(app, ctx);
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
   const webRoot = options.webRoot ? resolve(options.webRoot) : undefined;

@@ -9,6 +9,7 @@ import { appointmentShareEn, appointmentShareZh } from "./appointment-share.ts";
 import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
 import { chat2En, chat2Zh } from "./chat2.ts";
+import { closuresEn, closuresZh } from "./closures.ts";
 import { customersEn, customersZh } from "./customers.ts";
 import { dailyEn, dailyZh } from "./daily.ts";
 import { daily2En, daily2Zh } from "./daily2.ts";
@@ -58,6 +59,7 @@ void i18next.use(initReactI18next).init({
       feedback2: feedback2Zh,
       analytics3: analytics3Zh,
       analyticsEdit: analyticsEditZh,
+      closures: closuresZh,
     },
     en: {
       translation: {
@@ -83,6 +85,7 @@ void i18next.use(initReactI18next).init({
       feedback2: feedback2En,
       analytics3: analytics3En,
       analyticsEdit: analyticsEditEn,
+      closures: closuresEn,
     },
   },
   lng: initialLanguage(),

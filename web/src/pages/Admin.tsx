@@ -55,6 +55,7 @@ const ReviewSettingsTab = lazy(() =>
   import("./admin/FeedbackSettings.tsx").then((m) => ({ default: m.ReviewSettingsTab })),
 );
 const RetentionTab = lazy(() => import("./admin/FeedbackSettings.tsx").then((m) => ({ default: m.RetentionTab })));
+const BranchClosures = lazy(() => import("./admin/BranchClosures.tsx").then((m) => ({ default: m.BranchClosures })));
 
 const DEVICE_PAGE: Record<DeviceKind, string> = { kiosk: "/kiosk", display: "/display", rating_pad: "/rate" };
 const required = (message: string) => [{ required: true, message }];
@@ -978,6 +979,15 @@ function AdminConsole() {
             children: (
               <Suspense fallback={null}>
                 <RetentionTab />
+              </Suspense>
+            ),
+          },
+          {
+            key: "closures",
+            label: <span data-testid="admin-tab-closures">{t("closures:tab")}</span>,
+            children: (
+              <Suspense fallback={null}>
+                <BranchClosures branchId={branchId} />
               </Suspense>
             ),
           },

@@ -92,7 +92,12 @@ function AppointmentsConsole() {
   const { branches, branchId, setBranchId } = useBranches(user);
   const branch = branches.find((b) => b.id === branchId);
   const timezone = branch?.timezone ?? "Asia/Shanghai";
-  const [day, setDay] = useState<string>(() => dayIn(timezone));
+  // `?day=…&cancelRange=1`: from the admin's closed days, the day whose appointments the branch must cancel.
+  const asked = new URLSearchParams(window.location.search);
+  const [day, setDay] = useState<string>(() => {
+    const given = asked.get("day");
+    return given && /^\d{4}-\d{2}-\d{2}$/.test(given) ? given : dayIn(timezone);
+  });
   const [q, setQ] = useState("");
   const [search, setSearch] = useState("");
   const [rows, setRows] = useState<readonly Row[]>([]);
@@ -101,7 +106,7 @@ function AppointmentsConsole() {
   const [booking, setBooking] = useState(false);
   const [moving, setMoving] = useState<Row | null>(null);
   const [cancelling, setCancelling] = useState<Row | null>(null);
-  const [ranging, setRanging] = useState(false);
+  const [ranging, setRanging] = useState(() => asked.get("cancelRange") === "1");
   const [staff, setStaff] = useState<readonly StaffMember[]>([]);
   const [bookForm] = Form.useForm();
   const [moveForm] = Form.useForm();
