@@ -3,6 +3,7 @@ import dayjs, { type Dayjs } from "dayjs";
 import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../api/client.ts";
+import type { Answer } from "../api/types.ts";
 import { AnalyticsAlertBanner } from "../components/AnalyticsAlertBanner.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import { useBranches } from "../lib/branch.ts";
@@ -27,52 +28,9 @@ type GroupBy =
   | "month"
   | "branch";
 
-interface Figures {
-  readonly arrived: number;
-  readonly served: number;
-  readonly noShows: number;
-  readonly walkAways: number;
-  readonly called: number;
-  readonly meanWaitMinutes: number | null;
-  readonly medianWaitMinutes: number | null;
-  readonly p90WaitMinutes: number | null;
-  readonly maxWaitMinutes: number | null;
-  readonly withinTargetShare: number | null;
-  readonly aboveAlarm: number;
-  readonly meanServiceMinutes: number | null;
-  readonly noShowShare: number | null;
-  readonly walkAwayShare: number | null;
-  readonly satisfiedShare: number | null;
-  readonly csat: number | null;
-  readonly counterOpenHours: number | null;
-  readonly utilisation: number | null;
-  readonly idleMinutes: number | null;
-  readonly pausedMinutes: number | null;
-  readonly npsResponses: number;
-  readonly nps: number | null;
-  readonly complaints: number;
-  readonly complaintsPer1000Visits: number | null;
-  readonly reviews: number;
-  readonly meanReviewWaitMinutes: number | null;
-  readonly meanReviewMinutes: number | null;
-  readonly appointmentsBooked: number;
-  readonly appointmentsCancelled: number;
-  readonly appointmentNoShows: number;
-  readonly appointmentsCheckedIn: number;
-  readonly appointmentsOnTime: number;
-  readonly appointmentOnTimeShare: number | null;
-  readonly meanLeadTimeHours: number | null;
-}
-interface SummaryRow extends Figures {
-  readonly key: string | number;
-  readonly nameZh: string | null;
-  readonly nameEn: string | null;
-}
-interface Summary {
-  readonly ownFiguresOnly: boolean;
-  readonly rows: readonly SummaryRow[];
-  readonly total: Figures;
-}
+/** The summary as the server sends it (the generated client), not a copy of its shape. */
+type Summary = Answer<"getAnalyticsSummary">;
+type SummaryRow = Summary["rows"][number];
 interface GlossaryEntry {
   readonly key: string;
   readonly zh: string;
