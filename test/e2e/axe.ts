@@ -18,10 +18,30 @@ export interface AxeViolation {
   readonly nodes: ReadonlyArray<{ readonly target: string; readonly html: string; readonly summary: string }>;
 }
 
+/**
+ * Waits (up to 5 s) until no finite CSS animation or transition is running, so that axe reads colours as they
+ * end, not halfway through a fade. Endless animations (a pulsing "now calling") are not waited for.
+ */
+async function settled(page: Page): Promise<void> {
+  await page
+    .waitForFunction(
+      () =>
+        document
+          .getAnimations()
+          .every(
+            (a) => a.playState !== "running" || a.effect?.getComputedTiming().endTime === Number.POSITIVE_INFINITY,
+          ),
+      null,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined); // still moving after 5 s: axe reads the page as it is and says what it sees
+}
+
 /** Runs axe on the page (or the part `selector` picks) and answers the violations, none when it passes. */
 export async function axeViolations(page: Page, options: { selector?: string } = {}): Promise<AxeViolation[]> {
   // Evaluated, not added as a <script>: the app's Content-Security-Policy (script-src 'self') refuses inline scripts.
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
+  await settled(page);
   return page.evaluate(
     async ({ tags, selector }) => {
       const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe;

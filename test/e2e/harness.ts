@@ -133,7 +133,14 @@ export async function newContext(
   browser: Browser,
   viewport: { width: number; height: number },
 ): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  // Reduced motion: the staff consoles then open drawers and modals without animation (the product honours the
+  // setting), so no click lands on a closing modal's mask and axe never reads a colour halfway through a fade.
+  const context = await browser.newContext({
+    viewport,
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+    reducedMotion: "reduce",
+  });
   context.setDefaultTimeout(10_000);
   await context.addInitScript(SPEECH_STUB);
   return context;
