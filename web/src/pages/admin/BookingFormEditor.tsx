@@ -44,14 +44,29 @@ export function BookingFormEditor({ services }: { readonly services: readonly Se
   const [serviceId, setServiceId] = useState<string | undefined>(services[0]?.id);
   const [form] = Form.useForm<{ fields: EditedField[] }>();
   const [saving, setSaving] = useState(false);
+  // The business type whose form the editor now holds: until its form has arrived nothing may be added or saved,
+  // or the answer would overwrite what the admin typed (or save an empty form over the real one).
+  const [loadedFor, setLoadedFor] = useState<string | undefined>(undefined);
+  const loading = serviceId !== undefined && loadedFor !== serviceId;
 
   useEffect(() => {
     if (serviceId === undefined) return;
+    let current = true; // an answer for a business type the admin has already left is dropped
+    setLoadedFor(undefined);
     form.setFieldsValue({ fields: [] });
     call(client.GET("/api/services/{serviceId}/booking-form", { params: { path: { serviceId } } })).then(
-      (answer) => form.setFieldsValue({ fields: (answer.fields as FormField[]).map(toEdited) }),
-      (e: unknown) => void message.error(e instanceof Error ? e.message : String(e)),
+      (answer) => {
+        if (!current) return;
+        form.setFieldsValue({ fields: (answer.fields as FormField[]).map(toEdited) });
+        setLoadedFor(serviceId);
+      },
+      (e: unknown) => {
+        if (current) void message.error(e instanceof Error ? e.message : String(e));
+      },
     );
+    return () => {
+      current = false;
+    };
   }, [serviceId, form, message]);
 
   const save = async (values: { fields?: EditedField[] }) => {
@@ -164,11 +179,18 @@ export function BookingFormEditor({ services }: { readonly services: readonly Se
               <Space>
                 <Button
                   onClick={() => add({ key: "", type: "text", labelZh: "", labelEn: "", required: false })}
+                  disabled={loading}
                   data-testid="form-add-field"
                 >
                   {t("admin.addField")}
                 </Button>
-                <Button type="primary" htmlType="submit" loading={saving} data-testid="form-save">
+                <Button
+                  type="primary"
+                  htmlType="submit"
+                  loading={saving || loading}
+                  disabled={loading}
+                  data-testid="form-save"
+                >
                   {t("admin.save")}
                 </Button>
               </Space>
