@@ -137,4 +137,19 @@ describe.skipIf(!chromiumAvailable())("closed days and special hours", () => {
     expect(await phone.locator("[data-testid^=slot-]").count()).toBe(0);
     await shootBoth(phone, "book-closed-day", { fullPage: true });
   });
+
+  it("offers a branch manager only the roles and branches they may grant when adding staff", async () => {
+    await manager.goto(`${session.origin}/admin`);
+    await manager.getByRole("tab", { name: /员工|Staff/ }).click();
+    await manager.getByTestId("users-create").click();
+    await manager.getByTestId("user-roles").click();
+    const options = manager.locator(".ant-select-dropdown:visible .ant-select-item-option");
+    await options.first().waitFor();
+    const offered = await options.allTextContents();
+    expect(offered.join("|")).toMatch(/柜员|Teller/);
+    for (const adminOnly of [/总行管理员|Head-office admin/, /审计|Auditor/, /总行（分析只读）|Head office \(/]) {
+      expect(offered.some((o) => adminOnly.test(o))).toBe(false);
+    }
+    await manager.keyboard.press("Escape");
+  });
 });

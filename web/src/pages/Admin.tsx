@@ -524,8 +524,16 @@ function CountersTab({
   );
 }
 
+/** Roles only an admin may hand out (the server refuses them from a branch manager with 403). */
+const ADMIN_GRANTED_ROLES: readonly Role[] = ["admin", "auditor", "head_office"];
+
 function StaffTab({ branches, branchId }: { readonly branches: readonly Branch[]; readonly branchId: string }) {
   const { t } = useTranslation();
+  const me = useStaffUser();
+  const isAdmin = rolesOf(me).includes("admin");
+  // A branch manager is offered only what the server lets them grant: no admin-only role, only their branches.
+  const grantable = isAdmin ? ROLES : ROLES.filter((r) => !ADMIN_GRANTED_ROLES.includes(r));
+  const placeable = isAdmin ? branches : branches.filter((b) => me.branchIds.includes(b.id));
   const [users, setUsers] = useState<readonly UserView[]>([]);
   const load = useCallback(() => {
     api
@@ -590,10 +598,14 @@ function StaffTab({ branches, branchId }: { readonly branches: readonly Branch[]
             </Form.Item>
           </Space>
           <Form.Item name="roles" label={t("admin.role")} rules={required(t("common.required"))}>
-            <Select mode="multiple" options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+            <Select
+              mode="multiple"
+              data-testid="user-roles"
+              options={grantable.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+            />
           </Form.Item>
           <Form.Item name="branchIds" label={t("admin.branch")}>
-            <Select mode="multiple" options={branches.map((b) => ({ value: b.id, label: localName(b) }))} />
+            <Select mode="multiple" options={placeable.map((b) => ({ value: b.id, label: localName(b) }))} />
           </Form.Item>
           <Form.Item
             name="password"
