@@ -133,3 +133,55 @@ describe("smart: specialist counters", () => {
     expect(smart([cash, account], vip, at(0, [...branch, vip]))).toBe(cash);
   });
 });
+
+describe("smart: alarm-first (imminentFirstMinutes, off by default)", () => {
+  const c = counter("c", { simple: 1, complex: 1 });
+  const alarmFirst = createSmartPolicy({ imminentFirstMinutes: 5 });
+  // Alarm 30 min: a walk-in's deadline is 30 min after issue.
+  const late = ticket("simple", -33); // 3 min past the alarm
+  const imminent = ticket("simple", -27); // passes it in 3 min
+
+  it("is off by default: earliest deadline first, the one already past the alarm first", () => {
+    expect(smart([imminent, late], c, context(0, expected))).toBe(late);
+  });
+
+  it("calls a ticket about to pass its deadline before one already past it", () => {
+    expect(alarmFirst([late, imminent], c, context(0, expected))).toBe(imminent);
+    // An appointment holder 2 min after the slot (grace ends in 3) is about to pass their deadline too.
+    const appt = ticket("complex", -10, { appointmentMinute: -2 });
+    expect(alarmFirst([late, appt], c, context(0, expected))).toBe(appt);
+  });
+
+  it("keeps earliest deadline first for a ticket not about to pass its deadline", () => {
+    const later = ticket("simple", -22); // deadline in 8 min: not within 5
+    expect(alarmFirst([later, late], c, context(0, expected))).toBe(late);
+  });
+
+  it("stops yielding once a ticket is the limit past its deadline", () => {
+    const veryLate = ticket("simple", -41); // 11 min past the alarm, limit 10
+    expect(alarmFirst([imminent, veryLate], c, context(0, expected))).toBe(veryLate);
+    expect(
+      createSmartPolicy({ imminentFirstMinutes: 5, lateYieldLimitMinutes: 15 })(
+        [imminent, veryLate],
+        c,
+        context(0, expected),
+      ),
+    ).toBe(imminent);
+  });
+
+  it("leaves class precedence below the critical tier as it was", () => {
+    const normal = ticket("simple", -10);
+    const vip = ticket("simple", -1, { priority: "vip3" });
+    expect(alarmFirst([normal, vip], c, context(0, expected))).toBe(vip);
+  });
+});
+
+describe("smart: earlyAppointmentWeight", () => {
+  it("weighs an appointment holder in the branch before the slot as a normal customer unless raised", () => {
+    const c = counter("c", { simple: 1 });
+    const walkIn = ticket("simple", -6);
+    const early = ticket("simple", -3, { appointmentMinute: 5 });
+    expect(smart([walkIn, early], c, context(0, expected))).toBe(walkIn);
+    expect(createSmartPolicy({ earlyAppointmentWeight: 2 })([walkIn, early], c, context(0, expected))).toBe(early);
+  });
+});
