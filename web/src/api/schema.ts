@@ -10521,6 +10521,7 @@ export interface operations {
                         readonly survey_texts?: number;
                         readonly audit?: number;
                         readonly followup_notes?: number;
+                        readonly chat_transcripts?: number;
                     };
                 };
             };
