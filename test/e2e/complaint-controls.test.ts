@@ -67,9 +67,11 @@ describe.skipIf(!chromiumAvailable())("complaint reclassification and the branch
     await expectNoAxeViolations(desk, "complaint detail (zh)");
     await shoot(desk, "complaint-reclassify-before");
 
-    // Without a reason the desk refuses (the server's message); the clock stays.
+    // Without a reason the desk refuses (the server's message: the reason may not be empty); the clock stays.
     await desk.getByTestId("reclassify").click();
-    await expect.poll(async () => (await desk.locator(".ant-message").textContent()) ?? "").toContain("理由");
+    await expect
+      .poll(async () => (await desk.locator(".ant-message").allTextContents()).join(" "))
+      .toContain("不能为空");
     expect((await apiCall<{ severity: string }>(desk, "GET", `/api/complaints/${id}`)).body.severity).toBe("simple");
 
     await desk.getByTestId("severity-reason").fill("涉及多个部门，需要调取录像");
@@ -100,11 +102,15 @@ describe.skipIf(!chromiumAvailable())("complaint reclassification and the branch
       previousDueAt: created.body.dueAt,
     });
 
+    // The drawer covers the header: close it, switch the language, open the complaint again.
+    await desk.keyboard.press("Escape");
+    await expect.poll(() => drawer.isVisible()).toBe(false);
     await switchLanguage(desk, "en");
+    await row.first().click();
     await expect.poll(async () => (await desk.getByTestId("reclassify").textContent()) ?? "").toMatch(/simple/i);
+    expect((await drawer.textContent()) ?? "").toContain(await shownDue(after.dueAt));
     await expectNoAxeViolations(desk, "complaint detail (en)");
     await shoot(desk, "complaint-reclassify-after");
-    await switchLanguage(desk, "zh-CN");
   });
 
   it("admin sets the branch's default language for staff notices; kept after a reload and audited", async () => {
@@ -129,7 +135,9 @@ describe.skipIf(!chromiumAvailable())("complaint reclassification and the branch
 
     await control.getByText("English").click();
     await expect.poll(staffLang).toBe("en");
-    await expect.poll(async () => (await admin.locator(".ant-message").textContent()) ?? "").toContain("已保存");
+    await expect
+      .poll(async () => (await admin.locator(".ant-message").allTextContents()).join(" "))
+      .toContain("已保存");
     expect(auditDetails("branch.feedback_settings", branchId)).toContainEqual({ staff: { lang: "en" } });
 
     await admin.reload();

@@ -56,6 +56,8 @@ describe.skipIf(!chromiumAvailable())("my settings (staff header)", () => {
     await teller.getByTestId("my-settings-save").click();
     await expect.poll(() => lang(teller)).toBe("en");
     await expect.poll(() => drawerText(teller)).toContain("Send me notices by");
+    // The phone's refusal went when the field was edited; nothing stale in the other language.
+    expect(await drawerText(teller)).not.toContain("手机号码无效");
     await expect.poll(async () => (await teller.getByTestId("my-settings").textContent()) ?? "").toBe("My settings");
     const saved = await apiCall<{ lang: string; email: string; phone: string | null; channels: string[] }>(
       teller,
@@ -83,6 +85,7 @@ describe.skipIf(!chromiumAvailable())("my settings (staff header)", () => {
     await teller.reload();
     await expect.poll(async () => (await teller.getByTestId("my-settings").textContent()) ?? "").toBe("My settings");
     expect(await lang(teller)).toBe("en");
+    await shoot(teller, "my-settings-header");
     await teller.getByTestId("my-settings").click();
     await expect.poll(() => teller.getByTestId("my-email").inputValue()).toBe("teller1@bank.example");
     expect(await teller.locator('[data-testid="my-lang"] input[value="en"]').isChecked()).toBe(true);

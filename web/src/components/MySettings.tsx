@@ -65,7 +65,10 @@ function SettingsForm({ onDone }: { readonly onDone: () => void }) {
         }),
       )) as unknown as Contact;
       setContact(saved);
-      form.setFieldsValue({ phone: saved.phone ?? "", email: saved.email ?? "" });
+      form.setFields([
+        { name: "phone", value: saved.phone ?? "", errors: [] },
+        { name: "email", value: saved.email ?? "", errors: [] },
+      ]);
       // The screens follow at once; the choice is kept in this browser (and on the server for every other one).
       if (saved.lang && saved.lang !== i18n.language) await i18n.changeLanguage(saved.lang);
       void message.success(i18n.t("mySettings:saved"));
@@ -80,7 +83,16 @@ function SettingsForm({ onDone }: { readonly onDone: () => void }) {
 
   if (contact === null && problem === null) return <Skeleton active />;
   return (
-    <Form form={form} layout="vertical" onFinish={(v) => void save(v)} data-testid="my-settings-form">
+    <Form
+      form={form}
+      layout="vertical"
+      onFinish={(v) => void save(v)}
+      // A server refusal shown on a field goes once that field is edited.
+      onValuesChange={(changed: Partial<Values>) => {
+        if ("phone" in changed) form.setFields([{ name: "phone", errors: [] }]);
+      }}
+      data-testid="my-settings-form"
+    >
       <Typography.Paragraph type="secondary">{t("intro")}</Typography.Paragraph>
       {problem !== null ? (
         <Alert type="error" showIcon message={problem} style={{ marginBottom: 16 }} data-testid="my-settings-error" />
