@@ -90,6 +90,8 @@ describe.skipIf(!chromiumAvailable())("complaint reclassification and the branch
     expect((await drawer.textContent()) ?? "").toContain(`${after.daysLeft}`);
     await expect.poll(async () => (await desk.getByTestId("reclassify").textContent()) ?? "").toContain("改为简易投诉");
     await expect.poll(async () => (await row.textContent()) ?? "").toContain("复杂");
+    // The complaint's own history says so too.
+    expect((await drawer.textContent()) ?? "").toContain("调整类型");
     await shoot(desk, "complaint-reclassify-after");
 
     const audited = auditDetails("complaint.reclassify", id);
