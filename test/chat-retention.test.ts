@@ -200,5 +200,12 @@ describe.each(DB_KINDS)("chat transcript retention on %s", (kind) => {
     expect(await callback(pending.callbackId)).toMatchObject({ contact: "13700002222", message: "请回电" });
     expect(await texts(done.conversationId)).toEqual([]);
     expect(await texts(pending.conversationId)).toEqual([]);
+    // Once that callback is made, the next run takes its contact too.
+    const later = await as("agent2", "POST", `/api/chat/callbacks/${pending.callbackId}/done`, { outcome: "已回电" });
+    expect(later.statusCode, later.body).toBe(204);
+    const dry = await as("admin", "GET", "/api/retention/dry-run");
+    expect(chatItem(dry.json().items)?.rows).toEqual({ chat_conversations: 1, chat_messages: 0 });
+    expect((await as("admin", "POST", "/api/retention/run")).statusCode).toBe(200);
+    expect(await callback(pending.callbackId)).toMatchObject({ contact: "", message: "" });
   });
 });

@@ -425,6 +425,15 @@ async function sweep(
               .whereRef("chat_messages.conversation_id", "=", "chat_conversations.id")
               .where((m) => m.or([m("text", "!=", ""), m("data", "is not", null)])),
           ),
+          // A callback made since the last run: its contact goes now (it was kept while the call was due).
+          eb.exists(
+            eb
+              .selectFrom("chat_callbacks")
+              .select("id")
+              .whereRef("chat_callbacks.conversation_id", "=", "chat_conversations.id")
+              .where("done_at", "is not", null)
+              .where((c) => c.or([c("contact", "!=", ""), c("message", "!=", "")])),
+          ),
         ]),
       )
       .execute();
