@@ -136,7 +136,13 @@ describe.each(DB_KINDS)("no-shows and customer managers on %s", (kind) => {
     });
     expect(contact.statusCode, contact.body).toBe(200);
     // No language of his own chosen: messages to him follow the branch default (lang null).
-    expect(contact.json()).toEqual({ phone: "+8613500135000", email: null, lang: null });
+    expect(contact.json()).toEqual({
+      phone: "+8613500135000",
+      email: null,
+      lang: null,
+      channels: ["email", "sms"],
+      account: { phone: null, email: null },
+    });
     const bad = await t.request({
       method: "PUT",
       url: "/api/me/contact",

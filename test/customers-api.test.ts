@@ -504,6 +504,7 @@ describe.each(DB_KINDS)("customer records API on %s", (kind) => {
       "survey_texts",
       "audit",
       "followup_notes",
+      "chat_transcripts",
     ]);
     expect(
       (await t.request({ method: "PUT", url: "/api/retention", cookie: manager, body: { days: { audit: 400 } } }))

@@ -2,7 +2,8 @@
  * Who gets a notice meant for staff (a follow-up or complaint reminder, an escalation), how, and in which
  * language:
  *
- *   staffContact(db, userId) → their own contact (staff_contacts), else their account's; none when inactive
+ *   staffContact(db, userId) → their own contact (staff_contacts), else their account's, on the channels they
+ *     want (staff_contacts.notify_email / notify_sms); none when inactive
  *   branchManagers(db, branchId) → the active branch managers of the branch
  *   staffLangOf(db, userId, branchId) → the member of staff's language (users.lang) where set, else the
  *     branch's default for staff notices (branch_feedback_settings.staff_lang), else Chinese
@@ -23,11 +24,19 @@ export async function staffContact(
   userId: string,
 ): Promise<{ email: string | null; phone: string | null }> {
   const [own, user] = await Promise.all([
-    db.selectFrom("staff_contacts").select(["email", "phone"]).where("user_id", "=", userId).executeTakeFirst(),
+    db
+      .selectFrom("staff_contacts")
+      .select(["email", "phone", "notify_email", "notify_sms"])
+      .where("user_id", "=", userId)
+      .executeTakeFirst(),
     db.selectFrom("users").select(["email", "phone", "active"]).where("id", "=", userId).executeTakeFirst(),
   ]);
   if (user?.active !== 1) return { email: null, phone: null };
-  return { email: own?.email ?? user.email ?? null, phone: own?.phone ?? user.phone ?? null };
+  // A channel they turned off in their settings is not used, whatever address is known.
+  return {
+    email: own?.notify_email === 0 ? null : (own?.email ?? user.email ?? null),
+    phone: own?.notify_sms === 0 ? null : (own?.phone ?? user.phone ?? null),
+  };
 }
 
 export async function branchManagers(db: Kysely<Database>, branchId: string): Promise<string[]> {

@@ -568,6 +568,9 @@ export interface StaffContactTable {
   phone: string | null;
   email: string | null;
   updated_at: number;
+  /** Migration 037: the channels they want staff notices on (1 = wanted). */
+  notify_email: Generated<number>;
+  notify_sms: Generated<number>;
 }
 
 /** Migration 015: "your turn is near" for a live ticket, sent once when `ahead` people are left before it. */

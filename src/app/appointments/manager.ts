@@ -8,6 +8,7 @@ import type { AfterCommit, Tx } from "../../store/store.ts";
 import type { AppContext } from "../context.ts";
 import { invalid } from "../errors.ts";
 import { emitEvent } from "../record.ts";
+import { staffLangOf } from "../staff-notices.ts";
 import type { BookingSetup } from "./booking-setup.ts";
 import { enqueue } from "./identity.ts";
 
@@ -58,6 +59,7 @@ export async function tellManager(
     .where("user_id", "=", a.managerUserId)
     .executeTakeFirst();
   if (!contact) return;
+  const lang = await staffLangOf(tx, a.managerUserId, a.branchId);
   const data = {
     name: a.customerName,
     code: a.code,
@@ -69,13 +71,16 @@ export async function tellManager(
   };
   const msg = {
     kind: "appointment.arrived",
-    lang: "zh-CN" as const,
+    lang,
     data,
     now,
     branchId: a.branchId,
     relatedType: "appointment",
     relatedId: a.id,
   };
-  if (contact.phone) await enqueue(tx, { ...msg, channel: "sms", recipient: contact.phone });
-  if (contact.email) await enqueue(tx, { ...msg, channel: "email", recipient: contact.email });
+  // On the channels they want, in their language (their own, else the branch's for staff notices).
+  if (contact.phone && contact.notify_sms !== 0)
+    await enqueue(tx, { ...msg, channel: "sms", recipient: contact.phone });
+  if (contact.email && contact.notify_email !== 0)
+    await enqueue(tx, { ...msg, channel: "email", recipient: contact.email });
 }

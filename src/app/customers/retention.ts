@@ -14,8 +14,9 @@
  *     links, form answers, records, follow-up notes, complaint texts (description, reply, reasons; the facts
  *     stay), survey comments and chat conversations (unlinked, transcript blanked); audited.
  *
- * Complaints (closed ones: description, reply, reasons), survey texts (the free comment) and follow-up notes (of
- * closed follow-ups) have their own classes; their facts stay (category, severity, dates, outcome, scores).
+ * Complaints (closed ones: description, reply, reasons), survey texts (the free comment), follow-up notes (of
+ * closed follow-ups) and chat transcripts (of closed conversations) have their own classes; their facts stay
+ * (category, severity, dates, outcome, scores; a chat's times, skill, agent and rating).
  */
 
 import type { ExpressionBuilder } from "kysely";
@@ -396,6 +397,69 @@ async function sweep(
       rows: { followups },
     });
   }
+  // Chat transcripts: the texts of conversations closed before the cut-off (messages, the flow in progress, the
+  // customer link, contacts left with finished callbacks); the conversation row stays with its times, skill,
+  // agent and rating for the contact centre's figures.
+  {
+    const cutoff = cutoffOf("chat_transcripts");
+    const closedBefore = db
+      .selectFrom("chat_conversations")
+      .select("id")
+      .where("status", "=", "closed")
+      .where("closed_at", "<", cutoff);
+    const withText = (eb: ExpressionBuilder<Database, "chat_messages">) =>
+      eb.and([eb("conversation_id", "in", closedBefore), eb.or([eb("text", "!=", ""), eb("data", "is not", null)])]);
+    const conversations = await db
+      .selectFrom("chat_conversations")
+      .select("id")
+      .where("status", "=", "closed")
+      .where("closed_at", "<", cutoff)
+      .where((eb) =>
+        eb.or([
+          eb("customer_id", "is not", null),
+          eb("flow", "is not", null),
+          eb.exists(
+            eb
+              .selectFrom("chat_messages")
+              .select("seq")
+              .whereRef("chat_messages.conversation_id", "=", "chat_conversations.id")
+              .where((m) => m.or([m("text", "!=", ""), m("data", "is not", null)])),
+          ),
+          // A callback made since the last run: its contact goes now (it was kept while the call was due).
+          eb.exists(
+            eb
+              .selectFrom("chat_callbacks")
+              .select("id")
+              .whereRef("chat_callbacks.conversation_id", "=", "chat_conversations.id")
+              .where("done_at", "is not", null)
+              .where((c) => c.or([c("contact", "!=", ""), c("message", "!=", "")])),
+          ),
+        ]),
+      )
+      .execute();
+    const messages = n(
+      (
+        await db
+          .selectFrom("chat_messages")
+          .select((eb) => eb.fn.countAll().as("c"))
+          .where(withText)
+          .executeTakeFirst()
+      )?.c,
+    );
+    if (apply)
+      await anonymiseConversations(
+        db,
+        conversations.map((c) => c.id),
+        { openCallbacks: false },
+      );
+    items.push({
+      dataClass: "chat_transcripts",
+      days: settings.get("chat_transcripts")?.days ?? 0,
+      cutoff: new Date(cutoff).toISOString(),
+      available: true,
+      rows: { chat_conversations: conversations.length, chat_messages: messages },
+    });
+  }
   return items;
 }
 
@@ -436,15 +500,21 @@ export async function anonymiseComplaintTexts(db: Db, ids: readonly string[]): P
 
 /**
  * Chat conversations of a customer: unlinked from them, the transcript's texts blanked (who wrote when stays,
- * for the contact centre's figures), the flow in progress and callback contacts gone.
+ * for the contact centre's figures), the flow in progress and callback contacts gone. Retention passes
+ * `openCallbacks: false`: a callback not yet made keeps the contact it needs (erasure on request takes it too).
  */
-export async function anonymiseConversations(db: Db, ids: readonly string[]): Promise<void> {
+export async function anonymiseConversations(
+  db: Db,
+  ids: readonly string[],
+  options: { readonly openCallbacks: boolean } = { openCallbacks: true },
+): Promise<void> {
   if (ids.length === 0) return;
   await db.updateTable("chat_messages").set({ text: "", data: null }).where("conversation_id", "in", ids).execute();
   await db
     .updateTable("chat_callbacks")
     .set({ contact: "", message: "" })
     .where("conversation_id", "in", ids)
+    .$if(!options.openCallbacks, (q) => q.where("done_at", "is not", null))
     .execute();
   await db
     .updateTable("chat_conversations")

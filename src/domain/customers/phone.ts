@@ -5,6 +5,7 @@
  *   A number without a country code is read in `defaultRegion` ("138 1234 5678" → "+8613812345678").
  * - `maskPhone("+8613812345678")` → "138****5678" (national digits, middle four hidden).
  * - `maskEmail("zhang.san@example.com")` → "z***@example.com".
+ * - `isMobilePhone(e164)`: a number an SMS can reach (mobile, or fixed line or mobile where the plan cannot tell).
  */
 import libphonenumber from "google-libphonenumber";
 
@@ -54,4 +55,16 @@ export function maskEmail(email: string): string {
 /** A recipient of either channel, masked. */
 export function maskRecipient(recipient: string): string {
   return recipient.includes("@") ? maskEmail(recipient) : maskPhone(recipient);
+}
+
+/** Whether an E.164 number can take an SMS: a mobile number (or one the numbering plan cannot tell from one). */
+export function isMobilePhone(e164: string): boolean {
+  let parsed: libphonenumber.PhoneNumber;
+  try {
+    parsed = util.parse(e164);
+  } catch {
+    return false;
+  }
+  const type = util.getNumberType(parsed);
+  return type === libphonenumber.PhoneNumberType.MOBILE || type === libphonenumber.PhoneNumberType.FIXED_LINE_OR_MOBILE;
 }

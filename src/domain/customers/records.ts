@@ -71,6 +71,7 @@ export const DATA_CLASSES = [
   "survey_texts",
   "audit",
   "followup_notes",
+  "chat_transcripts",
 ] as const;
 export type DataClass = (typeof DATA_CLASSES)[number];
 
@@ -83,6 +84,8 @@ export const RETENTION_DEFAULTS: Readonly<Record<DataClass, number>> = {
   audit: 5 * 365,
   /** The notes a customer manager writes on a closed follow-up; its outcome code and dates stay. */
   followup_notes: 365,
+  /** The texts of closed chat conversations; the conversation's times, skill, agent and rating stay. */
+  chat_transcripts: 365,
 };
 export const RETENTION_MIN_DAYS = 30;
 export const RETENTION_MAX_DAYS = 10 * 365;

@@ -210,16 +210,30 @@ export function bookingRoutes(app: FastifyInstance, ctx: AppContext): void {
   const StaffLang = Type.Union([Type.Literal("zh-CN"), Type.Literal("en"), Type.Null()], {
     description: "The language of their notices (reminders, escalations); null: the branch's",
   });
+  const NoticeChannels = Type.Array(Type.Union([Type.Literal("email"), Type.Literal("sms")]), {
+    maxItems: 2,
+    uniqueItems: true,
+    description: "The channels they want staff notices on (none: no notices by message)",
+  });
   const Contact = Type.Object({
     phone: Type.Union([Type.String(), Type.Null()]),
     email: Type.Union([Type.String(), Type.Null()]),
     lang: StaffLang,
+    channels: NoticeChannels,
+    account: Type.Object(
+      {
+        phone: Type.Union([Type.String(), Type.Null()]),
+        email: Type.Union([Type.String(), Type.Null()]),
+      },
+      { description: "The account's own phone and e-mail, used where none is set here" },
+    ),
   });
   const ContactBody = Type.Object(
     {
       phone: Type.Union([Type.String({ maxLength: 30 }), Type.Null()]),
       email: Type.Union([Type.String({ maxLength: 254 }), Type.Null()]),
       lang: Type.Optional(StaffLang),
+      channels: Type.Optional(NoticeChannels),
     },
     { additionalProperties: false },
   );
@@ -229,7 +243,8 @@ export function bookingRoutes(app: FastifyInstance, ctx: AppContext): void {
       schema: {
         tags,
         operationId: "getMyContact",
-        summary: "The signed-in member of staff's phone and e-mail for messages (a customer's arrival)",
+        summary:
+          "The signed-in member of staff's own settings for notices: phone, e-mail, channels, language (unmasked)",
         response: { 200: Contact, ...errors(401, 403) },
       },
     },
@@ -241,7 +256,8 @@ export function bookingRoutes(app: FastifyInstance, ctx: AppContext): void {
       schema: {
         tags,
         operationId: "setMyContact",
-        summary: "Set the signed-in member of staff's phone and e-mail for messages",
+        summary:
+          "Set the signed-in member of staff's phone, e-mail, notice channels and language (audited; 400 for a bad phone or e-mail, or a channel without an address)",
         body: ContactBody,
         response: { 200: Contact, ...errors(400, 401, 403) },
       },

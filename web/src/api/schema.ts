@@ -2042,9 +2042,9 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** The signed-in member of staff's phone and e-mail for messages (a customer's arrival) */
+        /** The signed-in member of staff's own settings for notices: phone, e-mail, channels, language (unmasked) */
         readonly get: operations["getMyContact"];
-        /** Set the signed-in member of staff's phone and e-mail for messages */
+        /** Set the signed-in member of staff's phone, e-mail, notice channels and language (audited; 400 for a bad phone or e-mail, or a channel without an address) */
         readonly put: operations["setMyContact"];
         readonly post?: never;
         readonly delete?: never;
@@ -10521,6 +10521,7 @@ export interface operations {
                         readonly survey_texts?: number;
                         readonly audit?: number;
                         readonly followup_notes?: number;
+                        readonly chat_transcripts?: number;
                     };
                 };
             };
@@ -13292,6 +13293,13 @@ export interface operations {
                         readonly email: string | null;
                         /** @description The language of their notices (reminders, escalations); null: the branch's */
                         readonly lang: "zh-CN" | "en" | null;
+                        /** @description The channels they want staff notices on (none: no notices by message) */
+                        readonly channels: readonly ("email" | "sms")[];
+                        /** @description The account's own phone and e-mail, used where none is set here */
+                        readonly account: {
+                            readonly phone: string | null;
+                            readonly email: string | null;
+                        };
                     };
                 };
             };
@@ -13329,6 +13337,8 @@ export interface operations {
                     readonly email: string | null;
                     /** @description The language of their notices (reminders, escalations); null: the branch's */
                     readonly lang?: "zh-CN" | "en" | null;
+                    /** @description The channels they want staff notices on (none: no notices by message) */
+                    readonly channels?: readonly ("email" | "sms")[];
                 };
             };
         };
@@ -13344,6 +13354,13 @@ export interface operations {
                         readonly email: string | null;
                         /** @description The language of their notices (reminders, escalations); null: the branch's */
                         readonly lang: "zh-CN" | "en" | null;
+                        /** @description The channels they want staff notices on (none: no notices by message) */
+                        readonly channels: readonly ("email" | "sms")[];
+                        /** @description The account's own phone and e-mail, used where none is set here */
+                        readonly account: {
+                            readonly phone: string | null;
+                            readonly email: string | null;
+                        };
                     };
                 };
             };

@@ -2,11 +2,12 @@ import { Button, ConfigProvider, Layout, Result, Space, Spin, Typography } from 
 import enUSModule from "antd/es/locale/en_US.js";
 import type { Locale } from "antd/es/locale/index.js";
 import zhCNModule from "antd/es/locale/zh_CN.js";
-import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from "react";
+import { createContext, lazy, type ReactNode, Suspense, useContext, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
+import { call, client } from "../api/client.ts";
 import type { Role, User } from "../api/types.ts";
-import { toggleLanguage } from "../i18n/index.ts";
+import { hasChosenLanguage, toggleLanguage } from "../i18n/index.ts";
 import { userName } from "../lib/format.ts";
 import { fetchMe, hasRole, logout, rolesOf } from "../lib/session.ts";
 
@@ -17,6 +18,9 @@ const enUS = localeOf(enUSModule);
 const zhCN = localeOf(zhCNModule);
 
 const UserContext = createContext<User | null>(null);
+
+// The staff member's own settings (language, contact for notices): a chunk of its own, loaded on first open.
+const MySettingsDrawer = lazy(() => import("./MySettings.tsx"));
 
 export function useStaffUser(): User {
   const user = useContext(UserContext);
@@ -85,7 +89,10 @@ type AuthState =
   | { readonly kind: "ready"; readonly user: User }
   | { readonly kind: "error"; readonly message: string };
 
-/** Header, language switch and role check shared by the counter, lobby and admin consoles. */
+/**
+ * Header, language switch, the staff member's own settings (a drawer) and role check shared by the counter,
+ * lobby and admin consoles.
+ */
 export function StaffShell({
   title,
   roles,
@@ -97,7 +104,7 @@ export function StaffShell({
   readonly children: ReactNode;
   readonly extra?: ReactNode;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [auth, setAuth] = useState<AuthState>({ kind: "loading" });
   useEffect(() => {
     fetchMe().then(
@@ -105,6 +112,19 @@ export function StaffShell({
       (error: unknown) => setAuth({ kind: "error", message: error instanceof Error ? error.message : String(error) }),
     );
   }, []);
+
+  // A browser where no language was ever chosen follows the staff member's own setting (my settings).
+  useEffect(() => {
+    if (auth.kind !== "ready" || hasChosenLanguage()) return;
+    call(client.GET("/api/me/contact")).then(
+      (c) => {
+        if (c.lang !== null && c.lang !== i18n.language) void i18n.changeLanguage(c.lang);
+      },
+      () => undefined, // the consoles work in the language they are in
+    );
+  }, [auth.kind, i18n]);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [settingsLoaded, setSettingsLoaded] = useState(false);
 
   useEffect(() => {
     if (auth.kind === "anonymous") {
@@ -159,6 +179,19 @@ export function StaffShell({
                   .join("/")}
               </span>
             ) : null}
+            {auth.kind === "ready" ? (
+              <Button
+                size="small"
+                onClick={() => {
+                  setSettingsLoaded(true);
+                  setSettingsOpen(true);
+                }}
+                data-testid="my-settings"
+                autoInsertSpace={false}
+              >
+                {t("mySettings:open")}
+              </Button>
+            ) : null}
             <Button size="small" onClick={toggleLanguage} data-testid="lang-switch" autoInsertSpace={false}>
               {t("app.language")}
             </Button>
@@ -170,6 +203,11 @@ export function StaffShell({
           </div>
         </Layout.Header>
         <Layout.Content className="staff-content">{body}</Layout.Content>
+        {settingsLoaded ? (
+          <Suspense fallback={null}>
+            <MySettingsDrawer open={settingsOpen} onClose={() => setSettingsOpen(false)} />
+          </Suspense>
+        ) : null}
       </Layout>
     </StaffTheme>
   );

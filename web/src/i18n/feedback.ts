@@ -108,6 +108,7 @@ export const feedbackZh = {
       escalated: "超期升级",
       closed: "办结",
       reopened: "重新处理",
+      reclassified: "调整类型",
     },
   },
   survey: {
@@ -246,6 +247,7 @@ export const feedbackEn: typeof feedbackZh = {
       escalated: "Escalated",
       closed: "Closed",
       reopened: "Reopened",
+      reclassified: "Reclassified",
     },
   },
   survey: {

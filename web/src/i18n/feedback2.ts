@@ -77,6 +77,7 @@ export const feedback2Zh = {
       survey_texts: "调查文字",
       audit: "审计日志",
       followup_notes: "回访备注",
+      chat_transcripts: "在线客服会话记录",
     },
   },
   counter: {
@@ -171,6 +172,7 @@ export const feedback2En: typeof feedback2Zh = {
       survey_texts: "Survey texts",
       audit: "Audit trail",
       followup_notes: "Follow-up notes",
+      chat_transcripts: "Chat transcripts",
     },
   },
   counter: {

@@ -20,6 +20,7 @@ import { followupsEn, followupsZh } from "./followups.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
 import { knowledgeEn, knowledgeZh } from "./knowledge.ts";
 import { messagesStrings } from "./messages.ts";
+import { mySettingsEn, mySettingsZh } from "./my-settings.ts";
 import { auditEn, auditZh, staffEn, staffZh } from "./staff.ts";
 import zhCN from "./zh-CN.ts";
 
@@ -60,6 +61,7 @@ void i18next.use(initReactI18next).init({
       analytics3: analytics3Zh,
       analyticsEdit: analyticsEditZh,
       closures: closuresZh,
+      mySettings: mySettingsZh,
     },
     en: {
       translation: {
@@ -86,6 +88,7 @@ void i18next.use(initReactI18next).init({
       analytics3: analytics3En,
       analyticsEdit: analyticsEditEn,
       closures: closuresEn,
+      mySettings: mySettingsEn,
     },
   },
   lng: initialLanguage(),
@@ -103,6 +106,16 @@ i18next.on("languageChanged", (lng) => {
     // A page framed by another site may be refused storage (the chat widget): the choice lasts this page.
   }
 });
+
+/** Whether this browser was ever given a language (the switch, my settings, or `?lang=`). */
+export function hasChosenLanguage(): boolean {
+  if (new URLSearchParams(window.location.search).get("lang") !== null) return true;
+  try {
+    return window.localStorage.getItem(STORAGE_KEY) !== null;
+  } catch {
+    return true;
+  }
+}
 
 export function toggleLanguage(): void {
   void i18next.changeLanguage(i18next.language === "en" ? "zh-CN" : "en");

@@ -142,6 +142,7 @@ function Desk() {
             value={branchId ?? undefined}
             onChange={(v: string) => setBranchId(v)}
             options={branches.map((b) => ({ value: b.id, label: localName(b) }))}
+            aria-label={t("translation:admin.branch")}
             data-testid="complaint-branch"
           />
           <Select
@@ -154,6 +155,7 @@ function Desk() {
               { value: "open", label: t("complaints.open") },
               { value: "closed", label: t("complaints.closed") },
             ]}
+            aria-label={t("complaints.filter")}
             data-testid="complaint-status-filter"
           />
           <Button onClick={load} data-testid="complaints-refresh">
