@@ -273,13 +273,17 @@ export function rememberFull(
  * slot reads and writes one attempt at a time, and the attempts behind a filled slot are refused from memory
  * (`knownFull`) instead of each counting and asking the writer. Other slots do not wait. Across instances the
  * slot's lock in the database (`lockSlot`) still decides.
+ *
+ * `fn` may end its turn early with `release` once what it wrote is visible to readers (a booking at its commit,
+ * before that is durable): the next attempt then reads it, or is refused from memory, without waiting for the
+ * flush, whose completion waits behind every request the event loop has ready (in a rush: the whole first wave).
  */
 export async function inSlotTurn<T>(
   ctx: AppContext,
   branchId: string,
   serviceId: string,
   start: number,
-  fn: () => Promise<T>,
+  fn: (release: () => void) => Promise<T>,
 ): Promise<T> {
   const turns = stateOf(ctx).turns;
   const key = `${branchId}|${serviceId}|${start}`;
@@ -291,7 +295,7 @@ export async function inSlotTurn<T>(
   turns.set(key, mine);
   try {
     if (before) await before;
-    return await fn();
+    return await fn(done);
   } finally {
     done();
     if (turns.get(key) === mine) turns.delete(key);
