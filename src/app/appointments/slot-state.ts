@@ -15,6 +15,11 @@
  * None of it ever books: a booking counts the places under the slot's lock, with a setup read afresh. A stale
  * "free" answer costs the customer a 409; a "full" marker is only kept from a count that no drop overtook (see
  * `FullTicket`), and lapses when the first hold it counted lapses.
+ *
+ * The booking that takes a slot's last place marks it full at its commit, when every reader can see it and a
+ * moment before it is durable (`whenVisible`, see store.ts), so the attempts queued behind it are refused without
+ * waiting for the disk. Should that flush fail, the store takes no write any more and the server stops
+ * (sqlite-store.ts): the marker then misleads nobody for longer than a read of the committed data would.
  */
 import { notifySlotChange } from "../../store/appointments.ts";
 import type { AfterCommit, Tx } from "../../store/store.ts";
