@@ -67,6 +67,56 @@ describe("batching writer", () => {
     expect(published).toEqual(["a", "b", "c"]);
   });
 
+  it("runs when-visible work at the commit, before the flush, and only for the writes that committed", async () => {
+    const manual = manualFlush();
+    const { writer, count } = setup(manual.flush);
+    const seen: Array<{ name: string; rows: number }> = [];
+    const published: string[] = [];
+    const write = (name: string, fail = false) =>
+      writer.write(async (tx, afterCommit, whenVisible) => {
+        await execute(tx, INSERT, [name]);
+        // What a when-visible callback may rely on: a reader outside the transaction sees the write.
+        whenVisible(() => void count().then((rows) => seen.push({ name, rows })));
+        afterCommit(() => published.push(name));
+        if (fail) throw new Error("refused");
+        return name;
+      });
+    const writes = [write("a"), write("refused", true), write("b")];
+    const outcomes = Promise.allSettled(writes);
+    await tick();
+    expect(manual.pending).toHaveLength(1);
+    expect(seen).toEqual([
+      { name: "a", rows: 2 },
+      { name: "b", rows: 2 },
+    ]); // at the commit, while the flush is pending; not for the write that rolled back
+    expect(published).toEqual([]);
+    manual.pending[0]?.resolve();
+    expect((await outcomes).map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(published).toEqual(["a", "b"]);
+  });
+
+  it("a when-visible callback that throws fails nothing", async () => {
+    const { writer, count } = setup(async () => {});
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...a: unknown[]) => void errors.push(a);
+    try {
+      await expect(
+        writer.write(async (tx, _afterCommit, whenVisible) => {
+          await execute(tx, INSERT, ["kept"]);
+          whenVisible(() => {
+            throw new Error("callback");
+          });
+          return "kept";
+        }),
+      ).resolves.toBe("kept");
+    } finally {
+      console.error = original;
+    }
+    expect(await count()).toBe(1);
+    expect(errors).toHaveLength(1);
+  });
+
   it("answers batches in commit order even when a later flush completes first", async () => {
     const manual = manualFlush();
     const { writer } = setup(manual.flush);

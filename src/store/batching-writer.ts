@@ -15,7 +15,9 @@ const SAVEPOINT = sql("SAVEPOINT w");
 const RELEASE = sql("RELEASE SAVEPOINT w");
 const ROLLBACK_TO = sql("ROLLBACK TO SAVEPOINT w");
 
-type Outcome = { ok: true; value: unknown; after: Array<() => void> } | { ok: false; error: unknown };
+type Outcome =
+  | { ok: true; value: unknown; after: Array<() => void>; visible: Array<() => void> }
+  | { ok: false; error: unknown };
 
 /**
  * Group commit. A durable commit waits for the disk, and that wait is the cost of every write; so writes
@@ -54,11 +56,16 @@ export function createBatchingWriter(
 
   async function runJob(tx: Tx, job: PendingWrite): Promise<Outcome> {
     const after: Array<() => void> = [];
+    const visible: Array<() => void> = [];
     await execute(tx, SAVEPOINT, []);
     try {
-      const value = await job.fn(tx, (cb) => after.push(cb));
+      const value = await job.fn(
+        tx,
+        (cb) => after.push(cb),
+        (cb) => visible.push(cb),
+      );
       await execute(tx, RELEASE, []);
-      return { ok: true, value, after };
+      return { ok: true, value, after, visible };
     } catch (error) {
       // SQLite rolls the whole transaction back by itself after some errors (SQLITE_FULL, an I/O error): the
       // batch is gone, and its writes fail with that error, not with the ROLLBACK TO that has nothing to undo.
@@ -94,6 +101,9 @@ export function createBatchingWriter(
       });
       return;
     }
+    // Committed and visible to readers, not yet durable: what only needs the data visible runs now (whenVisible),
+    // not after the flush, whose completion waits behind every request the event loop has ready.
+    for (const outcome of outcomes) if (outcome.ok) runCallbacks(outcome.visible, "when-visible");
     // A batch in which every write failed committed nothing: there is nothing to sync (and a disk that refuses
     // writes must not be taken for one that lost them).
     const flushed = outcomes.some((o) => o.ok) ? flush() : Promise.resolve();
@@ -127,15 +137,19 @@ export function createBatchingWriter(
       if (!outcome) job.reject(new Error("write lost its outcome"));
       else if (!outcome.ok) job.reject(outcome.error);
       else {
-        for (const cb of outcome.after) {
-          try {
-            cb();
-          } catch (error) {
-            // Publishing is not the write: the write is durable and its caller is answered regardless.
-            console.error("after-commit callback failed", error);
-          }
-        }
+        // Publishing is not the write: the write is durable and its caller is answered regardless.
+        runCallbacks(outcome.after, "after-commit");
         job.resolve(outcome.value);
+      }
+    }
+  }
+
+  function runCallbacks(callbacks: ReadonlyArray<() => void>, what: string): void {
+    for (const cb of callbacks) {
+      try {
+        cb();
+      } catch (error) {
+        console.error(`${what} callback failed`, error);
       }
     }
   }

@@ -62,7 +62,21 @@ export function createPostgresStore(url: string): Store & { readonly pool: pg.Po
       for (let attempt = 1; ; attempt++) {
         const after: Array<() => void> = [];
         try {
-          const value = await db.transaction().execute((tx) => fn(tx, (cb) => after.push(cb)));
+          // A commit PostgreSQL acknowledged is durable and visible at once: whenVisible is afterCommit here.
+          const value = await db.transaction().execute((tx) =>
+            fn(
+              tx,
+              (cb) => after.push(cb),
+              (cb) =>
+                after.push(() => {
+                  try {
+                    cb();
+                  } catch (error) {
+                    console.error("when-visible callback failed", error);
+                  }
+                }),
+            ),
+          );
           for (const cb of after) cb();
           return value;
         } catch (error) {

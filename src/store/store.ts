@@ -8,7 +8,15 @@ export type Tx = Transaction<Database>;
 /** Work to do once the transaction is durably committed (publishing events, for one). */
 export type AfterCommit = (callback: () => void) => void;
 
-export type WriteFn<T> = (tx: Tx, afterCommit: AfterCommit) => Promise<T>;
+/**
+ * Work to do as soon as the transaction committed and readers can see it, which on SQLite is a moment before it
+ * is durable (see sqlite-store.ts): only what a read of the committed data could do as well (dropping or keeping
+ * a cached fact about it, letting a queued request read it). Never tells anyone the write succeeded; a
+ * callback that throws is logged and does not fail the write.
+ */
+export type WhenVisible = (callback: () => void) => void;
+
+export type WriteFn<T> = (tx: Tx, afterCommit: AfterCommit, whenVisible: WhenVisible) => Promise<T>;
 
 /**
  * The database port of every use case. `write` resolves only after its transaction is durable;

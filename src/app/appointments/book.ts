@@ -134,9 +134,9 @@ export async function bookAppointment(
   refuseKnownFull();
   // The rest takes turns per slot on this instance: of a rush on one slot, one request at a time reads and
   // writes; once the places are gone, those waiting are refused from memory as their turn comes.
-  return inSlotTurn(ctx, input.branchId, input.serviceId, start, () => {
+  return inSlotTurn(ctx, input.branchId, input.serviceId, start, (release) => {
     refuseKnownFull();
-    return bookInTurn(ctx, who, input, { start, name, now, byStaff, needsCode, remembered });
+    return bookInTurn(ctx, who, input, { start, name, now, byStaff, needsCode, remembered, release });
   });
 }
 
@@ -151,9 +151,11 @@ async function bookInTurn(
     byStaff: boolean;
     needsCode: boolean;
     remembered: { setup: BookingSetup; fresh: boolean };
+    /** Ends this attempt's turn on the slot (see `inSlotTurn`). */
+    release: () => void;
   },
 ): Promise<BookedView> {
-  const { start, name, now, byStaff, needsCode, remembered } = known;
+  const { start, name, now, byStaff, needsCode, remembered, release } = known;
   const phone = requirePhone(input.phone);
   // What is written is decided on the setup as it is now.
   const setup = remembered.fresh ? remembered.setup : await loadSetup(ctx.store.db, input.branchId, input.serviceId);
@@ -215,7 +217,7 @@ async function bookInTurn(
   const id = ctx.newId();
   const token = newManageToken();
   const code = newBookingCode();
-  await ctx.store.write(async (tx, afterCommit) => {
+  await ctx.store.write(async (tx, afterCommit, whenVisible) => {
     if (needsCode) await consumePhoneCode(tx, ctx, phone, input.otp);
     await lockSlot(tx, input.branchId, input.serviceId, start);
     if (capReached(setup.rules, await bookingsOfPhoneOnDay(tx, input.branchId, phone, day)))
@@ -229,8 +231,12 @@ async function bookInTurn(
       remember(counted);
       throw slotFull();
     }
-    // This booking takes the last place: the attempts behind it are refused from memory once it committed.
-    if (counted.taken + 1 >= slot.capacity) afterCommit(() => remember(counted));
+    // Once this booking is committed (visible to every reader, a moment before it is durable), the attempts queued
+    // behind it on this slot go on: refused from memory when it took the last place, otherwise counting afresh.
+    whenVisible(() => {
+      if (counted.taken + 1 >= slot.capacity) remember(counted);
+      release();
+    });
     const customer = await identifyCustomer(tx, ctx, {
       phone,
       name,

@@ -15,6 +15,11 @@
  * None of it ever books: a booking counts the places under the slot's lock, with a setup read afresh. A stale
  * "free" answer costs the customer a 409; a "full" marker is only kept from a count that no drop overtook (see
  * `FullTicket`), and lapses when the first hold it counted lapses.
+ *
+ * The booking that takes a slot's last place marks it full at its commit, when every reader can see it and a
+ * moment before it is durable (`whenVisible`, see store.ts), so the attempts queued behind it are refused without
+ * waiting for the disk. Should that flush fail, the store takes no write any more and the server stops
+ * (sqlite-store.ts): the marker then misleads nobody for longer than a read of the committed data would.
  */
 import { notifySlotChange } from "../../store/appointments.ts";
 import type { AfterCommit, Tx } from "../../store/store.ts";
@@ -273,13 +278,17 @@ export function rememberFull(
  * slot reads and writes one attempt at a time, and the attempts behind a filled slot are refused from memory
  * (`knownFull`) instead of each counting and asking the writer. Other slots do not wait. Across instances the
  * slot's lock in the database (`lockSlot`) still decides.
+ *
+ * `fn` may end its turn early with `release` once what it wrote is visible to readers (a booking at its commit,
+ * before that is durable): the next attempt then reads it, or is refused from memory, without waiting for the
+ * flush, whose completion waits behind every request the event loop has ready (in a rush: the whole first wave).
  */
 export async function inSlotTurn<T>(
   ctx: AppContext,
   branchId: string,
   serviceId: string,
   start: number,
-  fn: () => Promise<T>,
+  fn: (release: () => void) => Promise<T>,
 ): Promise<T> {
   const turns = stateOf(ctx).turns;
   const key = `${branchId}|${serviceId}|${start}`;
@@ -291,7 +300,7 @@ export async function inSlotTurn<T>(
   turns.set(key, mine);
   try {
     if (before) await before;
-    return await fn();
+    return await fn(done);
   } finally {
     done();
     if (turns.get(key) === mine) turns.delete(key);
