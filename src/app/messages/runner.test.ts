@@ -11,6 +11,8 @@ import { requestOtp } from "../customers/otp.ts";
 import { makeTestContext, type TestContext } from "../test-context.ts";
 import { publishAppointmentEvent } from "../webhooks/publish.ts";
 import { listMessages, resendMessage } from "./admin.ts";
+import type { Channel } from "./channels/channel.ts";
+import { smtpChannel } from "./channels/smtp.ts";
 import type { MessagingConfig } from "./config.ts";
 import { JobRunner } from "./runner.ts";
 
@@ -365,6 +367,57 @@ describe.each(DB_KINDS)("the job runner on %s", (kind) => {
       expect(view.nextAttemptAt).toBe("2026-11-24T00:00:00.000Z");
       await r.tick();
       expect(gateway.hits).toHaveLength(1);
+    });
+
+    it("an SMS sent instead of an e-mail refused for good as quiet hours begin waits for 08:00 too", async () => {
+      const booked = await bookAppointment(t.ctx, await t.staff("lobby"), {
+        branchId: t.branchId,
+        serviceId: t.service("CARD"),
+        start: "2026-11-25T10:00:00+08:00",
+        name: "Han Mei",
+        phone: "13912340000",
+      });
+      const { customer_id } = await t.ctx.store.db
+        .selectFrom("appointments")
+        .select("customer_id")
+        .where("id", "=", booked.id)
+        .executeTakeFirstOrThrow();
+      expect(customer_id).not.toBeNull();
+      at("2026-11-23T20:59:50");
+      smtp.refuse(550);
+      const { id } = await enqueue({
+        kind: "survey.invite",
+        channel: "email",
+        recipient: "han@example.com",
+        customerId: customer_id ?? "",
+        quietHours: SHANGHAI,
+      });
+      // The real SMTP server refuses; the conversation ends after 21:00 (the clock moves while it lasts).
+      const real = smtpChannel(config().smtp as NonNullable<MessagingConfig["smtp"]>);
+      const slow: Channel = {
+        name: "email",
+        async send(message) {
+          const outcome = await real.send(message);
+          at("2026-11-23T21:00:30");
+          return outcome;
+        },
+        close: () => real.close(),
+      };
+      const r = new JobRunner(t.ctx, { config: config(), leaseMs: 60_000, channels: [slow] });
+      runners.push(r);
+      await r.tick();
+      expect(await row(id)).toMatchObject({ status: "dead" });
+      const instead = await t.ctx.store.db
+        .selectFrom("outbox")
+        .selectAll()
+        .where("dedupe_key", "=", `sms-instead:${id}`)
+        .executeTakeFirstOrThrow();
+      expect(instead).toMatchObject({
+        channel: "sms",
+        recipient: "+8613912340000",
+        status: "pending",
+        next_attempt_at: Date.parse("2026-11-24T08:00:00+08:00"),
+      });
     });
 
     it("does not revive a reminder of an appointment already past: it is cancelled with the reason, shown to admin", async () => {
