@@ -186,6 +186,29 @@ export function claimMessages(
   });
 }
 
+/**
+ * A claimed message whose quiet hours have begun since it fell due (the runner was behind or down, or took
+ * over the lease of one that died) is not sent now: it goes back to `pending` until they end, and its claim
+ * does not count as an attempt. Only while the claim is still the caller's.
+ */
+export async function postponeClaimed(tx: Tx, id: string, owner: string, until: number, now: number): Promise<boolean> {
+  const r = await tx
+    .updateTable("outbox")
+    .set({
+      status: MESSAGE_STATUS.pending,
+      next_attempt_at: until,
+      attempts: sql<number>`attempts - 1`,
+      lease_owner: null,
+      lease_until: null,
+      updated_at: now,
+    })
+    .where("id", "=", id)
+    .where("lease_owner", "=", owner)
+    .where("status", "=", MESSAGE_STATUS.sending)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 /** Why a message about to be revived must not go out any more (its appointment is past or cancelled). */
 export type ObsoleteCheck = (tx: Tx, row: OutboxTable, now: number) => Promise<string | undefined>;
 

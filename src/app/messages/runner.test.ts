@@ -356,6 +356,25 @@ describe.each(DB_KINDS)("the job runner on %s", (kind) => {
       expect(gateway.hits).toHaveLength(2);
     });
 
+    it("a reminder due at 20:30 but claimed at 22:00 (the runner was down) waits for 08:00, no attempt counted", async () => {
+      at("2026-11-23T20:30:00");
+      const { id } = await reminder();
+      at("2026-11-23T22:00:00");
+      const r = runner();
+      await r.tick();
+      expect(gateway.hits).toHaveLength(0);
+      expect(await row(id)).toMatchObject({
+        status: "pending",
+        attempts: 0,
+        lease_owner: null,
+        next_attempt_at: Date.parse("2026-11-24T08:00:00+08:00"),
+      });
+      at("2026-11-24T08:00:00");
+      await r.tick();
+      expect(await row(id)).toMatchObject({ status: "sent", attempts: 1 });
+      expect(gateway.hits).toHaveLength(1);
+    });
+
     it("a resend at 22:00 waits for 08:00", async () => {
       at("2026-11-23T10:00:00");
       const { id } = await reminder();

@@ -21,6 +21,7 @@ import {
   claimMessages,
   enqueueMessage,
   type MessageChannel,
+  postponeClaimed,
   quietRuleOf,
   sortByChannel,
   templateDataOf,
@@ -171,6 +172,13 @@ export class JobRunner {
   }
 
   private async deliverMessage(row: OutboxTable): Promise<void> {
+    // Due before its quiet hours began but claimed inside them: it waits for their end, unsent.
+    const now = this.ctx.clock();
+    const allowed = allowedSendTime(row, now);
+    if (allowed > now) {
+      await this.ctx.store.write((tx) => postponeClaimed(tx, row.id, this.owner, allowed, now));
+      return;
+    }
     const channel = this.channels.get(row.channel as MessageChannel);
     let outcome: DeliveryOutcome;
     if (!channel) outcome = { ok: false, permanent: false, error: "channel not configured" };
