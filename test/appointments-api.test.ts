@@ -194,6 +194,33 @@ describe.each(DB_KINDS)("appointments API on %s", (kind) => {
     expect(again.statusCode).toBe(409);
   });
 
+  it("a reschedule keeps the per-customer per-day cap: two days booked, one cannot be moved onto the other", async () => {
+    const phone = "13400134000";
+    const tomorrow = await slots("CARD");
+    const later = await slots("CARD", "2026-11-26");
+    const first = await book({ serviceId: svc("CARD"), start: tomorrow[1]?.start, name: "钱七", phone });
+    expect(first.statusCode, first.body).toBe(201);
+    const second = (await book({ serviceId: svc("CARD"), start: later[1]?.start, name: "钱七", phone })).json();
+    const move = (start: string | undefined) =>
+      t.request({
+        method: "POST",
+        url: `/api/public/appointments/${second.id}/reschedule`,
+        body: { token: second.manageToken, start },
+      });
+    const onto = await move(tomorrow[4]?.start);
+    expect(onto.statusCode, onto.body).toBe(409);
+    expect(onto.json()).toMatchObject({ error: "conflict", details: { reason: "cap" } });
+    const row = await t.server.ctx.store.db
+      .selectFrom("appointments")
+      .select(["start_at", "status"])
+      .where("id", "=", second.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ start_at: Date.parse(later[1]?.start ?? ""), status: "booked" });
+    // Within its own day the appointment still moves: it does not count against itself.
+    const sameDay = await move(later[3]?.start);
+    expect(sameDay.statusCode, sameDay.body).toBe(200);
+  });
+
   it("checks in at the kiosk inside the window: an appointment ticket; too early says when; unknown is 404", async () => {
     const day = await slots("TRANSFER");
     const target = day.find((s) => s.start.startsWith("2026-11-24T10:00"));

@@ -102,11 +102,16 @@ describe.each(DB_KINDS)("outbox on %s", (kind) => {
 
   it("parks messages of an unconfigured channel as undeliverable, and revives them once it is configured", async () => {
     await t.ctx.store.write((tx) => enqueueMessage(tx, msg({ channel: "email", recipient: "a@example.com" })));
-    expect(await t.ctx.store.write((tx) => sortByChannel(tx, ["sms"], t.clock.now))).toEqual({ parked: 1, revived: 0 });
+    expect(await t.ctx.store.write((tx) => sortByChannel(tx, ["sms"], t.clock.now))).toEqual({
+      parked: 1,
+      revived: 0,
+      obsolete: 0,
+    });
     expect((await rows())[0]?.status).toBe("undeliverable");
     expect(await t.ctx.store.write((tx) => sortByChannel(tx, ["sms", "email"], t.clock.now))).toEqual({
       parked: 0,
       revived: 1,
+      obsolete: 0,
     });
     expect((await rows())[0]?.status).toBe("pending");
   });

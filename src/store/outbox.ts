@@ -14,7 +14,8 @@
  *
  * Statuses: pending → sending → sent; sending → failed (retried later) → … → dead after permanent refusals
  * or too many attempts; pending → undeliverable when the channel is not configured (it goes back to pending
- * once it is: never lost); pending → cancelled.
+ * once it is: never lost, or to cancelled with the reason when its cause is gone); pending → cancelled.
+ * Quiet hours hold for every (re)scheduling of a message queued with them, not only the first (`QUIET_KEY`).
  */
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
@@ -61,17 +62,62 @@ export interface NewMessage {
   readonly id?: string;
 }
 
+/**
+ * Where a message's quiet-hours rule is kept: in its data, under a key no template reads. Every later
+ * (re)scheduling of the message (a retry after a temporary failure, a revival once its channel is configured,
+ * staff's resend, an SMS instead of a dead e-mail) applies the rule it was queued with, so a reminder that
+ * failed at 20:50 or is revived at 23:00 waits for 08:00 branch time. Messages queued without a rule (one-time
+ * codes, staff notices) stay immediate.
+ */
+const QUIET_KEY = "_quietHours";
+
+export interface QuietRule {
+  readonly timeZone: string;
+  readonly hours: QuietHours;
+}
+
+/** The quiet-hours rule a message was queued with, if any. */
+export function quietRuleOf(row: Pick<OutboxTable, "data">): QuietRule | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(row.data);
+  } catch {
+    return undefined;
+  }
+  const rule = (data as Record<string, unknown> | null)?.[QUIET_KEY] as Record<string, unknown> | undefined;
+  if (!rule || typeof rule.timeZone !== "string") return undefined;
+  const start = typeof rule.start === "string" ? rule.start : DEFAULT_QUIET_HOURS.start;
+  const end = typeof rule.end === "string" ? rule.end : DEFAULT_QUIET_HOURS.end;
+  return { timeZone: rule.timeZone, hours: { start, end } };
+}
+
+/** The earliest moment from `at` on at which the message may go out: `at`, or the end of its quiet hours. */
+export function allowedSendTime(row: Pick<OutboxTable, "data">, at: number): number {
+  const rule = quietRuleOf(row);
+  return rule ? nextAllowedTime(at, rule.timeZone, rule.hours) : at;
+}
+
+/** The message's data without the bookkeeping kept beside the template's fields. */
+export function templateDataOf(data: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { [QUIET_KEY]: _rule, ...rest } = data;
+  return rest;
+}
+
 export async function enqueueMessage(tx: Tx, msg: NewMessage): Promise<{ id: string; created: boolean }> {
   const id = msg.id ?? randomUUID();
   let due = Math.max(msg.notBefore ?? msg.now, msg.now);
-  if (msg.quietHours) due = nextAllowedTime(due, msg.quietHours.timeZone, msg.quietHours.hours ?? DEFAULT_QUIET_HOURS);
+  const rule = msg.quietHours && {
+    timeZone: msg.quietHours.timeZone,
+    ...(msg.quietHours.hours ?? DEFAULT_QUIET_HOURS),
+  };
+  if (rule) due = nextAllowedTime(due, rule.timeZone, rule);
   const row: OutboxTable = {
     id,
     kind: msg.kind,
     channel: msg.channel,
     recipient: msg.recipient,
     lang: msg.lang,
-    data: JSON.stringify(msg.data),
+    data: JSON.stringify(rule ? { ...templateDataOf(msg.data), [QUIET_KEY]: rule } : msg.data),
     status: MESSAGE_STATUS.pending,
     attempts: 0,
     next_attempt_at: due,
@@ -141,18 +187,49 @@ export function claimMessages(
 }
 
 /**
+ * A claimed message whose quiet hours have begun since it fell due (the runner was behind or down, or took
+ * over the lease of one that died) is not sent now: it goes back to `pending` until they end, and its claim
+ * does not count as an attempt. Only while the claim is still the caller's.
+ */
+export async function postponeClaimed(tx: Tx, id: string, owner: string, until: number, now: number): Promise<boolean> {
+  const r = await tx
+    .updateTable("outbox")
+    .set({
+      status: MESSAGE_STATUS.pending,
+      next_attempt_at: until,
+      attempts: sql<number>`attempts - 1`,
+      lease_owner: null,
+      lease_until: null,
+      updated_at: now,
+    })
+    .where("id", "=", id)
+    .where("lease_owner", "=", owner)
+    .where("status", "=", MESSAGE_STATUS.sending)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Why a message about to be revived must not go out any more (its appointment is past or cancelled). */
+export type ObsoleteCheck = (tx: Tx, row: OutboxTable, now: number) => Promise<string | undefined>;
+
+/**
  * Due messages whose channel is not configured become `undeliverable` (shown in admin, kept); undeliverable
- * ones of channels that are configured now go back to `pending`. Answers how many rows moved each way.
+ * ones of channels that are configured now go back to `pending`, at the first moment their quiet hours allow
+ * (not "now": a reminder revived at 23:00 waits for 08:00). A message `obsolete` names a reason for (a reminder
+ * of an appointment already past or cancelled) is not revived but `cancelled`, the reason in `last_error`,
+ * where admin's Messages page shows it. Answers how many rows moved each way.
  */
 export async function sortByChannel(
   tx: Tx,
   configured: readonly MessageChannel[],
   now: number,
-): Promise<{ parked: number; revived: number }> {
+  obsolete?: ObsoleteCheck,
+): Promise<{ parked: number; revived: number; obsolete: number }> {
   const all: readonly MessageChannel[] = ["sms", "email"];
   const missing = all.filter((c) => !configured.includes(c));
   let parked = 0;
   let revived = 0;
+  let cancelled = 0;
   if (missing.length) {
     const r = await tx
       .updateTable("outbox")
@@ -164,22 +241,48 @@ export async function sortByChannel(
     parked = Number(r.numUpdatedRows);
   }
   if (configured.length) {
-    const r = await tx
-      .updateTable("outbox")
-      .set({ status: MESSAGE_STATUS.pending, next_attempt_at: now, updated_at: now })
+    const waiting = await tx
+      .selectFrom("outbox")
+      .selectAll()
       .where("status", "=", MESSAGE_STATUS.undeliverable)
       .where("channel", "in", configured)
-      .executeTakeFirst();
-    revived = Number(r.numUpdatedRows);
+      .execute();
+    for (const row of waiting) {
+      const reason = obsolete ? await obsoleteReason(obsolete, tx, row, now) : undefined;
+      // Conditional on the status: another instance reviving the same row at once changes it only once.
+      const r = await tx
+        .updateTable("outbox")
+        .set(
+          reason === undefined
+            ? { status: MESSAGE_STATUS.pending, next_attempt_at: allowedSendTime(row, now), updated_at: now }
+            : { status: MESSAGE_STATUS.cancelled, dedupe_key: null, last_error: reason, updated_at: now },
+        )
+        .where("id", "=", row.id)
+        .where("status", "=", MESSAGE_STATUS.undeliverable)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) continue;
+      if (reason === undefined) revived++;
+      else cancelled++;
+    }
   }
-  return { parked, revived };
+  return { parked, revived, obsolete: cancelled };
 }
 
-/** Staff's "resend": a dead, failed, undeliverable or sent message goes out again as soon as possible. */
+async function obsoleteReason(check: ObsoleteCheck, tx: Tx, row: OutboxTable, now: number) {
+  const reason = await check(tx, row, now);
+  return reason === undefined ? undefined : reason.slice(0, 1000);
+}
+
+/**
+ * Staff's "resend": a dead, failed, undeliverable or sent message goes out again as soon as possible, and
+ * no sooner than its quiet hours allow.
+ */
 export async function requeueMessage(tx: Tx, id: string, now: number): Promise<boolean> {
+  const row = await tx.selectFrom("outbox").select("data").where("id", "=", id).executeTakeFirst();
+  if (!row) return false;
   const r = await tx
     .updateTable("outbox")
-    .set({ status: MESSAGE_STATUS.pending, next_attempt_at: now, updated_at: now, attempts: 0 })
+    .set({ status: MESSAGE_STATUS.pending, next_attempt_at: allowedSendTime(row, now), updated_at: now, attempts: 0 })
     .where("id", "=", id)
     .where("status", "in", ["dead", "failed", "undeliverable", "sent"])
     .executeTakeFirst();

@@ -145,3 +145,30 @@ export async function appointmentMessages(tx: Tx, _ctx: AppContext, m: Appointme
     });
   }
 }
+
+/**
+ * Why a reminder about to be revived (its channel configured at last, app/messages/runner.ts) must not go out:
+ * its appointment is past, cancelled or otherwise settled (checked in, no-show), or gone. The outbox then
+ * cancels it with this reason, which admin's Messages page shows; nothing is dropped silently. Other messages
+ * (a confirmation, a cancellation notice) still go out.
+ */
+export async function obsoleteAppointmentMessage(
+  tx: Tx,
+  row: { readonly kind: string; readonly related_type: string | null; readonly related_id: string | null },
+  now: number,
+): Promise<string | undefined> {
+  if (row.kind !== "appointment.reminder" || row.related_type !== "appointment" || row.related_id === null)
+    return undefined;
+  const appointment = await tx
+    .selectFrom("appointments")
+    .select(["status", "start_at"])
+    .where("id", "=", row.related_id)
+    .executeTakeFirst();
+  if (!appointment) return "Obsolete: the appointment no longer exists. 已过时：预约已不存在。";
+  if (appointment.status === "cancelled") return "Obsolete: the appointment was cancelled. 已过时：预约已取消。";
+  if (appointment.status !== "booked")
+    return `Obsolete: the appointment is ${appointment.status.replace("_", "-")}. 已过时：预约已结束（${appointment.status}）。`;
+  if (appointment.start_at <= now)
+    return `Obsolete: the appointment began at ${new Date(appointment.start_at).toISOString()}. 已过时：预约时间已过。`;
+  return undefined;
+}

@@ -1,3 +1,4 @@
+import { type RawBuilder, sql } from "kysely";
 import { type Answers, answerProblems, type FormField } from "../../domain/appointments/forms.ts";
 import { withDefaults } from "../../domain/appointments/rules.ts";
 import { dayInZone } from "../../domain/appointments/slots.ts";
@@ -70,7 +71,30 @@ export async function bookableServices(ctx: AppContext, branchId: string): Promi
   return out;
 }
 
-/** A branch's appointments on a day, optionally found by code, phone or name (staff). */
+const UPPER_ASCII = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const LOWER_ASCII = UPPER_ASCII.toLowerCase();
+
+/**
+ * The customer's name with its ASCII letters lower-cased, the same on both databases: SQLite's lower() folds
+ * only ASCII, so PostgreSQL folds exactly those too (translate) instead of its locale-dependent lower(). Other
+ * letters match as written on both; Chinese names have no case.
+ */
+function foldedName(ctx: AppContext): RawBuilder<string> {
+  return ctx.store.dialect === "postgres"
+    ? sql<string>`translate(customer_name, ${UPPER_ASCII}, ${LOWER_ASCII})`
+    : sql<string>`lower(customer_name)`;
+}
+
+const foldAscii = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+/** A LIKE pattern matching `text` anywhere, its own %, _ and \ taken literally (with ESCAPE '\'). */
+const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * A branch's appointments on a day (by time), or found by code, phone or name across days (staff). A search
+ * answers the upcoming ones first (today onward, soonest first), then the past ones, newest first, at most 500:
+ * a common surname must not push today's caller out of the list behind years of old visits. Name matching
+ * ignores ASCII case on both databases.
+ */
 export async function listAppointments(
   ctx: AppContext,
   actor: Actor,
@@ -80,7 +104,7 @@ export async function listAppointments(
   requireBranchAccess(actor, branchId as BranchId, BOOKING_ROLES);
   const branch = await findBranch(ctx.store.db, branchId);
   if (!branch) throw notFound("Branch", branchId);
-  const day = input.date ?? dayInZone(ctx.clock(), branch.timezone);
+  const today = dayInZone(ctx.clock(), branch.timezone);
   let query = ctx.store.db.selectFrom("appointments").selectAll().where("branch_id", "=", branchId);
   const q = input.q?.trim();
   if (q) {
@@ -92,15 +116,19 @@ export async function listAppointments(
       phone = undefined;
     }
     const code = q.toUpperCase().replace(/[\s-]/g, "");
-    query = query.where((eb) =>
-      eb.or([
-        eb("code", "=", code),
-        eb("customer_name", "like", `%${q.replace(/[%_]/g, "")}%`),
-        ...(phone !== undefined ? [eb("customer_phone", "=", phone)] : []),
-      ]),
-    );
-  } else query = query.where("day", "=", day);
-  const rows = await query.orderBy("start_at").limit(500).execute();
+    const pattern = containsPattern(foldAscii(q));
+    query = query
+      .where((eb) =>
+        eb.or([
+          eb("code", "=", code),
+          sql<boolean>`${foldedName(ctx)} LIKE ${pattern} ESCAPE '\\'`,
+          ...(phone !== undefined ? [eb("customer_phone", "=", phone)] : []),
+        ]),
+      )
+      .orderBy(sql`CASE WHEN day >= ${today} THEN 0 ELSE 1 END`)
+      .orderBy(sql`CASE WHEN day >= ${today} THEN start_at ELSE -start_at END`);
+  } else query = query.where("day", "=", input.date ?? today).orderBy("start_at");
+  const rows = await query.orderBy("id").limit(500).execute();
   return rows.map((r) => appointmentView(toAppointment(r), branch.timezone, { maskPhone: false, staff: true }));
 }
 

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DB_KINDS } from "../../../test/support/databases.ts";
 import { makeTestContext, type TestContext } from "../test-context.ts";
@@ -78,6 +79,23 @@ describe.each(DB_KINDS)("one-time codes on %s", (kind) => {
     await expect(checkOtp(t.ctx, { phone: PHONE, code })).rejects.toMatchObject({ code: "otp_invalid" });
     const row = await t.ctx.store.db.selectFrom("otp_codes").select("tries").executeTakeFirstOrThrow();
     expect(row.tries).toBe(5);
+  });
+
+  it("counts parallel wrong guesses each, so 20 at once lock the code and the right one is then refused", async () => {
+    await requestOtp(t.ctx, { phone: PHONE, ip: "10.1.1.1" });
+    const code = await sentCode();
+    // The pool's connections open first (as in a running server), so the guesses really run side by side
+    // instead of queueing behind connection set-up.
+    if (kind === "postgres")
+      await Promise.all(Array.from({ length: 10 }, () => sql`SELECT pg_sleep(0.05)`.execute(t.ctx.store.db)));
+    const guesses = await Promise.allSettled(
+      Array.from({ length: 20 }, () => checkOtp(t.ctx, { phone: PHONE, code: wrong(code) })),
+    );
+    expect(guesses.every((g) => g.status === "rejected")).toBe(true);
+    const row = await t.ctx.store.db.selectFrom("otp_codes").select(["tries", "checked_at"]).executeTakeFirstOrThrow();
+    expect(row.tries).toBe(5);
+    await expect(checkOtp(t.ctx, { phone: PHONE, code })).rejects.toMatchObject({ code: "otp_invalid" });
+    await expect(consume(code)).rejects.toMatchObject({ code: "otp_invalid" });
   });
 
   it("a new code replaces the earlier one", async () => {

@@ -159,18 +159,27 @@ export async function checkOtp(
     const now = ctx.clock();
     const row = await currentCode(tx, phone, now);
     if (!row || row.tries >= OTP_MAX_TRIES) return false;
+    // The row read above may already be stale: parallel guesses on PostgreSQL (READ COMMITTED) all read the
+    // same `tries`. So the count is raised, and the right code accepted, only by an UPDATE whose condition the
+    // database re-checks on the row as it is once earlier writers committed (`tries = tries + 1 … tries < 5`):
+    // N parallel wrong guesses count N tries, and a right code after the fifth wrong one is refused.
     if (codeHash(row.salt, input.code.trim()) !== row.code_hash) {
       // Counted and committed: the refusal is returned, not thrown, so this write is not rolled back.
       await tx
         .updateTable("otp_codes")
-        .set({ tries: row.tries + 1 })
+        .set({ tries: sql<number>`tries + 1` })
         .where("id", "=", row.id)
+        .where("tries", "<", OTP_MAX_TRIES)
         .execute();
       return false;
     }
-    if (row.checked_at === null)
-      await tx.updateTable("otp_codes").set({ checked_at: now }).where("id", "=", row.id).execute();
-    return true;
+    const checked = await tx
+      .updateTable("otp_codes")
+      .set({ checked_at: sql<number>`coalesce(checked_at, ${now})` })
+      .where("id", "=", row.id)
+      .where("tries", "<", OTP_MAX_TRIES)
+      .executeTakeFirst();
+    return Number(checked.numUpdatedRows) === 1;
   });
   if (!ok) throw otpInvalid();
 }

@@ -4,11 +4,15 @@ import { DB_KINDS } from "../../../test/support/databases.ts";
 import { type HttpSink, httpSink, type SmtpSink, smtpSink } from "../../../test/support/mail-sinks.ts";
 import { openStore } from "../../store/connect.ts";
 import { enqueueMessage, type NewMessage } from "../../store/outbox.ts";
+import { bookAppointment } from "../appointments/book.ts";
 import { appointmentIcs } from "../appointments/messages.ts";
 import { createAppContext } from "../create-context.ts";
 import { requestOtp } from "../customers/otp.ts";
 import { makeTestContext, type TestContext } from "../test-context.ts";
 import { publishAppointmentEvent } from "../webhooks/publish.ts";
+import { listMessages, resendMessage } from "./admin.ts";
+import type { Channel } from "./channels/channel.ts";
+import { smtpChannel } from "./channels/smtp.ts";
 import type { MessagingConfig } from "./config.ts";
 import { JobRunner } from "./runner.ts";
 
@@ -299,5 +303,174 @@ describe.each(DB_KINDS)("the job runner on %s", (kind) => {
       otherCtx.lines.close();
       await other.close();
     }
+  });
+
+  describe("quiet hours on every (re)scheduling (21:00-08:00 Shanghai)", () => {
+    const SHANGHAI = { timeZone: "Asia/Shanghai" };
+    /** The clock to this local time in Shanghai on the day given (the test context starts on 2026-11-23). */
+    const at = (iso: string) => {
+      t.clock.now = Date.parse(`${iso}+08:00`);
+    };
+    const reminder = () =>
+      enqueue({ kind: "appointment.reminder", channel: "sms", recipient: "+8613900001111", quietHours: SHANGHAI });
+
+    it("retries a reminder that failed at 20:59:50 at 08:00, not after its backoff inside quiet hours", async () => {
+      at("2026-11-23T20:59:50");
+      const { id } = await reminder();
+      gateway.answer(503);
+      const r = runner();
+      await r.tick();
+      expect(await row(id)).toMatchObject({
+        status: "failed",
+        next_attempt_at: Date.parse("2026-11-24T08:00:00+08:00"),
+      });
+      gateway.answer(200);
+      at("2026-11-23T23:00:00");
+      await r.tick();
+      expect(gateway.hits).toHaveLength(1);
+      at("2026-11-24T08:00:00");
+      await r.tick();
+      expect(await row(id)).toMatchObject({ status: "sent", attempts: 2 });
+      expect(gateway.hits).toHaveLength(2);
+    });
+
+    it("revives an undeliverable reminder at 23:00 for 08:00, and a one-time code at once", async () => {
+      at("2026-11-23T20:30:00");
+      const { id } = await reminder();
+      await requestOtp(t.ctx, { phone: "13812345678", ip: "10.0.0.9" });
+      await runner({}).tick();
+      expect(await row(id)).toMatchObject({ status: "undeliverable" });
+      at("2026-11-23T23:00:00");
+      const r = runner();
+      await r.tick();
+      expect(await row(id)).toMatchObject({
+        status: "pending",
+        next_attempt_at: Date.parse("2026-11-24T08:00:00+08:00"),
+      });
+      // Only the one-time code went out at 23:00.
+      expect(gateway.hits).toHaveLength(1);
+      expect(gateway.hits[0]?.body).not.toContain("_quietHours");
+      at("2026-11-24T08:00:00");
+      await r.tick();
+      expect(await row(id)).toMatchObject({ status: "sent" });
+      expect(gateway.hits).toHaveLength(2);
+    });
+
+    it("a reminder due at 20:30 but claimed at 22:00 (the runner was down) waits for 08:00, no attempt counted", async () => {
+      at("2026-11-23T20:30:00");
+      const { id } = await reminder();
+      at("2026-11-23T22:00:00");
+      const r = runner();
+      await r.tick();
+      expect(gateway.hits).toHaveLength(0);
+      expect(await row(id)).toMatchObject({
+        status: "pending",
+        attempts: 0,
+        lease_owner: null,
+        next_attempt_at: Date.parse("2026-11-24T08:00:00+08:00"),
+      });
+      at("2026-11-24T08:00:00");
+      await r.tick();
+      expect(await row(id)).toMatchObject({ status: "sent", attempts: 1 });
+      expect(gateway.hits).toHaveLength(1);
+    });
+
+    it("a resend at 22:00 waits for 08:00", async () => {
+      at("2026-11-23T10:00:00");
+      const { id } = await reminder();
+      const r = runner();
+      await r.tick();
+      expect(await row(id)).toMatchObject({ status: "sent" });
+      at("2026-11-23T22:00:00");
+      const view = await resendMessage(t.ctx, await t.staff("admin"), id);
+      expect(view.nextAttemptAt).toBe("2026-11-24T00:00:00.000Z");
+      await r.tick();
+      expect(gateway.hits).toHaveLength(1);
+    });
+
+    it("an SMS sent instead of an e-mail refused for good as quiet hours begin waits for 08:00 too", async () => {
+      const booked = await bookAppointment(t.ctx, await t.staff("lobby"), {
+        branchId: t.branchId,
+        serviceId: t.service("CARD"),
+        start: "2026-11-25T10:00:00+08:00",
+        name: "Han Mei",
+        phone: "13912340000",
+      });
+      const { customer_id } = await t.ctx.store.db
+        .selectFrom("appointments")
+        .select("customer_id")
+        .where("id", "=", booked.id)
+        .executeTakeFirstOrThrow();
+      expect(customer_id).not.toBeNull();
+      at("2026-11-23T20:59:50");
+      smtp.refuse(550);
+      const { id } = await enqueue({
+        kind: "survey.invite",
+        channel: "email",
+        recipient: "han@example.com",
+        customerId: customer_id ?? "",
+        quietHours: SHANGHAI,
+      });
+      // The real SMTP server refuses; the conversation ends after 21:00 (the clock moves while it lasts).
+      const real = smtpChannel(config().smtp as NonNullable<MessagingConfig["smtp"]>);
+      const slow: Channel = {
+        name: "email",
+        async send(message) {
+          const outcome = await real.send(message);
+          at("2026-11-23T21:00:30");
+          return outcome;
+        },
+        close: () => real.close(),
+      };
+      const r = new JobRunner(t.ctx, { config: config(), leaseMs: 60_000, channels: [slow] });
+      runners.push(r);
+      await r.tick();
+      expect(await row(id)).toMatchObject({ status: "dead" });
+      const instead = await t.ctx.store.db
+        .selectFrom("outbox")
+        .selectAll()
+        .where("dedupe_key", "=", `sms-instead:${id}`)
+        .executeTakeFirstOrThrow();
+      expect(instead).toMatchObject({
+        channel: "sms",
+        recipient: "+8613912340000",
+        status: "pending",
+        next_attempt_at: Date.parse("2026-11-24T08:00:00+08:00"),
+      });
+    });
+
+    it("does not revive a reminder of an appointment already past: it is cancelled with the reason, shown to admin", async () => {
+      const booked = await bookAppointment(t.ctx, await t.staff("lobby"), {
+        branchId: t.branchId,
+        serviceId: t.service("CARD"),
+        start: "2026-11-24T10:00:00+08:00",
+        name: "Li Lei",
+        phone: "13912345678",
+      });
+      // No channel configured: the confirmation and, once due, both reminders wait as undeliverable.
+      await runner({}).tick();
+      at("2026-11-24T10:30:00");
+      await runner({}).tick();
+      const mine = () =>
+        t.ctx.store.db.selectFrom("outbox").selectAll().where("related_id", "=", booked.id).orderBy("kind").execute();
+      expect((await mine()).map((m) => [m.kind, m.status])).toEqual([
+        ["appointment.confirmed", "undeliverable"],
+        ["appointment.reminder", "undeliverable"],
+        ["appointment.reminder", "undeliverable"],
+      ]);
+      await runner().tick();
+      const after = await mine();
+      expect(after.map((m) => [m.kind, m.status])).toEqual([
+        ["appointment.confirmed", "sent"],
+        ["appointment.reminder", "cancelled"],
+        ["appointment.reminder", "cancelled"],
+      ]);
+      expect(gateway.hits).toHaveLength(1);
+      const { messages } = await listMessages(t.ctx, await t.staff("admin"), { status: "cancelled" });
+      expect(messages.filter((m) => m.relatedId === booked.id).map((m) => m.lastError)).toEqual([
+        expect.stringMatching(/^Obsolete: the appointment began at 2026-11-24T02:00:00.000Z/),
+        expect.stringMatching(/^Obsolete: the appointment began/),
+      ]);
+    });
   });
 });

@@ -16,10 +16,20 @@
 import { randomUUID } from "node:crypto";
 import { createEvent, type EventAttributes } from "ics";
 import { type AttemptResult, backoffMs, recordAttempt } from "../../store/leases.ts";
-import { claimMessages, enqueueMessage, type MessageChannel, sortByChannel } from "../../store/outbox.ts";
+import {
+  allowedSendTime,
+  claimMessages,
+  enqueueMessage,
+  type MessageChannel,
+  postponeClaimed,
+  quietRuleOf,
+  sortByChannel,
+  templateDataOf,
+} from "../../store/outbox.ts";
 import type { OutboxTable, WebhookDeliveryTable } from "../../store/schema.ts";
 import type { Tx } from "../../store/store.ts";
 import { claimDeliveries } from "../../store/webhooks.ts";
+import { obsoleteAppointmentMessage } from "../appointments/messages.ts";
 import { sweepComplaintClocks } from "../complaints/complaints.ts";
 import type { AppContext } from "../context.ts";
 import { runCustomerJobs } from "../customers/jobs.ts";
@@ -115,7 +125,8 @@ export class JobRunner {
    */
   async tick(): Promise<{ messages: number; webhooks: number }> {
     const now = this.ctx.clock();
-    await this.ctx.store.write((tx) => sortByChannel(tx, this.configuredChannels, now));
+    // Reminders of appointments that are past or cancelled by now are not revived but cancelled, with the reason.
+    await this.ctx.store.write((tx) => sortByChannel(tx, this.configuredChannels, now, obsoleteAppointmentMessage));
     await deriveFromBranchEvents(this.ctx);
     // The clocks count minutes and days: once a minute (by the context's clock) is often enough.
     if (this.lastClockSweep === undefined || now - this.lastClockSweep >= 60_000) {
@@ -161,12 +172,19 @@ export class JobRunner {
   }
 
   private async deliverMessage(row: OutboxTable): Promise<void> {
+    // Due before its quiet hours began but claimed inside them: it waits for their end, unsent.
+    const now = this.ctx.clock();
+    const allowed = allowedSendTime(row, now);
+    if (allowed > now) {
+      await this.ctx.store.write((tx) => postponeClaimed(tx, row.id, this.owner, allowed, now));
+      return;
+    }
     const channel = this.channels.get(row.channel as MessageChannel);
     let outcome: DeliveryOutcome;
     if (!channel) outcome = { ok: false, permanent: false, error: "channel not configured" };
     else {
       try {
-        const data = JSON.parse(row.data) as Record<string, unknown>;
+        const data = templateDataOf(JSON.parse(row.data) as Record<string, unknown>);
         const rendered = renderMessage(row.kind, row.lang, data, { publicUrl: this.options.config.publicUrl });
         outcome = await channel.send({
           id: row.id,
@@ -182,7 +200,11 @@ export class JobRunner {
         };
       }
     }
-    const result = this.resultOf(outcome, row.attempts);
+    const attempt = this.resultOf(outcome, row.attempts);
+    // A retry, too, waits for the end of the message's quiet hours (a reminder failing at 20:50 is not retried
+    // at 21:20).
+    const result: AttemptResult =
+      attempt.kind === "retry" ? { ...attempt, nextAttemptAt: allowedSendTime(row, attempt.nextAttemptAt) } : attempt;
     await this.ctx.store.write(async (tx) => {
       const ours = await recordAttempt(tx, "outbox", row.id, this.owner, result);
       // A one-time code is needed only until its SMS is out; it is not kept afterwards.
@@ -259,7 +281,8 @@ async function smsInstead(tx: Tx, row: OutboxTable, now: number): Promise<void> 
       .executeTakeFirst();
     if (bySms) return;
   }
-  const { ics: _ics, icsFilename: _name, ...data } = JSON.parse(row.data) as Record<string, unknown>;
+  const { ics: _ics, icsFilename: _name, ...data } = templateDataOf(JSON.parse(row.data) as Record<string, unknown>);
+  const quiet = quietRuleOf(row);
   await enqueueMessage(tx, {
     kind: row.kind,
     channel: "sms",
@@ -267,6 +290,8 @@ async function smsInstead(tx: Tx, row: OutboxTable, now: number): Promise<void> 
     lang: row.lang === "en" ? "en" : "zh-CN",
     data,
     now,
+    // The e-mail's quiet hours hold for the SMS sent instead.
+    ...(quiet && { quietHours: quiet }),
     dedupeKey: `sms-instead:${row.id}`,
     ...(row.branch_id !== null && { branchId: row.branch_id }),
     customerId: row.customer_id,
