@@ -9,7 +9,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import type { StaffActor } from "../src/app/actor.ts";
 import { DEMO_HISTORY_DAYS, seedDemoHistory } from "../src/app/analytics/demo-history.ts";
+import { analyticsSummary } from "../src/app/analytics/summary.ts";
 import { createAppContext } from "../src/app/create-context.ts";
 import { seedDemo, seedSecondDemoBranch } from "../src/app/seed-demo.ts";
 import { findBranch } from "../src/store/branches.ts";
@@ -57,6 +59,26 @@ async function benchOne(location: string): Promise<Record<string, unknown>> {
     reviews: await count("reviews"),
     appointments: await count("appointments"),
   };
+  // The figures the dashboard shows for the seeded days, per branch.
+  const admin = { type: "user", id: "bench", username: "bench", displayName: "bench", roles: ["admin"], branchIds: [] };
+  const today = new Date().toISOString().slice(0, 10);
+  const from = new Date(Date.now() - (DAYS + 1) * 86_400_000).toISOString().slice(0, 10);
+  const summary = await analyticsSummary(ctx, admin as unknown as StaffActor, { from, to: today, groupBy: "branch" });
+  out.figures = summary.rows.map((r) => ({
+    branch: r.key,
+    arrived: r.arrived,
+    nps: r.nps,
+    npsResponses: r.npsResponses,
+    complaintsPer1000Visits: r.complaintsPer1000Visits,
+    meanReviewWaitMinutes: r.meanReviewWaitMinutes,
+    meanReviewMinutes: r.meanReviewMinutes,
+    appointmentsBooked: r.appointmentsBooked,
+    appointmentsCancelled: r.appointmentsCancelled,
+    appointmentNoShows: r.appointmentNoShows,
+    appointmentsCheckedIn: r.appointmentsCheckedIn,
+    appointmentOnTimeShare: r.appointmentOnTimeShare,
+    meanLeadTimeHours: r.meanLeadTimeHours,
+  }));
   out.cpuMs = round(cpuTotal, 0);
   out.wallMs = round(wallTotal, 0);
   await store.close();

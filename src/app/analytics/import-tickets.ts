@@ -101,7 +101,8 @@ function time(value: string, column: string, problems: string[]): number | null 
   return at;
 }
 
-function importedId(branchId: string, day: string, number: string): string {
+/** An imported ticket's id, from its branch, day and number: importing the same line again finds it. */
+export function importedId(branchId: string, day: string, number: string): string {
   return `imp_${createHash("sha256").update(`${branchId}\u0000${day}\u0000${number}`).digest("hex").slice(0, 32)}`;
 }
 
