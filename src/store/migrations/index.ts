@@ -27,6 +27,7 @@ import * as chatSelfService from "./029-chat-self-service.ts";
 import * as followupAttemptsStaffLang from "./032-followup-attempts-staff-lang.ts";
 import * as analyticsMoreFigures from "./033-analytics-more-figures.ts";
 import * as reportRunRights from "./034-report-run-rights.ts";
+import * as analyticsRebuildQueue from "./038-analytics-rebuild-queue.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -61,6 +62,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "033-analytics-more-figures": analyticsMoreFigures,
   "034-report-run-rights": reportRunRights,
   "032-followup-attempts-staff-lang": followupAttemptsStaffLang,
+  "038-analytics-rebuild-queue": analyticsRebuildQueue,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
