@@ -191,6 +191,7 @@ export function addDemoFeedback(
   const freeAt = [0, 0];
   const taken = new Set<string>();
   const kept = new Map<string, number>();
+  let dayAppointments = 0;
   for (const t of tickets) {
     const service = services.get(t.serviceId);
     if (t.outcome === "served" && t.finishedAt !== null) {
@@ -281,7 +282,7 @@ export function addDemoFeedback(
         taken.add(`${t.serviceId} ${start}`);
         kept.set(t.serviceId, (kept.get(t.serviceId) ?? 0) + 1);
         out.appointments.push(
-          appointmentRow(setting, day, t.serviceId, start, service.expectedMinutes, random, {
+          appointmentRow(setting, day, dayAppointments++, t.serviceId, start, service.expectedMinutes, random, {
             status: "completed",
             ticketId: t.id,
             checkedInAt: t.issuedAt,
@@ -299,7 +300,7 @@ export function addDemoFeedback(
       if (start === undefined) break;
       const status = random.next() < 0.67 ? "cancelled" : "no_show";
       out.appointments.push(
-        appointmentRow(setting, day, serviceId, start, service.expectedMinutes, random, {
+        appointmentRow(setting, day, dayAppointments++, serviceId, start, service.expectedMinutes, random, {
           status,
           ticketId: null,
           checkedInAt: null,
@@ -323,9 +324,14 @@ export function addDemoFeedback(
   }
 }
 
+/** Letters and digits of booking codes (no 0/O, 1/I/L), as app/appointments/tokens.ts. */
+const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
 function appointmentRow(
   setting: DemoFeedbackSetting,
   day: string,
+  /** The appointment's place in its branch-day: its booking code is unique by it. */
+  index: number,
   serviceId: string,
   start: number,
   expectedMinutes: number,
@@ -355,7 +361,8 @@ function appointmentRow(
     start_at: start,
     end_at: start + expectedMinutes * MINUTE_MS,
     status: what.status,
-    code: `D${createHash("sha256").update(key).digest("hex").slice(0, 7).toUpperCase()}`,
+    // "D", the day (YYMMDD) and the place that day: unique per branch by construction, as the table requires.
+    code: `D${day.slice(2).replaceAll("-", "")}${CODE_ALPHABET[Math.floor(index / CODE_ALPHABET.length) % CODE_ALPHABET.length]}${CODE_ALPHABET[index % CODE_ALPHABET.length]}`,
     manage_token_hash: createHash("sha256").update(`demo manage ${key}`).digest("hex"),
     answers: "{}",
     channel: random.next() < 0.8 ? "online" : "staff",
