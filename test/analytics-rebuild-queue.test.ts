@@ -1,11 +1,13 @@
 import { Migrator } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { cellsOf, type DayExtras } from "../src/app/analytics/build-cells.ts";
+import { IMPORT_COLUMNS, importTickets } from "../src/app/analytics/import-tickets.ts";
 import { ANALYTICS_JOBS } from "../src/app/analytics/jobs.ts";
 import { rebuildQueuedDays } from "../src/app/analytics/rebuild-queue.ts";
 import { createAppContext } from "../src/app/create-context.ts";
 import { JobRunner } from "../src/app/messages/runner.ts";
 import { seedDemo } from "../src/app/seed-demo.ts";
+import { figuresOf } from "../src/domain/analytics/figures.ts";
 import { rollupsOf } from "../src/domain/analytics/rollup.ts";
 import type { Tally } from "../src/domain/analytics/tally.ts";
 import { buildServer } from "../src/http/server.ts";
@@ -15,11 +17,12 @@ import { migrateToLatest, openStore } from "../src/store/connect.ts";
 import { newTicketRow } from "../src/store/issued-ticket.ts";
 import { NEW_TALLY_COLUMNS } from "../src/store/migrations/033-analytics-more-figures.ts";
 import { migrationProvider } from "../src/store/migrations/index.ts";
+import { readMonthRollups } from "../src/store/month-rollups.ts";
 import { claimQueuedDays, finishQueuedDays, queueDays, queuedDayCount } from "../src/store/rebuild-queue.ts";
 import type { Store } from "../src/store/store.ts";
 import { tallyColumns } from "../src/store/tally-row.ts";
 import { DB_KINDS, freshDatabase } from "./support/databases.ts";
-import { START, TEST_PASSWORD } from "./support/harness.ts";
+import { START, startTestServer, TEST_PASSWORD } from "./support/harness.ts";
 
 const DAY = "2026-11-16";
 const at = (hhmm: string) => Date.parse(`${DAY}T${hhmm}:00+08:00`);
@@ -293,5 +296,42 @@ describe.each(DB_KINDS)("days tallied before migration 033 are rebuilt after the
     expect(await queuedDayCount(store.db)).toBe(3);
     const retaken = await claim("c", now + 60_001);
     expect(retaken.map(key).sort()).toEqual(b.map(key).sort());
+  });
+
+  it("gives the same tallies when several instances rebuild one month's days at once", async () => {
+    const t = await startTestServer(kind);
+    cleanup.push(() => t.close());
+    const ctx = t.server.ctx;
+    const days = ["2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06", "2026-11-07"];
+    const lines = [IMPORT_COLUMNS.join(",")];
+    for (const [d, day] of days.entries())
+      for (let k = 1; k <= 20; k++) {
+        const issued = Date.parse(`${day}T09:00:00+08:00`) + k * 7 * 60_000;
+        const iso = (ms: number) => new Date(ms).toISOString();
+        const wait = ((k * 5 + d * 3) % 25) * 60_000;
+        lines.push(
+          `SH001,CASH,A${String(k).padStart(3, "0")},${iso(issued)},${iso(issued + wait)},${iso(issued + wait)},${iso(issued + wait + 300_000)},1,teller1,served,${1 + (k % 3)}`,
+        );
+      }
+    const imported = await importTickets(ctx, `${lines.join("\n")}\n`, "test");
+    expect(imported.ok).toBe(true);
+    const month = () =>
+      readMonthRollups(ctx.store.db, "day", { branchIds: [t.branchId], from: "2026-11", to: "2026-11" }).then((m) =>
+        m.map((r) => figuresOf(r.tally)),
+      );
+    const expected = await month();
+    expect(expected[0]?.arrived).toBe(120);
+    // Queued again, and three instances' runs take two days each at once.
+    await ctx.store.write((tx) =>
+      queueDays(
+        tx,
+        days.map((day) => ({ branchId: t.branchId, day })),
+        0,
+      ),
+    );
+    const runs = await Promise.all(["a", "b", "c"].map((owner) => rebuildQueuedDays(ctx, { owner, limit: 2 })));
+    expect(runs.reduce((a, b) => a + b, 0)).toBe(6);
+    expect(await queuedDayCount(ctx.store.db)).toBe(0);
+    expect(await month()).toEqual(expected);
   });
 });

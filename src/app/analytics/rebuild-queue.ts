@@ -6,11 +6,12 @@
  * few seconds. A day that fails stays queued; its lease expires and a later run tries it again.
  */
 import { randomUUID } from "node:crypto";
-import type { Branch } from "../../store/branches.ts";
-import { findBranch } from "../../store/branches.ts";
+import { monthOf } from "../../domain/analytics/keys.ts";
+import { type Branch, findBranch } from "../../store/branches.ts";
+import { refreshMonthRollups } from "../../store/month-rollups.ts";
 import { claimQueuedDays, finishQueuedDays, type QueuedDay } from "../../store/rebuild-queue.ts";
 import type { AppContext } from "../context.ts";
-import { type DeferredMonths, rebuildBranchDay, refreshDeferredMonths } from "./build-cells.ts";
+import { type DeferredMonths, rebuildBranchDay } from "./build-cells.ts";
 
 /** Days rebuilt per run: a busy branch-day takes a few tens of milliseconds. */
 export const REBUILD_BATCH = 20;
@@ -43,7 +44,24 @@ export async function rebuildQueuedDays(
       console.error(`rebuilding the analytics of ${d.branchId} ${d.day} failed; it stays queued`, error);
     }
   }
-  await refreshDeferredMonths(ctx, months);
-  await ctx.store.write((tx) => finishQueuedDays(tx, owner, done));
-  return done.length;
+  // Each month once. Another instance may be refreshing the same month (its days came in the same claim order):
+  // on PostgreSQL one of two such writes fails on the month's key; a retry reads every day committed by then.
+  const stale = new Set<string>();
+  for (const entry of months) {
+    const [branchId, month] = entry.split("\u0000") as [string, string];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await ctx.store.write((tx) => refreshMonthRollups(tx, branchId, month));
+        break;
+      } catch (error) {
+        if (attempt < 3) continue;
+        console.error(`refreshing the analytics month ${branchId} ${month} failed; its days stay queued`, error);
+        stale.add(entry);
+        break;
+      }
+    }
+  }
+  const finished = done.filter((d) => !stale.has(`${d.branchId}\u0000${monthOf(d.day)}`));
+  await ctx.store.write((tx) => finishQueuedDays(tx, owner, finished));
+  return finished.length;
 }
