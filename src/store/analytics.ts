@@ -6,10 +6,11 @@ import type { ExpressionBuilder, Kysely } from "kysely";
 import type { CounterHour, CounterStateChange, CounterStateName } from "../domain/analytics/counter-time.ts";
 import { type Rollup, type RollupGrain, rollupsOf } from "../domain/analytics/rollup.ts";
 import type { Tally } from "../domain/analytics/tally.ts";
+import { insertRows } from "./bulk-insert.ts";
 import { parseJson } from "./json.ts";
-import type { AnalyticsCellTable, AnalyticsRollupTable, Database } from "./schema.ts";
+import type { AnalyticsCellTable, AnalyticsCounterHourTable, AnalyticsRollupTable, Database } from "./schema.ts";
 import type { Tx } from "./store.ts";
-import { tallyColumns, tallyOfRow } from "./tally-row.ts";
+import { TALLY_COLUMNS, tallyColumns, tallyOfRow } from "./tally-row.ts";
 
 /** What a tally needs of one ticket, with the imported labels where the old system named an unknown counter or teller. */
 export interface TicketFactRow {
@@ -216,8 +217,30 @@ export interface StoredCell extends Cell {
   readonly day: string;
 }
 
-/** Rows per INSERT: well under SQLite's and PostgreSQL's bound on parameters (23 columns each). */
+/** Rows per INSERT of past counter events. */
 const INSERT_CHUNK = 40;
+
+const CELL_COLUMNS = [
+  "branch_id",
+  "day",
+  "hour",
+  "service_id",
+  "counter_key",
+  "staff_key",
+  ...TALLY_COLUMNS,
+] as const satisfies ReadonlyArray<keyof AnalyticsCellTable>;
+const ROLLUP_COLUMNS = ["branch_id", "grain", "day", "key", ...TALLY_COLUMNS] as const satisfies ReadonlyArray<
+  keyof AnalyticsRollupTable
+>;
+const COUNTER_HOUR_COLUMNS = [
+  "branch_id",
+  "day",
+  "hour",
+  "counter_id",
+  "open_ms",
+  "paused_ms",
+  "busy_ms",
+] as const satisfies ReadonlyArray<keyof AnalyticsCounterHourTable>;
 
 /**
  * Replaces the cells of one branch-day with `cells`, and its rollups with theirs (migration 020), inside the
@@ -230,12 +253,12 @@ export async function replaceBranchDayCells(
   cells: readonly Cell[],
 ): Promise<void> {
   await tx.deleteFrom("analytics_cells").where("branch_id", "=", branchId).where("day", "=", day).execute();
-  for (let i = 0; i < cells.length; i += INSERT_CHUNK) {
-    await tx
-      .insertInto("analytics_cells")
-      .values(cells.slice(i, i + INSERT_CHUNK).map((c) => toRow(branchId, day, c)))
-      .execute();
-  }
+  await insertRows(
+    tx,
+    "analytics_cells",
+    CELL_COLUMNS,
+    cells.map((c) => toRow(branchId, day, c)),
+  );
   const rollups = rollupsOf(cells);
   // Rows of one grain are deleted by the primary key's prefix (branch, grain, day).
   for (const grain of ["day", "hour", "service", "counter", "staff"] as const)
@@ -245,12 +268,12 @@ export async function replaceBranchDayCells(
       .where("grain", "=", grain)
       .where("day", "=", day)
       .execute();
-  for (let i = 0; i < rollups.length; i += INSERT_CHUNK) {
-    await tx
-      .insertInto("analytics_rollups")
-      .values(rollups.slice(i, i + INSERT_CHUNK).map((r) => toRollupRow(branchId, day, r)))
-      .execute();
-  }
+  await insertRows(
+    tx,
+    "analytics_rollups",
+    ROLLUP_COLUMNS,
+    rollups.map((r) => toRollupRow(branchId, day, r)),
+  );
 }
 
 function toRollupRow(branchId: string, day: string, r: Rollup): AnalyticsRollupTable {
@@ -359,21 +382,20 @@ export async function replaceCounterHours(
   hours: readonly CounterHour[],
 ): Promise<void> {
   await tx.deleteFrom("analytics_counter_hours").where("branch_id", "=", branchId).where("day", "=", day).execute();
-  for (let i = 0; i < hours.length; i += INSERT_CHUNK * 2)
-    await tx
-      .insertInto("analytics_counter_hours")
-      .values(
-        hours.slice(i, i + INSERT_CHUNK * 2).map((h) => ({
-          branch_id: branchId,
-          day,
-          hour: h.hour,
-          counter_id: h.counterId,
-          open_ms: h.openMs,
-          paused_ms: h.pausedMs,
-          busy_ms: h.busyMs,
-        })),
-      )
-      .execute();
+  await insertRows(
+    tx,
+    "analytics_counter_hours",
+    COUNTER_HOUR_COLUMNS,
+    hours.map((h) => ({
+      branch_id: branchId,
+      day,
+      hour: h.hour,
+      counter_id: h.counterId,
+      open_ms: h.openMs,
+      paused_ms: h.pausedMs,
+      busy_ms: h.busyMs,
+    })),
+  );
 }
 
 export interface StoredCounterTime {

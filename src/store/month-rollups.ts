@@ -6,14 +6,16 @@
 import type { Kysely } from "kysely";
 import { ROLLUP_GRAINS, type RollupGrain } from "../domain/analytics/rollup.ts";
 import { emptyTally, mergeTally, type Tally } from "../domain/analytics/tally.ts";
-import type { Database } from "./schema.ts";
+import { insertRows } from "./bulk-insert.ts";
+import type { AnalyticsMonthRollupTable, Database } from "./schema.ts";
 import type { Tx } from "./store.ts";
-import { tallyColumns, tallyOfRow } from "./tally-row.ts";
+import { TALLY_COLUMNS, tallyColumns, tallyOfRow } from "./tally-row.ts";
 
 type Db = Kysely<Database> | Tx;
 
-/** Rows per INSERT: 37 columns each. */
-const CHUNK = 40;
+const MONTH_ROLLUP_COLUMNS = ["branch_id", "grain", "month", "key", ...TALLY_COLUMNS] as const satisfies ReadonlyArray<
+  keyof AnalyticsMonthRollupTable
+>;
 
 /** The last day of a month "2026-02" → "2026-02-31": days compare as text, so an upper bound past the end is fine. */
 const monthEnd = (month: string): string => `${month}-31`;
@@ -45,18 +47,16 @@ export async function refreshMonthRollups(db: Db, branchId: string, month: strin
       .where("grain", "=", grain)
       .where("month", "=", month)
       .execute();
-  const values = [...merged.values()].map(({ grain, key, tally }) => ({
-    branch_id: branchId,
-    grain,
-    month,
-    key,
-    ...tallyColumns(tally),
-  }));
-  for (let i = 0; i < values.length; i += CHUNK)
-    await db
-      .insertInto("analytics_month_rollups")
-      .values(values.slice(i, i + CHUNK))
-      .execute();
+  const values = [...merged.values()].map(
+    ({ grain, key, tally }): AnalyticsMonthRollupTable => ({
+      branch_id: branchId,
+      grain,
+      month,
+      key,
+      ...tallyColumns(tally),
+    }),
+  );
+  await insertRows(db, "analytics_month_rollups", MONTH_ROLLUP_COLUMNS, values);
 }
 
 export interface StoredMonthRollup {

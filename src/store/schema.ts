@@ -273,6 +273,21 @@ export interface Database {
   followup_policy: FollowupPolicyTable;
   customer_managers: CustomerManagerTable;
   followups: FollowupTable;
+  // Migration 038 (issue 15): branch-days whose tallies the job runner rebuilds in the background.
+  analytics_rebuild_queue: AnalyticsRebuildQueueTable;
+}
+
+/**
+ * A branch-day whose analytics tallies are to be rebuilt from its raw records (migration 038: the days tallied
+ * before migration 033 added the NPS, complaint, review and appointment figures). A job claims a few at a time
+ * with a lease, rebuilds them, and deletes them (src/app/analytics/rebuild-queue.ts).
+ */
+export interface AnalyticsRebuildQueueTable {
+  branch_id: string;
+  day: string;
+  queued_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
 }
 
 // Migration 007: customers, one-time codes, the outbox and webhooks.

@@ -5,6 +5,45 @@
  */
 import { decodeBins, emptyTally, encodeBins, type Tally } from "../domain/analytics/tally.ts";
 import type { AnalyticsTallyColumns } from "./schema.ts";
+import { allColumns } from "./sql.ts";
+
+/** Every column of a tally, as `tallyColumns` writes them (the type check keeps the list complete). */
+export const TALLY_COLUMNS = [
+  "arrived",
+  "served",
+  "no_shows",
+  "walk_aways",
+  "redirected",
+  "called",
+  "wait_sum_ms",
+  "wait_max_ms",
+  "within_target",
+  "above_alarm",
+  "wait_bins",
+  "timed",
+  "service_sum_ms",
+  "rated",
+  "satisfied",
+  "neutral",
+  "dissatisfied",
+  "left_count",
+  "left_wait_sum_ms",
+  "nps_promoters",
+  "nps_passives",
+  "nps_detractors",
+  "complaints",
+  "reviews_taken",
+  "review_wait_sum_ms",
+  "reviews_decided",
+  "review_sum_ms",
+  "appts_booked",
+  "appts_cancelled",
+  "appts_no_show",
+  "appts_checked_in",
+  "appts_on_time",
+  "appts_lead_sum_ms",
+] as const satisfies ReadonlyArray<keyof AnalyticsTallyColumns>;
+allColumns<AnalyticsTallyColumns>()(TALLY_COLUMNS);
 
 export function tallyColumns(t: Tally): AnalyticsTallyColumns {
   return {

@@ -9,6 +9,8 @@
  */
 
 import { dayBefore } from "../../domain/analytics/keys.ts";
+import { DEFAULT_RULES } from "../../domain/appointments/rules.ts";
+import { computeSlots } from "../../domain/appointments/slots.ts";
 import type { PolicyName } from "../../domain/dispatch/index.ts";
 import { MINUTE_MS } from "../../domain/ids.ts";
 import { localDay } from "../../domain/local-day.ts";
@@ -21,7 +23,14 @@ import { listCounters } from "../../store/counters.ts";
 import type { AppContext } from "../context.ts";
 import { weekdayOf } from "../planning/branch-scenario.ts";
 import { shippedScenario } from "../planning/shipped-scenarios.ts";
-import { IMPORT_COLUMNS, importTickets } from "./import-tickets.ts";
+import {
+  addDemoFeedback,
+  type DemoFeedback,
+  type DemoTicket,
+  emptyFeedback,
+  insertDemoFeedback,
+} from "./demo-feedback.ts";
+import { IMPORT_COLUMNS, importedId, importTickets } from "./import-tickets.ts";
 
 export const DEMO_HISTORY_DAYS = 90;
 
@@ -97,6 +106,8 @@ export interface DemoHistory {
   readonly csv: string;
   /** The counters' open, pause and close events of those days. */
   readonly counterEvents: readonly PastCounterEvent[];
+  /** The surveys, complaints, reviews and appointments of those days (demo-feedback.ts). */
+  readonly feedback: DemoFeedback;
 }
 
 /**
@@ -104,25 +115,64 @@ export interface DemoHistory {
  * works at which counter in the simulated days.
  */
 async function tellersByCounter(ctx: AppContext, branchId: string): Promise<string[]> {
+  return (await branchStaff(ctx, branchId)).filter((r) => r.roles.includes('"teller"')).map((r) => r.username);
+}
+
+/** The staff of a branch in username order (teller1 before teller10). */
+async function branchStaff(
+  ctx: AppContext,
+  branchId: string,
+): Promise<Array<{ id: string; username: string; roles: string }>> {
   const rows = await ctx.store.db
     .selectFrom("users")
     .innerJoin("memberships", "memberships.user_id", "users.id")
-    .select(["users.username", "users.roles"])
+    .select(["users.id", "users.username", "users.roles"])
     .where("memberships.branch_id", "=", branchId)
     .execute();
   return rows
-    .filter((r) => String(r.roles).includes('"teller"'))
-    .map((r) => r.username)
-    .sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+    .map((r) => ({ id: r.id, username: r.username, roles: String(r.roles) }))
+    .sort((a, b) => a.username.localeCompare(b.username, "en", { numeric: true }));
+}
+
+/** Who decides the demo's past complaints and reviews: the branch's manager, and the back office's reviewer. */
+async function feedbackStaff(
+  ctx: AppContext,
+  branchId: string,
+): Promise<{ managerId: string | null; reviewerId: string | null; ids: Map<string, string> }> {
+  const staff = await branchStaff(ctx, branchId);
+  const reviewer =
+    staff.find((s) => s.roles.includes('"back_office"')) ??
+    (await ctx.store.db
+      .selectFrom("users")
+      .select(["id", "roles"])
+      .where("roles", "like", '%"back_office"%')
+      .orderBy("username")
+      .executeTakeFirst());
+  const manager = staff.find((s) => s.roles.includes('"branch_manager"'));
+  return {
+    managerId: manager?.id ?? null,
+    reviewerId: reviewer?.id ?? manager?.id ?? null,
+    ids: new Map(staff.map((s) => [s.username, s.id])),
+  };
 }
 
 /** The CSV of the branch's last `days` days before today, simulated, with the counters' events of those days. */
 export async function demoHistory(ctx: AppContext, branch: Branch, days = DEMO_HISTORY_DAYS): Promise<DemoHistory> {
-  const [services, allCounters, tellers] = await Promise.all([
+  const [services, allCounters, tellers, people] = await Promise.all([
     listServices(ctx.store.db, branch.id),
     listCounters(ctx.store.db, branch.id),
     tellersByCounter(ctx, branch.id),
+    feedbackStaff(ctx, branch.id),
   ]);
+  const feedback = emptyFeedback();
+  const setting = {
+    branchId: branch.id,
+    timeZone: branch.timezone,
+    alarmWaitMinutes: branch.alarmWaitMinutes,
+    services: services.map((s) => ({ id: s.id, needsReview: s.needsReview, expectedMinutes: s.expectedMinutes })),
+    managerId: people.managerId,
+    reviewerId: people.reviewerId,
+  };
   const counters = allCounters.filter((c) => c.skills.some((s) => s.weight > 0)).sort((a, b) => a.number - b.number);
   const tellerOf = new Map(counters.map((c, i) => [c.number, tellers[i] ?? ""]));
   const mix = DEMO_MIX[branch.code];
@@ -186,6 +236,7 @@ export async function demoHistory(ctx: AppContext, branch: Branch, days = DEMO_H
     const prefixOf = new Map(services.map((s) => [s.id, s.prefix]));
     const codeOf = new Map(services.map((s) => [s.id, s.code]));
     const seqs = new Map<string, number>();
+    const dayTickets: DemoTicket[] = [];
     simulate(scenario, {
       policy: branch.dispatchPolicy as PolicyName,
       seed,
@@ -218,12 +269,27 @@ export async function demoHistory(ctx: AppContext, branch: Branch, days = DEMO_H
                 ? [0.6, 0.9]
                 : [0.3, 0.7];
           const rated = outcome === "served" && rating.next() < 0.6;
-          const score = !rated ? "" : r < (p[0] ?? 0) ? "3" : r < (p[1] ?? 0) ? "2" : "1";
+          const mood = r < (p[0] ?? 0) ? 3 : r < (p[1] ?? 0) ? 2 : 1;
+          const score = !rated ? "" : String(mood);
+          const number = `${prefix}${String(seq).padStart(3, "0")}`;
+          dayTickets.push({
+            id: importedId(branch.id, day, number),
+            serviceId,
+            counterId: counter?.id ?? null,
+            tellerId: people.ids.get(teller) ?? null,
+            // As the CSV has them: whole milliseconds (a Date drops the simulation's fractions).
+            issuedAt: Math.trunc(issued),
+            calledAt: called === null ? null : Math.trunc(called),
+            finishedAt: finished === null ? null : Math.trunc(finished),
+            outcome,
+            rating: rated ? mood : null,
+            mood,
+          });
           lines.push(
             [
               branch.code,
               codeOf.get(serviceId) ?? "",
-              `${prefix}${String(seq).padStart(3, "0")}`,
+              number,
               iso(issued),
               called === null ? "" : iso(called),
               finished === null || called === null ? "" : iso(called),
@@ -237,8 +303,28 @@ export async function demoHistory(ctx: AppContext, branch: Branch, days = DEMO_H
         });
       },
     });
+    // The day's appointment slots of each business type, as booking offers them (default rules).
+    const slots = new Map<string, number[]>();
+    for (const s of services) {
+      const serving = counters.filter((c) => c.skills.some((k) => k.serviceId === s.id && k.weight > 0)).length;
+      const list = computeSlots({
+        date: day,
+        timeZone: branch.timezone,
+        openingHours: branch.openingHours,
+        counters: serving,
+        expectedMinutes: s.expectedMinutes,
+        bufferMinutes: DEFAULT_RULES.bufferMinutes,
+        share: DEFAULT_RULES.share,
+      });
+      slots.set(
+        s.id,
+        list.filter((x) => x.capacity > 0).map((x) => x.start),
+      );
+    }
+    dayTickets.sort((a, b) => a.issuedAt - b.issuedAt);
+    addDemoFeedback(feedback, setting, day, dayTickets, slots, createRandom(seed, 98));
   }
-  return { csv: `${lines.join("\n")}\n`, counterEvents };
+  return { csv: `${lines.join("\n")}\n`, counterEvents, feedback };
 }
 
 /** The CSV of the branch's last `days` days before today, simulated. */
@@ -253,7 +339,9 @@ export async function demoHistoryCsv(ctx: AppContext, branch: Branch, days = DEM
 export async function seedDemoHistory(ctx: AppContext, branch: Branch, days = DEMO_HISTORY_DAYS): Promise<number> {
   const history = await demoHistory(ctx, branch, days);
   await ctx.store.write((tx) => appendPastCounterEvents(tx, branch.id, history.counterEvents));
-  const result = await importTickets(ctx, history.csv, "demo history");
+  const result = await importTickets(ctx, history.csv, "demo history", {
+    alongside: (tx) => insertDemoFeedback(tx, history.feedback),
+  });
   if (!result.ok)
     throw new Error(
       `demo history refused: ${result.problems

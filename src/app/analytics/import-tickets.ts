@@ -5,14 +5,17 @@
  * number (unique per branch-day), so importing the same file twice finds its tickets already there.
  */
 import { createHash } from "node:crypto";
-import { parse } from "csv-parse/sync";
 import { localDay } from "../../domain/local-day.ts";
 import type { Rating } from "../../domain/ticket.ts";
 import { insertAudit } from "../../store/audit.ts";
 import { type Branch, findBranch } from "../../store/branches.ts";
-import type { TicketTable } from "../../store/schema.ts";
+import { insertRows } from "../../store/bulk-insert.ts";
+import type { ImportedTicketTable, TicketTable } from "../../store/schema.ts";
+import type { Tx } from "../../store/store.ts";
+import { TICKET_COLUMNS } from "../../store/tickets.ts";
 import type { AppContext } from "../context.ts";
 import { type DeferredMonths, rebuildBranchDay, refreshDeferredMonths } from "./build-cells.ts";
+import { type CsvRecord, readCsvRecords } from "./read-csv.ts";
 
 export const IMPORT_COLUMNS = [
   "branch_code",
@@ -50,8 +53,9 @@ const TICKET_STATUS: Readonly<Record<Outcome, TicketTable["status"]>> = {
   walked_away: "cancelled",
   cancelled: "cancelled",
 };
-/** Rows per INSERT statement: 29 columns each, far below either database's limit on parameters. */
-const CHUNK = 200;
+const IMPORTED_COLUMNS = ["ticket_id", "counter_label", "staff_label", "imported_at"] as const satisfies ReadonlyArray<
+  keyof ImportedTicketTable
+>;
 
 interface Lookup {
   readonly branches: Map<string, Branch>;
@@ -97,7 +101,8 @@ function time(value: string, column: string, problems: string[]): number | null 
   return at;
 }
 
-function importedId(branchId: string, day: string, number: string): string {
+/** An imported ticket's id, from its branch, day and number: importing the same line again finds it. */
+export function importedId(branchId: string, day: string, number: string): string {
   return `imp_${createHash("sha256").update(`${branchId}\u0000${day}\u0000${number}`).digest("hex").slice(0, 32)}`;
 }
 
@@ -187,18 +192,24 @@ function parseLine(record: Readonly<Record<string, string>>, look: Lookup, now: 
   };
 }
 
+export interface ImportOptions {
+  /**
+   * More rows to write in the import's own transaction, after its tickets and before the days are tallied: the
+   * demo's simulated history adds its surveys, complaints, reviews and appointments so (demo-history.ts).
+   */
+  readonly alongside?: (tx: Tx) => Promise<void>;
+}
+
 /** Checks the whole file, then imports all of it in one transaction, or nothing. */
-export async function importTickets(ctx: AppContext, csv: string, source = "datang import"): Promise<ImportResult> {
-  let records: Array<{ record: Record<string, string>; line: number }>;
+export async function importTickets(
+  ctx: AppContext,
+  csv: string,
+  source = "datang import",
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  let records: CsvRecord[];
   try {
-    const rows = parse(csv, {
-      bom: true,
-      columns: (header: string[]) => header.map((h) => h.trim()),
-      skip_empty_lines: true,
-      relax_column_count: true,
-      info: true,
-    }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
-    records = rows.map((r) => ({ record: r.record, line: r.info.lines }));
+    records = readCsvRecords(csv);
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
     return { ok: false, problems: [{ line, reason: `not readable as CSV: ${(error as Error).message}` }] };
@@ -266,26 +277,27 @@ export async function importTickets(ctx: AppContext, csv: string, source = "data
   if (problems.length) return { ok: false, problems };
 
   await ctx.store.write(async (tx) => {
-    for (let i = 0; i < fresh.length; i += CHUNK) {
-      const chunk = fresh.slice(i, i + CHUNK);
-      await tx
-        .insertInto("tickets")
-        .values(chunk.map((p) => p.ticket))
-        .execute();
-      const labelled = chunk.filter((p) => p.counterLabel !== null || p.staffLabel !== null);
-      if (labelled.length)
-        await tx
-          .insertInto("imported_tickets")
-          .values(
-            labelled.map((p) => ({
-              ticket_id: p.ticket.id,
-              counter_label: p.counterLabel,
-              staff_label: p.staffLabel,
-              imported_at: now,
-            })),
-          )
-          .execute();
-    }
+    // Multi-row statements prepared once (src/store/bulk-insert.ts): the import's rows are most of its time.
+    await insertRows(
+      tx,
+      "tickets",
+      TICKET_COLUMNS,
+      fresh.map((p) => p.ticket),
+    );
+    await insertRows(
+      tx,
+      "imported_tickets",
+      IMPORTED_COLUMNS,
+      fresh
+        .filter((p) => p.counterLabel !== null || p.staffLabel !== null)
+        .map((p) => ({
+          ticket_id: p.ticket.id,
+          counter_label: p.counterLabel,
+          staff_label: p.staffLabel,
+          imported_at: now,
+        })),
+    );
+    if (options.alongside) await options.alongside(tx);
     await insertAudit(tx, {
       at: now,
       actorType: "system",

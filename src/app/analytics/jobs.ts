@@ -1,9 +1,11 @@
 /**
  * The analytics' scheduled jobs, run by the job runner (app/messages/runner.ts) on every instance; each is
- * safe on several at once (firing a rule and sending a report are conditional updates).
+ * safe on several at once (firing a rule and sending a report are conditional updates; queued rebuilds are
+ * claimed with leases).
  */
 import type { ScheduledJob } from "../messages/runner.ts";
 import { evaluateAlertRules } from "./alerts.ts";
+import { rebuildQueuedDays } from "./rebuild-queue.ts";
 import { sendDueReports } from "./reports.ts";
 
 export const ANALYTICS_JOBS: readonly ScheduledJob[] = [
@@ -11,4 +13,6 @@ export const ANALYTICS_JOBS: readonly ScheduledJob[] = [
   { name: "analytics.alerts", everyMs: 30_000, run: evaluateAlertRules },
   // Scheduled reports whose time has come.
   { name: "analytics.reports", everyMs: 60_000, run: sendDueReports },
+  // Branch-days queued for a rebuild (migration 038: those tallied before 033), a batch every 5 s.
+  { name: "analytics.rebuild-queue", everyMs: 5_000, run: rebuildQueuedDays },
 ];

@@ -28,6 +28,7 @@ import * as followupAttemptsStaffLang from "./032-followup-attempts-staff-lang.t
 import * as analyticsMoreFigures from "./033-analytics-more-figures.ts";
 import * as reportRunRights from "./034-report-run-rights.ts";
 import * as staffNoticeChannels from "./037-staff-notice-channels.ts";
+import * as analyticsRebuildQueue from "./038-analytics-rebuild-queue.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -63,6 +64,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "034-report-run-rights": reportRunRights,
   "032-followup-attempts-staff-lang": followupAttemptsStaffLang,
   "037-staff-notice-channels": staffNoticeChannels,
+  "038-analytics-rebuild-queue": analyticsRebuildQueue,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
