@@ -20,6 +20,7 @@ import {
   type WeeklyHours,
 } from "../../domain/complaints/clock.ts";
 import type { BranchId } from "../../domain/ids.ts";
+import { maskFreeText, maskStringsIn } from "../../domain/personal-data/mask.ts";
 import { findBranch } from "../../store/branches.ts";
 import { enqueueMessage, type MessageChannel, type MessageLang } from "../../store/outbox.ts";
 import { ticketSides } from "../../store/reviews.ts";
@@ -100,8 +101,28 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 /** A short reference a complainant can quote: the id's last 8 characters, upper case. */
 export const referenceOf = (id: string): string => id.replace(/-/g, "").slice(-8).toUpperCase();
 
-export function complaintSummary(c: ComplaintTable, now: number, timeZone: string): ComplaintSummary {
+/**
+ * Whether `viewerId` may read the complaint's free text (description, root cause, reply, the reasons in its
+ * history) as typed: its owner, who handles it and answers the complainant, and the member of staff who recorded
+ * it (they typed it). Everyone else, the desk that routes and oversees complaints, managers and the admin
+ * included, gets mobile and ID numbers in it masked, as ticket notes are for everyone but the serving teller.
+ */
+export function readsComplaintAsTyped(
+  c: Pick<ComplaintTable, "owner_id" | "created_by">,
+  viewerId: string | undefined,
+): boolean {
+  return viewerId !== undefined && (c.owner_id === viewerId || c.created_by === viewerId);
+}
+
+/** The complaint as `viewerId` sees it (free text masked unless `readsComplaintAsTyped`; no viewer: masked). */
+export function complaintSummary(
+  c: ComplaintTable,
+  now: number,
+  timeZone: string,
+  viewerId?: string,
+): ComplaintSummary {
   const due = Number(c.due_at);
+  const text = readsComplaintAsTyped(c, viewerId) ? (s: string | null) => s : maskFreeText;
   return {
     id: c.id,
     reference: referenceOf(c.id),
@@ -111,7 +132,7 @@ export function complaintSummary(c: ComplaintTable, now: number, timeZone: strin
     source: c.source,
     category: c.category,
     severity: c.severity,
-    description: c.description,
+    description: text(c.description) as string,
     status: c.status,
     ownerId: c.owner_id,
     receivedAt: new Date(Number(c.received_at)).toISOString(),
@@ -121,8 +142,8 @@ export function complaintSummary(c: ComplaintTable, now: number, timeZone: strin
     extended: c.extended_at !== null,
     remindedAt: iso(c.reminded_at),
     escalatedAt: iso(c.escalated_at),
-    rootCause: c.root_cause,
-    reply: c.reply,
+    rootCause: text(c.root_cause),
+    reply: text(c.reply),
     closedAt: iso(c.closed_at),
     reopenCount: Number(c.reopen_count),
   };
@@ -339,7 +360,7 @@ export async function assignComplaint(
     );
     return loadComplaint(ctx, tx, id);
   });
-  return complaintSummary(updated, now, await branchZone(ctx.store.db, c.branch_id));
+  return complaintSummary(updated, now, await branchZone(ctx.store.db, c.branch_id), actor.id);
 }
 
 /** How to reach the complainant: the linked customer's channel, or the booking that brought the visit. */
@@ -453,7 +474,7 @@ export async function extendComplaint(
     );
     return loadComplaint(ctx, tx, id);
   });
-  return { ...complaintSummary(updated, now, timeZone), complainantNotified: notified };
+  return { ...complaintSummary(updated, now, timeZone, actor.id), complainantNotified: notified };
 }
 
 /**
@@ -520,7 +541,7 @@ export async function reclassifyComplaint(
     await audit(tx, actor, now, "complaint.reclassify", { type: "complaint", id, branchId: c.branch_id }, change);
     return loadComplaint(ctx, tx, id);
   });
-  return complaintSummary(updated, now, timeZone);
+  return complaintSummary(updated, now, timeZone, actor.id);
 }
 
 function mayHandle(actor: StaffActor, c: ComplaintTable): boolean {
@@ -605,7 +626,7 @@ export async function closeComplaint(
     );
     return loadComplaint(ctx, tx, id);
   });
-  return { ...complaintSummary(updated, now, timeZone), complainantNotified: notified };
+  return { ...complaintSummary(updated, now, timeZone, actor.id), complainantNotified: notified };
 }
 
 async function reopen(
@@ -685,7 +706,7 @@ export async function reopenComplaint(
     );
     return loadComplaint(ctx, tx, id);
   });
-  return complaintSummary(updated, now, await branchZone(ctx.store.db, c.branch_id));
+  return complaintSummary(updated, now, await branchZone(ctx.store.db, c.branch_id), actor.id);
 }
 
 export interface ComplaintDetail extends ComplaintSummary {
@@ -708,6 +729,7 @@ export async function getComplaint(ctx: AppContext, who: Actor, id: string): Pro
   const c = await loadComplaint(ctx, db, id);
   requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_RECORDERS);
   if (!mayHandle(actor, c) && c.created_by !== actor.id) throw forbidden();
+  const asTyped = readsComplaintAsTyped(c, actor.id);
   const [notes, visit, ticket] = await Promise.all([
     db.selectFrom("complaint_notes").selectAll().where("complaint_id", "=", id).orderBy("seq").execute(),
     c.ticket_id
@@ -718,13 +740,13 @@ export async function getComplaint(ctx: AppContext, who: Actor, id: string): Pro
       : Promise.resolve(undefined),
   ]);
   return {
-    ...complaintSummary(c, ctx.clock(), await branchZone(db, c.branch_id)),
+    ...complaintSummary(c, ctx.clock(), await branchZone(db, c.branch_id), actor.id),
     ticketNumber: ticket?.number ?? null,
     notes: notes.map((n) => ({
       at: new Date(Number(n.at)).toISOString(),
       action: n.action,
       actorId: n.actor_id,
-      data: n.data === null ? null : JSON.parse(n.data),
+      data: n.data === null ? null : asTyped ? JSON.parse(n.data) : maskStringsIn(JSON.parse(n.data)),
     })),
     visit: visit.map((v) => ({
       at: new Date(Number(v.at)).toISOString(),
@@ -754,7 +776,7 @@ export async function listComplaints(
   const zone = await branchZone(ctx.store.db, branchId);
   const now = ctx.clock();
   return rows
-    .map((r) => complaintSummary(r, now, zone))
+    .map((r) => complaintSummary(r, now, zone, actor.id))
     .sort((a, b) => Number(a.status === "closed") - Number(b.status === "closed") || a.dueAt.localeCompare(b.dueAt));
 }
 

@@ -425,7 +425,10 @@ export async function customerProfile(
     segments: segmentsOf(row, now),
     vipTier: row.vip_tier,
     preferences: { lang: row.lang, channel: row.preferred_channel, counter: row.pref_counter },
-    notes: row.notes,
+    // Staff notes about the customer are free text: mobile and ID numbers typed into them are masked for every
+    // reader (no role owns a customer the way a teller owns the ticket they serve); the customer's own phone and
+    // ID number are behind break-glass (`unmaskCustomer`).
+    notes: maskFreeText(row.notes),
     consents,
     visits,
     appointments: appointments
