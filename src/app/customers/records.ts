@@ -12,7 +12,7 @@
  * read the audit trail, not customers. Visits are those of the branches the member of staff works in.
  */
 
-import type { Selectable } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { DateTime } from "luxon";
 import { normalisePhone } from "../../domain/customers/phone.ts";
 import { birthDateFromId, ruleSegments, SEGMENTS, type Segment, VIP_TIERS } from "../../domain/customers/records.ts";
@@ -25,12 +25,12 @@ import {
   ratingsOfCustomer,
   ticketIdsOfCustomer,
 } from "../../store/customer-records.ts";
-import type { CustomerTable } from "../../store/schema.ts";
+import type { CustomerTable, Database } from "../../store/schema.ts";
 import { requireRole } from "../access.ts";
 import type { Actor, Role, StaffActor } from "../actor.ts";
 import { referenceOf } from "../complaints/complaints.ts";
 import type { AppContext } from "../context.ts";
-import { invalid, notFound } from "../errors.ts";
+import { forbidden, invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
 
 /** Roles that work with customers (search, profile, call card); auditors do not. */
@@ -304,6 +304,51 @@ export async function consentsOf(ctx: AppContext, customerId: string): Promise<C
         at: new Date(r.at).toISOString(),
       });
   return [...latest.values()];
+}
+
+/**
+ * The branches a customer has been in touch with: of their visits (tickets), appointments and complaints (naming
+ * them or about one of their visits), sorted. A customer no branch has met has none.
+ */
+export async function branchesOfCustomer(db: Kysely<Database>, customerId: string): Promise<string[]> {
+  const ticketIds = await ticketIdsOfCustomer(db, customerId);
+  const [tickets, appointments, complaints] = await Promise.all([
+    ticketIds.length
+      ? db.selectFrom("tickets").select("branch_id").where("id", "in", ticketIds).execute()
+      : Promise.resolve([]),
+    db.selectFrom("appointments").select("branch_id").where("customer_id", "=", customerId).execute(),
+    db
+      .selectFrom("complaints")
+      .select("branch_id")
+      .where((eb) =>
+        ticketIds.length
+          ? eb.or([eb("customer_id", "=", customerId), eb("ticket_id", "in", ticketIds)])
+          : eb("customer_id", "=", customerId),
+      )
+      .execute(),
+  ]);
+  return [...new Set([...tickets, ...appointments, ...complaints].map((r) => r.branch_id))].sort();
+}
+
+/**
+ * A customer's whole record (export, erasure) is for the admin, or for staff of a branch the customer has had a
+ * visit, an appointment or a complaint with (`branchesOfCustomer`); anyone else gets 403. Answers the customer's
+ * branches among the actor's (all of them for an admin).
+ */
+export async function requireCustomerOfMyBranches(
+  db: Kysely<Database>,
+  staff: StaffActor,
+  customerId: string,
+): Promise<string[]> {
+  const branches = await branchesOfCustomer(db, customerId);
+  if (staff.roles.includes("admin")) return branches;
+  const mine = branches.filter((b) => staff.branchIds.includes(b as BranchId));
+  if (mine.length === 0)
+    throw forbidden(
+      "This customer has no visit, appointment or complaint in your branches.",
+      "该客户在您所属网点没有到访、预约或投诉记录，无权操作。",
+    );
+  return mine;
 }
 
 /** Branches whose visits `staff` may see: all for an admin, else their own. */

@@ -35,7 +35,7 @@ import { referenceOf } from "../complaints/complaints.ts";
 import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
-import { consentsOf } from "./records.ts";
+import { consentsOf, requireCustomerOfMyBranches } from "./records.ts";
 
 const DAY = 86_400_000;
 export const RETENTION_ADMIN: readonly Role[] = ["admin"];
@@ -556,6 +556,8 @@ export async function exportCustomer(
   const db = ctx.store.db;
   const customer = await db.selectFrom("customers").selectAll().where("id", "=", customerId).executeTakeFirst();
   if (!customer) throw notFound("Customer", customerId);
+  // Only a customer of the caller's branches (the admin: any), as the profile shows only their visits.
+  await requireCustomerOfMyBranches(db, staff, customerId);
   const ticketIds = await ticketIdsOfCustomer(db, customerId);
   const ofCustomer = (eb: ExpressionBuilder<Database, "complaints" | "surveys">) =>
     ticketIds.length
@@ -696,6 +698,8 @@ export async function eraseCustomer(
   await ctx.store.write(async (tx) => {
     const row = await tx.selectFrom("customers").select("id").where("id", "=", customerId).executeTakeFirst();
     if (!row) throw notFound("Customer", customerId);
+    // Only a customer of the caller's branches (the admin: any), read in the transaction that erases.
+    await requireCustomerOfMyBranches(tx, staff, customerId);
     const ticketIds = await ticketIdsOfCustomer(tx, customerId);
     if (ticketIds.length) {
       await tx.deleteFrom("ticket_answers").where("ticket_id", "in", ticketIds).execute();
