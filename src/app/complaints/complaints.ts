@@ -301,6 +301,33 @@ function updateComplaint(tx: Tx, read: ComplaintTable, patch: Partial<Omit<Compl
   return updateIfUnchanged(tx, "complaints", read, patch, { en: "complaint", zh: "投诉" });
 }
 
+/**
+ * 409 when `userId` served the complaint's linked visit (called, recalled, started, completed or submitted its
+ * ticket, or took or decided its review): a conflict of interest. Checked for the owner on assign and for whoever
+ * closes, reclassifies or extends the complaint (`role` "actor"): none of them may be a party to the visit.
+ */
+async function requireNoConflict(
+  db: Kysely<Database>,
+  c: Pick<ComplaintTable, "ticket_id">,
+  userId: string,
+  role: "owner" | "actor",
+): Promise<void> {
+  if (!c.ticket_id) return;
+  const sides = await ticketSides(db, c.ticket_id);
+  if (!sides.servers.has(userId) && !sides.reviewers.has(userId)) return;
+  if (role === "owner")
+    throw conflict(
+      "Conflict of interest: this person served the visit the complaint is about.",
+      { userId, reason: "served_visit" },
+      "利益冲突：此人办理过被投诉的业务，不能处理该投诉。",
+    );
+  throw conflict(
+    "Conflict of interest: you served the visit the complaint is about; someone else must handle it.",
+    { userId, reason: "served_visit" },
+    "利益冲突：您办理过被投诉的业务，须由他人处理该投诉。",
+  );
+}
+
 function requireOpen(c: ComplaintTable): void {
   if (c.status !== "open") throw conflict("The complaint is closed.", { status: c.status }, "该投诉已办结。");
 }
@@ -333,15 +360,7 @@ export async function assignComplaint(
       { userId: input.userId },
       "处理人须为该网点的在职员工。",
     );
-  if (c.ticket_id) {
-    const sides = await ticketSides(ctx.store.db, c.ticket_id);
-    if (sides.servers.has(input.userId) || sides.reviewers.has(input.userId))
-      throw conflict(
-        "Conflict of interest: this person served the visit the complaint is about.",
-        { userId: input.userId, reason: "served_visit" },
-        "利益冲突：此人办理过被投诉的业务，不能处理该投诉。",
-      );
-  }
+  await requireNoConflict(ctx.store.db, c, input.userId, "owner");
   const now = ctx.clock();
   const updated = await ctx.store.write(async (tx) => {
     const fresh = await loadComplaint(ctx, tx, id);
@@ -411,6 +430,7 @@ export async function extendComplaint(
   const c = await loadComplaint(ctx, ctx.store.db, id);
   requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_SENIORS);
   requireOpen(c);
+  await requireNoConflict(ctx.store.db, c, actor.id, "actor");
   if (c.extended_at !== null)
     throw conflict("The complaint has had its one extension.", undefined, "该投诉已延期过一次，不能再次延期。");
   const now = ctx.clock();
@@ -494,6 +514,7 @@ export async function reclassifyComplaint(
   const c = await loadComplaint(ctx, ctx.store.db, id);
   requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_HANDLERS);
   requireOpen(c);
+  await requireNoConflict(ctx.store.db, c, actor.id, "actor");
   const reason = input.reason.trim();
   if ([...reason].length < 2)
     throw invalid("Say why the severity changes.", { field: "reason" }, "请说明调整投诉类型的理由。");
@@ -577,6 +598,7 @@ export async function closeComplaint(
       "只有投诉处理人或投诉受理岗可以办结。",
     );
   requireOpen(c);
+  await requireNoConflict(ctx.store.db, c, actor.id, "actor");
   const now = ctx.clock();
   const timeZone = await branchZone(ctx.store.db, c.branch_id);
   let notified = false;
