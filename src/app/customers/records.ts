@@ -265,6 +265,7 @@ export async function searchCustomers(ctx: AppContext, actor: Actor, input: Sear
   const staff = requireRole(actor, CUSTOMER_ROLES);
   const now = ctx.clock();
   const { rows, criteria } = await findCustomers(ctx.store.db, input);
+  const branchId = await auditBranchFor(ctx.store.db, staff);
   // Searches are recorded (who searched by what kind of key, how many matched); the key itself is not.
   await ctx.store.write((tx) =>
     audit(
@@ -272,7 +273,7 @@ export async function searchCustomers(ctx: AppContext, actor: Actor, input: Sear
       staff,
       now,
       "customer.search",
-      { type: "customer", id: null, branchId: null },
+      { type: "customer", id: null, branchId },
       { ...criteria, matches: rows.length },
     ),
   );
@@ -351,6 +352,31 @@ export async function requireCustomerOfMyBranches(
   return mine;
 }
 
+/**
+ * The branch an audit line for a customer action is written under, so that a branch's auditor (who reads the
+ * lines of their branches only) sees who looked at whom:
+ * 1. a non-admin member of staff of exactly one branch: that branch (they act in its context);
+ * 2. otherwise (the admin, head office, staff of several branches) the customer's branches the actor may act in
+ *    (`branchesOfCustomer`; the admin: all of them), when exactly one;
+ * 3. otherwise null: a bank-wide line, read by bank-wide auditors only (the customer is known to several of the
+ *    actor's branches, or to none, or no customer is named, as in a search by someone of several branches).
+ * A context the caller knows better (the call card: the ticket's branch) is passed as the audit's branch instead.
+ */
+export async function auditBranchFor(
+  db: Kysely<Database>,
+  staff: StaffActor,
+  customerId?: string,
+  customerBranches?: readonly string[],
+): Promise<string | null> {
+  if (!staff.roles.includes("admin") && staff.branchIds.length === 1) return staff.branchIds[0] as string;
+  if (customerId === undefined) return null;
+  const theirs = customerBranches ?? (await branchesOfCustomer(db, customerId));
+  const candidates = staff.roles.includes("admin")
+    ? theirs
+    : theirs.filter((b) => staff.branchIds.includes(b as BranchId));
+  return candidates.length === 1 ? (candidates[0] as string) : null;
+}
+
 /** Branches whose visits `staff` may see: all for an admin, else their own. */
 function visibleBranches(staff: StaffActor): (branchId: string) => boolean {
   if (staff.roles.includes("admin")) return () => true;
@@ -419,10 +445,11 @@ export async function recordView(
   staff: StaffActor,
   customerId: string,
   via: string,
-  branchId: string | null = null,
+  branchId?: string | null,
 ): Promise<void> {
+  const branch = branchId !== undefined ? branchId : await auditBranchFor(ctx.store.db, staff, customerId);
   await ctx.store.write((tx) =>
-    audit(tx, staff, ctx.clock(), "customer.view", { type: "customer", id: customerId, branchId }, { via }),
+    audit(tx, staff, ctx.clock(), "customer.view", { type: "customer", id: customerId, branchId: branch }, { via }),
   );
 }
 
@@ -561,7 +588,7 @@ export async function updateCustomer(
       staff,
       now,
       "customer.update",
-      { type: "customer", id: customerId, branchId: null },
+      { type: "customer", id: customerId, branchId: await auditBranchFor(tx, staff, customerId) },
       {
         fields: Object.keys(set),
       },
@@ -594,13 +621,14 @@ export async function unmaskCustomer(
           : input.field === "email"
             ? row.email
             : row.name;
+  const branchId = await auditBranchFor(ctx.store.db, staff, customerId);
   await ctx.store.write((tx) =>
     audit(
       tx,
       staff,
       ctx.clock(),
       "customer.unmask",
-      { type: "customer", id: customerId, branchId: null },
+      { type: "customer", id: customerId, branchId },
       {
         field: input.field,
         reason,
