@@ -94,9 +94,9 @@ describe.each(DB_KINDS)("free text masked outside the ticket on %s", (kind) => {
       noSecrets(res.body);
       const list = await get(`/api/branches/${t.branchId}/complaints`, c[who]);
       expect(list.statusCode, list.body).toBe(200);
-      expect((list.json().items as Array<{ id: string; description: string }>).find((x) => x.id === id)?.description).toBe(
-        MASKED,
-      );
+      expect(
+        (list.json().items as Array<{ id: string; description: string }>).find((x) => x.id === id)?.description,
+      ).toBe(MASKED);
       noSecrets(list.body);
     }
     const assigned = await post(`/api/complaints/${id}/assign`, c.manager, { userId: await userId("teller2") });
@@ -207,6 +207,23 @@ describe.each(DB_KINDS)("free text masked outside the ticket on %s", (kind) => {
     expect(card.statusCode, card.body).toBe(200);
     expect(card.json().customer.notes).toBe(MASKED);
     noSecrets(card.body);
+    // The visit's free text (the ticket's outcome, the service record's needs and outcome) on the profile.
+    expect((await post(`/api/tickets/${ticket.id}/start`, c.teller1)).statusCode).toBe(200);
+    const record = await t.request({
+      method: "PUT",
+      url: `/api/tickets/${ticket.id}/service-record`,
+      cookie: c.teller1,
+      body: { needs: TYPED, products: [], outcome: REASON },
+    });
+    expect(record.statusCode, record.body).toBe(200);
+    const completed = await post(`/api/tickets/${ticket.id}/complete`, c.teller1, { outcome: REASON });
+    expect(completed.statusCode, completed.body).toBe(200);
+    for (const who of ["manager", "lobby"]) {
+      const res = await get(`/api/customers/${customerId}`, c[who]);
+      const visit = (res.json().visits as Array<Record<string, unknown>>).find((v) => v.ticketId === ticket.id);
+      expect(visit, who).toMatchObject({ outcome: REASON_MASKED, needs: MASKED, recordOutcome: REASON_MASKED });
+      noSecrets(res.body);
+    }
     // The note itself is kept as typed.
     const row = await db()
       .selectFrom("customers")

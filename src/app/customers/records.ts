@@ -430,11 +430,14 @@ export async function visitsOf(
       status: t.status,
       issuedAt: new Date(t.issued_at).toISOString(),
       completedAt: iso(t.completed_at),
-      outcome: t.outcome,
+      // Free text the teller typed (the ticket's outcome, the service record's needs and outcome): masked here
+      // for every reader, as GET /api/tickets/:id masks it for all but the serving teller (these lists are read
+      // on profiles, call cards and the chat desk, never as the serving teller's own answer).
+      outcome: maskFreeText(t.outcome),
       rating: t.rating,
-      needs: t.needs ?? null,
+      needs: maskFreeText(t.needs ?? null),
       products: t.products ? (JSON.parse(t.products) as string[]) : [],
-      recordOutcome: t.record_outcome ?? null,
+      recordOutcome: maskFreeText(t.record_outcome ?? null),
       reportId: t.report_id ?? null,
     }));
 }
