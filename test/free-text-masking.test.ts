@@ -231,5 +231,20 @@ describe.each(DB_KINDS)("free text masked outside the ticket on %s", (kind) => {
       .where("id", "=", customerId)
       .executeTakeFirstOrThrow();
     expect(row.notes).toBe(TYPED);
+    // Editing the note as shown (masked) and saving keeps the stored numbers: stars are not written over them.
+    const edited = await t.request({
+      method: "PATCH",
+      url: `/api/customers/${customerId}`,
+      cookie: c.lobby,
+      body: { notes: `${MASKED}；偏好上午办理` },
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json().notes).toBe(`${MASKED}；偏好上午办理`);
+    const stored = await db()
+      .selectFrom("customers")
+      .select("notes")
+      .where("id", "=", customerId)
+      .executeTakeFirstOrThrow();
+    expect(stored.notes).toBe(`${TYPED}；偏好上午办理`);
   });
 });

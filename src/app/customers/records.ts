@@ -17,7 +17,7 @@ import { DateTime } from "luxon";
 import { normalisePhone } from "../../domain/customers/phone.ts";
 import { birthDateFromId, ruleSegments, SEGMENTS, type Segment, VIP_TIERS } from "../../domain/customers/records.ts";
 import type { BranchId } from "../../domain/ids.ts";
-import { maskFreeText } from "../../domain/personal-data/mask.ts";
+import { maskFreeText, restoreMasked } from "../../domain/personal-data/mask.ts";
 import { maskCustomerPhone, maskIdentity, maskName } from "../../domain/personal-data/mask-customer.ts";
 import {
   complaintsOfCustomer,
@@ -573,10 +573,12 @@ export async function updateCustomer(
   await ctx.store.write(async (tx) => {
     const row = await tx
       .selectFrom("customers")
-      .select(["id", "anonymised_at"])
+      .select(["id", "anonymised_at", "notes"])
       .where("id", "=", customerId)
       .executeTakeFirst();
     if (!row) throw notFound("Customer", customerId);
+    // The notes were shown masked: numbers still masked in the edit are the stored ones, kept as typed.
+    if (typeof set.notes === "string") set.notes = restoreMasked(set.notes, row.notes);
     if (row.anonymised_at !== null)
       throw invalid("This record was anonymised.", { reason: "anonymised" }, "该客户记录已匿名化。");
     const now = ctx.clock();
