@@ -134,6 +134,33 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
       },
       201,
     );
+    // A complaint about the served visit whose description carries the customer's phone and ID number, recorded
+    // by teller2: its recorder (and an owner) read it as typed; no role walked below is either, so every answer
+    // naming it must be masked (the complaint routes are walked with its id).
+    const complaint = await post(
+      "/api/complaints",
+      await t.login("teller2"),
+      {
+        branchId: t.branchId,
+        ticketId: called.ticket.id,
+        customerId,
+        category: "service_quality",
+        severity: "simple",
+        description: `客户手机 ${PHONES[0]}，身份证 ${ID_NUMBER}，投诉等候过久`,
+      },
+      201,
+    );
+    // A transfer awaiting back-office review, its notes carrying a phone and an ID number: the review queue's
+    // items are walked (the teller who served it is the only one who reads the notes as typed, and no queue
+    // answers a teller).
+    const transfer = await issueAtKiosk(t, ids.services.get("TRANSFER"));
+    await post(`/api/counters/${c1}/call`, teller, { ticketId: transfer.id });
+    await post(`/api/tickets/${transfer.id}/start`, teller);
+    const inReview = await post(`/api/tickets/${transfer.id}/complete`, teller, {
+      outcome: "remitted",
+      notes: `收款人手机 ${PHONES[2]}，身份证 ${ID_NUMBER}`,
+    });
+    expect(inReview.status).toBe("in_review");
     const user = await t.server.ctx.store.db
       .selectFrom("users")
       .select("id")
@@ -191,6 +218,7 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
           .executeTakeFirstOrThrow()
       ).id,
       conversationId: chat.conversationId,
+      complaintId: complaint.id,
     };
     const doc = (await t.request({ method: "GET", url: "/api/openapi.json" })).json() as {
       paths: Record<string, Record<string, unknown>>;
@@ -209,6 +237,7 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
     if (path.startsWith("/api/analytics/summary"))
       return `?from=2026-11-01&to=2026-11-30&groupBy=day&branchId=${t.branchId}`;
     if (path === "/api/knowledge/search") return "?q=card";
+    if (path === "/api/complaints/export.csv") return "?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z";
     if (path === "/api/branches/{branchId}/followups") return "?scope=branch";
     if (path === "/api/branches/{branchId}/appointment-slots") return `?serviceId=${real.serviceId}&date=2026-11-24`;
     if (path === "/api/public/branches/{branchId}/slots") return `?serviceId=${real.serviceId}&date=2026-11-24`;
@@ -256,6 +285,15 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
     });
     expect(chatCustomer.json()).toMatchObject({ customer: { phone: "138****5678", name: "王*明" } });
     expect(chatCustomer.json().visits.length).toBeGreaterThan(0);
+    // The complaint and the review item were walked, answered, and masked.
+    const manager = await t.login("manager");
+    const complaint = await t.request({ method: "GET", url: `/api/complaints/${real.complaintId}`, cookie: manager });
+    expect(complaint.statusCode, complaint.body).toBe(200);
+    expect(complaint.json().description).toContain("138****5678");
+    const reviews = await t.request({ method: "GET", url: `/api/branches/${real.branchId}/reviews`, cookie: manager });
+    expect(reviews.statusCode, reviews.body).toBe(200);
+    expect(reviews.json().items).toHaveLength(1);
+    expect(reviews.json().items[0].notes).toContain("137****1111");
   });
 
   it("the detector catches what it should (so a pass above means something)", () => {

@@ -20,6 +20,7 @@ import {
   type WeeklyHours,
 } from "../../domain/complaints/clock.ts";
 import type { BranchId } from "../../domain/ids.ts";
+import { maskFreeText, maskStringsIn } from "../../domain/personal-data/mask.ts";
 import { findBranch } from "../../store/branches.ts";
 import { enqueueMessage, type MessageChannel, type MessageLang } from "../../store/outbox.ts";
 import { ticketSides } from "../../store/reviews.ts";
@@ -100,8 +101,28 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 /** A short reference a complainant can quote: the id's last 8 characters, upper case. */
 export const referenceOf = (id: string): string => id.replace(/-/g, "").slice(-8).toUpperCase();
 
-export function complaintSummary(c: ComplaintTable, now: number, timeZone: string): ComplaintSummary {
+/**
+ * Whether `viewerId` may read the complaint's free text (description, root cause, reply, the reasons in its
+ * history) as typed: its owner, who handles it and answers the complainant, and the member of staff who recorded
+ * it (they typed it). Everyone else, the desk that routes and oversees complaints, managers and the admin
+ * included, gets mobile and ID numbers in it masked, as ticket notes are for everyone but the serving teller.
+ */
+export function readsComplaintAsTyped(
+  c: Pick<ComplaintTable, "owner_id" | "created_by">,
+  viewerId: string | undefined,
+): boolean {
+  return viewerId !== undefined && (c.owner_id === viewerId || c.created_by === viewerId);
+}
+
+/** The complaint as `viewerId` sees it (free text masked unless `readsComplaintAsTyped`; no viewer: masked). */
+export function complaintSummary(
+  c: ComplaintTable,
+  now: number,
+  timeZone: string,
+  viewerId?: string,
+): ComplaintSummary {
   const due = Number(c.due_at);
+  const text = readsComplaintAsTyped(c, viewerId) ? (s: string | null) => s : maskFreeText;
   return {
     id: c.id,
     reference: referenceOf(c.id),
@@ -111,7 +132,7 @@ export function complaintSummary(c: ComplaintTable, now: number, timeZone: strin
     source: c.source,
     category: c.category,
     severity: c.severity,
-    description: c.description,
+    description: text(c.description) as string,
     status: c.status,
     ownerId: c.owner_id,
     receivedAt: new Date(Number(c.received_at)).toISOString(),
@@ -121,8 +142,8 @@ export function complaintSummary(c: ComplaintTable, now: number, timeZone: strin
     extended: c.extended_at !== null,
     remindedAt: iso(c.reminded_at),
     escalatedAt: iso(c.escalated_at),
-    rootCause: c.root_cause,
-    reply: c.reply,
+    rootCause: text(c.root_cause),
+    reply: text(c.reply),
     closedAt: iso(c.closed_at),
     reopenCount: Number(c.reopen_count),
   };
@@ -280,6 +301,33 @@ function updateComplaint(tx: Tx, read: ComplaintTable, patch: Partial<Omit<Compl
   return updateIfUnchanged(tx, "complaints", read, patch, { en: "complaint", zh: "投诉" });
 }
 
+/**
+ * 409 when `userId` served the complaint's linked visit (called, recalled, started, completed or submitted its
+ * ticket, or took or decided its review): a conflict of interest. Checked for the owner on assign and for whoever
+ * closes, reclassifies or extends the complaint (`role` "actor"): none of them may be a party to the visit.
+ */
+async function requireNoConflict(
+  db: Kysely<Database>,
+  c: Pick<ComplaintTable, "ticket_id">,
+  userId: string,
+  role: "owner" | "actor",
+): Promise<void> {
+  if (!c.ticket_id) return;
+  const sides = await ticketSides(db, c.ticket_id);
+  if (!sides.servers.has(userId) && !sides.reviewers.has(userId)) return;
+  if (role === "owner")
+    throw conflict(
+      "Conflict of interest: this person served the visit the complaint is about.",
+      { userId, reason: "served_visit" },
+      "利益冲突：此人办理过被投诉的业务，不能处理该投诉。",
+    );
+  throw conflict(
+    "Conflict of interest: you served the visit the complaint is about; someone else must handle it.",
+    { userId, reason: "served_visit" },
+    "利益冲突：您办理过被投诉的业务，须由他人处理该投诉。",
+  );
+}
+
 function requireOpen(c: ComplaintTable): void {
   if (c.status !== "open") throw conflict("The complaint is closed.", { status: c.status }, "该投诉已办结。");
 }
@@ -312,15 +360,7 @@ export async function assignComplaint(
       { userId: input.userId },
       "处理人须为该网点的在职员工。",
     );
-  if (c.ticket_id) {
-    const sides = await ticketSides(ctx.store.db, c.ticket_id);
-    if (sides.servers.has(input.userId) || sides.reviewers.has(input.userId))
-      throw conflict(
-        "Conflict of interest: this person served the visit the complaint is about.",
-        { userId: input.userId, reason: "served_visit" },
-        "利益冲突：此人办理过被投诉的业务，不能处理该投诉。",
-      );
-  }
+  await requireNoConflict(ctx.store.db, c, input.userId, "owner");
   const now = ctx.clock();
   const updated = await ctx.store.write(async (tx) => {
     const fresh = await loadComplaint(ctx, tx, id);
@@ -339,7 +379,7 @@ export async function assignComplaint(
     );
     return loadComplaint(ctx, tx, id);
   });
-  return complaintSummary(updated, now, await branchZone(ctx.store.db, c.branch_id));
+  return complaintSummary(updated, now, await branchZone(ctx.store.db, c.branch_id), actor.id);
 }
 
 /** How to reach the complainant: the linked customer's channel, or the booking that brought the visit. */
@@ -390,6 +430,7 @@ export async function extendComplaint(
   const c = await loadComplaint(ctx, ctx.store.db, id);
   requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_SENIORS);
   requireOpen(c);
+  await requireNoConflict(ctx.store.db, c, actor.id, "actor");
   if (c.extended_at !== null)
     throw conflict("The complaint has had its one extension.", undefined, "该投诉已延期过一次，不能再次延期。");
   const now = ctx.clock();
@@ -453,7 +494,7 @@ export async function extendComplaint(
     );
     return loadComplaint(ctx, tx, id);
   });
-  return { ...complaintSummary(updated, now, timeZone), complainantNotified: notified };
+  return { ...complaintSummary(updated, now, timeZone, actor.id), complainantNotified: notified };
 }
 
 /**
@@ -473,6 +514,7 @@ export async function reclassifyComplaint(
   const c = await loadComplaint(ctx, ctx.store.db, id);
   requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_HANDLERS);
   requireOpen(c);
+  await requireNoConflict(ctx.store.db, c, actor.id, "actor");
   const reason = input.reason.trim();
   if ([...reason].length < 2)
     throw invalid("Say why the severity changes.", { field: "reason" }, "请说明调整投诉类型的理由。");
@@ -520,7 +562,7 @@ export async function reclassifyComplaint(
     await audit(tx, actor, now, "complaint.reclassify", { type: "complaint", id, branchId: c.branch_id }, change);
     return loadComplaint(ctx, tx, id);
   });
-  return complaintSummary(updated, now, timeZone);
+  return complaintSummary(updated, now, timeZone, actor.id);
 }
 
 function mayHandle(actor: StaffActor, c: ComplaintTable): boolean {
@@ -556,6 +598,7 @@ export async function closeComplaint(
       "只有投诉处理人或投诉受理岗可以办结。",
     );
   requireOpen(c);
+  await requireNoConflict(ctx.store.db, c, actor.id, "actor");
   const now = ctx.clock();
   const timeZone = await branchZone(ctx.store.db, c.branch_id);
   let notified = false;
@@ -605,7 +648,7 @@ export async function closeComplaint(
     );
     return loadComplaint(ctx, tx, id);
   });
-  return { ...complaintSummary(updated, now, timeZone), complainantNotified: notified };
+  return { ...complaintSummary(updated, now, timeZone, actor.id), complainantNotified: notified };
 }
 
 async function reopen(
@@ -685,7 +728,7 @@ export async function reopenComplaint(
     );
     return loadComplaint(ctx, tx, id);
   });
-  return complaintSummary(updated, now, await branchZone(ctx.store.db, c.branch_id));
+  return complaintSummary(updated, now, await branchZone(ctx.store.db, c.branch_id), actor.id);
 }
 
 export interface ComplaintDetail extends ComplaintSummary {
@@ -708,6 +751,7 @@ export async function getComplaint(ctx: AppContext, who: Actor, id: string): Pro
   const c = await loadComplaint(ctx, db, id);
   requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_RECORDERS);
   if (!mayHandle(actor, c) && c.created_by !== actor.id) throw forbidden();
+  const asTyped = readsComplaintAsTyped(c, actor.id);
   const [notes, visit, ticket] = await Promise.all([
     db.selectFrom("complaint_notes").selectAll().where("complaint_id", "=", id).orderBy("seq").execute(),
     c.ticket_id
@@ -718,13 +762,13 @@ export async function getComplaint(ctx: AppContext, who: Actor, id: string): Pro
       : Promise.resolve(undefined),
   ]);
   return {
-    ...complaintSummary(c, ctx.clock(), await branchZone(db, c.branch_id)),
+    ...complaintSummary(c, ctx.clock(), await branchZone(db, c.branch_id), actor.id),
     ticketNumber: ticket?.number ?? null,
     notes: notes.map((n) => ({
       at: new Date(Number(n.at)).toISOString(),
       action: n.action,
       actorId: n.actor_id,
-      data: n.data === null ? null : JSON.parse(n.data),
+      data: n.data === null ? null : asTyped ? JSON.parse(n.data) : maskStringsIn(JSON.parse(n.data)),
     })),
     visit: visit.map((v) => ({
       at: new Date(Number(v.at)).toISOString(),
@@ -754,7 +798,7 @@ export async function listComplaints(
   const zone = await branchZone(ctx.store.db, branchId);
   const now = ctx.clock();
   return rows
-    .map((r) => complaintSummary(r, now, zone))
+    .map((r) => complaintSummary(r, now, zone, actor.id))
     .sort((a, b) => Number(a.status === "closed") - Number(b.status === "closed") || a.dueAt.localeCompare(b.dueAt));
 }
 

@@ -15,7 +15,7 @@ import type { Actor, Role } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
-import { CUSTOMER_ROLES } from "./records.ts";
+import { auditBranchFor, CUSTOMER_ROLES } from "./records.ts";
 
 export const MERGE_PROPOSERS: readonly Role[] = ["admin", "branch_manager", "lobby_manager", "teller"];
 export const MERGE_DECIDERS: readonly Role[] = ["admin", "branch_manager"];
@@ -121,7 +121,7 @@ export async function proposeMerge(
       staff,
       now,
       "customer.merge.propose",
-      { type: "customer", id: input.targetId, branchId: null },
+      { type: "customer", id: input.targetId, branchId: await auditBranchFor(tx, staff, input.targetId) },
       {
         mergeId: id,
         sourceId: input.sourceId,
@@ -186,7 +186,7 @@ export async function decideMerge(
       staff,
       now,
       `customer.merge.${decision}`,
-      { type: "customer", id: m.target_id, branchId: null },
+      { type: "customer", id: m.target_id, branchId: await auditBranchFor(tx, staff, m.target_id) },
       {
         mergeId,
         sourceId: m.source_id,

@@ -12,12 +12,12 @@
  * read the audit trail, not customers. Visits are those of the branches the member of staff works in.
  */
 
-import type { Selectable } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { DateTime } from "luxon";
 import { normalisePhone } from "../../domain/customers/phone.ts";
 import { birthDateFromId, ruleSegments, SEGMENTS, type Segment, VIP_TIERS } from "../../domain/customers/records.ts";
 import type { BranchId } from "../../domain/ids.ts";
-import { maskFreeText } from "../../domain/personal-data/mask.ts";
+import { maskFreeText, restoreMasked } from "../../domain/personal-data/mask.ts";
 import { maskCustomerPhone, maskIdentity, maskName } from "../../domain/personal-data/mask-customer.ts";
 import {
   complaintsOfCustomer,
@@ -25,12 +25,12 @@ import {
   ratingsOfCustomer,
   ticketIdsOfCustomer,
 } from "../../store/customer-records.ts";
-import type { CustomerTable } from "../../store/schema.ts";
+import type { CustomerTable, Database } from "../../store/schema.ts";
 import { requireRole } from "../access.ts";
 import type { Actor, Role, StaffActor } from "../actor.ts";
 import { referenceOf } from "../complaints/complaints.ts";
 import type { AppContext } from "../context.ts";
-import { invalid, notFound } from "../errors.ts";
+import { forbidden, invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
 
 /** Roles that work with customers (search, profile, call card); auditors do not. */
@@ -265,6 +265,7 @@ export async function searchCustomers(ctx: AppContext, actor: Actor, input: Sear
   const staff = requireRole(actor, CUSTOMER_ROLES);
   const now = ctx.clock();
   const { rows, criteria } = await findCustomers(ctx.store.db, input);
+  const branchId = await auditBranchFor(ctx.store.db, staff);
   // Searches are recorded (who searched by what kind of key, how many matched); the key itself is not.
   await ctx.store.write((tx) =>
     audit(
@@ -272,7 +273,7 @@ export async function searchCustomers(ctx: AppContext, actor: Actor, input: Sear
       staff,
       now,
       "customer.search",
-      { type: "customer", id: null, branchId: null },
+      { type: "customer", id: null, branchId },
       { ...criteria, matches: rows.length },
     ),
   );
@@ -304,6 +305,76 @@ export async function consentsOf(ctx: AppContext, customerId: string): Promise<C
         at: new Date(r.at).toISOString(),
       });
   return [...latest.values()];
+}
+
+/**
+ * The branches a customer has been in touch with: of their visits (tickets), appointments and complaints (naming
+ * them or about one of their visits), sorted. A customer no branch has met has none.
+ */
+export async function branchesOfCustomer(db: Kysely<Database>, customerId: string): Promise<string[]> {
+  const ticketIds = await ticketIdsOfCustomer(db, customerId);
+  const [tickets, appointments, complaints] = await Promise.all([
+    ticketIds.length
+      ? db.selectFrom("tickets").select("branch_id").where("id", "in", ticketIds).execute()
+      : Promise.resolve([]),
+    db.selectFrom("appointments").select("branch_id").where("customer_id", "=", customerId).execute(),
+    db
+      .selectFrom("complaints")
+      .select("branch_id")
+      .where((eb) =>
+        ticketIds.length
+          ? eb.or([eb("customer_id", "=", customerId), eb("ticket_id", "in", ticketIds)])
+          : eb("customer_id", "=", customerId),
+      )
+      .execute(),
+  ]);
+  return [...new Set([...tickets, ...appointments, ...complaints].map((r) => r.branch_id))].sort();
+}
+
+/**
+ * A customer's whole record (export, erasure) is for the admin, or for staff of a branch the customer has had a
+ * visit, an appointment or a complaint with (`branchesOfCustomer`); anyone else gets 403. Answers the customer's
+ * branches among the actor's (all of them for an admin).
+ */
+export async function requireCustomerOfMyBranches(
+  db: Kysely<Database>,
+  staff: StaffActor,
+  customerId: string,
+): Promise<string[]> {
+  const branches = await branchesOfCustomer(db, customerId);
+  if (staff.roles.includes("admin")) return branches;
+  const mine = branches.filter((b) => staff.branchIds.includes(b as BranchId));
+  if (mine.length === 0)
+    throw forbidden(
+      "This customer has no visit, appointment or complaint in your branches.",
+      "该客户在您所属网点没有到访、预约或投诉记录，无权操作。",
+    );
+  return mine;
+}
+
+/**
+ * The branch an audit line for a customer action is written under, so that a branch's auditor (who reads the
+ * lines of their branches only) sees who looked at whom:
+ * 1. a non-admin member of staff of exactly one branch: that branch (they act in its context);
+ * 2. otherwise (the admin, head office, staff of several branches) the customer's branches the actor may act in
+ *    (`branchesOfCustomer`; the admin: all of them), when exactly one;
+ * 3. otherwise null: a bank-wide line, read by bank-wide auditors only (the customer is known to several of the
+ *    actor's branches, or to none, or no customer is named, as in a search by someone of several branches).
+ * A context the caller knows better (the call card: the ticket's branch) is passed as the audit's branch instead.
+ */
+export async function auditBranchFor(
+  db: Kysely<Database>,
+  staff: StaffActor,
+  customerId?: string,
+  customerBranches?: readonly string[],
+): Promise<string | null> {
+  if (!staff.roles.includes("admin") && staff.branchIds.length === 1) return staff.branchIds[0] as string;
+  if (customerId === undefined) return null;
+  const theirs = customerBranches ?? (await branchesOfCustomer(db, customerId));
+  const candidates = staff.roles.includes("admin")
+    ? theirs
+    : theirs.filter((b) => staff.branchIds.includes(b as BranchId));
+  return candidates.length === 1 ? (candidates[0] as string) : null;
 }
 
 /** Branches whose visits `staff` may see: all for an admin, else their own. */
@@ -359,11 +430,14 @@ export async function visitsOf(
       status: t.status,
       issuedAt: new Date(t.issued_at).toISOString(),
       completedAt: iso(t.completed_at),
-      outcome: t.outcome,
+      // Free text the teller typed (the ticket's outcome, the service record's needs and outcome): masked here
+      // for every reader, as GET /api/tickets/:id masks it for all but the serving teller (these lists are read
+      // on profiles, call cards and the chat desk, never as the serving teller's own answer).
+      outcome: maskFreeText(t.outcome),
       rating: t.rating,
-      needs: t.needs ?? null,
+      needs: maskFreeText(t.needs ?? null),
       products: t.products ? (JSON.parse(t.products) as string[]) : [],
-      recordOutcome: t.record_outcome ?? null,
+      recordOutcome: maskFreeText(t.record_outcome ?? null),
       reportId: t.report_id ?? null,
     }));
 }
@@ -374,10 +448,11 @@ export async function recordView(
   staff: StaffActor,
   customerId: string,
   via: string,
-  branchId: string | null = null,
+  branchId?: string | null,
 ): Promise<void> {
+  const branch = branchId !== undefined ? branchId : await auditBranchFor(ctx.store.db, staff, customerId);
   await ctx.store.write((tx) =>
-    audit(tx, staff, ctx.clock(), "customer.view", { type: "customer", id: customerId, branchId }, { via }),
+    audit(tx, staff, ctx.clock(), "customer.view", { type: "customer", id: customerId, branchId: branch }, { via }),
   );
 }
 
@@ -425,7 +500,10 @@ export async function customerProfile(
     segments: segmentsOf(row, now),
     vipTier: row.vip_tier,
     preferences: { lang: row.lang, channel: row.preferred_channel, counter: row.pref_counter },
-    notes: row.notes,
+    // Staff notes about the customer are free text: mobile and ID numbers typed into them are masked for every
+    // reader (no role owns a customer the way a teller owns the ticket they serve); the customer's own phone and
+    // ID number are behind break-glass (`unmaskCustomer`).
+    notes: maskFreeText(row.notes),
     consents,
     visits,
     appointments: appointments
@@ -495,10 +573,12 @@ export async function updateCustomer(
   await ctx.store.write(async (tx) => {
     const row = await tx
       .selectFrom("customers")
-      .select(["id", "anonymised_at"])
+      .select(["id", "anonymised_at", "notes"])
       .where("id", "=", customerId)
       .executeTakeFirst();
     if (!row) throw notFound("Customer", customerId);
+    // The notes were shown masked: numbers still masked in the edit are the stored ones, kept as typed.
+    if (typeof set.notes === "string") set.notes = restoreMasked(set.notes, row.notes);
     if (row.anonymised_at !== null)
       throw invalid("This record was anonymised.", { reason: "anonymised" }, "该客户记录已匿名化。");
     const now = ctx.clock();
@@ -513,7 +593,7 @@ export async function updateCustomer(
       staff,
       now,
       "customer.update",
-      { type: "customer", id: customerId, branchId: null },
+      { type: "customer", id: customerId, branchId: await auditBranchFor(tx, staff, customerId) },
       {
         fields: Object.keys(set),
       },
@@ -546,13 +626,14 @@ export async function unmaskCustomer(
           : input.field === "email"
             ? row.email
             : row.name;
+  const branchId = await auditBranchFor(ctx.store.db, staff, customerId);
   await ctx.store.write((tx) =>
     audit(
       tx,
       staff,
       ctx.clock(),
       "customer.unmask",
-      { type: "customer", id: customerId, branchId: null },
+      { type: "customer", id: customerId, branchId },
       {
         field: input.field,
         reason,

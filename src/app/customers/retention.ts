@@ -36,7 +36,7 @@ import { referenceOf } from "../complaints/complaints.ts";
 import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
-import { consentsOf } from "./records.ts";
+import { auditBranchFor, consentsOf, requireCustomerOfMyBranches } from "./records.ts";
 
 const DAY = 86_400_000;
 export const RETENTION_ADMIN: readonly Role[] = ["admin"];
@@ -626,6 +626,8 @@ export async function exportCustomer(
   const db = ctx.store.db;
   const customer = await db.selectFrom("customers").selectAll().where("id", "=", customerId).executeTakeFirst();
   if (!customer) throw notFound("Customer", customerId);
+  // Only a customer of the caller's branches (the admin: any), as the profile shows only their visits.
+  const mine = await requireCustomerOfMyBranches(db, staff, customerId);
   const ticketIds = await ticketIdsOfCustomer(db, customerId);
   const ofCustomer = (eb: ExpressionBuilder<Database, "complaints" | "surveys">) =>
     ticketIds.length
@@ -654,13 +656,14 @@ export async function exportCustomer(
       db.selectFrom("surveys").selectAll().where(ofCustomer).orderBy("created_at").execute(),
     ],
   );
+  const auditBranch = await auditBranchFor(db, staff, customerId, mine);
   await ctx.store.write((tx) =>
     audit(
       tx,
       staff,
       ctx.clock(),
       "customer.export",
-      { type: "customer", id: customerId, branchId: null },
+      { type: "customer", id: customerId, branchId: auditBranch },
       { reason: why },
     ),
   );
@@ -766,6 +769,10 @@ export async function eraseCustomer(
   await ctx.store.write(async (tx) => {
     const row = await tx.selectFrom("customers").select("id").where("id", "=", customerId).executeTakeFirst();
     if (!row) throw notFound("Customer", customerId);
+    // Only a customer of the caller's branches (the admin: any), read in the transaction that erases.
+    const mine = await requireCustomerOfMyBranches(tx, staff, customerId);
+    // Its audit line's branch, worked out before the erasure unlinks the visits it is worked out from.
+    const auditBranch = await auditBranchFor(tx, staff, customerId, mine);
     const ticketIds = await ticketIdsOfCustomer(tx, customerId);
     if (ticketIds.length) {
       await tx.deleteFrom("ticket_answers").where("ticket_id", "in", ticketIds).execute();
@@ -830,7 +837,7 @@ export async function eraseCustomer(
       staff,
       now,
       "customer.erase",
-      { type: "customer", id: customerId, branchId: null },
+      { type: "customer", id: customerId, branchId: auditBranch },
       { reason: why },
     );
   });

@@ -11,6 +11,7 @@
  * Identification is never required: a walk-in ticket without a customer is served as before.
  */
 import type { BranchId } from "../../domain/ids.ts";
+import { maskFreeText } from "../../domain/personal-data/mask.ts";
 import { maskCustomerPhone, maskName } from "../../domain/personal-data/mask-customer.ts";
 import { FINAL_STATUSES } from "../../domain/ticket.ts";
 import { customerIdOfTicket } from "../../store/customer-records.ts";
@@ -218,7 +219,8 @@ export async function callCard(ctx: AppContext, actor: Actor, ticketId: string):
       vipTier: row.vip_tier,
       preferences: { lang: row.lang, channel: row.preferred_channel, counter: row.pref_counter },
       consents,
-      notes: row.notes,
+      // Masked as on the profile (records.ts): the counter needs the remark, not a number typed into it.
+      notes: maskFreeText(row.notes),
     },
     lastVisits: visits.filter((v) => v.ticketId !== ticketId).slice(0, 5),
     openComplaints: feedback.complaints

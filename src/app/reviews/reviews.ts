@@ -8,6 +8,7 @@
  */
 import type { BranchId } from "../../domain/ids.ts";
 import { MINUTE_MS } from "../../domain/ids.ts";
+import { maskFreeText } from "../../domain/personal-data/mask.ts";
 import { orderReviews, type PendingReview, pastAlarm } from "../../domain/reviews/queue.ts";
 import type { PRIORITY_CLASSES } from "../../domain/ticket.ts";
 import { findCounter } from "../../store/counters.ts";
@@ -180,6 +181,7 @@ async function itemsOf(
   const items: ReviewItem[] = [];
   for (const { row, target, alarm } of ordered) {
     const sides = await ticketSides(db, row.ticket_id);
+    const text = sides.servers.has(actor.id) ? (x: string | null) => x : maskFreeText;
     const waited = now - Number(row.submitted_at);
     items.push({
       id: row.id,
@@ -200,9 +202,13 @@ async function itemsOf(
       waitedMinutes: Math.floor(waited / MINUTE_MS),
       pastTarget: waited >= target * MINUTE_MS,
       pastAlarm: waited >= alarm * MINUTE_MS,
-      outcome: t.get(row.ticket_id)?.outcome ?? null,
-      notes: t.get(row.ticket_id)?.notes ?? null,
-      earlierRejections: earlier.filter((e) => e.ticket_id === row.ticket_id).map((e) => e.reason ?? ""),
+      // The teller's free text as typed only to whoever served the ticket (as on GET /api/tickets/:id); the
+      // reviewer checks the business, not the customer's phone or ID number typed into it.
+      outcome: text(t.get(row.ticket_id)?.outcome ?? null),
+      notes: text(t.get(row.ticket_id)?.notes ?? null),
+      earlierRejections: earlier
+        .filter((e) => e.ticket_id === row.ticket_id)
+        .map((e) => text(e.reason ?? "") as string),
       mayDecide:
         !sides.servers.has(actor.id) &&
         canActInBranch(actor, row.branch_id as BranchId, REVIEWER_ROLES) &&

@@ -7,6 +7,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
+import { maskFreeText } from "../../domain/personal-data/mask.ts";
 import type { Rating } from "../../domain/ticket.ts";
 import { findBranch } from "../../store/branches.ts";
 import { customerIdOfTicket } from "../../store/customer-records.ts";
@@ -277,7 +278,10 @@ export async function answerSurvey(
       const parts = [
         csat ? `CSAT: ${csat}` : "",
         nps !== null ? `NPS: ${nps}` : "",
-        comment ? `“${comment}”` : "",
+        // The comment stays whole in the survey's own record; the complaint carries it with mobile and ID
+        // numbers masked, as the customer's profile shows it (whoever handles the complaint reaches the
+        // customer through the linked record, break-glass, not through a number copied into the description).
+        comment ? `“${maskFreeText(comment)}”` : "",
       ].filter(Boolean);
       const complaint = await openComplaint(
         ctx,

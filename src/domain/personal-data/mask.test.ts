@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maskFreeText, maskIdNumber, maskPhone, maskStringsIn } from "./mask.ts";
+import { maskFreeText, maskIdNumber, maskPhone, maskStringsIn, restoreMasked } from "./mask.ts";
 
 describe("masking personal data", () => {
   it("masks a mobile number to its first three and last four digits", () => {
@@ -45,5 +45,22 @@ describe("masking the strings inside a value", () => {
     expect(
       maskStringsIn({ reason: "客户13812345678", n: 13812345678, ok: true, none: null, list: ["11010119900307123X"] }),
     ).toEqual({ reason: "客户138****5678", n: 13812345678, ok: true, none: null, list: ["110101********123X"] });
+  });
+});
+
+describe("restoreMasked", () => {
+  const original = "客户手机 139-8765-4321，身份证 11010119900307123X";
+  it("puts back the numbers an edit of the masked text still shows masked, keeps what was added", () => {
+    expect(restoreMasked(`${maskFreeText(original)}；已改约`, original)).toBe(`${original}；已改约`);
+    expect(restoreMasked(maskFreeText(original), original)).toBe(original);
+  });
+  it("leaves a deleted number deleted and a new number as typed", () => {
+    expect(restoreMasked("身份证 110101********123X，新手机 13700001111", original)).toBe(
+      "身份证 11010119900307123X，新手机 13700001111",
+    );
+    expect(restoreMasked("无", original)).toBe("无");
+  });
+  it("does not make up a number the original did not have", () => {
+    expect(restoreMasked("138****5678", original)).toBe("138****5678");
   });
 });

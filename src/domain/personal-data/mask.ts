@@ -60,3 +60,23 @@ export function maskStringsIn(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStringsIn(v)]));
   return value;
 }
+
+/**
+ * An edit of a masked text put back together with the numbers it hid: every masked form of a mobile or ID number
+ * found in `original` ("139****4321") that is still in `edited` is replaced by the number as typed in `original`,
+ * so that staff who edit a note they were shown masked do not overwrite its numbers with stars. A number they
+ * deleted stays deleted; text they add is kept as they typed it. Two numbers of `original` with the same masked
+ * form: the first one's is put back for both.
+ */
+export function restoreMasked(edited: string, original: string): string {
+  const hidden = new Map<string, string>();
+  for (const id of original.match(ID_NUMBER) ?? []) if (!hidden.has(maskIdNumber(id))) hidden.set(maskIdNumber(id), id);
+  const withoutIds = original.replace(ID_NUMBER, "");
+  for (const m of withoutIds.matchAll(MOBILE)) {
+    const phone = m[2] as string;
+    if (!hidden.has(maskPhone(phone))) hidden.set(maskPhone(phone), phone);
+  }
+  let out = edited;
+  for (const [masked, typed] of hidden) out = out.split(masked).join(typed);
+  return out;
+}
