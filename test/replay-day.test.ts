@@ -191,5 +191,5 @@ describe.each(DB_KINDS)("replaying a real branch-day on %s", (kind) => {
     expect(await failing("--db", t.location, "--branch", "SH001", "--day", "2026-11-22")).toMatch(/no tickets/);
     expect(await failing("--db", t.location, "--branch", "SH001", "--day", "2026-02-30")).toMatch(/calendar date/);
     expect(await failing("--branch", "SH001", "--day", DAY)).toMatch(/--db/);
-  });
+  }, 150_000); // seven CLI processes, each starting node: over a minute on a loaded two-core machine
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MINUTE_MS } from "../ids.ts";
 import type { WaitingTicket } from "../ticket.ts";
+import { POLICIES } from "./index.ts";
 import { createSmartPolicy, smart } from "./smart.ts";
 import { context, counter, T0, ticket } from "./test-helpers.ts";
 
@@ -173,6 +174,20 @@ describe("smart: alarm-first (imminentFirstMinutes, off by default)", () => {
     const normal = ticket("simple", -10);
     const vip = ticket("simple", -1, { priority: "vip3" });
     expect(alarmFirst([normal, vip], c, context(0, expected))).toBe(vip);
+  });
+});
+
+describe("the shipped policy smart-alarm-first (a branch's choice)", () => {
+  const c = counter("c", { simple: 1, complex: 1 });
+  it("orders as alarm-first with early appointment holders weighed 2, where smart does not", () => {
+    const late = ticket("simple", -33);
+    const imminent = ticket("simple", -27);
+    expect(POLICIES.smart([late, imminent], c, context(0, expected))).toBe(late);
+    expect(POLICIES["smart-alarm-first"]([late, imminent], c, context(0, expected))).toBe(imminent);
+    const walkIn = ticket("simple", -6);
+    const early = ticket("simple", -3, { appointmentMinute: 5 });
+    expect(POLICIES.smart([walkIn, early], c, context(0, expected))).toBe(walkIn);
+    expect(POLICIES["smart-alarm-first"]([walkIn, early], c, context(0, expected))).toBe(early);
   });
 });
 

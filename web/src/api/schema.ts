@@ -3156,7 +3156,7 @@ export interface components {
             readonly targetWaitMinutes: number;
             readonly alarmWaitMinutes: number;
             readonly maxRecalls: number;
-            readonly dispatchPolicy: "fifo" | "strict-priority" | "weighted-wait" | "smart";
+            readonly dispatchPolicy: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first";
             /** @description A call nobody answers becomes a no-show after this; 0: never */
             readonly noShowAfterSeconds: number;
             /** @description The least time between two calls of one ticket */
@@ -3193,7 +3193,7 @@ export interface components {
                 readonly serviceId: string;
                 readonly weight: number;
             }[];
-            readonly dispatchPolicy: ("fifo" | "strict-priority" | "weighted-wait" | "smart") | null;
+            readonly dispatchPolicy: ("fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first") | null;
             readonly pauseReason: string | null;
             /** @description null on public screens */
             readonly signedInUser: {
@@ -3366,7 +3366,7 @@ export interface components {
             readonly historyDays: number;
             readonly arrivalsByHour: readonly number[];
             readonly scenario: string;
-            readonly policy: "fifo" | "strict-priority" | "weighted-wait" | "smart";
+            readonly policy: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first";
             readonly targetShare: number;
             readonly targetMinutes: number;
             readonly hours: readonly {
@@ -3412,7 +3412,7 @@ export interface components {
             readonly withinTargetShare: number;
             readonly overAlarm: number;
             readonly scenario: string;
-            readonly policy: "fifo" | "strict-priority" | "weighted-wait" | "smart";
+            readonly policy: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first";
             readonly seed: number;
             readonly noShows: number;
             readonly unserved: number;
@@ -3784,7 +3784,7 @@ export interface operations {
                     readonly noShowAfterSeconds?: number;
                     /** @description Least time between two calls of one ticket */
                     readonly minRecallGapSeconds?: number;
-                    readonly dispatchPolicy?: "fifo" | "strict-priority" | "weighted-wait" | "smart";
+                    readonly dispatchPolicy?: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first";
                 };
             };
         };
@@ -3865,7 +3865,7 @@ export interface operations {
                     readonly noShowAfterSeconds?: number;
                     /** @description Least time between two calls of one ticket */
                     readonly minRecallGapSeconds?: number;
-                    readonly dispatchPolicy?: "fifo" | "strict-priority" | "weighted-wait" | "smart";
+                    readonly dispatchPolicy?: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first";
                 };
             };
         };
@@ -4227,7 +4227,7 @@ export interface operations {
                         readonly serviceId: string;
                         readonly weight: number;
                     }[];
-                    readonly dispatchPolicy?: ("fifo" | "strict-priority" | "weighted-wait" | "smart") | null;
+                    readonly dispatchPolicy?: ("fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first") | null;
                 };
             };
         };
@@ -4549,7 +4549,7 @@ export interface operations {
                         readonly serviceId: string;
                         readonly weight: number;
                     }[];
-                    readonly dispatchPolicy?: ("fifo" | "strict-priority" | "weighted-wait" | "smart") | null;
+                    readonly dispatchPolicy?: ("fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first") | null;
                 };
             };
         };
@@ -7651,7 +7651,7 @@ export interface operations {
                         readonly from: string;
                         readonly to: string;
                     };
-                    readonly policy?: "fifo" | "strict-priority" | "weighted-wait" | "smart";
+                    readonly policy?: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first";
                     readonly seed?: number;
                     readonly scenario?: "weekday" | "payday" | "wealth-branch";
                     readonly date?: string;

@@ -105,5 +105,11 @@ export const SERVICE_CATEGORIES = complete<ServiceCategory>()([
   "payment",
   "other",
 ]);
-export const DISPATCH_POLICIES = complete<DispatchPolicy>()(["smart", "fifo", "strict-priority", "weighted-wait"]);
+export const DISPATCH_POLICIES = complete<DispatchPolicy>()([
+  "smart",
+  "smart-alarm-first",
+  "fifo",
+  "strict-priority",
+  "weighted-wait",
+]);
 export const SHIPPED_SCENARIOS = complete<ShippedScenario>()(["weekday", "payday", "wealth-branch"]);

@@ -293,6 +293,7 @@ const en: Dictionary = {
     counterKind: { teller: "Teller", vip: "VIP", wealth: "Wealth", self_service_helper: "Self-service helper" },
     policy: {
       smart: "Smart (default)",
+      "smart-alarm-first": "Smart, alarm first (fewer waits past the alarm; the longest waits grow)",
       fifo: "First come, first served",
       "strict-priority": "Strict priority",
       "weighted-wait": "Weighted wait",

@@ -289,7 +289,13 @@ const zhCN = {
     revokeConfirm: "吊销后该设备将无法再访问，确定吗？",
     saved: "已保存",
     counterKind: { teller: "普通柜台", vip: "贵宾", wealth: "理财", self_service_helper: "自助引导" },
-    policy: { smart: "智能调度", fifo: "先到先服务", "strict-priority": "严格优先级", "weighted-wait": "加权等候" },
+    policy: {
+      smart: "智能调度",
+      "smart-alarm-first": "智能调度·超时预警优先（超时人数更少，最长等候变长）",
+      fifo: "先到先服务",
+      "strict-priority": "严格优先级",
+      "weighted-wait": "加权等候",
+    },
     categories: {
       cash: "现金",
       non_cash: "非现金",
