@@ -18,7 +18,7 @@ import { conflict, invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
 import { BOOKING_ROLES, capRefusal, parseStart, ruleRefusal, slotAt, slotFull } from "./book.ts";
 import { type BookingSetup, loadSetup } from "./booking-setup.ts";
-import { publishEvent } from "./identity.ts";
+import { cancelPending, publishEvent } from "./identity.ts";
 import { appointmentMessages } from "./messages.ts";
 import { slotsChanged } from "./slot-state.ts";
 import { manageTokenHash, manageUrl, newManageToken, tokenMatches } from "./tokens.ts";
@@ -238,7 +238,11 @@ export async function rescheduleAppointment(
   return appointmentView({ ...a, start, end: slot.end, day }, tz, { maskPhone: !byStaff, staff: byStaff });
 }
 
-/** Staff send the confirmation again, with a new manage link (the old token is only kept hashed). */
+/**
+ * Staff send the confirmation again, with a new manage link (the old token is only kept hashed, so the old link
+ * stops working). What is still to go out with the old link is cancelled and queued again with the new one: an
+ * earlier confirmation not yet sent, and the reminders (their dedupe keys are released, so they come back once).
+ */
 export async function resendConfirmation(ctx: AppContext, actor: Actor, id: string): Promise<AppointmentView> {
   const a = await appointmentFor(ctx, actor, id);
   if (a.status !== "booked") throw notBooked(a);
@@ -248,6 +252,7 @@ export async function resendConfirmation(ctx: AppContext, actor: Actor, id: stri
   await ctx.store.write(async (tx) => {
     await updateBooked(tx, a, { manage_token_hash: manageTokenHash(token) }, now);
     await audit(tx, actor, now, "appointment.resend", { type: "appointment", id, branchId: a.branchId });
+    await cancelPending(tx, { relatedId: a.id, kinds: ["appointment.confirmed", "appointment.reminder"], now });
     await appointmentMessages(tx, ctx, {
       ...messageBase(a, setup, now),
       kind: "confirmed",
