@@ -278,6 +278,15 @@ describe.each(DB_KINDS)("appointments API on %s", (kind) => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ late: true, ticket: { priority: "normal", appointmentAt: null } });
     expect(res.json().message).toContain("walk-in");
+    expect(res.json().messageZh).toContain("普通号");
+    // Not a 409 (the contract's "409 outside the window" holds for too early only): the late customer gets a
+    // walk-in ticket, and the appointment counts as a no-show, linked to that ticket.
+    const lateRow = await t.server.ctx.store.db
+      .selectFrom("appointments")
+      .select(["status", "ticket_id"])
+      .where("id", "=", late.id)
+      .executeTakeFirstOrThrow();
+    expect(lateRow).toEqual({ status: "no_show", ticket_id: res.json().ticket.id });
     t.clock.now = Date.parse(never.start) + 16 * MIN;
     expect(await markNoShows(t.server.ctx)).toBeGreaterThanOrEqual(1);
     const row = await t.server.ctx.store.db

@@ -4,6 +4,7 @@ import type { BookingRules } from "../domain/appointments/rules.ts";
 import type { EventNotice } from "./events.ts";
 import { parseJson } from "./json.ts";
 import type { AppointmentTable, Database } from "./schema.ts";
+import { isPostgres } from "./sql.ts";
 import type { Tx } from "./store.ts";
 
 export type AppointmentStatus = AppointmentTable["status"];
@@ -199,10 +200,14 @@ export async function placesTakenOnDay(
   return { taken, firstExpiry };
 }
 
-/** A customer's appointments on one local day in one branch that still hold a place (for the cap). */
+/**
+ * A customer's appointments of one business type on one local day that hold a place (for the cap, which is a rule
+ * of each business type: appointments of other types do not count). A business type belongs to one branch, so
+ * this is within the branch too.
+ */
 export async function bookingsOfPhoneOnDay(
   db: Kysely<Database>,
-  branchId: string,
+  serviceId: string,
   phone: string,
   day: string,
   exceptId?: string,
@@ -212,11 +217,25 @@ export async function bookingsOfPhoneOnDay(
     .select((eb) => eb.fn.countAll().as("n"))
     .where("customer_phone", "=", phone)
     .where("day", "=", day)
-    .where("branch_id", "=", branchId)
-    .where("status", "in", ["booked", "checked_in"]);
+    .where("service_id", "=", serviceId)
+    .where("status", "in", HOLDING_STATUSES);
   if (exceptId !== undefined) q = q.where("id", "<>", exceptId);
   const row = await q.executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * Serialises, until the transaction ends, every write that counts one customer's appointments of one business
+ * type on one day against the cap (a booking, a move onto that day), so two of them into different slots (whose
+ * slot locks do not meet) cannot both count the same total and both pass. Taken after the slot's lock, in every
+ * such write, so the two locks are always taken in one order.
+ *
+ * PostgreSQL: a transaction-scoped advisory lock on a hash of the three (a collision only makes two unrelated
+ * customers take turns). SQLite: nothing to do, its one writer runs whole write transactions one after another.
+ */
+export async function lockCustomerDay(tx: Tx, serviceId: string, phone: string, day: string): Promise<void> {
+  if (!isPostgres(tx)) return;
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`appointment-cap:${serviceId}:${phone}:${day}`}))`.execute(tx);
 }
 
 /** No-shows of one phone number since a time, across branches. */

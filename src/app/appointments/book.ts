@@ -9,7 +9,13 @@ import {
 } from "../../domain/appointments/rules.ts";
 import { dayInZone, isoInZone, type Slot } from "../../domain/appointments/slots.ts";
 import type { BranchId } from "../../domain/ids.ts";
-import { bookingsOfPhoneOnDay, lockSlot, noShowsOfPhone, placesTakenUntil } from "../../store/appointments.ts";
+import {
+  bookingsOfPhoneOnDay,
+  lockCustomerDay,
+  lockSlot,
+  noShowsOfPhone,
+  placesTakenUntil,
+} from "../../store/appointments.ts";
 import { requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
@@ -220,12 +226,11 @@ async function bookInTurn(
   await ctx.store.write(async (tx, afterCommit, whenVisible) => {
     if (needsCode) await consumePhoneCode(tx, ctx, phone, input.otp);
     await lockSlot(tx, input.branchId, input.serviceId, start);
-    if (capReached(setup.rules, await bookingsOfPhoneOnDay(tx, input.branchId, phone, day)))
-      throw conflict(
-        `This phone number already has ${setup.rules.capPerCustomerPerDay} appointment(s) that day.`,
-        { reason: "cap" },
-        `该手机号当天已有 ${setup.rules.capPerCustomerPerDay} 个预约。`,
-      );
+    // The cap is the business type's, per phone and day; the lock makes the phone's bookings of this type and day
+    // (into other slots, on any instance) take turns, so the count below includes every one committed before.
+    await lockCustomerDay(tx, input.serviceId, phone, day);
+    if (capReached(setup.rules, await bookingsOfPhoneOnDay(tx, input.serviceId, phone, day)))
+      throw capRefusal(setup.rules);
     const counted = await placesTakenUntil(tx, input.branchId, input.serviceId, start, now, input.holdId);
     if (counted.taken >= slot.capacity) {
       remember(counted);
@@ -328,6 +333,15 @@ async function bookInTurn(
     manageToken: token,
     manageUrl: manageUrl(id, token),
   };
+}
+
+/** The refusal when the phone's appointments of the business type that day reach its cap (booking and moving). */
+export function capRefusal(rules: BookingRules): AppError {
+  return conflict(
+    `This phone number already has ${rules.capPerCustomerPerDay} appointment(s) of this business type that day.`,
+    { reason: "cap" },
+    `该手机号当天已有 ${rules.capPerCustomerPerDay} 个此业务的预约。`,
+  );
 }
 
 /**

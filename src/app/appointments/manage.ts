@@ -1,10 +1,11 @@
-import { type BookingRules, canChange, capReached } from "../../domain/appointments/rules.ts";
+import { canChange, capReached } from "../../domain/appointments/rules.ts";
 import { dayInZone, isoInZone } from "../../domain/appointments/slots.ts";
 import type { BranchId } from "../../domain/ids.ts";
 import {
   type Appointment,
   bookingsOfPhoneOnDay,
   findAppointment,
+  lockCustomerDay,
   lockSlot,
   placesTaken,
   toAppointment,
@@ -15,9 +16,9 @@ import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
-import { BOOKING_ROLES, parseStart, ruleRefusal, slotAt, slotFull } from "./book.ts";
+import { BOOKING_ROLES, capRefusal, parseStart, ruleRefusal, slotAt, slotFull } from "./book.ts";
 import { type BookingSetup, loadSetup } from "./booking-setup.ts";
-import { publishEvent } from "./identity.ts";
+import { cancelPending, publishEvent } from "./identity.ts";
 import { appointmentMessages } from "./messages.ts";
 import { slotsChanged } from "./slot-state.ts";
 import { manageTokenHash, manageUrl, newManageToken, tokenMatches } from "./tokens.ts";
@@ -206,13 +207,14 @@ export async function rescheduleAppointment(
   ruleRefusal(setup.rules, now, start, day, dayInZone(now, tz), byStaff);
   await ctx.store.write(async (tx, afterCommit) => {
     await lockSlot(tx, a.branchId, a.serviceId, start);
-    // The per-customer per-day cap holds for a move as for a booking (the same count and the same 409), or two
-    // bookings on two days, one moved onto the other, would beat it. The appointment itself does not count.
-    if (
-      day !== a.day &&
-      capReached(setup.rules, await bookingsOfPhoneOnDay(tx, a.branchId, a.customerPhone, day, a.id))
-    )
-      throw capRefusal(setup.rules);
+    // The business type's per-customer per-day cap holds for a move as for a booking (the same lock, count and
+    // 409), or two bookings on two days, one moved onto the other, would beat it. The appointment itself does not
+    // count.
+    if (day !== a.day) {
+      await lockCustomerDay(tx, a.serviceId, a.customerPhone, day);
+      if (capReached(setup.rules, await bookingsOfPhoneOnDay(tx, a.serviceId, a.customerPhone, day, a.id)))
+        throw capRefusal(setup.rules);
+    }
     if ((await placesTaken(tx, a.branchId, a.serviceId, start, now)) >= slot.capacity) throw slotFull();
     await updateBooked(tx, a, { start_at: start, end_at: slot.end, day }, now);
     if (byStaff)
@@ -236,16 +238,11 @@ export async function rescheduleAppointment(
   return appointmentView({ ...a, start, end: slot.end, day }, tz, { maskPhone: !byStaff, staff: byStaff });
 }
 
-/** The refusal booking gives when the phone's appointments that day reach the cap (book.ts), word for word. */
-function capRefusal(rules: BookingRules) {
-  return conflict(
-    `This phone number already has ${rules.capPerCustomerPerDay} appointment(s) that day.`,
-    { reason: "cap" },
-    `该手机号当天已有 ${rules.capPerCustomerPerDay} 个预约。`,
-  );
-}
-
-/** Staff send the confirmation again, with a new manage link (the old token is only kept hashed). */
+/**
+ * Staff send the confirmation again, with a new manage link (the old token is only kept hashed, so the old link
+ * stops working). What is still to go out with the old link is cancelled and queued again with the new one: an
+ * earlier confirmation not yet sent, and the reminders (their dedupe keys are released, so they come back once).
+ */
 export async function resendConfirmation(ctx: AppContext, actor: Actor, id: string): Promise<AppointmentView> {
   const a = await appointmentFor(ctx, actor, id);
   if (a.status !== "booked") throw notBooked(a);
@@ -255,6 +252,7 @@ export async function resendConfirmation(ctx: AppContext, actor: Actor, id: stri
   await ctx.store.write(async (tx) => {
     await updateBooked(tx, a, { manage_token_hash: manageTokenHash(token) }, now);
     await audit(tx, actor, now, "appointment.resend", { type: "appointment", id, branchId: a.branchId });
+    await cancelPending(tx, { relatedId: a.id, kinds: ["appointment.confirmed", "appointment.reminder"], now });
     await appointmentMessages(tx, ctx, {
       ...messageBase(a, setup, now),
       kind: "confirmed",

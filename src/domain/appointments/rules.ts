@@ -11,7 +11,7 @@ export interface BookingRules {
   readonly minNoticeBookMinutes: number;
   readonly minNoticeCancelMinutes: number;
   readonly minNoticeRescheduleMinutes: number;
-  /** Appointments one customer may hold per local day (across business types of the branch). */
+  /** Appointments of this business type one customer (phone) may hold per local day; other types have their own. */
   readonly capPerCustomerPerDay: number;
   /** How long a slot stays held while the booking form is filled in. */
   readonly holdMinutes: number;
@@ -118,7 +118,7 @@ export function noShowAfter(rules: BookingRules, start: EpochMs): EpochMs {
   return start + rules.checkInLateMinutes * MIN;
 }
 
-/** Whether the customer's bookings today already reach the cap. */
+/** Whether the customer's appointments of this business type that day already reach the type's cap. */
 export function capReached(rules: BookingRules, bookedThatDay: number): boolean {
   return bookedThatDay >= rules.capPerCustomerPerDay;
 }
