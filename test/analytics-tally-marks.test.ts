@@ -153,6 +153,44 @@ describe.each(DB_KINDS)("the tally job re-tallies only marked branch-days (%s)",
     }
   });
 
+  it("marks by time what needs the branch's time zone: a complaint naming no visit, a counter event", async () => {
+    const db = t.server.ctx.store.db;
+    const now = t.clock.now;
+    await db
+      .insertInto("complaints")
+      .values({
+        id: `unlinked-${kind}`,
+        branch_id: t.branchId,
+        ticket_id: null,
+        source: "staff",
+        category: "service",
+        severity: "simple",
+        description: "about the queue in general",
+        status: "open",
+        received_at: now,
+        due_at: now + 86_400_000,
+        created_at: now,
+        updated_at: now,
+        reopen_count: 0,
+        version: 0,
+      })
+      .execute();
+    const paused = await t.request({ method: "POST", url: `/api/counters/${counter}/pause`, cookie: teller, body: {} });
+    expect(paused.statusCode).toBe(200);
+    const marks = await db.selectFrom("analytics_marks").selectAll().where("branch_id", "=", t.branchId).execute();
+    // The complaint's mark and the pause's, each with its time, not a day.
+    expect(marks.filter((m) => m.day === null && Number(m.at) === now).length).toBe(2);
+    const before = await total();
+    const run = await tallyMarkedDays(t.server.ctx);
+    expect(run.days).toEqual([`${t.branchId} ${TODAY}`]);
+    const res = await t.request({
+      method: "GET",
+      url: `/api/analytics/summary?branchId=${t.branchId}&from=${TODAY}&to=${TODAY}&groupBy=day`,
+      cookie: manager,
+    });
+    expect(res.json().total.complaints).toBe(((before as Record<string, unknown>).complaints as number) + 1);
+  });
+
   it("a held lease keeps another instance out until it runs out", async () => {
     const { takeJobLease } = await import("../src/store/analytics-marks.ts");
     const now = START + 86_400_000;
