@@ -3,7 +3,6 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { refreshRecentDays } from "./app/analytics/build-cells.ts";
 import { DEMO_HISTORY_DAYS, seedDemoHistory } from "./app/analytics/demo-history.ts";
 import { ANALYTICS_JOBS } from "./app/analytics/jobs.ts";
 import { BOOKING_JOBS } from "./app/appointments/jobs.ts";
@@ -192,8 +191,6 @@ export async function runServerCommand(
       .catch((error) => console.error("closing past days failed", error))
       .then(() => releaseAllClosedCounters(server.ctx))
       .catch((error) => console.error("releasing tickets of closed counters failed", error))
-      .then(() => refreshRecentDays(server.ctx))
-      .catch((error) => console.error("refreshing the analytics failed", error))
       .then(() => assignWaiting(server.ctx))
       .catch((error) => console.error("assigning waiting chats failed", error))
       .finally(() => {

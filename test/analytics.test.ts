@@ -289,9 +289,9 @@ describe.each(DB_KINDS)("analytics of live tickets and the demo history on %s", 
   });
   afterAll(() => t?.close());
 
-  it("counts today's tickets once housekeeping has refreshed the day, and again idempotently", async () => {
+  it("counts today's tickets once the tally job has re-tallied the marked day, and again idempotently", async () => {
     const { issueAtKiosk, demoIds } = await import("./support/harness.ts");
-    const { refreshRecentDays } = await import("../src/app/analytics/build-cells.ts");
+    const { tallyMarkedDays } = await import("../src/app/analytics/tally-marks.ts");
     const ids = await demoIds(t);
     const teller = await t.login("teller1");
     const counter = ids.counters.get(1) as string;
@@ -308,8 +308,8 @@ describe.each(DB_KINDS)("analytics of live tickets and the demo history on %s", 
       const res = await t.request({ method: "POST", url: `/api/tickets/${ticket.id}/${action}`, cookie: teller });
       expect(res.statusCode).toBe(200);
     }
-    await refreshRecentDays(t.server.ctx);
-    await refreshRecentDays(t.server.ctx);
+    await tallyMarkedDays(t.server.ctx);
+    await tallyMarkedDays(t.server.ctx);
     const manager = await t.login("manager");
     const res = await t.request({
       method: "GET",

@@ -141,53 +141,6 @@ export function listAppointmentFacts(
     .execute();
 }
 
-/**
- * Branch-days whose figures changed after the fact since `since`: a survey answered, a review taken or decided,
- * a complaint recorded about one of their tickets (complaints naming no ticket: their branch and receipt time).
- */
-export async function listTouchedSince(
-  db: Kysely<Database>,
-  since: number,
-): Promise<{ days: Array<{ branchId: string; day: string }>; unlinked: Array<{ branchId: string; at: number }> }> {
-  const [surveys, reviews, complaints, unlinked] = await Promise.all([
-    db
-      .selectFrom("surveys")
-      .innerJoin("tickets", "tickets.id", "surveys.ticket_id")
-      .select(["tickets.branch_id", "tickets.day"])
-      .where("surveys.answered_at", ">=", since)
-      .distinct()
-      .execute(),
-    db
-      .selectFrom("reviews")
-      .innerJoin("tickets", "tickets.id", "reviews.ticket_id")
-      .select(["tickets.branch_id", "tickets.day"])
-      .where((eb) => eb.or([eb("reviews.taken_at", ">=", since), eb("reviews.decided_at", ">=", since)]))
-      .distinct()
-      .execute(),
-    db
-      .selectFrom("complaints")
-      .innerJoin("tickets", "tickets.id", "complaints.ticket_id")
-      .select(["tickets.branch_id", "tickets.day"])
-      .where("complaints.created_at", ">=", since)
-      .distinct()
-      .execute(),
-    db
-      .selectFrom("complaints")
-      .leftJoin("tickets", "tickets.id", "complaints.ticket_id")
-      .select(["complaints.branch_id", "complaints.received_at"])
-      .where("complaints.created_at", ">=", since)
-      .where("tickets.id", "is", null)
-      .execute(),
-  ]);
-  const seen = new Map<string, { branchId: string; day: string }>();
-  for (const r of [...surveys, ...reviews, ...complaints])
-    seen.set(`${r.branch_id}\u0000${r.day}`, { branchId: r.branch_id, day: r.day });
-  return {
-    days: [...seen.values()],
-    unlinked: unlinked.map((r) => ({ branchId: r.branch_id, at: Number(r.received_at) })),
-  };
-}
-
 /** The branch-days that hold tickets, optionally of one branch and within days [from, to]. */
 export async function listTicketDays(
   db: Kysely<Database>,

@@ -275,6 +275,28 @@ export interface Database {
   followups: FollowupTable;
   // Migration 038 (issue 15): branch-days whose tallies the job runner rebuilds in the background.
   analytics_rebuild_queue: AnalyticsRebuildQueueTable;
+  // Migration 045 (issue 15): branch-days marked for the tally job, and the leases of one-instance jobs.
+  analytics_marks: AnalyticsMarkTable;
+  analytics_job_leases: AnalyticsJobLeaseTable;
+}
+
+/**
+ * A change to what a branch-day's tallies count, appended by a trigger in the changing transaction (migration
+ * 045); the tally job re-tallies the marked days and deletes the marks it read (src/app/analytics/tally-marks.ts).
+ * `day` is the branch-local day; where null, the day of `at` in the branch's time zone.
+ */
+export interface AnalyticsMarkTable {
+  id: Generated<number>;
+  branch_id: string;
+  day: string | null;
+  at: number | null;
+}
+
+/** A job run by one instance at a time: the instance holding the lease (migration 045). */
+export interface AnalyticsJobLeaseTable {
+  name: string;
+  owner: string | null;
+  lease_until: number;
 }
 
 /**

@@ -1,13 +1,13 @@
 /**
  * Keeping the analytics tallies current. A branch-day's cells are always rebuilt whole from its tickets (a
  * branch-day is at most a few thousand rows, read by index), so a rebuild can run any number of times and
- * never counts a ticket twice. Housekeeping refreshes each branch's today and yesterday every minute (tickets
- * finish, ratings arrive, yesterday's line is closed after midnight); the importer rebuilds the days it
- * touched; `datang analytics rebuild` rebuilds everything from the raw records.
+ * never counts a ticket twice. The tally job re-tallies the branch-days marked by the changes to them
+ * (tally-marks.ts, migration 045); the importer rebuilds the days it touched; `datang analytics rebuild`
+ * rebuilds everything from the raw records.
  */
 
 import { type BusySpan, counterHours, localMidnight } from "../../domain/analytics/counter-time.ts";
-import { dayAfter, dayBefore, monthOf } from "../../domain/analytics/keys.ts";
+import { dayAfter, monthOf } from "../../domain/analytics/keys.ts";
 import {
   addAppointment,
   addComplaint,
@@ -18,7 +18,7 @@ import {
   type TicketEnd,
   type TicketFacts,
 } from "../../domain/analytics/tally.ts";
-import { localDay, localHour } from "../../domain/local-day.ts";
+import { localHour } from "../../domain/local-day.ts";
 import {
   type AppointmentFactRow,
   type Cell,
@@ -29,13 +29,12 @@ import {
   listReviewFacts,
   listTicketDays,
   listTicketFacts,
-  listTouchedSince,
   type ReviewFactRow,
   replaceBranchDayCells,
   replaceCounterHours,
   type TicketFactRow,
 } from "../../store/analytics.ts";
-import { type Branch, findBranch, listBranches } from "../../store/branches.ts";
+import { type Branch, findBranch } from "../../store/branches.ts";
 import { refreshMonthRollups } from "../../store/month-rollups.ts";
 import type { AppContext } from "../context.ts";
 
@@ -190,45 +189,6 @@ export async function refreshDeferredMonths(ctx: AppContext, deferred: DeferredM
     await ctx.store.write((tx) => refreshMonthRollups(tx, branchId, month));
   }
   deferred.clear();
-}
-
-/** When each context's housekeeping last looked for older branch-days changed after the fact. */
-const lastTouchScan = new WeakMap<AppContext, number>();
-/** On the first pass after a start, changes this far back are looked for. */
-const FIRST_SCAN_BACK_MS = 15 * 60_000;
-
-/**
- * Every minute: each branch's today and yesterday (branch-local), where tickets still change; and any older
- * branch-day whose figures changed after the fact since the last pass (a survey answered, a review taken or
- * decided, a complaint recorded about one of its visits).
- */
-export async function refreshRecentDays(ctx: AppContext): Promise<void> {
-  const now = ctx.clock();
-  const since = lastTouchScan.get(ctx) ?? now - FIRST_SCAN_BACK_MS;
-  const touched = await listTouchedSince(ctx.store.db, since);
-  lastTouchScan.set(ctx, now);
-  const branches = await listBranches(ctx.store.db);
-  const recent = new Set<string>();
-  for (const branch of branches) {
-    const today = localDay(now, branch.timezone);
-    await rebuildBranchDay(ctx, branch, dayBefore(today));
-    await rebuildBranchDay(ctx, branch, today);
-    recent.add(`${branch.id}\u0000${today}`).add(`${branch.id}\u0000${dayBefore(today)}`);
-  }
-  const byId = new Map(branches.map((b) => [b.id as string, b]));
-  const older = new Map<string, { branch: Branch; day: string }>();
-  for (const d of touched.days) {
-    const branch = byId.get(d.branchId);
-    if (branch) older.set(`${d.branchId}\u0000${d.day}`, { branch, day: d.day });
-  }
-  for (const u of touched.unlinked) {
-    const branch = byId.get(u.branchId);
-    if (branch) {
-      const day = localDay(u.at, branch.timezone);
-      older.set(`${u.branchId}\u0000${day}`, { branch, day });
-    }
-  }
-  for (const [key, { branch, day }] of older) if (!recent.has(key)) await rebuildBranchDay(ctx, branch, day);
 }
 
 /** Rebuilds the cells of every branch-day with tickets (optionally of one branch or a range of days). */

@@ -5,8 +5,11 @@
  * number (unique per branch-day), so importing the same file twice finds its tickets already there.
  */
 import { createHash } from "node:crypto";
+import { localMidnight } from "../../domain/analytics/counter-time.ts";
+import { dayAfter } from "../../domain/analytics/keys.ts";
 import { localDay } from "../../domain/local-day.ts";
 import type { Rating } from "../../domain/ticket.ts";
+import { deleteDayMarks } from "../../store/analytics-marks.ts";
 import { insertAudit } from "../../store/audit.ts";
 import { type Branch, findBranch } from "../../store/branches.ts";
 import { insertRows } from "../../store/bulk-insert.ts";
@@ -276,6 +279,13 @@ export async function importTickets(
   }
   if (problems.length) return { ok: false, problems };
 
+  const branches = new Map<string, Branch>([...look.branches.values()].map((b) => [b.id, b]));
+  // The days to tally: those that got new tickets (all of them when rows are written alongside). A file imported
+  // again adds nothing and leaves the tallies as they are.
+  const toTally = options.alongside ? byBranchDay : new Map<string, { branchId: string; day: string }>();
+  if (!options.alongside)
+    for (const p of fresh)
+      toTally.set(`${p.ticket.branch_id}\u0000${p.ticket.day}`, { branchId: p.ticket.branch_id, day: p.ticket.day });
   await ctx.store.write(async (tx) => {
     // Multi-row statements prepared once (src/store/bulk-insert.ts): the import's rows are most of its time.
     await insertRows(
@@ -298,6 +308,12 @@ export async function importTickets(
         })),
     );
     if (options.alongside) await options.alongside(tx);
+    // The marks of the days about to be tallied below (the rows written alongside, the demo's counter events)
+    // would only have the tally job do the same again.
+    for (const { branchId, day } of toTally.values()) {
+      const tz = branches.get(branchId)?.timezone;
+      if (tz) await deleteDayMarks(tx, branchId, day, localMidnight(day, tz), localMidnight(dayAfter(day), tz));
+    }
     await insertAudit(tx, {
       at: now,
       actorType: "system",
@@ -312,9 +328,8 @@ export async function importTickets(
     });
   });
 
-  const branches = new Map<string, Branch>([...look.branches.values()].map((b) => [b.id, b]));
   const months: DeferredMonths = new Set();
-  for (const { branchId, day } of byBranchDay.values()) {
+  for (const { branchId, day } of toTally.values()) {
     const branch = branches.get(branchId);
     if (branch) await rebuildBranchDay(ctx, branch, day, months);
   }
