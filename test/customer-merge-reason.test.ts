@@ -36,7 +36,11 @@ describe.each(DB_KINDS)("customer merge decision reason on %s", (kind) => {
     ).map((r) => (typeof r.details === "string" ? JSON.parse(r.details) : r.details) as Record<string, unknown>);
 
   it("refuses a blank reason and records the one given", async () => {
-    const proposed = await post("/api/customer-merges", lobby, { sourceId: ids[0], targetId: ids[1], reason: "同名同证件" });
+    const proposed = await post("/api/customer-merges", lobby, {
+      sourceId: ids[0],
+      targetId: ids[1],
+      reason: "同名同证件",
+    });
     expect(proposed.statusCode, proposed.body).toBe(201);
     const id = proposed.json().id as string;
     const blank = await post(`/api/customer-merges/${id}/reject`, manager, { reason: "   " });
@@ -51,7 +55,11 @@ describe.each(DB_KINDS)("customer merge decision reason on %s", (kind) => {
   });
 
   it("still confirms without a body (older clients)", async () => {
-    const proposed = await post("/api/customer-merges", lobby, { sourceId: ids[2], targetId: ids[1], reason: "换了手机号" });
+    const proposed = await post("/api/customer-merges", lobby, {
+      sourceId: ids[2],
+      targetId: ids[1],
+      reason: "换了手机号",
+    });
     expect(proposed.statusCode, proposed.body).toBe(201);
     const confirmed = await post(`/api/customer-merges/${proposed.json().id}/confirm`, manager);
     expect(confirmed.statusCode, confirmed.body).toBe(200);

@@ -18,6 +18,7 @@ import { feedbackEn, feedbackZh } from "./feedback.ts";
 import { feedback2En, feedback2Zh } from "./feedback2.ts";
 import { followupsEn, followupsZh } from "./followups.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
+import { kioskIdentifyEn, kioskIdentifyZh } from "./kiosk-identify.ts";
 import { knowledgeEn, knowledgeZh } from "./knowledge.ts";
 import { messagesStrings } from "./messages.ts";
 import { mySettingsEn, mySettingsZh } from "./my-settings.ts";
@@ -62,6 +63,7 @@ void i18next.use(initReactI18next).init({
       analyticsEdit: analyticsEditZh,
       closures: closuresZh,
       mySettings: mySettingsZh,
+      kioskIdentify: kioskIdentifyZh,
     },
     en: {
       translation: {
@@ -89,6 +91,7 @@ void i18next.use(initReactI18next).init({
       analyticsEdit: analyticsEditEn,
       closures: closuresEn,
       mySettings: mySettingsEn,
+      kioskIdentify: kioskIdentifyEn,
     },
   },
   lng: initialLanguage(),
