@@ -10,6 +10,7 @@ import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
 import { chat2En, chat2Zh } from "./chat2.ts";
 import { closuresEn, closuresZh } from "./closures.ts";
+import { customerLinksEn, customerLinksZh } from "./customer-links.ts";
 import { customersEn, customersZh } from "./customers.ts";
 import { dailyEn, dailyZh } from "./daily.ts";
 import { daily2En, daily2Zh } from "./daily2.ts";
@@ -64,6 +65,7 @@ void i18next.use(initReactI18next).init({
       closures: closuresZh,
       mySettings: mySettingsZh,
       kioskIdentify: kioskIdentifyZh,
+      customerLinks: customerLinksZh,
     },
     en: {
       translation: {
@@ -92,6 +94,7 @@ void i18next.use(initReactI18next).init({
       closures: closuresEn,
       mySettings: mySettingsEn,
       kioskIdentify: kioskIdentifyEn,
+      customerLinks: customerLinksEn,
     },
   },
   lng: initialLanguage(),
