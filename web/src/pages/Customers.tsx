@@ -493,7 +493,10 @@ export default function Customers() {
   const { t } = useTranslation("customers");
   return (
     <StaffShell title={t("title")} roles={["admin", "branch_manager", "lobby_manager", "teller", "back_office"]}>
-      <CustomersPage />
+      {/* The page's messages (saved, errors in the page's language) need Ant Design's App context. */}
+      <AntApp>
+        <CustomersPage />
+      </AntApp>
     </StaffShell>
   );
 }
