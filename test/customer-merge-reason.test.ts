@@ -65,5 +65,9 @@ describe.each(DB_KINDS)("customer merge decision reason on %s", (kind) => {
     expect(confirmed.statusCode, confirmed.body).toBe(200);
     expect(confirmed.json().status).toBe("confirmed");
     expect(await auditDetails("customer.merge.confirm")).toEqual([{ mergeId: proposed.json().id, sourceId: ids[2] }]);
+    // The merged record's profile says where it went and shows no phone (its stored one is a placeholder).
+    const merged = await t.request({ method: "GET", url: `/api/customers/${ids[2]}`, cookie: manager });
+    expect(merged.statusCode, merged.body).toBe(200);
+    expect(merged.json()).toMatchObject({ mergedInto: ids[1], phone: "" });
   });
 });

@@ -308,6 +308,9 @@ describe.skipIf(!chromiumAvailable())("customer links: kiosk identification, lob
     await manager.locator(".ant-select-item-option").filter({ hasText: "Merged" }).click();
     await manager.getByTestId(`merge-review-${oldCode}`).click();
     await manager.getByTestId("merge-compare").waitFor();
+    // The merged record keeps no phone to show; its visits are the kept record's now.
+    await expect.poll(() => manager.getByTestId("compare-target-visits").textContent()).toBe("2");
+    expect(await manager.getByTestId("compare-source-phone").textContent()).toBe("—");
     await shoot(manager, "customers-merge-review");
     await expectNoViolations(manager, "merge review (en)");
     await setLanguage(manager, "zh-CN");
