@@ -175,6 +175,25 @@ describe.skipIf(!chromiumAvailable())("customer links: kiosk identification, lob
     await expect.poll(left).toBeGreaterThanOrEqual(full - 1);
     await kiosk.getByTestId("service-A").waitFor({ timeout: 120_000 });
     await kiosk.close();
+
+    // A portrait kiosk in large type: the phone step fits (a column, the pad under the number).
+    const portrait = { width: 1080, height: 1920 };
+    const tall = await session.page(portrait);
+    await tall.goto(`${session.origin}/kiosk?pair=${session.server.tokens.kiosk}`);
+    await tall.getByTestId("service-A").waitFor();
+    if (!((await tall.getByTestId("kiosk").getAttribute("class")) ?? "").includes("large"))
+      await tall.getByTestId("large-mode").click();
+    if ((await lang(tall)) !== "zh-CN") await tall.getByTestId("lang-switch").first().click();
+    await expect.poll(() => lang(tall)).toBe("zh-CN");
+    await tall.getByTestId("service-A").click();
+    await tall.getByTestId("identify-start").click();
+    await typeOnPad(tall, "13812340003");
+    const tallButtons = (await boxes(tall, "button", "data-testid")).filter((b) => b.width > 0 && b.height > 0);
+    expect(outside(tallButtons, portrait)).toEqual([]);
+    expect(await overflowing(tall, ".kiosk-key, .big-button, .kiosk-identify h1")).toEqual([]);
+    expect(await tall.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(portrait.height);
+    await shoot(tall, "kiosk-identify-portrait");
+    await tall.close();
   }, 300_000);
 
   it("lets the lobby manager attach a customer to a waiting ticket, masked and audited", async () => {
