@@ -140,8 +140,7 @@ export async function decideMerge(
 ): Promise<MergeView> {
   const staff = requireRole(actor, MERGE_DECIDERS);
   const why = reason?.trim() ?? "";
-  if (reason !== undefined && !why)
-    throw invalid("Say why you decide so.", { field: "reason" }, "请说明处理理由。");
+  if (reason !== undefined && !why) throw invalid("Say why you decide so.", { field: "reason" }, "请说明处理理由。");
   await ctx.store.write(async (tx) => {
     const m = await tx.selectFrom("customer_merges").selectAll().where("id", "=", mergeId).executeTakeFirst();
     if (!m) throw notFound("Merge", mergeId);
