@@ -67,7 +67,7 @@ export function AttachCustomer(props: {
           value={name}
           maxLength={100}
           onChange={(e) => setName(e.target.value)}
-          style={{ width: 180 }}
+          style={{ width: 240 }}
           data-testid={`${prefix}-name`}
         />
       ) : null}
