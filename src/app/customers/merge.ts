@@ -4,7 +4,7 @@
  * behaviour is merging without asking).
  *
  *   proposeMerge(ctx, staff, { sourceId, targetId, reason }) → the proposal (status "proposed")
- *   decideMerge(ctx, manager, mergeId, "confirm" | "reject") → confirm moves the source's visits,
+ *   decideMerge(ctx, manager, mergeId, "confirm" | "reject", reason?) → the reason goes into the audit line; confirm moves the source's visits,
  *     appointments, consents, reports, follow-ups, complaints, survey answers and chat conversations to the
  *     target, keeps the target's identity, and marks the source merged (its phone freed for nobody: a placeholder, so identification finds the target by its own phone)
  *   listMerges(ctx, staff, status?) → proposals with masked names
@@ -136,8 +136,11 @@ export async function decideMerge(
   actor: Actor,
   mergeId: string,
   decision: "confirm" | "reject",
+  reason?: string,
 ): Promise<MergeView> {
   const staff = requireRole(actor, MERGE_DECIDERS);
+  const why = reason?.trim() ?? "";
+  if (reason !== undefined && !why) throw invalid("Say why you decide so.", { field: "reason" }, "请说明处理理由。");
   await ctx.store.write(async (tx) => {
     const m = await tx.selectFrom("customer_merges").selectAll().where("id", "=", mergeId).executeTakeFirst();
     if (!m) throw notFound("Merge", mergeId);
@@ -187,10 +190,7 @@ export async function decideMerge(
       now,
       `customer.merge.${decision}`,
       { type: "customer", id: m.target_id, branchId: await auditBranchFor(tx, staff, m.target_id) },
-      {
-        mergeId,
-        sourceId: m.source_id,
-      },
+      why ? { mergeId, sourceId: m.source_id, reason: why } : { mergeId, sourceId: m.source_id },
     );
   });
   return view(ctx, mergeId);

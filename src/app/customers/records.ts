@@ -208,7 +208,7 @@ export function matchOf(row: Row, now: number): CustomerMatch {
     id: row.id,
     code: row.code ?? "",
     name: maskName(row.name),
-    phone: row.anonymised_at ? "" : maskCustomerPhone(row.phone_e164),
+    phone: row.anonymised_at || row.merged_into ? "" : maskCustomerPhone(row.phone_e164),
     segments: segmentsOf(row, now).map((s) => s.code),
     vipTier: row.vip_tier,
     anonymised: row.anonymised_at !== null,
@@ -481,7 +481,8 @@ export async function customerProfile(
   await recordView(ctx, staff, customerId, via);
   const masked = maskIdentity({
     name: row.name,
-    phone: row.anonymised_at ? "" : row.phone_e164,
+    // A merged record's phone is a placeholder (`merged:<id>`, see merge.ts), not a number to show.
+    phone: row.anonymised_at || row.merged_into ? "" : row.phone_e164,
     idNumber: row.id_number,
     email: row.email,
   });

@@ -160,6 +160,8 @@ const Merge = Type.Object({
   decidedAt: NStr,
 });
 const MergeBody = Type.Object({ sourceId: Id, targetId: Id, reason: Reason }, { additionalProperties: false });
+/** Why the decider confirms or rejects (optional for older clients; the staff page always sends one). */
+const DecisionBody = Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false });
 const MergeListQuery = Type.Object(
   {
     status: Type.Optional(Type.Union([Type.Literal("proposed"), Type.Literal("confirmed"), Type.Literal("rejected")])),
@@ -321,7 +323,7 @@ export function customerRoutes(app: FastifyInstance, ctx: AppContext): void {
   );
 
   for (const decision of ["confirm", "reject"] as const)
-    app.post<{ Params: Static<typeof MergeParams> }>(
+    app.post<{ Params: Static<typeof MergeParams>; Body: Static<typeof DecisionBody> | undefined }>(
       `/api/customer-merges/:mergeId/${decision}`,
       {
         schema: {
@@ -332,10 +334,11 @@ export function customerRoutes(app: FastifyInstance, ctx: AppContext): void {
               ? "Confirm a proposed merge (branch manager or admin, not the proposer)"
               : "Reject a proposed merge",
           params: MergeParams,
-          response: { 200: Merge, ...errors(401, 403, 404, 409) },
+          body: DecisionBody,
+          response: { 200: Merge, ...errors(400, 401, 403, 404, 409) },
         },
       },
-      (req) => decideMerge(ctx, actorOf(req), req.params.mergeId, decision),
+      (req) => decideMerge(ctx, actorOf(req), req.params.mergeId, decision, req.body?.reason),
     );
 
   app.get<{ Params: Static<typeof CustomerParams> }>(

@@ -9353,7 +9353,13 @@ export interface operations {
             };
             readonly cookie?: never;
         };
-        readonly requestBody?: never;
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly reason?: string;
+                };
+            };
+        };
         readonly responses: {
             /** @description Default Response */
             readonly 200: {
@@ -9382,6 +9388,15 @@ export interface operations {
                         readonly decidedBy: string | null;
                         readonly decidedAt: string | null;
                     };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Default Response */
@@ -9431,7 +9446,13 @@ export interface operations {
             };
             readonly cookie?: never;
         };
-        readonly requestBody?: never;
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly reason?: string;
+                };
+            };
+        };
         readonly responses: {
             /** @description Default Response */
             readonly 200: {
@@ -9460,6 +9481,15 @@ export interface operations {
                         readonly decidedBy: string | null;
                         readonly decidedAt: string | null;
                     };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Default Response */

@@ -2,6 +2,7 @@ import { Alert, App as AntApp, Button, Card, Descriptions, Input, Space, Tag, Ty
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, call, client } from "../api/client.ts";
+import { AttachCustomer } from "./AttachCustomer.tsx";
 
 /** The call card's answer (GET /api/tickets/:ticketId/call-card); identity fields arrive masked. */
 interface CallCardData {
@@ -52,7 +53,6 @@ export function CallCard({ ticketId }: { ticketId: string }) {
   const [card, setCard] = useState<CallCardData | null>(null);
   const [record, setRecord] = useState<ServiceRecord>({ needs: "", products: [], outcome: "", reportId: null });
   const [products, setProducts] = useState("");
-  const [phone, setPhone] = useState("");
 
   const load = useCallback(async () => {
     const [c, r] = await Promise.all([
@@ -90,16 +90,6 @@ export function CallCard({ ticketId }: { ticketId: string }) {
     }
   };
 
-  const attach = async () => {
-    try {
-      await api.post(`/api/tickets/${ticketId}/customer`, { phone });
-      setPhone("");
-      await load();
-    } catch (error) {
-      void message.error(error instanceof Error ? error.message : String(error));
-    }
-  };
-
   if (!card) return null;
   const c = card.customer;
   const labels = new Map(card.answers.fields.map((f) => [f.key, en ? f.labelEn : f.labelZh]));
@@ -108,17 +98,7 @@ export function CallCard({ ticketId }: { ticketId: string }) {
       {c === null ? (
         <Space wrap>
           <Typography.Text type="secondary">{t("walkIn")}</Typography.Text>
-          <Input
-            aria-label={t("attachPhone")}
-            placeholder={t("attachPhone")}
-            value={phone}
-            onChange={(e) => setPhone(e.target.value)}
-            style={{ width: 180 }}
-            data-testid="attach-phone"
-          />
-          <Button onClick={() => void attach()} disabled={phone.trim().length < 11}>
-            {t("attach")}
-          </Button>
+          <AttachCustomer ticketId={ticketId} onAttached={() => void load()} />
         </Space>
       ) : (
         <Descriptions size="small" column={2}>

@@ -10,6 +10,7 @@ import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
 import { chat2En, chat2Zh } from "./chat2.ts";
 import { closuresEn, closuresZh } from "./closures.ts";
+import { customerLinksEn, customerLinksZh } from "./customer-links.ts";
 import { customersEn, customersZh } from "./customers.ts";
 import { dailyEn, dailyZh } from "./daily.ts";
 import { daily2En, daily2Zh } from "./daily2.ts";
@@ -18,6 +19,7 @@ import { feedbackEn, feedbackZh } from "./feedback.ts";
 import { feedback2En, feedback2Zh } from "./feedback2.ts";
 import { followupsEn, followupsZh } from "./followups.ts";
 import { kioskDisplayStrings } from "./kiosk-display.ts";
+import { kioskIdentifyEn, kioskIdentifyZh } from "./kiosk-identify.ts";
 import { knowledgeEn, knowledgeZh } from "./knowledge.ts";
 import { messagesStrings } from "./messages.ts";
 import { mySettingsEn, mySettingsZh } from "./my-settings.ts";
@@ -62,6 +64,8 @@ void i18next.use(initReactI18next).init({
       analyticsEdit: analyticsEditZh,
       closures: closuresZh,
       mySettings: mySettingsZh,
+      kioskIdentify: kioskIdentifyZh,
+      customerLinks: customerLinksZh,
     },
     en: {
       translation: {
@@ -89,6 +93,8 @@ void i18next.use(initReactI18next).init({
       analyticsEdit: analyticsEditEn,
       closures: closuresEn,
       mySettings: mySettingsEn,
+      kioskIdentify: kioskIdentifyEn,
+      customerLinks: customerLinksEn,
     },
   },
   lng: initialLanguage(),

@@ -24,6 +24,7 @@ import { api, call, client } from "../api/client.ts";
 import { CustomerFollowups } from "../components/CustomerFollowups.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import "../styles/staff.css";
+import { MergesTab, ProposeMerge, useMergeRights } from "./customers/Merges.tsx";
 
 interface Match {
   id: string;
@@ -44,6 +45,7 @@ interface Profile {
   email: string | null;
   birthYear: number | null;
   anonymised: boolean;
+  mergedInto: string | null;
   segments: Array<{ code: string; source: "staff" | "rule" }>;
   vipTier: string | null;
   preferences: { lang: string; channel: string; counter: string | null };
@@ -80,6 +82,7 @@ function ProfileView({ id, onChanged }: { id: string; onChanged: () => void }) {
   const [reason, setReason] = useState("");
   const [notes, setNotes] = useState("");
   const privacy = user?.roles.some((r) => r === "admin" || r === "branch_manager") ?? false;
+  const mergeRights = useMergeRights();
 
   const load = useCallback(async () => {
     const data = await api.get<Profile>(`/api/customers/${id}`);
@@ -126,6 +129,12 @@ function ProfileView({ id, onChanged }: { id: string; onChanged: () => void }) {
   return (
     <Card title={`${t("profile")} · ${p.code}`} data-testid="profile">
       {p.anonymised ? <Alert type="warning" title={t("anonymised")} style={{ marginBottom: 8 }} /> : null}
+      {p.mergedInto !== null ? <MergedInto id={p.mergedInto} /> : null}
+      {mergeRights.propose && !p.anonymised && p.mergedInto === null ? (
+        <div style={{ marginBottom: 8 }}>
+          <ProposeMerge customer={p} onDone={onChanged} />
+        </div>
+      ) : null}
       <Descriptions size="small" column={{ xs: 1, md: 2 }} bordered>
         <Descriptions.Item label={t("name")}>{shown("name", p.name)}</Descriptions.Item>
         <Descriptions.Item label={t("phone")}>{shown("phone", p.phone || null)}</Descriptions.Item>
@@ -277,6 +286,19 @@ function ProfileView({ id, onChanged }: { id: string; onChanged: () => void }) {
       </Modal>
     </Card>
   );
+}
+
+/** A merged record says where it went: the kept record's code, looked up masked. */
+function MergedInto({ id }: { id: string }) {
+  const { t } = useTranslation("customerLinks");
+  const [code, setCode] = useState<string>("…");
+  useEffect(() => {
+    api
+      .get<Profile>(`/api/customers/${id}`)
+      .then((p) => setCode(p.code))
+      .catch(() => setCode("?"));
+  }, [id]);
+  return <Alert type="info" title={t("mergedInto", { code })} style={{ marginBottom: 8 }} data-testid="merged-into" />;
 }
 
 function SearchTab() {
@@ -451,12 +473,15 @@ function RetentionTab() {
 
 function CustomersPage() {
   const { t } = useTranslation("customers");
+  const { t: tl } = useTranslation("customerLinks");
+  const merges = useMergeRights();
   const user = useStaffUser();
   const privacy = user?.roles.some((r) => r === "admin" || r === "branch_manager") ?? false;
   return (
     <Tabs
       items={[
         { key: "search", label: t("search"), children: <SearchTab /> },
+        ...(merges.propose || merges.decide ? [{ key: "merges", label: tl("merges"), children: <MergesTab /> }] : []),
         ...(privacy ? [{ key: "retention", label: t("retention"), children: <RetentionTab /> }] : []),
       ]}
     />
@@ -468,7 +493,10 @@ export default function Customers() {
   const { t } = useTranslation("customers");
   return (
     <StaffShell title={t("title")} roles={["admin", "branch_manager", "lobby_manager", "teller", "back_office"]}>
-      <CustomersPage />
+      {/* The page's messages (saved, errors in the page's language) need Ant Design's App context. */}
+      <AntApp>
+        <CustomersPage />
+      </AntApp>
     </StaffShell>
   );
 }

@@ -12,6 +12,7 @@ import { dateTime, localName, serviceDescription, serviceLabel } from "../lib/fo
 import { useDeviceStatus } from "../lib/heartbeat.ts";
 import { peopleAhead } from "../lib/ticket.ts";
 import { KioskCheckIn } from "./kiosk/CheckIn.tsx";
+import { type KioskIdentified, KioskIdentify } from "./kiosk/Identify.tsx";
 import "../styles/screens.css";
 
 const CARE_OPTIONS: readonly Priority[] = ["elderly", "disabled", "pregnant"];
@@ -278,6 +279,11 @@ function TicketView({
   const { t } = useTranslation();
   const [qr, setQr] = useState<string | null>(null);
   const [seconds, setSeconds] = useState(returnAfter);
+  // The optional "link this visit to me" step (issue 14): open, and what it ended with (a masked phone).
+  const [identifying, setIdentifying] = useState(false);
+  const [identified, setIdentified] = useState<KioskIdentified | null>(null);
+  // The auto-return counts idle time: each press in the step starts the count again.
+  const touch = useCallback(() => setSeconds(returnAfter), [returnAfter]);
   const link = `${window.location.origin}/t/${ticket.id}`;
 
   useEffect(() => {
@@ -294,6 +300,24 @@ function TicketView({
   const ahead = peopleAhead(ticket);
   const printer = useDeviceStatus()?.printer;
   const networkPrinter = printer?.configured === true;
+  const autoReturn = (
+    <p className="kiosk-sub no-print" data-testid="auto-return">
+      {t("kiosk.autoReturn", { seconds: Math.max(0, seconds) })}
+    </p>
+  );
+  if (identifying)
+    return (
+      <KioskIdentify
+        ticketId={ticket.id}
+        onActivity={touch}
+        onDone={(result) => {
+          setIdentifying(false);
+          if (result !== null) setIdentified(result);
+          touch();
+        }}
+        footer={autoReturn}
+      />
+    );
   return (
     <main className="kiosk-ticket" data-testid="kiosk-ticket">
       <div className="ticket-card print-area">
@@ -350,8 +374,42 @@ function TicketView({
           {t("kiosk.done")}
         </button>
       </div>
-      <p className="kiosk-sub no-print">{t("kiosk.autoReturn", { seconds: Math.max(0, seconds) })}</p>
+      <IdentifyOffer
+        identified={identified}
+        onStart={() => {
+          touch();
+          setIdentifying(true);
+        }}
+      />
+      {autoReturn}
     </main>
+  );
+}
+
+/** The ticket screen's offer to link the visit to the customer's phone, or the masked phone once linked. */
+function IdentifyOffer({
+  identified,
+  onStart,
+}: {
+  readonly identified: KioskIdentified | null;
+  readonly onStart: () => void;
+}) {
+  const { t } = useTranslation("kioskIdentify");
+  if (identified !== null)
+    return (
+      <div className="kiosk-identify-offer no-print" role="status">
+        <span className="kiosk-identified" data-testid="identified-phone">
+          {t("linked", { phone: identified.phone })}
+        </span>
+      </div>
+    );
+  return (
+    <div className="kiosk-identify-offer no-print">
+      <button type="button" className="big-button secondary" onClick={onStart} data-testid="identify-start">
+        {t("start")}
+      </button>
+      <span className="kiosk-identify-hint">{t("startHint")}</span>
+    </div>
   );
 }
 

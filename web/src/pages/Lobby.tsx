@@ -55,6 +55,9 @@ const LazyTable = lazy(() => import("../components/lazy-table.tsx")) as unknown 
 const TicketFormDrawer = lazy(() =>
   import("./lobby/TicketFormDrawer.tsx").then((m) => ({ default: m.TicketFormDrawer })),
 );
+const AttachCustomerModal = lazy(() =>
+  import("./lobby/AttachCustomerModal.tsx").then((m) => ({ default: m.AttachCustomerModal })),
+);
 const TransferModal = lazy(() => import("../components/TransferModal.tsx").then((m) => ({ default: m.TransferModal })));
 
 type Triage =
@@ -107,7 +110,13 @@ function Console() {
   const [filling, setFilling] = useState<{ id: string; number: string } | null>(null);
   // Mounted from the first opening on (the drawer's chunk loads then), so that it can animate closed.
   const [formOpened, setFormOpened] = useState(false);
+  // Attaching a customer to a waiting ticket (issue 14): the ticket whose dialog is open, and the masked phones
+  // attached from this console (the queue snapshot carries no personal data, the kiosk reads it too).
+  const [attaching, setAttaching] = useState<{ id: string; number: string } | null>(null);
+  const [attached, setAttached] = useState<ReadonlyMap<string, string>>(new Map());
+  const mayAttach = hasRole(user, "lobby_manager", "branch_manager", "admin");
   const { t: tb } = useTranslation("booking");
+  const { t: tc } = useTranslation("customerLinks");
   const [form] = Form.useForm<TriageForm>();
   const now = useNow(15_000);
 
@@ -482,6 +491,11 @@ function Console() {
                     render: (n: string, row) => (
                       <Space size={4}>
                         <strong>{n}</strong>
+                        {attached.has(row.id) ? (
+                          <Tag color="green" data-testid={`attached-${n}`}>
+                            {attached.get(row.id)}
+                          </Tag>
+                        ) : null}
                         {row.targetCounterId !== null ? (
                           <Tag color="blue" data-testid={`sent-to-${n}`}>
                             {t("daily.sentTo", { n: counterNumber.get(row.targetCounterId) ?? "?" })}
@@ -536,6 +550,15 @@ function Console() {
                             data-testid={`fill-form-${row.number}`}
                           >
                             {tb("lobbyForm.fill")}
+                          </Button>
+                        ) : null}
+                        {mayAttach ? (
+                          <Button
+                            size="small"
+                            onClick={() => setAttaching({ id: row.id, number: row.number })}
+                            data-testid={`attach-customer-${row.number}`}
+                          >
+                            {tc("attachAction")}
                           </Button>
                         ) : null}
                         <Button
@@ -643,6 +666,19 @@ function Console() {
             onSaved={() => {
               setFilling(null);
               void message.success(tb("lobbyForm.saved"));
+            }}
+          />
+        </Suspense>
+      ) : null}
+      {attaching !== null ? (
+        <Suspense fallback={null}>
+          <AttachCustomerModal
+            ticket={attaching}
+            onClose={() => setAttaching(null)}
+            onAttached={(customer) => {
+              setAttached(new Map(attached).set(customer.ticketId, customer.phone));
+              setAttaching(null);
+              void message.success(tc("attached", { phone: customer.phone }));
             }}
           />
         </Suspense>
