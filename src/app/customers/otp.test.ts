@@ -138,6 +138,26 @@ describe.each(DB_KINDS)("one-time codes on %s", (kind) => {
     await requestOtp(t.ctx, { phone: "13700001111", ip: "10.7.7.8" });
   });
 
+  it("counts a paired kiosk by its own id with a kiosk's allowance, not by the lobby's address", async () => {
+    const phoneOf = (i: number) => `1390001${String(i).padStart(4, "0")}`;
+    // Past the address limit from one kiosk, as a busy lobby would be: still served.
+    for (let i = 0; i < OTP_LIMITS.perAddressPerHour + 5; i++)
+      await requestOtp(t.ctx, { phone: phoneOf(i), ip: "10.8.8.8", kioskId: "kiosk-a" });
+    // The address itself was not used up: the kiosk is counted apart.
+    await requestOtp(t.ctx, { phone: "13700002222", ip: "10.8.8.8" });
+    // The per-phone limit holds at the kiosk too.
+    await expect(requestOtp(t.ctx, { phone: phoneOf(0), ip: "10.8.8.8", kioskId: "kiosk-a" })).rejects.toMatchObject({
+      status: 429,
+    });
+    // And the kiosk has its own ceiling.
+    for (let i = OTP_LIMITS.perAddressPerHour + 5; i < OTP_LIMITS.perKioskPerHour; i++)
+      await requestOtp(t.ctx, { phone: phoneOf(i), ip: "10.8.8.8", kioskId: "kiosk-a" });
+    await expect(requestOtp(t.ctx, { phone: "13700003333", ip: "10.8.8.8", kioskId: "kiosk-a" })).rejects.toMatchObject(
+      { status: 429 },
+    );
+    await requestOtp(t.ctx, { phone: "13700003333", ip: "10.8.8.8", kioskId: "kiosk-b" });
+  });
+
   it("holds the per-phone limit under parallel requests", async () => {
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) => requestOtp(t.ctx, { phone: PHONE, ip: `10.3.3.${i}` })),

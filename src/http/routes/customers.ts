@@ -275,7 +275,9 @@ export function customerRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req, reply) => {
-      await requestOtp(ctx, { phone: req.body.phone, ip: req.ip, lang: req.body.lang });
+      // A paired kiosk (its device cookie or token) is counted by its id, not by the lobby's one address.
+      const kiosk = req.actor?.type === "device" && req.actor.kind === "kiosk" ? req.actor.id : undefined;
+      await requestOtp(ctx, { phone: req.body.phone, ip: req.ip, lang: req.body.lang, kioskId: kiosk });
       return reply.code(202).send({ expiresInSeconds: OTP_TTL_MS / 1000 });
     },
   );
