@@ -46,6 +46,8 @@ export const bookFlowZh = {
     set: "已设置：前面还剩 {{count}} 人时，我们会发短信到 {{phone}}。",
     sent: "已经快到您了，提醒短信已发送到 {{phone}}。",
     missingPhone: "请填写手机号码。",
+    badPhone: "手机号码无效，请检查后重新填写。",
+    notWaiting: "该号码已不在等候中，无需提醒。",
   },
 };
 
@@ -91,5 +93,7 @@ export const bookFlowEn: typeof bookFlowZh = {
     set: "Done: we will text {{phone}} when {{count}} people are ahead of you.",
     sent: "Your turn is near: the reminder was sent to {{phone}}.",
     missingPhone: "Please enter your mobile number.",
+    badPhone: "That is not a valid mobile number; please check it.",
+    notWaiting: "This ticket is no longer waiting, so no reminder is needed.",
   },
 };

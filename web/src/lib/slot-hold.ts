@@ -49,8 +49,9 @@ export function useSlotHold(branchId: string, serviceId: string, onLost: (why: H
         const result = await client.POST("/api/public/holds", { body: { branchId, serviceId, start } });
         const hold = await call(Promise.resolve(result));
         // The server's clock decides when the hold ends; its Date header gives this browser's offset from it.
+        // That header counts whole seconds: a difference under 2 s is its rounding, not a wrong clock.
         const serverNow = Date.parse(result.response.headers.get("date") ?? "");
-        const skew = Number.isFinite(serverNow) ? serverNow - Date.now() : 0;
+        const skew = Number.isFinite(serverNow) && Math.abs(serverNow - Date.now()) > 2000 ? serverNow - Date.now() : 0;
         if (mine !== asked.current) return releaseNow(hold.holdId);
         current.current = hold.holdId;
         setNow(Date.now());

@@ -48,7 +48,7 @@ export default function Book() {
   const [error, setError] = useState<string | null>(null);
   const [booked, setBooked] = useState<Booked | null>(null);
   // Told when the held time is lost (ran out, or taken before it could be held); the slots are asked for afresh.
-  const [lostNotice, setLostNotice] = useState<string | null>(null);
+  const [lost, setLost] = useState<HoldLoss | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
   const [consentService, setConsentService] = useState(false);
   const [consentMarketing, setConsentMarketing] = useState(false);
@@ -56,19 +56,17 @@ export default function Book() {
   const [range, setRange] = useState("");
   const [joined, setJoined] = useState<{ readonly day: string; readonly position: number } | null>(null);
 
-  const onLost = useCallback(
-    (why: HoldLoss) => {
-      setStart(null);
-      setLostNotice(tf(why === "expired" ? "hold.expired" : "hold.taken"));
-      setRefreshKey((k) => k + 1);
-    },
-    [tf],
-  );
+  const onLost = useCallback((why: HoldLoss) => {
+    setStart(null);
+    setLost(why);
+    setRefreshKey((k) => k + 1);
+  }, []);
+  const lostNotice = lost === null ? null : tf(lost === "expired" ? "hold.expired" : "hold.taken");
   const hold = useSlotHold(branchId, serviceId, onLost);
   const holdChoose = hold.choose;
   const pick = useCallback(
     (next: string | null) => {
-      setLostNotice(null);
+      setLost(null);
       setStart(next);
       // A day changed (or a time chosen) closes the waitlist form of the day before.
       setWaitlist(null);
@@ -299,7 +297,7 @@ export default function Book() {
               onClick={() => {
                 void holdChoose(null);
                 setStart(null);
-                setLostNotice(null);
+                setLost(null);
                 setError(null);
                 setRange(full.length === 1 && full[0] ? `${hhmm(full[0].start)}|${hhmm(full[0].end)}` : "");
                 setWaitlist({ day, full });
@@ -357,7 +355,7 @@ export default function Book() {
                       setStart(null);
                       setAnswers({});
                       setWaitlist(null);
-                      setLostNotice(null);
+                      setLost(null);
                     }}
                     data-testid={`book-service-${s.code}`}
                   >
@@ -515,7 +513,7 @@ export default function Book() {
             <fieldset className="book-section" data-testid="book-consent">
               <legend>{tf("consent.step")}</legend>
               <p className="book-muted">{tf("consent.lead")}</p>
-              <label className="book-check">
+              <label className="book-check book-consent-item">
                 <input
                   type="checkbox"
                   checked={consentService}
@@ -524,7 +522,7 @@ export default function Book() {
                 />
                 <span>{tf("consent.service")}</span>
               </label>
-              <label className="book-check">
+              <label className="book-check book-consent-item">
                 <input
                   type="checkbox"
                   checked={consentMarketing}

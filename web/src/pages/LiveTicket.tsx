@@ -158,12 +158,12 @@ function NearAlert(props: { readonly ticketId: string }) {
   const [open, setOpen] = useState(false);
   const [phone, setPhone] = useState("");
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<{ readonly phone: string; readonly sent: boolean } | null>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!phone.trim()) return setError(t("near.missingPhone"));
+    if (!phone.trim()) return setError("missing");
     setBusy(true);
     setError(null);
     try {
@@ -175,11 +175,26 @@ function NearAlert(props: { readonly ticketId: string }) {
       );
       setDone({ phone: phone.trim(), sent: answer.status === "sent" });
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(e);
     } finally {
       setBusy(false);
     }
   };
+  // The refusals a customer can mend are said in the page's language (also after switching it); others as the
+  // server wrote them.
+  const reason = error instanceof ApiError ? (error.details as { reason?: string } | undefined)?.reason : undefined;
+  const errorText =
+    error === null
+      ? null
+      : error === "missing"
+        ? t("near.missingPhone")
+        : error instanceof ApiError && error.code === "invalid_phone"
+          ? t("near.badPhone")
+          : reason === "not_waiting"
+            ? t("near.notWaiting")
+            : error instanceof Error
+              ? error.message
+              : String(error);
 
   if (done !== null)
     return (
@@ -207,9 +222,9 @@ function NearAlert(props: { readonly ticketId: string }) {
         onChange={(e) => setPhone(e.target.value)}
         data-testid="near-alert-phone"
       />
-      {error !== null ? (
+      {errorText !== null ? (
         <p className="live-near-error" role="alert" data-testid="near-alert-error">
-          {error}
+          {errorText}
         </p>
       ) : null}
       <button type="submit" className="big-button" disabled={busy} data-testid="near-alert-submit">
