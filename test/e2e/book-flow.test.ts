@@ -166,7 +166,7 @@ describe.skipIf(!chromiumAvailable())("booking with a hold, consents and the wai
     expect(Object.values(found).flat()).toEqual([]);
   });
 
-  it("a hold that runs out is told in words and the time is given back; fresh times are shown", async () => {
+  it("a hold that runs out is told in words and the time is given back; fresh times are shown; leaving gives it back", async () => {
     const phone = await session.page(PHONE);
     await phone.clock.install();
     await openBook(phone, "CASH");
@@ -179,13 +179,20 @@ describe.skipIf(!chromiumAvailable())("booking with a hold, consents and the wai
     expect(await phone.getByTestId("book-hold-lost").textContent()).toContain("保留时间已到");
     expect(await phone.getByTestId(`slot-${slot}`).getAttribute("aria-pressed")).toBe("false");
     await expect.poll(() => holds(svc("CASH"))).not.toContain(at(slot as string));
-    await phone.getByTestId(`slot-${slot}`).waitFor();
+    // The fresh times show it free again (given back before they were asked for).
+    await expect.poll(() => phone.getByTestId(`slot-${slot}`).isDisabled()).toBe(false);
     const found: Record<string, AxeViolation[]> = {};
     await axeBoth(phone, "book-hold-expired", found);
     expect(await phone.getByTestId("book-hold-lost").textContent()).toContain("保留时间已到");
     await phone.getByTestId("lang-switch").first().click();
     await expect.poll(() => phone.getByTestId("book-hold-lost").textContent()).toContain("The hold has run out");
     expect(Object.values(found).flat()).toEqual([]);
+    // Held again, then the customer leaves the page: the place is given back.
+    await phone.getByTestId(`slot-${slot}`).click();
+    await phone.getByTestId("book-hold").waitFor();
+    await expect.poll(() => holds(svc("CASH"))).toContain(at(slot as string));
+    await phone.goto(`${origin}/`);
+    await expect.poll(() => holds(svc("CASH"))).not.toContain(at(slot as string));
   });
 
   it("a time taken before it could be held is told in words, with the times asked for afresh", async () => {

@@ -18,8 +18,9 @@ export type HoldLoss = "expired" | "taken";
 const releaseUrl = (holdId: string) => `/api/public/holds/${encodeURIComponent(holdId)}/release`;
 
 /** Gives a hold back; `keepalive` lets the request outlive the page being left. Failures are harmless: it lapses. */
-function releaseNow(holdId: string): void {
-  void fetch(releaseUrl(holdId), { method: "POST", keepalive: true, credentials: "same-origin" }).catch(
+function releaseNow(holdId: string): Promise<void> {
+  return fetch(releaseUrl(holdId), { method: "POST", keepalive: true, credentials: "same-origin" }).then(
+    () => undefined,
     () => undefined,
   );
 }
@@ -34,7 +35,7 @@ export function useSlotHold(branchId: string, serviceId: string, onLost: (why: H
 
   const letGo = useCallback(() => {
     asked.current += 1;
-    if (current.current !== null) releaseNow(current.current);
+    if (current.current !== null) void releaseNow(current.current);
     current.current = null;
     setState({ kind: "none" });
   }, []);
@@ -52,7 +53,7 @@ export function useSlotHold(branchId: string, serviceId: string, onLost: (why: H
         // That header counts whole seconds: a difference under 2 s is its rounding, not a wrong clock.
         const serverNow = Date.parse(result.response.headers.get("date") ?? "");
         const skew = Number.isFinite(serverNow) && Math.abs(serverNow - Date.now()) > 2000 ? serverNow - Date.now() : 0;
-        if (mine !== asked.current) return releaseNow(hold.holdId);
+        if (mine !== asked.current) return void releaseNow(hold.holdId);
         current.current = hold.holdId;
         setNow(Date.now());
         setState({ kind: "held", start, holdId: hold.holdId, expiresAt: Date.parse(hold.expiresAt) - skew });
@@ -82,12 +83,13 @@ export function useSlotHold(branchId: string, serviceId: string, onLost: (why: H
       const at = Date.now();
       setNow(at);
       if (at >= expiresAt) {
-        // Given back as well: the server keeps its own end, and the customer was told the place is gone.
-        if (current.current !== null) releaseNow(current.current);
+        // Given back as well (the server keeps its own end), before the page asks for fresh times: the place
+        // shows free again at once.
+        const held = current.current;
         current.current = null;
         asked.current += 1;
         setState({ kind: "none" });
-        lost.current("expired");
+        void (held === null ? Promise.resolve() : releaseNow(held)).then(() => lost.current("expired"));
       }
     };
     const id = setInterval(tick, 1000);
@@ -99,7 +101,7 @@ export function useSlotHold(branchId: string, serviceId: string, onLost: (why: H
   useEffect(() => letGo, [branchId, serviceId, letGo]);
   useEffect(() => {
     const leave = () => {
-      if (current.current !== null) releaseNow(current.current);
+      if (current.current !== null) void releaseNow(current.current);
       current.current = null;
     };
     window.addEventListener("pagehide", leave);
