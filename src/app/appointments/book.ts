@@ -22,7 +22,14 @@ import type { AppContext } from "../context.ts";
 import { AppError, conflict, invalid } from "../errors.ts";
 import { audit } from "../record.ts";
 import { type BookingSetup, loadSetup, slotsOn } from "./booking-setup.ts";
-import { checkPhoneCode, consumePhoneCode, identifyCustomer, publishEvent, requirePhone } from "./identity.ts";
+import {
+  type BookingConsents,
+  checkPhoneCode,
+  consumePhoneCode,
+  identifyCustomer,
+  publishEvent,
+  requirePhone,
+} from "./identity.ts";
 import { requireManager } from "./manager.ts";
 import { appointmentMessages } from "./messages.ts";
 import { fullTicket, inSlotTurn, knownFull, rememberedSetup, rememberFull, slotsChanged } from "./slot-state.ts";
@@ -47,6 +54,8 @@ export interface BookInput {
   readonly holdId?: string;
   /** A customer manager to tell when the customer checks in (wealth, corporate). */
   readonly managerUserId?: string;
+  /** The customer's choices on the booking page, recorded with the booking (public bookings). */
+  readonly consents?: BookingConsents;
 }
 
 /** Why a booking was refused, in both languages. */
@@ -247,6 +256,7 @@ async function bookInTurn(
       name,
       ...(input.email !== undefined && { email: input.email }),
       ...(input.lang !== undefined && { lang: input.lang }),
+      ...(!byStaff && input.consents !== undefined && { consents: input.consents }),
     });
     if (input.holdId !== undefined) await tx.deleteFrom("slot_holds").where("id", "=", input.holdId).execute();
     const createdBy = byStaff ? (who as Actor).id : null;

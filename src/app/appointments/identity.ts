@@ -6,7 +6,7 @@
 import { cancelMessages, enqueueMessage, type NewMessage } from "../../store/outbox.ts";
 import type { Tx } from "../../store/store.ts";
 import type { AppContext } from "../context.ts";
-import { findOrCreateCustomer, requirePhone as requireE164 } from "../customers/identify.ts";
+import { currentConsent, findOrCreateCustomer, requirePhone as requireE164 } from "../customers/identify.ts";
 import { checkOtp, otpInvalid, verifyOtp } from "../customers/otp.ts";
 import { type AppointmentWebhookEvent, publishAppointmentEvent } from "../webhooks/publish.ts";
 
@@ -21,19 +21,44 @@ export function requirePhone(phone: string): string {
   return requireE164(phone);
 }
 
-/** The customer record of this phone, created at the first booking, never duplicated. */
+/** What the customer ticked on the booking page: each purpose is recorded, granted or not, with the texts' version. */
+export interface BookingConsents {
+  /** Service messages: reminders (and a survey after the visit) by SMS or e-mail. */
+  readonly service: boolean;
+  readonly marketing: boolean;
+  readonly textVersion: string;
+}
+
+/**
+ * The customer record of this phone, created at the first booking, never duplicated; the consents given on the
+ * booking page are appended to its consent ledger (channel "web") in the booking's transaction.
+ */
 export async function identifyCustomer(
   tx: Tx,
   ctx: AppContext,
-  input: { phone: string; name: string; email?: string; lang?: string },
+  input: { phone: string; name: string; email?: string; lang?: string; consents?: BookingConsents },
 ): Promise<BookingCustomer> {
+  const consents = input.consents;
   const customer = await findOrCreateCustomer(tx, ctx, {
     phone: input.phone,
     name: input.name,
     ...(input.email !== undefined && input.email.trim() !== "" && { email: input.email }),
     ...(input.lang !== undefined && { lang: input.lang === "en" ? "en" : "zh-CN" }),
+    ...(consents !== undefined && {
+      consents: (["service", "marketing"] as const).map((purpose) => ({
+        purpose,
+        granted: consents[purpose],
+        channel: "web",
+        textVersion: consents.textVersion,
+      })),
+    }),
   });
   return { customerId: customer.id, phone: customer.phone };
+}
+
+/** True when the customer's latest choice refuses service messages (reminders); never asked counts as no refusal. */
+export async function refusesServiceMessages(tx: Tx, customerId: string | null): Promise<boolean> {
+  return customerId !== null && (await currentConsent(tx, customerId, "service")) === false;
 }
 
 /**

@@ -3,7 +3,7 @@ import { isoInZone } from "../../domain/appointments/slots.ts";
 import type { Tx } from "../../store/store.ts";
 import type { AppContext } from "../context.ts";
 import type { BookingSetup } from "./booking-setup.ts";
-import { cancelPending, enqueue } from "./identity.ts";
+import { cancelPending, enqueue, refusesServiceMessages } from "./identity.ts";
 import { publicUrl } from "./tokens.ts";
 
 const HOUR = 3_600_000;
@@ -71,7 +71,7 @@ export function appointmentIcs(input: {
 /**
  * The messages an appointment change sends, written to the outbox in the change's own transaction: the
  * customer is told by SMS (and by e-mail when given one, the confirmation with the .ics attached); reminders
- * are queued for 24 h and 2 h before, out of quiet hours, and a reschedule or cancellation first cancels
+ * are queued for 24 h and 2 h before (unless the customer refused service messages), out of quiet hours, and a reschedule or cancellation first cancels
  * those still pending (so they move with the appointment, or go).
  */
 export async function appointmentMessages(tx: Tx, _ctx: AppContext, m: AppointmentMessageInput): Promise<void> {
@@ -130,6 +130,8 @@ export async function appointmentMessages(tx: Tx, _ctx: AppContext, m: Appointme
     });
   }
   if (m.kind === "cancelled") return;
+  // The booking's own answer (confirmation, move) always goes; reminders only to a customer who has not refused them.
+  if (await refusesServiceMessages(tx, m.customerId)) return;
   for (const hours of REMINDER_HOURS) {
     const at = m.start - hours * HOUR;
     if (at <= m.now) continue;

@@ -45,6 +45,8 @@ export interface PublicService {
   readonly requiredDocuments: readonly string[];
   readonly form: readonly FormField[];
   readonly daysAhead: number;
+  /** True when a full day of this business type takes a waitlist (`POST /api/public/waitlist`). */
+  readonly waitlist: boolean;
 }
 
 /** The branch's business types taking online bookings, each with its documents and its form. */
@@ -66,6 +68,7 @@ export async function bookableServices(ctx: AppContext, branchId: string): Promi
       requiredDocuments: s.requiredDocuments,
       form: await formOf(ctx.store.db, s.id),
       daysAhead: rules.daysAhead,
+      waitlist: rules.waitlist,
     });
   }
   return out;

@@ -124,6 +124,20 @@ const PublicBookBody = Type.Object(
     answers: Type.Optional(AnswersSchema),
     /** The hold taken while the form was filled in (`POST /api/public/holds`): its place becomes the booking's. */
     holdId: Type.Optional(Type.String({ minLength: 16, maxLength: 64 })),
+    /**
+     * What the customer agreed to on the booking page, recorded on their customer record with the booking
+     * (channel "web", the version of the texts shown): service messages (reminders) and, separately, marketing.
+     */
+    consents: Type.Optional(
+      Type.Object(
+        {
+          service: Type.Boolean(),
+          marketing: Type.Boolean(),
+          textVersion: Type.String({ pattern: "^[A-Za-z0-9._-]{1,40}$" }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -199,6 +213,7 @@ export function appointmentRoutes(app: FastifyInstance, ctx: AppContext): void {
                 requiredDocuments: Type.Array(Type.String()),
                 form: Type.Array(FieldSchema),
                 daysAhead: Type.Integer(),
+                waitlist: Type.Boolean({ description: "A full day takes a waitlist (POST /api/public/waitlist)" }),
               }),
             ),
           }),

@@ -11253,6 +11253,8 @@ export interface operations {
                                 readonly options?: readonly string[];
                             }[];
                             readonly daysAhead: number;
+                            /** @description A full day takes a waitlist (POST /api/public/waitlist) */
+                            readonly waitlist: boolean;
                         }[];
                     };
                 };
@@ -11349,6 +11351,11 @@ export interface operations {
                         readonly [key: string]: string | number | boolean;
                     };
                     readonly holdId?: string;
+                    readonly consents?: {
+                        readonly service: boolean;
+                        readonly marketing: boolean;
+                        readonly textVersion: string;
+                    };
                 };
             };
         };

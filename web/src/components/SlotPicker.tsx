@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { call, client } from "../api/client.ts";
 import type { Answer } from "../api/types.ts";
@@ -17,6 +17,14 @@ export function SlotPicker(props: {
   readonly onChange: (start: string | null) => void;
   readonly headingDay: string;
   readonly headingSlot: string;
+  /** The time this page holds a place in (its own hold counts in `free`, so it is never let go as full). */
+  readonly held?: string | null;
+  /** What "held" says on the held time. */
+  readonly heldLabel?: string;
+  /** Changed to ask for the slots again at once (a hold ran out, a time was taken). */
+  readonly refreshKey?: number;
+  /** Shown under the day's times: the day and its slots as now known (the waitlist offer). */
+  readonly below?: (day: string, slots: readonly Slot[]) => ReactNode;
 }) {
   const { t } = useTranslation("booking");
   const { branchId, serviceId, timezone, daysAhead, value, onChange } = props;
@@ -25,6 +33,7 @@ export function SlotPicker(props: {
   const [slots, setSlots] = useState<readonly Slot[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refreshKey is there to ask again
   useEffect(() => {
     let stop = false;
     setSlots(null);
@@ -49,15 +58,15 @@ export function SlotPicker(props: {
       stop = true;
       clearInterval(id);
     };
-  }, [branchId, serviceId, day]);
+  }, [branchId, serviceId, day, props.refreshKey]);
 
   // A chosen slot that filled up meanwhile is let go, so the customer never submits a full one.
   useEffect(() => {
     if (value === null || slots === null) return;
-    if (value.slice(0, 10) !== day) return;
+    if (value.slice(0, 10) !== day || value === props.held) return;
     const slot = slots.find((s) => s.start === value);
     if (slot === undefined || slot.free <= 0) onChange(null);
-  }, [slots, value, day, onChange]);
+  }, [slots, value, day, onChange, props.held]);
 
   return (
     <>
@@ -102,17 +111,26 @@ export function SlotPicker(props: {
                 key={s.start}
                 type="button"
                 className={`book-slot ${s.start === value ? "on" : ""}`}
-                disabled={s.free <= 0}
+                disabled={s.free <= 0 && s.start !== props.held}
                 aria-pressed={s.start === value}
-                onClick={() => onChange(s.start)}
+                onClick={() => {
+                  if (s.start !== value) onChange(s.start);
+                }}
                 data-testid={`slot-${hhmm(s.start)}`}
               >
                 <strong>{hhmm(s.start)}</strong>
-                <span>{s.free > 0 ? t("free", { count: s.free }) : t("full")}</span>
+                <span>
+                  {s.start === props.held && props.heldLabel
+                    ? props.heldLabel
+                    : s.free > 0
+                      ? t("free", { count: s.free })
+                      : t("full")}
+                </span>
               </button>
             ))}
           </div>
         )}
+        {slots !== null && props.below ? props.below(day, slots) : null}
       </fieldset>
     </>
   );

@@ -6,6 +6,7 @@ import { analyticsEditEn, analyticsEditZh } from "./analytics-edit.ts";
 import { analytics2En, analytics2Zh } from "./analytics2.ts";
 import { analytics3En, analytics3Zh } from "./analytics3.ts";
 import { appointmentShareEn, appointmentShareZh } from "./appointment-share.ts";
+import { bookFlowEn, bookFlowZh } from "./book-flow.ts";
 import { bookingEn, bookingZh } from "./booking.ts";
 import { chatEn, chatZh } from "./chat.ts";
 import { chat2En, chat2Zh } from "./chat2.ts";
@@ -66,6 +67,7 @@ void i18next.use(initReactI18next).init({
       mySettings: mySettingsZh,
       kioskIdentify: kioskIdentifyZh,
       customerLinks: customerLinksZh,
+      bookFlow: bookFlowZh,
     },
     en: {
       translation: {
@@ -95,6 +97,7 @@ void i18next.use(initReactI18next).init({
       mySettings: mySettingsEn,
       kioskIdentify: kioskIdentifyEn,
       customerLinks: customerLinksEn,
+      bookFlow: bookFlowEn,
     },
   },
   lng: initialLanguage(),

@@ -12,11 +12,16 @@ import {
   type BookableBranch,
   type BookableService,
   type Booked,
+  dayLabel,
+  hhmm,
   icsHref,
   missingFields,
+  type Slot,
   whenLabel,
 } from "../lib/booking.ts";
+import { CONSENT_TEXT_VERSION } from "../lib/consent.ts";
 import { localName } from "../lib/format.ts";
+import { type HoldLoss, minutesSeconds, useSlotHold } from "../lib/slot-hold.ts";
 import "../styles/booking.css";
 
 const RESEND_SECONDS = 60;
@@ -26,6 +31,7 @@ const errorText = (e: unknown) => (e instanceof ApiError || e instanceof Error ?
 /** Online booking on the customer's phone: branch, business, day, slot, form, name, phone and code. */
 export default function Book() {
   const { t } = useTranslation("booking");
+  const { t: tf } = useTranslation("bookFlow");
   const [branches, setBranches] = useState<readonly BookableBranch[]>([]);
   const [branchId, setBranchId] = useState<string>("");
   const [services, setServices] = useState<readonly BookableService[]>([]);
@@ -41,6 +47,33 @@ export default function Book() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [booked, setBooked] = useState<Booked | null>(null);
+  // Told when the held time is lost (ran out, or taken before it could be held); the slots are asked for afresh.
+  const [lost, setLost] = useState<HoldLoss | null>(null);
+  const [refreshKey, setRefreshKey] = useState(0);
+  const [consentService, setConsentService] = useState(false);
+  const [consentMarketing, setConsentMarketing] = useState(false);
+  const [waitlist, setWaitlist] = useState<{ readonly day: string; readonly full: readonly Slot[] } | null>(null);
+  const [range, setRange] = useState("");
+  const [joined, setJoined] = useState<{ readonly day: string; readonly position: number } | null>(null);
+
+  const onLost = useCallback((why: HoldLoss) => {
+    setStart(null);
+    setLost(why);
+    setRefreshKey((k) => k + 1);
+  }, []);
+  const lostNotice = lost === null ? null : tf(lost === "expired" ? "hold.expired" : "hold.taken");
+  const hold = useSlotHold(branchId, serviceId, onLost);
+  const holdChoose = hold.choose;
+  const pick = useCallback(
+    (next: string | null) => {
+      setLost(null);
+      setStart(next);
+      // A day changed (or a time chosen) closes the waitlist form of the day before.
+      setWaitlist(null);
+      void holdChoose(next);
+    },
+    [holdChoose],
+  );
 
   useEffect(() => {
     document.title = t("title");
@@ -110,6 +143,7 @@ export default function Book() {
     try {
       const known = new Set(service.form.map((f) => f.key));
       const given = Object.fromEntries(Object.entries(answers).filter(([k]) => known.has(k)));
+      const holdId = hold.state.kind === "held" && hold.state.start === start ? hold.state.holdId : undefined;
       const result = await call(
         client.POST("/api/public/appointments", {
           body: {
@@ -122,10 +156,52 @@ export default function Book() {
             ...(email.trim() && { email: email.trim() }),
             lang: isEnglish() ? "en" : "zh-CN",
             ...(Object.keys(given).length > 0 && { answers: given }),
+            ...(holdId !== undefined && { holdId }),
+            consents: { service: consentService, marketing: consentMarketing, textVersion: CONSENT_TEXT_VERSION },
           },
         }),
       );
+      hold.consumed();
       setBooked(result);
+      window.scrollTo(0, 0);
+    } catch (e) {
+      if (
+        e instanceof ApiError &&
+        e.status === 409 &&
+        (e.details as { reason?: string } | undefined)?.reason === "full"
+      ) {
+        // Taken meanwhile (the hold ran out on the server first): fresh times, never the raw refusal.
+        hold.letGo();
+        onLost("taken");
+      } else setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const joinWaitlist = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!branch || !service || waitlist === null) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const [from, to] = range ? range.split("|") : [];
+      const result = await call(
+        client.POST("/api/public/waitlist", {
+          body: {
+            branchId: branch.id,
+            serviceId: service.id,
+            day: waitlist.day,
+            ...(from && to && { from, to }),
+            name: name.trim(),
+            phone,
+            otp: otp.trim(),
+            ...(email.trim() && { email: email.trim() }),
+            lang: isEnglish() ? "en" : "zh-CN",
+          },
+        }),
+      );
+      setJoined({ day: result.day, position: result.position });
       window.scrollTo(0, 0);
     } catch (e) {
       setError(errorText(e));
@@ -133,6 +209,40 @@ export default function Book() {
       setBusy(false);
     }
   };
+
+  if (joined !== null && branch && service)
+    return (
+      <div className="book">
+        <header className="book-top">
+          <h1>{tf("waitlist.submit")}</h1>
+          <LangSwitch />
+        </header>
+        <main className="book-confirm" data-testid="book-waitlist-joined">
+          <p className="book-notice" role="status">
+            {tf("waitlist.joined", { day: dayLabel(joined.day), position: joined.position })}
+          </p>
+          <dl className="book-facts">
+            <dt>{t("where")}</dt>
+            <dd>{localName(branch)}</dd>
+            <dt>{t("what")}</dt>
+            <dd>{localName(service)}</dd>
+          </dl>
+          <button
+            type="button"
+            className="book-link"
+            onClick={() => {
+              setJoined(null);
+              setWaitlist(null);
+              setOtp("");
+              setCodeSent(false);
+              setRefreshKey((k) => k + 1);
+            }}
+          >
+            {tf("waitlist.again")}
+          </button>
+        </main>
+      </div>
+    );
 
   if (booked !== null && branch && service)
     return (
@@ -149,7 +259,58 @@ export default function Book() {
       />
     );
 
-  const ready = branch && service && start !== null && name.trim() && phone.trim() && otp.trim();
+  const contactReady = name.trim() && phone.trim() && otp.trim();
+  const ready = branch && service && (waitlist !== null || start !== null) && contactReady;
+  const heldStart = hold.state.kind === "held" || hold.state.kind === "holding" ? hold.state.start : null;
+  const holdLine =
+    hold.state.kind === "held" && hold.secondsLeft !== null
+      ? tf("hold.heldFor", { time: minutesSeconds(hold.secondsLeft) })
+      : null;
+  const slotExtras = (day: string, slots: readonly Slot[]) => {
+    const full = slots.filter((s) => s.free <= 0 && s.start !== heldStart);
+    return (
+      <>
+        {hold.state.kind === "holding" ? <p className="book-muted">{tf("hold.holding")}</p> : null}
+        {holdLine !== null ? (
+          <p className="book-notice" data-testid="book-hold">
+            {holdLine}
+          </p>
+        ) : null}
+        {hold.state.kind === "failed" ? (
+          <p className="book-muted" data-testid="book-hold-failed">
+            {tf("hold.failed", { message: hold.state.message })}
+          </p>
+        ) : null}
+        {lostNotice !== null ? (
+          <p className="book-error" role="alert" data-testid="book-hold-lost">
+            {lostNotice}
+          </p>
+        ) : null}
+        {service?.waitlist && full.length > 0 && waitlist === null ? (
+          <div className="book-waitlist-offer" data-testid="book-waitlist-offer">
+            <p className="book-muted">
+              {full.length === slots.length ? tf("waitlist.fullDay") : tf("waitlist.someFull")}
+            </p>
+            <button
+              type="button"
+              className="book-button secondary"
+              onClick={() => {
+                void holdChoose(null);
+                setStart(null);
+                setLost(null);
+                setError(null);
+                setRange(full.length === 1 && full[0] ? `${hhmm(full[0].start)}|${hhmm(full[0].end)}` : "");
+                setWaitlist({ day, full });
+              }}
+              data-testid="book-waitlist-open"
+            >
+              {tf("waitlist.offer")}
+            </button>
+          </div>
+        ) : null}
+      </>
+    );
+  };
   return (
     <div className="book">
       <header className="book-top">
@@ -158,7 +319,7 @@ export default function Book() {
       </header>
       <main>
         <p className="book-sub">{t("subtitle")}</p>
-        <form onSubmit={(e) => void submit(e)} noValidate>
+        <form onSubmit={(e) => void (waitlist !== null ? joinWaitlist(e) : submit(e))} noValidate>
           <fieldset className="book-section">
             <legend>{t("step.branch")}</legend>
             <label htmlFor="book-branch" className="book-label">
@@ -193,6 +354,8 @@ export default function Book() {
                       setServiceId(s.id);
                       setStart(null);
                       setAnswers({});
+                      setWaitlist(null);
+                      setLost(null);
                     }}
                     data-testid={`book-service-${s.code}`}
                   >
@@ -228,13 +391,48 @@ export default function Book() {
               timezone={branch.timezone}
               daysAhead={service.daysAhead}
               value={start}
-              onChange={setStart}
+              onChange={pick}
               headingDay={t("step.day")}
               headingSlot={t("step.slot")}
+              held={heldStart}
+              heldLabel={tf("hold.heldShort")}
+              refreshKey={refreshKey}
+              below={slotExtras}
             />
           ) : null}
 
-          {service && service.form.length > 0 ? (
+          {service && waitlist !== null ? (
+            <fieldset className="book-section" data-testid="book-waitlist">
+              <legend>{tf("waitlist.step", { day: dayLabel(waitlist.day) })}</legend>
+              <p className="book-muted">{tf("waitlist.lead")}</p>
+              <div className="book-field">
+                <label htmlFor="book-waitlist-range">{tf("waitlist.range")}</label>
+                <select
+                  id="book-waitlist-range"
+                  value={range}
+                  onChange={(e) => setRange(e.target.value)}
+                  data-testid="book-waitlist-range"
+                >
+                  <option value="">{tf("waitlist.wholeDay")}</option>
+                  {waitlist.full.map((s) => (
+                    <option key={s.start} value={`${hhmm(s.start)}|${hhmm(s.end)}`}>
+                      {`${hhmm(s.start)}–${hhmm(s.end)}`}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <button
+                type="button"
+                className="book-link"
+                onClick={() => setWaitlist(null)}
+                data-testid="book-waitlist-back"
+              >
+                {tf("waitlist.back")}
+              </button>
+            </fieldset>
+          ) : null}
+
+          {service && waitlist === null && service.form.length > 0 ? (
             <fieldset className="book-section">
               <legend>{t("step.form")}</legend>
               <BookingFields fields={service.form} answers={answers} onChange={onAnswer} />
@@ -311,12 +509,55 @@ export default function Book() {
             </fieldset>
           ) : null}
 
+          {service && waitlist === null ? (
+            <fieldset className="book-section" data-testid="book-consent">
+              <legend>{tf("consent.step")}</legend>
+              <p className="book-muted">{tf("consent.lead")}</p>
+              <label className="book-check book-consent-item">
+                <input
+                  type="checkbox"
+                  checked={consentService}
+                  onChange={(e) => setConsentService(e.target.checked)}
+                  data-testid="book-consent-service"
+                />
+                <span>{tf("consent.service")}</span>
+              </label>
+              <label className="book-check book-consent-item">
+                <input
+                  type="checkbox"
+                  checked={consentMarketing}
+                  onChange={(e) => setConsentMarketing(e.target.checked)}
+                  aria-describedby="book-consent-marketing-help"
+                  data-testid="book-consent-marketing"
+                />
+                <span>{tf("consent.marketing")}</span>
+                <span className="book-help" id="book-consent-marketing-help">
+                  {tf("consent.marketingHelp")}
+                </span>
+              </label>
+            </fieldset>
+          ) : null}
+
           {error !== null ? (
             <p className="book-error" role="alert" data-testid="book-error">
               {error}
             </p>
           ) : null}
-          {service ? (
+          {service && waitlist === null && holdLine !== null ? (
+            <p className="book-muted" data-testid="book-hold-bottom">
+              {holdLine}
+            </p>
+          ) : null}
+          {service && waitlist === null && lostNotice !== null ? (
+            <p className="book-muted" data-testid="book-hold-lost-bottom">
+              {lostNotice}
+            </p>
+          ) : null}
+          {service && waitlist !== null ? (
+            <button type="submit" className="book-button" disabled={!ready || busy} data-testid="book-waitlist-submit">
+              {busy ? tf("waitlist.submitting") : tf("waitlist.submit")}
+            </button>
+          ) : service ? (
             <button type="submit" className="book-button" disabled={!ready || busy} data-testid="book-submit">
               {busy ? t("submitting") : t("submit")}
             </button>

@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router-dom";
-import { ApiError, api, unwrapOne } from "../api/client.ts";
+import { ApiError, api, call, client, unwrapOne } from "../api/client.ts";
 import type { PublicTicket } from "../api/types.ts";
 import { LangSwitch } from "../components/LangSwitch.tsx";
 import { isEnglish } from "../i18n/index.ts";
@@ -136,6 +136,7 @@ export default function LiveTicket() {
         </div>
         {serviceName ? <div className="live-service">{serviceName}</div> : null}
         {body}
+        {ticket.status === "waiting" ? <NearAlert ticketId={ticket.id} /> : null}
         <div className={`live-conn ${stream.online ? "online" : "offline"}`}>
           {stream.online ? t("live.updating") : t("common.offline")}
         </div>
@@ -146,5 +147,92 @@ export default function LiveTicket() {
         )}
       </div>
     </div>
+  );
+}
+
+const NEAR_AHEAD = 3;
+
+/** "Remind me when my turn is near": the phone to text when NEAR_AHEAD people are ahead (`near-alert`). */
+function NearAlert(props: { readonly ticketId: string }) {
+  const { t } = useTranslation("bookFlow");
+  const [open, setOpen] = useState(false);
+  const [phone, setPhone] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<{ readonly phone: string; readonly sent: boolean } | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!phone.trim()) return setError("missing");
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await call(
+        client.POST("/api/public/tickets/{ticketId}/near-alert", {
+          params: { path: { ticketId: props.ticketId } },
+          body: { phone: phone.trim(), ahead: NEAR_AHEAD, lang: isEnglish() ? "en" : "zh-CN" },
+        }),
+      );
+      setDone({ phone: phone.trim(), sent: answer.status === "sent" });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  // The refusals a customer can mend are said in the page's language (also after switching it); others as the
+  // server wrote them.
+  const reason = error instanceof ApiError ? (error.details as { reason?: string } | undefined)?.reason : undefined;
+  const errorText =
+    error === null
+      ? null
+      : error === "missing"
+        ? t("near.missingPhone")
+        : error instanceof ApiError && error.code === "invalid_phone"
+          ? t("near.badPhone")
+          : reason === "not_waiting"
+            ? t("near.notWaiting")
+            : error instanceof Error
+              ? error.message
+              : String(error);
+
+  if (done !== null)
+    return (
+      <p className="live-near-done" role="status" data-testid="near-alert-done">
+        {done.sent ? t("near.sent", { phone: done.phone }) : t("near.set", { phone: done.phone, count: NEAR_AHEAD })}
+      </p>
+    );
+  if (!open)
+    return (
+      <button type="button" className="big-button" onClick={() => setOpen(true)} data-testid="near-alert-open">
+        {t("near.ask")}
+      </button>
+    );
+  return (
+    <form className="live-near" onSubmit={(e) => void submit(e)} noValidate data-testid="near-alert-form">
+      <p className="live-near-lead">{t("near.lead", { count: NEAR_AHEAD })}</p>
+      <label htmlFor="near-alert-phone">{t("near.phone")}</label>
+      <input
+        id="near-alert-phone"
+        type="tel"
+        inputMode="tel"
+        autoComplete="tel"
+        maxLength={30}
+        value={phone}
+        onChange={(e) => setPhone(e.target.value)}
+        data-testid="near-alert-phone"
+      />
+      {errorText !== null ? (
+        <p className="live-near-error" role="alert" data-testid="near-alert-error">
+          {errorText}
+        </p>
+      ) : null}
+      <button type="submit" className="big-button" disabled={busy} data-testid="near-alert-submit">
+        {busy ? t("near.submitting") : t("near.submit")}
+      </button>
+      <button type="button" className="big-button secondary" onClick={() => setOpen(false)}>
+        {t("near.cancel")}
+      </button>
+    </form>
   );
 }
