@@ -1,7 +1,7 @@
 import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Route, Routes } from "react-router-dom";
-import "./i18n/index.ts";
+import { i18nReady } from "./i18n/index.ts";
 import "./styles/base.css";
 
 // Every page is its own chunk: the kiosk, display, rating pad and live ticket never load Ant Design or ECharts.
@@ -73,10 +73,13 @@ function App() {
 }
 
 const root = document.getElementById("root");
-if (root !== null) {
-  createRoot(root).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
-  );
-}
+// An English page waits for the English dictionary (one small request) rather than showing Chinese first.
+const render = () => {
+  if (root !== null)
+    createRoot(root).render(
+      <StrictMode>
+        <App />
+      </StrictMode>,
+    );
+};
+i18nReady.then(render, render);

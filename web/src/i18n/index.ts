@@ -15,7 +15,6 @@ import { customerLinksEn, customerLinksZh } from "./customer-links.ts";
 import { customersEn, customersZh } from "./customers.ts";
 import { dailyEn, dailyZh } from "./daily.ts";
 import { daily2En, daily2Zh } from "./daily2.ts";
-import en from "./en.ts";
 import { feedbackEn, feedbackZh } from "./feedback.ts";
 import { feedback2En, feedback2Zh } from "./feedback2.ts";
 import { followupsEn, followupsZh } from "./followups.ts";
@@ -37,6 +36,7 @@ function initialLanguage(): Language {
   return window.localStorage.getItem(STORAGE_KEY) === "en" ? "en" : "zh-CN";
 }
 
+const firstLanguage = initialLanguage();
 void i18next.use(initReactI18next).init({
   resources: {
     "zh-CN": {
@@ -70,8 +70,9 @@ void i18next.use(initReactI18next).init({
       bookFlow: bookFlowZh,
     },
     en: {
+      // The general English dictionary (en.ts) is fetched when English is first wanted (loadEnglish below),
+      // so a Chinese page does not download it; these smaller English pieces are merged under it then.
       translation: {
-        ...en,
         ...messagesStrings.en,
         ...kioskDisplayStrings.en,
         staff: staffEn,
@@ -100,11 +101,27 @@ void i18next.use(initReactI18next).init({
       bookFlow: bookFlowEn,
     },
   },
-  lng: initialLanguage(),
+  lng: firstLanguage,
   fallbackLng: "zh-CN",
   interpolation: { escapeValue: false },
   returnNull: false,
+  // Re-render when the English dictionary arrives after a switch to English.
+  react: { bindI18nStore: "added" },
 });
+
+let english: Promise<void> | undefined;
+/** Fetches the general English dictionary once and merges it under the English strings already there. */
+export function loadEnglish(): Promise<void> {
+  english ??= import("./en.ts").then((m) => {
+    i18next.addResourceBundle("en", "translation", m.default, true, false);
+  });
+  return english;
+}
+i18next.on("languageChanged", (lng) => {
+  if (lng === "en") void loadEnglish();
+});
+/** Resolves when the first language's strings are all here (main.tsx renders after it). */
+export const i18nReady: Promise<void> = firstLanguage === "en" ? loadEnglish() : Promise.resolve();
 
 document.documentElement.lang = i18next.language;
 i18next.on("languageChanged", (lng) => {
@@ -127,7 +144,8 @@ export function hasChosenLanguage(): boolean {
 }
 
 export function toggleLanguage(): void {
-  void i18next.changeLanguage(i18next.language === "en" ? "zh-CN" : "en");
+  if (i18next.language === "en") void i18next.changeLanguage("zh-CN");
+  else void loadEnglish().then(() => i18next.changeLanguage("en"));
 }
 
 export function isEnglish(): boolean {
