@@ -21,6 +21,7 @@ import { kioskDisplayStrings } from "./kiosk-display.ts";
 import { knowledgeEn, knowledgeZh } from "./knowledge.ts";
 import { messagesStrings } from "./messages.ts";
 import { mySettingsEn, mySettingsZh } from "./my-settings.ts";
+import { record14En, record14Zh } from "./record14.ts";
 import { auditEn, auditZh, staffEn, staffZh } from "./staff.ts";
 import zhCN from "./zh-CN.ts";
 
@@ -62,6 +63,7 @@ void i18next.use(initReactI18next).init({
       analyticsEdit: analyticsEditZh,
       closures: closuresZh,
       mySettings: mySettingsZh,
+      record14: record14Zh,
     },
     en: {
       translation: {
@@ -89,6 +91,7 @@ void i18next.use(initReactI18next).init({
       analyticsEdit: analyticsEditEn,
       closures: closuresEn,
       mySettings: mySettingsEn,
+      record14: record14En,
     },
   },
   lng: initialLanguage(),
