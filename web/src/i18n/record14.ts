@@ -18,6 +18,7 @@ export const record14Zh = {
     unanswered: "未填",
     yes: "是",
     no: "否",
+    queue: "复核队列",
   },
   profile: {
     appointments: "预约",
@@ -69,6 +70,7 @@ export const record14En: typeof record14Zh = {
     unanswered: "Not answered",
     yes: "Yes",
     no: "No",
+    queue: "Review queue",
   },
   profile: {
     appointments: "Appointments",

@@ -167,10 +167,20 @@ function Desk() {
       .catch((e: unknown) => void message.error(errorText(e)));
   }, [branchId, status, message]);
   useEffect(load, [load]);
+  // The owner's name (the desk may list the branch's staff; a recorder who may not sees the owner's id).
+  const [ownerNames, setOwnerNames] = useState<ReadonlyMap<string, string>>(new Map());
   const open = (id: string) =>
-    api
-      .get<Detail>(`/api/complaints/${id}`)
-      .then(setDetail)
+    Promise.all([
+      api.get<Detail>(`/api/complaints/${id}`),
+      api
+        .get<{ items: OwnerCandidate[] }>(`/api/complaints/${id}/owners`)
+        .then((r) => new Map(r.items.map((u) => [u.id, u.displayName])))
+        .catch(() => new Map<string, string>()),
+    ])
+      .then(([d, names]) => {
+        setOwnerNames(names);
+        setDetail(d);
+      })
       .catch((e: unknown) => void message.error(errorText(e)));
   const act = (path: string, body: unknown) =>
     detail &&
@@ -336,7 +346,11 @@ function Desk() {
                 {detail.ticketNumber ? ` · ${detail.ticketNumber}` : ""}
               </Descriptions.Item>
               <Descriptions.Item label={t("complaints.description")}>{detail.description}</Descriptions.Item>
-              <Descriptions.Item label={t("complaints.owner")}>{detail.ownerId ?? "—"}</Descriptions.Item>
+              <Descriptions.Item label={t("complaints.owner")}>
+                <span data-testid="complaint-owner-name">
+                  {detail.ownerId ? (ownerNames.get(detail.ownerId) ?? detail.ownerId) : "—"}
+                </span>
+              </Descriptions.Item>
               {detail.rootCause && (
                 <Descriptions.Item label={t("complaints.rootCause")}>{detail.rootCause}</Descriptions.Item>
               )}

@@ -176,6 +176,7 @@ function Workstation() {
                 { value: CENTRAL, label: t("reviews.central") },
               ]}
               data-testid="review-scope"
+              aria-label={t("record14:review.queue")}
             />
             <Button onClick={load} data-testid="reviews-refresh">
               {t("reviews.refresh")}
