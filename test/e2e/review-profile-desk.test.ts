@@ -35,15 +35,15 @@ async function call<T = unknown>(page: Page, method: string, path: string, body?
 }
 
 /** axe in the page's current language, a screenshot, then the same in the other language; ends in Chinese. */
-async function checkBothLanguages(page: Page, name: string, label: string, enText: RegExp) {
+async function checkBothLanguages(page: Page, name: string, label: string, enText: RegExp, fullPage = false) {
   const lang = () => page.evaluate(() => document.documentElement.lang);
   await expectNoAxeViolations(page, `${label} (zh)`);
-  await shoot(page, name);
+  await shoot(page, name, { fullPage });
   await page.getByTestId("lang-switch").first().click();
   await expect.poll(lang).toBe("en");
   await expect.poll(async () => (await page.locator("body").textContent()) ?? "").toMatch(enText);
   await expectNoAxeViolations(page, `${label} (en)`);
-  await shoot(page, name);
+  await shoot(page, name, { fullPage });
   await page.getByTestId("lang-switch").first().click();
   await expect.poll(lang).toBe("zh-CN");
 }
@@ -180,7 +180,7 @@ describe.skipIf(!chromiumAvailable())("review record, profile appointments and r
     expect(await ratings.textContent()).toContain("柜台评价器");
     expect(await teller.locator("body").textContent()).not.toContain("13855556666");
     await appointments.scrollIntoViewIfNeeded();
-    await checkBothLanguages(teller, "customer-profile-history", "customer profile", /Appointments/);
+    await checkBothLanguages(teller, "customer-profile-history", "customer profile", /Appointments/, true);
     expect(await ratings.textContent()).toContain("满意");
   });
 
