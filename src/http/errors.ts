@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AppError } from "../app/errors.ts";
 import { type StoreFault, storeFaultOf } from "../store/faults.ts";
-import { schemaMessageZh } from "./validation-zh.ts";
+import { schemaMessageEn, schemaMessageZh } from "./validation-zh.ts";
 
 export interface ErrorBody {
   readonly error: string;
@@ -102,7 +102,9 @@ export function toErrorResponse(
       status: 400,
       body: {
         error: "invalid_request",
-        message: zh ? (chinese ?? `请求内容不正确：${e.message}`) : e.message,
+        message: zh
+          ? (chinese ?? `请求内容不正确：${e.message}`)
+          : ((Array.isArray(e.validation) ? schemaMessageEn(e.validation) : undefined) ?? e.message),
         details: e.validation,
       },
     };

@@ -4,6 +4,7 @@
  * sentence: where (body, path, query, header), which field, and what was expected. Keywords this does not
  * know fall back to a Chinese lead with ajv's own text, so nothing is ever hidden.
  */
+import { labelOf, NOT_BLANK_PATTERNS } from "./field-labels.ts";
 import { PATTERNS_ZH } from "./schemas.ts";
 
 /** One ajv error as Fastify passes it on (`error.validation`). */
@@ -54,10 +55,19 @@ function fieldName(instancePath: string): string {
     .join("");
 }
 
-/** Where the problem is: the part of the request, and the field within it. */
+/** Where the problem is: the part of the request, and the field within it (a labelled field by its label). */
 function placeOf(issue: SchemaIssue, place: string): string {
+  const label = labelOf(String(issue.instancePath ?? ""));
+  if (label && issue.keyword !== "required" && issue.keyword !== "additionalProperties") return label.zh;
   const field = fieldName(String(issue.instancePath ?? ""));
   return field ? `${place}中的 ${field} ` : place;
+}
+
+/** Whether the sentence for `issue` names a labelled field (and so needs no "request is wrong" lead). */
+function labelled(issue: SchemaIssue): boolean {
+  if (issue.keyword === "required") return labelOf("", String(issue.params?.missingProperty)) !== undefined;
+  if (issue.keyword === "additionalProperties") return false;
+  return labelOf(String(issue.instancePath ?? "")) !== undefined;
 }
 
 /** What is wrong with it, as the rest of the sentence. */
@@ -65,8 +75,10 @@ function problem(issue: SchemaIssue): string {
   const p = issue.params ?? {};
   const limit = String(p.limit);
   switch (issue.keyword) {
-    case "required":
-      return `缺少必填字段 ${String(p.missingProperty)}`;
+    case "required": {
+      const label = labelOf("", String(p.missingProperty));
+      return label ? `请填写${label.zh}` : `缺少必填字段 ${String(p.missingProperty)}`;
+    }
     case "additionalProperties":
       return `含有不支持的字段 ${String(p.additionalProperty)}`;
     case "type":
@@ -109,6 +121,7 @@ function problem(issue: SchemaIssue): string {
       return `应为${FORMATS[format] ?? `${format} 格式`}`;
     }
     case "pattern": {
+      if (NOT_BLANK_PATTERNS.has(String(p.pattern))) return "不能为空";
       const rule = PATTERNS_ZH.get(String(p.pattern));
       return rule ? `格式不正确，应为${rule}` : `格式不正确（应符合 ${String(p.pattern)}）`;
     }
@@ -180,9 +193,47 @@ export function schemaMessageZh(issues: readonly SchemaIssue[], context: string 
       else if (!sentence.problems.includes(what)) sentence.problems.push(what);
     }
     const text = [...sentences.values()].map((s) => `${s.where}${s.problems.join("，或")}`);
-    return `请求内容不正确：${[...new Set(text)].join("；")}。`;
+    // A required labelled field reads "请填写理由" on its own, without the part of the request before it.
+    const clean = text.map((x) => x.replace(/^(请求体|路径参数|查询参数|请求头|请求)(?=请填写)/, ""));
+    // Only labelled fields: a sentence for people ("理由不能为空。"); otherwise the lead says it is the request.
+    if (chosen.every(labelled)) return `${[...new Set(clean)].join("；")}。`;
+    return `请求内容不正确：${[...new Set(clean)].join("；")}。`;
   } catch {
     // A shape of error this does not expect must not turn a 400 into a 500: the caller falls back to ajv's text.
+    return undefined;
+  }
+}
+
+/**
+ * The English message for a failed schema check when every problem is on a labelled field (field-labels.ts):
+ * "The reason must not be empty." Undefined otherwise: the caller keeps ajv's own English, which names the field
+ * by its JSON key, as integrators expect.
+ */
+export function schemaMessageEn(issues: readonly SchemaIssue[]): string | undefined {
+  if (issues.length === 0) return undefined;
+  try {
+    const specific = issues.filter((i) => i.keyword !== "anyOf" && i.keyword !== "oneOf");
+    if (specific.length === 0 || !specific.every(labelled)) return undefined;
+    const sentences: string[] = [];
+    for (const issue of specific) {
+      const p = issue.params ?? {};
+      const label = (
+        issue.keyword === "required" ? labelOf("", String(p.missingProperty)) : labelOf(String(issue.instancePath))
+      ) as { en: string };
+      const The = `The ${label.en}`;
+      let sentence: string | undefined;
+      if (issue.keyword === "required") sentence = `Please give a ${label.en}.`;
+      else if (issue.keyword === "minLength")
+        sentence = p.limit === 1 ? `${The} must not be empty.` : `${The} needs at least ${String(p.limit)} characters.`;
+      else if (issue.keyword === "maxLength") sentence = `${The} may have at most ${String(p.limit)} characters.`;
+      else if (issue.keyword === "pattern" && NOT_BLANK_PATTERNS.has(String(p.pattern)))
+        sentence = `${The} must not be empty.`;
+      else if (issue.keyword === "type") sentence = `${The} must be text.`;
+      if (!sentence) return undefined;
+      if (!sentences.includes(sentence)) sentences.push(sentence);
+    }
+    return sentences.join(" ");
+  } catch {
     return undefined;
   }
 }

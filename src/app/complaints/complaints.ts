@@ -382,6 +382,56 @@ export async function assignComplaint(
   return complaintSummary(updated, now, await branchZone(ctx.store.db, c.branch_id), actor.id);
 }
 
+/** A member of staff the desk may give a complaint to (the assignment picker). */
+export interface ComplaintOwnerCandidate {
+  readonly id: string;
+  readonly displayName: string;
+  readonly staffNo: string;
+  readonly roles: Role[];
+  /** Served the linked visit (or reviewed it): assigning them is refused with 409 (conflict of interest). */
+  readonly conflict: boolean;
+  readonly current: boolean;
+}
+
+/**
+ * `GET /api/complaints/:id/owners`: who may own the complaint, for the desk's picker: the active staff of the
+ * complaint's branch in a role that handles customers (the rule `assignComplaint` checks), each marked when they
+ * served the linked visit. Complaint handlers of that branch (admin everywhere); others 403.
+ */
+export async function complaintOwnerCandidates(
+  ctx: AppContext,
+  who: Actor,
+  id: string,
+): Promise<ComplaintOwnerCandidate[]> {
+  const actor = requireRole(who, COMPLAINT_HANDLERS);
+  const db = ctx.store.db;
+  const c = await loadComplaint(ctx, db, id);
+  requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_HANDLERS);
+  const [users, sides] = await Promise.all([
+    db
+      .selectFrom("users")
+      .innerJoin("memberships", "memberships.user_id", "users.id")
+      .select(["users.id", "users.display_name", "users.staff_no", "users.roles"])
+      .where("memberships.branch_id", "=", c.branch_id)
+      .where("users.active", "=", 1)
+      .orderBy("users.display_name")
+      .orderBy("users.id")
+      .execute(),
+    c.ticket_id ? ticketSides(db, c.ticket_id) : Promise.resolve(undefined),
+  ]);
+  return users
+    .map((u) => ({ ...u, roleList: JSON.parse(u.roles) as Role[] }))
+    .filter((u) => u.roleList.some((r) => COMPLAINT_RECORDERS.includes(r)))
+    .map((u) => ({
+      id: u.id,
+      displayName: u.display_name,
+      staffNo: u.staff_no,
+      roles: u.roleList.filter((r) => COMPLAINT_RECORDERS.includes(r)),
+      conflict: sides ? sides.servers.has(u.id) || sides.reviewers.has(u.id) : false,
+      current: c.owner_id === u.id,
+    }));
+}
+
 /** How to reach the complainant: the linked customer's channel, or the booking that brought the visit. */
 async function contactOf(
   db: Tx,

@@ -150,6 +150,30 @@ export interface AppointmentSummary {
   readonly start: string;
   readonly status: string;
   readonly ticketId: string | null;
+  readonly branchNameZh: string;
+  readonly branchNameEn: string;
+  readonly serviceNameZh: string;
+  readonly serviceNameEn: string;
+}
+
+/** A rating on the profile: with its branch's names. */
+export interface ProfileRating extends CustomerRating {
+  readonly branchNameZh: string;
+  readonly branchNameEn: string;
+}
+
+/** A follow-up task of the customer on the profile (of the branches the member of staff works in). */
+export interface ProfileFollowup {
+  readonly id: string;
+  readonly branchId: string;
+  readonly ticketId: string;
+  readonly serviceNameZh: string;
+  readonly serviceNameEn: string;
+  readonly purpose: string;
+  readonly status: string;
+  readonly outcome: string | null;
+  readonly dueAt: string;
+  readonly closedAt: string | null;
 }
 
 export interface CustomerProfile {
@@ -173,8 +197,9 @@ export interface CustomerProfile {
   /** Complaints naming the customer or about their visits (of the branches the member of staff works in). */
   readonly complaints: CustomerComplaint[];
   /** Ratings of their visits: the counter's pad and the phone survey (CSAT, NPS, free text masked). */
-  readonly ratings: CustomerRating[];
-  readonly followUps: Array<{ id: string; status: string; dueAt: string }>;
+  readonly ratings: ProfileRating[];
+  /** Follow-up tasks of the customer in those branches, newest first (routes/followups.ts works them). */
+  readonly followUps: ProfileFollowup[];
   readonly createdAt: string;
 }
 
@@ -466,18 +491,36 @@ export async function customerProfile(
   const row = await requireCustomer(ctx, customerId);
   const now = ctx.clock();
   const canSee = visibleBranches(staff);
-  const [consents, visits, feedback, appointments] = await Promise.all([
+  const db = ctx.store.db;
+  const [consents, visits, feedback, appointments, followups] = await Promise.all([
     consentsOf(ctx, customerId),
     visitsOf(ctx, customerId, canSee),
     feedbackOf(ctx, customerId, canSee),
-    ctx.store.db
+    db
       .selectFrom("appointments")
       .select(["id", "branch_id", "service_id", "start_at", "status", "ticket_id"])
       .where("customer_id", "=", customerId)
       .orderBy("start_at", "desc")
       .limit(50)
       .execute(),
+    db
+      .selectFrom("followups")
+      .select(["id", "branch_id", "ticket_id", "service_id", "purpose", "status", "outcome", "due_at", "closed_at"])
+      .where("customer_id", "=", customerId)
+      .orderBy("created_at", "desc")
+      .limit(50)
+      .execute(),
   ]);
+  const mine = {
+    appointments: appointments.filter((a) => canSee(a.branch_id)),
+    followups: followups.filter((f) => canSee(f.branch_id)),
+  };
+  const names = await namesOf(db, {
+    branchIds: [...mine.appointments, ...feedback.ratings, ...mine.followups].map((x) =>
+      "branchId" in x ? x.branchId : x.branch_id,
+    ),
+    serviceIds: [...mine.appointments, ...mine.followups].map((x) => x.service_id),
+  });
   await recordView(ctx, staff, customerId, via);
   const masked = maskIdentity({
     name: row.name,
@@ -507,20 +550,49 @@ export async function customerProfile(
     notes: maskFreeText(row.notes),
     consents,
     visits,
-    appointments: appointments
-      .filter((a) => canSee(a.branch_id))
-      .map((a) => ({
-        id: a.id,
-        branchId: a.branch_id,
-        serviceId: a.service_id,
-        start: new Date(a.start_at).toISOString(),
-        status: a.status,
-        ticketId: a.ticket_id,
-      })),
+    appointments: mine.appointments.map((a) => ({
+      id: a.id,
+      branchId: a.branch_id,
+      serviceId: a.service_id,
+      start: new Date(a.start_at).toISOString(),
+      status: a.status,
+      ticketId: a.ticket_id,
+      ...names.branch(a.branch_id),
+      ...names.service(a.service_id),
+    })),
     complaints: feedback.complaints,
-    ratings: feedback.ratings,
-    followUps: [],
+    ratings: feedback.ratings.map((r) => ({ ...r, ...names.branch(r.branchId) })),
+    followUps: mine.followups.map((f) => ({
+      id: f.id,
+      branchId: f.branch_id,
+      ticketId: f.ticket_id,
+      ...names.service(f.service_id),
+      purpose: f.purpose,
+      status: f.status,
+      outcome: f.outcome,
+      dueAt: new Date(Number(f.due_at)).toISOString(),
+      closedAt: iso(f.closed_at === null ? null : Number(f.closed_at)),
+    })),
     createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** The names of the branches and business types a profile mentions, in both languages ("" when unknown). */
+async function namesOf(db: Kysely<Database>, ids: { branchIds: string[]; serviceIds: string[] }) {
+  const uniq = (xs: string[]) => [...new Set(xs)];
+  const [branches, services] = await Promise.all([
+    ids.branchIds.length
+      ? db.selectFrom("branches").select(["id", "name_zh", "name_en"]).where("id", "in", uniq(ids.branchIds)).execute()
+      : Promise.resolve([]),
+    ids.serviceIds.length
+      ? db.selectFrom("services").select(["id", "name_zh", "name_en"]).where("id", "in", uniq(ids.serviceIds)).execute()
+      : Promise.resolve([]),
+  ]);
+  const b = new Map(branches.map((x) => [x.id, x]));
+  const s = new Map(services.map((x) => [x.id, x]));
+  return {
+    branch: (id: string) => ({ branchNameZh: b.get(id)?.name_zh ?? "", branchNameEn: b.get(id)?.name_en ?? "" }),
+    service: (id: string) => ({ serviceNameZh: s.get(id)?.name_zh ?? "", serviceNameEn: s.get(id)?.name_en ?? "" }),
   };
 }
 

@@ -6,11 +6,14 @@
  * rejects with a reason (the ticket goes back to the counter that served it). Four eyes: nobody who served the
  * ticket reviews it, and nobody who reviewed it serves it again.
  */
+
+import type { Answers, FormField } from "../../domain/appointments/forms.ts";
 import type { BranchId } from "../../domain/ids.ts";
 import { MINUTE_MS } from "../../domain/ids.ts";
-import { maskFreeText } from "../../domain/personal-data/mask.ts";
+import { maskFreeText, maskStringsIn } from "../../domain/personal-data/mask.ts";
 import { orderReviews, type PendingReview, pastAlarm } from "../../domain/reviews/queue.ts";
 import type { PRIORITY_CLASSES } from "../../domain/ticket.ts";
+import { answersOfTicket, formOf } from "../../store/appointments.ts";
 import { findCounter } from "../../store/counters.ts";
 import {
   decideReview,
@@ -65,6 +68,33 @@ export interface ReviewItem {
   readonly earlierRejections: readonly string[];
   /** Whether the asking user may decide it (false when they served the ticket: four eyes). */
   readonly mayDecide: boolean;
+  /** The ticket's service record: its times and what the teller recorded during service (free text masked). */
+  readonly record: ReviewServiceRecord;
+  /** The booking form's answers the reviewer checks the business against (see `ReviewForm`). */
+  readonly form: ReviewForm;
+}
+
+export interface ReviewServiceRecord {
+  readonly issuedAt: string;
+  readonly calledAt: string | null;
+  readonly startedAt: string | null;
+  readonly completedAt: string | null;
+  readonly needs: string | null;
+  readonly products: readonly string[];
+  readonly recordOutcome: string | null;
+}
+
+/**
+ * The form answers on a review item. A reviewer of the branch checks the business against them: they get the
+ * answers with mobile and ID numbers masked (as every staff answer); whoever served the ticket gets them as
+ * typed (as on the call card). Anyone else who reads the queue (the lobby manager, who watches for late reviews)
+ * has no need of them: `withheld` is true and `answers` is empty.
+ */
+export interface ReviewForm {
+  readonly appointmentId: string | null;
+  readonly answers: Answers;
+  readonly fields: readonly FormField[];
+  readonly withheld: boolean;
 }
 
 const toPending = (r: ReviewTable): PendingReview & { row: ReviewTable } => ({
@@ -138,7 +168,21 @@ async function itemsOf(
   const now = ctx.clock();
   const ticketIds = ordered.map((o) => o.row.ticket_id);
   const [tickets, services, counters, users] = await Promise.all([
-    db.selectFrom("tickets").select(["id", "number", "outcome", "notes"]).where("id", "in", ticketIds).execute(),
+    db
+      .selectFrom("tickets")
+      .select([
+        "id",
+        "number",
+        "outcome",
+        "notes",
+        "issued_at",
+        "first_called_at",
+        "called_at",
+        "started_at",
+        "completed_at",
+      ])
+      .where("id", "in", ticketIds)
+      .execute(),
     db
       .selectFrom("services")
       .select(["id", "name_zh", "name_en"])
@@ -167,13 +211,22 @@ async function itemsOf(
       )
       .execute(),
   ]);
-  const earlier = await db
-    .selectFrom("reviews")
-    .select(["ticket_id", "reason"])
-    .where("ticket_id", "in", ticketIds)
-    .where("status", "=", "rejected")
-    .orderBy("round")
-    .execute();
+  const [earlier, records] = await Promise.all([
+    db
+      .selectFrom("reviews")
+      .select(["ticket_id", "reason"])
+      .where("ticket_id", "in", ticketIds)
+      .where("status", "=", "rejected")
+      .orderBy("round")
+      .execute(),
+    db
+      .selectFrom("service_records")
+      .select(["ticket_id", "needs", "products", "outcome"])
+      .where("ticket_id", "in", ticketIds)
+      .execute(),
+  ]);
+  const r = new Map(records.map((x) => [x.ticket_id, x]));
+  const forms = new Map<string, FormField[]>();
   const t = new Map(tickets.map((x) => [x.id, x]));
   const s = new Map(services.map((x) => [x.id, x]));
   const c = new Map(counters.map((x) => [x.id, x.number]));
@@ -183,11 +236,21 @@ async function itemsOf(
     const sides = await ticketSides(db, row.ticket_id);
     const text = sides.servers.has(actor.id) ? (x: string | null) => x : maskFreeText;
     const waited = now - Number(row.submitted_at);
+    const ticket = t.get(row.ticket_id);
+    const rec = r.get(row.ticket_id);
+    if (!forms.has(row.service_id)) forms.set(row.service_id, await formOf(db, row.service_id));
+    const stored = await answersOfTicket(db, row.ticket_id);
+    // Reviewers of the item's branch check the business against the answers; the lobby manager reads the queue
+    // for its clocks only. The serving teller (who never decides) reads them as typed, as on the call card.
+    const server = sides.servers.has(actor.id);
+    const checks = server || canActInBranch(actor, row.branch_id as BranchId, REVIEWER_ROLES);
+    const answers = stored?.answers ?? {};
+    const when = (ms: number | null | undefined) => (ms == null ? null : new Date(Number(ms)).toISOString());
     items.push({
       id: row.id,
       ticketId: row.ticket_id,
       branchId: row.branch_id,
-      number: t.get(row.ticket_id)?.number ?? "",
+      number: ticket?.number ?? "",
       serviceId: row.service_id,
       serviceNameZh: s.get(row.service_id)?.name_zh ?? "",
       serviceNameEn: s.get(row.service_id)?.name_en ?? "",
@@ -213,6 +276,21 @@ async function itemsOf(
         !sides.servers.has(actor.id) &&
         canActInBranch(actor, row.branch_id as BranchId, REVIEWER_ROLES) &&
         (row.taken_by === null || row.taken_by === actor.id),
+      record: {
+        issuedAt: when(ticket?.issued_at) ?? new Date(Number(row.submitted_at)).toISOString(),
+        calledAt: when(ticket?.first_called_at ?? ticket?.called_at),
+        startedAt: when(ticket?.started_at),
+        completedAt: when(ticket?.completed_at),
+        needs: rec ? text(rec.needs) : null,
+        products: rec ? (JSON.parse(rec.products) as string[]).map((x) => text(x) as string) : [],
+        recordOutcome: rec ? text(rec.outcome) : null,
+      },
+      form: {
+        appointmentId: stored?.appointmentId ?? null,
+        answers: !checks ? {} : server ? answers : (maskStringsIn(answers) as Answers),
+        fields: forms.get(row.service_id) ?? [],
+        withheld: !checks,
+      },
     });
   }
   return items;

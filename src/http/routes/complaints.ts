@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import {
   assignComplaint,
   closeComplaint,
+  complaintOwnerCandidates,
   exportComplaintsCsv,
   extendComplaint,
   getComplaint,
@@ -96,6 +97,18 @@ const Detail = Type.Intersect([
   }),
 ]);
 const AssignBody = Type.Object({ userId: Id }, { additionalProperties: false });
+const OwnerCandidates = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      displayName: Type.String(),
+      staffNo: Type.String(),
+      roles: Type.Array(Type.String()),
+      conflict: Type.Boolean({ description: "Served or reviewed the linked visit: assigning them answers 409" }),
+      current: Type.Boolean({ description: "The complaint's owner now" }),
+    }),
+  ),
+});
 const ReasonBody = Type.Object({ reason: Text(1000) }, { additionalProperties: false });
 const SeverityBody = Type.Object(
   { severity: Type.Union([Type.Literal("simple"), Type.Literal("complex")]), reason: Text(1000) },
@@ -226,6 +239,19 @@ export function complaintRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     (req) => getComplaint(ctx, actorOf(req), req.params.complaintId),
+  );
+  app.get<{ Params: Static<typeof ComplaintParams> }>(
+    "/api/complaints/:complaintId/owners",
+    {
+      schema: {
+        tags,
+        operationId: "listComplaintOwners",
+        summary: "Who may own the complaint: active staff of its branch, each marked for a conflict of interest",
+        params: ComplaintParams,
+        response: { 200: OwnerCandidates, ...errors(401, 403, 404) },
+      },
+    },
+    async (req) => ({ items: await complaintOwnerCandidates(ctx, actorOf(req), req.params.complaintId) }),
   );
   app.post<{ Params: Static<typeof ComplaintParams>; Body: Static<typeof AssignBody> }>(
     "/api/complaints/:complaintId/assign",

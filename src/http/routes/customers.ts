@@ -95,7 +95,18 @@ const Profile = Type.Object({
   consents: Type.Array(Consent),
   visits: Type.Array(Visit),
   appointments: Type.Array(
-    Type.Object({ id: Str, branchId: Str, serviceId: Str, start: Str, status: Str, ticketId: NStr }),
+    Type.Object({
+      id: Str,
+      branchId: Str,
+      serviceId: Str,
+      start: Str,
+      status: Str,
+      ticketId: NStr,
+      branchNameZh: Str,
+      branchNameEn: Str,
+      serviceNameZh: Str,
+      serviceNameEn: Str,
+    }),
   ),
   complaints: Type.Array(
     Type.Object({
@@ -122,9 +133,24 @@ const Profile = Type.Object({
       comment: NStr,
       at: Str,
       complaintId: NStr,
+      branchNameZh: Str,
+      branchNameEn: Str,
     }),
   ),
-  followUps: Type.Array(Type.Object({ id: Str, status: Str, dueAt: Str })),
+  followUps: Type.Array(
+    Type.Object({
+      id: Str,
+      branchId: Str,
+      ticketId: Str,
+      serviceNameZh: Str,
+      serviceNameEn: Str,
+      purpose: Str,
+      status: Str,
+      outcome: NStr,
+      dueAt: Str,
+      closedAt: NStr,
+    }),
+  ),
   createdAt: Str,
 });
 const UpdateBody = Type.Object(

@@ -7,6 +7,7 @@ import { BranchParams, errors, Id, Priority } from "../schemas.ts";
 import { TicketRef } from "../view-schemas.ts";
 
 const ReviewParams = Type.Object({ reviewId: Id });
+const NullableTime = Type.Union([Type.String({ format: "date-time" }), Type.Null()]);
 const ReviewItem = Type.Object({
   id: Type.String(),
   ticketId: Type.String(),
@@ -30,6 +31,40 @@ const ReviewItem = Type.Object({
   notes: Type.Union([Type.String(), Type.Null()]),
   earlierRejections: Type.Array(Type.String()),
   mayDecide: Type.Boolean({ description: "False when the asking user served the ticket (four eyes)" }),
+  record: Type.Object(
+    {
+      issuedAt: Type.String({ format: "date-time" }),
+      calledAt: NullableTime,
+      startedAt: NullableTime,
+      completedAt: NullableTime,
+      needs: Type.Union([Type.String(), Type.Null()]),
+      products: Type.Array(Type.String()),
+      recordOutcome: Type.Union([Type.String(), Type.Null()]),
+    },
+    { description: "The ticket's times and the teller's service record (free text masked but for who served it)" },
+  ),
+  form: Type.Object(
+    {
+      appointmentId: Type.Union([Type.String(), Type.Null()]),
+      answers: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+      fields: Type.Array(
+        Type.Object({
+          key: Type.String(),
+          type: Type.String(),
+          labelZh: Type.String(),
+          labelEn: Type.String(),
+          required: Type.Boolean(),
+          helpZh: Type.Optional(Type.String()),
+          helpEn: Type.Optional(Type.String()),
+          options: Type.Optional(Type.Array(Type.String())),
+        }),
+      ),
+      withheld: Type.Boolean({
+        description: "True for a queue reader who does not review (lobby manager): the answers are left out",
+      }),
+    },
+    { description: "The booking form's answers: phone and ID numbers in them masked for reviewers" },
+  ),
 });
 const ReviewList = Type.Object({ items: Type.Array(ReviewItem) });
 const ApproveBody = Type.Object(

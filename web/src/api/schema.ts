@@ -2706,6 +2706,23 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/complaints/{complaintId}/owners": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Who may own the complaint: active staff of its branch, each marked for a conflict of interest */
+        readonly get: operations["listComplaintOwners"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/complaints/{complaintId}/assign": {
         readonly parameters: {
             readonly query?: never;
@@ -9601,6 +9618,10 @@ export interface operations {
                             readonly start: string;
                             readonly status: string;
                             readonly ticketId: string | null;
+                            readonly branchNameZh: string;
+                            readonly branchNameEn: string;
+                            readonly serviceNameZh: string;
+                            readonly serviceNameEn: string;
                         }[];
                         readonly complaints: readonly {
                             readonly id: string;
@@ -9624,11 +9645,20 @@ export interface operations {
                             readonly comment: string | null;
                             readonly at: string;
                             readonly complaintId: string | null;
+                            readonly branchNameZh: string;
+                            readonly branchNameEn: string;
                         }[];
                         readonly followUps: readonly {
                             readonly id: string;
+                            readonly branchId: string;
+                            readonly ticketId: string;
+                            readonly serviceNameZh: string;
+                            readonly serviceNameEn: string;
+                            readonly purpose: string;
                             readonly status: string;
+                            readonly outcome: string | null;
                             readonly dueAt: string;
+                            readonly closedAt: string | null;
                         }[];
                         readonly createdAt: string;
                     };
@@ -9748,6 +9778,10 @@ export interface operations {
                             readonly start: string;
                             readonly status: string;
                             readonly ticketId: string | null;
+                            readonly branchNameZh: string;
+                            readonly branchNameEn: string;
+                            readonly serviceNameZh: string;
+                            readonly serviceNameEn: string;
                         }[];
                         readonly complaints: readonly {
                             readonly id: string;
@@ -9771,11 +9805,20 @@ export interface operations {
                             readonly comment: string | null;
                             readonly at: string;
                             readonly complaintId: string | null;
+                            readonly branchNameZh: string;
+                            readonly branchNameEn: string;
                         }[];
                         readonly followUps: readonly {
                             readonly id: string;
+                            readonly branchId: string;
+                            readonly ticketId: string;
+                            readonly serviceNameZh: string;
+                            readonly serviceNameEn: string;
+                            readonly purpose: string;
                             readonly status: string;
+                            readonly outcome: string | null;
                             readonly dueAt: string;
+                            readonly closedAt: string | null;
                         }[];
                         readonly createdAt: string;
                     };
@@ -15692,6 +15735,36 @@ export interface operations {
                             readonly earlierRejections: readonly string[];
                             /** @description False when the asking user served the ticket (four eyes) */
                             readonly mayDecide: boolean;
+                            /** @description The ticket's times and the teller's service record (free text masked but for who served it) */
+                            readonly record: {
+                                /** Format: date-time */
+                                readonly issuedAt: string;
+                                readonly calledAt: string | null;
+                                readonly startedAt: string | null;
+                                readonly completedAt: string | null;
+                                readonly needs: string | null;
+                                readonly products: readonly string[];
+                                readonly recordOutcome: string | null;
+                            };
+                            /** @description The booking form's answers: phone and ID numbers in them masked for reviewers */
+                            readonly form: {
+                                readonly appointmentId: string | null;
+                                readonly answers: {
+                                    readonly [key: string]: string | number | boolean;
+                                };
+                                readonly fields: readonly {
+                                    readonly key: string;
+                                    readonly type: string;
+                                    readonly labelZh: string;
+                                    readonly labelEn: string;
+                                    readonly required: boolean;
+                                    readonly helpZh?: string;
+                                    readonly helpEn?: string;
+                                    readonly options?: readonly string[];
+                                }[];
+                                /** @description True for a queue reader who does not review (lobby manager): the answers are left out */
+                                readonly withheld: boolean;
+                            };
                         }[];
                     };
                 };
@@ -15757,6 +15830,36 @@ export interface operations {
                             readonly earlierRejections: readonly string[];
                             /** @description False when the asking user served the ticket (four eyes) */
                             readonly mayDecide: boolean;
+                            /** @description The ticket's times and the teller's service record (free text masked but for who served it) */
+                            readonly record: {
+                                /** Format: date-time */
+                                readonly issuedAt: string;
+                                readonly calledAt: string | null;
+                                readonly startedAt: string | null;
+                                readonly completedAt: string | null;
+                                readonly needs: string | null;
+                                readonly products: readonly string[];
+                                readonly recordOutcome: string | null;
+                            };
+                            /** @description The booking form's answers: phone and ID numbers in them masked for reviewers */
+                            readonly form: {
+                                readonly appointmentId: string | null;
+                                readonly answers: {
+                                    readonly [key: string]: string | number | boolean;
+                                };
+                                readonly fields: readonly {
+                                    readonly key: string;
+                                    readonly type: string;
+                                    readonly labelZh: string;
+                                    readonly labelEn: string;
+                                    readonly required: boolean;
+                                    readonly helpZh?: string;
+                                    readonly helpEn?: string;
+                                    readonly options?: readonly string[];
+                                }[];
+                                /** @description True for a queue reader who does not review (lobby manager): the answers are left out */
+                                readonly withheld: boolean;
+                            };
                         }[];
                     };
                 };
@@ -15827,6 +15930,36 @@ export interface operations {
                         readonly earlierRejections: readonly string[];
                         /** @description False when the asking user served the ticket (four eyes) */
                         readonly mayDecide: boolean;
+                        /** @description The ticket's times and the teller's service record (free text masked but for who served it) */
+                        readonly record: {
+                            /** Format: date-time */
+                            readonly issuedAt: string;
+                            readonly calledAt: string | null;
+                            readonly startedAt: string | null;
+                            readonly completedAt: string | null;
+                            readonly needs: string | null;
+                            readonly products: readonly string[];
+                            readonly recordOutcome: string | null;
+                        };
+                        /** @description The booking form's answers: phone and ID numbers in them masked for reviewers */
+                        readonly form: {
+                            readonly appointmentId: string | null;
+                            readonly answers: {
+                                readonly [key: string]: string | number | boolean;
+                            };
+                            readonly fields: readonly {
+                                readonly key: string;
+                                readonly type: string;
+                                readonly labelZh: string;
+                                readonly labelEn: string;
+                                readonly required: boolean;
+                                readonly helpZh?: string;
+                                readonly helpEn?: string;
+                                readonly options?: readonly string[];
+                            }[];
+                            /** @description True for a queue reader who does not review (lobby manager): the answers are left out */
+                            readonly withheld: boolean;
+                        };
                     };
                 };
             };
@@ -15901,6 +16034,36 @@ export interface operations {
                         readonly earlierRejections: readonly string[];
                         /** @description False when the asking user served the ticket (four eyes) */
                         readonly mayDecide: boolean;
+                        /** @description The ticket's times and the teller's service record (free text masked but for who served it) */
+                        readonly record: {
+                            /** Format: date-time */
+                            readonly issuedAt: string;
+                            readonly calledAt: string | null;
+                            readonly startedAt: string | null;
+                            readonly completedAt: string | null;
+                            readonly needs: string | null;
+                            readonly products: readonly string[];
+                            readonly recordOutcome: string | null;
+                        };
+                        /** @description The booking form's answers: phone and ID numbers in them masked for reviewers */
+                        readonly form: {
+                            readonly appointmentId: string | null;
+                            readonly answers: {
+                                readonly [key: string]: string | number | boolean;
+                            };
+                            readonly fields: readonly {
+                                readonly key: string;
+                                readonly type: string;
+                                readonly labelZh: string;
+                                readonly labelEn: string;
+                                readonly required: boolean;
+                                readonly helpZh?: string;
+                                readonly helpEn?: string;
+                                readonly options?: readonly string[];
+                            }[];
+                            /** @description True for a queue reader who does not review (lobby manager): the answers are left out */
+                            readonly withheld: boolean;
+                        };
                     };
                 };
             };
@@ -16322,6 +16485,66 @@ export interface operations {
                             readonly from: string | null;
                             readonly to: string;
                             readonly actorId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly listComplaintOwners: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly complaintId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description Default Response */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly items: readonly {
+                            readonly id: string;
+                            readonly displayName: string;
+                            readonly staffNo: string;
+                            readonly roles: readonly string[];
+                            /** @description Served or reviewed the linked visit: assigning them answers 409 */
+                            readonly conflict: boolean;
+                            /** @description The complaint's owner now */
+                            readonly current: boolean;
                         }[];
                     };
                 };

@@ -23,6 +23,7 @@ import { kioskIdentifyEn, kioskIdentifyZh } from "./kiosk-identify.ts";
 import { knowledgeEn, knowledgeZh } from "./knowledge.ts";
 import { messagesStrings } from "./messages.ts";
 import { mySettingsEn, mySettingsZh } from "./my-settings.ts";
+import { record14En, record14Zh } from "./record14.ts";
 import { auditEn, auditZh, staffEn, staffZh } from "./staff.ts";
 import zhCN from "./zh-CN.ts";
 
@@ -68,6 +69,7 @@ void i18next.use(initReactI18next).init({
       kioskIdentify: kioskIdentifyZh,
       customerLinks: customerLinksZh,
       bookFlow: bookFlowZh,
+      record14: record14Zh,
     },
     en: {
       // The general English dictionary (en.ts) is fetched when English is first wanted (loadEnglish below),
@@ -99,6 +101,7 @@ void i18next.use(initReactI18next).init({
       kioskIdentify: kioskIdentifyEn,
       customerLinks: customerLinksEn,
       bookFlow: bookFlowEn,
+      record14: record14En,
     },
   },
   lng: firstLanguage,

@@ -50,6 +50,84 @@ interface Detail extends Complaint {
   readonly visit: ReadonlyArray<{ at: string; action: string; to: string }>;
 }
 
+interface OwnerCandidate {
+  readonly id: string;
+  readonly displayName: string;
+  readonly staffNo: string;
+  readonly roles: readonly string[];
+  readonly conflict: boolean;
+  readonly current: boolean;
+}
+
+/**
+ * The owner picker: staff of the complaint's branch who may handle it (from the server, which checks the desk's
+ * role and branch); those who served the visit are shown but cannot be chosen (conflict of interest).
+ */
+function OwnerPicker({
+  complaintId,
+  onAssign,
+}: {
+  readonly complaintId: string;
+  readonly onAssign: (userId: string) => Promise<unknown> | null | undefined;
+}) {
+  const { t } = useTranslation("record14");
+  const { message } = AntApp.useApp();
+  const [items, setItems] = useState<readonly OwnerCandidate[]>([]);
+  const [chosen, setChosen] = useState<string | undefined>(undefined);
+  const load = useCallback(
+    () =>
+      api
+        .get<{ items: OwnerCandidate[] }>(`/api/complaints/${complaintId}/owners`)
+        .then((r) => setItems(r.items))
+        .catch((e: unknown) => void message.error(errorText(e))),
+    [complaintId, message],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const label = (u: OwnerCandidate) =>
+    `${u.displayName} (${u.staffNo}) · ${u.roles.map((r) => t(`owner.roles.${r}`, { defaultValue: r })).join("/")}`;
+  const current = items.find((u) => u.current);
+  return (
+    <Space direction="vertical" style={{ width: "100%" }} size={4}>
+      <Typography.Text type="secondary" data-testid="complaint-current-owner">
+        {t("owner.current")}: {current ? label(current) : t("owner.none")}
+      </Typography.Text>
+      <Space.Compact style={{ width: "100%" }}>
+        <Select
+          style={{ flex: 1 }}
+          showSearch
+          optionFilterProp="label"
+          placeholder={t("owner.placeholder")}
+          aria-label={t("owner.label")}
+          value={chosen}
+          onChange={(v: string) => setChosen(v)}
+          virtual={false}
+          data-testid="complaint-owner-picker"
+          options={items.map((u) => ({
+            value: u.id,
+            label: u.conflict ? `${label(u)} — ${t("owner.conflict")}` : label(u),
+            disabled: u.conflict || u.current,
+          }))}
+        />
+        <Button
+          disabled={!chosen}
+          data-testid="complaint-assign"
+          onClick={() =>
+            chosen &&
+            void onAssign(chosen)?.then(() => {
+              setChosen(undefined);
+              return load();
+            })
+          }
+        >
+          {t("owner.assign")}
+        </Button>
+      </Space.Compact>
+    </Space>
+  );
+}
+
 const CATEGORIES = ["service_attitude", "wait_time", "service_quality", "fees", "product", "other"] as const;
 const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
 const errorText = (e: unknown) => (e instanceof ApiError || e instanceof Error ? e.message : String(e));
@@ -77,7 +155,6 @@ function Desk() {
   const [creating, setCreating] = useState(false);
   const [createForm] = Form.useForm();
   const [closeForm] = Form.useForm();
-  const [assignTo, setAssignTo] = useState("");
   const [extendReason, setExtendReason] = useState("");
   const [severityReason, setSeverityReason] = useState("");
   const [reopenReason, setReopenReason] = useState("");
@@ -90,10 +167,20 @@ function Desk() {
       .catch((e: unknown) => void message.error(errorText(e)));
   }, [branchId, status, message]);
   useEffect(load, [load]);
+  // The owner's name (the desk may list the branch's staff; a recorder who may not sees the owner's id).
+  const [ownerNames, setOwnerNames] = useState<ReadonlyMap<string, string>>(new Map());
   const open = (id: string) =>
-    api
-      .get<Detail>(`/api/complaints/${id}`)
-      .then(setDetail)
+    Promise.all([
+      api.get<Detail>(`/api/complaints/${id}`),
+      api
+        .get<{ items: OwnerCandidate[] }>(`/api/complaints/${id}/owners`)
+        .then((r) => new Map(r.items.map((u) => [u.id, u.displayName])))
+        .catch(() => new Map<string, string>()),
+    ])
+      .then(([d, names]) => {
+        setOwnerNames(names);
+        setDetail(d);
+      })
       .catch((e: unknown) => void message.error(errorText(e)));
   const act = (path: string, body: unknown) =>
     detail &&
@@ -259,7 +346,11 @@ function Desk() {
                 {detail.ticketNumber ? ` · ${detail.ticketNumber}` : ""}
               </Descriptions.Item>
               <Descriptions.Item label={t("complaints.description")}>{detail.description}</Descriptions.Item>
-              <Descriptions.Item label={t("complaints.owner")}>{detail.ownerId ?? "—"}</Descriptions.Item>
+              <Descriptions.Item label={t("complaints.owner")}>
+                <span data-testid="complaint-owner-name">
+                  {detail.ownerId ? (ownerNames.get(detail.ownerId) ?? detail.ownerId) : "—"}
+                </span>
+              </Descriptions.Item>
               {detail.rootCause && (
                 <Descriptions.Item label={t("complaints.rootCause")}>{detail.rootCause}</Descriptions.Item>
               )}
@@ -267,17 +358,7 @@ function Desk() {
             </Descriptions>
             {detail.status === "open" ? (
               <>
-                <Space.Compact style={{ width: "100%" }}>
-                  <Input
-                    placeholder={t("complaints.ownerId")}
-                    value={assignTo}
-                    onChange={(e) => setAssignTo(e.target.value)}
-                    aria-label={t("complaints.ownerId")}
-                  />
-                  <Button onClick={() => void act("assign", { userId: assignTo.trim() })}>
-                    {t("complaints.assign")}
-                  </Button>
-                </Space.Compact>
+                <OwnerPicker key={detail.id} complaintId={detail.id} onAssign={(userId) => act("assign", { userId })} />
                 <Space.Compact style={{ width: "100%" }}>
                   <Input
                     placeholder={t("feedback2:reclassify.reason")}

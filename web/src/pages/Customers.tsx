@@ -65,8 +65,91 @@ interface Profile {
     recordOutcome: string | null;
     reportId: string | null;
   }>;
-  appointments: Array<{ id: string; start: string; status: string }>;
+  appointments: Array<{
+    id: string;
+    start: string;
+    status: string;
+    branchNameZh: string;
+    branchNameEn: string;
+    serviceNameZh: string;
+    serviceNameEn: string;
+  }>;
   complaints: Array<{ id: string; status: string; category: string }>;
+  ratings: Array<{
+    surveyId: string;
+    csat: string | null;
+    csatSource: string | null;
+    nps: number | null;
+    comment: string | null;
+    at: string;
+    complaintId: string | null;
+    branchNameZh: string;
+    branchNameEn: string;
+  }>;
+}
+
+const when = (iso: string) => new Date(iso).toLocaleString([], { hour12: false });
+
+/** The profile's appointments (with their status) and ratings (pad and survey, with date and branch). */
+function AppointmentsAndRatings({ p }: { readonly p: Profile }) {
+  const { t, i18n } = useTranslation("record14");
+  const en = i18n.language === "en";
+  const csatColor: Record<string, string> = { satisfied: "green", neutral: "default", dissatisfied: "red" };
+  return (
+    <>
+      <Typography.Title level={5}>{t("profile.appointments")}</Typography.Title>
+      <Table
+        size="small"
+        rowKey="id"
+        pagination={false}
+        dataSource={p.appointments}
+        data-testid="profile-appointments"
+        locale={{ emptyText: t("profile.appointmentsEmpty") }}
+        columns={[
+          { title: t("profile.when"), render: (_, a) => when(a.start) },
+          { title: t("profile.branch"), render: (_, a) => (en ? a.branchNameEn : a.branchNameZh) },
+          { title: t("profile.service"), render: (_, a) => (en ? a.serviceNameEn : a.serviceNameZh) },
+          {
+            title: t("profile.status"),
+            render: (_, a) => <Tag>{t(`booking:status.${a.status}`, { defaultValue: a.status })}</Tag>,
+          },
+        ]}
+      />
+      <Typography.Title level={5}>{t("profile.ratings")}</Typography.Title>
+      <Table
+        size="small"
+        rowKey="surveyId"
+        pagination={false}
+        dataSource={p.ratings}
+        data-testid="profile-ratings"
+        locale={{ emptyText: t("profile.ratingsEmpty") }}
+        columns={[
+          { title: t("profile.when"), render: (_, r) => when(r.at) },
+          { title: t("profile.branch"), render: (_, r) => (en ? r.branchNameEn : r.branchNameZh) },
+          {
+            title: t("profile.csat"),
+            render: (_, r) =>
+              r.csat ? (
+                <Space size={4}>
+                  <Tag color={csatColor[r.csat] ?? "default"}>
+                    {t(`profile.csatValues.${r.csat}`, { defaultValue: r.csat })}
+                  </Tag>
+                  {r.complaintId ? <Tag color="volcano">{t("profile.complaintOpened")}</Tag> : null}
+                </Space>
+              ) : (
+                "—"
+              ),
+          },
+          { title: t("profile.nps"), render: (_, r) => r.nps ?? "—" },
+          { title: t("profile.comment"), render: (_, r) => r.comment || "—" },
+          {
+            title: t("profile.source"),
+            render: (_, r) => t(`profile.sources.${r.csatSource === "rating_pad" ? "rating_pad" : "survey"}`),
+          },
+        ]}
+      />
+    </>
+  );
 }
 
 type Field = "phone" | "idNumber" | "name" | "email";
@@ -226,6 +309,7 @@ function ProfileView({ id, onChanged }: { id: string; onChanged: () => void }) {
           },
         ]}
       />
+      <AppointmentsAndRatings p={p} />
       <CustomerFollowups customerId={id} />
       <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
         {t("complaints")}: {p.complaints.length === 0 ? t("noComplaints") : p.complaints.length}

@@ -26,9 +26,73 @@ interface ReviewItem {
   readonly notes: string | null;
   readonly earlierRejections: readonly string[];
   readonly mayDecide: boolean;
+  readonly record: {
+    readonly issuedAt: string;
+    readonly calledAt: string | null;
+    readonly startedAt: string | null;
+    readonly completedAt: string | null;
+    readonly needs: string | null;
+    readonly products: readonly string[];
+    readonly recordOutcome: string | null;
+  };
+  readonly form: {
+    readonly answers: Readonly<Record<string, string | number | boolean>>;
+    readonly fields: ReadonlyArray<{ key: string; labelZh: string; labelEn: string }>;
+    readonly withheld: boolean;
+  };
 }
 
 const CENTRAL = "__central__";
+const clock = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString([], { hour12: false }) : "—");
+
+/** The ticket's times and service record, and the booking form's answers the reviewer checks against. */
+function RecordAndForm({ item }: { readonly item: ReviewItem }) {
+  const { t, i18n } = useTranslation("record14");
+  const en = i18n.language === "en";
+  const value = (v: string | number | boolean | undefined) =>
+    v === undefined || v === ""
+      ? t("review.unanswered")
+      : v === true
+        ? t("review.yes")
+        : v === false
+          ? t("review.no")
+          : String(v);
+  const { record, form } = item;
+  return (
+    <>
+      <Descriptions
+        column={1}
+        size="small"
+        bordered
+        title={t("review.serviceRecord")}
+        data-testid="review-service-record"
+      >
+        <Descriptions.Item label={`${t("review.issued")} / ${t("review.called")}`}>
+          {clock(record.issuedAt)} / {clock(record.calledAt)}
+        </Descriptions.Item>
+        <Descriptions.Item label={`${t("review.started")} / ${t("review.completed")}`}>
+          {clock(record.startedAt)} / {clock(record.completedAt)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t("review.needs")}>{record.needs || "—"}</Descriptions.Item>
+        <Descriptions.Item label={t("review.products")}>{record.products.join("、") || "—"}</Descriptions.Item>
+        <Descriptions.Item label={t("review.recordOutcome")}>{record.recordOutcome || "—"}</Descriptions.Item>
+      </Descriptions>
+      <Descriptions column={1} size="small" bordered title={t("review.form")} data-testid="review-form">
+        {form.withheld ? (
+          <Descriptions.Item label={t("review.form")}>{t("review.formWithheld")}</Descriptions.Item>
+        ) : form.fields.length === 0 ? (
+          <Descriptions.Item label={t("review.form")}>{t("review.formEmpty")}</Descriptions.Item>
+        ) : (
+          form.fields.map((f) => (
+            <Descriptions.Item key={f.key} label={en ? f.labelEn : f.labelZh}>
+              <span data-testid={`review-answer-${f.key}`}>{value(form.answers[f.key])}</span>
+            </Descriptions.Item>
+          ))
+        )}
+      </Descriptions>
+    </>
+  );
+}
 const errorText = (e: unknown) => (e instanceof ApiError || e instanceof Error ? e.message : String(e));
 
 function Workstation() {
@@ -112,6 +176,7 @@ function Workstation() {
                 { value: CENTRAL, label: t("reviews.central") },
               ]}
               data-testid="review-scope"
+              aria-label={t("record14:review.queue")}
             />
             <Button onClick={load} data-testid="reviews-refresh">
               {t("reviews.refresh")}
@@ -191,6 +256,7 @@ function Workstation() {
                 <Descriptions.Item label={t("reviews.earlier")}>{item.earlierRejections.join("；")}</Descriptions.Item>
               )}
             </Descriptions>
+            <RecordAndForm item={item} />
             {!item.mayDecide ? (
               <Alert type="warning" showIcon message={t("reviews.ownTicket")} />
             ) : (
