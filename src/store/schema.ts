@@ -275,6 +275,23 @@ export interface Database {
   followups: FollowupTable;
   // Migration 038 (issue 15): branch-days whose tallies the job runner rebuilds in the background.
   analytics_rebuild_queue: AnalyticsRebuildQueueTable;
+  // Migration 039 (issue 13): a branch's reminder times and quiet hours.
+  branch_message_settings: BranchMessageSettingsTable;
+}
+
+/**
+ * A branch's appointment reminder times and quiet hours (migration 039); a branch without a row has the
+ * defaults (reminders 24 h and 2 h before, quiet 21:00–08:00 branch time).
+ */
+export interface BranchMessageSettingsTable {
+  branch_id: string;
+  /** JSON array of whole minutes before the appointment, largest first: "[1440,120]". */
+  reminder_offsets: string;
+  /** "HH:MM" in the branch's time zone: quiet from `quiet_start` (inclusive) to `quiet_end`. */
+  quiet_start: string;
+  quiet_end: string;
+  updated_at: number;
+  updated_by: string | null;
 }
 
 /**
