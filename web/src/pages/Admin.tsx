@@ -56,6 +56,8 @@ const ReviewSettingsTab = lazy(() =>
 );
 const RetentionTab = lazy(() => import("./admin/FeedbackSettings.tsx").then((m) => ({ default: m.RetentionTab })));
 const BranchClosures = lazy(() => import("./admin/BranchClosures.tsx").then((m) => ({ default: m.BranchClosures })));
+// Issue 13: booking rules per business type, reminder times and quiet hours per branch.
+const BookingRulesTab = lazy(() => import("./admin/BookingRules.tsx").then((m) => ({ default: m.BookingRulesTab })));
 
 const DEVICE_PAGE: Record<DeviceKind, string> = { kiosk: "/kiosk", display: "/display", rating_pad: "/rate" };
 const required = (message: string) => [{ required: true, message }];
@@ -1000,6 +1002,15 @@ function AdminConsole() {
             children: (
               <Suspense fallback={null}>
                 <BranchClosures branchId={branchId} />
+              </Suspense>
+            ),
+          },
+          {
+            key: "booking-rules",
+            label: <span data-testid="admin-tab-booking-rules">{t("bookingRules:tab")}</span>,
+            children: (
+              <Suspense fallback={null}>
+                <BookingRulesTab branchId={branchId} services={services} />
               </Suspense>
             ),
           },
