@@ -1,9 +1,8 @@
 /**
- * Strings of the admin tab "Booking rules and reminders" (namespace "bookingRules", issue 13): a business type's
+ * Strings of the admin sections "Booking rules" and "Reminders" (on the booking forms tab) (namespace "bookingRules", issue 13): a business type's
  * booking rules and the branch's reminder times and quiet hours; both languages.
  */
 export const bookingRulesZh = {
-  tab: "预约规则与提醒",
   rulesTitle: "业务类型预约规则",
   rulesHint:
     "每个业务类型各自的规则：客户最多可提前几天预约、最晚提前多久预约或改约、每天可约几次、填表时保留时段多久、到店签到的时间窗口等。各小时的预约占比在“排班规划”页设置。",
@@ -50,7 +49,6 @@ export const bookingRulesZh = {
 };
 
 export const bookingRulesEn: typeof bookingRulesZh = {
-  tab: "Booking rules and reminders",
   rulesTitle: "Booking rules per business type",
   rulesHint:
     "Each business type's own rules: how many days ahead customers may book, the latest notice to book, cancel or reschedule, bookings per customer per day, how long a slot is held while the form is filled in, and the check-in window. The share per hour is set on the Planning page.",

@@ -949,7 +949,16 @@ function AdminConsole() {
           {
             key: "booking-forms",
             label: t("booking:admin.tab"),
-            children: <BookingFormEditor services={services} />,
+            // Issue 13: the business types' booking rules and the branch's reminder times, below the forms (a tab of
+            // their own would make the English tab bar overflow, whose "more" button axe refuses in a tablist).
+            children: (
+              <>
+                <BookingFormEditor services={services} />
+                <Suspense fallback={null}>
+                  <BookingRulesTab branchId={branchId} services={services} />
+                </Suspense>
+              </>
+            ),
           },
           {
             key: "display",
@@ -1002,15 +1011,6 @@ function AdminConsole() {
             children: (
               <Suspense fallback={null}>
                 <BranchClosures branchId={branchId} />
-              </Suspense>
-            ),
-          },
-          {
-            key: "booking-rules",
-            label: <span data-testid="admin-tab-booking-rules">{t("bookingRules:tab")}</span>,
-            children: (
-              <Suspense fallback={null}>
-                <BookingRulesTab branchId={branchId} services={services} />
               </Suspense>
             ),
           },

@@ -79,7 +79,7 @@ function fieldProblems(e: unknown): FieldProblem[] {
 }
 
 /**
- * Admin tab (issue 13): a business type's booking rules (days ahead, notice, cap, hold, share, check-in window,
+ * Admin, below the booking forms (issue 13): a business type's booking rules (days ahead, notice, cap, hold, share, check-in window,
  * no-shows) and the branch's reminder times and quiet hours. Each field is checked where it is typed; a refusal
  * from the server is shown next to the field it names.
  */
@@ -91,7 +91,7 @@ export function BookingRulesTab({
   readonly services: readonly Service[];
 }) {
   return (
-    <Space direction="vertical" style={{ width: "100%" }} size="large">
+    <Space direction="vertical" style={{ width: "100%", marginTop: 24 }} size="large">
       <RulesCard services={services} />
       <RemindersCard branchId={branchId} />
     </Space>
@@ -344,7 +344,7 @@ function RemindersCard({ branchId }: { readonly branchId: string }) {
             <>
               {fields.length === 0 && <Typography.Paragraph type="secondary">{t("noReminders")}</Typography.Paragraph>}
               {fields.map((field, index) => (
-                <Space key={field.key} align="start" wrap data-testid={`reminder-${index}`}>
+                <Space key={field.key} align="start" wrap style={{ display: "flex" }} data-testid={`reminder-${index}`}>
                   <Typography.Text style={{ display: "inline-block", minWidth: 96, paddingTop: 5 }}>
                     {t("reminder", { n: index + 1 })}
                   </Typography.Text>
@@ -370,6 +370,7 @@ function RemindersCard({ branchId }: { readonly branchId: string }) {
                     />
                   </Form.Item>
                   <Button
+                    autoInsertSpace={false}
                     aria-label={t("removeReminder", { n: index + 1 })}
                     onClick={() => remove(field.name)}
                     data-testid={`reminder-remove-${index}`}
