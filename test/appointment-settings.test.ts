@@ -388,4 +388,78 @@ describe.each(DB_KINDS)("booking rules, reminder settings and preferred channel 
       .execute();
     expect(told).toEqual([{ channel: "sms", recipient: "+8613700000011" }]);
   });
+
+  it("sends by SMS each message whose e-mail to such a customer is refused for good, every reminder included", async () => {
+    t.clock.now = START;
+    const phone = "+8613700000012";
+    const booked = await book({
+      serviceId: svc("CASH"),
+      start: await slotAt("CASH", "2026-11-26", "14:00"),
+      name: "郑十",
+      phone: "13700000012",
+      email: "zheng@bounce.example",
+    });
+    const { customer_id: customerId } = await db()
+      .selectFrom("appointments")
+      .select("customer_id")
+      .where("id", "=", booked.id)
+      .executeTakeFirstOrThrow();
+    await db()
+      .updateTable("customers")
+      .set({ preferred_channel: "email" })
+      .where("id", "=", customerId as string)
+      .execute();
+    await db()
+      .insertInto("customer_consents")
+      .values({
+        customer_id: customerId as string,
+        purpose: "service",
+        granted: 1,
+        channel: "staff",
+        text_version: "v1",
+        at: t.clock.now,
+      })
+      .execute();
+    // Resent a minute later: the confirmation and both reminders now go by e-mail only.
+    t.clock.advance(MIN);
+    const resent = await t.request({
+      method: "POST",
+      url: `/api/appointments/${booked.id}/resend`,
+      cookie: await t.login("lobby"),
+    });
+    expect(resent.statusCode, resent.body).toBe(200);
+    const { JobRunner } = await import("../src/app/messages/runner.ts");
+    const sent: Array<{ recipient: string; id: string }> = [];
+    const runner = new JobRunner(t.server.ctx, {
+      config: {},
+      channels: [
+        { name: "email", send: async () => ({ ok: false, permanent: true, error: "550 no such user" }), close() {} },
+        {
+          name: "sms",
+          send: async (m) => {
+            sent.push({ recipient: m.recipient, id: m.id });
+            return { ok: true };
+          },
+          close() {},
+        },
+      ],
+    });
+    // Past both reminders' times (24 h and 2 h before 14:00 on the 26th), a few rounds each.
+    for (const at of ["2026-11-25T06:01:00Z", "2026-11-26T04:01:00Z"]) {
+      t.clock.now = Date.parse(at);
+      for (let i = 0; i < 3; i++) await runner.tick();
+    }
+    const ids = sent.filter((m) => m.recipient === phone).map((m) => m.id);
+    expect(ids.length).toBeGreaterThan(0);
+    const rows = await db()
+      .selectFrom("outbox")
+      .select(["kind", "related_id"])
+      .where("id", "in", ids)
+      .where("related_id", "=", booked.id)
+      .execute();
+    const kinds = rows.map((r) => r.kind).sort();
+    // The confirmation and both reminders (the first booking's SMS confirmation went before the resend).
+    expect(kinds.filter((k) => k === "appointment.reminder")).toHaveLength(2);
+    expect(kinds).toContain("appointment.confirmed");
+  });
 });
