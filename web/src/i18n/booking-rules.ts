@@ -1,5 +1,6 @@
 /**
- * Strings of the admin sections "Booking rules" and "Reminders" (on the booking forms tab) (namespace "bookingRules", issue 13): a business type's
+ * Strings of the admin sections "Booking rules" and "Reminders" (on the booking forms tab), registered by
+ * web/src/pages/admin/BookingRules.tsx when it loads (namespace "bookingRules", issue 13): a business type's
  * booking rules and the branch's reminder times and quiet hours; both languages.
  */
 export const bookingRulesZh = {

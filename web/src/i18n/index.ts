@@ -7,7 +7,6 @@ import { analytics2En, analytics2Zh } from "./analytics2.ts";
 import { analytics3En, analytics3Zh } from "./analytics3.ts";
 import { appointmentShareEn, appointmentShareZh } from "./appointment-share.ts";
 import { bookingEn, bookingZh } from "./booking.ts";
-import { bookingRulesEn, bookingRulesZh } from "./booking-rules.ts";
 import { chatEn, chatZh } from "./chat.ts";
 import { chat2En, chat2Zh } from "./chat2.ts";
 import { closuresEn, closuresZh } from "./closures.ts";
@@ -63,7 +62,6 @@ void i18next.use(initReactI18next).init({
       analyticsEdit: analyticsEditZh,
       closures: closuresZh,
       mySettings: mySettingsZh,
-      bookingRules: bookingRulesZh,
     },
     en: {
       translation: {
@@ -91,7 +89,6 @@ void i18next.use(initReactI18next).init({
       analyticsEdit: analyticsEditEn,
       closures: closuresEn,
       mySettings: mySettingsEn,
-      bookingRules: bookingRulesEn,
     },
   },
   lng: initialLanguage(),

@@ -15,11 +15,17 @@ import {
   Switch,
   Typography,
 } from "antd";
+import i18next from "i18next";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, call, client } from "../../api/client.ts";
 import type { Answer, Service } from "../../api/types.ts";
+import { bookingRulesEn, bookingRulesZh } from "../../i18n/booking-rules.ts";
 import { localName } from "../../lib/format.ts";
+
+// The section's strings load with it (its own chunk), not with every page's first load.
+i18next.addResourceBundle("zh-CN", "bookingRules", bookingRulesZh);
+i18next.addResourceBundle("en", "bookingRules", bookingRulesEn);
 
 type Rules = Answer<"getBookingRules">;
 /** getReminderSettings' answer (the generated type spells the array in a way the state setter does not take). */
