@@ -194,6 +194,8 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     // Issue 13: the branch's closed days and special hours.
     "PUT /api/branches/{branchId}/closures/{day}": { hours: null, reason: "国庆节" },
     "POST /api/branches/{branchId}/closures/range": { from: "2026-12-01", to: "2026-12-03", hours: null, reason: "x" },
+    // Issue 13: a branch's appointment reminder times and quiet hours.
+    "PUT /api/branches/{branchId}/reminder-settings": { quietHours: { start: "21:00" } },
   };
   return bodies[route] ?? (route.startsWith("POST") || route.startsWith("PATCH") ? {} : undefined);
 }

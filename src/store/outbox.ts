@@ -6,7 +6,8 @@
  * Used by other capabilities (booking, tickets):
  * - `enqueueMessage(tx, msg): Promise<{ id: string; created: boolean }>` inside `store.write`. `msg.now` is
  *   the use case's clock; `notBefore` delays it (reminders at 24 h and 2 h); `quietHours` (with the branch's
- *   time zone) moves it out of the quiet period (default 21:00–08:00). `dedupeKey` makes enqueueing idempotent:
+ *   time zone) moves it out of the quiet period (its `hours`, else the branch's own (`branchId`, admin page,
+ *   migration 039), else 21:00–08:00). `dedupeKey` makes enqueueing idempotent:
  *   a second message with the same key is not created (`created: false`, the first one's id).
  * - `cancelMessages(tx, { relatedId, kinds?, now })`: cancels the related entity's messages not yet sent
  *   (an appointment's reminders when it is cancelled). A reschedule is `cancelMessages` then `enqueueMessage`
@@ -103,12 +104,31 @@ export function templateDataOf(data: Readonly<Record<string, unknown>>): Record<
   return rest;
 }
 
+const HHMM = /^(?:[01][0-9]|2[0-3]):[0-5][0-9]$/;
+
+/**
+ * The quiet hours a branch set on the admin page (migration 039), or undefined (the defaults apply). A message
+ * queued with quiet hours in a branch's time zone but no hours of its own obeys them.
+ */
+export async function branchQuietHours(tx: Tx, branchId: string): Promise<QuietHours | undefined> {
+  const row = await tx
+    .selectFrom("branch_message_settings")
+    .select(["quiet_start", "quiet_end"])
+    .where("branch_id", "=", branchId)
+    .executeTakeFirst();
+  return row && HHMM.test(row.quiet_start) && HHMM.test(row.quiet_end)
+    ? { start: row.quiet_start, end: row.quiet_end }
+    : undefined;
+}
+
 export async function enqueueMessage(tx: Tx, msg: NewMessage): Promise<{ id: string; created: boolean }> {
   const id = msg.id ?? randomUUID();
   let due = Math.max(msg.notBefore ?? msg.now, msg.now);
   const rule = msg.quietHours && {
     timeZone: msg.quietHours.timeZone,
-    ...(msg.quietHours.hours ?? DEFAULT_QUIET_HOURS),
+    ...(msg.quietHours.hours ??
+      (msg.branchId !== undefined ? await branchQuietHours(tx, msg.branchId) : undefined) ??
+      DEFAULT_QUIET_HOURS),
   };
   if (rule) due = nextAllowedTime(due, rule.timeZone, rule);
   const row: OutboxTable = {

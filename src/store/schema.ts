@@ -278,6 +278,8 @@ export interface Database {
   // Migration 045 (issue 15): branch-days marked for the tally job, and the leases of one-instance jobs.
   analytics_marks: AnalyticsMarkTable;
   analytics_job_leases: AnalyticsJobLeaseTable;
+  // Migration 039 (issue 13): a branch's reminder times and quiet hours.
+  branch_message_settings: BranchMessageSettingsTable;
 }
 
 /**
@@ -297,6 +299,21 @@ export interface AnalyticsJobLeaseTable {
   name: string;
   owner: string | null;
   lease_until: number;
+}
+
+/**
+ * A branch's appointment reminder times and quiet hours (migration 039); a branch without a row has the
+ * defaults (reminders 24 h and 2 h before, quiet 21:00–08:00 branch time).
+ */
+export interface BranchMessageSettingsTable {
+  branch_id: string;
+  /** JSON array of whole minutes before the appointment, largest first: "[1440,120]". */
+  reminder_offsets: string;
+  /** "HH:MM" in the branch's time zone: quiet from `quiet_start` (inclusive) to `quiet_end`. */
+  quiet_start: string;
+  quiet_end: string;
+  updated_at: number;
+  updated_by: string | null;
 }
 
 /**

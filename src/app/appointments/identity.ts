@@ -92,3 +92,40 @@ export async function cancelPending(
 export async function publishEvent(tx: Tx, ctx: AppContext, event: AppointmentWebhookEvent): Promise<void> {
   await publishAppointmentEvent(tx, ctx, event);
 }
+
+/** Where one message goes. */
+export interface Address {
+  readonly channel: "sms" | "email";
+  readonly recipient: string;
+}
+
+/**
+ * Where a booking's messages go. A customer whose record prefers e-mail, has an address and has agreed to
+ * service messages (their latest "service" consent granted) gets them by e-mail only: the confirmation (with
+ * its .ics), the notices and the reminders; should that e-mail be refused for good, the outbox sends an SMS
+ * instead (app/messages/runner.ts). Everyone else, and a customer preferring e-mail without an address or the
+ * consent, keeps the default: notices by SMS, with a copy by e-mail when the booking gave an address, and
+ * reminders by SMS.
+ */
+export async function appointmentAddresses(
+  tx: Tx,
+  input: { readonly customerId: string | null; readonly phone: string; readonly bookingEmail: string | null },
+): Promise<{ notices: Address[]; reminders: Address }> {
+  const sms: Address = { channel: "sms", recipient: input.phone };
+  const fallback = {
+    notices: input.bookingEmail ? [sms, { channel: "email" as const, recipient: input.bookingEmail }] : [sms],
+    reminders: sms,
+  };
+  if (input.customerId === null) return fallback;
+  const customer = await tx
+    .selectFrom("customers")
+    .select(["preferred_channel", "email", "anonymised_at"])
+    .where("id", "=", input.customerId)
+    .executeTakeFirst();
+  if (!customer || customer.anonymised_at !== null || customer.preferred_channel !== "email") return fallback;
+  const address = input.bookingEmail ?? customer.email;
+  if (!address) return fallback;
+  if ((await currentConsent(tx, input.customerId, "service")) !== true) return fallback;
+  const email: Address = { channel: "email", recipient: address };
+  return { notices: [email], reminders: email };
+}

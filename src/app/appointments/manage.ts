@@ -259,6 +259,7 @@ export async function resendConfirmation(ctx: AppContext, actor: Actor, id: stri
       start: a.start,
       end: a.end,
       manageUrl: manageUrl(a.id, token),
+      replanReminders: true,
     });
   });
   return appointmentView(a, setup.branch.timezone, { maskPhone: false, staff: true });

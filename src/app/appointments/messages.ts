@@ -3,12 +3,11 @@ import { isoInZone } from "../../domain/appointments/slots.ts";
 import type { Tx } from "../../store/store.ts";
 import type { AppContext } from "../context.ts";
 import type { BookingSetup } from "./booking-setup.ts";
-import { cancelPending, enqueue, refusesServiceMessages } from "./identity.ts";
+import { appointmentAddresses, cancelPending, enqueue, refusesServiceMessages } from "./identity.ts";
+import { messageTimesOf } from "./message-settings.ts";
 import { publicUrl } from "./tokens.ts";
 
-const HOUR = 3_600_000;
-/** Reminders before the appointment (default 24 h and 2 h). */
-export const REMINDER_HOURS = [24, 2] as const;
+const MIN = 60_000;
 
 export type AppointmentMessageKind = "confirmed" | "rescheduled" | "cancelled";
 
@@ -27,6 +26,8 @@ export interface AppointmentMessageInput {
   readonly manageUrl?: string;
   readonly reason?: string;
   readonly now: number;
+  /** A confirmation sent again: the reminders still pending are planned afresh (the branch's times may have changed). */
+  readonly replanReminders?: boolean;
 }
 
 /** A link made with DATANG_PUBLIC_URL as the path the message templates make a link of again when sending. */
@@ -70,14 +71,16 @@ export function appointmentIcs(input: {
 
 /**
  * The messages an appointment change sends, written to the outbox in the change's own transaction: the
- * customer is told by SMS (and by e-mail when given one, the confirmation with the .ics attached); reminders
- * are queued for 24 h and 2 h before (unless the customer refused service messages), out of quiet hours, and a reschedule or cancellation first cancels
+ * customer is told by SMS (and by e-mail when given one, the confirmation with the .ics attached), or by
+ * e-mail only when their record prefers it and they agreed to service messages (`appointmentAddresses`);
+ * reminders are queued at the branch's times before (default 24 h and 2 h), unless the customer refused service
+ * messages, out of the branch's quiet hours (default 21:00–08:00), and a reschedule or cancellation first cancels
  * those still pending (so they move with the appointment, or go).
  */
 export async function appointmentMessages(tx: Tx, _ctx: AppContext, m: AppointmentMessageInput): Promise<void> {
   const { branch, service } = m.setup;
   const tz = branch.timezone;
-  if (m.kind !== "confirmed")
+  if (m.kind !== "confirmed" || m.replanReminders)
     await cancelPending(tx, { relatedId: m.appointmentId, kinds: ["appointment.reminder"], now: m.now });
   const data = {
     appointmentId: m.appointmentId,
@@ -107,8 +110,12 @@ export async function appointmentMessages(tx: Tx, _ctx: AppContext, m: Appointme
     ...(m.customerId !== null && { customerId: m.customerId }),
   };
   const kind = `appointment.${m.kind}`;
-  await enqueue(tx, { ...common, kind, channel: "sms", recipient: m.phone, data });
-  if (m.email) {
+  const to = await appointmentAddresses(tx, { customerId: m.customerId, phone: m.phone, bookingEmail: m.email });
+  for (const address of to.notices) {
+    if (address.channel === "sms") {
+      await enqueue(tx, { ...common, kind, ...address, data });
+      continue;
+    }
     const ics =
       m.kind === "cancelled"
         ? undefined
@@ -124,26 +131,28 @@ export async function appointmentMessages(tx: Tx, _ctx: AppContext, m: Appointme
     await enqueue(tx, {
       ...common,
       kind,
-      channel: "email",
-      recipient: m.email,
+      ...address,
       data: { ...data, ...(ics !== undefined && { ics, icsFilename: "appointment.ics" }) },
     });
   }
   if (m.kind === "cancelled") return;
   // The booking's own answer (confirmation, move) always goes; reminders only to a customer who has not refused them.
   if (await refusesServiceMessages(tx, m.customerId)) return;
-  for (const hours of REMINDER_HOURS) {
-    const at = m.start - hours * HOUR;
+  const times = await messageTimesOf(tx, branch.id);
+  for (const minutes of times.reminderOffsetsMinutes) {
+    const at = m.start - minutes * MIN;
     if (at <= m.now) continue;
+    // Whole hours keep the key they had when the times were constants (24 h, 2 h), so a resend after an upgrade
+    // finds the reminders already queued.
+    const offset = minutes % 60 === 0 ? String(minutes / 60) : `${minutes}m`;
     await enqueue(tx, {
       ...common,
       kind: "appointment.reminder",
-      channel: "sms",
-      recipient: m.phone,
-      data: { ...data, hoursBefore: hours },
+      ...to.reminders,
+      data: { ...data, hoursBefore: minutes / 60, minutesBefore: minutes },
       notBefore: at,
-      quietHours: { timeZone: tz },
-      dedupeKey: `appointment.reminder:${m.appointmentId}:${m.start}:${hours}`,
+      quietHours: { timeZone: tz, hours: times.quietHours },
+      dedupeKey: `appointment.reminder:${m.appointmentId}:${m.start}:${offset}`,
     });
   }
 }

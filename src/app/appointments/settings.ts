@@ -1,5 +1,5 @@
 import { type FormField, formProblems } from "../../domain/appointments/forms.ts";
-import { type BookingRules, ruleProblems, withDefaults } from "../../domain/appointments/rules.ts";
+import { type BookingRules, ruleFieldProblems, withDefaults } from "../../domain/appointments/rules.ts";
 import type { BranchId } from "../../domain/ids.ts";
 import { formOf, rulesOf } from "../../store/appointments.ts";
 import { findService } from "../../store/branches.ts";
@@ -31,8 +31,16 @@ export async function setBookingRules(
 ): Promise<BookingRules> {
   const service = await serviceFor(ctx, actor, serviceId, true);
   const rules = { ...withDefaults(await rulesOf(ctx.store.db, serviceId)), ...patch };
-  const problems = ruleProblems(rules);
-  if (problems.length > 0) throw invalid(problems.join("; "), { problems }, `预约规则有误：${problems.join("；")}`);
+  const wrong = ruleFieldProblems(rules);
+  if (wrong.length > 0) {
+    const problems = wrong.map((p) => p.en);
+    // `fields`: each wrong field with its text in both languages, which the admin page puts next to the field.
+    throw invalid(
+      `Booking rules: ${problems.join("; ")}`,
+      { problems, fields: wrong },
+      `预约规则有误：${wrong.map((p) => p.zh).join("；")}`,
+    );
+  }
   const now = ctx.clock();
   await ctx.store.write(async (tx, afterCommit) => {
     await setupChanged(tx, afterCommit, ctx, service.branchId, serviceId);

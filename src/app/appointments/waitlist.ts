@@ -17,7 +17,7 @@ import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { bookAppointment } from "./book.ts";
 import { loadSetup, slotsOn } from "./booking-setup.ts";
-import { checkPhoneCode, consumePhoneCode, enqueue, requirePhone } from "./identity.ts";
+import { appointmentAddresses, checkPhoneCode, consumePhoneCode, enqueue, requirePhone } from "./identity.ts";
 import { slotsChanged } from "./slot-state.ts";
 import { publicUrl } from "./tokens.ts";
 import type { BookedView } from "./view.ts";
@@ -245,8 +245,13 @@ async function offerDay(ctx: AppContext, branchId: string, serviceId: string, da
             relatedType: "waitlist",
             relatedId: next.id,
           };
-          await enqueue(tx, { ...msg, channel: "sms", recipient: next.customer_phone });
-          if (next.customer_email) await enqueue(tx, { ...msg, channel: "email", recipient: next.customer_email });
+          // By the customer's preferred channel when they chose e-mail and agreed (see appointmentAddresses).
+          const to = await appointmentAddresses(tx, {
+            customerId: next.customer_id,
+            phone: next.customer_phone,
+            bookingEmail: next.customer_email,
+          });
+          for (const address of to.notices) await enqueue(tx, { ...msg, ...address });
           await slotsChanged(tx, afterCommit, ctx, branchId, serviceId, day, false);
           return true;
         })

@@ -278,6 +278,10 @@ async function smsInstead(tx: Tx, row: OutboxTable, now: number): Promise<void> 
       .where("related_id", "=", row.related_id)
       .where("kind", "=", row.kind)
       .where("channel", "=", "sms")
+      // Its SMS twin was queued in the same transaction (the same clock); an earlier reminder's SMS sent instead
+      // of its own dead e-mail is not this message's (a customer preferring e-mail gets every reminder so).
+      .where("created_at", "=", row.created_at)
+      .where("status", "!=", "cancelled")
       .executeTakeFirst();
     if (bySms) return;
   }

@@ -151,13 +151,40 @@ export function nextOnWaitlist<T extends { readonly joinedAt: EpochMs; readonly 
   return best;
 }
 
+/** One wrong field of the rules, named, in both languages (the admin page shows it next to the field). */
+export interface RuleProblem {
+  readonly field: string;
+  readonly en: string;
+  readonly zh: string;
+}
+
+/** Chinese names of the rule fields, for the messages. */
+const FIELD_ZH: Readonly<Record<string, string>> = {
+  daysAhead: "可提前预约天数",
+  minNoticeBookMinutes: "预约最短提前时间（分钟）",
+  minNoticeCancelMinutes: "取消最短提前时间（分钟）",
+  minNoticeRescheduleMinutes: "改约最短提前时间（分钟）",
+  capPerCustomerPerDay: "每位客户每天预约上限",
+  holdMinutes: "填表时保留时段（分钟）",
+  bufferMinutes: "预约间隔缓冲（分钟）",
+  checkInEarlyMinutes: "最早提前签到（分钟）",
+  checkInLateMinutes: "最晚迟到签到（分钟）",
+  noShowLimit: "爽约次数上限",
+  noShowWindowDays: "爽约统计天数",
+  share: "预约占比",
+};
+
 /** Check stored or submitted rules: a clear message per field instead of a slot grid that makes no sense. */
-export function ruleProblems(rules: BookingRules): string[] {
-  const problems: string[] = [];
+export function ruleFieldProblems(rules: BookingRules): RuleProblem[] {
+  const problems: RuleProblem[] = [];
   const whole = (name: keyof BookingRules, min: number, max: number) => {
     const v = rules[name];
     if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max)
-      problems.push(`${name} must be a whole number from ${min} to ${max}`);
+      problems.push({
+        field: name,
+        en: `${name} must be a whole number from ${min} to ${max}`,
+        zh: `${FIELD_ZH[name] ?? name}须为 ${min} 至 ${max} 之间的整数`,
+      });
   };
   whole("daysAhead", 0, 365);
   whole("minNoticeBookMinutes", 0, 10_080);
@@ -170,10 +197,21 @@ export function ruleProblems(rules: BookingRules): string[] {
   whole("checkInLateMinutes", 0, 240);
   whole("noShowLimit", 1, 100);
   whole("noShowWindowDays", 1, 3650);
-  const share = (v: number) => Number.isFinite(v) && v >= 0 && v <= 1;
-  if (!share(rules.share)) problems.push("share must be from 0 to 1");
+  const share = (v: number) => typeof v === "number" && Number.isFinite(v) && v >= 0 && v <= 1;
+  if (!share(rules.share))
+    problems.push({ field: "share", en: "share must be from 0 to 1", zh: "预约占比须在 0 至 1 之间" });
   for (const [h, v] of Object.entries(rules.shareByHour)) {
-    if (!/^(?:[0-9]|1[0-9]|2[0-3])$/.test(h) || !share(v)) problems.push(`shareByHour.${h} must be from 0 to 1`);
+    if (!/^(?:[0-9]|1[0-9]|2[0-3])$/.test(h) || !share(v))
+      problems.push({
+        field: `shareByHour.${h}`,
+        en: `shareByHour.${h} must be from 0 to 1`,
+        zh: `${h} 时的预约占比须在 0 至 1 之间（时为 0 至 23）`,
+      });
   }
   return problems;
+}
+
+/** The problems' English texts. */
+export function ruleProblems(rules: BookingRules): string[] {
+  return ruleFieldProblems(rules).map((p) => p.en);
 }

@@ -11,6 +11,7 @@ import {
   resendConfirmation,
   showAppointment,
 } from "../../app/appointments/manage.ts";
+import { getMessageSettings, setMessageSettings } from "../../app/appointments/message-settings.ts";
 import { appointmentIcs } from "../../app/appointments/messages.ts";
 import {
   bookableBranches,
@@ -562,6 +563,53 @@ export function appointmentRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req) => ({ fields: await setBookingForm(ctx, actorOf(req), req.params.serviceId, req.body.fields) }),
+  );
+
+  // Issue 13: a branch's reminder times and quiet hours (admin page, "Booking rules and reminders").
+  const QuietHoursSchema = Type.Object(
+    { start: Type.String({ maxLength: 5 }), end: Type.String({ maxLength: 5 }) },
+    { additionalProperties: false },
+  );
+  const MessageSettingsSchema = Type.Object({
+    branchId: Type.String(),
+    timeZone: Type.String(),
+    reminderOffsetsMinutes: Type.Array(Type.Integer()),
+    quietHours: QuietHoursSchema,
+    isDefault: Type.Boolean(),
+  });
+  const MessageSettingsBody = Type.Object(
+    {
+      reminderOffsetsMinutes: Type.Optional(Type.Array(Type.Integer(), { maxItems: 10 })),
+      quietHours: Type.Optional(Type.Partial(QuietHoursSchema, { minProperties: 1 })),
+    },
+    { additionalProperties: false, minProperties: 1 },
+  );
+  app.get<{ Params: Static<typeof BranchParams> }>(
+    "/api/branches/:branchId/reminder-settings",
+    {
+      schema: {
+        tags,
+        operationId: "getReminderSettings",
+        summary: "A branch's appointment reminder times and quiet hours (defaults 24 h and 2 h; 21:00–08:00)",
+        params: BranchParams,
+        response: { 200: MessageSettingsSchema, ...errors(401, 403, 404) },
+      },
+    },
+    (req) => getMessageSettings(ctx, actorOf(req), req.params.branchId),
+  );
+  app.put<{ Params: Static<typeof BranchParams>; Body: Static<typeof MessageSettingsBody> }>(
+    "/api/branches/:branchId/reminder-settings",
+    {
+      schema: {
+        tags,
+        operationId: "setReminderSettings",
+        summary: "Change a branch's appointment reminder times and quiet hours",
+        params: BranchParams,
+        body: MessageSettingsBody,
+        response: { 200: MessageSettingsSchema, ...errors(400, 401, 403, 404) },
+      },
+    },
+    (req) => setMessageSettings(ctx, actorOf(req), req.params.branchId, req.body),
   );
 
   // The form's answers on a ticket.

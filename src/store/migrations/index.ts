@@ -30,6 +30,7 @@ import * as reportRunRights from "./034-report-run-rights.ts";
 import * as staffNoticeChannels from "./037-staff-notice-channels.ts";
 import * as analyticsRebuildQueue from "./038-analytics-rebuild-queue.ts";
 import * as analyticsMarks from "./045-analytics-marks.ts";
+import * as branchMessageSettings from "./039-branch-message-settings.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -67,6 +68,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "037-staff-notice-channels": staffNoticeChannels,
   "038-analytics-rebuild-queue": analyticsRebuildQueue,
   "045-analytics-marks": analyticsMarks,
+  "039-branch-message-settings": branchMessageSettings,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -56,6 +56,8 @@ const ReviewSettingsTab = lazy(() =>
 );
 const RetentionTab = lazy(() => import("./admin/FeedbackSettings.tsx").then((m) => ({ default: m.RetentionTab })));
 const BranchClosures = lazy(() => import("./admin/BranchClosures.tsx").then((m) => ({ default: m.BranchClosures })));
+// Issue 13: booking rules per business type, reminder times and quiet hours per branch.
+const BookingRulesTab = lazy(() => import("./admin/BookingRules.tsx").then((m) => ({ default: m.BookingRulesTab })));
 
 const DEVICE_PAGE: Record<DeviceKind, string> = { kiosk: "/kiosk", display: "/display", rating_pad: "/rate" };
 const required = (message: string) => [{ required: true, message }];
@@ -947,7 +949,16 @@ function AdminConsole() {
           {
             key: "booking-forms",
             label: t("booking:admin.tab"),
-            children: <BookingFormEditor services={services} />,
+            // Issue 13: the business types' booking rules and the branch's reminder times, below the forms (a tab of
+            // their own would make the English tab bar overflow, whose "more" button axe refuses in a tablist).
+            children: (
+              <>
+                <BookingFormEditor services={services} />
+                <Suspense fallback={null}>
+                  <BookingRulesTab branchId={branchId} services={services} />
+                </Suspense>
+              </>
+            ),
           },
           {
             key: "display",

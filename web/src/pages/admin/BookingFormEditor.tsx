@@ -92,6 +92,7 @@ export function BookingFormEditor({ services }: { readonly services: readonly Se
       <Space>
         <Typography.Text>{t("admin.serviceLabel")}</Typography.Text>
         <Select
+          aria-label={t("admin.serviceLabel")}
           value={serviceId}
           onChange={setServiceId}
           style={{ minWidth: 220 }}
