@@ -29,6 +29,7 @@ import * as analyticsMoreFigures from "./033-analytics-more-figures.ts";
 import * as reportRunRights from "./034-report-run-rights.ts";
 import * as staffNoticeChannels from "./037-staff-notice-channels.ts";
 import * as analyticsRebuildQueue from "./038-analytics-rebuild-queue.ts";
+import * as jobScheduleReportLinks from "./044-job-schedule-report-links.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -65,6 +66,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "032-followup-attempts-staff-lang": followupAttemptsStaffLang,
   "037-staff-notice-channels": staffNoticeChannels,
   "038-analytics-rebuild-queue": analyticsRebuildQueue,
+  "044-job-schedule-report-links": jobScheduleReportLinks,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
