@@ -9,6 +9,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import {
+  type BranchCalendar,
   clockAction,
   DECISION_DAYS,
   daysLeft,
@@ -186,6 +187,26 @@ async function branchZone(db: Kysely<Database>, branchId: string): Promise<strin
 }
 
 /**
+ * The branch's calendar for the statutory clock: its weekly hours and its days with other hours (closed days and
+ * short days from `branch_closures`, issue 13), from 40 days before `from` on (a reclassified complaint's
+ * receipt; reminders look back from the deadline).
+ */
+export async function complaintCalendar(db: Kysely<Database>, branchId: string, from: number): Promise<BranchCalendar> {
+  const branch = await findBranch(db, branchId);
+  if (!branch) throw notFound("Branch", branchId);
+  const since = new Intl.DateTimeFormat("en-CA", { timeZone: branch.timezone }).format(from - 40 * 86_400_000);
+  const rows = await db
+    .selectFrom("branch_closures")
+    .select(["day", "hours"])
+    .where("branch_id", "=", branchId)
+    .where("day", ">=", since)
+    .execute();
+  const special: Record<string, readonly [string, string] | null> = {};
+  for (const r of rows) special[r.day] = r.hours ? (JSON.parse(r.hours) as [string, string]) : null;
+  return { timeZone: branch.timezone, hours: branch.openingHours as WeeklyHours, special };
+}
+
+/**
  * Opens a complaint inside a transaction (staff, the survey, the rating pad): its clock starts now. The linked
  * visit's history gets a line naming it, so the visit's timeline shows it.
  */
@@ -195,7 +216,7 @@ export async function openComplaint(
   input: ComplaintInput & { source: ComplaintSource; surveyId?: string; createdBy: string | null },
   now: number,
 ): Promise<ComplaintTable> {
-  const timeZone = await branchZone(tx, input.branchId);
+  const calendar = await complaintCalendar(tx, input.branchId, now);
   const id = ctx.newId();
   const row: ComplaintTable = {
     id,
@@ -210,7 +231,7 @@ export async function openComplaint(
     status: "open",
     owner_id: null,
     received_at: now,
-    due_at: decisionDueAt(now, input.severity, timeZone),
+    due_at: decisionDueAt(now, input.severity, calendar),
     extended_at: null,
     extended_by: null,
     extension_reason: null,
@@ -441,7 +462,7 @@ export async function extendComplaint(
     requireOpen(fresh);
     if (fresh.extended_at !== null)
       throw conflict("The complaint has had its one extension.", undefined, "该投诉已延期过一次，不能再次延期。");
-    const dueAt = extendedDueAt(Number(fresh.due_at), timeZone);
+    const dueAt = extendedDueAt(Number(fresh.due_at), await complaintCalendar(tx, fresh.branch_id, now));
     await updateComplaint(tx, fresh, {
       due_at: dueAt,
       extended_at: now,
@@ -542,8 +563,9 @@ export async function reclassifyComplaint(
             .executeTakeFirst()
         : undefined;
     const from = reopened?.at != null ? Number(reopened.at) : Number(fresh.received_at);
-    const base = decisionDueAt(from, input.severity, timeZone);
-    const dueAt = fresh.extended_at !== null ? extendedDueAt(base, timeZone) : base;
+    const calendar = await complaintCalendar(tx, fresh.branch_id, from);
+    const base = decisionDueAt(from, input.severity, calendar);
+    const dueAt = fresh.extended_at !== null ? extendedDueAt(base, calendar) : base;
     await updateComplaint(tx, fresh, {
       severity: input.severity,
       due_at: dueAt,
@@ -660,12 +682,12 @@ async function reopen(
   now: number,
 ) {
   if (c.status !== "closed") throw conflict("The complaint is open.", { status: c.status }, "该投诉尚未办结。");
-  const timeZone = await branchZone(tx, c.branch_id);
+  const calendar = await complaintCalendar(tx, c.branch_id, now);
   await updateComplaint(tx, c, {
     status: "open",
     // A reopened complaint is decided again within its severity's days from the reopening.
     received_at: now,
-    due_at: decisionDueAt(now, c.severity, timeZone),
+    due_at: decisionDueAt(now, c.severity, calendar),
     extended_at: null,
     extended_by: null,
     extension_reason: null,
@@ -841,6 +863,18 @@ export async function exportComplaintsCsv(
     .where("complaints.created_at", "<", to);
   if (branchIds !== null) q = q.where("complaints.branch_id", "in", branchIds.length ? branchIds : [""]);
   const rows = await q.orderBy("complaints.created_at").execute();
+  // The latest reopening of each reopened complaint (its history's `reopened` lines).
+  const reopenedIds = rows.filter((r) => Number(r.reopen_count) > 0).map((r) => r.id);
+  const lastReopened = new Map<string, number>();
+  for (const n of reopenedIds.length
+    ? await ctx.store.db
+        .selectFrom("complaint_notes")
+        .select(["complaint_id", "at"])
+        .where("complaint_id", "in", reopenedIds)
+        .where("action", "=", "reopened")
+        .execute()
+    : [])
+    lastReopened.set(n.complaint_id, Math.max(lastReopened.get(n.complaint_id) ?? 0, Number(n.at)));
   const header = [
     "reference",
     "branch",
@@ -857,15 +891,23 @@ export async function exportComplaintsCsv(
     "within_deadline",
     "root_cause",
     "reopened",
+    "last_reopened",
   ];
   const day = (ms: number | null, tz: string) =>
     ms === null ? "" : new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(Number(ms));
+  /** Branch-local calendar days from the day of `from` to the day of `to`, as the statutory clock counts them. */
+  const daysBetween = (from: number, to: number, tz: string) =>
+    Math.round((Date.parse(day(to, tz)) - Date.parse(day(from, tz))) / 86_400_000);
   const lines = rows.map((r) => {
     const closed = r.closed_at === null ? null : Number(r.closed_at);
+    // The complaint was received once: `created_at` is its first receipt (`received_at` restarts the clock of a
+    // reopened complaint), and the regulator's days to close count from it, reopenings included.
+    const firstReceipt = Number(r.created_at);
+    const reopenedAt = lastReopened.get(r.id);
     return [
       referenceOf(r.id),
       r.branch_code,
-      day(Number(r.created_at), r.timezone),
+      day(firstReceipt, r.timezone),
       r.source,
       r.category,
       r.severity,
@@ -874,10 +916,11 @@ export async function exportComplaintsCsv(
       day(Number(r.due_at), r.timezone),
       r.status,
       day(closed, r.timezone),
-      closed === null ? "" : Math.ceil((closed - Number(r.received_at)) / 86_400_000),
+      closed === null ? "" : daysBetween(firstReceipt, closed, r.timezone),
       closed === null ? (ctx.clock() > Number(r.due_at) ? "no" : "") : closed <= Number(r.due_at) ? "yes" : "no",
       r.root_cause ?? "",
       Number(r.reopen_count),
+      reopenedAt === undefined ? "" : day(reopenedAt, r.timezone),
     ]
       .map(csvField)
       .join(",");
@@ -917,27 +960,22 @@ export async function sweepComplaintClocks(ctx: AppContext): Promise<{ reminded:
     .execute();
   let reminded = 0;
   let escalated = 0;
-  const branches = new Map<string, { zone: string; open: boolean; name: { zh: string; en: string } }>();
+  const branches = new Map<
+    string,
+    { zone: string; calendar: BranchCalendar; open: boolean; name: { zh: string; en: string } }
+  >();
   for (const c of open) {
     let b = branches.get(c.branch_id);
     if (!b) {
       const branch = await findBranch(db, c.branch_id);
       if (!branch) continue;
-      const closures = await db
-        .selectFrom("branch_closures")
-        .select("day")
-        .where("branch_id", "=", c.branch_id)
-        .where("hours", "is", null)
-        .execute();
+      // Its real hours today: a closed day or a short day (branch_closures) counts, not only the weekly hours.
+      const calendar = await complaintCalendar(db, c.branch_id, now);
       b = {
         name: { zh: branch.nameZh, en: branch.nameEn },
         zone: branch.timezone,
-        open: inWorkingHours(
-          now,
-          branch.timezone,
-          branch.openingHours as WeeklyHours,
-          new Set(closures.map((x) => x.day)),
-        ),
+        calendar,
+        open: inWorkingHours(now, calendar),
       };
       branches.set(c.branch_id, b);
     }
@@ -949,7 +987,7 @@ export async function sweepComplaintClocks(ctx: AppContext): Promise<{ reminded:
         escalatedAt: c.escalated_at === null ? null : Number(c.escalated_at),
       },
       now,
-      b.zone,
+      b.calendar,
     );
     if (!action) continue;
     const column = action === "remind" ? "reminded_at" : "escalated_at";
