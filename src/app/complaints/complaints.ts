@@ -121,9 +121,13 @@ export function complaintSummary(
   now: number,
   timeZone: string,
   viewerId?: string,
+  /** The complainant's name when known (their customer record, or the linked visit's): masked in the texts too. */
+  names: readonly string[] = [],
 ): ComplaintSummary {
   const due = Number(c.due_at);
-  const text = readsComplaintAsTyped(c, viewerId) ? (s: string | null) => s : maskFreeText;
+  const text = readsComplaintAsTyped(c, viewerId)
+    ? (s: string | null) => s
+    : (s: string | null) => maskFreeText(s, names);
   return {
     id: c.id,
     reference: referenceOf(c.id),
@@ -148,6 +152,49 @@ export function complaintSummary(
     closedAt: iso(c.closed_at),
     reopenCount: Number(c.reopen_count),
   };
+}
+
+/**
+ * The names of the customers complaints belong to (their customer record, else the linked visit's customer), by
+ * complaint id: their free text masks them for whoever does not read it as typed.
+ */
+export async function complainantNames(
+  db: Kysely<Database>,
+  complaints: ReadonlyArray<Pick<ComplaintTable, "id" | "customer_id" | "ticket_id">>,
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const ticketIds = complaints.filter((c) => c.ticket_id !== null).map((c) => c.ticket_id as string);
+  const byTicket = new Map<string, string>();
+  if (ticketIds.length)
+    for (const r of await db
+      .selectFrom("ticket_customers")
+      .select(["ticket_id", "customer_id"])
+      .where("ticket_id", "in", ticketIds)
+      .execute())
+      byTicket.set(r.ticket_id, r.customer_id);
+  const customerOf = (c: Pick<ComplaintTable, "customer_id" | "ticket_id">) =>
+    c.customer_id ?? (c.ticket_id ? byTicket.get(c.ticket_id) : undefined);
+  const customerIds = [...new Set(complaints.map(customerOf).filter((x): x is string => !!x))];
+  const names = new Map<string, string>();
+  if (customerIds.length)
+    for (const r of await db.selectFrom("customers").select(["id", "name"]).where("id", "in", customerIds).execute())
+      if (r.name) names.set(r.id, r.name);
+  for (const c of complaints) {
+    const name = names.get(customerOf(c) ?? "");
+    out.set(c.id, name ? [name] : []);
+  }
+  return out;
+}
+
+/** `complaintSummary` with the complainant's name looked up. */
+async function summaryOf(
+  db: Kysely<Database>,
+  c: ComplaintTable,
+  now: number,
+  timeZone: string,
+  viewerId?: string,
+): Promise<ComplaintSummary> {
+  return complaintSummary(c, now, timeZone, viewerId, (await complainantNames(db, [c])).get(c.id));
 }
 
 const sha256 = (token: string) => createHash("sha256").update(token).digest("hex");
@@ -400,7 +447,7 @@ export async function assignComplaint(
     );
     return loadComplaint(ctx, tx, id);
   });
-  return complaintSummary(updated, now, await branchZone(ctx.store.db, c.branch_id), actor.id);
+  return summaryOf(ctx.store.db, updated, now, await branchZone(ctx.store.db, c.branch_id), actor.id);
 }
 
 /** How to reach the complainant: the linked customer's channel, or the booking that brought the visit. */
@@ -515,7 +562,7 @@ export async function extendComplaint(
     );
     return loadComplaint(ctx, tx, id);
   });
-  return { ...complaintSummary(updated, now, timeZone, actor.id), complainantNotified: notified };
+  return { ...(await summaryOf(ctx.store.db, updated, now, timeZone, actor.id)), complainantNotified: notified };
 }
 
 /**
@@ -584,7 +631,7 @@ export async function reclassifyComplaint(
     await audit(tx, actor, now, "complaint.reclassify", { type: "complaint", id, branchId: c.branch_id }, change);
     return loadComplaint(ctx, tx, id);
   });
-  return complaintSummary(updated, now, timeZone, actor.id);
+  return summaryOf(ctx.store.db, updated, now, timeZone, actor.id);
 }
 
 function mayHandle(actor: StaffActor, c: ComplaintTable): boolean {
@@ -670,7 +717,7 @@ export async function closeComplaint(
     );
     return loadComplaint(ctx, tx, id);
   });
-  return { ...complaintSummary(updated, now, timeZone, actor.id), complainantNotified: notified };
+  return { ...(await summaryOf(ctx.store.db, updated, now, timeZone, actor.id)), complainantNotified: notified };
 }
 
 async function reopen(
@@ -750,7 +797,7 @@ export async function reopenComplaint(
     );
     return loadComplaint(ctx, tx, id);
   });
-  return complaintSummary(updated, now, await branchZone(ctx.store.db, c.branch_id), actor.id);
+  return summaryOf(ctx.store.db, updated, now, await branchZone(ctx.store.db, c.branch_id), actor.id);
 }
 
 export interface ComplaintDetail extends ComplaintSummary {
@@ -774,6 +821,7 @@ export async function getComplaint(ctx: AppContext, who: Actor, id: string): Pro
   requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_RECORDERS);
   if (!mayHandle(actor, c) && c.created_by !== actor.id) throw forbidden();
   const asTyped = readsComplaintAsTyped(c, actor.id);
+  const names = (await complainantNames(db, [c])).get(c.id) ?? [];
   const [notes, visit, ticket] = await Promise.all([
     db.selectFrom("complaint_notes").selectAll().where("complaint_id", "=", id).orderBy("seq").execute(),
     c.ticket_id
@@ -784,13 +832,13 @@ export async function getComplaint(ctx: AppContext, who: Actor, id: string): Pro
       : Promise.resolve(undefined),
   ]);
   return {
-    ...complaintSummary(c, ctx.clock(), await branchZone(db, c.branch_id), actor.id),
+    ...complaintSummary(c, ctx.clock(), await branchZone(db, c.branch_id), actor.id, names),
     ticketNumber: ticket?.number ?? null,
     notes: notes.map((n) => ({
       at: new Date(Number(n.at)).toISOString(),
       action: n.action,
       actorId: n.actor_id,
-      data: n.data === null ? null : asTyped ? JSON.parse(n.data) : maskStringsIn(JSON.parse(n.data)),
+      data: n.data === null ? null : asTyped ? JSON.parse(n.data) : maskStringsIn(JSON.parse(n.data), names),
     })),
     visit: visit.map((v) => ({
       at: new Date(Number(v.at)).toISOString(),
@@ -819,8 +867,9 @@ export async function listComplaints(
   const rows = await q.orderBy("due_at").limit(500).execute();
   const zone = await branchZone(ctx.store.db, branchId);
   const now = ctx.clock();
+  const names = await complainantNames(ctx.store.db, rows);
   return rows
-    .map((r) => complaintSummary(r, now, zone, actor.id))
+    .map((r) => complaintSummary(r, now, zone, actor.id, names.get(r.id)))
     .sort((a, b) => Number(a.status === "closed") - Number(b.status === "closed") || a.dueAt.localeCompare(b.dueAt));
 }
 
