@@ -117,6 +117,17 @@ describe.each(DB_KINDS)("service report link by SMS on %s", (kind) => {
     expect(res.statusCode).toBe(200);
   });
 
+  it("answers 410 once the customer's erasure removed the report's PDF", async () => {
+    const { customerId, message } = await serve("13700137004", "王五", "zh-CN");
+    const path = linkIn(message.rendered.text);
+    expect((await t.request({ method: "GET", url: path })).statusCode).toBe(200);
+    const erased = await post(`/api/customers/${customerId}/erase`, await t.login("admin"), { reason: "客户申请删除" });
+    expect(erased.statusCode, erased.body).toBe(200);
+    const gone = await t.request({ method: "GET", url: path });
+    expect(gone.statusCode).toBe(410);
+    expect(gone.json()).toMatchObject({ error: "report_removed", details: { reason: "removed" } });
+  });
+
   it("answers a forged link 404 and an expired one 410, with a clear message in both languages", async () => {
     const { message } = await serve("13700137003", "李四", "zh-CN");
     const path = linkIn(message.rendered.text);
