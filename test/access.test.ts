@@ -40,6 +40,8 @@ const PUBLIC = new Set([
   "POST /api/public/waitlist/decline",
   "POST /api/public/complaints",
   "GET /api/public/complaints/{token}",
+  // Issue 14: a service report's short link sent by SMS (the token is its credential).
+  "GET /api/public/reports/{token}",
 ]);
 /** Routes about the caller themselves, open to every signed-in account. */
 const SELF = new Set([

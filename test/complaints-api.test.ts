@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sweepComplaintClocks } from "../src/app/complaints/complaints.ts";
+import { complaintCalendar, sweepComplaintClocks } from "../src/app/complaints/complaints.ts";
 import { findOrCreateCustomer } from "../src/app/customers/identify.ts";
+import { reminderAt } from "../src/domain/complaints/clock.ts";
 import { DB_KINDS } from "./support/databases.ts";
 import { demoIds, issueAtKiosk, startTestServer, TEST_PASSWORD, type TestServer } from "./support/harness.ts";
 
@@ -130,15 +131,15 @@ describe.each(DB_KINDS)("complaints and surveys API on %s", (kind) => {
       description: "柜员态度不好",
     });
     expect(res.statusCode, res.body).toBe(201);
-    // Received Monday 2026-11-23 in Shanghai: decided by the end of 2026-12-08, Shanghai time.
-    expect(res.json()).toMatchObject({ id: expect.any(String), status: "open", dueAt: "2026-12-08T15:59:59.999Z" });
+    // Received Monday 2026-11-23 in Shanghai: decided by the close of business (17:00) on 2026-12-08, Shanghai time.
+    expect(res.json()).toMatchObject({ id: expect.any(String), status: "open", dueAt: "2026-12-08T09:00:00.000Z" });
     const complex = await post("/api/complaints", lobby, {
       branchId: t.branchId,
       category: "fees",
       severity: "complex",
       description: "年费争议",
     });
-    expect(complex.json().dueAt).toBe("2026-12-23T15:59:59.999Z");
+    expect(complex.json().dueAt).toBe("2026-12-23T09:00:00.000Z");
     // The visit's timeline names the complaint.
     const detail = await get(`/api/complaints/${res.json().id}`, lobby);
     expect(detail.statusCode).toBe(200);
@@ -229,7 +230,7 @@ describe.each(DB_KINDS)("complaints and surveys API on %s", (kind) => {
     await relogin();
     const reopened = await post("/api/public/complaints/reopen", undefined, { token, reason: "问题没有解决" });
     expect(reopened.statusCode, reopened.body).toBe(200);
-    expect(reopened.json()).toMatchObject({ status: "open", dueAt: "2026-12-10T15:59:59.999Z" });
+    expect(reopened.json()).toMatchObject({ status: "open", dueAt: "2026-12-10T09:00:00.000Z" });
     // The link served once.
     expect((await post("/api/public/complaints/reopen", undefined, { token, reason: "again" })).statusCode).toBe(404);
     const detail = (await get(`/api/complaints/${id}`, lobby)).json();
@@ -256,7 +257,12 @@ describe.each(DB_KINDS)("complaints and surveys API on %s", (kind) => {
     const extended = await post(`/api/complaints/${id}/extend`, manager, { reason: "需调取录音录像" });
     expect(extended.statusCode, extended.body).toBe(200);
     expect(extended.json()).toMatchObject({ extended: true, complainantNotified: true });
-    expect(Date.parse(extended.json().dueAt) - Date.parse(due)).toBe(30 * DAY);
+    // 30 days from the deadline's day, to its close of business; the demo branch closes on Sundays, so a 30th day
+    // that is a Sunday ends on the Monday.
+    const dueLocal = (iso: string) =>
+      new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", weekday: "short" }).format(Date.parse(iso));
+    const moved = dueLocal(new Date(Date.parse(due) + 30 * DAY).toISOString()) === "Sun" ? DAY : 0;
+    expect(Date.parse(extended.json().dueAt) - Date.parse(due)).toBe(30 * DAY + moved);
     const notices = await db()
       .selectFrom("outbox")
       .selectAll()
@@ -285,19 +291,18 @@ describe.each(DB_KINDS)("complaints and surveys API on %s", (kind) => {
       return { reminded: r.reminded_at !== null, escalated: r.escalated_at !== null };
     };
     expect(await sweep()).toEqual({ reminded: false, escalated: false });
-    // Three days before the deadline, 22:00 in Shanghai (closed): nothing yet.
-    const threeDaysBefore = due - 3 * DAY - 2 * HOUR + 1; // 22:00 local on the day three days before
-    t.clock.now = threeDaysBefore;
+    // The reminder is due at the opening of the third day the branch opens before the deadline's day; the evening
+    // before it (closed), nothing yet.
+    const remindAt = reminderAt(due, await complaintCalendar(db(), t.branchId, t.clock.now));
+    t.clock.now = remindAt - 11 * HOUR; // 22:00 local the day before
     expect(await sweep()).toEqual({ reminded: false, escalated: false });
-    // Next morning inside opening hours: the reminder.
-    t.clock.now = threeDaysBefore + 12 * HOUR; // 10:00 local
-    const local = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", weekday: "short" }).format(t.clock.now);
-    if (local === "Sun") t.clock.now += DAY; // the demo branch closes on Sundays
+    // That morning inside opening hours: the reminder.
+    t.clock.now = remindAt + HOUR; // 10:00 local
     expect(await sweep()).toEqual({ reminded: true, escalated: false });
-    // Past the deadline at night: no escalation until working hours.
+    // Past the deadline (the close of business) in the evening: no escalation until working hours.
     t.clock.now = due + 1;
     expect((await sweep()).escalated).toBe(false);
-    t.clock.now = due + 11 * HOUR; // 10:59 local the next day
+    t.clock.now = due + 17 * HOUR; // 10:00 local the next day
     const wd = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", weekday: "short" }).format(t.clock.now);
     if (wd === "Sun") t.clock.now += DAY;
     expect(await sweep()).toEqual({ reminded: true, escalated: true });
@@ -430,7 +435,7 @@ describe.each(DB_KINDS)("complaints and surveys API on %s", (kind) => {
       .trim()
       .split("\r\n");
     expect(lines[0]).toBe(
-      "reference,branch,received,source,category,severity,statutory_days,extended,due,status,closed,days_to_close,within_deadline,root_cause,reopened",
+      "reference,branch,received,source,category,severity,statutory_days,extended,due,status,closed,days_to_close,within_deadline,root_cause,reopened,last_reopened",
     );
     const total = await db().selectFrom("complaints").select("id").execute();
     expect(lines.length - 1).toBe(total.length);

@@ -322,11 +322,14 @@ describe.each(DB_KINDS)("customer records API on %s", (kind) => {
       ]),
     );
     expect(content.find((l) => l.startsWith("完成 Completed:"))).toMatch(/^完成 Completed: 2026-11-23 \d\d:\d\d:\d\d$/);
-    // Sent because Wang consented: an SMS (Wang's channel) with the hash.
+    // Sent because Wang consented: an SMS (Wang's channel) with the report's short link (and its hash in the data).
     const sent = await db().selectFrom("outbox").selectAll().where("kind", "=", "service.report").execute();
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ recipient: "+8613812345678", channel: "sms", customer_id: wang });
-    expect(JSON.parse(sent[0]?.data as string).text).toContain(printed.slice(0, 16));
+    expect(JSON.parse(sent[0]?.data as string)).toMatchObject({
+      sha256: printed,
+      reportPath: expect.stringMatching(/^\/api\/public\/reports\/[A-Za-z0-9_-]{22}$/),
+    });
     // The record is closed once the report is issued.
     const late = await t.request({
       method: "PUT",

@@ -265,6 +265,8 @@ export interface Database {
   customer_merges: CustomerMergeTable;
   retention_settings: RetentionSettingTable;
   retention_runs: RetentionRunTable;
+  /** Migration 044: scheduled jobs that run once across instances (the daily retention run). */
+  job_schedule: JobScheduleTable;
   // Migration 026 (issue 15): threshold alerts and scheduled reports.
   analytics_alert_rules: AnalyticsAlertRuleTable;
   analytics_alerts: AnalyticsAlertTable;
@@ -956,6 +958,9 @@ export interface ServiceReportTable {
   pdf: string;
   sent_message_id: string | null;
   created_at: number;
+  /** Migration 044: SHA-256 of the short link's token (SMS customers), and when the link expires. */
+  link_token_hash?: string | null;
+  link_expires_at?: number | null;
 }
 
 export interface CustomerMergeTable {
@@ -977,6 +982,11 @@ export interface RetentionSettingTable {
   days: number;
   updated_by: string | null;
   updated_at: number;
+}
+
+export interface JobScheduleTable {
+  name: string;
+  last_run_at: number;
 }
 
 export interface RetentionRunTable {

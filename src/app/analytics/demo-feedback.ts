@@ -24,7 +24,7 @@
  *   ten kept, about two or three are cancelled or missed (no ticket), two cancelled for one missed.
  */
 import { createHash } from "node:crypto";
-import { decisionDueAt } from "../../domain/complaints/clock.ts";
+import { decisionDueAt, type WeeklyHours } from "../../domain/complaints/clock.ts";
 import { MINUTE_MS } from "../../domain/ids.ts";
 import type { Random } from "../../sim/random.ts";
 import { insertRows } from "../../store/bulk-insert.ts";
@@ -58,6 +58,8 @@ export interface DemoTicket {
 export interface DemoFeedbackSetting {
   readonly branchId: string;
   readonly timeZone: string;
+  /** The branch's weekly hours: the demo complaints' deadlines end at closing time, as real ones do. */
+  readonly openingHours?: WeeklyHours;
   readonly alarmWaitMinutes: number;
   readonly services: ReadonlyArray<{
     readonly id: string;
@@ -130,7 +132,11 @@ export function addDemoFeedback(
   ): string => {
     const id = demoId("complaint", key);
     const closedAt = receivedAt + Math.round((4 + exp(random, 50)) * HOUR_MS);
-    const dueAt = decisionDueAt(receivedAt, "simple", setting.timeZone);
+    const dueAt = decisionDueAt(receivedAt, "simple", {
+      timeZone: setting.timeZone,
+      hours: setting.openingHours ?? {},
+      special: {},
+    });
     const causes = ROOT_CAUSES[c.category] ?? ROOT_CAUSES.service_quality ?? ["", ""];
     out.complaints.push({
       id,

@@ -11,6 +11,7 @@
 import { dayBefore } from "../../domain/analytics/keys.ts";
 import { DEFAULT_RULES } from "../../domain/appointments/rules.ts";
 import { computeSlots } from "../../domain/appointments/slots.ts";
+import type { WeeklyHours } from "../../domain/complaints/clock.ts";
 import type { PolicyName } from "../../domain/dispatch/index.ts";
 import { MINUTE_MS } from "../../domain/ids.ts";
 import { localDay } from "../../domain/local-day.ts";
@@ -168,6 +169,7 @@ export async function demoHistory(ctx: AppContext, branch: Branch, days = DEMO_H
   const setting = {
     branchId: branch.id,
     timeZone: branch.timezone,
+    openingHours: branch.openingHours as WeeklyHours,
     alarmWaitMinutes: branch.alarmWaitMinutes,
     services: services.map((s) => ({ id: s.id, needsReview: s.needsReview, expectedMinutes: s.expectedMinutes })),
     managerId: people.managerId,

@@ -9,6 +9,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import {
+  type BranchCalendar,
   clockAction,
   DECISION_DAYS,
   daysLeft,
@@ -120,9 +121,13 @@ export function complaintSummary(
   now: number,
   timeZone: string,
   viewerId?: string,
+  /** The complainant's name when known (their customer record, or the linked visit's): masked in the texts too. */
+  names: readonly string[] = [],
 ): ComplaintSummary {
   const due = Number(c.due_at);
-  const text = readsComplaintAsTyped(c, viewerId) ? (s: string | null) => s : maskFreeText;
+  const text = readsComplaintAsTyped(c, viewerId)
+    ? (s: string | null) => s
+    : (s: string | null) => maskFreeText(s, names);
   return {
     id: c.id,
     reference: referenceOf(c.id),
@@ -147,6 +152,49 @@ export function complaintSummary(
     closedAt: iso(c.closed_at),
     reopenCount: Number(c.reopen_count),
   };
+}
+
+/**
+ * The names of the customers complaints belong to (their customer record, else the linked visit's customer), by
+ * complaint id: their free text masks them for whoever does not read it as typed.
+ */
+export async function complainantNames(
+  db: Kysely<Database>,
+  complaints: ReadonlyArray<Pick<ComplaintTable, "id" | "customer_id" | "ticket_id">>,
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const ticketIds = complaints.filter((c) => c.ticket_id !== null).map((c) => c.ticket_id as string);
+  const byTicket = new Map<string, string>();
+  if (ticketIds.length)
+    for (const r of await db
+      .selectFrom("ticket_customers")
+      .select(["ticket_id", "customer_id"])
+      .where("ticket_id", "in", ticketIds)
+      .execute())
+      byTicket.set(r.ticket_id, r.customer_id);
+  const customerOf = (c: Pick<ComplaintTable, "customer_id" | "ticket_id">) =>
+    c.customer_id ?? (c.ticket_id ? byTicket.get(c.ticket_id) : undefined);
+  const customerIds = [...new Set(complaints.map(customerOf).filter((x): x is string => !!x))];
+  const names = new Map<string, string>();
+  if (customerIds.length)
+    for (const r of await db.selectFrom("customers").select(["id", "name"]).where("id", "in", customerIds).execute())
+      if (r.name) names.set(r.id, r.name);
+  for (const c of complaints) {
+    const name = names.get(customerOf(c) ?? "");
+    out.set(c.id, name ? [name] : []);
+  }
+  return out;
+}
+
+/** `complaintSummary` with the complainant's name looked up. */
+async function summaryOf(
+  db: Kysely<Database>,
+  c: ComplaintTable,
+  now: number,
+  timeZone: string,
+  viewerId?: string,
+): Promise<ComplaintSummary> {
+  return complaintSummary(c, now, timeZone, viewerId, (await complainantNames(db, [c])).get(c.id));
 }
 
 const sha256 = (token: string) => createHash("sha256").update(token).digest("hex");
@@ -186,6 +234,26 @@ async function branchZone(db: Kysely<Database>, branchId: string): Promise<strin
 }
 
 /**
+ * The branch's calendar for the statutory clock: its weekly hours and its days with other hours (closed days and
+ * short days from `branch_closures`, issue 13), from 40 days before `from` on (a reclassified complaint's
+ * receipt; reminders look back from the deadline).
+ */
+export async function complaintCalendar(db: Kysely<Database>, branchId: string, from: number): Promise<BranchCalendar> {
+  const branch = await findBranch(db, branchId);
+  if (!branch) throw notFound("Branch", branchId);
+  const since = new Intl.DateTimeFormat("en-CA", { timeZone: branch.timezone }).format(from - 40 * 86_400_000);
+  const rows = await db
+    .selectFrom("branch_closures")
+    .select(["day", "hours"])
+    .where("branch_id", "=", branchId)
+    .where("day", ">=", since)
+    .execute();
+  const special: Record<string, readonly [string, string] | null> = {};
+  for (const r of rows) special[r.day] = r.hours ? (JSON.parse(r.hours) as [string, string]) : null;
+  return { timeZone: branch.timezone, hours: branch.openingHours as WeeklyHours, special };
+}
+
+/**
  * Opens a complaint inside a transaction (staff, the survey, the rating pad): its clock starts now. The linked
  * visit's history gets a line naming it, so the visit's timeline shows it.
  */
@@ -195,7 +263,7 @@ export async function openComplaint(
   input: ComplaintInput & { source: ComplaintSource; surveyId?: string; createdBy: string | null },
   now: number,
 ): Promise<ComplaintTable> {
-  const timeZone = await branchZone(tx, input.branchId);
+  const calendar = await complaintCalendar(tx, input.branchId, now);
   const id = ctx.newId();
   const row: ComplaintTable = {
     id,
@@ -210,7 +278,7 @@ export async function openComplaint(
     status: "open",
     owner_id: null,
     received_at: now,
-    due_at: decisionDueAt(now, input.severity, timeZone),
+    due_at: decisionDueAt(now, input.severity, calendar),
     extended_at: null,
     extended_by: null,
     extension_reason: null,
@@ -379,7 +447,7 @@ export async function assignComplaint(
     );
     return loadComplaint(ctx, tx, id);
   });
-  return complaintSummary(updated, now, await branchZone(ctx.store.db, c.branch_id), actor.id);
+  return summaryOf(ctx.store.db, updated, now, await branchZone(ctx.store.db, c.branch_id), actor.id);
 }
 
 /** A member of staff the desk may give a complaint to (the assignment picker). */
@@ -491,7 +559,7 @@ export async function extendComplaint(
     requireOpen(fresh);
     if (fresh.extended_at !== null)
       throw conflict("The complaint has had its one extension.", undefined, "该投诉已延期过一次，不能再次延期。");
-    const dueAt = extendedDueAt(Number(fresh.due_at), timeZone);
+    const dueAt = extendedDueAt(Number(fresh.due_at), await complaintCalendar(tx, fresh.branch_id, now));
     await updateComplaint(tx, fresh, {
       due_at: dueAt,
       extended_at: now,
@@ -544,7 +612,7 @@ export async function extendComplaint(
     );
     return loadComplaint(ctx, tx, id);
   });
-  return { ...complaintSummary(updated, now, timeZone, actor.id), complainantNotified: notified };
+  return { ...(await summaryOf(ctx.store.db, updated, now, timeZone, actor.id)), complainantNotified: notified };
 }
 
 /**
@@ -592,8 +660,9 @@ export async function reclassifyComplaint(
             .executeTakeFirst()
         : undefined;
     const from = reopened?.at != null ? Number(reopened.at) : Number(fresh.received_at);
-    const base = decisionDueAt(from, input.severity, timeZone);
-    const dueAt = fresh.extended_at !== null ? extendedDueAt(base, timeZone) : base;
+    const calendar = await complaintCalendar(tx, fresh.branch_id, from);
+    const base = decisionDueAt(from, input.severity, calendar);
+    const dueAt = fresh.extended_at !== null ? extendedDueAt(base, calendar) : base;
     await updateComplaint(tx, fresh, {
       severity: input.severity,
       due_at: dueAt,
@@ -612,7 +681,7 @@ export async function reclassifyComplaint(
     await audit(tx, actor, now, "complaint.reclassify", { type: "complaint", id, branchId: c.branch_id }, change);
     return loadComplaint(ctx, tx, id);
   });
-  return complaintSummary(updated, now, timeZone, actor.id);
+  return summaryOf(ctx.store.db, updated, now, timeZone, actor.id);
 }
 
 function mayHandle(actor: StaffActor, c: ComplaintTable): boolean {
@@ -698,7 +767,7 @@ export async function closeComplaint(
     );
     return loadComplaint(ctx, tx, id);
   });
-  return { ...complaintSummary(updated, now, timeZone, actor.id), complainantNotified: notified };
+  return { ...(await summaryOf(ctx.store.db, updated, now, timeZone, actor.id)), complainantNotified: notified };
 }
 
 async function reopen(
@@ -710,12 +779,12 @@ async function reopen(
   now: number,
 ) {
   if (c.status !== "closed") throw conflict("The complaint is open.", { status: c.status }, "该投诉尚未办结。");
-  const timeZone = await branchZone(tx, c.branch_id);
+  const calendar = await complaintCalendar(tx, c.branch_id, now);
   await updateComplaint(tx, c, {
     status: "open",
     // A reopened complaint is decided again within its severity's days from the reopening.
     received_at: now,
-    due_at: decisionDueAt(now, c.severity, timeZone),
+    due_at: decisionDueAt(now, c.severity, calendar),
     extended_at: null,
     extended_by: null,
     extension_reason: null,
@@ -778,7 +847,7 @@ export async function reopenComplaint(
     );
     return loadComplaint(ctx, tx, id);
   });
-  return complaintSummary(updated, now, await branchZone(ctx.store.db, c.branch_id), actor.id);
+  return summaryOf(ctx.store.db, updated, now, await branchZone(ctx.store.db, c.branch_id), actor.id);
 }
 
 export interface ComplaintDetail extends ComplaintSummary {
@@ -802,6 +871,7 @@ export async function getComplaint(ctx: AppContext, who: Actor, id: string): Pro
   requireBranchAccess(actor, c.branch_id as BranchId, COMPLAINT_RECORDERS);
   if (!mayHandle(actor, c) && c.created_by !== actor.id) throw forbidden();
   const asTyped = readsComplaintAsTyped(c, actor.id);
+  const names = (await complainantNames(db, [c])).get(c.id) ?? [];
   const [notes, visit, ticket] = await Promise.all([
     db.selectFrom("complaint_notes").selectAll().where("complaint_id", "=", id).orderBy("seq").execute(),
     c.ticket_id
@@ -812,13 +882,13 @@ export async function getComplaint(ctx: AppContext, who: Actor, id: string): Pro
       : Promise.resolve(undefined),
   ]);
   return {
-    ...complaintSummary(c, ctx.clock(), await branchZone(db, c.branch_id), actor.id),
+    ...complaintSummary(c, ctx.clock(), await branchZone(db, c.branch_id), actor.id, names),
     ticketNumber: ticket?.number ?? null,
     notes: notes.map((n) => ({
       at: new Date(Number(n.at)).toISOString(),
       action: n.action,
       actorId: n.actor_id,
-      data: n.data === null ? null : asTyped ? JSON.parse(n.data) : maskStringsIn(JSON.parse(n.data)),
+      data: n.data === null ? null : asTyped ? JSON.parse(n.data) : maskStringsIn(JSON.parse(n.data), names),
     })),
     visit: visit.map((v) => ({
       at: new Date(Number(v.at)).toISOString(),
@@ -847,8 +917,9 @@ export async function listComplaints(
   const rows = await q.orderBy("due_at").limit(500).execute();
   const zone = await branchZone(ctx.store.db, branchId);
   const now = ctx.clock();
+  const names = await complainantNames(ctx.store.db, rows);
   return rows
-    .map((r) => complaintSummary(r, now, zone, actor.id))
+    .map((r) => complaintSummary(r, now, zone, actor.id, names.get(r.id)))
     .sort((a, b) => Number(a.status === "closed") - Number(b.status === "closed") || a.dueAt.localeCompare(b.dueAt));
 }
 
@@ -891,6 +962,18 @@ export async function exportComplaintsCsv(
     .where("complaints.created_at", "<", to);
   if (branchIds !== null) q = q.where("complaints.branch_id", "in", branchIds.length ? branchIds : [""]);
   const rows = await q.orderBy("complaints.created_at").execute();
+  // The latest reopening of each reopened complaint (its history's `reopened` lines).
+  const reopenedIds = rows.filter((r) => Number(r.reopen_count) > 0).map((r) => r.id);
+  const lastReopened = new Map<string, number>();
+  for (const n of reopenedIds.length
+    ? await ctx.store.db
+        .selectFrom("complaint_notes")
+        .select(["complaint_id", "at"])
+        .where("complaint_id", "in", reopenedIds)
+        .where("action", "=", "reopened")
+        .execute()
+    : [])
+    lastReopened.set(n.complaint_id, Math.max(lastReopened.get(n.complaint_id) ?? 0, Number(n.at)));
   const header = [
     "reference",
     "branch",
@@ -907,15 +990,23 @@ export async function exportComplaintsCsv(
     "within_deadline",
     "root_cause",
     "reopened",
+    "last_reopened",
   ];
   const day = (ms: number | null, tz: string) =>
     ms === null ? "" : new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(Number(ms));
+  /** Branch-local calendar days from the day of `from` to the day of `to`, as the statutory clock counts them. */
+  const daysBetween = (from: number, to: number, tz: string) =>
+    Math.round((Date.parse(day(to, tz)) - Date.parse(day(from, tz))) / 86_400_000);
   const lines = rows.map((r) => {
     const closed = r.closed_at === null ? null : Number(r.closed_at);
+    // The complaint was received once: `created_at` is its first receipt (`received_at` restarts the clock of a
+    // reopened complaint), and the regulator's days to close count from it, reopenings included.
+    const firstReceipt = Number(r.created_at);
+    const reopenedAt = lastReopened.get(r.id);
     return [
       referenceOf(r.id),
       r.branch_code,
-      day(Number(r.created_at), r.timezone),
+      day(firstReceipt, r.timezone),
       r.source,
       r.category,
       r.severity,
@@ -924,10 +1015,11 @@ export async function exportComplaintsCsv(
       day(Number(r.due_at), r.timezone),
       r.status,
       day(closed, r.timezone),
-      closed === null ? "" : Math.ceil((closed - Number(r.received_at)) / 86_400_000),
+      closed === null ? "" : daysBetween(firstReceipt, closed, r.timezone),
       closed === null ? (ctx.clock() > Number(r.due_at) ? "no" : "") : closed <= Number(r.due_at) ? "yes" : "no",
       r.root_cause ?? "",
       Number(r.reopen_count),
+      reopenedAt === undefined ? "" : day(reopenedAt, r.timezone),
     ]
       .map(csvField)
       .join(",");
@@ -967,27 +1059,22 @@ export async function sweepComplaintClocks(ctx: AppContext): Promise<{ reminded:
     .execute();
   let reminded = 0;
   let escalated = 0;
-  const branches = new Map<string, { zone: string; open: boolean; name: { zh: string; en: string } }>();
+  const branches = new Map<
+    string,
+    { zone: string; calendar: BranchCalendar; open: boolean; name: { zh: string; en: string } }
+  >();
   for (const c of open) {
     let b = branches.get(c.branch_id);
     if (!b) {
       const branch = await findBranch(db, c.branch_id);
       if (!branch) continue;
-      const closures = await db
-        .selectFrom("branch_closures")
-        .select("day")
-        .where("branch_id", "=", c.branch_id)
-        .where("hours", "is", null)
-        .execute();
+      // Its real hours today: a closed day or a short day (branch_closures) counts, not only the weekly hours.
+      const calendar = await complaintCalendar(db, c.branch_id, now);
       b = {
         name: { zh: branch.nameZh, en: branch.nameEn },
         zone: branch.timezone,
-        open: inWorkingHours(
-          now,
-          branch.timezone,
-          branch.openingHours as WeeklyHours,
-          new Set(closures.map((x) => x.day)),
-        ),
+        calendar,
+        open: inWorkingHours(now, calendar),
       };
       branches.set(c.branch_id, b);
     }
@@ -999,7 +1086,7 @@ export async function sweepComplaintClocks(ctx: AppContext): Promise<{ reminded:
         escalatedAt: c.escalated_at === null ? null : Number(c.escalated_at),
       },
       now,
-      b.zone,
+      b.calendar,
     );
     if (!action) continue;
     const column = action === "remind" ? "reminded_at" : "escalated_at";

@@ -3,10 +3,10 @@
  * finished tickets, and the retention run once a day.
  */
 import type { AppContext } from "../context.ts";
-import { retentionDue, runRetention } from "./retention.ts";
+import { runScheduledRetention } from "./retention.ts";
 import { generateServiceReports } from "./service-record.ts";
 
 export async function runCustomerJobs(ctx: AppContext): Promise<void> {
   await generateServiceReports(ctx);
-  if (await retentionDue(ctx)) await runRetention(ctx, "system");
+  await runScheduledRetention(ctx);
 }

@@ -547,7 +547,7 @@ export async function customerProfile(
     // Staff notes about the customer are free text: mobile and ID numbers typed into them are masked for every
     // reader (no role owns a customer the way a teller owns the ticket they serve); the customer's own phone and
     // ID number are behind break-glass (`unmaskCustomer`).
-    notes: maskFreeText(row.notes),
+    notes: maskFreeText(row.notes, [row.name]),
     consents,
     visits,
     appointments: mine.appointments.map((a) => ({
@@ -646,12 +646,12 @@ export async function updateCustomer(
   await ctx.store.write(async (tx) => {
     const row = await tx
       .selectFrom("customers")
-      .select(["id", "anonymised_at", "notes"])
+      .select(["id", "anonymised_at", "notes", "name"])
       .where("id", "=", customerId)
       .executeTakeFirst();
     if (!row) throw notFound("Customer", customerId);
     // The notes were shown masked: numbers still masked in the edit are the stored ones, kept as typed.
-    if (typeof set.notes === "string") set.notes = restoreMasked(set.notes, row.notes);
+    if (typeof set.notes === "string") set.notes = restoreMasked(set.notes, row.notes, [row.name]);
     if (row.anonymised_at !== null)
       throw invalid("This record was anonymised.", { reason: "anonymised" }, "该客户记录已匿名化。");
     const now = ctx.clock();

@@ -8,7 +8,7 @@
  *   runRetention(ctx, actor | "system") — does it: personal data older than the class's period is blanked
  *     or unlinked, facts for statistics stay (tickets' times, business, outcome, rating; appointments' times
  *     and statuses; audit lines' action, actor and time). Recorded in `retention_runs` and the audit trail.
- *     The job runner calls it once a day (runCustomerJobs).
+ *     The job runner calls runScheduledRetention each round: it runs once a day, on one instance only.
  *   exportCustomer(ctx, staff, id, reason) — everything kept about a customer, as JSON; audited.
  *   eraseCustomer(ctx, staff, id, reason) — anonymises the customer now, with their appointments, visit
  *     links, form answers, records, follow-up notes, complaint texts (description, reply, reasons; the facts
@@ -570,10 +570,44 @@ export async function runRetention(
   actor: Actor | "system",
 ): Promise<{ at: string; items: PlanItem[] }> {
   const staff = actor === "system" ? null : requireRole(actor, RETENTION_ADMIN);
+  const done = await retentionRun(ctx, staff, false);
+  if (!done) throw new Error("unreachable: an unconditional retention run always runs");
+  return done;
+}
+
+/**
+ * The job runner's daily run (runCustomerJobs): when the last run, scheduled or by an admin, is a day old. However
+ * many instances call it at once, one runs it: the run takes its day with a conditional update of `job_schedule`
+ * in the transaction that anonymises, so another instance's update finds the row already taken (PostgreSQL waits
+ * for the first transaction's row lock, then sees its new time) and does nothing. Answers null when it did not run.
+ */
+export async function runScheduledRetention(ctx: AppContext): Promise<{ at: string; items: PlanItem[] } | null> {
+  if (!(await retentionDue(ctx))) return null;
+  return retentionRun(ctx, null, true);
+}
+
+async function retentionRun(
+  ctx: AppContext,
+  staff: StaffActor | null,
+  scheduled: boolean,
+): Promise<{ at: string; items: PlanItem[] } | null> {
   const now = ctx.clock();
   // Read before the write: on SQLite a read through the store inside a write would wait for that write.
   const settings = await daysByClass(ctx);
   const items = await ctx.store.write(async (tx) => {
+    // The day's run is taken first (a write), then the sweep: a second instance's run stops here.
+    await tx
+      .insertInto("job_schedule")
+      .values({ name: RETENTION_JOB, last_run_at: 0 })
+      .onConflict((oc) => oc.column("name").doNothing())
+      .execute();
+    const taken = await tx
+      .updateTable("job_schedule")
+      .set({ last_run_at: now })
+      .where("name", "=", RETENTION_JOB)
+      .$if(scheduled, (q) => q.where("last_run_at", "<=", now - DAY))
+      .executeTakeFirst();
+    if (Number(taken.numUpdatedRows) !== 1) return null;
     const done = await sweep(settings, tx, true, now);
     await tx
       .insertInto("retention_runs")
@@ -599,13 +633,19 @@ export async function runRetention(
         .execute();
     return done;
   });
-  return { at: new Date(now).toISOString(), items };
+  return items === null ? null : { at: new Date(now).toISOString(), items };
 }
 
-/** The job runner's daily run: once the last run is a day old. */
+const RETENTION_JOB = "retention";
+
+/** Whether the daily run is due: the last run (scheduled or by an admin) is a day old, or there was none. */
 export async function retentionDue(ctx: AppContext): Promise<boolean> {
-  const last = await lastRunAt(ctx);
-  return last === null || ctx.clock() - last >= DAY;
+  const row = await ctx.store.db
+    .selectFrom("job_schedule")
+    .select("last_run_at")
+    .where("name", "=", RETENTION_JOB)
+    .executeTakeFirst();
+  return row === undefined || ctx.clock() - Number(row.last_run_at) >= DAY;
 }
 
 function requireReason(reason: string): string {

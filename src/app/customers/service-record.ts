@@ -7,12 +7,15 @@
  *   generateServiceReports(ctx) → how many reports it made: for each finished ticket ("done") that has a
  *     service record or a customer and no report, a bilingual PDF (CJK font) with the branch, ticket,
  *     business, teller, times, needs, products and outcome, and a footer with the SHA-256 of those content
- *     lines. Stored; sent through the outbox (e-mail with the PDF attached, or an SMS with the hash) when the
- *     customer's current consent for "service" messages is granted. Run by the job runner each round, so
- *     completion itself never waits for a PDF.
+ *     lines. Stored; sent through the outbox (e-mail with the PDF attached, or an SMS with a short link to it)
+ *     when the customer's current consent for "service" messages is granted, in the customer's language. Run by
+ *     the job runner each round, so completion itself never waits for a PDF.
+ *   publicServiceReport(ctx, token) → the PDF behind an SMS's short link `/api/public/reports/<token>` (128 random
+ *     bits, only its SHA-256 stored; no personal data in the URL; valid REPORT_LINK_DAYS days): 404 for a token
+ *     that names no report, 410 once it expired or the report's PDF was erased (retention, erasure).
  *   serviceReport(ctx, staff, ticketId) → the stored PDF and its hash (staff of the branch).
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { DateTime } from "luxon";
 import type { BranchId } from "../../domain/ids.ts";
@@ -23,11 +26,13 @@ import { findTicket } from "../../store/tickets.ts";
 import { BRANCH_READERS, requireBranchAccess } from "../access.ts";
 import type { Actor, Role } from "../actor.ts";
 import type { AppContext } from "../context.ts";
-import { conflict, notFound } from "../errors.ts";
+import { AppError, conflict, notFound } from "../errors.ts";
 import { loadPdfKit } from "../lazy-modules.ts";
 import { audit } from "../record.ts";
 import { currentConsent } from "./identify.ts";
 
+/** How long the short link of a report sent by SMS opens it. */
+export const REPORT_LINK_DAYS = 30;
 export const RECORD_ROLES: readonly Role[] = ["admin", "branch_manager", "lobby_manager", "teller"];
 /** DATANG_CJK_FONT overrides; the default is Debian's fonts-wqy-microhei. */
 export const CJK_FONT = process.env.DATANG_CJK_FONT || "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
@@ -257,6 +262,10 @@ export async function generateServiceReport(ctx: AppContext, ticketId: string): 
   const hash = sha256Hex(lines.join("\n"));
   const now = ctx.clock();
   const pdf = await renderReportPdf(lines, hash, t.completed_at ?? now);
+  // An SMS cannot carry the PDF: it carries a short link to it, made with the report (an e-mail attaches it).
+  const byEmail = customer?.preferred_channel === "email" && customer.email !== null;
+  const linkToken = randomBytes(16).toString("base64url");
+  const linkExpiresAt = now + REPORT_LINK_DAYS * 86_400_000;
   return ctx.store.write(async (tx) => {
     const id = ctx.newId();
     const inserted = await tx
@@ -270,6 +279,8 @@ export async function generateServiceReport(ctx: AppContext, ticketId: string): 
         pdf: pdf.toString("base64"),
         sent_message_id: null,
         created_at: now,
+        link_token_hash: byEmail ? null : sha256Hex(linkToken),
+        link_expires_at: byEmail ? null : linkExpiresAt,
       })
       .onConflict((oc) => oc.column("ticket_id").doNothing())
       .returning("id")
@@ -277,21 +288,21 @@ export async function generateServiceReport(ctx: AppContext, ticketId: string): 
     if (!inserted) return false; // another runner made it meanwhile
     if (customer && !customer.anonymised_at && (await currentConsent(tx, customer.id, "service")) === true) {
       const lang = customer.lang === "en" ? "en" : "zh-CN";
-      const byEmail = customer.preferred_channel === "email" && customer.email !== null;
-      const subject = lang === "en" ? "Your service report" : "您的业务办理报告";
-      const text =
-        lang === "en"
-          ? `[Datang] ${branch.name_en}, ticket ${t.number}, ${service.name_en}: your service report${byEmail ? " is attached" : " is kept at the branch"}. SHA-256 ${hash.slice(0, 16)}…`
-          : `【大堂】${branch.name_zh} ${t.number} 号 ${service.name_zh}：${byEmail ? "业务办理报告见附件" : "业务办理报告已存档，可到网点索取"}。SHA-256 ${hash.slice(0, 16)}…`;
       const message = await enqueueMessage(tx, {
         kind: "service.report",
         channel: byEmail ? "email" : "sms",
         recipient: byEmail ? (customer.email as string) : customer.phone_e164,
         lang,
+        // Rendered in the customer's language by the catalogue's `service.report` (app/messages/catalogue).
         data: {
-          subject,
-          text,
-          ...(byEmail ? { pdf: { filename: `service-report-${t.number}.pdf`, base64: pdf.toString("base64") } } : {}),
+          number: t.number,
+          branch: { zh: branch.name_zh, en: branch.name_en },
+          service: { zh: service.name_zh, en: service.name_en },
+          sha256: hash,
+          timeZone: branch.timezone,
+          ...(byEmail
+            ? { pdf: { filename: `service-report-${t.number}.pdf`, base64: pdf.toString("base64") } }
+            : { reportPath: `/api/public/reports/${linkToken}`, expiresAt: new Date(linkExpiresAt).toISOString() }),
         },
         now,
         quietHours: { timeZone: branch.timezone },
@@ -305,6 +316,44 @@ export async function generateServiceReport(ctx: AppContext, ticketId: string): 
     }
     return true;
   });
+}
+
+/** `GET /api/public/reports/:token`: the report behind an SMS's short link (see the module's comment). */
+export async function publicServiceReport(
+  ctx: AppContext,
+  token: string,
+): Promise<{ pdf: Buffer; sha256: string; number: string }> {
+  const row = await ctx.store.db
+    .selectFrom("service_reports")
+    .innerJoin("tickets", "tickets.id", "service_reports.ticket_id")
+    .select(["service_reports.pdf", "service_reports.sha256", "service_reports.link_expires_at", "tickets.number"])
+    .where("service_reports.link_token_hash", "=", sha256Hex(token))
+    .executeTakeFirst();
+  if (!row)
+    throw new AppError(
+      404,
+      "not_found",
+      "This link does not lead to a service report. Check the link in your SMS.",
+      { reason: "unknown_link" },
+      "该链接没有对应的业务办理报告，请核对短信中的链接。",
+    );
+  if (row.link_expires_at == null || ctx.clock() > Number(row.link_expires_at))
+    throw new AppError(
+      410,
+      "link_expired",
+      `This link has expired (links work for ${REPORT_LINK_DAYS} days). Ask the branch for your service report.`,
+      { reason: "expired", days: REPORT_LINK_DAYS },
+      `该链接已过期（有效期 ${REPORT_LINK_DAYS} 天），请到网点索取业务办理报告。`,
+    );
+  if (row.pdf === "")
+    throw new AppError(
+      410,
+      "report_removed",
+      "This service report is no longer kept. Ask the branch.",
+      { reason: "removed" },
+      "该业务办理报告已不再保存，请咨询网点。",
+    );
+  return { pdf: Buffer.from(row.pdf, "base64"), sha256: row.sha256, number: row.number };
 }
 
 export async function serviceReport(

@@ -220,7 +220,7 @@ export async function callCard(ctx: AppContext, actor: Actor, ticketId: string):
       preferences: { lang: row.lang, channel: row.preferred_channel, counter: row.pref_counter },
       consents,
       // Masked as on the profile (records.ts): the counter needs the remark, not a number typed into it.
-      notes: maskFreeText(row.notes),
+      notes: maskFreeText(row.notes, [row.name]),
     },
     lastVisits: visits.filter((v) => v.ticketId !== ticketId).slice(0, 5),
     openComplaints: feedback.complaints

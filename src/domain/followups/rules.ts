@@ -102,7 +102,8 @@ export function followupClockAction(
   calendar: BranchCalendar,
   reminderDays: number,
 ): FollowupClockAction | null {
-  if (!inWorkingHours(now, calendar.timeZone, calendar.hours, calendar.closedDays)) return null;
+  const special = Object.fromEntries([...calendar.closedDays].map((d) => [d, null]));
+  if (!inWorkingHours(now, { timeZone: calendar.timeZone, hours: calendar.hours, special })) return null;
   if (now > f.dueAt) return f.escalatedAt === null ? "escalate" : null;
   if (f.assigneeId !== null && f.remindedAt === null && daysToDue(f.dueAt, now, calendar.timeZone) <= reminderDays)
     return "remind";

@@ -41,23 +41,77 @@ export function maskIdNumber(id: string): string {
   return `${chars.slice(0, 6)}${"*".repeat(chars.length - 10)}${chars.slice(-4)}`;
 }
 
-/** The text with every mobile and ID number in it masked (null stays null). */
-export function maskFreeText(text: string): string;
-export function maskFreeText(text: string | null): string | null;
-export function maskFreeText(text: string | null): string | null {
+const HAN = /\p{Script=Han}/u;
+/** Two-character surnames (复姓) whose given name is what follows them. */
+const COMPOUND_SURNAMES = new Set(
+  "欧阳 司马 上官 诸葛 东方 皇甫 令狐 慕容 司徒 公孙 夏侯 尉迟 长孙 宇文 轩辕 端木 西门 南宫 独孤 百里 呼延 万俟 澹台 公冶 宗政 濮阳 太史 申屠 钟离 闻人".split(
+    " ",
+  ),
+);
+
+/**
+ * The forms of a known customer's name to hide in free text, each with its masked form, longest first. A Chinese
+ * name: the full name keeps its surname ("张三丰" → "张**", "欧阳小明" → "欧阳**"), and its given name alone is hidden
+ * whole ("三丰" → "**") when it has two characters or more (one character is too common a word to hide). In free
+ * text the given name's last character is not kept (as `maskName` keeps it in a name field), since the given
+ * name alone is masked too and would otherwise be partly readable. A Latin name: each word of two letters or more
+ * keeps its first letter ("John Smith" → "J*** S****").
+ */
+export function nameForms(name: string): Array<{ readonly typed: string; readonly masked: string }> {
+  const n = name.trim().replace(/\s+/g, " ");
+  if (!n) return [];
+  const chars = [...n];
+  if (HAN.test(chars[0] ?? "")) {
+    if (chars.length < 2) return [];
+    const surname = chars.length >= 3 && COMPOUND_SURNAMES.has(chars.slice(0, 2).join("")) ? 2 : 1;
+    const given = chars.slice(surname);
+    const out = [{ typed: n, masked: `${chars.slice(0, surname).join("")}${"*".repeat(given.length)}` }];
+    if (given.length >= 2) out.push({ typed: given.join(""), masked: "*".repeat(given.length) });
+    return out;
+  }
+  const words = n.split(" ").filter((w) => [...w].length >= 2);
+  const mask = (w: string) => `${[...w][0]}${"*".repeat([...w].length - 1)}`;
+  const out = words.length > 1 ? [{ typed: n, masked: n.split(" ").map(mask).join(" ") }] : [];
+  for (const w of words) out.push({ typed: w, masked: mask(w) });
+  return out.sort((a, b) => b.typed.length - a.typed.length);
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** A Latin form matches as whole words and in any case; a Chinese one wherever it is written. */
+const formPattern = (typed: string) =>
+  HAN.test(typed)
+    ? new RegExp(escapeRe(typed), "gu")
+    : new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(typed)}(?![\\p{L}\\p{N}])`, "giu");
+
+/** The text with the known customer's names (`names`: their name as recorded) masked as `nameForms` says. */
+export function maskNamesIn(text: string, names: readonly string[]): string {
+  let out = text;
+  const forms = names.flatMap(nameForms).sort((a, b) => b.typed.length - a.typed.length);
+  for (const f of forms) out = out.replace(formPattern(f.typed), f.masked);
+  return out;
+}
+
+/**
+ * The text with every mobile and ID number in it masked (null stays null), and, where the text belongs to a known
+ * customer (a complaint's texts, notes about them), that customer's name (`names`, see `maskNamesIn`).
+ */
+export function maskFreeText(text: string, names?: readonly string[]): string;
+export function maskFreeText(text: string | null, names?: readonly string[]): string | null;
+export function maskFreeText(text: string | null, names: readonly string[] = []): string | null {
   if (text === null) return null;
   // IDs first: a phone's pattern could otherwise match inside an ID written with separators.
-  return text
+  const numbers = text
     .replace(ID_NUMBER, (id) => maskIdNumber(id))
     .replace(MOBILE, (_all, prefix: string | undefined, phone: string) => `${prefix ?? ""}${maskPhone(phone)}`);
+  return names.length ? maskNamesIn(numbers, names) : numbers;
 }
 
 /** Every string inside a JSON-like value masked with `maskFreeText` (objects and arrays copied, the rest kept). */
-export function maskStringsIn(value: unknown): unknown {
-  if (typeof value === "string") return maskFreeText(value);
-  if (Array.isArray(value)) return value.map(maskStringsIn);
+export function maskStringsIn(value: unknown, names: readonly string[] = []): unknown {
+  if (typeof value === "string") return maskFreeText(value, names);
+  if (Array.isArray(value)) return value.map((v) => maskStringsIn(v, names));
   if (value !== null && typeof value === "object")
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStringsIn(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStringsIn(v, names)]));
   return value;
 }
 
@@ -68,7 +122,7 @@ export function maskStringsIn(value: unknown): unknown {
  * deleted stays deleted; text they add is kept as they typed it. Two numbers of `original` with the same masked
  * form: the first one's is put back for both.
  */
-export function restoreMasked(edited: string, original: string): string {
+export function restoreMasked(edited: string, original: string, names: readonly string[] = []): string {
   const hidden = new Map<string, string>();
   for (const id of original.match(ID_NUMBER) ?? []) if (!hidden.has(maskIdNumber(id))) hidden.set(maskIdNumber(id), id);
   const withoutIds = original.replace(ID_NUMBER, "");
@@ -78,5 +132,8 @@ export function restoreMasked(edited: string, original: string): string {
   }
   let out = edited;
   for (const [masked, typed] of hidden) out = out.split(masked).join(typed);
+  // The customer's name as it was shown masked (numbers first: "138****5678" holds stars too), full name first.
+  for (const f of names.flatMap(nameForms).sort((a, b) => b.typed.length - a.typed.length))
+    if (original.includes(f.typed)) out = out.split(f.masked).join(f.typed);
   return out;
 }

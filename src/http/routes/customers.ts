@@ -18,7 +18,12 @@ import {
   runRetention,
   setRetention,
 } from "../../app/customers/retention.ts";
-import { getServiceRecord, serviceReport, setServiceRecord } from "../../app/customers/service-record.ts";
+import {
+  getServiceRecord,
+  publicServiceReport,
+  serviceReport,
+  setServiceRecord,
+} from "../../app/customers/service-record.ts";
 import { attachCustomer, callCard, identifyAtKiosk } from "../../app/customers/ticket-customer.ts";
 import { DATA_CLASSES, SEGMENTS, VIP_TIERS } from "../../domain/customers/records.ts";
 import { actorOf } from "../auth-plugin.ts";
@@ -536,6 +541,32 @@ export function customerRoutes(app: FastifyInstance, ctx: AppContext): void {
       const report = await serviceReport(ctx, actorOf(req), req.params.ticketId);
       return reply
         .type("application/pdf")
+        .header("x-content-sha256", report.sha256)
+        .header("content-disposition", `inline; filename="service-report-${report.number}.pdf"`)
+        .send(report.pdf);
+    },
+  );
+
+  // Issue 14: the short link of a service report sent by SMS (the token is the credential; no personal data).
+  app.get<{ Params: { token: string } }>(
+    "/api/public/reports/:token",
+    {
+      config: { public: true },
+      schema: {
+        tags: ["public"],
+        operationId: "getPublicServiceReport",
+        summary:
+          "The service report (PDF) behind an SMS's short link; 404 for a link that names no report, 410 once it expired or the report was erased",
+        params: Type.Object({ token: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: { type: "string", format: "binary" }, ...errors(400, 404, 410) },
+      },
+    },
+    async (req, reply) => {
+      const report = await publicServiceReport(ctx, req.params.token);
+      return reply
+        .type("application/pdf")
+        .header("cache-control", "private, no-store")
+        .header("referrer-policy", "no-referrer")
         .header("x-content-sha256", report.sha256)
         .header("content-disposition", `inline; filename="service-report-${report.number}.pdf"`)
         .send(report.pdf);

@@ -31,6 +31,7 @@ import * as staffNoticeChannels from "./037-staff-notice-channels.ts";
 import * as analyticsRebuildQueue from "./038-analytics-rebuild-queue.ts";
 import * as analyticsMarks from "./045-analytics-marks.ts";
 import * as branchMessageSettings from "./039-branch-message-settings.ts";
+import * as jobScheduleReportLinks from "./044-job-schedule-report-links.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -69,6 +70,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "038-analytics-rebuild-queue": analyticsRebuildQueue,
   "045-analytics-marks": analyticsMarks,
   "039-branch-message-settings": branchMessageSettings,
+  "044-job-schedule-report-links": jobScheduleReportLinks,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -92,6 +92,15 @@ export const en: Catalogue = {
       link(d.path, c) ? `Open it: ${link(d.path, c)}` : "",
     ]),
   fallback: (d) => message(str(d.subject) || "Datang", [str(d.text)]),
+  // Issue 14: the service report, to the customer (SMS: a short link; e-mail: the PDF attached). A message queued
+  // before the link existed carries its own subject and text.
+  "service.report": (d, c) =>
+    d.number === undefined
+      ? message(str(d.subject) || "Your service report", [str(d.text)])
+      : message("Your service report", [
+          `[Datang] ${nameIn(d.service, "en")} at ${nameIn(d.branch, "en")} (ticket ${str(d.number)}): ${d.reportPath ? `your service report: ${link(d.reportPath, c)}` : "your service report is attached."}`,
+          d.reportPath ? `The link works until ${at(d, "expiresAt")}.` : `SHA-256: ${str(d.sha256)}`,
+        ]),
 };
 
 const ALERT_METRIC_EN: Readonly<Record<string, string>> = {

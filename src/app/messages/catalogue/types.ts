@@ -21,6 +21,8 @@
  *   `dueAt`, `timeZone`, `assigned`, `path`.
  * - `complaint.reminder | complaint.escalated` (to staff): `reference`, `branch`, `category`, `dueAt`,
  *   `timeZone`, `daysLeft`, `owned`, `path`.
+ * - `service.report` (to the customer): `number`, `branch`, `service`, `sha256`, `timeZone`, and either `reportPath`
+ *   ("/api/public/reports/<token>", the SMS's short link) with `expiresAt`, or `pdf` (attached to the e-mail).
  * - any other kind: `subject`, `text`.
  */
 export interface Rendered {

@@ -90,6 +90,15 @@ export const zhCN: Catalogue = {
       link(d.path, c) ? `查看：${link(d.path, c)}` : "",
     ]),
   fallback: (d) => message(str(d.subject) || "大堂通知", [str(d.text)]),
+  // Issue 14: the service report, to the customer (SMS: a short link; e-mail: the PDF attached). A message queued
+  // before the link existed carries its own subject and text.
+  "service.report": (d, c) =>
+    d.number === undefined
+      ? message(str(d.subject) || "您的业务办理报告", [str(d.text)])
+      : message("您的业务办理报告", [
+          `【大堂】您在${nameIn(d.branch, "zh")}办理的${nameIn(d.service, "zh")}（${str(d.number)} 号）${d.reportPath ? `业务办理报告：${link(d.reportPath, c)}` : "业务办理报告见附件"}`,
+          d.reportPath ? `链接 ${at(d, "expiresAt")} 前有效。` : `SHA-256：${str(d.sha256)}`,
+        ]),
 };
 
 const ALERT_METRIC_ZH: Readonly<Record<string, string>> = {
