@@ -29,9 +29,9 @@ import * as analyticsMoreFigures from "./033-analytics-more-figures.ts";
 import * as reportRunRights from "./034-report-run-rights.ts";
 import * as staffNoticeChannels from "./037-staff-notice-channels.ts";
 import * as analyticsRebuildQueue from "./038-analytics-rebuild-queue.ts";
-import * as analyticsMarks from "./045-analytics-marks.ts";
 import * as branchMessageSettings from "./039-branch-message-settings.ts";
 import * as jobScheduleReportLinks from "./044-job-schedule-report-links.ts";
+import * as analyticsMarks from "./045-analytics-marks.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -68,9 +68,9 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "032-followup-attempts-staff-lang": followupAttemptsStaffLang,
   "037-staff-notice-channels": staffNoticeChannels,
   "038-analytics-rebuild-queue": analyticsRebuildQueue,
-  "045-analytics-marks": analyticsMarks,
   "039-branch-message-settings": branchMessageSettings,
   "044-job-schedule-report-links": jobScheduleReportLinks,
+  "045-analytics-marks": analyticsMarks,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
