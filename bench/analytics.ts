@@ -19,7 +19,6 @@ import type { StaffActor } from "../src/app/actor.ts";
 import { cellsOf, rebuildAll } from "../src/app/analytics/build-cells.ts";
 import { IMPORT_COLUMNS, importTickets } from "../src/app/analytics/import-tickets.ts";
 import { analyticsSummary, type GroupBy } from "../src/app/analytics/summary.ts";
-import type { AppContext } from "../src/app/context.ts";
 import { createAppContext } from "../src/app/create-context.ts";
 import { seedDemo } from "../src/app/seed-demo.ts";
 import { daysBetween } from "../src/domain/analytics/keys.ts";
@@ -27,6 +26,7 @@ import type { BranchId, UserId } from "../src/domain/ids.ts";
 import { listTicketFacts } from "../src/store/analytics.ts";
 import { findBranch } from "../src/store/branches.ts";
 import { migrateToLatest, openStore } from "../src/store/connect.ts";
+import { addBranches } from "./lib/branches.ts";
 import { startPostgres } from "./lib/postgres.ts";
 import { percentile, round } from "./lib/stats.ts";
 
@@ -54,44 +54,6 @@ const ADMIN: StaffActor = {
 };
 
 const log = (m: string) => process.stderr.write(`[bench:analytics] ${m}\n`);
-
-/** The demo branch copied under new codes, so every branch has business types, counters and tellers. */
-async function addBranches(ctx: AppContext, templateId: string): Promise<string[]> {
-  const db = ctx.store.db;
-  const template = await db.selectFrom("branches").selectAll().where("id", "=", templateId).executeTakeFirstOrThrow();
-  const services = await db.selectFrom("services").selectAll().where("branch_id", "=", templateId).execute();
-  const counters = await db.selectFrom("counters").selectAll().where("branch_id", "=", templateId).execute();
-  const codes = [template.code];
-  await ctx.store.write(async (tx) => {
-    for (let b = 2; b <= BRANCHES; b++) {
-      const id = ctx.newId();
-      const code = `BR${String(b).padStart(3, "0")}`;
-      codes.push(code);
-      await tx
-        .insertInto("branches")
-        .values({ ...template, id, code, name_zh: `测试网点${b}`, name_en: `Branch ${b}` })
-        .execute();
-      for (const s of services)
-        await tx
-          .insertInto("services")
-          .values({ ...s, id: ctx.newId(), branch_id: id })
-          .execute();
-      for (const c of counters)
-        await tx
-          .insertInto("counters")
-          .values({
-            ...c,
-            id: ctx.newId(),
-            branch_id: id,
-            signed_in_user_id: null,
-            current_ticket_id: null,
-            last_ticket_id: null,
-          })
-          .execute();
-    }
-  });
-  return codes;
-}
 
 /** A deterministic busy year of one branch as the importer's CSV. */
 function yearCsv(code: string, branchIndex: number): string {
@@ -172,7 +134,7 @@ async function benchOne(kind: "sqlite" | "postgres", location: string): Promise<
   await migrateToLatest(store);
   const ctx = createAppContext({ store });
   const demo = await seedDemo(ctx, "bench-password-1");
-  const codes = await addBranches(ctx, demo.branchId);
+  const codes = await addBranches(ctx, demo.branchId, BRANCHES);
   log(`${kind}: ${codes.length} branches; importing ${codes.length * DAYS * PER_DAY} tickets`);
 
   let imported = 0;

@@ -18,7 +18,6 @@ import { join } from "node:path";
 import { rebuildBranchDay } from "../src/app/analytics/build-cells.ts";
 import { IMPORT_COLUMNS, importTickets } from "../src/app/analytics/import-tickets.ts";
 import { tallyMarkedDays } from "../src/app/analytics/tally-marks.ts";
-import type { AppContext } from "../src/app/context.ts";
 import { createAppContext } from "../src/app/create-context.ts";
 import { seedDemo } from "../src/app/seed-demo.ts";
 import { dayBefore } from "../src/domain/analytics/keys.ts";
@@ -26,6 +25,7 @@ import { localDay } from "../src/domain/local-day.ts";
 import { markCount } from "../src/store/analytics-marks.ts";
 import { listBranches } from "../src/store/branches.ts";
 import { migrateToLatest, openStore } from "../src/store/connect.ts";
+import { addBranches } from "./lib/branches.ts";
 import { startPostgres } from "./lib/postgres.ts";
 import { percentile, round } from "./lib/stats.ts";
 
@@ -39,43 +39,6 @@ const NOW = Date.parse("2026-11-23T08:00:00Z");
 const SERVICES = ["CASH", "TRANSFER", "ACCOUNT", "CARD"];
 
 const log = (m: string) => process.stderr.write(`[bench:tally] ${m}\n`);
-
-async function addBranches(ctx: AppContext, templateId: string): Promise<string[]> {
-  const db = ctx.store.db;
-  const template = await db.selectFrom("branches").selectAll().where("id", "=", templateId).executeTakeFirstOrThrow();
-  const services = await db.selectFrom("services").selectAll().where("branch_id", "=", templateId).execute();
-  const counters = await db.selectFrom("counters").selectAll().where("branch_id", "=", templateId).execute();
-  const codes = [template.code];
-  await ctx.store.write(async (tx) => {
-    for (let b = 2; b <= BRANCHES; b++) {
-      const id = ctx.newId();
-      const code = `BR${String(b).padStart(3, "0")}`;
-      codes.push(code);
-      await tx
-        .insertInto("branches")
-        .values({ ...template, id, code, name_zh: `测试网点${b}`, name_en: `Branch ${b}` })
-        .execute();
-      for (const s of services)
-        await tx
-          .insertInto("services")
-          .values({ ...s, id: ctx.newId(), branch_id: id })
-          .execute();
-      for (const c of counters)
-        await tx
-          .insertInto("counters")
-          .values({
-            ...c,
-            id: ctx.newId(),
-            branch_id: id,
-            signed_in_user_id: null,
-            current_ticket_id: null,
-            last_ticket_id: null,
-          })
-          .execute();
-    }
-  });
-  return codes;
-}
 
 function twoDaysCsv(codes: readonly string[], days: readonly string[]): string {
   const lines = [IMPORT_COLUMNS.join(",")];
@@ -130,7 +93,7 @@ async function benchOne(location: string): Promise<Record<string, unknown>> {
   await migrateToLatest(store);
   const ctx = createAppContext({ store, clock: () => NOW });
   const demo = await seedDemo(ctx, "bench-password-1");
-  const codes = await addBranches(ctx, demo.branchId);
+  const codes = await addBranches(ctx, demo.branchId, BRANCHES);
   const today = localDay(NOW, "Asia/Shanghai");
   const days = [dayBefore(today), today];
   const result = await importTickets(ctx, twoDaysCsv(codes, days), "bench");
