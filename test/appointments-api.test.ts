@@ -246,6 +246,9 @@ describe.each(DB_KINDS)("appointments API on %s", (kind) => {
     expect(ok.json()).toMatchObject({
       late: false,
       appointmentStart: booked.start,
+      // The contract reads the ticket at the top level; `ticket` carries the same.
+      priority: "appointment",
+      status: "waiting",
       ticket: { priority: "appointment", status: "waiting", appointmentAt: new Date(start).toISOString() },
     });
     expect((await checkIn(booked.code)).statusCode).toBe(409);
@@ -259,7 +262,7 @@ describe.each(DB_KINDS)("appointments API on %s", (kind) => {
     ]);
   });
 
-  it("late arrivals get a walk-in ticket and say so; unchecked appointments become no-shows", async () => {
+  it("late arrivals get a 409 saying when check-in closed, then a walk-in ticket on request; unchecked appointments become no-shows", async () => {
     t.clock.now = Date.parse("2026-11-24T01:00:00Z"); // 09:00 local
     const day = await slots("CORP");
     const late = (
@@ -269,18 +272,52 @@ describe.each(DB_KINDS)("appointments API on %s", (kind) => {
       await book({ serviceId: svc("CORP"), start: day[3]?.start, name: "周九", phone: "13100131000" })
     ).json();
     t.clock.now = Date.parse(late.start) + 20 * MIN;
-    const res = await t.request({
+    const ticketsBefore = await t.server.ctx.store.db
+      .selectFrom("tickets")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    // The contract: "409 outside the window, saying when". Nothing changes.
+    const refused = await t.request({
       method: "POST",
       url: `/api/branches/${t.branchId}/check-in`,
       cookie: await fresh("lobby"),
       body: { code: late.code },
     });
+    expect(refused.statusCode, refused.body).toBe(409);
+    const closedAt = new Date(Date.parse(late.start) + 15 * MIN).toISOString();
+    expect(refused.json().details).toMatchObject({ reason: "too_late", walkIn: true });
+    expect(Date.parse(refused.json().details.closedAt)).toBe(Date.parse(closedAt));
+    expect(refused.json().details.closedAt).toMatch(/\+08:00$/);
+    expect(refused.json().message).toContain(refused.json().details.closedAt.slice(11, 16));
+    const untouched = await t.server.ctx.store.db
+      .selectFrom("appointments")
+      .select(["status", "ticket_id"])
+      .where("id", "=", late.id)
+      .executeTakeFirstOrThrow();
+    expect(untouched).toEqual({ status: "booked", ticket_id: null });
+    const ticketsAfterRefusal = await t.server.ctx.store.db
+      .selectFrom("tickets")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(Number(ticketsAfterRefusal.n)).toBe(Number(ticketsBefore.n));
+    // The customer takes a walk-in ticket instead.
+    const res = await t.request({
+      method: "POST",
+      url: `/api/branches/${t.branchId}/check-in`,
+      cookie: await fresh("lobby"),
+      body: { code: late.code, walkIn: true },
+    });
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json()).toMatchObject({ late: true, ticket: { priority: "normal", appointmentAt: null } });
+    expect(res.json()).toMatchObject({
+      late: true,
+      priority: "normal",
+      appointmentAt: null,
+      ticket: { priority: "normal", appointmentAt: null },
+    });
+    expect(res.json().id).toBe(res.json().ticket.id);
     expect(res.json().message).toContain("walk-in");
     expect(res.json().messageZh).toContain("普通号");
-    // Not a 409 (the contract's "409 outside the window" holds for too early only): the late customer gets a
-    // walk-in ticket, and the appointment counts as a no-show, linked to that ticket.
+    // The appointment counts as a no-show, linked to that ticket.
     const lateRow = await t.server.ctx.store.db
       .selectFrom("appointments")
       .select(["status", "ticket_id"])

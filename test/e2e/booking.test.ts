@@ -61,10 +61,10 @@ async function axeViolations(page: Page): Promise<string[]> {
  * Time passes: the server has no clock to set, so an appointment is moved to ten minutes from now in its database
  * (the way its day arrives), which puts it inside the check-in window.
  */
-function moveToSoon(dbPath: string, appointmentId: string): void {
+function moveToSoon(dbPath: string, appointmentId: string, fromNowMs = 10 * 60_000): void {
   const db = new Database(dbPath);
   try {
-    const start = Date.now() + 10 * 60_000;
+    const start = Date.now() + fromNowMs;
     const day = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(start);
     const moved = db
       .prepare("update appointments set start_at = ?, end_at = ?, day = ? where id = ?")
@@ -295,6 +295,47 @@ describe.skipIf(!chromiumAvailable())("booking an appointment on the phone, chec
     // The phone's manage page now says checked in.
     await phone.reload();
     await expect.poll(async () => phone.getByTestId("manage-status").getAttribute("data-status")).toBe("checked_in");
+  });
+
+  it("a late arrival at the kiosk: check-in closed, and a walk-in ticket on the customer's tap", async () => {
+    const lobby = await session.page(DESK);
+    await login(lobby, origin, "lobby", "/");
+    const tomorrow = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(Date.now() + 86_400_000);
+    const slots = await apiCall<{ slots: Array<{ start: string; free: number }> }>(
+      lobby,
+      "GET",
+      `/api/branches/${branchId}/appointment-slots?serviceId=${cash.id}&date=${tomorrow}`,
+    );
+    const pick = [...slots.body.slots].reverse().find((s) => s.free > 0)?.start ?? "";
+    const late = await apiCall<{ id: string; code: string }>(lobby, "POST", `/api/branches/${branchId}/appointments`, {
+      serviceId: cash.id,
+      start: pick,
+      name: "王五",
+      phone: "13600006666",
+      answers: { amount: 800 },
+    });
+    expect(late.status).toBe(201);
+    // Its time was 40 minutes ago: the check-in window (15 minutes late by default) has closed.
+    moveToSoon(session.server.dbPath, late.body.id, -40 * 60_000);
+    const kiosk = await session.page(KIOSK);
+    await kiosk.goto(`${origin}/kiosk?pair=${session.server.tokens.kiosk}`);
+    await kiosk.getByTestId("kiosk-check-in-entry").click();
+    await kiosk.getByTestId("check-in-code").fill(late.body.code);
+    await kiosk.getByTestId("check-in-submit").click();
+    await kiosk.getByTestId("check-in-too-late").waitFor();
+    expect(await kiosk.getByTestId("check-in-too-late").textContent()).toContain("截止签到");
+    // Nothing issued yet: the appointment is still booked.
+    const before = await apiCall(lobby, "GET", `/api/branches/${branchId}/appointments?q=${late.body.code}`);
+    expect(listOf<{ status: string }>(before.body, "appointments")[0]?.status).toBe("booked");
+    expect(await axeViolations(kiosk)).toEqual([]);
+    await kiosk.getByTestId("check-in-walk-in").click();
+    await kiosk.getByTestId("check-in-ticket").waitFor();
+    expect(((await kiosk.getByTestId("check-in-number").textContent()) ?? "").trim()).toMatch(/^A\d{3}$/);
+    await kiosk.getByTestId("check-in-late").waitFor();
+    const after = await apiCall(lobby, "GET", `/api/branches/${branchId}/appointments?q=${late.body.code}`);
+    const row = listOf<{ status: string; ticketId: string | null }>(after.body, "appointments")[0];
+    expect(row?.status).toBe("no_show");
+    expect(row?.ticketId).not.toBeNull();
   });
 
   it("staff book for a caller without a code and cancel with a reason the customer is told", async () => {

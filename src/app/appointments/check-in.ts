@@ -15,7 +15,13 @@ import { appointmentEvent, appointmentForToken } from "./manage.ts";
 import { tellManager } from "./manager.ts";
 import { normaliseCode } from "./tokens.ts";
 
-export interface CheckedIn {
+/**
+ * The issued ticket's own fields at the top level (the contract: "201 with the ticket (`priority: "appointment"`)"),
+ * the same ticket under `ticket` for clients that read it there, and the appointment's side of the check-in.
+ */
+export type CheckedIn = TicketView & { position: number } & CheckInOutcome;
+
+interface CheckInOutcome {
   readonly ticket: TicketView & { position: number };
   readonly appointmentId: string;
   /** The appointment's time, with the branch's offset. */
@@ -26,16 +32,36 @@ export interface CheckedIn {
   readonly messageZh: string;
 }
 
+/**
+ * After the window a check-in is refused with 409 `too_late`, saying when it closed; the customer (or the kiosk on
+ * the customer's tap) may then ask for a walk-in ticket instead with `walkIn: true`, which also marks the
+ * appointment a no-show linked to that ticket.
+ */
+export interface CheckInOptions {
+  readonly walkIn?: boolean;
+}
+
 /** At the kiosk (typed or scanned code) or by staff for an arriving customer. */
-export async function checkInByCode(ctx: AppContext, actor: Actor, branchId: string, code: string): Promise<CheckedIn> {
+export async function checkInByCode(
+  ctx: AppContext,
+  actor: Actor,
+  branchId: string,
+  code: string,
+  options: CheckInOptions = {},
+): Promise<CheckedIn> {
   requireBranchAccess(actor, branchId as BranchId, BOOKING_ROLES, ["kiosk"]);
   const a = await findAppointmentByCode(ctx.store.db, branchId, normaliseCode(code));
   if (!a) throw notFound("Appointment", normaliseCode(code));
-  return checkIn(ctx, actor, a);
+  return checkIn(ctx, actor, a, options);
 }
 
 /** From the customer's phone, with the manage link's token, inside the window. */
-export async function checkInByToken(ctx: AppContext, id: string, token: string): Promise<CheckedIn> {
+export async function checkInByToken(
+  ctx: AppContext,
+  id: string,
+  token: string,
+  options: CheckInOptions = {},
+): Promise<CheckedIn> {
   const a = await appointmentForToken(ctx, id, token);
   // The ticket's history names the customer's own phone as the device that took it.
   const phone: DeviceActor = {
@@ -47,10 +73,10 @@ export async function checkInByToken(ctx: AppContext, id: string, token: string)
     counterId: null,
     ip: "",
   };
-  return checkIn(ctx, phone, a);
+  return checkIn(ctx, phone, a, options);
 }
 
-async function checkIn(ctx: AppContext, actor: Actor, a: Appointment): Promise<CheckedIn> {
+async function checkIn(ctx: AppContext, actor: Actor, a: Appointment, options: CheckInOptions): Promise<CheckedIn> {
   const setup = await loadSetup(ctx.store.db, a.branchId, a.serviceId);
   const tz = setup.branch.timezone;
   const now = ctx.clock();
@@ -80,6 +106,17 @@ async function checkIn(ctx: AppContext, actor: Actor, a: Appointment): Promise<C
     );
   }
   const late = window.kind === "too_late";
+  if (window.kind === "too_late" && options.walkIn !== true) {
+    const closed = isoInZone(window.closedAt, tz);
+    const start = isoInZone(a.start, tz);
+    throw new AppError(
+      409,
+      "too_late",
+      `Check-in for the ${start.slice(11, 16)} appointment closed at ${closed.slice(11, 16)} (${setup.rules.checkInLateMinutes} minutes after it); a walk-in ticket can be taken instead.`,
+      { reason: "too_late", closedAt: closed, appointmentStart: start, walkIn: true },
+      `${start.slice(11, 16)} 的预约已于 ${closed.slice(11, 16)} 截止签到（预约后 ${setup.rules.checkInLateMinutes} 分钟），可改取普通号。`,
+    );
+  }
   const input = late
     ? { branchId: a.branchId, serviceId: a.serviceId }
     : { branchId: a.branchId, serviceId: a.serviceId, priority: "appointment" as const, appointmentAt: a.start };
@@ -141,6 +178,7 @@ async function checkIn(ctx: AppContext, actor: Actor, a: Appointment): Promise<C
   const ticket = { ...ticketView(issued, null), position: prepared.estimate.position };
   const hhmm = isoInZone(a.start, tz).slice(11, 16);
   return {
+    ...ticket,
     ticket,
     appointmentId: a.id,
     appointmentStart: isoInZone(a.start, tz),

@@ -98,7 +98,9 @@ const AppointmentSchema = Type.Object({
   managerUserId: Type.Union([Type.String(), Type.Null()]),
 });
 
+// The ticket's fields at the top level (the contract), the same ticket under `ticket`, and the appointment's side.
 const CheckedIn = Type.Object({
+  ...TicketSchema.properties,
   ticket: TicketSchema,
   appointmentId: Type.String(),
   appointmentStart: Type.String(),
@@ -159,6 +161,9 @@ const StaffBookBody = Type.Object(
 );
 
 const TokenBody = Type.Object({ token: Token }, { additionalProperties: false });
+/** `walkIn: true` after a 409 `too_late`: take a walk-in ticket instead (the appointment becomes a no-show). */
+const WalkIn = Type.Optional(Type.Boolean());
+const PhoneCheckInBody = Type.Object({ token: Token, walkIn: WalkIn }, { additionalProperties: false });
 const TokenQuery = Type.Object({ token: Token });
 
 export function appointmentRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -339,7 +344,7 @@ export function appointmentRoutes(app: FastifyInstance, ctx: AppContext): void {
     (req) => rescheduleAppointment(ctx, { token: req.body.token }, req.params.appointmentId, { start: req.body.start }),
   );
 
-  app.post<{ Params: Static<typeof AppointmentParams>; Body: Static<typeof TokenBody> }>(
+  app.post<{ Params: Static<typeof AppointmentParams>; Body: Static<typeof PhoneCheckInBody> }>(
     "/api/public/appointments/:appointmentId/check-in",
     {
       config: pub,
@@ -348,11 +353,16 @@ export function appointmentRoutes(app: FastifyInstance, ctx: AppContext): void {
         operationId: "checkInFromPhone",
         summary: "The customer checks in from the phone, inside the window",
         params: AppointmentParams,
-        body: TokenBody,
+        body: PhoneCheckInBody,
         response: { 201: CheckedIn, ...errors(400, 404, 409) },
       },
     },
-    async (req, reply) => reply.status(201).send(await checkInByToken(ctx, req.params.appointmentId, req.body.token)),
+    async (req, reply) =>
+      reply
+        .status(201)
+        .send(
+          await checkInByToken(ctx, req.params.appointmentId, req.body.token, { walkIn: req.body.walkIn === true }),
+        ),
   );
 
   // Staff.
@@ -491,7 +501,10 @@ export function appointmentRoutes(app: FastifyInstance, ctx: AppContext): void {
       }),
   );
 
-  const CodeBody = Type.Object({ code: Type.String({ minLength: 4, maxLength: 20 }) }, { additionalProperties: false });
+  const CodeBody = Type.Object(
+    { code: Type.String({ minLength: 4, maxLength: 20 }), walkIn: WalkIn },
+    { additionalProperties: false },
+  );
   app.post<{ Params: Static<typeof BranchParams>; Body: Static<typeof CodeBody> }>(
     "/api/branches/:branchId/check-in",
     {
@@ -505,7 +518,13 @@ export function appointmentRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req, reply) =>
-      reply.status(201).send(await checkInByCode(ctx, actorOf(req), req.params.branchId, req.body.code)),
+      reply
+        .status(201)
+        .send(
+          await checkInByCode(ctx, actorOf(req), req.params.branchId, req.body.code, {
+            walkIn: req.body.walkIn === true,
+          }),
+        ),
   );
 
   // Rules and forms of a business type.

@@ -11813,6 +11813,7 @@ export interface operations {
             readonly content: {
                 readonly "application/json": {
                     readonly token: string;
+                    readonly walkIn?: boolean;
                 };
             };
         };
@@ -11824,6 +11825,35 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": {
+                        readonly id: string;
+                        readonly branchId: string;
+                        readonly serviceId: string;
+                        readonly number: string;
+                        readonly day: string;
+                        readonly priority: "normal" | "vip1" | "vip2" | "vip3" | "elderly" | "disabled" | "pregnant" | "appointment";
+                        readonly status: "waiting" | "called" | "serving" | "done" | "no_show" | "cancelled" | "redirected" | "parked" | "in_review";
+                        readonly channel: string;
+                        readonly counterId: string | null;
+                        readonly counterNumber: number | null;
+                        readonly targetCounterId: string | null;
+                        /** Format: date-time */
+                        readonly issuedAt: string;
+                        /** Format: date-time */
+                        readonly queuedAt: string;
+                        readonly calledAt: string | null;
+                        readonly startedAt: string | null;
+                        readonly completedAt: string | null;
+                        readonly recallCount: number;
+                        readonly appointmentAt: string | null;
+                        readonly outcome: string | null;
+                        readonly notes: string | null;
+                        readonly redirectReason: string | null;
+                        readonly rating: ("satisfied" | "neutral" | "dissatisfied") | null;
+                        readonly ratingComment: string | null;
+                        /** @description null when no open counter serves the business type: no wait is promised */
+                        readonly estimatedWaitMinutes: number | null;
+                        readonly waitUnknownReason: "no_open_counter" | null;
+                        readonly position?: number;
                         readonly ticket: {
                             readonly id: string;
                             readonly branchId: string;
@@ -12485,6 +12515,7 @@ export interface operations {
             readonly content: {
                 readonly "application/json": {
                     readonly code: string;
+                    readonly walkIn?: boolean;
                 };
             };
         };
@@ -12496,6 +12527,35 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": {
+                        readonly id: string;
+                        readonly branchId: string;
+                        readonly serviceId: string;
+                        readonly number: string;
+                        readonly day: string;
+                        readonly priority: "normal" | "vip1" | "vip2" | "vip3" | "elderly" | "disabled" | "pregnant" | "appointment";
+                        readonly status: "waiting" | "called" | "serving" | "done" | "no_show" | "cancelled" | "redirected" | "parked" | "in_review";
+                        readonly channel: string;
+                        readonly counterId: string | null;
+                        readonly counterNumber: number | null;
+                        readonly targetCounterId: string | null;
+                        /** Format: date-time */
+                        readonly issuedAt: string;
+                        /** Format: date-time */
+                        readonly queuedAt: string;
+                        readonly calledAt: string | null;
+                        readonly startedAt: string | null;
+                        readonly completedAt: string | null;
+                        readonly recallCount: number;
+                        readonly appointmentAt: string | null;
+                        readonly outcome: string | null;
+                        readonly notes: string | null;
+                        readonly redirectReason: string | null;
+                        readonly rating: ("satisfied" | "neutral" | "dissatisfied") | null;
+                        readonly ratingComment: string | null;
+                        /** @description null when no open counter serves the business type: no wait is promised */
+                        readonly estimatedWaitMinutes: number | null;
+                        readonly waitUnknownReason: "no_open_counter" | null;
+                        readonly position?: number;
                         readonly ticket: {
                             readonly id: string;
                             readonly branchId: string;

@@ -11,6 +11,7 @@ type CheckedIn = Answer<"checkInAppointment", 201>;
 type Outcome =
   | { readonly kind: "ticket"; readonly result: CheckedIn }
   | { readonly kind: "too_early"; readonly at: string }
+  | { readonly kind: "too_late"; readonly at: string; readonly code: string }
   | { readonly kind: "error"; readonly message: string };
 
 /** The kiosk's check-in: the customer types the booking code, or a scanner (a keyboard to the page) types it. */
@@ -40,29 +41,38 @@ export function KioskCheckIn(props: { readonly branchId: string; readonly onDone
     return () => clearTimeout(id);
   }, [outcome]);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const typed = code.trim();
-    if (!typed || busy) return;
+  // After "too late" the customer may take a walk-in ticket instead (`walkIn: true`).
+  const checkIn = async (typed: string, walkIn: boolean) => {
     setBusy(true);
     try {
       const result = (await call(
         client.POST("/api/branches/{branchId}/check-in", {
           params: { path: { branchId: props.branchId } },
-          body: { code: typed },
+          body: walkIn ? { code: typed, walkIn: true } : { code: typed },
         }),
       )) as CheckedIn;
       setOutcome({ kind: "ticket", result });
     } catch (e) {
       const details =
-        e instanceof ApiError ? (e.details as { reason?: string; opensAt?: string } | undefined) : undefined;
+        e instanceof ApiError
+          ? (e.details as { reason?: string; opensAt?: string; closedAt?: string } | undefined)
+          : undefined;
       if (details?.reason === "too_early" && details.opensAt)
         setOutcome({ kind: "too_early", at: hhmm(details.opensAt) });
+      else if (details?.reason === "too_late" && details.closedAt)
+        setOutcome({ kind: "too_late", at: hhmm(details.closedAt), code: typed });
       else if (e instanceof ApiError && e.status === 404) setOutcome({ kind: "error", message: t("kiosk.notFound") });
       else setOutcome({ kind: "error", message: e instanceof Error ? e.message : String(e) });
     } finally {
       setBusy(false);
     }
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const typed = code.trim();
+    if (!typed || busy) return;
+    await checkIn(typed, false);
   };
 
   return (
@@ -102,6 +112,20 @@ export function KioskCheckIn(props: { readonly branchId: string; readonly onDone
       {outcome?.kind === "too_early" ? (
         <div className="checkin-result" role="status" data-testid="check-in-too-early">
           <p className="checkin-message">{t("kiosk.tooEarly", { time: outcome.at })}</p>
+        </div>
+      ) : null}
+      {outcome?.kind === "too_late" ? (
+        <div className="checkin-result" role="status" data-testid="check-in-too-late">
+          <p className="checkin-message">{t("kiosk.closedAt", { time: outcome.at })}</p>
+          <button
+            type="button"
+            className="big-button"
+            disabled={busy}
+            onClick={() => void checkIn(outcome.code, true)}
+            data-testid="check-in-walk-in"
+          >
+            {t("kiosk.takeWalkIn")}
+          </button>
         </div>
       ) : null}
       {outcome?.kind === "ticket" ? (
