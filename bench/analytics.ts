@@ -11,8 +11,16 @@
  * (its first half-month read from the day rollups). BENCH_BASELINE_REPEAT (3): timings of each fine-cell baseline
  * query. Import and rebuild rates are given per wall-clock second and per CPU second of this process (the import
  * timed alone, not the making of its CSV). The line carries the machine's load average at the start and end.
+ *
+ * BENCH_REUSE_DIR (e.g. /work/benchdb): keep the built databases there and use them again. The SQLite file is
+ * `<dir>/sqlite/bench.db`; the PostgreSQL cluster the bench starts keeps its data directory in `<dir>/postgres`
+ * (stopped, not removed, at the end). Each gets a `built.json` beside it once its import and rebuild are done; a
+ * later run whose sizes (BENCH_BRANCHES, BENCH_DAYS, BENCH_PER_DAY) match it skips the build (after the migrations,
+ * which bring an older database up to date) and only times the queries: a couple of minutes at full size instead of
+ * 25–30 per database. Its line then says `"reused": true` and carries the build's figures as `built` from
+ * `built.json`. A database of other sizes, or one whose build did not finish, is built afresh.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StaffActor } from "../src/app/actor.ts";
@@ -41,6 +49,7 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 20);
  */
 const BASELINE_REPEAT = Number(process.env.BENCH_BASELINE_REPEAT ?? 3);
 const FIRST_DAY = "2025-11-01";
+const REUSE_DIR = process.env.BENCH_REUSE_DIR;
 const SERVICES = ["CASH", "TRANSFER", "ACCOUNT", "CARD", "WEALTH", "CORP"];
 
 const ADMIN: StaffActor = {
@@ -129,10 +138,32 @@ async function timed(run: () => Promise<unknown>, label?: string, repeat = REPEA
   return ms;
 }
 
-async function benchOne(kind: "sqlite" | "postgres", location: string): Promise<Record<string, unknown>> {
-  const store = openStore(location);
-  await migrateToLatest(store);
-  const ctx = createAppContext({ store });
+/** What `built.json` says of a kept database: its sizes, the demo branch and the build's own figures. */
+interface Built {
+  readonly branches: number;
+  readonly days: number;
+  readonly perDay: number;
+  readonly tickets: number;
+  readonly demoBranchId: string;
+  readonly [figure: string]: unknown;
+}
+
+/** The kept database's `built.json` if it is there and of this run's sizes. */
+function builtBefore(marker: string): Built | undefined {
+  if (!existsSync(marker)) return undefined;
+  const built = JSON.parse(readFileSync(marker, "utf8")) as Built;
+  return built.branches === BRANCHES && built.days === DAYS && built.perDay === PER_DAY ? built : undefined;
+}
+
+interface Keep {
+  /** Where `built.json` goes. */
+  readonly marker: string;
+  /** The finished build found there, if any. */
+  readonly built: Built | undefined;
+}
+
+/** Seeds, imports a year of every branch and rebuilds the tallies; the build's figures. */
+async function build(kind: string, ctx: ReturnType<typeof createAppContext>): Promise<Built> {
   const demo = await seedDemo(ctx, "bench-password-1");
   const codes = await addBranches(ctx, demo.branchId, BRANCHES);
   log(`${kind}: ${codes.length} branches; importing ${codes.length * DAYS * PER_DAY} tickets`);
@@ -159,6 +190,46 @@ async function benchOne(kind: "sqlite" | "postgres", location: string): Promise<
   const rebuildSeconds = (performance.now() - rebuildStart) / 1000;
   const rebuildCpuSeconds = cpuSecondsSince(rebuildCpu);
   log(`${kind}: rebuilt in ${round(rebuildSeconds, 1)} s`);
+  return {
+    branches: BRANCHES,
+    days: DAYS,
+    perDay: PER_DAY,
+    tickets: imported,
+    demoBranchId: demo.branchId,
+    importRowsPerSecond: Math.round(imported / importSeconds),
+    rebuildRowsPerSecond: Math.round(imported / rebuildSeconds),
+    // Rows per second of this process's CPU time (on PostgreSQL the server's own work is not in it).
+    importRowsPerCpuSecond: Math.round(imported / importCpuSeconds),
+    rebuildRowsPerCpuSecond: Math.round(imported / rebuildCpuSeconds),
+    importSeconds: round(importSeconds, 1),
+    rebuildSeconds: round(rebuildSeconds, 1),
+  };
+}
+
+async function benchOne(kind: "sqlite" | "postgres", location: string, keep?: Keep): Promise<Record<string, unknown>> {
+  const store = openStore(location);
+  await migrateToLatest(store);
+  const ctx = createAppContext({ store });
+  let built = keep?.built;
+  if (built) {
+    const { tickets } = await store.db
+      .selectFrom("tickets")
+      .select((eb) => eb.fn.countAll<number | string>().as("tickets"))
+      .executeTakeFirstOrThrow();
+    if (Number(tickets) !== built.tickets)
+      throw new Error(`${location} holds ${tickets} tickets, not the ${built.tickets} of its built.json`);
+    log(`${kind}: reusing ${location} (${built.tickets} tickets, built ${String(built.builtAt)})`);
+  } else {
+    const startLoad = loadavg().map((l) => round(l, 1));
+    built = await build(kind, ctx);
+    if (keep)
+      writeFileSync(
+        keep.marker,
+        `${JSON.stringify({ ...built, builtAt: new Date().toISOString(), loadAtStart: startLoad, loadAtEnd: loadavg().map((l) => round(l, 1)) })}\n`,
+      );
+  }
+  const demo = { branchId: built.demoBranchId as BranchId };
+  const { branches: _b, days: _d, perDay: _p, tickets: imported, demoBranchId: _id, ...buildFigures } = built;
 
   const from = FIRST_DAY;
   const to = lastDay();
@@ -220,13 +291,7 @@ async function benchOne(kind: "sqlite" | "postgres", location: string): Promise<
   await store.close();
   return {
     tickets: imported,
-    importRowsPerSecond: Math.round(imported / importSeconds),
-    rebuildRowsPerSecond: Math.round(imported / rebuildSeconds),
-    // Rows per second of this process's CPU time (on PostgreSQL the server's own work is not in it).
-    importRowsPerCpuSecond: Math.round(imported / importCpuSeconds),
-    rebuildRowsPerCpuSecond: Math.round(imported / rebuildCpuSeconds),
-    importSeconds: round(importSeconds, 1),
-    rebuildSeconds: round(rebuildSeconds, 1),
+    ...(keep?.built ? { reused: true, built: buildFigures } : { reused: false, ...buildFigures }),
     yearOfOneBranchP50Ms: round(percentile(yearOne, 50), 1),
     yearOfOneBranchP95Ms: round(percentile(yearOne, 95), 1),
     yearOfOneBranchMidMonthStartP95Ms: round(percentile(yearOneUnaligned, 95), 1),
@@ -252,20 +317,42 @@ const out: Record<string, unknown> = {
   perDay: PER_DAY,
   loadAtStart: loadavg().map((l) => round(l, 1)),
 };
+/** The kept database's `built.json` and what it says; a database without a matching one is removed first. */
+function keepIn(dir: string, files: readonly string[]): Keep {
+  mkdirSync(dir, { recursive: true });
+  const marker = join(dir, "built.json");
+  const built = builtBefore(marker);
+  if (!built) for (const f of [marker, ...files]) rmSync(f, { force: true });
+  return { marker, built };
+}
+
 if (WHICH === "sqlite" || WHICH === "both") {
-  const dir = mkdtempSync(join(tmpdir(), "datang-bench-analytics-"));
-  try {
-    out.sqlite = await benchOne("sqlite", join(dir, "bench.db"));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  if (REUSE_DIR) {
+    const file = join(REUSE_DIR, "sqlite", "bench.db");
+    out.sqlite = await benchOne(
+      "sqlite",
+      file,
+      keepIn(join(REUSE_DIR, "sqlite"), [file, `${file}-wal`, `${file}-shm`]),
+    );
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), "datang-bench-analytics-"));
+    try {
+      out.sqlite = await benchOne("sqlite", join(dir, "bench.db"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 if (WHICH === "postgres" || WHICH === "both") {
-  const cluster = await startPostgres();
+  const cluster = await startPostgres(REUSE_DIR ? join(REUSE_DIR, "postgres") : undefined);
   if (!cluster) out.postgres = "skipped: no PostgreSQL server binaries";
   else
     try {
-      out.postgres = await benchOne("postgres", await cluster.createDatabase("bench_analytics"));
+      const keep = REUSE_DIR ? keepIn(join(REUSE_DIR, "postgres"), []) : undefined;
+      const url = keep?.built
+        ? cluster.databaseUrl("bench_analytics")
+        : await cluster.createDatabase("bench_analytics");
+      out.postgres = await benchOne("postgres", url, keep);
     } finally {
       cluster.stop();
     }

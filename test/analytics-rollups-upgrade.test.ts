@@ -114,3 +114,62 @@ describe.each(DB_KINDS)("analytics rollups on upgrade (%s)", (kind) => {
     expect(figuresOf(months[0]?.tally ?? emptyTally())).toEqual(figuresOf(twoDays));
   });
 });
+
+/** Migration 046 sums the counter hours a database already holds over counters, per hour and per day. */
+describe.each(DB_KINDS)("analytics counter totals on upgrade (%s)", (kind) => {
+  let store: Store;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    const db = await freshDatabase(kind);
+    drop = db.drop;
+    store = openStore(db.location);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await drop?.();
+  });
+
+  it("sums the counter hours stored before migration 046 as the counter hours themselves sum", async () => {
+    const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.dialect) });
+    expect((await migrator.migrateTo("045-analytics-marks")).error).toBeUndefined();
+    // Two branches, two days, three hours, two counters; every time different.
+    const rows = [];
+    let n = 0;
+    for (const branch_id of ["b1", "b2"])
+      for (const day of ["2026-11-16", "2026-11-17"])
+        for (const hour of [9, 10, 14])
+          for (const counter_id of ["c1", "c2"]) {
+            n++;
+            rows.push({
+              branch_id,
+              day,
+              hour,
+              counter_id,
+              open_ms: 3_000_000 + n,
+              paused_ms: 60_000 + n,
+              busy_ms: n * 7,
+            });
+          }
+    await store.db.insertInto("analytics_counter_hours").values(rows).execute();
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    const { readCounterTime, sumCounterTotals } = await import("../src/store/analytics.ts");
+    const range = { branchIds: ["b1", "b2"], from: "2026-11-16", to: "2026-11-17" };
+    const key = (r: { branchId: string; day: string; hour: number }) => `${r.branchId} ${r.day} ${r.hour}`;
+    const sorted = <T extends { branchId: string; day: string; hour: number }>(list: T[]) =>
+      [...list].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    // Per branch, day and hour: the counter hours summed over counters.
+    expect(sorted(await sumCounterTotals(store.db, range, ["branch", "day", "hour"]))).toEqual(
+      sorted(await readCounterTime(store.db, range, "hour")),
+    );
+    expect(sorted(await sumCounterTotals(store.db, range, ["branch", "day"]))).toEqual(
+      sorted(await readCounterTime(store.db, range, "day")),
+    );
+    const total = await sumCounterTotals(store.db, range, []);
+    expect(total).toHaveLength(1);
+    expect(total[0]?.busyMs).toBe(rows.reduce((s, r) => s + r.busy_ms, 0));
+    expect(total[0]?.openMs).toBe(rows.reduce((s, r) => s + r.open_ms, 0));
+    const hours = await sumCounterTotals(store.db, { ...range, branchIds: ["b2"] }, ["hour"]);
+    expect(hours.map((h) => h.hour).sort((a, b) => a - b)).toEqual([9, 10, 14]);
+    expect(await sumCounterTotals(store.db, { ...range, from: "2026-11-18", to: "2026-11-30" }, [])).toEqual([]);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * A throwaway PostgreSQL cluster for the bench (as test/setup/global-postgres.ts does): initdb into a temp
  * dir, listen on 127.0.0.1 only, stopped and removed at the end. fsync stays on, as in production: the
- * PostgreSQL figures are durable commits too. BENCH_DATABASE_URL uses an existing server instead.
+ * PostgreSQL figures are durable commits too. BENCH_DATABASE_URL uses an existing server instead. `keepIn`: the
+ * cluster's data directory is kept there (made the first time, started again from it later).
  */
 import pg from "pg";
 import { startCluster } from "../../test/support/postgres-cluster.ts";
@@ -11,14 +12,22 @@ import { log, onExit } from "./procs.ts";
 export interface PgCluster {
   /** URL of a fresh, empty database named `name` on the cluster. */
   createDatabase(name: string): Promise<string>;
+  /** URL of the database named `name` as it is (none made or dropped). */
+  databaseUrl(name: string): string;
   stop(): void;
   /** Stopping and starting the server itself: only on the bench's own throwaway cluster. */
   readonly control?: OutageControl;
 }
 
 function clusterFor(adminUrl: string, stop: () => void, control?: OutageControl): PgCluster {
+  const databaseUrl = (name: string): string => {
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
   return {
     control,
+    databaseUrl,
     async createDatabase(name) {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
@@ -28,18 +37,16 @@ function clusterFor(adminUrl: string, stop: () => void, control?: OutageControl)
       } finally {
         await client.end();
       }
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      return url.toString();
+      return databaseUrl(name);
     },
     stop,
   };
 }
 
-export async function startPostgres(): Promise<PgCluster | undefined> {
+export async function startPostgres(keepIn?: string): Promise<PgCluster | undefined> {
   const given = process.env.BENCH_DATABASE_URL;
   if (given) return clusterFor(given, () => {});
-  const cluster = await startCluster({ maxConnections: 200, sharedBuffers: "128MB" });
+  const cluster = await startCluster({ maxConnections: 200, sharedBuffers: "128MB", keepIn });
   if (!cluster) return undefined;
   log(`PostgreSQL cluster at ${cluster.url} (${cluster.dir})`);
   onExit(() => cluster.stop());

@@ -8,7 +8,13 @@ import { type Rollup, type RollupGrain, rollupsOf } from "../domain/analytics/ro
 import type { Tally } from "../domain/analytics/tally.ts";
 import { insertRows } from "./bulk-insert.ts";
 import { parseJson } from "./json.ts";
-import type { AnalyticsCellTable, AnalyticsCounterHourTable, AnalyticsRollupTable, Database } from "./schema.ts";
+import type {
+  AnalyticsCellTable,
+  AnalyticsCounterHourTable,
+  AnalyticsCounterTotalTable,
+  AnalyticsRollupTable,
+  Database,
+} from "./schema.ts";
 import type { Tx } from "./store.ts";
 import { TALLY_COLUMNS, tallyColumns, tallyOfRow } from "./tally-row.ts";
 
@@ -194,6 +200,14 @@ const COUNTER_HOUR_COLUMNS = [
   "paused_ms",
   "busy_ms",
 ] as const satisfies ReadonlyArray<keyof AnalyticsCounterHourTable>;
+const COUNTER_TOTAL_COLUMNS = [
+  "branch_id",
+  "day",
+  "hour",
+  "open_ms",
+  "paused_ms",
+  "busy_ms",
+] as const satisfies ReadonlyArray<keyof AnalyticsCounterTotalTable>;
 
 /**
  * Replaces the cells of one branch-day with `cells`, and its rollups with theirs (migration 020), inside the
@@ -327,7 +341,10 @@ export async function listCounterChanges(
   return out;
 }
 
-/** Replaces the counter hours of one branch-day, inside the caller's write. */
+/**
+ * Replaces the counter hours of one branch-day, and their sums over counters per hour and for the day
+ * (`analytics_counter_totals`, migration 046), inside the caller's write: the two never disagree.
+ */
 export async function replaceCounterHours(
   tx: Tx,
   branchId: string,
@@ -349,6 +366,69 @@ export async function replaceCounterHours(
       busy_ms: h.busyMs,
     })),
   );
+  const totals = new Map<number, AnalyticsCounterTotalTable>();
+  for (const h of hours)
+    for (const hour of [h.hour, -1]) {
+      let t = totals.get(hour);
+      if (!t) {
+        t = { branch_id: branchId, day, hour, open_ms: 0, paused_ms: 0, busy_ms: 0 };
+        totals.set(hour, t);
+      }
+      t.open_ms += h.openMs;
+      t.paused_ms += h.pausedMs;
+      t.busy_ms += h.busyMs;
+    }
+  await tx.deleteFrom("analytics_counter_totals").where("branch_id", "=", branchId).where("day", "=", day).execute();
+  await insertRows(tx, "analytics_counter_totals", COUNTER_TOTAL_COLUMNS, [...totals.values()]);
+}
+
+/**
+ * Counter time of some branches over days [from, to] from `analytics_counter_totals` (summed over counters),
+ * summed per the keys in `by`: the branch, the day, the hour (without the hour, the day's own row is read). A key
+ * not in `by` reads as "" (the hour as −1).
+ */
+export async function sumCounterTotals(
+  db: Kysely<Database>,
+  f: { readonly branchIds: readonly string[]; readonly from: string; readonly to: string },
+  by: ReadonlyArray<"branch" | "day" | "hour">,
+): Promise<StoredCounterTime[]> {
+  if (f.branchIds.length === 0) return [];
+  const keys = [
+    ...(by.includes("branch") ? (["branch_id"] as const) : []),
+    ...(by.includes("day") ? (["day"] as const) : []),
+    ...(by.includes("hour") ? (["hour"] as const) : []),
+  ];
+  let q = db
+    .selectFrom("analytics_counter_totals")
+    .select((eb) => [
+      ...keys,
+      eb.fn.sum<number | string>("open_ms").as("open_ms"),
+      eb.fn.sum<number | string>("paused_ms").as("paused_ms"),
+      eb.fn.sum<number | string>("busy_ms").as("busy_ms"),
+    ])
+    .where("branch_id", "in", [...f.branchIds])
+    .where("day", ">=", f.from)
+    .where("day", "<=", f.to)
+    .where("hour", by.includes("hour") ? ">=" : "=", by.includes("hour") ? 0 : -1);
+  // Without keys the sums make one row, even of no rows at all: none is wanted then.
+  q = keys.length ? q.groupBy(keys) : q.having((eb) => eb.fn.countAll(), ">", 0);
+  const rows = (await q.execute()) as Array<{
+    branch_id?: string;
+    day?: string;
+    hour?: number | string;
+    open_ms: number | string | null;
+    paused_ms: number | string | null;
+    busy_ms: number | string | null;
+  }>;
+  return rows.map((r) => ({
+    branchId: r.branch_id ?? "",
+    day: r.day ?? "",
+    hour: r.hour === undefined ? -1 : Number(r.hour),
+    counterId: "",
+    openMs: Number(r.open_ms ?? 0),
+    pausedMs: Number(r.paused_ms ?? 0),
+    busyMs: Number(r.busy_ms ?? 0),
+  }));
 }
 
 export interface StoredCounterTime {

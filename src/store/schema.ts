@@ -230,6 +230,7 @@ export interface Database {
   analytics_rollups: AnalyticsRollupTable;
   analytics_month_rollups: AnalyticsMonthRollupTable;
   analytics_counter_hours: AnalyticsCounterHourTable;
+  analytics_counter_totals: AnalyticsCounterTotalTable;
   imported_tickets: ImportedTicketTable;
   storage_probe: StorageProbeTable;
   appointments: AppointmentTable;
@@ -536,6 +537,16 @@ export interface AnalyticsCounterHourTable {
   day: string;
   hour: number;
   counter_id: string;
+  open_ms: number;
+  paused_ms: number;
+  busy_ms: number;
+}
+
+/** Counter time of one branch-day summed over its counters, per hour, and (hour −1) for the day (migration 046). */
+export interface AnalyticsCounterTotalTable {
+  branch_id: string;
+  day: string;
+  hour: number;
   open_ms: number;
   paused_ms: number;
   busy_ms: number;

@@ -1,10 +1,12 @@
 /**
  * A throwaway PostgreSQL cluster made from the installed server binaries: initdb into a temp dir, listening on
  * 127.0.0.1 only, stopped and removed by `stop`. Used by the test setup and by the bench. initdb refuses to
- * run as root, so as root the cluster belongs to the postgres user and is run through runuser.
+ * run as root, so as root the cluster belongs to the postgres user and is run through runuser. With `keepIn`
+ * (the analytics bench's BENCH_REUSE_DIR) the cluster lives in that directory instead: made there the first time,
+ * started again from it later, and `stop` only stops the server, keeping the data.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./free-port.ts";
@@ -28,12 +30,14 @@ export function findPostgresBin(): string | undefined {
 }
 
 export async function startCluster(
-  options: { maxConnections?: number; sharedBuffers?: string } = {},
+  options: { maxConnections?: number; sharedBuffers?: string; keepIn?: string } = {},
 ): Promise<Cluster | undefined> {
   const bin = findPostgresBin();
   if (!bin) return undefined;
   const asRoot = process.getuid?.() === 0;
-  const dir = mkdtempSync(join(tmpdir(), "datang-pg-"));
+  const keep = options.keepIn;
+  if (keep) mkdirSync(keep, { recursive: true });
+  const dir = keep ?? mkdtempSync(join(tmpdir(), "datang-pg-"));
   const data = join(dir, "data");
   const run = (cmd: string, args: string[]): void => {
     const full = asRoot ? ["-u", "postgres", "--", join(bin, cmd), ...args] : args;
@@ -45,7 +49,8 @@ export async function startCluster(
     const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
     chownSync(dir, uid, gid);
   }
-  run("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"]);
+  if (!keep || !existsSync(join(data, "PG_VERSION")))
+    run("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"]);
   const port = await freePort();
   const settings = [
     `-p ${port}`,
@@ -68,6 +73,10 @@ export async function startCluster(
     stop() {
       if (stopped) return;
       stopped = true;
+      if (keep) {
+        run("pg_ctl", ["-D", data, "-m", "fast", "-w", "-t", "120", "stop"]);
+        return;
+      }
       try {
         run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
       } finally {

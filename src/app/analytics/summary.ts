@@ -7,9 +7,15 @@ import { isoWeek, isoWeekday, monthOf, splitByMonths } from "../../domain/analyt
 import type { RollupGrain } from "../../domain/analytics/rollup.ts";
 import { emptyTally, mergeTally, type Tally } from "../../domain/analytics/tally.ts";
 import type { BranchId } from "../../domain/ids.ts";
-import { readCells, readCounterTime, readRollups, type StoredCell } from "../../store/analytics.ts";
+import {
+  readCells,
+  readCounterTime,
+  type StoredCell,
+  type StoredCounterTime,
+  sumCounterTotals,
+} from "../../store/analytics.ts";
 import { listBranches } from "../../store/branches.ts";
-import { readMonthRollups } from "../../store/month-rollups.ts";
+import { type RollupSumKey, sumRollups } from "../../store/rollup-sums.ts";
 import { readsEveryBranch } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
@@ -187,14 +193,32 @@ const GRAIN_OF: Readonly<Record<GroupBy, RollupGrain>> = {
   branch: "day",
 };
 
+/**
+ * What `keyOf` reads of a rollup row for each grouping: the rows are summed in the database per these keys only
+ * (a business type's, counter's or teller's key names one branch's, so the branch is not needed for them).
+ */
+const SUMMED_BY: Readonly<Record<GroupBy, readonly RollupSumKey[]>> = {
+  service: ["key"],
+  counter: ["key"],
+  staff: ["key"],
+  hour: ["key"],
+  weekdayHour: ["day", "key"],
+  weekday: ["day"],
+  day: ["day"],
+  week: ["day"],
+  month: ["day"],
+  branch: ["branch"],
+};
+
 /** Groupings that need no day of their tallies: whole months of them are read from the month rollups. */
 const MONTHLY: ReadonlySet<GroupBy> = new Set(["service", "counter", "staff", "hour", "branch", "month"]);
 
 /**
  * The tallies a summary merges: the rollup of its grouping's grain (month rollups for the whole calendar months of
- * the range where the grouping needs no day, day rollups for the rest), or the fine cells where the caller may see
- * only his own figures (or `source` asks for them: the test that proves all answer the same). A rollup row
- * stands in for a cell whose other keys it does not keep; `keyOf` reads only the key of the grouping.
+ * the range where the grouping needs no day, day rollups for the rest), summed in the database per what the grouping
+ * reads (`SUMMED_BY`), or the fine cells where the caller may see only his own figures (or `source` asks for them:
+ * the test that proves all answer the same). A rollup row stands in for a cell whose other keys it does not keep;
+ * `keyOf` reads only the key of the grouping.
  */
 async function tallies(
   ctx: AppContext,
@@ -219,34 +243,71 @@ async function tallies(
     source === "rollups" && MONTHLY.has(q.groupBy)
       ? splitByMonths(q.from, q.to)
       : { months: null, days: [[q.from, q.to] as const] };
-  const [months, ...days] = await Promise.all([
+  const by = SUMMED_BY[q.groupBy];
+  const lists = await Promise.all([
     split.months
-      ? readMonthRollups(ctx.store.db, grain, {
-          branchIds: scope.branchIds,
-          from: split.months[0],
-          to: split.months[1],
-        })
+      ? sumRollups(
+          ctx.store.db,
+          "month",
+          grain,
+          { branchIds: scope.branchIds, from: split.months[0], to: split.months[1] },
+          by,
+        )
       : [],
-    ...split.days.map(([from, to]) => readRollups(ctx.store.db, grain, { branchIds: scope.branchIds, from, to })),
+    ...split.days.map(([from, to]) =>
+      sumRollups(ctx.store.db, "day", grain, { branchIds: scope.branchIds, from, to }, by),
+    ),
   ]);
-  const out = months.map((m) => asCell({ branchId: m.branchId, day: `${m.month}-01`, key: m.key, tally: m.tally }));
-  for (const list of days) for (const r of list) out.push(asCell(r));
+  const out: StoredCell[] = [];
+  for (const list of lists) for (const r of list) out.push(asCell(r));
   return out;
 }
 
-/** Counter time as cells for `keyOf` (none for a teller's own figures: a counter's time is not his alone). */
-async function counterTimeOf(ctx: AppContext, scope: Scope, q: SummaryQuery): Promise<StoredCell[]> {
+/**
+ * What `keyOf` reads of counter time for each grouping but the counter: counter time summed over counters
+ * (`analytics_counter_totals`, migration 046) is summed in the database per these keys. Grouped by business type
+ * or teller, counter time is in the total only: one sum will do.
+ */
+const COUNTER_TIME_BY: Readonly<Record<Exclude<GroupBy, "counter">, ReadonlyArray<"branch" | "day" | "hour">>> = {
+  service: [],
+  staff: [],
+  hour: ["hour"],
+  weekdayHour: ["day", "hour"],
+  weekday: ["day"],
+  day: ["day"],
+  week: ["day"],
+  month: ["day"],
+  branch: ["branch"],
+};
+
+/**
+ * Counter time as cells for `keyOf` (none for a teller's own figures: a counter's time is not his alone); per
+ * counter from the counter hours, else from their sums over counters (or, where `source` asks for the fine
+ * cells, from the counter hours for every grouping: the test that proves both answer the same).
+ */
+async function counterTimeOf(
+  ctx: AppContext,
+  scope: Scope,
+  q: SummaryQuery,
+  source: "rollups" | "cells" | "days",
+): Promise<StoredCell[]> {
   if (scope.staffKey !== undefined) return [];
-  // Grouped by business type or teller, counter time is in the total only: one sum per branch will do.
-  const by =
-    q.groupBy === "counter"
-      ? "counter"
-      : q.groupBy === "hour" || q.groupBy === "weekdayHour"
-        ? "hour"
-        : q.groupBy === "service" || q.groupBy === "staff"
-          ? "branch"
-          : "day";
-  const rows = await readCounterTime(ctx.store.db, { branchIds: scope.branchIds, from: q.from, to: q.to }, by);
+  const range = { branchIds: scope.branchIds, from: q.from, to: q.to };
+  let rows: StoredCounterTime[];
+  if (q.groupBy !== "counter" && source !== "cells")
+    rows = await sumCounterTotals(ctx.store.db, range, COUNTER_TIME_BY[q.groupBy]);
+  else {
+    // Grouped by business type or teller, counter time is in the total only: one sum per branch will do.
+    const by =
+      q.groupBy === "counter"
+        ? "counter"
+        : q.groupBy === "hour" || q.groupBy === "weekdayHour"
+          ? "hour"
+          : q.groupBy === "service" || q.groupBy === "staff"
+            ? "branch"
+            : "day";
+    rows = await readCounterTime(ctx.store.db, range, by);
+  }
   return rows.map((r) => ({
     branchId: r.branchId,
     day: r.day,
@@ -268,7 +329,7 @@ export async function analyticsSummary(
   const scope = await scopeOf(ctx, actor, q.branchId);
   const [cells, counterTime, names] = await Promise.all([
     tallies(ctx, scope, q, source),
-    counterTimeOf(ctx, scope, q),
+    counterTimeOf(ctx, scope, q, source),
     namesOf(ctx, scope.branchIds),
   ]);
   const groups = new Map<string | number, { key: KeyOf; tally: Tally }>();
