@@ -78,8 +78,8 @@ export async function consumePhoneCode(tx: Tx, ctx: AppContext, phone: string, o
 
 export type OutgoingMessage = NewMessage;
 
-export async function enqueue(tx: Tx, msg: OutgoingMessage): Promise<void> {
-  await enqueueMessage(tx, msg);
+export async function enqueue(tx: Tx, msg: OutgoingMessage): Promise<{ id: string; created: boolean }> {
+  return enqueueMessage(tx, msg);
 }
 
 export async function cancelPending(
