@@ -13297,6 +13297,11 @@ export interface operations {
                     readonly otp: string;
                     readonly email?: string;
                     readonly lang?: "zh-CN" | "en";
+                    readonly consents?: {
+                        readonly service: boolean;
+                        readonly marketing: boolean;
+                        readonly textVersion: string;
+                    };
                 };
             };
         };
