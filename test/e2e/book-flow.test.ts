@@ -155,13 +155,13 @@ describe.skipIf(!chromiumAvailable())("booking with a hold, consents and the wai
       "+8613911112222",
     );
     expect(booked.map((b) => b.start_at)).toEqual([at(second as string)]);
-    const consents = rows<{ purpose: string; granted: number; channel: string; text_version: string }>(
-      "select purpose, granted, channel, text_version from customer_consents where customer_id = ? order by id",
+    const consents = rows<{ purpose: string; granted: number; channel: string; text_version: string; covers: string }>(
+      "select purpose, granted, channel, text_version, covers from customer_consents where customer_id = ? order by id",
       booked[0]?.customer_id,
     );
     expect(consents).toEqual([
-      { purpose: "service", granted: 1, channel: "web", text_version: "book-2026-12" },
-      { purpose: "marketing", granted: 0, channel: "web", text_version: "book-2026-12" },
+      { purpose: "service", granted: 1, channel: "web", text_version: "book-2026-12b", covers: "sms,email" },
+      { purpose: "marketing", granted: 0, channel: "web", text_version: "book-2026-12b", covers: "sms,email,call" },
     ]);
     expect(Object.values(found).flat()).toEqual([]);
   });
@@ -262,13 +262,13 @@ describe.skipIf(!chromiumAvailable())("booking with a hold, consents and the wai
       "+8613922223333",
     );
     expect(waiting).toEqual([{ status: "waiting", day: tomorrow(), from_at: at("10:00") }]);
-    const consents = rows<{ purpose: string; granted: number; channel: string; text_version: string }>(
-      "select c.purpose, c.granted, c.channel, c.text_version from customer_consents c join customers u on u.id = c.customer_id where u.phone_e164 = ? order by c.id",
+    const consents = rows<{ purpose: string; granted: number; channel: string; text_version: string; covers: string }>(
+      "select c.purpose, c.granted, c.channel, c.text_version, c.covers from customer_consents c join customers u on u.id = c.customer_id where u.phone_e164 = ? order by c.id",
       "+8613922223333",
     );
     expect(consents).toEqual([
-      { purpose: "service", granted: 0, channel: "web", text_version: "book-2026-12" },
-      { purpose: "marketing", granted: 1, channel: "web", text_version: "book-2026-12" },
+      { purpose: "service", granted: 0, channel: "web", text_version: "book-2026-12b", covers: "sms,email" },
+      { purpose: "marketing", granted: 1, channel: "web", text_version: "book-2026-12b", covers: "sms,email,call" },
     ]);
     expect(Object.values(found).flat()).toEqual([]);
   });

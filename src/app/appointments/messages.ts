@@ -146,7 +146,7 @@ export async function appointmentMessages(tx: Tx, _ctx: AppContext, m: Appointme
   }
   if (m.kind === "cancelled") return;
   // The booking's own answer (confirmation, move) always goes; reminders only to a customer who has not refused them.
-  if (await refusesServiceMessages(tx, m.customerId)) return;
+  if (await refusesServiceMessages(tx, m.customerId, to.reminders.channel)) return;
   await queueReminders(tx, {
     appointmentId: m.appointmentId,
     start: m.start,
@@ -238,12 +238,12 @@ export async function replanQueuedReminders(
   for (const [appointmentId, row] of latest) {
     await cancelPending(tx, { relatedId: appointmentId, kinds: ["appointment.reminder"], now });
     const customerId = row.customer_id;
-    if (await refusesServiceMessages(tx, customerId)) continue;
     const to = await appointmentAddresses(tx, {
       customerId,
       phone: row.customer_phone,
       bookingEmail: row.customer_email,
     });
+    if (await refusesServiceMessages(tx, customerId, to.reminders.channel)) continue;
     const {
       hoursBefore: _h,
       minutesBefore: _m,

@@ -32,6 +32,7 @@ import * as analyticsRebuildQueue from "./038-analytics-rebuild-queue.ts";
 import * as branchMessageSettings from "./039-branch-message-settings.ts";
 import * as jobScheduleReportLinks from "./044-job-schedule-report-links.ts";
 import * as analyticsMarks from "./045-analytics-marks.ts";
+import * as consentCovers from "./047-consent-covers.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -71,6 +72,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "039-branch-message-settings": branchMessageSettings,
   "044-job-schedule-report-links": jobScheduleReportLinks,
   "045-analytics-marks": analyticsMarks,
+  "047-consent-covers": consentCovers,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

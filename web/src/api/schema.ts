@@ -9627,6 +9627,7 @@ export interface operations {
                             readonly channel: string;
                             readonly textVersion: string;
                             readonly at: string;
+                            readonly covers: readonly string[];
                         }[];
                         readonly visits: readonly {
                             readonly ticketId: string;
@@ -9787,6 +9788,7 @@ export interface operations {
                             readonly channel: string;
                             readonly textVersion: string;
                             readonly at: string;
+                            readonly covers: readonly string[];
                         }[];
                         readonly visits: readonly {
                             readonly ticketId: string;
@@ -10301,6 +10303,7 @@ export interface operations {
                                 readonly channel: string;
                                 readonly textVersion: string;
                                 readonly at: string;
+                                readonly covers: readonly string[];
                             }[];
                             readonly notes: string;
                         } | null;
