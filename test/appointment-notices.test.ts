@@ -181,6 +181,83 @@ describe.each(DB_KINDS)("the customer's notices of appointment changes on %s", (
     expect(texts.find((x) => x.includes("is cancelled"))).toContain(booked.code);
   });
 
+  it("a reschedule notice and the reminders after it carry a manage link that opens the moved appointment", async () => {
+    const day = await slots("CASH", "2026-11-26");
+    const phone = "+8613600136004";
+    const booked = await staffBook({
+      serviceId: svc("CASH"),
+      start: day[1]?.start,
+      name: "Zhao Lin",
+      phone,
+      lang: "en",
+    });
+    const show = (tok: string) =>
+      t.request({ method: "GET", url: `/api/public/appointments/${booked.id}?token=${encodeURIComponent(tok)}` });
+    const tokenOf = (m: OutboxTable | undefined) =>
+      new URL(String(data(m).manageUrl), PUBLIC_URL).searchParams.get("token") ?? "";
+    const pendingReminders = async () =>
+      (await messagesOf(booked.id, ["appointment.reminder"])).filter((m) => m.status === "pending");
+
+    // The customer moves it through their link: the notice carries that same link, which keeps working.
+    const own = await t.request({
+      method: "POST",
+      url: `/api/public/appointments/${booked.id}/reschedule`,
+      body: { token: booked.manageToken, start: day[3]?.start },
+    });
+    expect(own.statusCode, own.body).toBe(200);
+    const first = (await messagesOf(booked.id, ["appointment.rescheduled"]))[0];
+    expect(tokenOf(first)).toBe(booked.manageToken);
+    expect(data(first).managePath).toBe(`/book/manage?id=${booked.id}&token=${encodeURIComponent(booked.manageToken)}`);
+    expect((await show(booked.manageToken)).json()).toMatchObject({ id: booked.id, start: day[3]?.start });
+    for (const r of await pendingReminders()) expect(tokenOf(r)).toBe(booked.manageToken);
+
+    // Staff move it: a new link in the notice and in the reminders queued again; the customer's old link is dead.
+    t.clock.advance(60_000);
+    const moved = await t.request({
+      method: "POST",
+      url: `/api/appointments/${booked.id}/reschedule`,
+      cookie: await t.login("lobby"),
+      body: { start: day[5]?.start },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const notices = await messagesOf(booked.id, ["appointment.rescheduled"]);
+    expect(notices).toHaveLength(2);
+    const token = tokenOf(notices[1]);
+    expect(token).not.toBe("");
+    expect(token).not.toBe(booked.manageToken);
+    expect(data(notices[1]).start).toBe(day[5]?.start);
+    const opened = await show(token);
+    expect(opened.statusCode, opened.body).toBe(200);
+    expect(opened.json()).toMatchObject({ id: booked.id, code: booked.code, start: day[5]?.start, status: "booked" });
+    expect((await show(booked.manageToken)).statusCode).toBe(404);
+    const reminders = await pendingReminders();
+    expect(reminders.length).toBeGreaterThan(0);
+    for (const r of reminders) {
+      expect(tokenOf(r)).toBe(token);
+      expect(data(r).start).toBe(day[5]?.start);
+    }
+    const line = await db()
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "appointment.reschedule")
+      .where("entity_id", "=", booked.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(line.details ?? "{}")).toMatchObject({ to: day[5]?.start, newManageLink: true });
+    // The new link works for what it offers: the customer cancels with it.
+    const cancelled = await t.request({
+      method: "POST",
+      url: `/api/public/appointments/${booked.id}/cancel`,
+      body: { token },
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+
+    // As delivered: the SMS holds the link with the public address.
+    await runner.tick();
+    const moveTexts = smsTo(phone).filter((x) => x.includes("is now on"));
+    expect(moveTexts).toHaveLength(2);
+    expect(moveTexts[1]).toContain(`${PUBLIC_URL}/book/manage?id=${booked.id}&token=${encodeURIComponent(token)}`);
+  });
+
   it("cancelling a time range tells every customer in it, with the reason", async () => {
     const day = await slots("CASH", "2026-11-26");
     const booked = [];

@@ -462,4 +462,131 @@ describe.each(DB_KINDS)("booking rules, reminder settings and preferred channel 
     expect(kinds.filter((k) => k === "appointment.reminder")).toHaveLength(2);
     expect(kinds).toContain("appointment.confirmed");
   });
+  it("re-plans reminders queued for future appointments when the branch's settings change: none lost, doubled or resent", async () => {
+    t.clock.now = START; // Monday 09:30 in Shanghai
+    const url = `/api/branches/${t.branchId}/reminder-settings`;
+    const put = (body: Record<string, unknown>) => t.request({ method: "PUT", url, cookie: manager, body });
+    expect(
+      (await put({ reminderOffsetsMinutes: [1440, 120], quietHours: { start: "21:00", end: "08:00" } })).statusCode,
+    ).toBe(200);
+    const reminders = (appointmentId: string) =>
+      db()
+        .selectFrom("outbox")
+        .selectAll()
+        .where("related_id", "=", appointmentId)
+        .where("kind", "=", "appointment.reminder")
+        .orderBy("next_attempt_at")
+        .execute();
+    const pendingTimes = async (appointmentId: string) =>
+      (await reminders(appointmentId))
+        .filter((r) => r.status === "pending")
+        .map((r) => `${new Date(Number(r.next_attempt_at)).toISOString()} ${JSON.parse(r.data).minutesBefore}`);
+    const a = await book({
+      serviceId: svc("CASH"),
+      start: await slotAt("CASH", "2026-11-25", "10:00"),
+      name: "A",
+      phone: "13700000021",
+    });
+    const b = await book({
+      serviceId: svc("CASH"),
+      start: await slotAt("CASH", "2026-11-24", "10:00"),
+      name: "B",
+      phone: "13700000022",
+    });
+    const c = await book({
+      serviceId: svc("CASH"),
+      start: await slotAt("CASH", "2026-11-25", "11:00"),
+      name: "C",
+      phone: "13700000023",
+    });
+    const d = await book({
+      serviceId: svc("CASH"),
+      start: await slotAt("CASH", "2026-11-25", "14:00"),
+      name: "D",
+      phone: "13700000024",
+    });
+    expect(await pendingTimes(a.id)).toEqual(["2026-11-24T02:00:00.000Z 1440", "2026-11-25T00:00:00.000Z 120"]);
+    expect(await pendingTimes(b.id)).toEqual(["2026-11-23T02:00:00.000Z 1440", "2026-11-24T00:00:00.000Z 120"]);
+    // C refuses service messages after booking; D is cancelled (its reminders with it).
+    const { customer_id: cCustomer } = await db()
+      .selectFrom("appointments")
+      .select("customer_id")
+      .where("id", "=", c.id)
+      .executeTakeFirstOrThrow();
+    await db()
+      .insertInto("customer_consents")
+      .values({
+        customer_id: cCustomer as string,
+        purpose: "service",
+        granted: 0,
+        channel: "phone",
+        text_version: "v1",
+        at: t.clock.now,
+      })
+      .execute();
+    const lobby = await t.login("lobby");
+    expect(
+      (await t.request({ method: "POST", url: `/api/appointments/${d.id}/cancel`, cookie: lobby, body: {} }))
+        .statusCode,
+    ).toBe(200);
+    const dBefore = await reminders(d.id);
+
+    // 10:01: B's 24 h reminder goes out; A's 24 h reminder is being sent by another instance right now.
+    t.clock.now = Date.parse("2026-11-23T02:01:00Z");
+    const { JobRunner } = await import("../src/app/messages/runner.ts");
+    const ok = async () => ({ ok: true as const });
+    const runner = new JobRunner(t.server.ctx, {
+      config: {},
+      channels: [
+        { name: "sms", send: ok, close() {} },
+        { name: "email", send: ok, close() {} },
+      ],
+    });
+    await runner.tick();
+    const bSent = (await reminders(b.id)).filter((r) => r.status === "sent");
+    expect(bSent.map((r) => JSON.parse(r.data).minutesBefore)).toEqual([1440]);
+    const aFirst = (await reminders(a.id)).find((r) => JSON.parse(r.data).minutesBefore === 1440);
+    await db()
+      .updateTable("outbox")
+      .set({ status: "sending", lease_owner: "another-instance", lease_until: t.clock.now + 60_000 })
+      .where("id", "=", aFirst?.id as string)
+      .execute();
+
+    // The manager sets 24 h, 3 h and 30 min before, quiet 22:00–07:30.
+    const changed = await put({
+      reminderOffsetsMinutes: [30, 180, 1440],
+      quietHours: { start: "22:00", end: "07:30" },
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    // A (Wednesday 10:00): 3 h before is 07:00, quiet until 07:30; 30 min before is 09:30. The 24 h one being sent
+    // is left alone and not queued again.
+    expect(await pendingTimes(a.id)).toEqual(["2026-11-24T23:30:00.000Z 180", "2026-11-25T01:30:00.000Z 30"]);
+    const aRows = await reminders(a.id);
+    expect(aRows.filter((r) => JSON.parse(r.data).minutesBefore === 1440 && r.status !== "cancelled")).toEqual([
+      expect.objectContaining({ id: aFirst?.id, status: "sending" }),
+    ]);
+    // B (Tuesday 10:00): its 24 h reminder stays sent (its new time is past); 3 h and 30 min before are queued.
+    expect(await pendingTimes(b.id)).toEqual(["2026-11-23T23:30:00.000Z 180", "2026-11-24T01:30:00.000Z 30"]);
+    expect((await reminders(b.id)).filter((r) => r.status === "sent").map((r) => r.id)).toEqual(bSent.map((r) => r.id));
+    // The text is kept: the same code, time and manage link as the reminder it replaces.
+    const replanned = (await reminders(b.id)).find((r) => r.status === "pending");
+    const old = JSON.parse(bSent[0]?.data ?? "{}");
+    expect(JSON.parse(replanned?.data ?? "{}")).toMatchObject({
+      code: old.code,
+      start: old.start,
+      name: "B",
+      hoursBefore: 3,
+    });
+    // C refused them: none queued again. D was cancelled: nothing changes.
+    expect(await pendingTimes(c.id)).toEqual([]);
+    expect(await reminders(d.id)).toEqual(dBefore);
+    const line = await lastAudit("branch.message_settings");
+    expect(JSON.parse(line?.details ?? "{}").appointmentsReplanned).toBeGreaterThanOrEqual(3);
+
+    // Wrong settings change nothing, reminders included.
+    const before = await reminders(a.id);
+    const wrong = await put({ reminderOffsetsMinutes: [60], quietHours: { start: "25:00" } });
+    expect(wrong.statusCode).toBe(400);
+    expect(await reminders(a.id)).toEqual(before);
+  });
 });

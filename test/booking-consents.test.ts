@@ -142,4 +142,90 @@ describe.each(DB_KINDS)("consents recorded with a public booking on %s", (kind) 
     expect(services.find((s) => s.code === "WEALTH")?.waitlist).toBe(true);
     expect(services.find((s) => s.code === "ACCOUNT")?.waitlist).toBe(false);
   });
+  it("joining a waitlist records the consents too; the offer asked for goes even to one who refused service messages", async () => {
+    const manager = await t.login("manager");
+    const set = await t.request({
+      method: "PUT",
+      url: `/api/services/${svc("WEALTH")}/booking-rules`,
+      cookie: manager,
+      body: { waitlist: true },
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    const join = async (phone: string, extra: Record<string, unknown>) =>
+      t.request({
+        method: "POST",
+        url: "/api/public/waitlist",
+        body: {
+          branchId: t.branchId,
+          serviceId: svc("WEALTH"),
+          day: TOMORROW,
+          from: "14:00",
+          to: "15:00",
+          name: "Waitlist Consent",
+          phone,
+          otp: await codeFor(phone),
+          ...extra,
+        },
+      });
+    const entryOf = (phone: string) =>
+      db()
+        .selectFrom("appointment_waitlist")
+        .select(["id", "customer_id", "status"])
+        .where("customer_phone", "=", `+86${phone}`)
+        .execute();
+
+    const refused = await join("13811110011", {
+      consents: { service: false, marketing: true, textVersion: "book-2026-12" },
+    });
+    expect(refused.statusCode, refused.body).toBe(201);
+    expect(await ledger("13811110011")).toEqual([
+      { purpose: "service", granted: 0, channel: "web", text_version: "book-2026-12" },
+      { purpose: "marketing", granted: 1, channel: "web", text_version: "book-2026-12" },
+    ]);
+    const customer = await db()
+      .selectFrom("customers")
+      .select("id")
+      .where("phone_e164", "=", "+8613811110011")
+      .executeTakeFirstOrThrow();
+    expect(await entryOf("13811110011")).toEqual([
+      { id: refused.json().id, customer_id: customer.id, status: "waiting" },
+    ]);
+
+    // A place is free in the range: it is offered, although service messages were refused (the customer asked).
+    const { offerWaitlistPlaces } = await import("../src/app/appointments/waitlist.ts");
+    await offerWaitlistPlaces(t.server.ctx);
+    const offer = await db()
+      .selectFrom("outbox")
+      .select(["data", "channel"])
+      .where("kind", "=", "waitlist.offer")
+      .where("recipient", "=", "+8613811110011")
+      .executeTakeFirstOrThrow();
+    const token = (JSON.parse(offer.data) as { offerPath: string }).offerPath.split("token=")[1] as string;
+    const accepted = await t.request({ method: "POST", url: "/api/public/waitlist/accept", body: { token } });
+    expect(accepted.statusCode, accepted.body).toBe(201);
+    // The booking it makes tells the customer, but queues no reminders: those they refused.
+    expect(await reminders(accepted.json().id)).toBe(0);
+    const confirmed = await db()
+      .selectFrom("outbox")
+      .select("kind")
+      .where("related_id", "=", accepted.json().id)
+      .where("kind", "=", "appointment.confirmed")
+      .execute();
+    expect(confirmed).toHaveLength(1);
+
+    // Without consents the ledger is left alone (the customer is still identified); malformed ones are a 400 that
+    // changes nothing.
+    const plain = await join("13811110012", {});
+    expect(plain.statusCode, plain.body).toBe(201);
+    expect(await ledger("13811110012")).toEqual([]);
+    const bad = await join("13811110013", { consents: { service: "yes", marketing: false, textVersion: "v1" } });
+    expect(bad.statusCode).toBe(400);
+    const badVersion = await join("13811110014", { consents: { service: true, marketing: false, textVersion: "a b" } });
+    expect(badVersion.statusCode).toBe(400);
+    for (const phone of ["13811110013", "13811110014"]) {
+      expect(await entryOf(phone)).toEqual([]);
+      const none = await db().selectFrom("customers").select("id").where("phone_e164", "=", `+86${phone}`).execute();
+      expect(none).toEqual([]);
+    }
+  });
 });

@@ -112,6 +112,8 @@ describe.each(DB_KINDS)("follow-up tasks on %s", (kind) => {
           channel: "staff",
           text_version: "v1",
           at: t.clock.now,
+          // A marketing follow-up is a call: the answer must cover calls (migration 047).
+          covers: "sms,email,call",
         })
         .execute(),
     );

@@ -39,6 +39,19 @@ export const ErrorSchema = Type.Object(
   { $id: "Error" },
 );
 
+/**
+ * What a customer ticked on the booking page (a booking, or joining a waitlist): service messages and, separately,
+ * marketing, with the version of the texts shown; recorded on their customer record (channel "web").
+ */
+export const BookingConsentsSchema = Type.Object(
+  {
+    service: Type.Boolean(),
+    marketing: Type.Boolean(),
+    textVersion: Type.String({ pattern: "^[A-Za-z0-9._-]{1,40}$" }),
+  },
+  { additionalProperties: false },
+);
+
 export const BranchParams = Type.Object({ branchId: Id });
 export const TicketParams = Type.Object({ ticketId: Id });
 export const CounterParams = Type.Object({ counterId: Id });

@@ -370,11 +370,13 @@ export interface CustomerConsentTable {
   purpose: string;
   /** 1 granted, 0 withdrawn; the latest row per purpose is the customer's current choice. */
   granted: number;
-  /** Where it was given: "web", "kiosk", "staff", "sms"… */
+  /** Where it was given: "web", "kiosk", "staff", "phone", "counter", "chat". */
   channel: string;
   /** Version of the text the customer agreed to. */
   text_version: string;
   at: number;
+  /** The ways of reaching the customer it is about: comma-separated "sms", "email", "call" (migration 047). */
+  covers: Generated<string>;
 }
 
 export interface OtpCodeTable {

@@ -155,13 +155,13 @@ describe.skipIf(!chromiumAvailable())("booking with a hold, consents and the wai
       "+8613911112222",
     );
     expect(booked.map((b) => b.start_at)).toEqual([at(second as string)]);
-    const consents = rows<{ purpose: string; granted: number; channel: string; text_version: string }>(
-      "select purpose, granted, channel, text_version from customer_consents where customer_id = ? order by id",
+    const consents = rows<{ purpose: string; granted: number; channel: string; text_version: string; covers: string }>(
+      "select purpose, granted, channel, text_version, covers from customer_consents where customer_id = ? order by id",
       booked[0]?.customer_id,
     );
     expect(consents).toEqual([
-      { purpose: "service", granted: 1, channel: "web", text_version: "book-2026-12" },
-      { purpose: "marketing", granted: 0, channel: "web", text_version: "book-2026-12" },
+      { purpose: "service", granted: 1, channel: "web", text_version: "book-2026-12b", covers: "sms,email" },
+      { purpose: "marketing", granted: 0, channel: "web", text_version: "book-2026-12b", covers: "sms,email,call" },
     ]);
     expect(Object.values(found).flat()).toEqual([]);
   });
@@ -246,7 +246,11 @@ describe.skipIf(!chromiumAvailable())("booking with a hold, consents and the wai
     await phone.getByTestId("book-phone").fill("13922223333");
     await phone.getByTestId("book-send-code").click();
     await phone.getByTestId("book-otp").fill(await codeFrom("13922223333"));
-    expect(await phone.getByTestId("book-consent").count()).toBe(0);
+    // The same consents as a booking, neither ticked for the customer; this one agrees to marketing only.
+    expect(await phone.getByTestId("book-consent-service").isChecked()).toBe(false);
+    expect(await phone.getByTestId("book-consent-marketing").isChecked()).toBe(false);
+    expect(await phone.getByTestId("book-consent").textContent()).toContain("候补通知无论如何都会发送");
+    await phone.getByTestId("book-consent-marketing").check();
     const found: Record<string, AxeViolation[]> = {};
     await axeBoth(phone, "book-waitlist", found);
     await phone.getByTestId("book-waitlist-submit").click();
@@ -258,6 +262,14 @@ describe.skipIf(!chromiumAvailable())("booking with a hold, consents and the wai
       "+8613922223333",
     );
     expect(waiting).toEqual([{ status: "waiting", day: tomorrow(), from_at: at("10:00") }]);
+    const consents = rows<{ purpose: string; granted: number; channel: string; text_version: string; covers: string }>(
+      "select c.purpose, c.granted, c.channel, c.text_version, c.covers from customer_consents c join customers u on u.id = c.customer_id where u.phone_e164 = ? order by c.id",
+      "+8613922223333",
+    );
+    expect(consents).toEqual([
+      { purpose: "service", granted: 0, channel: "web", text_version: "book-2026-12b", covers: "sms,email" },
+      { purpose: "marketing", granted: 1, channel: "web", text_version: "book-2026-12b", covers: "sms,email,call" },
+    ]);
     expect(Object.values(found).flat()).toEqual([]);
   });
 

@@ -56,9 +56,16 @@ export async function identifyCustomer(
   return { customerId: customer.id, phone: customer.phone };
 }
 
-/** True when the customer's latest choice refuses service messages (reminders); never asked counts as no refusal. */
-export async function refusesServiceMessages(tx: Tx, customerId: string | null): Promise<boolean> {
-  return customerId !== null && (await currentConsent(tx, customerId, "service")) === false;
+/**
+ * True when the customer's latest choice about service messages (reminders) by this channel is a refusal; never
+ * asked counts as no refusal.
+ */
+export async function refusesServiceMessages(
+  tx: Tx,
+  customerId: string | null,
+  channel: "sms" | "email",
+): Promise<boolean> {
+  return customerId !== null && (await currentConsent(tx, customerId, "service", channel)) === false;
 }
 
 /**
@@ -78,8 +85,8 @@ export async function consumePhoneCode(tx: Tx, ctx: AppContext, phone: string, o
 
 export type OutgoingMessage = NewMessage;
 
-export async function enqueue(tx: Tx, msg: OutgoingMessage): Promise<void> {
-  await enqueueMessage(tx, msg);
+export async function enqueue(tx: Tx, msg: OutgoingMessage): Promise<{ id: string; created: boolean }> {
+  return enqueueMessage(tx, msg);
 }
 
 export async function cancelPending(
@@ -101,7 +108,7 @@ export interface Address {
 
 /**
  * Where a booking's messages go. A customer whose record prefers e-mail, has an address and has agreed to
- * service messages (their latest "service" consent granted) gets them by e-mail only: the confirmation (with
+ * service messages by e-mail (their latest "service" answer covering e-mail granted) gets them by e-mail only: the confirmation (with
  * its .ics), the notices and the reminders; should that e-mail be refused for good, the outbox sends an SMS
  * instead (app/messages/runner.ts). Everyone else, and a customer preferring e-mail without an address or the
  * consent, keeps the default: notices by SMS, with a copy by e-mail when the booking gave an address, and
@@ -125,7 +132,7 @@ export async function appointmentAddresses(
   if (!customer || customer.anonymised_at !== null || customer.preferred_channel !== "email") return fallback;
   const address = input.bookingEmail ?? customer.email;
   if (!address) return fallback;
-  if ((await currentConsent(tx, input.customerId, "service")) !== true) return fallback;
+  if ((await currentConsent(tx, input.customerId, "service", "email")) !== true) return fallback;
   const email: Address = { channel: "email", recipient: address };
   return { notices: [email], reminders: email };
 }

@@ -205,6 +205,10 @@ export async function rescheduleAppointment(
     throw invalid("That is the appointment's time already.", { field: "start" }, "这就是当前的预约时间。");
   const { slot, day } = slotAt(setup, start);
   ruleRefusal(setup.rules, now, start, day, dayInZone(now, tz), byStaff);
+  // The notice and the reminders queued again carry a manage link that works: the customer's own token when they
+  // move it through their link; staff cannot know that token (only its hash is kept), so a staff move makes a new
+  // one, as a resent confirmation does, and the old link stops working.
+  const token = isToken(who) ? who.token : newManageToken();
   await ctx.store.write(async (tx, afterCommit) => {
     await lockSlot(tx, a.branchId, a.serviceId, start);
     // The business type's per-customer per-day cap holds for a move as for a booking (the same lock, count and
@@ -216,7 +220,12 @@ export async function rescheduleAppointment(
         throw capRefusal(setup.rules);
     }
     if ((await placesTaken(tx, a.branchId, a.serviceId, start, now)) >= slot.capacity) throw slotFull();
-    await updateBooked(tx, a, { start_at: start, end_at: slot.end, day }, now);
+    await updateBooked(
+      tx,
+      a,
+      { start_at: start, end_at: slot.end, day, ...(byStaff && { manage_token_hash: manageTokenHash(token) }) },
+      now,
+    );
     if (byStaff)
       await audit(
         tx,
@@ -227,9 +236,17 @@ export async function rescheduleAppointment(
         {
           from: isoInZone(a.start, tz),
           to: isoInZone(start, tz),
+          // The notice carries a new manage link; the one the customer had stops working.
+          newManageLink: true,
         },
       );
-    await appointmentMessages(tx, ctx, { ...messageBase(a, setup, now), kind: "rescheduled", start, end: slot.end });
+    await appointmentMessages(tx, ctx, {
+      ...messageBase(a, setup, now),
+      kind: "rescheduled",
+      start,
+      end: slot.end,
+      manageUrl: manageUrl(a.id, token),
+    });
     await publishEvent(tx, ctx, appointmentEvent(a, "appointment.rescheduled", tz, { start, end: slot.end }));
     await slotsChanged(tx, afterCommit, ctx, a.branchId, a.serviceId, a.day, true);
     if (day !== a.day) await slotsChanged(tx, afterCommit, ctx, a.branchId, a.serviceId, day, false);

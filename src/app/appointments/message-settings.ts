@@ -6,7 +6,9 @@
  *     audited with the fields changed)
  *   messageTimesOf(db, branchId) → what the appointment messages obey (the defaults without a row)
  *
- * Reminders already queued keep their time; the next booking, reschedule or resend uses the new one.
+ * Reminders already queued and not yet sent for appointments still to come are planned again at the new times and
+ * out of the new quiet hours, in the settings' own transaction (messages.ts `replanQueuedReminders`); the next
+ * booking, reschedule or resend uses them too.
  */
 import type { Kysely } from "kysely";
 import type { BranchId } from "../../domain/ids.ts";
@@ -22,6 +24,7 @@ import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
+import { replanQueuedReminders } from "./messages.ts";
 
 export interface MessageSettings extends MessageTimes {
   readonly branchId: string;
@@ -112,7 +115,22 @@ export async function setMessageSettings(
       .values({ branch_id: branchId, ...values })
       .onConflict((oc) => oc.column("branch_id").doUpdateSet(values))
       .execute();
-    await audit(tx, staff, now, "branch.message_settings", { type: "branch", id: branchId, branchId }, patch);
+    // The reminders already queued follow the change in the same transaction: none lost, none doubled.
+    const n = await replanQueuedReminders(
+      tx,
+      branchId,
+      before.timeZone,
+      { reminderOffsetsMinutes: normaliseOffsets(next.reminderOffsetsMinutes), quietHours: next.quietHours },
+      now,
+    );
+    await audit(
+      tx,
+      staff,
+      now,
+      "branch.message_settings",
+      { type: "branch", id: branchId, branchId },
+      { ...patch, appointmentsReplanned: n },
+    );
   });
   return read(ctx.store.db, branchId);
 }

@@ -1,9 +1,18 @@
 import { createEvent } from "ics";
 import { isoInZone } from "../../domain/appointments/slots.ts";
+import type { MessageTimes } from "../../domain/messages/reminder-settings.ts";
+import { templateDataOf } from "../../store/outbox.ts";
 import type { Tx } from "../../store/store.ts";
 import type { AppContext } from "../context.ts";
 import type { BookingSetup } from "./booking-setup.ts";
-import { appointmentAddresses, cancelPending, enqueue, refusesServiceMessages } from "./identity.ts";
+import {
+  type Address,
+  appointmentAddresses,
+  cancelPending,
+  enqueue,
+  type OutgoingMessage,
+  refusesServiceMessages,
+} from "./identity.ts";
 import { messageTimesOf } from "./message-settings.ts";
 import { publicUrl } from "./tokens.ts";
 
@@ -137,24 +146,128 @@ export async function appointmentMessages(tx: Tx, _ctx: AppContext, m: Appointme
   }
   if (m.kind === "cancelled") return;
   // The booking's own answer (confirmation, move) always goes; reminders only to a customer who has not refused them.
-  if (await refusesServiceMessages(tx, m.customerId)) return;
-  const times = await messageTimesOf(tx, branch.id);
-  for (const minutes of times.reminderOffsetsMinutes) {
-    const at = m.start - minutes * MIN;
-    if (at <= m.now) continue;
+  if (await refusesServiceMessages(tx, m.customerId, to.reminders.channel)) return;
+  await queueReminders(tx, {
+    appointmentId: m.appointmentId,
+    start: m.start,
+    now: m.now,
+    timeZone: tz,
+    times: await messageTimesOf(tx, branch.id),
+    common,
+    address: to.reminders,
+    data,
+  });
+}
+
+/** The reminders of one appointment at the branch's times before its start, out of its quiet hours; none past. */
+async function queueReminders(
+  tx: Tx,
+  r: {
+    readonly appointmentId: string;
+    readonly start: number;
+    readonly now: number;
+    readonly timeZone: string;
+    readonly times: MessageTimes;
+    readonly common: Omit<OutgoingMessage, "kind" | "channel" | "recipient" | "data">;
+    readonly address: Address;
+    readonly data: Readonly<Record<string, unknown>>;
+  },
+): Promise<number> {
+  let queued = 0;
+  for (const minutes of r.times.reminderOffsetsMinutes) {
+    const at = r.start - minutes * MIN;
+    if (at <= r.now) continue;
     // Whole hours keep the key they had when the times were constants (24 h, 2 h), so a resend after an upgrade
-    // finds the reminders already queued.
+    // finds the reminders already queued. The key also keeps a reminder already sent (or being sent) from being
+    // queued a second time when the reminders are planned again.
     const offset = minutes % 60 === 0 ? String(minutes / 60) : `${minutes}m`;
-    await enqueue(tx, {
-      ...common,
+    const { created } = await enqueue(tx, {
+      ...r.common,
       kind: "appointment.reminder",
-      ...to.reminders,
-      data: { ...data, hoursBefore: minutes / 60, minutesBefore: minutes },
+      ...r.address,
+      data: { ...r.data, hoursBefore: minutes / 60, minutesBefore: minutes },
       notBefore: at,
-      quietHours: { timeZone: tz, hours: times.quietHours },
-      dedupeKey: `appointment.reminder:${m.appointmentId}:${m.start}:${offset}`,
+      quietHours: { timeZone: r.timeZone, hours: r.times.quietHours },
+      dedupeKey: `appointment.reminder:${r.appointmentId}:${r.start}:${offset}`,
+    });
+    if (created) queued++;
+  }
+  return queued;
+}
+
+/**
+ * A branch changed its reminder times or quiet hours (message-settings.ts, in the same transaction): the reminders
+ * queued and not yet sent (pending, failed, undeliverable) for its booked appointments still to come are planned
+ * again at the new times and out of the new quiet hours. Each such appointment's unsent reminders are cancelled and
+ * queued afresh with the same text (its manage link included), to the appointment's current addresses; a reminder
+ * already sent, or being sent, keeps its dedupe key, so the same offset is never queued twice. Appointments with
+ * no reminder waiting (all sent, or the customer refused them) get none. Answers how many appointments.
+ */
+export async function replanQueuedReminders(
+  tx: Tx,
+  branchId: string,
+  timeZone: string,
+  times: MessageTimes,
+  now: number,
+): Promise<number> {
+  const rows = await tx
+    .selectFrom("outbox as o")
+    .innerJoin("appointments as a", "a.id", "o.related_id")
+    .select([
+      "o.related_id as appointmentId",
+      "o.data",
+      "o.created_at",
+      "a.start_at",
+      "a.customer_id",
+      "a.customer_phone",
+      "a.customer_email",
+      "a.lang",
+    ])
+    .where("o.kind", "=", "appointment.reminder")
+    .where("o.related_type", "=", "appointment")
+    .where("o.branch_id", "=", branchId)
+    .where("o.status", "in", ["pending", "failed", "undeliverable"])
+    .where("a.status", "=", "booked")
+    .where("a.start_at", ">", now)
+    .orderBy("o.related_id")
+    .orderBy("o.created_at", "desc")
+    .execute();
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const row of rows)
+    if (row.appointmentId !== null && !latest.has(row.appointmentId)) latest.set(row.appointmentId, row);
+  for (const [appointmentId, row] of latest) {
+    await cancelPending(tx, { relatedId: appointmentId, kinds: ["appointment.reminder"], now });
+    const customerId = row.customer_id;
+    const to = await appointmentAddresses(tx, {
+      customerId,
+      phone: row.customer_phone,
+      bookingEmail: row.customer_email,
+    });
+    if (await refusesServiceMessages(tx, customerId, to.reminders.channel)) continue;
+    const {
+      hoursBefore: _h,
+      minutesBefore: _m,
+      ...data
+    } = templateDataOf(JSON.parse(row.data) as Record<string, unknown>);
+    await queueReminders(tx, {
+      appointmentId,
+      start: Number(row.start_at),
+      now,
+      timeZone,
+      times,
+      common: {
+        lang: row.lang === "en" ? "en" : "zh-CN",
+        now,
+        branchId,
+        relatedType: "appointment",
+        relatedId: appointmentId,
+        ...(customerId !== null && { customerId }),
+      },
+      address: to.reminders,
+      data,
     });
   }
+  return latest.size;
 }
 
 /**

@@ -6,6 +6,10 @@
  * booking notice) and the offer goes through the outbox by SMS (and e-mail) with a link that books it in one
  * step. An offer not taken in time lapses and the place goes to the next in line.
  *
+ * Joining identifies the customer (one record per phone) and records the consents ticked on the page, as a booking
+ * does. The offer goes whatever they chose about service messages: it is the message they asked for by joining
+ * (like a one-time code); the booking it makes queues reminders only for a customer who has not refused them.
+ *
  * A scheduled job (`offerWaitlistPlaces`, jobs.ts) does the offering, so an offer survives a crash between a
  * cancellation and its offer; cancellations and reschedules also start it at once after their commit.
  */
@@ -17,7 +21,15 @@ import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { bookAppointment } from "./book.ts";
 import { loadSetup, slotsOn } from "./booking-setup.ts";
-import { appointmentAddresses, checkPhoneCode, consumePhoneCode, enqueue, requirePhone } from "./identity.ts";
+import {
+  appointmentAddresses,
+  type BookingConsents,
+  checkPhoneCode,
+  consumePhoneCode,
+  enqueue,
+  identifyCustomer,
+  requirePhone,
+} from "./identity.ts";
 import { slotsChanged } from "./slot-state.ts";
 import { publicUrl } from "./tokens.ts";
 import type { BookedView } from "./view.ts";
@@ -41,6 +53,8 @@ export interface WaitlistInput {
   readonly otp: string;
   readonly email?: string;
   readonly lang?: "zh-CN" | "en";
+  /** What the customer ticked on the page: appended to their consent ledger with the join, as a booking does. */
+  readonly consents?: BookingConsents;
 }
 
 export async function joinWaitlist(
@@ -76,6 +90,15 @@ export async function joinWaitlist(
   const id = ctx.newId();
   const position = await ctx.store.write(async (tx) => {
     await consumePhoneCode(tx, ctx, phone, input.otp);
+    // The phone is proven: the customer's one record (created now if new), with the consents given here.
+    const email = input.email?.trim() || undefined;
+    const customer = await identifyCustomer(tx, ctx, {
+      phone,
+      name,
+      ...(email !== undefined && { email }),
+      ...(input.lang !== undefined && { lang: input.lang }),
+      ...(input.consents !== undefined && { consents: input.consents }),
+    });
     await tx
       .updateTable("appointment_waitlist")
       .set({ status: "left" })
@@ -92,14 +115,14 @@ export async function joinWaitlist(
         branch_id: input.branchId,
         service_id: input.serviceId,
         day: input.day,
-        customer_id: null,
+        customer_id: customer.customerId,
         customer_name: name,
         customer_phone: phone,
         lang: input.lang === "en" ? "en" : "zh-CN",
         status: "waiting",
         joined_at: now,
         offered_at: null,
-        customer_email: input.email?.trim() || null,
+        customer_email: email ?? null,
         from_at: fromAt,
         to_at: toAt,
         offer_token_hash: null,

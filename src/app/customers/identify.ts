@@ -25,13 +25,41 @@ import { AppError, invalid } from "../errors.ts";
 export type CustomerLang = "zh-CN" | "en";
 export type PreferredChannel = "sms" | "email";
 export type ConsentPurpose = "service" | "marketing";
+/** Where a consent was given: the booking page, the kiosk, staff (in person or on the phone), the counter, the chat. */
+export type ConsentSource = "web" | "kiosk" | "staff" | "phone" | "counter" | "chat";
+export const CONSENT_SOURCES: readonly ConsentSource[] = ["web", "kiosk", "staff", "phone", "counter", "chat"];
+/** A way of reaching the customer a consent is about: a message by SMS or e-mail, or a call by a member of staff. */
+export type ConsentDelivery = "sms" | "email" | "call";
+export const CONSENT_DELIVERIES: readonly ConsentDelivery[] = ["sms", "email", "call"];
+
+/**
+ * What a consent covers when the text agreed to does not say otherwise: service messages go by SMS or e-mail (the
+ * booking page's words); marketing may also come as a call (a marketing follow-up).
+ */
+export const DEFAULT_COVERS: Readonly<Record<ConsentPurpose, readonly ConsentDelivery[]>> = {
+  service: ["sms", "email"],
+  marketing: ["sms", "email", "call"],
+};
 
 export interface ConsentInput {
   readonly purpose: ConsentPurpose;
   readonly granted: boolean;
-  /** Where it was given: "web", "kiosk", "staff", "sms"… */
-  readonly channel: string;
+  /** Where it was given. */
+  readonly channel: ConsentSource;
   readonly textVersion: string;
+  /** The ways of reaching the customer it is about (default `DEFAULT_COVERS` of the purpose). */
+  readonly covers?: readonly ConsentDelivery[];
+}
+
+/** The `covers` column's text for a set of ways, in a fixed order. */
+export function coversText(covers: readonly ConsentDelivery[]): string {
+  return CONSENT_DELIVERIES.filter((d) => covers.includes(d)).join(",");
+}
+
+/** The ways a ledger row covers (a row of an unknown way is ignored). */
+export function coversOf(text: string): ConsentDelivery[] {
+  const ways = text.split(",");
+  return CONSENT_DELIVERIES.filter((d) => ways.includes(d));
 }
 
 export interface IdentifyInput {
@@ -119,6 +147,13 @@ export async function findOrCreateCustomer(tx: Tx, ctx: AppContext, input: Ident
     }
   }
   for (const consent of input.consents ?? []) {
+    const covers = coversText(consent.covers ?? DEFAULT_COVERS[consent.purpose]);
+    if (!CONSENT_SOURCES.includes(consent.channel) || covers === "")
+      throw invalid(
+        "A consent needs where it was given and what it covers.",
+        { field: "consents" },
+        "同意记录不完整。",
+      );
     await tx
       .insertInto("customer_consents")
       .values({
@@ -128,6 +163,7 @@ export async function findOrCreateCustomer(tx: Tx, ctx: AppContext, input: Ident
         channel: consent.channel,
         text_version: consent.textVersion,
         at: now,
+        covers,
       })
       .execute();
   }
@@ -142,19 +178,25 @@ export async function findOrCreateCustomer(tx: Tx, ctx: AppContext, input: Ident
   };
 }
 
-/** The customer's current choice per purpose (the latest consent row), or undefined if never asked. */
+/**
+ * The customer's current choice for a purpose (their latest answer), or undefined if never asked. With `delivery`,
+ * the latest answer that covers that way of reaching them: a service message by SMS reads the latest service
+ * answer about SMS, not one given about e-mail only.
+ */
 export async function currentConsent(
   db: Kysely<Database>,
   customerId: string,
   purpose: ConsentPurpose,
+  delivery?: ConsentDelivery,
 ): Promise<boolean | undefined> {
-  const row = await db
+  const rows = await db
     .selectFrom("customer_consents")
-    .select("granted")
+    .select(["granted", "covers"])
     .where("customer_id", "=", customerId)
     .where("purpose", "=", purpose)
     .orderBy("at", "desc")
     .orderBy("id", "desc")
-    .executeTakeFirst();
+    .execute();
+  const row = delivery === undefined ? rows[0] : rows.find((r) => coversOf(r.covers).includes(delivery));
   return row === undefined ? undefined : row.granted === 1;
 }

@@ -32,6 +32,7 @@ import { referenceOf } from "../complaints/complaints.ts";
 import type { AppContext } from "../context.ts";
 import { forbidden, invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
+import { CONSENT_DELIVERIES, coversOf } from "./identify.ts";
 
 /** Roles that work with customers (search, profile, call card); auditors do not. */
 export const CUSTOMER_ROLES: readonly Role[] = ["admin", "branch_manager", "lobby_manager", "teller", "back_office"];
@@ -51,9 +52,12 @@ export interface CustomerMatch {
 export interface ConsentState {
   readonly purpose: string;
   readonly granted: boolean;
+  /** Where it was given (web, kiosk, staff, phone, counter, chat). */
   readonly channel: string;
   readonly textVersion: string;
   readonly at: string;
+  /** The ways of reaching the customer this answer is the current one for ("sms", "email", "call"). */
+  readonly covers: string[];
 }
 
 export interface Visit {
@@ -319,16 +323,25 @@ export async function consentsOf(ctx: AppContext, customerId: string): Promise<C
     .orderBy("at", "desc")
     .orderBy("id", "desc")
     .execute();
-  const latest = new Map<string, ConsentState>();
-  for (const r of rows)
-    if (!latest.has(r.purpose))
-      latest.set(r.purpose, {
-        purpose: r.purpose,
-        granted: r.granted === 1,
-        channel: r.channel,
-        textVersion: r.text_version,
-        at: new Date(r.at).toISOString(),
-      });
+  // Per purpose and way of reaching the customer, the latest answer about it; an answer current for several ways
+  // is one entry listing them (the usual case: one entry per purpose).
+  const latest = new Map<number, ConsentState & { covers: string[] }>();
+  for (const purpose of new Set(rows.map((r) => r.purpose)))
+    for (const way of CONSENT_DELIVERIES) {
+      const r = rows.find((x) => x.purpose === purpose && coversOf(x.covers).includes(way));
+      if (!r) continue;
+      const entry = latest.get(r.id);
+      if (entry) entry.covers.push(way);
+      else
+        latest.set(r.id, {
+          purpose: r.purpose,
+          granted: r.granted === 1,
+          channel: r.channel,
+          textVersion: r.text_version,
+          at: new Date(r.at).toISOString(),
+          covers: [way],
+        });
+    }
   return [...latest.values()];
 }
 

@@ -286,7 +286,11 @@ export async function generateServiceReport(ctx: AppContext, ticketId: string): 
       .returning("id")
       .executeTakeFirst();
     if (!inserted) return false; // another runner made it meanwhile
-    if (customer && !customer.anonymised_at && (await currentConsent(tx, customer.id, "service")) === true) {
+    if (
+      customer &&
+      !customer.anonymised_at &&
+      (await currentConsent(tx, customer.id, "service", byEmail ? "email" : "sms")) === true
+    ) {
       const lang = customer.lang === "en" ? "en" : "zh-CN";
       const message = await enqueueMessage(tx, {
         kind: "service.report",

@@ -7,7 +7,8 @@
  * it, through the outbox, inside working hours. The assignee records the outcome (done, no answer, declined)
  * and may book a follow-up appointment from it (the staff booking use case).
  *
- * A marketing follow-up (a product offer) contacts the customer only with their current marketing consent and
+ * A marketing follow-up (a product offer, a call) contacts the customer only with their current marketing consent
+ * covering calls (the latest marketing answer about calls) and
  * within the frequency cap (marketing contacts per customer per window of days); otherwise 409. A contact is
  * counted once per follow-up, when its outcome is recorded or an appointment is booked from it.
  *
@@ -544,7 +545,7 @@ async function views(ctx: AppContext, rows: readonly FollowupTable[]): Promise<F
     const appointment = r.appointment_id ? ap.get(r.appointment_id) : undefined;
     let marketing: FollowupView["marketing"] = null;
     if (r.purpose === "marketing") {
-      const consent = (await currentConsent(db, r.customer_id, "marketing")) === true;
+      const consent = (await currentConsent(db, r.customer_id, "marketing", "call")) === true;
       const contactsInWindow = await marketingContacts(db, r.customer_id, since, r.id);
       marketing = {
         consent,
@@ -703,7 +704,7 @@ function updateFollowup(tx: Tx, read: FollowupTable, patch: Partial<FollowupTabl
 async function requireMarketingAllowed(db: Kysely<Database>, f: FollowupTable, now: number): Promise<void> {
   if (f.purpose !== "marketing") return;
   const policy = await loadPolicy(db);
-  const consent = await currentConsent(db, f.customer_id, "marketing");
+  const consent = await currentConsent(db, f.customer_id, "marketing", "call");
   // A follow-up already counted (an appointment booked from it) does not count again when its outcome is recorded.
   const contacts =
     f.contacted_at !== null

@@ -70,7 +70,8 @@ export async function afterServiceDone(
   if (!found) return { skipped: "no_customer" };
   // The branch may send every survey by SMS, whatever the customer's preferred channel.
   const customer = settings.channel === "sms" ? { ...found, channel: "sms" as const, recipient: found.phone } : found;
-  if ((await currentConsent(tx, customer.id, "service")) !== true) return { skipped: "no_consent" };
+  // The consent read is the one about the channel the survey goes by (SMS or e-mail).
+  if ((await currentConsent(tx, customer.id, "service", customer.channel)) !== true) return { skipped: "no_consent" };
   const existing = await surveyOfTicket(tx, t.id);
   if (existing?.sent_at !== null && existing?.sent_at !== undefined) return { skipped: "already_sent" };
   const since = now - settings.intervalDays * 86_400_000;

@@ -25,7 +25,7 @@ import type { AppContext } from "../../app/context.ts";
 import { FIELD_TYPES } from "../../domain/appointments/forms.ts";
 import { findBranch, findService } from "../../store/branches.ts";
 import { actorOf } from "../auth-plugin.ts";
-import { BranchParams, errors, Id, Pattern, TicketParams, TicketSchema } from "../schemas.ts";
+import { BookingConsentsSchema, BranchParams, errors, Id, Pattern, TicketParams, TicketSchema } from "../schemas.ts";
 
 const AppointmentParams = Type.Object({ appointmentId: Id });
 const ServiceParams = Type.Object({ serviceId: Id });
@@ -131,16 +131,7 @@ const PublicBookBody = Type.Object(
      * What the customer agreed to on the booking page, recorded on their customer record with the booking
      * (channel "web", the version of the texts shown): service messages (reminders) and, separately, marketing.
      */
-    consents: Type.Optional(
-      Type.Object(
-        {
-          service: Type.Boolean(),
-          marketing: Type.Boolean(),
-          textVersion: Type.String({ pattern: "^[A-Za-z0-9._-]{1,40}$" }),
-        },
-        { additionalProperties: false },
-      ),
-    ),
+    consents: Type.Optional(BookingConsentsSchema),
   },
   { additionalProperties: false },
 );

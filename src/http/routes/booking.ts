@@ -10,7 +10,7 @@ import { acceptOffer, declineOffer, joinWaitlist, showOffer } from "../../app/ap
 import type { AppContext } from "../../app/context.ts";
 import { askTurnAlert } from "../../app/tickets/turn-alerts.ts";
 import { actorOf } from "../auth-plugin.ts";
-import { errors, Id } from "../schemas.ts";
+import { BookingConsentsSchema, errors, Id } from "../schemas.ts";
 
 const HoldId = Type.String({ minLength: 16, maxLength: 64 });
 const DateTime = Type.String({ minLength: 10, maxLength: 40 });
@@ -72,6 +72,11 @@ export function bookingRoutes(app: FastifyInstance, ctx: AppContext): void {
       otp: Type.String({ minLength: 1, maxLength: 10 }),
       email: Type.Optional(Type.String({ maxLength: 254 })),
       lang: Type.Optional(Type.Union([Type.Literal("zh-CN"), Type.Literal("en")])),
+      /**
+       * As with a booking: what the customer agreed to on the page, recorded on their customer record with the
+       * join (channel "web"). The offer itself goes whatever they chose: it is the message they asked for.
+       */
+      consents: Type.Optional(BookingConsentsSchema),
     },
     { additionalProperties: false },
   );

@@ -53,7 +53,16 @@ const SearchQuery = Type.Object(
   { additionalProperties: false },
 );
 const Segment = Type.Object({ code: Str, source: Type.Union([Type.Literal("staff"), Type.Literal("rule")]) });
-const Consent = Type.Object({ purpose: Str, granted: Type.Boolean(), channel: Str, textVersion: Str, at: Str });
+const Consent = Type.Object({
+  purpose: Str,
+  granted: Type.Boolean(),
+  /** Where it was given: web, kiosk, staff, phone, counter, chat. */
+  channel: Str,
+  textVersion: Str,
+  at: Str,
+  /** The ways of reaching the customer this answer is the current one for: sms, email, call. */
+  covers: Type.Array(Str),
+});
 const Preferences = Type.Object({ lang: Str, channel: Str, counter: NStr });
 const Match = Type.Object({
   id: Str,

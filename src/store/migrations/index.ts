@@ -33,6 +33,7 @@ import * as branchMessageSettings from "./039-branch-message-settings.ts";
 import * as jobScheduleReportLinks from "./044-job-schedule-report-links.ts";
 import * as analyticsMarks from "./045-analytics-marks.ts";
 import * as analyticsCounterTotals from "./046-analytics-counter-totals.ts";
+import * as consentCovers from "./047-consent-covers.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -73,6 +74,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "044-job-schedule-report-links": jobScheduleReportLinks,
   "045-analytics-marks": analyticsMarks,
   "046-analytics-counter-totals": analyticsCounterTotals,
+  "047-consent-covers": consentCovers,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

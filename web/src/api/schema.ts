@@ -9627,6 +9627,7 @@ export interface operations {
                             readonly channel: string;
                             readonly textVersion: string;
                             readonly at: string;
+                            readonly covers: readonly string[];
                         }[];
                         readonly visits: readonly {
                             readonly ticketId: string;
@@ -9787,6 +9788,7 @@ export interface operations {
                             readonly channel: string;
                             readonly textVersion: string;
                             readonly at: string;
+                            readonly covers: readonly string[];
                         }[];
                         readonly visits: readonly {
                             readonly ticketId: string;
@@ -10301,6 +10303,7 @@ export interface operations {
                                 readonly channel: string;
                                 readonly textVersion: string;
                                 readonly at: string;
+                                readonly covers: readonly string[];
                             }[];
                             readonly notes: string;
                         } | null;
@@ -13357,6 +13360,11 @@ export interface operations {
                     readonly otp: string;
                     readonly email?: string;
                     readonly lang?: "zh-CN" | "en";
+                    readonly consents?: {
+                        readonly service: boolean;
+                        readonly marketing: boolean;
+                        readonly textVersion: string;
+                    };
                 };
             };
         };

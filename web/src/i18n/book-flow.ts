@@ -18,8 +18,9 @@ export const bookFlowZh = {
   consent: {
     step: "7. 同意事项",
     lead: "请勾选您同意的事项。预约确认短信无论如何都会发送。",
+    leadWaitlist: "请勾选您同意的事项。有名额时的候补通知无论如何都会发送。",
     service: "通过短信或电子邮件向我发送预约提醒和服务消息（如办理后的满意度调查）",
-    marketing: "向我发送产品和优惠信息（营销消息）",
+    marketing: "通过短信、电子邮件或电话向我介绍产品和优惠（营销信息）",
     marketingHelp: "可选，与预约无关；可随时致电或到网点撤回。",
   },
   waitlist: {
@@ -64,8 +65,9 @@ export const bookFlowEn: typeof bookFlowZh = {
   consent: {
     step: "7. Your consent",
     lead: "Tick what you agree to. The booking confirmation by SMS is always sent.",
+    leadWaitlist: "Tick what you agree to. The message offering you a free place is always sent.",
     service: "Send me reminders and service messages (such as a short survey after the visit) by SMS or e-mail",
-    marketing: "Send me news of products and offers (marketing)",
+    marketing: "Tell me of products and offers by SMS, e-mail or phone call (marketing)",
     marketingHelp: "Optional, not needed for the booking; withdraw at any time by phone or at the branch.",
   },
   waitlist: {

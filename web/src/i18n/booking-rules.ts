@@ -31,7 +31,7 @@ export const bookingRulesZh = {
   fixErrors: "请先更正标红的项目",
   remindersTitle: "预约提醒与免打扰时段",
   remindersHint:
-    "本网点的预约提醒在预约前多久发送，以及免打扰时段（按网点所在时区 {{zone}}）。落在免打扰时段的提醒顺延到时段结束时发送。已排队的提醒保持原时间，新预约、改约或重发确认时按新设置。",
+    "本网点的预约提醒在预约前多久发送，以及免打扰时段（按网点所在时区 {{zone}}）。落在免打扰时段的提醒顺延到时段结束时发送。保存后，尚未发出的提醒（未来的预约）立即按新设置重新安排，已发出的不会重发；新预约、改约和重发确认也按新设置。",
   isDefault: "当前为默认设置：预约前 24 小时和 2 小时提醒，21:00 至次日 08:00 免打扰。",
   reminder: "第 {{n}} 次提醒",
   hoursBefore: "小时",
@@ -77,7 +77,7 @@ export const bookingRulesEn: typeof bookingRulesZh = {
   fixErrors: "Correct the fields marked in red first",
   remindersTitle: "Appointment reminders and quiet hours",
   remindersHint:
-    "How long before an appointment this branch's reminders go out, and the quiet hours (in the branch's time zone, {{zone}}). A reminder due in quiet hours waits until they end. Reminders already queued keep their time; new bookings, reschedules and resent confirmations use the new settings.",
+    "How long before an appointment this branch's reminders go out, and the quiet hours (in the branch's time zone, {{zone}}). A reminder due in quiet hours waits until they end. On saving, reminders not yet sent for appointments to come are re-planned to the new settings at once (none already sent goes again); new bookings, reschedules and resent confirmations use them too.",
   isDefault: "The defaults apply: reminders 24 h and 2 h before, quiet from 21:00 to 08:00.",
   reminder: "Reminder {{n}}",
   hoursBefore: "hours",

@@ -198,6 +198,7 @@ export default function Book() {
             otp: otp.trim(),
             ...(email.trim() && { email: email.trim() }),
             lang: isEnglish() ? "en" : "zh-CN",
+            consents: { service: consentService, marketing: consentMarketing, textVersion: CONSENT_TEXT_VERSION },
           },
         }),
       );
@@ -509,10 +510,10 @@ export default function Book() {
             </fieldset>
           ) : null}
 
-          {service && waitlist === null ? (
+          {service ? (
             <fieldset className="book-section" data-testid="book-consent">
               <legend>{tf("consent.step")}</legend>
-              <p className="book-muted">{tf("consent.lead")}</p>
+              <p className="book-muted">{tf(waitlist !== null ? "consent.leadWaitlist" : "consent.lead")}</p>
               <label className="book-check book-consent-item">
                 <input
                   type="checkbox"
