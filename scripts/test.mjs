@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, as CI runs it. The browser tests (test/e2e, vitest.e2e.config.ts) run side by side
 // with the other files (vitest.config.ts) instead of after them: the other files spend much of their time waiting
-// on child processes, PostgreSQL and timers, and the two runs together took about as long as the browser tests
-// alone. The web app and the server bundle are built once first, so neither run rebuilds them under the other.
+// on child processes, PostgreSQL and timers, and the browser files on the server, Chromium and the page's timers;
+// side by side, each run fills the other's waits. The web app and the server bundle are built once first, so neither run rebuilds them under the other.
 // The non-browser run prints as it goes; the browser run's output follows it as one block (live from then on),
 // and the command fails when either run fails. Extra arguments go to both runs (`npm test -- --reporter=verbose`).
+// DATANG_TEST_SEQUENTIAL=1 runs them one after the other instead.
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { buildTestServer } from "./build-test-server.mjs";
@@ -23,10 +24,15 @@ await buildTestServer();
 const extra = process.argv.slice(2);
 const env = { ...process.env, DATANG_TEST_SERVER_BUNDLED: "1" };
 const vitest = join(root, "node_modules/vitest/vitest.mjs");
-const runs = [
+// DATANG_TEST_SEQUENTIAL=1: the browser run only after the other (as before), e.g. to compare or on one core.
+const sequential = process.env.DATANG_TEST_SEQUENTIAL === "1";
+const plan = [
   { name: "non-browser tests", args: ["run", "--exclude", "test/e2e/**"], live: true },
-  { name: "browser tests (test/e2e)", args: ["run", "--config", "vitest.e2e.config.ts"], live: false },
-].map((run) => {
+  { name: "browser tests (test/e2e)", args: ["run", "--config", "vitest.e2e.config.ts"], live: sequential },
+];
+const active = [];
+
+function start(run) {
   // The browser run writes into a pipe: keep its colours when the terminal shows them.
   const runEnv =
     !run.live && process.stdout.isTTY && env.FORCE_COLOR === undefined ? { ...env, FORCE_COLOR: "1" } : env;
@@ -36,6 +42,7 @@ const runs = [
     env: runEnv,
     stdio: run.live ? "inherit" : ["ignore", "pipe", "pipe"],
   });
+  active.push(child);
   const held = [];
   let holding = !run.live;
   const forward = (stream) => (chunk) => (holding ? held.push([stream, chunk]) : stream.write(chunk));
@@ -50,21 +57,23 @@ const runs = [
     holding = false;
     for (const [stream, chunk] of held.splice(0)) stream.write(chunk);
   };
-  return { ...run, child, done, release };
-});
+  return { ...run, done, release };
+}
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
-    for (const run of runs) if (run.child.exitCode === null) run.child.kill(signal);
+    for (const child of active) if (child.exitCode === null) child.kill(signal);
   });
 }
 
+const runs = sequential ? [] : plan.map(start);
 const results = [];
-for (const run of runs) {
+for (const [i, planned] of plan.entries()) {
+  const run = runs[i] ?? start(planned);
   if (!run.live) {
     console.log(`\n──────── ${run.name}: started with the run above; its output ────────\n`);
     run.release();
-  }
+  } else if (i > 0) console.log(`\n──────── ${run.name} ────────\n`);
   const result = await run.done;
   results.push({ run, result });
 }
