@@ -11,12 +11,12 @@ export default defineConfig({
     expect: { poll: { timeout: 10_000, interval: 50 } },
     hookTimeout: 120_000,
     // Two cores, but many files wait on child processes, PostgreSQL and timers: three at a time ran the
-    // non-browser files in 467 s against 582 s for two (2026-12-07). Browser files run two at a time (package.json).
+    // non-browser files in 467 s against 582 s for two (2026-12-07). Browser files run two at a time (vitest.e2e.config.ts).
     maxWorkers: 3,
     // Test files share a worker process and its loaded modules instead of each importing the server afresh:
     // about 1.9 s of CPU less per file (12 API test files: 50 s against 73 s of CPU, 2026-12-07). Files put back
     // what they change in process.env; module caches are keyed by per-test ids. The browser tests run isolated
-    // (`--isolate` in package.json): they import little, and each drives its own Chromium.
+    // (vitest.e2e.config.ts, or `--isolate` for one file): they import little.
     isolate: false,
   },
 });

@@ -47,8 +47,20 @@ async function bothLanguages(page: Page, name: string, ready: () => Promise<unkn
       await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(lang);
     }
     await ready();
-    // Let entrance animations (the display's flashing call) settle: axe measures colours as they are.
-    await page.waitForTimeout(3500);
+    // Let entrance animations (the display's call flashes three times, 3 s) finish: axe measures colours as they
+    // are. Endless ones (the called live page's pulse) never settle; they are measured wherever they are.
+    await page.evaluate(() =>
+      Promise.race([
+        Promise.all(
+          document
+            .getAnimations()
+            .filter((a) => Number.isFinite(Number(a.effect?.getComputedTiming().endTime)))
+            .map((a) => a.finished.catch(() => undefined)),
+        ),
+        new Promise((resolve) => setTimeout(resolve, 5_000)),
+      ]),
+    );
+    await page.waitForTimeout(200);
     expect(await axe(page), `${name} (${lang})`).toEqual([]);
   }
 }

@@ -7,10 +7,11 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { expect, inject } from "vitest";
+import { CHROMIUM, CHROMIUM_LAUNCH } from "../support/chromium.ts";
 
+export { CHROMIUM };
 export const ROOT = new URL("../../", import.meta.url).pathname;
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SHOTS = join(ROOT, "test-output/screenshots");
 export const PASSWORD = "demo123";
 
@@ -107,14 +108,21 @@ export async function assertServesWeb(port: number): Promise<string> {
   return origin;
 }
 
+/**
+ * The run's shared Chromium when there is one (test/setup/global-chromium.ts: a connection, whose close() closes
+ * only this file's contexts), else a Chromium of this file's own. Either way, close() it when done.
+ */
 export async function launchBrowser(): Promise<Browser> {
+  const endpoint = inject("chromiumEndpoint");
+  if (endpoint) {
+    try {
+      return await chromium.connect(endpoint, { timeout: 30_000 });
+    } catch (error) {
+      console.warn(`the shared Chromium did not answer, launching one for this file: ${String(error)}`);
+    }
+  }
   // playwright gives every launch a fresh temporary profile (its own --user-data-dir), removed on close.
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--lang=zh-CN"],
-    timeout: 30_000,
-  });
+  return chromium.launch({ ...CHROMIUM_LAUNCH, args: [...CHROMIUM_LAUNCH.args] });
 }
 
 /** Records what the page asks speech synthesis to say, and ends each utterance at once so the queue moves. */
