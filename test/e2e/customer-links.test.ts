@@ -209,14 +209,22 @@ describe.skipIf(!chromiumAvailable())("customer links: kiosk identification, lob
     await shoot(lobby, "lobby-attach");
     await expectNoViolations(lobby, "lobby attach dialog (zh)");
     await lobby.getByTestId("lobby-attach-submit").click();
-    await expect.poll(() => lobby.getByTestId(`attached-${number}`).textContent()).toBe("139****0002");
+    await expect.poll(() => lobby.getByTestId(`attached-${number}`).textContent()).toBe("已关联客户");
     expect(await lobby.locator("body").textContent()).not.toContain("13912340002");
-    expect(
-      query<{ method: string; name: string }>(
-        "SELECT tc.method, c.name FROM ticket_customers tc JOIN customers c ON c.id = tc.customer_id WHERE tc.ticket_id = ?",
-        id,
-      ),
-    ).toEqual([{ method: "staff", name: "张三丰" }]);
+    const linked = query<{ method: string; name: string; id: string }>(
+      "SELECT tc.method, c.name, c.id FROM ticket_customers tc JOIN customers c ON c.id = tc.customer_id WHERE tc.ticket_id = ?",
+      id,
+    );
+    expect(linked.map(({ method, name }) => ({ method, name }))).toEqual([{ method: "staff", name: "张三丰" }]);
+    // The mark comes from the server: it survives a reload, with the customer's segment (set meanwhile) and no
+    // name or phone on the page.
+    const vip = await apiCall(admin, "PATCH", `/api/customers/${linked[0]?.id}`, { segments: ["vip"] });
+    expect(vip.status).toBe(200);
+    await lobby.reload();
+    await expect.poll(() => lobby.getByTestId(`attached-${number}`).textContent()).toBe("已关联客户");
+    expect(await lobby.getByTestId(`segment-${number}-vip`).textContent()).toBe("VIP");
+    expect(await lobby.locator("body").textContent()).not.toMatch(/张三丰|张\*丰|139\*{4}0002/);
+    await expectNoViolations(lobby, "lobby list with the attached mark (zh)");
     const audit = query<{ actor: string }>(
       "SELECT u.username AS actor FROM audit_log a JOIN users u ON u.id = a.actor_id WHERE a.action = 'ticket.identify' AND a.entity_id = ? AND a.actor_type = 'user'",
       id,
@@ -226,6 +234,7 @@ describe.skipIf(!chromiumAvailable())("customer links: kiosk identification, lob
 
     // An error is the server's sentence in the page's language: English here, a bad number.
     await setLanguage(lobby, "en");
+    await expect.poll(() => lobby.getByTestId(`attached-${number}`).textContent()).toBe("Customer attached");
     await lobby.getByTestId(`attach-customer-${number}`).click();
     await lobby.getByTestId("lobby-attach-phone").fill("12345678901");
     await expectNoViolations(lobby, "lobby attach dialog (en)");

@@ -9,6 +9,7 @@ export const customerLinksZh = {
   attachAction: "关联客户",
   attached: "已关联 {{phone}}",
   attachedTag: "已关联客户",
+  segment: { elderly: "老年客户", small_business: "小微企业主", vip: "VIP" },
   phoneInvalid: "请输入 11 位手机号",
   merges: "合并记录",
   mergesHelp: "同一客户的两条档案须由一人提议、另一位网点负责人或管理员确认，不会自动合并。",
@@ -58,6 +59,7 @@ export const customerLinksEn: typeof customerLinksZh = {
   attachAction: "Attach customer",
   attached: "Attached {{phone}}",
   attachedTag: "Customer attached",
+  segment: { elderly: "Elderly", small_business: "Small-business owner", vip: "VIP" },
   phoneInvalid: "Enter an 11-digit mobile number",
   merges: "Merges",
   mergesHelp:
