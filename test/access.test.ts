@@ -170,6 +170,7 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     "POST /api/customers/{customerId}/export": { reason: "customer request" },
     "POST /api/customers/{customerId}/erase": { reason: "customer request" },
     "POST /api/customer-merges": { sourceId: "a", targetId: "b", reason: "same person" },
+    "POST /api/branches/{branchId}/customer-duplicates/dismiss": { customerIds: ["a", "b"], reason: "two people" },
     "POST /api/tickets/{ticketId}/customer": { phone: "13800000000" },
     "POST /api/tickets/{ticketId}/identify": { phone: "13800000000", otp: "123456" },
     "PUT /api/tickets/{ticketId}/service-record": { needs: "", products: [], outcome: "" },

@@ -181,31 +181,43 @@ describe.each(DB_KINDS)("follow-up tasks on %s", (kind) => {
     });
     const f = await followupOf(ticket.id);
     expect(f).toMatchObject({ customer_id: customerId, status: "open", purpose: "service", assignee_id: null });
-    // Done Monday 2026-11-23; six days on is Sunday 29th, when the branch is closed: due the end of Monday 30th.
-    expect(new Date(Number(f?.due_at)).toISOString()).toBe("2026-11-30T15:59:59.999Z");
+    // Done Monday 2026-11-23; six days on is Sunday 29th, when the branch is closed: due at the close of business
+    // of Monday 30th (17:00 in Shanghai), the complaint clock's calendar.
+    expect(new Date(Number(f?.due_at)).toISOString()).toBe("2026-11-30T09:00:00.000Z");
     // The job again: still one.
     await createDueFollowups(t.server.ctx);
     expect(await db().selectFrom("followups").select("id").where("ticket_id", "=", ticket.id).execute()).toHaveLength(
       1,
     );
-    // A closed day on the branch's calendar, entered by the branch manager, moves it on again (Monday 30th → 1st).
-    const closed = await t.request({
-      method: "PUT",
-      url: `/api/branches/${t.branchId}/closures/2026-11-30`,
-      cookie: c.manager,
-      body: { hours: null, reason: "test" },
-    });
-    expect(closed.statusCode, closed.body).toBe(200);
+    // A closed day on the branch's calendar, entered by the branch manager, moves it on again (Monday 30th → 1st),
+    // and the 1st given short hours (09:00–12:00) is due at its own closing time, 12:00.
+    const setDay = async (day: string, hours: [string, string] | null) => {
+      const res = await t.request({
+        method: "PUT",
+        url: `/api/branches/${t.branchId}/closures/${day}`,
+        cookie: c.manager,
+        body: { hours, reason: "test" },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    await setDay("2026-11-30", null);
     const second = await serveCash(async (id) => {
       await attach(id, "13800138001");
     });
-    expect(new Date(Number((await followupOf(second.id))?.due_at)).toISOString()).toBe("2026-12-01T15:59:59.999Z");
-    const reopened = await t.request({
-      method: "DELETE",
-      url: `/api/branches/${t.branchId}/closures/2026-11-30`,
-      cookie: c.manager,
+    expect(new Date(Number((await followupOf(second.id))?.due_at)).toISOString()).toBe("2026-12-01T09:00:00.000Z");
+    await setDay("2026-12-01", ["09:00", "12:00"]);
+    const third = await serveCash(async (id) => {
+      await attach(id, "13800138001");
     });
-    expect(reopened.json()).toEqual({ removed: true });
+    expect(new Date(Number((await followupOf(third.id))?.due_at)).toISOString()).toBe("2026-12-01T04:00:00.000Z");
+    for (const day of ["2026-11-30", "2026-12-01"]) {
+      const reopened = await t.request({
+        method: "DELETE",
+        url: `/api/branches/${t.branchId}/closures/${day}`,
+        cookie: c.manager,
+      });
+      expect(reopened.json()).toEqual({ removed: true });
+    }
     // The branch manager sees it, unassigned; a teller's own list does not have it, and the branch list is refused.
     const branch = await get(`/api/branches/${t.branchId}/followups?scope=branch&status=open`, c.manager);
     expect(branch.statusCode).toBe(200);
@@ -314,7 +326,7 @@ describe.each(DB_KINDS)("follow-up tasks on %s", (kind) => {
         .where("id", "=", id)
         .execute(),
     );
-    // Monday 2026-11-23 in Shanghai: the next attempt is due at the end of Tuesday (the branch opens then).
+    // Monday 2026-11-23 in Shanghai: the next attempt is due at the close of Tuesday (the branch opens then).
     expect(new Date(t.clock.now + 8 * HOUR).toISOString().slice(0, 10)).toBe("2026-11-23");
     const first = await post(`/api/followups/${id}/outcome`, c.teller2, { outcome: "no_answer", note: "未接" });
     expect(first.statusCode, first.body).toBe(200);
@@ -323,7 +335,7 @@ describe.each(DB_KINDS)("follow-up tasks on %s", (kind) => {
       outcome: "no_answer",
       attempts: 1,
       maxAttempts: 3,
-      dueAt: "2026-11-24T15:59:59.999Z",
+      dueAt: "2026-11-24T09:00:00.000Z",
       remindedAt: null,
       escalatedAt: null,
       closedAt: null,
@@ -561,7 +573,7 @@ describe.each(DB_KINDS)("follow-up tasks on %s", (kind) => {
       await fromAppointment(id, customerId, teller2);
     });
     const f = await followupOf(ticket.id);
-    expect(new Date(Number(f?.due_at)).toISOString()).toBe("2026-11-30T15:59:59.999Z");
+    expect(new Date(Number(f?.due_at)).toISOString()).toBe("2026-11-30T09:00:00.000Z");
     const unassignedTicket = await serveCash(async (id) => {
       await attach(id, "13800138008", "王八");
     });
@@ -600,6 +612,9 @@ describe.each(DB_KINDS)("follow-up tasks on %s", (kind) => {
     ]);
     expect(JSON.parse((await messages(id))[0]?.data ?? "{}")).toMatchObject({ customer: "郑*", number: ticket.number });
     expect(await state(unassigned?.id as string)).toEqual({ reminded: false, escalated: false });
+    // Monday 30th, 17:30: past the due date (the close of business), but the branch is closed.
+    t.clock.now = MON_30 + 17.5 * HOUR;
+    expect(await state(id)).toEqual({ reminded: true, escalated: false });
     // Past the due date at night (Tuesday 1st, 07:00): nothing until the branch opens.
     t.clock.now = MON_30 + DAY + 7 * HOUR;
     expect(await state(id)).toEqual({ reminded: true, escalated: false });

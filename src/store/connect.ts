@@ -21,7 +21,13 @@ export function openStore(location: string, options: SqliteStoreOptions = {}): S
 
 /** Brings the schema up to date. Safe to run from several instances at once on PostgreSQL (Kysely takes a lock). */
 export async function migrateToLatest(store: Store): Promise<readonly string[]> {
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.dialect) });
+  // Capabilities are built in parallel, each with its own migration numbers: a database already past 045 still
+  // gets 040 when it arrives later. Every migration only adds its own tables and columns, so order is free.
+  const migrator = new Migrator({
+    db: store.db,
+    provider: migrationProvider(store.dialect),
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);

@@ -264,6 +264,8 @@ export interface Database {
   service_records: ServiceRecordTable;
   service_reports: ServiceReportTable;
   customer_merges: CustomerMergeTable;
+  /** Migration 040: pairs of records staff said are not one person (the duplicate finder skips them). */
+  customer_duplicate_dismissals: CustomerDuplicateDismissalTable;
   retention_settings: RetentionSettingTable;
   retention_runs: RetentionRunTable;
   /** Migration 044: scheduled jobs that run once across instances (the daily retention run). */
@@ -988,6 +990,17 @@ export interface CustomerMergeTable {
   proposed_at: number;
   decided_by: string | null;
   decided_at: number | null;
+}
+
+export interface CustomerDuplicateDismissalTable {
+  /** The pair in byte order: customer_a < customer_b. */
+  customer_a: string;
+  customer_b: string;
+  /** The branch whose list it was dismissed from. */
+  branch_id: string | null;
+  reason: string;
+  dismissed_by: string;
+  dismissed_at: number;
 }
 
 export interface RetentionSettingTable {

@@ -215,14 +215,22 @@ describe.skipIf(!chromiumAvailable())("customer links: kiosk identification, lob
     await shoot(lobby, "lobby-attach");
     await expectNoViolations(lobby, "lobby attach dialog (zh)");
     await lobby.getByTestId("lobby-attach-submit").click();
-    await expect.poll(() => lobby.getByTestId(`attached-${number}`).textContent()).toBe("139****0002");
+    await expect.poll(() => lobby.getByTestId(`attached-${number}`).textContent()).toBe("已关联客户");
     expect(await lobby.locator("body").textContent()).not.toContain("13912340002");
-    expect(
-      query<{ method: string; name: string }>(
-        "SELECT tc.method, c.name FROM ticket_customers tc JOIN customers c ON c.id = tc.customer_id WHERE tc.ticket_id = ?",
-        id,
-      ),
-    ).toEqual([{ method: "staff", name: "张三丰" }]);
+    const linked = query<{ method: string; name: string; id: string }>(
+      "SELECT tc.method, c.name, c.id FROM ticket_customers tc JOIN customers c ON c.id = tc.customer_id WHERE tc.ticket_id = ?",
+      id,
+    );
+    expect(linked.map(({ method, name }) => ({ method, name }))).toEqual([{ method: "staff", name: "张三丰" }]);
+    // The mark comes from the server: it survives a reload, with the customer's segment (set meanwhile) and no
+    // name or phone on the page.
+    const vip = await apiCall(admin, "PATCH", `/api/customers/${linked[0]?.id}`, { segments: ["vip"] });
+    expect(vip.status).toBe(200);
+    await lobby.reload();
+    await expect.poll(() => lobby.getByTestId(`attached-${number}`).textContent()).toBe("已关联客户");
+    expect(await lobby.getByTestId(`segment-${number}-vip`).textContent()).toBe("VIP");
+    expect(await lobby.locator("body").textContent()).not.toMatch(/张三丰|张\*丰|139\*{4}0002/);
+    await expectNoViolations(lobby, "lobby list with the attached mark (zh)");
     const audit = query<{ actor: string }>(
       "SELECT u.username AS actor FROM audit_log a JOIN users u ON u.id = a.actor_id WHERE a.action = 'ticket.identify' AND a.entity_id = ? AND a.actor_type = 'user'",
       id,
@@ -232,6 +240,7 @@ describe.skipIf(!chromiumAvailable())("customer links: kiosk identification, lob
 
     // An error is the server's sentence in the page's language: English here, a bad number.
     await setLanguage(lobby, "en");
+    await expect.poll(() => lobby.getByTestId(`attached-${number}`).textContent()).toBe("Customer attached");
     await lobby.getByTestId(`attach-customer-${number}`).click();
     await lobby.getByTestId("lobby-attach-phone").fill("12345678901");
     await expectNoViolations(lobby, "lobby attach dialog (en)");
@@ -340,4 +349,64 @@ describe.skipIf(!chromiumAvailable())("customer links: kiosk identification, lob
     await expectNoViolations(manager, "merge review (en)");
     await setLanguage(manager, "zh-CN");
   }, 240_000);
+
+  it("lists possible duplicates on the merges tab: propose opens prefilled, a dismissed pair stays gone", async () => {
+    // Two records with one ID number (the kiosk and the lobby each made one).
+    const made: Array<{ customerId: string; code: string }> = [];
+    for (const [phone, name] of [
+      ["13600000001", "周海涛"],
+      ["13600000002", "周海"],
+    ] as const) {
+      const ticket = await apiCall<{ id: string }>(lobby, "POST", `/api/branches/${branchId}/tickets`, {
+        serviceId: cash,
+      });
+      const attached = await apiCall<{ customerId: string; code: string }>(
+        lobby,
+        "POST",
+        `/api/tickets/${ticket.body.id}/customer`,
+        { phone, name },
+      );
+      expect(attached.status).toBe(200);
+      const patched = await apiCall(admin, "PATCH", `/api/customers/${attached.body.customerId}`, {
+        idNumber: "110101198506120039",
+      });
+      expect(patched.status).toBe(200);
+      made.push(attached.body);
+    }
+    const either = (what: string) =>
+      lobby.locator(made.map((m) => `[data-testid=duplicate-${what}-${m.code}]`).join(", "));
+    await lobby.goto(`${session.origin}/customers`);
+    await lobby.getByRole("tab", { name: "合并记录" }).click();
+    await lobby.getByText("可能重复", { exact: true }).waitFor();
+    const row = lobby.getByTestId("duplicates").locator("tr", { hasText: made[0]?.code ?? "" });
+    await expect.poll(() => row.textContent()).toContain("证件号相同");
+    expect(await row.textContent()).toContain("136****0002");
+    expect(await lobby.locator("body").textContent()).not.toMatch(/110101198506120039|13600000001|周海涛/);
+    await expectNoViolations(lobby, "possible duplicates (zh)");
+    // Propose: the dialog opens with both records chosen and compared.
+    await either("propose").click();
+    await expect.poll(() => lobby.getByTestId("compare-source-idNumber").textContent()).toBe("110101********0039");
+    expect(await lobby.getByTestId("compare-target-idNumber").textContent()).toBe("110101********0039");
+    await lobby.keyboard.press("Escape");
+    // Not the same person: a reason, then the pair is gone, also after a reload.
+    await either("dismiss").click();
+    expect(await lobby.getByTestId("duplicate-dismiss-submit").isDisabled()).toBe(true);
+    await lobby.getByTestId("duplicate-dismiss-reason").fill("父子同名证件录入错误，已核对为两人");
+    await lobby.getByTestId("duplicate-dismiss-submit").click();
+    await expect.poll(() => lobby.locator(".ant-message").textContent()).toContain("已标记为非同一人");
+    await expect.poll(() => either("dismiss").count()).toBe(0);
+    expect(query<{ reason: string }>("SELECT reason FROM customer_duplicate_dismissals").map((r) => r.reason)).toEqual([
+      "父子同名证件录入错误，已核对为两人",
+    ]);
+    await setLanguage(lobby, "en");
+    await lobby.goto(`${session.origin}/customers`);
+    await lobby.getByRole("tab", { name: "Merges" }).click();
+    await lobby.getByText("Possible duplicates", { exact: true }).waitFor();
+    await expect
+      .poll(() => lobby.getByTestId("duplicates").locator(".ant-table-placeholder, tr.ant-table-row").count())
+      .toBeGreaterThan(0);
+    expect(await either("dismiss").count()).toBe(0);
+    await expectNoViolations(lobby, "possible duplicates (en)");
+    await setLanguage(lobby, "zh-CN");
+  }, 180_000);
 });

@@ -5,6 +5,8 @@
  *     branch, with a one-time code sent by POST /api/public/otp (the same codes as online booking).
  *   attachCustomer(ctx, staff, ticketId, { customerId } | { phone, name? }) → the masked customer (lobby
  *     manager, teller, branch manager, admin of the ticket's branch); audited.
+ *   queueCustomers(ctx, staff, branchId) → which of the branch's unfinished tickets have a customer, with the
+ *     customer's segments only (no name, phone or id): what the lobby page marks on its list after a reload.
  *   callCard(ctx, staff, ticketId) → what the counter sees of the ticket's customer: masked identity,
  *     segments, consents, last visits, open complaints, the form answers and documents; records the view.
  *
@@ -13,7 +15,7 @@
 import type { BranchId } from "../../domain/ids.ts";
 import { maskFreeText } from "../../domain/personal-data/mask.ts";
 import { maskCustomerPhone, maskName } from "../../domain/personal-data/mask-customer.ts";
-import { FINAL_STATUSES } from "../../domain/ticket.ts";
+import { FINAL_STATUSES, type TicketStatus } from "../../domain/ticket.ts";
 import { customerIdOfTicket } from "../../store/customer-records.ts";
 import type { Tx } from "../../store/store.ts";
 import { findTicket } from "../../store/tickets.ts";
@@ -169,6 +171,57 @@ export async function attachCustomer(
     return id;
   });
   return answer(ctx, ticketId, customerId, "staff");
+}
+
+export interface QueueCustomer {
+  readonly ticketId: string;
+  /** How the customer came to the ticket: "otp" (kiosk), "staff" (lobby, counter) or "appointment". */
+  readonly method: string;
+  readonly segments: string[];
+}
+
+/** Statuses of a ticket still in the branch's hands today (the lobby's lists). */
+const UNFINISHED: readonly TicketStatus[] = ["waiting", "called", "serving", "parked", "in_review"];
+
+/**
+ * `GET /api/branches/:branchId/queue/customers`: the branch's unfinished tickets that have a customer, attached
+ * (kiosk or staff) or checked in from an appointment booked for one, each with only the customer's segments
+ * (elderly, small business, VIP: what the call card shows these roles too). No name, phone, code or customer id:
+ * the lobby needs to know a ticket is someone's, not whose. Not a view of a profile, so not recorded as one.
+ */
+export async function queueCustomers(ctx: AppContext, actor: Actor, branchId: string): Promise<QueueCustomer[]> {
+  requireBranchAccess(actor, branchId as BranchId, BRANCH_READERS);
+  const db = ctx.store.db;
+  const [attached, booked] = await Promise.all([
+    db
+      .selectFrom("ticket_customers")
+      .innerJoin("tickets", "tickets.id", "ticket_customers.ticket_id")
+      .select(["ticket_customers.ticket_id", "ticket_customers.customer_id", "ticket_customers.method"])
+      .where("tickets.branch_id", "=", branchId)
+      .where("tickets.status", "in", UNFINISHED)
+      .execute(),
+    db
+      .selectFrom("appointments")
+      .innerJoin("tickets", "tickets.id", "appointments.ticket_id")
+      .select(["appointments.ticket_id", "appointments.customer_id"])
+      .where("tickets.branch_id", "=", branchId)
+      .where("tickets.status", "in", UNFINISHED)
+      .where("appointments.customer_id", "is not", null)
+      .execute(),
+  ]);
+  const byTicket = new Map<string, { customerId: string; method: string }>();
+  for (const b of booked)
+    byTicket.set(b.ticket_id as string, { customerId: b.customer_id as string, method: "appointment" });
+  // One attached to the ticket wins over the booking's (customerIdOfTicket reads them in that order).
+  for (const a of attached) byTicket.set(a.ticket_id, { customerId: a.customer_id, method: a.method });
+  if (byTicket.size === 0) return [];
+  const ids = [...new Set([...byTicket.values()].map((v) => v.customerId))];
+  const rows = await db.selectFrom("customers").selectAll().where("id", "in", ids).execute();
+  const now = ctx.clock();
+  const segments = new Map(rows.map((r) => [r.id, r.anonymised_at ? [] : segmentsOf(r, now).map((s) => s.code)]));
+  return [...byTicket.entries()]
+    .map(([ticketId, v]) => ({ ticketId, method: v.method, segments: segments.get(v.customerId) ?? [] }))
+    .sort((a, b) => (a.ticketId < b.ticketId ? -1 : 1));
 }
 
 export interface CallCard {

@@ -3,7 +3,7 @@
  * (loans, wealth products): when a ticket of it is completed for a customer (identified on the ticket, or the
  * appointment it came from), the job runner creates a follow-up task assigned to a customer manager (the
  * appointment's named manager, else the customer's own manager, else nobody: the branch manager assigns it),
- * due on the branch's calendar. The assignee is reminded before the due date and the branch manager told after
+ * due at the close of business of a day the branch opens (the complaint clock's calendar). The assignee is reminded before the due date and the branch manager told after
  * it, through the outbox, inside working hours. The assignee records the outcome (done, no answer, declined)
  * and may book a follow-up appointment from it (the staff booking use case).
  *
@@ -40,6 +40,7 @@ import type { Tx } from "../../store/store.ts";
 import { BRANCH_READERS, CONFIG_ROLES, canActInBranch, requireBranchAccess, requireRole } from "../access.ts";
 import type { Actor, Role, StaffActor } from "../actor.ts";
 import { bookAppointment } from "../appointments/book.ts";
+import { complaintCalendar } from "../complaints/complaints.ts";
 import type { AppContext } from "../context.ts";
 import { currentConsent } from "../customers/identify.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
@@ -350,20 +351,13 @@ export async function setCustomerManager(
 
 // ---------------------------------------------------------------------------------------------- creation
 
-async function calendarOf(db: Kysely<Database>, branchId: string): Promise<BranchCalendar | undefined> {
-  const branch = await findBranch(db, branchId);
-  if (!branch) return undefined;
-  const closures = await db
-    .selectFrom("branch_closures")
-    .select("day")
-    .where("branch_id", "=", branchId)
-    .where("hours", "is", null)
-    .execute();
-  return {
-    timeZone: branch.timezone,
-    hours: branch.openingHours as BranchCalendar["hours"],
-    closedDays: new Set(closures.map((c) => c.day)),
-  };
+/**
+ * The branch's calendar around `from`: the complaint clock's (weekly hours, closed and short days), so a follow-up
+ * is due at the close of business of a day the branch opens. Undefined for a branch that no longer exists.
+ */
+async function calendarOf(db: Kysely<Database>, branchId: string, from: number): Promise<BranchCalendar | undefined> {
+  if (!(await findBranch(db, branchId))) return undefined;
+  return complaintCalendar(db, branchId, from);
 }
 
 /**
@@ -415,7 +409,7 @@ export async function createDueFollowups(ctx: AppContext, limit = 50): Promise<n
   for (const t of candidates) {
     const customerId = await customerIdOfTicket(db, t.id);
     if (!customerId) continue;
-    if (!calendars.has(t.branch_id)) calendars.set(t.branch_id, await calendarOf(db, t.branch_id));
+    if (!calendars.has(t.branch_id)) calendars.set(t.branch_id, await calendarOf(db, t.branch_id, ctx.clock()));
     const calendar = calendars.get(t.branch_id);
     if (!calendar) continue;
     const completedAt = Number(t.completed_at ?? ctx.clock());
@@ -784,7 +778,7 @@ export async function recordFollowupOutcome(
   requireOpen(f);
   const now = ctx.clock();
   // Read before the write: on SQLite a read through the store inside a write would wait for that write.
-  const [policy, calendar] = await Promise.all([loadPolicy(ctx.store.db), calendarOf(ctx.store.db, f.branch_id)]);
+  const [policy, calendar] = await Promise.all([loadPolicy(ctx.store.db), calendarOf(ctx.store.db, f.branch_id, now)]);
   await ctx.store.write(async (tx) => {
     const fresh = await loadFollowup(tx, id);
     requireOpen(fresh);
@@ -929,7 +923,7 @@ export async function sweepFollowupClocks(ctx: AppContext): Promise<{ reminded: 
   let reminded = 0;
   let escalated = 0;
   for (const f of open) {
-    if (!calendars.has(f.branch_id)) calendars.set(f.branch_id, await calendarOf(db, f.branch_id));
+    if (!calendars.has(f.branch_id)) calendars.set(f.branch_id, await calendarOf(db, f.branch_id, now));
     const calendar = calendars.get(f.branch_id);
     if (!calendar) continue;
     const action = followupClockAction(

@@ -6,6 +6,8 @@
  * - `maskPhone("+8613812345678")` → "138****5678" (national digits, middle four hidden).
  * - `maskEmail("zhang.san@example.com")` → "z***@example.com".
  * - `isMobilePhone(e164)`: a number an SMS can reach (mobile, or fixed line or mobile where the plan cannot tell).
+ * - `nationalNumberOf(stored)`: the country code and national digits libphonenumber reads in a number, valid or
+ *   not ("+852 13812345678" → 852 and "13812345678"), for the duplicate finder.
  */
 import libphonenumber from "google-libphonenumber";
 
@@ -67,4 +69,21 @@ export function isMobilePhone(e164: string): boolean {
   }
   const type = util.getNumberType(parsed);
   return type === libphonenumber.PhoneNumberType.MOBILE || type === libphonenumber.PhoneNumberType.FIXED_LINE_OR_MOBILE;
+}
+
+/**
+ * The country code and national significant digits libphonenumber reads in `input` (in `defaultRegion` when it
+ * has no country code), without asking whether the number is valid; null when it cannot be read at all.
+ */
+export function nationalNumberOf(
+  input: string,
+  defaultRegion = "CN",
+): { readonly countryCode: number; readonly national: string } | null {
+  if (!/^\+?[\d\s\-().]{3,32}$/.test(input.trim())) return null;
+  try {
+    const parsed = util.parse(input.trim(), defaultRegion);
+    return { countryCode: parsed.getCountryCode() ?? 0, national: util.getNationalSignificantNumber(parsed) };
+  } catch {
+    return null;
+  }
 }

@@ -1,13 +1,17 @@
 import { DateTime } from "luxon";
-import { inWorkingHours, type WeeklyHours } from "../complaints/clock.ts";
+import { type BranchCalendar, inWorkingHours, periodEnd } from "../complaints/clock.ts";
 import type { EpochMs } from "../ids.ts";
+
+export type { BranchCalendar };
 
 /**
  * Follow-up tasks (issue 14, C7): a business type may want the customer called back N days after it was done
- * (loans, wealth products). The due date is on the branch's calendar: the end of the branch-local day N days
- * after completion, moved on to the next day the branch is open (its weekly hours, not a closed day). The
- * assignee is reminded `reminderDays` branch-local days before it; the branch manager is told once it is past.
- * Both only inside the branch's working hours (the same test the complaint clock uses).
+ * (loans, wealth products). The due date is on the branch's calendar, the one the complaint clock uses
+ * (`periodEnd` of domain/complaints/clock.ts: weekly hours, closed and short days of `branch_closures`): the
+ * closing time of the branch-local day N days after completion, or of the next day the branch opens when it does
+ * not open that day (a short day closes at its own earlier time). The assignee is reminded `reminderDays`
+ * branch-local days before it; the branch manager is told once it is past. Both only while the branch is open
+ * by that calendar (a short day's afternoon counts as closed).
  *
  * Marketing contact (a product offer) needs the customer's current marketing consent and stays within a
  * frequency cap: at most `cap` contacts in any `windowDays` days per customer. Service follow-ups need neither.
@@ -37,35 +41,13 @@ export const DEFAULT_POLICY: FollowupPolicy = Object.freeze({
 });
 export const MAX_ATTEMPTS_LIMIT = 10;
 export const MAX_DAYS = 365;
-/** A due date searches this many days on for an open day before giving up and keeping the N-th day. */
-const OPEN_DAY_SEARCH = 31;
-
-export interface BranchCalendar {
-  readonly timeZone: string;
-  readonly hours: WeeklyHours;
-  /** Whole days the branch is closed (YYYY-MM-DD, branch-local). */
-  readonly closedDays: ReadonlySet<string>;
-}
-
-/** Whether the branch opens at all on the branch-local day of `at`. */
-export function isOpenDay(at: EpochMs, calendar: BranchCalendar): boolean {
-  const local = DateTime.fromMillis(at, { zone: calendar.timeZone });
-  if (calendar.closedDays.has(local.toISODate() ?? "")) return false;
-  return Boolean(calendar.hours[String(local.weekday % 7)]);
-}
-
 /** The due date of a follow-up of a ticket completed at `completedAt`: see the module's comment. */
 export function followupDueAt(completedAt: EpochMs, days: number, calendar: BranchCalendar): EpochMs {
-  const day = DateTime.fromMillis(completedAt, { zone: calendar.timeZone }).plus({ days }).endOf("day");
-  for (let i = 0; i < OPEN_DAY_SEARCH; i++) {
-    const candidate = day.plus({ days: i }).endOf("day").toMillis();
-    if (isOpenDay(candidate, calendar)) return candidate;
-  }
-  return day.toMillis();
+  return periodEnd(completedAt, days, calendar);
 }
 
 /**
- * After "no answer": another attempt, due at the end of the next day the branch is open after the branch-local
+ * After "no answer": another attempt, due at the closing time of the next day the branch opens after the branch-local
  * day of `now`, while `attempts` (the ones made, this one included) is below `maxAttempts`; else unreachable.
  */
 export function afterNoAnswer(
@@ -102,8 +84,7 @@ export function followupClockAction(
   calendar: BranchCalendar,
   reminderDays: number,
 ): FollowupClockAction | null {
-  const special = Object.fromEntries([...calendar.closedDays].map((d) => [d, null]));
-  if (!inWorkingHours(now, { timeZone: calendar.timeZone, hours: calendar.hours, special })) return null;
+  if (!inWorkingHours(now, calendar)) return null;
   if (now > f.dueAt) return f.escalatedAt === null ? "escalate" : null;
   if (f.assigneeId !== null && f.remindedAt === null && daysToDue(f.dueAt, now, calendar.timeZone) <= reminderDays)
     return "remind";

@@ -1,6 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../app/context.ts";
+import { dismissDuplicate, possibleDuplicates } from "../../app/customers/duplicates.ts";
 import { decideMerge, listMerges, proposeMerge } from "../../app/customers/merge.ts";
 import { OTP_TTL_MS, requestOtp } from "../../app/customers/otp.ts";
 import {
@@ -24,10 +25,11 @@ import {
   serviceReport,
   setServiceRecord,
 } from "../../app/customers/service-record.ts";
-import { attachCustomer, callCard, identifyAtKiosk } from "../../app/customers/ticket-customer.ts";
+import { attachCustomer, callCard, identifyAtKiosk, queueCustomers } from "../../app/customers/ticket-customer.ts";
+import { DUPLICATE_RULES } from "../../domain/customers/duplicates.ts";
 import { DATA_CLASSES, SEGMENTS, VIP_TIERS } from "../../domain/customers/records.ts";
 import { actorOf } from "../auth-plugin.ts";
-import { errors, Id, LongText, Pattern, TicketParams } from "../schemas.ts";
+import { BranchParams, errors, Id, LongText, Pattern, TicketParams } from "../schemas.ts";
 
 const OtpBody = Type.Object(
   {
@@ -43,6 +45,27 @@ const Str = Type.String();
 const NStr = Type.Union([Type.String(), Type.Null()]);
 
 const CustomerParams = Type.Object({ customerId: Id });
+const DuplicateRecord = Type.Object({
+  id: Str,
+  code: Str,
+  name: Str,
+  phone: Str,
+  email: NStr,
+  idNumber: NStr,
+  birthYear: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Str,
+});
+const DuplicatePair = Type.Object({
+  rules: Type.Array(Type.Union(DUPLICATE_RULES.map((r) => Type.Literal(r))), {
+    description: "id_number | email | phone | name_birth | name_id_tail, strongest first",
+  }),
+  a: DuplicateRecord,
+  b: DuplicateRecord,
+});
+const DismissBody = Type.Object(
+  { customerIds: Type.Array(Id, { minItems: 2, maxItems: 2 }), reason: Type.String({ maxLength: 500 }) },
+  { additionalProperties: false },
+);
 const MergeParams = Type.Object({ mergeId: Id });
 const SearchQuery = Type.Object(
   {
@@ -490,6 +513,68 @@ export function customerRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     (req) => identifyAtKiosk(ctx, actorOf(req), req.params.ticketId, req.body),
+  );
+
+  app.get<{ Params: { branchId: string } }>(
+    "/api/branches/:branchId/customer-duplicates",
+    {
+      schema: {
+        tags,
+        operationId: "listPossibleDuplicates",
+        summary:
+          "Possible duplicate records among the branch's customers (same ID number, e-mail, phone, or name with birth date or ID tail), masked; never merged by themselves",
+        params: BranchParams,
+        response: {
+          200: Type.Object({ items: Type.Array(DuplicatePair), truncated: Type.Boolean() }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    (req) => possibleDuplicates(ctx, actorOf(req), req.params.branchId),
+  );
+
+  app.post<{ Params: { branchId: string }; Body: Static<typeof DismissBody> }>(
+    "/api/branches/:branchId/customer-duplicates/dismiss",
+    {
+      schema: {
+        tags,
+        operationId: "dismissPossibleDuplicate",
+        summary: "Say two records are not one person, with a reason: the pair is not shown again (audited)",
+        params: BranchParams,
+        body: DismissBody,
+        response: {
+          201: Type.Object({
+            customerIds: Type.Array(Str),
+            reason: Str,
+            dismissedBy: Str,
+            dismissedAt: Str,
+          }),
+          ...errors(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await dismissDuplicate(ctx, actorOf(req), req.params.branchId, req.body)),
+  );
+
+  app.get<{ Params: { branchId: string } }>(
+    "/api/branches/:branchId/queue/customers",
+    {
+      schema: {
+        tags,
+        operationId: "listQueueCustomers",
+        summary:
+          "The branch's unfinished tickets that have a customer: how attached and the customer's segments (no name or phone)",
+        params: BranchParams,
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Object({ ticketId: Str, method: Str, segments: Type.Array(Str) })),
+          }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (req) => ({ items: await queueCustomers(ctx, actorOf(req), req.params.branchId) }),
   );
 
   app.get<{ Params: Static<typeof TicketParams> }>(

@@ -30,6 +30,7 @@ import * as reportRunRights from "./034-report-run-rights.ts";
 import * as staffNoticeChannels from "./037-staff-notice-channels.ts";
 import * as analyticsRebuildQueue from "./038-analytics-rebuild-queue.ts";
 import * as branchMessageSettings from "./039-branch-message-settings.ts";
+import * as customerDuplicateDismissals from "./040-customer-duplicate-dismissals.ts";
 import * as jobScheduleReportLinks from "./044-job-schedule-report-links.ts";
 import * as analyticsMarks from "./045-analytics-marks.ts";
 import * as analyticsCounterTotals from "./046-analytics-counter-totals.ts";
@@ -71,6 +72,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "037-staff-notice-channels": staffNoticeChannels,
   "038-analytics-rebuild-queue": analyticsRebuildQueue,
   "039-branch-message-settings": branchMessageSettings,
+  "040-customer-duplicate-dismissals": customerDuplicateDismissals,
   "044-job-schedule-report-links": jobScheduleReportLinks,
   "045-analytics-marks": analyticsMarks,
   "046-analytics-counter-totals": analyticsCounterTotals,

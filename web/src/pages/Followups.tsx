@@ -264,7 +264,7 @@ function FollowupList() {
                 (f.assigneeName ?? <Typography.Text type="secondary">{t("unassigned")}</Typography.Text>)
               ),
           },
-          { title: t("due"), render: (_v, f) => day(f.dueAt) },
+          { title: t("due"), render: (_v, f) => `${day(f.dueAt)} ${hhmm(f.dueAt)}` },
           {
             title: t("clock"),
             render: (_v, f) => (

@@ -110,10 +110,11 @@ function Console() {
   const [filling, setFilling] = useState<{ id: string; number: string } | null>(null);
   // Mounted from the first opening on (the drawer's chunk loads then), so that it can animate closed.
   const [formOpened, setFormOpened] = useState(false);
-  // Attaching a customer to a waiting ticket (issue 14): the ticket whose dialog is open, and the masked phones
-  // attached from this console (the queue snapshot carries no personal data, the kiosk reads it too).
+  // Attaching a customer to a waiting ticket (issue 14): the ticket whose dialog is open, and which tickets have a
+  // customer with the customer's segments, from the server (GET …/queue/customers: no name or phone; the public
+  // queue snapshot carries no personal data, the kiosk reads it too), so the mark survives a reload.
   const [attaching, setAttaching] = useState<{ id: string; number: string } | null>(null);
-  const [attached, setAttached] = useState<ReadonlyMap<string, string>>(new Map());
+  const [attached, setAttached] = useState<ReadonlyMap<string, readonly string[]>>(new Map());
   const mayAttach = hasRole(user, "lobby_manager", "branch_manager", "admin");
   const { t: tb } = useTranslation("booking");
   const { t: tc } = useTranslation("customerLinks");
@@ -129,6 +130,13 @@ function Console() {
         api.get<unknown>(`/api/branches/${branchId}/counters`),
         api.get<TodayStats>(`/api/branches/${branchId}/stats/today`).catch(() => null),
       ]);
+      // Which tickets have a customer: a courtesy too (no marks rather than an error).
+      void api
+        .get<{ items: ReadonlyArray<{ ticketId: string; segments: string[] }> }>(
+          `/api/branches/${branchId}/queue/customers`,
+        )
+        .then((r) => setAttached(new Map(r.items.map((i) => [i.ticketId, i.segments]))))
+        .catch(() => setAttached(new Map()));
       // Device health is a courtesy: a role that may not read it sees no warning rather than an error.
       void api
         .get<readonly DeviceView[]>(`/api/branches/${branchId}/devices`)
@@ -493,9 +501,14 @@ function Console() {
                         <strong>{n}</strong>
                         {attached.has(row.id) ? (
                           <Tag color="green" data-testid={`attached-${n}`}>
-                            {attached.get(row.id)}
+                            {tc("attachedTag")}
                           </Tag>
                         ) : null}
+                        {(attached.get(row.id) ?? []).map((seg) => (
+                          <Tag key={seg} color="gold" data-testid={`segment-${n}-${seg}`}>
+                            {tc(`segment.${seg}`, { defaultValue: seg })}
+                          </Tag>
+                        ))}
                         {row.targetCounterId !== null ? (
                           <Tag color="blue" data-testid={`sent-to-${n}`}>
                             {t("daily.sentTo", { n: counterNumber.get(row.targetCounterId) ?? "?" })}
@@ -676,8 +689,9 @@ function Console() {
             ticket={attaching}
             onClose={() => setAttaching(null)}
             onAttached={(customer) => {
-              setAttached(new Map(attached).set(customer.ticketId, customer.phone));
+              setAttached(new Map(attached).set(customer.ticketId, attached.get(customer.ticketId) ?? []));
               setAttaching(null);
+              void load();
               void message.success(tc("attached", { phone: customer.phone }));
             }}
           />

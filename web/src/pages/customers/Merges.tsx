@@ -18,6 +18,7 @@ import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, call, client } from "../../api/client.ts";
 import { useStaffUser } from "../../components/StaffShell.tsx";
+import { useBranches } from "../../lib/branch.ts";
 import { hasRole } from "../../lib/session.ts";
 
 /**
@@ -140,24 +141,32 @@ export function MergeCompare(props: { readonly sourceId: string; readonly target
   );
 }
 
-/** From a profile: find the other record, compare, choose which is kept, say why, propose. */
-export function ProposeMerge(props: { readonly customer: { id: string; code: string }; readonly onDone: () => void }) {
+/**
+ * From a profile: find the other record, compare, choose which is kept, say why, propose. From the possible
+ * duplicates: the same dialog with the other record already found and chosen (`prefill`).
+ */
+export function ProposeMerge(props: {
+  readonly customer: { id: string; code: string };
+  readonly onDone: () => void;
+  readonly prefill?: Match;
+  readonly trigger?: { readonly label: string; readonly testId: string };
+}) {
   const { t } = useTranslation("customerLinks");
   const { t: tc } = useTranslation("customers");
   const { message } = AntApp.useApp();
   const [open, setOpen] = useState(false);
   const [by, setBy] = useState<"phone" | "name" | "code">("phone");
   const [q, setQ] = useState("");
-  const [matches, setMatches] = useState<Match[] | null>(null);
-  const [other, setOther] = useState<string | null>(null);
+  const [matches, setMatches] = useState<Match[] | null>(props.prefill ? [props.prefill] : null);
+  const [other, setOther] = useState<string | null>(props.prefill?.id ?? null);
   const [keepOther, setKeepOther] = useState(true);
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
 
   const reset = () => {
     setQ("");
-    setMatches(null);
-    setOther(null);
+    setMatches(props.prefill ? [props.prefill] : null);
+    setOther(props.prefill?.id ?? null);
     setKeepOther(true);
     setReason("");
   };
@@ -190,8 +199,12 @@ export function ProposeMerge(props: { readonly customer: { id: string; code: str
 
   return (
     <>
-      <Button onClick={() => setOpen(true)} data-testid="propose-merge">
-        {t("proposeMerge")}
+      <Button
+        size={props.trigger ? "small" : undefined}
+        onClick={() => setOpen(true)}
+        data-testid={props.trigger?.testId ?? "propose-merge"}
+      >
+        {props.trigger?.label ?? t("proposeMerge")}
       </Button>
       <Modal
         open={open}
@@ -324,122 +337,281 @@ export function MergesTab() {
   const who = (w: Merge["source"]) => `${w.code} · ${w.name || "—"} · ${w.phone || "—"}`;
   const own = reviewing !== null && reviewing.proposedBy === user.id;
   return (
-    <Card title={t("merges")}>
-      <Typography.Paragraph type="secondary">{t("mergesHelp")}</Typography.Paragraph>
-      <Space style={{ marginBottom: 12 }}>
-        <label htmlFor="merge-status">{t("filter")}</label>
-        <Select
-          id="merge-status"
-          value={status}
-          onChange={setStatus}
-          style={{ width: 140 }}
-          data-testid="merge-status"
-          options={[
-            ...(["proposed", "confirmed", "rejected"] as const).map((s) => ({ value: s, label: t(`status.${s}`) })),
-            { value: "all", label: t("all") },
+    <Space direction="vertical" style={{ width: "100%" }} size="middle">
+      <PossibleDuplicates onProposed={() => void load()} />
+      <Card title={t("merges")}>
+        <Typography.Paragraph type="secondary">{t("mergesHelp")}</Typography.Paragraph>
+        <Space style={{ marginBottom: 12 }}>
+          <label htmlFor="merge-status">{t("filter")}</label>
+          <Select
+            id="merge-status"
+            value={status}
+            onChange={setStatus}
+            style={{ width: 140 }}
+            data-testid="merge-status"
+            options={[
+              ...(["proposed", "confirmed", "rejected"] as const).map((s) => ({ value: s, label: t(`status.${s}`) })),
+              { value: "all", label: t("all") },
+            ]}
+          />
+        </Space>
+        <Table
+          size="small"
+          rowKey="id"
+          pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          dataSource={merges ?? []}
+          loading={merges === null}
+          locale={{ emptyText: t("noMerges") }}
+          data-testid="merges"
+          onRow={(m) => ({ "data-testid": `merge-row-${m.source.code}` }) as React.HTMLAttributes<HTMLElement>}
+          columns={[
+            {
+              title: t("filter"),
+              key: "status",
+              render: (_, m) => (
+                <Tag color={m.status === "proposed" ? "orange" : m.status === "confirmed" ? "green" : "default"}>
+                  {t(`status.${m.status}`)}
+                </Tag>
+              ),
+            },
+            { title: t("mergeAway"), key: "source", render: (_, m) => who(m.source) },
+            { title: t("keep"), key: "target", render: (_, m) => who(m.target) },
+            { title: t("proposalReason"), dataIndex: "reason", key: "reason" },
+            { title: t("proposedAt"), key: "at", render: (_, m) => when(m.proposedAt) },
+            { title: t("decidedAt"), key: "decided", render: (_, m) => when(m.decidedAt) },
+            {
+              title: "",
+              key: "act",
+              render: (_, m) => (
+                <Button
+                  size="small"
+                  onClick={() => {
+                    setReason("");
+                    setReviewing(m);
+                  }}
+                  data-testid={`merge-review-${m.source.code}`}
+                >
+                  {t("review")}
+                </Button>
+              ),
+            },
           ]}
         />
-      </Space>
+        <Modal
+          open={reviewing !== null}
+          width={820}
+          title={reviewing ? t("compareTitle", { source: reviewing.source.code, target: reviewing.target.code }) : ""}
+          onCancel={() => setReviewing(null)}
+          destroyOnHidden
+          footer={
+            reviewing?.status === "proposed" && rights.decide && !own
+              ? [
+                  <Button
+                    key="reject"
+                    danger
+                    disabled={busy || !reason.trim()}
+                    onClick={() => void decide("reject")}
+                    data-testid="merge-reject"
+                  >
+                    {t("reject")}
+                  </Button>,
+                  <Button
+                    key="confirm"
+                    type="primary"
+                    disabled={busy || !reason.trim()}
+                    loading={busy}
+                    onClick={() => void decide("confirm")}
+                    data-testid="merge-confirm"
+                  >
+                    {t("confirm")}
+                  </Button>,
+                ]
+              : null
+          }
+        >
+          {reviewing !== null ? (
+            <Space direction="vertical" style={{ width: "100%" }}>
+              <Typography.Text>
+                {t("proposalReason")}: <span data-testid="merge-proposal-reason">{reviewing.reason}</span>
+              </Typography.Text>
+              <MergeCompare sourceId={reviewing.source.id} targetId={reviewing.target.id} />
+              {reviewing.status !== "proposed" ? null : !rights.decide ? (
+                <Alert type="info" title={t("cannotDecide")} />
+              ) : own ? (
+                <Alert type="info" title={t("ownProposal")} data-testid="merge-own" />
+              ) : (
+                <>
+                  <label htmlFor="merge-decide-reason">{t("decideReason")}</label>
+                  <Input.TextArea
+                    id="merge-decide-reason"
+                    value={reason}
+                    maxLength={500}
+                    autoSize={{ minRows: 2 }}
+                    placeholder={t("decideReasonPlaceholder")}
+                    onChange={(e) => setReason(e.target.value)}
+                    data-testid="merge-decide-reason"
+                  />
+                </>
+              )}
+            </Space>
+          ) : null}
+        </Modal>
+      </Card>
+    </Space>
+  );
+}
+
+interface DuplicateRecord extends Who {
+  email: string | null;
+  idNumber: string | null;
+  birthYear: number | null;
+}
+interface DuplicatePair {
+  rules: string[];
+  a: DuplicateRecord;
+  b: DuplicateRecord;
+}
+
+/**
+ * Possible duplicates among the branch's customers (GET /api/branches/:id/customer-duplicates), masked by the
+ * server: each pair opens the propose-merge dialog with both records chosen, or is marked as two people with a
+ * reason (audited), after which it is not shown again.
+ */
+function PossibleDuplicates(props: { readonly onProposed: () => void }) {
+  const { t, i18n } = useTranslation("customerLinks");
+  const { message } = AntApp.useApp();
+  const user = useStaffUser();
+  const rights = useMergeRights();
+  const { branches, branchId, setBranchId } = useBranches(user);
+  const [answer, setAnswer] = useState<{ items: DuplicatePair[]; truncated: boolean } | null>(null);
+  const [dismissing, setDismissing] = useState<DuplicatePair | null>(null);
+  const [reason, setReason] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    if (branchId === null) return;
+    try {
+      setAnswer(await api.get(`/api/branches/${encodeURIComponent(branchId)}/customer-duplicates`));
+    } catch (e) {
+      setAnswer({ items: [], truncated: false });
+      void message.error(fail(e));
+    }
+  }, [branchId, message]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const dismiss = async () => {
+    if (dismissing === null || branchId === null) return;
+    setBusy(true);
+    try {
+      await api.post(`/api/branches/${encodeURIComponent(branchId)}/customer-duplicates/dismiss`, {
+        customerIds: [dismissing.a.id, dismissing.b.id],
+        reason: reason.trim(),
+      });
+      void message.success(t("dismissed"));
+      setDismissing(null);
+      setReason("");
+      await load();
+    } catch (e) {
+      void message.error(fail(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const who = (w: DuplicateRecord) => `${w.code} · ${w.name || "—"} · ${w.phone || "—"}`;
+  return (
+    <Card title={t("duplicates")} data-testid="duplicates-card">
+      <Typography.Paragraph type="secondary">{t("duplicatesHelp")}</Typography.Paragraph>
+      {branches.length > 1 ? (
+        <Space style={{ marginBottom: 12 }}>
+          <label htmlFor="duplicates-branch">{t("branch")}</label>
+          <Select
+            id="duplicates-branch"
+            value={branchId ?? undefined}
+            onChange={setBranchId}
+            style={{ width: 200 }}
+            options={branches.map((b) => ({ value: b.id, label: i18n.language === "en" ? b.nameEn : b.nameZh }))}
+          />
+        </Space>
+      ) : null}
+      {answer?.truncated ? <Alert type="info" title={t("truncated")} style={{ marginBottom: 12 }} /> : null}
       <Table
         size="small"
-        rowKey="id"
-        pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        dataSource={merges ?? []}
-        loading={merges === null}
-        locale={{ emptyText: t("noMerges") }}
-        data-testid="merges"
-        onRow={(m) => ({ "data-testid": `merge-row-${m.source.code}` }) as React.HTMLAttributes<HTMLElement>}
+        rowKey={(p) => `${p.a.id}-${p.b.id}`}
+        pagination={{ pageSize: 10, hideOnSinglePage: true }}
+        dataSource={answer?.items ?? []}
+        loading={answer === null}
+        locale={{ emptyText: t("noDuplicates") }}
+        data-testid="duplicates"
+        onRow={(p) => ({ "data-testid": `duplicate-row-${p.a.code}` }) as React.HTMLAttributes<HTMLElement>}
         columns={[
           {
-            title: t("filter"),
-            key: "status",
-            render: (_, m) => (
-              <Tag color={m.status === "proposed" ? "orange" : m.status === "confirmed" ? "green" : "default"}>
-                {t(`status.${m.status}`)}
-              </Tag>
+            title: t("why"),
+            key: "rules",
+            render: (_, p) => (
+              <Space size={4} wrap>
+                {p.rules.map((r) => (
+                  <Tag key={r} color="orange">
+                    {t(`rule.${r}`)}
+                  </Tag>
+                ))}
+              </Space>
             ),
           },
-          { title: t("mergeAway"), key: "source", render: (_, m) => who(m.source) },
-          { title: t("keep"), key: "target", render: (_, m) => who(m.target) },
-          { title: t("proposalReason"), dataIndex: "reason", key: "reason" },
-          { title: t("proposedAt"), key: "at", render: (_, m) => when(m.proposedAt) },
-          { title: t("decidedAt"), key: "decided", render: (_, m) => when(m.decidedAt) },
+          { title: t("recordA"), key: "a", render: (_, p) => who(p.a) },
+          { title: t("recordB"), key: "b", render: (_, p) => who(p.b) },
           {
             title: "",
             key: "act",
-            render: (_, m) => (
-              <Button
-                size="small"
-                onClick={() => {
-                  setReason("");
-                  setReviewing(m);
-                }}
-                data-testid={`merge-review-${m.source.code}`}
-              >
-                {t("review")}
-              </Button>
-            ),
+            render: (_, p) =>
+              rights.propose ? (
+                <Space size={4} wrap>
+                  <ProposeMerge
+                    customer={p.a}
+                    prefill={{ ...p.b, anonymised: false }}
+                    trigger={{ label: t("proposeMerge"), testId: `duplicate-propose-${p.a.code}` }}
+                    onDone={() => {
+                      void load();
+                      props.onProposed();
+                    }}
+                  />
+                  <Button
+                    size="small"
+                    onClick={() => {
+                      setReason("");
+                      setDismissing(p);
+                    }}
+                    data-testid={`duplicate-dismiss-${p.a.code}`}
+                  >
+                    {t("notSame")}
+                  </Button>
+                </Space>
+              ) : null,
           },
         ]}
       />
       <Modal
-        open={reviewing !== null}
-        width={820}
-        title={reviewing ? t("compareTitle", { source: reviewing.source.code, target: reviewing.target.code }) : ""}
-        onCancel={() => setReviewing(null)}
+        open={dismissing !== null}
+        title={dismissing ? t("dismissTitle", { a: dismissing.a.code, b: dismissing.b.code }) : ""}
+        onCancel={() => setDismissing(null)}
+        onOk={() => void dismiss()}
+        okText={t("dismissOk")}
+        okButtonProps={{ disabled: busy || !reason.trim(), loading: busy, "data-testid": "duplicate-dismiss-submit" }}
         destroyOnHidden
-        footer={
-          reviewing?.status === "proposed" && rights.decide && !own
-            ? [
-                <Button
-                  key="reject"
-                  danger
-                  disabled={busy || !reason.trim()}
-                  onClick={() => void decide("reject")}
-                  data-testid="merge-reject"
-                >
-                  {t("reject")}
-                </Button>,
-                <Button
-                  key="confirm"
-                  type="primary"
-                  disabled={busy || !reason.trim()}
-                  loading={busy}
-                  onClick={() => void decide("confirm")}
-                  data-testid="merge-confirm"
-                >
-                  {t("confirm")}
-                </Button>,
-              ]
-            : null
-        }
       >
-        {reviewing !== null ? (
-          <Space direction="vertical" style={{ width: "100%" }}>
-            <Typography.Text>
-              {t("proposalReason")}: <span data-testid="merge-proposal-reason">{reviewing.reason}</span>
-            </Typography.Text>
-            <MergeCompare sourceId={reviewing.source.id} targetId={reviewing.target.id} />
-            {reviewing.status !== "proposed" ? null : !rights.decide ? (
-              <Alert type="info" title={t("cannotDecide")} />
-            ) : own ? (
-              <Alert type="info" title={t("ownProposal")} data-testid="merge-own" />
-            ) : (
-              <>
-                <label htmlFor="merge-decide-reason">{t("decideReason")}</label>
-                <Input.TextArea
-                  id="merge-decide-reason"
-                  value={reason}
-                  maxLength={500}
-                  autoSize={{ minRows: 2 }}
-                  placeholder={t("decideReasonPlaceholder")}
-                  onChange={(e) => setReason(e.target.value)}
-                  data-testid="merge-decide-reason"
-                />
-              </>
-            )}
-          </Space>
-        ) : null}
+        <Typography.Paragraph type="secondary">{t("dismissHelp")}</Typography.Paragraph>
+        <label htmlFor="duplicate-dismiss-reason">{t("reasonLabel")}</label>
+        <Input.TextArea
+          id="duplicate-dismiss-reason"
+          value={reason}
+          maxLength={500}
+          autoSize={{ minRows: 2 }}
+          placeholder={t("dismissReasonPlaceholder")}
+          onChange={(e) => setReason(e.target.value)}
+          data-testid="duplicate-dismiss-reason"
+        />
       </Modal>
     </Card>
   );
