@@ -167,7 +167,8 @@ describe.each(DB_KINDS)("appointments API on %s", (kind) => {
       method: "GET",
       url: `/api/public/appointments/${booked.id}?token=${booked.manageToken}`,
     });
-    expect(shown.json()).toMatchObject({ status: "booked", start: day[0]?.start, phone: "+86135****5000" });
+    // A public page: the booking, with the person's data masked as in every staff answer.
+    expect(shown.json()).toMatchObject({ status: "booked", start: day[0]?.start, phone: "135****5000", name: "赵*" });
 
     const moved = await t.request({
       method: "POST",

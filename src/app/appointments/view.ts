@@ -1,4 +1,5 @@
 import { isoInZone } from "../../domain/appointments/slots.ts";
+import { maskPhone as maskE164 } from "../../domain/customers/phone.ts";
 import { maskCustomerEmail, maskName } from "../../domain/personal-data/mask-customer.ts";
 import type { Appointment } from "../../store/appointments.ts";
 
@@ -32,15 +33,16 @@ export interface AppointmentView {
   readonly managerUserId: string | null;
 }
 
-/** 138****5678: enough to recognise a caller, not enough to copy. */
+/** 138****5678: enough to recognise a caller, not enough to copy (the same form as every staff answer). */
 export function maskPhone(phone: string): string {
-  if (phone.length < 8) return "****";
-  return `${phone.slice(0, phone.length - 8)}****${phone.slice(-4)}`;
+  return maskE164(phone);
 }
 
 /**
  * `staff`: the answer goes to a member of staff, who sees the customer masked (王*明, 138****5678, z***@…;
- * issue 14); a full value is read through the customer's break-glass route.
+ * issue 14); a full value is read through the customer's break-glass route. `maskPhone` without `staff`: the
+ * customer's own manage page, a public page, which carries the name, phone and e-mail masked too (whoever holds
+ * the link sees the booking, not the person's data).
  */
 export function appointmentView(
   a: Appointment,
@@ -56,9 +58,10 @@ export function appointmentView(
     start: isoInZone(a.start, timeZone),
     end: isoInZone(a.end, timeZone),
     status: a.status,
-    name: staff ? maskName(a.customerName) : a.customerName,
+    name: staff || options.maskPhone ? maskName(a.customerName) : a.customerName,
     phone: options.maskPhone || staff ? maskPhone(a.customerPhone) : a.customerPhone,
-    email: staff && a.customerEmail !== null ? maskCustomerEmail(a.customerEmail) : a.customerEmail,
+    email:
+      (staff || options.maskPhone) && a.customerEmail !== null ? maskCustomerEmail(a.customerEmail) : a.customerEmail,
     channel: a.channel,
     answers: a.answers,
     ticketId: a.ticketId,
