@@ -38,6 +38,16 @@ describe.each(DB_KINDS)("one-time codes on %s", (kind) => {
     expect(sms).toMatchObject({ channel: "sms", status: "pending", next_attempt_at: t.clock.now });
   });
 
+  it("refuses a landline (it cannot read an SMS) and sends nothing", async () => {
+    await expect(requestOtp(t.ctx, { phone: "010-12345678", ip: "10.1.1.1" })).rejects.toMatchObject({
+      status: 400,
+      details: { field: "phone", reason: "not_mobile" },
+    });
+    const sent = await t.ctx.store.db.selectFrom("outbox").select("id").execute();
+    const codes = await t.ctx.store.db.selectFrom("otp_codes").select("phone_e164").execute();
+    expect({ sent, codes }).toEqual({ sent: [], codes: [] });
+  });
+
   it("accepts the right code once, inside the booking's transaction", async () => {
     await requestOtp(t.ctx, { phone: PHONE, ip: "10.1.1.1" });
     const code = await sentCode();

@@ -23,6 +23,7 @@
  */
 import { createHash, randomBytes, randomInt } from "node:crypto";
 import { sql } from "kysely";
+import { isMobilePhone } from "../../domain/customers/phone.ts";
 import { enqueueMessage } from "../../store/outbox.ts";
 import { isPostgres } from "../../store/sql.ts";
 import type { Tx } from "../../store/store.ts";
@@ -66,6 +67,15 @@ export async function requestOtp(
   input: { readonly phone: string; readonly ip: string; readonly lang?: "zh-CN" | "en"; readonly kioskId?: string },
 ): Promise<OtpRequested> {
   const phone = requirePhone(input.phone);
+  // A landline cannot read an SMS: refuse before anything is counted or sent (each SMS costs the bank money).
+  if (!isMobilePhone(phone))
+    throw new AppError(
+      400,
+      "invalid_phone",
+      "This number cannot receive text messages; give a mobile number.",
+      { field: "phone", reason: "not_mobile" },
+      "该号码无法接收短信，请填写手机号码。",
+    );
   const ipHash = input.kioskId === undefined ? addressHash(input.ip) : hash(`kiosk:${input.kioskId}`);
   const perAddress = input.kioskId === undefined ? OTP_LIMITS.perAddressPerHour : OTP_LIMITS.perKioskPerHour;
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
