@@ -1,6 +1,7 @@
 import { isoInZone } from "../../domain/appointments/slots.ts";
 import { maskCustomerEmail, maskName } from "../../domain/personal-data/mask-customer.ts";
 import type { Appointment } from "../../store/appointments.ts";
+import { maskedFor, textsIn } from "../personal-data/free-text.ts";
 
 /** What the booker gets back: the manage token only once, at booking (it is stored hashed). */
 export interface BookedView {
@@ -40,7 +41,9 @@ export function maskPhone(phone: string): string {
 
 /**
  * `staff`: the answer goes to a member of staff, who sees the customer masked (王*明, 138****5678, z***@…;
- * issue 14); a full value is read through the customer's break-glass route.
+ * issue 14); a full value is read through the customer's break-glass route. The form answers and the
+ * cancellation reason are free text: numbers and the booker's name in them are masked for staff and on the
+ * customer's page alike (the teller serving the visit reads the answers as typed through the ticket).
  */
 export function appointmentView(
   a: Appointment,
@@ -48,6 +51,7 @@ export function appointmentView(
   options: { maskPhone: boolean; staff?: boolean },
 ): AppointmentView {
   const staff = options.staff === true;
+  const text = maskedFor([a.customerName]);
   return {
     id: a.id,
     branchId: a.branchId,
@@ -60,9 +64,9 @@ export function appointmentView(
     phone: options.maskPhone || staff ? maskPhone(a.customerPhone) : a.customerPhone,
     email: staff && a.customerEmail !== null ? maskCustomerEmail(a.customerEmail) : a.customerEmail,
     channel: a.channel,
-    answers: a.answers,
+    answers: textsIn(a.answers, text),
     ticketId: a.ticketId,
-    cancelReason: a.cancelReason,
+    cancelReason: text(a.cancelReason),
     managerUserId: a.managerUserId,
   };
 }
