@@ -18,15 +18,25 @@ const USER_OF: Record<(typeof ROLES)[number], string> = {
 };
 
 /**
- * Which role needs a full phone number, ID number or name in an ordinary answer: none. Staff see customers
+ * Which role needs a full phone number, ID number or name in an ordinary answer: only the teller serving a
+ * ticket, for its own free text (notes, the service record; teller1 serves the walked ticket). Staff see customers
  * masked (138****5678, 110105********002X, 王*明) and ask for one full value through the break-glass route
  * (POST, with a reason, recorded), which this walk does not take.
  */
-const NEEDS_FULL: ReadonlySet<string> = new Set();
+const NEEDS_FULL: ReadonlySet<string> = new Set([
+  "teller GET /api/tickets/{ticketId}",
+  "teller GET /api/tickets/{ticketId}/service-record",
+]);
 
 const PHONES = ["13812345678", "13912345678", "13700001111"] as const;
 const ID_NUMBER = "11010519491231002X";
 const NAMES = ["王小明", "李四海", "赵钱孙"] as const;
+/**
+ * Free text about the first customer (王小明) planted wherever staff type or customers write it: the served
+ * ticket's notes, its service record, the customer's survey comment, the notes sent to review, a cancellation
+ * reason, a follow-up's note, a merge's reason.
+ */
+const PLANT = `王小明来电，小明说手机 ${PHONES[0]}，身份证 ${ID_NUMBER}`;
 
 /** What in an answer is an unmasked phone or ID number: the known ones in any form, and anything shaped like one. */
 function leaks(body: string): string[] {
@@ -34,6 +44,8 @@ function leaks(body: string): string[] {
   for (const p of PHONES) if (body.includes(p)) found.push(`phone ${p}`);
   if (body.includes(ID_NUMBER)) found.push("ID number");
   for (const n of NAMES) if (body.includes(n)) found.push(`name ${n}`);
+  // The planted customer's given name alone (free text says "小明" as often as "王小明").
+  if (body.includes("小明")) found.push("given name 小明");
   const mobile = body.match(/(?<![\d.])(?:\+?86)?1[3-9]\d{9}(?!\d)/g);
   if (mobile) found.push(...mobile.map((m) => `mobile-shaped ${m}`));
   const id = body.match(/(?<!\d)\d{17}[\dX](?!\d)/g);
@@ -95,11 +107,33 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
       method: "PUT",
       url: `/api/tickets/${called.ticket.id}/service-record`,
       cookie: teller,
-      body: { needs: "存款", products: ["定期"], outcome: "办结" },
+      body: { needs: PLANT, products: ["定期"], outcome: PLANT },
     });
-    await post(`/api/tickets/${called.ticket.id}/complete`, teller, { outcome: "served" });
+    await post(`/api/tickets/${called.ticket.id}/complete`, teller, { outcome: "served", notes: PLANT });
+    // The customer answers the survey with a comment about themselves.
+    const invite = await t.server.ctx.store.db
+      .selectFrom("outbox")
+      .select("data")
+      .where("kind", "=", "survey.invite")
+      .where("related_id", "=", called.ticket.id)
+      .executeTakeFirstOrThrow();
+    const surveyToken = (JSON.parse(invite.data).surveyPath as string).replace("/survey/", "");
+    const answered = await t.request({
+      method: "POST",
+      url: `/api/public/surveys/${surveyToken}`,
+      body: { nps: 9, comment: PLANT },
+    });
+    expect(answered.statusCode, answered.body).toBe(200);
     await generateServiceReports(t.server.ctx);
     expect(await createDueFollowups(t.server.ctx)).toBe(1);
+    // A note on the follow-up (its assignee, none here, would read it as typed).
+    await t.server.ctx.store.write((tx) =>
+      tx.updateTable("followups").set({ note: PLANT }).where("ticket_id", "=", called.ticket.id).execute(),
+    );
+    // A ticket of the customer cancelled by the lobby with a reason about them (the audit trail shows it).
+    const cancelled = await issueAtKiosk(t, ids.services.get("CASH"));
+    await post(`/api/tickets/${cancelled.id}/customer`, lobby, { customerId });
+    await post(`/api/tickets/${cancelled.id}/cancel`, lobby, { reason: PLANT });
     // An appointment booked by phone for someone else, and a one-time code sent to a third number.
     const slots = await t.request({
       method: "GET",
@@ -130,7 +164,7 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
             name: "周五",
           })
         ).customerId,
-        reason: "test",
+        reason: PLANT,
       },
       201,
     );
@@ -154,11 +188,12 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
     // items are walked (the teller who served it is the only one who reads the notes as typed, and no queue
     // answers a teller).
     const transfer = await issueAtKiosk(t, ids.services.get("TRANSFER"));
+    await post(`/api/tickets/${transfer.id}/customer`, lobby, { customerId });
     await post(`/api/counters/${c1}/call`, teller, { ticketId: transfer.id });
     await post(`/api/tickets/${transfer.id}/start`, teller);
     const inReview = await post(`/api/tickets/${transfer.id}/complete`, teller, {
       outcome: "remitted",
-      notes: `收款人手机 ${PHONES[2]}，身份证 ${ID_NUMBER}`,
+      notes: `收款人手机 ${PHONES[2]}，身份证 ${ID_NUMBER}，${PLANT}`,
     });
     expect(inReview.status).toBe("in_review");
     const user = await t.server.ctx.store.db

@@ -19,6 +19,7 @@ export function counterForViewer(actor: Actor, view: CounterView): CounterView {
     ...view,
     signedInUser: actor.kind === "rating_pad" ? view.signedInUser : null,
     pauseReason: null,
+    handoverNote: null,
     currentTicket: redactTicket(view.currentTicket),
     lastTicket: redactTicket(view.lastTicket),
     parkedTickets: view.parkedTickets.map((t) => redactTicket(t)),

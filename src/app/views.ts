@@ -1,9 +1,11 @@
-import { maskFreeText } from "../domain/personal-data/mask.ts";
+import type { Kysely } from "kysely";
 import type { PriorityClass, Rating, TicketStatus } from "../domain/ticket.ts";
 import type { EventTicket } from "../realtime/branch-event.ts";
 import type { Counter } from "../store/counters.ts";
+import type { Database } from "../store/schema.ts";
 import type { Ticket } from "../store/tickets.ts";
 import type { Actor } from "./actor.ts";
+import { freeTextFor, ticketNames } from "./personal-data/free-text.ts";
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -41,14 +43,15 @@ export interface TicketView {
 /**
  * A ticket as staff see it. Its free text (notes, outcome, redirect reason, the customer's comment) is shown as
  * typed only to the teller serving it (`viewerId` equal to the ticket's `servedBy`); everyone else gets mobile
- * and ID numbers in it masked (src/domain/personal-data/mask.ts). Without a `viewerId` it is masked.
+ * and ID numbers in it masked, and the names of its customer (`names`, from `ticketViewNames`; see
+ * src/app/personal-data/free-text.ts). Without a `viewerId` it is masked.
  */
 export function ticketView(
   t: Ticket,
   counterNumber: number | null,
-  extra?: { position?: number; estimatedWaitMinutes?: number | null; viewerId?: string },
+  extra?: { position?: number; estimatedWaitMinutes?: number | null; viewerId?: string; names?: readonly string[] },
 ): TicketView {
-  const text = servesIt(t, extra?.viewerId) ? (s: string | null) => s : maskFreeText;
+  const text = freeTextFor(servesIt(t, extra?.viewerId), extra?.names);
   return {
     id: t.id,
     branchId: t.branchId,
@@ -80,6 +83,28 @@ export function ticketView(
         : { estimatedWaitMinutes: extra.estimatedWaitMinutes, waitUnknownReason: null }),
     ...(extra?.position === undefined ? {} : { position: extra.position }),
   };
+}
+
+/** Whether a ticket carries free text `ticketView` shows. */
+const hasText = (t: Ticket) =>
+  t.notes !== null || t.outcome !== null || t.redirectReason !== null || t.ratingComment !== null;
+
+/**
+ * The names to mask in `ticketView`s of `tickets` for the viewer, by ticket id: looked up only for the tickets
+ * with free text that the viewer does not serve (a queue of waiting tickets rarely has any, so costs nothing).
+ * `alsoMasked`: more to look up whoever views them: tickets (when they have free text) or ticket ids (always).
+ */
+export async function ticketViewNames(
+  db: Kysely<Database>,
+  tickets: ReadonlyArray<Ticket | null | undefined>,
+  viewerId: string | undefined,
+  alsoMasked: ReadonlyArray<Ticket | string | null | undefined> = [],
+): Promise<Map<string, string[]>> {
+  const ids = [
+    ...tickets.filter((t): t is Ticket => !!t && hasText(t) && !servesIt(t, viewerId)).map((t) => t.id as string),
+    ...alsoMasked.flatMap((t) => (typeof t === "string" ? [t] : t && hasText(t) ? [t.id as string] : [])),
+  ];
+  return ids.length ? ticketNames(db, ids) : new Map();
 }
 
 /** The id `ticketView` compares with a ticket's teller: a signed-in user's (devices never serve). */

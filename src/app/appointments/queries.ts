@@ -3,14 +3,17 @@ import { type Answers, answerProblems, type FormField } from "../../domain/appoi
 import { withDefaults } from "../../domain/appointments/rules.ts";
 import { dayInZone } from "../../domain/appointments/slots.ts";
 import type { BranchId } from "../../domain/ids.ts";
+import { restoreMasked } from "../../domain/personal-data/mask.ts";
 import { answersOfTicket, formOf, rulesOf, toAppointment } from "../../store/appointments.ts";
 import { findBranch, findService, listBranches, listServices } from "../../store/branches.ts";
-import { findTicket } from "../../store/tickets.ts";
+import { findTicket, type Ticket } from "../../store/tickets.ts";
 import { BRANCH_READERS, requireBranchAccess, TRIAGE_ROLES } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
+import { asTyped, maskedFor, textsIn, ticketNames } from "../personal-data/free-text.ts";
 import { audit } from "../record.ts";
+import { servesIt, viewerIdOf } from "../views.ts";
 import { BOOKING_ROLES } from "./book.ts";
 import { requirePhone } from "./identity.ts";
 import { type AppointmentView, appointmentView } from "./view.ts";
@@ -150,16 +153,28 @@ export async function ticketAnswers(ctx: AppContext, actor: Actor, ticketId: str
   requireBranchAccess(actor, ticket.branchId as BranchId, BRANCH_READERS);
   const service = await findService(ctx.store.db, ticket.serviceId);
   const stored = await answersOfTicket(ctx.store.db, ticketId);
+  const answers = stored?.answers ?? {};
   return {
     ticketId,
     appointmentId: stored?.appointmentId ?? null,
-    answers: stored?.answers ?? {},
+    // As typed to the teller serving the ticket; numbers and the customer's names masked for everyone else.
+    answers: textsIn(answers, await answersText(ctx, actor, ticket, answers)),
     fields: await formOf(ctx.store.db, ticket.serviceId),
     requiredDocuments: service?.requiredDocuments ?? [],
   };
 }
 
-/** The lobby manager fills in the form with a walk-in customer while they wait. */
+/** How `actor` reads a ticket's form answers: as typed when serving it, else masked (names looked up if needed). */
+async function answersText(ctx: AppContext, actor: Actor, ticket: Ticket, answers: Answers) {
+  if (servesIt(ticket, viewerIdOf(actor))) return asTyped;
+  if (!Object.values(answers).some((v) => typeof v === "string" && v !== "")) return maskedFor();
+  return maskedFor((await ticketNames(ctx.store.db, [ticket.id])).get(ticket.id));
+}
+
+/**
+ * The lobby manager fills in the form with a walk-in customer while they wait. Answers were shown masked to all
+ * but the serving teller: a masked number or name still in an edited answer is the stored one, kept as typed.
+ */
 export async function setTicketAnswers(
   ctx: AppContext,
   actor: Actor,
@@ -170,6 +185,15 @@ export async function setTicketAnswers(
   if (!ticket) throw notFound("Ticket", ticketId);
   requireBranchAccess(actor, ticket.branchId as BranchId, [...TRIAGE_ROLES, "teller"]);
   const fields = await formOf(ctx.store.db, ticket.serviceId);
+  const before = (await answersOfTicket(ctx.store.db, ticketId))?.answers ?? {};
+  if (!servesIt(ticket, viewerIdOf(actor)) && Object.keys(before).length) {
+    const names = (await ticketNames(ctx.store.db, [ticketId])).get(ticketId) ?? [];
+    const kept = (key: string, value: Answers[string]) => {
+      const old = before[key];
+      return typeof value === "string" && typeof old === "string" ? restoreMasked(value, old, names) : value;
+    };
+    answers = Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, kept(k, v)]));
+  }
   const problems = answerProblems(fields, answers);
   if (problems.length > 0)
     throw invalid("Some answers of the form are missing or wrong.", { fields: problems }, "表单有未填或填写有误的项。");

@@ -2,6 +2,7 @@ import { isoInZone } from "../../domain/appointments/slots.ts";
 import { maskPhone as maskE164 } from "../../domain/customers/phone.ts";
 import { maskCustomerEmail, maskName } from "../../domain/personal-data/mask-customer.ts";
 import type { Appointment } from "../../store/appointments.ts";
+import { maskedFor, textsIn } from "../personal-data/free-text.ts";
 
 /** What the booker gets back: the manage token only once, at booking (it is stored hashed). */
 export interface BookedView {
@@ -42,7 +43,9 @@ export function maskPhone(phone: string): string {
  * `staff`: the answer goes to a member of staff, who sees the customer masked (王*明, 138****5678, z***@…;
  * issue 14); a full value is read through the customer's break-glass route. `maskPhone` without `staff`: the
  * customer's own manage page, a public page, which carries the name, phone and e-mail masked too (whoever holds
- * the link sees the booking, not the person's data).
+ * the link sees the booking, not the person's data). The form answers and the cancellation reason are free
+ * text: numbers and the booker's name in them are masked for staff and on the customer's page alike (the teller
+ * serving the visit reads the answers as typed through the ticket).
  */
 export function appointmentView(
   a: Appointment,
@@ -50,6 +53,7 @@ export function appointmentView(
   options: { maskPhone: boolean; staff?: boolean },
 ): AppointmentView {
   const staff = options.staff === true;
+  const text = maskedFor([a.customerName]);
   return {
     id: a.id,
     branchId: a.branchId,
@@ -63,9 +67,9 @@ export function appointmentView(
     email:
       (staff || options.maskPhone) && a.customerEmail !== null ? maskCustomerEmail(a.customerEmail) : a.customerEmail,
     channel: a.channel,
-    answers: a.answers,
+    answers: textsIn(a.answers, text),
     ticketId: a.ticketId,
-    cancelReason: a.cancelReason,
+    cancelReason: text(a.cancelReason),
     managerUserId: a.managerUserId,
   };
 }

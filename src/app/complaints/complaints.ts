@@ -32,6 +32,7 @@ import { canActInBranch, requireBranchAccess, requireRole, requireStaff } from "
 import type { Actor, Role, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
+import { customerNames, ticketNames } from "../personal-data/free-text.ts";
 import { audit } from "../record.ts";
 import { branchManagers, enqueueStaffNotice, staffRecipients } from "../staff-notices.ts";
 import { updateIfUnchanged } from "../versioned-update.ts";
@@ -155,35 +156,35 @@ export function complaintSummary(
 }
 
 /**
- * The names of the customers complaints belong to (their customer record, else the linked visit's customer), by
- * complaint id: their free text masks them for whoever does not read it as typed.
+ * The names of the customers complaints belong to (their customer record, and the linked visit's customer and
+ * booker; src/app/personal-data/free-text.ts), by complaint id: their free text masks them for whoever does not
+ * read it as typed.
  */
 export async function complainantNames(
   db: Kysely<Database>,
   complaints: ReadonlyArray<Pick<ComplaintTable, "id" | "customer_id" | "ticket_id">>,
 ): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  const ticketIds = complaints.filter((c) => c.ticket_id !== null).map((c) => c.ticket_id as string);
-  const byTicket = new Map<string, string>();
-  if (ticketIds.length)
-    for (const r of await db
-      .selectFrom("ticket_customers")
-      .select(["ticket_id", "customer_id"])
-      .where("ticket_id", "in", ticketIds)
-      .execute())
-      byTicket.set(r.ticket_id, r.customer_id);
-  const customerOf = (c: Pick<ComplaintTable, "customer_id" | "ticket_id">) =>
-    c.customer_id ?? (c.ticket_id ? byTicket.get(c.ticket_id) : undefined);
-  const customerIds = [...new Set(complaints.map(customerOf).filter((x): x is string => !!x))];
-  const names = new Map<string, string>();
-  if (customerIds.length)
-    for (const r of await db.selectFrom("customers").select(["id", "name"]).where("id", "in", customerIds).execute())
-      if (r.name) names.set(r.id, r.name);
-  for (const c of complaints) {
-    const name = names.get(customerOf(c) ?? "");
-    out.set(c.id, name ? [name] : []);
-  }
-  return out;
+  const [byCustomer, byTicket] = await Promise.all([
+    customerNames(
+      db,
+      complaints.flatMap((c) => (c.customer_id ? [c.customer_id] : [])),
+    ),
+    ticketNames(
+      db,
+      complaints.flatMap((c) => (c.ticket_id ? [c.ticket_id] : [])),
+    ),
+  ]);
+  return new Map(
+    complaints.map((c) => [
+      c.id,
+      [
+        ...new Set([
+          ...(c.customer_id ? (byCustomer.get(c.customer_id) ?? []) : []),
+          ...(c.ticket_id ? (byTicket.get(c.ticket_id) ?? []) : []),
+        ]),
+      ],
+    ]),
+  );
 }
 
 /** `complaintSummary` with the complainant's name looked up. */
@@ -997,6 +998,8 @@ export async function exportComplaintsCsv(
   /** Branch-local calendar days from the day of `from` to the day of `to`, as the statutory clock counts them. */
   const daysBetween = (from: number, to: number, tz: string) =>
     Math.round((Date.parse(day(to, tz)) - Date.parse(day(from, tz))) / 86_400_000);
+  // The root cause is free text: numbers and the complainant's names in it masked (the file leaves the bank).
+  const names = await complainantNames(ctx.store.db, rows);
   const lines = rows.map((r) => {
     const closed = r.closed_at === null ? null : Number(r.closed_at);
     // The complaint was received once: `created_at` is its first receipt (`received_at` restarts the clock of a
@@ -1017,7 +1020,7 @@ export async function exportComplaintsCsv(
       day(closed, r.timezone),
       closed === null ? "" : daysBetween(firstReceipt, closed, r.timezone),
       closed === null ? (ctx.clock() > Number(r.due_at) ? "no" : "") : closed <= Number(r.due_at) ? "yes" : "no",
-      r.root_cause ?? "",
+      maskFreeText(r.root_cause ?? "", names.get(r.id)),
       Number(r.reopen_count),
       reopenedAt === undefined ? "" : day(reopenedAt, r.timezone),
     ]

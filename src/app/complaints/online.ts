@@ -16,13 +16,19 @@
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import type { Severity } from "../../domain/complaints/clock.ts";
-import { maskFreeText } from "../../domain/personal-data/mask.ts";
 import { isPostgres } from "../../store/sql.ts";
 import type { AppContext } from "../context.ts";
 import { findOrCreateCustomer } from "../customers/identify.ts";
 import { checkOtp, verifyOtp } from "../customers/otp.ts";
 import { AppError, invalid, notFound } from "../errors.ts";
-import { complaintSummary, FURTHER_OPTIONS, newToken, openComplaint, referenceOf } from "./complaints.ts";
+import {
+  complainantNames,
+  complaintSummary,
+  FURTHER_OPTIONS,
+  newToken,
+  openComplaint,
+  referenceOf,
+} from "./complaints.ts";
 
 export const ONLINE_COMPLAINT_LIMITS = Object.freeze({ perPhonePerDay: 3, perAddressPerHour: 10 });
 /** Categories a customer may choose (the desk's list). */
@@ -187,7 +193,8 @@ export async function complaintStatus(ctx: AppContext, token: string): Promise<P
     .where((eb) => eb.or([eb("status_token_hash", "=", hash), eb("reopen_token_hash", "=", hash)]))
     .executeTakeFirst();
   if (!c) throw notFound("Complaint", "(link)");
-  const s = complaintSummary(c, ctx.clock(), "UTC");
+  // A public page: the reply's numbers and the complainant's names masked (complaintSummary masks for no viewer).
+  const s = complaintSummary(c, ctx.clock(), "UTC", undefined, (await complainantNames(ctx.store.db, [c])).get(c.id));
   return {
     reference: s.reference,
     category: s.category,
@@ -196,7 +203,7 @@ export async function complaintStatus(ctx: AppContext, token: string): Promise<P
     dueAt: s.dueAt,
     extended: s.extended,
     closedAt: s.closedAt,
-    reply: s.status === "closed" ? maskFreeText(s.reply) : null,
+    reply: s.status === "closed" ? s.reply : null,
     furtherOptions: s.status === "closed" ? FURTHER_OPTIONS : null,
     mayReopen: s.status === "closed",
     reopenCount: s.reopenCount,

@@ -1,11 +1,11 @@
 import type { Kysely } from "kysely";
 import type { CounterKind, CounterState } from "../../domain/counter.ts";
-import { maskFreeText } from "../../domain/personal-data/mask.ts";
 import type { Counter } from "../../store/counters.ts";
 import { parseJson } from "../../store/json.ts";
 import type { Database } from "../../store/schema.ts";
 import { findTicket, listParkedAt } from "../../store/tickets.ts";
-import { servesIt, type TicketView, ticketView } from "../views.ts";
+import { freeTextFor } from "../personal-data/free-text.ts";
+import { servesIt, type TicketView, ticketView, ticketViewNames } from "../views.ts";
 
 export interface CounterView {
   readonly id: string;
@@ -45,6 +45,13 @@ export async function counterView(db: Kysely<Database>, c: Counter, viewerId?: s
     listParkedAt(db, c.id),
     c.currentTicketId ? findHandoverNote(db, c.currentTicketId) : null,
   ]);
+  // The customers' names to mask in the tickets' free text and in the handover note (for all but their teller).
+  const names = await ticketViewNames(db, [current, ...parked], viewerId, [
+    last,
+    current && handoverNote !== null && !servesIt(current, viewerId) ? current.id : null,
+  ]);
+  const view = (t: NonNullable<typeof current>, who: string | undefined) =>
+    ticketView(t, c.number, { viewerId: who, names: names.get(t.id) });
   return {
     id: c.id,
     branchId: c.branchId,
@@ -56,11 +63,14 @@ export async function counterView(db: Kysely<Database>, c: Counter, viewerId?: s
     dispatchPolicy: c.dispatchPolicy,
     pauseReason: c.pauseReason,
     signedInUser: user ? { id: user.id, displayName: user.display_name, staffNo: user.staff_no } : null,
-    currentTicket: current ? ticketView(current, c.number, { viewerId }) : null,
-    handoverNote: current && servesIt(current, viewerId) ? handoverNote : maskFreeText(handoverNote),
+    currentTicket: current ? view(current, viewerId) : null,
+    handoverNote: freeTextFor(
+      !!current && servesIt(current, viewerId),
+      current ? names.get(current.id) : [],
+    )(handoverNote),
     // The ticket served before: for the rating pad and the consoles' "last served", never its notes.
-    lastTicket: last ? { ...ticketView(last, c.number), notes: null } : null,
-    parkedTickets: parked.map((t) => ticketView(t, c.number, { viewerId })),
+    lastTicket: last ? { ...view(last, undefined), notes: null } : null,
+    parkedTickets: parked.map((t) => view(t, viewerId)),
   };
 }
 

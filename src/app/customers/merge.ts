@@ -14,6 +14,7 @@ import { requireRole } from "../access.ts";
 import type { Actor, Role } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
+import { maskedFor } from "../personal-data/free-text.ts";
 import { audit } from "../record.ts";
 import { auditBranchFor, CUSTOMER_ROLES } from "./records.ts";
 
@@ -51,7 +52,8 @@ async function view(ctx: AppContext, id: string): Promise<MergeView> {
   return {
     id: m.id,
     status: m.status,
-    reason: m.reason,
+    // Free text about the two records: numbers and both records' names masked for every reader.
+    reason: maskedFor(people.filter((p) => !p.anonymised_at).map((p) => p.name))(m.reason),
     source: who(m.source_id),
     target: who(m.target_id),
     proposedBy: m.proposed_by,

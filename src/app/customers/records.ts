@@ -17,7 +17,7 @@ import { DateTime } from "luxon";
 import { normalisePhone } from "../../domain/customers/phone.ts";
 import { birthDateFromId, ruleSegments, SEGMENTS, type Segment, VIP_TIERS } from "../../domain/customers/records.ts";
 import type { BranchId } from "../../domain/ids.ts";
-import { maskFreeText, restoreMasked } from "../../domain/personal-data/mask.ts";
+import { restoreMasked } from "../../domain/personal-data/mask.ts";
 import { maskCustomerPhone, maskIdentity, maskName } from "../../domain/personal-data/mask-customer.ts";
 import {
   complaintsOfCustomer,
@@ -31,6 +31,7 @@ import type { Actor, Role, StaffActor } from "../actor.ts";
 import { referenceOf } from "../complaints/complaints.ts";
 import type { AppContext } from "../context.ts";
 import { forbidden, invalid, notFound } from "../errors.ts";
+import { customerNames, maskedFor } from "../personal-data/free-text.ts";
 import { audit } from "../record.ts";
 import { CONSENT_DELIVERIES, coversOf } from "./identify.ts";
 
@@ -112,10 +113,13 @@ export async function feedbackOf(
 ): Promise<{ complaints: CustomerComplaint[]; ratings: CustomerRating[] }> {
   const db = ctx.store.db;
   const ticketIds = await ticketIdsOfCustomer(db, customerId);
-  const [complaints, ratings] = await Promise.all([
+  const [complaints, ratings, names] = await Promise.all([
     complaintsOfCustomer(db, customerId, ticketIds),
     ratingsOfCustomer(db, customerId, ticketIds),
+    customerNames(db, [customerId]),
   ]);
+  // The customer's survey comments: free text, masked for every reader (numbers and their names).
+  const text = maskedFor(names.get(customerId));
   return {
     complaints: complaints
       .filter((c) => canSee(c.branch_id))
@@ -140,7 +144,7 @@ export async function feedbackOf(
         csat: r.csat,
         csatSource: r.csat_source,
         nps: r.nps === null ? null : Number(r.nps),
-        comment: maskFreeText(r.comment),
+        comment: text(r.comment),
         at: new Date(Number(r.answered_at ?? r.created_at)).toISOString(),
         complaintId: r.complaint_id,
       })),
@@ -429,6 +433,7 @@ export async function visitsOf(
   const db = ctx.store.db;
   const ids = await ticketIdsOfCustomer(db, customerId);
   if (ids.length === 0) return [];
+  const text = maskedFor((await customerNames(db, [customerId])).get(customerId));
   const tickets = await db
     .selectFrom("tickets")
     .innerJoin("services", "services.id", "tickets.service_id")
@@ -471,11 +476,11 @@ export async function visitsOf(
       // Free text the teller typed (the ticket's outcome, the service record's needs and outcome): masked here
       // for every reader, as GET /api/tickets/:id masks it for all but the serving teller (these lists are read
       // on profiles, call cards and the chat desk, never as the serving teller's own answer).
-      outcome: maskFreeText(t.outcome),
+      outcome: text(t.outcome),
       rating: t.rating,
-      needs: maskFreeText(t.needs ?? null),
-      products: t.products ? (JSON.parse(t.products) as string[]) : [],
-      recordOutcome: maskFreeText(t.record_outcome ?? null),
+      needs: text(t.needs ?? null),
+      products: t.products ? (JSON.parse(t.products) as string[]).map((p) => text(p)) : [],
+      recordOutcome: text(t.record_outcome ?? null),
       reportId: t.report_id ?? null,
     }));
 }
@@ -560,7 +565,7 @@ export async function customerProfile(
     // Staff notes about the customer are free text: mobile and ID numbers typed into them are masked for every
     // reader (no role owns a customer the way a teller owns the ticket they serve); the customer's own phone and
     // ID number are behind break-glass (`unmaskCustomer`).
-    notes: maskFreeText(row.notes, [row.name]),
+    notes: maskedFor((await customerNames(db, [row.id])).get(row.id))(row.notes),
     consents,
     visits,
     appointments: mine.appointments.map((a) => ({

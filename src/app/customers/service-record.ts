@@ -19,16 +19,19 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { DateTime } from "luxon";
 import type { BranchId } from "../../domain/ids.ts";
+import { restoreMasked } from "../../domain/personal-data/mask.ts";
 import { maskCustomerPhone, maskName } from "../../domain/personal-data/mask-customer.ts";
 import { customerIdOfTicket } from "../../store/customer-records.ts";
 import { enqueueMessage } from "../../store/outbox.ts";
-import { findTicket } from "../../store/tickets.ts";
+import { findTicket, type Ticket } from "../../store/tickets.ts";
 import { BRANCH_READERS, requireBranchAccess } from "../access.ts";
 import type { Actor, Role } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { AppError, conflict, notFound } from "../errors.ts";
 import { loadPdfKit } from "../lazy-modules.ts";
+import { asTyped, type FreeText, maskedFor, ticketNames } from "../personal-data/free-text.ts";
 import { audit } from "../record.ts";
+import { servesIt, viewerIdOf } from "../views.ts";
 import { currentConsent } from "./identify.ts";
 
 /** How long the short link of a report sent by SMS opens it. */
@@ -47,7 +50,16 @@ export interface ServiceRecord {
   readonly reportSha256: string | null;
 }
 
-async function recordOf(ctx: AppContext, ticketId: string): Promise<ServiceRecord> {
+/**
+ * How `actor` reads a ticket's service record: as typed when serving the ticket, else with numbers and the
+ * customer's names masked.
+ */
+async function recordText(ctx: AppContext, actor: Actor, ticket: Ticket): Promise<FreeText> {
+  if (servesIt(ticket, viewerIdOf(actor))) return asTyped;
+  return maskedFor((await ticketNames(ctx.store.db, [ticket.id])).get(ticket.id));
+}
+
+async function recordOf(ctx: AppContext, ticketId: string, text: FreeText): Promise<ServiceRecord> {
   const [row, report] = await Promise.all([
     ctx.store.db.selectFrom("service_records").selectAll().where("ticket_id", "=", ticketId).executeTakeFirst(),
     ctx.store.db
@@ -58,9 +70,9 @@ async function recordOf(ctx: AppContext, ticketId: string): Promise<ServiceRecor
   ]);
   return {
     ticketId,
-    needs: row?.needs ?? "",
-    products: row ? (JSON.parse(row.products) as string[]) : [],
-    outcome: row?.outcome ?? "",
+    needs: text(row?.needs ?? ""),
+    products: row ? (JSON.parse(row.products) as string[]).map((p) => text(p)) : [],
+    outcome: text(row?.outcome ?? ""),
     updatedAt: row ? new Date(row.updated_at).toISOString() : null,
     reportId: report?.id ?? null,
     reportSha256: report?.sha256 ?? null,
@@ -71,7 +83,7 @@ export async function getServiceRecord(ctx: AppContext, actor: Actor, ticketId: 
   const ticket = await findTicket(ctx.store.db, ticketId);
   if (!ticket) throw notFound("Ticket", ticketId);
   requireBranchAccess(actor, ticket.branchId as BranchId, BRANCH_READERS);
-  return recordOf(ctx, ticketId);
+  return recordOf(ctx, ticketId, await recordText(ctx, actor, ticket));
 }
 
 export async function setServiceRecord(
@@ -83,6 +95,10 @@ export async function setServiceRecord(
   const ticket = await findTicket(ctx.store.db, ticketId);
   if (!ticket) throw notFound("Ticket", ticketId);
   requireBranchAccess(actor, ticket.branchId as BranchId, RECORD_ROLES);
+  // Shown masked to all but the serving teller: what is still masked in an edit is the stored text, kept.
+  const serving = servesIt(ticket, viewerIdOf(actor));
+  const names = serving ? [] : ((await ticketNames(ctx.store.db, [ticketId])).get(ticketId) ?? []);
+  const text = serving ? asTyped : maskedFor(names);
   await ctx.store.write(async (tx) => {
     if (!["called", "serving", "parked", "done"].includes(ticket.status))
       throw conflict(
@@ -102,10 +118,22 @@ export async function setServiceRecord(
         "服务报告已生成，记录不可再改。",
       );
     const now = ctx.clock();
+    const stored = serving
+      ? undefined
+      : await tx
+          .selectFrom("service_records")
+          .select(["needs", "products", "outcome"])
+          .where("ticket_id", "=", ticketId)
+          .executeTakeFirst();
+    const keep = (edited: string, old: string | undefined) =>
+      old === undefined ? edited : restoreMasked(edited, old, names);
+    const oldProducts = stored ? (JSON.parse(stored.products) as string[]) : [];
     const values = {
-      needs: input.needs.trim(),
-      products: JSON.stringify(input.products.map((p) => p.trim()).filter(Boolean)),
-      outcome: input.outcome.trim(),
+      needs: keep(input.needs.trim(), stored?.needs),
+      products: JSON.stringify(
+        input.products.map((p) => keep(p.trim(), stored ? oldProducts.join("\n") : undefined)).filter(Boolean),
+      ),
+      outcome: keep(input.outcome.trim(), stored?.outcome),
       updated_by: actor.id,
       updated_at: now,
     };
@@ -116,7 +144,7 @@ export async function setServiceRecord(
       .execute();
     await audit(tx, actor, now, "ticket.service_record", { type: "ticket", id: ticketId, branchId: ticket.branchId });
   });
-  return recordOf(ctx, ticketId);
+  return recordOf(ctx, ticketId, text);
 }
 
 /** The report's content lines (what the hash covers), in the branch's time zone. */

@@ -13,7 +13,6 @@
  * Identification is never required: a walk-in ticket without a customer is served as before.
  */
 import type { BranchId } from "../../domain/ids.ts";
-import { maskFreeText } from "../../domain/personal-data/mask.ts";
 import { maskCustomerPhone, maskName } from "../../domain/personal-data/mask-customer.ts";
 import { FINAL_STATUSES, type TicketStatus } from "../../domain/ticket.ts";
 import { customerIdOfTicket } from "../../store/customer-records.ts";
@@ -24,6 +23,7 @@ import type { Actor, Role } from "../actor.ts";
 import { type TicketAnswers, ticketAnswers } from "../appointments/queries.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
+import { customerNames, maskedFor } from "../personal-data/free-text.ts";
 import { audit } from "../record.ts";
 import { findOrCreateCustomer } from "./identify.ts";
 import { checkOtp, verifyOtp } from "./otp.ts";
@@ -273,7 +273,7 @@ export async function callCard(ctx: AppContext, actor: Actor, ticketId: string):
       preferences: { lang: row.lang, channel: row.preferred_channel, counter: row.pref_counter },
       consents,
       // Masked as on the profile (records.ts): the counter needs the remark, not a number typed into it.
-      notes: maskFreeText(row.notes, [row.name]),
+      notes: maskedFor((await customerNames(ctx.store.db, [row.id])).get(row.id))(row.notes),
     },
     lastVisits: visits.filter((v) => v.ticketId !== ticketId).slice(0, 5),
     openComplaints: feedback.complaints

@@ -45,6 +45,7 @@ import type { AppContext } from "../context.ts";
 import { currentConsent } from "../customers/identify.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import type { ScheduledJob } from "../messages/runner.ts";
+import { customerNames, freeTextFor } from "../personal-data/free-text.ts";
 import { audit } from "../record.ts";
 import { branchManagers, enqueueStaffNotice, staffRecipients } from "../staff-notices.ts";
 import { updateIfUnchanged } from "../versioned-update.ts";
@@ -486,11 +487,19 @@ async function marketingContacts(db: Kysely<Database>, customerId: string, since
   return Number((await q.executeTakeFirst())?.n ?? 0);
 }
 
-async function views(ctx: AppContext, rows: readonly FollowupTable[]): Promise<FollowupView[]> {
+/**
+ * The follow-ups as `viewerId` sees them. The note is free text: as typed to the assignee who contacts the
+ * customer and wrote it; numbers and the customer's names masked for everyone else (src/app/personal-data).
+ */
+async function views(ctx: AppContext, rows: readonly FollowupTable[], viewerId: string): Promise<FollowupView[]> {
   if (rows.length === 0) return [];
   const db = ctx.store.db;
   const uniq = <T>(xs: T[]) => [...new Set(xs)];
   const customerIds = uniq(rows.map((r) => r.customer_id));
+  const names = await customerNames(
+    db,
+    rows.filter((r) => r.note !== null && r.assignee_id !== viewerId).map((r) => r.customer_id),
+  );
   const [customers, services, tickets, users, appointments] = await Promise.all([
     db
       .selectFrom("customers")
@@ -576,7 +585,7 @@ async function views(ctx: AppContext, rows: readonly FollowupTable[]): Promise<F
       escalatedAt: iso(r.escalated_at),
       contactedAt: iso(r.contacted_at),
       outcome: (r.outcome as FollowupResult | null) ?? null,
-      note: r.note,
+      note: freeTextFor(r.assignee_id === viewerId, names.get(r.customer_id))(r.note),
       attempts: Number(r.attempts ?? 0),
       maxAttempts: policy.maxAttempts,
       appointment: appointment
@@ -627,7 +636,7 @@ export async function listFollowups(
     q = q.where("due_at", "<", before);
   }
   const rows = await q.orderBy("due_at").limit(500).execute();
-  const list = await views(ctx, rows);
+  const list = await views(ctx, rows, actor.id);
   return list.sort(
     (a, b) => Number(a.status === "closed") - Number(b.status === "closed") || a.dueAt.localeCompare(b.dueAt),
   );
@@ -655,8 +664,8 @@ function requireWorker(who: Actor, f: FollowupTable): StaffActor {
 export async function getFollowup(ctx: AppContext, who: Actor, id: string): Promise<FollowupView> {
   requireRole(who, FOLLOWUP_WORKERS);
   const f = await loadFollowup(ctx.store.db, id);
-  requireWorker(who, f);
-  const [view] = await views(ctx, [f]);
+  const actor = requireWorker(who, f);
+  const [view] = await views(ctx, [f], actor.id);
   return view as FollowupView;
 }
 
@@ -678,7 +687,7 @@ export async function customerFollowups(
     .where("customer_managers.customer_id", "=", customerId)
     .executeTakeFirst();
   return {
-    items: await views(ctx, rows),
+    items: await views(ctx, rows, actor.id),
     managerUserId: manager?.id ?? null,
     managerName: manager?.display_name ?? null,
   };

@@ -1,9 +1,12 @@
-import { maskStringsIn } from "../../domain/personal-data/mask.ts";
+import type { Kysely } from "kysely";
 import { type AuditEntry, type AuditFilter, listAudit } from "../../store/audit.ts";
+import type { Database } from "../../store/schema.ts";
 import { requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
+import { complainantNames } from "../complaints/complaints.ts";
 import type { AppContext } from "../context.ts";
 import { forbidden } from "../errors.ts";
+import { customerNames, maskedFor, textsIn, ticketNames } from "../personal-data/free-text.ts";
 
 /** The most lines one answer (or one CSV export) carries; page with `before` for more. */
 export const MAX_ROWS = 10_000;
@@ -62,9 +65,45 @@ export async function auditTrail(
   }
   const { branchId: _branch, limit, ...rest } = filter;
   const rows = await listAudit(ctx.store.db, { ...rest, branchIds, limit: Math.min(limit ?? 100, MAX_ROWS) });
-  // Free text in the details (a cancellation reason, a transfer note) may hold a customer's mobile or ID number:
-  // an auditor is never the teller serving the ticket, so it is masked (src/domain/personal-data/mask.ts).
+  // Free text in the details (a cancellation reason, a transfer note, a merge's reason) may hold a customer's
+  // mobile or ID number or name: an auditor is never the teller serving the ticket, so it is masked, with the
+  // names of the customer the line is about (src/app/personal-data/free-text.ts).
+  const withDetails = rows.filter((r) => r.details !== undefined && r.details !== null);
+  const names = await namesOfEntities(ctx.store.db, withDetails);
   return rows.map((r) =>
-    r.details === undefined || r.details === null ? r : { ...r, details: maskStringsIn(r.details) },
+    r.details === undefined || r.details === null
+      ? r
+      : { ...r, details: textsIn(r.details, maskedFor(names.get(`${r.entityType}:${r.entityId}`))) },
   );
+}
+
+/** The customer names of the audit lines' tickets, customers and complaints, by "type:id". */
+async function namesOfEntities(
+  db: Kysely<Database>,
+  rows: ReadonlyArray<Pick<AuditEntry, "entityType" | "entityId">>,
+): Promise<Map<string, string[]>> {
+  const idsOf = (type: string) => [
+    ...new Set(rows.filter((r) => r.entityType === type && r.entityId).map((r) => r.entityId as string)),
+  ];
+  const complaintIds = idsOf("complaint");
+  const [tickets, customers, complaints] = await Promise.all([
+    ticketNames(db, idsOf("ticket")),
+    customerNames(db, idsOf("customer")),
+    complaintIds.length
+      ? db
+          .selectFrom("complaints")
+          .select(["id", "customer_id", "ticket_id"])
+          .where("id", "in", complaintIds)
+          .execute()
+          .then((cs) => complainantNames(db, cs))
+      : new Map<string, string[]>(),
+  ]);
+  const out = new Map<string, string[]>();
+  for (const [type, names] of [
+    ["ticket", tickets],
+    ["customer", customers],
+    ["complaint", complaints],
+  ] as const)
+    for (const [id, ns] of names) out.set(`${type}:${id}`, ns);
+  return out;
 }

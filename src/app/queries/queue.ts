@@ -10,7 +10,7 @@ import { type CounterView, counterView } from "../counters/counter-view.ts";
 import { notFound } from "../errors.ts";
 import { issuedTodayByPrefix, type ServiceAvailability, serviceAvailability } from "../tickets/service-availability.ts";
 import { loadBranchNow, predictBranch, standingOf, type WaitUnknownReason, waitEstimate } from "../tickets/standing.ts";
-import { type TicketView, ticketView, viewerIdOf } from "../views.ts";
+import { type TicketView, ticketView, ticketViewNames, viewerIdOf } from "../views.ts";
 
 export interface QueueSnapshot {
   readonly branchId: string;
@@ -76,11 +76,14 @@ export async function queueSnapshot(ctx: AppContext, actor: Actor, branchId: str
   const byNumber = new Map(counters.map((c) => [c.id as string, c.number]));
   const predicted = predictBranch(state, waiting, now);
   const estimates = new Map(waiting.map((w) => [w.id as string, standingOf(state, waiting, w, predicted)]));
+  const viewerId = viewerIdOf(actor);
+  const names = await ticketViewNames(db, waitingTickets, viewerId);
   const waitingViews = waitingTickets.map((t) => {
     const e = estimates.get(t.id);
     return {
       ...ticketView(t, null, {
-        viewerId: viewerIdOf(actor),
+        viewerId,
+        names: names.get(t.id),
         estimatedWaitMinutes: e ? waitEstimate(e).estimatedWaitMinutes : 0,
         position: e?.position ?? 0,
       }),

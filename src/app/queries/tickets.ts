@@ -18,17 +18,21 @@ import {
   type WaitUnknownReason,
   waitEstimate,
 } from "../tickets/standing.ts";
-import { type TicketView, ticketView, viewerIdOf } from "../views.ts";
+import { type TicketView, ticketView, ticketViewNames, viewerIdOf } from "../views.ts";
 
 export async function getTicket(ctx: AppContext, actor: Actor, ticketId: string): Promise<TicketView> {
   const t = await findTicket(ctx.store.db, ticketId);
   if (!t) throw notFound("Ticket", ticketId);
   requireBranchAccess(actor, t.branchId as BranchId, BRANCH_READERS);
-  const counter = t.counterId ? await findCounter(ctx.store.db, t.counterId) : undefined;
-  if (t.status !== "waiting") return ticketView(t, counter?.number ?? null, { viewerId: viewerIdOf(actor) });
+  const viewerId = viewerIdOf(actor);
+  const [counter, names] = await Promise.all([
+    t.counterId ? findCounter(ctx.store.db, t.counterId) : undefined,
+    ticketViewNames(ctx.store.db, [t], viewerId).then((m) => m.get(t.id)),
+  ]);
+  if (t.status !== "waiting") return ticketView(t, counter?.number ?? null, { viewerId, names });
   const standing = await ticketStanding(ctx.store.db, ctx.lines, toWaitingTicket(t), ctx.clock());
   const wait = waitEstimate(standing).estimatedWaitMinutes;
-  return ticketView(t, null, { position: standing.position, estimatedWaitMinutes: wait, viewerId: viewerIdOf(actor) });
+  return ticketView(t, null, { position: standing.position, estimatedWaitMinutes: wait, viewerId, names });
 }
 
 /** What the customer's phone shows: the ticket's number and standing, no personal data, nothing of others. */

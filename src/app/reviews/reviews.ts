@@ -10,7 +10,6 @@
 import type { Answers, FormField } from "../../domain/appointments/forms.ts";
 import type { BranchId } from "../../domain/ids.ts";
 import { MINUTE_MS } from "../../domain/ids.ts";
-import { maskFreeText, maskStringsIn } from "../../domain/personal-data/mask.ts";
 import { orderReviews, type PendingReview, pastAlarm } from "../../domain/reviews/queue.ts";
 import type { PRIORITY_CLASSES } from "../../domain/ticket.ts";
 import { answersOfTicket, formOf } from "../../store/appointments.ts";
@@ -31,6 +30,7 @@ import { canActInBranch, requireBranchAccess, requireRole, requireStaff } from "
 import type { Actor, Role, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
+import { freeTextFor, textsIn, ticketNames } from "../personal-data/free-text.ts";
 import { audit } from "../record.ts";
 import { branchesOutOfCentralQueue } from "../surveys/settings.ts";
 import { afterServiceDone } from "../surveys/surveys.ts";
@@ -211,7 +211,7 @@ async function itemsOf(
       )
       .execute(),
   ]);
-  const [earlier, records] = await Promise.all([
+  const [earlier, records, names] = await Promise.all([
     db
       .selectFrom("reviews")
       .select(["ticket_id", "reason"])
@@ -224,6 +224,8 @@ async function itemsOf(
       .select(["ticket_id", "needs", "products", "outcome"])
       .where("ticket_id", "in", ticketIds)
       .execute(),
+    // The customers' names, masked in the free text with the numbers for all but the serving teller.
+    ticketNames(db, ticketIds),
   ]);
   const r = new Map(records.map((x) => [x.ticket_id, x]));
   const forms = new Map<string, FormField[]>();
@@ -234,7 +236,7 @@ async function itemsOf(
   const items: ReviewItem[] = [];
   for (const { row, target, alarm } of ordered) {
     const sides = await ticketSides(db, row.ticket_id);
-    const text = sides.servers.has(actor.id) ? (x: string | null) => x : maskFreeText;
+    const text = freeTextFor(sides.servers.has(actor.id), names.get(row.ticket_id));
     const waited = now - Number(row.submitted_at);
     const ticket = t.get(row.ticket_id);
     const rec = r.get(row.ticket_id);
@@ -287,7 +289,7 @@ async function itemsOf(
       },
       form: {
         appointmentId: stored?.appointmentId ?? null,
-        answers: !checks ? {} : server ? answers : (maskStringsIn(answers) as Answers),
+        answers: !checks ? {} : textsIn(answers, text),
         fields: forms.get(row.service_id) ?? [],
         withheld: !checks,
       },

@@ -10,7 +10,7 @@ import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, notFound, TICKET_ACTION_ZH, TICKET_STATUS_ZH } from "../errors.ts";
 import { applyChange } from "../record.ts";
-import { eventTicket, type TicketView, ticketView, viewerIdOf } from "../views.ts";
+import { eventTicket, type TicketView, ticketView, ticketViewNames, viewerIdOf } from "../views.ts";
 import { releaseFromClosedCounter } from "./release-targets.ts";
 
 /** Reads a counter once per action: the check of who may act and the event both need the ticket's counter. */
@@ -81,7 +81,8 @@ export async function applyTicketAction(
   ticketId: string,
   spec: ActionSpec,
 ): Promise<TicketView> {
-  return ctx.store.write(async (tx, afterCommit) => {
+  const viewerId = viewerIdOf(actor);
+  const done = await ctx.store.write(async (tx, afterCommit) => {
     const now = ctx.clock();
     const stored = await findTicketRow(tx, ticketId);
     if (!stored) throw notFound("Ticket", ticketId);
@@ -150,8 +151,11 @@ export async function applyTicketAction(
         `${ticket.number}号刚被他人修改，请刷新后重试。`,
       );
     }
-    return ticketView(updated, counterNumber, { viewerId: viewerIdOf(actor) });
+    return { updated, counterNumber };
   });
+  // The customer's names to mask in its free text, read after the write (whose statements are its own).
+  const names = await ticketViewNames(ctx.store.db, [done.updated], viewerId);
+  return ticketView(done.updated, done.counterNumber, { viewerId, names: names.get(done.updated.id) });
 }
 
 /**

@@ -83,12 +83,42 @@ const formPattern = (typed: string) =>
     ? new RegExp(escapeRe(typed), "gu")
     : new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(typed)}(?![\\p{L}\\p{N}])`, "giu");
 
+/** The patterns of `names`' forms with their masked forms, longest first (compiled once per masker). */
+function namePatterns(names: readonly string[]): Array<readonly [RegExp, string]> {
+  const seen = new Set<string>();
+  return names
+    .flatMap(nameForms)
+    .sort((a, b) => b.typed.length - a.typed.length)
+    .filter((f) => !seen.has(f.typed) && seen.add(f.typed))
+    .map((f) => [formPattern(f.typed), f.masked] as const);
+}
+
 /** The text with the known customer's names (`names`: their name as recorded) masked as `nameForms` says. */
 export function maskNamesIn(text: string, names: readonly string[]): string {
   let out = text;
-  const forms = names.flatMap(nameForms).sort((a, b) => b.typed.length - a.typed.length);
-  for (const f of forms) out = out.replace(formPattern(f.typed), f.masked);
+  for (const [pattern, masked] of namePatterns(names)) out = out.replace(pattern, masked);
   return out;
+}
+
+const maskNumbers = (text: string): string =>
+  // IDs first: a phone's pattern could otherwise match inside an ID written with separators.
+  text
+    .replace(ID_NUMBER, (id) => maskIdNumber(id))
+    .replace(MOBILE, (_all, prefix: string | undefined, phone: string) => `${prefix ?? ""}${maskPhone(phone)}`);
+
+/** `maskFreeText` for many texts about the same customer(s): `names`' patterns are compiled once. */
+export interface FreeTextMasker {
+  (text: string): string;
+  (text: string | null): string | null;
+}
+export function freeTextMasker(names: readonly string[] = []): FreeTextMasker {
+  const patterns = names.length ? namePatterns(names) : [];
+  return ((text: string | null) => {
+    if (text === null) return null;
+    let out = maskNumbers(text);
+    for (const [pattern, masked] of patterns) out = out.replace(pattern, masked);
+    return out;
+  }) as FreeTextMasker;
 }
 
 /**
@@ -99,19 +129,17 @@ export function maskFreeText(text: string, names?: readonly string[]): string;
 export function maskFreeText(text: string | null, names?: readonly string[]): string | null;
 export function maskFreeText(text: string | null, names: readonly string[] = []): string | null {
   if (text === null) return null;
-  // IDs first: a phone's pattern could otherwise match inside an ID written with separators.
-  const numbers = text
-    .replace(ID_NUMBER, (id) => maskIdNumber(id))
-    .replace(MOBILE, (_all, prefix: string | undefined, phone: string) => `${prefix ?? ""}${maskPhone(phone)}`);
+  const numbers = maskNumbers(text);
   return names.length ? maskNamesIn(numbers, names) : numbers;
 }
 
 /** Every string inside a JSON-like value masked with `maskFreeText` (objects and arrays copied, the rest kept). */
-export function maskStringsIn(value: unknown, names: readonly string[] = []): unknown {
-  if (typeof value === "string") return maskFreeText(value, names);
-  if (Array.isArray(value)) return value.map((v) => maskStringsIn(v, names));
+export function maskStringsIn(value: unknown, names: readonly string[] | FreeTextMasker = []): unknown {
+  const mask = typeof names === "function" ? names : freeTextMasker(names);
+  if (typeof value === "string") return mask(value);
+  if (Array.isArray(value)) return value.map((v) => maskStringsIn(v, mask));
   if (value !== null && typeof value === "object")
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStringsIn(v, names)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStringsIn(v, mask)]));
   return value;
 }
 
