@@ -176,6 +176,30 @@ describe.each(DB_KINDS)("the job runner on %s", (kind) => {
     }
   });
 
+  it("sends a due one-time code before the round's scheduled jobs, however long they take", async () => {
+    await requestOtp(t.ctx, { phone: "13812345678", ip: "10.0.0.9" });
+    let release = () => {};
+    let sentWhenJobRan = -1;
+    const slowJob = {
+      name: "slow",
+      everyMs: 60_000,
+      run: () =>
+        new Promise<void>((resolve) => {
+          sentWhenJobRan = gateway.hits.length;
+          release = resolve;
+        }),
+    };
+    const r = new JobRunner(t.ctx, { config: config(), leaseMs: 60_000, jobs: [slowJob] });
+    runners.push(r);
+    const round = r.tick();
+    await vi.waitFor(() => expect(sentWhenJobRan).toBeGreaterThanOrEqual(0));
+    // The job is still running: the code went out before it began.
+    expect(sentWhenJobRan).toBe(1);
+    release();
+    expect(await round).toMatchObject({ messages: 1 });
+    expect(gateway.hits).toHaveLength(1);
+  });
+
   it("uses the configured body template and headers for the SMS gateway", async () => {
     await enqueue({ kind: "fallback-kind", channel: "sms", recipient: "+8613900001111", data: { text: "你好" } });
     await runner({

@@ -127,6 +127,9 @@ export class JobRunner {
     const now = this.ctx.clock();
     // Reminders of appointments that are past or cancelled by now are not revived but cancelled, with the reason.
     await this.ctx.store.write((tx) => sortByChannel(tx, this.configuredChannels, now, obsoleteAppointmentMessage));
+    // What is already due goes first (a one-time code the customer is waiting for), before the jobs and clocks
+    // below, which can take seconds on a busy instance; what they queue goes at the end of the round.
+    const first = await this.deliverMessages();
     await deriveFromBranchEvents(this.ctx);
     // The clocks count minutes and days: once a minute (by the context's clock) is often enough.
     if (this.lastClockSweep === undefined || now - this.lastClockSweep >= 60_000) {
@@ -137,7 +140,7 @@ export class JobRunner {
     await this.runJobs(now);
     // Customer records: service reports of finished tickets, and the daily retention run (issue 14).
     await runCustomerJobs(this.ctx);
-    const messages = await this.deliverMessages();
+    const messages = first + (await this.deliverMessages());
     const webhooks = await this.deliverWebhooks();
     return { messages, webhooks };
   }
