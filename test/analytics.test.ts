@@ -248,6 +248,15 @@ describe.each(DB_KINDS)("analytics: import of history and the summary on %s", (k
       cookie: manager,
     });
     expect(wrongGroup.statusCode).toBe(400);
+    // 31 November is no day (JavaScript reads it as 1 December): said so, not "from is after to".
+    const noDay = await t.request({
+      method: "GET",
+      url: "/api/analytics/summary?from=2026-11-31&to=2026-11-30&groupBy=service",
+      cookie: manager,
+    });
+    expect(noDay.statusCode).toBe(400);
+    expect(noDay.json().message).toContain("calendar days");
+    expect(noDay.json().details).toEqual({ from: "2026-11-31", to: "2026-11-30" });
   });
 
   it("exports the same summary as CSV and XLSX", async () => {

@@ -46,7 +46,8 @@ function leaks(body: string): string[] {
   for (const n of NAMES) if (body.includes(n)) found.push(`name ${n}`);
   // The planted customer's given name alone (free text says "小明" as often as "王小明").
   if (body.includes("小明")) found.push("given name 小明");
-  const mobile = body.match(/(?<![\d.])(?:\+?86)?1[3-9]\d{9}(?!\d)/g);
+  // Not inside an id or token: a UUID's hex (…-18483293569f…) holds 11 digits in a row now and then.
+  const mobile = body.match(/(?<![\w.-])(?:\+?86)?1[3-9]\d{9}(?!\w)/g);
   if (mobile) found.push(...mobile.map((m) => `mobile-shaped ${m}`));
   const id = body.match(/(?<!\d)\d{17}[\dX](?!\d)/g);
   if (id) found.push(...id.map((m) => `ID-shaped ${m}`));

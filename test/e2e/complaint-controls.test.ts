@@ -147,7 +147,7 @@ describe.skipIf(!chromiumAvailable())("complaint reclassification and the branch
     await expect.poll(() => admin.getByTestId("staff-lang").locator('input[value="en"]').isChecked()).toBe(true);
 
     await switchLanguage(admin, "en");
-    await openTab("Back-office review");
+    await openTab("Review");
     await expectNoAxeViolations(admin, "branch staff-notice language (en)");
     await shoot(admin, "admin-staff-lang");
     // And back to Chinese from the English screen.

@@ -92,9 +92,13 @@ async function scopeOf(ctx: AppContext, actor: Actor, branchId: string | undefin
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A real calendar day: "2026-11-31" parses (as 1 December) but is not one. */
+const isCalendarDay = (day: string) =>
+  DAY.test(day) && !Number.isNaN(Date.parse(day)) && new Date(Date.parse(day)).toISOString().slice(0, 10) === day;
+
 export function checkRange(from: string, to: string): void {
-  if (!DAY.test(from) || !DAY.test(to) || Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)))
-    throw invalid("from and to are days: YYYY-MM-DD.", undefined, "from 和 to 应为日期：YYYY-MM-DD。");
+  if (!isCalendarDay(from) || !isCalendarDay(to))
+    throw invalid("from and to are calendar days: YYYY-MM-DD.", { from, to }, "from 和 to 应为真实日期：YYYY-MM-DD。");
   if (from > to) throw invalid("from is after to.", undefined, "开始日期晚于结束日期。");
   if ((Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 > MAX_DAYS)
     throw invalid(`A summary covers at most ${MAX_DAYS} days.`, undefined, `一次统计最多覆盖 ${MAX_DAYS} 天。`);

@@ -29,7 +29,7 @@ export const closuresZh = {
 };
 
 export const closuresEn: typeof closuresZh = {
-  tab: "Closed days and special hours",
+  tab: "Closures & hours",
   title: "Closed days and special hours",
   hint: "Public holidays (National Day, Spring Festival) or days with other hours. Appointment slots, complaint reminders and follow-up due dates all follow this calendar.",
   from: "From",

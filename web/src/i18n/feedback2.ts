@@ -142,7 +142,7 @@ export const feedback2En: typeof feedback2Zh = {
   },
   settings: {
     surveyTab: "Surveys",
-    reviewTab: "Back-office review",
+    reviewTab: "Review",
     retentionTab: "Retention",
     surveyEnabled: "Send a satisfaction survey after service (when the customer consented)",
     intervalDays: "Days between two surveys of one customer",
