@@ -177,3 +177,13 @@ export async function execute(db: Kysely<Database>, statement: Sql, params: read
   const result = await db.executeQuery(compiled(db, statement, params));
   return Number(result.numAffectedRows ?? 0n);
 }
+
+/**
+ * `read` over `ids` in parts of at most 500 (one `in (...)` each: far under both databases' parameter limits),
+ * the answers joined in order.
+ */
+export async function readInChunks<T>(ids: readonly string[], read: (part: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += 500) out.push(...(await read(ids.slice(i, i + 500))));
+  return out;
+}

@@ -14,6 +14,7 @@ import { type DuplicateRule, findDuplicatePairs } from "../../domain/customers/d
 import type { BranchId } from "../../domain/ids.ts";
 import { maskCustomerEmail, maskCustomerPhone, maskId, maskName } from "../../domain/personal-data/mask-customer.ts";
 import type { Database } from "../../store/schema.ts";
+import { readInChunks } from "../../store/sql.ts";
 import { requireBranchAccess, requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
@@ -23,7 +24,6 @@ import { MERGE_PROPOSERS } from "./merge.ts";
 import { CUSTOMER_ROLES } from "./records.ts";
 
 export const MAX_PAIRS = 100;
-const CHUNK = 500;
 
 export interface DuplicateRecord {
   readonly id: string;
@@ -43,12 +43,6 @@ export interface DuplicatePairView {
 }
 
 const pairKey = (x: string, y: string) => (x < y ? `${x}\u0000${y}` : `${y}\u0000${x}`);
-
-async function chunked<T>(ids: readonly string[], read: (part: string[]) => Promise<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) out.push(...(await read(ids.slice(i, i + CHUNK))));
-  return out;
-}
 
 /** Ids of the customers the branch has met: a visit, an appointment, a complaint or a follow-up there. */
 async function customersOfBranch(db: Kysely<Database>, branchId: string): Promise<string[]> {
@@ -84,7 +78,7 @@ export async function possibleDuplicates(
   const staff = requireRole(actor, CUSTOMER_ROLES);
   const db = ctx.store.db;
   const ids = await customersOfBranch(db, branchId);
-  const rows = await chunked(ids, (part) =>
+  const rows = await readInChunks(ids, (part) =>
     db
       .selectFrom("customers")
       .select(["id", "code", "name", "phone_e164", "email", "id_number", "birth_date", "created_at"])
@@ -107,14 +101,14 @@ export async function possibleDuplicates(
   if (found.length > 0) {
     const inPairs = [...new Set(found.flatMap((p) => [p.a, p.b]))];
     const [dismissed, merges] = await Promise.all([
-      chunked(inPairs, (part) =>
+      readInChunks(inPairs, (part) =>
         db
           .selectFrom("customer_duplicate_dismissals")
           .select(["customer_a", "customer_b"])
           .where("customer_a", "in", part)
           .execute(),
       ),
-      chunked(inPairs, (part) =>
+      readInChunks(inPairs, (part) =>
         db
           .selectFrom("customer_merges")
           .select(["source_id", "target_id"])

@@ -18,6 +18,7 @@
 import type { Kysely } from "kysely";
 import { type FreeTextMasker, freeTextMasker, maskStringsIn } from "../../domain/personal-data/mask.ts";
 import type { Database } from "../../store/schema.ts";
+import { readInChunks } from "../../store/sql.ts";
 
 export type { FreeTextMasker as FreeText } from "../../domain/personal-data/mask.ts";
 
@@ -41,13 +42,6 @@ export function textsIn<T>(value: T, text: FreeTextMasker): T {
 
 const unique = <T>(xs: Iterable<T>): T[] => [...new Set(xs)];
 
-/** Chunks of at most 500 ids per `in (...)`: far under both databases' parameter limits. */
-async function chunked<R>(ids: readonly string[], read: (ids: string[]) => Promise<R[]>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < ids.length; i += 500) out.push(...(await read(ids.slice(i, i + 500))));
-  return out;
-}
-
 /** The names of customers, by customer id: their own and those of the records merged into theirs. */
 export async function customerNames(
   db: Kysely<Database>,
@@ -56,7 +50,7 @@ export async function customerNames(
   const ids = unique(customerIds.filter((x) => x));
   const out = new Map<string, string[]>(ids.map((id) => [id, []]));
   if (!ids.length) return out;
-  const rows = await chunked(ids, (part) =>
+  const rows = await readInChunks(ids, (part) =>
     db
       .selectFrom("customers")
       .select(["id", "name", "merged_into"])
@@ -80,10 +74,10 @@ export async function ticketNames(db: Kysely<Database>, ticketIds: readonly stri
   const out = new Map<string, string[]>(ids.map((id) => [id, []]));
   if (!ids.length) return out;
   const [links, booked] = await Promise.all([
-    chunked(ids, (part) =>
+    readInChunks(ids, (part) =>
       db.selectFrom("ticket_customers").select(["ticket_id", "customer_id"]).where("ticket_id", "in", part).execute(),
     ),
-    chunked(ids, (part) =>
+    readInChunks(ids, (part) =>
       db.selectFrom("appointments").select(["ticket_id", "customer_name"]).where("ticket_id", "in", part).execute(),
     ),
   ]);

@@ -267,15 +267,12 @@ export function ProposeMerge(props: {
                 </Button>
               </Space>
               <MergeCompare key={`${sourceId}-${targetId}`} sourceId={sourceId} targetId={targetId} />
-              <label htmlFor="merge-propose-reason">{t("reasonLabel")}</label>
-              <Input.TextArea
+              <ReasonField
                 id="merge-propose-reason"
-                value={reason}
-                maxLength={500}
-                autoSize={{ minRows: 2 }}
+                label={t("reasonLabel")}
                 placeholder={t("proposeReasonPlaceholder")}
-                onChange={(e) => setReason(e.target.value)}
-                data-testid="merge-propose-reason"
+                value={reason}
+                onChange={setReason}
               />
             </>
           ) : null}
@@ -440,18 +437,13 @@ export function MergesTab() {
               ) : own ? (
                 <Alert type="info" title={t("ownProposal")} data-testid="merge-own" />
               ) : (
-                <>
-                  <label htmlFor="merge-decide-reason">{t("decideReason")}</label>
-                  <Input.TextArea
-                    id="merge-decide-reason"
-                    value={reason}
-                    maxLength={500}
-                    autoSize={{ minRows: 2 }}
-                    placeholder={t("decideReasonPlaceholder")}
-                    onChange={(e) => setReason(e.target.value)}
-                    data-testid="merge-decide-reason"
-                  />
-                </>
+                <ReasonField
+                  id="merge-decide-reason"
+                  label={t("decideReason")}
+                  placeholder={t("decideReasonPlaceholder")}
+                  value={reason}
+                  onChange={setReason}
+                />
               )}
             </Space>
           ) : null}
@@ -602,17 +594,38 @@ function PossibleDuplicates(props: { readonly onProposed: () => void }) {
         destroyOnHidden
       >
         <Typography.Paragraph type="secondary">{t("dismissHelp")}</Typography.Paragraph>
-        <label htmlFor="duplicate-dismiss-reason">{t("reasonLabel")}</label>
-        <Input.TextArea
+        <ReasonField
           id="duplicate-dismiss-reason"
-          value={reason}
-          maxLength={500}
-          autoSize={{ minRows: 2 }}
+          label={t("reasonLabel")}
           placeholder={t("dismissReasonPlaceholder")}
-          onChange={(e) => setReason(e.target.value)}
-          data-testid="duplicate-dismiss-reason"
+          value={reason}
+          onChange={setReason}
         />
       </Modal>
     </Card>
+  );
+}
+
+/** A reason typed for a merge decision or a dismissal: labelled, at most 500 characters (the server's limit). */
+function ReasonField(props: {
+  readonly id: string;
+  readonly label: string;
+  readonly placeholder: string;
+  readonly value: string;
+  readonly onChange: (value: string) => void;
+}) {
+  return (
+    <>
+      <label htmlFor={props.id}>{props.label}</label>
+      <Input.TextArea
+        id={props.id}
+        value={props.value}
+        maxLength={500}
+        autoSize={{ minRows: 2 }}
+        placeholder={props.placeholder}
+        onChange={(e) => props.onChange(e.target.value)}
+        data-testid={props.id}
+      />
+    </>
   );
 }
