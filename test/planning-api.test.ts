@@ -63,15 +63,15 @@ describe.each(DB_KINDS)("wait prediction and planning over HTTP on %s", (kind) =
       (await t.request({ method: "POST", url: `/api/counters/${c(2)}/sign-in`, cookie: teller2 })).statusCode,
     ).toBe(200);
     expect(await waitOf(cash.id)).toBe(0);
-    // Alarm-first is a policy the branch may choose like the others (issue 12); the branch answer shows it.
+    // The classic smart order is a policy the branch may choose like the others (issue 12); the branch answer shows it.
     const chosen = await t.request({
       method: "PATCH",
       url: `/api/branches/${t.branchId}`,
       cookie: manager,
-      body: { dispatchPolicy: "smart-alarm-first" },
+      body: { dispatchPolicy: "smart-classic" },
     });
     expect(chosen.statusCode).toBe(200);
-    expect(chosen.json()).toMatchObject({ dispatchPolicy: "smart-alarm-first" });
+    expect(chosen.json()).toMatchObject({ dispatchPolicy: "smart-classic" });
     expect(await waitOf(cash.id)).toBe(0);
     await setPolicy("smart");
   });

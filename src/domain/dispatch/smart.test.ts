@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { MINUTE_MS } from "../ids.ts";
 import type { WaitingTicket } from "../ticket.ts";
-import { POLICIES } from "./index.ts";
-import { createSmartPolicy, smart } from "./smart.ts";
+import { DEFAULT_POLICY, POLICIES } from "./index.ts";
+// The rules are tested on the classic order (every parameter at its default); the default policy `smart` adds
+// ALARM_FIRST (tested at the end).
+import { createSmartPolicy, smartClassic as smart } from "./smart.ts";
 import { context, counter, T0, ticket } from "./test-helpers.ts";
 
 const expected = { simple: 3, complex: 10, cash: 4, wealth: 20 };
@@ -177,17 +179,18 @@ describe("smart: alarm-first (imminentFirstMinutes, off by default)", () => {
   });
 });
 
-describe("the shipped policy smart-alarm-first (a branch's choice)", () => {
+describe("the shipped policies: smart (the default, alarm-first) and smart-classic", () => {
   const c = counter("c", { simple: 1, complex: 1 });
-  it("orders as alarm-first with early appointment holders weighed 2, where smart does not", () => {
+  it("orders the default as alarm-first with early appointment holders weighed 2, where smart-classic does not", () => {
+    expect(DEFAULT_POLICY).toBe("smart");
     const late = ticket("simple", -33);
     const imminent = ticket("simple", -27);
-    expect(POLICIES.smart([late, imminent], c, context(0, expected))).toBe(late);
-    expect(POLICIES["smart-alarm-first"]([late, imminent], c, context(0, expected))).toBe(imminent);
+    expect(POLICIES["smart-classic"]([late, imminent], c, context(0, expected))).toBe(late);
+    expect(POLICIES.smart([late, imminent], c, context(0, expected))).toBe(imminent);
     const walkIn = ticket("simple", -6);
     const early = ticket("simple", -3, { appointmentMinute: 5 });
-    expect(POLICIES.smart([walkIn, early], c, context(0, expected))).toBe(walkIn);
-    expect(POLICIES["smart-alarm-first"]([walkIn, early], c, context(0, expected))).toBe(early);
+    expect(POLICIES["smart-classic"]([walkIn, early], c, context(0, expected))).toBe(walkIn);
+    expect(POLICIES.smart([walkIn, early], c, context(0, expected))).toBe(early);
   });
 });
 

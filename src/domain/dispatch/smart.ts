@@ -41,7 +41,7 @@ export interface SmartParameters {
    * an appointment holder from passing the grace) instead of shortening a wait that has passed it anyway. 0 turns it
    * off (earliest deadline first, as before). 5 lowers the waits past the alarm by a quarter (wealth branch, below
    * fifo's) to a half (weekday, payday), but the customers already past it wait longer: minutes past the alarm
-   * +15–19% and waits over 45 min 1.6–3.5× on weekday and payday (docs/dispatch.md). The branch's choice, not ours.
+   * +15–19% and waits over 45 min 1.6–3.5× on weekday and payday (docs/dispatch.md). 5 in the default `smart`.
    */
   readonly imminentFirstMinutes: number;
   /** With alarm-first on: a ticket this many minutes past its deadline yields no longer (bounds the worst wait). */
@@ -63,6 +63,12 @@ export const SMART_DEFAULTS: SmartParameters = Object.freeze({
   imminentFirstMinutes: 0,
   lateYieldLimitMinutes: 10,
   earlyAppointmentWeight: 1,
+});
+
+/** The two settings that make the default policy `smart` (index.ts) alarm-first; off in `smart-classic`. */
+export const ALARM_FIRST: Partial<SmartParameters> = Object.freeze({
+  imminentFirstMinutes: 5,
+  earlyAppointmentWeight: 2,
 });
 
 /**
@@ -208,4 +214,5 @@ export function createSmartPolicy(parameters: Partial<SmartParameters> = {}): Di
   };
 }
 
-export const smart: DispatchPolicy = createSmartPolicy();
+/** The classic smart order (every parameter at its default): `smart-classic`. The default `smart` is in index.ts. */
+export const smartClassic: DispatchPolicy = createSmartPolicy();

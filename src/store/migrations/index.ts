@@ -35,6 +35,7 @@ import * as jobScheduleReportLinks from "./044-job-schedule-report-links.ts";
 import * as analyticsMarks from "./045-analytics-marks.ts";
 import * as analyticsCounterTotals from "./046-analytics-counter-totals.ts";
 import * as consentCovers from "./047-consent-covers.ts";
+import * as smartAlarmFirstDefault from "./051-smart-alarm-first-default.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -77,6 +78,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "045-analytics-marks": analyticsMarks,
   "046-analytics-counter-totals": analyticsCounterTotals,
   "047-consent-covers": consentCovers,
+  "051-smart-alarm-first-default": smartAlarmFirstDefault,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

@@ -3259,7 +3259,7 @@ export interface components {
             readonly targetWaitMinutes: number;
             readonly alarmWaitMinutes: number;
             readonly maxRecalls: number;
-            readonly dispatchPolicy: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first";
+            readonly dispatchPolicy: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-classic";
             /** @description A call nobody answers becomes a no-show after this; 0: never */
             readonly noShowAfterSeconds: number;
             /** @description The least time between two calls of one ticket */
@@ -3296,7 +3296,7 @@ export interface components {
                 readonly serviceId: string;
                 readonly weight: number;
             }[];
-            readonly dispatchPolicy: ("fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first") | null;
+            readonly dispatchPolicy: ("fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-classic") | null;
             readonly pauseReason: string | null;
             /** @description null on public screens */
             readonly signedInUser: {
@@ -3469,7 +3469,7 @@ export interface components {
             readonly historyDays: number;
             readonly arrivalsByHour: readonly number[];
             readonly scenario: string;
-            readonly policy: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first";
+            readonly policy: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-classic";
             readonly targetShare: number;
             readonly targetMinutes: number;
             readonly hours: readonly {
@@ -3515,7 +3515,7 @@ export interface components {
             readonly withinTargetShare: number;
             readonly overAlarm: number;
             readonly scenario: string;
-            readonly policy: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first";
+            readonly policy: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-classic";
             readonly seed: number;
             readonly noShows: number;
             readonly unserved: number;
@@ -3887,7 +3887,7 @@ export interface operations {
                     readonly noShowAfterSeconds?: number;
                     /** @description Least time between two calls of one ticket */
                     readonly minRecallGapSeconds?: number;
-                    readonly dispatchPolicy?: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first";
+                    readonly dispatchPolicy?: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-classic";
                 };
             };
         };
@@ -3968,7 +3968,7 @@ export interface operations {
                     readonly noShowAfterSeconds?: number;
                     /** @description Least time between two calls of one ticket */
                     readonly minRecallGapSeconds?: number;
-                    readonly dispatchPolicy?: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first";
+                    readonly dispatchPolicy?: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-classic";
                 };
             };
         };
@@ -4330,7 +4330,7 @@ export interface operations {
                         readonly serviceId: string;
                         readonly weight: number;
                     }[];
-                    readonly dispatchPolicy?: ("fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first") | null;
+                    readonly dispatchPolicy?: ("fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-classic") | null;
                 };
             };
         };
@@ -4652,7 +4652,7 @@ export interface operations {
                         readonly serviceId: string;
                         readonly weight: number;
                     }[];
-                    readonly dispatchPolicy?: ("fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first") | null;
+                    readonly dispatchPolicy?: ("fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-classic") | null;
                 };
             };
         };
@@ -7754,7 +7754,7 @@ export interface operations {
                         readonly from: string;
                         readonly to: string;
                     };
-                    readonly policy?: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-alarm-first";
+                    readonly policy?: "fifo" | "strict-priority" | "weighted-wait" | "smart" | "smart-classic";
                     readonly seed?: number;
                     readonly scenario?: "weekday" | "payday" | "wealth-branch";
                     readonly date?: string;

@@ -107,7 +107,7 @@ export const SERVICE_CATEGORIES = complete<ServiceCategory>()([
 ]);
 export const DISPATCH_POLICIES = complete<DispatchPolicy>()([
   "smart",
-  "smart-alarm-first",
+  "smart-classic",
   "fifo",
   "strict-priority",
   "weighted-wait",

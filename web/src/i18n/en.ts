@@ -292,8 +292,8 @@ const en: Dictionary = {
     saved: "Saved",
     counterKind: { teller: "Teller", vip: "VIP", wealth: "Wealth", self_service_helper: "Self-service helper" },
     policy: {
-      smart: "Smart (default)",
-      "smart-alarm-first": "Smart, alarm first (fewer waits past the alarm; the longest waits grow)",
+      smart: "Smart (default: fewer waits past the alarm)",
+      "smart-classic": "Smart, classic (shorter longest waits; more waits pass the alarm)",
       fifo: "First come, first served",
       "strict-priority": "Strict priority",
       "weighted-wait": "Weighted wait",

@@ -290,8 +290,8 @@ const zhCN = {
     saved: "已保存",
     counterKind: { teller: "普通柜台", vip: "贵宾", wealth: "理财", self_service_helper: "自助引导" },
     policy: {
-      smart: "智能调度",
-      "smart-alarm-first": "智能调度·超时预警优先（超时人数更少，最长等候变长）",
+      smart: "智能调度（默认：超时人数更少）",
+      "smart-classic": "智能调度·经典（最长等候更短，超时人数更多）",
       fifo: "先到先服务",
       "strict-priority": "严格优先级",
       "weighted-wait": "加权等候",
