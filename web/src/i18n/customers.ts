@@ -32,11 +32,9 @@ export const customersZh = {
   consentForm: {
     title: "登记客户授权（电话、柜台或在线客服中表示）",
     purpose: "授权事项",
-    answer: "同意或撤回",
     grant: "同意",
     withdraw: "撤回",
     channel: "表示渠道",
-    covers: "适用方式",
     record: "登记",
     recorded: "已登记授权",
     sources: { web: "网上预约", kiosk: "取号机", staff: "工作人员", phone: "电话", counter: "柜台", chat: "在线客服" },
@@ -125,11 +123,9 @@ export const customersEn = {
   consentForm: {
     title: "Record a consent given on the phone, at the counter or in the chat",
     purpose: "Consent to",
-    answer: "Given or withdrawn",
     grant: "Given",
     withdraw: "Withdrawn",
     channel: "Given by",
-    covers: "Ways covered",
     record: "Record",
     recorded: "Consent recorded",
     sources: {

@@ -89,7 +89,6 @@ export function RecordConsent({
           options={(["service", "marketing"] as const).map((p) => ({ value: p, label: t(`consent.${p}`) }))}
         />
         <Radio.Group
-          aria-label={t("consentForm.answer")}
           size="small"
           value={granted}
           onChange={(e) => setGranted(e.target.value as boolean)}
@@ -112,7 +111,6 @@ export function RecordConsent({
           }))}
         />
         <Checkbox.Group
-          aria-label={t("consentForm.covers")}
           value={covers}
           onChange={(v) => setCovers(v as Way[])}
           options={WAYS[purpose].map((w) => ({ value: w, label: t(`consentForm.ways.${w}`) }))}
