@@ -226,6 +226,10 @@ describe.each(DB_KINDS)("the customer's notices of appointment changes on %s", (
     expect(token).not.toBe("");
     expect(token).not.toBe(booked.manageToken);
     expect(data(notices[1]).start).toBe(day[5]?.start);
+    // The customer's own move notice, still queued, now carries the working link too (its time stays as it was).
+    expect(notices[0]?.status).toBe("pending");
+    expect(tokenOf(notices[0])).toBe(token);
+    expect(data(notices[0]).start).toBe(day[3]?.start);
     const opened = await show(token);
     expect(opened.statusCode, opened.body).toBe(200);
     expect(opened.json()).toMatchObject({ id: booked.id, code: booked.code, start: day[5]?.start, status: "booked" });
@@ -255,7 +259,8 @@ describe.each(DB_KINDS)("the customer's notices of appointment changes on %s", (
     await runner.tick();
     const moveTexts = smsTo(phone).filter((x) => x.includes("is now on"));
     expect(moveTexts).toHaveLength(2);
-    expect(moveTexts[1]).toContain(`${PUBLIC_URL}/book/manage?id=${booked.id}&token=${encodeURIComponent(token)}`);
+    for (const text of moveTexts)
+      expect(text).toContain(`${PUBLIC_URL}/book/manage?id=${booked.id}&token=${encodeURIComponent(token)}`);
   });
 
   it("a confirmation still queued when staff move the appointment goes out once, with the new link, not the dead one", async () => {
