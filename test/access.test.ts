@@ -167,6 +167,7 @@ function bodyFor(route: string, ids: Record<string, string>): unknown {
     "POST /api/branches/{branchId}/simulate/appointment-share": { share: 0.3 },
     "PATCH /api/customers/{customerId}": { notes: "x" },
     "POST /api/customers/{customerId}/unmask": { field: "phone", reason: "checking identity" },
+    "POST /api/customers/{customerId}/consents": { purpose: "service", granted: true, channel: "phone" },
     "POST /api/customers/{customerId}/export": { reason: "customer request" },
     "POST /api/customers/{customerId}/erase": { reason: "customer request" },
     "POST /api/customer-merges": { sourceId: "a", targetId: "b", reason: "same person" },

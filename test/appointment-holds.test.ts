@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DB_KINDS } from "./support/databases.ts";
-import { demoIds, START, startTestServer, type TestServer } from "./support/harness.ts";
+import { closeOnSundays, demoIds, START, startTestServer, type TestServer } from "./support/harness.ts";
 
 const MIN = 60_000;
 const TOMORROW = "2026-11-24";
@@ -101,6 +101,8 @@ describe.each(DB_KINDS)("slot holds on %s", (kind) => {
     const wrong = await book("CASH", b?.start, "13800000010", h.json().holdId);
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().details).toMatchObject({ reason: "hold_mismatch" });
+    // A closed day: this test closes the branch on Sundays (the demo opens Sunday afternoons).
+    await closeOnSundays(t);
     const closed = await hold("CASH", "2026-11-29T10:00:00+08:00", "10.9.9.8"); // a Sunday
     expect(closed.statusCode).toBe(400);
     const held = await t.server.ctx.store.db

@@ -226,6 +226,10 @@ describe.each(DB_KINDS)("the customer's notices of appointment changes on %s", (
     expect(token).not.toBe("");
     expect(token).not.toBe(booked.manageToken);
     expect(data(notices[1]).start).toBe(day[5]?.start);
+    // The customer's own move notice, still queued, now carries the working link too (its time stays as it was).
+    expect(notices[0]?.status).toBe("pending");
+    expect(tokenOf(notices[0])).toBe(token);
+    expect(data(notices[0]).start).toBe(day[3]?.start);
     const opened = await show(token);
     expect(opened.statusCode, opened.body).toBe(200);
     expect(opened.json()).toMatchObject({ id: booked.id, code: booked.code, start: day[5]?.start, status: "booked" });
@@ -255,7 +259,80 @@ describe.each(DB_KINDS)("the customer's notices of appointment changes on %s", (
     await runner.tick();
     const moveTexts = smsTo(phone).filter((x) => x.includes("is now on"));
     expect(moveTexts).toHaveLength(2);
-    expect(moveTexts[1]).toContain(`${PUBLIC_URL}/book/manage?id=${booked.id}&token=${encodeURIComponent(token)}`);
+    for (const text of moveTexts)
+      expect(text).toContain(`${PUBLIC_URL}/book/manage?id=${booked.id}&token=${encodeURIComponent(token)}`);
+  });
+
+  it("a confirmation still queued when staff move the appointment goes out once, with the new link, not the dead one", async () => {
+    const day = await slots("CARD", "2026-11-27");
+    const phone = "+8613600136007";
+    const booked = await staffBook({
+      serviceId: svc("CARD"),
+      start: day[1]?.start,
+      name: "Qian Yu",
+      phone,
+      email: "qian.yu@example.com",
+      lang: "en",
+    });
+    const tokenIn = (text: string) => /token=([^&\s"]+)/.exec(text)?.[1] ?? "";
+    const confirmations = await messagesOf(booked.id, ["appointment.confirmed"]);
+    expect(confirmations.map((m) => `${m.channel}:${m.status}`)).toEqual(["email:pending", "sms:pending"]);
+    expect(confirmations.map((m) => tokenIn(String(data(m).managePath)))).toEqual([
+      encodeURIComponent(booked.manageToken),
+      encodeURIComponent(booked.manageToken),
+    ]);
+
+    // Staff move it before the runner has sent the confirmation: a new token, the old link dead.
+    t.clock.advance(60_000);
+    const moved = await t.request({
+      method: "POST",
+      url: `/api/appointments/${booked.id}/reschedule`,
+      cookie: await t.login("lobby"),
+      body: { start: day[4]?.start },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const notice = (await messagesOf(booked.id, ["appointment.rescheduled"]))[0];
+    const link = String(data(notice).managePath);
+    const fresh = tokenIn(link);
+    expect(fresh).not.toBe("");
+    expect(fresh).not.toBe(encodeURIComponent(booked.manageToken));
+
+    // The queued confirmations are the same two messages, still pending, now with the new link (text and .ics).
+    const after = await messagesOf(booked.id, ["appointment.confirmed"]);
+    expect(after.map((m) => `${m.id}:${m.status}`)).toEqual(confirmations.map((m) => `${m.id}:pending`));
+    for (const m of after) {
+      expect(data(m).managePath).toBe(link);
+      expect(tokenIn(String(data(m).manageUrl))).toBe(fresh);
+      expect(data(m).start).toBe(day[1]?.start);
+    }
+    const ics = String(data(after.find((m) => m.channel === "email")).ics);
+    expect(ics).toContain("BEGIN:VCALENDAR");
+    expect(ics).toContain(`UID:${booked.id}@datang`);
+    // Nothing still to go out carries the dead token.
+    const unsent = (
+      await messagesOf(booked.id, ["appointment.confirmed", "appointment.rescheduled", "appointment.reminder"])
+    ).filter((m) => m.status === "pending");
+    expect(unsent.length).toBeGreaterThanOrEqual(6);
+    for (const m of unsent) expect(m.data).not.toContain(booked.manageToken);
+
+    // As delivered: one confirmation and one move notice per channel, every link the working one.
+    await runner.tick();
+    const texts = smsTo(phone);
+    expect(texts.filter((x) => x.includes("is now on"))).toHaveLength(1);
+    expect(texts).toHaveLength(2);
+    for (const x of texts) expect(tokenIn(x)).toBe(fresh);
+    const mails = smtp.mails.filter((m) => JSON.stringify(m.to ?? "").includes("qian.yu@example.com"));
+    expect(mails).toHaveLength(2);
+    for (const m of mails) {
+      expect(m.text).toContain(`token=${fresh}`);
+      expect(m.text).not.toContain(encodeURIComponent(booked.manageToken));
+    }
+    const opened = await t.request({
+      method: "GET",
+      url: `/api/public/appointments/${booked.id}?token=${fresh}`,
+    });
+    expect(opened.statusCode, opened.body).toBe(200);
+    expect(opened.json()).toMatchObject({ start: day[4]?.start, status: "booked" });
   });
 
   it("cancelling a time range tells every customer in it, with the reason", async () => {

@@ -4,7 +4,7 @@ import { buildServer, type Server } from "../src/http/server.ts";
 import { openStore } from "../src/store/connect.ts";
 import type { Store } from "../src/store/store.ts";
 import { DB_KINDS } from "./support/databases.ts";
-import { demoIds, startTestServer, type TestServer } from "./support/harness.ts";
+import { closeOnSundays, demoIds, startTestServer, type TestServer } from "./support/harness.ts";
 
 const MIN = 60_000;
 // The harness clock starts on Monday 2026-11-23 09:30 in Shanghai; tomorrow is a Tuesday.
@@ -80,7 +80,11 @@ describe.each(DB_KINDS)("appointments API on %s", (kind) => {
       expect(day[0]?.start).toMatch(/^2026-11-24T09:\d\d:00\.000\+08:00$/);
       expect((await slots(s.code, "2026-12-07")).length, s.code).toBeGreaterThan(0); // 14 days ahead
       expect(await slots(s.code, "2026-12-08")).toEqual([]); // beyond
-      expect(await slots(s.code, "2026-11-29")).toEqual([]); // Sunday: closed
+      // The demo opens on Sunday afternoons, so every one of the 14 days takes bookings (the contract).
+      const sunday = (await slots(s.code, "2026-11-29")).filter((x) => x.free > 0);
+      expect(sunday.length, s.code).toBeGreaterThan(0);
+      expect(sunday[0]?.start, s.code).toMatch(/^2026-11-29T1[0-5]:\d\d:00\.000\+08:00$/);
+      expect((sunday.at(-1)?.end.slice(11, 16) ?? "99:99") <= "16:00", s.code).toBe(true); // Sunday closes at 16:00
     }
     const bad = await t.request({
       method: "GET",
@@ -116,6 +120,8 @@ describe.each(DB_KINDS)("appointments API on %s", (kind) => {
   });
 
   it("refuses a past, closed or off-grid time and the per-day cap, booking nothing", async () => {
+    // A closed day: from here on the branch closes on Sundays (the demo opens Sunday afternoons).
+    await closeOnSundays(t);
     const before = await count();
     const cases: Array<[string, number]> = [
       ["2026-11-23T09:00:00+08:00", 400], // past

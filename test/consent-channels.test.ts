@@ -7,8 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ConsentInput, currentConsent, findOrCreateCustomer } from "../src/app/customers/identify.ts";
+import { seedSecondDemoBranch } from "../src/app/seed-demo.ts";
 import { DB_KINDS } from "./support/databases.ts";
-import { demoIds, START, startTestServer, type TestServer } from "./support/harness.ts";
+import { demoIds, START, startTestServer, TEST_PASSWORD, type TestServer } from "./support/harness.ts";
 
 const DAY = "2026-11-26";
 
@@ -37,10 +38,11 @@ describe.each(DB_KINDS)("consents per channel on %s", (kind) => {
     }
     return id;
   };
-  const freeSlots = async () => {
+  const freeSlots = async () => freeSlotsOn(DAY);
+  const freeSlotsOn = async (date: string) => {
     const res = await t.request({
       method: "GET",
-      url: `/api/public/branches/${t.branchId}/slots?serviceId=${svc("CASH")}&date=${DAY}`,
+      url: `/api/public/branches/${t.branchId}/slots?serviceId=${svc("CASH")}&date=${date}`,
     });
     expect(res.statusCode, res.body).toBe(200);
     return (res.json().slots as Array<{ start: string; free: number }>).filter((s) => s.free > 0).map((s) => s.start);
@@ -71,6 +73,7 @@ describe.each(DB_KINDS)("consents per channel on %s", (kind) => {
   beforeAll(async () => {
     t = await startTestServer(kind);
     ids = await demoIds(t);
+    await seedSecondDemoBranch(t.server.ctx, TEST_PASSWORD);
     t.clock.now = START;
   });
   afterAll(async () => {
@@ -164,5 +167,183 @@ describe.each(DB_KINDS)("consents per channel on %s", (kind) => {
     }
     const none = await db().selectFrom("customers").select("id").where("phone_e164", "=", "+8613500135009").execute();
     expect(none).toEqual([]);
+  });
+
+  /** POST /api/customers/:id/consents as `username`. */
+  const record = async (username: string, customerId: string, body: unknown) =>
+    t.request({
+      method: "POST",
+      url: `/api/customers/${customerId}/consents`,
+      cookie: await t.login(username),
+      body,
+    });
+  const outboxOf = async (appointmentId: string) =>
+    db()
+      .selectFrom("outbox")
+      .select(["kind", "channel", "status", "last_error"])
+      .where("related_id", "=", appointmentId)
+      .orderBy("kind")
+      .orderBy("created_at")
+      .execute();
+  const customerOfPhone = async (e164: string) =>
+    (await db().selectFrom("customers").select("id").where("phone_e164", "=", e164).executeTakeFirstOrThrow()).id;
+
+  it("staff record a consent given on the phone, at the counter or in the chat: in the ledger, audited, obeyed", async () => {
+    const slots = await freeSlots();
+    // Booked by phone with staff: the customer record is made, reminders by SMS queued (never asked: not refused).
+    const booked = await staffBook("13500135011", slots[3]);
+    const customer = await customerOfPhone("+8613500135011");
+    expect((await outboxOf(booked)).map((m) => `${m.kind}/${m.status}`)).toEqual([
+      "appointment.confirmed/pending",
+      "appointment.reminder/pending",
+      "appointment.reminder/pending",
+    ]);
+
+    // At the counter the customer says no more service messages by SMS.
+    t.clock.advance(1_000);
+    const refused = await record("teller1", customer, {
+      purpose: "service",
+      granted: false,
+      channel: "counter",
+      covers: ["sms"],
+    });
+    expect(refused.statusCode, refused.body).toBe(201);
+    expect(refused.json().consents).toEqual([
+      {
+        purpose: "service",
+        granted: false,
+        channel: "counter",
+        covers: ["sms"],
+        textVersion: "staff-2026-12",
+        at: new Date(t.clock.now).toISOString(),
+      },
+    ]);
+    expect(await currentConsent(db(), customer, "service", "sms")).toBe(false);
+    // What was queued by SMS and has not gone out stops; the booking's own confirmation still goes.
+    const after = await outboxOf(booked);
+    expect(after.map((m) => `${m.kind}/${m.status}`)).toEqual([
+      "appointment.confirmed/pending",
+      "appointment.reminder/cancelled",
+      "appointment.reminder/cancelled",
+    ]);
+    expect(after[1]?.last_error).toMatch(/withdrew consent/);
+    // A later booking gets its confirmation and no reminders (the existing reading of the ledger).
+    expect(await messages(await staffBook("13500135011", (await freeSlotsOn("2026-11-27"))[0]))).toEqual([
+      "appointment.confirmed/sms",
+    ]);
+    const line = await db()
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "customer.consent")
+      .where("entity_id", "=", customer)
+      .executeTakeFirstOrThrow();
+    expect(line).toMatchObject({ actor_name: "teller1", entity_type: "customer", branch_id: t.branchId });
+    expect(JSON.parse(line.details ?? "{}")).toEqual({
+      purpose: "service",
+      granted: false,
+      channel: "counter",
+      covers: ["sms"],
+      textVersion: "staff-2026-12",
+      messagesCancelled: 2,
+    });
+    expect(line.details).not.toContain("13500135011");
+
+    // In the chat, an agent records marketing calls agreed to; on the phone, the lobby manager service messages
+    // again (all of the purpose's ways by default), with the version of the words read out.
+    t.clock.advance(1_000);
+    const chat = await record("agent1", customer, {
+      purpose: "marketing",
+      granted: true,
+      channel: "chat",
+      covers: ["call"],
+    });
+    expect(chat.statusCode, chat.body).toBe(201);
+    t.clock.advance(1_000);
+    const phone = await record("lobby", customer, {
+      purpose: "service",
+      granted: true,
+      channel: "phone",
+      textVersion: "script-7",
+    });
+    expect(phone.statusCode, phone.body).toBe(201);
+    expect(await currentConsent(db(), customer, "marketing", "call")).toBe(true);
+    expect(await currentConsent(db(), customer, "marketing", "sms")).toBeUndefined();
+    expect(await currentConsent(db(), customer, "service", "sms")).toBe(true);
+    const profile = await t.request({
+      method: "GET",
+      url: `/api/customers/${customer}`,
+      cookie: await t.login("manager"),
+    });
+    expect(
+      (profile.json().consents as Array<Record<string, unknown>>).map((x) => [
+        x.purpose,
+        x.granted,
+        x.channel,
+        x.covers,
+        x.textVersion,
+      ]),
+    ).toEqual([
+      ["service", true, "phone", ["sms", "email"], "script-7"],
+      ["marketing", true, "chat", ["call"], "staff-2026-12"],
+    ]);
+  });
+
+  it("refuses bad input (400), other roles and branches (403) and an unknown customer (404), writing nothing", async () => {
+    const booked = await staffBook("13500135012", (await freeSlots())[5]);
+    const customer = await customerOfPhone("+8613500135012");
+    const rows = async () =>
+      Number(
+        (
+          await db()
+            .selectFrom("customer_consents")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const lines = async () =>
+      Number(
+        (
+          await db()
+            .selectFrom("audit_log")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .where("action", "=", "customer.consent")
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = { rows: await rows(), lines: await lines(), outbox: await outboxOf(booked) };
+    const ok = { purpose: "service", granted: false, channel: "phone" };
+    for (const bad of [
+      { ...ok, channel: "web" },
+      { ...ok, channel: "fax" },
+      { ...ok, purpose: "newsletter" },
+      { ...ok, granted: "no" },
+      { ...ok, covers: [] },
+      { ...ok, covers: ["call"] },
+      { ...ok, covers: ["sms", "sms"] },
+      { ...ok, covers: ["pigeon"] },
+      { ...ok, textVersion: "words read out" },
+      { ...ok, note: "x" },
+      { purpose: "service", channel: "phone" },
+    ]) {
+      const res = await record("teller1", customer, bad);
+      expect(res.statusCode, `${JSON.stringify(bad)}: ${res.body}`).toBe(400);
+      expect(res.json(), JSON.stringify(bad)).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+    }
+    const zh = await t.request({
+      method: "POST",
+      url: `/api/customers/${customer}/consents`,
+      cookie: await t.login("teller1"),
+      body: { ...ok, covers: ["call"] },
+      headers: { "accept-language": "zh-CN" },
+    });
+    expect(zh.json().message).toBe("服务通知授权仅适用于短信和电子邮件，且不可重复。");
+    // The auditor, the back office and head office may not; nor a teller of a branch the customer never met.
+    for (const who of ["auditor", "reviewer", "headoffice", "teller9", "manager2"]) {
+      const res = await record(who, customer, ok);
+      expect(res.statusCode, `${who}: ${res.body}`).toBe(403);
+      expect(res.json().error).toBe("forbidden");
+    }
+    expect((await record("admin", "no-such-customer", ok)).statusCode).toBe(404);
+    expect({ rows: await rows(), lines: await lines(), outbox: await outboxOf(booked) }).toEqual(before);
   });
 });

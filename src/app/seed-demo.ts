@@ -1,5 +1,6 @@
 import type { CounterKind } from "../domain/counter.ts";
 import { DEFAULT_POLICY } from "../domain/dispatch/index.ts";
+import type { OpeningHours } from "../store/branches.ts";
 import type { Tx } from "../store/store.ts";
 import type { DeviceKind, Role } from "./actor.ts";
 import { hashPassword, newSecret, secretHash } from "./auth/passwords.ts";
@@ -85,6 +86,16 @@ const SERVICES = [
     docs: ["营业执照 / Business licence", "法人身份证 / Legal representative ID", "公章 / Company seal"],
   },
 ] as const;
+
+/**
+ * The demo branches' week: the defaults (Monday–Friday 09:00–17:00, Saturday 09:00–16:00) and, as many city
+ * branches do, Sunday 10:00–16:00, so the demo takes bookings for every business type on each of the next 14 days
+ * (the booking contract; outside checks run on any day of the week).
+ */
+export const DEMO_OPENING_HOURS = {
+  ...BRANCH_DEFAULTS.openingHours,
+  "0": ["10:00", "16:00"],
+} as const satisfies OpeningHours;
 
 /** Counter number → kind and skills (business code → weight; higher is preferred). */
 const COUNTERS: ReadonlyArray<{ number: number; kind: CounterKind; skills: Record<string, number> }> = [
@@ -330,7 +341,7 @@ async function insertDemoBranch(
       name_zh: branch.nameZh,
       name_en: branch.nameEn,
       timezone: BRANCH_DEFAULTS.timezone,
-      opening_hours: JSON.stringify(BRANCH_DEFAULTS.openingHours),
+      opening_hours: JSON.stringify(DEMO_OPENING_HOURS),
       target_wait_minutes: BRANCH_DEFAULTS.targetWaitMinutes,
       alarm_wait_minutes: BRANCH_DEFAULTS.alarmWaitMinutes,
       max_recalls: BRANCH_DEFAULTS.maxRecalls,

@@ -194,6 +194,32 @@ export async function cancelMessages(
   return Number(result.numUpdatedRows);
 }
 
+/**
+ * Cancels a customer's messages of these kinds by these channels that have not gone out (as `cancelMessages`),
+ * the reason in `last_error` where admin's Messages page shows it. Answers how many.
+ */
+export async function cancelMessagesOf(
+  tx: Tx,
+  options: {
+    readonly customerId: string;
+    readonly kinds: readonly string[];
+    readonly channels: readonly MessageChannel[];
+    readonly now: number;
+    readonly reason: string;
+  },
+): Promise<number> {
+  if (options.kinds.length === 0 || options.channels.length === 0) return 0;
+  const result = await tx
+    .updateTable("outbox")
+    .set({ status: MESSAGE_STATUS.cancelled, dedupe_key: null, last_error: options.reason, updated_at: options.now })
+    .where("customer_id", "=", options.customerId)
+    .where("kind", "in", options.kinds)
+    .where("channel", "in", options.channels)
+    .where("status", "in", UNSENT)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** Claims due messages of the channels this runner can deliver (see leases.ts). */
 export function claimMessages(
   tx: Tx,

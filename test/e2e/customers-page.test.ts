@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectNoAxeViolations } from "./axe.ts";
 import {
   apiCall,
   type BrowserSession,
@@ -77,5 +78,22 @@ describe.skipIf(!chromiumAvailable())("customer records pages", () => {
     const audit = await apiCall(teller, "GET", "/api/audit?action=customer.unmask");
     // The teller may not read the audit trail; the unmasking was recorded for those who do.
     expect(audit.status).toBe(403);
+  });
+
+  it("records a consent the customer withdraws at the counter from the profile page (axe)", async () => {
+    // The profile of the previous step is open: the customer never answered, so no consent is shown.
+    expect((await teller.getByTestId("consent-form").textContent()) ?? "").toContain("登记客户授权");
+    await teller.getByTestId("consent-answer").getByText("撤回").click();
+    await teller.getByTestId("consent-record").click();
+    await expect
+      .poll(async () => (await teller.getByTestId("profile-consents").textContent()) ?? "")
+      .toContain("服务通知 (短信/电子邮件): 已撤回 · 柜台");
+    await expectNoAxeViolations(teller, "customer profile with the consent form");
+    const found = await apiCall(teller, "GET", "/api/customers?phone=13812345678");
+    const customerId = listOf<{ id: string }>(found.body, "customers")[0]?.id;
+    const profile = await apiCall(teller, "GET", `/api/customers/${customerId}`);
+    expect((profile.body as { consents: unknown[] }).consents).toMatchObject([
+      { purpose: "service", granted: false, channel: "counter", covers: ["sms", "email"] },
+    ]);
   });
 });

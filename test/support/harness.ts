@@ -1,4 +1,5 @@
 import type { LightMyRequestResponse } from "fastify";
+import { branchSetupChanged } from "../../src/app/appointments/slot-state.ts";
 import type { DemoLogins } from "../../src/app/seed-demo.ts";
 import { seedDemo } from "../../src/app/seed-demo.ts";
 import { buildServer, type Server, type ServerOptions } from "../../src/http/server.ts";
@@ -133,4 +134,26 @@ export async function issueAtKiosk(
   });
   if (res.statusCode !== 201) throw new Error(`issuing a ticket: ${res.statusCode} ${res.body}`);
   return res.json() as { id: string; number: string };
+}
+
+/**
+ * Closes the demo branch on Sundays (its other days as seeded). The demo opens on Sunday afternoons; a test whose
+ * rule is about a closed day (deadlines moving past it, no slots, no history) sets that day up itself with this.
+ */
+export async function closeOnSundays(t: Pick<TestServer, "server" | "branchId">, branchId = t.branchId): Promise<void> {
+  const ctx = t.server.ctx;
+  await ctx.store.write(async (tx, afterCommit) => {
+    const row = await tx
+      .selectFrom("branches")
+      .select("opening_hours")
+      .where("id", "=", branchId)
+      .executeTakeFirstOrThrow();
+    const hours = { ...(JSON.parse(row.opening_hours) as Record<string, unknown>), "0": null };
+    await tx
+      .updateTable("branches")
+      .set({ opening_hours: JSON.stringify(hours) })
+      .where("id", "=", branchId)
+      .execute();
+    await branchSetupChanged(tx, afterCommit, ctx, branchId);
+  });
 }

@@ -19,7 +19,7 @@ import { audit } from "../record.ts";
 import { BOOKING_ROLES, capRefusal, parseStart, ruleRefusal, slotAt, slotFull } from "./book.ts";
 import { type BookingSetup, loadSetup } from "./booking-setup.ts";
 import { cancelPending, publishEvent } from "./identity.ts";
-import { appointmentMessages } from "./messages.ts";
+import { appointmentMessages, relinkUnsentMessages } from "./messages.ts";
 import { slotsChanged } from "./slot-state.ts";
 import { manageTokenHash, manageUrl, newManageToken, tokenMatches } from "./tokens.ts";
 import { type AppointmentView, appointmentView } from "./view.ts";
@@ -240,6 +240,9 @@ export async function rescheduleAppointment(
           newManageLink: true,
         },
       );
+    // What was queued earlier and has not gone out (a confirmation waiting for its channel, an earlier move's
+    // notice) carries the link a staff move has just made dead: it carries the new one instead.
+    if (byStaff) await relinkUnsentMessages(tx, a.id, manageUrl(a.id, token), now);
     await appointmentMessages(tx, ctx, {
       ...messageBase(a, setup, now),
       kind: "rescheduled",
@@ -270,6 +273,8 @@ export async function resendConfirmation(ctx: AppContext, actor: Actor, id: stri
     await updateBooked(tx, a, { manage_token_hash: manageTokenHash(token) }, now);
     await audit(tx, actor, now, "appointment.resend", { type: "appointment", id, branchId: a.branchId });
     await cancelPending(tx, { relatedId: a.id, kinds: ["appointment.confirmed", "appointment.reminder"], now });
+    // An earlier move's notice still waiting to go keeps its place, with the new link.
+    await relinkUnsentMessages(tx, a.id, manageUrl(a.id, token), now);
     await appointmentMessages(tx, ctx, {
       ...messageBase(a, setup, now),
       kind: "confirmed",

@@ -78,6 +78,80 @@ export function appointmentIcs(input: {
   return value;
 }
 
+/** The .ics a confirmation or a move notice carries, in the customer's language. */
+function calendarFile(c: {
+  id: string;
+  start: number;
+  end: number;
+  lang: string;
+  branch: { zh: string; en: string };
+  service: { zh: string; en: string };
+  code: string;
+  url?: string;
+}): string {
+  const en = c.lang === "en";
+  return appointmentIcs({
+    id: c.id,
+    start: c.start,
+    end: c.end,
+    title: en ? `${c.service.en} – ${c.branch.en}` : `${c.service.zh} – ${c.branch.zh}`,
+    location: en ? c.branch.en : c.branch.zh,
+    description: `${en ? "Booking code" : "预约码"}: ${c.code}`,
+    ...(c.url !== undefined && { url: c.url }),
+  });
+}
+
+/**
+ * Staff gave the appointment a new manage link (they moved it, or sent the confirmation again: only the token's hash
+ * is kept, so the customer's old link stops working). Every message of the appointment that has not gone out yet
+ * (pending, failed for now, undeliverable for now, or dead and so open to a resend from Messages) and still carries
+ * another link is rewritten in place to carry the new one, in its text and its .ics: each message stays the one
+ * message it was (its time, recipient and dedupe key kept), so nothing is lost and nothing goes twice. One being
+ * sent at this moment is left alone (it left with the link it had). Answers how many were rewritten.
+ */
+export async function relinkUnsentMessages(
+  tx: Tx,
+  appointmentId: string,
+  manageUrl: string,
+  now: number,
+): Promise<number> {
+  const unsent = ["pending", "failed", "undeliverable", "dead"];
+  const rows = await tx
+    .selectFrom("outbox")
+    .select(["id", "data", "lang"])
+    .where("related_type", "=", "appointment")
+    .where("related_id", "=", appointmentId)
+    .where("status", "in", unsent)
+    .execute();
+  let rewritten = 0;
+  for (const row of rows) {
+    const data = JSON.parse(row.data) as Record<string, unknown>;
+    if (typeof data.manageUrl !== "string" || data.manageUrl === manageUrl) continue;
+    const next: Record<string, unknown> = { ...data, manageUrl, managePath: pathOf(manageUrl) };
+    const branch = data.branch as { zh: string; en: string } | undefined;
+    const service = data.service as { zh: string; en: string } | undefined;
+    if (typeof data.ics === "string" && branch && service)
+      next.ics = calendarFile({
+        id: appointmentId,
+        start: Date.parse(String(data.start)),
+        end: Date.parse(String(data.end)),
+        lang: row.lang,
+        branch,
+        service,
+        code: String(data.code),
+        url: manageUrl,
+      });
+    const result = await tx
+      .updateTable("outbox")
+      .set({ data: JSON.stringify(next), updated_at: now })
+      .where("id", "=", row.id)
+      .where("status", "in", unsent)
+      .executeTakeFirst();
+    rewritten += Number(result.numUpdatedRows);
+  }
+  return rewritten;
+}
+
 /**
  * The messages an appointment change sends, written to the outbox in the change's own transaction: the
  * customer is told by SMS (and by e-mail when given one, the confirmation with the .ics attached), or by
@@ -128,13 +202,14 @@ export async function appointmentMessages(tx: Tx, _ctx: AppContext, m: Appointme
     const ics =
       m.kind === "cancelled"
         ? undefined
-        : appointmentIcs({
+        : calendarFile({
             id: m.appointmentId,
             start: m.start,
             end: m.end,
-            title: m.lang === "en" ? `${service.nameEn} – ${branch.nameEn}` : `${service.nameZh} – ${branch.nameZh}`,
-            location: m.lang === "en" ? branch.nameEn : branch.nameZh,
-            description: `${m.lang === "en" ? "Booking code" : "预约码"}: ${m.code}`,
+            lang: m.lang,
+            branch: { zh: branch.nameZh, en: branch.nameEn },
+            service: { zh: service.nameZh, en: service.nameEn },
+            code: m.code,
             ...(m.manageUrl !== undefined && { url: m.manageUrl }),
           });
     await enqueue(tx, {

@@ -1,7 +1,9 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../app/context.ts";
+import { recordConsent, STAFF_CONSENT_CHANNELS, STAFF_CONSENT_TEXT_VERSION } from "../../app/customers/consents.ts";
 import { dismissDuplicate, possibleDuplicates } from "../../app/customers/duplicates.ts";
+import { CONSENT_DELIVERIES } from "../../app/customers/identify.ts";
 import { decideMerge, listMerges, proposeMerge } from "../../app/customers/merge.ts";
 import { OTP_TTL_MS, requestOtp } from "../../app/customers/otp.ts";
 import {
@@ -204,6 +206,35 @@ const UpdateBody = Type.Object(
   },
   { additionalProperties: false },
 );
+/** A consent given to staff: on the phone, at the counter or in the chat (POST /api/customers/:id/consents). */
+const ConsentBody = Type.Object(
+  {
+    purpose: Type.Union([Type.Literal("service"), Type.Literal("marketing")]),
+    granted: Type.Boolean(),
+    channel: Type.Union(
+      STAFF_CONSENT_CHANNELS.map((c) => Type.Literal(c)),
+      {
+        description: "Where it was given: phone, counter or chat",
+      },
+    ),
+    covers: Type.Optional(
+      Type.Array(Type.Union(CONSENT_DELIVERIES.map((d) => Type.Literal(d))), {
+        minItems: 1,
+        maxItems: 3,
+        uniqueItems: true,
+        description:
+          "The ways of reaching the customer it is about (service: sms, email; marketing: sms, email, call); default all of the purpose's",
+      }),
+    ),
+    textVersion: Type.Optional(
+      Pattern("^[A-Za-z0-9._-]{1,40}$", "1 至 40 位字母、数字或 ._-", {
+        description: `The version of the words read out or shown (default ${STAFF_CONSENT_TEXT_VERSION})`,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const Consents = Type.Object({ consents: Type.Array(Consent) });
 const Reason = Type.String({ minLength: 1, maxLength: 500 });
 const UnmaskBody = Type.Object(
   { field: Type.Union(UNMASK_FIELDS.map((f) => Type.Literal(f))), reason: Reason },
@@ -433,6 +464,22 @@ export function customerRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     (req) => updateCustomer(ctx, actorOf(req), req.params.customerId, req.body),
+  );
+
+  app.post<{ Params: Static<typeof CustomerParams>; Body: Static<typeof ConsentBody> }>(
+    "/api/customers/:customerId/consents",
+    {
+      schema: {
+        tags,
+        operationId: "recordCustomerConsent",
+        summary:
+          "Record a consent given on the phone, at the counter or in the chat (teller, lobby or branch manager, agent, admin; the customer's branches); audited",
+        params: CustomerParams,
+        body: ConsentBody,
+        response: { 201: Consents, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await recordConsent(ctx, actorOf(req), req.params.customerId, req.body)),
   );
 
   app.post<{ Params: Static<typeof CustomerParams>; Body: Static<typeof UnmaskBody> }>(

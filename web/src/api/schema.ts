@@ -1297,6 +1297,23 @@ export interface paths {
         readonly patch: operations["updateCustomer"];
         readonly trace?: never;
     };
+    readonly "/api/customers/{customerId}/consents": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Record a consent given on the phone, at the counter or in the chat (teller, lobby or branch manager, agent, admin; the customer's branches); audited */
+        readonly post: operations["recordCustomerConsent"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/customers/{customerId}/unmask": {
         readonly parameters: {
             readonly query?: never;
@@ -9909,6 +9926,86 @@ export interface operations {
                             readonly closedAt: string | null;
                         }[];
                         readonly createdAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readonly recordCustomerConsent: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path: {
+                readonly customerId: string;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/json": {
+                    readonly purpose: "service" | "marketing";
+                    readonly granted: boolean;
+                    /** @description Where it was given: phone, counter or chat */
+                    readonly channel: "phone" | "counter" | "chat";
+                    /** @description The ways of reaching the customer it is about (service: sms, email; marketing: sms, email, call); default all of the purpose's */
+                    readonly covers?: readonly ("sms" | "email" | "call")[];
+                    /** @description The version of the words read out or shown (default staff-2026-12) */
+                    readonly textVersion?: string;
+                };
+            };
+        };
+        readonly responses: {
+            /** @description Default Response */
+            readonly 201: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": {
+                        readonly consents: readonly {
+                            readonly purpose: string;
+                            readonly granted: boolean;
+                            readonly channel: string;
+                            readonly textVersion: string;
+                            readonly at: string;
+                            readonly covers: readonly string[];
+                        }[];
                     };
                 };
             };

@@ -25,6 +25,7 @@ import { CustomerFollowups } from "../components/CustomerFollowups.tsx";
 import { StaffShell, useStaffUser } from "../components/StaffShell.tsx";
 import "../styles/staff.css";
 import { MergesTab, ProposeMerge, useMergeRights } from "./customers/Merges.tsx";
+import { type ConsentEntry, ConsentTags, RecordConsent } from "./customers/RecordConsent.tsx";
 
 interface Match {
   id: string;
@@ -50,7 +51,7 @@ interface Profile {
   vipTier: string | null;
   preferences: { lang: string; channel: string; counter: string | null };
   notes: string;
-  consents: Array<{ purpose: string; granted: boolean; at: string }>;
+  consents: ConsentEntry[];
   visits: Array<{
     ticketId: string;
     day: string;
@@ -165,6 +166,10 @@ function ProfileView({ id, onChanged }: { id: string; onChanged: () => void }) {
   const [reason, setReason] = useState("");
   const [notes, setNotes] = useState("");
   const privacy = user?.roles.some((r) => r === "admin" || r === "branch_manager") ?? false;
+  // Who records a consent given to staff (the server also asks that the customer be known to their branch).
+  const consentRights =
+    user?.roles.some((r) => r === "admin" || r === "branch_manager" || r === "lobby_manager" || r === "teller") ??
+    false;
   const mergeRights = useMergeRights();
 
   const load = useCallback(async () => {
@@ -262,15 +267,12 @@ function ProfileView({ id, onChanged }: { id: string; onChanged: () => void }) {
           {p.preferences.counter ?? "—"}
         </Descriptions.Item>
         <Descriptions.Item label={t("consents")}>
-          {p.consents.length === 0
-            ? "—"
-            : p.consents.map((c) => (
-                <Tag key={c.purpose} color={c.granted ? "green" : "default"}>
-                  {t(`consent.${c.purpose}`)}: {c.granted ? t("granted") : t("withdrawn")}
-                </Tag>
-              ))}
+          <ConsentTags consents={p.consents} />
         </Descriptions.Item>
       </Descriptions>
+      {consentRights && !p.anonymised && p.mergedInto === null ? (
+        <RecordConsent customerId={p.id} onRecorded={(consents) => setP({ ...p, consents })} />
+      ) : null}
       <Space style={{ margin: "8px 0", width: "100%" }} direction="vertical">
         <Typography.Text strong>{t("notes")}</Typography.Text>
         <Input.TextArea
