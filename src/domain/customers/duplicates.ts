@@ -99,13 +99,16 @@ const CANONICAL_MAINLAND = /^\+861[3-9]\d{9}$/;
  * `phoneKeys` gives.
  */
 export function findDuplicatePairs(candidates: readonly DuplicateCandidate[]): DuplicatePair[] {
-  const groups = new Map<string, { rule: DuplicateRule; ids: string[] }>();
+  // One map per rule, a key's first record kept as a string: over a large branch most keys are one record's, and
+  // an object and an array for each of them was most of the time (garbage collection).
+  const groups = new Map<DuplicateRule, Map<string, string | string[]>>(DUPLICATE_RULES.map((r) => [r, new Map()]));
   const add = (rule: DuplicateRule, key: string | null, id: string) => {
     if (!key) return;
-    const k = `${rule}\u0000${key}`;
-    const g = groups.get(k);
-    if (g) g.ids.push(id);
-    else groups.set(k, { rule, ids: [id] });
+    const ofRule = groups.get(rule) as Map<string, string | string[]>;
+    const g = ofRule.get(key);
+    if (g === undefined) ofRule.set(key, id);
+    else if (typeof g === "string") ofRule.set(key, [g, id]);
+    else g.push(id);
   };
   const byId = new Map(candidates.map((c) => [c.id, c]));
   // The numbers that are not canonical first: the E.164 forms they read as are the only ones a canonical number
@@ -137,26 +140,27 @@ export function findDuplicatePairs(candidates: readonly DuplicateCandidate[]): D
     }
   }
   const pairs = new Map<string, { a: string; b: string; rules: Set<DuplicateRule> }>();
-  for (const { rule, ids } of groups.values()) {
-    // Most keys are one record's alone: no set, no sort for them.
-    if (ids.length < 2) continue;
-    const unique = [...new Set(ids)].sort();
-    if (unique.length < 2 || unique.length > MAX_GROUP) continue;
-    for (let i = 0; i < unique.length; i++)
-      for (let j = i + 1; j < unique.length; j++) {
-        const a = unique[i] as string;
-        const b = unique[j] as string;
-        if (
-          (rule === "name_birth" || rule === "name_id_tail") &&
-          !nameMayPair(byId.get(a) as DuplicateCandidate, byId.get(b) as DuplicateCandidate)
-        )
-          continue;
-        const key = `${a}\u0000${b}`;
-        const p = pairs.get(key) ?? { a, b, rules: new Set<DuplicateRule>() };
-        p.rules.add(rule);
-        pairs.set(key, p);
-      }
-  }
+  for (const [rule, ofRule] of groups)
+    for (const ids of ofRule.values()) {
+      // Most keys are one record's alone: no set, no sort for them.
+      if (typeof ids === "string") continue;
+      const unique = [...new Set(ids)].sort();
+      if (unique.length < 2 || unique.length > MAX_GROUP) continue;
+      for (let i = 0; i < unique.length; i++)
+        for (let j = i + 1; j < unique.length; j++) {
+          const a = unique[i] as string;
+          const b = unique[j] as string;
+          if (
+            (rule === "name_birth" || rule === "name_id_tail") &&
+            !nameMayPair(byId.get(a) as DuplicateCandidate, byId.get(b) as DuplicateCandidate)
+          )
+            continue;
+          const key = `${a}\u0000${b}`;
+          const p = pairs.get(key) ?? { a, b, rules: new Set<DuplicateRule>() };
+          p.rules.add(rule);
+          pairs.set(key, p);
+        }
+    }
   const rank = (rules: readonly DuplicateRule[]) => Math.min(...rules.map((r) => DUPLICATE_RULES.indexOf(r)));
   return [...pairs.values()]
     .map((p) => ({ a: p.a, b: p.b, rules: DUPLICATE_RULES.filter((r) => p.rules.has(r)) }))
