@@ -280,7 +280,11 @@ describe.each(DB_KINDS)("customer records API on %s", (kind) => {
       method: "PUT",
       url: `/api/tickets/${ticketId}/service-record`,
       cookie: teller,
-      body: { needs: "换汇 USD", products: ["外币兑换", "Savings"], outcome: "已办理 done" },
+      body: {
+        needs: "换汇 USD 收款人 13912345678",
+        products: ["外币兑换", "Savings"],
+        outcome: "小明已办理 done 11010519491231002X",
+      },
     });
     expect(rec.statusCode, rec.body).toBe(200);
     t.clock.advance(7 * 60_000);
@@ -316,11 +320,13 @@ describe.each(DB_KINDS)("customer records API on %s", (kind) => {
         expect.stringMatching(/^业务 Business: .+ \/ .+$/),
         expect.stringMatching(/^柜员 Teller: 柜员1 \(.+\)$/),
         "客户 Customer: 王*明 138****5678",
-        "需求 Needs: 换汇 USD",
+        // The free text as staff without need read it: the numbers and the customer's names masked.
+        "需求 Needs: 换汇 USD 收款人 139****5678",
         "产品 Products: 外币兑换, Savings",
-        "结果 Outcome: 已办理 done",
+        "结果 Outcome: **已办理 done 110105********002X",
       ]),
     );
+    expect(text).not.toMatch(/13912345678|11010519491231002X|小明/);
     expect(content.find((l) => l.startsWith("完成 Completed:"))).toMatch(/^完成 Completed: 2026-11-23 \d\d:\d\d:\d\d$/);
     // Sent because Wang consented: an SMS (Wang's channel) with the report's short link (and its hash in the data).
     const sent = await db().selectFrom("outbox").selectAll().where("kind", "=", "service.report").execute();
@@ -341,8 +347,8 @@ describe.each(DB_KINDS)("customer records API on %s", (kind) => {
     const profile = (await get(`/api/customers/${wang}`, teller)).json();
     expect(profile.visits.find((v: { ticketId: string }) => v.ticketId === ticketId)).toMatchObject({
       status: "done",
-      needs: "换汇 USD",
-      recordOutcome: "已办理 done",
+      needs: "换汇 USD 收款人 139****5678",
+      recordOutcome: "**已办理 done 110105********002X",
       reportId: stored.id,
     });
   });
@@ -467,7 +473,8 @@ describe.each(DB_KINDS)("customer records API on %s", (kind) => {
     const data = exp.json();
     expect(data.customer).toMatchObject({ phone: "+8613812345678", idNumber: "11010519491231002X", name: "王小明" });
     expect(data.visits.length).toBe(2);
-    expect(data.serviceRecords[0]).toMatchObject({ needs: "换汇 USD" });
+    // The customer's own export keeps the record as typed.
+    expect(data.serviceRecords[0]).toMatchObject({ needs: "换汇 USD 收款人 13912345678" });
     // The complaints and survey answers are the customer's data too, as given (unmasked, to the customer).
     expect(data.complaints.map((c: { source: string }) => c.source).sort()).toEqual(["staff", "survey"]);
     expect(data.complaints).toEqual(

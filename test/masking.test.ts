@@ -18,15 +18,33 @@ const USER_OF: Record<(typeof ROLES)[number], string> = {
 };
 
 /**
- * Which role needs a full phone number, ID number or name in an ordinary answer: only the teller serving a
- * ticket, for its own free text (notes, the service record; teller1 serves the walked ticket). Staff see customers
- * masked (138****5678, 110105********002X, 王*明) and ask for one full value through the break-glass route
- * (POST, with a reason, recorded), which this walk does not take.
+ * Which role needs a full phone number, ID number or name in an ordinary answer: the teller serving a ticket, for
+ * its own free text (notes, the service record; teller1 serves the walked ticket), and the agent a chat is assigned
+ * to, for that chat (agent1 has the walked conversation; agent2, walked as "other agent", has none). Staff see
+ * customers masked (138****5678, 110105********002X, 王*明) and ask for one full value through the break-glass
+ * route (POST, with a reason, recorded), which this walk does not take. Keyed by role, path and the ids put in it.
  */
 const NEEDS_FULL: ReadonlySet<string> = new Set([
-  "teller GET /api/tickets/{ticketId}",
-  "teller GET /api/tickets/{ticketId}/service-record",
+  "teller GET /api/tickets/{ticketId} ticketId=served",
+  "teller GET /api/tickets/{ticketId}/service-record ticketId=served",
+  "agent GET /api/chat/conversations/{conversationId} conversationId=chat",
+  // The board's last message of the agent's own open chats.
+  "agent GET /api/chat/me",
 ]);
+/**
+ * Fields one role reads as typed in an answer, left out of its check: a callback's contact is what an agent calls
+ * back (its message is still checked; an admin gets the contact masked).
+ */
+const FIELDS_NEEDED: Readonly<Record<string, readonly string[]>> = {
+  "agent GET /api/chat/callbacks": ["contact"],
+  "other_agent GET /api/chat/callbacks": ["contact"],
+};
+
+/** The answer without the named fields, wherever they are. */
+function without(body: string, fields: readonly string[]): string {
+  if (!fields.length) return body;
+  return JSON.stringify(JSON.parse(body), (key, value) => (fields.includes(key) ? undefined : value));
+}
 
 const PHONES = ["13812345678", "13912345678", "13700001111"] as const;
 const ID_NUMBER = "11010519491231002X";
@@ -34,7 +52,9 @@ const NAMES = ["王小明", "李四海", "赵钱孙"] as const;
 /**
  * Free text about the first customer (王小明) planted wherever staff type or customers write it: the served
  * ticket's notes, its service record, the customer's survey comment, the notes sent to review, a cancellation
- * reason, a follow-up's note, a merge's reason.
+ * reason, a follow-up's note, a merge's reason, a counter's handover (transfer) note, the chat's messages and a
+ * callback's message. The other customers' own texts: the appointment's form answers (李四海) and the lobby's form
+ * answers for a walk-in (赵钱孙).
  */
 const PLANT = `王小明来电，小明说手机 ${PHONES[0]}，身份证 ${ID_NUMBER}`;
 
@@ -57,7 +77,27 @@ function leaks(body: string): string[] {
 describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
   let t: TestServer;
   let real: Record<string, string>;
+  /** Ids walked under a label, each in turn (the served ticket, the walk-in with form answers, …). */
+  let labelled: Record<string, Record<string, string>>;
   let gets: string[];
+
+  /** Each way to fill a path's ids: every labelled id in turn (all combinations), the others from `real`. */
+  const idsFor = (path: string): Array<Record<string, [string, string]>> => {
+    let out: Array<Record<string, [string, string]>> = [{}];
+    for (const [, name] of path.matchAll(/\{(\w+)\}/g)) {
+      const key = name as string;
+      const options = labelled[key];
+      out = options
+        ? out.flatMap((o) =>
+            Object.entries(options).map(([label, id]) => ({
+              ...o,
+              [key]: [`${key}=${label}`, id] as [string, string],
+            })),
+          )
+        : out.map((o) => ({ ...o, [key]: ["", real[key] ?? "unknown"] as [string, string] }));
+    }
+    return out;
+  };
 
   beforeAll(async () => {
     t = await startTestServer(kind);
@@ -141,10 +181,24 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
       url: `/api/public/branches/${t.branchId}/slots?serviceId=${ids.services.get("CASH")}&date=2026-11-24`,
     });
     const start = (slots.json().slots as Array<{ start: string; free: number }>).find((s) => s.free > 0)?.start;
+    // CASH asks a free-text question on its form: the booker's answer and the lobby's answer for a walk-in below.
+    const form = await t.request({
+      method: "PUT",
+      url: `/api/services/${ids.services.get("CASH")}/booking-form`,
+      cookie: await t.login("manager"),
+      body: { fields: [{ key: "note", type: "text", labelZh: "备注", labelEn: "Note", required: false }] },
+    });
+    expect(form.statusCode, form.body).toBe(200);
     const booked = await post(
       `/api/branches/${t.branchId}/appointments`,
       lobby,
-      { serviceId: ids.services.get("CASH"), start, name: NAMES[1], phone: PHONES[1] },
+      {
+        serviceId: ids.services.get("CASH"),
+        start,
+        name: NAMES[1],
+        phone: PHONES[1],
+        answers: { note: `${NAMES[1]}本人办理，手机 ${PHONES[1]}，身份证 ${ID_NUMBER}` },
+      },
       201,
     );
     expect((await t.request({ method: "POST", url: "/api/public/otp", body: { phone: PHONES[2] } })).statusCode).toBe(
@@ -153,6 +207,13 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
     // A walk-in the lobby attached by phone and name, waiting.
     const waiting = await issueAtKiosk(t, ids.services.get("CASH"));
     await post(`/api/tickets/${waiting.id}/customer`, lobby, { phone: "13600006666", name: NAMES[2] });
+    const walkInAnswers = await t.request({
+      method: "PUT",
+      url: `/api/tickets/${waiting.id}/answers`,
+      cookie: lobby,
+      body: { answers: { note: `${NAMES[2]}本人，手机 13600006666，身份证 ${ID_NUMBER}` } },
+    });
+    expect(walkInAnswers.statusCode, walkInAnswers.body).toBe(200);
     // A proposed merge.
     await post(
       "/api/customer-merges",
@@ -197,6 +258,19 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
       notes: `收款人手机 ${PHONES[2]}，身份证 ${ID_NUMBER}，${PLANT}`,
     });
     expect(inReview.status).toBe("in_review");
+    // A ticket of the customer handed over from counter 1 to counter 2 with a note about them, called there by
+    // teller2 (not walked): the queue's counters show the handover note to everyone else masked.
+    const handed = await issueAtKiosk(t, ids.services.get("CASH"));
+    await post(`/api/tickets/${handed.id}/customer`, lobby, { customerId });
+    await post(`/api/counters/${c1}/call`, teller, { ticketId: handed.id });
+    await post(`/api/tickets/${handed.id}/start`, teller);
+    const c2 = ids.counters.get(2) as string;
+    const teller2 = await t.login("teller2");
+    await post(`/api/counters/${c2}/sign-in`, teller2);
+    await post(`/api/tickets/${handed.id}/transfer`, teller, { counterId: c2, position: "first", note: PLANT });
+    await post(`/api/counters/${c2}/call`, teller2, { ticketId: handed.id });
+    const atCounter2 = await t.request({ method: "GET", url: `/api/counters/${c2}`, cookie: teller2 });
+    expect(atCounter2.json().handoverNote, atCounter2.body).toBe(PLANT);
     const user = await t.server.ctx.store.db
       .selectFrom("users")
       .select("id")
@@ -207,6 +281,22 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
       .select("id")
       .where("branch_id", "=", t.branchId)
       .executeTakeFirstOrThrow();
+    // A chat handed over while no agent is online: the customer leaves their phone and a message about
+    // themselves for a callback (never identified in the chat: their phone names them).
+    const left = (await t.request({ method: "POST", url: "/api/public/chat", body: {} })).json();
+    const toPerson = await t.request({
+      method: "POST",
+      url: `/api/public/chat/${left.conversationId}/messages`,
+      token: left.token,
+      body: { text: "转人工" },
+    });
+    expect(toPerson.json().reply.leaveMessage, toPerson.body).toBe(true);
+    await t.request({
+      method: "POST",
+      url: `/api/public/chat/${left.conversationId}/callback`,
+      token: left.token,
+      body: { contact: PHONES[0], message: PLANT },
+    });
     // The first customer identified in a chat by phone and code, handed over to agent1: the agent's view of
     // the conversation and of the customer is walked too.
     const chat = (await t.request({ method: "POST", url: "/api/public/chat", body: {} })).json();
@@ -237,6 +327,18 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
       token: chat.token,
       body: { text: "转人工" },
     });
+    // With agent1 now, the customer writes about themselves.
+    const said = await t.request({
+      method: "POST",
+      url: `/api/public/chat/${chat.conversationId}/messages`,
+      token: chat.token,
+      body: { text: PLANT },
+    });
+    expect(said.json().reply, said.body).toMatchObject({ text: "", handover: true });
+    labelled = {
+      ticketId: { served: called.ticket.id, walkIn: waiting.id, handedOver: handed.id },
+      conversationId: { chat: chat.conversationId, callback: left.conversationId },
+    };
     real = {
       branchId: t.branchId,
       serviceId: ids.services.get("CASH") as string,
@@ -286,20 +388,44 @@ describe.each(DB_KINDS)("masking of every staff answer on %s", (kind) => {
     const callers: Array<[string, string | undefined]> = [
       ["public", undefined],
       ...(await Promise.all(ROLES.map(async (r) => [r, await t.login(USER_OF[r])] as [string, string]))),
+      ["other_agent", await t.login("agent2")],
     ];
+    const walked = new Set<string>();
     for (const [role, cookie] of callers)
-      for (const path of gets) {
-        const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => real[name] ?? "unknown") + query(path);
-        const res = await t.request({ method: "GET", url, cookie });
-        if (res.statusCode !== 200) continue;
-        answered++;
-        if (NEEDS_FULL.has(`${role} GET ${path}`)) continue;
-        const body = res.headers["content-type"]?.toString().includes("pdf") ? "" : res.body;
-        for (const leak of leaks(body)) problems.push(`${role} GET ${path}: ${leak}`);
-      }
+      for (const path of gets)
+        for (const ids of idsFor(path)) {
+          const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => ids[name]?.[1] ?? "unknown") + query(path);
+          const res = await t.request({ method: "GET", url, cookie });
+          if (res.statusCode !== 200) continue;
+          answered++;
+          const which = Object.values(ids)
+            .map(([label]) => label)
+            .filter(Boolean)
+            .join(" ");
+          walked.add(`${path} ${which}`.trim());
+          if (NEEDS_FULL.has(`${role} GET ${path} ${which}`.trim())) continue;
+          const isJson = res.headers["content-type"]?.toString().includes("json");
+          const body = res.headers["content-type"]?.toString().includes("pdf")
+            ? ""
+            : isJson
+              ? without(res.body, FIELDS_NEEDED[`${role} GET ${path}`] ?? [])
+              : res.body;
+          for (const leak of leaks(body)) problems.push(`${role} GET ${url}: ${leak}`);
+        }
     expect(problems).toEqual([]);
     // The walk really saw answers: every role some, and the customer routes among them.
     expect(answered).toBeGreaterThan(gets.length);
+    // The answers carrying the newer plants were among them.
+    for (const w of [
+      "/api/tickets/{ticketId}/answers ticketId=walkIn",
+      "/api/tickets/{ticketId} ticketId=handedOver",
+      "/api/branches/{branchId}/appointments",
+      "/api/chat/conversations/{conversationId} conversationId=chat",
+      "/api/chat/conversations/{conversationId} conversationId=callback",
+      "/api/chat/callbacks",
+      "/api/branches/{branchId}/queue",
+    ])
+      expect(walked, w).toContain(w);
     const profile = await t.request({
       method: "GET",
       url: `/api/customers/${real.customerId}`,

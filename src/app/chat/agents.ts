@@ -6,6 +6,7 @@ import { requireRole } from "../access.ts";
 import type { Actor, Role, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
+import { conversationNames, freeTextFor } from "../personal-data/free-text.ts";
 import { audit } from "../record.ts";
 import { chatSignals } from "./signals.ts";
 
@@ -451,7 +452,11 @@ export interface AgentConversation {
   readonly messages: readonly AgentMessage[];
 }
 
-/** The whole conversation for its agent: every message, the internal notes, what the bot tried. */
+/**
+ * The whole conversation for its agent: every message, the internal notes, what the bot tried. The agent it is
+ * assigned to reads it as typed; anyone else (an admin supervising) reads it with phone and ID numbers and the
+ * identified customer's names masked (free-text.ts).
+ */
 export async function agentConversation(
   ctx: AppContext,
   actor: Actor,
@@ -473,6 +478,8 @@ export async function agentConversation(
     .where("conversation_id", "=", conversationId)
     .orderBy("seq")
     .execute();
+  const needsFull = row.agent_id === staff.id;
+  const text = freeTextFor(needsFull, needsFull ? [] : (await conversationNames(ctx.store.db, [row.id])).get(row.id));
   const tried = new Map<string, string>();
   const messages = rows.map((m) => {
     const data = parseJson<{
@@ -487,7 +494,7 @@ export async function agentConversation(
     return {
       seq: Number(m.seq),
       author: m.author as AgentMessage["author"],
-      text: m.text,
+      text: text(m.text),
       at: new Date(Number(m.at)).toISOString(),
       internal: Boolean(data.internal),
       ...(data.articleId ? { articleId: data.articleId } : {}),

@@ -1,7 +1,10 @@
+import { maskEmail, maskPhone, normalisePhone } from "../../domain/customers/phone.ts";
+import { maskFreeText } from "../../domain/personal-data/mask.ts";
 import { requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
+import { conversationNames, freeTextFor } from "../personal-data/free-text.ts";
 import { audit } from "../record.ts";
 import { AGENT_ROLES, CHAT_ADMIN_ROLES } from "./agents.ts";
 
@@ -114,36 +117,60 @@ export interface Callback {
   readonly outcome: string | null;
 }
 
+/** A callback's contact for a reader who does not call back: a phone or an e-mail address masked. */
+export function maskContact(contact: string): string {
+  if (contact.includes("@")) return maskEmail(contact.trim());
+  const phone = normalisePhone(contact);
+  return phone.ok ? maskPhone(phone.e164) : maskFreeText(contact);
+}
+
+/**
+ * Callbacks, the earliest due first. Personal data as for every free text (free-text.ts): the contact is what
+ * an agent calls or writes to, so agents read it as typed and everyone else (an admin) masked; the customer's
+ * message and the outcome are read as typed only by the agent who did the callback, and masked for everyone
+ * else (an open callback is no one agent's yet: its message is masked for all, the contact is enough to call).
+ * The names masked are the chat's (`conversationNames`: its identified customer, the customer the contact's phone
+ * is).
+ */
 export async function listCallbacks(
   ctx: AppContext,
   actor: Actor,
   status: "open" | "done" = "open",
 ): Promise<{ callbacks: Callback[] }> {
-  requireRole(actor, [...AGENT_ROLES, ...CHAT_ADMIN_ROLES]);
+  const staff = requireRole(actor, [...AGENT_ROLES, ...CHAT_ADMIN_ROLES]);
   const now = ctx.clock();
-  const rows = await ctx.store.db
+  const db = ctx.store.db;
+  const rows = await db
     .selectFrom("chat_callbacks")
     .selectAll()
     .where("status", "=", status)
     .orderBy(status === "open" ? "due_at" : "done_at", status === "open" ? "asc" : "desc")
     .limit(500)
     .execute();
+  const callsBack = staff.roles.some((r) => AGENT_ROLES.includes(r));
+  const names = await conversationNames(
+    db,
+    rows.filter((r) => r.done_by !== staff.id).map((r) => r.conversation_id),
+  );
   const iso = (v: number | null) => (v === null ? null : new Date(Number(v)).toISOString());
   return {
-    callbacks: rows.map((r) => ({
-      id: r.id,
-      conversationId: r.conversation_id,
-      contact: r.contact,
-      message: r.message,
-      skill: r.skill,
-      status: r.status as Callback["status"],
-      dueAt: new Date(Number(r.due_at)).toISOString(),
-      createdAt: new Date(Number(r.created_at)).toISOString(),
-      overdue: r.status === "open" && Number(r.due_at) < now,
-      doneAt: iso(r.done_at),
-      doneBy: r.done_by,
-      outcome: r.outcome,
-    })),
+    callbacks: rows.map((r) => {
+      const text = freeTextFor(r.done_by === staff.id, names.get(r.conversation_id));
+      return {
+        id: r.id,
+        conversationId: r.conversation_id,
+        contact: callsBack ? r.contact : maskContact(r.contact),
+        message: text(r.message),
+        skill: r.skill,
+        status: r.status as Callback["status"],
+        dueAt: new Date(Number(r.due_at)).toISOString(),
+        createdAt: new Date(Number(r.created_at)).toISOString(),
+        overdue: r.status === "open" && Number(r.due_at) < now,
+        doneAt: iso(r.done_at),
+        doneBy: r.done_by,
+        outcome: text(r.outcome),
+      };
+    }),
   };
 }
 

@@ -7,7 +7,8 @@
  *   generateServiceReports(ctx) → how many reports it made: for each finished ticket ("done") that has a
  *     service record or a customer and no report, a bilingual PDF (CJK font) with the branch, ticket,
  *     business, teller, times, needs, products and outcome, and a footer with the SHA-256 of those content
- *     lines. Stored; sent through the outbox (e-mail with the PDF attached, or an SMS with a short link to it)
+ *     lines. The free text in it is masked as for staff without need (phone and ID numbers, the customer's names):
+ *     the PDF leaves the bank and is kept, and its hash is of what it says. Stored; sent through the outbox (e-mail with the PDF attached, or an SMS with a short link to it)
  *     when the customer's current consent for "service" messages is granted, in the customer's language. Run by
  *     the job runner each round, so completion itself never waits for a PDF.
  *   publicServiceReport(ctx, token) → the PDF behind an SMS's short link `/api/public/reports/<token>` (128 random
@@ -271,6 +272,10 @@ export async function generateServiceReport(ctx: AppContext, ticketId: string): 
   const customer = customerId
     ? await db.selectFrom("customers").selectAll().where("id", "=", customerId).executeTakeFirst()
     : undefined;
+  // The report leaves the bank (a link by SMS, an e-mail attachment) and is kept: its free text carries no full
+  // phone or ID number (the customer's own or anyone else's, such as a payee's) and the customer's names as the
+  // header shows them (王*明), masked once here so that the stored PDF and its hash are of the masked text.
+  const text = maskedFor((await ticketNames(db, [ticketId])).get(ticketId));
   const lines = reportLines({
     branch: { code: branch.code, nameZh: branch.name_zh, nameEn: branch.name_en, timezone: branch.timezone },
     number: t.number,
@@ -283,9 +288,9 @@ export async function generateServiceReport(ctx: AppContext, ticketId: string): 
       customer && !customer.anonymised_at
         ? `${maskName(customer.name)} ${maskCustomerPhone(customer.phone_e164)}`
         : "-",
-    needs: record?.needs ?? "",
-    products: record ? (JSON.parse(record.products) as string[]) : [],
-    outcome: record?.outcome || t.outcome || "",
+    needs: text(record?.needs ?? ""),
+    products: record ? (JSON.parse(record.products) as string[]).map((p) => text(p)) : [],
+    outcome: text(record?.outcome || t.outcome || ""),
   });
   const hash = sha256Hex(lines.join("\n"));
   const now = ctx.clock();

@@ -77,6 +77,39 @@ describe("possible duplicate customer records", () => {
     ]);
   });
 
+  it("pairs numbers stored canonically (not read again) as phoneKeys would: with every other form, up to the limit", () => {
+    const keysPair = (x: string, y: string) => {
+      const kx = new Set(phoneKeys(x));
+      return phoneKeys(y).some((k) => kx.has(k));
+    };
+    // A canonical number beside its other forms, a number under +852, one libphonenumber finds invalid (140…),
+    // and unrelated canonical numbers: the same pairs as comparing phoneKeys.
+    const numbers = [
+      "+8613812345678",
+      "+86 138 1234 5678",
+      "008613812345678",
+      "+85213812345678",
+      "+8614012345678",
+      "+86 140-1234-5678",
+      "+8613912345678",
+      "+8615011112222",
+      "+1 312 555 1234",
+    ];
+    const list = numbers.map((phone, i) => person(`n${i}`, { phone }));
+    const expected = list.flatMap((x, i) =>
+      list.slice(i + 1).flatMap((y) => (keysPair(x.phone, y.phone) ? [[x.id, y.id, "phone"]] : [])),
+    );
+    expect(expected.length).toBe(7);
+    expect(pairs(list).sort()).toEqual(expected.sort());
+    // One canonical number and ten other forms of it: eleven records of one key make no pairs.
+    const many = [
+      person("c", { phone: "+8613812345678" }),
+      ...Array.from({ length: MAX_GROUP }, (_, i) => person(`f${i}`, { phone: `+86 138 1234 5678${" ".repeat(i)}` })),
+    ];
+    expect(pairs(many)).toEqual([]);
+    expect(pairs(many.slice(0, MAX_GROUP))).toHaveLength((MAX_GROUP * (MAX_GROUP - 1)) / 2);
+  });
+
   it("lists stronger rules first and makes no pairs of a key shared by more than the group limit", () => {
     const shared = Array.from({ length: MAX_GROUP + 1 }, (_, i) => person(`p${i}`, { email: "none@bank.example" }));
     expect(pairs(shared)).toEqual([]);
