@@ -466,4 +466,49 @@ describe.each(DB_KINDS)("the customer's notices of appointment changes on %s", (
     await runner.tick();
     expect(gateway.hits.filter((h) => h.headers["idempotency-key"] === sms?.id)).toHaveLength(2);
   });
+
+  it("refuses to resend a sent confirmation whose link a staff move has replaced, and changes nothing", async () => {
+    const day = await slots("CASH", "2026-11-30");
+    const phone = "+8613600136008";
+    const booked = await staffBook({ serviceId: svc("CASH"), start: day[0]?.start, name: "孙丽", phone });
+    await runner.tick();
+    const [sms] = await messagesOf(booked.id, ["appointment.confirmed"]);
+    expect(sms).toMatchObject({ status: "sent", attempts: 1 });
+    const manager = await t.login("manager");
+    t.clock.advance(60_000);
+    const moved = await t.request({
+      method: "POST",
+      url: `/api/appointments/${booked.id}/reschedule`,
+      cookie: await t.login("lobby"),
+      body: { start: day[3]?.start },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+
+    const res = await t.request({ method: "POST", url: `/api/messages/${sms?.id}/resend`, cookie: manager });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json()).toMatchObject({
+      error: "conflict",
+      details: { reason: "link_superseded", appointmentId: booked.id },
+    });
+    expect(
+      await db()
+        .selectFrom("outbox")
+        .select(["status", "attempts"])
+        .where("id", "=", sms?.id ?? "")
+        .executeTakeFirst(),
+    ).toEqual({ status: "sent", attempts: 1 });
+    const trail = await db()
+      .selectFrom("audit_log")
+      .select("id")
+      .where("action", "=", "message.resend")
+      .where("entity_id", "=", sms?.id ?? "")
+      .execute();
+    expect(trail).toHaveLength(0);
+    // The reschedule notice carries the working link and may be resent once it is sent.
+    await runner.tick();
+    const [notice] = (await messagesOf(booked.id, ["appointment.rescheduled"])).filter((m) => m.channel === "sms");
+    expect(notice?.status).toBe("sent");
+    const again = await t.request({ method: "POST", url: `/api/messages/${notice?.id}/resend`, cookie: manager });
+    expect(again.statusCode, again.body).toBe(200);
+  });
 });

@@ -39,3 +39,18 @@ export function publicUrl(path: string): string {
 export function manageUrl(id: string, token: string): string {
   return publicUrl(`/book/manage?id=${encodeURIComponent(id)}&token=${encodeURIComponent(token)}`);
 }
+
+/**
+ * Whether a message's manage link no longer opens its appointment: staff moved it or sent the confirmation again
+ * since, which made a new token (the link's token no longer matches the stored hash). Not a manage link: false.
+ */
+export function manageLinkSuperseded(link: unknown, storedHash: string | null | undefined): boolean {
+  if (typeof link !== "string" || !storedHash) return false;
+  let token: string | null;
+  try {
+    token = new URL(link, "http://datang.invalid").searchParams.get("token");
+  } catch {
+    return false;
+  }
+  return token !== null && !tokenMatches(token, storedHash);
+}

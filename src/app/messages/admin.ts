@@ -9,6 +9,7 @@ import { requeueMessage } from "../../store/outbox.ts";
 import type { OutboxTable } from "../../store/schema.ts";
 import { requireBranchAccess, requireRole } from "../access.ts";
 import type { Actor } from "../actor.ts";
+import { manageLinkSuperseded } from "../appointments/tokens.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
@@ -88,6 +89,22 @@ export async function resendMessage(ctx: AppContext, actor: Actor, id: string): 
         undefined,
         "验证码不会重发，请客户重新获取。",
       );
+    // A message whose manage link staff have since replaced (a move or a resend of the confirmation) would send the
+    // customer a link that opens nothing: refused, pointing to the appointment's own resend, which makes a working one.
+    if (row.related_type === "appointment" && row.related_id) {
+      const appointment = await tx
+        .selectFrom("appointments")
+        .select("manage_token_hash")
+        .where("id", "=", row.related_id)
+        .executeTakeFirst();
+      const link = (JSON.parse(row.data) as { manageUrl?: unknown }).manageUrl;
+      if (manageLinkSuperseded(link, appointment?.manage_token_hash))
+        throw conflict(
+          "This message's manage link no longer works (the appointment was moved or its confirmation sent again since). Resend the confirmation from the appointment instead: it carries a working link.",
+          { reason: "link_superseded", appointmentId: row.related_id },
+          "该消息中的预约管理链接已失效（之后预约被改期或已重发确认），请在预约页面重发确认，新消息会带有可用的链接。",
+        );
+    }
     const now = ctx.clock();
     if (!(await requeueMessage(tx, id, now)))
       throw conflict(
