@@ -13,7 +13,7 @@
  *   fires the same 1,000 POSTs at the bare Fastify route (bareP99MsEachRun): the floor the machine allows then.
  * `BENCH_ONLY=rush` (or slots, bookings; comma-separated) runs a part, e.g. while profiling.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +21,7 @@ import autocannon from "autocannon";
 import { DateTime } from "luxon";
 import { api, login, startDatang } from "./lib/datang.ts";
 import { bareLoad, CONNECTIONS, DURATION_S } from "./lib/load.ts";
-import { log, onExit, startNode, stopAll } from "./lib/procs.ts";
+import { log, onExit, processCpuMs, startNode, stopAll } from "./lib/procs.ts";
 import { percentile, round } from "./lib/stats.ts";
 
 const TARGET_SLOT_QPS = 5_000;
@@ -73,13 +73,6 @@ interface RushRun {
   /** CPU time (user + system) per attempt, of the server process and of this bench's own client. */
   serverCpuMsPerAttempt: number;
   clientCpuMsPerAttempt: number;
-}
-
-/** CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat (clock ticks of 10 ms). */
-function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function main(): Promise<void> {
