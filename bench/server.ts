@@ -31,7 +31,7 @@ import {
   stopAll,
 } from "./lib/procs.ts";
 import { type SseFigures, sseFanout } from "./lib/sse.ts";
-import { percentile, round } from "./lib/stats.ts";
+import { round } from "./lib/stats.ts";
 
 const SSE_CLIENTS = Number(process.env.BENCH_SSE_CLIENTS ?? 2000);
 const SSE_ROUNDS = 20;
@@ -135,16 +135,14 @@ async function measureDb(
   const mixed = await oneLoad(mixedAt, false, pg, "mixed");
   const figures: DbFigures = { issue: load(issue, bare), mixed: load(mixed, bare) };
   if (ONLY.has("tally")) {
-    // The loads without the marks, alternated with those with them (the first round's "with" are the loads above):
-    // on a shared machine, both variants meet the same moments.
+    // The loads without the marks, alternated with those with them (the first "with" are the loads above): on a
+    // shared machine, both variants meet the same moments.
     const runs = { issue: { on: [issue], off: [] as Measured[] }, mixed: { on: [mixed], off: [] as Measured[] } };
-    for (let r = 0; r < TALLY_ROUNDS; r++) {
-      runs.issue.off.push(await oneLoad(await location(), true, pg, "issue"));
-      runs.mixed.off.push(await oneLoad(await location(), true, pg, "mixed"));
-      if (r + 1 < TALLY_ROUNDS) {
-        runs.issue.on.push(await oneLoad(await location(), false, pg, "issue"));
-        runs.mixed.on.push(await oneLoad(await location(), false, pg, "mixed"));
-      }
+    // With, without, without, with, …: a drift of the machine's load falls on both variants alike.
+    for (let k = 1; k < 2 * TALLY_ROUNDS; k++) {
+      const off = k % 4 === 1 || k % 4 === 2;
+      runs.issue[off ? "off" : "on"].push(await oneLoad(await location(), off, pg, "issue"));
+      runs.mixed[off ? "off" : "on"].push(await oneLoad(await location(), off, pg, "mixed"));
     }
     const job = await tallyJobRun(mixedAt);
     log(`${kind}: tally job after the first mixed load: ${JSON.stringify(job)}`);
@@ -173,7 +171,12 @@ async function measureDb(
 type Measured = LoadFigures & { cpuMsPerOp: number };
 
 function variant(runs: readonly Measured[]): Variant {
-  const med = (xs: number[]) => round(percentile(xs, 50), 3);
+  // The median, the mean of the middle two of an even count.
+  const med = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length / 2;
+    return round(s.length % 2 ? (s[Math.floor(m)] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2, 3);
+  };
   return {
     rps: med(runs.map((r) => r.rps)),
     p99: med(runs.map((r) => r.p99)),
