@@ -40,7 +40,7 @@ const TARGET_SSE_P99_MS = 250;
 const TARGET_RSS_MB = 300;
 const TARGET_FLOOD_ISSUE_P99_MS = 100;
 /** The whole run is bounded: a hang anywhere ends it (and its children) instead of waiting forever. */
-const OVERALL_TIMEOUT_MS = 12 * 60_000;
+const OVERALL_TIMEOUT_MS = 20 * 60_000;
 /** With `tally`: rounds of the loads without the analytics marks, alternated with rounds with them (BENCH_TALLY_ROUNDS). */
 const TALLY_ROUNDS = Math.max(1, Math.min(5, Number(process.env.BENCH_TALLY_ROUNDS ?? 2) || 2));
 /**
