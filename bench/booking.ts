@@ -9,10 +9,11 @@
  *   runs BENCH_RUSH_RUNS times (default 3), each on another day's 10 slots of the same server; the target is
  *   judged on the median run's p99 (one run on a shared machine is mostly noise), every run is printed, with
  *   the CPU time per attempt of the server and of this bench's own client (which shares the two cores): on a
- *   loaded machine those, not the wall clock, say whether an attempt got cheaper.
+ *   loaded machine those, not the wall clock, say whether an attempt got cheaper. Before each run the same client
+ *   fires the same 1,000 POSTs at the bare Fastify route (bareP99MsEachRun): the floor the machine allows then.
  * `BENCH_ONLY=rush` (or slots, bookings; comma-separated) runs a part, e.g. while profiling.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +21,7 @@ import autocannon from "autocannon";
 import { DateTime } from "luxon";
 import { api, login, startDatang } from "./lib/datang.ts";
 import { bareLoad, CONNECTIONS, DURATION_S } from "./lib/load.ts";
-import { log, onExit, startNode, stopAll } from "./lib/procs.ts";
+import { log, onExit, processCpuMs, startNode, stopAll } from "./lib/procs.ts";
 import { percentile, round } from "./lib/stats.ts";
 
 const TARGET_SLOT_QPS = 5_000;
@@ -28,6 +29,7 @@ const TARGET_RUSH_P99_MS = 100;
 const RUSH_ATTEMPTS = 1_000;
 const RUSH_SLOTS = 10;
 const RUSH_RUNS = Math.max(1, Math.min(9, Number(process.env.BENCH_RUSH_RUNS ?? 3) || 3));
+const WARM_CONNECTIONS = process.env.BENCH_RUSH_CONNECTIONS === "warm";
 const ONLY = new Set((process.env.BENCH_ONLY ?? "slots,bookings,rush").split(",").map((s) => s.trim()));
 
 interface Slot {
@@ -71,13 +73,6 @@ interface RushRun {
   /** CPU time (user + system) per attempt, of the server process and of this bench's own client. */
   serverCpuMsPerAttempt: number;
   clientCpuMsPerAttempt: number;
-}
-
-/** CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat (clock ticks of 10 ms). */
-function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function main(): Promise<void> {
@@ -203,16 +198,27 @@ async function main(): Promise<void> {
       // 3. The rush: 1,000 attempts on one day's 10 first ACCOUNT slots, 64 in flight; again on the next days.
       const account = d.services.find((s) => s.code === "ACCOUNT")?.id as string;
       const runs: RushRun[] = [];
-      for (let r = 0; r < RUSH_RUNS; r++) {
-        const day = days[r] as string;
-        const run = await rush(d.base, d.pid, d.branchId, lobby, account, day, slotsOf);
-        log(`rush ${r + 1} (${day}): ${JSON.stringify(run)}`);
-        runs.push(run);
+      const floors: { p50Ms: number; p99Ms: number; totalMs: number }[] = [];
+      const bareServer = await startNode(join(import.meta.dirname, "lib/bare-server.ts"), ["0"], /listening \d+/);
+      try {
+        const bareBase = `http://127.0.0.1:${/listening (\d+)/.exec(bareServer.output())?.[1]}`;
+        for (let r = 0; r < RUSH_RUNS; r++) {
+          const day = days[r] as string;
+          const floor = await bareRush(bareBase, day);
+          log(`bare rush ${r + 1}: ${JSON.stringify(floor)}`);
+          floors.push(floor);
+          const run = await rush(d.base, d.pid, d.branchId, lobby, account, day, slotsOf);
+          log(`rush ${r + 1} (${day}): ${JSON.stringify(run)}`);
+          runs.push(run);
+        }
+      } finally {
+        await bareServer.stop();
       }
       const byP99 = [...runs].sort((a, b) => a.p99Ms - b.p99Ms);
       const median = byP99[Math.floor((byP99.length - 1) / 2)] as RushRun;
       figures.rush = {
         attempts: RUSH_ATTEMPTS,
+        connectionsOpened: WARM_CONNECTIONS ? "before the rush" : "by the rush",
         slots: RUSH_SLOTS,
         runs: runs.length,
         places: median.places,
@@ -228,6 +234,9 @@ async function main(): Promise<void> {
         clientCpuMsPerAttempt: median.clientCpuMsPerAttempt,
         serverCpuMsPerAttemptEachRun: runs.map((x) => x.serverCpuMsPerAttempt),
         clientCpuMsPerAttemptEachRun: runs.map((x) => x.clientCpuMsPerAttempt),
+        // The same client's 1,000 POSTs on the bare Fastify route just before each run: the machine's floor.
+        bareP99MsEachRun: floors.map((x) => x.p99Ms),
+        bareP50MsEachRun: floors.map((x) => x.p50Ms),
       };
       targets.rushNoOverbooking = runs.every((x) => x.booked <= x.places && x.booked + x.placesLeftAfter === x.places);
       targets.rushP99 = median.p99Ms < TARGET_RUSH_P99_MS;
@@ -272,6 +281,59 @@ function attempt(url: URL, agent: Agent, cookie: string, body: unknown): Promise
   });
 }
 
+/** Fires RUSH_ATTEMPTS POSTs at `url`, CONNECTIONS in flight over a fresh kept-alive agent (fresh connections). */
+async function fire(
+  url: URL,
+  cookie: string,
+  bodyOf: (i: number) => unknown,
+): Promise<{ latencies: number[]; statuses: number[]; totalMs: number; trace: [number, number, number, number][] }> {
+  const latencies: number[] = [];
+  const statuses: number[] = [];
+  const trace: [number, number, number, number][] = [];
+  let next = 0;
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  // BENCH_RUSH_CONNECTIONS=warm: the connections are opened (one refused empty POST each) before the clock starts, as
+  // behind a reverse proxy that keeps its upstream connections; by default the rush opens them, as browsers would.
+  if (WARM_CONNECTIONS) await Promise.all(Array.from({ length: CONNECTIONS }, () => attempt(url, agent, cookie, {})));
+  const started = performance.now();
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= RUSH_ATTEMPTS) return;
+      const t0 = performance.now();
+      // A timeout (10 s) on a loaded machine answers 0: counted as another error, and its latency kept.
+      const status = await attempt(url, agent, cookie, bodyOf(i));
+      const ms = performance.now() - t0;
+      latencies.push(ms);
+      statuses.push(status);
+      trace.push([i, round(t0 - started, 1), round(ms, 1), status]);
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  const totalMs = performance.now() - started;
+  agent.destroy();
+  return { latencies, statuses, totalMs, trace };
+}
+
+/**
+ * The floor of this machine for a rush, measured just before each rush: the same client, the same 1,000 POSTs of
+ * the same size over 64 fresh connections, against the bare Fastify route (bench/lib/bare-server.ts). On a shared
+ * machine its p99 says how much of the rush's p99 is the machine's (connections, scheduling) and not Datang's.
+ */
+async function bareRush(base: string, day: string): Promise<{ p50Ms: number; p99Ms: number; totalMs: number }> {
+  const r = await fire(new URL(`${base}/bare`), "", (i) => ({
+    serviceId: "00000000-0000-0000-0000-000000000000",
+    start: `${day}T09:00:00+08:00`,
+    name: `Rush ${i}`,
+    phone: `+86137${day.replaceAll("-", "").slice(4)}${String(i).padStart(4, "0")}`,
+  }));
+  return {
+    p50Ms: round(percentile(r.latencies, 50), 1),
+    p99Ms: round(percentile(r.latencies, 99), 1),
+    totalMs: round(r.totalMs, 0),
+  };
+}
+
 async function rush(
   base: string,
   serverPid: number,
@@ -283,39 +345,23 @@ async function rush(
 ): Promise<RushRun> {
   const rushSlots = (await slotsOf(serviceId, day)).filter((s) => s.free > 0).slice(0, RUSH_SLOTS);
   const places = rushSlots.reduce((sum, s) => sum + s.free, 0);
-  const latencies: number[] = [];
-  let booked = 0;
-  let other = 0;
-  let next = 0;
-  const url = new URL(`${base}/api/branches/${branchId}/appointments`);
-  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= RUSH_ATTEMPTS) return;
-      const t0 = performance.now();
-      // A timeout (10 s) on a loaded machine answers 0: counted as another error, and its latency kept.
-      const status = await attempt(url, agent, cookie, {
-        serviceId,
-        start: rushSlots[i % rushSlots.length]?.start,
-        name: `Rush ${i}`,
-        phone: `+86137${day.replaceAll("-", "").slice(4)}${String(i).padStart(4, "0")}`,
-      });
-      latencies.push(performance.now() - t0);
-      if (status === 201) booked++;
-      else if (status !== 409) other++;
-    }
-  };
   const serverCpu0 = processCpuMs(serverPid);
   const clientCpu0 = process.cpuUsage();
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
-  const totalMs = performance.now() - started;
+  const r = await fire(new URL(`${base}/api/branches/${branchId}/appointments`), cookie, (i) => ({
+    serviceId,
+    start: rushSlots[i % rushSlots.length]?.start,
+    name: `Rush ${i}`,
+    phone: `+86137${day.replaceAll("-", "").slice(4)}${String(i).padStart(4, "0")}`,
+  }));
   const clientCpu = process.cpuUsage(clientCpu0);
   const serverCpuMs = processCpuMs(serverPid) - serverCpu0;
-  agent.destroy();
+  // BENCH_RUSH_TRACE=/path/prefix: every attempt as [index, sent at ms, latency ms, status], one file per run.
+  if (process.env.BENCH_RUSH_TRACE)
+    writeFileSync(`${process.env.BENCH_RUSH_TRACE}-${day}.json`, JSON.stringify(r.trace));
+  const booked = r.statuses.filter((x) => x === 201).length;
+  const other = r.statuses.filter((x) => x !== 201 && x !== 409).length;
   const after = await slotsOf(serviceId, day);
-  const left = after.filter((s) => rushSlots.some((r) => r.start === s.start)).reduce((a, s) => a + s.free, 0);
+  const left = after.filter((s) => rushSlots.some((x) => x.start === s.start)).reduce((a, s) => a + s.free, 0);
   return {
     day,
     places,
@@ -323,9 +369,9 @@ async function rush(
     overbooked: Math.max(0, booked - places),
     placesLeftAfter: left,
     otherErrors: other,
-    p50Ms: round(percentile(latencies, 50), 1),
-    p99Ms: round(percentile(latencies, 99), 1),
-    totalMs: round(totalMs, 0),
+    p50Ms: round(percentile(r.latencies, 50), 1),
+    p99Ms: round(percentile(r.latencies, 99), 1),
+    totalMs: round(r.totalMs, 0),
     serverCpuMsPerAttempt: round(serverCpuMs / RUSH_ATTEMPTS, 3),
     clientCpuMsPerAttempt: round((clientCpu.user + clientCpu.system) / 1000 / RUSH_ATTEMPTS, 3),
   };

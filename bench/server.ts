@@ -9,12 +9,27 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { type Datang, prepareSeats, startDatang } from "./lib/datang.ts";
+import { sql } from "kysely";
+import { tallyMarkedDays } from "../src/app/analytics/tally-marks.ts";
+import { createAppContext } from "../src/app/create-context.ts";
+import { markCount } from "../src/store/analytics-marks.ts";
+import { isPostgresUrl, migrateToLatest, openStore } from "../src/store/connect.ts";
+import { prepareSeats, startDatang } from "./lib/datang.ts";
 import { bareLoad, CONNECTIONS, DURATION_S, issueLoad, type LoadFigures, mixedLoad } from "./lib/load.ts";
 import { type LoginFloodFigures, loginFlood } from "./lib/login-flood.ts";
 import { type OutageRound, pgOutage } from "./lib/pg-outage.ts";
 import { type PgCluster, startPostgres } from "./lib/postgres.ts";
-import { CHILD_NOFILE, log, onExit, openFileLimits, startNode, stopAll } from "./lib/procs.ts";
+import {
+  CHILD_NOFILE,
+  familyCpuDelta,
+  familyCpuMs,
+  log,
+  onExit,
+  openFileLimits,
+  processCpuMs,
+  startNode,
+  stopAll,
+} from "./lib/procs.ts";
 import { type SseFigures, sseFanout } from "./lib/sse.ts";
 import { round } from "./lib/stats.ts";
 
@@ -25,9 +40,17 @@ const TARGET_SSE_P99_MS = 250;
 const TARGET_RSS_MB = 300;
 const TARGET_FLOOD_ISSUE_P99_MS = 100;
 /** The whole run is bounded: a hang anywhere ends it (and its children) instead of waiting forever. */
-const OVERALL_TIMEOUT_MS = 6 * 60_000;
-/** `BENCH_ONLY=sqlite` (or postgres, sse, flood, outage; comma-separated) runs a part, e.g. while profiling; targets then read null. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? "sqlite,postgres,sse,flood,outage").split(",").map((s) => s.trim()));
+const OVERALL_TIMEOUT_MS = 20 * 60_000;
+/** With `tally`: rounds of the loads without the analytics marks, alternated with rounds with them (BENCH_TALLY_ROUNDS). */
+const TALLY_ROUNDS = Math.max(1, Math.min(5, Number(process.env.BENCH_TALLY_ROUNDS ?? 2) || 2));
+/**
+ * `BENCH_ONLY=sqlite` (or postgres, tally, sse, flood, outage; comma-separated) runs a part, e.g. while profiling;
+ * targets then read null. `tally` adds, on each database measured, the issue and mixed loads once more on a database
+ * whose analytics marks (migration 045's triggers) were dropped: what keeping the tallies current costs the ticket path.
+ */
+const ONLY = new Set(
+  (process.env.BENCH_ONLY ?? "sqlite,postgres,tally,sse,flood,outage").split(",").map((s) => s.trim()),
+);
 
 interface Bare {
   rps: number;
@@ -38,6 +61,26 @@ type Load = Bare & { ratio: number; errors: number; firstSecond: number; lastSec
 interface DbFigures {
   issue: Load;
   mixed: Load;
+  /** With BENCH_ONLY including `tally`: the same loads with and without the analytics marks, side by side. */
+  tally?: TallyFigures;
+}
+
+/** One variant of a load over the tally rounds: medians, and every round's figures. */
+interface Variant {
+  rps: number;
+  p99: number;
+  /** CPU ms per successful answer of the Datang server, plus (PostgreSQL) of the database server's backends. */
+  cpuMsPerOp: number;
+  rounds: Array<{ rps: number; p99: number; cpuMsPerOp: number }>;
+}
+
+/** What keeping the tallies current costs the ticket path (migration 045's marks and the tally job). */
+interface TallyFigures {
+  rounds: number;
+  issue: { withMarks: Variant; withoutMarks: Variant; throughputCost: number; cpuCost: number };
+  mixed: { withMarks: Variant; withoutMarks: Variant; throughputCost: number; cpuCost: number };
+  /** One run of the tally job after a mixed load with the marks: the marks it read, and its time (this process). */
+  jobAfterMixed: { marks: number; days: number; wallMs: number; cpuMs: number };
 }
 
 /**
@@ -79,24 +122,141 @@ function load(f: LoadFigures, bare: Bare): Load {
   };
 }
 
-async function measureDb(kind: string, location: () => Promise<string>, bare: Bare): Promise<DbFigures> {
+async function measureDb(
+  kind: string,
+  location: () => Promise<string>,
+  bare: Bare,
+  pg?: PgCluster,
+): Promise<DbFigures> {
   // A fresh server and database per load: the issue load leaves tens of thousands of waiting tickets
   // behind, which is not the state a branch's tellers work in.
-  let server: Datang = await startDatang(await location());
-  let issue: LoadFigures;
+  const issue = await oneLoad(await location(), false, pg, "issue");
+  const mixedAt = await location();
+  const mixed = await oneLoad(mixedAt, false, pg, "mixed");
+  const figures: DbFigures = { issue: load(issue, bare), mixed: load(mixed, bare) };
+  if (ONLY.has("tally")) {
+    // The loads without the marks, alternated with those with them (the first "with" are the loads above): on a
+    // shared machine, both variants meet the same moments.
+    const runs = { issue: { on: [issue], off: [] as Measured[] }, mixed: { on: [mixed], off: [] as Measured[] } };
+    // With, without, without, with, …: a drift of the machine's load falls on both variants alike.
+    for (let k = 1; k < 2 * TALLY_ROUNDS; k++) {
+      const off = k % 4 === 1 || k % 4 === 2;
+      runs.issue[off ? "off" : "on"].push(await oneLoad(await location(), off, pg, "issue"));
+      runs.mixed[off ? "off" : "on"].push(await oneLoad(await location(), off, pg, "mixed"));
+    }
+    const job = await tallyJobRun(mixedAt);
+    log(`${kind}: tally job after the first mixed load: ${JSON.stringify(job)}`);
+    const compare = (on: Measured[], off: Measured[]) => {
+      const withMarks = variant(on);
+      const withoutMarks = variant(off);
+      return {
+        withMarks,
+        withoutMarks,
+        throughputCost: round(1 - withMarks.rps / Math.max(withoutMarks.rps, 1), 3),
+        cpuCost: round(withMarks.cpuMsPerOp / Math.max(withoutMarks.cpuMsPerOp, 0.001) - 1, 3),
+      };
+    };
+    figures.tally = {
+      rounds: TALLY_ROUNDS,
+      issue: compare(runs.issue.on, runs.issue.off),
+      mixed: compare(runs.mixed.on, runs.mixed.off),
+      jobAfterMixed: job,
+    };
+    log(`${kind}: tally ${JSON.stringify(figures.tally)}`);
+  }
+  log(`${kind}: done`);
+  return figures;
+}
+
+type Measured = LoadFigures & { cpuMsPerOp: number };
+
+function variant(runs: readonly Measured[]): Variant {
+  // The median, the mean of the middle two of an even count.
+  const med = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length / 2;
+    return round(s.length % 2 ? (s[Math.floor(m)] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2, 3);
+  };
+  return {
+    rps: med(runs.map((r) => r.rps)),
+    p99: med(runs.map((r) => r.p99)),
+    cpuMsPerOp: med(runs.map((r) => r.cpuMsPerOp)),
+    rounds: runs.map((r) => ({ rps: r.rps, p99: r.p99, cpuMsPerOp: r.cpuMsPerOp })),
+  };
+}
+
+/**
+ * One load on a fresh server and database, with the CPU the server (and on PostgreSQL the database's backends) used
+ * per successful answer; `noMarks`: the database's analytics marks dropped before the server starts.
+ */
+async function oneLoad(
+  at: string,
+  noMarks: boolean,
+  pg: PgCluster | undefined,
+  kind: "issue" | "mixed",
+): Promise<Measured> {
+  if (noMarks) await dropTallyMarks(at);
+  const server = await startDatang(at);
   try {
-    issue = await issueLoad(server);
+    // The mixed load's teller seats are set up before its clock and CPU reading start.
+    const seats = kind === "mixed" ? await prepareSeats(server, CONNECTIONS) : [];
+    const postmaster = pg?.postmasterPid?.();
+    const cpu0 = processCpuMs(server.pid);
+    const db0 = postmaster ? familyCpuMs(postmaster) : undefined;
+    const figures = kind === "mixed" ? await mixedLoad(server, seats) : await issueLoad(server);
+    const db1 = postmaster ? familyCpuMs(postmaster) : undefined;
+    const cpuMs = processCpuMs(server.pid) - cpu0 + (db0 && db1 ? familyCpuDelta(db0, db1) : 0);
+    const ok = figures.rps * DURATION_S;
+    return { ...figures, cpuMsPerOp: round(cpuMs / Math.max(ok, 1), 3) };
   } finally {
     await server.stop();
   }
-  server = await startDatang(await location());
+}
+
+/**
+ * The bench's way to a Datang without tally maintenance: a database migrated here, then migration 045's triggers
+ * (`analytics_mark_*`, on tickets, surveys, reviews, complaints, appointments and counter events) dropped (nothing else in Datang writes marks; the tally job then finds none and does nothing). Never done by the
+ * product: without the marks the dashboard's today stays as it was.
+ */
+async function dropTallyMarks(at: string): Promise<void> {
+  if (!isPostgresUrl(at)) mkdirSync(dirname(at), { recursive: true });
+  const store = openStore(at);
   try {
-    const seats = await prepareSeats(server, CONNECTIONS);
-    const mixed = await mixedLoad(server, seats);
-    log(`${kind}: done`);
-    return { issue: load(issue, bare), mixed: load(mixed, bare) };
+    await migrateToLatest(store);
+    const pg = store.dialect === "postgres";
+    const triggers = pg
+      ? sql<{ name: string; tbl: string }>`SELECT tgname AS name, tgrelid::regclass::text AS tbl FROM pg_trigger
+          WHERE tgname LIKE 'analytics_mark_%'`
+      : sql<{ name: string; tbl: string }>`SELECT name, tbl_name AS tbl FROM sqlite_master
+          WHERE type = 'trigger' AND name LIKE 'analytics_mark_%'`;
+    const found = (await triggers.execute(store.db)).rows;
+    if (found.length === 0) throw new Error("no analytics_mark_ trigger found: migration 045 changed?");
+    for (const t of found)
+      await sql.raw(pg ? `DROP TRIGGER ${t.name} ON ${t.tbl}` : `DROP TRIGGER ${t.name}`).execute(store.db);
   } finally {
-    await server.stop();
+    await store.close();
+  }
+}
+
+/** One run of the tally job, in this process, on a database a server just left (its marks not yet tallied). */
+async function tallyJobRun(at: string): Promise<TallyFigures["jobAfterMixed"]> {
+  const store = openStore(at);
+  try {
+    const ctx = createAppContext({ store });
+    const marks = await markCount(store.db);
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    const run = await tallyMarkedDays(ctx);
+    const wallMs = performance.now() - start;
+    const used = process.cpuUsage(cpu);
+    return {
+      marks,
+      days: run.days.length,
+      wallMs: round(wallMs, 0),
+      cpuMs: round((used.user + used.system) / 1000, 0),
+    };
+  } finally {
+    await store.close();
   }
 }
 
@@ -193,7 +353,12 @@ async function main(): Promise<void> {
       if (pg) {
         const cluster = pg;
         let m = 0;
-        postgres = await measureDb("PostgreSQL", () => cluster.createDatabase(`datang_bench_${++m}`), bareFirst);
+        postgres = await measureDb(
+          "PostgreSQL",
+          () => cluster.createDatabase(`datang_bench_${++m}`),
+          bareFirst,
+          cluster,
+        );
         postgresInProcess = {
           oneBranch: measureInProcess(await cluster.createDatabase(`datang_bench_${++m}`), 1),
           fourBranches: measureInProcess(await cluster.createDatabase(`datang_bench_${++m}`), 4),

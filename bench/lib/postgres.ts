@@ -4,6 +4,8 @@
  * PostgreSQL figures are durable commits too. BENCH_DATABASE_URL uses an existing server instead. `keepIn`: the
  * cluster's data directory is kept there (made the first time, started again from it later).
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import pg from "pg";
 import { startCluster } from "../../test/support/postgres-cluster.ts";
 import type { OutageControl } from "./pg-outage.ts";
@@ -15,11 +17,18 @@ export interface PgCluster {
   /** URL of the database named `name` as it is (none made or dropped). */
   databaseUrl(name: string): string;
   stop(): void;
+  /** The postmaster's pid (the bench's own cluster only): its backends' CPU is the database's share of a load. */
+  postmasterPid?(): number | undefined;
   /** Stopping and starting the server itself: only on the bench's own throwaway cluster. */
   readonly control?: OutageControl;
 }
 
-function clusterFor(adminUrl: string, stop: () => void, control?: OutageControl): PgCluster {
+function clusterFor(
+  adminUrl: string,
+  stop: () => void,
+  control?: OutageControl,
+  postmasterPid?: () => number | undefined,
+): PgCluster {
   const databaseUrl = (name: string): string => {
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
@@ -27,6 +36,7 @@ function clusterFor(adminUrl: string, stop: () => void, control?: OutageControl)
   };
   return {
     control,
+    ...(postmasterPid && { postmasterPid }),
     databaseUrl,
     async createDatabase(name) {
       const client = new pg.Client({ connectionString: adminUrl });
@@ -50,8 +60,16 @@ export async function startPostgres(keepIn?: string): Promise<PgCluster | undefi
   if (!cluster) return undefined;
   log(`PostgreSQL cluster at ${cluster.url} (${cluster.dir})`);
   onExit(() => cluster.stop());
-  return clusterFor(cluster.url, () => cluster.stop(), {
-    stopServer: (mode) => cluster.stopServer(mode),
-    startServer: () => cluster.startServer(),
-  });
+  return clusterFor(
+    cluster.url,
+    () => cluster.stop(),
+    { stopServer: (mode) => cluster.stopServer(mode), startServer: () => cluster.startServer() },
+    () => {
+      try {
+        return Number(readFileSync(join(cluster.dir, "data", "postmaster.pid"), "utf8").split("\n")[0]) || undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  );
 }

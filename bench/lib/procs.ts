@@ -5,7 +5,7 @@
  * (exec replaces the shell), which is the pid whose RSS the bench reads.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 const children = new Set<ChildProcess>();
 
@@ -148,4 +148,43 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     killAllNow();
     process.exit(130);
   });
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat (clock ticks of 10 ms); 0 if gone. */
+export function processCpuMs(pid: number): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return 0;
+  }
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * CPU time (ms) used so far by a process and its children, by pid (children that exited are not counted: measure
+ * while they live, e.g. a PostgreSQL server's backends for a pool's connections).
+ */
+export function familyCpuMs(pid: number): Map<number, number> {
+  const used = new Map<number, number>([[pid, processCpuMs(pid)]]);
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[1]) === pid) used.set(Number(entry), (Number(fields[11]) + Number(fields[12])) * 10);
+  }
+  return used;
+}
+
+/** CPU ms a family used between two `familyCpuMs` readings (a child new since the first counts from 0). */
+export function familyCpuDelta(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, ms] of after) sum += ms - (before.get(pid) ?? 0);
+  return sum;
 }
