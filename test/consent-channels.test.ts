@@ -346,4 +346,59 @@ describe.each(DB_KINDS)("consents per channel on %s", (kind) => {
     expect((await record("admin", "no-such-customer", ok)).statusCode).toBe(404);
     expect({ rows: await rows(), lines: await lines(), outbox: await outboxOf(booked) }).toEqual(before);
   });
+
+  it("an agent records a consent given in a chat assigned to them, for a customer no branch has met", async () => {
+    // Known only through the chat: identified there, never booked, visited or complained at a branch.
+    const id = await t.server.ctx.store.write(
+      async (tx) => (await findOrCreateCustomer(tx, t.server.ctx, { phone: "+8613500135013", name: "C chat" })).id,
+    );
+    const agent = await db()
+      .selectFrom("users")
+      .select("id")
+      .where("username", "=", "agent1")
+      .executeTakeFirstOrThrow();
+    const now = t.clock.now;
+    await db()
+      .insertInto("chat_conversations")
+      .values({
+        id: "chat-consent-1",
+        token_hash: "x".repeat(64),
+        status: "agent",
+        language: "zh-CN",
+        misses: 0,
+        skill: null,
+        handover_at: now,
+        last_seq: 0,
+        created_at: now,
+        updated_at: now,
+        agent_id: agent.id,
+        assigned_at: now,
+        first_response_at: null,
+        closed_at: null,
+        closed_by: null,
+        csat: null,
+        vip: 0,
+        answered_by_bot: 0,
+        flow: null,
+        ticket_id: null,
+        customer_id: id,
+        identified_at: now,
+      })
+      .execute();
+    const body = { purpose: "marketing", granted: false, channel: "chat" };
+    // Another agent, and the same agent for a consent not given in the chat: still refused.
+    expect((await record("agent2", id, body)).statusCode).toBe(403);
+    expect((await record("agent1", id, { ...body, channel: "phone" })).statusCode).toBe(403);
+    expect(await currentConsent(db(), id, "marketing", "sms")).toBeUndefined();
+    const res = await record("agent1", id, body);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(await currentConsent(db(), id, "marketing", "sms")).toBe(false);
+    const line = await db()
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "customer.consent")
+      .where("entity_id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(line).toMatchObject({ actor_name: "agent1", entity_type: "customer" });
+  });
 });

@@ -17,7 +17,7 @@
  */
 import { cancelMessagesOf } from "../../store/outbox.ts";
 import { requireRole } from "../access.ts";
-import type { Actor, Role } from "../actor.ts";
+import type { Actor, Role, StaffActor } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
@@ -57,6 +57,32 @@ export interface StaffConsentInput {
   readonly textVersion?: string;
 }
 
+/**
+ * The customer's branches the member of staff may act for (`requireCustomerOfMyBranches`). An agent answering a chat
+ * knows the customer through it, not through a branch: a consent given in the chat (`channel: "chat"`) may be
+ * recorded by the agent a conversation of this customer is assigned to (their audit line is then bank-wide).
+ */
+async function consentScope(
+  ctx: AppContext,
+  staff: StaffActor,
+  customerId: string,
+  channel: StaffConsentChannel,
+): Promise<readonly string[]> {
+  try {
+    return await requireCustomerOfMyBranches(ctx.store.db, staff, customerId);
+  } catch (error) {
+    if (channel !== "chat" || !staff.roles.includes("agent")) throw error;
+    const chat = await ctx.store.db
+      .selectFrom("chat_conversations")
+      .select("id")
+      .where("customer_id", "=", customerId)
+      .where("agent_id", "=", staff.id)
+      .executeTakeFirst();
+    if (!chat) throw error;
+    return [];
+  }
+}
+
 /** What is queued for the customer and stops with a withdrawal of service messages by a way. */
 const SERVICE_MESSAGE_KINDS = ["appointment.reminder", "survey.invite"];
 
@@ -84,8 +110,9 @@ export async function recordConsent(
         ? "服务通知授权仅适用于短信和电子邮件，且不可重复。"
         : "营销授权适用于短信、电子邮件或电话，且不可重复。",
     );
-  // Staff of the customer's branches only (403 before anything about the customer is said); the admin anywhere.
-  const customerBranches = await requireCustomerOfMyBranches(ctx.store.db, staff, customerId);
+  // Staff of the customer's branches only (403 before anything about the customer is said); the admin anywhere;
+  // a contact-centre agent also for a customer who identified in a chat assigned to them, for a consent given there.
+  const customerBranches = await consentScope(ctx, staff, customerId, input.channel);
   const textVersion = input.textVersion ?? STAFF_CONSENT_TEXT_VERSION;
   await ctx.store.write(async (tx) => {
     const row = await tx
