@@ -101,8 +101,20 @@ describe.skipIf(!chromiumAvailable())("editing alert rules and report subscripti
         )
       ).body;
     const recipients = page.getByTestId("report-recipients").locator("input");
-    await recipients.fill("boss@example.com");
-    await recipients.press("Enter");
+    // The address must be a tag before the form is sent. On a busy machine the Enter can land before the typing has
+    // reached the select and be lost: typed again then (a poll, not a fixed wait); a tag never made fails here.
+    const tag = page
+      .getByTestId("report-recipients")
+      .locator(".ant-select-selection-item", { hasText: "boss@example.com" });
+    for (let attempt = 0; attempt < 3 && (await tag.count()) === 0; attempt++) {
+      await recipients.fill("boss@example.com");
+      await recipients.press("Enter");
+      await expect
+        .poll(() => tag.count(), { timeout: 5_000 })
+        .toBe(1)
+        .catch(() => undefined);
+    }
+    expect(await tag.count()).toBe(1);
     await refill(page, "report-time", "07:45");
     await page.getByTestId("report-add").click();
     const subRows = page.locator("[data-testid=report-subscriptions] tbody tr.ant-table-row");
