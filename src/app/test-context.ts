@@ -4,7 +4,7 @@
  * production code.
  */
 
-import { type DbKind, freshDatabase } from "../../test/support/databases.ts";
+import { type DbKind, databaseFromTemplate } from "../../test/support/databases.ts";
 import type { UserId } from "../domain/ids.ts";
 import type { TicketStatus } from "../domain/ticket.ts";
 import { migrateToLatest, openStore } from "../store/connect.ts";
@@ -16,7 +16,7 @@ import type { AppContext } from "./context.ts";
 import { callTicket } from "./counters/call-next.ts";
 import { signIn } from "./counters/sign-in.ts";
 import { createAppContext } from "./create-context.ts";
-import { seedDemo } from "./seed-demo.ts";
+import { type DemoLogins, seedDemo } from "./seed-demo.ts";
 import { issueTicket } from "./tickets/issue-ticket.ts";
 import { completeService, markNoShow, parkTicket, recallTicket, startService } from "./tickets/serve-actions.ts";
 import { cancelTicket, redirectTicket } from "./tickets/triage-actions.ts";
@@ -53,11 +53,27 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
+/**
+ * A fresh database of the given kind, migrated to the latest version and seeded with the demo branch at START with
+ * TEST_PASSWORD (as `seedDemo` does on an empty database), copied from a template made once per worker process.
+ */
+export function seededDemoDatabase(kind: DbKind): ReturnType<typeof databaseFromTemplate<DemoLogins>> {
+  return databaseFromTemplate(kind, "demo", async (location) => {
+    const store = openStore(location);
+    try {
+      await migrateToLatest(store);
+      return await seedDemo(createAppContext({ store, clock: () => START }), TEST_PASSWORD);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
 /** A fresh database of the given kind with the demo branch, for one test or one describe block. */
 export async function makeTestContext(kind: DbKind = "sqlite"): Promise<TestContext> {
-  const database = await freshDatabase(kind);
+  const { location, drop, built: demo } = await seededDemoDatabase(kind);
+  const database = { location, drop };
   const store = openStore(database.location);
-  await migrateToLatest(store);
   const clock: TestClock = {
     now: START,
     advance(ms) {
@@ -65,7 +81,6 @@ export async function makeTestContext(kind: DbKind = "sqlite"): Promise<TestCont
     },
   };
   const ctx = createAppContext({ store, clock: () => clock.now });
-  const demo = await seedDemo(ctx, TEST_PASSWORD);
   const services = new Map(
     (await store.db.selectFrom("services").select(["id", "code"]).execute()).map((s) => [s.code, s.id]),
   );

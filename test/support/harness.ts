@@ -2,10 +2,11 @@ import type { LightMyRequestResponse } from "fastify";
 import { branchSetupChanged } from "../../src/app/appointments/slot-state.ts";
 import type { DemoLogins } from "../../src/app/seed-demo.ts";
 import { seedDemo } from "../../src/app/seed-demo.ts";
+import { seededDemoDatabase } from "../../src/app/test-context.ts";
 import { buildServer, type Server, type ServerOptions } from "../../src/http/server.ts";
 import { migrateToLatest, openStore } from "../../src/store/connect.ts";
 import { checkAnswers } from "./answer-check.ts";
-import { type DbKind, freshDatabase } from "./databases.ts";
+import type { DbKind } from "./databases.ts";
 
 export const TEST_PASSWORD = "test-password-1";
 
@@ -38,9 +39,12 @@ export async function startTestServer(
   existing?: string,
   options: Pick<ServerOptions, "logger" | "trustProxy" | "secureCookies" | "publicUrl" | "webRoot"> = {},
 ): Promise<TestServer> {
-  const db = existing ? { location: existing, drop: async () => {} } : await freshDatabase(kind);
+  // A fresh database is a copy of the seeded demo (the same rows `seedDemo` writes at START with TEST_PASSWORD);
+  // an existing one is brought up to date and seeded here.
+  const copy = existing ? undefined : await seededDemoDatabase(kind);
+  const db = copy ?? { location: existing as string, drop: async () => {} };
   const store = openStore(db.location);
-  await migrateToLatest(store);
+  if (!copy) await migrateToLatest(store);
   const clock = {
     now: START,
     advance(ms: number) {
@@ -49,7 +53,7 @@ export async function startTestServer(
   };
   const server = await buildServer({ store, clock: () => clock.now, ...options });
   const answers = checkAnswers(server.app);
-  const demo = await seedDemo(server.ctx, TEST_PASSWORD);
+  const demo = copy?.built ?? (await seedDemo(server.ctx, TEST_PASSWORD));
   const cookies = new Map<string, string>();
   const t: TestServer = {
     server,
