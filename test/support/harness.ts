@@ -2,16 +2,15 @@ import type { LightMyRequestResponse } from "fastify";
 import { branchSetupChanged } from "../../src/app/appointments/slot-state.ts";
 import type { DemoLogins } from "../../src/app/seed-demo.ts";
 import { seedDemo } from "../../src/app/seed-demo.ts";
-import { seededDemoDatabase } from "../../src/app/test-context.ts";
+// One password and one start time for every test (09:30 in Shanghai on a Monday: the branch is open); the seeded
+// template databases are made with them.
+import { START, seededDemoDatabase, TEST_PASSWORD } from "../../src/app/test-context.ts";
 import { buildServer, type Server, type ServerOptions } from "../../src/http/server.ts";
 import { migrateToLatest, openStore } from "../../src/store/connect.ts";
 import { checkAnswers } from "./answer-check.ts";
 import type { DbKind } from "./databases.ts";
 
-export const TEST_PASSWORD = "test-password-1";
-
-/** 09:30 in Shanghai on a Monday: the branch is open. */
-export const START = Date.parse("2026-11-23T01:30:00Z");
+export { START, TEST_PASSWORD };
 
 export interface TestServer {
   readonly server: Server;
