@@ -79,7 +79,7 @@ export function RecordConsent({
         <Select
           aria-label={t("consentForm.purpose")}
           size="small"
-          style={{ width: 150 }}
+          style={{ width: 200 }}
           value={purpose}
           data-testid="consent-purpose"
           onChange={(v: Purpose) => {
