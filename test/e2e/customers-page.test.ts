@@ -9,6 +9,7 @@ import {
   listOf,
   login,
   openBrowserSession,
+  shoot,
 } from "./harness.ts";
 
 const DESK = { width: 1440, height: 900 };
@@ -89,6 +90,11 @@ describe.skipIf(!chromiumAvailable())("customer records pages", () => {
       .poll(async () => (await teller.getByTestId("profile-consents").textContent()) ?? "")
       .toContain("服务通知 (短信/电子邮件): 已撤回 · 柜台");
     await expectNoAxeViolations(teller, "customer profile with the consent form");
+    // One "segments" cell: the rule-given ones beside the select of the staff-set ones (there were two cells).
+    await expect.poll(() => teller.locator(".ant-descriptions-item-label", { hasText: "客户分群" }).count()).toBe(1);
+    // The visit's result, without a teller's outcome, is the ticket's status in the page's language.
+    expect((await teller.getByTestId("visits").textContent()) ?? "").toContain("已叫号");
+    await shoot(teller, "customer-profile");
     const found = await apiCall(teller, "GET", "/api/customers?phone=13812345678");
     const customerId = listOf<{ id: string }>(found.body, "customers")[0]?.id;
     const profile = await apiCall(teller, "GET", `/api/customers/${customerId}`);

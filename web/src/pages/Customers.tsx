@@ -229,13 +229,6 @@ function ProfileView({ id, onChanged }: { id: string; onChanged: () => void }) {
         <Descriptions.Item label={t("idNumber")}>{shown("idNumber", p.idNumber)}</Descriptions.Item>
         <Descriptions.Item label={t("email")}>{shown("email", p.email)}</Descriptions.Item>
         <Descriptions.Item label={t("birthYear")}>{p.birthYear ?? "—"}</Descriptions.Item>
-        <Descriptions.Item label={t("segments")}>
-          {p.segments.map((s) => (
-            <Tag key={s.code} title={t(`bySource.${s.source}`)}>
-              {t(`segment.${s.code}`)}
-            </Tag>
-          ))}
-        </Descriptions.Item>
         <Descriptions.Item label={t("vipTier")}>
           <Select
             aria-label={t("vipTier")}
@@ -250,7 +243,15 @@ function ProfileView({ id, onChanged }: { id: string; onChanged: () => void }) {
             ]}
           />
         </Descriptions.Item>
+        {/* One cell: the segments rules give (tags, not editable here) beside the ones staff set (the select). */}
         <Descriptions.Item label={t("segments")}>
+          {p.segments
+            .filter((s) => s.source === "rule")
+            .map((s) => (
+              <Tag key={s.code} title={t("bySource.rule")} data-testid={`rule-segment-${s.code}`}>
+                {t(`segment.${s.code}`)} · {t("bySource.rule")}
+              </Tag>
+            ))}
           <Select
             aria-label={t("segments")}
             mode="multiple"
@@ -296,10 +297,14 @@ function ProfileView({ id, onChanged }: { id: string; onChanged: () => void }) {
         columns={[
           { title: "", dataIndex: "day" },
           { title: "#", dataIndex: "number" },
-          { title: t("visits"), render: (_, v) => (en ? v.serviceNameEn : v.serviceNameZh) },
+          { title: t("visitService"), render: (_, v) => (en ? v.serviceNameEn : v.serviceNameZh) },
           { title: t("needs"), dataIndex: "needs" },
           { title: t("products"), render: (_, v) => v.products.join(", ") },
-          { title: t("outcome"), render: (_, v) => v.recordOutcome || v.outcome || v.status },
+          {
+            title: t("outcome"),
+            render: (_, v) =>
+              v.recordOutcome || v.outcome || t(`translation:status.${v.status}`, { defaultValue: v.status }),
+          },
           {
             title: t("report"),
             render: (_, v) =>
