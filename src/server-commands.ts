@@ -19,6 +19,7 @@ import { isEmpty, seedDemo, seedSecondDemoBranch } from "./app/seed-demo.ts";
 import { closePastDays } from "./app/tickets/close-past-days.ts";
 import { releaseAllClosedCounters } from "./app/tickets/release-targets.ts";
 import { notifyWaitAlarms } from "./app/tickets/wait-alarms.ts";
+import { requestsPerTurn } from "./http/fair-turns.ts";
 import { buildServer } from "./http/server.ts";
 import { findBranch } from "./store/branches.ts";
 import { DEFAULT_SQLITE_PATH, isPostgresUrl, migrateToLatest, openStore } from "./store/connect.ts";
@@ -125,8 +126,10 @@ export async function runServerCommand(
   }
 
   let messaging: ReturnType<typeof messagingConfigFromEnv>;
+  let perTurn: number;
   try {
     messaging = messagingConfigFromEnv(process.env);
+    perTurn = requestsPerTurn(process.env);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     await store.close();
@@ -144,6 +147,7 @@ export async function runServerCommand(
     webRoot: join(ROOT, "web/dist"),
     secureCookies: process.env.DATANG_SECURE_COOKIES === "1",
     trustProxy: process.env.DATANG_TRUST_PROXY === "1",
+    requestsPerTurn: perTurn,
     publicUrl: process.env.DATANG_PUBLIC_URL,
   });
   let demoBranchIds: string[] = [];

@@ -19,6 +19,7 @@ import { readLiveLine } from "../store/live-tickets.ts";
 import type { Store } from "../store/store.ts";
 import { DOCS_PREFIX, registerAuth } from "./auth-plugin.ts";
 import { frameworkErrors, messageLanguage, registerErrorHandling, stderrErrorLog } from "./errors.ts";
+import { DEFAULT_REQUESTS_PER_TURN, registerFairTurns } from "./fair-turns.ts";
 import { createLazyCompilers } from "./lazy-compilers.ts";
 import { toOpenApi31 } from "./openapi-31.ts";
 import { PublicTicketStreams } from "./public-ticket-streams.ts";
@@ -80,6 +81,8 @@ export interface ServerOptions {
   readonly trustProxy?: boolean;
   /** DATANG_PUBLIC_URL: the address users reach the app at; its origin is accepted as the app's own. */
   readonly publicUrl?: string;
+  /** Requests started per turn of the event loop (DATANG_REQUESTS_PER_TURN; 0: no limit). See fair-turns.ts. */
+  readonly requestsPerTurn?: number;
 }
 
 export interface Server {
@@ -163,6 +166,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   });
   app.addSchema(ErrorSchema);
   for (const schema of VIEW_SCHEMAS) app.addSchema(schema);
+  registerFairTurns(app, options.requestsPerTurn ?? DEFAULT_REQUESTS_PER_TURN);
   registerSecurityHeaders(app);
   // A POST without a body means "no options": validate it as {} (so `curl -X POST …/open` works, and a
   // missing required field is named instead of "body must be object").
