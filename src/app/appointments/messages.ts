@@ -388,6 +388,17 @@ async function lastSentManageUrl(tx: Tx, appointmentId: string): Promise<string 
  * reminders were queued.
  */
 export async function requeueRemindersOfCustomer(tx: Tx, customerId: string, now: number): Promise<number> {
+  // Only a customer who once said no can lack reminders: every booking with a ticked box (most of a rush) stops at
+  // this one indexed read instead of going through the bank's appointments to come.
+  const refusedOnce = await tx
+    .selectFrom("customer_consents")
+    .select("id")
+    .where("customer_id", "=", customerId)
+    .where("purpose", "=", "service")
+    .where("granted", "=", 0)
+    .limit(1)
+    .executeTakeFirst();
+  if (!refusedOnce) return 0;
   const appointments = await tx
     .selectFrom("appointments")
     .select([
