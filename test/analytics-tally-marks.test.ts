@@ -192,7 +192,7 @@ describe.each(DB_KINDS)("the tally job re-tallies only marked branch-days (%s)",
   });
 
   it("a held lease keeps another instance out until it runs out", async () => {
-    const { takeJobLease } = await import("../src/store/analytics-marks.ts");
+    const { takeJobLease } = await import("../src/store/leases.ts");
     const now = START + 86_400_000;
     const held = await t.server.ctx.store.write((tx) =>
       takeJobLease(tx, { name: "analytics.tally", owner: "crashed", now: t.clock.now, leaseMs: 60_000 }),

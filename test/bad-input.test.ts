@@ -171,6 +171,45 @@ describe.each(DB_KINDS)("bad input on %s", (kind) => {
     expect(res.json().error).toBe("unsupported_media_type");
   });
 
+  it("refuses a text/plain body with 415 in either language and changes nothing, on a route with or without a body schema", async () => {
+    const before = await ticketCount();
+    const serviceId = ids.services.get("CASH") as string;
+    const plain = (url: string, body: string, headers: Record<string, string> = {}) =>
+      t.request({ method: "POST", url, cookie: lobby, body, headers: { "content-type": "text/plain", ...headers } });
+
+    const en = await plain(issueUrl(), JSON.stringify({ serviceId }));
+    expect(en.statusCode).toBe(415);
+    expect(en.json()).toEqual({
+      error: "unsupported_media_type",
+      message: expect.stringContaining("application/json"),
+    });
+    const zh = await plain(issueUrl(), JSON.stringify({ serviceId }), {
+      "content-type": "text/plain; charset=utf-8",
+      "accept-language": "zh-CN",
+    });
+    expect(zh.statusCode).toBe(415);
+    expect(zh.json()).toEqual({ error: "unsupported_media_type", message: expect.stringMatching(/[\u4e00-\u9fff]/) });
+    expect(await ticketCount()).toBe(before);
+
+    // The same ticket as JSON is accepted: it is the content type that was refused, not the content.
+    const json = await t.request({ method: "POST", url: issueUrl(), cookie: lobby, body: { serviceId } });
+    expect(json.statusCode).toBe(201);
+    const ticketId = json.json().id as string;
+    const status = async () =>
+      (
+        await t.server.ctx.store.db
+          .selectFrom("tickets")
+          .select("status")
+          .where("id", "=", ticketId)
+          .executeTakeFirstOrThrow()
+      ).status;
+    // An action whose body is optional: a text body is refused too, and the ticket stays as it was.
+    const cancel = await plain(`/api/tickets/${ticketId}/cancel`, "please");
+    expect(cancel.statusCode).toBe(415);
+    expect(cancel.json().error).toBe("unsupported_media_type");
+    expect(await status()).toBe("waiting");
+  });
+
   it("round-trips Chinese text, emoji and SQL-looking strings exactly", async () => {
     const text = "开户 🏦👵 「测试」 '); DROP TABLE services; -- \u0000end".replace("\u0000", "");
     const created = await t.request({

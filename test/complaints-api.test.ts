@@ -461,4 +461,40 @@ describe.each(DB_KINDS)("complaints and surveys API on %s", (kind) => {
     expect((await get(`/api/complaints/export.csv?from=2026-11-01&to=2026-12-01`, lobby)).statusCode).toBe(403);
     expect((await get(`/api/complaints/export.csv?from=2026-12-01&to=2026-11-01`, manager)).statusCode).toBe(400);
   });
+
+  it("takes a category as a stable code with digits and hyphens (a bank's own, e.g. JR/T 0169's); refuses others", async () => {
+    const file = (category: string, headers?: Record<string, string>) =>
+      t.request({
+        method: "POST",
+        url: "/api/complaints",
+        cookie: lobby,
+        body: { branchId: t.branchId, category, severity: "simple", description: "分类编码" },
+        ...(headers && { headers }),
+      });
+    const made: string[] = [];
+    for (const category of ["b03", "c01-service", "jrt0169_b0301", "99"]) {
+      const res = await file(category);
+      expect(res.statusCode, `${category}: ${res.body}`).toBe(201);
+      const detail = await get(`/api/complaints/${res.json().id}`, lobby);
+      expect(detail.json().category).toBe(category);
+      made.push(res.json().reference as string);
+    }
+    const csv = await get(
+      `/api/complaints/export.csv?from=2026-11-01T00:00:00Z&to=2027-03-01T00:00:00Z&branchId=${t.branchId}`,
+      manager,
+    );
+    const rows = csv.body.split("\r\n").filter((line) => made.some((reference) => line.startsWith(`${reference},`)));
+    expect(rows.map((line) => line.split(",")[4])).toEqual(["b03", "c01-service", "jrt0169_b0301", "99"]);
+
+    const before = await db().selectFrom("complaints").select("id").execute();
+    // Upper case (one code, one spelling), a leading hyphen (a spreadsheet formula), dots, spaces, Chinese, empty.
+    for (const category of ["B03", "-fees", "=1+1", "b.03", "b 03", "费用", ""]) {
+      const res = await file(category);
+      expect(res.statusCode, category).toBe(400);
+      expect(res.json().error).toBe("invalid_request");
+    }
+    const zh = await file("-fees", { "accept-language": "zh-CN" });
+    expect(zh.json().message).toContain("小写字母、数字、下划线或连字符（不以连字符开头）");
+    expect(await db().selectFrom("complaints").select("id").execute()).toHaveLength(before.length);
+  });
 });

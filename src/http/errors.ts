@@ -34,9 +34,15 @@ export function messageLanguage(acceptLanguage: string | string[] | undefined): 
   return best && (best.tag === "zh" || best.tag.startsWith("zh-")) ? "zh" : "en";
 }
 
-const FASTIFY_CODES: Readonly<Record<string, { status: number; error: string; zh: string }>> = {
+/** Fastify's own errors in the common shape; `en` replaces Fastify's English text where that says too little. */
+const FASTIFY_CODES: Readonly<Record<string, { status: number; error: string; zh: string; en?: string }>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, error: "payload_too_large", zh: "请求内容过大。" },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, error: "unsupported_media_type", zh: "不支持此请求内容类型。" },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    error: "unsupported_media_type",
+    en: "This request body's content type is not accepted; send JSON with Content-Type: application/json.",
+    zh: "不支持此请求内容类型，请以 JSON 发送（Content-Type: application/json）。",
+  },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, error: "invalid_json", zh: "请求内容为空，应为 JSON。" },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, error: "invalid_request", zh: "请求的 Content-Length 不正确。" },
   FST_ERR_BAD_URL: { status: 400, error: "invalid_request", zh: "网址中有无法解码的字符（% 编码不正确）。" },
@@ -110,7 +116,9 @@ export function toErrorResponse(
     };
   }
   const known = e.code ? FASTIFY_CODES[e.code] : undefined;
-  if (known) return { status: known.status, body: { error: known.error, message: pick(e.message, known.zh) } };
+  if (known) {
+    return { status: known.status, body: { error: known.error, message: pick(known.en ?? e.message, known.zh) } };
+  }
   if (e instanceof SyntaxError || e.code === "FST_ERR_CTP_INVALID_JSON_BODY") {
     return {
       status: 400,

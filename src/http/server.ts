@@ -158,6 +158,8 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
     },
     frameworkErrors,
   });
+  // Every body Datang takes is JSON: a text/plain one is refused with 415 before any route runs (not read as a string).
+  app.removeContentTypeParser("text/plain");
   const routes: Array<{ method: string; url: string; hidden: boolean }> = [];
   app.addHook("onRoute", (route) => {
     for (const method of [route.method].flat()) {

@@ -1,10 +1,9 @@
 /**
  * Marks of branch-days whose tallies changed (migration 045: triggers append them in the changing transaction),
- * and the lease that lets one instance at a time re-tally them (src/app/analytics/tally-marks.ts).
+ * which one instance at a time re-tallies (src/app/analytics/tally-marks.ts, under a job lease of store/leases.ts).
  */
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "./schema.ts";
-import { isPostgres } from "./sql.ts";
 import type { Tx } from "./store.ts";
 
 export interface Mark {
@@ -13,35 +12,6 @@ export interface Mark {
   /** The branch-local day; null: the day of `at` in the branch's time zone. */
   readonly day: string | null;
   readonly at: number | null;
-}
-
-/**
- * Takes the job's lease if nobody holds it (or its holder's ran out), for `leaseMs`. PostgreSQL: `FOR UPDATE
- * SKIP LOCKED`, so an instance that finds another taking the lease at this moment goes on at once, without it.
- * True when the caller holds the lease now.
- */
-export async function takeJobLease(
-  tx: Tx,
-  options: { readonly name: string; readonly owner: string; readonly now: number; readonly leaseMs: number },
-): Promise<boolean> {
-  const { name, owner, now, leaseMs } = options;
-  const free = sql`name = ${name} AND (lease_until < ${now} OR owner = ${owner})`;
-  const set = sql`owner = ${owner}, lease_until = ${now + leaseMs}`;
-  const query = isPostgres(tx)
-    ? sql<{ name: string }>`WITH l AS (SELECT name FROM analytics_job_leases WHERE ${free} FOR UPDATE SKIP LOCKED)
-        UPDATE analytics_job_leases j SET ${set} FROM l WHERE j.name = l.name RETURNING j.name`
-    : sql<{ name: string }>`UPDATE analytics_job_leases SET ${set} WHERE ${free} RETURNING name`;
-  return (await query.execute(tx)).rows.length === 1;
-}
-
-/** Gives the lease back, if it is still the caller's. */
-export async function releaseJobLease(tx: Tx, name: string, owner: string): Promise<void> {
-  await tx
-    .updateTable("analytics_job_leases")
-    .set({ owner: null, lease_until: 0 })
-    .where("name", "=", name)
-    .where("owner", "=", owner)
-    .execute();
 }
 
 /** The oldest `limit` marks. */

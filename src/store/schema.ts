@@ -268,7 +268,7 @@ export interface Database {
   customer_duplicate_dismissals: CustomerDuplicateDismissalTable;
   retention_settings: RetentionSettingTable;
   retention_runs: RetentionRunTable;
-  /** Migration 044: scheduled jobs that run once across instances (the daily retention run). */
+  /** Migrations 044, 052: jobs that run on one instance at a time (retention, the analytics tally; store/leases.ts). */
   job_schedule: JobScheduleTable;
   // Migration 026 (issue 15): threshold alerts and scheduled reports.
   analytics_alert_rules: AnalyticsAlertRuleTable;
@@ -280,9 +280,8 @@ export interface Database {
   followups: FollowupTable;
   // Migration 038 (issue 15): branch-days whose tallies the job runner rebuilds in the background.
   analytics_rebuild_queue: AnalyticsRebuildQueueTable;
-  // Migration 045 (issue 15): branch-days marked for the tally job, and the leases of one-instance jobs.
+  // Migration 045 (issue 15): branch-days marked for the tally job (its lease: `job_schedule`, migration 052).
   analytics_marks: AnalyticsMarkTable;
-  analytics_job_leases: AnalyticsJobLeaseTable;
   // Migration 039 (issue 13): a branch's reminder times and quiet hours.
   branch_message_settings: BranchMessageSettingsTable;
 }
@@ -297,13 +296,6 @@ export interface AnalyticsMarkTable {
   branch_id: string;
   day: string | null;
   at: number | null;
-}
-
-/** A job run by one instance at a time: the instance holding the lease (migration 045). */
-export interface AnalyticsJobLeaseTable {
-  name: string;
-  owner: string | null;
-  lease_until: number;
 }
 
 /**
@@ -1010,9 +1002,15 @@ export interface RetentionSettingTable {
   updated_at: number;
 }
 
+/**
+ * A job that runs on one instance at a time (migrations 044, 052; store/leases.ts): its last run, and the lease of
+ * the instance running it now (`lease_until` 0 and no owner: free).
+ */
 export interface JobScheduleTable {
   name: string;
   last_run_at: number;
+  lease_owner: string | null;
+  lease_until: number;
 }
 
 export interface RetentionRunTable {

@@ -2,17 +2,18 @@
  * Keeping the tallies current as tickets finish (issue 15). Every change to what a branch-day counts leaves a
  * mark in its own transaction (migration 045's triggers: tickets issued, called, started, finished, no-show,
  * cancelled, rated; surveys, reviews, complaints, appointments; counter events). This job, run by the job runner
- * every TALLY_EVERY_MS on every instance but by one at a time (a lease, taken with `SKIP LOCKED` on PostgreSQL),
- * re-tallies only the marked branch-days, each whole from its raw records (so a day marked many times, or
- * re-tallied twice, counts each ticket once), refreshes their months once, and deletes exactly the marks it read:
+ * every TALLY_EVERY_MS on every instance but by one at a time (the job lease of store/leases.ts, taken with
+ * `SKIP LOCKED` on PostgreSQL), re-tallies only the marked branch-days, each whole from its raw records (so a day
+ * marked many times, or re-tallied twice, counts each ticket once), refreshes their months once, and deletes exactly the marks it read:
  * a mark written meanwhile is a row it did not read, and the next run takes it. A branch nothing happened at is
  * not touched. A day whose re-tally fails keeps its marks and is tried again next run.
  */
 import { randomUUID } from "node:crypto";
 import { monthOf } from "../../domain/analytics/keys.ts";
 import { localDay } from "../../domain/local-day.ts";
-import { deleteMarks, type Mark, readMarks, releaseJobLease, takeJobLease } from "../../store/analytics-marks.ts";
+import { deleteMarks, type Mark, readMarks } from "../../store/analytics-marks.ts";
 import { type Branch, findBranch } from "../../store/branches.ts";
+import { releaseJobLease, takeJobLease } from "../../store/leases.ts";
 import { refreshMonthRollups } from "../../store/month-rollups.ts";
 import type { AppContext } from "../context.ts";
 import { type DeferredMonths, rebuildBranchDay } from "./build-cells.ts";
@@ -51,7 +52,7 @@ export async function tallyMarkedDays(ctx: AppContext, options: TallyOptions = {
   try {
     return await tallyUnderLease(ctx, options);
   } finally {
-    await ctx.store.write((tx) => releaseJobLease(tx, LEASE, owner));
+    await ctx.store.write((tx) => releaseJobLease(tx, LEASE, owner, now));
   }
 }
 

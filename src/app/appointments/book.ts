@@ -31,7 +31,7 @@ import {
   requirePhone,
 } from "./identity.ts";
 import { requireManager } from "./manager.ts";
-import { appointmentMessages } from "./messages.ts";
+import { appointmentMessages, requeueRemindersOfCustomer } from "./messages.ts";
 import { fullTicket, inSlotTurn, knownFull, rememberedSetup, rememberFull, slotsChanged } from "./slot-state.ts";
 import { manageTokenHash, manageUrl, newBookingCode, newManageToken } from "./tokens.ts";
 import type { BookedView } from "./view.ts";
@@ -258,6 +258,9 @@ async function bookInTurn(
       ...(input.lang !== undefined && { lang: input.lang }),
       ...(!byStaff && input.consents !== undefined && { consents: input.consents }),
     });
+    // Service messages agreed to (again): the customer's other appointments get back the reminders still due.
+    if (!byStaff && input.consents?.service === true && customer.customerId !== null)
+      await requeueRemindersOfCustomer(tx, customer.customerId, now);
     if (input.holdId !== undefined) await tx.deleteFrom("slot_holds").where("id", "=", input.holdId).execute();
     const createdBy = byStaff ? (who as Actor).id : null;
     await tx

@@ -1,6 +1,7 @@
 import { createEvent } from "ics";
 import { isoInZone } from "../../domain/appointments/slots.ts";
 import type { MessageTimes } from "../../domain/messages/reminder-settings.ts";
+import { findBranch, findService } from "../../store/branches.ts";
 import { templateDataOf } from "../../store/outbox.ts";
 import type { Tx } from "../../store/store.ts";
 import type { AppContext } from "../context.ts";
@@ -152,20 +153,14 @@ export async function relinkUnsentMessages(
   return rewritten;
 }
 
-/**
- * The messages an appointment change sends, written to the outbox in the change's own transaction: the
- * customer is told by SMS (and by e-mail when given one, the confirmation with the .ics attached), or by
- * e-mail only when their record prefers it and they agreed to service messages (`appointmentAddresses`);
- * reminders are queued at the branch's times before (default 24 h and 2 h), unless the customer refused service
- * messages, out of the branch's quiet hours (default 21:00–08:00), and a reschedule or cancellation first cancels
- * those still pending (so they move with the appointment, or go).
- */
-export async function appointmentMessages(tx: Tx, _ctx: AppContext, m: AppointmentMessageInput): Promise<void> {
-  const { branch, service } = m.setup;
+/** What an appointment's messages carry (the templates' data, app/messages/catalogue/types.ts). */
+function appointmentData(
+  setup: Pick<BookingSetup, "branch" | "service">,
+  m: Pick<AppointmentMessageInput, "appointmentId" | "code" | "name" | "start" | "end" | "manageUrl" | "reason">,
+): Record<string, unknown> {
+  const { branch, service } = setup;
   const tz = branch.timezone;
-  if (m.kind !== "confirmed" || m.replanReminders)
-    await cancelPending(tx, { relatedId: m.appointmentId, kinds: ["appointment.reminder"], now: m.now });
-  const data = {
+  return {
     appointmentId: m.appointmentId,
     code: m.code,
     name: m.name,
@@ -184,6 +179,22 @@ export async function appointmentMessages(tx: Tx, _ctx: AppContext, m: Appointme
     service: { zh: service.nameZh, en: service.nameEn },
     timeZone: tz,
   };
+}
+
+/**
+ * The messages an appointment change sends, written to the outbox in the change's own transaction: the
+ * customer is told by SMS (and by e-mail when given one, the confirmation with the .ics attached), or by
+ * e-mail only when their record prefers it and they agreed to service messages (`appointmentAddresses`);
+ * reminders are queued at the branch's times before (default 24 h and 2 h), unless the customer refused service
+ * messages, out of the branch's quiet hours (default 21:00–08:00), and a reschedule or cancellation first cancels
+ * those still pending (so they move with the appointment, or go).
+ */
+export async function appointmentMessages(tx: Tx, _ctx: AppContext, m: AppointmentMessageInput): Promise<void> {
+  const { branch, service } = m.setup;
+  const tz = branch.timezone;
+  if (m.kind !== "confirmed" || m.replanReminders)
+    await cancelPending(tx, { relatedId: m.appointmentId, kinds: ["appointment.reminder"], now: m.now });
+  const data = appointmentData({ branch, service }, m);
   const common = {
     lang: m.lang,
     now: m.now,
@@ -343,6 +354,121 @@ export async function replanQueuedReminders(
     });
   }
   return latest.size;
+}
+
+const UNSENT_REMINDER = ["pending", "failed", "undeliverable"];
+
+/**
+ * The manage link the customer was last sent for the appointment: the one in its latest confirmation or move notice
+ * (a staff move or a resent confirmation makes a new link and sends it in a new notice; only the link's hash is
+ * kept with the appointment). Undefined when none is left (old messages purged): the reminder then goes without.
+ */
+async function lastSentManageUrl(tx: Tx, appointmentId: string): Promise<string | undefined> {
+  const row = await tx
+    .selectFrom("outbox")
+    .select("data")
+    .where("related_type", "=", "appointment")
+    .where("related_id", "=", appointmentId)
+    .where("kind", "in", ["appointment.confirmed", "appointment.rescheduled"])
+    .orderBy("created_at", "desc")
+    .orderBy("updated_at", "desc")
+    .executeTakeFirst();
+  const url = row && (JSON.parse(row.data) as Record<string, unknown>).manageUrl;
+  return typeof url === "string" ? url : undefined;
+}
+
+/**
+ * The customer agreed to service messages again (on the booking page, or to staff): the reminders still due for
+ * their booked appointments to come are queued again, as a booking would queue them: at the branch's current times
+ * before the start, none in the past (`at <= now` is skipped), out of the branch's quiet hours, to the
+ * appointment's current address, and only where the latest answer about that way is now a yes (a yes about e-mail
+ * does not bring back reminders by SMS). Never twice: an appointment that still has a reminder waiting (pending,
+ * failed for now, undeliverable) is left as it is, and a reminder already sent or being sent keeps its dedupe key,
+ * so the same offset is not queued again. Call it in the transaction that appended the consent. Answers how many
+ * reminders were queued.
+ */
+export async function requeueRemindersOfCustomer(tx: Tx, customerId: string, now: number): Promise<number> {
+  // Only a customer who once said no can lack reminders: every booking with a ticked box (most of a rush) stops at
+  // this one indexed read instead of going through the bank's appointments to come.
+  const refusedOnce = await tx
+    .selectFrom("customer_consents")
+    .select("id")
+    .where("customer_id", "=", customerId)
+    .where("purpose", "=", "service")
+    .where("granted", "=", 0)
+    .limit(1)
+    .executeTakeFirst();
+  if (!refusedOnce) return 0;
+  const appointments = await tx
+    .selectFrom("appointments")
+    .select([
+      "id",
+      "branch_id",
+      "service_id",
+      "code",
+      "customer_name",
+      "customer_phone",
+      "customer_email",
+      "lang",
+      "start_at",
+      "end_at",
+    ])
+    .where("customer_id", "=", customerId)
+    .where("status", "=", "booked")
+    .where("start_at", ">", now)
+    .orderBy("start_at")
+    .execute();
+  let queued = 0;
+  for (const a of appointments) {
+    const waiting = await tx
+      .selectFrom("outbox")
+      .select("id")
+      .where("related_type", "=", "appointment")
+      .where("related_id", "=", a.id)
+      .where("kind", "=", "appointment.reminder")
+      .where("status", "in", UNSENT_REMINDER)
+      .executeTakeFirst();
+    if (waiting) continue;
+    const to = await appointmentAddresses(tx, {
+      customerId,
+      phone: a.customer_phone,
+      bookingEmail: a.customer_email,
+    });
+    if (await refusesServiceMessages(tx, customerId, to.reminders.channel)) continue;
+    const branch = await findBranch(tx, a.branch_id);
+    const service = await findService(tx, a.service_id);
+    if (!branch || !service) continue;
+    const manageUrl = await lastSentManageUrl(tx, a.id);
+    const start = Number(a.start_at);
+    queued += await queueReminders(tx, {
+      appointmentId: a.id,
+      start,
+      now,
+      timeZone: branch.timezone,
+      times: await messageTimesOf(tx, branch.id),
+      common: {
+        lang: a.lang === "en" ? "en" : "zh-CN",
+        now,
+        branchId: branch.id,
+        relatedType: "appointment",
+        relatedId: a.id,
+        customerId,
+      },
+      address: to.reminders,
+      data: appointmentData(
+        { branch, service },
+        {
+          appointmentId: a.id,
+          code: a.code,
+          name: a.customer_name,
+          start,
+          end: Number(a.end_at),
+          ...(manageUrl !== undefined && { manageUrl }),
+        },
+      ),
+    });
+  }
+  return queued;
 }
 
 /**

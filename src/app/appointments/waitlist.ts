@@ -30,6 +30,7 @@ import {
   identifyCustomer,
   requirePhone,
 } from "./identity.ts";
+import { requeueRemindersOfCustomer } from "./messages.ts";
 import { slotsChanged } from "./slot-state.ts";
 import { publicUrl } from "./tokens.ts";
 import type { BookedView } from "./view.ts";
@@ -99,6 +100,9 @@ export async function joinWaitlist(
       ...(input.lang !== undefined && { lang: input.lang }),
       ...(input.consents !== undefined && { consents: input.consents }),
     });
+    // Service messages agreed to (again): the customer's booked appointments get back the reminders still due.
+    if (input.consents?.service === true && customer.customerId !== null)
+      await requeueRemindersOfCustomer(tx, customer.customerId, now);
     await tx
       .updateTable("appointment_waitlist")
       .set({ status: "left" })

@@ -8,7 +8,9 @@
  * latest answer about the way they would send by (`currentConsent`), so a withdrawal stops the reminders, surveys
  * and marketing calls decided after it. A withdrawal of service messages also cancels what is already queued for
  * the customer by the ways it covers and has not gone out: appointment reminders and survey invitations (an
- * appointment's own notices — its confirmation, a move, a cancellation — still go, as at booking).
+ * appointment's own notices — its confirmation, a move, a cancellation — still go, as at booking). A grant of
+ * service messages queues again the reminders still due for the customer's booked appointments to come
+ * (`requeueRemindersOfCustomer`: none past, none in quiet hours, none twice).
  *
  * Who: the roles that edit customer records (teller, lobby manager, branch manager, admin) and the contact
  * centre's agents (a consent given in the chat or on the phone). Where: like a customer's export, staff of a
@@ -18,6 +20,7 @@
 import { cancelMessagesOf } from "../../store/outbox.ts";
 import { requireRole } from "../access.ts";
 import type { Actor, Role, StaffActor } from "../actor.ts";
+import { requeueRemindersOfCustomer } from "../appointments/messages.ts";
 import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
@@ -153,6 +156,9 @@ export async function recordConsent(
             reason: "Cancelled: the customer withdrew consent to service messages. 已取消：客户已撤回服务通知授权。",
           })
         : 0;
+    // A grant brings back the reminders still due for the customer's appointments to come (by the ways now agreed).
+    const requeued =
+      input.purpose === "service" && input.granted ? await requeueRemindersOfCustomer(tx, customerId, now) : 0;
     await audit(
       tx,
       staff,
@@ -170,6 +176,7 @@ export async function recordConsent(
         covers: coversText(covers).split(","),
         textVersion,
         ...(stopped > 0 && { messagesCancelled: stopped }),
+        ...(requeued > 0 && { remindersQueued: requeued }),
       },
     );
   });

@@ -19,6 +19,7 @@
  * (category, severity, dates, outcome, scores; a chat's times, skill, agent and rating).
  */
 
+import { randomUUID } from "node:crypto";
 import type { ExpressionBuilder } from "kysely";
 import {
   DATA_CLASSES,
@@ -28,6 +29,7 @@ import {
   RETENTION_MIN_DAYS,
 } from "../../domain/customers/records.ts";
 import { ticketIdsOfCustomer } from "../../store/customer-records.ts";
+import { jobLastRunAt, releaseJobLease, takeJobLease } from "../../store/leases.ts";
 import type { Database } from "../../store/schema.ts";
 import type { Tx } from "../../store/store.ts";
 import { requireRole } from "../access.ts";
@@ -577,9 +579,10 @@ export async function runRetention(
 
 /**
  * The job runner's daily run (runCustomerJobs): when the last run, scheduled or by an admin, is a day old. However
- * many instances call it at once, one runs it: the run takes its day with a conditional update of `job_schedule`
- * in the transaction that anonymises, so another instance's update finds the row already taken (PostgreSQL waits
- * for the first transaction's row lock, then sees its new time) and does nothing. Answers null when it did not run.
+ * many instances call it at once, one runs it: the run takes the job's lease (store/leases.ts) in the transaction
+ * that anonymises and gives it back with the run's time before the commit, so another instance's claim finds the
+ * row locked (PostgreSQL: `SKIP LOCKED`, it goes on at once) or, once committed, the last run too recent, and does
+ * nothing. Answers null when it did not run.
  */
 export async function runScheduledRetention(ctx: AppContext): Promise<{ at: string; items: PlanItem[] } | null> {
   if (!(await retentionDue(ctx))) return null;
@@ -594,21 +597,20 @@ async function retentionRun(
   const now = ctx.clock();
   // Read before the write: on SQLite a read through the store inside a write would wait for that write.
   const settings = await daysByClass(ctx);
+  const owner = `retention-${randomUUID()}`;
   const items = await ctx.store.write(async (tx) => {
-    // The day's run is taken first (a write), then the sweep: a second instance's run stops here.
-    await tx
-      .insertInto("job_schedule")
-      .values({ name: RETENTION_JOB, last_run_at: 0 })
-      .onConflict((oc) => oc.column("name").doNothing())
-      .execute();
-    const taken = await tx
-      .updateTable("job_schedule")
-      .set({ last_run_at: now })
-      .where("name", "=", RETENTION_JOB)
-      .$if(scheduled, (q) => q.where("last_run_at", "<=", now - DAY))
-      .executeTakeFirst();
-    if (Number(taken.numUpdatedRows) !== 1) return null;
+    // The job's lease is taken first, then the sweep: a second instance's run stops here (a scheduled one also when
+    // the last run is not a day old). An admin's run waits for a run taking the lease at this moment, then runs.
+    const taken = await takeJobLease(tx, {
+      name: RETENTION_JOB,
+      owner,
+      now,
+      leaseMs: RETENTION_LEASE_MS,
+      ...(scheduled ? { everyMs: DAY } : { wait: true }),
+    });
+    if (!taken) return null;
     const done = await sweep(settings, tx, true, now);
+    await releaseJobLease(tx, RETENTION_JOB, owner, now);
     await tx
       .insertInto("retention_runs")
       .values({ at: now, actor_id: staff?.id ?? null, summary: JSON.stringify(done) })
@@ -637,15 +639,15 @@ async function retentionRun(
 }
 
 const RETENTION_JOB = "retention";
+/**
+ * The run is one transaction that takes and gives back the lease, so no other instance ever sees it held; the
+ * lease's length only matters should a run outlive its transaction, which it cannot.
+ */
+const RETENTION_LEASE_MS = 60 * 60_000;
 
 /** Whether the daily run is due: the last run (scheduled or by an admin) is a day old, or there was none. */
 export async function retentionDue(ctx: AppContext): Promise<boolean> {
-  const row = await ctx.store.db
-    .selectFrom("job_schedule")
-    .select("last_run_at")
-    .where("name", "=", RETENTION_JOB)
-    .executeTakeFirst();
-  return row === undefined || ctx.clock() - Number(row.last_run_at) >= DAY;
+  return ctx.clock() - (await jobLastRunAt(ctx.store.db, RETENTION_JOB)) >= DAY;
 }
 
 function requireReason(reason: string): string {

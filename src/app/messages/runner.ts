@@ -61,7 +61,8 @@ export interface RunnerOptions {
 
 /**
  * A job the runner runs every `everyMs` (at the first round after that much time passed). Every instance
- * runs its own; jobs must therefore be safe to run on several instances at once (conditional updates).
+ * runs its own; jobs must therefore be safe to run on several instances at once (conditional updates), or take the
+ * job's lease (store/leases.ts, `takeJobLease`) to run on one instance at a time.
  */
 export interface ScheduledJob {
   readonly name: string;

@@ -16,13 +16,21 @@ import {
 import { complaintStatus, fileOnlineComplaint, ONLINE_CATEGORIES } from "../../app/complaints/online.ts";
 import type { AppContext } from "../../app/context.ts";
 import { actorOf } from "../auth-plugin.ts";
-import { BranchParams, errors, Id } from "../schemas.ts";
+import { BranchParams, errors, Id, Pattern } from "../schemas.ts";
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(s: T) => Type.Union([s, Type.Null()]);
 const NullableString = Nullable(Type.String());
 const NullableTime = Nullable(Type.String({ format: "date-time" }));
 const Severity = Type.Union([Type.Literal("simple"), Type.Literal("complex")]);
-const Category = Type.String({ minLength: 1, maxLength: 60, pattern: "^[a-z_]+$" });
+/**
+ * A stable code: lower-case letters, digits, `_` and `-`, not starting with `-` (a CSV cell a spreadsheet would read as
+ * a formula). Digits and hyphens let a bank file by its own codes, such as those of JR/T 0169-2018 (the PBoC's
+ * classification and coding of financial consumer complaints), e.g. `b03` or `c01-service`.
+ */
+const Category = Pattern("^[a-z0-9][a-z0-9_-]*$", "小写字母、数字、下划线或连字符（不以连字符开头）", {
+  minLength: 1,
+  maxLength: 60,
+});
 const ComplaintParams = Type.Object({ complaintId: Id });
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: "\\S" });
 

@@ -36,6 +36,7 @@ import * as analyticsMarks from "./045-analytics-marks.ts";
 import * as analyticsCounterTotals from "./046-analytics-counter-totals.ts";
 import * as consentCovers from "./047-consent-covers.ts";
 import * as smartAlarmFirstDefault from "./051-smart-alarm-first-default.ts";
+import * as oneJobLease from "./052-one-job-lease.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -79,6 +80,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "046-analytics-counter-totals": analyticsCounterTotals,
   "047-consent-covers": consentCovers,
   "051-smart-alarm-first-default": smartAlarmFirstDefault,
+  "052-one-job-lease": oneJobLease,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
