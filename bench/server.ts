@@ -401,7 +401,12 @@ async function main(): Promise<void> {
     // Fan-out on the durable default (SQLite); delivery is in-process on either database.
     let sse: SseFigures | undefined;
     if (ONLY.has("sse")) {
-      const sseServer = await startDatang(join(dir, "sqlite-sse", "datang.db"));
+      // 2,000 streams from one address on one display token: the per-address and per-credential limits (200 and
+      // 8 by default, for a branch) are raised for this server, as an operator would for a load test.
+      const sseServer = await startDatang(join(dir, "sqlite-sse", "datang.db"), {
+        DATANG_STREAMS_PER_CREDENTIAL: String(SSE_CLIENTS),
+        DATANG_STREAMS_PER_ADDRESS: String(SSE_CLIENTS + 100),
+      });
       try {
         sse = await sseFanout(sseServer, SSE_CLIENTS, SSE_ROUNDS);
       } finally {

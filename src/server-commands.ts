@@ -21,6 +21,7 @@ import { releaseAllClosedCounters } from "./app/tickets/release-targets.ts";
 import { notifyWaitAlarms } from "./app/tickets/wait-alarms.ts";
 import { requestsPerTurn } from "./http/fair-turns.ts";
 import { buildServer } from "./http/server.ts";
+import { streamLimitsFromEnv } from "./http/stream-limits.ts";
 import { findBranch } from "./store/branches.ts";
 import { DEFAULT_SQLITE_PATH, isPostgresUrl, migrateToLatest, openStore } from "./store/connect.ts";
 
@@ -127,9 +128,11 @@ export async function runServerCommand(
 
   let messaging: ReturnType<typeof messagingConfigFromEnv>;
   let perTurn: number;
+  let streamLimits: ReturnType<typeof streamLimitsFromEnv>;
   try {
     messaging = messagingConfigFromEnv(process.env);
     perTurn = requestsPerTurn(process.env);
+    streamLimits = streamLimitsFromEnv(process.env);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     await store.close();
@@ -148,6 +151,7 @@ export async function runServerCommand(
     secureCookies: process.env.DATANG_SECURE_COOKIES === "1",
     trustProxy: process.env.DATANG_TRUST_PROXY === "1",
     requestsPerTurn: perTurn,
+    streamLimits,
     publicUrl: process.env.DATANG_PUBLIC_URL,
   });
   let demoBranchIds: string[] = [];

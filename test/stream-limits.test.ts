@@ -1,6 +1,6 @@
 import { get, type IncomingMessage } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STREAMS_PER_CREDENTIAL } from "../src/http/stream-limits.ts";
+import { STREAMS_PER_CREDENTIAL, streamLimitsFromEnv } from "../src/http/stream-limits.ts";
 import { startTestServer, type TestServer } from "./support/harness.ts";
 
 /** Opens a stream; resolves with the response once its headers arrived (the body stays open). */
@@ -58,5 +58,19 @@ describe("limits on open event streams", () => {
       })
       .toBe(200);
     for (const s of streams) s.destroy();
+  });
+});
+
+describe("stream limits from the environment", () => {
+  it("defaults to 8 and 200, takes whole numbers, and refuses anything else naming the variable", () => {
+    expect(streamLimitsFromEnv({})).toEqual({ perCredential: STREAMS_PER_CREDENTIAL, perAddress: 200 });
+    expect(streamLimitsFromEnv({ DATANG_STREAMS_PER_CREDENTIAL: "20", DATANG_STREAMS_PER_ADDRESS: "5000" })).toEqual({
+      perCredential: 20,
+      perAddress: 5000,
+    });
+    for (const raw of ["0", "-3", "1.5", "lots"]) {
+      expect(() => streamLimitsFromEnv({ DATANG_STREAMS_PER_ADDRESS: raw })).toThrow(/DATANG_STREAMS_PER_ADDRESS/);
+    }
+    expect(() => streamLimitsFromEnv({ DATANG_STREAMS_PER_CREDENTIAL: "0" })).toThrow(/DATANG_STREAMS_PER_CREDENTIAL/);
   });
 });

@@ -83,6 +83,8 @@ export interface ServerOptions {
   readonly publicUrl?: string;
   /** Requests started per turn of the event loop (DATANG_REQUESTS_PER_TURN; 0: no limit). See fair-turns.ts. */
   readonly requestsPerTurn?: number;
+  /** Open event streams per credential and per address (DATANG_STREAMS_PER_*; defaults 8 and 200). */
+  readonly streamLimits?: { readonly perCredential: number; readonly perAddress: number };
 }
 
 export interface Server {
@@ -222,7 +224,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   deviceRoutes(app, ctx);
   displayRoutes(app, ctx);
   const phones = new PublicTicketStreams(ctx);
-  const streamLimits = new StreamLimits();
+  const streamLimits = new StreamLimits(options.streamLimits?.perCredential, options.streamLimits?.perAddress);
   eventRoutes(app, ctx, hub, phones, streamLimits);
   planningRoutes(app, ctx);
   analyticsRoutes(app, ctx);

@@ -7,6 +7,31 @@ export const STREAMS_PER_CREDENTIAL = 8;
 /** Open event streams from one address: a branch's displays, consoles and customers' phones behind one NAT. */
 export const STREAMS_PER_ADDRESS = 200;
 
+/** A limit from the environment: a whole number from 1 to 1,000,000, or the default when unset or empty. */
+function limitFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
+    throw new Error(`${name} must be a whole number from 1 to 1000000, not "${raw}"`);
+  }
+  return n;
+}
+
+/**
+ * `DATANG_STREAMS_PER_CREDENTIAL` and `DATANG_STREAMS_PER_ADDRESS` (defaults 8 and 200): e.g. a proxy that hides
+ * the customers' addresses without DATANG_TRUST_PROXY, or a load test holding thousands of streams from one host.
+ */
+export function streamLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): {
+  perCredential: number;
+  perAddress: number;
+} {
+  return {
+    perCredential: limitFromEnv(env, "DATANG_STREAMS_PER_CREDENTIAL", STREAMS_PER_CREDENTIAL),
+    perAddress: limitFromEnv(env, "DATANG_STREAMS_PER_ADDRESS", STREAMS_PER_ADDRESS),
+  };
+}
+
 /**
  * Counts open event streams per credential and per address; a stream past either limit is refused 429 before
  * it is opened, and its count is given back when the connection closes. Each open stream holds a socket and
