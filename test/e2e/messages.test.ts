@@ -39,6 +39,9 @@ describe.skipIf(!chromiumAvailable())("the Messages page", () => {
     const text = (await table.textContent()) ?? "";
     expect(text).toContain("138****5678");
     expect(text).not.toContain("13812345678");
+    // The kind in the page's language, not the outbox's code.
+    expect(text).toContain("验证码");
+    expect(text).not.toContain("otp");
     await shootBoth(admin, "messages");
 
     await admin.getByRole("tab", { name: /Webhook/ }).click();

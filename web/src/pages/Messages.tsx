@@ -116,7 +116,12 @@ function MessagesTab() {
         data-testid="messages-table"
         columns={[
           { title: t("messages.createdAt"), dataIndex: "createdAt", render: time },
-          { title: t("messages.kind"), dataIndex: "kind" },
+          {
+            title: t("messages.kind"),
+            dataIndex: "kind",
+            // i18next finds keys with dots in them ("appointment.reminder"); an unknown kind shows as it is.
+            render: (k: string) => t(`messages.kinds.${k}`, { defaultValue: k }),
+          },
           {
             title: t("messages.channel"),
             dataIndex: "channel",
