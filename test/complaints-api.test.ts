@@ -462,6 +462,28 @@ describe.each(DB_KINDS)("complaints and surveys API on %s", (kind) => {
     expect((await get(`/api/complaints/export.csv?from=2026-12-01&to=2026-11-01`, manager)).statusCode).toBe(400);
   });
 
+  it("exports a root cause that starts like a spreadsheet formula as text, not a formula", async () => {
+    const created = await post("/api/complaints", lobby, {
+      branchId: t.branchId,
+      category: "fees",
+      severity: "simple",
+      description: "公式注入",
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const rootCause = '=HYPERLINK("http://evil.example/x","详情")';
+    const closed = await post(`/api/complaints/${created.json().id}/close`, lobby, { rootCause, reply: "已处理" });
+    expect(closed.statusCode, closed.body).toBe(200);
+    const csv = await get(
+      `/api/complaints/export.csv?from=2026-11-01T00:00:00Z&to=2027-03-01T00:00:00Z&branchId=${t.branchId}`,
+      manager,
+    );
+    expect(csv.statusCode, csv.body).toBe(200);
+    const line = csv.body.split("\r\n").find((l) => l.startsWith(`${created.json().reference},`));
+    // The field is quoted (it holds quotes and a comma) and begins with an apostrophe: a spreadsheet shows the text.
+    expect(line).toContain(`,"'=HYPERLINK(""http://evil.example/x"",""详情"")",`);
+    expect(csv.body).not.toMatch(/(^|,)"?=HYPERLINK/m);
+  });
+
   it("takes a category as a stable code with digits and hyphens (a bank's own, e.g. JR/T 0169's); refuses others", async () => {
     const file = (category: string, headers?: Record<string, string>) =>
       t.request({

@@ -1,5 +1,6 @@
 /** The summary as a file: CSV for machines and spreadsheets, XLSX with both languages' headings and the glossary. */
 import { GLOSSARY } from "../../domain/analytics/figures.ts";
+import { csvField } from "../../domain/csv.ts";
 import { loadExcelJS } from "../lazy-modules.ts";
 import type { Summary, SummaryRow } from "./summary.ts";
 
@@ -46,16 +47,9 @@ export const SUMMARY_COLUMNS = [
   "meanLeadTimeHours",
 ] as const satisfies ReadonlyArray<keyof SummaryRow>;
 
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  const s = String(v);
-  // Quote what a spreadsheet would split or read as a formula.
-  return /[",\n\r]|^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function summaryCsv(summary: Summary): string {
   const lines = [SUMMARY_COLUMNS.join(",")];
-  for (const row of summary.rows) lines.push(SUMMARY_COLUMNS.map((c) => csvCell(row[c])).join(","));
+  for (const row of summary.rows) lines.push(SUMMARY_COLUMNS.map((c) => csvField(row[c])).join(","));
   // A byte-order mark so that Excel opens the Chinese names as UTF-8.
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }

@@ -31,7 +31,9 @@ export interface BookingConsents {
 
 /**
  * The customer record of this phone, created at the first booking, never duplicated; the consents given on the
- * booking page are appended to its consent ledger (channel "web") in the booking's transaction.
+ * booking page are appended to its consent ledger (channel "web") in the booking's transaction. A refusal of
+ * service messages there cancels the reminders and survey invitations already queued for the customer, as a
+ * withdrawal recorded by staff does (`appendConsent`); call this before the booking queues its own messages.
  */
 export async function identifyCustomer(
   tx: Tx,

@@ -389,7 +389,7 @@ async function lastSentManageUrl(tx: Tx, appointmentId: string): Promise<string 
  */
 export async function requeueRemindersOfCustomer(tx: Tx, customerId: string, now: number): Promise<number> {
   // Only a customer who once said no can lack reminders: every booking with a ticked box (most of a rush) stops at
-  // this one indexed read instead of going through the bank's appointments to come.
+  // this one indexed read instead of reading the customer's appointments to come (index of migration 053).
   const refusedOnce = await tx
     .selectFrom("customer_consents")
     .select("id")

@@ -7,7 +7,7 @@
  * step. An offer not taken in time lapses and the place goes to the next in line.
  *
  * Joining identifies the customer (one record per phone) and records the consents ticked on the page, as a booking
- * does. The offer goes whatever they chose about service messages: it is the message they asked for by joining
+ * does (a refusal of service messages cancels the reminders and survey invitations queued for them). The offer goes whatever they chose about service messages: it is the message they asked for by joining
  * (like a one-time code); the booking it makes queues reminders only for a customer who has not refused them.
  *
  * A scheduled job (`offerWaitlistPlaces`, jobs.ts) does the offering, so an offer survives a crash between a

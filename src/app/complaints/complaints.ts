@@ -20,6 +20,7 @@ import {
   type Severity,
   type WeeklyHours,
 } from "../../domain/complaints/clock.ts";
+import { csvField } from "../../domain/csv.ts";
 import type { BranchId } from "../../domain/ids.ts";
 import { maskFreeText, maskStringsIn } from "../../domain/personal-data/mask.ts";
 import { findBranch } from "../../store/branches.ts";
@@ -924,12 +925,6 @@ export async function listComplaints(
     .sort((a, b) => Number(a.status === "closed") - Number(b.status === "closed") || a.dueAt.localeCompare(b.dueAt));
 }
 
-/** RFC 4180 field. */
-const csvField = (v: unknown): string => {
-  const s = v === null || v === undefined ? "" : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
 /**
  * `GET /api/complaints/export.csv?from=&to=&branchId=`: every complaint received in [from, to) of the branches
  * the senior may see, one line each, for the regulator's periodic report. No personal data: the description and
@@ -962,7 +957,9 @@ export async function exportComplaintsCsv(
     .where("complaints.created_at", ">=", from)
     .where("complaints.created_at", "<", to);
   if (branchIds !== null) q = q.where("complaints.branch_id", "in", branchIds.length ? branchIds : [""]);
-  const rows = await q.orderBy("complaints.created_at").execute();
+  // Complaints received in the same moment keep the order they were filed in (ids are time-ordered), so the file
+  // reads the same on both databases and from one export to the next.
+  const rows = await q.orderBy("complaints.created_at").orderBy("complaints.id").execute();
   // The latest reopening of each reopened complaint (its history's `reopened` lines).
   const reopenedIds = rows.filter((r) => Number(r.reopen_count) > 0).map((r) => r.id);
   const lastReopened = new Map<string, number>();
@@ -1024,7 +1021,7 @@ export async function exportComplaintsCsv(
       Number(r.reopen_count),
       reopenedAt === undefined ? "" : day(reopenedAt, r.timezone),
     ]
-      .map(csvField)
+      .map((v) => csvField(v))
       .join(",");
   });
   await ctx.store.write((tx) =>

@@ -17,7 +17,6 @@
  * branch the customer has had a visit, an appointment or a complaint with (`requireCustomerOfMyBranches`); the
  * admin anywhere. Audited (`customer.consent`: purpose, answer, channel, ways; no personal data).
  */
-import { cancelMessagesOf } from "../../store/outbox.ts";
 import { requireRole } from "../access.ts";
 import type { Actor, Role, StaffActor } from "../actor.ts";
 import { requeueRemindersOfCustomer } from "../appointments/messages.ts";
@@ -25,6 +24,7 @@ import type { AppContext } from "../context.ts";
 import { invalid, notFound } from "../errors.ts";
 import { audit } from "../record.ts";
 import {
+  appendConsent,
   CONSENT_DELIVERIES,
   type ConsentDelivery,
   type ConsentPurpose,
@@ -86,9 +86,6 @@ async function consentScope(
   }
 }
 
-/** What is queued for the customer and stops with a withdrawal of service messages by a way. */
-const SERVICE_MESSAGE_KINDS = ["appointment.reminder", "survey.invite"];
-
 export async function recordConsent(
   ctx: AppContext,
   actor: Actor,
@@ -133,29 +130,14 @@ export async function recordConsent(
         "该客户记录已合并到另一条记录，请在合并后的记录上登记。",
       );
     const now = ctx.clock();
-    await tx
-      .insertInto("customer_consents")
-      .values({
-        customer_id: customerId,
-        purpose: input.purpose,
-        granted: input.granted ? 1 : 0,
-        channel: input.channel,
-        text_version: textVersion,
-        at: now,
-        covers: coversText(covers),
-      })
-      .execute();
-    // A withdrawal of service messages stops what is queued by those ways and has not gone out yet.
-    const stopped =
-      input.purpose === "service" && !input.granted
-        ? await cancelMessagesOf(tx, {
-            customerId,
-            kinds: SERVICE_MESSAGE_KINDS,
-            channels: covers.filter((c): c is "sms" | "email" => c !== "call"),
-            now,
-            reason: "Cancelled: the customer withdrew consent to service messages. 已取消：客户已撤回服务通知授权。",
-          })
-        : 0;
+    // A withdrawal of service messages stops what is queued by those ways and has not gone out yet (`appendConsent`:
+    // the same rule as a refusal on the booking or waitlist page).
+    const stopped = await appendConsent(
+      tx,
+      customerId,
+      { purpose: input.purpose, granted: input.granted, channel: input.channel, textVersion, covers },
+      now,
+    );
     // A grant brings back the reminders still due for the customer's appointments to come (by the ways now agreed).
     const requeued =
       input.purpose === "service" && input.granted ? await requeueRemindersOfCustomer(tx, customerId, now) : 0;

@@ -5,7 +5,9 @@
  *
  * Call it inside `store.write`. The phone is validated and normalised to E.164 (400 `invalid_phone`
  * otherwise). An existing customer keeps its id; a name, e-mail, language or channel given fills in or
- * updates the record; consents given are appended (each with its time, channel and text version).
+ * updates the record; consents given are appended (each with its time, channel and text version) by
+ * `appendConsent`, so a refusal of service messages given on the customer's own pages (booking, waitlist) stops
+ * what is queued for them exactly as one recorded by staff does.
  *
  * Never two customers for one phone, under any concurrency: the row is inserted with ON CONFLICT DO NOTHING
  * on the unique `phone_e164`, then read. On PostgreSQL a concurrent insert of the same phone makes ours wait
@@ -17,6 +19,7 @@ import { randomBytes } from "node:crypto";
 import type { Insertable, Kysely } from "kysely";
 import { normalisePhone } from "../../domain/customers/phone.ts";
 import { newCustomerCode, reverseDigits } from "../../domain/customers/records.ts";
+import { cancelMessagesOf } from "../../store/outbox.ts";
 import type { CustomerTable, Database } from "../../store/schema.ts";
 import type { Tx } from "../../store/store.ts";
 import type { AppContext } from "../context.ts";
@@ -154,18 +157,7 @@ export async function findOrCreateCustomer(tx: Tx, ctx: AppContext, input: Ident
         { field: "consents" },
         "同意记录不完整。",
       );
-    await tx
-      .insertInto("customer_consents")
-      .values({
-        customer_id: current.id,
-        purpose: consent.purpose,
-        granted: consent.granted ? 1 : 0,
-        channel: consent.channel,
-        text_version: consent.textVersion,
-        at: now,
-        covers,
-      })
-      .execute();
+    await appendConsent(tx, current.id, { ...consent, covers: coversOf(covers) }, now);
   }
   return {
     id: current.id,
@@ -176,6 +168,45 @@ export async function findOrCreateCustomer(tx: Tx, ctx: AppContext, input: Ident
     preferredChannel: current.preferred_channel === "email" ? "email" : "sms",
     created: inserted !== undefined,
   };
+}
+
+/** What is queued for the customer and stops with a withdrawal of service messages by a way. */
+export const SERVICE_MESSAGE_KINDS: readonly string[] = ["appointment.reminder", "survey.invite"];
+
+/**
+ * One answer appended to the customer's consent ledger, wherever it was given (the booking or waitlist page, the
+ * kiosk, staff). A withdrawal of service messages also cancels what is already queued for the customer by the ways
+ * it covers and has not gone out (pending, failed for now, undeliverable): appointment reminders and survey
+ * invitations (`SERVICE_MESSAGE_KINDS`), the reason shown on admin's Messages page. Everything else still goes: an
+ * appointment's own notices (its confirmation, a move, a cancellation), one-time codes, a waitlist offer. Call it
+ * in the transaction that records the answer. Answers how many messages were cancelled.
+ */
+export async function appendConsent(
+  tx: Tx,
+  customerId: string,
+  consent: ConsentInput & { readonly covers: readonly ConsentDelivery[] },
+  now: number,
+): Promise<number> {
+  await tx
+    .insertInto("customer_consents")
+    .values({
+      customer_id: customerId,
+      purpose: consent.purpose,
+      granted: consent.granted ? 1 : 0,
+      channel: consent.channel,
+      text_version: consent.textVersion,
+      at: now,
+      covers: coversText(consent.covers),
+    })
+    .execute();
+  if (consent.purpose !== "service" || consent.granted) return 0;
+  return cancelMessagesOf(tx, {
+    customerId,
+    kinds: SERVICE_MESSAGE_KINDS,
+    channels: consent.covers.filter((c): c is "sms" | "email" => c !== "call"),
+    now,
+    reason: "Cancelled: the customer withdrew consent to service messages. 已取消：客户已撤回服务通知授权。",
+  });
 }
 
 /**

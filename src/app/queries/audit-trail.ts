@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { csvField } from "../../domain/csv.ts";
 import { type AuditEntry, type AuditFilter, listAudit } from "../../store/audit.ts";
 import type { Database } from "../../store/schema.ts";
 import { requireRole } from "../access.ts";
@@ -13,12 +14,9 @@ export const MAX_ROWS = 10_000;
 
 /** The trail as CSV (UTF-8 with a byte-order mark, so that Excel reads the Chinese), one line per entry. */
 export function auditCsv(rows: ReadonlyArray<AuditEntry & { id: number }>): string {
-  const cell = (value: unknown): string => {
-    const text = value === null || value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
-    // Quoted always; a leading = + - @ would be read as a formula by a spreadsheet.
-    const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-    return `"${safe.replaceAll('"', '""')}"`;
-  };
+  // Quoted always; text a spreadsheet would read as a formula is made text (domain/csv.ts).
+  const cell = (value: unknown): string =>
+    csvField(typeof value === "object" && value !== null ? JSON.stringify(value) : value, { quote: "always" });
   const header = [
     "id",
     "at",

@@ -37,6 +37,7 @@ import * as analyticsCounterTotals from "./046-analytics-counter-totals.ts";
 import * as consentCovers from "./047-consent-covers.ts";
 import * as smartAlarmFirstDefault from "./051-smart-alarm-first-default.ts";
 import * as oneJobLease from "./052-one-job-lease.ts";
+import * as appointmentsCustomer from "./053-appointments-customer.ts";
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -81,6 +82,7 @@ const MIGRATIONS: Readonly<Record<string, DialectMigration>> = {
   "047-consent-covers": consentCovers,
   "051-smart-alarm-first-default": smartAlarmFirstDefault,
   "052-one-job-lease": oneJobLease,
+  "053-appointments-customer": appointmentsCustomer,
 };
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {

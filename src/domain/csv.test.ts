@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { csvField, notAFormula } from "./csv.ts";
+
+describe("csvField", () => {
+  it("makes text that starts like a formula text: =, +, -, @, tab, CR", () => {
+    expect(csvField('=HYPERLINK("http://x.example","a")')).toBe('"\'=HYPERLINK(""http://x.example"",""a"")"');
+    expect(csvField("+1+2")).toBe("'+1+2");
+    expect(csvField("-2+3")).toBe("'-2+3");
+    expect(csvField("@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(csvField("\t=1+1")).toBe("'\t=1+1");
+    expect(csvField("\r=1+1")).toBe('"\'\r=1+1"');
+    expect(notAFormula("a=b")).toBe("a=b");
+  });
+
+  it("quotes a quote, a comma or a line break (RFC 4180), or always when asked; leaves numbers and plain text", () => {
+    expect(csvField('说"明"')).toBe('"说""明"""');
+    expect(csvField("a,b")).toBe('"a,b"');
+    expect(csvField("a\nb")).toBe('"a\nb"');
+    expect(csvField("高峰期")).toBe("高峰期");
+    expect(csvField("x", { quote: "always" })).toBe('"x"');
+    expect(csvField(-3)).toBe("-3");
+    expect(csvField(0.5)).toBe("0.5");
+    expect(csvField(null)).toBe("");
+    expect(csvField(undefined, { quote: "always" })).toBe('""');
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * One field of a CSV file that people open in a spreadsheet (the regulator's complaints export, the analytics
+ * summary, the audit trail).
+ *
+ *   csvField(value, { quote?: "always" }) → the field's text
+ *
+ * RFC 4180: quoted when it holds a quote, a comma or a line break (or always, with `quote: "always"`), quotes
+ * doubled. Text a spreadsheet would read as a formula — starting with =, +, -, @, a tab or a carriage return
+ * (Excel and LibreOffice skip a leading tab or CR and then read the = that follows) — gets a leading apostrophe,
+ * which makes it text (OWASP's advice on CSV injection); the apostrophe shows that the field was changed. A number
+ * is written as it is: a negative number is a number, not a formula. null and undefined are an empty field.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Text that no spreadsheet reads as a formula: one that starts like one gets a leading apostrophe. */
+export function notAFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+export function csvField(value: unknown, options?: { readonly quote?: "always" }): string {
+  const text =
+    value === null || value === undefined
+      ? ""
+      : typeof value === "number" || typeof value === "bigint"
+        ? String(value)
+        : notAFormula(String(value));
+  return options?.quote === "always" || /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
