@@ -195,6 +195,43 @@ describe.each(DB_KINDS)("knowledge base API on %s", (kind) => {
     expect(hours).toMatchObject({ bodyZh: '周一至周日 9:00–17:00，"全年无休"', questions: ["几点开门", "营业时间吗"] });
     expect((await search("交电费在哪交"))[0]?.titleZh).toBe("水电煤缴费");
 
+    // A cell that starts like a formula is exported as text (a leading apostrophe) and imported back as it was.
+    const formula = [
+      "id,category,status,titleZh,titleEn,bodyZh,bodyEn,questions,keywords",
+      'faq-formula,general,published,=1+1 是什么,@SUM,"=HYPERLINK(""http://x.example"",""点此"")",-3 and more,+号,',
+    ].join("\n");
+    expect(
+      (
+        await t.request({
+          method: "POST",
+          url: "/api/knowledge/import",
+          cookie: admin,
+          body: { format: "csv", content: formula },
+        })
+      ).statusCode,
+    ).toBe(200);
+    const exported = (await t.request({ method: "GET", url: "/api/knowledge/export", cookie: admin })).body;
+    const line = exported.split("\r\n").find((l) => l.startsWith("faq-formula,")) ?? "";
+    expect(line).toBe(
+      'faq-formula,general,published,\'=1+1 是什么,\'@SUM,"\'=HYPERLINK(""http://x.example"",""点此"")",\'-3 and more,\'+号,',
+    );
+    const reimported = await t.request({
+      method: "POST",
+      url: "/api/knowledge/import",
+      cookie: admin,
+      body: { format: "csv", content: exported },
+    });
+    expect(reimported.statusCode).toBe(200);
+    expect(
+      (await t.request({ method: "GET", url: "/api/knowledge/articles/faq-formula", cookie: admin })).json(),
+    ).toMatchObject({
+      titleZh: "=1+1 是什么",
+      titleEn: "@SUM",
+      bodyZh: '=HYPERLINK("http://x.example","点此")',
+      bodyEn: "-3 and more",
+      questions: ["+号"],
+    });
+
     const count = (await t.request({ method: "GET", url: "/api/knowledge/articles", cookie: admin })).json().length;
     const bad = [
       "id,category,status,titleZh,titleEn,bodyZh,bodyEn,questions,keywords",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvField, notAFormula } from "./csv.ts";
+import { csvField, fromCsvText, notAFormula } from "./csv.ts";
 
 describe("csvField", () => {
   it("makes text that starts like a formula text: =, +, -, @, tab, CR", () => {
@@ -22,5 +22,15 @@ describe("csvField", () => {
     expect(csvField(0.5)).toBe("0.5");
     expect(csvField(null)).toBe("");
     expect(csvField(undefined, { quote: "always" })).toBe('""');
+  });
+});
+
+describe("fromCsvText", () => {
+  it("takes back exactly the apostrophe notAFormula added, so every text survives the round trip", () => {
+    for (const text of ["=1+1", "'=1+1", "''@x", "-3", "it's", "'quoted'", "plain", "", "+86 138"]) {
+      expect(fromCsvText(notAFormula(text))).toBe(text);
+    }
+    expect(notAFormula("'=1+1")).toBe("''=1+1");
+    expect(fromCsvText("'plain")).toBe("'plain");
   });
 });

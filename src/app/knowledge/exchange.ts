@@ -1,4 +1,5 @@
 import { parse } from "csv-parse/sync";
+import { csvField, fromCsvText } from "../../domain/csv.ts";
 import {
   ARTICLE_STATUSES,
   type Article,
@@ -28,10 +29,6 @@ export const CSV_COLUMNS = [
 const LIST_SEPARATOR = "|";
 export const MAX_IMPORT_ROWS = 5000;
 
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 export function articlesToCsv(articles: readonly Article[]): string {
   const lines = [CSV_COLUMNS.join(",")];
   for (const a of articles) {
@@ -46,7 +43,8 @@ export function articlesToCsv(articles: readonly Article[]): string {
       a.questions.join(LIST_SEPARATOR),
       a.keywords.join(LIST_SEPARATOR),
     ];
-    lines.push(cells.map(csvCell).join(","));
+    // A cell that starts like a formula gets an apostrophe (csvField); the import takes it off again.
+    lines.push(cells.map((c) => csvField(c)).join(","));
   }
   // A byte-order mark so that spreadsheet programs read the Chinese as UTF-8.
   return `\ufeff${lines.join("\r\n")}\r\n`;
@@ -79,7 +77,9 @@ export function csvToRows(text: string): ImportRow[] {
       undefined,
       `每次最多导入 ${MAX_IMPORT_ROWS} 篇文章。`,
     );
-  return records.map((r, i) => toRow(r, i + 1));
+  return records.map((r, i) =>
+    toRow(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, fromCsvText(v)])), i + 1),
+  );
 }
 
 /** One article's cells (CSV columns) as an import row; a 400 naming the row when unusable. */
