@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ConsentInput, currentConsent, findOrCreateCustomer } from "../src/app/customers/identify.ts";
 import { seedSecondDemoBranch } from "../src/app/seed-demo.ts";
+import { bookingCalls } from "./support/booking-calls.ts";
 import { DB_KINDS } from "./support/databases.ts";
 import { demoIds, START, startTestServer, TEST_PASSWORD, type TestServer } from "./support/harness.ts";
 
@@ -39,24 +40,7 @@ describe.each(DB_KINDS)("consents per channel on %s", (kind) => {
     return id;
   };
   const freeSlots = async () => freeSlotsOn(DAY);
-  const freeSlotsOn = async (date: string) => {
-    const res = await t.request({
-      method: "GET",
-      url: `/api/public/branches/${t.branchId}/slots?serviceId=${svc("CASH")}&date=${date}`,
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    return (res.json().slots as Array<{ start: string; free: number }>).filter((s) => s.free > 0).map((s) => s.start);
-  };
-  const staffBook = async (phone: string, start: string | undefined) => {
-    const res = await t.request({
-      method: "POST",
-      url: `/api/branches/${t.branchId}/appointments`,
-      cookie: await t.login("lobby"),
-      body: { serviceId: svc("CASH"), start, name: `C ${phone}`, phone },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().id as string;
-  };
+  const { freeSlotsOn, staffBook } = bookingCalls(() => t, svc);
   const messages = async (appointmentId: string) =>
     (
       await db()

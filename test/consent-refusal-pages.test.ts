@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enqueueMessage } from "../src/store/outbox.ts";
+import { bookingCalls } from "./support/booking-calls.ts";
 import { DB_KINDS } from "./support/databases.ts";
 import { demoIds, START, startTestServer, type TestServer } from "./support/harness.ts";
 
@@ -19,36 +20,7 @@ describe.each(DB_KINDS)("a refusal on the customer's own pages cancels what is q
   let ids: Awaited<ReturnType<typeof demoIds>>;
   const svc = (code: string) => ids.services.get(code) as string;
   const db = () => t.server.ctx.store.db;
-  const freeSlotsOn = async (code: string, date: string) => {
-    const res = await t.request({
-      method: "GET",
-      url: `/api/public/branches/${t.branchId}/slots?serviceId=${svc(code)}&date=${date}`,
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    return (res.json().slots as Array<{ start: string; free: number }>).filter((s) => s.free > 0).map((s) => s.start);
-  };
-  const staffBook = async (phone: string, start: string | undefined) => {
-    const res = await t.request({
-      method: "POST",
-      url: `/api/branches/${t.branchId}/appointments`,
-      cookie: await t.login("lobby"),
-      body: { serviceId: svc("CASH"), start, name: `C ${phone}`, phone },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().id as string;
-  };
-  const codeFor = async (phone: string) => {
-    const sent = await t.request({ method: "POST", url: "/api/public/otp", body: { phone } });
-    expect(sent.statusCode, sent.body).toBe(202);
-    const row = await db()
-      .selectFrom("outbox")
-      .select("data")
-      .where("kind", "=", "otp")
-      .where("recipient", "=", `+86${phone}`)
-      .orderBy("created_at", "desc")
-      .executeTakeFirstOrThrow();
-    return (JSON.parse(row.data) as { code: string }).code;
-  };
+  const { freeSlotsOn, staffBook, codeFor } = bookingCalls(() => t, svc);
   const bookOnline = async (phone: string, start: string | undefined, consents: typeof REFUSED) =>
     t.request({
       method: "POST",
@@ -127,7 +99,7 @@ describe.each(DB_KINDS)("a refusal on the customer's own pages cancels what is q
 
   it("unticking service messages on the booking page cancels the other appointments' reminders and a survey invitation; the booking's own confirmation goes", async () => {
     const phone = "13700137001";
-    const other = await staffBook(phone, (await freeSlotsOn("CASH", DAY))[2]);
+    const other = await staffBook(phone, (await freeSlotsOn(DAY))[2]);
     const customer = await customerOfPhone(phone);
     const visit = await queueSurveyInvite(customer, phone);
     expect((await outboxOf(other)).map((m) => m.what)).toEqual([
@@ -137,7 +109,7 @@ describe.each(DB_KINDS)("a refusal on the customer's own pages cancels what is q
     ]);
 
     t.clock.advance(60_000);
-    const booked = await bookOnline(phone, (await freeSlotsOn("CASH", "2026-11-27"))[1], REFUSED);
+    const booked = await bookOnline(phone, (await freeSlotsOn("2026-11-27"))[1], REFUSED);
     expect(booked.statusCode, booked.body).toBe(201);
 
     // The other appointment: its reminders stop with the staff path's reason; its confirmation still goes.
@@ -171,11 +143,11 @@ describe.each(DB_KINDS)("a refusal on the customer's own pages cancels what is q
 
   it("a booking with service messages ticked (marketing refused) cancels nothing", async () => {
     const phone = "13700137002";
-    const other = await staffBook(phone, (await freeSlotsOn("CASH", DAY))[4]);
+    const other = await staffBook(phone, (await freeSlotsOn(DAY))[4]);
     const visit = await queueSurveyInvite(await customerOfPhone(phone), phone);
     const before = await outboxOf(other);
     t.clock.advance(60_000);
-    const booked = await bookOnline(phone, (await freeSlotsOn("CASH", "2026-11-27"))[3], {
+    const booked = await bookOnline(phone, (await freeSlotsOn("2026-11-27"))[3], {
       ...REFUSED,
       service: true,
     });
@@ -192,7 +164,7 @@ describe.each(DB_KINDS)("a refusal on the customer's own pages cancels what is q
 
   it("unticking service messages on the waitlist page cancels the reminders of the customer's appointments", async () => {
     const phone = "13700137003";
-    const other = await staffBook(phone, (await freeSlotsOn("CASH", DAY))[6]);
+    const other = await staffBook(phone, (await freeSlotsOn(DAY))[6]);
     t.clock.advance(60_000);
     const joined = await t.request({
       method: "POST",

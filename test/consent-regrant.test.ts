@@ -6,6 +6,7 @@
  * Shanghai.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bookingCalls } from "./support/booking-calls.ts";
 import { DB_KINDS } from "./support/databases.ts";
 import { demoIds, START, startTestServer, TEST_PASSWORD, type TestServer } from "./support/harness.ts";
 
@@ -27,36 +28,7 @@ describe.each(DB_KINDS)("a consent given again re-queues reminders on %s", (kind
     const session = res.cookies.find((c) => c.name === "datang_session");
     return `datang_session=${session?.value}`;
   };
-  const freeSlotsOn = async (date: string) => {
-    const res = await t.request({
-      method: "GET",
-      url: `/api/public/branches/${t.branchId}/slots?serviceId=${svc("CASH")}&date=${date}`,
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    return (res.json().slots as Array<{ start: string; free: number }>).filter((s) => s.free > 0).map((s) => s.start);
-  };
-  const staffBook = async (phone: string, start: string | undefined) => {
-    const res = await t.request({
-      method: "POST",
-      url: `/api/branches/${t.branchId}/appointments`,
-      cookie: await signIn("lobby"),
-      body: { serviceId: svc("CASH"), start, name: `C ${phone}`, phone },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().id as string;
-  };
-  const codeFor = async (phone: string) => {
-    const sent = await t.request({ method: "POST", url: "/api/public/otp", body: { phone } });
-    expect(sent.statusCode, sent.body).toBe(202);
-    const row = await db()
-      .selectFrom("outbox")
-      .select("data")
-      .where("kind", "=", "otp")
-      .where("recipient", "=", `+86${phone}`)
-      .orderBy("created_at", "desc")
-      .executeTakeFirstOrThrow();
-    return (JSON.parse(row.data) as { code: string }).code;
-  };
+  const { freeSlotsOn, staffBook, codeFor } = bookingCalls(() => t, svc, signIn);
   const customerOfPhone = async (phone: string) =>
     (await db().selectFrom("customers").select("id").where("phone_e164", "=", `+86${phone}`).executeTakeFirstOrThrow())
       .id;
