@@ -10,12 +10,15 @@
  *   listMerges(ctx, staff, status?) → proposals with masked names
  */
 import { maskCustomerPhone, maskName } from "../../domain/personal-data/mask-customer.ts";
+import { cancelMessagesOf } from "../../store/outbox.ts";
+import type { Tx } from "../../store/store.ts";
 import { requireRole } from "../access.ts";
 import type { Actor, Role } from "../actor.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { maskedFor } from "../personal-data/free-text.ts";
 import { audit } from "../record.ts";
+import { currentConsent, SERVICE_MESSAGE_KINDS } from "./identify.ts";
 import { auditBranchFor, CUSTOMER_ROLES } from "./records.ts";
 
 export const MERGE_PROPOSERS: readonly Role[] = ["admin", "branch_manager", "lobby_manager", "teller"];
@@ -133,6 +136,27 @@ export async function proposeMerge(
   return view(ctx, id);
 }
 
+/**
+ * After a merge the person's consent ledger is both records' answers: the latest answer about each way decides. A
+ * refusal of service messages given to the other record after the target's own answer stops what is queued for the
+ * person by that way (reminders, survey invitations: `SERVICE_MESSAGE_KINDS`), as if it had been given to this
+ * record; so a merge never lets a reminder go to someone who said no. Answers how many messages were cancelled.
+ */
+async function applyMergedRefusals(tx: Tx, customerId: string, now: number): Promise<number> {
+  const refused: Array<"sms" | "email"> = [];
+  for (const way of ["sms", "email"] as const) {
+    if ((await currentConsent(tx, customerId, "service", way)) === false) refused.push(way);
+  }
+  return cancelMessagesOf(tx, {
+    customerId,
+    kinds: SERVICE_MESSAGE_KINDS,
+    channels: refused,
+    now,
+    reason:
+      "Cancelled: after a merge of two records of the customer, the latest answer withdraws consent to service messages. 已取消：合并客户记录后，客户最近的答复为撤回服务通知授权。",
+  });
+}
+
 export async function decideMerge(
   ctx: AppContext,
   actor: Actor,
@@ -151,6 +175,7 @@ export async function decideMerge(
     if (m.proposed_by === staff.id)
       throw forbidden("A merge is confirmed by someone other than who proposed it.", "合并须由提议人以外的人员确认。");
     const now = ctx.clock();
+    let messagesCancelled = 0;
     const changed = await tx
       .updateTable("customer_merges")
       .set({ status: decision === "confirm" ? "confirmed" : "rejected", decided_by: staff.id, decided_at: now })
@@ -185,6 +210,7 @@ export async function decideMerge(
         .set({ merged_into: t, phone_e164: `merged:${s}`, phone_rev: "", updated_at: now })
         .where("id", "=", s)
         .execute();
+      messagesCancelled = await applyMergedRefusals(tx, t, now);
     }
     await audit(
       tx,
@@ -192,7 +218,12 @@ export async function decideMerge(
       now,
       `customer.merge.${decision}`,
       { type: "customer", id: m.target_id, branchId: await auditBranchFor(tx, staff, m.target_id) },
-      why ? { mergeId, sourceId: m.source_id, reason: why } : { mergeId, sourceId: m.source_id },
+      {
+        mergeId,
+        sourceId: m.source_id,
+        ...(why ? { reason: why } : {}),
+        ...(messagesCancelled > 0 ? { messagesCancelled } : {}),
+      },
     );
   });
   return view(ctx, mergeId);
