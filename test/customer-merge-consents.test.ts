@@ -1,7 +1,8 @@
 /**
  * A merge joins two records' consent ledgers; the latest answer about each way decides. A refusal of service
  * messages given to the merged-in record after the target's own answer stops the reminders queued for the target's
- * appointments, as a withdrawal would; an older refusal, overtaken by the target's later consent, stops nothing.
+ * appointments, as a withdrawal would; an older refusal, overtaken by the target's later consent, stops nothing; a
+ * later consent brings back the reminders the target's refusal had cancelled.
  * The harness clock starts on Monday 2026-11-23 09:30 in Shanghai.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -102,6 +103,22 @@ describe.each(DB_KINDS)("a customer merge and the merged consents on %s", (kind)
 
     const details = await merge(source, target);
     expect(await reminders(appointment)).toEqual(before);
+    expect(details).not.toHaveProperty("messagesCancelled");
+  });
+
+  it("a later consent on the merged-in record brings back the reminders the target's refusal cancelled", async () => {
+    const target = await walkIn("13911220005");
+    const appointment = await staffBook("13911220005", (await freeSlotsOn("2026-11-27"))[2]);
+    const queued = (await reminders(appointment)).length;
+    await answer(target, false);
+    expect((await reminders(appointment)).every((s) => s === "cancelled")).toBe(true);
+    const source = await walkIn("13911220006");
+    await answer(source, true);
+
+    const details = await merge(source, target);
+    const after = await reminders(appointment);
+    expect(after.filter((s) => s === "pending")).toHaveLength(queued);
+    expect(details).toMatchObject({ remindersQueued: queued });
     expect(details).not.toHaveProperty("messagesCancelled");
   });
 });

@@ -14,6 +14,7 @@ import { cancelMessagesOf } from "../../store/outbox.ts";
 import type { Tx } from "../../store/store.ts";
 import { requireRole } from "../access.ts";
 import type { Actor, Role } from "../actor.ts";
+import { requeueRemindersOfCustomer } from "../appointments/messages.ts";
 import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { maskedFor } from "../personal-data/free-text.ts";
@@ -176,6 +177,7 @@ export async function decideMerge(
       throw forbidden("A merge is confirmed by someone other than who proposed it.", "合并须由提议人以外的人员确认。");
     const now = ctx.clock();
     let messagesCancelled = 0;
+    let remindersQueued = 0;
     const changed = await tx
       .updateTable("customer_merges")
       .set({ status: decision === "confirm" ? "confirmed" : "rejected", decided_by: staff.id, decided_at: now })
@@ -211,6 +213,8 @@ export async function decideMerge(
         .where("id", "=", s)
         .execute();
       messagesCancelled = await applyMergedRefusals(tx, t, now);
+      // …and a consent given to it later than the target's refusal brings back the reminders still due.
+      remindersQueued = await requeueRemindersOfCustomer(tx, t, now);
     }
     await audit(
       tx,
@@ -223,6 +227,7 @@ export async function decideMerge(
         sourceId: m.source_id,
         ...(why ? { reason: why } : {}),
         ...(messagesCancelled > 0 ? { messagesCancelled } : {}),
+        ...(remindersQueued > 0 ? { remindersQueued } : {}),
       },
     );
   });
