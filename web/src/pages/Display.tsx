@@ -44,10 +44,24 @@ function callSentences(number: string, counter: string): { zh: string; en: strin
   };
 }
 
+/** The date and time in the top bar, ticking every second on its own (the rest of the screen changes on events). */
+function DisplayClock({ locale }: { readonly locale: string }) {
+  const now = useNow(1000);
+  return (
+    <div className="display-clock" data-testid="clock">
+      <span className="display-date">
+        {new Date(now).toLocaleDateString(locale, { month: "long", day: "numeric", weekday: "short" })}
+      </span>
+      <span className="display-time">
+        {new Date(now).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit" })}
+      </span>
+    </div>
+  );
+}
+
 function DisplayScreen({ device }: { readonly device: Device }) {
   const { t, i18n: i18nInstance } = useTranslation();
   const branchId = device.branchId;
-  const now = useNow(1000);
   const [queue, setQueue] = useState<QueueSnapshot | null>(null);
   const [services, setServices] = useState<readonly Service[]>([]);
   const [latest, setLatest] = useState<Call | null>(null);
@@ -193,14 +207,7 @@ function DisplayScreen({ device }: { readonly device: Device }) {
         <div className="display-brand">
           {t("app.name")} · {t("display.title")}
         </div>
-        <div className="display-clock" data-testid="clock">
-          <span className="display-date">
-            {new Date(now).toLocaleDateString(locale, { month: "long", day: "numeric", weekday: "short" })}
-          </span>
-          <span className="display-time">
-            {new Date(now).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit" })}
-          </span>
-        </div>
+        <DisplayClock locale={locale} />
         <div className="display-top-right">
           <span
             className={`conn-dot ${stream.online ? "online" : "offline"}`}

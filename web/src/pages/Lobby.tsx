@@ -124,28 +124,28 @@ function Console() {
   const load = useCallback(async () => {
     if (branchId === null) return;
     try {
-      const [q, s, c, st] = await Promise.all([
+      // Which tickets have a customer, and device health, are courtesies: a role that may not read them sees no
+      // marks and no warning rather than an error. All six answers are set together: one render per refresh, not
+      // three (the console refreshes on every branch event).
+      const [q, s, c, st, customers, deviceList] = await Promise.all([
         api.get<QueueSnapshot>(`/api/branches/${branchId}/queue`),
         api.get<unknown>(`/api/branches/${branchId}/services`),
         api.get<unknown>(`/api/branches/${branchId}/counters`),
         api.get<TodayStats>(`/api/branches/${branchId}/stats/today`).catch(() => null),
+        api
+          .get<{ items: ReadonlyArray<{ ticketId: string; segments: string[] }> }>(
+            `/api/branches/${branchId}/queue/customers`,
+          )
+          .then((r) => new Map(r.items.map((i) => [i.ticketId, i.segments])))
+          .catch(() => new Map<string, string[]>()),
+        api.get<readonly DeviceView[]>(`/api/branches/${branchId}/devices`).catch(() => [] as readonly DeviceView[]),
       ]);
-      // Which tickets have a customer: a courtesy too (no marks rather than an error).
-      void api
-        .get<{ items: ReadonlyArray<{ ticketId: string; segments: string[] }> }>(
-          `/api/branches/${branchId}/queue/customers`,
-        )
-        .then((r) => setAttached(new Map(r.items.map((i) => [i.ticketId, i.segments]))))
-        .catch(() => setAttached(new Map()));
-      // Device health is a courtesy: a role that may not read it sees no warning rather than an error.
-      void api
-        .get<readonly DeviceView[]>(`/api/branches/${branchId}/devices`)
-        .then(setDevices)
-        .catch(() => setDevices([]));
       setQueue(q);
       setServices(unwrapList<Service>(s, "services"));
       setCounters(unwrapList<Counter>(c, "counters"));
       setStats(st);
+      setAttached(customers);
+      setDevices(deviceList);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }

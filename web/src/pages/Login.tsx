@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Form, Input } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router-dom";
 import { ApiError, api } from "../api/client.ts";
 import type { User } from "../api/types.ts";
 import { LangSwitch } from "../components/LangSwitch.tsx";
@@ -26,8 +27,18 @@ function safeNext(): string | null {
   return next?.startsWith("/") && !next.startsWith("//") ? next : null;
 }
 
+/**
+ * Whether a path is one of the web app's own pages (opened in place after signing in), not something the server
+ * answers itself (the API and its docs, voice clips, files such as widget.js), which must load as a page.
+ */
+function inApp(path: string): boolean {
+  const pathname = path.split(/[?#]/)[0] ?? "";
+  return !/^\/(api|voice|assets)(\/|$)/.test(pathname) && !/\.[a-z0-9]+$/i.test(pathname);
+}
+
 export default function Login() {
   const { t } = useTranslation();
+  const navigate = useNavigate();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -36,7 +47,11 @@ export default function Login() {
     setError(null);
     try {
       const answer = await api.post<{ user: User }>("/api/auth/login", values);
-      window.location.assign(safeNext() ?? landingFor(answer.user));
+      const target = safeNext() ?? landingFor(answer.user);
+      // The app's pages open in place: the scripts and styles already running are not fetched, parsed and run a
+      // second time (on a branch PC, most of a second). The page mounts afresh and reads the new session itself.
+      if (inApp(target)) navigate(target);
+      else window.location.assign(target);
     } catch (e) {
       if (e instanceof ApiError && e.status === 429) setError(t("login.tooMany"));
       else if (e instanceof ApiError && (e.status === 401 || e.status === 400)) setError(t("login.failed"));
