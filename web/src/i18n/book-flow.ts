@@ -7,6 +7,18 @@
  * change the version there, so each recorded consent names the text the customer saw.
  */
 export const bookFlowZh = {
+  /** Under the disabled "book" button: what is still missing, so the button does not just sit grey. */
+  needs: {
+    lead: "还需：{{items}}",
+    slot: "选择时间",
+    name: "姓名",
+    phone: "手机号码",
+    otp: "短信验证码",
+    otpFirst: "短信验证码（先点“发送验证码”）",
+  },
+  live: {
+    notFoundHint: "链接可能不完整或已失效。请重新打开短信或号票二维码中的链接；仍打不开请向大堂经理询问。",
+  },
   hold: {
     holding: "正在为您保留该时段…",
     heldFor: "已为您保留该时段，请在 {{time}} 内完成预约",
@@ -53,6 +65,18 @@ export const bookFlowZh = {
 };
 
 export const bookFlowEn: typeof bookFlowZh = {
+  needs: {
+    lead: "Still needed: {{items}}",
+    slot: "a time",
+    name: "your name",
+    phone: "your mobile number",
+    otp: "the code from the SMS",
+    otpFirst: "the code from the SMS (tap “Send code” first)",
+  },
+  live: {
+    notFoundHint:
+      "The link may be incomplete or no longer valid. Open the link from the SMS or the ticket's QR code again; if it still fails, ask the lobby manager.",
+  },
   hold: {
     holding: "Holding this time for you…",
     heldFor: "This time is held for you: finish booking within {{time}}",

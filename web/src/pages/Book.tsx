@@ -262,6 +262,12 @@ export default function Book() {
 
   const contactReady = name.trim() && phone.trim() && otp.trim();
   const ready = branch && service && (waitlist !== null || start !== null) && contactReady;
+  const needs = [
+    ...(waitlist === null && start === null ? [tf("needs.slot")] : []),
+    ...(name.trim() ? [] : [tf("needs.name")]),
+    ...(phone.trim() ? [] : [tf("needs.phone")]),
+    ...(otp.trim() ? [] : [codeSent ? tf("needs.otp") : tf("needs.otpFirst")]),
+  ];
   const heldStart = hold.state.kind === "held" || hold.state.kind === "holding" ? hold.state.start : null;
   const holdLine =
     hold.state.kind === "held" && hold.secondsLeft !== null
@@ -552,6 +558,11 @@ export default function Book() {
           {service && waitlist === null && lostNotice !== null ? (
             <p className="book-muted" data-testid="book-hold-lost-bottom">
               {lostNotice}
+            </p>
+          ) : null}
+          {service && !ready && !busy && needs.length > 0 ? (
+            <p className="book-muted" data-testid="book-needs">
+              {tf("needs.lead", { items: needs.join(isEnglish() ? ", " : "、") })}
             </p>
           ) : null}
           {service && waitlist !== null ? (

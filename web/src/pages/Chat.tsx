@@ -130,6 +130,18 @@ export default function Chat() {
     if (!session) void start().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, [session, start]);
 
+  // The assistant speaks the language the conversation began in. A customer who switches language before saying
+  // anything gets a fresh conversation in it (greeting and answers), not a Chinese bot on an English page.
+  const lang = isEnglish() ? "en" : "zh";
+  const shownLang = useRef(lang);
+  const customerSpoke = messages.some((m) => m.author === "customer");
+  useEffect(() => {
+    if (shownLang.current === lang) return;
+    shownLang.current = lang;
+    if (session && state.status === "bot" && !customerSpoke)
+      void start().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, [lang, session, state.status, customerSpoke, start]);
+
   // The live stream: every message after the last one shown, and the conversation's state.
   useEffect(() => {
     if (!session) return;
@@ -263,7 +275,7 @@ export default function Chat() {
         {messages.map((m) => (
           <div key={m.seq} className={`chat-msg ${m.author}`} data-author={m.author}>
             {m.author !== "system" && <span className="who">{who(m)}</span>}
-            {m.text}
+            {m.ticket ? withoutTrailingLink(m.text, m.ticket.url) : m.text}
             {m.ticket && (
               <a
                 className="chat-ticket"
@@ -461,4 +473,17 @@ function IdentifyForm({
       </div>
     </form>
   );
+}
+
+/**
+ * The bot's ticket message ends with the live page's address for channels that show only text (SMS, WeChat);
+ * here the link below says it in words, so the bare /t/… path is not shown as well.
+ */
+function withoutTrailingLink(text: string, url: string): string {
+  const trimmed = text.trimEnd();
+  if (!url) return text;
+  for (const end of [url, new URL(url, window.location.origin).href]) {
+    if (trimmed.endsWith(end)) return trimmed.slice(0, -end.length).trimEnd();
+  }
+  return text;
 }

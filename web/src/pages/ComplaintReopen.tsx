@@ -58,7 +58,10 @@ export default function ComplaintReopen() {
       .catch((e: unknown) =>
         setError(e instanceof ApiError && e.status === 404 ? t("reopen.invalid") : e instanceof Error ? e.message : ""),
       );
-  const day = (iso: string) => new Date(iso).toLocaleDateString();
+  // In the page's language (2026年12月23日 / 23 December 2026), as the form's confirmation says it; the browser's
+  // own format was 2026/12/23 on an English page.
+  const day = (iso: string) =>
+    new Date(iso).toLocaleDateString(en ? "en-GB" : "zh-CN", { year: "numeric", month: "long", day: "numeric" });
   return (
     <main className="survey-page">
       <header className="survey-header">

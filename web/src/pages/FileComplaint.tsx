@@ -11,7 +11,10 @@ interface Branch {
   readonly id: string;
   readonly nameZh: string;
   readonly nameEn: string;
+  readonly timezone?: string;
 }
+/** What the customer still has to give before the complaint can be sent, in the order the form asks for it. */
+type Missing = "branch" | "category" | "description" | "phone" | "code" | "visitDate";
 interface Filed {
   readonly reference: string;
   readonly dueAt: string;
@@ -33,6 +36,8 @@ export default function FileComplaint() {
   const [ticketNumber, setTicketNumber] = useState("");
   const [visitDate, setVisitDate] = useState("");
   const [error, setError] = useState<string | null>(null);
+  // Kept as field names, not a sentence, so it follows the language switch and names exactly what is missing.
+  const [missing, setMissing] = useState<readonly Missing[]>([]);
   const [sending, setSending] = useState(false);
   const [filed, setFiled] = useState<Filed | null>(null);
 
@@ -49,6 +54,8 @@ export default function FileComplaint() {
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, []);
 
+  // The reply's due day as the branch's calendar has it, written in the page's language.
+  const branchZone = branches.find((b) => b.id === branchId)?.timezone;
   const fail = (e: unknown) => setError(e instanceof ApiError || e instanceof Error ? e.message : String(e));
   const sendCode = () => {
     setError(null);
@@ -58,8 +65,16 @@ export default function FileComplaint() {
       .catch(fail);
   };
   const submit = () => {
-    if (!branchId || !category || !description.trim() || !phone.trim() || !code.trim()) {
-      setError(t("file.needAll"));
+    const needed: Missing[] = [];
+    if (!branchId) needed.push("branch");
+    if (!category) needed.push("category");
+    if (!description.trim()) needed.push("description");
+    if (ticketNumber.trim() && !visitDate) needed.push("visitDate");
+    if (!phone.trim()) needed.push("phone");
+    if (!code.trim()) needed.push("code");
+    setMissing(needed);
+    if (needed.length > 0) {
+      setError(null);
       return;
     }
     setError(null);
@@ -88,12 +103,12 @@ export default function FileComplaint() {
       {filed ? (
         <section data-testid="complaint-filed">
           <p className="survey-thanks">
-            {t("file.done", { reference: filed.reference, due: new Date(filed.dueAt).toLocaleDateString() })}
+            {t("file.done", { reference: filed.reference, due: dueDay(filed.dueAt, en, branchZone) })}
           </p>
           {filed.visitLinked && <p>{t("file.linked")}</p>}
           <p className="survey-muted">{t("file.followHint")}</p>
           <p>
-            <Link to={filed.statusPath} data-testid="complaint-follow">
+            <Link to={filed.statusPath} className="complaint-follow" data-testid="complaint-follow">
               {t("file.follow")}
             </Link>
           </p>
@@ -109,7 +124,7 @@ export default function FileComplaint() {
           <label className="survey-comment">
             {t("file.branch")}
             <select data-testid="complaint-branch" value={branchId} onChange={(e) => setBranchId(e.target.value)}>
-              <option value="">—</option>
+              <option value="">{t("file.chooseBranch")}</option>
               {branches.map((b) => (
                 <option key={b.id} value={b.id}>
                   {en ? b.nameEn : b.nameZh}
@@ -204,6 +219,12 @@ export default function FileComplaint() {
               onChange={(e) => setCode(e.target.value)}
             />
           </label>
+          {missing.length > 0 && (
+            <p role="alert" className="survey-error" data-testid="complaint-missing">
+              {t("file.missing", { fields: missing.map((m) => t(`file.missingNames.${m}`)).join(en ? ", " : "、") })}
+              {missing.includes("code") && !codeSent ? `${en ? " " : ""}${t("file.codeFirst")}` : ""}
+            </p>
+          )}
           {error && (
             <p role="alert" className="survey-error">
               {error}
@@ -216,4 +237,14 @@ export default function FileComplaint() {
       )}
     </main>
   );
+}
+
+/** 2026年12月22日 / 22 December 2026, on the branch's calendar (the browser's own zone if it is not known). */
+function dueDay(iso: string, en: boolean, timeZone: string | undefined): string {
+  return new Date(iso).toLocaleDateString(en ? "en-GB" : "zh-CN", {
+    ...(timeZone ? { timeZone } : {}),
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+  });
 }

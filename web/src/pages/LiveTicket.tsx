@@ -20,6 +20,7 @@ const VIBRATION = [400, 150, 400, 150, 800];
 /** The customer's phone: no login, the unguessable ticket id is the key. */
 export default function LiveTicket() {
   const { t } = useTranslation();
+  const { t: tf } = useTranslation("bookFlow");
   const { ticketId = "" } = useParams();
   const [state, setState] = useState<Load>({ kind: "loading" });
   const [alertsOn, setAlertsOn] = useState(false);
@@ -67,11 +68,16 @@ export default function LiveTicket() {
         <LangSwitch className="corner" />
         <div className="live-card">
           <p className="live-status">{t("live.notFound")}</p>
+          <p className="live-hint" data-testid="live-not-found-hint">
+            {tf("live.notFoundHint")}
+          </p>
         </div>
       </div>
     );
   }
 
+  // Served, cancelled or missed: nothing more will happen to this number, so no "updating" and no alert to turn on.
+  const over = ticket.status === "done" || ticket.status === "cancelled" || ticket.status === "no_show";
   const serviceName = isEnglish() && ticket.serviceNameEn ? ticket.serviceNameEn : ticket.serviceNameZh;
   const branchName = isEnglish() && ticket.branchNameEn ? ticket.branchNameEn : ticket.branchNameZh;
   let body: React.ReactNode;
@@ -137,10 +143,12 @@ export default function LiveTicket() {
         {serviceName ? <div className="live-service">{serviceName}</div> : null}
         {body}
         {ticket.status === "waiting" ? <NearAlert ticketId={ticket.id} /> : null}
-        <div className={`live-conn ${stream.online ? "online" : "offline"}`}>
-          {stream.online ? t("live.updating") : t("common.offline")}
-        </div>
-        {alertsOn ? null : (
+        {over ? null : (
+          <div className={`live-conn ${stream.online ? "online" : "offline"}`}>
+            {stream.online ? t("live.updating") : t("common.offline")}
+          </div>
+        )}
+        {alertsOn || over ? null : (
           <button type="button" className="big-button secondary" onClick={() => void unlockAudio().then(setAlertsOn)}>
             {t("live.enableAlert")}
           </button>

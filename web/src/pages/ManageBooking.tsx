@@ -38,7 +38,8 @@ export default function ManageBooking() {
   const [start, setStart] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  // Said afresh on every render with that render's t, so "cancelled" or "moved to …" follows the language switch.
+  const [notice, setNotice] = useState<((say: typeof t) => string) | null>(null);
   const [checkedIn, setCheckedIn] = useState<CheckedIn | null>(null);
 
   useEffect(() => {
@@ -70,12 +71,13 @@ export default function ManageBooking() {
   }, [id, token]);
   useEffect(() => void load(), [load]);
 
-  const act = async (what: () => Promise<string>) => {
+  const act = async (what: () => Promise<((say: typeof t) => string) | null>) => {
     setBusy(true);
     setError(null);
     setNotice(null);
     try {
-      setNotice(await what());
+      const said = await what();
+      setNotice(() => said);
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -92,12 +94,12 @@ export default function ManageBooking() {
         }),
       );
       setState({ kind: "ready", appointment });
-      return t("cancelled");
+      return (say) => say("cancelled");
     });
 
   const reschedule = () =>
     act(async () => {
-      if (start === null) return "";
+      if (start === null) return null;
       const appointment = await call(
         client.POST("/api/public/appointments/{appointmentId}/reschedule", {
           params: { path: { appointmentId: id } },
@@ -107,7 +109,7 @@ export default function ManageBooking() {
       setState({ kind: "ready", appointment });
       setRescheduling(false);
       setStart(null);
-      return t("rescheduled", { when: whenLabel(appointment.start, appointment.end) });
+      return (say) => say("rescheduled", { when: whenLabel(appointment.start, appointment.end) });
     });
 
   const checkIn = () =>
@@ -120,7 +122,7 @@ export default function ManageBooking() {
       );
       setCheckedIn(result);
       await load();
-      return isEnglish() ? result.message : result.messageZh;
+      return () => (isEnglish() ? result.message : result.messageZh);
     });
 
   let body: ReactElement;
@@ -154,7 +156,7 @@ export default function ManageBooking() {
         </dl>
         {notice ? (
           <p className="book-notice" role="status" data-testid="manage-notice">
-            {notice}
+            {notice(t)}
           </p>
         ) : null}
         {error !== null ? (

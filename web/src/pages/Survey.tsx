@@ -35,6 +35,8 @@ export default function Survey() {
   const [nps, setNps] = useState<number | null>(null);
   const [comment, setComment] = useState("");
   const [error, setError] = useState<string | null>(null);
+  // A flag, not the sentence: the hint follows the language switch and goes once a question is answered.
+  const [needOne, setNeedOne] = useState(false);
   const [sending, setSending] = useState(false);
 
   useEffect(() => {
@@ -52,9 +54,10 @@ export default function Survey() {
       ...(comment.trim() ? { comment: comment.trim() } : {}),
     };
     if (Object.keys(body).length === 0) {
-      setError(t("survey.needOne"));
+      setNeedOne(true);
       return;
     }
+    setNeedOne(false);
     setSending(true);
     api
       .post<{ complaintOpened: boolean }>(`/api/public/surveys/${encodeURIComponent(token)}`, body)
@@ -141,6 +144,11 @@ export default function Survey() {
               data-testid="survey-comment"
             />
           </label>
+          {needOne && csat === null && nps === null && !comment.trim() && (
+            <p role="alert" className="survey-error" data-testid="survey-need-one">
+              {t("survey.needOne")}
+            </p>
+          )}
           {error && (
             <p role="alert" className="survey-error">
               {error}

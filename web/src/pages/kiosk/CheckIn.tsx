@@ -12,7 +12,9 @@ type Outcome =
   | { readonly kind: "ticket"; readonly result: CheckedIn }
   | { readonly kind: "too_early"; readonly at: string }
   | { readonly kind: "too_late"; readonly at: string; readonly code: string }
-  | { readonly kind: "error"; readonly message: string };
+  | { readonly kind: "error"; readonly message: string }
+  // Said by the page (not kept as a sentence), so it follows the language switch.
+  | { readonly kind: "not_found" };
 
 /** The kiosk's check-in: the customer types the booking code, or a scanner (a keyboard to the page) types it. */
 export function KioskCheckIn(props: { readonly branchId: string; readonly onDone: () => void }) {
@@ -61,7 +63,7 @@ export function KioskCheckIn(props: { readonly branchId: string; readonly onDone
         setOutcome({ kind: "too_early", at: hhmm(details.opensAt) });
       else if (details?.reason === "too_late" && details.closedAt)
         setOutcome({ kind: "too_late", at: hhmm(details.closedAt), code: typed });
-      else if (e instanceof ApiError && e.status === 404) setOutcome({ kind: "error", message: t("kiosk.notFound") });
+      else if (e instanceof ApiError && e.status === 404) setOutcome({ kind: "not_found" });
       else setOutcome({ kind: "error", message: e instanceof Error ? e.message : String(e) });
     } finally {
       setBusy(false);
@@ -81,7 +83,7 @@ export function KioskCheckIn(props: { readonly branchId: string; readonly onDone
         <LangSwitch />
       </div>
       <h1>{t("kiosk.title")}</h1>
-      {outcome === null || outcome.kind === "error" ? (
+      {outcome === null || outcome.kind === "error" || outcome.kind === "not_found" ? (
         <>
           <p className="kiosk-sub">{t("kiosk.prompt")}</p>
           <form onSubmit={(e) => void submit(e)}>
@@ -104,9 +106,9 @@ export function KioskCheckIn(props: { readonly branchId: string; readonly onDone
           </form>
         </>
       ) : null}
-      {outcome?.kind === "error" ? (
+      {outcome?.kind === "error" || outcome?.kind === "not_found" ? (
         <div className="kiosk-error" role="alert" data-testid="check-in-error">
-          {outcome.message}
+          {outcome.kind === "not_found" ? t("kiosk.notFound") : outcome.message}
         </div>
       ) : null}
       {outcome?.kind === "too_early" ? (
