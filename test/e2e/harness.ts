@@ -149,7 +149,10 @@ export async function newContext(
     timezoneId: "Asia/Shanghai",
     reducedMotion: "reduce",
   });
-  context.setDefaultTimeout(10_000);
+  // 20 s for an element to appear or an action to be possible: a waitFor that passes does not wait longer, and a
+  // loaded 2-core machine (two workers, each with Chromium and a server) once took over 10 s to show a page after a
+  // restart or a clock jump (branch-flow, book-flow), failing a run whose product behaviour was right.
+  context.setDefaultTimeout(20_000);
   await context.addInitScript(SPEECH_STUB);
   return context;
 }
