@@ -8,23 +8,26 @@ import { DEFAULT_REQUESTS_PER_TURN, registerFairTurns, requestsPerTurn, TurnGate
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe("TurnGate", () => {
-  it("lets a request through at once when its turn has room", () => {
+  it("lets every request through at once while no connection is being accepted", () => {
     const gate = new TurnGate(2);
     const went: number[] = [];
-    gate.admit(() => went.push(1));
-    gate.admit(() => went.push(2));
-    expect(went).toEqual([1, 2]);
-    expect(gate.queued).toBe(0);
+    for (let i = 1; i <= 5; i++) gate.admit(() => went.push(i));
+    expect(went).toEqual([1, 2, 3, 4, 5]);
+    expect(gate.accepting).toBe(false);
   });
 
-  it("starts at most perTurn requests per turn, the rest in later turns in order of arrival", async () => {
+  it("while accepting, starts at most perTurn requests per turn, the rest in later turns in order of arrival", async () => {
     const gate = new TurnGate(2);
+    gate.connected();
+    await nextTurn(); // the turn of the connection: counting starts
+    gate.connected(); // another connection in the next poll phase
     const went: number[] = [];
     for (let i = 1; i <= 7; i++) gate.admit(() => went.push(i));
     expect(went).toEqual([1, 2]);
     expect(gate.queued).toBe(5);
     await nextTurn();
     expect(went).toEqual([1, 2, 3, 4]);
+    gate.connected(); // connections keep coming: still two a turn
     await nextTurn();
     expect(went).toEqual([1, 2, 3, 4, 5, 6]);
     await nextTurn();
@@ -32,28 +35,36 @@ describe("TurnGate", () => {
     expect(gate.queued).toBe(0);
   });
 
+  it("once a whole turn passes without a connection, everything waiting starts together", async () => {
+    const gate = new TurnGate(1);
+    gate.connected();
+    const went: number[] = [];
+    for (let i = 1; i <= 6; i++) gate.admit(() => went.push(i));
+    expect(went).toEqual([1]);
+    await nextTurn(); // the connection's turn: one more
+    expect(went).toEqual([1, 2]);
+    await nextTurn(); // a turn without a connection: the rest
+    expect(went).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(gate.accepting).toBe(false);
+    gate.admit(() => went.push(7));
+    expect(went).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it("queues a newcomer behind those already waiting, even when the new turn has room", async () => {
     const gate = new TurnGate(1);
+    gate.connected();
     const went: string[] = [];
     gate.admit(() => went.push("a"));
     gate.admit(() => went.push("b"));
     gate.admit(() => went.push("c"));
+    gate.connected();
     await nextTurn(); // b's turn
     gate.admit(() => went.push("d"));
     expect(went).toEqual(["a", "b"]);
+    gate.connected();
     await nextTurn();
     await nextTurn();
     expect(went).toEqual(["a", "b", "c", "d"]);
-  });
-
-  it("counts afresh in each turn once the server is idle again", async () => {
-    const gate = new TurnGate(1);
-    const went: number[] = [];
-    gate.admit(() => went.push(1));
-    await nextTurn();
-    await nextTurn();
-    gate.admit(() => went.push(2));
-    expect(went).toEqual([1, 2]);
   });
 });
 

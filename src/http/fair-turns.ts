@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 
 /**
- * Fair turns: at most `perTurn` requests start their work in one turn of the event loop; the rest wait, first come
- * first served, for the next turns.
+ * Fair turns: while the server is accepting new connections, at most `perTurn` requests start their work in one turn
+ * of the event loop; the rest wait, first come first served, for the next turns.
  *
  * Why: Node 20's libuv accepts one new connection each time the listening socket is polled, that is once per turn
  * of the event loop, while a turn handles every request that is ready on the connections already accepted. In a
@@ -12,21 +12,37 @@ import type { FastifyInstance } from "fastify";
  * all first requests of late connections). Short turns accept the late connections within a few milliseconds, and
  * the queue here serves their requests in order of arrival instead of after everyone else's next one.
  *
- * When the server is not busy nothing waits: a request finds fewer than `perTurn` started in its turn and goes on at
- * once. The queue holds only requests already read (the connection and body limits bound it).
+ * Only while accepting: a connection accepted in this turn or the one before means more may be waiting to be
+ * accepted. Once a whole turn passes without one, every request starts in its turn again, as in plain Node: on
+ * connections that are already open (a busy branch's consoles, a proxy's kept-alive upstream) a limit would only
+ * cost throughput, because the writes that start together share one commit (group commit, batching-writer.ts) and
+ * two per turn would mean a commit for every two (issue-ticket throughput fell from 7,000/s to 2,700/s when the
+ * limit applied always).
  */
 export class TurnGate {
   private readonly waiting: Array<() => void> = [];
   private started = 0;
   private scheduled = false;
+  /** Turns begun since the server last accepted a connection (0: in this turn's poll phase). */
+  private sinceConnection = Number.POSITIVE_INFINITY;
 
   constructor(private readonly perTurn: number) {}
 
+  /** Whether connections are being accepted: one was, in this turn or the one before. */
+  get accepting(): boolean {
+    return this.sinceConnection <= 1;
+  }
+
+  /** The server accepted a connection: others may be waiting to be accepted, one per turn. */
+  connected(): void {
+    this.sinceConnection = 0;
+    this.schedule();
+  }
+
   /** Calls `go` now when this turn has room, otherwise in a later turn, in order of arrival. */
   admit(go: () => void): void {
-    if (this.waiting.length === 0 && this.started < this.perTurn) {
+    if (this.waiting.length === 0 && (!this.accepting || this.started < this.perTurn)) {
       this.started++;
-      this.schedule();
       go();
       return;
     }
@@ -44,12 +60,13 @@ export class TurnGate {
   private readonly turn = (): void => {
     this.scheduled = false;
     this.started = 0;
-    while (this.started < this.perTurn && this.waiting.length > 0) {
+    this.sinceConnection++;
+    while (this.waiting.length > 0 && (!this.accepting || this.started < this.perTurn)) {
       this.started++;
       (this.waiting.shift() as () => void)();
     }
-    // Keep counting turns while requests start: the next poll phase must see this turn's count.
-    if (this.waiting.length > 0 || this.started > 0) this.schedule();
+    // Keep counting turns while accepting (the next poll phase must see this turn's count) or requests wait.
+    if (this.waiting.length > 0 || this.accepting) this.schedule();
   };
 
   private schedule(): void {
@@ -81,6 +98,7 @@ export function registerFairTurns(app: FastifyInstance, perTurn: number): TurnGa
   if (perTurn === 0) return null;
   const gate = new TurnGate(perTurn);
   // A callback hook: an async one would cost every request a promise.
+  app.server.on("connection", () => gate.connected());
   app.addHook("onRequest", (_req, _reply, done) => gate.admit(done));
   return gate;
 }
