@@ -163,33 +163,37 @@ describe.each(DB_KINDS)("replaying a real branch-day on %s", (kind) => {
     }
   });
 
-  it.runIf(kind === "sqlite")("replays from the command line, on its own and across policies", async () => {
-    const cli = (...args: string[]) => run(process.execPath, [SERVER_BUNDLE, "simulate", ...args], { cwd: ROOT });
-    const one = await cli("--db", t.location, "--branch", "SH001", "--day", DAY, "--policy", "fifo", "--json");
-    const report = JSON.parse(one.stdout);
-    expect(report).toMatchObject({ policy: "fifo", customers: 5, walkAways: 1, actual: { tickets: 5 } });
-    expect(report.meanWaitMinutes).toBeCloseTo(9.5 / 4, 6);
-    const all = JSON.parse(
-      (await cli("--db", t.location, "--branch", "SH001", "--day", DAY, "--compare", "--json")).stdout,
-    );
-    expect(all.length).toBeGreaterThan(1);
-    for (const r of all) expect(r.customers).toBe(5);
-
-    const table = (await cli("--db", t.location, "--branch", "SH001", "--day", DAY, "--compare")).stdout;
-    expect(table).toMatch(/SH001 on 2026-11-23, as it happened: 5 tickets \(4 served.*1 cancelled/);
-    expect(table).toMatch(/fifo/);
-
-    const failing = async (...args: string[]) => {
-      const e = await cli(...args).then(
-        () => undefined,
-        (err: { code: number; stderr: string }) => err,
+  it.runIf(kind === "sqlite")(
+    "replays from the command line, on its own and across policies",
+    async () => {
+      const cli = (...args: string[]) => run(process.execPath, [SERVER_BUNDLE, "simulate", ...args], { cwd: ROOT });
+      const one = await cli("--db", t.location, "--branch", "SH001", "--day", DAY, "--policy", "fifo", "--json");
+      const report = JSON.parse(one.stdout);
+      expect(report).toMatchObject({ policy: "fifo", customers: 5, walkAways: 1, actual: { tickets: 5 } });
+      expect(report.meanWaitMinutes).toBeCloseTo(9.5 / 4, 6);
+      const all = JSON.parse(
+        (await cli("--db", t.location, "--branch", "SH001", "--day", DAY, "--compare", "--json")).stdout,
       );
-      expect(e?.code, args.join(" ")).toBe(2);
-      return e?.stderr ?? "";
-    };
-    expect(await failing("--db", t.location, "--branch", "XX999", "--day", DAY)).toMatch(/XX999 does not exist/);
-    expect(await failing("--db", t.location, "--branch", "SH001", "--day", "2026-11-22")).toMatch(/no tickets/);
-    expect(await failing("--db", t.location, "--branch", "SH001", "--day", "2026-02-30")).toMatch(/calendar date/);
-    expect(await failing("--branch", "SH001", "--day", DAY)).toMatch(/--db/);
-  }, 150_000); // seven CLI processes, each starting node: over a minute on a loaded two-core machine
+      expect(all.length).toBeGreaterThan(1);
+      for (const r of all) expect(r.customers).toBe(5);
+
+      const table = (await cli("--db", t.location, "--branch", "SH001", "--day", DAY, "--compare")).stdout;
+      expect(table).toMatch(/SH001 on 2026-11-23, as it happened: 5 tickets \(4 served.*1 cancelled/);
+      expect(table).toMatch(/fifo/);
+
+      const failing = async (...args: string[]) => {
+        const e = await cli(...args).then(
+          () => undefined,
+          (err: { code: number; stderr: string }) => err,
+        );
+        expect(e?.code, args.join(" ")).toBe(2);
+        return e?.stderr ?? "";
+      };
+      expect(await failing("--db", t.location, "--branch", "XX999", "--day", DAY)).toMatch(/XX999 does not exist/);
+      expect(await failing("--db", t.location, "--branch", "SH001", "--day", "2026-11-22")).toMatch(/no tickets/);
+      expect(await failing("--db", t.location, "--branch", "SH001", "--day", "2026-02-30")).toMatch(/calendar date/);
+      expect(await failing("--branch", "SH001", "--day", DAY)).toMatch(/--db/);
+    },
+    150_000,
+  ); // seven CLI processes, each starting node: over a minute on a loaded two-core machine
 });

@@ -509,13 +509,11 @@ export function appointmentRoutes(app: FastifyInstance, ctx: AppContext): void {
       },
     },
     async (req, reply) =>
-      reply
-        .status(201)
-        .send(
-          await checkInByCode(ctx, actorOf(req), req.params.branchId, req.body.code, {
-            walkIn: req.body.walkIn === true,
-          }),
-        ),
+      reply.status(201).send(
+        await checkInByCode(ctx, actorOf(req), req.params.branchId, req.body.code, {
+          walkIn: req.body.walkIn === true,
+        }),
+      ),
   );
 
   // Rules and forms of a business type.
