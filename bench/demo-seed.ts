@@ -6,8 +6,7 @@
  * average at the start and end. BENCH_DB=sqlite|postgres|both (sqlite). For PostgreSQL the CPU time is this
  * process's only, not the server's.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import type { StaffActor } from "../src/app/actor.ts";
 import { DEMO_HISTORY_DAYS, seedDemoHistory } from "../src/app/analytics/demo-history.ts";
@@ -16,7 +15,7 @@ import { createAppContext } from "../src/app/create-context.ts";
 import { seedDemo, seedSecondDemoBranch } from "../src/app/seed-demo.ts";
 import { findBranch } from "../src/store/branches.ts";
 import { migrateToLatest, openStore } from "../src/store/connect.ts";
-import { startPostgres } from "./lib/postgres.ts";
+import { runOnEachDatabase } from "./lib/each-database.ts";
 import { round } from "./lib/stats.ts";
 
 const WHICH = process.env.BENCH_DB ?? "sqlite";
@@ -86,23 +85,10 @@ async function benchOne(location: string): Promise<Record<string, unknown>> {
 }
 
 const out: Record<string, unknown> = { days: DAYS, loadAtStart: loadavg().map((l) => round(l, 1)) };
-if (WHICH === "sqlite" || WHICH === "both") {
-  const dir = mkdtempSync(join(tmpdir(), "datang-bench-demo-"));
-  try {
-    out.sqlite = await benchOne(join(dir, "demo.db"));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-if (WHICH === "postgres" || WHICH === "both") {
-  const cluster = await startPostgres();
-  if (!cluster) out.postgres = "skipped: no PostgreSQL server binaries";
-  else
-    try {
-      out.postgres = await benchOne(await cluster.createDatabase("bench_demo_seed"));
-    } finally {
-      cluster.stop();
-    }
-}
-out.loadAtEnd = loadavg().map((l) => round(l, 1));
-console.log(JSON.stringify(out));
+await runOnEachDatabase(
+  "demo",
+  out,
+  (dir) => benchOne(join(dir, "demo.db")),
+  async (cluster) => benchOne(await cluster.createDatabase("bench_demo_seed")),
+  WHICH,
+);

@@ -10,8 +10,7 @@
  * database server's backends), medians over the rounds, and `cpuCost` = with ÷ without − 1. BENCH_DB=sqlite|postgres|both
  * (both). The line carries the load average at the start and end: on a loaded machine read the CPU, not the rates.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { deviceActor } from "../src/app/auth/authenticate.ts";
@@ -22,14 +21,14 @@ import { issueTicket } from "../src/app/tickets/issue-ticket.ts";
 import { markCount } from "../src/store/analytics-marks.ts";
 import { migrateToLatest, openStore } from "../src/store/connect.ts";
 import type { Store } from "../src/store/store.ts";
-import { type PgCluster, startPostgres } from "./lib/postgres.ts";
+import { runOnEachDatabase } from "./lib/each-database.ts";
+import type { PgCluster } from "./lib/postgres.ts";
 import { familyCpuDelta, familyCpuMs } from "./lib/procs.ts";
 import { percentile, round } from "./lib/stats.ts";
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4) || 4);
 const TICKETS = Math.max(64, Number(process.env.BENCH_TICKETS ?? 2000) || 2000);
 const CALLERS = 64;
-const WHICH = process.env.BENCH_DB ?? "both";
 
 const log = (m: string) => process.stderr.write(`[bench:tally-path] ${m}\n`);
 
@@ -238,26 +237,13 @@ const out: Record<string, unknown> = {
   callers: CALLERS,
   loadAtStart: loadavg().map((l) => round(l, 1)),
 };
-if (WHICH === "sqlite" || WHICH === "both") {
-  const dir = mkdtempSync(join(tmpdir(), "datang-bench-tally-path-"));
-  try {
-    out.sqlite = await benchOne([join(dir, "marks.db"), join(dir, "no-marks.db")]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-if (WHICH === "postgres" || WHICH === "both") {
-  const cluster = await startPostgres();
-  if (!cluster) out.postgres = "skipped: no PostgreSQL server binaries";
-  else
-    try {
-      out.postgres = await benchOne(
-        [await cluster.createDatabase("bench_tally_marks"), await cluster.createDatabase("bench_tally_no_marks")],
-        cluster,
-      );
-    } finally {
-      cluster.stop();
-    }
-}
-out.loadAtEnd = loadavg().map((l) => round(l, 1));
-console.log(JSON.stringify(out));
+await runOnEachDatabase(
+  "tally-path",
+  out,
+  (dir) => benchOne([join(dir, "marks.db"), join(dir, "no-marks.db")]),
+  async (cluster) =>
+    benchOne(
+      [await cluster.createDatabase("bench_tally_marks"), await cluster.createDatabase("bench_tally_no_marks")],
+      cluster,
+    ),
+);

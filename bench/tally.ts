@@ -12,8 +12,7 @@
  * Per pass: wall-clock ms and CPU ms of this process (median of BENCH_REPEAT, 3); on PostgreSQL the server's CPU is
  * not in it. BENCH_DB=sqlite|postgres|both (both). The line carries the load average at the start and end.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { rebuildBranchDay } from "../src/app/analytics/build-cells.ts";
 import { IMPORT_COLUMNS, importTickets } from "../src/app/analytics/import-tickets.ts";
@@ -26,14 +25,13 @@ import { markCount } from "../src/store/analytics-marks.ts";
 import { listBranches } from "../src/store/branches.ts";
 import { migrateToLatest, openStore } from "../src/store/connect.ts";
 import { addBranches } from "./lib/branches.ts";
-import { startPostgres } from "./lib/postgres.ts";
+import { runOnEachDatabase } from "./lib/each-database.ts";
 import { percentile, round } from "./lib/stats.ts";
 
 const BRANCHES = Number(process.env.BENCH_BRANCHES ?? 100);
 const PER_DAY = Number(process.env.BENCH_PER_DAY ?? 300);
 const DIRTY = Number(process.env.BENCH_DIRTY ?? 3);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
-const WHICH = process.env.BENCH_DB ?? "both";
 /** 16:00 in Shanghai: today's tickets are in. */
 const NOW = Date.parse("2026-11-23T08:00:00Z");
 const SERVICES = ["CASH", "TRANSFER", "ACCOUNT", "CARD"];
@@ -158,23 +156,9 @@ const out: Record<string, unknown> = {
   dirty: DIRTY,
   loadAtStart: loadavg().map((l) => round(l, 1)),
 };
-if (WHICH === "sqlite" || WHICH === "both") {
-  const dir = mkdtempSync(join(tmpdir(), "datang-bench-tally-"));
-  try {
-    out.sqlite = await benchOne(join(dir, "bench.db"));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-if (WHICH === "postgres" || WHICH === "both") {
-  const cluster = await startPostgres();
-  if (!cluster) out.postgres = "skipped: no PostgreSQL server binaries";
-  else
-    try {
-      out.postgres = await benchOne(await cluster.createDatabase("bench_tally"));
-    } finally {
-      cluster.stop();
-    }
-}
-out.loadAtEnd = loadavg().map((l) => round(l, 1));
-console.log(JSON.stringify(out));
+await runOnEachDatabase(
+  "tally",
+  out,
+  (dir) => benchOne(join(dir, "bench.db")),
+  async (cluster) => benchOne(await cluster.createDatabase("bench_tally")),
+);
