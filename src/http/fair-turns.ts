@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { wholeNumberFromEnv } from "./env-number.ts";
 
 /**
  * Fair turns: while the server is accepting new connections, at most `perTurn` requests start their work in one turn
@@ -84,13 +85,12 @@ export const DEFAULT_REQUESTS_PER_TURN = 2;
  * as plain Node does). Anything else is a configuration error, said at start.
  */
 export function requestsPerTurn(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.DATANG_REQUESTS_PER_TURN;
-  if (raw === undefined || raw.trim() === "") return DEFAULT_REQUESTS_PER_TURN;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 10_000) {
-    throw new Error(`DATANG_REQUESTS_PER_TURN must be a whole number from 0 (no limit) to 10000, not "${raw}"`);
-  }
-  return n;
+  return wholeNumberFromEnv(env, "DATANG_REQUESTS_PER_TURN", {
+    min: 0,
+    max: 10_000,
+    fallback: DEFAULT_REQUESTS_PER_TURN,
+    hint: "no limit",
+  });
 }
 
 /** Registers the gate as the first onRequest hook (before authentication and everything that costs). */

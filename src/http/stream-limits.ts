@@ -1,22 +1,12 @@
 import type { ServerResponse } from "node:http";
 import type { Actor } from "../app/actor.ts";
 import { AppError } from "../app/errors.ts";
+import { wholeNumberFromEnv } from "./env-number.ts";
 
 /** Open event streams one credential (a session's user, a device) may hold: a few tabs and screens. */
 export const STREAMS_PER_CREDENTIAL = 8;
 /** Open event streams from one address: a branch's displays, consoles and customers' phones behind one NAT. */
 export const STREAMS_PER_ADDRESS = 200;
-
-/** A limit from the environment: a whole number from 1 to 1,000,000, or the default when unset or empty. */
-function limitFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
-    throw new Error(`${name} must be a whole number from 1 to 1000000, not "${raw}"`);
-  }
-  return n;
-}
 
 /**
  * `DATANG_STREAMS_PER_CREDENTIAL` and `DATANG_STREAMS_PER_ADDRESS` (defaults 8 and 200): e.g. a proxy that hides
@@ -27,8 +17,16 @@ export function streamLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): {
   perAddress: number;
 } {
   return {
-    perCredential: limitFromEnv(env, "DATANG_STREAMS_PER_CREDENTIAL", STREAMS_PER_CREDENTIAL),
-    perAddress: limitFromEnv(env, "DATANG_STREAMS_PER_ADDRESS", STREAMS_PER_ADDRESS),
+    perCredential: wholeNumberFromEnv(env, "DATANG_STREAMS_PER_CREDENTIAL", {
+      min: 1,
+      max: 1_000_000,
+      fallback: STREAMS_PER_CREDENTIAL,
+    }),
+    perAddress: wholeNumberFromEnv(env, "DATANG_STREAMS_PER_ADDRESS", {
+      min: 1,
+      max: 1_000_000,
+      fallback: STREAMS_PER_ADDRESS,
+    }),
   };
 }
 
