@@ -200,13 +200,27 @@ export async function appendConsent(
     })
     .execute();
   if (consent.purpose !== "service" || consent.granted) return 0;
-  return cancelMessagesOf(tx, {
+  return cancelServiceMessages(
+    tx,
     customerId,
-    kinds: SERVICE_MESSAGE_KINDS,
-    channels: consent.covers.filter((c): c is "sms" | "email" => c !== "call"),
+    consent.covers.filter((c): c is "sms" | "email" => c !== "call"),
     now,
-    reason: "Cancelled: the customer withdrew consent to service messages. 已取消：客户已撤回服务通知授权。",
-  });
+    "Cancelled: the customer withdrew consent to service messages. 已取消：客户已撤回服务通知授权。",
+  );
+}
+
+/**
+ * Cancels what is queued for the customer by these ways and has not gone out, of the kinds a withdrawal of service
+ * messages stops (`SERVICE_MESSAGE_KINDS`), the reason shown on admin's Messages page. Answers how many.
+ */
+export function cancelServiceMessages(
+  tx: Tx,
+  customerId: string,
+  ways: ReadonlyArray<"sms" | "email">,
+  now: number,
+  reason: string,
+): Promise<number> {
+  return cancelMessagesOf(tx, { customerId, kinds: SERVICE_MESSAGE_KINDS, channels: ways, now, reason });
 }
 
 /**

@@ -10,7 +10,6 @@
  *   listMerges(ctx, staff, status?) → proposals with masked names
  */
 import { maskCustomerPhone, maskName } from "../../domain/personal-data/mask-customer.ts";
-import { cancelMessagesOf } from "../../store/outbox.ts";
 import type { Tx } from "../../store/store.ts";
 import { requireRole } from "../access.ts";
 import type { Actor, Role } from "../actor.ts";
@@ -19,7 +18,7 @@ import type { AppContext } from "../context.ts";
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import { maskedFor } from "../personal-data/free-text.ts";
 import { audit } from "../record.ts";
-import { currentConsent, SERVICE_MESSAGE_KINDS } from "./identify.ts";
+import { cancelServiceMessages, currentConsent } from "./identify.ts";
 import { auditBranchFor, CUSTOMER_ROLES } from "./records.ts";
 
 export const MERGE_PROPOSERS: readonly Role[] = ["admin", "branch_manager", "lobby_manager", "teller"];
@@ -140,7 +139,7 @@ export async function proposeMerge(
 /**
  * After a merge the person's consent ledger is both records' answers: the latest answer about each way decides. A
  * refusal of service messages given to the other record after the target's own answer stops what is queued for the
- * person by that way (reminders, survey invitations: `SERVICE_MESSAGE_KINDS`), as if it had been given to this
+ * person by that way (reminders, survey invitations: `cancelServiceMessages`), as if it had been given to this
  * record; so a merge never lets a reminder go to someone who said no. Answers how many messages were cancelled.
  */
 async function applyMergedRefusals(tx: Tx, customerId: string, now: number): Promise<number> {
@@ -148,14 +147,13 @@ async function applyMergedRefusals(tx: Tx, customerId: string, now: number): Pro
   for (const way of ["sms", "email"] as const) {
     if ((await currentConsent(tx, customerId, "service", way)) === false) refused.push(way);
   }
-  return cancelMessagesOf(tx, {
+  return cancelServiceMessages(
+    tx,
     customerId,
-    kinds: SERVICE_MESSAGE_KINDS,
-    channels: refused,
+    refused,
     now,
-    reason:
-      "Cancelled: after a merge of two records of the customer, the latest answer withdraws consent to service messages. 已取消：合并客户记录后，客户最近的答复为撤回服务通知授权。",
-  });
+    "Cancelled: after a merge of two records of the customer, the latest answer withdraws consent to service messages. 已取消：合并客户记录后，客户最近的答复为撤回服务通知授权。",
+  );
 }
 
 export async function decideMerge(
