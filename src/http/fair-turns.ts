@@ -42,7 +42,11 @@ export class TurnGate {
 
   /** Calls `go` now when this turn has room, otherwise in a later turn, in order of arrival. */
   admit(go: () => void): void {
-    if (this.waiting.length === 0 && (!this.accepting || this.started < this.perTurn)) {
+    if (this.waiting.length === 0 && !this.accepting) {
+      go();
+      return;
+    }
+    if (this.waiting.length === 0 && this.started < this.perTurn) {
       this.started++;
       go();
       return;
