@@ -9,7 +9,7 @@ import {
   listOf,
   login,
   openBrowserSession,
-  shoot,
+  shootBoth,
 } from "./harness.ts";
 
 const DESK = { width: 1440, height: 900 };
@@ -94,7 +94,7 @@ describe.skipIf(!chromiumAvailable())("customer records pages", () => {
     await expect.poll(() => teller.locator(".ant-descriptions-item-label", { hasText: "客户分群" }).count()).toBe(1);
     // The visit's result, without a teller's outcome, is the ticket's status in the page's language.
     expect((await teller.getByTestId("visits").textContent()) ?? "").toContain("已叫号");
-    await shoot(teller, "customer-profile");
+    await shootBoth(teller, "customer-profile");
     const found = await apiCall(teller, "GET", "/api/customers?phone=13812345678");
     const customerId = listOf<{ id: string }>(found.body, "customers")[0]?.id;
     const profile = await apiCall(teller, "GET", `/api/customers/${customerId}`);
